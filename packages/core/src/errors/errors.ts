@@ -1,0 +1,119 @@
+import { PlatformError, type PlatformErrorOptions } from "./platform-error.js";
+
+/** One problem found in an input, with the path of the offending field. */
+export interface ValidationIssue {
+  /** Path from the input root, e.g. `["items", 0, "quantity"]`. */
+  readonly path: readonly (string | number)[];
+  /** Human-readable description. */
+  readonly message: string;
+  /** Machine-readable reason (zod's issue code or a custom one). */
+  readonly code: string;
+}
+
+/**
+ * Input was rejected before anything changed. `issues` names every bad field.
+ *
+ * Codes: `validation_failed` by default, or a specific one such as
+ * `invalid_amount`, `amount_precision`, `unknown_currency`, `invalid_cursor`.
+ */
+export class ValidationError extends PlatformError {
+  /** Every problem found, each with its field path. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(message: string, issues: readonly ValidationIssue[] = [], code = "validation_failed", options: PlatformErrorOptions = {}) {
+    super("validation", code, message, {
+      ...options,
+      details: { ...(options.details ?? {}), fields: [...new Set(issues.map((i) => i.path.join(".")))], issues },
+    });
+    this.issues = issues;
+  }
+
+  /** Builds a ValidationError for a single field. */
+  static field(path: string | readonly (string | number)[], message: string, code = "validation_failed"): ValidationError {
+    const p = typeof path === "string" ? path.split(".").filter(Boolean) : [...path];
+    return new ValidationError(`${p.join(".") || "input"}: ${message}`, [{ path: p, message, code }], code);
+  }
+}
+
+/** A referenced resource does not exist (or is invisible to the actor). Default code `not_found`. */
+export class NotFoundError extends PlatformError {
+  constructor(resource: string, id: string, code = "not_found", options: PlatformErrorOptions = {}) {
+    super("not_found", code, `${resource} ${id} not found`, { ...options, details: { resource, id, ...(options.details ?? {}) } });
+  }
+}
+
+/** The change clashes with current state: a duplicate or a stale version. Default code `conflict`. */
+export class ConflictError extends PlatformError {
+  constructor(message: string, code = "conflict", options: PlatformErrorOptions = {}) {
+    super("conflict", code, message, options);
+  }
+}
+
+/** A business rule forbids the operation, e.g. `insufficient_stock`, `invalid_transition`. */
+export class DomainRuleError extends PlatformError {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
+    super("domain_rule", code, message, options);
+  }
+}
+
+/** The actor is known but may not do this. Default code `forbidden`. */
+export class ForbiddenError extends PlatformError {
+  constructor(message: string, code = "forbidden", options: PlatformErrorOptions = {}) {
+    super("forbidden", code, message, options);
+  }
+}
+
+/** The actor could not be identified: bad credentials, unknown or expired session. */
+export class AuthenticationError extends PlatformError {
+  constructor(message: string, code = "unauthenticated", options: PlatformErrorOptions = {}) {
+    super("unauthenticated", code, message, options);
+  }
+}
+
+/** Options of a {@link GatewayError}. */
+export interface GatewayErrorOptions extends PlatformErrorOptions {
+  /** Name of the provider that failed, e.g. `stripe`. */
+  provider: string;
+  /** True when the same request may succeed if sent again (timeouts, 5xx before a charge). */
+  retryable: boolean;
+  /** The provider's decline code, e.g. `card_declined`, `insufficient_funds`. */
+  declineCode?: string;
+}
+
+/** A payment or messaging provider refused or failed a request. */
+export class GatewayError extends PlatformError {
+  readonly provider: string;
+  readonly retryable: boolean;
+  readonly declineCode: string | undefined;
+
+  constructor(code: string, message: string, options: GatewayErrorOptions) {
+    super("gateway", code, message, {
+      ...options,
+      details: { provider: options.provider, retryable: options.retryable, declineCode: options.declineCode, ...(options.details ?? {}) },
+    });
+    this.provider = options.provider;
+    this.retryable = options.retryable;
+    this.declineCode = options.declineCode;
+  }
+}
+
+/** An idempotency key was reused with other parameters (`idempotency_conflict`) or is in use. */
+export class IdempotencyError extends PlatformError {
+  constructor(message: string, code = "idempotency_conflict", options: PlatformErrorOptions = {}) {
+    super("idempotency", code, message, options);
+  }
+}
+
+/** The SDK was wired wrongly (unknown gateway name, missing peer dependency ...). */
+export class ConfigurationError extends PlatformError {
+  constructor(message: string, code = "configuration_error", options: PlatformErrorOptions = {}) {
+    super("configuration", code, message, options);
+  }
+}
+
+/** The storage backend failed (lost connection, timeout); the operation was rolled back. */
+export class StorageError extends PlatformError {
+  constructor(message: string, code = "storage_unavailable", options: PlatformErrorOptions = {}) {
+    super("storage", code, message, options);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * @platform/core: money, ids, errors, validation, events, clock, transactions and
+ * pagination shared by the @platform domain packages.
+ * @packageDocumentation
+ */
+export { PlatformError, type ErrorDetails, type ErrorKind, type PlatformErrorOptions } from "./errors/platform-error.js";
+export {
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  DomainRuleError,
+  ForbiddenError,
+  AuthenticationError,
+  GatewayError,
+  IdempotencyError,
+  ConfigurationError,
+  StorageError,
+  type ValidationIssue,
+  type GatewayErrorOptions,
+} from "./errors/errors.js";
+export { Money, type MoneyJSON, type AmountInput } from "./money/money.js";
+export { Decimal, DEFAULT_ROUNDING, type RoundingMode, type DecimalValue } from "./money/decimal.js";
+export { CURRENCY_CODES, isCurrencyCode, minorUnits, type CurrencyCode } from "./money/currencies.js";
+export { createId, isId, ID_RANDOM_LENGTH, type Id } from "./ids/id.js";
+export { type Clock, systemClock, ManualClock, durationMs, type DurationInput } from "./clock/clock.js";
+export { parse } from "./validation/parse.js";
+export {
+  emailSchema,
+  boundedString,
+  quantitySchema,
+  urlSchema,
+  idSchema,
+  moneyInputSchema,
+  positiveMoneySchema,
+  metadataSchema,
+} from "./validation/schemas.js";
+export { type DomainEvent, type EventMap, type AnyEventOf, createEvent } from "./events/domain-event.js";
+export { EventBus, type EventBusOptions, type EventHandler, type EventErrorHook } from "./events/event-bus.js";
+export { type UnitOfWork, type EventOutbox, type EventPublisher } from "./transactions/unit-of-work.js";
+export { MemoryStore } from "./memory/memory-store.js";
+export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";
+export { MemoryTransactionRunner, MemoryTransaction } from "./memory/memory-transaction-runner.js";
+export { CursorCodec, defaultCursorCodec, paginate, pageRequestSchema, type Page, type PageRequest, type SortKey } from "./pagination/cursor.js";

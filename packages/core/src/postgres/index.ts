@@ -1,0 +1,11 @@
+/**
+ * PostgreSQL toolkit of the @platform SDK: the query interface adapters need, a
+ * transaction helper that retries serialization failures, and a migration runner.
+ * `pg` is an optional peer dependency.
+ * @packageDocumentation
+ */
+export type { Queryable, QueryResultLike, PoolLike, PoolClientLike, CreatePoolOptions } from "./queryable.js";
+export { createPool } from "./create-pool.js";
+export { runTransaction, type RunTransactionOptions } from "./transaction.js";
+export { isRetryableTransactionError, sqlState, toStorageError, RETRYABLE_SQLSTATES } from "./errors.js";
+export { migrate, loadMigrations, migrationChecksum, type Migration, type MigrationSet, type MigrationReport } from "./migrations.js";

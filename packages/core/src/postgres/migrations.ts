@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ConfigurationError } from "../errors/errors.js";
+import { toStorageError } from "./errors.js";
+import type { PoolClientLike, PoolLike } from "./queryable.js";
+
+/** One migration: a name that sorts in application order and its SQL. */
+export interface Migration {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** A package's migrations, applied in name order under its namespace. */
+export interface MigrationSet {
+  /** Namespace, usually the package name (`commerce`, `payments` ...). */
+  readonly namespace: string;
+  readonly migrations: readonly Migration[];
+}
+
+/** What {@link migrate} did. */
+export interface MigrationReport {
+  applied: string[];
+  skipped: string[];
+}
+
+// One lock key for every namespace: migrations of different packages may reference
+// each other's tables, so they never interleave.
+const LOCK_KEY = 7_313_370_001;
+
+/** SHA-256 of a migration's SQL, as recorded in `platform_migrations`. */
+export function migrationChecksum(sql: string): string {
+  return createHash("sha256").update(sql.replace(/\r\n/g, "\n")).digest("hex");
+}
+
+/**
+ * Loads `*.sql` files of a folder, sorted by name (`001-init.sql`, `002-...`).
+ * @throws ConfigurationError `migrations_not_found` when the folder cannot be read.
+ */
+export async function loadMigrations(directory: string): Promise<Migration[]> {
+  let names: string[];
+  try {
+    names = (await readdir(directory)).filter((n) => n.endsWith(".sql")).sort();
+  } catch (cause) {
+    throw new ConfigurationError(`cannot read migrations in ${directory}`, "migrations_not_found", { cause });
+  }
+  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(directory, name), "utf8") })));
+}
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction, under a
+ * session advisory lock: processes migrating at once wait for each other and apply
+ * each file exactly once. Refuses to run when an applied file was edited since.
+ * @throws ConfigurationError `migration_checksum_mismatch`, `migration_order`; StorageError.
+ * @example
+ * ```ts
+ * await migrate(pool, [commerceMigrations, paymentsMigrations]);
+ * ```
+ */
+export async function migrate(pool: PoolLike, sets: MigrationSet | readonly MigrationSet[]): Promise<MigrationReport> {
+  const list = Array.isArray(sets) ? (sets as readonly MigrationSet[]) : [sets as MigrationSet];
+  let client: PoolClientLike;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw toStorageError(error);
+  }
+  const report: MigrationReport = { applied: [], skipped: [] };
+  let failed: unknown;
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS platform_migrations (
+        namespace text NOT NULL,
+        name text NOT NULL,
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (namespace, name))`);
+      for (const set of list) await applySet(client, set, report);
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]);
+    }
+  } catch (error) {
+    failed = error;
+    throw toStorageError(error);
+  } finally {
+    // A failed session may still hold the advisory lock: destroy it rather than pool it.
+    client.release(failed !== undefined);
+  }
+  return report;
+}
+
+async function applySet(client: PoolClientLike, set: MigrationSet, report: MigrationReport): Promise<void> {
+  const names = set.migrations.map((m) => m.name);
+  if (names.some((n, i) => i > 0 && n <= names[i - 1]!)) {
+    throw new ConfigurationError(`migrations of ${set.namespace} must have unique names in ascending order`, "migration_order");
+  }
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    "SELECT name, checksum FROM platform_migrations WHERE namespace = $1",
+    [set.namespace],
+  );
+  const applied = new Map(rows.map((r) => [r.name, r.checksum]));
+  for (const m of set.migrations) {
+    const sum = applied.get(m.name);
+    if (sum !== undefined && sum !== migrationChecksum(m.sql)) {
+      throw new ConfigurationError(`migration ${set.namespace}/${m.name} was edited after it was applied`, "migration_checksum_mismatch", {
+        details: { namespace: set.namespace, name: m.name },
+      });
+    }
+  }
+  for (const m of set.migrations) {
+    const key = `${set.namespace}/${m.name}`;
+    if (applied.has(m.name)) {
+      report.skipped.push(key);
+      continue;
+    }
+    await client.query("BEGIN");
+    try {
+      await client.query(m.sql);
+      await client.query("INSERT INTO platform_migrations (namespace, name, checksum) VALUES ($1, $2, $3)", [set.namespace, m.name, migrationChecksum(m.sql)]);
+      await client.query("COMMIT");
+      report.applied.push(key);
+    } catch (error) {
+      await client.query("ROLLBACK");
+      throw error;
+    }
+  }
+}

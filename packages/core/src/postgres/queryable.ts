@@ -1,0 +1,32 @@
+/** A result as node-postgres returns it (the fields adapters read). */
+export interface QueryResultLike<R> {
+  rows: R[];
+  rowCount: number | null;
+}
+
+/** Anything that runs a parameterised query: a pg Pool, a PoolClient, or a wrapper. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResultLike<R>>;
+}
+
+/** A checked-out connection; `release(err)` destroys it instead of returning it. */
+export interface PoolClientLike extends Queryable {
+  release(destroy?: boolean | Error): void;
+}
+
+/** The minimal pool interface the adapters need; a host app may pass its own `pg.Pool`. */
+export interface PoolLike extends Queryable {
+  connect(): Promise<PoolClientLike>;
+  end?(): Promise<void>;
+}
+
+/** Options of {@link createPool}. */
+export interface CreatePoolOptions {
+  connectionString: string;
+  /** Maximum connections (default 10). */
+  max?: number;
+  /** Per-statement timeout in ms, set on every connection (default: none). */
+  statementTimeoutMs?: number;
+  /** Application name shown in pg_stat_activity. */
+  applicationName?: string;
+}

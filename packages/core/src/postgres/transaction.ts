@@ -1,0 +1,71 @@
+import { randomInt } from "node:crypto";
+import { StorageError } from "../errors/errors.js";
+import { isRetryableTransactionError, toStorageError } from "./errors.js";
+import type { PoolClientLike, PoolLike } from "./queryable.js";
+
+/** Options of {@link runTransaction}. */
+export interface RunTransactionOptions {
+  /** Isolation level (default `read committed`). */
+  isolation?: "read committed" | "repeatable read" | "serializable";
+  /** Extra attempts after a serialization failure or deadlock (default 8). */
+  maxRetries?: number;
+  /** Base delay of the jittered exponential backoff in ms (default 5). */
+  baseDelayMs?: number;
+  /** Called before each retry, for metrics. */
+  onRetry?: (attempt: number, error: unknown) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `work` in one PostgreSQL transaction on a dedicated connection: COMMIT when it
+ * resolves, ROLLBACK when it throws. Serialization failures (40001) and deadlocks (40P01)
+ * re-run the whole of `work` up to `maxRetries` times with jittered backoff, so `work`
+ * must have no side effects outside the database. Lost connections and timeouts become
+ * `StorageError` (`storage_unavailable`) after the rollback.
+ * @throws StorageError `storage_unavailable`, or whatever `work` throws.
+ * @example
+ * ```ts
+ * const id = await runTransaction(pool, async (client) => {
+ *   const { rows } = await client.query("update stock set on_hand = on_hand - $1 where sku = $2 and on_hand >= $1 returning sku", [2, "MOUSE001"]);
+ *   if (rows.length === 0) throw new DomainRuleError("insufficient_stock", "sold out");
+ *   return rows[0].sku;
+ * });
+ * ```
+ */
+export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<T>, options: RunTransactionOptions = {}): Promise<T> {
+  const maxRetries = options.maxRetries ?? 8;
+  const base = options.baseDelayMs ?? 5;
+  for (let attempt = 0; ; attempt++) {
+    let client: PoolClientLike;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw toStorageError(error);
+    }
+    let broken: unknown;
+    try {
+      await client.query(options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken = rollbackError;
+      }
+      if (isRetryableTransactionError(error) && attempt < maxRetries) {
+        options.onRetry?.(attempt + 1, error);
+        await sleep(base * 2 ** Math.min(attempt, 6) * (0.5 + randomInt(1000) / 1000));
+        continue;
+      }
+      if (isRetryableTransactionError(error)) {
+        throw new StorageError(`transaction kept conflicting after ${maxRetries} retries`, "storage_contention", { cause: error });
+      }
+      throw toStorageError(error);
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+}

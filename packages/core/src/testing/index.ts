@@ -1,0 +1,7 @@
+/**
+ * Test helpers of @platform/core: throwaway PostgreSQL databases and the manual clock.
+ * @packageDocumentation
+ */
+export { createIsolatedDatabase, type IsolatedDatabase } from "./test-database.js";
+export { ManualClock } from "../clock/clock.js";
+export { startPostgresServer, type PostgresServer, type StartPostgresOptions } from "./postgres-server.js";

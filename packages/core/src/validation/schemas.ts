@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { PlatformError } from "../errors/platform-error.js";
+import { isId, type Id } from "../ids/id.js";
+import { Money } from "../money/money.js";
+
+/**
+ * An email address, trimmed and lower-cased so uniqueness checks are case-insensitive.
+ */
+export const emailSchema = z.string().trim().max(254).toLowerCase().pipe(z.email());
+
+/** A trimmed string of `min`..`max` characters. */
+export function boundedString(min: number, max: number) {
+  return z.string().trim().min(min).max(max);
+}
+
+/** A positive integer quantity up to `max` (default 10,000). */
+export function quantitySchema(max = 10_000) {
+  return z.number().int().positive().max(max);
+}
+
+/** An absolute http(s) URL, or https only when `httpsOnly`. */
+export function urlSchema(options: { httpsOnly?: boolean; max?: number } = {}) {
+  const protocols = options.httpsOnly ? ["https:"] : ["http:", "https:"];
+  return z
+    .string()
+    .trim()
+    .max(options.max ?? 2048)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, { message: options.httpsOnly ? "must be an https URL" : "must be an http(s) URL", params: { code: "invalid_url" } });
+}
+
+/** A prefixed id made by `createId(prefix)`. */
+export function idSchema<P extends string>(prefix: P) {
+  return z.custom<Id<P>>((v) => isId(v, prefix), { message: `must be a ${prefix}_ id`, params: { code: "invalid_id" } });
+}
+
+/** Money as it crosses an API: `{ amount: "12.30", currency: "EUR" }`, parsed to {@link Money}. */
+export const moneyInputSchema = z
+  .object({ amount: z.union([z.string(), z.number()]), currency: z.string() })
+  .transform((value, ctx) => {
+    try {
+      return Money.of(value.amount, value.currency);
+    } catch (e) {
+      if (!PlatformError.is(e)) throw e;
+      const field = e.code === "unknown_currency" ? "currency" : "amount";
+      ctx.addIssue({ code: "custom", message: e.message, path: [field], params: { code: e.code } });
+      return z.NEVER;
+    }
+  });
+
+/** Money input that must be greater than zero (`amount_not_positive` otherwise). */
+export const positiveMoneySchema = moneyInputSchema.refine((m) => m.isPositive(), {
+  message: "amount must be greater than zero",
+  path: ["amount"],
+  params: { code: "amount_not_positive" },
+});
+
+/** Free-form string metadata, Stripe-style: up to 50 keys, keys <= 40 chars, values <= 500 chars. */
+export const metadataSchema = z.record(z.string().min(1).max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, {
+  message: "at most 50 metadata keys",
+});

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../errors/errors.js";
+import { createId } from "../ids/id.js";
+import { Money } from "../money/money.js";
+import { parse } from "./parse.js";
+import { emailSchema, idSchema, moneyInputSchema, positiveMoneySchema, quantitySchema, urlSchema } from "./schemas.js";
+
+function fail(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("parse", () => {
+  const schema = z.object({ email: emailSchema, quantity: quantitySchema(), price: moneyInputSchema });
+
+  it("returns the typed, normalised value", () => {
+    const v = parse(schema, { email: "  John@Example.COM ", quantity: 2, price: { amount: "29.99", currency: "usd" } });
+    expect(v.email).toBe("john@example.com");
+    expect(v.price).toBeInstanceOf(Money);
+    expect(v.price.toString()).toBe("29.99 USD");
+  });
+
+  it("reports every bad field with its path", () => {
+    const e = fail(() => parse(schema, { email: "nope", quantity: 0, price: { amount: "1", currency: "USD" } }));
+    expect(e.code).toBe("validation_failed");
+    expect(e.issues.map((i) => i.path.join("."))).toEqual(["email", "quantity"]);
+  });
+
+  it("keeps money's own codes and field", () => {
+    expect(fail(() => parse(moneyInputSchema, { amount: "1.001", currency: "USD" })).code).toBe("amount_precision");
+    const unknown = fail(() => parse(moneyInputSchema, { amount: "1", currency: "ABC" }));
+    expect(unknown.code).toBe("unknown_currency");
+    expect(unknown.issues[0]!.path).toEqual(["currency"]);
+    expect(fail(() => parse(positiveMoneySchema, { amount: "0", currency: "USD" })).code).toBe("amount_not_positive");
+    expect(fail(() => parse(positiveMoneySchema, { amount: "-5", currency: "USD" })).code).toBe("amount_not_positive");
+  });
+
+  it("checks urls and ids", () => {
+    expect(fail(() => parse(urlSchema({ httpsOnly: true }), "http://example.com")).code).toBe("invalid_url");
+    expect(parse(urlSchema(), "https://example.com/a.png")).toBe("https://example.com/a.png");
+    expect(fail(() => parse(urlSchema(), "javascript:alert(1)")).code).toBe("invalid_url");
+    expect(parse(idSchema("ord"), createId("ord"))).toMatch(/^ord_/);
+    expect(fail(() => parse(idSchema("ord"), createId("usr"))).code).toBe("invalid_id");
+  });
+});

@@ -1,0 +1,18 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    "postgres/index": "src/postgres/index.ts",
+    "testing/index": "src/testing/index.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+  // nanoid 5 is ESM-only: bundle it so the CJS build can require() this package.
+  noExternal: ["nanoid"],
+  // import.meta.url in the test-server helper needs a shim in the CJS build.
+  shims: true,
+});

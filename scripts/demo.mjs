@@ -1,0 +1,16 @@
+// Runs every example on source (no build needed), in the order of the seed's demos.
+// With DATABASE_URL set, the examples that support it run on PostgreSQL.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const examples = ["core-money.ts", "ecommerce-demo.ts", "social-demo.ts", "payments-demo.ts"].filter((f) => existsSync(`examples/${f}`));
+const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+for (const file of examples) {
+  console.log(`\n$ tsx examples/${file}\n`);
+  const result = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", `examples/${file}`], { stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error(`examples/${file} failed with exit code ${result.status}`);
+    process.exit(result.status ?? 1);
+  }
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+// Tests and benchmarks run on source: the "@platform/source" export condition points
+// every @platform/* import at src/. Vitest reads Node conditions from ssr.resolve, and
+// setting them replaces Vite's defaults, so those are listed too.
+const conditions = ["@platform/source", "module", "node", "development|production"];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ["@platform/source"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    globalSetup: ["./vitest.global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    benchmark: { include: ["packages/*/bench/**/*.bench.ts"] },
+  },
+});
