@@ -1,3 +1,4 @@
+import "vitest";
 import type { TestProject } from "vitest/node";
 import { startPostgresServer, type PostgresServer } from "./packages/core/src/testing/postgres-server.js";
 

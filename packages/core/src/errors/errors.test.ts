@@ -17,7 +17,8 @@ describe("PlatformError", () => {
 
   it("is() recognises errors of a second installed copy of the module", async () => {
     // A query string makes Vite load a separate instance of the module: another class identity.
-    const copy = (await import("./errors.js?second-copy")) as typeof import("./errors.js");
+    const spec = "./errors.js?second-copy";
+    const copy = (await import(/* @vite-ignore */ spec)) as typeof import("./errors.js");
     const foreign = new copy.NotFoundError("product", "prod_1");
     expect(foreign instanceof NotFoundError).toBe(false);
     expect(PlatformError.is(foreign)).toBe(true);

@@ -2,7 +2,7 @@ import { EventEmitter } from "eventemitter3";
 import type { AnyEventOf, DomainEvent, EventMap } from "./domain-event.js";
 
 /** A subscriber; it may be async. Its failures never reach the command that raised the event. */
-export type EventHandler<E> = (event: E) => void | Promise<void>;
+export type EventHandler<E> = (event: E) => unknown;
 
 /** Called when a subscriber throws or rejects. */
 export type EventErrorHook = (error: unknown, event: DomainEvent) => void;
@@ -68,8 +68,8 @@ export class EventBus<M extends EventMap> {
     const safe = (event: DomainEvent): void => {
       try {
         const result = handler(event);
-        if (result && typeof (result as Promise<void>).then === "function") {
-          (result as Promise<void>).then(undefined, (error: unknown) => this.report(error, event));
+        if (result instanceof Promise) {
+          result.then(undefined, (error: unknown) => this.report(error, event));
         }
       } catch (error) {
         this.report(error, event);

@@ -1,0 +1,16 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    "index": "src/index.ts",
+    "testing/index": "src/testing/index.ts",
+    "payments/index": "src/adapters/payments/index.ts",
+    "smtp/index": "src/adapters/smtp/index.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+  tsconfig: "tsconfig.build.json",
+});
