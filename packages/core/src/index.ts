@@ -1,6 +1,6 @@
 /**
  * @platform/core: money, ids, errors, validation, events, clock, transactions and
- * pagination shared by the @platform domain packages.
+ * pagination shared by the \@platform domain packages.
  * @packageDocumentation
  */
 export { PlatformError, type ErrorDetails, type ErrorKind, type PlatformErrorOptions } from "./errors/platform-error.js";

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL toolkit of the @platform SDK: the query interface adapters need, a
+ * PostgreSQL toolkit of the \@platform SDK: the query interface adapters need, a
  * transaction helper that retries serialization failures, and a migration runner.
  * `pg` is an optional peer dependency.
  * @packageDocumentation
