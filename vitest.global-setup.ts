@@ -1,13 +1,5 @@
-import "vitest";
 import type { TestProject } from "vitest/node";
 import { startPostgresServer, type PostgresServer } from "./packages/core/src/testing/postgres-server.js";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Superuser URL of the test PostgreSQL server; tests create their own databases on it. */
-    databaseUrl: string;
-  }
-}
 
 let server: PostgresServer | undefined;
 

@@ -9,3 +9,6 @@ export { createPool } from "./create-pool.js";
 export { runTransaction, type RunTransactionOptions } from "./transaction.js";
 export { isRetryableTransactionError, sqlState, toStorageError, RETRYABLE_SQLSTATES } from "./errors.js";
 export { migrate, loadMigrations, migrationChecksum, type Migration, type MigrationSet, type MigrationReport } from "./migrations.js";
+export { coreMigrations } from "./core-migrations.js";
+export { PostgresStore, PostgresOutbox } from "./postgres-store.js";
+export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox-dispatcher.js";

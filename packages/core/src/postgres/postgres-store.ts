@@ -1,0 +1,76 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DomainEvent } from "../events/domain-event.js";
+import type { EventOutbox, EventPublisher, UnitOfWork } from "../transactions/unit-of-work.js";
+import type { PoolClientLike, PoolLike } from "./queryable.js";
+import { runTransaction, type RunTransactionOptions } from "./transaction.js";
+
+/** The outbox of one PostgreSQL transaction: events are inserted into `platform_outbox` with the change. */
+export class PostgresOutbox implements EventOutbox {
+  /** @internal */
+  readonly pending: DomainEvent[] = [];
+
+  add(event: DomainEvent): void {
+    this.pending.push(event);
+  }
+
+  /** @internal Writes the queued events in the same transaction as the change. */
+  async flush(client: PoolClientLike): Promise<void> {
+    if (this.pending.length === 0) return;
+    const values: unknown[] = [];
+    const rows = this.pending.map((e, i) => {
+      values.push(e.id, e.type, e.occurredAt, JSON.stringify(e.data));
+      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
+    });
+    await client.query(`INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ${rows.join(", ")}`, values);
+  }
+}
+
+interface ActiveTransaction<Tx> {
+  tx: Tx;
+}
+
+/**
+ * Base class of the PostgreSQL adapters: one transaction per `transaction(work)` on a
+ * dedicated connection (serialization failures and deadlocks retried by re-running `work`),
+ * events written to the transactional outbox in the same transaction and published to the
+ * local bus after commit. Calls made inside a running transaction join it.
+ *
+ * Because `work` may run more than once, it must not call gateways or other side effects.
+ */
+export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
+  private readonly als = new AsyncLocalStorage<ActiveTransaction<Tx>>();
+  private publisher: EventPublisher | undefined;
+
+  constructor(
+    /** The pool (the host app's own, or from `createPool`). */
+    readonly pool: PoolLike,
+    private readonly options: RunTransactionOptions = {},
+  ) {}
+
+  /** Builds the transaction object (repositories bound to `client`). */
+  protected abstract createTransaction(client: PoolClientLike, outbox: PostgresOutbox): Tx;
+
+  setEventPublisher(publisher: EventPublisher): void {
+    this.publisher = publisher;
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const active = this.als.getStore();
+    if (active) return work(active.tx);
+    let committed: readonly DomainEvent[] = [];
+    const result = await runTransaction(
+      this.pool,
+      async (client) => {
+        const outbox = new PostgresOutbox();
+        const tx = this.createTransaction(client, outbox);
+        const value = await this.als.run({ tx }, () => work(tx));
+        await outbox.flush(client);
+        committed = outbox.pending;
+        return value;
+      },
+      this.options,
+    );
+    if (committed.length > 0) this.publisher?.(committed);
+    return result;
+  }
+}
