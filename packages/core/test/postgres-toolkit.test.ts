@@ -70,6 +70,24 @@ describe("runTransaction on PostgreSQL", () => {
   });
 });
 
+describe("lost connections", () => {
+  it("a backend killed mid-transaction rolls back and surfaces storage_unavailable", async () => {
+    await db.pool.query("CREATE TABLE orders_half (id int PRIMARY KEY)");
+    const err = await runTransaction(db.pool, async (c) => {
+      await c.query("INSERT INTO orders_half VALUES (1)");
+      const { rows } = await c.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      await db.pool.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+      await c.query("INSERT INTO orders_half VALUES (2)");
+    }).catch((e: unknown) => e);
+    expect(PlatformError.is(err, "storage_unavailable")).toBe(true);
+    const { rows } = await db.pool.query("SELECT id FROM orders_half");
+    expect(rows).toHaveLength(0);
+    // The pool recovers: the broken connection was discarded.
+    await runTransaction(db.pool, async (c) => void (await c.query("INSERT INTO orders_half VALUES (3)")));
+    expect((await db.pool.query("SELECT id FROM orders_half")).rows).toHaveLength(1);
+  });
+});
+
 describe("migrate", () => {
   const set: MigrationSet = {
     namespace: "race",

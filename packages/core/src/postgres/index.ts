@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export type { Queryable, QueryResultLike, PoolLike, PoolClientLike, CreatePoolOptions } from "./queryable.js";
+export { checkout } from "./queryable.js";
 export { createPool } from "./create-pool.js";
 export { runTransaction, type RunTransactionOptions } from "./transaction.js";
 export { isRetryableTransactionError, sqlState, toStorageError, RETRYABLE_SQLSTATES } from "./errors.js";

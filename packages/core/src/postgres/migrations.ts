@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigurationError } from "../errors/errors.js";
 import { toStorageError } from "./errors.js";
-import type { PoolClientLike, PoolLike } from "./queryable.js";
+import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
 
 /** One migration: a name that sorts in application order and its SQL. */
 export interface Migration {
@@ -60,8 +60,9 @@ export async function loadMigrations(directory: string): Promise<Migration[]> {
 export async function migrate(pool: PoolLike, sets: MigrationSet | readonly MigrationSet[]): Promise<MigrationReport> {
   const list = Array.isArray(sets) ? (sets as readonly MigrationSet[]) : [sets as MigrationSet];
   let client: PoolClientLike;
+  let done: (destroy?: boolean) => void;
   try {
-    client = await pool.connect();
+    ({ client, done } = await checkout(pool));
   } catch (error) {
     throw toStorageError(error);
   }
@@ -85,7 +86,7 @@ export async function migrate(pool: PoolLike, sets: MigrationSet | readonly Migr
     throw toStorageError(error);
   } finally {
     // A failed session may still hold the advisory lock: destroy it rather than pool it.
-    client.release(failed !== undefined);
+    done(failed !== undefined);
   }
   return report;
 }

@@ -12,6 +12,26 @@ export interface Queryable {
 /** A checked-out connection; `release(err)` destroys it instead of returning it. */
 export interface PoolClientLike extends Queryable {
   release(destroy?: boolean | Error): void;
+  /** node-postgres emits connection loss on the checked-out client. */
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  removeListener?(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Checks out a client that will not crash the process if its connection dies while held:
+ * node-postgres emits such failures as 'error' events, and the failing query rejects anyway.
+ */
+export async function checkout(pool: PoolLike): Promise<{ client: PoolClientLike; done: (destroy?: boolean) => void }> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on?.("error", ignore);
+  return {
+    client,
+    done(destroy = false) {
+      client.removeListener?.("error", ignore);
+      client.release(destroy);
+    },
+  };
 }
 
 /** The minimal pool interface the adapters need; a host app may pass its own `pg.Pool`. */

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { StorageError } from "../errors/errors.js";
 import { isRetryableTransactionError, toStorageError } from "./errors.js";
-import type { PoolClientLike, PoolLike } from "./queryable.js";
+import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
 
 /** Options of {@link runTransaction}. */
 export interface RunTransactionOptions {
@@ -38,8 +38,9 @@ export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClien
   const base = options.baseDelayMs ?? 5;
   for (let attempt = 0; ; attempt++) {
     let client: PoolClientLike;
+    let done: (destroy?: boolean) => void;
     try {
-      client = await pool.connect();
+      ({ client, done } = await checkout(pool));
     } catch (error) {
       throw toStorageError(error);
     }
@@ -65,7 +66,7 @@ export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClien
       }
       throw toStorageError(error);
     } finally {
-      client.release(broken instanceof Error ? broken : undefined);
+      done(broken !== undefined);
     }
   }
 }
