@@ -1,14 +1,9 @@
-import { execFile } from "node:child_process";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DomainRuleError, PlatformError } from "@platform/core";
 import { migrate, runTransaction, type MigrationSet } from "@platform/core/postgres";
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
 
-const run = promisify(execFile);
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 const worker = fileURLToPath(new URL("./fixtures/migrate-worker.ts", import.meta.url));
 
 let db: IsolatedDatabase;
@@ -99,9 +94,8 @@ describe("migrate", () => {
   };
 
   it("applies each file exactly once when four processes migrate at once", async () => {
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, () => run(process.execPath, [tsx, "--conditions=@platform/source", worker, db.url, JSON.stringify(set)])),
-    );
+    const outputs = await spawnWorkers(worker, 4, { args: () => [db.url, JSON.stringify(set)] });
+    expect(outputs.map((o) => o.code)).toEqual([0, 0, 0, 0]);
     const reports = outputs.map((o) => JSON.parse(o.stdout) as { applied: string[]; skipped: string[] });
     expect(reports.flatMap((r) => r.applied).sort()).toEqual(["race/001-create.sql", "race/002-seed.sql"]);
     const { rows } = await db.pool.query("SELECT name FROM platform_migrations WHERE namespace = 'race' ORDER BY name");

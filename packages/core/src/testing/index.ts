@@ -5,3 +5,4 @@
 export { createIsolatedDatabase, type IsolatedDatabase } from "./test-database.js";
 export { ManualClock } from "../clock/clock.js";
 export { startPostgresServer, type PostgresServer, type StartPostgresOptions } from "./postgres-server.js";
+export { spawnWorkers, type WorkerResult, type SpawnWorkersOptions } from "./spawn-workers.js";

@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { ConfigurationError } from "../errors/errors.js";
+
+/** What one worker process printed and how it ended. */
+export interface WorkerResult {
+  readonly index: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of {@link spawnWorkers}. */
+export interface SpawnWorkersOptions {
+  /** Arguments for worker `index` (default: none). */
+  args?: (index: number) => string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Kill a worker still running after this many ms (default 60 s). */
+  timeoutMs?: number;
+  /** Export conditions (default `@platform/source`, so workers run on source). */
+  conditions?: readonly string[];
+}
+
+function tsxCli(): string {
+  try {
+    return createRequire(import.meta.url).resolve("tsx/cli");
+  } catch (cause) {
+    throw new ConfigurationError("install 'tsx' (a dev dependency) to run TypeScript worker processes", "missing_dependency", { cause });
+  }
+}
+
+/**
+ * Starts `count` separate Node processes running a TypeScript file (through tsx) at once and
+ * waits for all of them: the multi-process tests use it to race app servers on one database.
+ * @example
+ * ```ts
+ * const results = await spawnWorkers(fileURLToPath(new URL("./checkout-worker.ts", import.meta.url)), 4, { args: (i) => [dbUrl, String(i)] });
+ * ```
+ */
+export async function spawnWorkers(file: string, count: number, options: SpawnWorkersOptions = {}): Promise<WorkerResult[]> {
+  const cli = tsxCli();
+  const conditions = (options.conditions ?? ["@platform/source"]).map((c) => `--conditions=${c}`);
+  return Promise.all(
+    Array.from({ length: count }, (_, index) => {
+      return new Promise<WorkerResult>((resolve, reject) => {
+        const child = spawn(process.execPath, [cli, ...conditions, file, ...(options.args?.(index) ?? [])], {
+          env: { ...process.env, ...options.env },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+        child.on("error", reject);
+        child.on("close", (code, signal) => {
+          clearTimeout(timer);
+          resolve({ index, code, signal, stdout, stderr });
+        });
+      });
+    }),
+  );
+}
