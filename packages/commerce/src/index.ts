@@ -1,2 +1,93 @@
-/** Work in progress. @packageDocumentation */
-export {};
+/**
+ * @platform/commerce: catalog and search, customers and sessions, carts, inventory
+ * reservations, orders and checkout, and notifications, built by `createECommercePlatform()`.
+ * @packageDocumentation
+ */
+export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./services/create-platform.js";
+
+// Services
+export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";
+export { productSearchSchema, type ProductSearchInput } from "./services/product-search-schema.js";
+export { CategoryService } from "./services/category-service.js";
+export { UserService, DEFAULT_LOGIN_THROTTLE, type LoginResult, type LoginThrottlePolicy, type UserServiceOptions } from "./services/user-service.js";
+export { AddressBook } from "./services/address-book.js";
+export { CartService, type CartRef } from "./services/cart-service.js";
+export { CartPricing, type CartView, type PricedLine, type CartIssue } from "./services/cart-pricing.js";
+export { InventoryService, toStockView, type StockView } from "./services/inventory-service.js";
+export { OrderService } from "./services/order-service.js";
+export { CheckoutService } from "./services/checkout-service.js";
+export { NotificationService, type NotificationOptions, type RetryPolicy } from "./services/notification-service.js";
+export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptions, type PercentageTaxOptions } from "./services/default-calculators.js";
+export { PasswordHasher, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./services/password-hasher.js";
+
+// Domain
+export { ADMIN_ACTOR, isAdmin, actorSchema, roleSchema, lineQuantitySchema, type Actor, type Role } from "./domain/schemas.js";
+export {
+  createProductSchema,
+  updateProductSchema,
+  productStatusSchema,
+  unitPriceOf,
+  stockKeyOf,
+  type Product,
+  type ProductVariant,
+  type ProductImage,
+  type ProductStatus,
+  type CreateProductInput,
+  type UpdateProductInput,
+} from "./domain/product.js";
+export { createCategorySchema, moveCategorySchema, slugify, type Category, type CreateCategoryInput } from "./domain/category.js";
+export {
+  registerSchema,
+  loginSchema,
+  passwordSchema,
+  customerEmailSchema,
+  updateProfileSchema,
+  changePasswordSchema,
+  type Customer,
+  type CustomerProfile,
+  type PasswordHash,
+  type RegisterInput,
+  type LoginInput,
+} from "./domain/customer.js";
+export { type Session, type LoginThrottle, DEFAULT_SESSION_TTL_MS } from "./domain/session.js";
+export { addAddressSchema, addressFieldsSchema, setDefaultAddressSchema, type Address, type AddressSnapshot, type AddAddressInput } from "./domain/address.js";
+export { addCartItemSchema, setCartQuantitySchema, removeCartItemSchema, MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartLine, type AddCartItemInput } from "./domain/cart.js";
+export {
+  adjustStockSchema,
+  adjustmentReasonSchema,
+  lowStockThresholdSchema,
+  available,
+  DEFAULT_RESERVATION_TTL_MS,
+  type StockLevel,
+  type Reservation,
+  type ReservationLine,
+  type ReservationStatus,
+  type StockAdjustment,
+  type AdjustmentReason,
+  type AdjustStockInput,
+} from "./domain/inventory.js";
+export {
+  checkoutSchema,
+  fulfillSchema,
+  shipSchema,
+  cancelSchema,
+  orderStatusSchema,
+  ORDER_TRANSITIONS,
+  assertTransition,
+  type Order,
+  type OrderLine,
+  type OrderPayment,
+  type OrderStatus,
+  type CheckoutInput,
+} from "./domain/order.js";
+export { type CommerceEvents } from "./domain/events.js";
+export { orderConfirmation, orderShipped, passwordChanged, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export { foldText, normalizeSku } from "./domain/text.js";
+
+// Ports
+export type * from "./ports/index.js";
+
+// Default adapters
+export { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
+export { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
+export { TestPaymentPort, DECLINING_TOKENS, type TestCharge } from "./adapters/memory/test-payment-port.js";

@@ -1,0 +1,73 @@
+import { MemoryStore, type MemoryTransaction } from "@platform/core";
+import type { Address } from "../../domain/address.js";
+import type { Cart } from "../../domain/cart.js";
+import type { Category } from "../../domain/category.js";
+import type { Customer } from "../../domain/customer.js";
+import type { Reservation, StockAdjustment, StockLevel } from "../../domain/inventory.js";
+import type { Order } from "../../domain/order.js";
+import type { Product } from "../../domain/product.js";
+import type { LoginThrottle, Session } from "../../domain/session.js";
+import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
+import { MemoryCartRepository } from "./memory-cart-repository.js";
+import { MemoryCategoryRepository } from "./memory-category-repository.js";
+import { MemoryAddressRepository, MemoryCustomerRepository, MemoryLoginThrottleRepository, MemorySessionRepository } from "./memory-customer-repositories.js";
+import { MemoryInventoryRepository } from "./memory-inventory-repository.js";
+import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repository.js";
+import { MemoryProductRepository, type SkuRow } from "./memory-product-repository.js";
+import { MemoryProductSearchIndex } from "./memory-product-search-index.js";
+
+/**
+ * The default commerce store: indexed in-memory tables with serialised, fully
+ * rolled-back transactions (core's MemoryStore) and a MiniSearch index for products.
+ * @example
+ * ```ts
+ * const platform = createECommercePlatform({ store: new MemoryCommerceStore() });
+ * ```
+ */
+export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements CommerceStore {
+  private readonly products = this.table<Product, never, "category" | "status">("products", {
+    id: (p) => p.id,
+    indexes: { category: (p) => p.categoryId, status: (p) => p.status },
+  });
+  private readonly skus = this.table<SkuRow>("skus", { id: (s) => s.sku });
+  private readonly categories = this.table<Category, "slug", "parent" | "ancestor">("categories", {
+    id: (c) => c.id,
+    unique: { slug: { key: (c) => c.slug, code: "slug_taken" } },
+    indexes: { parent: (c) => c.parentId ?? "", ancestor: (c) => c.path },
+  });
+  private readonly customers = this.table<Customer, "email">("customers", {
+    id: (c) => c.id,
+    unique: { email: { key: (c) => c.email, code: "email_taken" } },
+  });
+  private readonly sessions = this.table<Session, never, "customer">("sessions", { id: (s) => s.tokenHash, indexes: { customer: (s) => s.customerId } });
+  private readonly throttles = this.table<LoginThrottle>("login_throttles", { id: (t) => t.email });
+  private readonly addresses = this.table<Address, never, "customer">("addresses", { id: (a) => a.id, indexes: { customer: (a) => a.customerId } });
+  private readonly carts = this.table<Cart, "customer">("carts", {
+    id: (c) => c.id,
+    unique: { customer: { key: (c) => c.customerId, code: "cart_exists" } },
+  });
+  private readonly stock = this.table<StockLevel, never, "product">("stock", { id: (s) => s.key, indexes: { product: (s) => s.productId } });
+  private readonly reservations = this.table<Reservation, never, "status">("reservations", { id: (r) => r.id, indexes: { status: (r) => r.status } });
+  private readonly adjustments = this.table<StockAdjustment, never, "key">("stock_adjustments", { id: (a) => a.id, indexes: { key: (a) => a.key } });
+  private readonly orders = this.table<Order, "idempotency", "customer">("orders", {
+    id: (o) => o.id,
+    unique: { idempotency: { key: (o) => idempotencyIndexKey(o.customerId, o.idempotencyKey), code: "idempotency_key_taken" } },
+    indexes: { customer: (o) => o.customerId },
+  });
+  private readonly searchIndex = new MemoryProductSearchIndex();
+
+  protected createTransaction(tx: MemoryTransaction): CommerceTx {
+    return {
+      outbox: tx,
+      products: new MemoryProductRepository({ products: this.products, skus: this.skus, stock: this.stock, searchIndex: this.searchIndex }, tx),
+      categories: new MemoryCategoryRepository(this.categories),
+      customers: new MemoryCustomerRepository(this.customers),
+      sessions: new MemorySessionRepository(this.sessions),
+      loginThrottles: new MemoryLoginThrottleRepository(this.throttles),
+      addresses: new MemoryAddressRepository(this.addresses),
+      carts: new MemoryCartRepository(this.carts),
+      inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
+      orders: new MemoryOrderRepository(this.orders),
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { ConflictError, paginate, type MemoryTable, type Page } from "@platform/core";
+import type { Order } from "../../domain/order.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
+
+/** Key of the (customer, idempotency key) unique index. */
+export function idempotencyIndexKey(customerId: string, key: string): string {
+  return `${customerId}\u0000${key}`;
+}
+
+/** {@link OrderRepository} on a memory table. */
+export class MemoryOrderRepository implements OrderRepository {
+  constructor(private readonly table: MemoryTable<Order, "idempotency", "customer">) {}
+  async get(id: string): Promise<Order | null> {
+    return this.table.get(id) ?? null;
+  }
+  async getByIdempotencyKey(customerId: string, key: string): Promise<Order | null> {
+    return this.table.getByUnique("idempotency", idempotencyIndexKey(customerId, key)) ?? null;
+  }
+  async insert(order: Order): Promise<void> {
+    this.table.insert(order);
+  }
+  async update(order: Order, expectedVersion: number): Promise<void> {
+    const current = this.table.get(order.id);
+    if (!current || current.version !== expectedVersion) throw new ConflictError(`order ${order.id} was changed concurrently`, "version_conflict");
+    this.table.put(order);
+  }
+  async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {
+    // The customer index holds only this customer's orders: the page is cut from them alone.
+    return paginate(this.table.findBy("customer", customerId), page, { kind: "orders.by_customer", key: (o) => [o.createdAt.getTime(), o.id] });
+  }
+}

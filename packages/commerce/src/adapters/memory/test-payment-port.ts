@@ -1,0 +1,66 @@
+import { createId, GatewayError, type Money } from "@platform/core";
+import type { ChargeRequest, ChargeResult, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+
+/** Tokens the {@link TestPaymentPort} declines, with their decline codes. */
+export const DECLINING_TOKENS: Readonly<Record<string, string>> = Object.freeze({
+  tok_declined: "card_declined",
+  tok_insufficient_funds: "insufficient_funds",
+  tok_expired: "expired_card",
+});
+
+/** A charge as the {@link TestPaymentPort} recorded it. */
+export interface TestCharge {
+  readonly reference: string;
+  readonly orderId: string;
+  readonly amount: Money;
+  readonly idempotencyKey: string;
+  refunded: Money | null;
+}
+
+/**
+ * The built-in payment port: succeeds in-process, except for the tokens in
+ * {@link DECLINING_TOKENS}; repeats of an idempotency key return the first result without a
+ * second charge, like a real gateway. Never use it in production.
+ * @example
+ * ```ts
+ * const payments = new TestPaymentPort();
+ * const platform = createECommercePlatform({ payments });
+ * payments.charges.length; // charges taken
+ * ```
+ */
+export class TestPaymentPort implements PaymentPort {
+  /** Every charge taken (one per idempotency key). */
+  readonly charges: TestCharge[] = [];
+  private readonly byKey = new Map<string, Promise<ChargeResult>>();
+  private readonly refunds = new Map<string, string>();
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const seen = this.byKey.get(request.idempotencyKey);
+    if (seen) return seen;
+    const result = this.take(request);
+    this.byKey.set(request.idempotencyKey, result);
+    return result;
+  }
+
+  async refund(request: RefundRequest): Promise<{ reference: string }> {
+    const done = this.refunds.get(request.idempotencyKey);
+    if (done) return { reference: done };
+    const charge = this.charges.find((c) => c.reference === request.reference);
+    if (!charge) throw new GatewayError("charge_not_found", `no charge ${request.reference}`, { provider: "test", retryable: false });
+    if (request.amount.greaterThan(charge.amount)) throw new GatewayError("refund_exceeds_charge", "refund larger than the charge", { provider: "test", retryable: false });
+    charge.refunded = request.amount;
+    const reference = createId("re");
+    this.refunds.set(request.idempotencyKey, reference);
+    return { reference };
+  }
+
+  private async take(request: ChargeRequest): Promise<ChargeResult> {
+    // Yield once, like a network call, so concurrency bugs can show.
+    await Promise.resolve();
+    const decline = request.paymentToken ? DECLINING_TOKENS[request.paymentToken] : undefined;
+    if (decline) throw new GatewayError(decline, `test payment declined: ${decline}`, { provider: "test", retryable: false, declineCode: decline });
+    const reference = createId("pay");
+    this.charges.push({ reference, orderId: request.orderId, amount: request.amount, idempotencyKey: request.idempotencyKey, refunded: null });
+    return { reference };
+  }
+}

@@ -1,0 +1,48 @@
+import type { Order } from "./order.js";
+
+/** A rendered message in both formats. */
+export interface RenderedMessage {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** Short form for SMS. */
+  readonly sms: string;
+}
+
+/** Escapes text for HTML bodies: customer-controlled names must not inject markup. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html><html><body style="font-family:sans-serif"><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+/** The order confirmation sent when an order is paid. */
+export function orderConfirmation(input: { customerName: string; order: Order }): RenderedMessage {
+  const { customerName, order } = input;
+  const lines = order.lines.map((l) => `${l.quantity} x ${l.name} (${l.sku}) @ ${l.unitPrice.format()} = ${l.lineTotal.format()}`);
+  const totals = [`Subtotal: ${order.subtotal.format()}`, `Shipping: ${order.shipping.format()}`, `Tax: ${order.tax.format()}`, `Total: ${order.total.format()}`];
+  const text = [`Hello ${customerName},`, "", `Thank you for your order ${order.id}.`, "", ...lines, "", ...totals].join("\n");
+  const html = layout(
+    `Order ${order.id} confirmed`,
+    `<p>Hello ${escapeHtml(customerName)},</p><p>Thank you for your order.</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul><p>${totals.map(escapeHtml).join("<br>")}</p>`,
+  );
+  return { subject: `Your order ${order.id} is confirmed`, text, html, sms: `Order ${order.id} confirmed, total ${order.total.format()}.` };
+}
+
+/** The shipping notice. */
+export function orderShipped(input: { customerName: string; order: Order }): RenderedMessage {
+  const { customerName, order } = input;
+  const tracking = order.trackingNumber ? `Tracking number: ${order.trackingNumber}` : "A tracking number will follow.";
+  const text = [`Hello ${customerName},`, "", `Your order ${order.id} has shipped.`, tracking].join("\n");
+  const html = layout(`Order ${order.id} shipped`, `<p>Hello ${escapeHtml(customerName)},</p><p>Your order has shipped.</p><p>${escapeHtml(tracking)}</p>`);
+  return { subject: `Your order ${order.id} has shipped`, text, html, sms: `Order ${order.id} shipped. ${tracking}` };
+}
+
+/** The security notice after a password change. */
+export function passwordChanged(input: { customerName: string }): RenderedMessage {
+  const text = [`Hello ${input.customerName},`, "", "Your password was changed and your other sessions were signed out.", "If this was not you, reset your password now."].join("\n");
+  const html = layout("Password changed", `<p>Hello ${escapeHtml(input.customerName)},</p><p>Your password was changed and your other sessions were signed out.</p><p>If this was not you, reset your password now.</p>`);
+  return { subject: "Your password was changed", text, html, sms: "Your password was changed. If this was not you, reset it now." };
+}

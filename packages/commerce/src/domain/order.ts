@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { DomainRuleError, type Money } from "@platform/core";
+import type { AddressSnapshot } from "./address.js";
+import { refSchema } from "./schemas.js";
+import { addressFieldsSchema } from "./address.js";
+
+/** States of an order. */
+export const orderStatusSchema = z.enum(["pending", "paid", "partially_fulfilled", "fulfilled", "shipped", "delivered", "canceled", "refunded"]);
+/** An order status. */
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+/**
+ * Allowed transitions. Cancel is possible until shipping; after shipping the way back is
+ * a refund.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ["paid", "canceled"],
+  paid: ["partially_fulfilled", "fulfilled", "canceled", "refunded"],
+  partially_fulfilled: ["partially_fulfilled", "fulfilled", "canceled"],
+  fulfilled: ["shipped", "canceled"],
+  shipped: ["delivered", "refunded"],
+  delivered: ["refunded"],
+  canceled: [],
+  refunded: [],
+};
+
+/** @throws DomainRuleError `invalid_transition`. */
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!ORDER_TRANSITIONS[from].includes(to)) {
+    throw new DomainRuleError("invalid_transition", `an order cannot go from ${from} to ${to}`, { details: { from, to } });
+  }
+}
+
+/** A line of an order: the catalog data and price frozen at checkout. */
+export interface OrderLine {
+  readonly lineId: string;
+  readonly productId: string;
+  readonly variantId: string | null;
+  readonly sku: string;
+  readonly name: string;
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  readonly lineTotal: Money;
+  readonly fulfilledQuantity: number;
+}
+
+/** The payment of an order as recorded from the {@link PaymentPort}. */
+export interface OrderPayment {
+  readonly reference: string | null;
+  readonly status: "pending" | "succeeded" | "failed" | "refund_pending" | "refunded";
+  readonly failureCode: string | null;
+}
+
+/** An order. */
+export interface Order {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: OrderStatus;
+  readonly currency: string;
+  readonly lines: readonly OrderLine[];
+  readonly subtotal: Money;
+  readonly shipping: Money;
+  readonly tax: Money;
+  readonly total: Money;
+  readonly shippingAddress: AddressSnapshot | null;
+  readonly billingAddress: AddressSnapshot | null;
+  readonly reservationId: string | null;
+  readonly idempotencyKey: string;
+  /** Hash of the checkout request, to refuse a reused key with other parameters. */
+  readonly requestFingerprint: string;
+  readonly payment: OrderPayment;
+  readonly trackingNumber: string | null;
+  readonly cancelReason: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly version: number;
+}
+
+/** Input of `orders.checkout`. */
+export const checkoutSchema = z.object({
+  /** One key per checkout attempt (e.g. a UUID made by the client): a retry with it never charges twice. */
+  idempotencyKey: z.string().trim().min(8).max(255),
+  shippingAddressId: refSchema.optional(),
+  shippingAddress: addressFieldsSchema.optional(),
+  billingAddressId: refSchema.optional(),
+  /** Opaque payment token for the payment port (card token, payment method id). */
+  paymentToken: z.string().trim().min(1).max(255).optional(),
+});
+/** Input of `orders.checkout`, before parsing. */
+export type CheckoutInput = z.input<typeof checkoutSchema>;
+
+/** Input of `orders.fulfill`: lines and quantities to fulfil; all remaining when omitted. */
+export const fulfillSchema = z.object({
+  orderId: refSchema,
+  lines: z.array(z.object({ lineId: refSchema, quantity: z.number().int().positive().max(100_000) })).max(100).optional(),
+});
+
+/** Input of `orders.ship`. */
+export const shipSchema = z.object({ orderId: refSchema, trackingNumber: z.string().trim().min(1).max(100).nullish() });
+
+/** Input of `orders.cancel`. */
+export const cancelSchema = z.object({ orderId: refSchema, reason: z.string().trim().max(200).default("requested") });
+
+/** Status after fulfilling: fulfilled when every unit is, else partially fulfilled. */
+export function fulfilmentStatus(lines: readonly OrderLine[]): OrderStatus {
+  return lines.every((l) => l.fulfilledQuantity >= l.quantity) ? "fulfilled" : "partially_fulfilled";
+}
+
+/** True while stock of the order can go back on the shelf (nothing has left the warehouse). */
+export function isCancelable(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].includes("canceled");
+}

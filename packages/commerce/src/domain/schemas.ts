@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+/**
+ * A line quantity: a safe positive integer up to `max`.
+ * Zero, negative and fractional values answer `invalid_quantity`; values above `max`
+ * answer `quantity_too_large`, so callers can tell "nonsense" from "too many".
+ */
+export function lineQuantitySchema(max = 999) {
+  return z.unknown().transform((value, ctx) => {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+      ctx.addIssue({ code: "custom", message: "quantity must be a positive integer", params: { code: "invalid_quantity" } });
+      return z.NEVER;
+    }
+    if (value > max) {
+      ctx.addIssue({ code: "custom", message: `quantity must be at most ${max}`, params: { code: "quantity_too_large" } });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/** A non-empty trimmed string with a custom error code (so each bad input has its own code). */
+export function codedString(min: number, max: number, code: string) {
+  return z
+    .string({ error: "must be a string" })
+    .trim()
+    .superRefine((v, ctx) => {
+      if (v.length < min || v.length > max) ctx.addIssue({ code: "custom", message: `must be ${min}-${max} characters`, params: { code } });
+    });
+}
+
+/** An id string as stored (any prefix); shape checks stay loose so foreign ids answer `not_found`. */
+export const refSchema = z.string().trim().min(1).max(64);
+
+/** Roles an actor may hold. */
+export const roleSchema = z.enum(["customer", "admin"]);
+/** A role of an {@link Actor}. */
+export type Role = z.infer<typeof roleSchema>;
+
+/**
+ * Who is calling: a signed-in customer (from `users.authenticate(token)`) or a back-office
+ * actor with the `admin` role. Services check ownership against it.
+ */
+export interface Actor {
+  readonly customerId: string | null;
+  readonly roles: readonly Role[];
+}
+
+/** Schema of an {@link Actor}. */
+export const actorSchema = z.object({ customerId: z.string().min(1).max(64).nullable(), roles: z.array(roleSchema).max(4) });
+
+/** The back-office actor: reads any order, manages fulfilment. Host apps hand it to admin routes only. */
+export const ADMIN_ACTOR: Actor = Object.freeze({ customerId: null, roles: Object.freeze(["admin"]) as readonly Role[] });
+
+/** True when the actor holds the admin role. */
+export function isAdmin(actor: Actor): boolean {
+  return actor.roles.includes("admin");
+}

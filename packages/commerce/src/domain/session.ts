@@ -1,0 +1,22 @@
+/**
+ * A login session. Only the SHA-256 of the token is stored: a leaked table does not
+ * let anyone sign in.
+ */
+export interface Session {
+  readonly tokenHash: string;
+  readonly customerId: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+/** Login failures of one email address, for throttling. */
+export interface LoginThrottle {
+  readonly email: string;
+  readonly failures: number;
+  readonly windowStartedAt: Date;
+  readonly lockedUntil: Date | null;
+}
+
+/** Default session lifetime: 24 hours. */
+export const DEFAULT_SESSION_TTL_MS = 24 * 60 * 60 * 1000;

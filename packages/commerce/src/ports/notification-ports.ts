@@ -1,0 +1,26 @@
+/** An email as handed to an {@link EmailSender}. */
+export interface EmailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** Template name, for logs and tests. */
+  readonly template: string;
+}
+
+/** An SMS as handed to an {@link SmsSender}. */
+export interface SmsMessage {
+  readonly to: string;
+  readonly text: string;
+  readonly template: string;
+}
+
+/** Sends email (SMTP, an API ...). Throw to signal failure: the notifier retries. */
+export interface EmailSender {
+  send(message: EmailMessage): Promise<void>;
+}
+
+/** Sends SMS. Throw to signal failure: the notifier retries. */
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>;
+}

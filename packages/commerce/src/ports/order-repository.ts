@@ -1,0 +1,15 @@
+import type { Page } from "@platform/core";
+import type { Order } from "../domain/order.js";
+
+/** Orders, unique by (customer, idempotency key). */
+export interface OrderRepository {
+  get(id: string): Promise<Order | null>;
+  /** The order created by a checkout with this key (INSERT ... ON CONFLICT decides the winner in SQL). */
+  getByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
+  /** @throws ConflictError `idempotency_key_taken`. */
+  insert(order: Order): Promise<void>;
+  /** @throws ConflictError `version_conflict`. */
+  update(order: Order, expectedVersion: number): Promise<void>;
+  /** A customer's orders, newest first, keyset-paginated. */
+  listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>>;
+}

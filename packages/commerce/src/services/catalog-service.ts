@@ -1,0 +1,190 @@
+import { z } from "zod";
+import { ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, type Page } from "@platform/core";
+import {
+  createProductSchema,
+  normalizeImages,
+  stockKeyOf,
+  updateProductSchema,
+  type CreateProductInput,
+  type Product,
+  type ProductVariant,
+  type UpdateProductInput,
+} from "../domain/product.js";
+import { refSchema } from "../domain/schemas.js";
+import type { CommerceTx } from "../ports/commerce-store.js";
+import type { ProductHit } from "../ports/product-repository.js";
+import { productSearchSchema, type ProductSearchInput } from "./product-search-schema.js";
+import type { ServiceContext } from "./service-context.js";
+
+/** Input of `products.create`: the product plus its opening stock. */
+export const createProductWithStockSchema = createProductSchema.extend({
+  /** Opening stock of a product without variants (recorded as a `received` adjustment). */
+  initialStock: z.number().int().min(0).max(1_000_000).default(0),
+  /** Opening stock per variant SKU. */
+  variantStock: z.record(z.string(), z.number().int().min(0).max(1_000_000)).default({}),
+});
+
+/** Product management and search (`platform.products`). */
+export class CatalogService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly lowStockThreshold: number,
+  ) {}
+
+  /**
+   * Adds a product (and its stock items) to the catalog.
+   * @throws ValidationError `invalid_sku`, `invalid_name`, `amount_not_positive`, `amount_precision` ...
+   * @throws ConflictError `sku_taken` (case-insensitive, across products and variants).
+   * @throws NotFoundError `category_not_found`.
+   * @example
+   * ```ts
+   * const laptop = await platform.products.create({ sku: "LAPTOP001", name: "Laptop", price: { amount: "999.99", currency: "USD" }, initialStock: 10 });
+   * ```
+   */
+  async create(input: CreateProductInput & { initialStock?: number; variantStock?: Record<string, number> }): Promise<Product> {
+    const data = parse(createProductWithStockSchema, input);
+    const { clock, store } = this.ctx;
+    return store.transaction(async (tx) => {
+      if (data.categoryId) await this.requireCategory(tx, data.categoryId);
+      const now = clock.now();
+      const id = createId("prod");
+      const variants: ProductVariant[] = data.variants.map((v) => ({ id: createId("var"), sku: v.sku, price: v.price ?? null, options: v.options }));
+      this.assertCurrency(data.price.currency, variants);
+      const product: Product = {
+        id,
+        sku: data.sku,
+        name: data.name,
+        description: data.description,
+        price: data.price,
+        categoryId: data.categoryId ?? null,
+        status: data.status,
+        images: normalizeImages(data.images),
+        attributes: data.attributes,
+        variants,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
+      await tx.products.insert(product);
+      const items = variants.length > 0 ? variants.map((v) => ({ variantId: v.id as string | null, qty: data.variantStock[v.sku] ?? 0 })) : [{ variantId: null, qty: data.initialStock }];
+      for (const item of items) {
+        const key = stockKeyOf(id, item.variantId);
+        await tx.inventory.ensure({ key, productId: id, variantId: item.variantId, lowStockThreshold: this.lowStockThreshold }, now);
+        if (item.qty > 0) await tx.inventory.adjust({ id: createId("adj"), key, delta: item.qty, reason: "received", note: "initial stock", at: now });
+      }
+      tx.outbox.add(createEvent("product.created", { productId: id, sku: product.sku }, clock));
+      return product;
+    });
+  }
+
+  /**
+   * Changes a product if nobody changed it since `expectedVersion`.
+   * @throws ConflictError `version_conflict`, `sku_taken`. @throws NotFoundError `product_not_found`.
+   */
+  async update(input: UpdateProductInput): Promise<Product> {
+    const data = parse(updateProductSchema, input);
+    const { clock, store } = this.ctx;
+    return store.transaction(async (tx) => {
+      const current = await tx.products.get(data.id);
+      if (!current) throw new NotFoundError("product", data.id, "product_not_found");
+      if (current.version !== data.expectedVersion) {
+        throw new ConflictError(`product ${data.id} is at version ${current.version}`, "version_conflict", { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
+      }
+      if (data.categoryId) await this.requireCategory(tx, data.categoryId);
+      const now = clock.now();
+      let variants = current.variants;
+      if (data.variants) {
+        // Keep the id (and stock) of a variant whose SKU stays; new SKUs get new variants.
+        const bySku = new Map(current.variants.map((v) => [v.sku.toUpperCase(), v]));
+        variants = data.variants.map((v) => ({ id: bySku.get(v.sku.toUpperCase())?.id ?? createId("var"), sku: v.sku, price: v.price ?? null, options: v.options }));
+      }
+      const price = data.price ?? current.price;
+      this.assertCurrency(price.currency, variants);
+      const next: Product = {
+        ...current,
+        name: data.name ?? current.name,
+        description: data.description ?? current.description,
+        price,
+        categoryId: data.categoryId === undefined ? current.categoryId : data.categoryId,
+        status: data.status ?? current.status,
+        images: data.images ? normalizeImages(data.images) : current.images,
+        attributes: data.attributes ?? current.attributes,
+        variants,
+        updatedAt: now,
+        version: current.version + 1,
+      };
+      await tx.products.update(next, current.version);
+      for (const v of variants) {
+        await tx.inventory.ensure({ key: v.id, productId: next.id, variantId: v.id, lowStockThreshold: this.lowStockThreshold }, now);
+      }
+      tx.outbox.add(createEvent("product.updated", { productId: next.id, version: next.version, status: next.status }, clock));
+      return next;
+    });
+  }
+
+  /** Archives a product: it leaves search and carts report it. @throws as {@link CatalogService.update}. */
+  async archive(input: { id: string; expectedVersion: number }): Promise<Product> {
+    return this.update({ ...input, status: "archived" });
+  }
+
+  /** A product by id (any status). @throws NotFoundError `product_not_found`. */
+  async get(id: string): Promise<Product> {
+    const pid = parse(refSchema, id);
+    const p = await this.ctx.store.transaction((tx) => tx.products.get(pid));
+    if (!p) throw new NotFoundError("product", pid, "product_not_found");
+    return p;
+  }
+
+  /** A product by SKU, case-insensitively. @throws NotFoundError `product_not_found`. */
+  async getBySku(sku: string): Promise<Product> {
+    const s = parse(z.string().trim().min(1).max(64), sku);
+    const p = await this.ctx.store.transaction((tx) => tx.products.getBySku(s));
+    if (!p) throw new NotFoundError("product", s, "product_not_found");
+    return p;
+  }
+
+  /**
+   * Full-text search over active products (case- and accent-insensitive, ranked), with
+   * filters by category subtree, price range, attributes and stock, and cursor pagination.
+   * @throws ValidationError `invalid_cursor`, `validation_failed`. @throws NotFoundError `category_not_found`.
+   * @example
+   * ```ts
+   * const page = await platform.products.search({ text: "wireless mouse", maxPrice: { amount: "50", currency: "USD" }, inStockOnly: true });
+   * ```
+   */
+  async search(input: ProductSearchInput = {}): Promise<Page<ProductHit>> {
+    const q = parse(productSearchSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      let categoryIds: string[] | null = null;
+      if (q.categoryId) {
+        await this.requireCategory(tx, q.categoryId);
+        categoryIds = [q.categoryId, ...(await tx.categories.descendants(q.categoryId)).map((c) => c.id)];
+      }
+      const text = q.text && q.text.length > 0 ? q.text : null;
+      const sort = q.sort ?? (text ? "relevance" : "newest");
+      return tx.products.search({
+        text,
+        categoryIds,
+        minPrice: q.minPrice ?? null,
+        maxPrice: q.maxPrice ?? null,
+        attributes: q.attributes,
+        inStockOnly: q.inStockOnly,
+        sort,
+        limit: q.limit,
+        cursor: q.cursor ?? null,
+      });
+    });
+  }
+
+  private async requireCategory(tx: CommerceTx, id: string): Promise<void> {
+    if (!(await tx.categories.get(id))) throw new NotFoundError("category", id, "category_not_found");
+  }
+
+  private assertCurrency(currency: string, variants: readonly ProductVariant[]): void {
+    for (const v of variants) {
+      if (v.price && v.price.currency !== currency) {
+        throw new DomainRuleError("currency_mismatch", `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { createHash } from "node:crypto";
+import { createEvent, createId, DomainRuleError, GatewayError, IdempotencyError, NotFoundError, PlatformError, parse } from "@platform/core";
+import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
+import { sumByKey } from "../domain/inventory.js";
+import { checkoutSchema, type CheckoutInput, type Order, type OrderLine } from "../domain/order.js";
+import { stockKeyOf } from "../domain/product.js";
+import type { Actor } from "../domain/schemas.js";
+import type { CommerceTx } from "../ports/commerce-store.js";
+import type { PaymentPort } from "../ports/payment-port.js";
+import type { CartService } from "./cart-service.js";
+import { recordLowStock } from "./inventory-service.js";
+import { OrderSettlement } from "./order-settlement.js";
+import type { ServiceContext } from "./service-context.js";
+
+/**
+ * Checkout: validate the cart, reserve stock and create the order (transaction 1), charge
+ * through the {@link PaymentPort} outside any transaction, then mark paid, commit stock and
+ * clear the cart, or cancel and release stock (transaction 2).
+ */
+export class CheckoutService {
+  private readonly inflight = new Map<string, { fingerprint: string; promise: Promise<Order> }>();
+  private readonly settlement: OrderSettlement;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly carts: CartService,
+    private readonly payments: PaymentPort,
+    private readonly reservationTtlMs: number,
+  ) {
+    this.settlement = new OrderSettlement(ctx, payments);
+  }
+
+  /**
+   * Places and pays an order from the actor's cart. A retry with the same idempotency key
+   * (also concurrent) returns the same order and never charges twice.
+   * @throws DomainRuleError `empty_cart`, `cart_changed` (details.issues), `insufficient_stock`, `reservation_expired`.
+   * @throws GatewayError the payment port's decline code (e.g. `card_declined`); stock is released.
+   * @throws IdempotencyError `idempotency_conflict` for a reused key with other parameters.
+   * @throws NotFoundError `address_not_found`. @throws AuthenticationError `unauthenticated`.
+   */
+  async checkout(actor: Actor, customerId: string, input: CheckoutInput): Promise<Order> {
+    void actor;
+    const data = parse(checkoutSchema, input);
+    const fingerprint = createHash("sha256")
+      .update(JSON.stringify([data.shippingAddressId ?? null, data.shippingAddress ?? null, data.billingAddressId ?? null, data.paymentToken ?? null]))
+      .digest("hex");
+    const key = `${customerId}\u0000${data.idempotencyKey}`;
+    const running = this.inflight.get(key);
+    if (running) {
+      if (running.fingerprint !== fingerprint) throw new IdempotencyError("idempotency key reused with other parameters");
+      return running.promise;
+    }
+    const promise = this.run(customerId, data, fingerprint).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, { fingerprint, promise });
+    return promise;
+  }
+
+  private async run(customerId: string, data: ReturnType<typeof parse<typeof checkoutSchema>>, fingerprint: string): Promise<Order> {
+    const placed = await this.ctx.store.transaction(async (tx) => {
+      const existing = await tx.orders.getByIdempotencyKey(customerId, data.idempotencyKey);
+      if (existing) {
+        if (existing.requestFingerprint !== fingerprint) throw new IdempotencyError("idempotency key reused with other parameters");
+        return { order: existing, fresh: false };
+      }
+      return { order: await this.place(tx, customerId, data, fingerprint), fresh: true };
+    });
+    const order = placed.order;
+    if (!placed.fresh) {
+      if (order.payment.status === "failed") throw new GatewayError(order.payment.failureCode ?? "payment_failed", "the payment of this checkout failed", { provider: "payment_port", retryable: false });
+      // A pending order whose payment never settled (crash, other process): resume it; the
+      // gateway idempotency key makes the charge happen at most once.
+      if (order.status !== "pending" || order.payment.status !== "pending") return order;
+    }
+    return this.pay(order, data.paymentToken ?? null);
+  }
+
+  private async place(tx: CommerceTx, customerId: string, data: ReturnType<typeof parse<typeof checkoutSchema>>, fingerprint: string): Promise<Order> {
+    const { clock } = this.ctx;
+    const cart = await tx.carts.getByCustomer(customerId);
+    if (!cart || cart.lines.length === 0) throw new DomainRuleError("empty_cart", "the cart is empty");
+    const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
+    const billingAddress = data.billingAddressId ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing") : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
+    const view = await this.carts.view(tx, cart, shippingAddress);
+    if (view.issues.length > 0) throw new DomainRuleError("cart_changed", "the cart changed since items were added; review it first", { details: { issues: view.issues } });
+    const now = clock.now();
+    const orderId = createId("ord");
+    const reservationId = createId("res");
+    const lines = sumByKey(view.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity })));
+    await tx.inventory.reserve({ id: reservationId, orderId, lines, status: "active", expiresAt: new Date(now.getTime() + this.reservationTtlMs), createdAt: now });
+    const orderLines: OrderLine[] = view.lines.map((l, i) => ({
+      lineId: `line_${i + 1}`,
+      productId: l.productId,
+      variantId: l.variantId,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      lineTotal: l.lineTotal,
+      fulfilledQuantity: 0,
+    }));
+    const order: Order = {
+      id: orderId,
+      customerId,
+      status: "pending",
+      currency: view.currency,
+      lines: orderLines,
+      subtotal: view.subtotal,
+      shipping: view.shipping,
+      tax: view.tax,
+      total: view.total,
+      shippingAddress,
+      billingAddress,
+      reservationId,
+      idempotencyKey: data.idempotencyKey,
+      requestFingerprint: fingerprint,
+      payment: { reference: null, status: "pending", failureCode: null },
+      trackingNumber: null,
+      cancelReason: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await tx.orders.insert(order);
+    tx.outbox.add(createEvent("order.placed", { orderId, customerId, total: order.total.toJSON() }, clock));
+    return order;
+  }
+
+  private async address(tx: CommerceTx, customerId: string, id: string | undefined, inline: { [K in keyof AddressSnapshot]?: AddressSnapshot[K] | undefined } | undefined, kind: "shipping" | "billing"): Promise<AddressSnapshot | null> {
+    if (inline) return { name: inline.name!, line1: inline.line1!, line2: inline.line2 ?? null, city: inline.city!, region: inline.region ?? null, postalCode: inline.postalCode!, country: inline.country!, phone: inline.phone ?? null };
+    if (id) {
+      const a = await tx.addresses.get(id);
+      if (!a || a.customerId !== customerId) throw new NotFoundError("address", id, "address_not_found");
+      return snapshotAddress(a);
+    }
+    const def = (await tx.addresses.listByCustomer(customerId)).find((a) => (kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling));
+    return def ? snapshotAddress(def) : null;
+  }
+
+  private async pay(order: Order, paymentToken: string | null): Promise<Order> {
+    let reference: string;
+    try {
+      ({ reference } = await this.payments.charge({
+        orderId: order.id,
+        customerId: order.customerId,
+        amount: order.total,
+        paymentToken,
+        idempotencyKey: `order_${order.id}`,
+        description: `Order ${order.id}`,
+      }));
+    } catch (error) {
+      const code = PlatformError.is(error) ? error.code : "payment_failed";
+      await this.settlement.failPayment(order.id, code);
+      if (PlatformError.is(error)) throw error;
+      throw new GatewayError("payment_failed", "the payment port failed", { provider: "payment_port", retryable: false, cause: error });
+    }
+    const outcome = await this.ctx.store.transaction(async (tx) => this.markPaid(tx, order.id, reference));
+    if (outcome.kind === "refund") {
+      await this.settlement.refund(outcome.order, "reservation_expired");
+      throw new DomainRuleError("reservation_expired", "the stock reservation expired before the payment completed; the payment was refunded");
+    }
+    return outcome.order;
+  }
+
+  private async markPaid(tx: CommerceTx, orderId: string, reference: string): Promise<{ kind: "paid" | "refund"; order: Order }> {
+    const { clock } = this.ctx;
+    const current = (await tx.orders.get(orderId))!;
+    if (current.status !== "pending") {
+      // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
+      if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending") return { kind: "paid", order: current };
+      const marked = { ...current, payment: { reference, status: "refund_pending" as const, failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+      await tx.orders.update(marked, current.version);
+      return { kind: "refund", order: marked };
+    }
+    const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
+    const keys = reservation ? reservation.lines.map((l) => l.key) : [];
+    const before = await tx.inventory.getMany(keys);
+    if (reservation) await tx.inventory.commit(reservation.id, clock.now());
+    const after = await tx.inventory.getMany(keys);
+    for (const [k, level] of after) recordLowStock(tx.outbox, clock, before.get(k), level);
+    const paid: Order = { ...current, status: "paid", payment: { reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+    await tx.orders.update(paid, current.version);
+    await this.removePurchased(tx, paid);
+    tx.outbox.add(createEvent("order.paid", { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference }, clock));
+    return { kind: "paid", order: paid };
+  }
+
+  /** Takes the purchased units out of the cart; items added meanwhile stay. */
+  private async removePurchased(tx: CommerceTx, order: Order): Promise<void> {
+    const cart = await tx.carts.getByCustomer(order.customerId);
+    if (!cart) return;
+    const lines = cart.lines
+      .map((l) => {
+        const bought = order.lines.filter((o) => o.productId === l.productId && o.variantId === l.variantId).reduce((n, o) => n + o.quantity, 0);
+        return { ...l, quantity: l.quantity - bought };
+      })
+      .filter((l) => l.quantity > 0);
+    await tx.carts.update({ ...cart, lines, updatedAt: this.ctx.clock.now(), version: cart.version + 1 }, cart.version);
+    tx.outbox.add(createEvent("cart.updated", { cartId: cart.id, customerId: cart.customerId, lineCount: lines.length }, this.ctx.clock));
+  }
+}

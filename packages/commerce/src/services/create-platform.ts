@@ -1,0 +1,119 @@
+import { EventBus, systemClock, type Clock, type CursorCodec, type EventBusOptions } from "@platform/core";
+import { MemoryCommerceStore } from "../adapters/memory/memory-commerce-store.js";
+import { MemoryNotificationOutbox } from "../adapters/memory/memory-notification-outbox.js";
+import { TestPaymentPort } from "../adapters/memory/test-payment-port.js";
+import { DEFAULT_RESERVATION_TTL_MS } from "../domain/inventory.js";
+import type { CommerceEvents } from "../domain/events.js";
+import type { CommerceStore } from "../ports/commerce-store.js";
+import type { EmailSender, SmsSender } from "../ports/notification-ports.js";
+import type { PaymentPort } from "../ports/payment-port.js";
+import type { ShippingCalculator, TaxCalculator } from "../ports/pricing-ports.js";
+import { CartPricing } from "./cart-pricing.js";
+import { CartService } from "./cart-service.js";
+import { CatalogService } from "./catalog-service.js";
+import { CategoryService } from "./category-service.js";
+import { CheckoutService } from "./checkout-service.js";
+import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./default-calculators.js";
+import { InventoryService } from "./inventory-service.js";
+import { NotificationService, type RetryPolicy } from "./notification-service.js";
+import { OrderService } from "./order-service.js";
+import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./password-hasher.js";
+import { UserService, type LoginThrottlePolicy } from "./user-service.js";
+
+/** Options of {@link createECommercePlatform}; every one has a working default. */
+export interface ECommercePlatformOptions {
+  /** Storage. Default: a new {@link MemoryCommerceStore}. */
+  store?: CommerceStore;
+  /** Time source. Default: the system clock. */
+  clock?: Clock;
+  /** How payments are taken. Default: the in-process {@link TestPaymentPort}. */
+  payments?: PaymentPort;
+  /** Shipping charge. Default: flat rate 0. */
+  shipping?: ShippingCalculator;
+  /** Tax. Default: 0 % everywhere (configure rates by country/region). */
+  tax?: TaxCalculator;
+  /** Currency of empty carts. Default USD. */
+  currency?: string;
+  /** Stock reservation lifetime at checkout. Default 15 minutes. */
+  reservationTtlMs?: number;
+  /** Session lifetime. Default 24 hours. */
+  sessionTtlMs?: number;
+  /** Default low-stock threshold of new stock items. Default 5. */
+  lowStockThreshold?: number;
+  /** scrypt parameters of new password hashes. */
+  passwordHashing?: Partial<ScryptParams>;
+  /** Failed-login throttling. */
+  loginThrottle?: LoginThrottlePolicy;
+  /** Message senders and retry policy. Default: an in-memory outbox (no console output). */
+  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
+  /** Options of the event bus (subscriber error hook). */
+  events?: EventBusOptions;
+  /** Cursor codec (give every server the same secret). */
+  cursorCodec?: CursorCodec;
+}
+
+/** The platform object: one service per seed service plus the event bus. */
+export interface ECommercePlatform {
+  readonly products: CatalogService;
+  readonly categories: CategoryService;
+  readonly users: UserService;
+  readonly carts: CartService;
+  readonly inventory: InventoryService;
+  readonly orders: OrderService;
+  readonly notifications: NotificationService;
+  readonly events: EventBus<CommerceEvents>;
+  /** The store in use (tests and host wiring). */
+  readonly store: CommerceStore;
+}
+
+/**
+ * Builds the e-commerce platform from its ports. With no options it runs in memory with
+ * the system clock, the test payment port and an in-memory notification outbox.
+ * @example
+ * ```ts
+ * const platform = createECommercePlatform({ shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
+ * const mouse = await platform.products.create({ sku: "MOUSE001", name: "Mouse", price: { amount: "29.99", currency: "USD" }, initialStock: 50 });
+ * platform.events.on("order.placed", (e) => console.log(e.data.orderId));
+ * ```
+ */
+export function createECommercePlatform(options: ECommercePlatformOptions = {}): ECommercePlatform {
+  const store = options.store ?? new MemoryCommerceStore();
+  const clock = options.clock ?? systemClock;
+  const currency = options.currency ?? "USD";
+  const ctx = { store, clock, currency, ...(options.cursorCodec ? { cursorCodec: options.cursorCodec } : {}) };
+  const events = new EventBus<CommerceEvents>(options.events);
+  store.setEventPublisher((batch) => events.publish(batch));
+
+  const payments = options.payments ?? new TestPaymentPort();
+  const pricing = new CartPricing(options.shipping ?? new FlatRateShippingCalculator(), options.tax ?? new PercentageTaxCalculator(), currency);
+  const carts = new CartService(ctx, pricing);
+  const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_PARAMS, ...options.passwordHashing });
+  const users = new UserService(ctx, {
+    hasher,
+    ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
+    ...(options.loginThrottle ? { throttle: options.loginThrottle } : {}),
+    mergeGuestCart: (tx, customerId, guestCartId) => carts.mergeGuestCart(tx, customerId, guestCartId),
+  });
+  const checkout = new CheckoutService(ctx, carts, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
+  const outbox = new MemoryNotificationOutbox();
+  const n = options.notifications ?? {};
+  const notifications = new NotificationService(ctx, {
+    email: n.email ?? outbox,
+    sms: n.sms === undefined ? outbox : n.sms,
+    ...(n.retry ? { retry: n.retry } : {}),
+    ...(n.sleep ? { sleep: n.sleep } : {}),
+  });
+  notifications.subscribe(events);
+
+  return {
+    products: new CatalogService(ctx, options.lowStockThreshold ?? 5),
+    categories: new CategoryService(ctx),
+    users,
+    carts,
+    inventory: new InventoryService(ctx),
+    orders: new OrderService(ctx, checkout, payments),
+    notifications,
+    events,
+    store,
+  };
+}

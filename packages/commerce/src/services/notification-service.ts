@@ -1,0 +1,119 @@
+import { createEvent, type EventBus } from "@platform/core";
+import type { CommerceEvents } from "../domain/events.js";
+import { orderConfirmation, orderShipped, passwordChanged, type RenderedMessage } from "../domain/notification-templates.js";
+import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
+import type { ServiceContext } from "./service-context.js";
+
+/** Retry policy of sends. */
+export interface RetryPolicy {
+  /** Total tries, including the first. Default 3. */
+  attempts: number;
+  /** Wait before each retry, in ms (the last value repeats). Default [200, 1000]. */
+  delaysMs: number[];
+}
+
+/** Options of the {@link NotificationService}. */
+export interface NotificationOptions {
+  email: EmailSender;
+  sms?: SmsSender | null;
+  retry?: Partial<RetryPolicy>;
+  /** Waits between retries; tests inject an instant one. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Sends customer messages when events happen (order paid -> confirmation, order shipped ->
+ * notice, password changed -> security notice), by email and, when the customer has a
+ * phone, SMS. Runs after commit, so a failing notifier never fails an order; failed sends
+ * are retried, then reported as `notification.failed`.
+ */
+export class NotificationService {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly options: NotificationOptions,
+  ) {
+    this.retry = { attempts: options.retry?.attempts ?? 3, delaysMs: options.retry?.delaysMs ?? [200, 1000] };
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Subscribes to the platform's events. Returns an unsubscribe function. */
+  subscribe(events: EventBus<CommerceEvents>): () => void {
+    const offs = [
+      events.on("order.paid", (e) => this.track(this.onOrder(e.data.orderId, "order_confirmation"))),
+      events.on("order.shipped", (e) => this.track(this.onOrder(e.data.orderId, "order_shipped"))),
+      events.on("customer.password_changed", (e) => this.track(this.onPasswordChanged(e.data.customerId))),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Resolves when every send started so far has finished (delivered or given up). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Sends an email with retries; resolves false when every attempt failed. */
+  async sendEmail(message: EmailMessage): Promise<boolean> {
+    return this.withRetry("email", message.template, message.to, () => this.options.email.send(message));
+  }
+
+  /** Sends an SMS with retries (false without an SMS sender or when every attempt failed). */
+  async sendSms(message: SmsMessage): Promise<boolean> {
+    const sms = this.options.sms;
+    if (!sms) return false;
+    return this.withRetry("sms", message.template, message.to, () => sms.send(message));
+  }
+
+  private track(p: Promise<unknown>): void {
+    const done = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(done);
+    void done.then(() => this.pending.delete(done));
+  }
+
+  private async onOrder(orderId: string, template: "order_confirmation" | "order_shipped"): Promise<void> {
+    const found = await this.ctx.store.transaction(async (tx) => {
+      const order = await tx.orders.get(orderId);
+      const customer = order ? await tx.customers.get(order.customerId) : null;
+      return order && customer ? { order, customer } : null;
+    });
+    if (!found) return;
+    const msg = (template === "order_confirmation" ? orderConfirmation : orderShipped)({ customerName: found.customer.name, order: found.order });
+    await this.deliver(template, found.customer.email, found.customer.phone, msg);
+  }
+
+  private async onPasswordChanged(customerId: string): Promise<void> {
+    const customer = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
+    if (!customer) return;
+    await this.deliver("password_changed", customer.email, customer.phone, passwordChanged({ customerName: customer.name }));
+  }
+
+  private async deliver(template: string, email: string, phone: string | null, msg: RenderedMessage): Promise<void> {
+    await Promise.all([
+      this.sendEmail({ to: email, subject: msg.subject, text: msg.text, html: msg.html, template }),
+      phone ? this.sendSms({ to: phone, text: msg.sms, template }) : Promise.resolve(false),
+    ]);
+  }
+
+  private async withRetry(kind: "email" | "sms", template: string, to: string, send: () => Promise<void>): Promise<boolean> {
+    let lastCode = "send_failed";
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      try {
+        await send();
+        return true;
+      } catch (error) {
+        lastCode = typeof (error as { code?: unknown })?.code === "string" ? String((error as { code: string }).code) : "send_failed";
+        if (attempt < this.retry.attempts) await this.sleep(this.retry.delaysMs[Math.min(attempt - 1, this.retry.delaysMs.length - 1)] ?? 0);
+      }
+    }
+    await this.ctx.store.transaction(async (tx) => {
+      tx.outbox.add(createEvent("notification.failed", { kind, template, to, attempts: this.retry.attempts, code: lastCode }, this.ctx.clock));
+    });
+    return false;
+  }
+}

@@ -1,0 +1,178 @@
+import { AuthenticationError, createEvent, ForbiddenError, NotFoundError, pageRequestSchema, parse, ValidationError, type Page } from "@platform/core";
+import { z } from "zod";
+import { sumByKey } from "../domain/inventory.js";
+import {
+  assertTransition,
+  cancelSchema,
+  fulfillSchema,
+  fulfilmentStatus,
+  shipSchema,
+  type CheckoutInput,
+  type Order,
+} from "../domain/order.js";
+import { stockKeyOf } from "../domain/product.js";
+import { actorSchema, isAdmin, refSchema, type Actor } from "../domain/schemas.js";
+import type { CommerceTx } from "../ports/commerce-store.js";
+import type { PaymentPort } from "../ports/payment-port.js";
+import type { CheckoutService } from "./checkout-service.js";
+import { OrderSettlement } from "./order-settlement.js";
+import type { ServiceContext } from "./service-context.js";
+
+const listSchema = pageRequestSchema.extend({ customerId: refSchema.optional() });
+
+/** Orders: checkout, history, cancel, fulfilment, shipping and refunds (`platform.orders`). */
+export class OrderService {
+  private readonly settlement: OrderSettlement;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly checkoutService: CheckoutService,
+    payments: PaymentPort,
+  ) {
+    this.settlement = new OrderSettlement(ctx, payments);
+  }
+
+  /**
+   * Places and pays an order from the signed-in customer's cart (see {@link CheckoutService.checkout}).
+   * @throws DomainRuleError `empty_cart`, `cart_changed`, `insufficient_stock`. @throws GatewayError decline codes.
+   * @throws IdempotencyError `idempotency_conflict`. @throws AuthenticationError `unauthenticated`.
+   * @example
+   * ```ts
+   * const order = await platform.orders.checkout(actor, { idempotencyKey: crypto.randomUUID(), paymentToken: "tok_visa" });
+   * ```
+   */
+  async checkout(actor: Actor, input: CheckoutInput): Promise<Order> {
+    return this.checkoutService.checkout(actor, customerOf(actor), input);
+  }
+
+  /** An order, for its owner or an admin. @throws NotFoundError `order_not_found` (also for other customers' orders). */
+  async get(actor: Actor, orderId: string): Promise<Order> {
+    const a = parse(actorSchema, actor);
+    const id = parse(refSchema, orderId);
+    return this.ctx.store.transaction((tx) => this.readable(tx, a, id));
+  }
+
+  /**
+   * Order history, newest first. Customers see their own; an admin passes `customerId`.
+   * @throws ValidationError `invalid_cursor`. @throws ForbiddenError `forbidden` for another customer's history.
+   */
+  async list(actor: Actor, input: { customerId?: string; limit?: number; cursor?: string | null } = {}): Promise<Page<Order>> {
+    const a = parse(actorSchema, actor);
+    const q = parse(listSchema, input);
+    const customerId = q.customerId ?? a.customerId;
+    if (customerId === null || customerId === undefined) throw ValidationError.field("customerId", "customerId is required for admin listings");
+    if (customerId !== a.customerId && !isAdmin(a)) throw new ForbiddenError("only admins read other customers' orders");
+    return this.ctx.store.transaction((tx) => tx.orders.listByCustomer(customerId, { limit: q.limit, cursor: q.cursor ?? null }));
+  }
+
+  /**
+   * Cancels an order before it ships: stock goes back, a captured payment is refunded.
+   * Calling again on a canceled order whose refund failed retries the refund.
+   * @throws DomainRuleError `invalid_transition` (shipped, delivered ...). @throws NotFoundError `order_not_found`.
+   * @throws GatewayError when the refund fails (the order stays canceled, refund pending).
+   */
+  async cancel(actor: Actor, input: { orderId: string; reason?: string }): Promise<Order> {
+    const a = parse(actorSchema, actor);
+    const data = parse(cancelSchema, input);
+    const { store, clock } = this.ctx;
+    const order = await store.transaction(async (tx) => {
+      const o = await this.readable(tx, a, data.orderId);
+      if (o.status === "canceled" && o.payment.status === "refund_pending") return o;
+      assertTransition(o.status, "canceled");
+      const now = clock.now();
+      if (o.status === "pending") {
+        const r = o.reservationId ? await tx.inventory.getReservation(o.reservationId) : null;
+        if (r && r.status === "active") await tx.inventory.release(r.id, "released", now);
+      } else {
+        await tx.inventory.restock(sumByKey(o.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity }))), now);
+      }
+      const payment = o.payment.status === "succeeded" ? { ...o.payment, status: "refund_pending" as const } : o.payment;
+      const next: Order = { ...o, status: "canceled", cancelReason: data.reason, payment, updatedAt: now, version: o.version + 1 };
+      await tx.orders.update(next, o.version);
+      tx.outbox.add(createEvent("order.canceled", { orderId: o.id, customerId: o.customerId, reason: data.reason }, clock));
+      return next;
+    });
+    return order.payment.status === "refund_pending" ? this.settlement.refund(order, data.reason) : order;
+  }
+
+  /** Records fulfilment of some or all remaining units (admin). @throws DomainRuleError `invalid_transition`, `over_fulfilment`. */
+  async fulfill(actor: Actor, input: { orderId: string; lines?: { lineId: string; quantity: number }[] }): Promise<Order> {
+    requireAdmin(actor);
+    const data = parse(fulfillSchema, input);
+    return this.change(data.orderId, async (o) => {
+      const lines = o.lines.map((l) => {
+        const asked = data.lines ? data.lines.filter((x) => x.lineId === l.lineId).reduce((n, x) => n + x.quantity, 0) : l.quantity - l.fulfilledQuantity;
+        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError(`line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, [{ path: ["lines"], message: "too many units", code: "over_fulfilment" }], "over_fulfilment");
+        return { ...l, fulfilledQuantity: l.fulfilledQuantity + asked };
+      });
+      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw new NotFoundError("order line", o.id, "line_not_found");
+      const status = fulfilmentStatus(lines);
+      assertTransition(o.status, status);
+      return { next: { ...o, lines, status }, event: createEvent("order.fulfilled", { orderId: o.id, status }, this.ctx.clock) };
+    });
+  }
+
+  /** Marks a fulfilled order shipped (admin). @throws DomainRuleError `invalid_transition`. */
+  async ship(actor: Actor, input: { orderId: string; trackingNumber?: string | null }): Promise<Order> {
+    requireAdmin(actor);
+    const data = parse(shipSchema, input);
+    return this.change(data.orderId, async (o) => {
+      assertTransition(o.status, "shipped");
+      const trackingNumber = data.trackingNumber ?? null;
+      return { next: { ...o, status: "shipped", trackingNumber }, event: createEvent("order.shipped", { orderId: o.id, customerId: o.customerId, trackingNumber }, this.ctx.clock) };
+    });
+  }
+
+  /** Marks a shipped order delivered (admin). @throws DomainRuleError `invalid_transition`. */
+  async markDelivered(actor: Actor, orderId: string): Promise<Order> {
+    requireAdmin(actor);
+    const id = parse(refSchema, orderId);
+    return this.change(id, async (o) => {
+      assertTransition(o.status, "delivered");
+      return { next: { ...o, status: "delivered" }, event: createEvent("order.delivered", { orderId: o.id, customerId: o.customerId }, this.ctx.clock) };
+    });
+  }
+
+  /** Refunds a paid, shipped or delivered order in full (admin). @throws DomainRuleError `invalid_transition`. @throws GatewayError. */
+  async refund(actor: Actor, input: { orderId: string; reason?: string }): Promise<Order> {
+    requireAdmin(actor);
+    const data = parse(cancelSchema, input);
+    const order = await this.change(data.orderId, async (o) => {
+      assertTransition(o.status, "refunded");
+      return { next: { ...o, status: "refunded", payment: { ...o.payment, status: "refund_pending" } }, event: null };
+    });
+    return this.settlement.refund(order, data.reason);
+  }
+
+  private async change(orderId: string, apply: (o: Order) => Promise<{ next: Order; event: ReturnType<typeof createEvent> | null }>): Promise<Order> {
+    return this.ctx.store.transaction(async (tx) => {
+      const o = await tx.orders.get(orderId);
+      if (!o) throw new NotFoundError("order", orderId, "order_not_found");
+      const { next, event } = await apply(o);
+      const saved = { ...next, updatedAt: this.ctx.clock.now(), version: o.version + 1 };
+      await tx.orders.update(saved, o.version);
+      if (event) tx.outbox.add(event);
+      return saved;
+    });
+  }
+
+  private async readable(tx: CommerceTx, actor: Actor, orderId: string): Promise<Order> {
+    const o = await tx.orders.get(orderId);
+    // Another customer's order answers exactly like a missing one: no existence leak.
+    if (!o || (o.customerId !== actor.customerId && !isAdmin(actor))) throw new NotFoundError("order", orderId, "order_not_found");
+    return o;
+  }
+}
+
+function customerOf(actor: Actor): string {
+  const a = parse(actorSchema, actor);
+  if (a.customerId === null) throw new AuthenticationError("a signed-in customer is required", "unauthenticated");
+  return a.customerId;
+}
+
+function requireAdmin(actor: Actor): void {
+  if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("this operation needs the admin role", "admin_required");
+}
+
+/** Schema of an order id argument. */
+export const orderIdSchema = z.object({ orderId: refSchema });
