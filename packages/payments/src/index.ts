@@ -1,2 +1,107 @@
-/** Work in progress. @packageDocumentation */
-export {};
+/**
+ * @platform/payments: payments through pluggable gateways with routing and fallback, an immutable
+ * double-entry ledger, refunds, idempotency keys, fraud rules and signed webhooks.
+ * @packageDocumentation
+ */
+export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./services/create-payment-system.js";
+export { PaymentService, type PaymentRoutingOptions } from "./services/payment-service.js";
+export { RefundService } from "./services/refund-service.js";
+export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
+export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
+export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
+export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
+export { fetchTransport } from "./services/fetch-transport.js";
+export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./gateways/test-gateway.js";
+export { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
+
+export { type PaymentStatus, PAYMENT_STATUSES, canTransition, assertTransition, isTerminal } from "./domain/payment-status.js";
+export {
+  type Payment,
+  type PaymentJSON,
+  type CaptureMethod,
+  type RefundStatus,
+  type PaymentFailure,
+  type FraudAssessment,
+  type PaymentReview,
+  type PaymentCustomer,
+  type PaymentMethodDetails,
+  type PendingOperation,
+  type CreatePaymentInput,
+  type CapturePaymentInput,
+  type CancelPaymentInput,
+  createPaymentSchema,
+  capturePaymentSchema,
+  cancelPaymentSchema,
+  paymentMethodSchema,
+  paymentCustomerSchema,
+  toPaymentJSON,
+  refundStatusOf,
+  refundableAmount,
+} from "./domain/payment.js";
+export { type Refund, type RefundJSON, type RefundReason, type RefundStatusValue, type CreateRefundInput, createRefundSchema, toRefundJSON } from "./domain/refund.js";
+export {
+  type LedgerTransaction,
+  type LedgerTransactionJSON,
+  type LedgerTransactionType,
+  type LedgerAccount,
+  type Posting,
+  isBalanced,
+  accountBalances,
+  toLedgerTransactionJSON,
+} from "./domain/ledger.js";
+export { type PaymentEventMap, type PaymentEventData, type RefundEventData, type PaymentEventType, PAYMENT_EVENT_TYPES } from "./domain/events.js";
+export { type IdempotencyRecord, type IdempotencyResponse, IDEMPOTENCY_TTL_MS, fingerprintOf } from "./domain/idempotency.js";
+export { type RoutingRule, routingRuleSchema, routeGateways } from "./domain/routing.js";
+export {
+  type FraudRule,
+  type FraudRuleInput,
+  type FraudCondition,
+  type FraudAction,
+  type FraudField,
+  type FraudOperator,
+  type ConditionValue,
+  type FraudContext,
+  type VelocityField,
+  fraudRuleInputSchema,
+  fraudConditionSchema,
+  ruleToText,
+  ruleMatches,
+  VELOCITY_FIELDS,
+} from "./domain/fraud-rule.js";
+export { parseFraudRule, type ParsedFraudRule } from "./domain/fraud-rule-parser.js";
+export { assessFraud, riskScore, DEFAULT_RISK_CONFIG, type RiskScoreConfig, type ListEntryType } from "./domain/fraud-assessment.js";
+export {
+  type WebhookEndpoint,
+  type WebhookSecret,
+  type CreateEndpointInput,
+  type UpdateEndpointInput,
+  type UrlPolicy,
+  createEndpointSchema,
+  updateEndpointSchema,
+  eventMatches,
+  urlProblem,
+} from "./domain/webhook-endpoint.js";
+export { type WebhookDelivery, type DeliveryAttempt, type DeliveryStatus, DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter } from "./domain/webhook-delivery.js";
+export { verifyWebhook, signWebhook, computeSignature, generateWebhookSecret, type VerifyWebhookOptions } from "./domain/webhook-signature.js";
+export type {
+  PaymentGateway,
+  GatewayAuthorizeRequest,
+  GatewayAuthorization,
+  GatewayPaymentState,
+  GatewayRefund,
+} from "./ports/payment-gateway.js";
+export type { WebhookTransport, WebhookRequest, WebhookResponse } from "./ports/webhook-transport.js";
+export type {
+  PaymentStore,
+  PaymentTx,
+  PageQuery,
+  PaymentRepository,
+  LedgerRepository,
+  RefundRepository,
+  IdempotencyRepository,
+  IdempotencyClaim,
+  FraudRuleRepository,
+  FraudListRepository,
+  WebhookEndpointRepository,
+  WebhookDeliveryRepository,
+} from "./ports/payment-store.js";

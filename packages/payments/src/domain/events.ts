@@ -1,0 +1,54 @@
+import type { PaymentJSON } from "./payment.js";
+import type { RefundJSON } from "./refund.js";
+
+/** Payload of every `payment.*` event: the payment as it stands after the change. */
+export interface PaymentEventData {
+  payment: PaymentJSON;
+}
+
+/** Payload of every `refund.*` event. */
+export interface RefundEventData {
+  refund: RefundJSON;
+  payment: PaymentJSON;
+}
+
+/**
+ * Events of the payment system, published on `system.events` after commit and fed to webhooks.
+ * `payment.authorized`: funds held (manual capture, or just before an automatic capture is recorded).
+ * `payment.processing`: the gateway outcome is unknown (timeout); `reconcile()` settles it.
+ */
+export interface PaymentEventMap {
+  "payment.created": PaymentEventData;
+  "payment.review_required": PaymentEventData;
+  "payment.review_approved": PaymentEventData;
+  "payment.processing": PaymentEventData;
+  "payment.authorized": PaymentEventData;
+  "payment.succeeded": PaymentEventData;
+  "payment.failed": PaymentEventData;
+  "payment.canceled": PaymentEventData;
+  "payment.capture_failed": PaymentEventData;
+  "payment.refunded": PaymentEventData;
+  "refund.created": RefundEventData;
+  "refund.succeeded": RefundEventData;
+  "refund.failed": RefundEventData;
+  [type: string]: unknown;
+}
+
+/** Every event type the system emits. */
+export const PAYMENT_EVENT_TYPES = [
+  "payment.created",
+  "payment.review_required",
+  "payment.review_approved",
+  "payment.processing",
+  "payment.authorized",
+  "payment.succeeded",
+  "payment.failed",
+  "payment.canceled",
+  "payment.capture_failed",
+  "payment.refunded",
+  "refund.created",
+  "refund.succeeded",
+  "refund.failed",
+] as const;
+/** A known event type. */
+export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];

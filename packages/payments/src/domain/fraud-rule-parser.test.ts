@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { Money, PlatformError, ValidationError } from "@platform/core";
+import { parseFraudRule } from "./fraud-rule-parser.js";
+import { ruleMatches, ruleToText, type FraudContext } from "./fraud-rule.js";
+
+const ctx = (over: Partial<FraudContext> = {}): FraudContext => ({
+  amount: Money.of("50", "USD"),
+  method: "card",
+  paymentMethod: "pm_card_visa",
+  velocity: {},
+  riskScore: 10,
+  ...over,
+});
+
+function errorOf(text: string): ValidationError {
+  try {
+    parseFraudRule(text);
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error("parsed");
+}
+
+describe("parseFraudRule", () => {
+  it("parses the issue's examples into conditions that really match", () => {
+    const big = parseFraudRule("block if amount > 10000 USD");
+    expect(big).toEqual({ action: "block", conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "10000", currency: "USD" } }] });
+    expect(ruleMatches(big, ctx({ amount: Money.of("10000.01", "USD") }), () => false)).toBe(true);
+    expect(ruleMatches(big, ctx({ amount: Money.of("10000", "USD") }), () => false)).toBe(false);
+    expect(ruleMatches(big, ctx({ amount: Money.of("20000", "EUR") }), () => false)).toBe(false);
+
+    const vel = parseFraudRule("review if payments_per_customer_hourly > 5");
+    expect(ruleMatches(vel, ctx({ velocity: { payments_per_customer_hourly: 6 } }), () => false)).toBe(true);
+    expect(ruleMatches(vel, ctx({ velocity: { payments_per_customer_hourly: 5 } }), () => false)).toBe(false);
+  });
+
+  it("handles and, in lists, not in, named lists and strings", () => {
+    const r = parseFraudRule(`block if country in ["NG", 'RU'] and method == card and email not in @vip and email_domain != "example.com"`);
+    expect(r.conditions).toHaveLength(4);
+    const inList = (list: string, v: string) => list === "vip" && v === "boss@corp.com";
+    expect(ruleMatches(r, ctx({ country: "RU", email: "x@evil.com" }), inList)).toBe(true);
+    expect(ruleMatches(r, ctx({ country: "RU", email: "boss@corp.com" }), inList)).toBe(false);
+    expect(ruleMatches(r, ctx({ country: "US", email: "x@evil.com" }), inList)).toBe(false);
+    expect(parseFraudRule(ruleToText(r))).toEqual(r);
+  });
+
+  it.each([
+    ["deny if amount > 5", 0, "allow, block or review"],
+    ["block when amount > 5", 6, '"if"'],
+    ["block if amout > 5", 9, "a field"],
+    ["block if amount ~ 5", 16, "an operator"],
+    ["block if amount > lots", 18, "a number"],
+    ["block if amount > 10000 XYZ", 24, "currency"],
+    ["block if amount > 5 or country == US", 20, '"and"'],
+    ["block if country in [US,", 24, "a value"],
+    ["review if payments_per_customer_hourly >", 40, "a number"],
+  ])("%s -> invalid_rule at column %i", (text, position, expected) => {
+    const e = errorOf(text);
+    expect(PlatformError.is(e, "invalid_rule")).toBe(true);
+    expect(e.details.position).toBe(position);
+    expect(String(e.details.expected)).toContain(expected);
+    expect(e.issues[0]?.path).toEqual(["rule"]);
+  });
+});

@@ -1,0 +1,44 @@
+import { DomainRuleError } from "@platform/core";
+
+/**
+ * Lifecycle of a payment, after Stripe's PaymentIntent:
+ * `created` (recorded, not yet sent; also held here while a fraud review is pending),
+ * `requires_capture` (authorised, manual capture), `processing` (a gateway call is in flight or its
+ * outcome is unknown), and the terminal `succeeded`, `failed`, `canceled`.
+ * Refunds do not change the status: they are tracked by amounts (`refundStatus`).
+ */
+export type PaymentStatus = "created" | "requires_capture" | "processing" | "succeeded" | "failed" | "canceled";
+
+/** Every status, in lifecycle order. */
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ["created", "requires_capture", "processing", "succeeded", "failed", "canceled"];
+
+// `processing -> requires_capture` covers both "manual authorisation confirmed" and
+// "capture request declined, the authorisation still stands".
+const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  created: ["processing", "requires_capture", "succeeded", "failed", "canceled"],
+  processing: ["requires_capture", "succeeded", "failed", "canceled"],
+  requires_capture: ["processing", "succeeded", "canceled"],
+  succeeded: [],
+  failed: [],
+  canceled: [],
+};
+
+/** True when a payment may move from `from` to `to`. */
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/**
+ * Checks a transition.
+ * @throws DomainRuleError `invalid_transition` with `{ from, to }` details.
+ */
+export function assertTransition(from: PaymentStatus, to: PaymentStatus, paymentId?: string): void {
+  if (!canTransition(from, to)) {
+    throw new DomainRuleError("invalid_transition", `payment cannot move from ${from} to ${to}`, { details: { from, to, paymentId } });
+  }
+}
+
+/** True for `succeeded`, `failed` and `canceled`. */
+export function isTerminal(status: PaymentStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}

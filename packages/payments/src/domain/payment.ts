@@ -1,0 +1,347 @@
+import { DomainRuleError, Money, metadataSchema, emailSchema, positiveMoneySchema, type MoneyJSON } from "@platform/core";
+import { z } from "zod";
+import { assertTransition, type PaymentStatus } from "./payment-status.js";
+
+/** `automatic`: authorise and capture in one step. `manual`: authorise now, capture later. */
+export type CaptureMethod = "automatic" | "manual";
+
+/** How much of the captured amount went back: derived from the amounts. */
+export type RefundStatus = "none" | "partially_refunded" | "refunded";
+
+/** Why a payment failed or a gateway call was declined. */
+export interface PaymentFailure {
+  /** Stable snake_case code: `card_declined`, `fraud_blocked`, `gateway_unavailable` ... */
+  readonly code: string;
+  /** The provider's decline code when there is one. */
+  readonly declineCode?: string | undefined;
+  readonly message: string;
+}
+
+/** The fraud verdict recorded on a payment. */
+export interface FraudAssessment {
+  readonly outcome: "allow" | "block" | "review";
+  /** 0 (harmless) to 100 (certain fraud). */
+  readonly score: number;
+  /** Ids (or names) of the rules that matched, the deciding one first. */
+  readonly matchedRules: readonly string[];
+  /** Why: `rule:<id>`, `score_threshold`, `default`. */
+  readonly reason: string;
+}
+
+/** A manual review of a payment held by a `review` verdict. */
+export interface PaymentReview {
+  readonly status: "pending" | "approved" | "rejected";
+  readonly openedAt: Date;
+  readonly closedAt?: Date | undefined;
+  readonly note?: string | undefined;
+}
+
+/** Who pays: fed to fraud rules and velocity counts. */
+export interface PaymentCustomer {
+  readonly id?: string | undefined;
+  readonly email?: string | undefined;
+  readonly ip?: string | undefined;
+  readonly country?: string | undefined;
+}
+
+/** What the gateway told us about the payment method (never a raw card number). */
+export interface PaymentMethodDetails {
+  /** `card`, `bank_transfer` ... */
+  readonly type: string;
+  readonly brand?: string | undefined;
+  readonly last4?: string | undefined;
+  /** Stable per card number, so one card used with many tokens is one velocity key. */
+  readonly fingerprint?: string | undefined;
+  readonly country?: string | undefined;
+}
+
+/** The gateway operation in flight (or of unknown outcome) while the payment is `processing`. */
+export type PendingOperation = "authorize" | "capture" | "void";
+
+/** A payment: an intent to collect an amount through one gateway. Immutable: operations return a new one. */
+export interface Payment {
+  readonly id: string;
+  readonly orderId?: string | undefined;
+  readonly description?: string | undefined;
+  /** Requested amount. */
+  readonly amount: Money;
+  readonly amountAuthorized: Money;
+  readonly amountCaptured: Money;
+  /** Sum of succeeded refunds. */
+  readonly amountRefunded: Money;
+  /** Sum of refunds sent and not yet settled: reserved so concurrent refunds cannot exceed the capture. */
+  readonly amountRefundPending: Money;
+  readonly status: PaymentStatus;
+  readonly captureMethod: CaptureMethod;
+  /** The gateway token, e.g. `pm_card_visa`. */
+  readonly paymentMethod: string;
+  readonly paymentMethodDetails: PaymentMethodDetails;
+  readonly gateway: string;
+  /** The gateway's reference of the charge (the seed's TransactionID). */
+  readonly gatewayTransactionId?: string | undefined;
+  readonly pendingOperation?: PendingOperation | undefined;
+  /** Amount of the capture in flight, when `pendingOperation` is `capture`. */
+  readonly pendingCaptureAmount?: Money | undefined;
+  readonly failure?: PaymentFailure | undefined;
+  /** The last declined follow-up call (capture, void) that left the payment as it was. */
+  readonly lastError?: PaymentFailure | undefined;
+  readonly fraud: FraudAssessment;
+  readonly review?: PaymentReview | undefined;
+  readonly customer: PaymentCustomer;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly cancellationReason?: string | undefined;
+  readonly authorizationExpiresAt?: Date | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** Optimistic concurrency version, +1 per save. */
+  readonly version: number;
+}
+
+/** Stripe-style payment method tokens: a prefix and an opaque id. Raw card numbers are refused separately. */
+const PAYMENT_METHOD = /^[a-z][a-z0-9]*_[A-Za-z0-9_]{1,200}$/;
+/** 12-19 digits, possibly spaced: a card number (PAN) that must never enter the system. */
+const LOOKS_LIKE_PAN = /^[\d\s-]{12,23}$/;
+
+/** A payment method token; a raw card number is `raw_card_data`. */
+export const paymentMethodSchema = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    if (LOOKS_LIKE_PAN.test(value)) {
+      ctx.addIssue({ code: "custom", message: "raw card numbers are never accepted: tokenise the card with the gateway first", params: { code: "raw_card_data" } });
+    } else if (!PAYMENT_METHOD.test(value)) {
+      ctx.addIssue({ code: "custom", message: "must be a payment method token such as pm_card_visa", params: { code: "unknown_payment_method" } });
+    }
+  });
+
+/** Customer signals of a payment. */
+export const paymentCustomerSchema = z
+  .object({
+    id: z.string().trim().min(1).max(255).optional(),
+    email: emailSchema.optional(),
+    ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")
+      .optional(),
+  })
+  .strict();
+
+/** Input of `payments.create`. */
+export const createPaymentSchema = z
+  .object({
+    amount: positiveMoneySchema,
+    paymentMethod: paymentMethodSchema,
+    captureMethod: z.enum(["automatic", "manual"]).default("automatic"),
+    idempotencyKey: z.string().trim().min(1).max(255).optional(),
+    orderId: z.string().trim().min(1).max(255).optional(),
+    description: z.string().max(1000).optional(),
+    customer: paymentCustomerSchema.default({}),
+    metadata: metadataSchema.default({}),
+    /** Forces one gateway; otherwise routing rules choose. */
+    gateway: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+/** Parsed {@link createPaymentSchema}. */
+export type CreatePaymentInput = z.input<typeof createPaymentSchema>;
+
+/** Input of `payments.capture`. */
+export const capturePaymentSchema = z
+  .object({
+    amount: positiveMoneySchema.optional(),
+    idempotencyKey: z.string().trim().min(1).max(255).optional(),
+  })
+  .strict();
+export type CapturePaymentInput = z.input<typeof capturePaymentSchema>;
+
+/** Input of `payments.cancel`. */
+export const cancelPaymentSchema = z
+  .object({
+    reason: z.enum(["requested_by_customer", "duplicate", "fraudulent", "abandoned"]).default("requested_by_customer"),
+    idempotencyKey: z.string().trim().min(1).max(255).optional(),
+  })
+  .strict();
+export type CancelPaymentInput = z.input<typeof cancelPaymentSchema>;
+
+/** How much of the capture went back. */
+export function refundStatusOf(p: Pick<Payment, "amountCaptured" | "amountRefunded">): RefundStatus {
+  if (p.amountRefunded.isZero()) return "none";
+  return p.amountRefunded.equals(p.amountCaptured) ? "refunded" : "partially_refunded";
+}
+
+/** What can still be refunded: captured minus succeeded and pending refunds. */
+export function refundableAmount(p: Payment): Money {
+  return p.amountCaptured.subtract(p.amountRefunded).subtract(p.amountRefundPending);
+}
+
+/** Checks refunded + pending <= captured <= authorised <= amount; a violation is a bug, so it throws. */
+export function assertAmountInvariants(p: Payment): void {
+  const ok =
+    !p.amountRefunded.isNegative() &&
+    !p.amountRefundPending.isNegative() &&
+    p.amountRefunded.add(p.amountRefundPending).lessThanOrEqual(p.amountCaptured) &&
+    p.amountCaptured.lessThanOrEqual(p.amountAuthorized) &&
+    p.amountAuthorized.lessThanOrEqual(p.amount);
+  if (!ok) throw new DomainRuleError("amount_invariant_violated", `payment ${p.id} amounts are inconsistent`, { details: { paymentId: p.id } });
+}
+
+function move(p: Payment, to: PaymentStatus, now: Date, patch: Partial<Payment>): Payment {
+  assertTransition(p.status, to, p.id);
+  const next: Payment = { ...p, ...patch, status: to, updatedAt: now };
+  assertAmountInvariants(next);
+  return next;
+}
+
+/** Marks a gateway call as sent: the payment is `processing` until the outcome is recorded. */
+export function markProcessing(p: Payment, op: PendingOperation, now: Date, captureAmount?: Money): Payment {
+  return move(p, "processing", now, { pendingOperation: op, pendingCaptureAmount: captureAmount });
+}
+
+/** The gateway authorised (manual capture): `requires_capture` until captured, voided or expired. */
+export function markAuthorized(p: Payment, reference: string, authorized: Money, expiresAt: Date, now: Date): Payment {
+  return move(p, "requires_capture", now, {
+    amountAuthorized: authorized,
+    gatewayTransactionId: reference,
+    authorizationExpiresAt: expiresAt,
+    pendingOperation: undefined,
+    pendingCaptureAmount: undefined,
+  });
+}
+
+/**
+ * The gateway captured `captured` (<= the authorisation): `succeeded`. The uncaptured rest of the
+ * authorisation is released, as Stripe does on a partial capture.
+ * @throws DomainRuleError `capture_exceeds_authorized`.
+ */
+export function markCaptured(p: Payment, reference: string, authorized: Money, captured: Money, now: Date): Payment {
+  if (captured.greaterThan(authorized)) {
+    throw new DomainRuleError("capture_exceeds_authorized", `capture ${captured} exceeds authorised ${authorized}`, { details: { paymentId: p.id } });
+  }
+  return move(p, "succeeded", now, {
+    amountAuthorized: authorized,
+    amountCaptured: captured,
+    gatewayTransactionId: reference,
+    pendingOperation: undefined,
+    pendingCaptureAmount: undefined,
+    authorizationExpiresAt: undefined,
+    lastError: undefined,
+  });
+}
+
+/** The gateway declined or the payment was blocked: `failed` (terminal). */
+export function markFailed(p: Payment, failure: PaymentFailure, now: Date, reference?: string): Payment {
+  return move(p, "failed", now, {
+    failure,
+    gatewayTransactionId: reference ?? p.gatewayTransactionId,
+    pendingOperation: undefined,
+    pendingCaptureAmount: undefined,
+  });
+}
+
+/** A capture or void was declined and the authorisation still stands: back to `requires_capture`. */
+export function revertToAuthorized(p: Payment, error: PaymentFailure, now: Date): Payment {
+  return move(p, "requires_capture", now, { lastError: error, pendingOperation: undefined, pendingCaptureAmount: undefined });
+}
+
+/** Voided (or never sent): `canceled` (terminal). */
+export function markCanceled(p: Payment, reason: string, now: Date): Payment {
+  return move(p, "canceled", now, { cancellationReason: reason, pendingOperation: undefined, pendingCaptureAmount: undefined, authorizationExpiresAt: undefined });
+}
+
+/**
+ * Validates a capture request against the authorisation.
+ * @throws DomainRuleError `invalid_transition` when not `requires_capture`, `capture_exceeds_authorized`.
+ */
+export function assertCapturable(p: Payment, amount: Money): void {
+  assertTransition(p.status, "processing", p.id);
+  if (p.status !== "requires_capture") {
+    throw new DomainRuleError("invalid_transition", `payment ${p.id} is ${p.status}, only requires_capture can be captured`, { details: { from: p.status, to: "succeeded" } });
+  }
+  if (amount.currency !== p.amount.currency) {
+    throw new DomainRuleError("currency_mismatch", `capture in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
+  }
+  if (amount.greaterThan(p.amountAuthorized)) {
+    throw new DomainRuleError("capture_exceeds_authorized", `capture ${amount} exceeds authorised ${p.amountAuthorized}`, {
+      details: { paymentId: p.id, authorized: p.amountAuthorized.toJSON() },
+    });
+  }
+}
+
+/** Reserves a refund amount on the payment. @throws DomainRuleError `invalid_transition`, `refund_exceeds_captured`, `currency_mismatch`. */
+export function reserveRefund(p: Payment, amount: Money, now: Date): Payment {
+  if (p.status !== "succeeded") {
+    throw new DomainRuleError("invalid_transition", `payment ${p.id} is ${p.status}: only succeeded payments can be refunded`, { details: { from: p.status, to: "refunded" } });
+  }
+  if (amount.currency !== p.amount.currency) {
+    throw new DomainRuleError("currency_mismatch", `refund in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
+  }
+  const left = refundableAmount(p);
+  if (amount.greaterThan(left)) {
+    throw new DomainRuleError("refund_exceeds_captured", `refund ${amount} exceeds the refundable ${left}`, { details: { paymentId: p.id, refundable: left.toJSON() } });
+  }
+  const next = { ...p, amountRefundPending: p.amountRefundPending.add(amount), updatedAt: now };
+  assertAmountInvariants(next);
+  return next;
+}
+
+/** Settles a reserved refund: succeeded moves it to `amountRefunded`, failed frees it again. */
+export function settleRefund(p: Payment, amount: Money, succeeded: boolean, now: Date): Payment {
+  const next = {
+    ...p,
+    amountRefundPending: p.amountRefundPending.subtract(amount),
+    amountRefunded: succeeded ? p.amountRefunded.add(amount) : p.amountRefunded,
+    updatedAt: now,
+  };
+  assertAmountInvariants(next);
+  return next;
+}
+
+/** JSON-safe view of a payment (amounts as decimal strings, dates as ISO), used in events and webhooks. */
+export interface PaymentJSON {
+  id: string;
+  orderId: string | null;
+  amount: MoneyJSON;
+  amountAuthorized: MoneyJSON;
+  amountCaptured: MoneyJSON;
+  amountRefunded: MoneyJSON;
+  status: PaymentStatus;
+  refundStatus: RefundStatus;
+  captureMethod: CaptureMethod;
+  paymentMethodType: string;
+  gateway: string;
+  gatewayTransactionId: string | null;
+  failure: PaymentFailure | null;
+  fraud: FraudAssessment;
+  review: { status: string } | null;
+  customerId: string | null;
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The JSON view of a payment; never contains the payment method token or customer PII beyond the id. */
+export function toPaymentJSON(p: Payment): PaymentJSON {
+  return {
+    id: p.id,
+    orderId: p.orderId ?? null,
+    amount: p.amount.toJSON(),
+    amountAuthorized: p.amountAuthorized.toJSON(),
+    amountCaptured: p.amountCaptured.toJSON(),
+    amountRefunded: p.amountRefunded.toJSON(),
+    status: p.status,
+    refundStatus: refundStatusOf(p),
+    captureMethod: p.captureMethod,
+    paymentMethodType: p.paymentMethodDetails.type,
+    gateway: p.gateway,
+    gatewayTransactionId: p.gatewayTransactionId ?? null,
+    failure: p.failure ?? null,
+    fraud: p.fraud,
+    review: p.review ? { status: p.review.status } : null,
+    customerId: p.customer.id ?? null,
+    metadata: { ...p.metadata },
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}

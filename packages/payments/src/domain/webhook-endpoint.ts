@@ -1,0 +1,104 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+
+/** One signing secret of an endpoint; an old one keeps signing until `expiresAt` after a rotation. */
+export interface WebhookSecret {
+  /** `whsec_<base64 key>` */
+  readonly secret: string;
+  readonly createdAt: Date;
+  readonly expiresAt?: Date | undefined;
+}
+
+/** A receiver of webhook events. */
+export interface WebhookEndpoint {
+  /** `we_...` */
+  readonly id: string;
+  readonly url: string;
+  /** Event filters: exact types, `payment.*`, or `*`. */
+  readonly events: readonly string[];
+  readonly secrets: readonly WebhookSecret[];
+  readonly enabled: boolean;
+  /** Why it was disabled (`gone` after a 410, `manual`). */
+  readonly disabledReason?: string | undefined;
+  readonly description?: string | undefined;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+const FILTER = /^(\*|[a-z_]+\.\*|[a-z_]+\.[a-z_]+)$/;
+
+/** Input of `webhooks.createEndpoint`. */
+export const createEndpointSchema = z
+  .object({
+    url: z.string().trim().min(1).max(2048),
+    events: z.array(z.string().regex(FILTER, "must be an event type, `<aggregate>.*` or `*`")).min(1).max(100).default(["*"]),
+    /** Bring your own `whsec_` secret (e.g. when migrating); generated otherwise. */
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be whsec_ followed by at least 24 base64 bytes").optional(),
+    description: z.string().max(500).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
+
+/** Input of `webhooks.updateEndpoint`. */
+export const updateEndpointSchema = z
+  .object({
+    url: z.string().trim().min(1).max(2048).optional(),
+    events: z.array(z.string().regex(FILTER)).min(1).max(100).optional(),
+    enabled: z.boolean().optional(),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
+
+/** True when an event type passes an endpoint's filters (`*`, `payment.*`, exact). */
+export function eventMatches(filters: readonly string[], type: string): boolean {
+  return filters.some((f) => f === "*" || f === type || (f.endsWith(".*") && type.startsWith(f.slice(0, -1))));
+}
+
+/** URL policy of endpoints. */
+export interface UrlPolicy {
+  /** Accept `http:` too (local development). Default false. */
+  allowHttp?: boolean | undefined;
+  /** Accept loopback, private, link-local and `localhost` hosts. Default false (SSRF protection). */
+  allowPrivateNetworks?: boolean | undefined;
+}
+
+function ipv4Private(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split(".").map(Number);
+  return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
+}
+
+function ipv6Private(ip: string): boolean {
+  const s = ip.toLowerCase();
+  if (s === "::" || s === "::1") return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (mapped) return ipv4Private(mapped[1]!);
+  return /^f[cd]/.test(s) || /^fe[89ab]/.test(s) || s.startsWith("ff");
+}
+
+/**
+ * Why a URL is refused, or undefined when it is acceptable: must parse, be https (unless allowed),
+ * carry no credentials, and not point at a loopback/private/link-local address or a local name
+ * (unless allowed). Host names are not resolved here: a host app that fears DNS rebinding should
+ * also pin resolution in its transport.
+ */
+export function urlProblem(raw: string, policy: UrlPolicy = {}): { code: string; message: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { code: "invalid_url", message: "url is not a valid absolute URL" };
+  }
+  if (url.protocol !== "https:" && !(policy.allowHttp && url.protocol === "http:")) return { code: "insecure_url", message: "webhook URLs must use https" };
+  if (url.username || url.password) return { code: "invalid_url", message: "webhook URLs must not carry credentials" };
+  if (!policy.allowPrivateNetworks) {
+    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    const kind = isIP(host);
+    const local = host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal") || !host.includes(".");
+    if ((kind === 4 && ipv4Private(host)) || (kind === 6 && ipv6Private(host)) || (kind === 0 && local)) {
+      return { code: "private_url", message: "webhook URLs must not point at private, loopback or local addresses" };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,61 @@
+import type { Money } from "@platform/core";
+import type { PaymentMethodDetails } from "../domain/payment.js";
+
+/** Authorise (and, with `capture: true`, capture in the same call) an amount. */
+export interface GatewayAuthorizeRequest {
+  /** Our payment id: the gateway keeps it as merchant reference, so `retrieve` works after a timeout. */
+  readonly paymentId: string;
+  /** Sent as the provider's idempotency key: a retried request never charges twice. */
+  readonly idempotencyKey: string;
+  readonly amount: Money;
+  readonly paymentMethod: string;
+  readonly capture: boolean;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** What an authorisation produced. */
+export interface GatewayAuthorization {
+  /** The provider's id of the charge (Stripe: `pi_...`). */
+  readonly reference: string;
+  readonly status: "authorized" | "captured";
+  readonly amountAuthorized: Money;
+  readonly amountCaptured: Money;
+}
+
+/** The provider's view of a payment, for reconciliation. */
+export interface GatewayPaymentState {
+  /** `not_found`: the provider never received the request. `pending`: it does not know yet either. */
+  readonly status: "authorized" | "captured" | "voided" | "failed" | "pending" | "not_found";
+  readonly reference?: string | undefined;
+  readonly amountAuthorized?: Money | undefined;
+  readonly amountCaptured?: Money | undefined;
+  readonly declineCode?: string | undefined;
+}
+
+/** A refund as the provider reports it. */
+export interface GatewayRefund {
+  readonly reference: string;
+  /** `pending`: accepted, settles later (query `retrieveRefund`). */
+  readonly status: "succeeded" | "pending" | "failed";
+  readonly declineCode?: string | undefined;
+}
+
+/**
+ * A payment provider. Implementations map every provider error to core's `GatewayError` at this
+ * edge (the registry wraps anything else): a decline is `retryable: false` with a `declineCode`;
+ * "unavailable, nothing was sent" is `retryable: true` (fallback may try another gateway); and
+ * "sent but no answer" must set `details.ambiguous: true` (or use code `gateway_timeout`): the
+ * payment stays `processing` until `reconcile()`, and no other gateway is tried.
+ */
+export interface PaymentGateway {
+  /** Details of a payment method token, or undefined when the provider does not know it. */
+  describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined>;
+  authorize(request: GatewayAuthorizeRequest): Promise<GatewayAuthorization>;
+  /** Captures `amount` (<= authorised) of an authorisation; the rest is released. */
+  capture(request: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money }>;
+  /** Releases an uncaptured authorisation. */
+  void(request: { reference: string; idempotencyKey: string }): Promise<void>;
+  refund(request: { reference: string; refundId: string; amount: Money; idempotencyKey: string }): Promise<GatewayRefund>;
+  /** The truth about a payment, by the provider's reference or by our payment id. */
+  retrieve(request: { reference?: string | undefined; paymentId: string }): Promise<GatewayPaymentState>;
+}

@@ -1,0 +1,131 @@
+import type { EventOutbox, Page, UnitOfWork } from "@platform/core";
+import type { FraudRule } from "../domain/fraud-rule.js";
+import type { IdempotencyRecord, IdempotencyResponse } from "../domain/idempotency.js";
+import type { LedgerTransaction } from "../domain/ledger.js";
+import type { Payment } from "../domain/payment.js";
+import type { PaymentStatus } from "../domain/payment-status.js";
+import type { Refund } from "../domain/refund.js";
+import type { WebhookDelivery } from "../domain/webhook-delivery.js";
+import type { WebhookEndpoint } from "../domain/webhook-endpoint.js";
+import type { VelocityDimension } from "../domain/fraud-rule.js";
+
+/** A keyset page request as repositories receive it (already validated). */
+export interface PageQuery {
+  limit: number;
+  cursor?: string | null | undefined;
+}
+
+/** Payments. SQL: `payments` table, version column, indexes on status, expiry and velocity keys. */
+export interface PaymentRepository {
+  get(id: string): Promise<Payment | undefined>;
+  /** Reads for an update in this transaction (SQL: `SELECT ... FOR UPDATE`). */
+  getForUpdate(id: string): Promise<Payment | undefined>;
+  insert(payment: Payment): Promise<void>;
+  /**
+   * Saves a new state if the stored version is still `payment.version - 1`.
+   * @throws ConflictError `version_conflict`.
+   */
+  update(payment: Payment): Promise<void>;
+  /** Payments in one status, oldest first (reconcile sweeps `processing`). */
+  listByStatus(status: PaymentStatus, page: PageQuery): Promise<Page<Payment>>;
+  /** Manual authorisations whose `authorizationExpiresAt` <= `now`. */
+  listExpiredAuthorizations(now: Date, limit: number): Promise<Payment[]>;
+  /** Payments created at or after `since` by this customer / email / ip / card fingerprint (indexed). */
+  countSince(dimension: VelocityDimension, value: string, since: Date): Promise<number>;
+}
+
+/** The immutable ledger: append only. */
+export interface LedgerRepository {
+  append(transaction: LedgerTransaction): Promise<void>;
+  get(id: string): Promise<LedgerTransaction | undefined>;
+  /** Every transaction of a payment, oldest first (a payment has few). */
+  allForPayment(paymentId: string): Promise<LedgerTransaction[]>;
+  listByPayment(paymentId: string, page: PageQuery): Promise<Page<LedgerTransaction>>;
+  /** Transactions with `from <= createdAt < to`, newest first. */
+  listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>>;
+}
+
+export interface RefundRepository {
+  get(id: string): Promise<Refund | undefined>;
+  insert(refund: Refund): Promise<void>;
+  update(refund: Refund): Promise<void>;
+  listByPayment(paymentId: string): Promise<Refund[]>;
+  listByStatus(status: Refund["status"], limit: number): Promise<Refund[]>;
+}
+
+/** The outcome of claiming a key. */
+export type IdempotencyClaim = { claimed: true } | { claimed: false; existing: IdempotencyRecord };
+
+/** Idempotency keys. SQL: primary key (scope, key); claim = `INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now`. */
+export interface IdempotencyRepository {
+  /** Inserts an `in_progress` record unless a live (unexpired at `now`) one exists, which is returned instead. */
+  claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyClaim>;
+  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Links the resource created by the claiming call. */
+  attach(scope: string, key: string, resourceId: string): Promise<void>;
+  /** Stores the final response. */
+  complete(scope: string, key: string, response: IdempotencyResponse): Promise<void>;
+  /** Forgets a key whose operation was rejected before it changed anything. */
+  release(scope: string, key: string): Promise<void>;
+}
+
+/** Fraud rules, ordered by position. */
+export interface FraudRuleRepository {
+  list(): Promise<FraudRule[]>;
+  get(id: string): Promise<FraudRule | undefined>;
+  insert(rule: FraudRule): Promise<void>;
+  update(rule: FraudRule): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** The next free position (SQL: `max(position) + 1`). */
+  nextPosition(): Promise<number>;
+}
+
+/** Named value lists (`allow`, `block`, `review` hold `type:value` entries; custom lists hold plain values). */
+export interface FraudListRepository {
+  add(list: string, value: string, now: Date): Promise<void>;
+  remove(list: string, value: string): Promise<boolean>;
+  /** The subset of `values` present in `list` (one indexed query). */
+  findMembers(list: string, values: readonly string[]): Promise<string[]>;
+  values(list: string, page: PageQuery): Promise<Page<string>>;
+}
+
+export interface WebhookEndpointRepository {
+  get(id: string): Promise<WebhookEndpoint | undefined>;
+  insert(endpoint: WebhookEndpoint): Promise<void>;
+  update(endpoint: WebhookEndpoint): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Enabled endpoints (few per account: read whole). */
+  listEnabled(): Promise<WebhookEndpoint[]>;
+  list(page: PageQuery): Promise<Page<WebhookEndpoint>>;
+}
+
+export interface WebhookDeliveryRepository {
+  get(id: string): Promise<WebhookDelivery | undefined>;
+  insert(delivery: WebhookDelivery): Promise<void>;
+  update(delivery: WebhookDelivery): Promise<void>;
+  /**
+   * Claims up to `limit` deliveries that are `pending` with `nextAttemptAt <= now`, or `sending` with an
+   * expired lease, marking them `sending` until `leaseUntil`
+   * (SQL: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING *`).
+   */
+  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<WebhookDelivery[]>;
+  listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>>;
+  /** When the earliest pending delivery is due (for a worker's sleep), if any. */
+  nextDueAt(): Promise<Date | undefined>;
+}
+
+/** Everything one transaction of the payment system can touch. */
+export interface PaymentTx {
+  readonly payments: PaymentRepository;
+  readonly ledger: LedgerRepository;
+  readonly refunds: RefundRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly fraudRules: FraudRuleRepository;
+  readonly fraudLists: FraudListRepository;
+  readonly webhookEndpoints: WebhookEndpointRepository;
+  readonly webhookDeliveries: WebhookDeliveryRepository;
+  readonly outbox: EventOutbox;
+}
+
+/** The payment system's store: a unit of work over {@link PaymentTx}. */
+export type PaymentStore = UnitOfWork<PaymentTx>;

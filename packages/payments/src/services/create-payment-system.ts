@@ -1,0 +1,112 @@
+import { EventBus, durationMs, parse, systemClock, ConfigurationError, type Clock, type DurationInput } from "@platform/core";
+import { z } from "zod";
+import { MemoryPaymentStore } from "../adapters/memory/memory-payment-store.js";
+import type { PaymentEventMap } from "../domain/events.js";
+import { DEFAULT_RISK_CONFIG, type RiskScoreConfig } from "../domain/fraud-assessment.js";
+import { routingRuleSchema, type RoutingRule } from "../domain/routing.js";
+import { TestGateway } from "../gateways/test-gateway.js";
+import type { PaymentGateway } from "../ports/payment-gateway.js";
+import type { PaymentStore } from "../ports/payment-store.js";
+import type { ServiceContext } from "./context.js";
+import { FraudService } from "./fraud-service.js";
+import { GatewayRegistry } from "./gateway-registry.js";
+import { IdempotencyRunner } from "./idempotency-runner.js";
+import { PaymentService } from "./payment-service.js";
+import { PaymentSettlement } from "./payment-settlement.js";
+import { RefundService } from "./refund-service.js";
+import { TransactionService } from "./transaction-service.js";
+import { WebhookService, type WebhookOptions } from "./webhook-service.js";
+
+/** Options of {@link createPaymentSystem}; every one has a working default. */
+export interface PaymentSystemOptions {
+  /** Storage (default: a new in-memory store). */
+  store?: PaymentStore;
+  /** Time source (default: system clock). */
+  clock?: Clock;
+  /** Gateways by name (default: `{ test: new TestGateway() }`), or a registry. */
+  gateways?: Record<string, PaymentGateway> | GatewayRegistry;
+  /** Gateway used when no routing rule matches (default: the first registered, i.e. `test`). */
+  defaultGateway?: string;
+  /** Ordered routing rules (first match wins). */
+  routing?: RoutingRule[];
+  /** Gateways tried in order when the chosen one is unavailable before charging (default none). */
+  fallback?: string[];
+  /** How long a manual authorisation holds (default 7 days). */
+  authorizationTtl?: DurationInput;
+  /** Risk score thresholds (default: block >= 90, review >= 75). */
+  fraud?: Partial<RiskScoreConfig>;
+  /** Webhook transport, timeout, retry schedule and URL policy. */
+  webhooks?: WebhookOptions;
+  /** Receives subscriber failures of `events` (default console.error). */
+  onEventError?: (error: unknown) => void;
+}
+
+/** The payment system: one service per seed service plus the typed event bus. */
+export interface PaymentSystem {
+  readonly payments: PaymentService;
+  readonly transactions: TransactionService;
+  readonly refunds: RefundService;
+  readonly webhooks: WebhookService;
+  readonly fraud: FraudService;
+  readonly events: EventBus<PaymentEventMap>;
+  readonly gateways: GatewayRegistry;
+  readonly store: PaymentStore;
+  readonly clock: Clock;
+}
+
+/**
+ * Builds the payment system from its ports. With no options it runs on the in-memory store, the
+ * system clock and the deterministic test gateway (registered as `test`).
+ * @throws ConfigurationError `unknown_gateway` when routing, fallback or the default name an unregistered gateway.
+ * @throws ValidationError for malformed options.
+ * @example
+ * ```ts
+ * const system = createPaymentSystem({ gateways: { stripe: new StripeGateway(key) } });
+ * const payment = await system.payments.create({ amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa" });
+ * system.events.on("payment.succeeded", (e) => console.log(e.data.payment.id));
+ * ```
+ */
+export function createPaymentSystem(options: PaymentSystemOptions = {}): PaymentSystem {
+  const store = options.store ?? new MemoryPaymentStore();
+  const clock = options.clock ?? systemClock;
+  let registry: GatewayRegistry;
+  if (options.gateways instanceof GatewayRegistry) registry = options.gateways;
+  else {
+    registry = new GatewayRegistry();
+    for (const [name, g] of Object.entries(options.gateways ?? { test: new TestGateway() })) registry.register(name, g);
+  }
+  const routing = parse(z.array(routingRuleSchema), options.routing ?? []) as RoutingRule[];
+  const fallback = parse(z.array(z.string().min(1)), options.fallback ?? []);
+  const defaultGateway = options.defaultGateway ?? registry.names()[0] ?? "test";
+  // Gateways may be registered later (system.gateways.register), so names are checked on use too;
+  // here we fail fast when the wiring is already known to be wrong.
+  if (registry.names().length > 0) {
+    for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
+      if (!registry.has(name)) throw new ConfigurationError(`gateway ${JSON.stringify(name)} is not registered`, "unknown_gateway", { details: { gateway: name } });
+    }
+  }
+  const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
+  const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
+  const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
+  const webhooks = new WebhookService(ctx, options.webhooks);
+  ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
+  const autoDispatch = options.webhooks?.autoDispatch ?? true;
+  store.setEventPublisher((list) => {
+    events.publish(list);
+    if (autoDispatch) webhooks.kick();
+  });
+  const idempotency = new IdempotencyRunner(store, clock);
+  const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
+  const settlement = new PaymentSettlement(ctx, ttl);
+  return {
+    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }),
+    transactions: new TransactionService(ctx),
+    refunds: new RefundService(ctx, idempotency),
+    webhooks,
+    fraud,
+    events,
+    gateways: registry,
+    store,
+    clock,
+  };
+}

@@ -1,0 +1,360 @@
+import { createId, DomainRuleError, Money, NotFoundError, pageRequestSchema, parse, PlatformError, ValidationError, type Page } from "@platform/core";
+import { z } from "zod";
+import { routeGateways, type RoutingRule } from "../domain/routing.js";
+import { failureTransaction, voidTransaction } from "../domain/ledger.js";
+import {
+  assertCapturable,
+  cancelPaymentSchema,
+  capturePaymentSchema,
+  createPaymentSchema,
+  markCanceled,
+  markFailed,
+  markProcessing,
+  toPaymentJSON,
+  type CancelPaymentInput,
+  type CapturePaymentInput,
+  type CreatePaymentInput,
+  type Payment,
+  type PaymentMethodDetails,
+} from "../domain/payment.js";
+import { PAYMENT_STATUSES, type PaymentStatus } from "../domain/payment-status.js";
+import type { PaymentTx } from "../ports/payment-store.js";
+import { recordEvent, type ServiceContext } from "./context.js";
+import type { FraudService } from "./fraud-service.js";
+import type { IdempotencyRunner } from "./idempotency-runner.js";
+import { failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
+import { isAmbiguous } from "./gateway-registry.js";
+
+/** Routing configuration of the payment service. */
+export interface PaymentRoutingOptions {
+  routing: readonly RoutingRule[];
+  defaultGateway: string;
+  fallback: readonly string[];
+}
+
+const idSchema = z.string().trim().min(1).max(64);
+
+function guessMethodType(pm: string): string {
+  const m = /^pm_([a-z]+)_/.exec(pm);
+  return m?.[1] ?? "card";
+}
+
+/**
+ * Payments: create (automatic or manual capture), capture (partial), cancel (void), fraud review,
+ * authorisation expiry and reconciliation of ambiguous outcomes. Gateway calls always happen
+ * outside store transactions: the intent is recorded first, the outcome after.
+ */
+export class PaymentService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly fraud: FraudService,
+    private readonly idempotency: IdempotencyRunner,
+    private readonly settlement: PaymentSettlement,
+    private readonly routing: PaymentRoutingOptions,
+  ) {}
+
+  private candidates(p: Pick<Payment, "amount" | "paymentMethod">, methodType: string, forced?: string): string[] {
+    return routeGateways(this.routing.routing, { amount: p.amount, paymentMethod: p.paymentMethod, methodType }, { ...this.routing, forced });
+  }
+
+  /**
+   * Creates a payment and, unless fraud rules block it or hold it for review, sends it to the gateway.
+   * A decline resolves with `status: "failed"` and `failure`; it does not throw.
+   * @throws ValidationError `amount_not_positive`, `amount_precision`, `unknown_currency`, `unknown_gateway`,
+   *   `unknown_payment_method`, `raw_card_data`, `validation_failed`.
+   * @throws IdempotencyError `idempotency_conflict` (same key, other parameters), `idempotency_key_in_use`.
+   * @example
+   * ```ts
+   * const p = await system.payments.create({ amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: "order_123" });
+   * p.status; // "succeeded"
+   * ```
+   */
+  async create(input: CreatePaymentInput): Promise<Payment> {
+    const data = parse(createPaymentSchema, input);
+    if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
+      throw ValidationError.field("gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`, "unknown_gateway");
+    }
+    const candidates = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
+    const primary = candidates[0]!;
+    const details = await this.describe(primary, data.paymentMethod);
+    const { idempotencyKey, ...params } = data;
+
+    return this.idempotency.run({
+      scope: "payments.create",
+      key: idempotencyKey,
+      params,
+      begin: async (tx) => {
+        const now = this.ctx.clock.now();
+        const zero = Money.zero(data.amount.currency);
+        const draft: Payment = {
+          id: createId("pay"),
+          orderId: data.orderId,
+          description: data.description,
+          amount: data.amount,
+          amountAuthorized: zero,
+          amountCaptured: zero,
+          amountRefunded: zero,
+          amountRefundPending: zero,
+          status: "created",
+          captureMethod: data.captureMethod,
+          paymentMethod: data.paymentMethod,
+          paymentMethodDetails: details,
+          gateway: primary,
+          fraud: { outcome: "allow", score: 0, matchedRules: [], reason: "default" },
+          customer: data.customer,
+          metadata: data.metadata,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        };
+        const fraud = await this.fraud.assess(tx, draft);
+        let payment: Payment = { ...draft, fraud };
+        if (fraud.outcome === "block") {
+          payment = markFailed(payment, { code: "fraud_blocked", message: `blocked by fraud ${fraud.reason}` }, now);
+          await tx.ledger.append(failureTransaction({ paymentId: payment.id, gateway: primary, now }, payment.amount, "authorize", "fraud_blocked"));
+        } else if (fraud.outcome === "review") {
+          payment = { ...payment, review: { status: "pending", openedAt: now } };
+        } else {
+          payment = markProcessing(payment, "authorize", now);
+        }
+        await tx.payments.insert(payment);
+        const json = { payment: toPaymentJSON(payment) };
+        await recordEvent(this.ctx, tx, "payment.created", json);
+        if (fraud.outcome === "block") await recordEvent(this.ctx, tx, "payment.failed", json);
+        if (fraud.outcome === "review") await recordEvent(this.ctx, tx, "payment.review_required", json);
+        return payment.id;
+      },
+      finish: async (id) => {
+        const p = await this.get(id);
+        if (p.status === "processing" && p.pendingOperation === "authorize") await this.settlement.authorize(p, candidates);
+      },
+      load: (id) => this.get(id),
+    });
+  }
+
+  private async describe(gatewayName: string, paymentMethod: string): Promise<PaymentMethodDetails> {
+    const details = await this.ctx.gateways.get(gatewayName).describePaymentMethod(paymentMethod);
+    if (!details) throw ValidationError.field("paymentMethod", `gateway ${gatewayName} does not know payment method ${paymentMethod}`, "unknown_payment_method");
+    return details;
+  }
+
+  /** A payment by id. @throws NotFoundError `payment_not_found`. */
+  async get(id: string): Promise<Payment> {
+    const pid = parse(idSchema, id);
+    const p = await this.ctx.store.transaction((tx) => tx.payments.get(pid));
+    if (!p) throw new NotFoundError("payment", pid, "payment_not_found");
+    return p;
+  }
+
+  /** Payments in one status, oldest first, paginated. @throws ValidationError. */
+  async listByStatus(status: PaymentStatus, page: { limit?: number; cursor?: string | null } = {}): Promise<Page<Payment>> {
+    const s = parse(z.enum(PAYMENT_STATUSES as [PaymentStatus, ...PaymentStatus[]]), status);
+    const p = parse(pageRequestSchema, page);
+    return this.ctx.store.transaction((tx) => tx.payments.listByStatus(s, p));
+  }
+
+  private async lock(tx: PaymentTx, id: string): Promise<Payment> {
+    const p = await tx.payments.getForUpdate(id);
+    if (!p) throw new NotFoundError("payment", id, "payment_not_found");
+    return p;
+  }
+
+  /**
+   * Captures an authorised (`requires_capture`) payment, fully or partially; the rest of the hold is released.
+   * @throws DomainRuleError `invalid_transition`, `capture_exceeds_authorized`, `authorization_expired`, `currency_mismatch`.
+   * @throws GatewayError when the gateway declines the capture (the authorisation stays `requires_capture`).
+   */
+  async capture(id: string, input: CapturePaymentInput = {}): Promise<Payment> {
+    const pid = parse(idSchema, id);
+    const data = parse(capturePaymentSchema, input);
+    return this.idempotency.run({
+      scope: "payments.capture",
+      key: data.idempotencyKey,
+      params: { paymentId: pid, amount: data.amount },
+      begin: async (tx) => {
+        const p = await this.lock(tx, pid);
+        const now = this.ctx.clock.now();
+        if (p.status === "requires_capture" && p.authorizationExpiresAt && p.authorizationExpiresAt.getTime() <= now.getTime()) {
+          throw new DomainRuleError("authorization_expired", `the authorisation of ${pid} expired at ${p.authorizationExpiresAt.toISOString()}`, { details: { paymentId: pid } });
+        }
+        const amount = data.amount ?? p.amountAuthorized;
+        assertCapturable(p, amount);
+        await tx.payments.update({ ...markProcessing(p, "capture", now, amount), version: p.version + 1 });
+        return pid;
+      },
+      finish: async (pid2) => {
+        const p = await this.get(pid2);
+        const name = p.gateway;
+        try {
+          const res = await this.ctx.gateways.get(name).capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount!, idempotencyKey: `${p.id}:capture` });
+          await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured });
+        } catch (e) {
+          if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
+          const outcome: GatewayOutcome = isAmbiguous(e) ? { kind: "unknown", gateway: name, failure: failureOf(e as never) } : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
+          await this.settlement.settle(p.id, outcome);
+          if (outcome.kind === "reverted") throw e;
+        }
+      },
+      load: (pid2) => this.get(pid2),
+    });
+  }
+
+  /**
+   * Cancels a payment that holds no captured money: voids an authorisation, or cancels one still
+   * `created` (e.g. held for review).
+   * @throws DomainRuleError `invalid_transition` (captured, failed, canceled or processing).
+   * @throws GatewayError when the gateway refuses the void (the payment stays `requires_capture`).
+   */
+  async cancel(id: string, input: CancelPaymentInput = {}): Promise<Payment> {
+    const pid = parse(idSchema, id);
+    const data = parse(cancelPaymentSchema, input);
+    return this.idempotency.run({
+      scope: "payments.cancel",
+      key: data.idempotencyKey,
+      params: { paymentId: pid, reason: data.reason },
+      begin: async (tx) => {
+        const p = await this.lock(tx, pid);
+        const now = this.ctx.clock.now();
+        if (p.status === "created") {
+          const next = { ...markCanceled(p, data.reason, now), review: p.review ? { ...p.review, status: "rejected" as const, closedAt: now } : undefined, version: p.version + 1 };
+          await tx.payments.update(next);
+          await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
+          return pid;
+        }
+        if (p.status !== "requires_capture") {
+          throw new DomainRuleError("invalid_transition", `payment ${pid} is ${p.status} and cannot be canceled`, { details: { from: p.status, to: "canceled" } });
+        }
+        await tx.payments.update({ ...markProcessing(p, "void", now), cancellationReason: data.reason, version: p.version + 1 });
+        return pid;
+      },
+      finish: async (pid2) => {
+        const p = await this.get(pid2);
+        if (p.status !== "processing" || p.pendingOperation !== "void") return;
+        await this.voidAtGateway(p, p.cancellationReason ?? data.reason, true);
+      },
+      load: (pid2) => this.get(pid2),
+    });
+  }
+
+  private async voidAtGateway(p: Payment, reason: string, rethrow: boolean): Promise<void> {
+    const name = p.gateway;
+    try {
+      await this.ctx.gateways.get(name).void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` });
+      await this.settlement.settle(p.id, { kind: "voided", gateway: name, reason });
+    } catch (e) {
+      if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
+      const outcome: GatewayOutcome = isAmbiguous(e) ? { kind: "unknown", gateway: name, failure: failureOf(e as never) } : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
+      await this.settlement.settle(p.id, outcome);
+      if (rethrow && outcome.kind === "reverted") throw e;
+    }
+  }
+
+  /**
+   * Approves a payment held for review and sends it to the gateway.
+   * @throws DomainRuleError `review_not_pending`. @throws NotFoundError `payment_not_found`.
+   */
+  async approveReview(id: string, note?: string): Promise<Payment> {
+    const pid = parse(idSchema, id);
+    const p = await this.ctx.store.transaction(async (tx) => {
+      const cur = await this.lock(tx, pid);
+      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError("review_not_pending", `payment ${pid} has no pending review`, { details: { paymentId: pid } });
+      const now = this.ctx.clock.now();
+      const next = { ...markProcessing(cur, "authorize", now), review: { ...cur.review, status: "approved" as const, closedAt: now, note }, version: cur.version + 1 };
+      await tx.payments.update(next);
+      await recordEvent(this.ctx, tx, "payment.review_approved", { payment: toPaymentJSON(next) });
+      return next;
+    });
+    return this.settlement.authorize(p, this.candidates(p, p.paymentMethodDetails.type, p.gateway));
+  }
+
+  /** Rejects a payment held for review: it is canceled as `fraudulent`. @throws DomainRuleError `review_not_pending`. */
+  async rejectReview(id: string, note?: string): Promise<Payment> {
+    const pid = parse(idSchema, id);
+    return this.ctx.store.transaction(async (tx) => {
+      const cur = await this.lock(tx, pid);
+      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError("review_not_pending", `payment ${pid} has no pending review`, { details: { paymentId: pid } });
+      const now = this.ctx.clock.now();
+      const next = { ...markCanceled(cur, "fraudulent", now), review: { ...cur.review, status: "rejected" as const, closedAt: now, note }, version: cur.version + 1 };
+      await tx.payments.update(next);
+      await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
+      return next;
+    });
+  }
+
+  /**
+   * Cancels manual authorisations whose hold expired (by the clock), as Stripe does after 7 days,
+   * then releases them at the gateway (best effort: the provider's hold lapses anyway).
+   * Run it from a scheduler. Returns the canceled payments.
+   */
+  async expireAuthorizations(limit = 100): Promise<Payment[]> {
+    const n = parse(z.number().int().min(1).max(1000), limit);
+    const expired = await this.ctx.store.transaction(async (tx) => {
+      const now = this.ctx.clock.now();
+      const out: Payment[] = [];
+      for (const p of await tx.payments.listExpiredAuthorizations(now, n)) {
+        const next = { ...markCanceled(p, "expired", now), version: p.version + 1 };
+        await tx.payments.update(next);
+        await tx.ledger.append(voidTransaction({ paymentId: p.id, gateway: p.gateway, gatewayReference: p.gatewayTransactionId, now }, p.amountAuthorized));
+        await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
+        out.push(next);
+      }
+      return out;
+    });
+    for (const p of expired) {
+      await this.ctx.gateways
+        .get(p.gateway)
+        .void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` })
+        .catch(() => undefined);
+    }
+    return expired;
+  }
+
+  /**
+   * Asks the gateway for the truth about `processing` payments (one, or every one) and records it.
+   * The provider's idempotency key means a lost answer never becomes a second charge.
+   * @returns the payments after reconciliation.
+   */
+  async reconcile(id?: string): Promise<Payment[]> {
+    if (id !== undefined) return [await this.reconcileOne(parse(idSchema, id))];
+    const out: Payment[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<Payment> = await this.ctx.store.transaction((tx) => tx.payments.listByStatus("processing", { limit: 100, cursor }));
+      for (const p of page.items) out.push(await this.reconcileOne(p.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  private async reconcileOne(id: string): Promise<Payment> {
+    const p = await this.get(id);
+    if (p.status !== "processing" || !p.pendingOperation) return p;
+    const name = p.gateway;
+    const state = await this.ctx.gateways.get(name).retrieve({ reference: p.gatewayTransactionId, paymentId: p.id });
+    const ref = state.reference ?? p.gatewayTransactionId ?? "";
+    const authorized = state.amountAuthorized ?? p.amountAuthorized;
+    const lost = { code: "gateway_request_lost", message: "the gateway has no record of the request" };
+    let outcome: GatewayOutcome | undefined;
+    switch (state.status) {
+      case "captured":
+        outcome = { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized };
+        break;
+      case "authorized":
+        outcome = p.pendingOperation === "authorize" ? { kind: "authorized", gateway: name, reference: ref, authorized } : { kind: "reverted", gateway: name, failure: { code: `${p.pendingOperation}_not_applied`, message: `the gateway did not apply the ${p.pendingOperation}` } };
+        break;
+      case "voided":
+        outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };
+        break;
+      case "failed":
+        outcome = { kind: "failed", gateway: name, failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (reconciled)" }, reference: ref || undefined };
+        break;
+      case "not_found":
+        outcome = p.pendingOperation === "authorize" ? { kind: "failed", gateway: name, failure: lost } : undefined;
+        break;
+      case "pending":
+        outcome = undefined;
+        break;
+    }
+    return outcome ? this.settlement.settle(p.id, outcome) : p;
+  }
+}

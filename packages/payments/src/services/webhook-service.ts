@@ -1,0 +1,330 @@
+import { randomInt } from "node:crypto";
+import { createId, NotFoundError, pageRequestSchema, parse, ValidationError, type DomainEvent, type Page } from "@platform/core";
+import { z } from "zod";
+import {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  nextRetryDelay,
+  parseRetryAfter,
+  type DeliveryAttempt,
+  type WebhookDelivery,
+} from "../domain/webhook-delivery.js";
+import {
+  createEndpointSchema,
+  eventMatches,
+  updateEndpointSchema,
+  urlProblem,
+  type CreateEndpointInput,
+  type UpdateEndpointInput,
+  type UrlPolicy,
+  type WebhookEndpoint,
+} from "../domain/webhook-endpoint.js";
+import { generateWebhookSecret, signWebhook } from "../domain/webhook-signature.js";
+import type { PaymentTx } from "../ports/payment-store.js";
+import type { WebhookTransport } from "../ports/webhook-transport.js";
+import type { ServiceContext } from "./context.js";
+import { fetchTransport } from "./fetch-transport.js";
+
+/** Options of the webhook service. */
+export interface WebhookOptions extends UrlPolicy {
+  /** HTTP transport (default: global fetch). */
+  transport?: WebhookTransport;
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  /** Delay before each attempt; the first is the first attempt (default: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+  retrySchedule?: readonly number[];
+  /** Dispatch right after each commit that queued deliveries (default true). Retries need `dispatchDue()` or `startWorker()`. */
+  autoDispatch?: boolean;
+  /** How long a claimed delivery stays reserved for one dispatcher (default 60 s). */
+  leaseMs?: number;
+}
+
+const idSchema = z.string().trim().min(1).max(64);
+
+/**
+ * Webhooks per the Standard Webhooks specification: endpoints with event filters and `whsec_`
+ * secrets (rotation signs with old and new during the overlap), deliveries written in the same
+ * transaction as their event (so they survive a restart with a persistent store), sent with
+ * retries, backoff and jitter, `Retry-After`, 410 disabling the endpoint, an attempts log,
+ * manual retry and replay.
+ * @example
+ * ```ts
+ * const ep = await system.webhooks.createEndpoint({ url: "https://shop.example/hooks", events: ["payment.*"] });
+ * // receiver: verifyWebhook(rawBody, req.headers, ep.secrets[0].secret)
+ * const stop = system.webhooks.startWorker(); // retries by the clock
+ * ```
+ */
+export class WebhookService {
+  private readonly transport: WebhookTransport;
+  private readonly timeoutMs: number;
+  private readonly schedule: readonly number[];
+  private readonly leaseMs: number;
+  private readonly policy: UrlPolicy;
+  private dispatching: Promise<number> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    options: WebhookOptions = {},
+  ) {
+    this.transport = options.transport ?? fetchTransport;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.schedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.policy = { allowHttp: options.allowHttp, allowPrivateNetworks: options.allowPrivateNetworks };
+    parse(z.array(z.number().int().min(0)).min(1).max(50), [...this.schedule]);
+  }
+
+  private checkUrl(url: string): void {
+    const problem = urlProblem(url, this.policy);
+    if (problem) throw ValidationError.field("url", problem.message, problem.code);
+  }
+
+  /**
+   * Registers an endpoint; a `whsec_` secret is generated unless given.
+   * @throws ValidationError `invalid_url`, `insecure_url` (not https), `private_url` (loopback/private host), `validation_failed`.
+   */
+  async createEndpoint(input: CreateEndpointInput): Promise<WebhookEndpoint> {
+    const data = parse(createEndpointSchema, input);
+    this.checkUrl(data.url);
+    const now = this.ctx.clock.now();
+    const endpoint: WebhookEndpoint = {
+      id: createId("we"),
+      url: data.url,
+      events: data.events,
+      secrets: [{ secret: data.secret ?? generateWebhookSecret(), createdAt: now }],
+      enabled: data.enabled,
+      description: data.description,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.ctx.store.transaction((tx) => tx.webhookEndpoints.insert(endpoint));
+    return endpoint;
+  }
+
+  /** An endpoint. @throws NotFoundError `endpoint_not_found`. */
+  async getEndpoint(id: string): Promise<WebhookEndpoint> {
+    const eid = parse(idSchema, id);
+    const e = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(eid));
+    if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+    return e;
+  }
+
+  /** Endpoints, oldest first. */
+  async listEndpoints(page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WebhookEndpoint>> {
+    const p = parse(pageRequestSchema, page);
+    return this.ctx.store.transaction((tx) => tx.webhookEndpoints.list(p));
+  }
+
+  /** Changes url, filters or the enabled flag. @throws ValidationError as createEndpoint; NotFoundError `endpoint_not_found`. */
+  async updateEndpoint(id: string, input: UpdateEndpointInput): Promise<WebhookEndpoint> {
+    const eid = parse(idSchema, id);
+    const data = parse(updateEndpointSchema, input);
+    if (data.url !== undefined) this.checkUrl(data.url);
+    return this.ctx.store.transaction(async (tx) => {
+      const e = await tx.webhookEndpoints.get(eid);
+      if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+      const next: WebhookEndpoint = {
+        ...e,
+        ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),
+        disabledReason: data.enabled === true ? undefined : data.enabled === false ? "manual" : e.disabledReason,
+        updatedAt: this.ctx.clock.now(),
+      };
+      await tx.webhookEndpoints.update(next);
+      return next;
+    });
+  }
+
+  /** Removes an endpoint. @throws NotFoundError `endpoint_not_found`. */
+  async deleteEndpoint(id: string): Promise<void> {
+    const eid = parse(idSchema, id);
+    await this.ctx.store.transaction(async (tx) => {
+      if (!(await tx.webhookEndpoints.delete(eid))) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+    });
+  }
+
+  /**
+   * Adds a new secret; the current ones keep signing for `overlapSeconds` (default 24 h), so
+   * receivers can switch without losing a message. Returns the endpoint with the new secret last.
+   * @throws NotFoundError `endpoint_not_found`.
+   */
+  async rotateSecret(id: string, options: { overlapSeconds?: number; secret?: string } = {}): Promise<WebhookEndpoint> {
+    const eid = parse(idSchema, id);
+    const o = parse(z.object({ overlapSeconds: z.number().int().min(0).max(7 * 86_400).default(86_400), secret: createEndpointSchema.shape.secret }).strict(), options);
+    return this.ctx.store.transaction(async (tx) => {
+      const e = await tx.webhookEndpoints.get(eid);
+      if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+      const now = this.ctx.clock.now();
+      const until = new Date(now.getTime() + o.overlapSeconds * 1000);
+      const kept = e.secrets
+        .filter((s) => !s.expiresAt || s.expiresAt.getTime() > now.getTime())
+        .map((s) => ({ ...s, expiresAt: s.expiresAt && s.expiresAt.getTime() < until.getTime() ? s.expiresAt : until }));
+      const next: WebhookEndpoint = { ...e, secrets: [...kept, { secret: o.secret ?? generateWebhookSecret(), createdAt: now }], updatedAt: now };
+      await tx.webhookEndpoints.update(next);
+      return next;
+    });
+  }
+
+  /** @internal Writes one delivery per matching enabled endpoint, inside the event's transaction. */
+  async enqueue(tx: PaymentTx, event: DomainEvent): Promise<void> {
+    const endpoints = await tx.webhookEndpoints.listEnabled();
+    if (endpoints.length === 0) return;
+    const payload = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
+    const now = this.ctx.clock.now();
+    for (const e of endpoints) {
+      if (!eventMatches(e.events, event.type)) continue;
+      await tx.webhookDeliveries.insert({
+        id: createId("whd"),
+        endpointId: e.id,
+        messageId: event.id,
+        eventType: event.type,
+        payload,
+        status: "pending",
+        attemptCount: 0,
+        attempts: [],
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  }
+
+  /** @internal Called after commits: sends what is due, coalescing bursts into one run. */
+  kick(): void {
+    if (this.dispatching) {
+      this.again = true;
+      return;
+    }
+    void this.dispatchDue().catch(() => undefined);
+  }
+
+  /**
+   * Sends every delivery due by the clock (first attempts and scheduled retries), in batches of
+   * `limit`, and returns how many attempts were made. Safe to run from several workers: each
+   * delivery is claimed with a lease before it is sent.
+   */
+  async dispatchDue(options: { limit?: number } = {}): Promise<number> {
+    const limit = parse(z.number().int().min(1).max(1000).default(100), options.limit);
+    if (this.dispatching) await this.dispatching.catch(() => undefined);
+    const run = (async () => {
+      let sent = 0;
+      for (;;) {
+        this.again = false;
+        const now = this.ctx.clock.now();
+        const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
+        await Promise.all(batch.map((d) => this.deliver(d, false)));
+        sent += batch.length;
+        if (batch.length < limit && !this.again) return sent;
+      }
+    })();
+    this.dispatching = run;
+    try {
+      return await run;
+    } finally {
+      if (this.dispatching === run) this.dispatching = undefined;
+    }
+  }
+
+  /**
+   * Runs `dispatchDue()` every `intervalMs` (default 1 s) until the returned function is called.
+   * The timer does not keep the process alive.
+   */
+  startWorker(options: { intervalMs?: number } = {}): () => void {
+    const ms = parse(z.number().int().min(10).max(3_600_000).default(1000), options.intervalMs);
+    const timer = setInterval(() => void this.dispatchDue().catch(() => undefined), ms);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
+  private async deliver(d: WebhookDelivery, manual: boolean): Promise<WebhookDelivery> {
+    const endpoint = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
+    const started = this.ctx.clock.now();
+    let attempt: DeliveryAttempt;
+    let status: number | undefined;
+    let retryAfter: number | undefined;
+    if (!endpoint || !endpoint.enabled) {
+      attempt = { at: started, error: endpoint ? "endpoint disabled" : "endpoint deleted", durationMs: 0, manual };
+    } else {
+      const secrets = endpoint.secrets.filter((s) => !s.expiresAt || s.expiresAt.getTime() > started.getTime()).map((s) => s.secret);
+      const headers = {
+        ...signWebhook(secrets, d.messageId, Math.floor(started.getTime() / 1000), d.payload),
+        "content-type": "application/json",
+        "user-agent": "platform-payments-webhooks/1",
+      };
+      try {
+        const res = await this.transport({ url: endpoint.url, headers, body: d.payload, timeoutMs: this.timeoutMs });
+        status = res.status;
+        retryAfter = parseRetryAfter(res.headers["retry-after"], this.ctx.clock.now());
+        attempt = { at: started, status, durationMs: this.ctx.clock.now().getTime() - started.getTime(), responseBody: res.body?.slice(0, 1024), manual };
+      } catch (e) {
+        attempt = { at: started, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), durationMs: this.ctx.clock.now().getTime() - started.getTime(), manual };
+      }
+    }
+    return this.ctx.store.transaction(async (tx) => {
+      const cur = (await tx.webhookDeliveries.get(d.id)) ?? d;
+      const now = this.ctx.clock.now();
+      const attemptCount = cur.attemptCount + 1;
+      const base = { ...cur, attemptCount, attempts: [...cur.attempts, attempt], leaseUntil: undefined, updatedAt: now };
+      let next: WebhookDelivery;
+      if (status !== undefined && status >= 200 && status < 300) {
+        next = { ...base, status: "succeeded", nextAttemptAt: undefined };
+      } else if (status === 410 || !endpoint || !endpoint.enabled) {
+        next = { ...base, status: "failed", nextAttemptAt: undefined };
+        if (status === 410 && endpoint) {
+          await tx.webhookEndpoints.update({ ...endpoint, enabled: false, disabledReason: "gone", updatedAt: now });
+        }
+      } else {
+        // A manual retry of a delivery that had given up does not restart the schedule.
+        const delay = manual && cur.status === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
+        next = delay === undefined ? { ...base, status: "failed", nextAttemptAt: undefined } : { ...base, status: "pending", nextAttemptAt: new Date(now.getTime() + delay) };
+      }
+      await tx.webhookDeliveries.update(next);
+      return next;
+    });
+  }
+
+  /**
+   * Sends a delivery now, outside its schedule (also one that gave up). Returns it after the attempt.
+   * @throws NotFoundError `delivery_not_found`. @throws DomainRuleError-free: a delivery already `succeeded` is sent again.
+   */
+  async retry(deliveryId: string): Promise<WebhookDelivery> {
+    const id = parse(idSchema, deliveryId);
+    const d = await this.ctx.store.transaction(async (tx) => {
+      const cur = await tx.webhookDeliveries.get(id);
+      if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
+      return cur;
+    });
+    return this.deliver(d, true);
+  }
+
+  /**
+   * Queues a new delivery of the same message (same `webhook-id`, so receivers can de-duplicate)
+   * and sends it now. @throws NotFoundError `delivery_not_found`.
+   */
+  async replay(deliveryId: string): Promise<WebhookDelivery> {
+    const id = parse(idSchema, deliveryId);
+    const copy = await this.ctx.store.transaction(async (tx) => {
+      const cur = await tx.webhookDeliveries.get(id);
+      if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
+      const now = this.ctx.clock.now();
+      const d: WebhookDelivery = { ...cur, id: createId("whd"), status: "sending", attemptCount: 0, attempts: [], nextAttemptAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs), replayOf: cur.id, createdAt: now, updatedAt: now };
+      await tx.webhookDeliveries.insert(d);
+      return d;
+    });
+    return this.deliver(copy, true);
+  }
+
+  /** A delivery with its attempts log. @throws NotFoundError `delivery_not_found`. */
+  async getDelivery(id: string): Promise<WebhookDelivery> {
+    const did = parse(idSchema, id);
+    const d = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.get(did));
+    if (!d) throw new NotFoundError("webhook delivery", did, "delivery_not_found");
+    return d;
+  }
+
+  /** Deliveries of an endpoint, newest first. */
+  async listDeliveries(endpointId: string, page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WebhookDelivery>> {
+    const eid = parse(idSchema, endpointId);
+    const p = parse(pageRequestSchema, page);
+    return this.ctx.store.transaction((tx) => tx.webhookDeliveries.listByEndpoint(eid, p));
+  }
+}

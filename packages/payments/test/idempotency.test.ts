@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { codeOf, makeSystem, usd } from "./helpers.js";
+
+describe("idempotency keys", () => {
+  it("50 concurrent creates with one key reach the gateway once and return the same payment", async () => {
+    const { system, gateway } = makeSystem();
+    const input = { amount: usd("42.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-1" };
+    const results = await Promise.all(Array.from({ length: 50 }, () => system.payments.create(input)));
+    expect(gateway.calls.authorize).toBe(1);
+    expect(new Set(results.map((p) => p.id)).size).toBe(1);
+    expect(results.every((p) => p.status === "succeeded")).toBe(true);
+    const page = await system.payments.listByStatus("succeeded", { limit: 100 });
+    expect(page.items).toHaveLength(1);
+  });
+
+  it("without a key every call is a new payment", async () => {
+    const { system, gateway } = makeSystem();
+    await Promise.all(Array.from({ length: 5 }, () => system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" })));
+    expect(gateway.calls.authorize).toBe(5);
+  });
+
+  it("same key and equivalent parameters replay; other parameters are idempotency_conflict", async () => {
+    const { system, gateway } = makeSystem();
+    const a = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "k" });
+    const b = await system.payments.create({ amount: { amount: "10.00", currency: "usd" }, paymentMethod: "pm_card_visa", idempotencyKey: "k" });
+    expect(b.id).toBe(a.id);
+    expect(await codeOf(() => system.payments.create({ amount: usd("11"), paymentMethod: "pm_card_visa", idempotencyKey: "k" }))).toBe("idempotency_conflict");
+    expect(gateway.calls.authorize).toBe(1);
+  });
+
+  it("a declined first call replays as the same failed payment", async () => {
+    const { system, gateway } = makeSystem();
+    const a = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_chargeDeclined", idempotencyKey: "d" });
+    const b = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_chargeDeclined", idempotencyKey: "d" });
+    expect(a.status).toBe("failed");
+    expect(b.id).toBe(a.id);
+    expect(gateway.calls.authorize).toBe(1);
+  });
+
+  it("keys expire after 24 hours by the clock", async () => {
+    const { system, clock } = makeSystem();
+    const a = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" });
+    clock.advance({ hours: 23, minutes: 59 });
+    expect((await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" })).id).toBe(a.id);
+    clock.advance({ minutes: 2 });
+    expect((await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" })).id).not.toBe(a.id);
+  });
+
+  it("a rejected first call leaves the key free", async () => {
+    const { system } = makeSystem();
+    const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(await codeOf(() => system.payments.capture(p.id, { amount: usd("11"), idempotencyKey: "c" }))).toBe("capture_exceeds_authorized");
+    const ok = await system.payments.capture(p.id, { amount: usd("11"), idempotencyKey: "c" }).catch((e: { code: string }) => e.code);
+    expect(ok).toBe("capture_exceeds_authorized");
+    const done = await system.payments.capture(p.id, { amount: usd("5"), idempotencyKey: "c2" });
+    expect(done.amountCaptured.toFixed()).toBe("5.00");
+  });
+
+  it("concurrent captures, cancels and refunds with one key execute once", async () => {
+    const { system, gateway } = makeSystem();
+    const p = await system.payments.create({ amount: usd("30"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    const caps = await Promise.all(Array.from({ length: 10 }, () => system.payments.capture(p.id, { amount: usd("20"), idempotencyKey: "cap" })));
+    expect(new Set(caps.map((c) => c.amountCaptured.toFixed()))).toEqual(new Set(["20.00"]));
+    expect(gateway.calls.capture).toBe(1);
+    const refunds = await Promise.all(Array.from({ length: 10 }, () => system.refunds.create({ paymentId: p.id, amount: usd("5"), idempotencyKey: "ref" })));
+    expect(new Set(refunds.map((r) => r.id)).size).toBe(1);
+    expect(gateway.calls.refund).toBe(1);
+    expect((await system.payments.get(p.id)).amountRefunded.toFixed()).toBe("5.00");
+  });
+});
