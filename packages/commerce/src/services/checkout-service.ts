@@ -86,7 +86,10 @@ export class CheckoutService {
     const orderId = createId("ord");
     const reservationId = createId("res");
     const lines = sumByKey(view.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity })));
+    const before = await tx.inventory.getMany(lines.map((l) => l.key));
     await tx.inventory.reserve({ id: reservationId, orderId, lines, status: "active", expiresAt: new Date(now.getTime() + this.reservationTtlMs), createdAt: now });
+    // Available stock drops when it is reserved: that is when low stock is crossed.
+    for (const [k, level] of await tx.inventory.getMany(lines.map((l) => l.key))) recordLowStock(tx.outbox, clock, before.get(k), level);
     const orderLines: OrderLine[] = view.lines.map((l, i) => ({
       lineId: `line_${i + 1}`,
       productId: l.productId,
@@ -172,11 +175,7 @@ export class CheckoutService {
       return { kind: "refund", order: marked };
     }
     const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
-    const keys = reservation ? reservation.lines.map((l) => l.key) : [];
-    const before = await tx.inventory.getMany(keys);
     if (reservation) await tx.inventory.commit(reservation.id, clock.now());
-    const after = await tx.inventory.getMany(keys);
-    for (const [k, level] of after) recordLowStock(tx.outbox, clock, before.get(k), level);
     const paid: Order = { ...current, status: "paid", payment: { reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
     await tx.orders.update(paid, current.version);
     await this.removePurchased(tx, paid);

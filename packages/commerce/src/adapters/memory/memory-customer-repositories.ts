@@ -39,7 +39,7 @@ export class MemorySessionRepository implements SessionRepository {
   async revokeAllForCustomer(customerId: string, at: Date, keepTokenHash?: string): Promise<number> {
     let n = 0;
     for (const s of this.table.findBy("customer", customerId)) {
-      if (s.revokedAt !== null || s.tokenHash === keepTokenHash) continue;
+      if (s.revokedAt !== null || s.tokenHash === keepTokenHash || s.expiresAt.getTime() <= at.getTime()) continue;
       this.table.put({ ...s, revokedAt: at });
       n++;
     }

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { codeOf, makePlatform, product } from "./helpers.js";
+
+describe("catalog", () => {
+  it("keeps SKUs unique case-insensitively across products and variants", async () => {
+    const { platform } = makePlatform();
+    await product(platform, "Laptop001", "999.99", 1);
+    expect(await codeOf(() => product(platform, "LAPTOP001", "1.00", 1))).toBe("sku_taken");
+    expect(await codeOf(() => platform.products.create({ sku: "NEW-1", name: "X", price: { amount: "1", currency: "USD" }, variants: [{ sku: "laptop001" }] }))).toBe("sku_taken");
+    expect((await platform.products.getBySku("laptop001")).sku).toBe("Laptop001");
+    expect(await codeOf(() => product(platform, "bad sku!", "1.00", 1))).toBe("invalid_sku");
+    expect(await codeOf(() => product(platform, "P-1", "0", 1))).toBe("amount_not_positive");
+    expect(await codeOf(() => product(platform, "P-1", "1.001", 1))).toBe("amount_precision");
+    // Nothing was written by the failed attempts.
+    expect(await codeOf(() => platform.products.getBySku("NEW-1"))).toBe("product_not_found");
+  });
+
+  it("guards updates by version and keeps images with one primary", async () => {
+    const { platform } = makePlatform();
+    const p = await product(platform, "IMG-1", "5.00", 1, {
+      images: [
+        { url: "https://cdn.example.com/a.jpg", alt: "front" },
+        { url: "https://cdn.example.com/b.jpg", alt: "back", primary: true },
+      ],
+    });
+    expect(p.images.map((i) => [i.position, i.primary])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    const v2 = await platform.products.update({ id: p.id, expectedVersion: 1, price: { amount: "6.00", currency: "USD" } });
+    expect(v2.version).toBe(2);
+    expect(await codeOf(() => platform.products.update({ id: p.id, expectedVersion: 1, name: "stale" }))).toBe("version_conflict");
+    const results = await Promise.allSettled([platform.products.update({ id: p.id, expectedVersion: 2, name: "A" }), platform.products.update({ id: p.id, expectedVersion: 2, name: "B" })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+  });
+
+  it("builds a category tree, lists subtrees and refuses cycles", async () => {
+    const { platform } = makePlatform();
+    const el = await platform.categories.create({ name: "Electronics" });
+    const comp = await platform.categories.create({ name: "Computers", parentId: el.id });
+    const laptops = await platform.categories.create({ name: "Laptops", parentId: comp.id });
+    const garden = await platform.categories.create({ name: "Home & Garden" });
+    expect(garden.slug).toBe("home-garden");
+    expect(await codeOf(() => platform.categories.create({ name: "Electronics" }))).toBe("slug_taken");
+    expect(await codeOf(() => platform.categories.move({ id: el.id, parentId: laptops.id }))).toBe("category_cycle");
+    expect(await codeOf(() => platform.categories.move({ id: el.id, parentId: el.id }))).toBe("category_cycle");
+    expect((await platform.categories.subtree(el.id)).map((c) => c.name).sort()).toEqual(["Computers", "Electronics", "Laptops"]);
+    await product(platform, "LT-1", "900.00", 1, { categoryId: laptops.id });
+    await product(platform, "GD-1", "20.00", 1, { categoryId: garden.id });
+    expect((await platform.products.search({ categoryId: el.id })).items.map((h) => h.product.sku)).toEqual(["LT-1"]);
+    await platform.categories.move({ id: comp.id, parentId: garden.id });
+    expect((await platform.products.search({ categoryId: el.id })).items).toHaveLength(0);
+    expect((await platform.products.search({ categoryId: garden.id })).items.map((h) => h.product.sku).sort()).toEqual(["GD-1", "LT-1"]);
+    expect((await platform.categories.get(laptops.id)).path).toEqual([garden.id, comp.id]);
+  });
+});
+
+describe("search", () => {
+  async function seeded() {
+    const { platform } = makePlatform();
+    const mk = (sku: string, name: string, price: string, stock: number, extra: Record<string, unknown> = {}) => platform.products.create({ sku, name, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
+    await mk("CB-1", "Crème Brûlée Torch", "39.00", 3, { description: "Kitchen torch for desserts", attributes: { brand: "Iwatani" } });
+    await mk("MS-1", "Wireless Mouse", "29.99", 10, { description: "Ergonomic wireless mouse", attributes: { brand: "Logitech", colour: "Graphite" } });
+    await mk("MS-2", "Gaming Mouse", "59.99", 0, { description: "Wired mouse with RGB", attributes: { brand: "Razer" } });
+    await mk("KB-1", "Wireless Keyboard", "49.99", 5, { description: "Quiet keys", attributes: { brand: "Logitech" } });
+    await mk("DR-1", "Draft Mouse", "9.99", 5, { status: "draft" });
+    return platform;
+  }
+
+  it("matches case- and accent-insensitively over name, description and attributes, ranked", async () => {
+    const platform = await seeded();
+    expect((await platform.products.search({ text: "creme brulee" })).items.map((h) => h.product.sku)).toEqual(["CB-1"]);
+    expect((await platform.products.search({ text: "DESSERTS" })).items.map((h) => h.product.sku)).toEqual(["CB-1"]);
+    expect((await platform.products.search({ text: "logitech" })).items.map((h) => h.product.sku).sort()).toEqual(["KB-1", "MS-1"]);
+    const mice = (await platform.products.search({ text: "mouse" })).items;
+    expect(mice.map((h) => h.product.sku).sort()).toEqual(["MS-1", "MS-2"]); // the draft is not sold
+    expect(mice[0]!.score).toBeGreaterThanOrEqual(mice[1]!.score);
+    // Not only prefixes: a word in the middle of the name matches.
+    expect((await platform.products.search({ text: "keyboard" })).items.map((h) => h.product.sku)).toEqual(["KB-1"]);
+    // Ranking: the product named "Wireless Mouse" beats the keyboard for "wireless mouse".
+    expect((await platform.products.search({ text: "wireless mouse" })).items[0]!.product.sku).toBe("MS-1");
+  });
+
+  it("filters by price, attributes and stock, and sorts", async () => {
+    const platform = await seeded();
+    const skus = async (q: Parameters<typeof platform.products.search>[0]) => (await platform.products.search(q)).items.map((h) => h.product.sku);
+    expect(await skus({ minPrice: { amount: "30", currency: "USD" }, maxPrice: { amount: "50", currency: "USD" }, sort: "price_asc" })).toEqual(["CB-1", "KB-1"]);
+    expect(await skus({ attributes: { brand: "LOGITECH" }, sort: "price_desc" })).toEqual(["KB-1", "MS-1"]);
+    expect(await skus({ text: "mouse", inStockOnly: true })).toEqual(["MS-1"]);
+    expect(await skus({ sort: "price_asc" })).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
+    expect(await codeOf(() => platform.products.search({ sort: "random" as never }))).toBe("validation_failed");
+  });
+
+  it("pages with opaque cursors and no duplicates", async () => {
+    const platform = await seeded();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search({ sort: "price_asc", limit: 2, cursor });
+      seen.push(...page.items.map((h) => h.product.sku));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
+    expect(await codeOf(() => platform.products.search({ cursor: "forged.cursor" }))).toBe("invalid_cursor");
+  });
+
+  it("archived products leave the index; a rolled-back write leaves it untouched", async () => {
+    const platform = await seeded();
+    const kb = await platform.products.getBySku("KB-1");
+    await platform.products.archive({ id: kb.id, expectedVersion: kb.version });
+    expect((await platform.products.search({ text: "keyboard" })).items).toHaveLength(0);
+    const ms = await platform.products.getBySku("MS-1");
+    await expect(
+      platform.store.transaction(async (tx) => {
+        await tx.products.update({ ...ms, name: "Trackball", version: ms.version + 1 }, ms.version);
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect((await platform.products.search({ text: "trackball" })).items).toHaveLength(0);
+    expect((await platform.products.search({ text: "wireless mouse" })).items[0]!.product.sku).toBe("MS-1");
+  });
+});

@@ -1,0 +1,43 @@
+import { ManualClock, PlatformError } from "@platform/core";
+import { createECommercePlatform, TestPaymentPort, type Actor, type ECommercePlatformOptions } from "../src/index.js";
+
+/** A platform on a manual clock with cheap scrypt (tests only) and an instant retry sleep. */
+export function makePlatform(options: ECommercePlatformOptions = {}) {
+  const clock = new ManualClock("2026-03-01T10:00:00Z");
+  const payments = new TestPaymentPort();
+  const platform = createECommercePlatform({
+    clock,
+    payments,
+    passwordHashing: { N: 1024 },
+    ...options,
+    notifications: { sleep: async () => {}, ...options.notifications },
+  });
+  return { platform, clock, payments };
+}
+
+export type TestPlatform = ReturnType<typeof makePlatform>["platform"];
+
+let n = 0;
+/** Registers and signs in a customer; returns the actor and the token. */
+export async function signUp(platform: TestPlatform, name = "Jane Roe"): Promise<{ actor: Actor; token: string; email: string }> {
+  const email = `user${++n}@example.com`;
+  await platform.users.register({ email, password: "s3cure-passw0rd", name });
+  const { token } = await platform.users.login({ email, password: "s3cure-passw0rd" });
+  return { actor: await platform.users.authenticate(token), token, email };
+}
+
+/** Creates an active USD product with stock. */
+export async function product(platform: TestPlatform, sku: string, price: string, stock: number, extra: Record<string, unknown> = {}) {
+  return platform.products.create({ sku, name: `Product ${sku}`, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
+}
+
+/** The code of the error `fn` rejects with (fails when it resolves or throws a non-PlatformError). */
+export async function codeOf(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    if (PlatformError.is(e)) return e.code;
+    throw e;
+  }
+  throw new Error("expected a PlatformError");
+}
