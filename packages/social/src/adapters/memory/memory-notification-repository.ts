@@ -1,0 +1,44 @@
+import type { Notification } from "../../domain/notification.js";
+import type { Keyset } from "../../ports/keyset.js";
+import type { NotificationRepository } from "../../ports/notification-repository.js";
+import { pair, type MemorySocialStore } from "./memory-social-store.js";
+
+/** {@link NotificationRepository} on the memory store. */
+export class MemoryNotificationRepository implements NotificationRepository {
+  constructor(private readonly store: MemorySocialStore) {}
+
+  async insertIfAbsent(notification: Omit<Notification, "seq">): Promise<Notification | null> {
+    const t = this.store.notificationTable;
+    if (t.getByUnique("dedupe", pair(notification.recipientId, notification.dedupeKey))) return null;
+    return t.insert({ ...notification, seq: this.store.nextSeq() });
+  }
+
+  async get(id: string): Promise<Notification | null> {
+    return this.store.notificationTable.get(id) ?? null;
+  }
+
+  async listByRecipient(recipientId: string, page: Keyset & { unreadOnly?: boolean }): Promise<Notification[]> {
+    return this.store.notificationTable.page(page.unreadOnly ? "unread" : "recipient", recipientId, page.before, page.limit);
+  }
+
+  async countUnread(recipientId: string): Promise<number> {
+    return this.store.notificationTable.count("unread", recipientId);
+  }
+
+  async markRead(id: string, at: Date): Promise<boolean> {
+    const n = this.store.notificationTable.get(id);
+    if (!n || n.readAt) return false;
+    this.store.notificationTable.update({ ...n, readAt: at });
+    return true;
+  }
+
+  async markAllRead(recipientId: string, at: Date): Promise<number> {
+    const ids = [...this.store.notificationTable.ids("unread", recipientId)];
+    for (const id of ids) this.store.notificationTable.update({ ...this.store.notificationTable.get(id)!, readAt: at });
+    return ids.length;
+  }
+
+  async count(): Promise<number> {
+    return this.store.notificationTable.count("all", "all");
+  }
+}

@@ -1,0 +1,109 @@
+import { MemoryStore, MemoryTable, type MemoryTransaction } from "@platform/core";
+import type { Comment } from "../../domain/comment.js";
+import type { Block, Follow, FollowRequest, Mute } from "../../domain/follow.js";
+import type { Like } from "../../domain/like.js";
+import type { Notification } from "../../domain/notification.js";
+import type { Activity, Post, Repost } from "../../domain/post.js";
+import { usernameKey, type User } from "../../domain/user.js";
+import type { FeedState } from "../../ports/feed-repository.js";
+import type { SocialTx } from "../../ports/social-store.js";
+import { MemoryActivityRepository, MemoryCommentRepository, MemoryLikeRepository, MemoryPostRepository, MemoryRepostRepository } from "./memory-content-repositories.js";
+import { MemoryFeedRepository, type CompactFeedEntry } from "./memory-feed-repository.js";
+import { MemoryNotificationRepository } from "./memory-notification-repository.js";
+import { MemoryBlockRepository, MemoryFollowRepository, MemoryFollowRequestRepository, MemoryMuteRepository } from "./memory-relationship-repositories.js";
+import { MemoryUserRepository } from "./memory-user-repository.js";
+import { OrderedTable } from "./ordered-table.js";
+import { SortedLists } from "./sorted-lists.js";
+
+/** Key of an ordered pair in unique indexes. */
+export const pair = (a: string, b: string): string => `${a}|${b}`;
+
+/**
+ * The default, in-memory social store: indexed tables (no scans for look-ups), ordered indexes
+ * for every keyset list, serialised transactions with full rollback.
+ * @example
+ * ```ts
+ * const store = new MemorySocialStore();
+ * const social = createSocialMediaPlatform({ store });
+ * ```
+ */
+export class MemorySocialStore extends MemoryStore<SocialTx> {
+  private lastSeq = 0;
+  /** @internal Store-wide increasing sequence (PostgreSQL: identity columns). */
+  readonly nextSeq = (): number => ++this.lastSeq;
+
+  /** @internal */ readonly userTable = this.table<User, "username" | "email">("users", {
+    id: (u) => u.id,
+    unique: { username: { key: (u) => usernameKey(u.username), code: "username_taken" }, email: { key: (u) => u.email, code: "email_taken" } },
+  });
+  /** @internal */ readonly followTable = new OrderedTable<Follow, "pair", "followers" | "following">(this.runner, "follows", {
+    id: (f) => f.id,
+    unique: { pair: { key: (f) => pair(f.followerId, f.followeeId), code: "already_following" } },
+    orders: { followers: (f) => f.followeeId, following: (f) => f.followerId },
+  });
+  /** @internal */ readonly requestTable = new OrderedTable<FollowRequest, "pair", "incoming">(this.runner, "follow_requests", {
+    id: (r) => r.id,
+    unique: { pair: { key: (r) => pair(r.requesterId, r.targetId), code: "already_requested" } },
+    orders: { incoming: (r) => r.targetId },
+  });
+  /** @internal */ readonly blockTable = this.table<Block, "pair">("blocks", { id: (b) => b.id, unique: { pair: { key: (b) => pair(b.blockerId, b.blockedId), code: "already_blocked" } } });
+  /** @internal */ readonly muteTable = this.table<Mute, "pair">("mutes", { id: (m) => m.id, unique: { pair: { key: (m) => pair(m.muterId, m.mutedId), code: "already_muted" } } });
+  /** @internal */ readonly postTable = new OrderedTable<Post, never, "author" | "hashtag" | "live">(this.runner, "posts", {
+    id: (p) => p.id,
+    orders: {
+      author: (p) => (p.deletedAt ? null : p.authorId),
+      hashtag: (p) => (p.deletedAt ? null : p.hashtags),
+      live: (p) => (p.deletedAt ? null : "all"),
+    },
+  });
+  /** @internal */ readonly repostTable = new OrderedTable<Repost, "pair", "post">(this.runner, "reposts", {
+    id: (r) => r.id,
+    unique: { pair: { key: (r) => pair(r.userId, r.postId), code: "already_reposted" } },
+    orders: { post: (r) => r.postId },
+  });
+  /** @internal */ readonly activityTable = new OrderedTable<Activity, never, "actor">(this.runner, "activities", {
+    id: (a) => a.id,
+    orders: { actor: (a) => pair(a.actorId, a.delivery) },
+  });
+  /** @internal */ readonly commentTable = new OrderedTable<Comment, never, "parent" | "post" | "live">(this.runner, "comments", {
+    id: (c) => c.id,
+    orders: {
+      parent: (c) => (c.deletedAt ? null : pair(c.postId, c.parentId ?? "")),
+      post: (c) => (c.deletedAt ? null : c.postId),
+      live: (c) => (c.deletedAt ? null : "all"),
+    },
+  });
+  /** @internal */ readonly likeTable = new OrderedTable<Like, "pair", "target" | "all">(this.runner, "likes", {
+    id: (l) => l.id,
+    unique: { pair: { key: (l) => `${l.userId}|${l.targetType}|${l.targetId}`, code: "already_liked" } },
+    orders: { target: (l) => pair(l.targetType, l.targetId), all: () => "all" },
+  });
+  /** @internal */ readonly notificationTable = new OrderedTable<Notification, "dedupe", "recipient" | "unread" | "all">(this.runner, "notifications", {
+    id: (n) => n.id,
+    unique: { dedupe: { key: (n) => pair(n.recipientId, n.dedupeKey), code: "notification_exists" } },
+    orders: { recipient: (n) => n.recipientId, unread: (n) => (n.readAt ? null : n.recipientId), all: () => "all" },
+  });
+  /** @internal */ readonly feedStates: MemoryTable<FeedState> = this.table<FeedState>("feed_states", { id: (s) => s.userId });
+  /** @internal */ readonly feedEntries = new SortedLists<CompactFeedEntry>(this.runner);
+
+  private repositories: Omit<SocialTx, "outbox"> | undefined;
+
+  protected createTransaction(tx: MemoryTransaction): SocialTx {
+    // Repositories are stateless views over the tables: build them once.
+    this.repositories ??= {
+      users: new MemoryUserRepository(this),
+      follows: new MemoryFollowRepository(this),
+      followRequests: new MemoryFollowRequestRepository(this),
+      blocks: new MemoryBlockRepository(this),
+      mutes: new MemoryMuteRepository(this),
+      posts: new MemoryPostRepository(this),
+      reposts: new MemoryRepostRepository(this),
+      activities: new MemoryActivityRepository(this),
+      comments: new MemoryCommentRepository(this),
+      likes: new MemoryLikeRepository(this),
+      feeds: new MemoryFeedRepository(this),
+      notifications: new MemoryNotificationRepository(this),
+    };
+    return { ...this.repositories, outbox: tx };
+  }
+}

@@ -1,0 +1,97 @@
+import { CursorCodec, defaultCursorCodec, EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
+import { MemorySocialStore } from "./adapters/memory/memory-social-store.js";
+import type { SocialEventMap } from "./domain/events.js";
+import { DEFAULT_RANKING, type RankingOptions } from "./domain/ranking.js";
+import type { SocialStore } from "./ports/social-store.js";
+import { CommentService } from "./services/comment-service.js";
+import type { SocialConfig, ServiceContext } from "./services/context.js";
+import { FeedDelivery } from "./services/feed-delivery.js";
+import { FeedService } from "./services/feed-service.js";
+import { FollowGraph } from "./services/follow-graph.js";
+import { FollowService } from "./services/follow-service.js";
+import { LikeService } from "./services/like-service.js";
+import { NotificationService } from "./services/notification-service.js";
+import { Notifier } from "./services/notifier.js";
+import { PostService } from "./services/post-service.js";
+import { RelationshipService } from "./services/relationship-service.js";
+import { UserService } from "./services/user-service.js";
+
+/** Options of {@link createSocialMediaPlatform}; every one has a working default. */
+export interface SocialPlatformOptions {
+  /** Storage (default: a new {@link MemorySocialStore}). */
+  store?: SocialStore;
+  /** Time source (default: the system clock). */
+  clock?: Clock;
+  /** Secret of the cursor HMAC: give every app server the same one (default: the library's). */
+  cursorSecret?: string;
+  /** Follower count above which an author's posts are merged at read time (default 10,000). */
+  fanoutThreshold?: number;
+  /** Entries kept per materialised home feed (default 800). */
+  feedCap?: number;
+  /** Items the ranked feed scores (default 200). */
+  rankedWindow?: number;
+  ranking?: Partial<RankingOptions>;
+  /** Options of the event bus (subscriber error hook). */
+  events?: EventBusOptions;
+}
+
+/** The social platform: one service per seed service, plus the event bus. */
+export interface SocialMediaPlatform {
+  readonly users: UserService;
+  readonly posts: PostService;
+  readonly comments: CommentService;
+  readonly likes: LikeService;
+  readonly follows: FollowService;
+  readonly feeds: FeedService;
+  readonly notifications: NotificationService;
+  /** Committed events (`user.created`, `post.liked` ...), delivered after their transaction. */
+  readonly events: EventBus<SocialEventMap>;
+  /** The store the platform runs on. */
+  readonly store: SocialStore;
+  /** The effective tunables. */
+  readonly config: Readonly<SocialConfig>;
+}
+
+/**
+ * Builds the social platform from its ports.
+ * @throws nothing at build time; each service documents its own error codes.
+ * @example
+ * ```ts
+ * const social = createSocialMediaPlatform();
+ * const john = await social.users.create({ username: "john_doe", email: "john@example.com", name: "John Doe" });
+ * await social.posts.create({ actorId: john.id, content: "Hello #world" });
+ * const feed = await social.feeds.home({ actorId: john.id });
+ * ```
+ */
+export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): SocialMediaPlatform {
+  const store = options.store ?? new MemorySocialStore();
+  const events = new EventBus<SocialEventMap>(options.events);
+  store.setEventPublisher((batch) => events.publish(batch));
+  const config: SocialConfig = {
+    fanoutThreshold: options.fanoutThreshold ?? 10_000,
+    feedCap: options.feedCap ?? 800,
+    rankedWindow: options.rankedWindow ?? 200,
+    ranking: { ...DEFAULT_RANKING, ...options.ranking },
+  };
+  const ctx: ServiceContext = {
+    store,
+    clock: options.clock ?? systemClock,
+    codec: options.cursorSecret ? new CursorCodec(options.cursorSecret) : defaultCursorCodec,
+    config,
+  };
+  const notifier = new Notifier(ctx);
+  const delivery = new FeedDelivery(ctx);
+  const graph = new FollowGraph(ctx, delivery, notifier);
+  return {
+    users: new UserService(ctx, new RelationshipService(ctx, graph)),
+    posts: new PostService(ctx, delivery, notifier),
+    comments: new CommentService(ctx, notifier),
+    likes: new LikeService(ctx, notifier),
+    follows: new FollowService(ctx, graph, notifier),
+    feeds: new FeedService(ctx, delivery),
+    notifications: new NotificationService(ctx),
+    events,
+    store,
+    config,
+  };
+}

@@ -1,0 +1,132 @@
+import { emailSchema } from "@platform/core";
+import { z } from "zod";
+import { BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "./limits.js";
+import { actorSchema, codedUrlSchema, userIdSchema } from "./schemas.js";
+import { codePointLength } from "./text.js";
+
+/** Who a user is to the platform: admins may verify accounts. */
+export type UserRole = "user" | "admin";
+
+/** A user and their profile. Counters are kept exact by the services, in the transaction that moves them. */
+export interface User {
+  readonly id: string;
+  /** As chosen, e.g. `John_Doe`; unique case-insensitively. */
+  readonly username: string;
+  readonly email: string;
+  readonly name: string;
+  readonly bio: string;
+  readonly avatarUrl: string | null;
+  /** A private account approves each follower and shows its posts to followers only. */
+  readonly isPrivate: boolean;
+  readonly isVerified: boolean;
+  readonly role: UserRole;
+  readonly followersCount: number;
+  readonly followingCount: number;
+  readonly postsCount: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The counters of a user, as stored or as recounted. */
+export interface UserCounters {
+  followersCount: number;
+  followingCount: number;
+  postsCount: number;
+}
+
+/**
+ * Names no one may register: routes, roles and words that would let an account impersonate the
+ * platform (Mastodon and GitHub keep similar lists).
+ */
+export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
+  "admin", "administrator", "root", "system", "support", "help", "about", "api", "www", "mail", "settings",
+  "login", "logout", "signup", "register", "home", "explore", "search", "notifications", "me", "moderator",
+  "staff", "official", "security", "null", "undefined", "everyone", "here", "all", "abuse", "postmaster",
+]);
+
+/** Lower-cased username used for uniqueness and look-ups. */
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
+}
+
+/** A username: 3-30 ASCII letters, digits or underscores, not reserved (`invalid_username`, `username_reserved`). */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const re = new RegExp(`^[A-Za-z0-9_]{${USERNAME_MIN_LENGTH},${USERNAME_MAX_LENGTH}}$`);
+    if (!re.test(value)) {
+      ctx.addIssue({ code: "custom", message: `must be ${USERNAME_MIN_LENGTH}-${USERNAME_MAX_LENGTH} letters, digits or underscores`, params: { code: "invalid_username" } });
+    } else if (RESERVED_USERNAMES.has(usernameKey(value))) {
+      ctx.addIssue({ code: "custom", message: "is reserved", params: { code: "username_reserved" } });
+    }
+  });
+
+const nameSchema = z.string().trim().min(1).refine((v) => codePointLength(v) <= NAME_MAX_LENGTH, { message: `at most ${NAME_MAX_LENGTH} characters`, params: { code: "name_too_long" } });
+const bioSchema = z.string().trim().refine((v) => codePointLength(v) <= BIO_MAX_LENGTH, { message: `at most ${BIO_MAX_LENGTH} characters`, params: { code: "bio_too_long" } });
+const avatarSchema = codedUrlSchema("invalid_avatar_url");
+
+/** Input of `users.create`. Registration is the host's job (it is trusted to set `role`). */
+export const createUserSchema = z.object({
+  username: usernameSchema,
+  email: emailSchema,
+  name: nameSchema,
+  bio: bioSchema.default(""),
+  avatarUrl: avatarSchema.nullish().transform((v) => v ?? null),
+  isPrivate: z.boolean().default(false),
+  role: z.enum(["user", "admin"]).default("user"),
+});
+/** Parsed input of `users.create`. */
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+/** Input of `users.updateProfile`: the actor edits their own profile. */
+export const updateProfileSchema = actorSchema.extend({
+  name: nameSchema.optional(),
+  bio: bioSchema.optional(),
+  avatarUrl: avatarSchema.nullable().optional(),
+  isPrivate: z.boolean().optional(),
+});
+
+/** Input of `users.setVerified` (admin actors only). */
+export const setVerifiedSchema = actorSchema.extend({ userId: userIdSchema, verified: z.boolean() });
+
+/** Input of calls about one user, seen by an actor. */
+export const userTargetSchema = actorSchema.extend({ userId: userIdSchema });
+
+/** Input of `users.getByUsername`. */
+export const usernameLookupSchema = actorSchema.extend({ username: z.string().trim().min(1).max(64) });
+
+/** The public face of a user, as embedded in posts, comments and notifications. */
+export interface UserSummary {
+  readonly id: string;
+  readonly username: string;
+  readonly name: string;
+  readonly avatarUrl: string | null;
+  readonly isVerified: boolean;
+  readonly isPrivate: boolean;
+}
+
+/** A user's public face. */
+export function summarize(user: User): UserSummary {
+  return { id: user.id, username: user.username, name: user.name, avatarUrl: user.avatarUrl, isVerified: user.isVerified, isPrivate: user.isPrivate };
+}
+
+/** A profile as another user sees it (e-mail and role stay private to the owner). */
+export interface Profile extends UserSummary {
+  readonly bio: string;
+  readonly followersCount: number;
+  readonly followingCount: number;
+  readonly postsCount: number;
+  readonly createdAt: Date;
+  /** The relationship of the viewer to this user. */
+  readonly relationship: Relationship;
+}
+
+/** How the viewer relates to a user (Mastodon's `Relationship`). */
+export interface Relationship {
+  readonly following: boolean;
+  readonly followedBy: boolean;
+  readonly requested: boolean;
+  readonly blocking: boolean;
+  readonly muting: boolean;
+}

@@ -1,0 +1,162 @@
+import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, type Page } from "@platform/core";
+import { z } from "zod";
+import { commentTargetSchema, commentView, createCommentSchema, editCommentSchema, listCommentsSchema, type Comment, type CommentView } from "../domain/comment.js";
+import { candidatesForComment } from "../domain/notification-rules.js";
+import { commentIdSchema } from "../domain/schemas.js";
+import { summarize } from "../domain/user.js";
+import type { SocialTx } from "../ports/social-store.js";
+import type { ServiceContext } from "./context.js";
+import { resolveMentions } from "./mentions.js";
+import type { Notifier } from "./notifier.js";
+import { collectPage, decodeSeq } from "./paging.js";
+import type { RecountResult } from "./user-service.js";
+import { assertNotBlocked, requireActor, Viewer } from "./viewer.js";
+
+/** Input of `comments.recount`. */
+export const recountCommentSchema = z.object({ commentId: commentIdSchema, repair: z.boolean().default(false) });
+
+/** Comments on posts and threaded replies. */
+export class CommentService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly notifier: Notifier,
+  ) {}
+
+  /**
+   * Comments on a post the actor may see, or replies to one of its comments (`parentId`).
+   * The post's and the parent's counters move, and the post author, the parent's author and
+   * mentioned users are notified.
+   * @throws ValidationError `content_empty`, `content_too_long`; NotFoundError `post_not_found`, `post_deleted`,
+   *   `post_not_visible`, `comment_not_found`, `comment_deleted`; DomainRuleError `parent_mismatch`;
+   *   ForbiddenError `blocked_by_user`, `user_blocked`.
+   */
+  async create(input: z.input<typeof createCommentSchema>): Promise<CommentView> {
+    const { actorId, postId, parentId, content } = parse(createCommentSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const actor = await requireActor(tx, actorId);
+      const { post } = await new Viewer(tx, actorId).visiblePost(postId);
+      let parent: Comment | null = null;
+      if (parentId) {
+        parent = await this.liveComment(tx, parentId);
+        if (parent.postId !== postId) throw new DomainRuleError("parent_mismatch", "the parent comment belongs to another post");
+        await assertNotBlocked(tx, actorId, parent.authorId);
+      }
+      const now = this.ctx.clock.now();
+      const comment = await tx.comments.insert({
+        id: createId("cmt"),
+        postId,
+        authorId: actorId,
+        parentId,
+        content,
+        mentionIds: await resolveMentions(tx, actorId, content),
+        likesCount: 0,
+        repliesCount: 0,
+        createdAt: now,
+        updatedAt: now,
+        editedAt: null,
+        deletedAt: null,
+      });
+      await tx.posts.incrementCounters(postId, { commentsCount: 1 });
+      if (parent) await tx.comments.incrementCounters(parent.id, { repliesCount: 1 });
+      tx.outbox.add(createEvent("comment.created", { commentId: comment.id, postId, authorId: actorId, parentId }, this.ctx.clock));
+      await this.notifier.notify(tx, candidatesForComment(comment, post, parent));
+      return commentView(comment, summarize(actor));
+    });
+  }
+
+  /** Edits a comment (author only). @throws ForbiddenError `not_author`; NotFoundError `comment_not_found`, `comment_deleted`. */
+  async edit(input: z.input<typeof editCommentSchema>): Promise<CommentView> {
+    const { actorId, commentId, content } = parse(editCommentSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const actor = await requireActor(tx, actorId);
+      const comment = await this.liveComment(tx, commentId);
+      if (comment.authorId !== actorId) throw new ForbiddenError("only the author may edit this comment", "not_author");
+      const now = this.ctx.clock.now();
+      const updated = await tx.comments.update(commentId, { content, mentionIds: await resolveMentions(tx, actorId, content), editedAt: now, updatedAt: now });
+      tx.outbox.add(createEvent("comment.edited", { commentId, postId: comment.postId }, this.ctx.clock));
+      return commentView(updated, summarize(actor));
+    });
+  }
+
+  /**
+   * Deletes a comment: its author or the post's owner may. Replies stay (shown under a removed parent).
+   * @throws ForbiddenError `not_author`; NotFoundError `comment_not_found`, `comment_deleted`.
+   */
+  async delete(input: z.input<typeof commentTargetSchema>): Promise<{ deleted: true }> {
+    const { actorId, commentId } = parse(commentTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const comment = await this.liveComment(tx, commentId);
+      const post = await tx.posts.get(comment.postId);
+      if (comment.authorId !== actorId && post?.authorId !== actorId) throw new ForbiddenError("only the author or the post's owner may delete this comment", "not_author");
+      const now = this.ctx.clock.now();
+      await tx.comments.update(commentId, { deletedAt: now, updatedAt: now });
+      await tx.posts.incrementCounters(comment.postId, { commentsCount: -1 });
+      if (comment.parentId) await tx.comments.incrementCounters(comment.parentId, { repliesCount: -1 });
+      tx.outbox.add(createEvent("comment.deleted", { commentId, postId: comment.postId, by: actorId }, this.ctx.clock));
+      return { deleted: true as const };
+    });
+  }
+
+  /**
+   * Comments of a post (top level, or the replies to `parentId`), oldest first as threads read;
+   * comments of users the actor blocks, is blocked by or muted are left out.
+   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; ValidationError `invalid_cursor`.
+   */
+  async list(input: z.input<typeof listCommentsSchema>): Promise<Page<CommentView>> {
+    const { actorId, postId, parentId, limit, cursor } = parse(listCommentsSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const viewer = new Viewer(tx, actorId);
+      await viewer.visiblePost(postId);
+      const kind = `social.comments:${postId}:${parentId ?? ""}`;
+      return collectPage({
+        limit,
+        start: decodeSeq(this.ctx.codec, kind, cursor),
+        fetch: (after, n) => tx.comments.listByParent(postId, parentId, { after, limit: n }),
+        seqOf: (c) => c.seq,
+        accept: async (c) => {
+          if (await viewer.hides(c.authorId)) return null;
+          const author = await viewer.user(c.authorId);
+          return author ? commentView(c, summarize(author)) : null;
+        },
+        codec: this.ctx.codec,
+        kind,
+      });
+    });
+  }
+
+  /** One comment, if the actor may see its post. @throws NotFoundError `comment_not_found`, `comment_deleted`, `post_not_visible`. */
+  async get(input: z.input<typeof commentTargetSchema>): Promise<CommentView> {
+    const { actorId, commentId } = parse(commentTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const comment = await this.liveComment(tx, commentId);
+      const viewer = new Viewer(tx, actorId);
+      await viewer.visiblePost(comment.postId);
+      if ((await viewer.relation(comment.authorId)).blocked) throw new NotFoundError("comment", commentId, "comment_not_visible");
+      return commentView(comment, summarize((await viewer.user(comment.authorId))!));
+    });
+  }
+
+  /** Recounts a comment's likes and replies from the rows (host maintenance). @throws NotFoundError `comment_not_found`. */
+  async recount(input: z.input<typeof recountCommentSchema>): Promise<RecountResult<{ likesCount: number; repliesCount: number }>> {
+    const { commentId, repair } = parse(recountCommentSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const c = await tx.comments.get(commentId);
+      if (!c) throw new NotFoundError("comment", commentId, "comment_not_found");
+      const stored = { likesCount: c.likesCount, repliesCount: c.repliesCount };
+      const actual = { likesCount: await tx.likes.countByTarget("comment", commentId), repliesCount: await tx.comments.countReplies(commentId) };
+      const consistent = stored.likesCount === actual.likesCount && stored.repliesCount === actual.repliesCount;
+      if (!consistent && repair) await tx.comments.setCounters(commentId, actual);
+      return { stored, actual, consistent, repaired: !consistent && repair };
+    });
+  }
+
+  private async liveComment(tx: SocialTx, id: string): Promise<Comment> {
+    const c = await tx.comments.get(id);
+    if (!c) throw new NotFoundError("comment", id, "comment_not_found");
+    if (c.deletedAt) throw new NotFoundError("comment", id, "comment_deleted");
+    return c;
+  }
+}

@@ -1,0 +1,126 @@
+import { parse, type Page } from "@platform/core";
+import { z } from "zod";
+import type { FeedItem, RankedFeedItem } from "../domain/feed.js";
+import { rankScore } from "../domain/ranking.js";
+import { actorPageSchema, actorSchema, userIdSchema } from "../domain/schemas.js";
+import type { SocialTx } from "../ports/social-store.js";
+import type { ServiceContext } from "./context.js";
+import type { FeedDelivery } from "./feed-delivery.js";
+import { homeCandidates, hydrate } from "./feed-reader.js";
+import { collectPage, decodeSeq } from "./paging.js";
+import { requireActor, requireUser, Viewer } from "./viewer.js";
+
+/** Input of `feeds.profile`. */
+export const profileTimelineSchema = actorPageSchema.extend({ userId: userIdSchema });
+/** Input of `feeds.ranked`. */
+export const rankedFeedSchema = actorSchema.extend({ limit: z.number().int().min(1).max(100).default(20) });
+/** Input of `feeds.evict` (host maintenance). */
+export const evictFeedSchema = z.object({ userId: userIdSchema });
+
+/** Home feeds (hybrid fan-out), profile timelines and the ranked feed. */
+export class FeedService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly delivery: FeedDelivery,
+  ) {}
+
+  /**
+   * The actor's home feed: posts and reposts of the accounts they follow plus their own, newest
+   * first, with blocks, mutes and visibility applied. Keyset cursors: pages never repeat or skip
+   * an item while others keep posting. A missing feed is rebuilt from storage first.
+   * @throws ValidationError `invalid_cursor`; AuthenticationError `unknown_actor`.
+   * @example
+   * ```ts
+   * let page = await social.feeds.home({ actorId: jane.id, limit: 20 });
+   * page = await social.feeds.home({ actorId: jane.id, limit: 20, cursor: page.nextCursor });
+   * ```
+   */
+  async home(input: z.input<typeof actorPageSchema>): Promise<Page<FeedItem>> {
+    const { actorId, limit, cursor } = parse(actorPageSchema, input);
+    const kind = `social.home:${actorId}`;
+    const start = decodeSeq(this.ctx.codec, kind, cursor);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      return this.homePage(tx, actorId, start, limit, kind);
+    });
+  }
+
+  /**
+   * A user's timeline (their posts and reposts) as the actor may see it.
+   * @throws ForbiddenError `account_private`, `blocked_by_user`; NotFoundError `user_not_found`; ValidationError `invalid_cursor`.
+   */
+  async profile(input: z.input<typeof profileTimelineSchema>): Promise<Page<FeedItem>> {
+    const { actorId, userId, limit, cursor } = parse(profileTimelineSchema, input);
+    const kind = `social.profile:${userId}`;
+    const start = decodeSeq(this.ctx.codec, kind, cursor);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const viewer = new Viewer(tx, actorId);
+      const user = await requireUser(tx, userId);
+      await viewer.assertCanSeeContentOf(user);
+      return collectPage({
+        limit,
+        start,
+        fetch: async (before, n) => (await tx.activities.listByActors([userId], { before, limit: n })).map((a) => ({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId })),
+        seqOf: (r) => r.seq,
+        accept: (r) => hydrate(tx, viewer, r, false),
+        codec: this.ctx.codec,
+        kind,
+      });
+    });
+  }
+
+  /**
+   * The ranked feed: the newest `rankedWindow` home-feed items re-ordered by engagement times
+   * time decay ({@link rankScore}). One page; it is a snapshot, so it has no cursor.
+   * @throws AuthenticationError `unknown_actor`.
+   */
+  async ranked(input: z.input<typeof rankedFeedSchema>): Promise<Page<RankedFeedItem>> {
+    const { actorId, limit } = parse(rankedFeedSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const window = await this.homePage(tx, actorId, null, this.ctx.config.rankedWindow, `social.home:${actorId}`);
+      const now = this.ctx.clock.now().getTime();
+      const scored = window.items.map((item) => ({ ...item, score: rankScore(item.post, now - item.at.getTime(), this.ctx.config.ranking) }));
+      scored.sort((a, b) => b.score - a.score || b.at.getTime() - a.at.getTime());
+      return { items: scored.slice(0, limit), nextCursor: null };
+    });
+  }
+
+  /** Rebuilds the actor's materialised feed from storage. @throws AuthenticationError `unknown_actor`. */
+  async rebuild(input: z.input<typeof actorSchema>): Promise<{ entries: number }> {
+    const { actorId } = parse(actorSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      return { entries: (await this.delivery.rebuild(tx, actorId)).entries };
+    });
+  }
+
+  /** Drops a user's materialised feed (e.g. inactive users); the next read rebuilds it. Host maintenance. */
+  async evict(input: z.input<typeof evictFeedSchema>): Promise<void> {
+    const { userId } = parse(evictFeedSchema, input);
+    await this.ctx.store.transaction((tx) => tx.feeds.drop(userId));
+  }
+
+  private async homePage(tx: SocialTx, actorId: string, start: number | null, limit: number, kind: string): Promise<Page<FeedItem>> {
+    let state = await tx.feeds.getState(actorId);
+    if (!state) {
+      await this.delivery.rebuild(tx, actorId);
+      state = (await tx.feeds.getState(actorId))!;
+    }
+    const floorSeq = state.floorSeq;
+    const sources = await tx.follows.followingIds(actorId);
+    sources.push(actorId);
+    const sourceSet = new Set(sources);
+    const viewer = new Viewer(tx, actorId);
+    return collectPage({
+      limit,
+      start,
+      fetch: (before, n) => homeCandidates(tx, actorId, sources, floorSeq, before, n),
+      seqOf: (r) => r.seq,
+      accept: (r) => (sourceSet.has(r.actorId) ? hydrate(tx, viewer, r, true) : null),
+      codec: this.ctx.codec,
+      kind,
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import { createEvent, createId, NotFoundError, parse, type Page } from "@platform/core";
+import type { z } from "zod";
+import { commentPageSchema, commentTargetSchema, type Comment } from "../domain/comment.js";
+import { postPageSchema, postTargetSchema } from "../domain/post.js";
+import { summarize, type UserSummary } from "../domain/user.js";
+import type { SocialTx } from "../ports/social-store.js";
+import type { ServiceContext } from "./context.js";
+import type { Notifier } from "./notifier.js";
+import { collectPage, decodeSeq } from "./paging.js";
+import { assertNotBlocked, requireActor, Viewer } from "./viewer.js";
+
+/** Likes on posts and comments: one per user per target, idempotent both ways, exact counts. */
+export class LikeService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly notifier: Notifier,
+  ) {}
+
+  /**
+   * Likes a post the actor may see. Liking twice changes nothing (the seed counted duplicates).
+   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; AuthenticationError `unknown_actor`.
+   * @example
+   * ```ts
+   * const { likesCount } = await social.likes.likePost({ actorId: jane.id, postId: post.id });
+   * ```
+   */
+  async likePost(input: z.input<typeof postTargetSchema>): Promise<{ liked: true; likesCount: number }> {
+    const { actorId, postId } = parse(postTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const { post } = await new Viewer(tx, actorId).visiblePost(postId);
+      const like = await tx.likes.insertIfAbsent({ id: createId("like"), userId: actorId, targetType: "post", targetId: postId, createdAt: this.ctx.clock.now() });
+      if (!like) return { liked: true as const, likesCount: post.likesCount };
+      const updated = await tx.posts.incrementCounters(postId, { likesCount: 1 });
+      tx.outbox.add(createEvent("post.liked", { postId, userId: actorId }, this.ctx.clock));
+      await this.notifier.notify(tx, [{ type: "like", recipientId: post.authorId, actorId, postId }]);
+      return { liked: true as const, likesCount: updated.likesCount };
+    });
+  }
+
+  /** Removes the actor's like. Idempotent. @throws NotFoundError `post_not_found`. */
+  async unlikePost(input: z.input<typeof postTargetSchema>): Promise<{ liked: false; likesCount: number }> {
+    const { actorId, postId } = parse(postTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const post = await tx.posts.get(postId);
+      if (!post) throw new NotFoundError("post", postId, "post_not_found");
+      if (!(await tx.likes.delete(actorId, "post", postId))) return { liked: false as const, likesCount: post.likesCount };
+      const updated = await tx.posts.incrementCounters(postId, { likesCount: -1 });
+      tx.outbox.add(createEvent("post.unliked", { postId, userId: actorId }, this.ctx.clock));
+      return { liked: false as const, likesCount: updated.likesCount };
+    });
+  }
+
+  /**
+   * Likes a comment on a post the actor may see.
+   * @throws NotFoundError `comment_not_found`, `comment_deleted`, `post_deleted`, `post_not_visible`; ForbiddenError `blocked_by_user`, `user_blocked`.
+   */
+  async likeComment(input: z.input<typeof commentTargetSchema>): Promise<{ liked: true; likesCount: number }> {
+    const { actorId, commentId } = parse(commentTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const comment = await this.visibleComment(tx, actorId, commentId);
+      const like = await tx.likes.insertIfAbsent({ id: createId("like"), userId: actorId, targetType: "comment", targetId: commentId, createdAt: this.ctx.clock.now() });
+      if (!like) return { liked: true as const, likesCount: comment.likesCount };
+      const updated = await tx.comments.incrementCounters(commentId, { likesCount: 1 });
+      tx.outbox.add(createEvent("comment.liked", { commentId, userId: actorId }, this.ctx.clock));
+      await this.notifier.notify(tx, [{ type: "like", recipientId: comment.authorId, actorId, postId: comment.postId, commentId }]);
+      return { liked: true as const, likesCount: updated.likesCount };
+    });
+  }
+
+  /** Removes the actor's like of a comment. Idempotent. @throws NotFoundError `comment_not_found`. */
+  async unlikeComment(input: z.input<typeof commentTargetSchema>): Promise<{ liked: false; likesCount: number }> {
+    const { actorId, commentId } = parse(commentTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const comment = await tx.comments.get(commentId);
+      if (!comment) throw new NotFoundError("comment", commentId, "comment_not_found");
+      if (!(await tx.likes.delete(actorId, "comment", commentId))) return { liked: false as const, likesCount: comment.likesCount };
+      const updated = await tx.comments.incrementCounters(commentId, { likesCount: -1 });
+      tx.outbox.add(createEvent("comment.unliked", { commentId, userId: actorId }, this.ctx.clock));
+      return { liked: false as const, likesCount: updated.likesCount };
+    });
+  }
+
+  /** Whether the actor likes a post. @throws NotFoundError as {@link LikeService.likePost}. */
+  async hasLikedPost(input: z.input<typeof postTargetSchema>): Promise<boolean> {
+    const { actorId, postId } = parse(postTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      await new Viewer(tx, actorId).visiblePost(postId);
+      return (await tx.likes.get(actorId, "post", postId)) !== null;
+    });
+  }
+
+  /**
+   * Users who liked a post the actor may see, newest first (blocked users left out).
+   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; ValidationError `invalid_cursor`.
+   */
+  async postLikers(input: z.input<typeof postPageSchema>): Promise<Page<UserSummary>> {
+    const { actorId, postId, limit, cursor } = parse(postPageSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const viewer = new Viewer(tx, actorId);
+      await viewer.visiblePost(postId);
+      return this.likers(tx, viewer, "post", postId, limit, cursor);
+    });
+  }
+
+  /** Users who liked a comment, newest first. @throws NotFoundError as {@link LikeService.likeComment}; ValidationError `invalid_cursor`. */
+  async commentLikers(input: z.input<typeof commentPageSchema>): Promise<Page<UserSummary>> {
+    const { actorId, commentId, limit, cursor } = parse(commentPageSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const viewer = new Viewer(tx, actorId);
+      await this.visibleComment(tx, actorId, commentId);
+      return this.likers(tx, viewer, "comment", commentId, limit, cursor);
+    });
+  }
+
+  private likers(tx: SocialTx, viewer: Viewer, type: "post" | "comment", id: string, limit: number, cursor: string | null | undefined): Promise<Page<UserSummary>> {
+    const kind = `social.likers:${type}:${id}`;
+    return collectPage({
+      limit,
+      start: decodeSeq(this.ctx.codec, kind, cursor),
+      fetch: (before, n) => tx.likes.listByTarget(type, id, { before, limit: n }),
+      seqOf: (l) => l.seq,
+      accept: async (l) => {
+        if (l.userId !== viewer.id && (await viewer.relation(l.userId)).blocked) return null;
+        const u = await viewer.user(l.userId);
+        return u ? summarize(u) : null;
+      },
+      codec: this.ctx.codec,
+      kind,
+    });
+  }
+
+  private async visibleComment(tx: SocialTx, actorId: string, commentId: string): Promise<Comment> {
+    const comment = await tx.comments.get(commentId);
+    if (!comment) throw new NotFoundError("comment", commentId, "comment_not_found");
+    if (comment.deletedAt) throw new NotFoundError("comment", commentId, "comment_deleted");
+    await new Viewer(tx, actorId).visiblePost(comment.postId);
+    await assertNotBlocked(tx, actorId, comment.authorId);
+    return comment;
+  }
+}

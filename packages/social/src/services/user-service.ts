@@ -1,0 +1,189 @@
+import { createEvent, createId, ForbiddenError, NotFoundError, parse } from "@platform/core";
+import { z } from "zod";
+import { setVerifiedSchema, summarize, updateProfileSchema, createUserSchema, userTargetSchema, usernameLookupSchema, type CreateUserInput, type Profile, type Relationship, type User, type UserCounters } from "../domain/user.js";
+import { userIdSchema } from "../domain/schemas.js";
+import type { SocialTx } from "../ports/social-store.js";
+import { muteSchema, relationTargetSchema } from "../domain/follow.js";
+import type { ServiceContext } from "./context.js";
+import type { RelationshipService } from "./relationship-service.js";
+import { requireActor, requireUser, Viewer } from "./viewer.js";
+
+/** Input of `users.recount`. */
+export const recountUserSchema = z.object({ userId: userIdSchema, repair: z.boolean().default(false) });
+
+/** Stored counters next to a recount from the rows themselves. */
+export interface RecountResult<C> {
+  readonly stored: C;
+  readonly actual: C;
+  readonly consistent: boolean;
+  readonly repaired: boolean;
+}
+
+/** Users and profiles: registration, profile edits, verification, and recounts. */
+export class UserService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly relationships: RelationshipService,
+  ) {}
+
+  /** Blocks a user. See {@link RelationshipService.block}. @throws DomainRuleError `self_block`; NotFoundError `user_not_found`. */
+  block(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
+    return this.relationships.block(input);
+  }
+
+  /** Lifts a block. @throws NotFoundError `user_not_found`. */
+  unblock(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
+    return this.relationships.unblock(input);
+  }
+
+  /** Mutes a user. See {@link RelationshipService.mute}. @throws DomainRuleError `self_mute`; NotFoundError `user_not_found`. */
+  mute(input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
+    return this.relationships.mute(input);
+  }
+
+  /** Lifts a mute. @throws NotFoundError `user_not_found`. */
+  unmute(input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
+    return this.relationships.unmute(input);
+  }
+
+  /** How the actor relates to a user. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
+  async relationship(input: z.input<typeof userTargetSchema>): Promise<Relationship> {
+    const { actorId, userId } = parse(userTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      await requireUser(tx, userId);
+      return relationship(tx, actorId, userId);
+    });
+  }
+
+  /**
+   * Registers a user. Registration is host-side (the host is trusted to pass `role`).
+   * @throws ValidationError `invalid_username`, `username_reserved`, `invalid_avatar_url`, `validation_failed`;
+   *   ConflictError `username_taken` (case-insensitive), `email_taken`.
+   * @example
+   * ```ts
+   * const john = await social.users.create({ username: "john_doe", email: "john@example.com", name: "John Doe" });
+   * ```
+   */
+  async create(input: CreateUserInput): Promise<User> {
+    const data = parse(createUserSchema, input);
+    const now = this.ctx.clock.now();
+    return this.ctx.store.transaction(async (tx) => {
+      const user = await tx.users.insert({ id: createId("usr"), ...data, isVerified: false, createdAt: now, updatedAt: now });
+      tx.outbox.add(createEvent("user.created", { userId: user.id, username: user.username }, this.ctx.clock));
+      return user;
+    });
+  }
+
+  /**
+   * A profile as the actor sees it (e-mail is left out). Private accounts show their profile but not their posts.
+   * @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`; ForbiddenError `blocked_by_user`.
+   */
+  async get(input: z.input<typeof userTargetSchema>): Promise<Profile> {
+    const { actorId, userId } = parse(userTargetSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      return this.profile(tx, actorId, await requireUser(tx, userId));
+    });
+  }
+
+  /**
+   * A profile by username, case-insensitively.
+   * @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`; ForbiddenError `blocked_by_user`.
+   */
+  async getByUsername(input: z.input<typeof usernameLookupSchema>): Promise<Profile> {
+    const { actorId, username } = parse(usernameLookupSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const user = await tx.users.getByUsername(username);
+      if (!user) throw new NotFoundError("user", username, "user_not_found");
+      return this.profile(tx, actorId, user);
+    });
+  }
+
+  /** The actor's own account, with e-mail and role. @throws AuthenticationError `unknown_actor`. */
+  async me(input: { actorId: string }): Promise<User> {
+    const { actorId } = parse(z.object({ actorId: userIdSchema }), input);
+    return this.ctx.store.transaction((tx) => requireActor(tx, actorId));
+  }
+
+  /**
+   * Edits the actor's own profile (name, bio, avatar, private flag).
+   * @throws ValidationError `invalid_avatar_url`, `name_too_long`, `bio_too_long`; AuthenticationError `unknown_actor`.
+   */
+  async updateProfile(input: z.input<typeof updateProfileSchema>): Promise<User> {
+    const { actorId, ...patch } = parse(updateProfileSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireActor(tx, actorId);
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      const user = await tx.users.updateProfile(actorId, clean, this.ctx.clock.now());
+      tx.outbox.add(createEvent("user.updated", { userId: actorId }, this.ctx.clock));
+      return user;
+    });
+  }
+
+  /**
+   * Sets or clears the verified badge. Only an admin actor may.
+   * @throws ForbiddenError `admin_required`; AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
+   */
+  async setVerified(input: z.input<typeof setVerifiedSchema>): Promise<User> {
+    const { actorId, userId, verified } = parse(setVerifiedSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const actor = await requireActor(tx, actorId);
+      if (actor.role !== "admin") throw new ForbiddenError("only an admin may verify accounts", "admin_required");
+      await requireUser(tx, userId);
+      const user = await tx.users.updateProfile(userId, { isVerified: verified }, this.ctx.clock.now());
+      tx.outbox.add(createEvent("user.verified", { userId, verified, by: actorId }, this.ctx.clock));
+      return user;
+    });
+  }
+
+  /**
+   * Recounts a user's followers, following and posts from the rows, optionally repairing the
+   * stored counters. A maintenance call for the host (no actor): the counters are kept exact in
+   * every transaction, and this proves it.
+   * @throws NotFoundError `user_not_found`.
+   */
+  async recount(input: z.input<typeof recountUserSchema>): Promise<RecountResult<UserCounters>> {
+    const { userId, repair } = parse(recountUserSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const user = await requireUser(tx, userId);
+      const stored = { followersCount: user.followersCount, followingCount: user.followingCount, postsCount: user.postsCount };
+      const actual = {
+        followersCount: await tx.follows.countFollowers(userId),
+        followingCount: await tx.follows.countFollowing(userId),
+        postsCount: await tx.posts.countByAuthor(userId),
+      };
+      const consistent = stored.followersCount === actual.followersCount && stored.followingCount === actual.followingCount && stored.postsCount === actual.postsCount;
+      if (!consistent && repair) await tx.users.setCounters(userId, actual);
+      return { stored, actual, consistent, repaired: !consistent && repair };
+    });
+  }
+
+  /** @internal */
+  async profile(tx: SocialTx, viewerId: string, user: User): Promise<Profile> {
+    const viewer = new Viewer(tx, viewerId);
+    await viewer.assertCanSeeContentOf({ ...user, isPrivate: false });
+    return {
+      ...summarize(user),
+      bio: user.bio,
+      followersCount: user.followersCount,
+      followingCount: user.followingCount,
+      postsCount: user.postsCount,
+      createdAt: user.createdAt,
+      relationship: await relationship(tx, viewerId, user.id),
+    };
+  }
+}
+
+/** How `viewerId` relates to `userId`. */
+export async function relationship(tx: SocialTx, viewerId: string, userId: string): Promise<Relationship> {
+  if (viewerId === userId) return { following: false, followedBy: false, requested: false, blocking: false, muting: false };
+  return {
+    following: (await tx.follows.get(viewerId, userId)) !== null,
+    followedBy: (await tx.follows.get(userId, viewerId)) !== null,
+    requested: (await tx.followRequests.get(viewerId, userId)) !== null,
+    blocking: (await tx.blocks.get(viewerId, userId)) !== null,
+    muting: (await tx.mutes.get(viewerId, userId)) !== null,
+  };
+}

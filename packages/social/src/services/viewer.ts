@@ -1,0 +1,113 @@
+import { AuthenticationError, ForbiddenError, NotFoundError } from "@platform/core";
+import type { Mute } from "../domain/follow.js";
+import type { Post } from "../domain/post.js";
+import type { User } from "../domain/user.js";
+import { canSeeContentOf, canSeePost, type ViewerRelation } from "../domain/visibility.js";
+import type { SocialTx } from "../ports/social-store.js";
+
+/** The acting user. @throws AuthenticationError `unknown_actor`. */
+export async function requireActor(tx: SocialTx, actorId: string): Promise<User> {
+  const user = await tx.users.get(actorId);
+  if (!user) throw new AuthenticationError(`actor ${actorId} is not a user`, "unknown_actor", { details: { actorId } });
+  return user;
+}
+
+/** A user by id. @throws NotFoundError `user_not_found`. */
+export async function requireUser(tx: SocialTx, userId: string): Promise<User> {
+  const user = await tx.users.get(userId);
+  if (!user) throw new NotFoundError("user", userId, "user_not_found");
+  return user;
+}
+
+/**
+ * Refuses interactions across a block, with the direction in the code.
+ * @throws ForbiddenError `blocked_by_user` (the other blocks the actor) or `user_blocked` (the actor blocks the other).
+ */
+export async function assertNotBlocked(tx: SocialTx, actorId: string, otherId: string): Promise<void> {
+  if (actorId === otherId) return;
+  if (await tx.blocks.get(otherId, actorId)) throw new ForbiddenError("this user has blocked you", "blocked_by_user", { details: { userId: otherId } });
+  if (await tx.blocks.get(actorId, otherId)) throw new ForbiddenError("you have blocked this user", "user_blocked", { details: { userId: otherId } });
+}
+
+/**
+ * One actor's view during a transaction, with per-call caches of users and relationships so a
+ * page of 20 posts costs a handful of look-ups. Every read path asks it before returning content.
+ */
+export class Viewer {
+  private readonly users = new Map<string, User | null>();
+  private readonly relations = new Map<string, ViewerRelation>();
+  private readonly muteCache = new Map<string, Mute | null>();
+
+  constructor(
+    readonly tx: SocialTx,
+    readonly id: string,
+  ) {}
+
+  async user(id: string): Promise<User | null> {
+    let u = this.users.get(id);
+    if (u === undefined) {
+      u = await this.tx.users.get(id);
+      this.users.set(id, u);
+    }
+    return u;
+  }
+
+  async relation(userId: string): Promise<ViewerRelation> {
+    let rel = this.relations.get(userId);
+    if (!rel) {
+      const isSelf = userId === this.id;
+      rel = isSelf
+        ? { isSelf, follows: false, blocked: false }
+        : { isSelf, follows: (await this.tx.follows.get(this.id, userId)) !== null, blocked: await this.tx.blocks.eitherBlocks(this.id, userId) };
+      this.relations.set(userId, rel);
+    }
+    return rel;
+  }
+
+  async mute(userId: string): Promise<Mute | null> {
+    let m = this.muteCache.get(userId);
+    if (m === undefined) {
+      m = userId === this.id ? null : await this.tx.mutes.get(this.id, userId);
+      this.muteCache.set(userId, m);
+    }
+    return m;
+  }
+
+  async canSeePost(post: Post): Promise<boolean> {
+    if (post.deletedAt) return false;
+    const author = await this.user(post.authorId);
+    return author !== null && canSeePost(post, author, await this.relation(post.authorId));
+  }
+
+  async canSeeContentOf(user: User): Promise<boolean> {
+    return canSeeContentOf(user, await this.relation(user.id));
+  }
+
+  /** True when the viewer blocks or is blocked by, or muted, this user (their content is hidden in lists). */
+  async hides(userId: string): Promise<boolean> {
+    if (userId === this.id) return false;
+    return (await this.relation(userId)).blocked || (await this.mute(userId)) !== null;
+  }
+
+  /**
+   * A post the viewer may see.
+   * @throws NotFoundError `post_not_found`; DomainRuleError-like NotFoundError `post_deleted`; NotFoundError `post_not_visible`.
+   */
+  async visiblePost(postId: string): Promise<{ post: Post; author: User }> {
+    const post = await this.tx.posts.get(postId);
+    if (!post) throw new NotFoundError("post", postId, "post_not_found");
+    if (post.deletedAt) throw new NotFoundError("post", postId, "post_deleted");
+    const author = await this.user(post.authorId);
+    if (!author || !canSeePost(post, author, await this.relation(post.authorId))) throw new NotFoundError("post", postId, "post_not_visible");
+    return { post, author };
+  }
+
+  /** The content of `user` (posts, lists) if the viewer may see it. @throws ForbiddenError `blocked_by_user` or `account_private`. */
+  async assertCanSeeContentOf(user: User): Promise<void> {
+    if (user.id === this.id) return;
+    if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError("this user has blocked you", "blocked_by_user", { details: { userId: user.id } });
+    if (!(await this.canSeeContentOf(user)) && user.isPrivate && !(await this.relation(user.id)).blocked) {
+      throw new ForbiddenError("this account is private", "account_private", { details: { userId: user.id } });
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { ManualClock, PlatformError } from "@platform/core";
+import { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions, type User } from "../src/index.js";
+
+export interface World {
+  social: SocialMediaPlatform;
+  clock: ManualClock;
+  user(name: string, extra?: { isPrivate?: boolean; role?: "user" | "admin" }): Promise<User>;
+}
+
+/** A platform on a manual clock that ticks one second per call to `tick`. */
+export function world(options: SocialPlatformOptions = {}): World {
+  const clock = new ManualClock("2026-01-01T00:00:00Z");
+  const social = createSocialMediaPlatform({ clock, ...options });
+  return {
+    social,
+    clock,
+    user: (name, extra = {}) => social.users.create({ username: name, email: `${name}@example.com`, name, ...extra }),
+  };
+}
+
+/** The code of the PlatformError a promise rejects with. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    if (PlatformError.is(e)) return e.code;
+    throw e;
+  }
+  throw new Error("expected a rejection");
+}
