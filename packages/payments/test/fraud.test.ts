@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { codeOf, makeSystem, usd } from "./helpers.js";
+
+describe("fraud rules", () => {
+  it("a text rule blocks before the gateway is called, and records the matched rule", async () => {
+    const { system, gateway } = makeSystem();
+    const rule = await system.fraud.addRule("block if amount > 10000 USD");
+    const small = await system.payments.create({ amount: usd("10000"), paymentMethod: "pm_card_visa" });
+    expect(small.status).toBe("succeeded");
+    const big = await system.payments.create({ amount: usd("10000.01"), paymentMethod: "pm_card_visa" });
+    expect(big.status).toBe("failed");
+    expect(big.failure?.code).toBe("fraud_blocked");
+    expect(big.fraud).toMatchObject({ outcome: "block", matchedRules: [rule.id] });
+    expect(gateway.calls.authorize).toBe(1);
+  });
+
+  it("allow wins over block, block over review, whatever the insertion order", async () => {
+    const { system } = makeSystem();
+    await system.fraud.addRule("review if amount > 100 USD");
+    await system.fraud.addRule("block if amount > 100 USD");
+    const allow = await system.fraud.addRule('allow if email == "ceo@example.com"');
+    const blocked = await system.payments.create({ amount: usd("500"), paymentMethod: "pm_card_visa", customer: { email: "x@example.com" } });
+    expect(blocked.fraud.outcome).toBe("block");
+    const allowed = await system.payments.create({ amount: usd("500"), paymentMethod: "pm_card_visa", customer: { email: "CEO@example.com" } });
+    expect(allowed.fraud).toMatchObject({ outcome: "allow", reason: `rule:${allow.id}` });
+    expect(allowed.status).toBe("succeeded");
+  });
+
+  it("velocity: review after more than 2 payments per customer per hour; the window slides with the clock", async () => {
+    const { system, clock } = makeSystem();
+    await system.fraud.addRule("review if payments_per_customer_hourly > 2");
+    const pay = () => system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_1" } });
+    expect((await pay()).status).toBe("succeeded");
+    expect((await pay()).status).toBe("succeeded");
+    expect((await pay()).status).toBe("succeeded");
+    const held = await pay();
+    expect(held.status).toBe("created");
+    expect(held.review?.status).toBe("pending");
+    expect(held.fraud.outcome).toBe("review");
+    clock.advance({ minutes: 61 });
+    expect((await pay()).status).toBe("succeeded");
+    // Another customer is not affected.
+    expect((await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_2" } })).status).toBe("succeeded");
+  });
+
+  it("review holds the payment until approved (then charged) or rejected (then canceled)", async () => {
+    const { system, gateway } = makeSystem();
+    await system.fraud.addRule("review if country in [NG, RU]");
+    const events: string[] = [];
+    system.events.onAny((e) => events.push(e.type));
+    const a = await system.payments.create({ amount: usd("20"), paymentMethod: "pm_card_visa", customer: { country: "ng" } });
+    expect(a.status).toBe("created");
+    expect(gateway.calls.authorize).toBe(0);
+    const approved = await system.payments.approveReview(a.id);
+    expect(approved.status).toBe("succeeded");
+    expect(approved.review?.status).toBe("approved");
+    expect(await codeOf(() => system.payments.approveReview(a.id))).toBe("review_not_pending");
+    const b = await system.payments.create({ amount: usd("20"), paymentMethod: "pm_card_visa", customer: { country: "RU" } });
+    const rejected = await system.payments.rejectReview(b.id);
+    expect(rejected.status).toBe("canceled");
+    expect(rejected.cancellationReason).toBe("fraudulent");
+    expect(events).toContain("payment.review_required");
+    expect(gateway.calls.authorize).toBe(1);
+  });
+
+  it("built-in block list and custom lists referenced with @name", async () => {
+    const { system } = makeSystem();
+    await system.fraud.lists.add({ list: "block", type: "email", value: "Mallory@Evil.com" });
+    const p = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { email: "mallory@evil.com" } });
+    expect(p.fraud).toMatchObject({ outcome: "block", reason: "list:block" });
+    await system.fraud.addRule("review if ip in @suspicious_ips");
+    await system.fraud.lists.add({ list: "suspicious_ips", value: "203.0.113.9" });
+    const q = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { ip: "203.0.113.9" } });
+    expect(q.fraud.outcome).toBe("review");
+    const r = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { ip: "203.0.113.10" } });
+    expect(r.fraud.outcome).toBe("allow");
+    expect(await codeOf(() => system.fraud.lists.add({ list: "block", value: "x" }))).toBe("validation_failed");
+  });
+
+  it("risk score thresholds decide when no rule matches", async () => {
+    const { system } = makeSystem({ fraud: { reviewThreshold: 60, blockThreshold: 95 } });
+    // High amount (+30) and card country (US) differing from the customer's (+25) on top of base 5 = 60.
+    const p = await system.payments.create({ amount: usd("6000"), paymentMethod: "pm_card_visa", customer: { id: "c", country: "FR" } });
+    expect(p.fraud).toMatchObject({ outcome: "review", score: 60, reason: "score_threshold" });
+    const q = await system.payments.create({ amount: usd("60"), paymentMethod: "pm_card_visa", customer: { id: "c2", country: "US" } });
+    expect(q.fraud.outcome).toBe("allow");
+    expect(q.fraud.score).toBeLessThan(60);
+  });
+
+  it("disabled rules are ignored; malformed text is invalid_rule and stores nothing", async () => {
+    const { system } = makeSystem();
+    const rule = await system.fraud.addRule({ action: "block", conditions: [{ field: "currency", operator: "==", value: { kind: "string", value: "USD" } }] });
+    await system.fraud.setRuleEnabled(rule.id, false);
+    expect((await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
+    expect(await codeOf(() => system.fraud.addRule("block if amount >"))).toBe("invalid_rule");
+    expect(await system.fraud.listRules()).toHaveLength(1);
+    expect(await codeOf(() => system.fraud.removeRule("frr_nope"))).toBe("rule_not_found");
+  });
+});
