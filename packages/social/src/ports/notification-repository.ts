@@ -13,5 +13,7 @@ export interface NotificationRepository {
   markRead(id: string, at: Date): Promise<boolean>;
   /** Marks every unread notification of a recipient read; returns how many changed. */
   markAllRead(recipientId: string, at: Date): Promise<number>;
+  /** Deletes every notification `actorId` caused to `recipientId` (a block); returns how many. */
+  deleteFromActor(recipientId: string, actorId: string): Promise<number>;
   count(): Promise<number>;
 }

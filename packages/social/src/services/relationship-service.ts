@@ -29,6 +29,9 @@ export class RelationshipService {
         await this.graph.remove(tx, userId, actorId);
         await tx.followRequests.delete(actorId, userId);
         await tx.followRequests.delete(userId, actorId);
+        // Mastodon drops notifications across a block, so the unread count stays honest.
+        await tx.notifications.deleteFromActor(actorId, userId);
+        await tx.notifications.deleteFromActor(userId, actorId);
         tx.outbox.add(createEvent("user.blocked", { blockerId: actorId, blockedId: userId }, this.ctx.clock));
       }
       return { blocking: true as const };

@@ -38,6 +38,12 @@ export class MemoryNotificationRepository implements NotificationRepository {
     return ids.length;
   }
 
+  async deleteFromActor(recipientId: string, actorId: string): Promise<number> {
+    const ids = [...this.store.notificationTable.ids("pair", pair(recipientId, actorId))];
+    for (const id of ids) this.store.notificationTable.delete(id);
+    return ids.length;
+  }
+
   async count(): Promise<number> {
     return this.store.notificationTable.count("all", "all");
   }

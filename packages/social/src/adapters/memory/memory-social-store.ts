@@ -78,10 +78,10 @@ export class MemorySocialStore extends MemoryStore<SocialTx> {
     unique: { pair: { key: (l) => `${l.userId}|${l.targetType}|${l.targetId}`, code: "already_liked" } },
     orders: { target: (l) => pair(l.targetType, l.targetId), all: () => "all" },
   });
-  /** @internal */ readonly notificationTable = new OrderedTable<Notification, "dedupe", "recipient" | "unread" | "all">(this.runner, "notifications", {
+  /** @internal */ readonly notificationTable = new OrderedTable<Notification, "dedupe", "recipient" | "unread" | "pair" | "all">(this.runner, "notifications", {
     id: (n) => n.id,
     unique: { dedupe: { key: (n) => pair(n.recipientId, n.dedupeKey), code: "notification_exists" } },
-    orders: { recipient: (n) => n.recipientId, unread: (n) => (n.readAt ? null : n.recipientId), all: () => "all" },
+    orders: { recipient: (n) => n.recipientId, unread: (n) => (n.readAt ? null : n.recipientId), pair: (n) => pair(n.recipientId, n.actorId), all: () => "all" },
   });
   /** @internal */ readonly feedStates: MemoryTable<FeedState> = this.table<FeedState>("feed_states", { id: (s) => s.userId });
   /** @internal */ readonly feedEntries = new SortedLists<CompactFeedEntry>(this.runner);
