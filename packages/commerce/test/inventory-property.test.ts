@@ -28,7 +28,7 @@ describe("inventory invariants (property)", () => {
         for (let i = 0; i < 3; i++) items.push(await product(platform, `PROP-${i}`, "3.00", initial[i]!));
         const people = [await signUp(platform), await signUp(platform), await signUp(platform)];
         let key = 0;
-        const expected = new Set(["insufficient_stock", "empty_cart", "card_declined", "invalid_transition", "order_not_found"]);
+        const expected = new Set(["insufficient_stock", "empty_cart", "card_declined", "invalid_transition", "order_not_found", "reservation_expired", "order_canceled"]);
         // Concurrent batches: pairs of operations run together.
         for (let i = 0; i < ops.length; i += 2) {
           await Promise.all(
@@ -58,7 +58,7 @@ describe("inventory invariants (property)", () => {
           expect(s.onHand).toBeGreaterThanOrEqual(0);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 });

@@ -33,7 +33,7 @@ export class CheckoutService {
   /**
    * Places and pays an order from the actor's cart. A retry with the same idempotency key
    * (also concurrent) returns the same order and never charges twice.
-   * @throws DomainRuleError `empty_cart`, `cart_changed` (details.issues), `insufficient_stock`, `reservation_expired`.
+   * @throws DomainRuleError `empty_cart`, `cart_changed` (details.issues), `insufficient_stock`, `reservation_expired`, `order_canceled`.
    * @throws GatewayError the payment port's decline code (e.g. `card_declined`); stock is released.
    * @throws IdempotencyError `idempotency_conflict` for a reused key with other parameters.
    * @throws NotFoundError `address_not_found`. @throws AuthenticationError `unauthenticated`.
@@ -158,8 +158,11 @@ export class CheckoutService {
     }
     const outcome = await this.ctx.store.transaction(async (tx) => this.markPaid(tx, order.id, reference));
     if (outcome.kind === "refund") {
-      await this.settlement.refund(outcome.order, "reservation_expired");
-      throw new DomainRuleError("reservation_expired", "the stock reservation expired before the payment completed; the payment was refunded");
+      const expired = outcome.order.cancelReason === "reservation_expired";
+      await this.settlement.refund(outcome.order, outcome.order.cancelReason ?? "canceled");
+      throw expired
+        ? new DomainRuleError("reservation_expired", "the stock reservation expired before the payment completed; the payment was refunded")
+        : new DomainRuleError("order_canceled", "the order was canceled while the payment ran; the payment was refunded");
     }
     return outcome.order;
   }
