@@ -74,6 +74,13 @@ function ipv6Private(ip: string): boolean {
   if (s === "::" || s === "::1") return true;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (mapped) return ipv4Private(mapped[1]!);
+  // WHATWG URL normalises ::ffff:127.0.0.1 to ::ffff:7f00:1.
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(s);
+  if (hex) {
+    const hi = parseInt(hex[1]!, 16);
+    const lo = parseInt(hex[2]!, 16);
+    return ipv4Private(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+  }
   return /^f[cd]/.test(s) || /^fe[89ab]/.test(s) || s.startsWith("ff");
 }
 

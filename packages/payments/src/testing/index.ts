@@ -1,1 +1,6 @@
-export {};
+/**
+ * Test helpers of @platform/payments: the store contract suite every adapter must pass.
+ * @packageDocumentation
+ */
+export { describePaymentStoreContract, samplePayment } from "./payment-store-contract.js";
+export { TestGateway, TEST_PAYMENT_METHODS } from "../gateways/test-gateway.js";

@@ -1,0 +1,195 @@
+import { createId, Money, PlatformError } from "@platform/core";
+import { describe, expect, it } from "vitest";
+import type { LedgerTransaction } from "../domain/ledger.js";
+import { authorizationTransaction } from "../domain/ledger.js";
+import type { Payment } from "../domain/payment.js";
+import type { WebhookDelivery } from "../domain/webhook-delivery.js";
+import type { PaymentStore } from "../ports/payment-store.js";
+
+const T0 = new Date("2026-02-01T00:00:00.000Z");
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** A minimal valid payment for store tests. */
+export function samplePayment(over: Partial<Payment> = {}): Payment {
+  const amount = Money.of("10.00", "USD");
+  const zero = Money.zero("USD");
+  return {
+    id: createId("pay"),
+    amount,
+    amountAuthorized: zero,
+    amountCaptured: zero,
+    amountRefunded: zero,
+    amountRefundPending: zero,
+    status: "processing",
+    captureMethod: "automatic",
+    paymentMethod: "pm_card_visa",
+    paymentMethodDetails: { type: "card", fingerprint: "fp1" },
+    gateway: "test",
+    fraud: { outcome: "allow", score: 5, matchedRules: [], reason: "default" },
+    customer: { id: "cus_1", email: "a@example.com", ip: "203.0.113.1" },
+    metadata: {},
+    createdAt: T0,
+    updatedAt: T0,
+    version: 1,
+    ...over,
+  };
+}
+
+function sampleDelivery(over: Partial<WebhookDelivery> = {}): WebhookDelivery {
+  return {
+    id: createId("whd"),
+    endpointId: "we_1",
+    messageId: createId("evt"),
+    eventType: "payment.succeeded",
+    payload: "{}",
+    status: "pending",
+    attemptCount: 0,
+    attempts: [],
+    nextAttemptAt: T0,
+    createdAt: T0,
+    updatedAt: T0,
+    ...over,
+  };
+}
+
+/**
+ * The behaviour every {@link PaymentStore} adapter must show (memory today, PostgreSQL later):
+ * rollback, optimistic versions, atomic idempotency claims, indexed lookups, keyset pages and
+ * delivery claims. Each test gets a fresh store from `makeStore`.
+ * @example
+ * ```ts
+ * describePaymentStoreContract("memory", () => new MemoryPaymentStore());
+ * ```
+ */
+export function describePaymentStoreContract(name: string, makeStore: () => PaymentStore | Promise<PaymentStore>): void {
+  describe(`PaymentStore contract: ${name}`, () => {
+    it("rolls back every write of a failed transaction", async () => {
+      const store = await makeStore();
+      const p = samplePayment();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.payments.insert(p);
+          await tx.ledger.append(authorizationTransaction({ paymentId: p.id, gateway: "test", now: T0 }, p.amount));
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await store.transaction((tx) => tx.payments.get(p.id))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.ledger.allForPayment(p.id))).toEqual([]);
+    });
+
+    it("updates payments only from the expected version", async () => {
+      const store = await makeStore();
+      const p = samplePayment();
+      await store.transaction((tx) => tx.payments.insert(p));
+      await store.transaction((tx) => tx.payments.update({ ...p, status: "succeeded", version: 2 }));
+      const stale = await store.transaction((tx) => tx.payments.update({ ...p, status: "failed", version: 2 })).catch((e: unknown) => e);
+      expect(PlatformError.is(stale, "version_conflict")).toBe(true);
+      const got = await store.transaction((tx) => tx.payments.get(p.id));
+      expect(got?.status).toBe("succeeded");
+      expect(got?.amount.equals(p.amount)).toBe(true);
+    });
+
+    it("lists by status with keyset pages and counts velocity since a time", async () => {
+      const store = await makeStore();
+      const ps = Array.from({ length: 5 }, (_, i) => samplePayment({ createdAt: at(i * 60_000), status: i % 2 ? "succeeded" : "processing" }));
+      await store.transaction(async (tx) => {
+        for (const p of ps) await tx.payments.insert(p);
+      });
+      const first = await store.transaction((tx) => tx.payments.listByStatus("processing", { limit: 2 }));
+      const second = await store.transaction((tx) => tx.payments.listByStatus("processing", { limit: 2, cursor: first.nextCursor }));
+      expect([...first.items, ...second.items].map((p) => p.id)).toEqual([ps[0]!.id, ps[2]!.id, ps[4]!.id]);
+      expect(second.nextCursor).toBeNull();
+      expect(await store.transaction((tx) => tx.payments.countSince("customer", "CUS_1", at(120_000)))).toBe(3);
+      expect(await store.transaction((tx) => tx.payments.countSince("card", "fp1", T0))).toBe(5);
+      expect(await store.transaction((tx) => tx.payments.countSince("ip", "198.51.100.1", T0))).toBe(0);
+    });
+
+    it("finds expired authorisations only", async () => {
+      const store = await makeStore();
+      const old = samplePayment({ status: "requires_capture", authorizationExpiresAt: at(1000) });
+      const fresh = samplePayment({ status: "requires_capture", authorizationExpiresAt: at(10_000) });
+      await store.transaction(async (tx) => {
+        await tx.payments.insert(old);
+        await tx.payments.insert(fresh);
+      });
+      const found = await store.transaction((tx) => tx.payments.listExpiredAuthorizations(at(5000), 10));
+      expect(found.map((p) => p.id)).toEqual([old.id]);
+    });
+
+    it("pages the ledger by payment and by time range", async () => {
+      const store = await makeStore();
+      const txns: LedgerTransaction[] = Array.from({ length: 6 }, (_, i) => authorizationTransaction({ paymentId: i < 4 ? "pay_a" : "pay_b", gateway: "test", now: at(i * 3_600_000 * 10) }, Money.of(String(i + 1), "EUR")));
+      await store.transaction(async (tx) => {
+        for (const t of txns) await tx.ledger.append(t);
+      });
+      const byPay = await store.transaction((tx) => tx.ledger.listByPayment("pay_a", { limit: 3 }));
+      expect(byPay.items.map((t) => t.id)).toEqual(txns.slice(0, 3).map((t) => t.id));
+      const rest = await store.transaction((tx) => tx.ledger.listByPayment("pay_a", { limit: 3, cursor: byPay.nextCursor }));
+      expect(rest.items.map((t) => t.id)).toEqual([txns[3]!.id]);
+      const range = await store.transaction((tx) => tx.ledger.listByTime({ from: at(3_600_000 * 10), to: at(3_600_000 * 40) }, { limit: 10 }));
+      expect(range.items.map((t) => t.id)).toEqual([txns[3]!.id, txns[2]!.id, txns[1]!.id]);
+      const got = await store.transaction((tx) => tx.ledger.get(txns[0]!.id));
+      expect(got?.postings).toHaveLength(2);
+      expect(got?.amount.equals(Money.of("1", "EUR"))).toBe(true);
+    });
+
+    it("claims an idempotency key once, even under concurrency, and re-claims it after expiry", async () => {
+      const store = await makeStore();
+      const rec = { scope: "s", key: "k", fingerprint: "f", status: "in_progress" as const, createdAt: T0, expiresAt: at(1000) };
+      const claims = await Promise.all(Array.from({ length: 20 }, () => store.transaction((tx) => tx.idempotency.claim(rec, T0))));
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      await store.transaction(async (tx) => {
+        await tx.idempotency.attach("s", "k", "pay_1");
+        await tx.idempotency.complete("s", "k", { resourceId: "pay_1" });
+      });
+      const again = await store.transaction((tx) => tx.idempotency.claim(rec, at(500)));
+      expect(again.claimed ? undefined : again.existing).toMatchObject({ status: "completed", resourceId: "pay_1" });
+      const later = await store.transaction((tx) => tx.idempotency.claim({ ...rec, fingerprint: "g", expiresAt: at(5000) }, at(1000)));
+      expect(later.claimed).toBe(true);
+      await store.transaction((tx) => tx.idempotency.release("s", "k"));
+      expect(await store.transaction((tx) => tx.idempotency.get("s", "k"))).toBeUndefined();
+    });
+
+    it("stores refunds, fraud rules in position order and case-insensitive list members", async () => {
+      const store = await makeStore();
+      await store.transaction(async (tx) => {
+        await tx.refunds.insert({ id: "re_1", paymentId: "pay_1", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
+        await tx.fraudRules.insert({ id: "frr_b", name: "b", action: "block", conditions: [], enabled: true, position: 2, createdAt: T0 });
+        await tx.fraudRules.insert({ id: "frr_a", name: "a", action: "review", conditions: [], enabled: true, position: 1, createdAt: T0 });
+        await tx.fraudLists.add("block", "email:Bad@Example.com", T0);
+      });
+      expect((await store.transaction((tx) => tx.refunds.listByStatus("pending", 10))).map((r) => r.id)).toEqual(["re_1"]);
+      expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1"))).map((r) => r.id)).toEqual(["re_1"]);
+      expect((await store.transaction((tx) => tx.fraudRules.list())).map((r) => r.id)).toEqual(["frr_a", "frr_b"]);
+      expect(await store.transaction((tx) => tx.fraudRules.nextPosition())).toBe(3);
+      expect(await store.transaction((tx) => tx.fraudLists.findMembers("block", ["email:bad@example.com", "ip:1.2.3.4"]))).toEqual(["email:bad@example.com"]);
+    });
+
+    it("claims only due deliveries, each once, and re-offers them when the lease lapses", async () => {
+      const store = await makeStore();
+      const due = sampleDelivery();
+      const later = sampleDelivery({ nextAttemptAt: at(60_000) });
+      await store.transaction(async (tx) => {
+        await tx.webhookDeliveries.insert(due);
+        await tx.webhookDeliveries.insert(later);
+      });
+      const [a, b] = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claimDue(T0, at(30_000), 10))));
+      expect([...a!, ...b!].map((d) => d.id)).toEqual([due.id]);
+      expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10))).toEqual([]);
+      const reclaimed = await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(61_000), at(90_000), 10));
+      expect(reclaimed.map((d) => d.id).sort()).toEqual([due.id, later.id].sort());
+      expect(await store.transaction((tx) => tx.webhookDeliveries.nextDueAt())).toEqual(at(90_000));
+    });
+
+    it("lists enabled endpoints only", async () => {
+      const store = await makeStore();
+      const base = { url: "https://a.example.com/", events: ["*"], secrets: [], createdAt: T0, updatedAt: T0 };
+      await store.transaction(async (tx) => {
+        await tx.webhookEndpoints.insert({ ...base, id: "we_on", enabled: true });
+        await tx.webhookEndpoints.insert({ ...base, id: "we_off", enabled: false });
+      });
+      expect((await store.transaction((tx) => tx.webhookEndpoints.listEnabled())).map((e) => e.id)).toEqual(["we_on"]);
+      expect((await store.transaction((tx) => tx.webhookEndpoints.list({ limit: 10 }))).items).toHaveLength(2);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { MemoryPaymentStore } from "../src/index.js";
+import { describePaymentStoreContract } from "../src/testing/index.js";
+
+describePaymentStoreContract("memory", () => new MemoryPaymentStore());
