@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { codeOf, world } from "./helpers.js";
+
+/**
+ * Every read path, against a private account, as a stranger, an accepted follower and a blocked
+ * user (a former follower the account then blocked).
+ */
+describe("read paths against a private account", () => {
+  async function setup() {
+    const w = world();
+    const { social, user } = w;
+    const pat = await user("private_pat", { isPrivate: true });
+    const [fay, sam, bo] = [await user("follower_fay"), await user("stranger_sam"), await user("blocked_bo")];
+    for (const u of [fay, bo]) {
+      await social.follows.follow({ actorId: u.id, userId: pat.id });
+      await social.follows.approve({ actorId: pat.id, userId: u.id });
+    }
+    await social.follows.follow({ actorId: pat.id, userId: fay.id });
+    const post = await social.posts.create({ actorId: pat.id, content: "secret #hidden" });
+    const comment = await social.comments.create({ actorId: fay.id, postId: post.id, content: "nice" });
+    await social.likes.likePost({ actorId: fay.id, postId: post.id });
+    await social.likes.likeComment({ actorId: pat.id, commentId: comment.id });
+    await social.users.block({ actorId: pat.id, userId: bo.id });
+    return { ...w, pat, fay, sam, bo, post, comment };
+  }
+
+  it("each read path for stranger, follower and blocked user", async () => {
+    const { social, pat, fay, sam, bo, post, comment } = await setup();
+    const reads = (actorId: string) => ({
+      profile: social.users.get({ actorId, userId: pat.id }).then((p) => p.username),
+      postById: social.posts.get({ actorId, postId: post.id }).then((p) => p.id),
+      postsByUser: social.posts.listByUser({ actorId, userId: pat.id }).then((p) => p.items.length),
+      hashtag: social.posts.listByHashtag({ actorId, hashtag: "hidden" }).then((p) => p.items.length),
+      profileTimeline: social.feeds.profile({ actorId, userId: pat.id }).then((p) => p.items.length),
+      homeFeed: social.feeds.home({ actorId }).then((p) => p.items.filter((i) => i.post.id === post.id).length),
+      comments: social.comments.list({ actorId, postId: post.id }).then((p) => p.items.length),
+      commentById: social.comments.get({ actorId, commentId: comment.id }).then((c) => c.id),
+      postLikers: social.likes.postLikers({ actorId, postId: post.id }).then((p) => p.items.length),
+      commentLikers: social.likes.commentLikers({ actorId, commentId: comment.id }).then((p) => p.items.length),
+      followers: social.follows.followers({ actorId, userId: pat.id }).then((p) => p.items.length),
+      following: social.follows.following({ actorId, userId: pat.id }).then((p) => p.items.length),
+      like: social.likes.likePost({ actorId, postId: post.id }).then(() => "liked"),
+      comment: social.comments.create({ actorId, postId: post.id, content: "x" }).then(() => "commented"),
+    });
+    const settle = async (actorId: string) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, p] of Object.entries(reads(actorId))) out[k] = await p.catch((e: { code: string }) => e.code);
+      return out;
+    };
+    expect(await settle(sam.id)).toEqual({
+      profile: "private_pat",
+      postById: "post_not_visible",
+      postsByUser: "account_private",
+      hashtag: 0,
+      profileTimeline: "account_private",
+      homeFeed: 0,
+      comments: "post_not_visible",
+      commentById: "post_not_visible",
+      postLikers: "post_not_visible",
+      commentLikers: "post_not_visible",
+      followers: "account_private",
+      following: "account_private",
+      like: "post_not_visible",
+      comment: "post_not_visible",
+    });
+    expect(await settle(bo.id)).toEqual({
+      profile: "blocked_by_user",
+      postById: "post_not_visible",
+      postsByUser: "blocked_by_user",
+      hashtag: 0,
+      profileTimeline: "blocked_by_user",
+      homeFeed: 0,
+      comments: "post_not_visible",
+      commentById: "post_not_visible",
+      postLikers: "post_not_visible",
+      commentLikers: "post_not_visible",
+      followers: "blocked_by_user",
+      following: "blocked_by_user",
+      like: "post_not_visible",
+      comment: "post_not_visible",
+    });
+    expect(await settle(fay.id)).toEqual({
+      profile: "private_pat",
+      postById: post.id,
+      postsByUser: 1,
+      hashtag: 1,
+      profileTimeline: 1,
+      homeFeed: 1,
+      comments: 1,
+      commentById: comment.id,
+      postLikers: 1,
+      commentLikers: 1,
+      followers: 1,
+      following: 1,
+      like: "liked",
+      comment: "commented",
+    });
+  });
+
+  it("followers-only posts of a public account are hidden from strangers on every path", async () => {
+    const { social, user } = world();
+    const [author, fan, sam] = [await user("author"), await user("fan"), await user("stranger_sam")];
+    await social.follows.follow({ actorId: fan.id, userId: author.id });
+    const post = await social.posts.create({ actorId: author.id, content: "for fans #fans", visibility: "followers" });
+    expect(await codeOf(social.posts.get({ actorId: sam.id, postId: post.id }))).toBe("post_not_visible");
+    expect((await social.posts.listByUser({ actorId: sam.id, userId: author.id })).items).toEqual([]);
+    expect((await social.posts.listByHashtag({ actorId: sam.id, hashtag: "fans" })).items).toEqual([]);
+    expect((await social.feeds.profile({ actorId: sam.id, userId: author.id })).items).toEqual([]);
+    expect(await codeOf(social.likes.postLikers({ actorId: sam.id, postId: post.id }))).toBe("post_not_visible");
+    expect((await social.posts.listByHashtag({ actorId: fan.id, hashtag: "fans" })).items.map((p) => p.id)).toEqual([post.id]);
+    expect((await social.feeds.home({ actorId: fan.id })).items.map((i) => i.post.id)).toEqual([post.id]);
+    await social.follows.unfollow({ actorId: fan.id, userId: author.id });
+    expect(await codeOf(social.posts.get({ actorId: fan.id, postId: post.id }))).toBe("post_not_visible");
+  });
+});
