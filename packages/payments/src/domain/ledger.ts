@@ -36,6 +36,8 @@ export interface LedgerTransaction {
   readonly failureCode?: string | undefined;
   readonly postings: readonly Posting[];
   readonly createdAt: Date;
+  /** Position in the ledger, assigned by the store on append (SQL: bigserial); orders same-instant entries. */
+  readonly sequence?: number | undefined;
 }
 
 function pair(debit: LedgerAccount, credit: LedgerAccount, amount: Money): Posting[] {

@@ -36,12 +36,14 @@ export interface PaymentRepository {
 
 /** The immutable ledger: append only. */
 export interface LedgerRepository {
+  /** Appends, assigning the next `sequence` (ledger order, also the order of same-instant entries). */
   append(transaction: LedgerTransaction): Promise<void>;
   get(id: string): Promise<LedgerTransaction | undefined>;
-  /** Every transaction of a payment, oldest first (a payment has few). */
+  /** Every transaction of a payment in ledger order (a payment has few). */
   allForPayment(paymentId: string): Promise<LedgerTransaction[]>;
+  /** Transactions of a payment in ledger order. */
   listByPayment(paymentId: string, page: PageQuery): Promise<Page<LedgerTransaction>>;
-  /** Transactions with `from <= createdAt < to`, newest first. */
+  /** Transactions with `from <= createdAt < to`, newest first (by sequence). */
   listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>>;
 }
 

@@ -133,6 +133,18 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(got?.amount.equals(Money.of("1", "EUR"))).toBe(true);
     });
 
+    it("keeps append order for entries of the same instant", async () => {
+      const store = await makeStore();
+      const txns = Array.from({ length: 10 }, (_, i) => authorizationTransaction({ paymentId: "pay_same", gateway: "test", now: T0 }, Money.of(String(i + 1), "USD")));
+      await store.transaction(async (tx) => {
+        for (const t of txns) await tx.ledger.append(t);
+      });
+      const all = await store.transaction((tx) => tx.ledger.allForPayment("pay_same"));
+      expect(all.map((t) => t.id)).toEqual(txns.map((t) => t.id));
+      const page = await store.transaction((tx) => tx.ledger.listByPayment("pay_same", { limit: 10 }));
+      expect(page.items.map((t) => t.id)).toEqual(txns.map((t) => t.id));
+    });
+
     it("claims an idempotency key once, even under concurrency, and re-claims it after expiry", async () => {
       const store = await makeStore();
       const rec = { scope: "s", key: "k", fingerprint: "f", status: "in_progress" as const, createdAt: T0, expiresAt: at(1000) };

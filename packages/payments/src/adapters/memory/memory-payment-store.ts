@@ -78,18 +78,22 @@ class MemoryPaymentRepository implements PaymentRepository {
 type LedgerTable = MemoryTable<LedgerTransaction, never, "payment" | "day">;
 
 class MemoryLedgerRepository implements LedgerRepository {
-  constructor(private readonly table: LedgerTable) {}
+  constructor(
+    private readonly table: LedgerTable,
+    private readonly counter: { next: number },
+  ) {}
   async append(t: LedgerTransaction) {
-    this.table.insert(t);
+    // A gap left by a rolled-back append is harmless, like a PostgreSQL sequence.
+    this.table.insert({ ...t, sequence: ++this.counter.next });
   }
   async get(id: string) {
     return this.table.get(id);
   }
   async allForPayment(paymentId: string) {
-    return this.table.findBy("payment", paymentId).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return this.table.findBy("payment", paymentId).sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
   }
   async listByPayment(paymentId: string, page: PageQuery) {
-    return paginate(this.table.findBy("payment", paymentId), page, { kind: "ledger.payment", key: (t) => [t.createdAt.getTime(), t.id], direction: "asc" });
+    return paginate(this.table.findBy("payment", paymentId), page, { kind: "ledger.payment", key: (t) => [t.sequence ?? 0, t.id], direction: "asc" });
   }
   async listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>> {
     // Day buckets keep a range query proportional to the days it spans, not to the whole ledger.
@@ -102,7 +106,7 @@ class MemoryLedgerRepository implements LedgerRepository {
         if (at >= from && at < to) rows.push(t);
       }
     }
-    return paginate(rows, page, { kind: "ledger.time", key: (t) => [t.createdAt.getTime(), t.id], direction: "desc" });
+    return paginate(rows, page, { kind: "ledger.time", key: (t) => [t.sequence ?? 0, t.id], direction: "desc" });
   }
 }
 
@@ -276,6 +280,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     id: (r) => r.id,
     indexes: { payment: (r) => r.paymentId, status: (r) => r.status },
   });
+  private readonly ledgerSequence = { next: 0 };
   private readonly idempotencyTable = this.table<IdempotencyRecord>("idempotency_keys", { id: (r) => idemId(r.scope, r.key) });
   private readonly rulesTable = this.table<FraudRule>("fraud_rules", { id: (r) => r.id });
   private readonly listsTable = this.table<ListEntry, never, "list">("fraud_list_entries", {
@@ -295,7 +300,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     return {
       outbox: tx,
       payments: new MemoryPaymentRepository(this.paymentsTable),
-      ledger: new MemoryLedgerRepository(this.ledgerTable),
+      ledger: new MemoryLedgerRepository(this.ledgerTable, this.ledgerSequence),
       refunds: new MemoryRefundRepository(this.refundsTable),
       idempotency: new MemoryIdempotencyRepository(this.idempotencyTable),
       fraudRules: new MemoryFraudRuleRepository(this.rulesTable),

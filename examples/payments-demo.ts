@@ -1,0 +1,110 @@
+/**
+ * The seed's "Payment System Demo", on the real flow: a mock gateway registered as "stripe",
+ * a $99.99 card payment, the fraud verdict, then a rule that blocks a large payment and a refund.
+ *
+ * Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts
+ */
+// A host app writes `from "@platform/payments"`; the workspace root does not list the package as
+// a dependency, so the example imports its source entry directly.
+import { randomBytes } from "node:crypto";
+import { GatewayError, Money } from "@platform/core";
+import {
+  createPaymentSystem,
+  type GatewayAuthorization,
+  type GatewayAuthorizeRequest,
+  type GatewayPaymentState,
+  type PaymentGateway,
+  type PaymentMethodDetails,
+} from "../packages/payments/src/index.js";
+
+/** The seed's mock Stripe gateway, now honouring amounts, captures, refunds and idempotency. */
+class MockStripeGateway implements PaymentGateway {
+  private readonly charges = new Map<string, { paymentId: string; authorized: Money; captured: Money; refunded: Money; status: "authorized" | "captured" | "voided" }>();
+  private readonly byKey = new Map<string, GatewayAuthorization>();
+
+  async describePaymentMethod(pm: string): Promise<PaymentMethodDetails | undefined> {
+    return pm.startsWith("pm_card_") ? { type: "card", brand: "visa", last4: "4242", country: "US", fingerprint: "fp_demo_4242" } : undefined;
+  }
+
+  async authorize(req: GatewayAuthorizeRequest): Promise<GatewayAuthorization> {
+    const known = this.byKey.get(req.idempotencyKey);
+    if (known) return known;
+    if (req.paymentMethod === "pm_card_chargeDeclined") throw new GatewayError("card_declined", "Your card was declined.", { provider: "stripe", retryable: false, declineCode: "generic_decline" });
+    const reference = `stripe_${randomBytes(9).toString("hex")}`;
+    const zero = Money.zero(req.amount.currency);
+    this.charges.set(reference, { paymentId: req.paymentId, authorized: req.amount, captured: req.capture ? req.amount : zero, refunded: zero, status: req.capture ? "captured" : "authorized" });
+    const result: GatewayAuthorization = { reference, status: req.capture ? "captured" : "authorized", amountAuthorized: req.amount, amountCaptured: req.capture ? req.amount : zero };
+    this.byKey.set(req.idempotencyKey, result);
+    return result;
+  }
+
+  async capture(req: { reference: string; amount: Money }) {
+    const c = this.charges.get(req.reference)!;
+    c.captured = req.amount;
+    c.status = "captured";
+    return { reference: req.reference, amountCaptured: req.amount };
+  }
+
+  async void(req: { reference: string }) {
+    this.charges.get(req.reference)!.status = "voided";
+  }
+
+  async refund(req: { reference: string; amount: Money }) {
+    const c = this.charges.get(req.reference)!;
+    c.refunded = c.refunded.add(req.amount);
+    return { reference: `re_${randomBytes(9).toString("hex")}`, status: "succeeded" as const };
+  }
+
+  async retrieve(req: { reference?: string | undefined; paymentId: string }): Promise<GatewayPaymentState> {
+    const c = req.reference ? this.charges.get(req.reference) : undefined;
+    return c ? { status: c.status, reference: req.reference, amountAuthorized: c.authorized, amountCaptured: c.captured } : { status: "not_found" };
+  }
+}
+
+const system = createPaymentSystem({ gateways: { stripe: new MockStripeGateway() } });
+
+// Process payment (the seed: order_123, 99.99, USD, card, stripe)
+const payment = await system.payments.create({
+  orderId: "order_123",
+  amount: { amount: "99.99", currency: "USD" },
+  paymentMethod: "pm_card_visa",
+  gateway: "stripe",
+  idempotencyKey: "order_123-payment",
+  customer: { id: "cus_john", email: "john@example.com", country: "US" },
+});
+if (payment.status === "failed") {
+  console.log(`Payment failed: ${payment.failure?.code}`);
+  process.exit(1);
+}
+
+const verdict = (p: typeof payment) => (p.fraud.outcome === "allow" ? "✅ Payment approved" : "⚠️  Fraud detected!");
+
+console.log("Payment System Demo:");
+console.log("===================");
+console.log(`Payment ID: ${payment.id}`);
+console.log(`Amount: ${payment.amount.format("en-US")} ${payment.amount.currency}`);
+console.log(`Status: ${payment.status}`);
+console.log(`Gateway: ${payment.gateway}`);
+console.log(`Transaction ID: ${payment.gatewayTransactionId}`);
+console.log(verdict(payment));
+
+// A fraud rule that really reads its condition (the seed's rules ignored theirs).
+const rule = await system.fraud.addRule("block if amount > 10000 USD", { name: "High amount" });
+const big = await system.payments.create({ orderId: "order_124", amount: { amount: "12500.00", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: "cus_john" } });
+console.log("");
+console.log(`Rule: ${rule.source}`);
+console.log(`Payment ID: ${big.id}`);
+console.log(`Amount: ${big.amount.format("en-US")} ${big.amount.currency}`);
+console.log(`Status: ${big.status} (${big.failure?.code}, risk score ${big.fraud.score})`);
+console.log(verdict(big));
+
+// A partial refund through the gateway that captured the payment.
+const refund = await system.refunds.create({ paymentId: payment.id, amount: { amount: "20.00", currency: "USD" }, reason: "requested_by_customer" });
+const after = await system.payments.get(payment.id);
+console.log("");
+console.log(`Refund ID: ${refund.id}`);
+console.log(`Refund: ${refund.amount.format("en-US")} ${refund.amount.currency} ${refund.status} via ${refund.gateway}`);
+console.log(`Refunded: ${after.amountRefunded.format("en-US")} of ${after.amountCaptured.format("en-US")} (${after.amountCaptured.subtract(after.amountRefunded).format("en-US")} kept)`);
+
+const ledger = await system.transactions.listByPayment(payment.id);
+console.log(`Ledger: ${ledger.items.map((t) => `${t.type} ${t.amount.toFixed()}`).join(", ")}`);
