@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN_ACTOR } from "../src/index.js";
+import { codeOf, makePlatform, product, signUp } from "./helpers.js";
+
+async function paidOrder(key = "order-key-0001") {
+  const ctx = makePlatform();
+  const p = await product(ctx.platform, "ORD-1", "10.00", 10);
+  const q = await product(ctx.platform, "ORD-2", "5.00", 10);
+  const buyer = await signUp(ctx.platform);
+  await ctx.platform.users.addAddress(buyer.actor, { name: "Jane", line1: "1 Main", city: "NYC", region: "NY", postalCode: "10001", country: "US" });
+  await ctx.platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
+  await ctx.platform.carts.addItem(buyer.actor, { productId: q.id, quantity: 1 });
+  const order = await ctx.platform.orders.checkout(buyer.actor, { idempotencyKey: key });
+  return { ...ctx, p, q, buyer, order };
+}
+
+describe("orders", () => {
+  it("snapshots prices and addresses and clears the cart", async () => {
+    const { platform, p, buyer, order } = await paidOrder();
+    expect(order).toMatchObject({ status: "paid", payment: { status: "succeeded" }, shippingAddress: { city: "NYC", country: "US" }, billingAddress: { city: "NYC" } });
+    expect(order.total.toFixed()).toBe("25.00");
+    await platform.products.update({ id: p.id, expectedVersion: 1, price: { amount: "99.00", currency: "USD" } });
+    expect((await platform.orders.get(buyer.actor, order.id)).lines[0]!.unitPrice.toFixed()).toBe("10.00");
+    expect((await platform.carts.get(buyer.actor)).lines).toEqual([]);
+  });
+
+  it("only the owner or an admin reads an order", async () => {
+    const { platform, buyer, order } = await paidOrder();
+    const other = await signUp(platform);
+    expect(await codeOf(() => platform.orders.get(other.actor, order.id))).toBe("order_not_found");
+    expect(await codeOf(() => platform.orders.cancel(other.actor, { orderId: order.id }))).toBe("order_not_found");
+    expect(await codeOf(() => platform.orders.list(other.actor, { customerId: buyer.actor.customerId! }))).toBe("forbidden");
+    expect((await platform.orders.get(ADMIN_ACTOR, order.id)).id).toBe(order.id);
+    expect((await platform.orders.list(ADMIN_ACTOR, { customerId: buyer.actor.customerId! })).items).toHaveLength(1);
+  });
+
+  it("cancel before shipping puts stock back and refunds", async () => {
+    const { platform, payments, p, buyer, order } = await paidOrder();
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 8, sold: 2 });
+    const canceled: string[] = [];
+    platform.events.on("order.canceled", (e) => canceled.push(e.data.orderId));
+    const c = await platform.orders.cancel(buyer.actor, { orderId: order.id, reason: "changed my mind" });
+    expect(c).toMatchObject({ status: "canceled", cancelReason: "changed my mind", payment: { status: "refunded" } });
+    expect(canceled).toEqual([order.id]);
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 10, sold: 0, reserved: 0 });
+    expect(payments.charges[0]!.refunded?.toFixed()).toBe("25.00");
+    expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("invalid_transition");
+  });
+
+  it("walks the state machine: partial fulfilment, fulfilled, shipped, delivered, refunded", async () => {
+    const { platform, buyer, order } = await paidOrder();
+    expect(await codeOf(() => platform.orders.fulfill(buyer.actor, { orderId: order.id }))).toBe("admin_required");
+    expect(await codeOf(() => platform.orders.ship(ADMIN_ACTOR, { orderId: order.id }))).toBe("invalid_transition");
+    const part = await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id, lines: [{ lineId: "line_1", quantity: 1 }] });
+    expect(part.status).toBe("partially_fulfilled");
+    expect(await codeOf(() => platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id, lines: [{ lineId: "line_1", quantity: 5 }] }))).toBe("over_fulfilment");
+    expect((await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id })).status).toBe("fulfilled");
+    const shipped = await platform.orders.ship(ADMIN_ACTOR, { orderId: order.id, trackingNumber: "1Z999" });
+    expect(shipped).toMatchObject({ status: "shipped", trackingNumber: "1Z999" });
+    expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("invalid_transition");
+    expect((await platform.orders.markDelivered(ADMIN_ACTOR, order.id)).status).toBe("delivered");
+    const refunded = await platform.orders.refund(ADMIN_ACTOR, { orderId: order.id, reason: "damaged" });
+    expect(refunded).toMatchObject({ status: "refunded", payment: { status: "refunded" } });
+  });
+
+  it("order history is per customer, newest first, paginated", async () => {
+    const { platform, clock } = makePlatform();
+    const p = await product(platform, "HIST-1", "1.00", 100);
+    const a = await signUp(platform);
+    const b = await signUp(platform);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      await platform.carts.addItem(a.actor, { productId: p.id, quantity: 1 });
+      ids.push((await platform.orders.checkout(a.actor, { idempotencyKey: `history-key-${i}` })).id);
+      clock.advance({ seconds: 1 });
+    }
+    await platform.carts.addItem(b.actor, { productId: p.id, quantity: 1 });
+    await platform.orders.checkout(b.actor, { idempotencyKey: "history-b-1" });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof platform.orders.list>> = await platform.orders.list(a.actor, { limit: 3, cursor });
+      seen.push(...page.items.map((o) => o.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it("a failing refund leaves the order canceled with the refund pending; cancel again retries it", async () => {
+    let failRefund = true;
+    const charges: string[] = [];
+    const { platform } = makePlatform({
+      payments: {
+        charge: async (r) => (charges.push(r.idempotencyKey), { reference: `pay_${charges.length}` }),
+        refund: async () => {
+          if (failRefund) throw new Error("gateway down");
+          return { reference: "re_1" };
+        },
+      },
+    });
+    const p = await product(platform, "RF-1", "10.00", 10);
+    const { actor } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    const order = await platform.orders.checkout(actor, { idempotencyKey: "refund-retry-1" });
+    await expect(platform.orders.cancel(actor, { orderId: order.id })).rejects.toThrow("gateway down");
+    expect((await platform.orders.get(actor, order.id)).payment.status).toBe("refund_pending");
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 10, sold: 0 });
+    failRefund = false;
+    expect((await platform.orders.cancel(actor, { orderId: order.id })).payment.status).toBe("refunded");
+  });
+});
