@@ -1,0 +1,85 @@
+import { GatewayError, ValidationError } from "@platform/core";
+import type { Payment, PaymentSystem, Refund } from "@platform/payments";
+import type { ChargeRequest, ChargeResult, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+
+/** Options of {@link PaymentSystemPaymentPort}. */
+export interface PaymentSystemPortOptions {
+  /** Payment method used when checkout passes no token (e.g. a saved method). Default: a token is required. */
+  defaultPaymentMethod?: string;
+  /** Forces one gateway of the payment system; otherwise its routing rules choose. */
+  gateway?: string;
+}
+
+/** The part of a payment system the adapter uses (the documented stable contract). */
+export type PaymentSystemLike = { payments: Pick<PaymentSystem["payments"], "create">; refunds: Pick<PaymentSystem["refunds"], "create"> };
+
+/**
+ * Commerce's {@link PaymentPort} on top of `@platform/payments`: a charge is an automatic-capture
+ * payment keyed by commerce's idempotency key (a retried checkout never charges twice, also in the
+ * payment system's own ledger), a refund is a refund of that payment.
+ * @example
+ * ```ts
+ * import { createPaymentSystem } from "@platform/payments";
+ * import { paymentPortFor } from "@platform/commerce/payments";
+ * const platform = createECommercePlatform({ payments: paymentPortFor(createPaymentSystem()) });
+ * ```
+ */
+export class PaymentSystemPaymentPort implements PaymentPort {
+  constructor(
+    private readonly system: PaymentSystemLike,
+    private readonly options: PaymentSystemPortOptions = {},
+  ) {}
+
+  /**
+   * Creates and captures a payment.
+   * @throws GatewayError with the payment's failure code (`card_declined`, `insufficient_funds`, `fraud_blocked` ...),
+   *   or `payment_pending` (held for review or outcome unknown; retryable).
+   * @throws ValidationError `payment_method_required`, or the payment system's input codes.
+   */
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const paymentMethod = request.paymentToken ?? this.options.defaultPaymentMethod;
+    if (!paymentMethod) throw ValidationError.field("paymentToken", "a payment token is required", "payment_method_required");
+    const payment: Payment = await this.system.payments.create({
+      amount: request.amount.toJSON(),
+      paymentMethod,
+      captureMethod: "automatic",
+      idempotencyKey: request.idempotencyKey,
+      orderId: request.orderId,
+      description: request.description,
+      customer: { id: request.customerId },
+      metadata: { orderId: request.orderId },
+      ...(this.options.gateway ? { gateway: this.options.gateway } : {}),
+    });
+    if (payment.status === "succeeded") return { reference: payment.id };
+    if (payment.status === "failed" || payment.status === "canceled") {
+      const code = payment.failure?.code ?? "payment_failed";
+      throw new GatewayError(code, payment.failure?.message ?? `payment ${payment.id} ${payment.status}`, {
+        provider: "platform_payments",
+        retryable: false,
+        declineCode: payment.failure?.declineCode,
+        details: { paymentId: payment.id },
+      });
+    }
+    throw new GatewayError("payment_pending", `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id } });
+  }
+
+  /** Refunds a captured payment. @throws GatewayError with the refund's failure code. */
+  async refund(request: RefundRequest): Promise<{ reference: string }> {
+    const refund: Refund = await this.system.refunds.create({
+      paymentId: request.reference,
+      amount: request.amount.toJSON(),
+      reason: "requested_by_customer",
+      idempotencyKey: request.idempotencyKey,
+      metadata: { orderId: request.orderId, reason: request.reason.slice(0, 500) },
+    });
+    if (refund.status === "failed") {
+      throw new GatewayError(refund.failure?.code ?? "refund_failed", refund.failure?.message ?? "refund failed", { provider: "platform_payments", retryable: false, details: { refundId: refund.id } });
+    }
+    return { reference: refund.id };
+  }
+}
+
+/** One-line wiring: the commerce payment port of a payment system. */
+export function paymentPortFor(system: PaymentSystemLike, options: PaymentSystemPortOptions = {}): PaymentPort {
+  return new PaymentSystemPaymentPort(system, options);
+}
