@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ManualClock } from "@platform/core";
+import { createPaymentSystem, MemoryPaymentStore, TestGateway } from "../src/index.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("idempotency keys", () => {
@@ -7,10 +9,23 @@ describe("idempotency keys", () => {
     const input = { amount: usd("42.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-1" };
     const results = await Promise.all(Array.from({ length: 50 }, () => system.payments.create(input)));
     expect(gateway.calls.authorize).toBe(1);
+    expect(gateway.calls.describe).toBe(1);
     expect(new Set(results.map((p) => p.id)).size).toBe(1);
     expect(results.every((p) => p.status === "succeeded")).toBe(true);
     const page = await system.payments.listByStatus("succeeded", { limit: 100 });
     expect(page.items).toHaveLength(1);
+  });
+
+  it("the store alone guarantees it: 50 concurrent calls spread over 5 instances on one store (like 5 processes)", async () => {
+    const store = new MemoryPaymentStore();
+    const gateway = new TestGateway();
+    const clock = new ManualClock("2026-03-01T12:00:00.000Z");
+    const systems = Array.from({ length: 5 }, () => createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } }));
+    const input = { amount: usd("42.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-2" };
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => systems[i % 5]!.payments.create(input)));
+    expect(gateway.calls.authorize).toBe(1);
+    expect(new Set(results.map((p) => p.id)).size).toBe(1);
+    expect(results.every((p) => p.status === "succeeded")).toBe(true);
   });
 
   it("without a key every call is a new payment", async () => {

@@ -73,7 +73,7 @@ export class TestGateway implements PaymentGateway {
   private readonly faults: InjectedFault[] = [];
   private readonly chargeCounts = new Map<string, number>();
   /** Calls per operation, for tests. */
-  readonly calls = { authorize: 0, capture: 0, void: 0, refund: 0, retrieve: 0 };
+  readonly calls = { describe: 0, authorize: 0, capture: 0, void: 0, refund: 0, retrieve: 0 };
 
   constructor(options: TestGatewayOptions = {}) {
     this.name = options.name ?? "test";
@@ -123,6 +123,7 @@ export class TestGateway implements PaymentGateway {
   }
 
   async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined> {
+    this.calls.describe++;
     const known = METHODS[paymentMethod] ?? (this.extra.has(paymentMethod) ? { brand: "visa", last4: "4242", country: "US" } : undefined);
     if (!known) return undefined;
     const fingerprint = createHash("sha256").update(`${known.brand}:${known.last4}`).digest("hex").slice(0, 16);

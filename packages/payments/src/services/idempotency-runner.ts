@@ -32,10 +32,27 @@ export class IdempotencyRunner {
   // Callers in this process wait on the promise; callers in other processes poll the store.
   private readonly inflight = new Map<string, Promise<unknown>>();
 
+  // Identical concurrent requests in this process share one execution (and its pre-work).
+  private readonly flights = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: PaymentStore,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Runs `work` once for concurrent callers with the same scope, key and parameters in this process;
+   * without a key it always runs. Different parameters never share: they reach the store and conflict.
+   */
+  shared<R>(scope: string, key: string | undefined, params: unknown, work: () => Promise<R>): Promise<R> {
+    if (key === undefined) return work();
+    const slot = `${scope}\u0000${key}\u0000${fingerprintOf(params)}`;
+    const running = this.flights.get(slot);
+    if (running) return running as Promise<R>;
+    const p = work().finally(() => this.flights.delete(slot));
+    this.flights.set(slot, p);
+    return p;
+  }
 
   async run<R>(op: IdempotentOperation<R>): Promise<R> {
     if (op.key === undefined) {

@@ -74,11 +74,14 @@ export class PaymentService {
     if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
       throw ValidationError.field("gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`, "unknown_gateway");
     }
+    const { idempotencyKey, ...params } = data;
+    return this.idempotency.shared("payments.create", idempotencyKey, params, () => this.createOnce(data, idempotencyKey, params));
+  }
+
+  private async createOnce(data: ReturnType<typeof createPaymentSchema.parse>, idempotencyKey: string | undefined, params: object): Promise<Payment> {
     const candidates = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
     const primary = candidates[0]!;
     const details = await this.describe(primary, data.paymentMethod);
-    const { idempotencyKey, ...params } = data;
-
     return this.idempotency.run({
       scope: "payments.create",
       key: idempotencyKey,

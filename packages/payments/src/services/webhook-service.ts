@@ -61,6 +61,8 @@ export class WebhookService {
   private readonly policy: UrlPolicy;
   private dispatching: Promise<number> | undefined;
   private again = false;
+  // Set when a transaction queued deliveries, so commits that queued none trigger no dispatch run.
+  private queued = false;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -172,6 +174,7 @@ export class WebhookService {
     const now = this.ctx.clock.now();
     for (const e of endpoints) {
       if (!eventMatches(e.events, event.type)) continue;
+      this.queued = true;
       await tx.webhookDeliveries.insert({
         id: createId("whd"),
         endpointId: e.id,
@@ -190,6 +193,8 @@ export class WebhookService {
 
   /** @internal Called after commits: sends what is due, coalescing bursts into one run. */
   kick(): void {
+    if (!this.queued) return;
+    this.queued = false;
     if (this.dispatching) {
       this.again = true;
       return;
