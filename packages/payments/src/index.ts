@@ -26,6 +26,11 @@ export {
   type PaymentCustomer,
   type PaymentMethodDetails,
   type PendingOperation,
+  toPaymentJSON,
+  refundStatusOf,
+  refundableAmount,
+} from "./domain/payment.js";
+export {
   type CreatePaymentInput,
   type CapturePaymentInput,
   type CancelPaymentInput,
@@ -34,10 +39,7 @@ export {
   cancelPaymentSchema,
   paymentMethodSchema,
   paymentCustomerSchema,
-  toPaymentJSON,
-  refundStatusOf,
-  refundableAmount,
-} from "./domain/payment.js";
+} from "./domain/payment-schemas.js";
 export { type Refund, type RefundJSON, type RefundReason, type RefundStatusValue, type CreateRefundInput, createRefundSchema, toRefundJSON } from "./domain/refund.js";
 export {
   type LedgerTransaction,

@@ -11,6 +11,7 @@ import type { ServiceContext } from "./context.js";
 import { FraudService } from "./fraud-service.js";
 import { GatewayRegistry } from "./gateway-registry.js";
 import { IdempotencyRunner } from "./idempotency-runner.js";
+import { PaymentReconciler } from "./payment-reconciler.js";
 import { PaymentService } from "./payment-service.js";
 import { PaymentSettlement } from "./payment-settlement.js";
 import { RefundService } from "./refund-service.js";
@@ -99,7 +100,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl);
   return {
-    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }),
+    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement)),
     transactions: new TransactionService(ctx),
     refunds: new RefundService(ctx, idempotency),
     webhooks,

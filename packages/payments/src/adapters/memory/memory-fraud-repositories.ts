@@ -1,0 +1,54 @@
+import { paginate, type MemoryTable } from "@platform/core";
+import type { FraudRule } from "../../domain/fraud-rule.js";
+import type { FraudListRepository, FraudRuleRepository, PageQuery } from "../../ports/payment-store.js";
+
+/** Fraud rules (few: read whole, sorted by position). */
+export class MemoryFraudRuleRepository implements FraudRuleRepository {
+  constructor(private readonly table: MemoryTable<FraudRule>) {}
+  async list() {
+    return [...this.table.values()].sort((a, b) => a.position - b.position);
+  }
+  async get(id: string) {
+    return this.table.get(id);
+  }
+  async insert(rule: FraudRule) {
+    this.table.insert(rule);
+  }
+  async update(rule: FraudRule) {
+    this.table.put(rule);
+  }
+  async delete(id: string) {
+    return this.table.delete(id);
+  }
+  async nextPosition() {
+    let max = 0;
+    for (const r of this.table.values()) max = Math.max(max, r.position);
+    return max + 1;
+  }
+}
+
+/** One member of a named list. */
+export interface ListEntry {
+  list: string;
+  value: string;
+  addedAt: Date;
+}
+
+/** Named lists keyed by list + lower-cased value. */
+export class MemoryFraudListRepository implements FraudListRepository {
+  constructor(private readonly table: MemoryTable<ListEntry, never, "list">) {}
+  async add(list: string, value: string, now: Date) {
+    const id = `${list}\u0000${value.toLowerCase()}`;
+    if (!this.table.has(id)) this.table.insert({ list, value: value.toLowerCase(), addedAt: now });
+  }
+  async remove(list: string, value: string) {
+    return this.table.delete(`${list}\u0000${value.toLowerCase()}`);
+  }
+  async findMembers(list: string, values: readonly string[]) {
+    return values.filter((v) => this.table.has(`${list}\u0000${v.toLowerCase()}`));
+  }
+  async values(list: string, page: PageQuery) {
+    const p = paginate(this.table.findBy("list", list), page, { kind: `fraud.list.${list}`, key: (e) => [e.value, e.value], direction: "asc" });
+    return { items: p.items.map((e) => e.value), nextCursor: p.nextCursor };
+  }
+}

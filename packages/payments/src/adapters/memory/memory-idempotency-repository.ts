@@ -1,0 +1,30 @@
+import type { MemoryTable } from "@platform/core";
+import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
+import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
+
+export const idemId = (scope: string, key: string) => `${scope}\u0000${key}`;
+
+/** Idempotency keys; `claim` is atomic because memory transactions are serialised. */
+export class MemoryIdempotencyRepository implements IdempotencyRepository {
+  constructor(private readonly table: MemoryTable<IdempotencyRecord>) {}
+  async claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyClaim> {
+    const existing = this.table.get(idemId(record.scope, record.key));
+    if (existing && existing.expiresAt.getTime() > now.getTime()) return { claimed: false, existing };
+    this.table.put(record);
+    return { claimed: true };
+  }
+  async get(scope: string, key: string) {
+    return this.table.get(idemId(scope, key));
+  }
+  async attach(scope: string, key: string, resourceId: string) {
+    const r = this.table.get(idemId(scope, key));
+    if (r) this.table.put({ ...r, resourceId });
+  }
+  async complete(scope: string, key: string, response: IdempotencyResponse) {
+    const r = this.table.get(idemId(scope, key));
+    if (r) this.table.put({ ...r, status: "completed", resourceId: response.resourceId, response });
+  }
+  async release(scope: string, key: string) {
+    this.table.delete(idemId(scope, key));
+  }
+}

@@ -1,0 +1,62 @@
+import { paginate, type MemoryTable } from "@platform/core";
+import type { WebhookDelivery } from "../../domain/webhook-delivery.js";
+import type { WebhookEndpoint } from "../../domain/webhook-endpoint.js";
+import type { PageQuery, WebhookDeliveryRepository, WebhookEndpointRepository } from "../../ports/payment-store.js";
+
+/** Webhook endpoints with an index of the enabled ones. */
+export class MemoryWebhookEndpointRepository implements WebhookEndpointRepository {
+  constructor(private readonly table: MemoryTable<WebhookEndpoint, never, "enabled">) {}
+  async get(id: string) {
+    return this.table.get(id);
+  }
+  async insert(e: WebhookEndpoint) {
+    this.table.insert(e);
+  }
+  async update(e: WebhookEndpoint) {
+    this.table.put(e);
+  }
+  async delete(id: string) {
+    return this.table.delete(id);
+  }
+  async listEnabled() {
+    return this.table.findBy("enabled", "1");
+  }
+  async list(page: PageQuery) {
+    return paginate(this.table.values(), page, { kind: "webhooks.endpoints", key: (e) => [e.createdAt.getTime(), e.id], direction: "asc" });
+  }
+}
+
+/** Deliveries with an index of the active (pending or sending) ones. */
+export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepository {
+  constructor(private readonly table: MemoryTable<WebhookDelivery, never, "active" | "endpoint">) {}
+  async get(id: string) {
+    return this.table.get(id);
+  }
+  async insert(d: WebhookDelivery) {
+    this.table.insert(d);
+  }
+  async update(d: WebhookDelivery) {
+    this.table.put(d);
+  }
+  async claimDue(now: Date, leaseUntil: Date, limit: number) {
+    const t = now.getTime();
+    const due: WebhookDelivery[] = [];
+    for (const d of this.table.findBy("active", "1")) {
+      const ready = d.status === "pending" ? (d.nextAttemptAt?.getTime() ?? 0) <= t : (d.leaseUntil?.getTime() ?? 0) <= t;
+      if (ready) due.push(d);
+    }
+    due.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
+    return due.slice(0, limit).map((d) => this.table.put({ ...d, status: "sending", leaseUntil, updatedAt: now }));
+  }
+  async listByEndpoint(endpointId: string, page: PageQuery) {
+    return paginate(this.table.findBy("endpoint", endpointId), page, { kind: "webhooks.deliveries", key: (d) => [d.createdAt.getTime(), d.id], direction: "desc" });
+  }
+  async nextDueAt() {
+    let min: number | undefined;
+    for (const d of this.table.findBy("active", "1")) {
+      const at = d.status === "pending" ? (d.nextAttemptAt?.getTime() ?? 0) : (d.leaseUntil?.getTime() ?? 0);
+      if (min === undefined || at < min) min = at;
+    }
+    return min === undefined ? undefined : new Date(min);
+  }
+}

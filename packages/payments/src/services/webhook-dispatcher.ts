@@ -1,0 +1,160 @@
+import { randomInt } from "node:crypto";
+import { createId, parse, type DomainEvent } from "@platform/core";
+import { z } from "zod";
+import { DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter, type DeliveryAttempt, type WebhookDelivery } from "../domain/webhook-delivery.js";
+import { eventMatches } from "../domain/webhook-endpoint.js";
+import { signWebhook } from "../domain/webhook-signature.js";
+import type { PaymentTx } from "../ports/payment-store.js";
+import type { WebhookTransport } from "../ports/webhook-transport.js";
+import type { ServiceContext } from "./context.js";
+import { fetchTransport } from "./fetch-transport.js";
+import type { WebhookOptions } from "./webhook-service.js";
+
+/**
+ * Queues, signs, sends and reschedules webhook deliveries. Deliveries are rows in the store, so any
+ * process can dispatch them; each is claimed with a lease before it is sent.
+ */
+export class WebhookDispatcher {
+  private readonly transport: WebhookTransport;
+  private readonly timeoutMs: number;
+  private readonly schedule: readonly number[];
+  private readonly leaseMs: number;
+  private dispatching: Promise<number> | undefined;
+  private again = false;
+  // Set when a transaction queued deliveries, so commits that queued none trigger no dispatch run.
+  private queued = false;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    options: WebhookOptions = {},
+  ) {
+    this.transport = options.transport ?? fetchTransport;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.schedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    parse(z.array(z.number().int().min(0)).min(1).max(50), [...this.schedule]);
+  }
+
+  /** @internal Writes one delivery per matching enabled endpoint, inside the event's transaction. */
+  async enqueue(tx: PaymentTx, event: DomainEvent): Promise<void> {
+    const endpoints = await tx.webhookEndpoints.listEnabled();
+    if (endpoints.length === 0) return;
+    const payload = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
+    const now = this.ctx.clock.now();
+    for (const e of endpoints) {
+      if (!eventMatches(e.events, event.type)) continue;
+      this.queued = true;
+      await tx.webhookDeliveries.insert({
+        id: createId("whd"),
+        endpointId: e.id,
+        messageId: event.id,
+        eventType: event.type,
+        payload,
+        status: "pending",
+        attemptCount: 0,
+        attempts: [],
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  }
+
+  /** @internal Called after commits: sends what is due, coalescing bursts into one run. */
+  kick(): void {
+    if (!this.queued) return;
+    this.queued = false;
+    if (this.dispatching) {
+      this.again = true;
+      return;
+    }
+    void this.dispatchDue().catch(() => undefined);
+  }
+
+  /**
+   * Sends every delivery due by the clock (first attempts and scheduled retries), in batches of
+   * `limit`, and returns how many attempts were made. Safe to run from several workers: each
+   * delivery is claimed with a lease before it is sent.
+   */
+  async dispatchDue(options: { limit?: number } = {}): Promise<number> {
+    const limit = parse(z.number().int().min(1).max(1000).default(100), options.limit);
+    if (this.dispatching) await this.dispatching.catch(() => undefined);
+    const run = (async () => {
+      let sent = 0;
+      for (;;) {
+        this.again = false;
+        const now = this.ctx.clock.now();
+        const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
+        await Promise.all(batch.map((d) => this.deliver(d, false)));
+        sent += batch.length;
+        if (batch.length < limit && !this.again) return sent;
+      }
+    })();
+    this.dispatching = run;
+    try {
+      return await run;
+    } finally {
+      if (this.dispatching === run) this.dispatching = undefined;
+    }
+  }
+
+  /**
+   * Runs `dispatchDue()` every `intervalMs` (default 1 s) until the returned function is called.
+   * The timer does not keep the process alive.
+   */
+  startWorker(options: { intervalMs?: number } = {}): () => void {
+    const ms = parse(z.number().int().min(10).max(3_600_000).default(1000), options.intervalMs);
+    const timer = setInterval(() => void this.dispatchDue().catch(() => undefined), ms);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
+  /** Sends one claimed delivery and records the attempt and what comes next. */
+  async deliver(d: WebhookDelivery, manual: boolean): Promise<WebhookDelivery> {
+    const endpoint = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
+    const started = this.ctx.clock.now();
+    let attempt: DeliveryAttempt;
+    let status: number | undefined;
+    let retryAfter: number | undefined;
+    if (!endpoint || !endpoint.enabled) {
+      attempt = { at: started, error: endpoint ? "endpoint disabled" : "endpoint deleted", durationMs: 0, manual };
+    } else {
+      const secrets = endpoint.secrets.filter((s) => !s.expiresAt || s.expiresAt.getTime() > started.getTime()).map((s) => s.secret);
+      const headers = {
+        ...signWebhook(secrets, d.messageId, Math.floor(started.getTime() / 1000), d.payload),
+        "content-type": "application/json",
+        "user-agent": "platform-payments-webhooks/1",
+      };
+      try {
+        const res = await this.transport({ url: endpoint.url, headers, body: d.payload, timeoutMs: this.timeoutMs });
+        status = res.status;
+        retryAfter = parseRetryAfter(res.headers["retry-after"], this.ctx.clock.now());
+        attempt = { at: started, status, durationMs: this.ctx.clock.now().getTime() - started.getTime(), responseBody: res.body?.slice(0, 1024), manual };
+      } catch (e) {
+        attempt = { at: started, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), durationMs: this.ctx.clock.now().getTime() - started.getTime(), manual };
+      }
+    }
+    return this.ctx.store.transaction(async (tx) => {
+      const cur = (await tx.webhookDeliveries.get(d.id)) ?? d;
+      const now = this.ctx.clock.now();
+      const attemptCount = cur.attemptCount + 1;
+      const base = { ...cur, attemptCount, attempts: [...cur.attempts, attempt], leaseUntil: undefined, updatedAt: now };
+      let next: WebhookDelivery;
+      if (status !== undefined && status >= 200 && status < 300) {
+        next = { ...base, status: "succeeded", nextAttemptAt: undefined };
+      } else if (status === 410 || !endpoint || !endpoint.enabled) {
+        next = { ...base, status: "failed", nextAttemptAt: undefined };
+        if (status === 410 && endpoint) {
+          await tx.webhookEndpoints.update({ ...endpoint, enabled: false, disabledReason: "gone", updatedAt: now });
+        }
+      } else {
+        // A manual retry of a delivery that had given up does not restart the schedule.
+        const delay = manual && cur.status === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
+        next = delay === undefined ? { ...base, status: "failed", nextAttemptAt: undefined } : { ...base, status: "pending", nextAttemptAt: new Date(now.getTime() + delay) };
+      }
+      await tx.webhookDeliveries.update(next);
+      return next;
+    });
+  }
+
+}
