@@ -19,10 +19,13 @@ import type { FraudAssessment, Payment } from "../domain/payment.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import type { ServiceContext } from "./context.js";
 
+const ruleIdSchema = z.string().trim().min(1).max(64);
+const listNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "list names are lower-case identifiers");
+
 /** Input of `fraud.lists.add/remove`. */
 export const listEntrySchema = z
   .object({
-    list: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "list names are lower-case identifiers"),
+    list: listNameSchema,
     /** For the built-in `allow`/`block`/`review` lists: what the value is. */
     type: z.enum(["email", "ip", "customer", "card", "country", "email_domain"]).optional(),
     value: z.string().trim().min(1).max(500),
@@ -77,8 +80,9 @@ export class FraudService {
         return ctx.store.transaction((tx) => tx.fraudLists.remove(e.list, e.value));
       },
       values: async (list, page = {}) => {
+        const name = parse(listNameSchema, list);
         const p = parse(pageRequestSchema, page);
-        return ctx.store.transaction((tx) => tx.fraudLists.values(list, p));
+        return ctx.store.transaction((tx) => tx.fraudLists.values(name, p));
       },
     };
   }
@@ -115,9 +119,10 @@ export class FraudService {
 
   /** Enables or disables a rule. @throws NotFoundError `rule_not_found`. */
   async setRuleEnabled(id: string, enabled: boolean): Promise<FraudRule> {
+    const rid = parse(ruleIdSchema, id);
     parse(z.boolean(), enabled);
     return this.ctx.store.transaction(async (tx) => {
-      const rule = await tx.fraudRules.get(id);
+      const rule = await tx.fraudRules.get(rid);
       if (!rule) throw new NotFoundError("fraud rule", id, "rule_not_found");
       const next = { ...rule, enabled };
       await tx.fraudRules.update(next);
@@ -127,8 +132,9 @@ export class FraudService {
 
   /** Deletes a rule. @throws NotFoundError `rule_not_found`. */
   async removeRule(id: string): Promise<void> {
+    const rid = parse(ruleIdSchema, id);
     await this.ctx.store.transaction(async (tx) => {
-      if (!(await tx.fraudRules.delete(id))) throw new NotFoundError("fraud rule", id, "rule_not_found");
+      if (!(await tx.fraudRules.delete(rid))) throw new NotFoundError("fraud rule", rid, "rule_not_found");
     });
   }
 

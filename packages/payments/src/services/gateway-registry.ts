@@ -60,6 +60,7 @@ export class GatewayRegistry {
     return this;
   }
 
+  /** True when a gateway of that name is registered. */
   has(name: string): boolean {
     return this.gateways.has(name);
   }

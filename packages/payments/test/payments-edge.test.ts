@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { GatewayError } from "@platform/core";
+import { TestGateway, type PaymentGateway } from "../src/index.js";
+import { codeOf, makeSystem, usd } from "./helpers.js";
+
+describe("gateway failures after authorisation", () => {
+  it("a capture the gateway refuses throws, keeps requires_capture, logs a failure, and replays the same error", async () => {
+    const { system, gateway } = makeSystem();
+    const p = await system.payments.create({ amount: usd("50"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    gateway.injectFault({ operation: "capture", kind: "unavailable" });
+    const events: string[] = [];
+    system.events.onAny((e) => events.push(e.type));
+    expect(await codeOf(() => system.payments.capture(p.id, { idempotencyKey: "cap-1" }))).toBe("gateway_unavailable");
+    const after = await system.payments.get(p.id);
+    expect(after.status).toBe("requires_capture");
+    expect(after.lastError?.code).toBe("gateway_unavailable");
+    expect(events).toEqual(["payment.capture_failed"]);
+    expect(await codeOf(() => system.payments.capture(p.id, { idempotencyKey: "cap-1" }))).toBe("gateway_unavailable");
+    expect(gateway.calls.capture).toBe(1);
+    const ok = await system.payments.capture(p.id, { idempotencyKey: "cap-2" });
+    expect(ok.status).toBe("succeeded");
+    const types = (await system.transactions.listByPayment(p.id)).items.map((t) => t.type);
+    expect(types).toEqual(["authorization", "failure", "capture"]);
+  });
+
+  it("a void the gateway refuses throws and keeps the authorisation", async () => {
+    const { system, gateway } = makeSystem();
+    const p = await system.payments.create({ amount: usd("50"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    gateway.injectFault({ operation: "void", kind: "unavailable" });
+    expect(await codeOf(() => system.payments.cancel(p.id))).toBe("gateway_unavailable");
+    expect((await system.payments.get(p.id)).status).toBe("requires_capture");
+    expect((await system.payments.cancel(p.id)).status).toBe("canceled");
+  });
+
+  it("timeout-after-charge with manual capture reconciles to requires_capture, then captures", async () => {
+    const { system, gateway } = makeSystem();
+    const p = await system.payments.create({ amount: usd("12"), paymentMethod: "pm_card_timeoutAfterCharge", captureMethod: "manual" });
+    expect(p.status).toBe("processing");
+    const [r] = await system.payments.reconcile(p.id);
+    expect(r!.status).toBe("requires_capture");
+    expect(r!.authorizationExpiresAt).toBeDefined();
+    expect((await system.payments.capture(p.id)).status).toBe("succeeded");
+    expect(gateway.chargeCount(p.id)).toBe(1);
+  });
+
+  it("an adapter that throws a raw error is mapped at the edge to an ambiguous gateway_error", async () => {
+    const inner = new TestGateway();
+    const broken: PaymentGateway = {
+      describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
+      authorize: async () => {
+        throw new TypeError("socket hang up");
+      },
+      capture: (r) => inner.capture(r),
+      void: (r) => inner.void(r),
+      refund: (r) => inner.refund(r),
+      retrieve: async () => ({ status: "not_found" }),
+    };
+    const { system } = makeSystem({ gateways: { broken, test: new TestGateway() }, defaultGateway: "broken", fallback: ["test"] });
+    const p = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
+    // Ambiguous: never retried on the fallback gateway, left for reconcile.
+    expect(p.status).toBe("processing");
+    expect(p.lastError?.code).toBe("gateway_error");
+    expect(p.gateway).toBe("broken");
+    const [r] = await system.payments.reconcile(p.id);
+    expect(r!.status).toBe("failed");
+    expect(r!.failure?.code).toBe("gateway_request_lost");
+    expect(() => system.gateways.get("nope")).toThrowError(expect.objectContaining({ code: "unknown_gateway" }));
+    expect(new GatewayError("x", "y", { provider: "p", retryable: false }).code).toBe("x");
+  });
+});
+
+describe("reviews and cancellation before charging", () => {
+  it("a payment held for review can be canceled; an approved one can still be declined by the gateway", async () => {
+    const { system, gateway } = makeSystem();
+    await system.fraud.addRule("review if amount >= 100 USD");
+    const held = await system.payments.create({ amount: usd("100"), paymentMethod: "pm_card_visa" });
+    const canceled = await system.payments.cancel(held.id, { reason: "abandoned" });
+    expect(canceled.status).toBe("canceled");
+    expect(canceled.review?.status).toBe("rejected");
+    const declined = await system.payments.create({ amount: usd("150"), paymentMethod: "pm_card_chargeDeclined" });
+    expect(declined.status).toBe("created");
+    const after = await system.payments.approveReview(declined.id, "looks fine");
+    expect(after.status).toBe("failed");
+    expect(after.failure?.code).toBe("card_declined");
+    expect(gateway.calls.authorize).toBe(1);
+  });
+
+  it("card fingerprint velocity counts one card across tokens and customers", async () => {
+    const { system } = makeSystem();
+    await system.fraud.addRule("block if payments_per_card_daily >= 2");
+    const a = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "c1" } });
+    const b = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "c2" } });
+    const c = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "c3" } });
+    const other = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_mastercard", customer: { id: "c3" } });
+    expect([a.status, b.status, c.status, other.status]).toEqual(["succeeded", "succeeded", "failed", "succeeded"]);
+    expect(c.failure?.code).toBe("fraud_blocked");
+  });
+});
