@@ -1,4 +1,13 @@
+import type { Money } from "@platform/core";
 import type { Order } from "./order.js";
+
+// Intl.NumberFormat is costly to build; one per currency is reused (same output as Money.format).
+const formatters = new Map<string, Intl.NumberFormat>();
+function money(m: Money): string {
+  let f = formatters.get(m.currency);
+  if (!f) formatters.set(m.currency, (f = new Intl.NumberFormat("en-US", { style: "currency", currency: m.currency, minimumFractionDigits: m.scale, maximumFractionDigits: m.scale })));
+  return f.format(m.toFixed() as unknown as number);
+}
 
 /** A rendered message in both formats. */
 export interface RenderedMessage {
@@ -21,14 +30,14 @@ function layout(title: string, body: string): string {
 /** The order confirmation sent when an order is paid. */
 export function orderConfirmation(input: { customerName: string; order: Order }): RenderedMessage {
   const { customerName, order } = input;
-  const lines = order.lines.map((l) => `${l.quantity} x ${l.name} (${l.sku}) @ ${l.unitPrice.format()} = ${l.lineTotal.format()}`);
-  const totals = [`Subtotal: ${order.subtotal.format()}`, `Shipping: ${order.shipping.format()}`, `Tax: ${order.tax.format()}`, `Total: ${order.total.format()}`];
+  const lines = order.lines.map((l) => `${l.quantity} x ${l.name} (${l.sku}) @ ${money(l.unitPrice)} = ${money(l.lineTotal)}`);
+  const totals = [`Subtotal: ${money(order.subtotal)}`, `Shipping: ${money(order.shipping)}`, `Tax: ${money(order.tax)}`, `Total: ${money(order.total)}`];
   const text = [`Hello ${customerName},`, "", `Thank you for your order ${order.id}.`, "", ...lines, "", ...totals].join("\n");
   const html = layout(
     `Order ${order.id} confirmed`,
     `<p>Hello ${escapeHtml(customerName)},</p><p>Thank you for your order.</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul><p>${totals.map(escapeHtml).join("<br>")}</p>`,
   );
-  return { subject: `Your order ${order.id} is confirmed`, text, html, sms: `Order ${order.id} confirmed, total ${order.total.format()}.` };
+  return { subject: `Your order ${order.id} is confirmed`, text, html, sms: `Order ${order.id} confirmed, total ${money(order.total)}.` };
 }
 
 /** The shipping notice. */

@@ -34,8 +34,10 @@ export class MemoryProductSearchIndex {
     },
     searchOptions: {
       boost: { name: 3, sku: 2, attributes: 1.5 },
-      prefix: (term) => term.length >= 3,
-      fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+      // Search-as-you-type: only the last term may be a prefix; typo tolerance only for longer
+      // words (fuzzy matching walks the whole radix tree and dominates latency on big catalogs).
+      prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+      fuzzy: (term) => (term.length >= 6 ? 0.15 : false),
       combineWith: "AND",
     },
   });

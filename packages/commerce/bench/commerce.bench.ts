@@ -1,0 +1,159 @@
+/**
+ * Commerce benchmarks on the in-memory store.
+ * - checkouts per second for a three-line cart (baseline in the same run: the cart writes alone);
+ * - search latency p50/p99 over 100,000 generated products, inverted index vs a linear scan of
+ *   the same products (both printed once, then timed by vitest bench).
+ * Run: corepack pnpm exec vitest bench --run packages/commerce
+ */
+import { bench, describe } from "vitest";
+import { createId, Money } from "@platform/core";
+import { measureThroughput, summarizeLatencies } from "@platform/core/testing";
+import { createECommercePlatform, foldText, type Product } from "../src/index.js";
+
+// ---------- deterministic data ----------
+let seed = 7;
+const rnd = (n: number) => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed % n;
+};
+// A catalog-like vocabulary: 45 adjectives, 60 nouns, 24 brands, and descriptions drawn from
+// 1,728 generated words plus common ones (real catalogs are Zipf-like, not a handful of words).
+const ADJ = ["wireless", "ergonomic", "compact", "rugged", "silent", "premium", "vintage", "smart", "portable", "crème", "deluxe", "ultra", "mini", "classic", "modern", "foldable", "waterproof", "heated", "cordless", "digital", "analog", "magnetic", "adjustable", "organic", "bamboo", "ceramic", "wooden", "leather", "steel", "glass", "retro", "slim", "heavy-duty", "lightweight", "solar", "rechargeable", "stackable", "insulated", "padded", "transparent", "matte", "glossy", "curved", "dual", "triple"];
+const NOUN = ["mouse", "keyboard", "laptop", "monitor", "headset", "speaker", "lamp", "chair", "desk", "camera", "charger", "cable", "router", "tablet", "watch", "brûlée torch", "kettle", "blender", "toaster", "backpack", "wallet", "jacket", "sneaker", "umbrella", "mug", "bottle", "pan", "knife", "tent", "sleeping bag", "drone", "projector", "microphone", "tripod", "printer", "scanner", "shelf", "sofa", "mattress", "pillow", "blanket", "rug", "mirror", "clock", "fan", "heater", "vacuum", "iron", "grill", "cooler", "bicycle", "helmet", "scooter", "skateboard", "guitar", "piano", "violin", "easel", "notebook", "pen"];
+const BRAND = ["Logitech", "Dell", "Razer", "Sony", "Bose", "Anker", "Philips", "Ikea", "Canon", "Apple", "Lenovo", "Asus", "Nikon", "Braun", "Tefal", "Bosch", "Dyson", "Fender", "Yamaha", "Garmin", "Samsung", "Xiaomi", "Moleskine", "Patagonia"];
+const COLOUR = ["black", "white", "graphite", "red", "blue", "green", "silver", "gold", "pink", "orange"];
+const SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "fu"];
+const WORDS = SYL.flatMap((a) => SYL.flatMap((b) => SYL.map((c) => a + b + c)));
+const COMMON = ["durable", "battery", "bluetooth", "usb", "aluminium", "fabric", "hd", "noise", "cancelling", "fast", "quiet", "travel", "office", "gaming", "kitchen", "outdoor"];
+const pick = <T>(a: readonly T[]) => a[rnd(a.length)]!;
+
+function generated(i: number, at: Date): Product {
+  const name = `${pick(BRAND)} ${pick(ADJ)} ${pick(ADJ)} ${pick(NOUN)} ${i}`;
+  const description = [...Array.from({ length: 8 }, () => pick(WORDS)), pick(COMMON), pick(COMMON)].join(" ");
+  return {
+    id: createId("prod"),
+    sku: `GEN-${i}`,
+    name,
+    description,
+    price: Money.fromMinor(100 + rnd(100_000), "USD"),
+    categoryId: null,
+    status: "active",
+    images: [],
+    attributes: { brand: pick(BRAND), colour: pick(COLOUR) },
+    variants: [],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+const QUERIES = ["wireless mouse", "Creme brulee", "LOGITECH keyboard", "silent graphite", "portable speaker bluetooth", "gaming chair", "steel kettle", "ultra laptop", "vintage lamp", "smart watch", "kalomi", "waterproof jacket patagonia"];
+
+// ---------- search setup: 100,000 products ----------
+const N = 100_000;
+const search = createECommercePlatform({ passwordHashing: { N: 1024 } });
+const all: Product[] = [];
+const t0 = performance.now();
+await search.store.transaction(async (tx) => {
+  const at = new Date("2026-01-01T00:00:00Z");
+  for (let i = 0; i < N; i++) {
+    const p = generated(i, at);
+    all.push(p);
+    await tx.products.insert(p);
+  }
+});
+const generationMs = performance.now() - t0;
+
+/** The linear scan a store without an index would do: fold every product and test every term. */
+function linearScan(text: string, limit: number): Product[] {
+  const terms = foldText(text).split(/\s+/).filter(Boolean);
+  const hits: { p: Product; score: number }[] = [];
+  for (const p of all) {
+    if (p.status !== "active") continue;
+    const hay = foldText(`${p.name} ${p.description} ${Object.entries(p.attributes).flat().join(" ")}`);
+    let score = 0;
+    let all = true;
+    for (const t of terms) {
+      const i = hay.indexOf(t);
+      if (i === -1) {
+        all = false;
+        break;
+      }
+      score += 1 / (1 + i);
+    }
+    if (all) hits.push({ p, score });
+  }
+  return hits
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((h) => h.p);
+}
+
+const indexSamples: number[] = [];
+const scanSamples: number[] = [];
+for (let round = 0; round < 20; round++) {
+  for (const q of QUERIES) {
+    let s = performance.now();
+    await search.products.search({ text: q, limit: 20 });
+    indexSamples.push(performance.now() - s);
+    // The scan is slow: sample it on every fourth round only, to keep the run moderate.
+    if (round % 4 !== 0) continue;
+    s = performance.now();
+    linearScan(q, 20);
+    scanSamples.push(performance.now() - s);
+  }
+}
+const idx = summarizeLatencies(indexSamples);
+const scan = summarizeLatencies(scanSamples);
+const f = (n: number) => n.toFixed(2).padStart(8);
+console.log(`\n[commerce bench] ${N} products generated and indexed in ${(generationMs / 1000).toFixed(1)} s`);
+console.log(`[commerce bench] search latency over ${indexSamples.length} queries (ms):      p50 ${f(idx.p50)}  p90 ${f(idx.p90)}  p99 ${f(idx.p99)}  mean ${f(idx.mean)}`);
+console.log(`[commerce bench] linear scan, same products, ${scanSamples.length} queries (ms): p50 ${f(scan.p50)}  p90 ${f(scan.p90)}  p99 ${f(scan.p99)}  mean ${f(scan.mean)}`);
+console.log(`[commerce bench] index speed-up at p50: x${(scan.p50 / idx.p50).toFixed(1)}, at p99: x${(scan.p99 / idx.p99).toFixed(1)}`);
+
+// ---------- checkout setup ----------
+const shop = createECommercePlatform({ passwordHashing: { N: 1024 } });
+const items = await Promise.all(
+  ["A", "B", "C"].map((s, i) => shop.products.create({ sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
+);
+const shoppers = await Promise.all(
+  Array.from({ length: 8 }, async (_, i) => {
+    await shop.users.register({ email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
+    const { token } = await shop.users.login({ email: `bench${i}@example.com`, password: "bench-passw0rd" });
+    return shop.users.authenticate(token);
+  }),
+);
+let key = 0;
+async function fillCart(who: number) {
+  for (const [i, it] of items.entries()) await shop.carts.addItem(shoppers[who]!, { productId: it.id, quantity: i + 1 });
+}
+async function checkoutThreeLines(who: number) {
+  await fillCart(who);
+  await shop.orders.checkout(shoppers[who]!, { idempotencyKey: `bench-checkout-${key++}` });
+}
+async function cartOnly(who: number) {
+  await fillCart(who);
+  await shop.carts.clear(shoppers[who]!);
+}
+const baseline = await measureThroughput((c) => cartOnly(c), { clients: 8, durationMs: 1500 });
+const checkouts = await measureThroughput((c) => checkoutThreeLines(c), { clients: 8, durationMs: 1500 });
+console.log(`[commerce bench] three-line cart checkouts/s (8 clients, memory store): ${checkouts.toFixed(0)}  (baseline: fill + clear the same cart ${baseline.toFixed(0)}/s)\n`);
+
+describe("search over 100,000 products", () => {
+  let q = 0;
+  bench("inverted index (MiniSearch)", async () => {
+    await search.products.search({ text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
+  });
+  bench("linear scan (baseline)", () => {
+    linearScan(QUERIES[q++ % QUERIES.length]!, 20);
+  });
+});
+
+describe("checkout", () => {
+  bench("three-line cart: add 3 lines + checkout", async () => {
+    await checkoutThreeLines(0);
+  });
+  bench("baseline: add 3 lines + clear", async () => {
+    await cartOnly(1);
+  });
+});
