@@ -15,6 +15,7 @@ export interface RiskScoreConfig {
   highAmount: Readonly<Record<string, string>>;
 }
 
+/** Default thresholds: review >= 75, block >= 90; high amount 5000 USD/EUR, 4000 GBP. */
 export const DEFAULT_RISK_CONFIG: RiskScoreConfig = {
   blockThreshold: 90,
   reviewThreshold: 75,

@@ -3,13 +3,18 @@ import { z } from "zod";
 
 /** The three verdicts, evaluated in this order: the first matching rule wins. */
 export type FraudAction = "allow" | "block" | "review";
+/** The actions in evaluation order. */
 export const FRAUD_ACTIONS: readonly FraudAction[] = ["allow", "block", "review"];
 
 /** Velocity dimensions and windows: `payments_per_customer_hourly`, `payments_per_card_weekly` ... */
 export const VELOCITY_DIMENSIONS = ["customer", "email", "ip", "card"] as const;
+/** What a velocity count groups by. */
 export type VelocityDimension = (typeof VELOCITY_DIMENSIONS)[number];
+/** Velocity windows in milliseconds. */
 export const VELOCITY_WINDOWS = { hourly: 3_600_000, daily: 86_400_000, weekly: 604_800_000 } as const;
+/** A velocity window name. */
 export type VelocityWindow = keyof typeof VELOCITY_WINDOWS;
+/** A velocity field name, e.g. `payments_per_card_daily`. */
 export type VelocityField = `payments_per_${VelocityDimension}_${VelocityWindow}`;
 
 /** Every velocity field name. */
@@ -19,12 +24,18 @@ export const VELOCITY_FIELDS: readonly VelocityField[] = VELOCITY_DIMENSIONS.fla
 
 /** Fields a condition can read. */
 export const STRING_FIELDS = ["currency", "method", "payment_method", "customer", "email", "email_domain", "ip", "country", "card_country", "card_fingerprint"] as const;
+/** A text field. */
 export type StringField = (typeof STRING_FIELDS)[number];
+/** Numeric fields (amount aside). */
 export const NUMBER_FIELDS = ["risk_score", ...VELOCITY_FIELDS] as const;
+/** A numeric field. */
 export type NumberField = "risk_score" | VelocityField;
+/** Any field a condition can read. */
 export type FraudField = "amount" | StringField | NumberField;
 
+/** Comparison operators. */
 export type ComparisonOperator = ">" | ">=" | "<" | "<=" | "==" | "!=";
+/** Every operator of a condition. */
 export type FraudOperator = ComparisonOperator | "in" | "not_in";
 
 /** A value of a condition: a number, text, an amount (with or without currency), a list literal or a named list. */
@@ -81,6 +92,7 @@ export const fraudRuleInputSchema = z
     enabled: z.boolean().default(true),
   })
   .strict();
+/** Input of `fraud.addRule` in structured form. */
 export type FraudRuleInput = z.input<typeof fraudRuleInputSchema>;
 
 /** The facts a rule is evaluated against. */

@@ -58,6 +58,7 @@ export const capturePaymentSchema = z
     idempotencyKey: z.string().trim().min(1).max(255).optional(),
   })
   .strict();
+/** Input of `payments.capture`. */
 export type CapturePaymentInput = z.input<typeof capturePaymentSchema>;
 
 /** Input of `payments.cancel`. */
@@ -67,4 +68,5 @@ export const cancelPaymentSchema = z
     idempotencyKey: z.string().trim().min(1).max(255).optional(),
   })
   .strict();
+/** Input of `payments.cancel`. */
 export type CancelPaymentInput = z.input<typeof cancelPaymentSchema>;

@@ -34,6 +34,7 @@ export const createRefundSchema = z
     metadata: metadataSchema.default({}),
   })
   .strict();
+/** Input of `refunds.create`. */
 export type CreateRefundInput = z.input<typeof createRefundSchema>;
 
 /** JSON-safe view of a refund. */

@@ -38,6 +38,7 @@ export const createEndpointSchema = z
     enabled: z.boolean().default(true),
   })
   .strict();
+/** Input of `webhooks.createEndpoint`. */
 export type CreateEndpointInput = z.input<typeof createEndpointSchema>;
 
 /** Input of `webhooks.updateEndpoint`. */
@@ -49,6 +50,7 @@ export const updateEndpointSchema = z
     description: z.string().max(500).optional(),
   })
   .strict();
+/** Input of `webhooks.updateEndpoint`. */
 export type UpdateEndpointInput = z.input<typeof updateEndpointSchema>;
 
 /** True when an event type passes an endpoint's filters (`*`, `payment.*`, exact). */

@@ -47,6 +47,7 @@ export interface LedgerRepository {
   listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>>;
 }
 
+/** Refunds. SQL: `refunds` table indexed by payment and status. */
 export interface RefundRepository {
   get(id: string): Promise<Refund | undefined>;
   insert(refund: Refund): Promise<void>;
@@ -91,6 +92,7 @@ export interface FraudListRepository {
   values(list: string, page: PageQuery): Promise<Page<string>>;
 }
 
+/** Webhook endpoints. */
 export interface WebhookEndpointRepository {
   get(id: string): Promise<WebhookEndpoint | undefined>;
   insert(endpoint: WebhookEndpoint): Promise<void>;
@@ -101,6 +103,7 @@ export interface WebhookEndpointRepository {
   list(page: PageQuery): Promise<Page<WebhookEndpoint>>;
 }
 
+/** Webhook deliveries: the durable queue of the dispatcher. */
 export interface WebhookDeliveryRepository {
   get(id: string): Promise<WebhookDelivery | undefined>;
   insert(delivery: WebhookDelivery): Promise<void>;

@@ -32,6 +32,7 @@ export const listEntrySchema = z
   })
   .strict()
   .refine((e) => !FRAUD_ACTIONS.includes(e.list as FraudAction) || e.type !== undefined, { message: "allow/block/review entries need a type", path: ["type"] });
+/** Input of `fraud.lists.add/remove`. */
 export type ListEntryInput = z.input<typeof listEntrySchema>;
 
 /** The facts of a payment the fraud engine needs, before it is stored. */

@@ -12,6 +12,7 @@ export const listTransactionsSchema = z
     cursor: z.string().min(1).max(2048).nullish(),
   })
   .strict();
+/** Input of `transactions.list`. */
 export type ListTransactionsInput = z.input<typeof listTransactionsSchema>;
 
 /** Read access to the immutable ledger (the seed's `GetTransaction`, which did not compile). */

@@ -2,6 +2,7 @@ import type { MemoryTable } from "@platform/core";
 import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
 import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
 
+/** Primary key of an idempotency record. */
 export const idemId = (scope: string, key: string) => `${scope}\u0000${key}`;
 
 /** Idempotency keys; `claim` is atomic because memory transactions are serialised. */

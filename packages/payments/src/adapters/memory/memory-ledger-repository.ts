@@ -3,8 +3,10 @@ import type { LedgerTransaction } from "../../domain/ledger.js";
 import type { LedgerRepository, PageQuery } from "../../ports/payment-store.js";
 
 const DAY = 86_400_000;
+/** The day bucket of an instant (days since the epoch, UTC). */
 export const dayOf = (d: Date) => String(Math.floor(d.getTime() / DAY));
 
+/** The ledger table with its payment and day indexes. */
 export type LedgerTable = MemoryTable<LedgerTransaction, never, "payment" | "day">;
 
 /** The append-only ledger, indexed by payment and by day (range queries touch only the days they span). */

@@ -14,6 +14,7 @@ export function velocityKeys(p: Payment): string[] {
   return keys;
 }
 
+/** The payments table with its status and velocity indexes. */
 export type PaymentTable = MemoryTable<Payment, never, "status" | "velocity">;
 
 /** Payments on a {@link MemoryTable} indexed by status and velocity keys. */
