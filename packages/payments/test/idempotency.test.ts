@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "@platform/core";
-import { createPaymentSystem, MemoryPaymentStore, TestGateway } from "../src/index.js";
+import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway } from "../src/index.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("idempotency keys", () => {
@@ -81,5 +81,32 @@ describe("idempotency keys", () => {
     expect(new Set(refunds.map((r) => r.id)).size).toBe(1);
     expect(gateway.calls.refund).toBe(1);
     expect((await system.payments.get(p.id)).amountRefunded.toFixed()).toBe("5.00");
+  });
+
+  it("a key abandoned by a crashed caller is finished by the next caller after 60 s, charging once", async () => {
+    const store = new MemoryPaymentStore();
+    const clock = new ManualClock("2026-03-01T12:00:00.000Z");
+    const inner = new TestGateway();
+    let hang = true;
+    const hung: Promise<never> = new Promise(() => undefined);
+    const gateway: PaymentGateway = {
+      describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
+      // The first process "crashes" mid-call: its authorisation never returns.
+      authorize: (req) => (hang ? ((hang = false), hung) : inner.authorize(req)),
+      capture: (r) => inner.capture(r),
+      void: (r) => inner.void(r),
+      refund: (r) => inner.refund(r),
+      retrieve: (r) => inner.retrieve(r),
+    };
+    const a = createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } });
+    const b = createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } });
+    const input = { amount: usd("9.00"), paymentMethod: "pm_card_visa", idempotencyKey: "crash-1" };
+    void a.payments.create(input);
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advance({ seconds: 61 });
+    const p = await b.payments.create(input);
+    expect(p.status).toBe("succeeded");
+    expect(inner.chargeCount(p.id)).toBe(1);
+    expect((await b.payments.create(input)).id).toBe(p.id);
   });
 });

@@ -227,8 +227,10 @@ describe("refunds", () => {
     const r = await system.refunds.create({ paymentId: p.id, amount: usd("40") });
     expect(r.status).toBe("pending");
     expect(await codeOf(() => system.refunds.create({ paymentId: p.id, amount: usd("0.01") }))).toBe("refund_exceeds_captured");
-    const done = await system.refunds.reconcile(r.id);
-    expect(done.status).toBe("succeeded");
+    const [done] = await system.refunds.reconcilePending();
+    expect(done!.id).toBe(r.id);
+    expect(done!.status).toBe("succeeded");
+    expect(await system.refunds.reconcilePending()).toEqual([]);
     expect((await system.payments.get(p.id)).amountRefunded.toFixed()).toBe("40.00");
   });
 });

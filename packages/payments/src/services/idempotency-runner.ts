@@ -18,6 +18,13 @@ export interface IdempotentOperation<R> {
 /** How long a waiter polls for another caller's in-flight operation before giving up. */
 const WAIT_LIMIT_MS = 30_000;
 
+/**
+ * After this long (by the clock) an unfinished key is presumed abandoned by a crashed caller and the
+ * next caller finishes the operation itself. Safe because `finish` is idempotent: gateways get the
+ * same provider idempotency key, and outcomes only apply to a resource still in flight.
+ */
+export const IDEMPOTENCY_TAKEOVER_MS = 60_000;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -75,24 +82,28 @@ export class IdempotencyRunner {
     });
 
     if (typeof claim !== "string") return this.replay(op, claim, fingerprint, slot);
+    return this.complete(op, key, claim, slot);
+  }
 
+  /** Runs `finish`, stores the outcome on the key and returns the result (or re-throws the gateway error). */
+  private async complete<R>(op: IdempotentOperation<R>, key: string, resourceId: string, slot: string): Promise<R> {
     let release!: () => void;
     this.inflight.set(slot, new Promise<void>((r) => (release = r)));
     try {
       let error: IdempotencyResponse["error"];
       try {
-        await op.finish(claim);
+        await op.finish(resourceId);
       } catch (e) {
         if (!(e instanceof GatewayError)) {
           // The resource exists and holds whatever state was recorded: later replays return it.
-          await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId: claim }));
+          await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId }));
           throw e;
         }
         error = { code: e.code, message: e.message, provider: e.provider, retryable: e.retryable, declineCode: e.declineCode };
       }
-      await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId: claim, error }));
+      await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId, error }));
       if (error) throw toError(error);
-      return op.load(claim);
+      return op.load(resourceId);
     } finally {
       this.inflight.delete(slot);
       release();
@@ -111,6 +122,9 @@ export class IdempotencyRunner {
       if (current.status === "completed" && current.response) {
         if (current.response.error) throw toError(current.response.error);
         return op.load(current.response.resourceId);
+      }
+      if (current.resourceId !== undefined && !this.inflight.has(slot) && this.clock.now().getTime() - current.createdAt.getTime() >= IDEMPOTENCY_TAKEOVER_MS) {
+        return this.complete(op, current.key, current.resourceId, slot);
       }
       if (waited >= WAIT_LIMIT_MS) {
         throw new IdempotencyError(`idempotency key ${JSON.stringify(current.key)} is still in use`, "idempotency_key_in_use", { details: { scope: op.scope, key: current.key } });

@@ -125,6 +125,15 @@ export class RefundService {
     return this.get(id);
   }
 
+  /** Reconciles up to `limit` pending refunds (run it from a scheduler); returns them after the attempt. */
+  async reconcilePending(limit = 100): Promise<Refund[]> {
+    const n = parse(z.number().int().min(1).max(1000), limit);
+    const pending = await this.ctx.store.transaction((tx) => tx.refunds.listByStatus("pending", n));
+    const out: Refund[] = [];
+    for (const r of pending) out.push(await this.reconcile(r.id));
+    return out;
+  }
+
   /** A refund by id. @throws NotFoundError `refund_not_found`. */
   async get(id: string): Promise<Refund> {
     const rid = parse(idSchema, id);
