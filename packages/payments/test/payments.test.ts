@@ -108,6 +108,17 @@ describe("payments lifecycle", () => {
     expect(await codeOf(() => system.payments.get("pay_missing"))).toBe("payment_not_found");
   });
 
+  it("works in zero- and three-decimal currencies with their own precision rules", async () => {
+    const { system } = makeSystem();
+    expect(await codeOf(() => system.payments.create({ amount: { amount: "1.5", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_precision");
+    const yen = await system.payments.create({ amount: { amount: "1500", currency: "JPY" }, paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect((await system.payments.capture(yen.id, { amount: { amount: "1000", currency: "JPY" } })).amountCaptured.toFixed()).toBe("1000");
+    const kwd = await system.payments.create({ amount: { amount: "1.234", currency: "KWD" }, paymentMethod: "pm_card_visa" });
+    const r = await system.refunds.create({ paymentId: kwd.id, amount: { amount: "0.005", currency: "KWD" } });
+    expect(r.amount.toFixed()).toBe("0.005");
+    expect(await codeOf(() => system.refunds.create({ paymentId: kwd.id, amount: { amount: "0.0005", currency: "KWD" } }))).toBe("amount_precision");
+  });
+
   it("an unknown gateway in the wiring is a configuration error", () => {
     expect(() => createPaymentSystem({ gateways: { test: new TestGateway() }, fallback: ["stripe"] })).toThrowError(expect.objectContaining({ code: "unknown_gateway" }));
   });

@@ -217,4 +217,17 @@ describe("webhook endpoints", () => {
     await system.webhooks.dispatchDue(); // waits for the run the commit started
     expect(requests).toHaveLength(1);
   });
+
+  it("two dispatchers on one store send each delivery once", async () => {
+    const store = new MemoryPaymentStore();
+    const { requests, transport } = fakeTransport(ok);
+    const one = makeSystem({ store, webhooks: { transport, autoDispatch: false } });
+    const two = makeSystem({ store, webhooks: { transport, autoDispatch: false } });
+    await one.system.webhooks.createEndpoint({ url: "https://a.example.com/", events: ["payment.succeeded"] });
+    await Promise.all(Array.from({ length: 20 }, () => one.system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" })));
+    const [a, b] = await Promise.all([one.system.webhooks.dispatchDue({ limit: 3 }), two.system.webhooks.dispatchDue({ limit: 3 })]);
+    expect(a + b).toBe(20);
+    expect(requests).toHaveLength(20);
+    expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(20);
+  });
 });
