@@ -102,7 +102,8 @@ describe("idempotency keys", () => {
     const b = createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } });
     const input = { amount: usd("9.00"), paymentMethod: "pm_card_visa", idempotencyKey: "crash-1" };
     void a.payments.create(input);
-    await new Promise((r) => setTimeout(r, 20));
+    // Wait (without timing assumptions) until the first caller has claimed the key and is stuck at the gateway.
+    while (hang) await new Promise((r) => setTimeout(r, 5));
     clock.advance({ seconds: 61 });
     const p = await b.payments.create(input);
     expect(p.status).toBe("succeeded");
