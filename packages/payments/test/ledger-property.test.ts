@@ -92,7 +92,7 @@ describe("ledger property", () => {
           await checkInvariants(system, ids);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 100 },
     );
   });
 });
