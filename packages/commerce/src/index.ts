@@ -88,6 +88,6 @@ export { foldText, normalizeSku } from "./domain/text.js";
 export type * from "./ports/index.js";
 
 // Default adapters
-export { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
+export { MemoryCommerceStore, type MemoryCommerceStoreOptions } from "./adapters/memory/memory-commerce-store.js";
 export { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 export { TestPaymentPort, DECLINING_TOKENS, type TestCharge } from "./adapters/memory/test-payment-port.js";

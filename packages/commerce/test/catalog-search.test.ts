@@ -119,4 +119,28 @@ describe("search", () => {
     expect((await platform.products.search({ text: "trackball" })).items).toHaveLength(0);
     expect((await platform.products.search({ text: "wireless mouse" })).items[0]!.product.sku).toBe("MS-1");
   });
+
+  it("browses the whole catalog without text from sorted views, stable under inserts", async () => {
+    const { platform, clock } = makePlatform();
+    for (let i = 0; i < 12; i++) {
+      await product(platform, `BR-${i}`, `${10 + (i % 5)}.00`, i % 3 === 0 ? 0 : 2);
+      clock.advance({ seconds: 1 });
+    }
+    const first = await platform.products.search({ sort: "newest", limit: 5 });
+    expect(first.items.map((h) => h.product.sku)).toEqual(["BR-11", "BR-10", "BR-9", "BR-8", "BR-7"]);
+    await product(platform, "BR-NEW", "1.00", 1); // lands before the cursor: later pages do not shift
+    const second = await platform.products.search({ sort: "newest", limit: 5, cursor: first.nextCursor });
+    expect(second.items.map((h) => h.product.sku)).toEqual(["BR-6", "BR-5", "BR-4", "BR-3", "BR-2"]);
+    const inStock: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search({ sort: "price_asc", inStockOnly: true, limit: 3, cursor });
+      inStock.push(...page.items.map((h) => h.product.sku));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(inStock).toHaveLength(9); // 8 generated in stock + BR-NEW
+    const prices = await Promise.all(inStock.map(async (sku) => Number((await platform.products.getBySku(sku)).price.toFixed())));
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    expect(await codeOf(() => platform.products.search({ sort: "price_asc", cursor: first.nextCursor }))).toBe("invalid_cursor");
+  });
 });

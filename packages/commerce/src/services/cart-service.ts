@@ -130,7 +130,8 @@ export class CartService {
   }
 
   /**
-   * Moves a guest cart's lines into the customer's cart (used by `users.login`) and deletes it.
+   * @internal Used by `users.login` inside its transaction.
+   * Moves a guest cart's lines into the customer's cart and deletes it.
    * An unknown or already-claimed guest cart is ignored: login must not fail because of it.
    */
   async mergeGuestCart(tx: CommerceTx, customerId: string, guestCartId: string): Promise<void> {
@@ -145,7 +146,7 @@ export class CartService {
     tx.outbox.add(createEvent("cart.merged", { cartId, guestCartId, customerId }, this.ctx.clock));
   }
 
-  /** Prices a cart for its owner's default shipping address. */
+  /** @internal Prices a cart (default: for its owner's default shipping address); used by checkout. */
   async view(tx: CommerceTx, cart: Cart, destination?: AddressSnapshot | null): Promise<CartView> {
     const products = await tx.products.getMany(cart.lines.map((l) => l.productId));
     let dest = destination ?? null;
@@ -156,7 +157,7 @@ export class CartService {
     return this.pricing.price(cart, products, dest);
   }
 
-  /** Loads (customer carts: creates) the referenced cart. */
+  /** @internal Loads (customer carts: creates) the referenced cart. */
   async load(tx: CommerceTx, ref: ParsedRef): Promise<Cart> {
     if ("guestCartId" in ref) {
       const cart = await tx.carts.get(ref.guestCartId);

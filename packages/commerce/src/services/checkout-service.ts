@@ -4,7 +4,6 @@ import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { sumByKey } from "../domain/inventory.js";
 import { checkoutSchema, type CheckoutInput, type Order, type OrderLine } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
-import type { Actor } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
 import type { CartService } from "./cart-service.js";
@@ -38,8 +37,7 @@ export class CheckoutService {
    * @throws IdempotencyError `idempotency_conflict` for a reused key with other parameters.
    * @throws NotFoundError `address_not_found`. @throws AuthenticationError `unauthenticated`.
    */
-  async checkout(actor: Actor, customerId: string, input: CheckoutInput): Promise<Order> {
-    void actor;
+  async checkout(customerId: string, input: CheckoutInput): Promise<Order> {
     const data = parse(checkoutSchema, input);
     const fingerprint = createHash("sha256")
       .update(JSON.stringify([data.shippingAddressId ?? null, data.shippingAddress ?? null, data.billingAddressId ?? null, data.paymentToken ?? null]))

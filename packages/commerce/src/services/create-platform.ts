@@ -1,4 +1,4 @@
-import { EventBus, systemClock, type Clock, type CursorCodec, type EventBusOptions } from "@platform/core";
+import { EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
 import { MemoryCommerceStore } from "../adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "../adapters/memory/memory-notification-outbox.js";
 import { TestPaymentPort } from "../adapters/memory/test-payment-port.js";
@@ -48,8 +48,6 @@ export interface ECommercePlatformOptions {
   notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
-  /** Cursor codec (give every server the same secret). */
-  cursorCodec?: CursorCodec;
 }
 
 /** The platform object: one service per seed service plus the event bus. */
@@ -80,7 +78,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   const store = options.store ?? new MemoryCommerceStore();
   const clock = options.clock ?? systemClock;
   const currency = options.currency ?? "USD";
-  const ctx = { store, clock, currency, ...(options.cursorCodec ? { cursorCodec: options.cursorCodec } : {}) };
+  const ctx = { store, clock, currency };
   const events = new EventBus<CommerceEvents>(options.events);
   store.setEventPublisher((batch) => events.publish(batch));
 

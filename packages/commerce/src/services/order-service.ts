@@ -42,7 +42,7 @@ export class OrderService {
    * ```
    */
   async checkout(actor: Actor, input: CheckoutInput): Promise<Order> {
-    return this.checkoutService.checkout(actor, customerOf(actor), input);
+    return this.checkoutService.checkout(customerOf(actor), input);
   }
 
   /** An order, for its owner or an admin. @throws NotFoundError `order_not_found` (also for other customers' orders). */

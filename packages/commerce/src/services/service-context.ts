@@ -1,4 +1,4 @@
-import type { Clock, CursorCodec } from "@platform/core";
+import type { Clock } from "@platform/core";
 import type { CommerceStore } from "../ports/commerce-store.js";
 
 /** What every service receives from the platform. */
@@ -7,5 +7,4 @@ export interface ServiceContext {
   readonly clock: Clock;
   /** Default currency of empty carts and listings. */
   readonly currency: string;
-  readonly cursorCodec?: CursorCodec;
 }

@@ -1,4 +1,4 @@
-import { MemoryStore, type MemoryTransaction } from "@platform/core";
+import { defaultCursorCodec, MemoryStore, type CursorCodec, type MemoryTransaction } from "@platform/core";
 import type { Address } from "../../domain/address.js";
 import type { Cart } from "../../domain/cart.js";
 import type { Category } from "../../domain/category.js";
@@ -15,6 +15,13 @@ import { MemoryInventoryRepository } from "./memory-inventory-repository.js";
 import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repository.js";
 import { MemoryProductRepository, type SkuRow } from "./memory-product-repository.js";
 import { MemoryProductSearchIndex } from "./memory-product-search-index.js";
+import { MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
+
+/** Options of {@link MemoryCommerceStore}. */
+export interface MemoryCommerceStoreOptions {
+  /** Codec of the store's page cursors (give every server the same secret). Default: core's. */
+  cursorCodec?: CursorCodec;
+}
 
 /**
  * The default commerce store: indexed in-memory tables with serialised, fully
@@ -55,11 +62,18 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     indexes: { customer: (o) => o.customerId },
   });
   private readonly searchIndex = new MemoryProductSearchIndex();
+  private readonly browseIndex = new MemoryProductBrowseIndex();
+  private readonly cursorCodec: CursorCodec;
+
+  constructor(options: MemoryCommerceStoreOptions = {}) {
+    super();
+    this.cursorCodec = options.cursorCodec ?? defaultCursorCodec;
+  }
 
   protected createTransaction(tx: MemoryTransaction): CommerceTx {
     return {
       outbox: tx,
-      products: new MemoryProductRepository({ products: this.products, skus: this.skus, stock: this.stock, searchIndex: this.searchIndex }, tx),
+      products: new MemoryProductRepository({ products: this.products, skus: this.skus, stock: this.stock, searchIndex: this.searchIndex, browseIndex: this.browseIndex, cursorCodec: this.cursorCodec }, tx),
       categories: new MemoryCategoryRepository(this.categories),
       customers: new MemoryCustomerRepository(this.customers),
       sessions: new MemorySessionRepository(this.sessions),
@@ -67,7 +81,7 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       addresses: new MemoryAddressRepository(this.addresses),
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
-      orders: new MemoryOrderRepository(this.orders),
+      orders: new MemoryOrderRepository(this.orders, this.cursorCodec),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError, paginate, type MemoryTable, type Page } from "@platform/core";
+import { ConflictError, defaultCursorCodec, paginate, type CursorCodec, type MemoryTable, type Page } from "@platform/core";
 import type { Order } from "../../domain/order.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 
@@ -9,7 +9,10 @@ export function idempotencyIndexKey(customerId: string, key: string): string {
 
 /** {@link OrderRepository} on a memory table. */
 export class MemoryOrderRepository implements OrderRepository {
-  constructor(private readonly table: MemoryTable<Order, "idempotency", "customer">) {}
+  constructor(
+    private readonly table: MemoryTable<Order, "idempotency", "customer">,
+    private readonly codec: CursorCodec = defaultCursorCodec,
+  ) {}
   async get(id: string): Promise<Order | null> {
     return this.table.get(id) ?? null;
   }
@@ -26,6 +29,6 @@ export class MemoryOrderRepository implements OrderRepository {
   }
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {
     // The customer index holds only this customer's orders: the page is cut from them alone.
-    return paginate(this.table.findBy("customer", customerId), page, { kind: "orders.by_customer", key: (o) => [o.createdAt.getTime(), o.id] });
+    return paginate(this.table.findBy("customer", customerId), page, { kind: "orders.by_customer", key: (o) => [o.createdAt.getTime(), o.id], codec: this.codec });
   }
 }

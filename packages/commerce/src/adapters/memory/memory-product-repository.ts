@@ -1,10 +1,12 @@
-import { ConflictError, paginate, type MemoryTable, type MemoryTransaction, type Page, type SortKey } from "@platform/core";
+import { z } from "zod";
+import { ConflictError, paginate, type CursorCodec, type MemoryTable, type MemoryTransaction, type Page } from "@platform/core";
 import type { Product } from "../../domain/product.js";
 import { skusOf } from "../../domain/product.js";
 import { available, type StockLevel } from "../../domain/inventory.js";
 import { foldText, normalizeSku } from "../../domain/text.js";
 import type { ProductHit, ProductRepository, ProductSearchQuery } from "../../ports/product-repository.js";
 import type { MemoryProductSearchIndex } from "./memory-product-search-index.js";
+import { browseKey, directionOf, MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
 
 /** A row of the SKU registry: one per product or variant SKU. */
 export interface SkuRow {
@@ -18,7 +20,11 @@ export interface MemoryProductTables {
   skus: MemoryTable<SkuRow>;
   stock: MemoryTable<StockLevel, never, "product">;
   searchIndex: MemoryProductSearchIndex;
+  browseIndex: MemoryProductBrowseIndex;
+  cursorCodec: CursorCodec;
 }
+
+const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 
 /** {@link ProductRepository} on memory tables and a MiniSearch inverted index. */
 export class MemoryProductRepository implements ProductRepository {
@@ -78,8 +84,13 @@ export class MemoryProductRepository implements ProductRepository {
   private reindex(next: Product, previous: Product | null): void {
     const index = this.t.searchIndex;
     index.put(next);
-    // The table journals itself; the index needs the same undo step.
-    this.tx.journal(() => (previous ? index.put(previous) : index.drop(next.id)));
+    this.t.browseIndex.touch();
+    // The table journals itself; the indexes need the same undo step.
+    this.tx.journal(() => {
+      if (previous) index.put(previous);
+      else index.drop(next.id);
+      this.t.browseIndex.touch();
+    });
   }
 
   async search(q: ProductSearchQuery): Promise<Page<ProductHit>> {
@@ -91,23 +102,51 @@ export class MemoryProductRepository implements ProductRepository {
     } else if (q.categoryIds !== null) {
       candidateIds = q.categoryIds.flatMap((c) => [...this.t.products.idsBy("category", c)]);
     } else {
-      candidateIds = [...this.t.products.idsBy("status", "active")];
+      return this.browse(q);
     }
     const categories = q.categoryIds ? new Set(q.categoryIds) : null;
-    const attrs = Object.entries(q.attributes).map(([k, v]) => [k, foldText(v)] as const);
     const hits: ProductHit[] = [];
     for (const id of candidateIds) {
       const p = this.t.products.get(id);
-      if (!p || p.status !== "active") continue;
-      if (categories && (p.categoryId === null || !categories.has(p.categoryId))) continue;
-      if (q.minPrice && (p.price.currency !== q.minPrice.currency || p.price.lessThan(q.minPrice))) continue;
-      if (q.maxPrice && (p.price.currency !== q.maxPrice.currency || p.price.greaterThan(q.maxPrice))) continue;
-      if (attrs.some(([k, v]) => p.attributes[k] === undefined || foldText(p.attributes[k]!) !== v)) continue;
-      if (q.inStockOnly && !this.inStock(p)) continue;
-      hits.push({ product: p, score: scores.get(id) ?? 0 });
+      if (p && this.matches(p, q, categories)) hits.push({ product: p, score: scores.get(id) ?? 0 });
     }
-    const key = sortKey(q.sort);
-    return paginate(hits, { limit: q.limit, cursor: q.cursor }, { kind: `products.search.${q.sort}`, key, direction: q.sort === "price_asc" ? "asc" : "desc" });
+    return paginate(hits, { limit: q.limit, cursor: q.cursor }, {
+      kind: `products.search.${q.sort}`,
+      key: (h) => browseKey(q.sort, h.product, h.score),
+      direction: directionOf(q.sort) === 1 ? "asc" : "desc",
+      codec: this.t.cursorCodec,
+    });
+  }
+
+  /** Browsing the whole catalog: walk a sorted view from the cursor until the page is full. */
+  private browse(q: ProductSearchQuery): Page<ProductHit> {
+    const kind = `products.search.${q.sort}`;
+    const after = q.cursor ? this.t.cursorCodec.decode(kind, q.cursor, sortKeySchema) : null;
+    const dir = directionOf(q.sort);
+    const rows = this.t.browseIndex.view(q.sort, () => this.t.products.findBy("status", "active"));
+    const items: ProductHit[] = [];
+    let last: (typeof rows)[number] | undefined;
+    let more = false;
+    for (let i = MemoryProductBrowseIndex.startAfter(rows, after, dir); i < rows.length; i++) {
+      const p = this.t.products.get(rows[i]!.id);
+      if (!p || !this.matches(p, q, null)) continue;
+      if (items.length === q.limit) {
+        more = true;
+        break;
+      }
+      items.push({ product: p, score: 0 });
+      last = rows[i];
+    }
+    return { items, nextCursor: more && last ? this.t.cursorCodec.encode(kind, last.key) : null };
+  }
+
+  private matches(p: Product, q: ProductSearchQuery, categories: ReadonlySet<string> | null): boolean {
+    if (p.status !== "active") return false;
+    if (categories && (p.categoryId === null || !categories.has(p.categoryId))) return false;
+    if (q.minPrice && (p.price.currency !== q.minPrice.currency || p.price.lessThan(q.minPrice))) return false;
+    if (q.maxPrice && (p.price.currency !== q.maxPrice.currency || p.price.greaterThan(q.maxPrice))) return false;
+    for (const [k, v] of Object.entries(q.attributes)) if (p.attributes[k] === undefined || foldText(p.attributes[k]!) !== foldText(v)) return false;
+    return !q.inStockOnly || this.inStock(p);
   }
 
   private inStock(p: Product): boolean {
@@ -116,17 +155,5 @@ export class MemoryProductRepository implements ProductRepository {
       const level = this.t.stock.get(k);
       return level !== undefined && available(level) > 0;
     });
-  }
-}
-
-function sortKey(sort: ProductSearchQuery["sort"]): (h: ProductHit) => SortKey {
-  switch (sort) {
-    case "relevance":
-      return (h) => [h.score, h.product.id];
-    case "price_asc":
-    case "price_desc":
-      return (h) => [Number(h.product.price.toMinor()), h.product.id];
-    case "newest":
-      return (h) => [h.product.createdAt.getTime(), h.product.id];
   }
 }
