@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createEvent } from "@platform/core";
 import { bench, describe } from "vitest";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentSystem } from "../src/index.js";
 
@@ -55,6 +56,30 @@ describe("webhook deliveries to a local HTTP receiver", () => {
     async () => {
       const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: first.payload });
       await res.text();
+    },
+    { time: 1500 },
+  );
+  // Batches: 50 events queued in one transaction and sent by one dispatchDue() run (deliveries go
+  // out concurrently), against 50 concurrent raw POSTs. Deliveries/s = hz x 50.
+  bench(
+    "50 signed deliveries via dispatchDue() (x50 per iteration)",
+    async () => {
+      await hooks.store.transaction(async (tx) => {
+        for (let i = 0; i < 50; i++) await hooks.webhooks.enqueue(tx, createEvent("payment.succeeded", { payment: JSON.parse(first.payload).data.payment }, hooks.clock));
+      });
+      await hooks.webhooks.dispatchDue({ limit: 50 });
+    },
+    { time: 1500 },
+  );
+  bench(
+    "50 concurrent raw HTTP POSTs (x50 per iteration)",
+    async () => {
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: first.payload });
+          await res.text();
+        }),
+      );
     },
     { time: 1500 },
   );

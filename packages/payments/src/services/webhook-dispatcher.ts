@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { createId, parse, type DomainEvent } from "@platform/core";
 import { z } from "zod";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter, type DeliveryAttempt, type WebhookDelivery } from "../domain/webhook-delivery.js";
-import { eventMatches } from "../domain/webhook-endpoint.js";
+import { eventMatches, type WebhookEndpoint } from "../domain/webhook-endpoint.js";
 import { signWebhook } from "../domain/webhook-signature.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
@@ -85,7 +85,13 @@ export class WebhookDispatcher {
         this.again = false;
         const now = this.ctx.clock.now();
         const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
-        await Promise.all(batch.map((d) => this.deliver(d, false)));
+        // One read of the batch's endpoints instead of one transaction per delivery.
+        const endpoints = await this.ctx.store.transaction(async (tx) => {
+          const map = new Map<string, WebhookEndpoint | undefined>();
+          for (const id of new Set(batch.map((d) => d.endpointId))) map.set(id, await tx.webhookEndpoints.get(id));
+          return map;
+        });
+        await Promise.all(batch.map((d) => this.deliver(d, false, endpoints.get(d.endpointId) ?? null)));
         sent += batch.length;
         if (batch.length < limit && !this.again) return sent;
       }
@@ -110,8 +116,8 @@ export class WebhookDispatcher {
   }
 
   /** Sends one claimed delivery and records the attempt and what comes next. */
-  async deliver(d: WebhookDelivery, manual: boolean): Promise<WebhookDelivery> {
-    const endpoint = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
+  async deliver(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null): Promise<WebhookDelivery> {
+    const endpoint = preloaded !== undefined ? (preloaded ?? undefined) : await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
     const started = this.ctx.clock.now();
     let attempt: DeliveryAttempt;
     let status: number | undefined;
