@@ -85,7 +85,11 @@ export class PaymentReconciler {
         outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };
         break;
       case "failed":
-        outcome = { kind: "failed", gateway: name, failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (reconciled)" }, reference: ref || undefined };
+        // A failed capture or void leaves the authorisation standing; only a failed authorisation fails the payment.
+        outcome =
+          p.pendingOperation === "authorize"
+            ? { kind: "failed", gateway: name, failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (reconciled)" }, reference: ref || undefined }
+            : { kind: "reverted", gateway: name, failure: { code: `${p.pendingOperation}_failed`, declineCode: state.declineCode, message: `the gateway failed the ${p.pendingOperation}` } };
         break;
       case "not_found":
         outcome = p.pendingOperation === "authorize" ? { kind: "failed", gateway: name, failure: lost } : undefined;
