@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ADMIN_ACTOR } from "../src/index.js";
 import { codeOf, makePlatform } from "./helpers.js";
 
 const PW = "s3cure-passw0rd";
@@ -101,5 +102,22 @@ describe("customers, credentials and sessions", () => {
     const bob = await platform.users.authenticate((await platform.users.login({ email: "b@example.com", password: PW })).token);
     expect(await codeOf(() => platform.users.setDefaultAddress(bob, { addressId: home.id, kind: "shipping" }))).toBe("address_not_found");
     expect(await codeOf(() => platform.users.removeAddress(bob, home.id))).toBe("address_not_found");
+  });
+
+  it("concurrent registrations of one email: exactly one wins", async () => {
+    const { platform } = makePlatform();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => platform.users.register({ email: `Race@Example.com`, password: PW, name: `R${i}` })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as { code: string }).code).toBe("email_taken");
+  });
+
+  it("admins set roles; a promoted customer authenticates as admin", async () => {
+    const { platform } = makePlatform();
+    await platform.users.register({ email: "boss@example.com", password: PW, name: "Boss" });
+    const { token } = await platform.users.login({ email: "boss@example.com", password: PW });
+    const before = await platform.users.authenticate(token);
+    expect(await codeOf(() => platform.users.setRoles(before, { customerId: before.customerId!, roles: ["admin"] }))).toBe("admin_required");
+    await platform.users.setRoles(ADMIN_ACTOR, { customerId: before.customerId!, roles: ["customer", "admin"] });
+    expect((await platform.users.authenticate(token)).roles).toEqual(["customer", "admin"]);
   });
 });

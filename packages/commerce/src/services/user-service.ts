@@ -1,4 +1,4 @@
-import { AuthenticationError, createEvent, createId, NotFoundError, parse } from "@platform/core";
+import { AuthenticationError, createEvent, createId, ForbiddenError, NotFoundError, parse } from "@platform/core";
 import { z } from "zod";
 import {
   changePasswordSchema,
@@ -10,7 +10,7 @@ import {
   type LoginInput,
   type RegisterInput,
 } from "../domain/customer.js";
-import { actorSchema, type Actor } from "../domain/schemas.js";
+import { actorSchema, isAdmin, refSchema, roleSchema, type Actor, type Role } from "../domain/schemas.js";
 import { DEFAULT_SESSION_TTL_MS } from "../domain/session.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import { AddressBook } from "./address-book.js";
@@ -165,6 +165,23 @@ export class UserService extends AddressBook {
     });
   }
 
+  /**
+   * Sets a customer's roles (admin only), e.g. to promote a back-office user; their
+   * sessions then authenticate with the new roles.
+   * @throws ForbiddenError `admin_required`. @throws NotFoundError `customer_not_found`.
+   */
+  async setRoles(actor: Actor, input: { customerId: string; roles: Role[] }): Promise<CustomerProfile> {
+    if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("only admins change roles", "admin_required");
+    const data = parse(setRolesSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const c = await tx.customers.get(data.customerId);
+      if (!c) throw new NotFoundError("customer", data.customerId, "customer_not_found");
+      const next = { ...c, roles: [...new Set(data.roles)], updatedAt: this.ctx.clock.now(), version: c.version + 1 };
+      await tx.customers.update(next, c.version);
+      return toProfile(next);
+    });
+  }
+
   /** The actor's profile. @throws NotFoundError `customer_not_found`. */
   async getProfile(actor: Actor): Promise<CustomerProfile> {
     const customerId = this.customerOf(actor);
@@ -186,6 +203,8 @@ export class UserService extends AddressBook {
     });
   }
 }
+
+const setRolesSchema = z.object({ customerId: refSchema, roles: z.array(roleSchema).min(1).max(2) });
 
 function parseToken(token: string): string {
   const r = tokenSchema.safeParse(token);
