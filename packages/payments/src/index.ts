@@ -3,15 +3,15 @@
  * double-entry ledger, refunds, idempotency keys, fraud rules and signed webhooks.
  * @packageDocumentation
  */
-export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./services/create-payment-system.js";
+export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./create-payment-system.js";
 export { PaymentService, type PaymentRoutingOptions } from "./services/payment-service.js";
 export { RefundService } from "./services/refund-service.js";
 export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
 export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
-export { fetchTransport } from "./services/fetch-transport.js";
-export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./gateways/test-gateway.js";
+export { fetchTransport } from "./adapters/fetch/fetch-webhook-transport.js";
+export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./adapters/test/test-gateway.js";
 export { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 
 export { type PaymentStatus, PAYMENT_STATUSES, canTransition, assertTransition, isTerminal } from "./domain/payment-status.js";

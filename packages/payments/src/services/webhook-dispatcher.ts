@@ -7,7 +7,6 @@ import { signWebhook } from "../domain/webhook-signature.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
 import type { ServiceContext } from "./context.js";
-import { fetchTransport } from "./fetch-transport.js";
 import type { WebhookOptions } from "./webhook-service.js";
 
 /**
@@ -26,9 +25,9 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly ctx: ServiceContext,
-    options: WebhookOptions = {},
+    options: WebhookOptions & { transport: WebhookTransport },
   ) {
-    this.transport = options.transport ?? fetchTransport;
+    this.transport = options.transport;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.schedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
     this.leaseMs = options.leaseMs ?? 60_000;

@@ -18,7 +18,7 @@ import { WebhookDispatcher } from "./webhook-dispatcher.js";
 
 /** Options of the webhook service. */
 export interface WebhookOptions extends UrlPolicy {
-  /** HTTP transport (default: global fetch). */
+  /** HTTP transport (default: `fetchTransport`, global fetch). */
   transport?: WebhookTransport;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
@@ -52,7 +52,7 @@ export class WebhookService {
 
   constructor(
     private readonly ctx: ServiceContext,
-    options: WebhookOptions = {},
+    options: WebhookOptions & { transport: WebhookTransport },
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.policy = { allowHttp: options.allowHttp, allowPrivateNetworks: options.allowPrivateNetworks };

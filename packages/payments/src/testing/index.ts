@@ -3,4 +3,4 @@
  * @packageDocumentation
  */
 export { describePaymentStoreContract, samplePayment } from "./payment-store-contract.js";
-export { TestGateway, TEST_PAYMENT_METHODS } from "../gateways/test-gateway.js";
+export { TestGateway, TEST_PAYMENT_METHODS } from "../adapters/test/test-gateway.js";

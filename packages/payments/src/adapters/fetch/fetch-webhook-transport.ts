@@ -1,4 +1,4 @@
-import type { WebhookTransport } from "../ports/webhook-transport.js";
+import type { WebhookTransport } from "../../ports/webhook-transport.js";
 
 /**
  * The default transport: global `fetch`, POST, with a timeout, never following redirects (a

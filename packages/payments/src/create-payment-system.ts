@@ -1,22 +1,23 @@
 import { EventBus, durationMs, parse, systemClock, ConfigurationError, type Clock, type DurationInput } from "@platform/core";
 import { z } from "zod";
-import { MemoryPaymentStore } from "../adapters/memory/memory-payment-store.js";
-import type { PaymentEventMap } from "../domain/events.js";
-import { DEFAULT_RISK_CONFIG, type RiskScoreConfig } from "../domain/fraud-assessment.js";
-import { routingRuleSchema, type RoutingRule } from "../domain/routing.js";
-import { TestGateway } from "../gateways/test-gateway.js";
-import type { PaymentGateway } from "../ports/payment-gateway.js";
-import type { PaymentStore } from "../ports/payment-store.js";
-import type { ServiceContext } from "./context.js";
-import { FraudService } from "./fraud-service.js";
-import { GatewayRegistry } from "./gateway-registry.js";
-import { IdempotencyRunner } from "./idempotency-runner.js";
-import { PaymentReconciler } from "./payment-reconciler.js";
-import { PaymentService } from "./payment-service.js";
-import { PaymentSettlement } from "./payment-settlement.js";
-import { RefundService } from "./refund-service.js";
-import { TransactionService } from "./transaction-service.js";
-import { WebhookService, type WebhookOptions } from "./webhook-service.js";
+import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
+import type { PaymentEventMap } from "./domain/events.js";
+import { DEFAULT_RISK_CONFIG, type RiskScoreConfig } from "./domain/fraud-assessment.js";
+import { routingRuleSchema, type RoutingRule } from "./domain/routing.js";
+import { TestGateway } from "./adapters/test/test-gateway.js";
+import type { PaymentGateway } from "./ports/payment-gateway.js";
+import type { PaymentStore } from "./ports/payment-store.js";
+import type { ServiceContext } from "./services/context.js";
+import { FraudService } from "./services/fraud-service.js";
+import { GatewayRegistry } from "./services/gateway-registry.js";
+import { IdempotencyRunner } from "./services/idempotency-runner.js";
+import { PaymentReconciler } from "./services/payment-reconciler.js";
+import { PaymentService } from "./services/payment-service.js";
+import { PaymentSettlement } from "./services/payment-settlement.js";
+import { RefundService } from "./services/refund-service.js";
+import { TransactionService } from "./services/transaction-service.js";
+import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
+import { fetchTransport } from "./adapters/fetch/fetch-webhook-transport.js";
 
 /** Options of {@link createPaymentSystem}; every one has a working default. */
 export interface PaymentSystemOptions {
@@ -89,7 +90,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
   const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
-  const webhooks = new WebhookService(ctx, options.webhooks);
+  const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? fetchTransport });
   ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
   const autoDispatch = options.webhooks?.autoDispatch ?? true;
   store.setEventPublisher((list) => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createId, GatewayError, Money } from "@platform/core";
-import type { PaymentMethodDetails } from "../domain/payment.js";
-import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../ports/payment-gateway.js";
+import type { PaymentMethodDetails } from "../../domain/payment.js";
+import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
 
 /** How a test payment method behaves. */
 type Behaviour = "succeed" | "decline" | "insufficient_funds" | "authentication_required" | "timeout_after_charge" | "refund_fail";
