@@ -93,9 +93,10 @@ export class FraudService {
    * @throws ValidationError `invalid_rule` (text, with the bad token's position) or naming the bad field.
    */
   async addRule(rule: string | FraudRuleInput, options: { name?: string } = {}): Promise<FraudRule> {
+    const opts = parse(z.object({ name: z.string().trim().min(1).max(200).optional() }).strict(), options);
     const parsed =
       typeof rule === "string"
-        ? { ...parseFraudRule(parse(z.string().min(1).max(2000), rule)), name: options.name ?? rule, enabled: true, source: rule }
+        ? { ...parseFraudRule(parse(z.string().min(1).max(2000), rule)), name: opts.name ?? rule, enabled: true, source: rule }
         : { ...parse(fraudRuleInputSchema, rule), source: undefined };
     return this.ctx.store.transaction(async (tx) => {
       const stored: FraudRule = {

@@ -29,6 +29,7 @@ export interface PaymentRoutingOptions {
 }
 
 const idSchema = z.string().trim().min(1).max(64);
+const noteSchema = z.string().max(1000).optional();
 
 function guessMethodType(pm: string): string {
   const m = /^pm_([a-z]+)_/.exec(pm);
@@ -255,6 +256,7 @@ export class PaymentService {
    */
   async approveReview(id: string, note?: string): Promise<Payment> {
     const pid = parse(idSchema, id);
+    parse(noteSchema, note);
     const p = await this.ctx.store.transaction(async (tx) => {
       const cur = await this.lock(tx, pid);
       if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError("review_not_pending", `payment ${pid} has no pending review`, { details: { paymentId: pid } });
@@ -270,6 +272,7 @@ export class PaymentService {
   /** Rejects a payment held for review: it is canceled as `fraudulent`. @throws DomainRuleError `review_not_pending`. */
   async rejectReview(id: string, note?: string): Promise<Payment> {
     const pid = parse(idSchema, id);
+    parse(noteSchema, note);
     return this.ctx.store.transaction(async (tx) => {
       const cur = await this.lock(tx, pid);
       if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError("review_not_pending", `payment ${pid} has no pending review`, { details: { paymentId: pid } });
