@@ -90,4 +90,34 @@ describe("checkout under concurrency", () => {
     expect(payments.charges).toHaveLength(1);
     expect((await platform.carts.get(actor)).lines).toHaveLength(0);
   });
+
+  it("a retryable gateway failure keeps the order pending; a retry with the same key resumes the same charge", async () => {
+    const { GatewayError } = await import("@platform/core");
+    const taken = new Map<string, string>();
+    let failNext = true;
+    const { platform } = makePlatform({
+      payments: {
+        charge: async (r) => {
+          // The first call charges but the answer is lost (timeout after charge).
+          const ref = taken.get(r.idempotencyKey) ?? `pay_${taken.size + 1}`;
+          taken.set(r.idempotencyKey, ref);
+          if (failNext) {
+            failNext = false;
+            throw new GatewayError("gateway_timeout", "timed out", { provider: "fake", retryable: true });
+          }
+          return { reference: ref };
+        },
+        refund: async () => ({ reference: "re_1" }),
+      },
+    });
+    const p = await product(platform, "AMB-1", "7.00", 3);
+    const { actor } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
+    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "ambiguous-1" }))).toBe("gateway_timeout");
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 2 });
+    const order = await platform.orders.checkout(actor, { idempotencyKey: "ambiguous-1" });
+    expect(order).toMatchObject({ status: "paid", payment: { reference: "pay_1" } });
+    expect(taken.size).toBe(1);
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 1, reserved: 0, sold: 2 });
+  });
 });

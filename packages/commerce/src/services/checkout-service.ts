@@ -34,6 +34,7 @@ export class CheckoutService {
    * (also concurrent) returns the same order and never charges twice.
    * @throws DomainRuleError `empty_cart`, `cart_changed` (details.issues), `insufficient_stock`, `reservation_expired`, `order_canceled`.
    * @throws GatewayError the payment port's decline code (e.g. `card_declined`); stock is released.
+   *   A retryable GatewayError leaves the order pending with its stock held: retry with the same key.
    * @throws IdempotencyError `idempotency_conflict` for a reused key with other parameters.
    * @throws NotFoundError `address_not_found`. @throws AuthenticationError `unauthenticated`.
    */
@@ -149,6 +150,10 @@ export class CheckoutService {
         description: `Order ${order.id}`,
       }));
     } catch (error) {
+      // A retryable gateway error (timeout, unavailable) may or may not have charged: keep the
+      // order pending with its stock held, so a retry with the same key resumes the same charge
+      // (the gateway key dedupes it). The reservation TTL bounds how long stock stays held.
+      if (error instanceof GatewayError && error.retryable) throw error;
       const code = PlatformError.is(error) ? error.code : "payment_failed";
       await this.settlement.failPayment(order.id, code);
       if (PlatformError.is(error)) throw error;
