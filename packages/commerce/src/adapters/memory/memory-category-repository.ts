@@ -19,7 +19,7 @@ export class MemoryCategoryRepository implements CategoryRepository {
   }
 
   async children(parentId: string | null): Promise<Category[]> {
-    return this.table.findBy("parent", parentId ?? "") .sort((a, b) => a.name.localeCompare(b.name));
+    return this.table.findBy("parent", parentId ?? "").sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async descendants(id: string): Promise<Category[]> {

@@ -34,6 +34,7 @@ export class TestPaymentPort implements PaymentPort {
   private readonly byKey = new Map<string, Promise<ChargeResult>>();
   private readonly refunds = new Map<string, string>();
 
+  /** Charges once per idempotency key. @throws GatewayError for the declining tokens. */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const seen = this.byKey.get(request.idempotencyKey);
     if (seen) return seen;
@@ -42,6 +43,7 @@ export class TestPaymentPort implements PaymentPort {
     return result;
   }
 
+  /** Refunds once per idempotency key. @throws GatewayError `charge_not_found`, `refund_exceeds_charge`. */
   async refund(request: RefundRequest): Promise<{ reference: string }> {
     const done = this.refunds.get(request.idempotencyKey);
     if (done) return { reference: done };
