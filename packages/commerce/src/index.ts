@@ -86,6 +86,7 @@ export { foldText, normalizeSku } from "./domain/text.js";
 
 // Ports
 export type * from "./ports/index.js";
+export { emailMessageSchema, smsMessageSchema } from "./domain/notification-message.js";
 
 // Default adapters
 export { MemoryCommerceStore, type MemoryCommerceStoreOptions } from "./adapters/memory/memory-commerce-store.js";

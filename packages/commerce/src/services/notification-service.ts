@@ -1,6 +1,7 @@
-import { createEvent, type EventBus } from "@platform/core";
+import { createEvent, parse, type EventBus } from "@platform/core";
 import type { CommerceEvents } from "../domain/events.js";
 import { orderConfirmation, orderShipped, passwordChanged, type RenderedMessage } from "../domain/notification-templates.js";
+import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -55,16 +56,18 @@ export class NotificationService {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  /** Sends an email with retries; resolves false when every attempt failed. */
+  /** Sends an email with retries; resolves false when every attempt failed. @throws ValidationError for a malformed message. */
   async sendEmail(message: EmailMessage): Promise<boolean> {
-    return this.withRetry("email", message.template, message.to, () => this.options.email.send(message));
+    const m = parse(emailMessageSchema, message);
+    return this.withRetry("email", m.template, m.to, () => this.options.email.send(m));
   }
 
-  /** Sends an SMS with retries (false without an SMS sender or when every attempt failed). */
+  /** Sends an SMS with retries (false without an SMS sender or when every attempt failed). @throws ValidationError. */
   async sendSms(message: SmsMessage): Promise<boolean> {
+    const m = parse(smsMessageSchema, message);
     const sms = this.options.sms;
     if (!sms) return false;
-    return this.withRetry("sms", message.template, message.to, () => sms.send(message));
+    return this.withRetry("sms", m.template, m.to, () => sms.send(m));
   }
 
   private track(p: Promise<unknown>): void {
