@@ -3,7 +3,7 @@
  * reservations, orders and checkout, and notifications, built by `createECommercePlatform()`.
  * @packageDocumentation
  */
-export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./services/create-platform.js";
+export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./create-platform.js";
 
 // Services
 export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";

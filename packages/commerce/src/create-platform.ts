@@ -1,24 +1,24 @@
 import { EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
-import { MemoryCommerceStore } from "../adapters/memory/memory-commerce-store.js";
-import { MemoryNotificationOutbox } from "../adapters/memory/memory-notification-outbox.js";
-import { TestPaymentPort } from "../adapters/memory/test-payment-port.js";
-import { DEFAULT_RESERVATION_TTL_MS } from "../domain/inventory.js";
-import type { CommerceEvents } from "../domain/events.js";
-import type { CommerceStore } from "../ports/commerce-store.js";
-import type { EmailSender, SmsSender } from "../ports/notification-ports.js";
-import type { PaymentPort } from "../ports/payment-port.js";
-import type { ShippingCalculator, TaxCalculator } from "../ports/pricing-ports.js";
-import { CartPricing } from "./cart-pricing.js";
-import { CartService } from "./cart-service.js";
-import { CatalogService } from "./catalog-service.js";
-import { CategoryService } from "./category-service.js";
-import { CheckoutService } from "./checkout-service.js";
-import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./default-calculators.js";
-import { InventoryService } from "./inventory-service.js";
-import { NotificationService, type RetryPolicy } from "./notification-service.js";
-import { OrderService } from "./order-service.js";
-import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./password-hasher.js";
-import { UserService, type LoginThrottlePolicy } from "./user-service.js";
+import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
+import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
+import { TestPaymentPort } from "./adapters/memory/test-payment-port.js";
+import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
+import type { CommerceEvents } from "./domain/events.js";
+import type { CommerceStore } from "./ports/commerce-store.js";
+import type { EmailSender, SmsSender } from "./ports/notification-ports.js";
+import type { PaymentPort } from "./ports/payment-port.js";
+import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
+import { CartPricing } from "./services/cart-pricing.js";
+import { CartService } from "./services/cart-service.js";
+import { CatalogService } from "./services/catalog-service.js";
+import { CategoryService } from "./services/category-service.js";
+import { CheckoutService } from "./services/checkout-service.js";
+import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./services/default-calculators.js";
+import { InventoryService } from "./services/inventory-service.js";
+import { NotificationService, type RetryPolicy } from "./services/notification-service.js";
+import { OrderService } from "./services/order-service.js";
+import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./services/password-hasher.js";
+import { UserService, type LoginThrottlePolicy } from "./services/user-service.js";
 
 /** Options of {@link createECommercePlatform}; every one has a working default. */
 export interface ECommercePlatformOptions {
