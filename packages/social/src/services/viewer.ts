@@ -91,7 +91,7 @@ export class Viewer {
 
   /**
    * A post the viewer may see.
-   * @throws NotFoundError `post_not_found`; DomainRuleError-like NotFoundError `post_deleted`; NotFoundError `post_not_visible`.
+   * @throws NotFoundError `post_not_found`, `post_deleted` or `post_not_visible`.
    */
   async visiblePost(postId: string): Promise<{ post: Post; author: User }> {
     const post = await this.tx.posts.get(postId);

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import type { DomainEvent } from "@platform/core";
+import { world } from "./helpers.js";
+
+describe("the seed's scenario", () => {
+  it("publishes the documented events, after commit, in order", async () => {
+    const { social, user } = world();
+    const types: string[] = [];
+    social.events.onAny((e: DomainEvent) => void types.push(e.type));
+    const [john, jane] = [await user("john_doe"), await user("jane_smith")];
+    const p1 = await social.posts.create({ actorId: john.id, content: "#coding" });
+    await social.follows.follow({ actorId: john.id, userId: jane.id });
+    await social.likes.likePost({ actorId: jane.id, postId: p1.id });
+    await social.comments.create({ actorId: jane.id, postId: p1.id, content: "Great work!" });
+    expect(types).toEqual([
+      "user.created",
+      "user.created",
+      "post.created",
+      "user.followed",
+      "notification.created",
+      "post.liked",
+      "notification.created",
+      "comment.created",
+      "notification.created",
+    ]);
+  });
+
+  it("examples/social-demo.ts prints the seed's lines with rule-generated notifications", () => {
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+    const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/social-demo.ts"], { encoding: "utf8", cwd: new URL("../../..", import.meta.url).pathname });
+    expect(out.status).toBe(0);
+    expect(out.stdout.split("\n").slice(0, 8)).toEqual([
+      "Social Media Platform Demo:",
+      "==========================",
+      "Users: 2",
+      "Posts: 2",
+      "Comments: 1",
+      "Likes: 2",
+      "Follows: 2",
+      "Notifications: 5",
+    ]);
+    expect(out.stdout).toContain("jane_smith commented on your post");
+  });
+});
