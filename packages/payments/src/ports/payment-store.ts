@@ -30,7 +30,11 @@ export interface PaymentRepository {
   listByStatus(status: PaymentStatus, page: PageQuery): Promise<Page<Payment>>;
   /** Manual authorisations whose `authorizationExpiresAt` <= `now`. */
   listExpiredAuthorizations(now: Date, limit: number): Promise<Payment[]>;
-  /** Payments created at or after `since` by this customer / email / ip / card fingerprint (indexed). */
+  /**
+   * Payments created at or after `since` by this customer / email / ip / card fingerprint
+   * (SQL: `count(*) WHERE key = $1 AND created_at >= $2` on an index of (key, created_at)).
+   * Values compare case-insensitively.
+   */
   countSince(dimension: VelocityDimension, value: string, since: Date): Promise<number>;
 }
 

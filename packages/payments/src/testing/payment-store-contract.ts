@@ -101,7 +101,17 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(second.nextCursor).toBeNull();
       expect(await store.transaction((tx) => tx.payments.countSince("customer", "CUS_1", at(120_000)))).toBe(3);
       expect(await store.transaction((tx) => tx.payments.countSince("card", "fp1", T0))).toBe(5);
+      expect(await store.transaction((tx) => tx.payments.countSince("card", "fp1", at(1)))).toBe(4);
+      expect(await store.transaction((tx) => tx.payments.countSince("card", "fp1", at(240_001)))).toBe(0);
       expect(await store.transaction((tx) => tx.payments.countSince("ip", "198.51.100.1", T0))).toBe(0);
+      // Across hours and days: one payment per 7 hours over a week.
+      await store.transaction(async (tx) => {
+        for (let h = 0; h < 24 * 7; h += 7) await tx.payments.insert(samplePayment({ customer: { id: "cus_week" }, paymentMethodDetails: { type: "card" }, createdAt: at(h * 3_600_000 + 30 * 60_000) }));
+      });
+      expect(await store.transaction((tx) => tx.payments.countSince("customer", "cus_week", T0))).toBe(24);
+      expect(await store.transaction((tx) => tx.payments.countSince("customer", "cus_week", at(7 * 3_600_000 + 30 * 60_000)))).toBe(23);
+      expect(await store.transaction((tx) => tx.payments.countSince("customer", "cus_week", at(7 * 3_600_000 + 30 * 60_000 + 1)))).toBe(22);
+      expect(await store.transaction((tx) => tx.payments.countSince("customer", "cus_week", at(100 * 3_600_000)))).toBe(9);
     });
 
     it("finds expired authorisations only", async () => {

@@ -4,8 +4,13 @@ import type { Payment } from "../../domain/payment.js";
 import type { PaymentStatus } from "../../domain/payment-status.js";
 import type { PageQuery, PaymentRepository } from "../../ports/payment-store.js";
 
-/** Velocity index keys of a payment: `customer:<id>`, `email:<email>`, `ip:<ip>`, `card:<fingerprint>`. */
-export function velocityKeys(p: Payment): string[] {
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const hourOf = (ms: number) => Math.floor(ms / HOUR);
+const minuteOf = (ms: number) => Math.floor(ms / MINUTE);
+
+/** The velocity identity of a payment per dimension: `customer:<id>`, `email:<email>`, `ip:<ip>`, `card:<fingerprint>`. */
+export function velocityIdentities(p: Payment): string[] {
   const keys: string[] = [];
   if (p.customer.id) keys.push(`customer:${p.customer.id.toLowerCase()}`);
   if (p.customer.email) keys.push(`email:${p.customer.email.toLowerCase()}`);
@@ -14,12 +19,28 @@ export function velocityKeys(p: Payment): string[] {
   return keys;
 }
 
-/** The payments table with its status and velocity indexes. */
+/**
+ * Velocity index keys: each identity filed under its hour bucket and its minute bucket, so a
+ * count costs at most 60 minute lookups for the first partial hour, one lookup per later hour,
+ * and a scan of one minute's rows only, never of the payment history.
+ */
+export function velocityKeys(p: Payment): string[] {
+  const t = p.createdAt.getTime();
+  return velocityIdentities(p).flatMap((k) => [`${k}|h${hourOf(t)}`, `${k}|m${minuteOf(t)}`]);
+}
+
 export type PaymentTable = MemoryTable<Payment, never, "status" | "velocity">;
 
 /** Payments on a {@link MemoryTable} indexed by status and velocity keys. */
 export class MemoryPaymentRepository implements PaymentRepository {
-  constructor(private readonly table: PaymentTable) {}
+  constructor(
+    private readonly table: PaymentTable,
+    /**
+     * Newest hour bucket per velocity identity: only an upper bound for the count loop, so it is not
+     * journaled (after a rollback it may point at an empty bucket, which costs a lookup, not a wrong count).
+     */
+    private readonly latestHour: Map<string, number>,
+  ) {}
   async get(id: string) {
     return this.table.get(id);
   }
@@ -29,6 +50,8 @@ export class MemoryPaymentRepository implements PaymentRepository {
   }
   async insert(payment: Payment) {
     this.table.insert(payment);
+    const hour = hourOf(payment.createdAt.getTime());
+    for (const k of velocityIdentities(payment)) if ((this.latestHour.get(k) ?? -Infinity) < hour) this.latestHour.set(k, hour);
   }
   async update(payment: Payment) {
     const current = this.table.get(payment.id);
@@ -49,11 +72,19 @@ export class MemoryPaymentRepository implements PaymentRepository {
     return out;
   }
   async countSince(dimension: VelocityDimension, value: string, since: Date) {
-    let n = 0;
+    const key = `${dimension}:${value.toLowerCase()}`;
+    const latest = this.latestHour.get(key);
     const t = since.getTime();
-    for (const id of this.table.idsBy("velocity", `${dimension}:${value.toLowerCase()}`)) {
-      if (this.table.get(id)!.createdAt.getTime() >= t) n++;
-    }
+    if (latest === undefined || hourOf(t) > latest) return 0;
+    let n = 0;
+    // The first minute: filter its rows; the rest of the first hour: whole minutes.
+    const firstMinute = minuteOf(t);
+    for (const id of this.table.idsBy("velocity", `${key}|m${firstMinute}`)) if (this.table.get(id)!.createdAt.getTime() >= t) n++;
+    const nextHourStartMinute = (hourOf(t) + 1) * 60;
+    for (let m = firstMinute + 1; m < nextHourStartMinute; m++) n += this.table.countBy("velocity", `${key}|m${m}`);
+    // Every later hour up to the newest one this identity has: whole hours.
+    for (let h = hourOf(t) + 1; h <= latest; h++) n += this.table.countBy("velocity", `${key}|h${h}`);
     return n;
   }
+
 }

@@ -36,6 +36,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     indexes: { payment: (r) => r.paymentId, status: (r) => r.status },
   });
   private readonly ledgerSequence = { next: 0 };
+  private readonly velocityLatestHour = new Map<string, number>();
   private readonly idempotencyTable = this.table<IdempotencyRecord>("idempotency_keys", { id: (r) => idemId(r.scope, r.key) });
   private readonly rulesTable = this.table<FraudRule>("fraud_rules", { id: (r) => r.id });
   private readonly listsTable = this.table<ListEntry, never, "list">("fraud_list_entries", {
@@ -54,7 +55,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
   protected createTransaction(tx: MemoryTransaction): PaymentTx {
     return {
       outbox: tx,
-      payments: new MemoryPaymentRepository(this.paymentsTable),
+      payments: new MemoryPaymentRepository(this.paymentsTable, this.velocityLatestHour),
       ledger: new MemoryLedgerRepository(this.ledgerTable, this.ledgerSequence),
       refunds: new MemoryRefundRepository(this.refundsTable),
       idempotency: new MemoryIdempotencyRepository(this.idempotencyTable),
