@@ -63,6 +63,20 @@ describe("follows", () => {
   });
 });
 
+describe("private to public", () => {
+  it("accepts pending requests when the account turns public", async () => {
+    const { social, user } = world();
+    const priv = await user("private_pat", { isPrivate: true });
+    const [a, b] = [await user("alice"), await user("bob")];
+    await social.follows.follow({ actorId: a.id, userId: priv.id });
+    await social.follows.follow({ actorId: b.id, userId: priv.id });
+    await social.users.updateProfile({ actorId: priv.id, isPrivate: false });
+    expect((await social.users.me({ actorId: priv.id })).followersCount).toBe(2);
+    expect((await social.follows.requests({ actorId: priv.id })).items).toEqual([]);
+    expect((await social.users.recount({ userId: priv.id })).consistent).toBe(true);
+  });
+});
+
 describe("blocks and mutes", () => {
   it("a block removes follows both ways and stops follows, comments, likes and mentions", async () => {
     const { social, user } = world();

@@ -108,14 +108,16 @@ export class UserService {
   }
 
   /**
-   * Edits the actor's own profile (name, bio, avatar, private flag).
+   * Edits the actor's own profile (name, bio, avatar, private flag). An account that turns public
+   * accepts its pending follow requests.
    * @throws ValidationError `invalid_avatar_url`, `name_too_long`, `bio_too_long`; AuthenticationError `unknown_actor`.
    */
   async updateProfile(input: z.input<typeof updateProfileSchema>): Promise<User> {
     const { actorId, ...patch } = parse(updateProfileSchema, input);
     return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
+      const before = await requireActor(tx, actorId);
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      if (before.isPrivate && patch.isPrivate === false) await this.relationships.acceptPending(tx, actorId);
       const user = await tx.users.updateProfile(actorId, clean, this.ctx.clock.now());
       tx.outbox.add(createEvent("user.updated", { userId: actorId }, this.ctx.clock));
       return user;
