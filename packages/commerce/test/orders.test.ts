@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_ACTOR } from "../src/index.js";
+import { ADMIN_ACTOR, FlatRateShippingCalculator, PercentageTaxCalculator } from "../src/index.js";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 
 async function paidOrder(key = "order-key-0001") {
@@ -107,5 +107,30 @@ describe("orders", () => {
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 10, sold: 0 });
     failRefund = false;
     expect((await platform.orders.cancel(actor, { orderId: order.id })).payment.status).toBe("refunded");
+  });
+
+  it("computes shipping and tax for the checkout address (inline or saved) and snapshots it", async () => {
+    const { platform } = makePlatform({
+      shipping: new FlatRateShippingCalculator({ amount: "4.99" }),
+      tax: new PercentageTaxCalculator({ rates: { "US-NY": "8.875", DE: "19" } }),
+    });
+    const p = await product(platform, "TAX-1", "100.00", 10);
+    const { actor } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    const berlin = { name: "Jane", line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", country: "de" };
+    const de = await platform.orders.checkout(actor, { idempotencyKey: "tax-inline-1", shippingAddress: berlin });
+    expect([de.subtotal.toFixed(), de.shipping.toFixed(), de.tax.toFixed(), de.total.toFixed()]).toEqual(["100.00", "4.99", "19.00", "123.99"]);
+    expect(de.shippingAddress).toMatchObject({ city: "Berlin", country: "DE" });
+    const ny = await platform.users.addAddress(actor, { name: "Jane", line1: "1 Main", city: "NYC", region: "NY", postalCode: "10001", country: "US" });
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    const us = await platform.orders.checkout(actor, { idempotencyKey: "tax-saved-1", shippingAddressId: ny.id });
+    expect(us.tax.toFixed()).toBe("8.88");
+    await platform.users.removeAddress(actor, ny.id);
+    expect((await platform.orders.get(actor, us.id)).shippingAddress).toMatchObject({ city: "NYC", region: "NY" });
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    const other = await signUp(platform);
+    const theirs = await platform.users.addAddress(other.actor, { name: "O", line1: "2 Side", city: "LA", postalCode: "90001", country: "US" });
+    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "tax-foreign-1", shippingAddressId: theirs.id }))).toBe("address_not_found");
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 0, sold: 2 });
   });
 });
