@@ -33,6 +33,7 @@ export {
   moneyInputSchema,
   positiveMoneySchema,
   metadataSchema,
+  withErrorCode,
 } from "./validation/schemas.js";
 export { type DomainEvent, type EventMap, type AnyEventOf, createEvent } from "./events/domain-event.js";
 export { EventBus, type EventBusOptions, type EventHandler, type EventErrorHook } from "./events/event-bus.js";

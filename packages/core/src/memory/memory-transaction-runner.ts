@@ -9,7 +9,11 @@ export class MemoryTransaction implements EventOutbox {
   private readonly events: DomainEvent[] = [];
   private open = true;
 
-  /** @internal Records how to reverse one write. */
+  /**
+   * Records how to reverse one write. Adapters call it for side structures kept next to
+   * their tables (search indexes, sorted lists) so a rollback restores them too.
+   * @throws ConfigurationError `transaction_closed` after the transaction ended.
+   */
   journal(undo: () => void): void {
     this.assertOpen();
     this.undo.push(undo);
@@ -20,7 +24,7 @@ export class MemoryTransaction implements EventOutbox {
     this.events.push(event);
   }
 
-  /** @internal */
+  /** Throws unless the transaction is still running. @throws ConfigurationError `transaction_closed`. */
   assertOpen(): void {
     if (!this.open) throw new ConfigurationError("write after the transaction ended (a promise escaped its transaction)", "transaction_closed");
   }

@@ -280,14 +280,8 @@ export class Money {
    * Localised text via Intl, exact (the decimal string is formatted, never a float).
    * @example Money.of("1234.5", "EUR").format("de-DE") // "1.234,50 €"
    */
-  format(locale = "en-US", options: Intl.NumberFormatOptions = {}): string {
-    const fmt = new Intl.NumberFormat(locale, {
-      style: "currency",
-      currency: this.currency,
-      minimumFractionDigits: this.scale,
-      maximumFractionDigits: this.scale,
-      ...options,
-    });
+  format(locale = "en-US", options?: Intl.NumberFormatOptions): string {
+    const fmt = options ? new Intl.NumberFormat(locale, { ...currencyFormat(this.currency, this.scale), ...options }) : cachedFormatter(locale, this.currency, this.scale);
     // Intl.NumberFormat v3 formats decimal strings exactly (no float conversion).
     return fmt.format(this.toFixed() as unknown as number);
   }
@@ -299,3 +293,21 @@ export class Money {
 }
 
 export { type DecimalValue };
+
+function currencyFormat(currency: string, scale: number): Intl.NumberFormatOptions {
+  return { style: "currency", currency, minimumFractionDigits: scale, maximumFractionDigits: scale };
+}
+
+// Building an Intl.NumberFormat costs far more than formatting with one: keep one per locale
+// and currency (bounded, since both sets are small in practice).
+const formatters = new Map<string, Intl.NumberFormat>();
+function cachedFormatter(locale: string, currency: string, scale: number): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let fmt = formatters.get(key);
+  if (!fmt) {
+    if (formatters.size > 500) formatters.clear();
+    fmt = new Intl.NumberFormat(locale, currencyFormat(currency, scale));
+    formatters.set(key, fmt);
+  }
+  return fmt;
+}

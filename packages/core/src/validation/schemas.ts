@@ -64,3 +64,22 @@ export const positiveMoneySchema = moneyInputSchema.refine((m) => m.isPositive()
 export const metadataSchema = z.record(z.string().min(1).max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, {
   message: "at most 50 metadata keys",
 });
+
+/**
+ * Gives every issue of `schema` one error code, so `parse` throws a `ValidationError`
+ * with that code (zod's built-in checks such as `.int()` or `.regex()` carry no custom code).
+ * @example
+ * ```ts
+ * const usernameSchema = withErrorCode(z.string().regex(/^[a-z0-9_]{3,30}$/i), "invalid_username");
+ * ```
+ */
+export function withErrorCode<S extends z.ZodType>(schema: S, code: string) {
+  return z.unknown().transform((value, ctx): z.output<S> => {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)), params: { code } });
+    }
+    return z.NEVER;
+  });
+}

@@ -4,7 +4,7 @@ import { ValidationError } from "../errors/errors.js";
 import { createId } from "../ids/id.js";
 import { Money } from "../money/money.js";
 import { parse } from "./parse.js";
-import { emailSchema, idSchema, moneyInputSchema, positiveMoneySchema, quantitySchema, urlSchema } from "./schemas.js";
+import { emailSchema, idSchema, moneyInputSchema, positiveMoneySchema, quantitySchema, urlSchema, withErrorCode } from "./schemas.js";
 
 function fail(fn: () => unknown): ValidationError {
   try {
@@ -47,5 +47,13 @@ describe("parse", () => {
     expect(fail(() => parse(urlSchema(), "javascript:alert(1)")).code).toBe("invalid_url");
     expect(parse(idSchema("ord"), createId("ord"))).toMatch(/^ord_/);
     expect(fail(() => parse(idSchema("ord"), createId("usr"))).code).toBe("invalid_id");
+  });
+
+  it("gives built-in checks a code of their own, with the field path", () => {
+    const schema = z.object({ items: z.array(z.object({ quantity: withErrorCode(z.number().int().positive(), "invalid_quantity") })) });
+    const e = fail(() => parse(schema, { items: [{ quantity: 1 }, { quantity: 1.5 }] }));
+    expect(e.code).toBe("invalid_quantity");
+    expect(e.issues[0]!.path).toEqual(["items", 1, "quantity"]);
+    expect(parse(schema, { items: [{ quantity: 3 }] }).items[0]!.quantity).toBe(3);
   });
 });
