@@ -23,7 +23,9 @@ export async function homeCandidates(tx: SocialTx, userId: string, sources: read
   const materialised = (await tx.feeds.page(userId, { before, limit: n })).filter((e) => e.seq >= floorSeq);
   const pulled = await tx.activities.listByActors(sources, { before, limit: n, delivery: "pull" });
   const below: ActivityRef[] = [];
-  if (floorSeq > 0) {
+  // Storage below the floor is needed only once the materialised part runs out: if it returned a
+  // full batch, every item below the floor is older than all of them.
+  if (floorSeq > 0 && materialised.length < n) {
     const bound = before === null ? floorSeq : Math.min(before, floorSeq);
     for (const a of await tx.activities.listByActors(sources, { before: bound, limit: n, delivery: "push" })) below.push({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt });
   }

@@ -108,14 +108,17 @@ export class MemoryActivityRepository implements ActivityRepository {
 
   async listByActors(actorIds: readonly string[], page: Keyset & { atLeast?: number | null; delivery?: Delivery }): Promise<Activity[]> {
     const deliveries: Delivery[] = page.delivery ? [page.delivery] : ["push", "pull"];
-    const all: Activity[] = [];
+    const t = this.store.activityTable;
+    // Merge on (seq, id) pairs and load only the rows that make the page.
+    const all: { seq: number; value: string }[] = [];
     for (const actorId of actorIds) {
       for (const d of deliveries) {
-        for (const a of this.store.activityTable.page("actor", pair(actorId, d), page.before, page.limit, page.atLeast)) all.push(a);
+        for (const e of t.pageIds("actor", pair(actorId, d), page.before, page.limit, page.atLeast)) all.push(e);
       }
     }
     all.sort((a, b) => b.seq - a.seq);
-    return all.length > page.limit ? all.slice(0, page.limit) : all;
+    if (all.length > page.limit) all.length = page.limit;
+    return all.map((e) => t.get(e.value)!);
   }
 }
 

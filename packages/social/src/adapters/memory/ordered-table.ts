@@ -76,6 +76,11 @@ export class OrderedTable<V extends { readonly seq: number }, U extends string, 
       .map((e) => this.table.get(e.value)!);
   }
 
+  /** Like {@link OrderedTable.page} but only `{ seq, value: id }`, without loading the rows. */
+  pageIds(order: O, key: string, before: number | null | undefined, limit: number, atLeast?: number | null): { seq: number; value: string }[] {
+    return this.lists.get(order)!.before(key, before, limit, atLeast);
+  }
+
   /** Rows under `key`, strictly above `after`, oldest first. */
   pageAsc(order: O, key: string, after: number | null | undefined, limit: number): V[] {
     return this.lists
