@@ -130,6 +130,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       const store = await makeStore();
       const txns: LedgerTransaction[] = Array.from({ length: 6 }, (_, i) => authorizationTransaction({ paymentId: i < 4 ? "pay_a" : "pay_b", gateway: "test", now: at(i * 3_600_000 * 10) }, Money.of(String(i + 1), "EUR")));
       await store.transaction(async (tx) => {
+        for (const id of ["pay_a", "pay_b"]) await tx.payments.insert(samplePayment({ id }));
         for (const t of txns) await tx.ledger.append(t);
       });
       const byPay = await store.transaction((tx) => tx.ledger.listByPayment("pay_a", { limit: 3 }));
@@ -147,6 +148,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       const store = await makeStore();
       const txns = Array.from({ length: 10 }, (_, i) => authorizationTransaction({ paymentId: "pay_same", gateway: "test", now: T0 }, Money.of(String(i + 1), "USD")));
       await store.transaction(async (tx) => {
+        await tx.payments.insert(samplePayment({ id: "pay_same" }));
         for (const t of txns) await tx.ledger.append(t);
       });
       const all = await store.transaction((tx) => tx.ledger.allForPayment("pay_same"));
@@ -175,6 +177,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
     it("stores refunds, fraud rules in position order and case-insensitive list members", async () => {
       const store = await makeStore();
       await store.transaction(async (tx) => {
+        await tx.payments.insert(samplePayment({ id: "pay_1" }));
         await tx.refunds.insert({ id: "re_1", paymentId: "pay_1", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
         await tx.fraudRules.insert({ id: "frr_b", name: "b", action: "block", conditions: [], enabled: true, position: 2, createdAt: T0 });
         await tx.fraudRules.insert({ id: "frr_a", name: "a", action: "review", conditions: [], enabled: true, position: 1, createdAt: T0 });

@@ -1,0 +1,75 @@
+import type { Queryable } from "@platform/core/postgres";
+import type { FraudRule } from "../../domain/fraud-rule.js";
+import type { FraudRuleRepository } from "../../ports/payment-store.js";
+import { run } from "./sql-errors.js";
+
+interface RuleRow {
+  id: string;
+  name: string;
+  action: FraudRule["action"];
+  conditions: FraudRule["conditions"];
+  enabled: boolean;
+  position: number;
+  source: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = "id, name, action, conditions, enabled, position, source, created_at";
+// Serialises position assignment of concurrent `addRule` calls (any process) until commit.
+const POSITION_LOCK = 7_313_370_101;
+
+function toRule(r: RuleRow): FraudRule {
+  return { id: r.id, name: r.name, action: r.action, conditions: r.conditions, enabled: r.enabled, position: r.position, source: r.source ?? undefined, createdAt: r.created_at };
+}
+
+/** Fraud rules on `fraud_rules` (unique position, conditions as jsonb). */
+export class PostgresFraudRuleRepository implements FraudRuleRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async list(): Promise<FraudRule[]> {
+    const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules ORDER BY position`);
+    return rows.map(toRule);
+  }
+
+  async get(id: string): Promise<FraudRule | undefined> {
+    const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules WHERE id = $1`, [id]);
+    return rows[0] ? toRule(rows[0]) : undefined;
+  }
+
+  async insert(rule: FraudRule): Promise<void> {
+    await run(this.db, `INSERT INTO fraud_rules (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      rule.id,
+      rule.name,
+      rule.action,
+      JSON.stringify(rule.conditions),
+      rule.enabled,
+      rule.position,
+      rule.source ?? null,
+      rule.createdAt,
+    ]);
+  }
+
+  async update(rule: FraudRule): Promise<void> {
+    await run(this.db, "UPDATE fraud_rules SET name = $2, action = $3, conditions = $4, enabled = $5, position = $6, source = $7 WHERE id = $1", [
+      rule.id,
+      rule.name,
+      rule.action,
+      JSON.stringify(rule.conditions),
+      rule.enabled,
+      rule.position,
+      rule.source ?? null,
+    ]);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await run(this.db, "DELETE FROM fraud_rules WHERE id = $1", [id]);
+    return rowCount === 1;
+  }
+
+  async nextPosition(): Promise<number> {
+    // A transaction-scoped advisory lock: two processes adding rules at once get distinct positions.
+    await run(this.db, "SELECT pg_advisory_xact_lock($1)", [POSITION_LOCK]);
+    const { rows } = await run<{ next: number }>(this.db, "SELECT COALESCE(max(position), 0) + 1 AS next FROM fraud_rules");
+    return rows[0]!.next;
+  }
+}

@@ -1,0 +1,84 @@
+import { IdempotencyError } from "@platform/core";
+import type { Queryable } from "@platform/core/postgres";
+import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
+import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
+import { run } from "./sql-errors.js";
+
+interface KeyRow {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: IdempotencyRecord["status"];
+  resource_id: string | null;
+  response: IdempotencyResponse | null;
+  created_at: Date;
+  expires_at: Date;
+}
+
+const COLUMNS = "scope, key, fingerprint, status, resource_id, response, created_at, expires_at";
+
+function toRecord(r: KeyRow): IdempotencyRecord {
+  return {
+    scope: r.scope,
+    key: r.key,
+    fingerprint: r.fingerprint,
+    status: r.status,
+    resourceId: r.resource_id ?? undefined,
+    response: r.response ?? undefined,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+/**
+ * Idempotency keys on `payment_idempotency_keys` (primary key (scope, key)). `claim` is one
+ * `INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now`: a concurrent claimer of the
+ * same key waits on the first one's row and then sees it, so exactly one caller wins, in any
+ * number of processes.
+ */
+export class PostgresIdempotencyRepository implements IdempotencyRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyClaim> {
+    // A loser re-reads the winner's row; if that row vanished in between (released), try again.
+    for (let attempt = 0; ; attempt++) {
+      const { rows } = await run<{ scope: string }>(
+        this.db,
+        `INSERT INTO payment_idempotency_keys AS k (scope, key, fingerprint, status, resource_id, response, created_at, expires_at)
+         VALUES ($1, $2, $3, 'in_progress', NULL, NULL, $4, $5)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, status = 'in_progress', resource_id = NULL, response = NULL,
+               created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+         WHERE k.expires_at <= $6
+         RETURNING k.scope`,
+        [record.scope, record.key, record.fingerprint, record.createdAt, record.expiresAt, now],
+      );
+      if (rows.length === 1) return { claimed: true };
+      const existing = await this.get(record.scope, record.key);
+      if (existing) return { claimed: false, existing };
+      if (attempt >= 3) throw new IdempotencyError(`idempotency key ${JSON.stringify(record.key)} is contended`, "idempotency_key_in_use", { details: { scope: record.scope, key: record.key } });
+    }
+  }
+
+  async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const { rows } = await run<KeyRow>(this.db, `SELECT ${COLUMNS} FROM payment_idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  async attach(scope: string, key: string, resourceId: string): Promise<void> {
+    await run(this.db, "UPDATE payment_idempotency_keys SET resource_id = $3 WHERE scope = $1 AND key = $2", [scope, key, resourceId]);
+  }
+
+  async complete(scope: string, key: string, response: IdempotencyResponse): Promise<void> {
+    await run(this.db, "UPDATE payment_idempotency_keys SET status = 'completed', resource_id = $3, response = $4 WHERE scope = $1 AND key = $2", [
+      scope,
+      key,
+      response.resourceId,
+      JSON.stringify(response),
+    ]);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    await run(this.db, "DELETE FROM payment_idempotency_keys WHERE scope = $1 AND key = $2", [scope, key]);
+  }
+}

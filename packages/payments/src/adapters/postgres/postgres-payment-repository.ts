@@ -1,0 +1,94 @@
+import { ConflictError, type Page } from "@platform/core";
+import type { Queryable } from "@platform/core/postgres";
+import type { VelocityDimension } from "../../domain/fraud-rule.js";
+import type { Payment } from "../../domain/payment.js";
+import type { PaymentStatus } from "../../domain/payment-status.js";
+import type { PageQuery, PaymentRepository } from "../../ports/payment-store.js";
+import { afterKey, toPage } from "./keyset.js";
+import { PAYMENT_COLUMNS, paymentValues, toPayment, type PaymentRow } from "./payment-row.js";
+import { run } from "./sql-errors.js";
+
+const COLUMNS = PAYMENT_COLUMNS.join(", ");
+const PLACEHOLDERS = PAYMENT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ");
+// Every column but the key.
+const UPDATED = PAYMENT_COLUMNS.map((c, i) => [c, i] as const).filter(([c]) => c !== "id");
+const UPDATE_SQL = `UPDATE payments SET ${UPDATED.map(([c, i]) => `${c} = $${i + 1}`).join(", ")}
+  WHERE id = $1 AND version = $${PAYMENT_COLUMNS.length + 1}`;
+const INSERT_SQL = `WITH p AS (INSERT INTO payments (${COLUMNS}) VALUES (${PLACEHOLDERS}) RETURNING id, created_at)
+  INSERT INTO fraud_velocity_events (dimension, value, created_at, payment_id)
+  SELECT u.dimension, u.value, p.created_at, p.id FROM p, unnest($${PAYMENT_COLUMNS.length + 1}::text[], $${PAYMENT_COLUMNS.length + 2}::text[]) AS u(dimension, value)`;
+
+/** The velocity identities of a payment: dimension and lower-cased value. */
+function identities(p: Payment): [VelocityDimension, string][] {
+  const out: [VelocityDimension, string][] = [];
+  if (p.customer.id) out.push(["customer", p.customer.id.toLowerCase()]);
+  if (p.customer.email) out.push(["email", p.customer.email.toLowerCase()]);
+  if (p.customer.ip) out.push(["ip", p.customer.ip.toLowerCase()]);
+  if (p.paymentMethodDetails.fingerprint) out.push(["card", p.paymentMethodDetails.fingerprint.toLowerCase()]);
+  return out;
+}
+
+/**
+ * Payments on the `payments` table. `update` is a conditional UPDATE on the version,
+ * `getForUpdate` a row lock; inserting a payment also files its velocity identities in
+ * `fraud_velocity_events` (same statement), which `countSince` counts over an index range.
+ */
+export class PostgresPaymentRepository implements PaymentRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async get(id: string): Promise<Payment | undefined> {
+    const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
+    return rows[0] ? toPayment(rows[0]) : undefined;
+  }
+
+  async getForUpdate(id: string): Promise<Payment | undefined> {
+    const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toPayment(rows[0]) : undefined;
+  }
+
+  async insert(payment: Payment): Promise<void> {
+    const ids = identities(payment);
+    await run(this.db, INSERT_SQL, [...paymentValues(payment), ids.map((i) => i[0]), ids.map((i) => i[1])]);
+  }
+
+  async update(payment: Payment): Promise<void> {
+    const { rowCount } = await run(this.db, UPDATE_SQL, [...paymentValues(payment), payment.version - 1]);
+    if (rowCount !== 1) {
+      throw new ConflictError(`payment ${payment.id} was changed concurrently`, "version_conflict", { details: { paymentId: payment.id } });
+    }
+  }
+
+  async listByStatus(status: PaymentStatus, page: PageQuery): Promise<Page<Payment>> {
+    const kind = `payments.status.${status}`;
+    const after = afterKey(kind, page.cursor);
+    const { rows } = await run<PaymentRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM payments
+        WHERE status = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3))
+        ORDER BY created_at, id LIMIT $4`,
+      [status, after ? new Date(Number(after[0])) : null, after?.[1] ?? "", page.limit + 1],
+    );
+    return toPage(rows.map(toPayment), page.limit, kind, (p) => [p.createdAt.getTime(), p.id]);
+  }
+
+  async listExpiredAuthorizations(now: Date, limit: number): Promise<Payment[]> {
+    // Locked, skipping rows another sweeper holds: concurrent schedulers split the work.
+    const { rows } = await run<PaymentRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM payments
+        WHERE status = 'requires_capture' AND authorization_expires_at <= $1
+        ORDER BY authorization_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map(toPayment);
+  }
+
+  async countSince(dimension: VelocityDimension, value: string, since: Date): Promise<number> {
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      "SELECT count(*)::int AS n FROM fraud_velocity_events WHERE dimension = $1 AND value = $2 AND created_at >= $3",
+      [dimension, value.toLowerCase(), since],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}

@@ -1,0 +1,104 @@
+import { createPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import type { PaymentTx } from "../../ports/payment-store.js";
+import { migratePayments } from "./payments-migrations.js";
+import { PostgresFraudListRepository } from "./postgres-fraud-list-repository.js";
+import { PostgresFraudRuleRepository } from "./postgres-fraud-rule-repository.js";
+import { PostgresIdempotencyRepository } from "./postgres-idempotency-repository.js";
+import { PostgresLedgerRepository } from "./postgres-ledger-repository.js";
+import { PostgresPaymentRepository } from "./postgres-payment-repository.js";
+import { PostgresRefundRepository } from "./postgres-refund-repository.js";
+import { PostgresWebhookDeliveryRepository } from "./postgres-webhook-delivery-repository.js";
+import { PostgresWebhookEndpointRepository } from "./postgres-webhook-endpoint-repository.js";
+import { mapSqlError } from "./sql-errors.js";
+
+/**
+ * The payment system's PostgreSQL store: one database transaction per `transaction(work)`
+ * (nested calls join it; serialization failures and deadlocks re-run `work`), events written to
+ * `platform_outbox` with the change and published after commit. Lost connections and statement
+ * timeouts surface as `StorageError` `storage_unavailable` after the rollback.
+ * @throws (from `transaction`) ConflictError `version_conflict`, `duplicate_id`; ValidationError
+ *   `nul_character`; DomainRuleError `amount_invariant_violated`; StorageError `storage_unavailable`.
+ * @example
+ * ```ts
+ * const store = await createPostgresPaymentStore({ connectionString: process.env.DATABASE_URL!, migrate: true });
+ * const system = createPaymentSystem({ store });
+ * ```
+ */
+export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
+  constructor(
+    pool: PoolLike,
+    options: RunTransactionOptions = {},
+    private readonly ownsPool = false,
+  ) {
+    super(pool, options);
+  }
+
+  protected createTransaction(client: PoolClientLike, outbox: PostgresOutbox): PaymentTx {
+    return {
+      outbox,
+      payments: new PostgresPaymentRepository(client),
+      ledger: new PostgresLedgerRepository(client),
+      refunds: new PostgresRefundRepository(client),
+      idempotency: new PostgresIdempotencyRepository(client),
+      fraudRules: new PostgresFraudRuleRepository(client),
+      fraudLists: new PostgresFraudListRepository(client),
+      webhookEndpoints: new PostgresWebhookEndpointRepository(client),
+      webhookDeliveries: new PostgresWebhookDeliveryRepository(client),
+    };
+  }
+
+  override async transaction<T>(work: (tx: PaymentTx) => Promise<T>): Promise<T> {
+    try {
+      return await super.transaction(work);
+    } catch (error) {
+      // Deferred constraints (balanced postings, unique rule positions) fail at COMMIT.
+      throw mapSqlError(error);
+    }
+  }
+
+  /** Closes the pool if this store created it (a pool passed in stays the caller's to close). */
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end?.();
+  }
+}
+
+/** Options of {@link createPostgresPaymentStore}: the host app's pool, or a connection string. */
+export type PostgresPaymentStoreOptions = ({ pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number }) & {
+  /** Apply the migrations first (default false: run `migratePayments(pool)` from your deploy step). */
+  migrate?: boolean;
+  /** Isolation level and retry policy of each transaction. */
+  transactions?: RunTransactionOptions;
+};
+
+/**
+ * Builds the PostgreSQL store on the caller's pool or on a new one.
+ * @throws ConfigurationError `missing_dependency` when `pg` is not installed; StorageError `storage_unavailable`.
+ * @example
+ * ```ts
+ * import { createPaymentSystem } from "@platform/payments";
+ * import { createPostgresPaymentStore } from "@platform/payments/postgres";
+ * const store = await createPostgresPaymentStore({ connectionString: process.env.DATABASE_URL!, migrate: true });
+ * const system = createPaymentSystem({ store });
+ * ```
+ */
+export async function createPostgresPaymentStore(options: PostgresPaymentStoreOptions): Promise<PostgresPaymentStore> {
+  const owns = !("pool" in options);
+  const pool =
+    "pool" in options
+      ? options.pool
+      : await createPool({
+          connectionString: options.connectionString,
+          applicationName: "@platform/payments",
+          ...(options.max !== undefined ? { max: options.max } : {}),
+          ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+        });
+  if (options.migrate) {
+    try {
+      await migratePayments(pool);
+    } catch (error) {
+      if (owns) await pool.end?.();
+      throw error;
+    }
+  }
+  return new PostgresPaymentStore(pool, options.transactions ?? {}, owns);
+}

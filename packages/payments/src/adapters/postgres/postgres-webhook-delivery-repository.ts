@@ -1,0 +1,130 @@
+import type { Page } from "@platform/core";
+import type { Queryable } from "@platform/core/postgres";
+import type { DeliveryAttempt, WebhookDelivery } from "../../domain/webhook-delivery.js";
+import type { PageQuery, WebhookDeliveryRepository } from "../../ports/payment-store.js";
+import { afterKey, toPage } from "./keyset.js";
+import { run } from "./sql-errors.js";
+
+interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  message_id: string;
+  event_type: string;
+  payload: string;
+  status: WebhookDelivery["status"];
+  attempt_count: number;
+  attempts: (Omit<DeliveryAttempt, "at"> & { at: string })[];
+  next_attempt_at: Date | null;
+  lease_until: Date | null;
+  replay_of: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = "id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, next_attempt_at, lease_until, replay_of, created_at, updated_at";
+
+function toDelivery(r: DeliveryRow): WebhookDelivery {
+  return {
+    id: r.id,
+    endpointId: r.endpoint_id,
+    messageId: r.message_id,
+    eventType: r.event_type,
+    payload: r.payload,
+    status: r.status,
+    attemptCount: r.attempt_count,
+    attempts: r.attempts.map((a) => ({ ...a, at: new Date(a.at) })),
+    nextAttemptAt: r.next_attempt_at ?? undefined,
+    leaseUntil: r.lease_until ?? undefined,
+    replayOf: r.replay_of ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function values(d: WebhookDelivery): unknown[] {
+  return [
+    d.id,
+    d.endpointId,
+    d.messageId,
+    d.eventType,
+    d.payload,
+    d.status,
+    d.attemptCount,
+    JSON.stringify(d.attempts),
+    d.nextAttemptAt ?? null,
+    d.leaseUntil ?? null,
+    d.replayOf ?? null,
+    d.createdAt,
+    d.updatedAt,
+  ];
+}
+
+/**
+ * The dispatcher's durable job queue on `webhook_deliveries`: a delivery is `pending` with its
+ * retry time in `next_attempt_at`, and `claimDue` takes due rows (and rows whose lease lapsed
+ * because their dispatcher died) with `FOR UPDATE SKIP LOCKED`, so any number of dispatcher
+ * processes share the queue without sending a delivery twice while its lease holds.
+ */
+export class PostgresWebhookDeliveryRepository implements WebhookDeliveryRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async get(id: string): Promise<WebhookDelivery | undefined> {
+    const { rows } = await run<DeliveryRow>(this.db, `SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);
+    return rows[0] ? toDelivery(rows[0]) : undefined;
+  }
+
+  async insert(d: WebhookDelivery): Promise<void> {
+    await run(this.db, `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, values(d));
+  }
+
+  async update(d: WebhookDelivery): Promise<void> {
+    // Identity, message and payload of a delivery never change.
+    await run(this.db, "UPDATE webhook_deliveries SET status = $2, attempt_count = $3, attempts = $4, next_attempt_at = $5, lease_until = $6, updated_at = $7 WHERE id = $1", [
+      d.id,
+      d.status,
+      d.attemptCount,
+      JSON.stringify(d.attempts),
+      d.nextAttemptAt ?? null,
+      d.leaseUntil ?? null,
+      d.updatedAt,
+    ]);
+  }
+
+  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<WebhookDelivery[]> {
+    const { rows } = await run<DeliveryRow>(
+      this.db,
+      `WITH due AS (
+         SELECT id FROM webhook_deliveries
+          WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+          ORDER BY next_attempt_at LIMIT $3
+          FOR UPDATE SKIP LOCKED)
+       UPDATE webhook_deliveries d SET status = 'sending', lease_until = $2, updated_at = $1
+         FROM due WHERE d.id = due.id
+       RETURNING ${COLUMNS.split(", ").map((c) => `d.${c}`).join(", ")}`,
+      [now, leaseUntil, limit],
+    );
+    return rows.map(toDelivery).sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
+  }
+
+  async listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>> {
+    const after = afterKey("webhooks.deliveries", page.cursor);
+    const { rows } = await run<DeliveryRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM webhook_deliveries
+        WHERE endpoint_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [endpointId, after ? new Date(Number(after[0])) : null, after?.[1] ?? "", page.limit + 1],
+    );
+    return toPage(rows.map(toDelivery), page.limit, "webhooks.deliveries", (d) => [d.createdAt.getTime(), d.id]);
+  }
+
+  async nextDueAt(): Promise<Date | undefined> {
+    const { rows } = await run<{ at: Date | null }>(
+      this.db,
+      `SELECT least(
+         (SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'),
+         (SELECT min(lease_until) FROM webhook_deliveries WHERE status = 'sending')) AS at`,
+    );
+    return rows[0]?.at ?? undefined;
+  }
+}
