@@ -6,6 +6,7 @@ export default defineConfig({
     "testing/index": "src/testing/index.ts",
     "payments/index": "src/adapters/payments/index.ts",
     "smtp/index": "src/adapters/smtp/index.ts",
+    "postgres/index": "src/adapters/postgres/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -13,4 +14,7 @@ export default defineConfig({
   sourcemap: true,
   target: "node20",
   tsconfig: "tsconfig.build.json",
+  // The CJS build of the postgres entry resolves ./migrations/ through import.meta.url.
+  shims: true,
+  onSuccess: "mkdir -p dist/postgres && cp -r src/adapters/postgres/migrations dist/postgres/",
 });

@@ -1,0 +1,189 @@
+import { DomainRuleError, NotFoundError } from "@platform/core";
+import type { Reservation, ReservationLine, StockAdjustment, StockLevel } from "../../domain/inventory.js";
+import type { InventoryRepository } from "../../ports/inventory-repository.js";
+import type { Sql } from "./sql-errors.js";
+
+interface LevelRow {
+  key: string;
+  product_id: string;
+  variant_id: string | null;
+  on_hand: number;
+  reserved: number;
+  sold: number;
+  received: number;
+  adjusted: number;
+  low_stock_threshold: number;
+  updated_at: Date;
+}
+
+interface ReservationRow {
+  id: string;
+  order_id: string | null;
+  status: Reservation["status"];
+  expires_at: Date;
+  created_at: Date;
+  lines: ReservationLine[];
+}
+
+const LEVEL = "key, product_id, variant_id, on_hand, reserved, sold, received, adjusted, low_stock_threshold, updated_at";
+const RESERVATION = `SELECT r.id, r.order_id, r.status, r.expires_at, r.created_at,
+  COALESCE((SELECT json_agg(json_build_object('key', l.key, 'quantity', l.quantity) ORDER BY l.key) FROM commerce_reservation_lines l WHERE l.reservation_id = r.id), '[]') AS lines
+  FROM commerce_reservations r`;
+
+const toLevel = (r: LevelRow): StockLevel => ({
+  key: r.key,
+  productId: r.product_id,
+  variantId: r.variant_id,
+  onHand: r.on_hand,
+  reserved: r.reserved,
+  sold: r.sold,
+  received: r.received,
+  adjusted: r.adjusted,
+  lowStockThreshold: r.low_stock_threshold,
+  updatedAt: r.updated_at,
+});
+const toReservation = (r: ReservationRow): Reservation => ({ id: r.id, orderId: r.order_id, lines: r.lines, status: r.status, expiresAt: r.expires_at, createdAt: r.created_at });
+
+/** Lines sorted by key: every transaction locks stock rows in the same order, so none deadlock. */
+const byKey = (lines: readonly ReservationLine[]) => [...lines].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+/**
+ * {@link InventoryRepository} on `commerce_stock_levels` (CHECK 0 <= reserved <= on_hand and the
+ * stock balance) with reservations in `commerce_reservations` / `commerce_reservation_lines`.
+ * Every change is a conditional `UPDATE ... WHERE <enough stock> RETURNING`, never a read then
+ * a write; rows are touched in key order.
+ */
+export class PostgresInventoryRepository implements InventoryRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async get(key: string): Promise<StockLevel | null> {
+    const r = await this.sql.one<LevelRow>(`SELECT ${LEVEL} FROM commerce_stock_levels WHERE key = $1`, [key]);
+    return r ? toLevel(r) : null;
+  }
+
+  async getMany(keys: readonly string[]): Promise<Map<string, StockLevel>> {
+    const out = new Map<string, StockLevel>();
+    if (keys.length === 0) return out;
+    for (const r of await this.sql.rows<LevelRow>(`SELECT ${LEVEL} FROM commerce_stock_levels WHERE key = ANY($1::text[])`, [[...keys]])) out.set(r.key, toLevel(r));
+    return out;
+  }
+
+  async ensure(level: Pick<StockLevel, "key" | "productId" | "variantId" | "lowStockThreshold">, at: Date): Promise<StockLevel> {
+    await this.sql.query(
+      "INSERT INTO commerce_stock_levels (key, product_id, variant_id, low_stock_threshold, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+      [level.key, level.productId, level.variantId, level.lowStockThreshold, at],
+    );
+    return (await this.get(level.key))!;
+  }
+
+  async adjust(a: StockAdjustment): Promise<StockLevel> {
+    const received = a.reason === "received";
+    const r = await this.sql.one<LevelRow>(
+      `UPDATE commerce_stock_levels SET on_hand = on_hand + $2, received = received + $3, adjusted = adjusted + $4, updated_at = $5
+        WHERE key = $1 AND on_hand + $2 >= reserved AND on_hand + $2 >= 0 RETURNING ${LEVEL}`,
+      [a.key, a.delta, received ? a.delta : 0, received ? 0 : a.delta, a.at],
+    );
+    if (!r) {
+      const current = await this.get(a.key);
+      if (!current) throw new NotFoundError("stock item", a.key, "stock_not_found");
+      throw new DomainRuleError("negative_stock", `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: current.onHand, reserved: current.reserved, delta: a.delta } });
+    }
+    await this.sql.query("INSERT INTO commerce_stock_adjustments (id, key, delta, reason, note, at) VALUES ($1, $2, $3, $4, $5, $6)", [a.id, a.key, a.delta, a.reason, a.note, a.at]);
+    return toLevel(r);
+  }
+
+  async setLowStockThreshold(key: string, threshold: number, at: Date): Promise<StockLevel> {
+    const r = await this.sql.one<LevelRow>(`UPDATE commerce_stock_levels SET low_stock_threshold = $2, updated_at = $3 WHERE key = $1 RETURNING ${LEVEL}`, [key, threshold, at]);
+    if (!r) throw new NotFoundError("stock item", key, "stock_not_found");
+    return toLevel(r);
+  }
+
+  async reserve(res: Reservation): Promise<void> {
+    const lines = byKey(res.lines);
+    // A savepoint keeps the method all-or-nothing even when a caller catches the error.
+    const guarded = lines.length > 1;
+    if (guarded) await this.sql.query("SAVEPOINT commerce_reserve");
+    try {
+      for (const line of lines) {
+        const hit = await this.sql.query(
+          "UPDATE commerce_stock_levels SET reserved = reserved + $2, updated_at = $3 WHERE key = $1 AND on_hand - reserved >= $2 RETURNING key",
+          [line.key, line.quantity, res.createdAt],
+        );
+        if (hit.rowCount === 0) {
+          const level = await this.get(line.key);
+          const free = level ? level.onHand - level.reserved : 0;
+          throw new DomainRuleError("insufficient_stock", `only ${free} of ${line.key} available, ${line.quantity} requested`, {
+            details: { key: line.key, available: free, requested: line.quantity },
+          });
+        }
+      }
+    } catch (error) {
+      if (guarded) await this.sql.query("ROLLBACK TO SAVEPOINT commerce_reserve");
+      throw error;
+    }
+    if (guarded) await this.sql.query("RELEASE SAVEPOINT commerce_reserve");
+    await this.sql.query(
+      `WITH r AS (INSERT INTO commerce_reservations (id, order_id, status, expires_at, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+       INSERT INTO commerce_reservation_lines (reservation_id, key, quantity) SELECT r.id, l.key, l.quantity FROM r, unnest($6::text[], $7::int[]) AS l(key, quantity)`,
+      [res.id, res.orderId, res.status, res.expiresAt, res.createdAt, lines.map((l) => l.key), lines.map((l) => l.quantity)],
+    );
+  }
+
+  async getReservation(id: string): Promise<Reservation | null> {
+    const r = await this.sql.one<ReservationRow>(`${RESERVATION} WHERE r.id = $1`, [id]);
+    return r ? toReservation(r) : null;
+  }
+
+  /** Locks an active reservation (FOR UPDATE) so two processes cannot settle it twice. */
+  private async lockActive(id: string): Promise<Reservation> {
+    const row = await this.sql.one<{ status: Reservation["status"] }>("SELECT status FROM commerce_reservations WHERE id = $1 FOR UPDATE", [id]);
+    if (!row) throw new NotFoundError("reservation", id, "reservation_not_found");
+    if (row.status !== "active") throw new DomainRuleError("reservation_not_active", `reservation ${id} is ${row.status}`, { details: { id, status: row.status } });
+    return (await this.getReservation(id))!;
+  }
+
+  async release(id: string, status: "released" | "expired", at: Date): Promise<Reservation> {
+    const r = await this.lockActive(id);
+    for (const line of byKey(r.lines)) {
+      const hit = await this.sql.query("UPDATE commerce_stock_levels SET reserved = reserved - $2, updated_at = $3 WHERE key = $1 AND reserved >= $2", [line.key, line.quantity, at]);
+      if (hit.rowCount === 0) throw new DomainRuleError("over_release", `cannot release ${line.quantity} of ${line.key}: not that many reserved`, { details: { key: line.key, requested: line.quantity } });
+    }
+    await this.sql.query("UPDATE commerce_reservations SET status = $2 WHERE id = $1", [id, status]);
+    return { ...r, status };
+  }
+
+  async commit(id: string, at: Date): Promise<Reservation> {
+    const r = await this.lockActive(id);
+    for (const line of byKey(r.lines)) {
+      const hit = await this.sql.query(
+        "UPDATE commerce_stock_levels SET on_hand = on_hand - $2, reserved = reserved - $2, sold = sold + $2, updated_at = $3 WHERE key = $1 AND reserved >= $2 AND on_hand >= $2",
+        [line.key, line.quantity, at],
+      );
+      if (hit.rowCount === 0) throw new DomainRuleError("over_release", `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
+    }
+    await this.sql.query("UPDATE commerce_reservations SET status = 'committed' WHERE id = $1", [id]);
+    return { ...r, status: "committed" };
+  }
+
+  async restock(lines: readonly ReservationLine[], at: Date): Promise<StockLevel[]> {
+    const out = new Map<string, StockLevel>();
+    for (const line of byKey(lines)) {
+      const r = await this.sql.one<LevelRow>(`UPDATE commerce_stock_levels SET on_hand = on_hand + $2, sold = sold - $2, updated_at = $3 WHERE key = $1 AND sold >= $2 RETURNING ${LEVEL}`, [
+        line.key,
+        line.quantity,
+        at,
+      ]);
+      if (!r) {
+        if (!(await this.get(line.key))) throw new NotFoundError("stock item", line.key, "stock_not_found");
+        throw new DomainRuleError("over_release", `cannot restock ${line.quantity} of ${line.key}: not that many sold`);
+      }
+      out.set(line.key, toLevel(r));
+    }
+    return lines.map((l) => out.get(l.key)!);
+  }
+
+  async expiredReservations(now: Date, limit: number): Promise<Reservation[]> {
+    const rows = await this.sql.rows<ReservationRow>(`${RESERVATION} WHERE r.status = 'active' AND r.expires_at <= $1 ORDER BY r.expires_at, r.id LIMIT $2`, [now, limit]);
+    return rows.map(toReservation);
+  }
+}

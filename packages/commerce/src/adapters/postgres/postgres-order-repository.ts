@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { ConflictError, type CursorCodec, type Page } from "@platform/core";
+import type { Order } from "../../domain/order.js";
+import type { OrderRepository } from "../../ports/order-repository.js";
+import { ORDER_COLUMNS, ORDER_SELECT, orderValues, toOrder, type OrderRow } from "./order-rows.js";
+import type { Sql } from "./sql-errors.js";
+
+const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
+const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = { subtotal: "numeric", shipping: "numeric", tax: "numeric", total: "numeric", shipping_address: "jsonb", billing_address: "jsonb" };
+const placeholders = ORDER_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
+
+/**
+ * {@link OrderRepository} on the seed's `orders` and `order_items`. The checkout idempotency key is
+ * UNIQUE per customer (`INSERT ... ON CONFLICT DO NOTHING` decides the winner); updates are
+ * conditional on the version.
+ */
+export class PostgresOrderRepository implements OrderRepository {
+  constructor(
+    private readonly sql: Sql,
+    private readonly codec: CursorCodec,
+  ) {}
+
+  async get(id: string): Promise<Order | null> {
+    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
+    return r ? toOrder(r) : null;
+  }
+
+  async getByIdempotencyKey(customerId: string, key: string): Promise<Order | null> {
+    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`, [customerId, key]);
+    return r ? toOrder(r) : null;
+  }
+
+  async insert(o: Order): Promise<void> {
+    const r = await this.sql.query(`INSERT INTO orders (${ORDER_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (user_id, idempotency_key) DO NOTHING`, orderValues(o));
+    if (r.rowCount === 0) throw new ConflictError("an order with this idempotency key exists", "idempotency_key_taken", { details: { idempotencyKey: o.idempotencyKey } });
+    if (o.lines.length === 0) return;
+    await this.sql.query(
+      `INSERT INTO order_items (order_id, line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled_quantity)
+       SELECT $1, l.line_id, l.position, l.product_id, l.variant_id, l.sku, l.name, l.quantity, l.price::numeric, l.total::numeric, l.currency, l.fulfilled
+         FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::int[])
+           AS l(line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled)`,
+      [
+        o.id,
+        o.lines.map((l) => l.lineId),
+        o.lines.map((_, i) => i),
+        o.lines.map((l) => l.productId),
+        o.lines.map((l) => l.variantId),
+        o.lines.map((l) => l.sku),
+        o.lines.map((l) => l.name),
+        o.lines.map((l) => l.quantity),
+        o.lines.map((l) => l.unitPrice.toFixed()),
+        o.lines.map((l) => l.lineTotal.toFixed()),
+        o.lines.map((l) => l.unitPrice.currency),
+        o.lines.map((l) => l.fulfilledQuantity),
+      ],
+    );
+  }
+
+  async update(o: Order, expectedVersion: number): Promise<void> {
+    const sets = ORDER_COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
+    const r = await this.sql.query(`UPDATE orders SET ${sets} WHERE id = $1 AND version = $${ORDER_COLUMNS.length + 1}`, [...orderValues(o), expectedVersion]);
+    if (r.rowCount === 0) throw new ConflictError(`order ${o.id} was changed concurrently`, "version_conflict");
+    // Lines are frozen at checkout; only their fulfilled quantities move.
+    if (o.lines.length === 0) return;
+    await this.sql.query(
+      `UPDATE order_items i SET fulfilled_quantity = l.fulfilled FROM unnest($2::text[], $3::int[]) AS l(line_id, fulfilled)
+        WHERE i.order_id = $1 AND i.line_id = l.line_id AND i.fulfilled_quantity <> l.fulfilled`,
+      [o.id, o.lines.map((l) => l.lineId), o.lines.map((l) => l.fulfilledQuantity)],
+    );
+  }
+
+  async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {
+    const kind = "orders.by_customer";
+    const after = page.cursor ? this.codec.decode(kind, page.cursor, sortKeySchema) : null;
+    const params: unknown[] = [customerId, page.limit + 1];
+    let cond = "";
+    if (after) {
+      params.push(after[0], after[1]);
+      cond = "AND (o.created_at, o.id) < (timestamptz 'epoch' + $3::bigint * interval '1 millisecond', $4)";
+    }
+    const rows = await this.sql.rows<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 ${cond} ORDER BY o.created_at DESC, o.id DESC LIMIT $2`, params);
+    const items = rows.slice(0, page.limit).map(toOrder);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > page.limit && last ? this.codec.encode(kind, [last.createdAt.getTime(), last.id]) : null };
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import type { CursorCodec, Page } from "@platform/core";
+import { foldText } from "../../domain/text.js";
+import type { ProductHit, ProductSearchQuery, ProductSort } from "../../ports/product-repository.js";
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from "./product-rows.js";
+import type { Sql } from "./sql-errors.js";
+
+const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
+
+/**
+ * A `to_tsquery` string from user text: folded terms (letters and digits only, so nothing in
+ * it is tsquery syntax), all required, the last one a prefix when it has 3+ characters
+ * (search-as-you-type, as the memory index does). Null when the text holds no term.
+ */
+export function toTsQuery(text: string): string | null {
+  const terms = foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (terms.length === 0) return null;
+  return terms.map((t, i) => (i === terms.length - 1 && t.length >= 3 ? `'${t}':*` : `'${t}'`)).join(" & ");
+}
+
+interface SortPlan {
+  /** Primary key expression of the page (inner query, `p` = products). */
+  key: string;
+  /** The same key as a column of the `page` CTE. */
+  outer: string;
+  dir: "ASC" | "DESC";
+  /** SQL cast of the cursor's primary value. */
+  cursorValue: (param: string) => string;
+}
+
+function plan(sort: ProductSort, rank: string | null): SortPlan {
+  switch (sort) {
+    case "relevance":
+      return { key: rank ?? "0::real", outer: "page.score", dir: "DESC", cursorValue: (v) => `${v}::real` };
+    case "price_asc":
+      return { key: "p.price_minor", outer: "page.price_minor", dir: "ASC", cursorValue: (v) => `${v}::bigint` };
+    case "price_desc":
+      return { key: "p.price_minor", outer: "page.price_minor", dir: "DESC", cursorValue: (v) => `${v}::bigint` };
+    case "newest":
+      return { key: "p.created_at", outer: "page.created_at", dir: "DESC", cursorValue: (v) => `(timestamptz 'epoch' + ${v}::bigint * interval '1 millisecond')` };
+  }
+}
+
+interface PageRow extends ProductRow {
+  score: number;
+  price_minor_key: string;
+  created_ms: string;
+}
+
+/**
+ * Product search in one statement: the GIN-indexed `search @@ tsquery` (or, without text, a
+ * walk of the price / newest / id index), the filters as `EXISTS` probes, keyset pagination
+ * on (sort key, id) with the same cursors as the memory store, and the page's rows read last.
+ * @throws ValidationError `invalid_cursor`.
+ */
+export async function searchProducts(sql: Sql, codec: CursorCodec, q: ProductSearchQuery): Promise<Page<ProductHit>> {
+  const kind = `products.search.${q.sort}`;
+  const after = q.cursor ? codec.decode(kind, q.cursor, sortKeySchema) : null;
+  const params: unknown[] = [];
+  const $ = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = ["p.status = 'active'"];
+  let rank: string | null = null;
+  if (q.text !== null) {
+    const tsquery = toTsQuery(q.text);
+    if (tsquery === null) return { items: [], nextCursor: null };
+    const query = `to_tsquery('simple', commerce_fold(${$(tsquery)}))`;
+    where.push(`p.search @@ ${query}`);
+    rank = `ts_rank(p.search, ${query})`;
+  }
+  if (q.categoryIds !== null) where.push(`p.category_id = ANY(${$([...q.categoryIds])}::text[])`);
+  if (q.minPrice) where.push(`p.currency = ${$(q.minPrice.currency)} AND p.price >= ${$(q.minPrice.toFixed())}::numeric`);
+  if (q.maxPrice) where.push(`p.currency = ${$(q.maxPrice.currency)} AND p.price <= ${$(q.maxPrice.toFixed())}::numeric`);
+  for (const [name, value] of Object.entries(q.attributes)) {
+    where.push(`EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id AND a.attribute_name = ${$(name)}
+      AND commerce_fold(a.attribute_value) = commerce_fold(${$(value)}))`);
+  }
+  if (q.inStockOnly) {
+    where.push(`EXISTS (SELECT 1 FROM commerce_stock_levels s WHERE s.product_id = p.id AND s.on_hand > s.reserved
+      AND s.key = ANY(COALESCE((SELECT array_agg(v.id) FROM commerce_product_variants v WHERE v.product_id = p.id), ARRAY[p.id])))`);
+  }
+  const sort = plan(q.sort, rank);
+  const cmp = sort.dir === "ASC" ? ">" : "<";
+  if (after) {
+    // Without text every relevance key is 0: the order is the id alone (an index walk).
+    if (q.sort === "relevance" && rank === null) where.push(`p.id ${cmp} ${$(after[1])}`);
+    else where.push(`(${sort.key}, p.id) ${cmp} (${sort.cursorValue($(after[0]))}, ${$(after[1])})`);
+  }
+  const byId = q.sort === "relevance" && rank === null;
+  const order = byId ? "p.id DESC" : `${sort.key} ${sort.dir}, p.id ${sort.dir}`;
+  const outerOrder = byId ? "page.id DESC" : `${sort.outer} ${sort.dir}, page.id ${sort.dir}`;
+  const rows = await sql.rows<PageRow>(
+    `WITH page AS (
+       SELECT p.id, ${rank ?? "0::real"} AS score, p.price_minor, p.created_at FROM products p
+        WHERE ${where.join(" AND ")}
+        ORDER BY ${order} LIMIT ${$(q.limit + 1)}
+     )
+     SELECT ${PRODUCT_COLUMNS}, page.score, page.price_minor::text AS price_minor_key,
+            (extract(epoch FROM page.created_at) * 1000)::bigint::text AS created_ms
+       FROM page JOIN products p ON p.id = page.id
+      ORDER BY ${outerOrder}`,
+    params,
+  );
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const items = page.map((r) => ({ product: toProduct(r), score: Number(r.score) }));
+  const last = page[page.length - 1];
+  const keyOf = (r: PageRow): [number, string] => {
+    if (q.sort === "price_asc" || q.sort === "price_desc") return [Number(r.price_minor_key), r.id];
+    if (q.sort === "newest") return [Number(r.created_ms), r.id];
+    return [Number(r.score), r.id];
+  };
+  return { items, nextCursor: more && last ? codec.encode(kind, keyOf(last)) : null };
+}
