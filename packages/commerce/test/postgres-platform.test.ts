@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { IsolatedDatabase } from "@platform/core/testing";
+import { MemoryCommerceStore, type CommerceStore } from "../src/index.js";
+import { codeOf, makePlatform, signUp } from "./helpers.js";
+import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+
+let db: IsolatedDatabase;
+beforeAll(async () => {
+  db = await migratedDatabase(inject("databaseUrl"));
+});
+afterAll(() => db?.drop());
+
+// The same service-level scenarios on both stores: PostgreSQL search must filter, sort and
+// page exactly as the memory store does.
+const stores: [string, () => Promise<CommerceStore>][] = [
+  ["memory", async () => new MemoryCommerceStore()],
+  [
+    "postgres",
+    async () => {
+      await truncateCommerce(db);
+      return storeOn(db);
+    },
+  ],
+];
+
+describe.each(stores)("services on the %s store", (_name, makeStore) => {
+  async function seeded() {
+    const made = makePlatform({ store: await makeStore() });
+    const { platform, clock } = made;
+    const el = await platform.categories.create({ name: "Electronics" });
+    const mice = await platform.categories.create({ name: "Mice", parentId: el.id });
+    const kitchen = await platform.categories.create({ name: "Kitchen" });
+    const mk = async (sku: string, name: string, price: string, stock: number, extra: Record<string, unknown> = {}) => {
+      clock.advance({ seconds: 1 });
+      return platform.products.create({ sku, name, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
+    };
+    await mk("CB-1", "Crème Brûlée Torch", "39.00", 3, { description: "Kitchen torch for desserts", attributes: { brand: "Iwatani" }, categoryId: kitchen.id });
+    await mk("MS-1", "Wireless Mouse", "29.99", 10, { description: "Ergonomic wireless mouse", attributes: { brand: "Logitech", colour: "Graphite" }, categoryId: mice.id });
+    await mk("MS-2", "Gaming Mouse", "59.99", 0, { description: "Wired mouse with RGB", attributes: { brand: "Razer" }, categoryId: mice.id });
+    await mk("KB-1", "Wireless Keyboard", "49.99", 5, { description: "Quiet keys", attributes: { brand: "Logitech" }, categoryId: el.id });
+    await mk("DR-1", "Draft Mouse", "9.99", 5, { status: "draft" });
+    await mk("TS-1", "T-Shirt", "15.00", 0, { variants: [{ sku: "TS-1-S", options: { size: "Small" } }, { sku: "TS-1-L", price: { amount: "17.00", currency: "USD" }, options: { size: "Large" } }] });
+    return { ...made, el, mice, kitchen };
+  }
+
+  it("searches case- and accent-insensitively, ranked, with filters, sorts and cursors", async () => {
+    const { platform, el } = await seeded();
+    const skus = async (q: Parameters<typeof platform.products.search>[0]) => (await platform.products.search(q)).items.map((h) => h.product.sku);
+    expect(await skus({ text: "creme brulee" })).toEqual(["CB-1"]);
+    expect(await skus({ text: "DESSERTS" })).toEqual(["CB-1"]);
+    expect((await skus({ text: "logitech" })).sort()).toEqual(["KB-1", "MS-1"]);
+    expect((await skus({ text: "mouse" })).sort()).toEqual(["MS-1", "MS-2"]);
+    expect(await skus({ text: "keyb" })).toEqual(["KB-1"]); // the last term is a prefix
+    expect((await skus({ text: "wireless mouse" }))[0]).toBe("MS-1");
+    expect(await skus({ text: "large" })).toEqual(["TS-1"]); // variant options are indexed
+    expect(await skus({ minPrice: { amount: "30", currency: "USD" }, maxPrice: { amount: "50", currency: "USD" }, sort: "price_asc" })).toEqual(["CB-1", "KB-1"]);
+    expect(await skus({ attributes: { brand: "LOGITECH" }, sort: "price_desc" })).toEqual(["KB-1", "MS-1"]);
+    expect(await skus({ text: "mouse", inStockOnly: true })).toEqual(["MS-1"]);
+    expect(await skus({ categoryId: el.id, sort: "price_asc" })).toEqual(["MS-1", "KB-1", "MS-2"]);
+    expect(await skus({ sort: "price_asc" })).toEqual(["TS-1", "MS-1", "CB-1", "KB-1", "MS-2"]);
+    expect(await skus({ sort: "newest" })).toEqual(["TS-1", "KB-1", "MS-2", "MS-1", "CB-1"]);
+    expect(await skus({ inStockOnly: true, sort: "newest" })).toEqual(["KB-1", "MS-1", "CB-1"]);
+    for (const sort of ["price_asc", "price_desc", "newest", "relevance"] as const) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search({ sort, limit: 2, cursor });
+        seen.push(...page.items.map((h) => h.product.sku));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(new Set(seen).size).toBe(5);
+      expect(seen).toEqual(await skus({ sort, limit: 10 }));
+    }
+    const ranked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search({ text: "mouse", limit: 1, cursor });
+      ranked.push(...page.items.map((h) => h.product.sku));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(ranked).toEqual(await skus({ text: "mouse" }));
+    expect(await codeOf(() => platform.products.search({ cursor: "forged.cursor" }))).toBe("invalid_cursor");
+  });
+
+  it("round-trips products with variants, images and attributes, and moves categories", async () => {
+    const { platform, el, kitchen } = await seeded();
+    const ts = await platform.products.getBySku("ts-1-l");
+    expect(ts.variants.map((v) => [v.sku, v.price?.toFixed() ?? null, v.options])).toEqual([
+      ["TS-1-S", null, { size: "Small" }],
+      ["TS-1-L", "17.00", { size: "Large" }],
+    ]);
+    const withImages = await platform.products.update({ id: ts.id, expectedVersion: ts.version, images: [{ url: "https://cdn.example.com/a.jpg", alt: "a" }, { url: "https://cdn.example.com/b.jpg", alt: "b", primary: true }] });
+    expect((await platform.products.get(ts.id)).images).toEqual(withImages.images);
+    expect(await codeOf(() => platform.products.update({ id: ts.id, expectedVersion: ts.version, name: "stale" }))).toBe("version_conflict");
+    await platform.categories.move({ id: el.id, parentId: kitchen.id });
+    expect((await platform.products.search({ categoryId: kitchen.id, sort: "price_asc" })).items.map((h) => h.product.sku)).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
+  });
+
+  it("registers, signs in, fills a cart, checks out, cancels, and pages orders", async () => {
+    const { platform, payments } = await seeded();
+    const { actor } = await signUp(platform);
+    const ms = await platform.products.getBySku("MS-1");
+    const kb = await platform.products.getBySku("KB-1");
+    await platform.users.addAddress(actor, { name: "Jane", line1: "1 Main St", city: "Springfield", region: "il", postalCode: "62701", country: "us", isDefaultShipping: true });
+    await platform.carts.addItem(actor, { productId: ms.id, quantity: 2 });
+    await platform.carts.addItem(actor, { productId: kb.id, quantity: 1 });
+    const order = await platform.orders.checkout(actor, { idempotencyKey: "checkout-0001" });
+    expect(order).toMatchObject({ status: "paid", currency: "USD" });
+    expect(order.total.toFixed()).toBe("109.97");
+    expect(order.shippingAddress).toMatchObject({ city: "Springfield", region: "IL", country: "US" });
+    expect((await platform.orders.checkout(actor, { idempotencyKey: "checkout-0001" })).id).toBe(order.id);
+    expect(payments.charges).toHaveLength(1);
+    expect((await platform.carts.get(actor)).lines).toHaveLength(0);
+    expect(await platform.inventory.getStock(ms.id)).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
+    const canceled = await platform.orders.cancel(actor, { orderId: order.id, reason: "changed mind" });
+    expect(canceled.status).toBe("canceled");
+    expect(await platform.inventory.getStock(ms.id)).toMatchObject({ onHand: 10, reserved: 0, sold: 0 });
+    expect((await platform.orders.list(actor)).items.map((o) => o.id)).toEqual([order.id]);
+  });
+});

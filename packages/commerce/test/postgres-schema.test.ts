@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { coreMigrations, migrate, sqlState } from "@platform/core/postgres";
+import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { paymentsMigrations } from "@platform/payments/postgres";
+import { commerceMigrations, migrateCommerce } from "../src/adapters/postgres/index.js";
+
+let db: IsolatedDatabase;
+beforeAll(async () => {
+  db = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "commerce_schema" });
+});
+afterAll(() => db?.drop());
+
+const SEED_TABLES = ["users", "addresses", "categories", "products", "product_images", "product_attributes", "orders", "order_items", "payments", "cart"];
+const SEED_INDEXES = ["idx_users_email", "idx_products_category", "idx_products_sku", "idx_orders_user_id", "idx_orders_status", "idx_order_items_order_id", "idx_payments_order_id", "idx_cart_user_id"];
+
+describe("commerce schema on PostgreSQL", () => {
+  it("migrates once from several callers at once, and again as a no-op, next to the payments package", async () => {
+    // Three pools race the same migrations; the advisory lock applies each file once.
+    const reports = await Promise.all([migrateCommerce(db.pool), migrateCommerce(db.pool), migrateCommerce(db.pool)]);
+    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 2]);
+    const again = await migrate(db.pool, [coreMigrations, await commerceMigrations(), await paymentsMigrations()]);
+    expect(again.applied.every((name) => name.startsWith("payments/"))).toBe(true);
+    expect(again.skipped).toContain("commerce/001-commerce-schema.sql");
+    expect((await migrateCommerce(db.pool)).applied).toEqual([]);
+  });
+
+  it("holds the seed's tables and indexes by name (live catalog)", async () => {
+    const tables = (await db.pool.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).rows.map((r) => r.tablename);
+    expect(tables).toEqual(expect.arrayContaining(SEED_TABLES));
+    expect(tables).toEqual(expect.arrayContaining(["commerce_sessions", "commerce_login_throttles", "commerce_notifications", "commerce_stock_levels", "commerce_reservations", "commerce_product_variants", "platform_outbox"]));
+    const indexes = (await db.pool.query<{ indexname: string; tablename: string }>("SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'public'")).rows;
+    const byName = new Map(indexes.map((i) => [i.indexname, i.tablename]));
+    for (const name of SEED_INDEXES) expect(byName.has(name), name).toBe(true);
+    expect(byName.get("idx_payments_order_id")).toBe("payments");
+    expect(byName.get("idx_cart_user_id")).toBe("cart");
+    // Search: a GIN index on the weighted tsvector, folded by unaccent when the server has it.
+    const gin = (await db.pool.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'commerce_products_search'")).rows[0]!.indexdef;
+    expect(gin).toMatch(/USING gin \(search\)/);
+    const folded = (await db.pool.query<{ f: string }>("SELECT commerce_fold('Crème BRÛLÉE Ångström') AS f")).rows[0]!.f;
+    expect(folded).toBe("creme brulee angstrom");
+  });
+
+  it("refuses writes that break stock, money, uniqueness or idempotency rules even from raw SQL", async () => {
+    const raw = async (text: string, values: unknown[] = []) => {
+      try {
+        await db.pool.query(text, values);
+        return "ok";
+      } catch (e) {
+        return sqlState(e);
+      }
+    };
+    await db.pool.query("INSERT INTO commerce_stock_levels (key, product_id, on_hand, received, updated_at) VALUES ('raw-1', 'raw-1', 2, 2, now())");
+    expect(await raw("UPDATE commerce_stock_levels SET reserved = 3 WHERE key = 'raw-1'")).toBe("23514"); // reserved <= on_hand
+    expect(await raw("UPDATE commerce_stock_levels SET reserved = -1 WHERE key = 'raw-1'")).toBe("23514");
+    expect(await raw("UPDATE commerce_stock_levels SET on_hand = -1, adjusted = -3 WHERE key = 'raw-1'")).toBe("23514");
+    expect(await raw("UPDATE commerce_stock_levels SET on_hand = 5 WHERE key = 'raw-1'")).toBe("23514"); // balance: on_hand + sold = received + adjusted
+    const order = (id: string, key: string) =>
+      raw(
+        `INSERT INTO orders (id, user_id, status, currency, subtotal, shipping, tax, total, idempotency_key, request_fingerprint, payment_status, created_at, updated_at, version)
+         VALUES ($1, 'cus_raw', 'pending', 'USD', 10, 0, 0, 10, $2, 'f', 'pending', now(), now(), 1)`,
+        [id, key],
+      );
+    expect(await order("ord_raw1", "key-raw")).toBe("ok");
+    expect(await order("ord_raw2", "key-raw")).toBe("23505");
+    expect(await raw("UPDATE orders SET total = 11 WHERE id = 'ord_raw1'")).toBe("23514"); // total = subtotal + shipping + tax
+    expect(await raw("UPDATE orders SET status = 'lost' WHERE id = 'ord_raw1'")).toBe("23514");
+    expect(await raw("INSERT INTO users (id, email, name, password_hash, created_at, updated_at, version) VALUES ('cus_r1', 'a@x.io', 'A', '{}', now(), now(), 1)")).toBe("ok");
+    expect(await raw("INSERT INTO users (id, email, name, password_hash, created_at, updated_at, version) VALUES ('cus_r2', 'A@X.IO', 'A', '{}', now(), now(), 1)")).toBe("23505");
+    expect(await raw("INSERT INTO cart (id, user_id, created_at, updated_at, version) VALUES ('cart_r1', 'cus_r1', now(), now(), 1)")).toBe("ok");
+    expect(await raw("INSERT INTO cart (id, user_id, created_at, updated_at, version) VALUES ('cart_r2', 'cus_r1', now(), now(), 1)")).toBe("23505");
+    expect(await raw("INSERT INTO cart (id, user_id, created_at, updated_at, version) VALUES ('cart_r3', 'cus_missing', now(), now(), 1)")).toBe("23503");
+  });
+});
