@@ -58,11 +58,12 @@ CREATE TABLE fraud_velocity_events (
   PRIMARY KEY (dimension, value, created_at, payment_id)
 );
 
--- The immutable ledger: one row per gateway event, ordered by `sequence`.
+-- The immutable ledger: one row per gateway event, ordered by `sequence`. The payment reference is
+-- checked at commit: a fraud block records its failure entry before the payment row.
 CREATE TABLE payment_transactions (
   sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   id text COLLATE "C" NOT NULL UNIQUE,
-  payment_id text COLLATE "C" NOT NULL REFERENCES payments (id),
+  payment_id text COLLATE "C" NOT NULL REFERENCES payments (id) DEFERRABLE INITIALLY DEFERRED,
   refund_id text COLLATE "C",
   type text NOT NULL CHECK (type IN ('authorization', 'capture', 'void', 'refund', 'failure')),
   amount numeric NOT NULL CHECK (amount >= 0),
@@ -131,7 +132,7 @@ CREATE TABLE refunds (
 );
 CREATE INDEX refunds_payment ON refunds (payment_id, created_at, id);
 CREATE INDEX refunds_pending ON refunds (created_at, id) WHERE status = 'pending';
-ALTER TABLE payment_transactions ADD CONSTRAINT payment_transactions_refund_fk FOREIGN KEY (refund_id) REFERENCES refunds (id);
+ALTER TABLE payment_transactions ADD CONSTRAINT payment_transactions_refund_fk FOREIGN KEY (refund_id) REFERENCES refunds (id) DEFERRABLE INITIALLY DEFERRED;
 
 -- One row per (operation, key): the primary key makes a duplicate impossible, whatever the caller.
 CREATE TABLE payment_idempotency_keys (
