@@ -1,0 +1,57 @@
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
+import { makePlatform, product, signUp } from "./helpers.js";
+import { migratedDatabase, storeOn } from "./postgres-helpers.js";
+
+let db: IsolatedDatabase;
+beforeAll(async () => {
+  db = await migratedDatabase(inject("databaseUrl"));
+});
+afterAll(() => db?.drop());
+
+const WORKERS = 4;
+const BUYERS_PER_WORKER = 6;
+
+describe("checkout storm across processes", () => {
+  it(`${WORKERS} processes, ${WORKERS * BUYERS_PER_WORKER} buyers, 5 units: never oversold, no reservation left behind, losers get insufficient_stock`, async () => {
+    const { platform } = makePlatform({ store: storeOn(db) });
+    const scarce = await product(platform, "STORM-SCARCE", "10.00", 5);
+    const plenty = await product(platform, "STORM-PLENTY", "2.50", 1000);
+    const buyers: string[] = [];
+    for (let i = 0; i < WORKERS * BUYERS_PER_WORKER; i++) {
+      const { actor } = await signUp(platform, `Storm ${i}`);
+      // Half the carts list the lines the other way round: reservations still lock in key order.
+      const lines = i % 2 === 0 ? [scarce, plenty] : [plenty, scarce];
+      for (const p of lines) await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+      buyers.push(actor.customerId!);
+    }
+    await db.pool.query("CREATE TABLE storm_ready (pid int)");
+
+    const results = await spawnWorkers(fileURLToPath(new URL("./fixtures/checkout-storm-worker.ts", import.meta.url)), WORKERS, {
+      args: (i) => [db.url, String(WORKERS), JSON.stringify(buyers.slice(i * BUYERS_PER_WORKER, (i + 1) * BUYERS_PER_WORKER))],
+      timeoutMs: 30_000,
+    });
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const outs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { won: { id: string; status: string }[]; lost: string[]; charges: number });
+    const won = outs.flatMap((o) => o.won);
+    const lost = outs.flatMap((o) => o.lost);
+    expect(won).toHaveLength(5);
+    expect(won.every((o) => o.status === "paid")).toBe(true);
+    expect(lost).toHaveLength(WORKERS * BUYERS_PER_WORKER - 5);
+    expect(new Set(lost)).toEqual(new Set(["insufficient_stock"]));
+    expect(outs.reduce((n, o) => n + o.charges, 0)).toBe(5);
+    // More than one process won (the storm really raced across processes) is likely but not required.
+
+    expect(await platform.inventory.getStock(scarce.id)).toMatchObject({ onHand: 0, reserved: 0, sold: 5 });
+    expect(await platform.inventory.getStock(plenty.id)).toMatchObject({ onHand: 995, reserved: 0, sold: 5 });
+    const q = async (text: string) => (await db.pool.query<{ n: number }>(text)).rows[0]!.n;
+    expect(await q("SELECT count(*)::int AS n FROM commerce_reservations WHERE status = 'active'")).toBe(0);
+    expect(await q("SELECT count(*)::int AS n FROM commerce_reservations WHERE status = 'committed'")).toBe(5);
+    expect(await q("SELECT count(*)::int AS n FROM orders")).toBe(5);
+    expect(await q("SELECT count(*)::int AS n FROM orders WHERE status = 'paid' AND payment_status = 'succeeded'")).toBe(5);
+    expect(await q("SELECT count(*)::int AS n FROM order_items")).toBe(10);
+    // Stock rows still balance: on_hand + sold = received + adjusted (also a CHECK).
+    expect(await q("SELECT count(*)::int AS n FROM commerce_stock_levels WHERE on_hand + sold <> received + adjusted OR reserved <> 0")).toBe(0);
+  });
+});
