@@ -62,8 +62,8 @@ describe("hostile strings on PostgreSQL", () => {
     const ep = await system.webhooks.createEndpoint({ url: "https://hooks.example.com/a?q=';DROP TABLE webhook_endpoints;--", description: HOSTILE.join(" | ").slice(0, 500) });
     expect(await system.webhooks.getEndpoint(ep.id)).toEqual(ep);
     expect(await codeOf(() => system.payments.get("pay_'; DROP TABLE payments; --"))).toBe("payment_not_found");
-    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM payments");
-    expect(rows[0].n).toBeGreaterThan(0); // still there
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM payments");
+    expect(rows[0]!.n).toBeGreaterThan(0); // still there
   });
 
   it("refuses NUL characters with a ValidationError and writes nothing", async () => {
