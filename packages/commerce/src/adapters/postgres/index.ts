@@ -15,3 +15,10 @@ export { PostgresInventoryRepository } from "./postgres-inventory-repository.js"
 export { PostgresOrderRepository } from "./postgres-order-repository.js";
 export { toTsQuery } from "./postgres-product-search.js";
 export { Sql, mapSqlError } from "./sql-errors.js";
+export {
+  PostgresNotificationJobs,
+  type PostgresNotificationJobsOptions,
+  type NotificationRunReport,
+  type IdentifiedEmailMessage,
+  type IdentifiedSmsMessage,
+} from "./postgres-notification-jobs.js";
