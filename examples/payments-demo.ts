@@ -1,21 +1,23 @@
 /**
  * The seed's "Payment System Demo", on the real flow: a mock gateway registered as "stripe",
  * a $99.99 card payment, the fraud verdict, then a rule that blocks a large payment and a refund.
+ * With DATABASE_URL set it runs on PostgreSQL (migrating first) instead of the in-memory store.
  *
  * Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts
+ *      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts
  */
-// A host app writes `from "@platform/payments"`; the workspace root does not list the package as
-// a dependency, so the example imports its source entry directly.
 import { randomBytes } from "node:crypto";
 import { GatewayError, Money } from "@platform/core";
 import {
   createPaymentSystem,
+  MemoryPaymentStore,
   type GatewayAuthorization,
   type GatewayAuthorizeRequest,
   type GatewayPaymentState,
   type PaymentGateway,
   type PaymentMethodDetails,
-} from "../packages/payments/src/index.js";
+} from "@platform/payments";
+import { createPostgresPaymentStore } from "@platform/payments/postgres";
 
 /** The seed's mock Stripe gateway, now honouring amounts, captures, refunds and idempotency. */
 class MockStripeGateway implements PaymentGateway {
@@ -61,7 +63,12 @@ class MockStripeGateway implements PaymentGateway {
   }
 }
 
-const system = createPaymentSystem({ gateways: { stripe: new MockStripeGateway() } });
+// On PostgreSQL the demo may run again on the same database: its idempotency key is per run, since
+// the mock gateway's charges live in this process only.
+const databaseUrl = process.env.DATABASE_URL;
+const store = databaseUrl ? await createPostgresPaymentStore({ connectionString: databaseUrl, migrate: true }) : new MemoryPaymentStore();
+const runKey = databaseUrl ? `-${randomBytes(4).toString("hex")}` : "";
+const system = createPaymentSystem({ store, gateways: { stripe: new MockStripeGateway() } });
 
 // Process payment (the seed: order_123, 99.99, USD, card, stripe)
 const payment = await system.payments.create({
@@ -69,11 +76,12 @@ const payment = await system.payments.create({
   amount: { amount: "99.99", currency: "USD" },
   paymentMethod: "pm_card_visa",
   gateway: "stripe",
-  idempotencyKey: "order_123-payment",
+  idempotencyKey: `order_123-payment${runKey}`,
   customer: { id: "cus_john", email: "john@example.com", country: "US" },
 });
 if (payment.status === "failed") {
   console.log(`Payment failed: ${payment.failure?.code}`);
+  if ("close" in store) await store.close();
   process.exit(1);
 }
 
@@ -108,3 +116,5 @@ console.log(`Refunded: ${after.amountRefunded.format("en-US")} of ${after.amount
 
 const ledger = await system.transactions.listByPayment(payment.id);
 console.log(`Ledger: ${ledger.items.map((t) => `${t.type} ${t.amount.toFixed()}`).join(", ")}`);
+
+if ("close" in store) await store.close();
