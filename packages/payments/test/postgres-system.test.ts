@@ -95,6 +95,30 @@ describe("the payment system on PostgreSQL", () => {
     expect((await system.webhooks.getEndpoint(ep.id)).secrets.map((s) => s.expiresAt instanceof Date)).toEqual(rotated.secrets.map((s) => s.expiresAt instanceof Date));
   });
 
+  it("row locks keep concurrent refunds within the capture and give concurrent rules distinct positions", async () => {
+    const { system } = makePgSystem();
+    const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa" });
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => system.refunds.create({ paymentId: p.id, amount: usd("3") }).then((r) => r.status, (e: unknown) => (PlatformError.is(e) ? e.code : "other"))));
+    expect(outcomes.filter((o) => o === "succeeded")).toHaveLength(3);
+    expect(outcomes.filter((o) => o === "refund_exceeds_captured")).toHaveLength(5);
+    expect((await system.payments.get(p.id)).amountRefunded.toFixed()).toBe("9.00");
+    await Promise.all(Array.from({ length: 6 }, (_, i) => system.fraud.addRule(`review if amount > ${1000 + i} USD`)));
+    const positions = (await system.fraud.listRules()).map((r) => r.position);
+    expect(new Set(positions).size).toBe(positions.length);
+  });
+
+  it("migrates from several connections at once, applying each file once", async () => {
+    const fresh = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "pay_migrate" });
+    try {
+      const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresPaymentStore({ connectionString: fresh.url, max: 1 })));
+      const reports = await Promise.all(stores.map((s) => migratePayments(s.pool)));
+      await Promise.all(stores.map((s) => s.close()));
+      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "payments/001-payments.sql"]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it("builds from a connection string and migrates twice safely", async () => {
     const store = await createPostgresPaymentStore({ connectionString: db.url, max: 2, migrate: true });
     try {
