@@ -95,6 +95,28 @@ describe("the payment system on PostgreSQL", () => {
     expect((await system.webhooks.getEndpoint(ep.id)).secrets.map((s) => s.expiresAt instanceof Date)).toEqual(rotated.secrets.map((s) => s.expiresAt instanceof Date));
   });
 
+  it("keeps a failed delivery as a durable job with its retry time, re-offered when due by the clock", async () => {
+    let answer = 500;
+    const { system, clock } = makePgSystem(async () => ({ status: answer, headers: {} }));
+    await db.pool.query("UPDATE webhook_endpoints SET enabled = false"); // endpoints of earlier tests
+    const ep = await system.webhooks.createEndpoint({ url: "https://hooks.example.com/retry", events: ["payment.succeeded"] });
+    await system.payments.create({ amount: usd("3"), paymentMethod: "pm_card_visa" });
+    expect(await system.webhooks.dispatchDue()).toBe(1);
+    const { rows } = await db.pool.query<{ status: string; attempt_count: number; wait: number }>(
+      "SELECT status, attempt_count, extract(epoch FROM next_attempt_at - $2::timestamptz)::float8 AS wait FROM webhook_deliveries WHERE endpoint_id = $1",
+      [ep.id, clock.now()],
+    );
+    expect(rows[0]).toMatchObject({ status: "pending", attempt_count: 1 });
+    expect(rows[0]!.wait).toBeGreaterThanOrEqual(4.5); // 5 s +-10 %
+    expect(rows[0]!.wait).toBeLessThanOrEqual(5.5);
+    expect(await system.webhooks.dispatchDue()).toBe(0);
+    answer = 200;
+    clock.advance({ seconds: 6 });
+    expect(await system.webhooks.dispatchDue()).toBe(1);
+    const [d] = (await system.webhooks.listDeliveries(ep.id)).items;
+    expect([d!.status, d!.attempts.map((a) => a.status)]).toEqual(["succeeded", [500, 200]]);
+  });
+
   it("row locks keep concurrent refunds within the capture and give concurrent rules distinct positions", async () => {
     const { system } = makePgSystem();
     const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa" });

@@ -4,7 +4,10 @@ import type { FraudListRepository, PageQuery } from "../../ports/payment-store.j
 import { afterKey, toPage } from "./keyset.js";
 import { run } from "./sql-errors.js";
 
-/** Named fraud lists on `fraud_list_entries` (primary key (list, lower-cased value)). */
+/**
+ * Named fraud lists on `fraud_list_entries` (primary key (list, lower-cased value)).
+ * @throws ValidationError `nul_character`, `invalid_cursor`.
+ */
 export class PostgresFraudListRepository implements FraudListRepository {
   constructor(private readonly db: Queryable) {}
 

@@ -22,7 +22,10 @@ function toRule(r: RuleRow): FraudRule {
   return { id: r.id, name: r.name, action: r.action, conditions: r.conditions, enabled: r.enabled, position: r.position, source: r.source ?? undefined, createdAt: r.created_at };
 }
 
-/** Fraud rules on `fraud_rules` (unique position, conditions as jsonb). */
+/**
+ * Fraud rules on `fraud_rules` (unique position, conditions as jsonb).
+ * @throws ConflictError `duplicate_id`, `duplicate_position` (at commit); ValidationError `nul_character`.
+ */
 export class PostgresFraudRuleRepository implements FraudRuleRepository {
   constructor(private readonly db: Queryable) {}
 

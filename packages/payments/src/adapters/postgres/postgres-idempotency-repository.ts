@@ -35,6 +35,8 @@ function toRecord(r: KeyRow): IdempotencyRecord {
  * `INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now`: a concurrent claimer of the
  * same key waits on the first one's row and then sees it, so exactly one caller wins, in any
  * number of processes.
+ * @throws IdempotencyError `idempotency_key_in_use` (a key claimed and released over and over while
+ *   we read it); ValidationError `nul_character`.
  */
 export class PostgresIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: Queryable) {}

@@ -52,6 +52,8 @@ const bySequence = (t: LedgerTransaction): [number, string] => [t.sequence ?? 0,
  * The append-only ledger: `payment_transactions` (ordered by an identity column) and their
  * double-entry `payment_postings`, written in one statement. The schema refuses updates and
  * deletes, and an unbalanced transaction at commit.
+ * @throws ConflictError `duplicate_id`; DomainRuleError `ledger_unbalanced` (at commit), `ledger_immutable`;
+ *   ValidationError `invalid_cursor`.
  */
 export class PostgresLedgerRepository implements LedgerRepository {
   constructor(private readonly db: Queryable) {}

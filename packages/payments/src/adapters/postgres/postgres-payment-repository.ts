@@ -32,6 +32,8 @@ function identities(p: Payment): [VelocityDimension, string][] {
  * Payments on the `payments` table. `update` is a conditional UPDATE on the version,
  * `getForUpdate` a row lock; inserting a payment also files its velocity identities in
  * `fraud_velocity_events` (same statement), which `countSince` counts over an index range.
+ * @throws ConflictError `version_conflict` (update), `duplicate_id` (insert); DomainRuleError
+ *   `amount_invariant_violated`; ValidationError `nul_character`, `invalid_cursor`.
  */
 export class PostgresPaymentRepository implements PaymentRepository {
   constructor(private readonly db: Queryable) {}

@@ -39,7 +39,10 @@ function toRefund(r: RefundRow): Refund {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-/** Refunds on the `refunds` table (foreign key to the payment, indexed by payment and pending status). */
+/**
+ * Refunds on the `refunds` table (foreign key to the payment, indexed by payment and pending status).
+ * @throws ConflictError `duplicate_id`, `reference_not_found`; ValidationError `nul_character`.
+ */
 export class PostgresRefundRepository implements RefundRepository {
   constructor(private readonly db: Queryable) {}
 

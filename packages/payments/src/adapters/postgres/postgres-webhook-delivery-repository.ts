@@ -64,6 +64,8 @@ function values(d: WebhookDelivery): unknown[] {
  * retry time in `next_attempt_at`, and `claimDue` takes due rows (and rows whose lease lapsed
  * because their dispatcher died) with `FOR UPDATE SKIP LOCKED`, so any number of dispatcher
  * processes share the queue without sending a delivery twice while its lease holds.
+ * @throws ConflictError `duplicate_id`, `duplicate_delivery` (one delivery per event and endpoint);
+ *   ValidationError `nul_character`, `invalid_cursor`.
  */
 export class PostgresWebhookDeliveryRepository implements WebhookDeliveryRepository {
   constructor(private readonly db: Queryable) {}

@@ -37,7 +37,10 @@ function values(e: WebhookEndpoint): unknown[] {
   return [e.id, e.url, [...e.events], JSON.stringify(e.secrets), e.enabled, e.disabledReason ?? null, e.description ?? null, e.createdAt, e.updatedAt];
 }
 
-/** Webhook endpoints on `webhook_endpoints` (secrets as jsonb, a partial index of the enabled ones). */
+/**
+ * Webhook endpoints on `webhook_endpoints` (secrets as jsonb, a partial index of the enabled ones).
+ * @throws ConflictError `duplicate_id`; ValidationError `nul_character`, `invalid_cursor`.
+ */
 export class PostgresWebhookEndpointRepository implements WebhookEndpointRepository {
   constructor(private readonly db: Queryable) {}
 

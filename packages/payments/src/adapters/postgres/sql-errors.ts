@@ -38,16 +38,17 @@ export function mapSqlError(error: unknown): unknown {
     case "23503":
       return new ConflictError(`a referenced row does not exist (${constraint})`, "reference_not_found", { cause: error, details: { table, constraint } });
     case "22021":
-    case "22P05": {
-      const v = ValidationError.field("text", "text must not contain NUL (U+0000) characters", "nul_character");
-      return v;
-    }
+    case "22P05":
+      return ValidationError.field("text", "text must not contain NUL (U+0000) characters", "nul_character");
     default:
       return error;
   }
 }
 
-/** Runs a parameterised query, mapping constraint errors with {@link mapSqlError}. */
+/**
+ * Runs a parameterised query, mapping constraint errors with {@link mapSqlError}.
+ * @throws the mapped ConflictError / DomainRuleError / ValidationError, or the driver's error.
+ */
 export async function run<R = Record<string, unknown>>(db: Queryable, text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
   try {
     return await db.query<R>(text, values);
