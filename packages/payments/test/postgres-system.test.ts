@@ -37,6 +37,9 @@ describe("the payment system on PostgreSQL", () => {
     const refund = await system.refunds.create({ paymentId: auto.id, amount: usd("20") });
     expect(refund.status).toBe("succeeded");
     expect(await codeOf(() => system.refunds.create({ paymentId: auto.id, amount: usd("80") }))).toBe("refund_exceeds_captured");
+    const small = await system.payments.create({ amount: usd("2"), paymentMethod: "pm_card_visa" });
+    expect((await system.refunds.create({ paymentId: small.id })).amount.toFixed()).toBe("2.00");
+    expect(await codeOf(() => system.refunds.create({ paymentId: small.id }))).toBe("refund_exceeds_captured"); // nothing left, not a zero refund
     const toVoid = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect((await system.payments.cancel(toVoid.id)).status).toBe("canceled");
     const declined = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_chargeDeclined" });

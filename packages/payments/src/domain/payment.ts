@@ -209,7 +209,8 @@ export function reserveRefund(p: Payment, amount: Money, now: Date): Payment {
     throw new DomainRuleError("currency_mismatch", `refund in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
   }
   const left = refundableAmount(p);
-  if (amount.greaterThan(left)) {
+  // Nothing left (a default amount on a fully refunded payment) is refused like any excess.
+  if (amount.greaterThan(left) || amount.isZero()) {
     throw new DomainRuleError("refund_exceeds_captured", `refund ${amount} exceeds the refundable ${left}`, { details: { paymentId: p.id, refundable: left.toJSON() } });
   }
   const next = { ...p, amountRefundPending: p.amountRefundPending.add(amount), updatedAt: now };
