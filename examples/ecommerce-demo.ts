@@ -5,20 +5,37 @@
  * Shipping and tax are configured to zero here so the total is the seed's $1059.97
  * (999.99 + 2 x 29.99); the defaults are pluggable calculators (flat rate, % by region).
  *
+ * With DATABASE_URL set it runs on PostgreSQL (migrating first) instead of the in-memory store;
+ * SKUs, the email and the category name then carry a per-run suffix so the demo can run again
+ * on the same database.
+ *
  * Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/ecommerce-demo.ts
+ *      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/ecommerce-demo.ts
  */
-// A host app writes `from "@platform/commerce"`; the workspace root does not list the
-// package as a dependency yet, so the example imports its source entry directly.
-import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "../packages/commerce/src/index.js";
+import { randomBytes } from "node:crypto";
+import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator, type CommerceStore } from "@platform/commerce";
+import { createPostgresCommerceStore, migrateCommerce, type PostgresCommerceStore } from "@platform/commerce/postgres";
+
+const databaseUrl = process.env.DATABASE_URL;
+let postgres: PostgresCommerceStore | undefined;
+let store: CommerceStore | undefined;
+if (databaseUrl) {
+  postgres = await createPostgresCommerceStore({ connectionString: databaseUrl });
+  await migrateCommerce(postgres.pool);
+  store = postgres;
+}
+const run = databaseUrl ? randomBytes(3).toString("hex") : "";
+const unique = (value: string, sep = "-") => (run ? `${value}${sep}${run}` : value);
 
 const platform = createECommercePlatform({
+  ...(store ? { store } : {}),
   shipping: new FlatRateShippingCalculator({ amount: "0" }),
   tax: new PercentageTaxCalculator({ defaultRate: "0" }),
 });
 
-const electronics = await platform.categories.create({ name: "Electronics" });
+const electronics = await platform.categories.create({ name: unique("Electronics", " ") });
 const laptop = await platform.products.create({
-  sku: "LAPTOP001",
+  sku: unique("LAPTOP001"),
   name: "Laptop",
   description: "High-performance laptop",
   price: { amount: "999.99", currency: "USD" },
@@ -28,7 +45,7 @@ const laptop = await platform.products.create({
   initialStock: 10,
 });
 const mouse = await platform.products.create({
-  sku: "MOUSE001",
+  sku: unique("MOUSE001"),
   name: "Mouse",
   description: "Wireless mouse",
   price: { amount: "29.99", currency: "USD" },
@@ -38,8 +55,9 @@ const mouse = await platform.products.create({
   initialStock: 50,
 });
 
-await platform.users.register({ email: "test@example.com", password: "correct-horse-42", name: "John Doe", phone: "555-1234" });
-const session = await platform.users.login({ email: "test@example.com", password: "correct-horse-42" });
+const email = run ? `test+${run}@example.com` : "test@example.com";
+await platform.users.register({ email, password: "correct-horse-42", name: "John Doe", phone: "555-1234" });
+const session = await platform.users.login({ email, password: "correct-horse-42" });
 const john = await platform.users.authenticate(session.token);
 await platform.users.addAddress(john, { name: "John Doe", line1: "123 Main St", city: "New York", region: "NY", postalCode: "10001", country: "US" });
 
@@ -58,3 +76,4 @@ console.log(`Items: ${order.lines.length}`);
 for (const line of order.lines) {
   console.log(`- Product ${line.productId}: ${line.quantity} x ${usd(line.unitPrice)} = ${usd(line.lineTotal)}`);
 }
+await postgres?.pool.end?.();

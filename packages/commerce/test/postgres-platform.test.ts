@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { IsolatedDatabase } from "@platform/core/testing";
-import { MemoryCommerceStore, type CommerceStore } from "../src/index.js";
-import { codeOf, makePlatform, signUp } from "./helpers.js";
+import { GatewayError } from "@platform/core";
+import { MemoryCommerceStore, type CommerceStore, type PaymentPort } from "../src/index.js";
+import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
@@ -116,5 +117,38 @@ describe.each(stores)("services on the %s store", (_name, makeStore) => {
     expect(canceled.status).toBe("canceled");
     expect(await platform.inventory.getStock(ms.id)).toMatchObject({ onHand: 10, reserved: 0, sold: 0 });
     expect((await platform.orders.list(actor)).items.map((o) => o.id)).toEqual([order.id]);
+  });
+});
+
+describe("PostgreSQL only", () => {
+  it("expirers in several processes release each expired reservation once and cancel its order", async () => {
+    await truncateCommerce(db);
+    // A gateway that times out (retryable): the order stays pending with its stock held.
+    const timingOut: PaymentPort = {
+      charge: async () => {
+        throw new GatewayError("gateway_timeout", "the gateway did not answer", { provider: "test", retryable: true });
+      },
+      refund: async () => ({ reference: "re_none" }),
+    };
+    const { platform, clock } = makePlatform({ store: storeOn(db), payments: timingOut });
+    const p = await product(platform, "EXPIRE-1", "4.00", 50);
+    const orders: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { actor } = await signUp(platform);
+      await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
+      expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: `expire-${i}-key` }))).toBe("gateway_timeout");
+      orders.push(...(await platform.orders.list(actor)).items.map((o) => o.id));
+    }
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 16 });
+    clock.advance({ minutes: 16 });
+    // Three "processes" (each its own store and pool connections) expire at once.
+    const expirers = [0, 1, 2].map(() => makePlatform({ store: storeOn(db) }));
+    for (const e of expirers) e.clock.set(clock.now());
+    const counts = await Promise.all(expirers.map((e) => e.platform.inventory.releaseExpired({ limit: 3 })));
+    const more = await expirers[0]!.platform.inventory.releaseExpired();
+    expect(counts.reduce((a, b) => a + b, 0) + more).toBe(8);
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 50, reserved: 0 });
+    const canceled = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'canceled' AND cancel_reason = 'reservation_expired'");
+    expect(canceled.rows[0]!.n).toBe(orders.length);
   });
 });

@@ -182,8 +182,12 @@ export class PostgresInventoryRepository implements InventoryRepository {
     return lines.map((l) => out.get(l.key)!);
   }
 
+  /**
+   * Due reservations, locked `FOR UPDATE SKIP LOCKED`: expirers running in several processes
+   * take disjoint sets, and one a checkout is committing right now is left to it.
+   */
   async expiredReservations(now: Date, limit: number): Promise<Reservation[]> {
-    const rows = await this.sql.rows<ReservationRow>(`${RESERVATION} WHERE r.status = 'active' AND r.expires_at <= $1 ORDER BY r.expires_at, r.id LIMIT $2`, [now, limit]);
+    const rows = await this.sql.rows<ReservationRow>(`${RESERVATION} WHERE r.status = 'active' AND r.expires_at <= $1 ORDER BY r.expires_at, r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED`, [now, limit]);
     return rows.map(toReservation);
   }
 }
