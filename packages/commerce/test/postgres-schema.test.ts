@@ -17,7 +17,7 @@ describe("commerce schema on PostgreSQL", () => {
   it("migrates once from several callers at once, and again as a no-op, next to the payments package", async () => {
     // Three pools race the same migrations; the advisory lock applies each file once.
     const reports = await Promise.all([migrateCommerce(db.pool), migrateCommerce(db.pool), migrateCommerce(db.pool)]);
-    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 2]);
+    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 3]); // core's outbox + 2 commerce files
     const again = await migrate(db.pool, [coreMigrations, await commerceMigrations(), await paymentsMigrations()]);
     expect(again.applied.every((name) => name.startsWith("payments/"))).toBe(true);
     expect(again.skipped).toContain("commerce/001-commerce-schema.sql");
@@ -57,12 +57,17 @@ describe("commerce schema on PostgreSQL", () => {
     const order = (id: string, key: string) =>
       raw(
         `INSERT INTO orders (id, user_id, status, currency, subtotal, shipping, tax, total, idempotency_key, request_fingerprint, payment_status, created_at, updated_at, version)
-         VALUES ($1, 'cus_raw', 'pending', 'USD', 10, 0, 0, 10, $2, 'f', 'pending', now(), now(), 1)`,
+         VALUES ($1, 'cus_raw', 'pending', 'USD', 10.00, 0.00, 0.00, 10.00, $2, 'f', 'pending', now(), now(), 1)`,
         [id, key],
       );
     expect(await order("ord_raw1", "key-raw")).toBe("ok");
     expect(await order("ord_raw2", "key-raw")).toBe("23505");
-    expect(await raw("UPDATE orders SET total = 11 WHERE id = 'ord_raw1'")).toBe("23514"); // total = subtotal + shipping + tax
+    expect(await raw("UPDATE orders SET total = 11.00 WHERE id = 'ord_raw1'")).toBe("23514"); // total = subtotal + shipping + tax
+    // Money at the currency's scale: 2 decimals for USD, 0 for JPY, 3 for KWD; unknown currencies refused.
+    expect(await raw("UPDATE orders SET subtotal = 10.000, total = 10.000 WHERE id = 'ord_raw1'")).toBe("23514");
+    expect(await raw("UPDATE orders SET currency = 'JPY' WHERE id = 'ord_raw1'")).toBe("23514");
+    expect(await raw("UPDATE orders SET currency = 'KWD', subtotal = 10.000, shipping = 0.000, tax = 0.000, total = 10.000 WHERE id = 'ord_raw1'")).toBe("ok");
+    expect(await raw("UPDATE orders SET currency = 'XYZ' WHERE id = 'ord_raw1'")).toBe("23514");
     expect(await raw("UPDATE orders SET status = 'lost' WHERE id = 'ord_raw1'")).toBe("23514");
     expect(await raw("INSERT INTO users (id, email, name, password_hash, created_at, updated_at, version) VALUES ('cus_r1', 'a@x.io', 'A', '{}', now(), now(), 1)")).toBe("ok");
     expect(await raw("INSERT INTO users (id, email, name, password_hash, created_at, updated_at, version) VALUES ('cus_r2', 'A@X.IO', 'A', '{}', now(), now(), 1)")).toBe("23505");
