@@ -54,4 +54,26 @@ describe("checkout storm across processes", () => {
     // Stock rows still balance: on_hand + sold = received + adjusted (also a CHECK).
     expect(await q("SELECT count(*)::int AS n FROM commerce_stock_levels WHERE on_hand + sold <> received + adjusted OR reserved <> 0")).toBe(0);
   });
+
+  it(`${WORKERS} processes retry one checkout with one idempotency key: one order, one gateway key, stock taken once`, async () => {
+    const { platform } = makePlatform({ store: storeOn(db) });
+    const p = await product(platform, "RETRY-PROC", "7.00", 10);
+    const { actor } = await signUp(platform, "Retrier");
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 3 });
+    await db.pool.query("CREATE TABLE retry_ready (pid int)");
+    const results = await spawnWorkers(fileURLToPath(new URL("./fixtures/checkout-retry-worker.ts", import.meta.url)), WORKERS, {
+      args: () => [db.url, String(WORKERS), actor.customerId!, "one-key-for-all-processes"],
+      timeoutMs: 30_000,
+    });
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const outs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { orders: string[]; errors: string[]; charges: string[] });
+    expect(outs.flatMap((o) => o.errors)).toEqual([]);
+    const orders = new Set(outs.flatMap((o) => o.orders));
+    expect(orders.size).toBe(1);
+    expect([...orders][0]).toMatch(/:paid$/);
+    // Processes that found the order still pending resume its payment with the same gateway key.
+    expect(new Set(outs.flatMap((o) => o.charges)).size).toBe(1);
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 7, reserved: 0, sold: 3 });
+    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
+  });
 });

@@ -20,12 +20,24 @@ export class PostgresOrderRepository implements OrderRepository {
     private readonly codec: CursorCodec,
   ) {}
 
+  /**
+   * Reads an order and locks its row until the transaction ends (`FOR UPDATE`): services read
+   * an order, then decide and write, so operations on one order (a payment settling while a
+   * concurrent retry resumes it, a cancel racing an expiry) serialize as on the memory store.
+   */
   async get(id: string): Promise<Order | null> {
-    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
+    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
     return r ? toOrder(r) : null;
   }
 
+  /**
+   * Reads the order of a checkout key after taking a transaction-scoped advisory lock on
+   * (customer, key): concurrent checkouts with one key on several processes queue here, and
+   * each later one finds the first one's committed order instead of racing it to the unique
+   * index (where it would lose with `idempotency_key_taken`).
+   */
   async getByIdempotencyKey(customerId: string, key: string): Promise<Order | null> {
+    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.checkout' || chr(1) || $1 || chr(1) || $2, 0))", [customerId, key]);
     const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`, [customerId, key]);
     return r ? toOrder(r) : null;
   }
