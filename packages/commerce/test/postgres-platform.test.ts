@@ -151,4 +151,15 @@ describe("PostgreSQL only", () => {
     const canceled = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'canceled' AND cancel_reason = 'reservation_expired'");
     expect(canceled.rows[0]!.n).toBe(orders.length);
   });
+
+  it("concurrent cart changes of one customer from several app servers all land (no version_conflict, one cart)", async () => {
+    await truncateCommerce(db);
+    const { platform } = makePlatform({ store: storeOn(db) });
+    const p = await product(platform, "CART-RACE", "1.00", 100);
+    const { actor } = await signUp(platform);
+    const servers = [0, 1, 2, 3].map(() => makePlatform({ store: storeOn(db) }).platform);
+    await Promise.all(servers.flatMap((s) => [0, 1, 2].map(() => s.carts.addItem(actor, { productId: p.id, quantity: 1 }))));
+    expect((await platform.carts.get(actor)).lines.map((l) => l.quantity)).toEqual([12]);
+    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cart WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
+  });
 });

@@ -27,13 +27,20 @@ function toCart(r: CartRow): Cart {
 export class PostgresCartRepository implements CartRepository {
   constructor(private readonly sql: Sql) {}
 
+  /** Reads a cart and locks it until the transaction ends, so changes to one cart serialize. */
   async get(id: string): Promise<Cart | null> {
-    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1`, [id]);
+    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [id]);
     return r ? toCart(r) : null;
   }
 
+  /**
+   * A customer's cart, locked until the transaction ends; an advisory lock on the customer
+   * comes first so two app servers creating the customer's first cart at once queue instead of
+   * one failing with `cart_exists`.
+   */
   async getByCustomer(customerId: string): Promise<Cart | null> {
-    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.user_id = $1`, [customerId]);
+    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.cart' || chr(1) || $1, 0))", [customerId]);
+    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.user_id = $1 FOR UPDATE OF c`, [customerId]);
     return r ? toCart(r) : null;
   }
 
