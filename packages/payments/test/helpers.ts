@@ -1,11 +1,14 @@
 import { ManualClock, PlatformError } from "@platform/core";
-import { createPaymentSystem, TestGateway, type PaymentSystemOptions } from "../src/index.js";
+import { createPaymentSystem, TestGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
+
+/** The store `makeSystem` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
+export const defaultStore: { make?: () => PaymentStore } = {};
 
 /** A system on a manual clock with a test gateway the test can inspect. */
 export function makeSystem(options: PaymentSystemOptions = {}) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new TestGateway();
-  const system = createPaymentSystem({ clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
+  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
   return { system, clock, gateway };
 }
 

@@ -82,6 +82,7 @@ describe("several Node processes on one PostgreSQL database", () => {
       while ((pids.size < PROCESSES || requests.length < DELIVERIES) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       expect(requests.length).toBeGreaterThanOrEqual(DELIVERIES);
       const { rows: midway } = await db.pool.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status");
+      // Mid-dispatch: every delivery claimed and sent, none answered, so none recorded as delivered.
       expect(midway).toEqual([{ status: "sending", n: DELIVERIES }]);
       for (const pid of pids) process.kill(pid, "SIGKILL");
       const killed = await first;

@@ -75,12 +75,12 @@ export class PostgresRefundRepository implements RefundRepository {
   }
 
   async listByPayment(paymentId: string): Promise<Refund[]> {
-    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1 ORDER BY created_at, id`, [paymentId]);
+    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1 ORDER BY seq`, [paymentId]);
     return rows.map(toRefund);
   }
 
   async listByStatus(status: Refund["status"], limit: number): Promise<Refund[]> {
-    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE status = $1 ORDER BY created_at, id LIMIT $2`, [status, limit]);
+    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE status = $1 ORDER BY seq LIMIT $2`, [status, limit]);
     return rows.map(toRefund);
   }
 }
