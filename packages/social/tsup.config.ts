@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     "index": "src/index.ts",
     "testing/index": "src/testing/index.ts",
+    "postgres/index": "src/adapters/postgres/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -11,4 +12,8 @@ export default defineConfig({
   sourcemap: true,
   target: "node20",
   tsconfig: "tsconfig.build.json",
+  // import.meta.url (used to find ./migrations/) in the CommonJS build too.
+  shims: true,
+  // The SQL files ship next to the bundled postgres entry, which loads ./migrations/.
+  onSuccess: "mkdir -p dist/postgres && cp -r src/adapters/postgres/migrations dist/postgres/",
 });

@@ -1,5 +1,8 @@
 import { ManualClock, PlatformError } from "@platform/core";
-import { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions, type User } from "../src/index.js";
+import { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions, type SocialStore, type User } from "../src/index.js";
+
+/** The store `world()` uses when none is given: memory by default; the PostgreSQL suite file swaps it. */
+export const defaultStore: { make: (() => SocialStore) | undefined } = { make: undefined };
 
 export interface World {
   social: SocialMediaPlatform;
@@ -10,7 +13,8 @@ export interface World {
 /** A platform on a manual clock that ticks one second per call to `tick`. */
 export function world(options: SocialPlatformOptions = {}): World {
   const clock = new ManualClock("2026-01-01T00:00:00Z");
-  const social = createSocialMediaPlatform({ clock, ...options });
+  const store = options.store ?? defaultStore.make?.();
+  const social = createSocialMediaPlatform({ clock, ...options, ...(store ? { store } : {}) });
   return {
     social,
     clock,

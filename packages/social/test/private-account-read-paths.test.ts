@@ -44,7 +44,9 @@ describe("read paths against a private account", () => {
     });
     const settle = async (actorId: string) => {
       const out: Record<string, unknown> = {};
-      for (const [k, p] of Object.entries(reads(actorId))) out[k] = await p.catch((e: { code: string }) => e.code);
+      // Handlers attached at once: on a concurrent store a read may reject before its turn comes.
+      const settled = Object.entries(reads(actorId)).map(([k, p]) => [k, p.catch((e: { code: string }) => e.code)] as const);
+      for (const [k, p] of settled) out[k] = await p;
       return out;
     };
     expect(await settle(sam.id)).toEqual({

@@ -113,21 +113,23 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
 
     it("merges activities of several actors by seq, by delivery and bounds", async () => {
       const store = await makeStore();
+      // Real authors: a SQL store may enforce the posts -> users foreign key.
+      const [ua, ub] = await run(store, async (tx) => [await tx.users.insert(newUser("author_a")), await tx.users.insert(newUser("author_b"))]);
       const acts = await run(store, async (tx) => {
         const out = [];
         for (let i = 0; i < 6; i++) {
-          const post = await tx.posts.insert(newPost(i % 2 ? "usr_b" : "usr_a", { delivery: i % 3 ? "push" : "pull" }));
+          const post = await tx.posts.insert(newPost(i % 2 ? ub.id : ua.id, { delivery: i % 3 ? "push" : "pull" }));
           const a = { id: post.id, seq: post.seq, actorId: post.authorId, verb: "post" as const, postId: post.id, delivery: post.delivery, createdAt: T0 };
           await tx.activities.insert(a);
           out.push(a);
         }
         return out;
       });
-      const all = await run(store, (tx) => tx.activities.listByActors(["usr_a", "usr_b"], { limit: 10 }));
+      const all = await run(store, (tx) => tx.activities.listByActors([ua.id, ub.id], { limit: 10 }));
       expect(all.map((a) => a.id)).toEqual([...acts].reverse().map((a) => a.id));
-      const pulled = await run(store, (tx) => tx.activities.listByActors(["usr_a", "usr_b"], { limit: 10, delivery: "pull" }));
+      const pulled = await run(store, (tx) => tx.activities.listByActors([ua.id, ub.id], { limit: 10, delivery: "pull" }));
       expect(pulled.map((a) => a.id)).toEqual([acts[3]!.id, acts[0]!.id]);
-      const window = await run(store, (tx) => tx.activities.listByActors(["usr_a", "usr_b"], { limit: 2, before: acts[4]!.seq, atLeast: acts[1]!.seq }));
+      const window = await run(store, (tx) => tx.activities.listByActors([ua.id, ub.id], { limit: 2, before: acts[4]!.seq, atLeast: acts[1]!.seq }));
       expect(window.map((a) => a.id)).toEqual([acts[3]!.id, acts[2]!.id]);
     });
 

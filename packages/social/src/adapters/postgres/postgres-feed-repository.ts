@@ -1,0 +1,127 @@
+import type { Queryable } from "@platform/core/postgres";
+import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
+import type { Keyset } from "../../ports/keyset.js";
+import { toFeedEntry, type FeedEntryRow } from "./rows.js";
+import { beforeBound, run } from "./sql-errors.js";
+
+/**
+ * {@link FeedRepository} on `social_feed_states (user_id, floor_seq, size)` and
+ * `social_feed_entries` (primary key `(user_id, seq)`): materialised home feeds, capped per user.
+ * `size` is kept in step with the entries so a fan-out trims only the feeds that went over the cap.
+ */
+export class PostgresFeedRepository implements FeedRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async getState(userId: string): Promise<FeedState | null> {
+    const { rows } = await run<{ user_id: string; floor_seq: string }>(this.db, "SELECT user_id, floor_seq FROM social_feed_states WHERE user_id = $1", [userId]);
+    return rows[0] ? { userId: rows[0].user_id, floorSeq: Number(rows[0].floor_seq) } : null;
+  }
+
+  async replace(userId: string, entries: readonly FeedEntry[], floorSeq: number): Promise<void> {
+    await run(this.db, "DELETE FROM social_feed_entries WHERE user_id = $1", [userId]);
+    const inserted = await this.insertEntries(userId, entries);
+    await run(
+      this.db,
+      `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET floor_seq = EXCLUDED.floor_seq, size = EXCLUDED.size`,
+      [userId, floorSeq, inserted],
+    );
+  }
+
+  async drop(userId: string): Promise<void> {
+    await run(this.db, "DELETE FROM social_feed_states WHERE user_id = $1", [userId]);
+    await run(this.db, "DELETE FROM social_feed_entries WHERE user_id = $1", [userId]);
+  }
+
+  async deliver(userIds: readonly string[], entry: Omit<FeedEntry, "userId">, cap: number): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const { rows } = await run<{ written: number; over: string[] }>(
+      this.db,
+      `WITH targets AS (
+         SELECT user_id FROM social_feed_states WHERE user_id = ANY($1::text[])
+       ), ins AS (
+         INSERT INTO social_feed_entries (user_id, seq, activity_id, actor_id, post_id)
+         SELECT user_id, $2, $3, $4, $5 FROM targets
+         ON CONFLICT DO NOTHING RETURNING user_id
+       ), grown AS (
+         UPDATE social_feed_states s SET size = s.size + 1 FROM ins WHERE s.user_id = ins.user_id RETURNING s.user_id, s.size
+       )
+       SELECT (SELECT count(*)::int FROM targets) AS written, ARRAY(SELECT user_id FROM grown WHERE size > $6) AS over`,
+      [[...new Set(userIds)], entry.seq, entry.activityId, entry.actorId, entry.postId, cap],
+    );
+    const { written, over } = rows[0]!;
+    if (over.length > 0) await this.trim(over, cap);
+    return written;
+  }
+
+  async insertMany(userId: string, entries: readonly FeedEntry[], cap: number): Promise<void> {
+    if (entries.length === 0) return;
+    const { rows } = await run<{ size: number }>(this.db, "SELECT size FROM social_feed_states WHERE user_id = $1 FOR UPDATE", [userId]);
+    if (!rows[0]) return;
+    const inserted = await this.insertEntries(userId, entries);
+    if (inserted === 0) return;
+    await run(this.db, "UPDATE social_feed_states SET size = size + $2 WHERE user_id = $1", [userId, inserted]);
+    if (rows[0].size + inserted > cap) await this.trim([userId], cap);
+  }
+
+  async raiseFloor(userId: string, floorSeq: number): Promise<void> {
+    await run(this.db, "UPDATE social_feed_states SET floor_seq = GREATEST(floor_seq, $2) WHERE user_id = $1", [userId, floorSeq]);
+  }
+
+  async removeActor(userId: string, actorId: string): Promise<number> {
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      `WITH gone AS (DELETE FROM social_feed_entries WHERE user_id = $1 AND actor_id = $2 RETURNING 1),
+            n AS (SELECT count(*)::int AS n FROM gone),
+            upd AS (UPDATE social_feed_states SET size = GREATEST(size - (SELECT n FROM n), 0) WHERE user_id = $1 AND (SELECT n FROM n) > 0)
+       SELECT n FROM n`,
+      [userId, actorId],
+    );
+    return rows[0]!.n;
+  }
+
+  async page(userId: string, page: Keyset): Promise<FeedEntry[]> {
+    const { rows } = await run<FeedEntryRow>(this.db, "SELECT * FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [
+      userId,
+      beforeBound(page.before),
+      page.limit,
+    ]);
+    return rows.map(toFeedEntry);
+  }
+
+  async size(userId: string): Promise<number> {
+    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_feed_entries WHERE user_id = $1", [userId]);
+    return rows[0]!.n;
+  }
+
+  private async insertEntries(userId: string, entries: readonly FeedEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const { rowCount } = await run(
+      this.db,
+      `INSERT INTO social_feed_entries (user_id, seq, activity_id, actor_id, post_id)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT DO NOTHING`,
+      [userId, entries.map((e) => e.seq), entries.map((e) => e.activityId), entries.map((e) => e.actorId), entries.map((e) => e.postId)],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Trims each feed to its `cap` newest entries; the floor rises to the oldest entry kept. */
+  private async trim(userIds: readonly string[], cap: number): Promise<void> {
+    await run(
+      this.db,
+      `WITH cut AS (
+         SELECT s.user_id, (SELECT e.seq FROM social_feed_entries e WHERE e.user_id = s.user_id ORDER BY e.seq DESC OFFSET $2 - 1 LIMIT 1) AS oldest_kept
+         FROM social_feed_states s WHERE s.user_id = ANY($1::text[]) AND s.size > $2
+       ), del AS (
+         DELETE FROM social_feed_entries e USING cut WHERE e.user_id = cut.user_id AND e.seq < cut.oldest_kept RETURNING e.user_id
+       ), counts AS (
+         SELECT user_id, count(*)::int AS n FROM del GROUP BY user_id
+       )
+       UPDATE social_feed_states s SET size = s.size - COALESCE(c.n, 0), floor_seq = GREATEST(s.floor_seq, cut.oldest_kept)
+       FROM cut LEFT JOIN counts c ON c.user_id = cut.user_id
+       WHERE s.user_id = cut.user_id AND cut.oldest_kept IS NOT NULL`,
+      [userIds, cap],
+    );
+  }
+}

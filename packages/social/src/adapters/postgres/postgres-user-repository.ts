@@ -1,0 +1,87 @@
+import { NotFoundError } from "@platform/core";
+import type { Queryable } from "@platform/core/postgres";
+import type { User, UserCounters } from "../../domain/user.js";
+import type { UserCounterDelta, UserRepository } from "../../ports/user-repository.js";
+import { toUser, type UserRow } from "./rows.js";
+import { run } from "./sql-errors.js";
+
+/**
+ * {@link UserRepository} on `social_users`: unique indexes on `lower(username)` and `email`,
+ * counters moved by `SET n = n + $1` in the caller's transaction.
+ * @throws ConflictError `username_taken`, `email_taken` (insert); NotFoundError `user_not_found`;
+ *   ValidationError `nul_character`.
+ */
+export class PostgresUserRepository implements UserRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(user: Omit<User, "followersCount" | "followingCount" | "postsCount">): Promise<User> {
+    const { rows } = await run<UserRow>(
+      this.db,
+      `INSERT INTO social_users (id, username, email, name, bio, avatar_url, is_private, is_verified, role, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [user.id, user.username, user.email, user.name, user.bio, user.avatarUrl, user.isPrivate, user.isVerified, user.role, user.createdAt, user.updatedAt],
+    );
+    return toUser(rows[0]!);
+  }
+
+  async get(id: string): Promise<User | null> {
+    const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE id = $1", [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, User>> {
+    const out = new Map<string, User>();
+    if (ids.length === 0) return out;
+    const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE id = ANY($1::text[])", [ids]);
+    for (const r of rows) out.set(r.id, toUser(r));
+    return out;
+  }
+
+  async getByUsername(username: string): Promise<User | null> {
+    const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE lower(username) = lower($1)", [username]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async updateProfile(id: string, patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>, at: Date): Promise<User> {
+    const { rows } = await run<UserRow>(
+      this.db,
+      `UPDATE social_users SET
+         name = CASE WHEN $2 THEN $3 ELSE name END,
+         bio = CASE WHEN $4 THEN $5 ELSE bio END,
+         avatar_url = CASE WHEN $6 THEN $7 ELSE avatar_url END,
+         is_private = COALESCE($8, is_private),
+         is_verified = COALESCE($9, is_verified),
+         updated_at = $10
+       WHERE id = $1 RETURNING *`,
+      [id, patch.name !== undefined, patch.name ?? null, patch.bio !== undefined, patch.bio ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null, patch.isPrivate ?? null, patch.isVerified ?? null, at],
+    );
+    if (!rows[0]) throw new NotFoundError("user", id, "user_not_found");
+    return toUser(rows[0]);
+  }
+
+  async incrementCounters(id: string, delta: UserCounterDelta): Promise<User> {
+    const { rows } = await run<UserRow>(
+      this.db,
+      `UPDATE social_users SET followers_count = followers_count + $2, following_count = following_count + $3, posts_count = posts_count + $4
+       WHERE id = $1 RETURNING *`,
+      [id, delta.followersCount ?? 0, delta.followingCount ?? 0, delta.postsCount ?? 0],
+    );
+    if (!rows[0]) throw new NotFoundError("user", id, "user_not_found");
+    return toUser(rows[0]);
+  }
+
+  async setCounters(id: string, counters: UserCounters): Promise<void> {
+    const { rowCount } = await run(this.db, "UPDATE social_users SET followers_count = $2, following_count = $3, posts_count = $4 WHERE id = $1", [
+      id,
+      counters.followersCount,
+      counters.followingCount,
+      counters.postsCount,
+    ]);
+    if (!rowCount) throw new NotFoundError("user", id, "user_not_found");
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_users");
+    return rows[0]!.n;
+  }
+}
