@@ -27,20 +27,32 @@ function toCart(r: CartRow): Cart {
 export class PostgresCartRepository implements CartRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Reads a cart and locks it until the transaction ends, so changes to one cart serialize. */
+  /**
+   * Reads a cart and locks it until the transaction ends, so changes to one cart serialize.
+   * The lock is taken by its own statement first: a statement that waited for a row lock sees
+   * the new row but other tables (the lines) as of its start, so the read comes after.
+   */
   async get(id: string): Promise<Cart | null> {
-    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+    const locked = await this.sql.one("SELECT 1 FROM cart WHERE id = $1 FOR UPDATE", [id]);
+    if (!locked) return null;
+    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1`, [id]);
     return r ? toCart(r) : null;
   }
 
   /**
-   * A customer's cart, locked until the transaction ends; an advisory lock on the customer
-   * comes first so two app servers creating the customer's first cart at once queue instead of
-   * one failing with `cart_exists`.
+   * A customer's cart, locked until the transaction ends (see {@link get}). When there is none
+   * yet, an advisory lock on the customer is taken and the lock retried, so two app servers
+   * creating the customer's first cart at once queue instead of one failing with `cart_exists`.
    */
   async getByCustomer(customerId: string): Promise<Cart | null> {
-    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.cart' || chr(1) || $1, 0))", [customerId]);
-    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.user_id = $1 FOR UPDATE OF c`, [customerId]);
+    const lock = "SELECT id FROM cart WHERE user_id = $1 FOR UPDATE";
+    let locked = await this.sql.one<{ id: string }>(lock, [customerId]);
+    if (!locked) {
+      await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.cart' || chr(1) || $1, 0))", [customerId]);
+      locked = await this.sql.one<{ id: string }>(lock, [customerId]);
+      if (!locked) return null;
+    }
+    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1`, [locked.id]);
     return r ? toCart(r) : null;
   }
 
@@ -56,11 +68,24 @@ export class PostgresCartRepository implements CartRepository {
     await this.writeLines(cart);
   }
 
+  /**
+   * One statement: the version-guarded header update, the lines upserted by position and the
+   * positions past the new end deleted (disjoint rows, so one statement may touch them all).
+   */
   async update(cart: Cart, expectedVersion: number): Promise<void> {
-    const r = await this.sql.query("UPDATE cart SET user_id = $2, updated_at = $3, version = $4 WHERE id = $1 AND version = $5", [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion]);
-    if (r.rowCount === 0) throw new ConflictError(`cart ${cart.id} was changed concurrently`, "version_conflict");
-    await this.sql.query("DELETE FROM commerce_cart_lines WHERE cart_id = $1", [cart.id]);
-    await this.writeLines(cart);
+    const r = await this.sql.one<{ updated: number }>(
+      `WITH u AS (UPDATE cart SET user_id = $2, updated_at = $3, version = $4 WHERE id = $1 AND version = $5 RETURNING id),
+       up AS (
+         INSERT INTO commerce_cart_lines (cart_id, position, product_id, variant_id, quantity, added_unit_price, currency)
+         SELECT u.id, l.position, l.product_id, l.variant_id, l.quantity, l.price::numeric, l.currency
+           FROM u, unnest($6::int[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[]) AS l(position, product_id, variant_id, quantity, price, currency)
+         ON CONFLICT (cart_id, position) DO UPDATE SET product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id,
+           quantity = EXCLUDED.quantity, added_unit_price = EXCLUDED.added_unit_price, currency = EXCLUDED.currency),
+       del AS (DELETE FROM commerce_cart_lines d USING u WHERE d.cart_id = u.id AND d.position >= cardinality($6::int[]))
+       SELECT count(*)::int AS updated FROM u`,
+      [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion, ...this.lineArrays(cart)],
+    );
+    if (!r || r.updated === 0) throw new ConflictError(`cart ${cart.id} was changed concurrently`, "version_conflict");
   }
 
   async delete(id: string): Promise<void> {
@@ -73,15 +98,18 @@ export class PostgresCartRepository implements CartRepository {
       `INSERT INTO commerce_cart_lines (cart_id, position, product_id, variant_id, quantity, added_unit_price, currency)
        SELECT $1, l.position, l.product_id, l.variant_id, l.quantity, l.price::numeric, l.currency
          FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS l(position, product_id, variant_id, quantity, price, currency)`,
-      [
-        cart.id,
-        cart.lines.map((_, i) => i),
-        cart.lines.map((l) => l.productId),
-        cart.lines.map((l) => l.variantId),
-        cart.lines.map((l) => l.quantity),
-        cart.lines.map((l) => l.addedUnitPrice.toFixed()),
-        cart.lines.map((l) => l.addedUnitPrice.currency),
-      ],
+      [cart.id, ...this.lineArrays(cart)],
     );
+  }
+
+  private lineArrays(cart: Cart): unknown[] {
+    return [
+      cart.lines.map((_, i) => i),
+      cart.lines.map((l) => l.productId),
+      cart.lines.map((l) => l.variantId),
+      cart.lines.map((l) => l.quantity),
+      cart.lines.map((l) => l.addedUnitPrice.toFixed()),
+      cart.lines.map((l) => l.addedUnitPrice.currency),
+    ];
   }
 }

@@ -136,10 +136,10 @@ export class PostgresInventoryRepository implements InventoryRepository {
 
   /** Locks an active reservation (FOR UPDATE) so two processes cannot settle it twice. */
   private async lockActive(id: string): Promise<Reservation> {
-    const row = await this.sql.one<{ status: Reservation["status"] }>("SELECT status FROM commerce_reservations WHERE id = $1 FOR UPDATE", [id]);
+    const row = await this.sql.one<ReservationRow>(`${RESERVATION} WHERE r.id = $1 FOR UPDATE OF r`, [id]);
     if (!row) throw new NotFoundError("reservation", id, "reservation_not_found");
     if (row.status !== "active") throw new DomainRuleError("reservation_not_active", `reservation ${id} is ${row.status}`, { details: { id, status: row.status } });
-    return (await this.getReservation(id))!;
+    return toReservation(row);
   }
 
   async release(id: string, status: "released" | "expired", at: Date): Promise<Reservation> {

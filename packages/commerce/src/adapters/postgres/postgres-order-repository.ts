@@ -24,9 +24,12 @@ export class PostgresOrderRepository implements OrderRepository {
    * Reads an order and locks its row until the transaction ends (`FOR UPDATE`): services read
    * an order, then decide and write, so operations on one order (a payment settling while a
    * concurrent retry resumes it, a cancel racing an expiry) serialize as on the memory store.
+   * The lock is its own statement: one that waited for a row lock would see the items as of
+   * its start, so the read follows it.
    */
   async get(id: string): Promise<Order | null> {
-    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+    if (!(await this.sql.one("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE", [id]))) return null;
+    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
     return r ? toOrder(r) : null;
   }
 
