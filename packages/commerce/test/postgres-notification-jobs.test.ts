@@ -57,11 +57,14 @@ describe("notification jobs on PostgreSQL", () => {
     doomed.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => doomed.on("exit", (_code, signal) => resolve(signal)));
     const deadline = Date.now() + 20_000;
-    while (lines(log).length < 5) {
-      if (Date.now() > deadline) throw new Error(`the dispatcher sent nothing: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
+    try {
+      while (lines(log).length < 5) {
+        if (Date.now() > deadline) throw new Error(`the dispatcher sent nothing: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      doomed.kill("SIGKILL"); // also when waiting failed: never leave it running
     }
-    doomed.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
     const beforeRestart = new Set(lines(log).map((l) => l.split(" ")[0]));
     expect(beforeRestart.size).toBeLessThan(expected); // it really died mid-dispatch
