@@ -10,7 +10,7 @@ import type { PaymentStore } from "./ports/payment-store.js";
 import type { ServiceContext } from "./services/context.js";
 import { FraudService } from "./services/fraud-service.js";
 import { GatewayRegistry } from "./services/gateway-registry.js";
-import { IdempotencyRunner } from "./services/idempotency-runner.js";
+import { IDEMPOTENCY_TAKEOVER_MS, IdempotencyRunner } from "./services/idempotency-runner.js";
 import { PaymentReconciler } from "./services/payment-reconciler.js";
 import { PaymentService } from "./services/payment-service.js";
 import { PaymentSettlement } from "./services/payment-settlement.js";
@@ -35,6 +35,11 @@ export interface PaymentSystemOptions {
   fallback?: string[];
   /** How long a manual authorisation holds (default 7 days). */
   authorizationTtl?: DurationInput;
+  /**
+   * How long a payment must have been `processing` (by the clock) before `payments.reconcile()` asks
+   * the gateway about it (default 60 s, as the idempotency takeover): a younger one may be in flight.
+   */
+  reconcileAfter?: DurationInput;
   /** Risk score thresholds (default: block >= 90, review >= 75). */
   fraud?: Partial<RiskScoreConfig>;
   /** Webhook transport, timeout, retry schedule and URL policy. */
@@ -88,6 +93,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     }
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
+  const { reconcileAfter } = parse(z.object({ reconcileAfter: z.number().int().min(0) }), { reconcileAfter: durationMs(options.reconcileAfter ?? IDEMPOTENCY_TAKEOVER_MS) });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
   const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
   const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? fetchTransport });
@@ -101,7 +107,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl);
   return {
-    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement)),
+    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter)),
     transactions: new TransactionService(ctx),
     refunds: new RefundService(ctx, idempotency),
     webhooks,

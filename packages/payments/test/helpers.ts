@@ -1,5 +1,5 @@
 import { ManualClock, PlatformError } from "@platform/core";
-import { createPaymentSystem, TestGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
+import { createPaymentSystem, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
 
 /** The store `makeSystem` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
 export const defaultStore: { make?: () => PaymentStore } = {};
@@ -23,4 +23,46 @@ export async function codeOf(fn: () => Promise<unknown>): Promise<string> {
     throw e;
   }
   throw new Error("expected a PlatformError");
+}
+
+type GatedOp = "authorize" | "capture" | "void";
+
+/**
+ * A slow gateway: calls of a held operation wait (before reaching `inner`) until released, so a test
+ * can run something while the request is in flight. `entered(op, n)` resolves once n calls arrived.
+ */
+export function slowGateway(inner: TestGateway) {
+  const gates = new Map<GatedOp, { release: () => void; gate: Promise<void> }>();
+  const arrived = { authorize: 0, capture: 0, void: 0 };
+  const pass = async (op: GatedOp) => {
+    arrived[op]++;
+    await gates.get(op)?.gate;
+  };
+  const gateway: PaymentGateway = {
+    describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
+    authorize: async (r) => (await pass("authorize"), inner.authorize(r)),
+    capture: async (r) => (await pass("capture"), inner.capture(r)),
+    void: async (r) => (await pass("void"), inner.void(r)),
+    refund: (r) => inner.refund(r),
+    retrieve: (r) => inner.retrieve(r),
+  };
+  return {
+    gateway,
+    hold(op: GatedOp) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      gates.set(op, { release, gate });
+    },
+    release(op: GatedOp) {
+      gates.get(op)?.release();
+      gates.delete(op);
+    },
+    async entered(op: GatedOp, n = 1) {
+      // Bounded so a call that never comes fails the test instead of hanging it.
+      for (let i = 0; arrived[op] < n; i++) {
+        if (i > 2000) throw new Error(`${n} ${op} call(s) never reached the gateway`);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    },
+  };
 }

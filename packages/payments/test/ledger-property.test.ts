@@ -80,6 +80,7 @@ describe("ledger property", () => {
             } else if (c.t === "fault") {
               gateway.injectFault({ operation: c.op, kind: c.kind });
             } else if (c.t === "reconcile") {
+              clock.advance({ minutes: 1 });
               await system.payments.reconcile();
             } else {
               clock.advance({ days: 8 });

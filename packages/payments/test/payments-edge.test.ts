@@ -33,9 +33,10 @@ describe("gateway failures after authorisation", () => {
   });
 
   it("timeout-after-charge with manual capture reconciles to requires_capture, then captures", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway, clock } = makeSystem();
     const p = await system.payments.create({ amount: usd("12"), paymentMethod: "pm_card_timeoutAfterCharge", captureMethod: "manual" });
     expect(p.status).toBe("processing");
+    clock.advance({ minutes: 1 });
     const [r] = await system.payments.reconcile(p.id);
     expect(r!.status).toBe("requires_capture");
     expect(r!.authorizationExpiresAt).toBeDefined();
@@ -55,15 +56,18 @@ describe("gateway failures after authorisation", () => {
       refund: (r) => inner.refund(r),
       retrieve: async () => ({ status: "not_found" }),
     };
-    const { system } = makeSystem({ gateways: { broken, test: new TestGateway() }, defaultGateway: "broken", fallback: ["test"] });
+    const { system, clock } = makeSystem({ gateways: { broken, test: new TestGateway() }, defaultGateway: "broken", fallback: ["test"] });
     const p = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
     // Ambiguous: never retried on the fallback gateway, left for reconcile.
     expect(p.status).toBe("processing");
     expect(p.lastError?.code).toBe("gateway_error");
     expect(p.gateway).toBe("broken");
+    clock.advance({ minutes: 1 });
+    // Not found at the gateway: re-sent there (never elsewhere); still no answer, so still processing.
     const [r] = await system.payments.reconcile(p.id);
-    expect(r!.status).toBe("failed");
-    expect(r!.failure?.code).toBe("gateway_request_lost");
+    expect(r!.status).toBe("processing");
+    expect(r!.gateway).toBe("broken");
+    expect(r!.lastError?.code).toBe("gateway_error");
     expect(() => system.gateways.get("nope")).toThrowError(expect.objectContaining({ code: "unknown_gateway" }));
     expect(new GatewayError("x", "y", { provider: "p", retryable: false }).code).toBe("x");
   });

@@ -65,11 +65,12 @@ describe("payments lifecycle", () => {
   });
 
   it("timeout after the charge: processing, then succeeded after reconcile, with one charge", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway, clock } = makeSystem();
     const p = await system.payments.create({ amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge", idempotencyKey: "t1" });
     expect(p.status).toBe("processing");
     // A retry with the key returns the same payment and never charges again.
     expect((await system.payments.create({ amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge", idempotencyKey: "t1" })).id).toBe(p.id);
+    clock.advance({ seconds: 60 });
     const [r] = await system.payments.reconcile();
     expect(r!.id).toBe(p.id);
     expect(r!.status).toBe("succeeded");
@@ -79,11 +80,12 @@ describe("payments lifecycle", () => {
   });
 
   it("an injected timeout on capture leaves processing; reconcile settles it", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway, clock } = makeSystem();
     const p = await system.payments.create({ amount: usd("25"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     gateway.injectFault({ operation: "capture", kind: "timeout" });
     const c = await system.payments.capture(p.id, { amount: usd("20") });
     expect(c.status).toBe("processing");
+    clock.advance({ seconds: 60 });
     const [r] = await system.payments.reconcile(p.id);
     expect(r!.status).toBe("succeeded");
     expect(r!.amountCaptured.toFixed()).toBe("20.00");

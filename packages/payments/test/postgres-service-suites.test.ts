@@ -28,3 +28,4 @@ await import("./payments-edge.test.js");
 await import("./idempotency.test.js");
 await import("./fraud.test.js");
 await import("./webhooks.test.js");
+await import("./reconcile.test.js");

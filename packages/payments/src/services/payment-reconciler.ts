@@ -1,18 +1,30 @@
-import { NotFoundError, parse, type Page } from "@platform/core";
+import { NotFoundError, parse, PlatformError, type GatewayError, type Page } from "@platform/core";
 import { z } from "zod";
 import { voidTransaction } from "../domain/ledger.js";
 import { markCanceled, toPaymentJSON, type Payment } from "../domain/payment.js";
 import { recordEvent, type ServiceContext } from "./context.js";
-import type { GatewayOutcome, PaymentSettlement } from "./payment-settlement.js";
+import { isAmbiguous } from "./gateway-registry.js";
+import { failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
 
 const idSchema = z.string().trim().min(1).max(64);
 
-/** Settles what the clock or a lost answer left open: expired authorisations and `processing` payments. */
+/**
+ * Settles what the clock or a lost answer left open: expired authorisations and `processing` payments.
+ * A payment is reconciled only once it has been `processing` for `reconcileAfterMs` by the clock
+ * (measured from `updatedAt`: entering `processing`, or the last ambiguous answer), as the
+ * idempotency takeover waits for a key to be that old: a younger one may have its request in flight,
+ * and the gateway's "not found" or "not captured yet" would be read as a loss.
+ */
 export class PaymentReconciler {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly settlement: PaymentSettlement,
+    private readonly reconcileAfterMs: number,
   ) {}
+
+  private isDue(p: Payment): boolean {
+    return this.ctx.clock.now().getTime() - p.updatedAt.getTime() >= this.reconcileAfterMs;
+  }
 
   private async get(id: string): Promise<Payment> {
     const p = await this.ctx.store.transaction((tx) => tx.payments.get(id));
@@ -49,9 +61,11 @@ export class PaymentReconciler {
   }
 
   /**
-   * Asks the gateway for the truth about `processing` payments (one, or every one) and records it.
-   * The provider's idempotency key means a lost answer never becomes a second charge.
-   * @returns the payments after reconciliation.
+   * Asks the gateway for the truth about `processing` payments (one, or every one) that have been
+   * `processing` for at least `reconcileAfter`, and records it. An operation the gateway has not
+   * applied is sent again with the same provider idempotency key (never a second charge); only a
+   * definitive decline fails it. Younger payments are left alone (`reconcile(id)` returns them as they are).
+   * @returns the payments after reconciliation (the sweep: only those that were due).
    */
   async reconcile(id?: string): Promise<Payment[]> {
     if (id !== undefined) return [await this.reconcileOne(parse(idSchema, id))];
@@ -59,7 +73,7 @@ export class PaymentReconciler {
     let cursor: string | null = null;
     do {
       const page: Page<Payment> = await this.ctx.store.transaction((tx) => tx.payments.listByStatus("processing", { limit: 100, cursor }));
-      for (const p of page.items) out.push(await this.reconcileOne(p.id));
+      for (const p of page.items) if (this.isDue(p)) out.push(await this.reconcileOne(p.id));
       cursor = page.nextCursor;
     } while (cursor);
     return out;
@@ -67,19 +81,20 @@ export class PaymentReconciler {
 
   private async reconcileOne(id: string): Promise<Payment> {
     const p = await this.get(id);
-    if (p.status !== "processing" || !p.pendingOperation) return p;
+    if (p.status !== "processing" || !p.pendingOperation || !this.isDue(p)) return p;
     const name = p.gateway;
     const state = await this.ctx.gateways.get(name).retrieve({ reference: p.gatewayTransactionId, paymentId: p.id });
     const ref = state.reference ?? p.gatewayTransactionId ?? "";
     const authorized = state.amountAuthorized ?? p.amountAuthorized;
-    const lost = { code: "gateway_request_lost", message: "the gateway has no record of the request" };
     let outcome: GatewayOutcome | undefined;
     switch (state.status) {
       case "captured":
         outcome = { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized };
         break;
       case "authorized":
-        outcome = p.pendingOperation === "authorize" ? { kind: "authorized", gateway: name, reference: ref, authorized } : { kind: "reverted", gateway: name, failure: { code: `${p.pendingOperation}_not_applied`, message: `the gateway did not apply the ${p.pendingOperation}` } };
+        // A capture or void not applied (yet): send it again rather than undo an intent that may still land.
+        if (p.pendingOperation !== "authorize") return this.resend(p);
+        outcome = { kind: "authorized", gateway: name, reference: ref, authorized };
         break;
       case "voided":
         outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };
@@ -92,12 +107,54 @@ export class PaymentReconciler {
             : { kind: "reverted", gateway: name, failure: { code: `${p.pendingOperation}_failed`, declineCode: state.declineCode, message: `the gateway failed the ${p.pendingOperation}` } };
         break;
       case "not_found":
-        outcome = p.pendingOperation === "authorize" ? { kind: "failed", gateway: name, failure: lost } : undefined;
+        // The request may not have landed yet (or was lost): re-send it with the same idempotency key.
+        if (p.pendingOperation === "authorize") return this.resend(p);
+        outcome = undefined;
         break;
       case "pending":
         outcome = undefined;
         break;
     }
     return outcome ? this.settlement.settle(p.id, outcome) : p;
+  }
+
+  /**
+   * Sends the pending operation again through the payment's gateway (never another: the first request
+   * may still land there) with the provider idempotency key of the first request. A decline settles it;
+   * an unavailable gateway leaves it for the next sweep, an ambiguous answer restarts its wait.
+   */
+  private async resend(p: Payment): Promise<Payment> {
+    const name = p.gateway;
+    const gateway = this.ctx.gateways.get(name);
+    let outcome: GatewayOutcome;
+    try {
+      if (p.pendingOperation === "authorize") {
+        const res = await gateway.authorize({
+          paymentId: p.id,
+          idempotencyKey: `${p.id}:authorize`,
+          amount: p.amount,
+          paymentMethod: p.paymentMethod,
+          capture: p.captureMethod === "automatic",
+          metadata: p.metadata,
+        });
+        outcome =
+          res.status === "captured"
+            ? { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured }
+            : { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized };
+      } else if (p.pendingOperation === "capture") {
+        const res = await gateway.capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount ?? p.amountAuthorized, idempotencyKey: `${p.id}:capture` });
+        outcome = { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured };
+      } else {
+        await gateway.void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` });
+        outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };
+      }
+    } catch (e) {
+      if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
+      const failure = failureOf(e as GatewayError);
+      if (isAmbiguous(e)) outcome = { kind: "unknown", gateway: name, failure };
+      else if ((e as GatewayError).retryable) return p;
+      else outcome = p.pendingOperation === "authorize" ? { kind: "failed", gateway: name, failure } : { kind: "reverted", gateway: name, failure };
+    }
+    return this.settlement.settle(p.id, outcome);
   }
 }
