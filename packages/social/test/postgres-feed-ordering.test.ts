@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { createId, ManualClock } from "@platform/core";
+import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createSocialMediaPlatform, type SocialMediaPlatform, type User } from "../src/index.js";
+import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
+import { truncateSocial } from "./postgres-helpers.js";
+
+// PostgreSQL hands out sequence values in call order but transactions commit in any order. The
+// adapter takes a transaction-level advisory lock before a post/repost seq is allocated and before
+// a follow appears or vanishes (shared for home reads), so activities become visible in seq order
+// and fan-out, backfill and rebuild never miss each other. These tests hold a transaction open
+// at the critical point and watch the other side wait for it.
+let db: IsolatedDatabase;
+let store: PostgresSocialStore;
+let social: SocialMediaPlatform;
+let alice: User;
+let bob: User;
+
+beforeAll(async () => {
+  db = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "social_order", max: 6 });
+  await migrateSocial(db.pool);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+beforeEach(async () => {
+  await truncateSocial(db.pool);
+  store = new PostgresSocialStore(db.pool);
+  social = createSocialMediaPlatform({ store, clock: new ManualClock("2026-01-01T00:00:00Z") });
+  alice = await social.users.create({ username: "alice", email: "alice@example.com", name: "Alice" });
+  bob = await social.users.create({ username: "bob", email: "bob@example.com", name: "Bob" });
+});
+
+/** Resolves once another session waits on the feed lock. */
+async function lockWaiter(): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const { rows } = await db.pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    if (rows.length > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("nobody waits for the feed lock");
+}
+
+/** A post by `authorId` inserted in a transaction held open until `release()`. */
+function heldPost(authorId: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let seq = 0;
+  const done = store.transaction(async (tx) => {
+    const post = await tx.posts.insert({
+      id: createId("post"), authorId, content: "held", images: [], visibility: "public", hashtags: [], mentionIds: [], delivery: "push",
+      likesCount: 0, commentsCount: 0, repostsCount: 0, createdAt: new Date(), updatedAt: new Date(), editedAt: null, deletedAt: null,
+    });
+    await tx.activities.insert({ id: post.id, seq: post.seq, actorId: authorId, verb: "post", postId: post.id, delivery: "push", createdAt: post.createdAt });
+    seq = post.seq;
+    await gate;
+    return post;
+  });
+  return { done, release, seq: () => seq };
+}
+
+describe("feed ordering on PostgreSQL", () => {
+  it("a post started later waits for the one in flight, so seqs become visible in order", async () => {
+    const first = heldPost(alice.id);
+    await new Promise((r) => setTimeout(r, 20)); // the held transaction takes the lock
+    const second = social.posts.create({ actorId: bob.id, content: "later" });
+    await lockWaiter();
+    let secondDone = false;
+    void second.then(() => (secondDone = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(secondDone).toBe(false);
+    first.release();
+    const [p1, p2] = [await first.done, await second];
+    const { rows } = await db.pool.query<{ seq: string }>("SELECT seq FROM social_posts WHERE id = $1", [p2.id]);
+    expect(Number(rows[0]!.seq)).toBeGreaterThan(p1.seq);
+  });
+
+  it("a cold home read waits for a followee's post in flight and its rebuilt feed holds it", async () => {
+    await social.follows.follow({ actorId: bob.id, userId: alice.id });
+    await social.feeds.evict({ userId: bob.id });
+    const held = heldPost(alice.id);
+    const read = social.feeds.home({ actorId: bob.id });
+    await lockWaiter();
+    held.release();
+    const post = await held.done;
+    expect((await read).items.map((i) => i.id)).toEqual([post.id]);
+    expect((await db.pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
+  });
+
+  it("a follow waits for the followee's post in flight, so the backfill holds it", async () => {
+    await social.feeds.home({ actorId: bob.id }); // bob's feed is materialised (and empty)
+    const held = heldPost(alice.id);
+    const follow = social.follows.follow({ actorId: bob.id, userId: alice.id });
+    await lockWaiter();
+    held.release();
+    const post = await held.done;
+    expect(await follow).toEqual({ status: "following" });
+    expect((await social.feeds.home({ actorId: bob.id })).items.map((i) => i.id)).toEqual([post.id]);
+    expect((await db.pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
+  });
+
+  it("paging while others post: no duplicate, no gap against the first page's snapshot", async () => {
+    await social.follows.follow({ actorId: bob.id, userId: alice.id });
+    const before: string[] = [];
+    for (let i = 0; i < 9; i++) before.unshift((await social.posts.create({ actorId: alice.id, content: `p${i}` })).id);
+    const seen: string[] = [];
+    let page = await social.feeds.home({ actorId: bob.id, limit: 4 });
+    seen.push(...page.items.map((i) => i.id));
+    while (page.nextCursor) {
+      await Promise.all([0, 1, 2].map((k) => social.posts.create({ actorId: k % 2 ? bob.id : alice.id, content: "meanwhile" })));
+      page = await social.feeds.home({ actorId: bob.id, limit: 4, cursor: page.nextCursor });
+      seen.push(...page.items.map((i) => i.id));
+    }
+    expect(seen).toEqual(before);
+  });
+});
