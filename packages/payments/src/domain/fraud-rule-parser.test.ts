@@ -62,4 +62,24 @@ describe("parseFraudRule", () => {
     expect(String(e.details.expected)).toContain(expected);
     expect(e.issues[0]?.path).toEqual(["rule"]);
   });
+
+  it.each([
+    [String.raw`block if email = "a\q"`, 17],
+    [String.raw`block if email = "\u12"`, 17],
+    [String.raw`block if email = 'x\"'`, 17],
+    [String.raw`block if email == "ok" and ip = "1\x"`, 32],
+    [String.raw`block if country in ["US", "\uZZZZ"]`, 27],
+  ])("a bad escape in %s is invalid_rule at the string's column %i, not a raw SyntaxError", (text, position) => {
+    const e = errorOf(text);
+    expect(PlatformError.is(e, "invalid_rule")).toBe(true);
+    expect(e.details.position).toBe(position);
+    expect(String(e.details.expected)).toContain("escape");
+    expect(e.issues[0]?.path).toEqual(["rule"]);
+  });
+
+  it("decodes the valid escapes of both quote styles", () => {
+    const r = parseFraudRule(String.raw`block if email in ["a\"b", 'c\'d', "e\\f", "\u0041\n", 'g"h']`);
+    expect(r.conditions[0]!.value).toEqual({ kind: "values", values: ['a"b', "c'd", "e\\f", "A\n", 'g"h'] });
+    expect(parseFraudRule(ruleToText(r))).toEqual(r);
+  });
 });

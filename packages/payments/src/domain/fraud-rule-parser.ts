@@ -27,6 +27,37 @@ function fail(source: string, token: Token, expected: string): never {
   );
 }
 
+const ESCAPES: Record<string, string> = { "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
+/**
+ * The value of a quoted string token. Escapes: `\\ \/ \b \f \n \r \t \uXXXX` and the string's own
+ * quote (`\"` in double quotes, `\'` in single quotes); any other is `invalid_rule` at the token.
+ */
+function unquote(source: string, raw: string, position: number): string {
+  const quote = raw[0]!;
+  const body = raw.slice(1, -1);
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = body[++i] ?? "";
+    const simple = Object.hasOwn(ESCAPES, e) ? ESCAPES[e] : undefined;
+    if (e === quote) out += e;
+    else if (simple !== undefined) out += simple;
+    else if (e === "u" && /^[0-9A-Fa-f]{4}$/.test(body.slice(i + 1, i + 5))) {
+      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
+      i += 4;
+    } else {
+      const expected = `a valid escape in the string (\\${quote} \\\\ \\n \\t \\uXXXX ...), not \\${e === "u" ? body.slice(i, i + 5) : e}`;
+      fail(source, { kind: "string", text: raw, position }, expected);
+    }
+  }
+  return out;
+}
+
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   const re = /\s*(?:(>=|<=|==|!=|>|<|=)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(@[A-Za-z0-9_]*)|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_.\-:@]*)|([[\],])|(\S))/y;
@@ -37,7 +68,7 @@ function tokenize(source: string): Token[] {
     const position = m.index + (m[0].length - text.length);
     if (text === "") break;
     if (m[1]) tokens.push({ kind: "op", text: m[1], position });
-    else if (m[2]) tokens.push({ kind: "string", text: JSON.parse(m[2].startsWith("'") ? `"${m[2].slice(1, -1).replace(/"/g, '\\"')}"` : m[2]) as string, position });
+    else if (m[2]) tokens.push({ kind: "string", text: unquote(source, m[2], position), position });
     else if (m[3]) tokens.push({ kind: "list", text: m[3], position });
     else if (m[4]) tokens.push({ kind: "number", text: m[4], position });
     else if (m[5]) tokens.push({ kind: "word", text: m[5], position });
