@@ -14,6 +14,20 @@ describe("fraud rules", () => {
     expect(gateway.calls.authorize).toBe(1);
   });
 
+  it("an amount rule needs its currency (text or structured) and never blocks another currency (¥5000)", async () => {
+    const { system } = makeSystem();
+    expect(await codeOf(() => system.fraud.addRule("block if amount > 100"))).toBe("invalid_rule");
+    const structured = { action: "block" as const, conditions: [{ field: "amount", operator: ">" as const, value: { kind: "money" as const, amount: "100" } }] };
+    expect(await codeOf(() => system.fraud.addRule(structured))).toBe("invalid_rule");
+    const asNumber = { action: "block" as const, conditions: [{ field: "amount", operator: ">" as const, value: { kind: "number" as const, value: 100 } }] };
+    expect(await codeOf(() => system.fraud.addRule(asNumber))).toBe("invalid_rule");
+    expect(await system.fraud.listRules()).toEqual([]);
+    await system.fraud.addRule("block if amount > 100 USD");
+    const yen = await system.payments.create({ amount: { amount: "5000", currency: "JPY" }, paymentMethod: "pm_card_visa" });
+    expect(yen.status).toBe("succeeded");
+    expect((await system.payments.create({ amount: usd("100.01"), paymentMethod: "pm_card_visa" })).status).toBe("failed");
+  });
+
   it("allow wins over block, block over review, whatever the insertion order", async () => {
     const { system } = makeSystem();
     await system.fraud.addRule("review if amount > 100 USD");

@@ -52,7 +52,7 @@ describe("parseFraudRule", () => {
     ["block if amount ~ 5", 16, "an operator"],
     ["block if amount > lots", 18, "a number"],
     ["block if amount > 10000 XYZ", 24, "currency"],
-    ["block if amount > 5 or country == US", 20, '"and"'],
+    ["block if amount > 5 USD or country == US", 24, '"and"'],
     ["block if country in [US,", 24, "a value"],
     ["review if payments_per_customer_hourly >", 40, "a number"],
   ])("%s -> invalid_rule at column %i", (text, position, expected) => {
@@ -81,5 +81,26 @@ describe("parseFraudRule", () => {
     const r = parseFraudRule(String.raw`block if email in ["a\"b", 'c\'d', "e\\f", "\u0041\n", 'g"h']`);
     expect(r.conditions[0]!.value).toEqual({ kind: "values", values: ['a"b', "c'd", "e\\f", "A\n", 'g"h'] });
     expect(parseFraudRule(ruleToText(r))).toEqual(r);
+  });
+
+  it.each([
+    ["block if amount > 100", 18],
+    ["block if amount >= 5 and country == US", 19],
+    ["review if amount < 0.5 or", 19],
+  ])("an amount without a currency (%s) is invalid_rule naming the amount token", (text, position) => {
+    const e = errorOf(text);
+    expect(PlatformError.is(e, "invalid_rule")).toBe(true);
+    expect(e.details.position).toBe(position);
+    expect(e.details.token).toBe(text.slice(position).split(" ")[0]);
+    expect(String(e.details.expected)).toContain("currency");
+  });
+
+  it("an amount rule never matches a payment in another currency (no ¥5000 blocked by a USD 100 limit)", () => {
+    const r = parseFraudRule("block if amount > 100 USD");
+    expect(ruleMatches(r, ctx({ amount: Money.of("5000", "JPY") }), () => false)).toBe(false);
+    expect(ruleMatches(r, ctx({ amount: Money.of("100.01", "USD") }), () => false)).toBe(true);
+    // A stored condition without a currency (structured input from before the fix) compares nothing.
+    const legacy = { conditions: [{ field: "amount" as const, operator: ">" as const, value: { kind: "money" as const, amount: "100" } }] };
+    expect(ruleMatches(legacy, ctx({ amount: Money.of("5000", "JPY") }), () => false)).toBe(false);
   });
 });

@@ -93,7 +93,8 @@ export interface ParsedFraudRule {
  *
  * Grammar: `<allow|block|review> if <condition> (and <condition>)*`, a condition being
  * `<field> <op> <value>` with op one of `> >= < <= == = !=`, or `<field> [not] in [v1, v2]` /
- * `<field> [not] in @list`. Amounts may carry a currency (`amount > 10000 USD`).
+ * `<field> [not] in @list`. Amounts must carry their currency (`amount > 10000 USD`): a rule in one
+ * currency never matches a payment in another.
  * @throws ValidationError `invalid_rule` whose details give `position` (0-based column), `token` and `expected`.
  * @example
  * ```ts
@@ -153,7 +154,8 @@ export function parseFraudRule(source: string): ParsedFraudRule {
           if (!isCurrencyCode(cur.text.toUpperCase())) fail(source, cur, "an ISO 4217 currency code");
           return { field, operator, value: { kind: "money", amount: valueTok.text, currency: cur.text.toUpperCase() } };
         }
-        return { field, operator, value: { kind: "money", amount: valueTok.text } };
+        // Without a currency, "amount > 100" would compare 100 USD with ¥5000: the currency is required.
+        return fail(source, valueTok, `an amount with its currency (e.g. ${valueTok.text} USD)`);
       }
       if (field === "risk_score" && (Number(valueTok.text) < 0 || Number(valueTok.text) > 100)) fail(source, valueTok, "a score between 0 and 100");
       return { field, operator, value: { kind: "number", value: Number(valueTok.text) } };

@@ -76,12 +76,18 @@ const valueSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("list"), list: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/) }),
 ]);
 
-/** Schema of one condition (structure form). */
-export const fraudConditionSchema = z.object({
-  field: fieldSchema,
-  operator: z.enum([">", ">=", "<", "<=", "==", "!=", "in", "not_in"]),
-  value: valueSchema,
-});
+/** Schema of one condition (structure form). An `amount` condition needs a `money` value with its currency. */
+export const fraudConditionSchema = z
+  .object({
+    field: fieldSchema,
+    operator: z.enum([">", ">=", "<", "<=", "==", "!=", "in", "not_in"]),
+    value: valueSchema,
+  })
+  .superRefine((c, ctx) => {
+    if (c.field === "amount" && (c.value.kind !== "money" || c.value.currency === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["value", "currency"], message: "an amount condition needs its currency (amounts compare only within one currency)", params: { code: "invalid_rule" } });
+    }
+  });
 
 /** Input of `fraud.addRule` in structured form; `fraud.addRule("block if ...")` takes text. */
 export const fraudRuleInputSchema = z
@@ -171,11 +177,10 @@ export function conditionHolds(c: FraudCondition, ctx: FraudContext, inList: Lis
   const actual = fieldValue(c.field, ctx);
   if (actual === undefined) return c.operator === "!=" || c.operator === "not_in";
   if (actual instanceof Money) {
-    if (c.value.kind !== "money" && c.value.kind !== "number") return false;
-    const amount = c.value.kind === "money" ? c.value.amount : String(c.value.value);
-    const currency = c.value.kind === "money" ? c.value.currency : undefined;
-    if (currency !== undefined && currency !== actual.currency) return false;
-    return compare(actual.amount.comparedTo(amount), c.operator, 0);
+    // Amounts compare only within their currency: a condition without one (stored before currencies
+    // were required) matches nothing rather than comparing 100 with ¥5000.
+    if (c.value.kind !== "money" || c.value.currency !== actual.currency) return false;
+    return compare(actual.amount.comparedTo(c.value.amount), c.operator, 0);
   }
   if (typeof actual === "number") {
     return c.value.kind === "number" && compare(actual, c.operator, c.value.value);
