@@ -153,6 +153,32 @@ describe("webhook endpoints", () => {
     expect(requests.length).toBe(sent);
   });
 
+  it("410 Gone disables the endpoint without undoing a change made while the request was in flight", async () => {
+    let change: (() => Promise<unknown>) | undefined;
+    const transport: WebhookTransport = async () => {
+      await change?.();
+      return { status: 410, headers: {} };
+    };
+    const { system } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const ep = await system.webhooks.createEndpoint({ url: "https://a.example.com/", events: ["payment.succeeded"] });
+    change = async () => {
+      await system.webhooks.updateEndpoint(ep.id, { events: ["payment.*"], description: "changed meanwhile" });
+      await system.webhooks.rotateSecret(ep.id, { overlapSeconds: 0 });
+    };
+    await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" });
+    await system.webhooks.dispatchDue();
+    const after = await system.webhooks.getEndpoint(ep.id);
+    expect(after).toMatchObject({ enabled: false, disabledReason: "gone", events: ["payment.*"], description: "changed meanwhile" });
+    expect(after.secrets).toHaveLength(2);
+
+    // A 410 from the URL the endpoint had before a concurrent URL change does not disable the new URL.
+    const ep2 = await system.webhooks.createEndpoint({ url: "https://old.example.com/", events: ["payment.succeeded"] });
+    change = () => system.webhooks.updateEndpoint(ep2.id, { url: "https://new.example.com/" });
+    await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" });
+    await system.webhooks.dispatchDue();
+    expect(await system.webhooks.getEndpoint(ep2.id)).toMatchObject({ enabled: true, url: "https://new.example.com/" });
+  });
+
   it("honours Retry-After and gives up after the schedule; manual retry and replay still work", async () => {
     let up = false;
     const { requests, transport } = fakeTransport(() => (up ? ok() : { status: 503, headers: { "retry-after": "120" } }));

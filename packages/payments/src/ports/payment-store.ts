@@ -101,6 +101,12 @@ export interface WebhookEndpointRepository {
   get(id: string): Promise<WebhookEndpoint | undefined>;
   insert(endpoint: WebhookEndpoint): Promise<void>;
   update(endpoint: WebhookEndpoint): Promise<void>;
+  /**
+   * Disables the endpoint if it is enabled and still has `url`, changing only `enabled`,
+   * `disabledReason` and `updatedAt` (SQL: one conditional UPDATE of those columns), so a concurrent
+   * change of other fields is kept. Returns whether it was disabled.
+   */
+  disable(id: string, url: string, reason: string, now: Date): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /** Enabled endpoints (few per account: read whole). */
   listEnabled(): Promise<WebhookEndpoint[]>;

@@ -149,9 +149,9 @@ export class WebhookDispatcher {
         next = { ...base, status: "succeeded", nextAttemptAt: undefined };
       } else if (status === 410 || !endpoint || !endpoint.enabled) {
         next = { ...base, status: "failed", nextAttemptAt: undefined };
-        if (status === 410 && endpoint) {
-          await tx.webhookEndpoints.update({ ...endpoint, enabled: false, disabledReason: "gone", updatedAt: now });
-        }
+        // Only the flag, on the row as it is now: the copy read before the request may be stale (a
+        // concurrent edit must survive), and a 410 from a URL since replaced says nothing about the new one.
+        if (status === 410 && endpoint) await tx.webhookEndpoints.disable(endpoint.id, endpoint.url, "gone", now);
       } else {
         // A manual retry of a delivery that had given up does not restart the schedule.
         const delay = manual && cur.status === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);

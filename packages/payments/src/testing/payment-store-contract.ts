@@ -216,5 +216,21 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect((await store.transaction((tx) => tx.webhookEndpoints.listEnabled())).map((e) => e.id)).toEqual(["we_on"]);
       expect((await store.transaction((tx) => tx.webhookEndpoints.list({ limit: 10 }))).items).toHaveLength(2);
     });
+
+    it("disables an endpoint by flag only, and only while it still has the given url", async () => {
+      const store = await makeStore();
+      const base = { events: ["*"], secrets: [], enabled: true, createdAt: T0, updatedAt: T0 };
+      await store.transaction(async (tx) => {
+        await tx.webhookEndpoints.insert({ ...base, id: "we_a", url: "https://a.example.com/", description: "kept" });
+        await tx.webhookEndpoints.insert({ ...base, id: "we_b", url: "https://b.example.com/" });
+      });
+      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_a", "https://a.example.com/", "gone", at(1000)))).toBe(true);
+      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_a", "https://a.example.com/", "gone", at(2000)))).toBe(false);
+      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_b", "https://old.example.com/", "gone", at(1000)))).toBe(false);
+      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_missing", "https://a.example.com/", "gone", at(1000)))).toBe(false);
+      const a = await store.transaction((tx) => tx.webhookEndpoints.get("we_a"));
+      expect(a).toMatchObject({ enabled: false, disabledReason: "gone", description: "kept", url: "https://a.example.com/", updatedAt: at(1000) });
+      expect((await store.transaction((tx) => tx.webhookEndpoints.listEnabled())).map((e) => e.id)).toEqual(["we_b"]);
+    });
   });
 }

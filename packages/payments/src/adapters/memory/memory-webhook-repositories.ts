@@ -15,6 +15,12 @@ export class MemoryWebhookEndpointRepository implements WebhookEndpointRepositor
   async update(e: WebhookEndpoint) {
     this.table.put(e);
   }
+  async disable(id: string, url: string, reason: string, now: Date) {
+    const cur = this.table.get(id);
+    if (!cur || !cur.enabled || cur.url !== url) return false;
+    this.table.put({ ...cur, enabled: false, disabledReason: reason, updatedAt: now });
+    return true;
+  }
   async delete(id: string) {
     return this.table.delete(id);
   }

@@ -66,6 +66,11 @@ export class PostgresWebhookEndpointRepository implements WebhookEndpointReposit
     ]);
   }
 
+  async disable(id: string, url: string, reason: string, now: Date): Promise<boolean> {
+    const { rowCount } = await run(this.db, "UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = $4 WHERE id = $1 AND url = $2 AND enabled", [id, url, reason, now]);
+    return rowCount === 1;
+  }
+
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await run(this.db, "DELETE FROM webhook_endpoints WHERE id = $1", [id]);
     return rowCount === 1;
