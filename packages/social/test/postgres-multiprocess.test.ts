@@ -40,11 +40,11 @@ describe("several Node processes on one PostgreSQL database", () => {
     for (const actorId of ids) await social.posts.create({ actorId, content: `hello from ${actorId}` });
     for (const actorId of ids.slice(0, 5)) await social.feeds.home({ actorId }); // materialised feeds: fan-out and trimming happen
 
-    const results = await spawnWorkers(fixture("social-storm-worker.ts"), PROCESSES, { args: () => [db.url, "45", "3"], timeoutMs: 80_000 });
+    const results = await spawnWorkers(fixture("social-storm-worker.ts"), PROCESSES, { args: () => [db.url, "30", "3"], timeoutMs: 80_000 });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const outputs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { ops: number; unexpected: string[] });
     expect(outputs.flatMap((o) => o.unexpected)).toEqual([]);
-    expect(outputs.reduce((n, o) => n + o.ops, 0)).toBe(PROCESSES * 45 * 3);
+    expect(outputs.reduce((n, o) => n + o.ops, 0)).toBe(PROCESSES * 30 * 3);
 
     const { rows: volume } = await db.pool.query<{ likes: number; follows: number; posts: number }>(
       "SELECT (SELECT count(*)::int FROM social_likes) AS likes, (SELECT count(*)::int FROM social_follows) AS follows, (SELECT count(*)::int FROM social_posts) AS posts",

@@ -10,8 +10,9 @@ const PATCH_COLUMNS = { content: "content", mentionIds: "mention_ids", editedAt:
 
 /**
  * {@link CommentRepository} on `social_comments` (threads read oldest first on the partial index
- * `(post_id, parent_id, seq) WHERE deleted_at IS NULL`).
- * @throws NotFoundError `comment_not_found`; ValidationError `nul_character`; ConflictError `reference_not_found`.
+ * `(post_id, parent_id, seq) WHERE deleted_at IS NULL`). `update` writes live comments only
+ * (`WHERE deleted_at IS NULL`): of two concurrent deletes one wins, the other gets `comment_deleted`.
+ * @throws NotFoundError `comment_not_found`, `comment_deleted`; ValidationError `nul_character`; ConflictError `reference_not_found`.
  */
 export class PostgresCommentRepository implements CommentRepository {
   constructor(private readonly db: Queryable) {}
@@ -34,9 +35,9 @@ export class PostgresCommentRepository implements CommentRepository {
   async update(id: string, patch: Partial<Pick<Comment, "content" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Comment> {
     const set = setClause(patch, PATCH_COLUMNS, 2);
     const { rows } = set.sql
-      ? await run<CommentRow>(this.db, `UPDATE social_comments SET ${set.sql} WHERE id = $1 RETURNING *`, [id, ...set.values])
-      : await run<CommentRow>(this.db, "SELECT * FROM social_comments WHERE id = $1", [id]);
-    if (!rows[0]) throw new NotFoundError("comment", id, "comment_not_found");
+      ? await run<CommentRow>(this.db, `UPDATE social_comments SET ${set.sql} WHERE id = $1 AND deleted_at IS NULL RETURNING *`, [id, ...set.values])
+      : await run<CommentRow>(this.db, "SELECT * FROM social_comments WHERE id = $1 AND deleted_at IS NULL", [id]);
+    if (!rows[0]) throw await this.missing(id);
     return toComment(rows[0]);
   }
 
@@ -85,5 +86,11 @@ export class PostgresCommentRepository implements CommentRepository {
   async count(): Promise<number> {
     const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_comments WHERE deleted_at IS NULL");
     return rows[0]!.n;
+  }
+
+  /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
+  private async missing(id: string): Promise<NotFoundError> {
+    const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_comments WHERE id = $1", [id]);
+    return new NotFoundError("comment", id, rows[0] ? "comment_deleted" : "comment_not_found");
   }
 }

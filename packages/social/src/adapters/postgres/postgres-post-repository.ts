@@ -13,8 +13,10 @@ const PATCH_COLUMNS = { content: "content", images: "images", hashtags: "hashtag
 /**
  * {@link PostRepository} on `social_posts` plus `social_post_hashtags` (one row per tag of a live
  * post, so hashtag pages are index range scans). The seq is allocated under the feed lock: posts
- * become visible in seq order (see `feed-lock.ts`).
- * @throws NotFoundError `post_not_found`; ValidationError `nul_character`; ConflictError `reference_not_found`.
+ * become visible in seq order (see `feed-lock.ts`). `update` writes live posts only
+ * (`WHERE deleted_at IS NULL`): of two concurrent deletes one wins, the other gets `post_deleted`
+ * and rolls back, so the author's post count moves once.
+ * @throws NotFoundError `post_not_found`, `post_deleted`; ValidationError `nul_character`; ConflictError `reference_not_found`.
  */
 export class PostgresPostRepository implements PostRepository {
   constructor(private readonly db: Queryable) {}
@@ -48,9 +50,9 @@ export class PostgresPostRepository implements PostRepository {
   async update(id: string, patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Post> {
     const set = setClause(patch, PATCH_COLUMNS, 2);
     const { rows } = set.sql
-      ? await run<PostRow>(this.db, `UPDATE social_posts SET ${set.sql} WHERE id = $1 RETURNING *`, [id, ...set.values])
-      : await run<PostRow>(this.db, "SELECT * FROM social_posts WHERE id = $1", [id]);
-    if (!rows[0]) throw new NotFoundError("post", id, "post_not_found");
+      ? await run<PostRow>(this.db, `UPDATE social_posts SET ${set.sql} WHERE id = $1 AND deleted_at IS NULL RETURNING *`, [id, ...set.values])
+      : await run<PostRow>(this.db, "SELECT * FROM social_posts WHERE id = $1 AND deleted_at IS NULL", [id]);
+    if (!rows[0]) throw await this.missing(id);
     const saved = toPost(rows[0]);
     if (patch.hashtags !== undefined || patch.deletedAt !== undefined) {
       await run(this.db, "DELETE FROM social_post_hashtags WHERE post_id = $1", [id]);
@@ -116,5 +118,11 @@ export class PostgresPostRepository implements PostRepository {
       "INSERT INTO social_post_hashtags (tag, seq, post_id) SELECT DISTINCT t, $2::bigint, $3 FROM unnest($1::text[]) AS t ON CONFLICT DO NOTHING",
       [post.hashtags, post.seq, post.id],
     );
+  }
+
+  /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
+  private async missing(id: string): Promise<NotFoundError> {
+    const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_posts WHERE id = $1", [id]);
+    return new NotFoundError("post", id, rows[0] ? "post_deleted" : "post_not_found");
   }
 }
