@@ -1,11 +1,15 @@
 import { ManualClock, PlatformError } from "@platform/core";
-import { createECommercePlatform, TestPaymentPort, type Actor, type ECommercePlatformOptions } from "../src/index.js";
+import { createECommercePlatform, TestPaymentPort, type Actor, type CommerceStore, type ECommercePlatformOptions } from "../src/index.js";
+
+/** The store `makePlatform` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
+export const defaultStore: { make?: () => CommerceStore } = {};
 
 /** A platform on a manual clock with cheap scrypt (tests only) and an instant retry sleep. */
 export function makePlatform(options: ECommercePlatformOptions = {}) {
   const clock = new ManualClock("2026-03-01T10:00:00Z");
   const payments = new TestPaymentPort();
   const platform = createECommercePlatform({
+    ...(defaultStore.make ? { store: defaultStore.make() } : {}),
     clock,
     payments,
     passwordHashing: { N: 1024 },

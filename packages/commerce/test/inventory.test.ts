@@ -20,7 +20,8 @@ describe("inventory", () => {
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: p.id, quantity: 3 });
     const pending = platform.orders.checkout(actor, { idempotencyKey: "ttl-checkout" });
-    await new Promise((r) => setTimeout(r, 10));
+    // Wait until the checkout's first transaction has reserved (a few ms in memory, longer on PostgreSQL).
+    for (let i = 0; i < 500 && (await platform.inventory.getStock(p.id)).reserved === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 4, reserved: 3, available: 1 });
 
     clock.advance({ minutes: 14 });
