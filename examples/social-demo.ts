@@ -1,21 +1,34 @@
 // The seed's social media scenario on @platform/social: two users, two posts, mutual follows,
 // two likes and one comment. Notifications are not created by hand (the seed's
 // CreateNotification): the platform's rules generate them from what the users do.
-// (Imported by path: the workspace root does not list @platform/social as a dependency yet.)
-import { createSocialMediaPlatform, type SocialMediaPlatform } from "../packages/social/src/index.js";
+//
+// With DATABASE_URL set it runs on PostgreSQL (migrating first) instead of the in-memory store;
+// usernames and e-mails then carry a per-run suffix so the demo can run again on the same
+// database, and the counts below are this run's (read through the services, not table totals).
+//
+// Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/social-demo.ts
+//      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/social-demo.ts
+import { randomBytes } from "node:crypto";
+import { createSocialMediaPlatform, type SocialMediaPlatform } from "@platform/social";
+import { createPostgresSocialStore, type PostgresSocialStore } from "@platform/social/postgres";
 
-const social = createSocialMediaPlatform();
+const databaseUrl = process.env.DATABASE_URL;
+const postgres: PostgresSocialStore | undefined = databaseUrl ? await createPostgresSocialStore({ connectionString: databaseUrl, migrate: true }) : undefined;
+const run = databaseUrl ? randomBytes(3).toString("hex") : "";
+const unique = (username: string) => (run ? `${username}_${run}` : username);
+
+const social = createSocialMediaPlatform(postgres ? { store: postgres } : {});
 
 const john = await social.users.create({
-  username: "john_doe",
-  email: "john@example.com",
+  username: unique("john_doe"),
+  email: `${unique("john")}@example.com`,
   name: "John Doe",
   bio: "Software engineer and tech enthusiast",
   avatarUrl: "https://cdn.example.com/avatar1.jpg",
 });
 const jane = await social.users.create({
-  username: "jane_smith",
-  email: "jane@example.com",
+  username: unique("jane_smith"),
+  email: `${unique("jane")}@example.com`,
   name: "Jane Smith",
   bio: "Designer and artist",
   avatarUrl: "https://cdn.example.com/avatar2.jpg",
@@ -40,17 +53,20 @@ await social.likes.likePost({ actorId: john.id, postId: post2.id });
 
 await social.comments.create({ actorId: jane.id, postId: post1.id, content: "Great work! What technologies did you use?" });
 
-const counts = await social.store.transaction(async (tx) => ({
-  users: await tx.users.count(),
-  posts: await tx.posts.count(),
-  comments: await tx.comments.count(),
-  likes: await tx.likes.count(),
-  follows: await tx.follows.count(),
+// This run's figures, through the services (on a shared database the tables hold other runs too).
+const people = [await social.users.me({ actorId: john.id }), await social.users.me({ actorId: jane.id })];
+const posts = [await social.posts.get({ actorId: john.id, postId: post1.id }), await social.posts.get({ actorId: john.id, postId: post2.id })];
+const counts = {
+  users: people.length,
+  posts: people.reduce((n, u) => n + u.postsCount, 0),
+  comments: posts.reduce((n, p) => n + p.commentsCount, 0),
+  likes: posts.reduce((n, p) => n + p.likesCount, 0),
+  follows: people.reduce((n, u) => n + u.followingCount, 0),
   // 5 = the rules at work: jane is told john followed her and liked her post (2); john is told
   // jane followed him, liked his post and commented on it (3). The seed's one hand-made
   // notification becomes these five; nobody is ever notified of their own action.
-  notifications: await tx.notifications.count(),
-}));
+  notifications: (await social.notifications.unreadCount({ actorId: john.id })) + (await social.notifications.unreadCount({ actorId: jane.id })),
+};
 
 console.log("Social Media Platform Demo:");
 console.log("==========================");
@@ -73,3 +89,4 @@ async function show(platform: SocialMediaPlatform, user: { id: string; username:
 
 await show(social, john);
 await show(social, jane);
+await postgres?.close();
