@@ -110,4 +110,36 @@ describe("idempotency keys", () => {
     expect(inner.chargeCount(p.id)).toBe(1);
     expect((await b.payments.create(input)).id).toBe(p.id);
   });
+
+  it("taking over a capture key whose payment was settled meanwhile does not call the gateway again", async () => {
+    const store = new MemoryPaymentStore();
+    const clock = new ManualClock("2026-03-01T12:00:00.000Z");
+    const inner = new TestGateway();
+    let hang = true;
+    const captures: { amount: unknown }[] = [];
+    const gateway: PaymentGateway = {
+      describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
+      authorize: (r) => inner.authorize(r),
+      // The first process "crashes" mid-capture: its call never returns.
+      capture: (r) => (captures.push({ amount: r.amount }), hang ? ((hang = false), new Promise<never>(() => undefined)) : inner.capture(r)),
+      void: (r) => inner.void(r),
+      refund: (r) => inner.refund(r),
+      retrieve: (r) => inner.retrieve(r),
+    };
+    const a = createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } });
+    const b = createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } });
+    const p = await a.payments.create({ amount: usd("20"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    void a.payments.capture(p.id, { amount: usd("15"), idempotencyKey: "cap-crash" });
+    while (hang) await new Promise((r) => setTimeout(r, 5));
+    clock.advance({ seconds: 61 });
+    // The scheduler's reconcile settles the capture first (re-sent with the provider key).
+    expect((await b.payments.reconcile(p.id))[0]!.status).toBe("succeeded");
+    const before = captures.length;
+    // Then the client retries with its key: the abandoned key is taken over, but nothing is left to send.
+    const again = await b.payments.capture(p.id, { amount: usd("15"), idempotencyKey: "cap-crash" });
+    expect(again.status).toBe("succeeded");
+    expect(again.amountCaptured.toFixed()).toBe("15.00");
+    expect(captures.length).toBe(before);
+    expect(captures.every((c) => c.amount !== undefined)).toBe(true);
+  });
 });

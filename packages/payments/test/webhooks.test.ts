@@ -207,6 +207,36 @@ describe("webhook endpoints", () => {
     expect(await codeOf(() => system.webhooks.retry("whd_missing"))).toBe("delivery_not_found");
   });
 
+  it("a manual retry while a dispatcher holds the lease is refused (delivery_in_flight); after the lease it claims and sends", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    let hold = true;
+    const transport: WebhookTransport = async () => {
+      calls++;
+      if (hold) await gate;
+      return ok();
+    };
+    const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const ep = await system.webhooks.createEndpoint({ url: "https://a.example.com/", events: ["payment.succeeded"] });
+    await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" });
+    const dispatching = system.webhooks.dispatchDue();
+    while (calls === 0) await new Promise((r) => setTimeout(r, 1));
+    const [d] = (await system.webhooks.listDeliveries(ep.id)).items;
+    expect(d!.status).toBe("sending");
+    expect(await codeOf(() => system.webhooks.retry(d!.id))).toBe("delivery_in_flight");
+    expect(calls).toBe(1);
+    // The dispatcher is presumed dead once its lease lapses: a manual retry may then take the delivery.
+    clock.advance({ seconds: 61 });
+    hold = false;
+    const retried = await system.webhooks.retry(d!.id);
+    expect(calls).toBe(2);
+    expect(retried).toMatchObject({ status: "succeeded", attemptCount: 1 });
+    expect(retried.attempts.map((a) => a.manual)).toEqual([true]);
+    release();
+    await dispatching;
+  });
+
   it("deliveries are stored with their event, so they survive a restart of the process", async () => {
     const store = new MemoryPaymentStore();
     const down = fakeTransport(() => new Error("ECONNREFUSED"));

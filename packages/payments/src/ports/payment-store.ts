@@ -124,6 +124,12 @@ export interface WebhookDeliveryRepository {
    * (SQL: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING *`).
    */
   claimDue(now: Date, leaseUntil: Date, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Claims one delivery whatever its status or schedule (a manual retry), marking it `sending` until
+   * `leaseUntil`, unless it is `sending` under a lease still live at `now`: then undefined (as when it
+   * does not exist). SQL: one conditional `UPDATE ... WHERE NOT (status = 'sending' AND lease_until > now) RETURNING *`.
+   */
+  claim(id: string, now: Date, leaseUntil: Date): Promise<WebhookDelivery | undefined>;
   listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>>;
   /** When the earliest pending delivery is due (for a worker's sleep), if any. */
   nextDueAt(): Promise<Date | undefined>;

@@ -185,9 +185,11 @@ export class PaymentService {
       },
       finish: async (pid2) => {
         const p = await this.get(pid2);
+        // A takeover of an abandoned key may find the capture already settled (by reconcile): nothing to send.
+        if (p.status !== "processing" || p.pendingOperation !== "capture" || !p.pendingCaptureAmount) return;
         const name = p.gateway;
         try {
-          const res = await this.ctx.gateways.get(name).capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount!, idempotencyKey: `${p.id}:capture` });
+          const res = await this.ctx.gateways.get(name).capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
           await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured });
         } catch (e) {
           if (!PlatformError.is(e) || e.kind !== "gateway") throw e;

@@ -114,8 +114,11 @@ export class WebhookDispatcher {
     return () => clearInterval(timer);
   }
 
-  /** Sends one claimed delivery and records the attempt and what comes next. */
-  async deliver(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null): Promise<WebhookDelivery> {
+  /**
+   * Sends one claimed delivery and records the attempt and what comes next. `previous`: the status
+   * before a manual retry claimed it (a retry of one that gave up does not restart the schedule).
+   */
+  async deliver(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
     const endpoint = preloaded !== undefined ? (preloaded ?? undefined) : await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
     const started = this.ctx.clock.now();
     let attempt: DeliveryAttempt;
@@ -154,7 +157,7 @@ export class WebhookDispatcher {
         if (status === 410 && endpoint) await tx.webhookEndpoints.disable(endpoint.id, endpoint.url, "gone", now);
       } else {
         // A manual retry of a delivery that had given up does not restart the schedule.
-        const delay = manual && cur.status === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
+        const delay = manual && (previous ?? cur.status) === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
         next = delay === undefined ? { ...base, status: "failed", nextAttemptAt: undefined } : { ...base, status: "pending", nextAttemptAt: new Date(now.getTime() + delay) };
       }
       await tx.webhookDeliveries.update(next);

@@ -1,4 +1,4 @@
-import { createId, NotFoundError, pageRequestSchema, parse, ValidationError, type DomainEvent, type Page } from "@platform/core";
+import { ConflictError, createId, NotFoundError, pageRequestSchema, parse, ValidationError, type DomainEvent, type Page } from "@platform/core";
 import { z } from "zod";
 import type { WebhookDelivery } from "../domain/webhook-delivery.js";
 import {
@@ -177,17 +177,25 @@ export class WebhookService {
   }
 
   /**
-   * Sends a delivery now, outside its schedule (also one that gave up). Returns it after the attempt.
-   * @throws NotFoundError `delivery_not_found`. @throws DomainRuleError-free: a delivery already `succeeded` is sent again.
+   * Sends a delivery now, outside its schedule (also one that gave up, or already `succeeded`).
+   * It is claimed with a lease first, as a dispatcher claims it, so it is never sent by two at once.
+   * Returns it after the attempt.
+   * @throws NotFoundError `delivery_not_found`.
+   * @throws ConflictError `delivery_in_flight` while a dispatcher's lease on it is live (retry after `leaseUntil`).
    */
   async retry(deliveryId: string): Promise<WebhookDelivery> {
     const id = parse(idSchema, deliveryId);
-    const d = await this.ctx.store.transaction(async (tx) => {
+    const { claimed, previous } = await this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(id);
       if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
-      return cur;
+      const now = this.ctx.clock.now();
+      const d = await tx.webhookDeliveries.claim(id, now, new Date(now.getTime() + this.leaseMs));
+      if (!d) {
+        throw new ConflictError(`webhook delivery ${id} is being sent by a dispatcher`, "delivery_in_flight", { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
+      }
+      return { claimed: d, previous: cur.status };
     });
-    return this.dispatcher.deliver(d, true);
+    return this.dispatcher.deliver(claimed, true, undefined, previous);
   }
 
   /**

@@ -206,6 +206,20 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.webhookDeliveries.nextDueAt())).toEqual(at(90_000));
     });
 
+    it("claims one delivery for a manual retry unless another holder's lease is live", async () => {
+      const store = await makeStore();
+      const gaveUp = sampleDelivery({ status: "failed", nextAttemptAt: undefined });
+      await store.transaction((tx) => tx.webhookDeliveries.insert(gaveUp));
+      const first = await store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, T0, at(30_000)));
+      expect(first).toMatchObject({ id: gaveUp.id, status: "sending", leaseUntil: at(30_000) });
+      const racing = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(10_000), at(40_000)))));
+      expect(racing).toEqual([undefined, undefined]);
+      expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10))).toEqual([]);
+      const both = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(30_000), at(60_000)))));
+      expect(both.filter((d) => d !== undefined)).toHaveLength(1);
+      expect(await store.transaction((tx) => tx.webhookDeliveries.claim("whd_missing", T0, at(1000)))).toBeUndefined();
+    });
+
     it("lists enabled endpoints only", async () => {
       const store = await makeStore();
       const base = { url: "https://a.example.com/", events: ["*"], secrets: [], createdAt: T0, updatedAt: T0 };

@@ -54,6 +54,11 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
     due.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
     return due.slice(0, limit).map((d) => this.table.put({ ...d, status: "sending", leaseUntil, updatedAt: now }));
   }
+  async claim(id: string, now: Date, leaseUntil: Date) {
+    const d = this.table.get(id);
+    if (!d || (d.status === "sending" && (d.leaseUntil?.getTime() ?? 0) > now.getTime())) return undefined;
+    return this.table.put({ ...d, status: "sending", leaseUntil, updatedAt: now });
+  }
   async listByEndpoint(endpointId: string, page: PageQuery) {
     return paginate(this.table.findBy("endpoint", endpointId), page, { kind: "webhooks.deliveries", key: (d) => [d.createdAt.getTime(), d.id], direction: "desc" });
   }

@@ -108,6 +108,17 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
     return rows.map(toDelivery).sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
   }
 
+  async claim(id: string, now: Date, leaseUntil: Date): Promise<WebhookDelivery | undefined> {
+    const { rows } = await run<DeliveryRow>(
+      this.db,
+      `UPDATE webhook_deliveries SET status = 'sending', lease_until = $3, updated_at = $2
+        WHERE id = $1 AND NOT (status = 'sending' AND lease_until > $2)
+        RETURNING ${COLUMNS}`,
+      [id, now, leaseUntil],
+    );
+    return rows[0] ? toDelivery(rows[0]) : undefined;
+  }
+
   async listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>> {
     const after = afterKey("webhooks.deliveries", page.cursor);
     const { rows } = await run<DeliveryRow>(
