@@ -17,7 +17,7 @@ describe("commerce schema on PostgreSQL", () => {
   it("migrates once from several callers at once, and again as a no-op, next to the payments package", async () => {
     // Three pools race the same migrations; the advisory lock applies each file once.
     const reports = await Promise.all([migrateCommerce(db.pool), migrateCommerce(db.pool), migrateCommerce(db.pool)]);
-    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 3]); // core's outbox + 2 commerce files
+    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 4]); // core's outbox + 3 commerce files
     const again = await migrate(db.pool, [coreMigrations, await commerceMigrations(), await paymentsMigrations()]);
     expect(again.applied.every((name) => name.startsWith("payments/"))).toBe(true);
     expect(again.skipped).toContain("commerce/001-commerce-schema.sql");
@@ -79,6 +79,8 @@ describe("commerce schema on PostgreSQL", () => {
     expect(await raw("UPDATE orders SET currency = 'KWD', subtotal = 10.000, shipping = 0.000, tax = 0.000, total = 10.000 WHERE id = 'ord_raw1'")).toBe("ok");
     expect(await raw("UPDATE orders SET currency = 'XYZ' WHERE id = 'ord_raw1'")).toBe("23514");
     expect(await raw("UPDATE orders SET status = 'lost' WHERE id = 'ord_raw1'")).toBe("23514");
+    expect(await raw("UPDATE orders SET reservation_id = 'res_missing' WHERE id = 'ord_raw1'")).toBe("23503");
+    expect(await raw("INSERT INTO commerce_reservations (id, order_id, status, expires_at, created_at) VALUES ('res_raw', 'ord_missing', 'active', now(), now())")).toBe("23503"); // checked at commit
     expect(await raw("INSERT INTO users (id, email, name, password_hash, created_at, updated_at, version) VALUES ('cus_r1', 'a@x.io', 'A', '{}', now(), now(), 1)")).toBe("ok");
     expect(await raw("INSERT INTO users (id, email, name, password_hash, created_at, updated_at, version) VALUES ('cus_r2', 'A@X.IO', 'A', '{}', now(), now(), 1)")).toBe("23505");
     expect(await raw("INSERT INTO cart (id, user_id, created_at, updated_at, version) VALUES ('cart_r1', 'cus_r1', now(), now(), 1)")).toBe("ok");
