@@ -138,7 +138,7 @@ describe("the payment system on PostgreSQL", () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresPaymentStore({ connectionString: fresh.url, max: 1 })));
       const reports = await Promise.all(stores.map((s) => migratePayments(s.pool)));
       await Promise.all(stores.map((s) => s.close()));
-      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "payments/001-payments.sql", "payments/002-refund-order.sql"]);
+      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql"]);
     } finally {
       await fresh.drop();
     }
@@ -149,7 +149,7 @@ describe("the payment system on PostgreSQL", () => {
     try {
       const report = await migratePayments(store.pool);
       expect(report.applied).toEqual([]);
-      expect(report.skipped).toEqual(expect.arrayContaining(["payments/001-payments.sql", "payments/002-refund-order.sql"]));
+      expect(report.skipped).toEqual(expect.arrayContaining(["payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql"]));
       const system = createPaymentSystem({ store, webhooks: { autoDispatch: false } });
       expect((await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     } finally {

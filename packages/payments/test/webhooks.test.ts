@@ -235,6 +235,40 @@ describe("webhook endpoints", () => {
     expect(retried.attempts.map((a) => a.manual)).toEqual([true]);
     release();
     await dispatching;
+    // The dispatcher's late answer is not recorded over the retry that took its lease over.
+    expect(await system.webhooks.getDelivery(d!.id)).toMatchObject({ status: "succeeded", attemptCount: 1 });
+  });
+
+  it("a dispatcher whose lease lapsed cannot record its late attempt over the one that took the delivery over", async () => {
+    const store = new MemoryPaymentStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = fakeTransport(() => ({ status: 500, headers: {} }));
+    let entered = false;
+    const stuck: WebhookTransport = async (req) => {
+      entered = true;
+      await gate;
+      return slow.transport(req);
+    };
+    const fast = fakeTransport(ok);
+    const a = makeSystem({ store, webhooks: { transport: stuck, autoDispatch: false } });
+    const b = makeSystem({ store, webhooks: { transport: fast.transport, autoDispatch: false } });
+    const ep = await a.system.webhooks.createEndpoint({ url: "https://a.example.com/", events: ["payment.succeeded"] });
+    await a.system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" });
+    const late = a.system.webhooks.dispatchDue();
+    while (!entered) await new Promise((r) => setTimeout(r, 1));
+    // A's lease lapses (by B's clock): B takes the delivery over and delivers it.
+    b.clock.set(a.clock.now().getTime() + 61_000);
+    expect(await b.system.webhooks.dispatchDue()).toBe(1);
+    const [won] = (await b.system.webhooks.listDeliveries(ep.id)).items;
+    expect(won).toMatchObject({ status: "succeeded", attemptCount: 1 });
+    // A's request finally answers 500: its record is refused, B's success and log stand.
+    release();
+    await late;
+    const d = await b.system.webhooks.getDelivery(won!.id);
+    expect(d).toMatchObject({ status: "succeeded", attemptCount: 1 });
+    expect(d.attempts.map((x) => x.status)).toEqual([200]);
+    expect(slow.requests).toHaveLength(1);
   });
 
   it("deliveries are stored with their event, so they survive a restart of the process", async () => {

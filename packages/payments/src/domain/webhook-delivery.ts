@@ -30,6 +30,11 @@ export interface WebhookDelivery {
   readonly nextAttemptAt?: Date | undefined;
   /** While `sending`: when the claim lapses and another dispatcher may take it (crash recovery). */
   readonly leaseUntil?: Date | undefined;
+  /**
+   * While `sending`: identifies the claim holding the lease. Only that holder may record the attempt
+   * (`recordAttempt`), so a dispatcher whose lease lapsed and was taken over cannot overwrite the log.
+   */
+  readonly leaseToken?: string | undefined;
   /** Set on a replay: the delivery it copies. */
   readonly replayOf?: string | undefined;
   readonly createdAt: Date;

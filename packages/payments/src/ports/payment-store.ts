@@ -120,16 +120,22 @@ export interface WebhookDeliveryRepository {
   update(delivery: WebhookDelivery): Promise<void>;
   /**
    * Claims up to `limit` deliveries that are `pending` with `nextAttemptAt <= now`, or `sending` with an
-   * expired lease, marking them `sending` until `leaseUntil`
+   * expired lease, marking them `sending` until `leaseUntil` under `leaseToken`
    * (SQL: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING *`).
    */
-  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<WebhookDelivery[]>;
+  claimDue(now: Date, leaseUntil: Date, limit: number, leaseToken: string): Promise<WebhookDelivery[]>;
   /**
    * Claims one delivery whatever its status or schedule (a manual retry), marking it `sending` until
-   * `leaseUntil`, unless it is `sending` under a lease still live at `now`: then undefined (as when it
+   * `leaseUntil` under `leaseToken`, unless it is `sending` under a lease still live at `now`: then undefined (as when it
    * does not exist). SQL: one conditional `UPDATE ... WHERE NOT (status = 'sending' AND lease_until > now) RETURNING *`.
    */
-  claim(id: string, now: Date, leaseUntil: Date): Promise<WebhookDelivery | undefined>;
+  claim(id: string, now: Date, leaseUntil: Date, leaseToken: string): Promise<WebhookDelivery | undefined>;
+  /**
+   * Saves a delivery after an attempt only if it is still `sending` under `leaseToken` (the claim of
+   * the caller), whether or not the lease time lapsed meanwhile; returns false, changing nothing, when
+   * another claim took it over. SQL: `UPDATE ... WHERE id = $1 AND status = 'sending' AND lease_token = $2`.
+   */
+  recordAttempt(delivery: WebhookDelivery, leaseToken: string): Promise<boolean>;
   listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>>;
   /** When the earliest pending delivery is due (for a worker's sleep), if any. */
   nextDueAt(): Promise<Date | undefined>;

@@ -83,7 +83,7 @@ export class WebhookDispatcher {
       for (;;) {
         this.again = false;
         const now = this.ctx.clock.now();
-        const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit));
+        const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, createId("wls")));
         // One read of the batch's endpoints instead of one transaction per delivery.
         const endpoints = await this.ctx.store.transaction(async (tx) => {
           const map = new Map<string, WebhookEndpoint | undefined>();
@@ -143,24 +143,27 @@ export class WebhookDispatcher {
       }
     }
     return this.ctx.store.transaction(async (tx) => {
-      const cur = (await tx.webhookDeliveries.get(d.id)) ?? d;
+      const cur = await tx.webhookDeliveries.get(d.id);
+      // Our lease lapsed and another claim took the delivery over (or it is gone): its holder records
+      // the outcome, not us. recordAttempt re-checks the token in the write itself (SQL: no row lock here).
+      if (!cur || cur.status !== "sending" || d.leaseToken === undefined || cur.leaseToken !== d.leaseToken) return cur ?? d;
       const now = this.ctx.clock.now();
       const attemptCount = cur.attemptCount + 1;
-      const base = { ...cur, attemptCount, attempts: [...cur.attempts, attempt], leaseUntil: undefined, updatedAt: now };
+      const base = { ...cur, attemptCount, attempts: [...cur.attempts, attempt], leaseUntil: undefined, leaseToken: undefined, updatedAt: now };
       let next: WebhookDelivery;
       if (status !== undefined && status >= 200 && status < 300) {
         next = { ...base, status: "succeeded", nextAttemptAt: undefined };
       } else if (status === 410 || !endpoint || !endpoint.enabled) {
         next = { ...base, status: "failed", nextAttemptAt: undefined };
-        // Only the flag, on the row as it is now: the copy read before the request may be stale (a
-        // concurrent edit must survive), and a 410 from a URL since replaced says nothing about the new one.
-        if (status === 410 && endpoint) await tx.webhookEndpoints.disable(endpoint.id, endpoint.url, "gone", now);
       } else {
         // A manual retry of a delivery that had given up does not restart the schedule.
         const delay = manual && (previous ?? cur.status) === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
         next = delay === undefined ? { ...base, status: "failed", nextAttemptAt: undefined } : { ...base, status: "pending", nextAttemptAt: new Date(now.getTime() + delay) };
       }
-      await tx.webhookDeliveries.update(next);
+      if (!(await tx.webhookDeliveries.recordAttempt(next, d.leaseToken))) return (await tx.webhookDeliveries.get(d.id)) ?? cur;
+      // Only the flag, on the row as it is now: the copy read before the request may be stale (a
+      // concurrent edit must survive), and a 410 from a URL since replaced says nothing about the new one.
+      if (status === 410 && endpoint) await tx.webhookEndpoints.disable(endpoint.id, endpoint.url, "gone", now);
       return next;
     });
   }

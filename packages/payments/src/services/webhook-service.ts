@@ -189,7 +189,7 @@ export class WebhookService {
       const cur = await tx.webhookDeliveries.get(id);
       if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
       const now = this.ctx.clock.now();
-      const d = await tx.webhookDeliveries.claim(id, now, new Date(now.getTime() + this.leaseMs));
+      const d = await tx.webhookDeliveries.claim(id, now, new Date(now.getTime() + this.leaseMs), createId("wls"));
       if (!d) {
         throw new ConflictError(`webhook delivery ${id} is being sent by a dispatcher`, "delivery_in_flight", { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
       }
@@ -208,7 +208,7 @@ export class WebhookService {
       const cur = await tx.webhookDeliveries.get(id);
       if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
       const now = this.ctx.clock.now();
-      const d: WebhookDelivery = { ...cur, id: createId("whd"), status: "sending", attemptCount: 0, attempts: [], nextAttemptAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs), replayOf: cur.id, createdAt: now, updatedAt: now };
+      const d: WebhookDelivery = { ...cur, id: createId("whd"), status: "sending", attemptCount: 0, attempts: [], nextAttemptAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs), leaseToken: createId("wls"), replayOf: cur.id, createdAt: now, updatedAt: now };
       await tx.webhookDeliveries.insert(d);
       return d;
     });

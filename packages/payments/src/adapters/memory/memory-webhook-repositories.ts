@@ -44,7 +44,7 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
   async update(d: WebhookDelivery) {
     this.table.put(d);
   }
-  async claimDue(now: Date, leaseUntil: Date, limit: number) {
+  async claimDue(now: Date, leaseUntil: Date, limit: number, leaseToken: string) {
     const t = now.getTime();
     const due: WebhookDelivery[] = [];
     for (const d of this.table.findBy("active", "1")) {
@@ -52,12 +52,18 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
       if (ready) due.push(d);
     }
     due.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
-    return due.slice(0, limit).map((d) => this.table.put({ ...d, status: "sending", leaseUntil, updatedAt: now }));
+    return due.slice(0, limit).map((d) => this.table.put({ ...d, status: "sending", leaseUntil, leaseToken, updatedAt: now }));
   }
-  async claim(id: string, now: Date, leaseUntil: Date) {
+  async claim(id: string, now: Date, leaseUntil: Date, leaseToken: string) {
     const d = this.table.get(id);
     if (!d || (d.status === "sending" && (d.leaseUntil?.getTime() ?? 0) > now.getTime())) return undefined;
-    return this.table.put({ ...d, status: "sending", leaseUntil, updatedAt: now });
+    return this.table.put({ ...d, status: "sending", leaseUntil, leaseToken, updatedAt: now });
+  }
+  async recordAttempt(d: WebhookDelivery, leaseToken: string) {
+    const cur = this.table.get(d.id);
+    if (!cur || cur.status !== "sending" || cur.leaseToken !== leaseToken) return false;
+    this.table.put(d);
+    return true;
   }
   async listByEndpoint(endpointId: string, page: PageQuery) {
     return paginate(this.table.findBy("endpoint", endpointId), page, { kind: "webhooks.deliveries", key: (d) => [d.createdAt.getTime(), d.id], direction: "desc" });

@@ -16,12 +16,13 @@ interface DeliveryRow {
   attempts: (Omit<DeliveryAttempt, "at"> & { at: string })[];
   next_attempt_at: Date | null;
   lease_until: Date | null;
+  lease_token: string | null;
   replay_of: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = "id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, next_attempt_at, lease_until, replay_of, created_at, updated_at";
+const COLUMNS = "id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, next_attempt_at, lease_until, lease_token, replay_of, created_at, updated_at";
 
 function toDelivery(r: DeliveryRow): WebhookDelivery {
   return {
@@ -35,6 +36,7 @@ function toDelivery(r: DeliveryRow): WebhookDelivery {
     attempts: r.attempts.map((a) => ({ ...a, at: new Date(a.at) })),
     nextAttemptAt: r.next_attempt_at ?? undefined,
     leaseUntil: r.lease_until ?? undefined,
+    leaseToken: r.lease_token ?? undefined,
     replayOf: r.replay_of ?? undefined,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -53,10 +55,18 @@ function values(d: WebhookDelivery): unknown[] {
     JSON.stringify(d.attempts),
     d.nextAttemptAt ?? null,
     d.leaseUntil ?? null,
+    d.leaseToken ?? null,
     d.replayOf ?? null,
     d.createdAt,
     d.updatedAt,
   ];
+}
+
+// Identity, message and payload of a delivery never change.
+const UPDATE_SQL = "UPDATE webhook_deliveries SET status = $2, attempt_count = $3, attempts = $4, next_attempt_at = $5, lease_until = $6, lease_token = $7, updated_at = $8";
+
+function stateValues(d: WebhookDelivery): unknown[] {
+  return [d.id, d.status, d.attemptCount, JSON.stringify(d.attempts), d.nextAttemptAt ?? null, d.leaseUntil ?? null, d.leaseToken ?? null, d.updatedAt];
 }
 
 /**
@@ -76,23 +86,20 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
   }
 
   async insert(d: WebhookDelivery): Promise<void> {
-    await run(this.db, `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, values(d));
+    await run(this.db, `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, values(d));
   }
 
   async update(d: WebhookDelivery): Promise<void> {
-    // Identity, message and payload of a delivery never change.
-    await run(this.db, "UPDATE webhook_deliveries SET status = $2, attempt_count = $3, attempts = $4, next_attempt_at = $5, lease_until = $6, updated_at = $7 WHERE id = $1", [
-      d.id,
-      d.status,
-      d.attemptCount,
-      JSON.stringify(d.attempts),
-      d.nextAttemptAt ?? null,
-      d.leaseUntil ?? null,
-      d.updatedAt,
-    ]);
+    await run(this.db, `${UPDATE_SQL} WHERE id = $1`, stateValues(d));
   }
 
-  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<WebhookDelivery[]> {
+  async recordAttempt(d: WebhookDelivery, leaseToken: string): Promise<boolean> {
+    // Conditional on the claim: a dispatcher whose lease was taken over writes nothing.
+    const { rowCount } = await run(this.db, `${UPDATE_SQL} WHERE id = $1 AND status = 'sending' AND lease_token = $9`, [...stateValues(d), leaseToken]);
+    return rowCount === 1;
+  }
+
+  async claimDue(now: Date, leaseUntil: Date, limit: number, leaseToken: string): Promise<WebhookDelivery[]> {
     const { rows } = await run<DeliveryRow>(
       this.db,
       `WITH due AS (
@@ -100,21 +107,21 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
           WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
           ORDER BY next_attempt_at LIMIT $3
           FOR UPDATE SKIP LOCKED)
-       UPDATE webhook_deliveries d SET status = 'sending', lease_until = $2, updated_at = $1
+       UPDATE webhook_deliveries d SET status = 'sending', lease_until = $2, lease_token = $4, updated_at = $1
          FROM due WHERE d.id = due.id
        RETURNING ${COLUMNS.split(", ").map((c) => `d.${c}`).join(", ")}`,
-      [now, leaseUntil, limit],
+      [now, leaseUntil, limit, leaseToken],
     );
     return rows.map(toDelivery).sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
   }
 
-  async claim(id: string, now: Date, leaseUntil: Date): Promise<WebhookDelivery | undefined> {
+  async claim(id: string, now: Date, leaseUntil: Date, leaseToken: string): Promise<WebhookDelivery | undefined> {
     const { rows } = await run<DeliveryRow>(
       this.db,
-      `UPDATE webhook_deliveries SET status = 'sending', lease_until = $3, updated_at = $2
+      `UPDATE webhook_deliveries SET status = 'sending', lease_until = $3, lease_token = $4, updated_at = $2
         WHERE id = $1 AND NOT (status = 'sending' AND lease_until > $2)
         RETURNING ${COLUMNS}`,
-      [id, now, leaseUntil],
+      [id, now, leaseUntil, leaseToken],
     );
     return rows[0] ? toDelivery(rows[0]) : undefined;
   }
