@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { ConfigurationError } from "../errors/errors.js";
 
 /** What one worker process printed and how it ended. */
@@ -21,11 +22,15 @@ export interface SpawnWorkersOptions {
   timeoutMs?: number;
   /** Export conditions (default `@platform/source`, so workers run on source). */
   conditions?: readonly string[];
+  /** Called with each started process, e.g. to SIGKILL it mid-work in a crash test. */
+  onSpawn?: (index: number, child: ChildProcess) => void;
 }
 
-function tsxCli(): string {
+// tsx's loader registered with --import keeps each worker ONE process, so a signal sent to
+// the child reaches the worker itself (the tsx CLI would relay through a second process).
+function tsxLoader(): string {
   try {
-    return createRequire(import.meta.url).resolve("tsx/cli");
+    return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   } catch (cause) {
     throw new ConfigurationError("install 'tsx' (a dev dependency) to run TypeScript worker processes", "missing_dependency", { cause });
   }
@@ -40,15 +45,16 @@ function tsxCli(): string {
  * ```
  */
 export async function spawnWorkers(file: string, count: number, options: SpawnWorkersOptions = {}): Promise<WorkerResult[]> {
-  const cli = tsxCli();
+  const loader = tsxLoader();
   const conditions = (options.conditions ?? ["@platform/source"]).map((c) => `--conditions=${c}`);
   return Promise.all(
     Array.from({ length: count }, (_, index) => {
       return new Promise<WorkerResult>((resolve, reject) => {
-        const child = spawn(process.execPath, [cli, ...conditions, file, ...(options.args?.(index) ?? [])], {
+        const child = spawn(process.execPath, [...conditions, `--import=${loader}`, file, ...(options.args?.(index) ?? [])], {
           env: { ...process.env, ...options.env },
           stdio: ["ignore", "pipe", "pipe"],
         });
+        options.onSpawn?.(index, child);
         let stdout = "";
         let stderr = "";
         child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
