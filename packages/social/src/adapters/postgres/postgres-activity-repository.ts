@@ -3,6 +3,7 @@ import type { Activity, Delivery } from "../../domain/post.js";
 import type { ActivityRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockFeedsExclusive } from "./feed-lock.js";
+import { cacheOf, prefetchFeedRows } from "./read-cache.js";
 import { toActivity, type ActivityRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
@@ -44,6 +45,8 @@ export class PostgresActivityRepository implements ActivityRepository {
        ORDER BY a.seq DESC LIMIT $5`,
       [[...new Set(actorIds)], deliveries, beforeBound(page.before), page.atLeast ?? 0, page.limit],
     );
+    // Within a home read (a feed page named the reader), the pulled items are loaded in bulk too.
+    if (cacheOf(this.db)?.viewer) await prefetchFeedRows(this.db, rows.map((r) => r.post_id), rows.map((r) => r.actor_id));
     return rows.map(toActivity);
   }
 }

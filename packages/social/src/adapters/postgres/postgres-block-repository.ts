@@ -1,6 +1,7 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { Block } from "../../domain/follow.js";
 import type { BlockRepository } from "../../ports/relationship-repository.js";
+import { cacheOf, eitherKey } from "./read-cache.js";
 import { toBlock, type BlockRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 
@@ -31,6 +32,8 @@ export class PostgresBlockRepository implements BlockRepository {
   }
 
   async eitherBlocks(a: string, b: string): Promise<boolean> {
+    const cached = cacheOf(this.db)?.blocks.get(eitherKey(a, b));
+    if (cached !== undefined) return cached;
     const { rows } = await run<{ hit: boolean }>(
       this.db,
       "SELECT EXISTS (SELECT 1 FROM social_blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)) AS hit",

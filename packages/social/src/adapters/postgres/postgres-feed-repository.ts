@@ -1,6 +1,7 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
+import { cacheOf, prefetchFeedRows } from "./read-cache.js";
 import { toFeedEntry, type FeedEntryRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
@@ -86,6 +87,10 @@ export class PostgresFeedRepository implements FeedRepository {
       beforeBound(page.before),
       page.limit,
     ]);
+    // A home read: the items' posts, people and the reader's relations to them, in bulk.
+    const cache = cacheOf(this.db);
+    if (cache) cache.viewer = userId;
+    await prefetchFeedRows(this.db, rows.map((r) => r.post_id), rows.map((r) => r.actor_id));
     return rows.map(toFeedEntry);
   }
 
@@ -106,21 +111,28 @@ export class PostgresFeedRepository implements FeedRepository {
     return rowCount ?? 0;
   }
 
-  /** Trims each feed to its `cap` newest entries; the floor rises to the oldest entry kept. */
+  /**
+   * Trims each feed to its `cap` newest entries, deleting the oldest ones from the bottom of the
+   * `(user_id, seq)` index (cost: the excess, not the cap); the floor rises to the oldest entry kept.
+   */
   private async trim(userIds: readonly string[], cap: number): Promise<void> {
     await run(
       this.db,
-      `WITH cut AS (
-         SELECT s.user_id, (SELECT e.seq FROM social_feed_entries e WHERE e.user_id = s.user_id ORDER BY e.seq DESC OFFSET $2 - 1 LIMIT 1) AS oldest_kept
-         FROM social_feed_states s WHERE s.user_id = ANY($1::text[]) AND s.size > $2
+      `WITH over AS (
+         SELECT user_id, size - $2 AS excess FROM social_feed_states WHERE user_id = ANY($1::text[]) AND size > $2
        ), del AS (
-         DELETE FROM social_feed_entries e USING cut WHERE e.user_id = cut.user_id AND e.seq < cut.oldest_kept RETURNING e.user_id
+         DELETE FROM social_feed_entries e
+         USING (SELECT o.user_id, x.seq FROM over o CROSS JOIN LATERAL (
+                  SELECT seq FROM social_feed_entries WHERE user_id = o.user_id ORDER BY seq LIMIT o.excess) x) d
+         WHERE e.user_id = d.user_id AND e.seq = d.seq
+         RETURNING e.user_id, e.seq
        ), counts AS (
-         SELECT user_id, count(*)::int AS n FROM del GROUP BY user_id
+         SELECT user_id, count(*)::int AS n, max(seq) AS top FROM del GROUP BY user_id
        )
-       UPDATE social_feed_states s SET size = s.size - COALESCE(c.n, 0), floor_seq = GREATEST(s.floor_seq, cut.oldest_kept)
-       FROM cut LEFT JOIN counts c ON c.user_id = cut.user_id
-       WHERE s.user_id = cut.user_id AND cut.oldest_kept IS NOT NULL`,
+       UPDATE social_feed_states s
+       SET size = s.size - c.n,
+           floor_seq = GREATEST(s.floor_seq, COALESCE((SELECT min(e.seq) FROM social_feed_entries e WHERE e.user_id = s.user_id AND e.seq > c.top), s.floor_seq))
+       FROM counts c WHERE s.user_id = c.user_id`,
       [userIds, cap],
     );
   }

@@ -3,6 +3,7 @@ import type { Follow } from "../../domain/follow.js";
 import type { Keyset } from "../../ports/keyset.js";
 import type { FollowRepository } from "../../ports/relationship-repository.js";
 import { lockFeedsExclusive, lockFeedsShared } from "./feed-lock.js";
+import { cacheOf } from "./read-cache.js";
 import { toFollow, type FollowRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
@@ -33,6 +34,8 @@ export class PostgresFollowRepository implements FollowRepository {
   }
 
   async get(followerId: string, followeeId: string): Promise<Follow | null> {
+    const cached = cacheOf(this.db)?.follows.get(`${followerId}|${followeeId}`);
+    if (cached !== undefined) return cached;
     const { rows } = await run<FollowRow>(this.db, "SELECT * FROM social_follows WHERE follower_id = $1 AND followee_id = $2", [followerId, followeeId]);
     return rows[0] ? toFollow(rows[0]) : null;
   }

@@ -1,6 +1,7 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { Mute } from "../../domain/follow.js";
 import type { MuteRepository } from "../../ports/relationship-repository.js";
+import { cacheOf } from "./read-cache.js";
 import { toMute, type MuteRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 
@@ -36,6 +37,8 @@ export class PostgresMuteRepository implements MuteRepository {
   }
 
   async get(muterId: string, mutedId: string): Promise<Mute | null> {
+    const cached = cacheOf(this.db)?.mutes.get(`${muterId}|${mutedId}`);
+    if (cached !== undefined) return cached;
     const { rows } = await run<MuteRow>(this.db, "SELECT * FROM social_mutes WHERE muter_id = $1 AND muted_id = $2", [muterId, mutedId]);
     return rows[0] ? toMute(rows[0]) : null;
   }

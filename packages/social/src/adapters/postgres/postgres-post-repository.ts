@@ -4,6 +4,7 @@ import type { Post, PostCounters } from "../../domain/post.js";
 import type { PostCounterDelta, PostRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockFeedsExclusive } from "./feed-lock.js";
+import { cacheOf } from "./read-cache.js";
 import { toPost, type PostRow } from "./rows.js";
 import { setClause } from "./set-clause.js";
 import { beforeBound, run } from "./sql-errors.js";
@@ -35,6 +36,8 @@ export class PostgresPostRepository implements PostRepository {
   }
 
   async get(id: string): Promise<Post | null> {
+    const cached = cacheOf(this.db)?.posts.get(id);
+    if (cached !== undefined) return cached;
     const { rows } = await run<PostRow>(this.db, "SELECT * FROM social_posts WHERE id = $1", [id]);
     return rows[0] ? toPost(rows[0]) : null;
   }

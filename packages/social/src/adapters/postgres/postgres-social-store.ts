@@ -12,6 +12,7 @@ import { PostgresNotificationRepository } from "./postgres-notification-reposito
 import { PostgresPostRepository } from "./postgres-post-repository.js";
 import { PostgresRepostRepository } from "./postgres-repost-repository.js";
 import { PostgresUserRepository } from "./postgres-user-repository.js";
+import { CachingQueryable, ReadCache } from "./read-cache.js";
 import { migrateSocial } from "./social-migrations.js";
 
 /**
@@ -37,7 +38,9 @@ export class PostgresSocialStore extends PostgresStore<SocialTx> {
     super(pool, options);
   }
 
-  protected createTransaction(client: PoolClientLike, outbox: PostgresOutbox): SocialTx {
+  protected createTransaction(connection: PoolClientLike, outbox: PostgresOutbox): SocialTx {
+    // Home-feed reads fill a per-transaction cache in bulk; any write drops it.
+    const client = new CachingQueryable(connection, new ReadCache());
     return {
       outbox,
       users: new PostgresUserRepository(client),

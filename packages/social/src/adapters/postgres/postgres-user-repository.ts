@@ -2,6 +2,7 @@ import { NotFoundError } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { User, UserCounters } from "../../domain/user.js";
 import type { UserCounterDelta, UserRepository } from "../../ports/user-repository.js";
+import { cacheOf } from "./read-cache.js";
 import { toUser, type UserRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 
@@ -25,6 +26,8 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async get(id: string): Promise<User | null> {
+    const cached = cacheOf(this.db)?.users.get(id);
+    if (cached !== undefined) return cached;
     const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE id = $1", [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }

@@ -1,0 +1,148 @@
+/**
+ * Social home feeds on PostgreSQL (same server, same run as the baseline):
+ * - home feed first page p50/p99 (hybrid: materialised per-user rows for push authors, pull
+ *   activities of authors above the 1,000-follower threshold merged at read time), warm and cold
+ *   (the first read rebuilds the feed from storage), with USERS users, POSTS posts, ~200 followees
+ *   each and 50 authors with ~6,000 followers, as the memory benchmark;
+ * - the baseline, the seed's approach as SQL in the same run: every post of every followed user,
+ *   sorted by date, first 20 (`JOIN social_follows ... ORDER BY created_at DESC LIMIT 20`);
+ * - one post fanned out to its author's materialised followers, and one celebrity post (pull).
+ * The data set is bulk-loaded with INSERT ... SELECT generate_series (not service calls).
+ * Sizes: SOCIAL_BENCH_USERS (default 10,000), SOCIAL_BENCH_POSTS (default 200,000; the issue's
+ * 1,000,000 loads in a few minutes on 2 shared cores), SOCIAL_BENCH_FOLLOWEES (default 200).
+ * The server is a throwaway one unless DATABASE_URL is set.
+ * Run: corepack pnpm exec vitest bench --run packages/social/bench/postgres.bench.ts
+ * Full size: SOCIAL_BENCH_POSTS=1000000 corepack pnpm exec vitest bench --run packages/social/bench/postgres.bench.ts
+ */
+import { afterAll, bench, describe } from "vitest";
+import { ManualClock } from "@platform/core";
+import { createIsolatedDatabase, startPostgresServer, summarizeLatencies, type PostgresServer } from "@platform/core/testing";
+import { createSocialMediaPlatform } from "../src/index.js";
+import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
+
+const USERS = Number(process.env.SOCIAL_BENCH_USERS ?? 10_000);
+const POSTS = Number(process.env.SOCIAL_BENCH_POSTS ?? 200_000);
+const FOLLOWEES = Number(process.env.SOCIAL_BENCH_FOLLOWEES ?? 200);
+const CELEBRITIES = 50;
+const CELEBRITY_FOLLOWS = 30; // of each user's followees: 10,000 * 30 / 50 = 6,000 followers per celebrity
+const THRESHOLD = 1_000;
+const SAMPLE = 100;
+
+const log = (line: string) => console.log(`[social pg bench] ${line}`);
+let server: PostgresServer | undefined;
+const adminUrl = process.env.DATABASE_URL ?? (server = await startPostgresServer()).url;
+const db = await createIsolatedDatabase(adminUrl, { prefix: "social_bench", max: 4 });
+afterAll(async () => {
+  await db.drop();
+  await server?.stop();
+});
+await migrateSocial(db.pool);
+const q = (sql: string, values: unknown[] = []) => db.pool.query(sql, values);
+const secs = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
+
+// ---------- bulk load ----------
+// Ids have createId's shape (prefix + 24 letters/digits): usr_bench + 19 digits; authors are spread with hashint4.
+const t0 = performance.now();
+await q(
+  `INSERT INTO social_users (id, username, email, name, created_at, updated_at)
+   SELECT 'usr_bench' || lpad(i::text, 19, '0'), 'user_' || i, 'user' || i || '@example.com', 'User ' || i, $2, $2
+   FROM generate_series(0, $1 - 1) AS i`,
+  [USERS, new Date("2026-01-01T00:00:00Z")],
+);
+const uid = (expr: string) => `'usr_bench' || lpad((${expr})::text, 19, '0')`;
+await q(
+  `INSERT INTO social_follows (id, follower_id, followee_id, created_at)
+   SELECT id, follower_id, followee_id, $4 FROM (
+     SELECT 'flw_bench' || i || '_' || k AS id, ${uid("i")} AS follower_id,
+            ${uid(`CASE WHEN k < $2 THEN (i + k) % ${CELEBRITIES} ELSE ${CELEBRITIES} + ((i::bigint * 7919 + k::bigint * 104729) % ($1 - ${CELEBRITIES})) END`)} AS followee_id
+     FROM generate_series(0, $1 - 1) AS i CROSS JOIN generate_series(0, $3 - 1) AS k
+   ) pairs
+   WHERE follower_id <> followee_id
+   ON CONFLICT DO NOTHING`,
+  [USERS, Math.min(CELEBRITY_FOLLOWS, FOLLOWEES), FOLLOWEES, new Date("2026-01-01T00:00:00Z")],
+);
+await q(`UPDATE social_users u SET followers_count = c.n FROM (SELECT followee_id, count(*)::int AS n FROM social_follows GROUP BY 1) c WHERE u.id = c.followee_id`);
+await q(`UPDATE social_users u SET following_count = c.n FROM (SELECT follower_id, count(*)::int AS n FROM social_follows GROUP BY 1) c WHERE u.id = c.follower_id`);
+const tFollows = performance.now();
+const { rows: fc } = await q("SELECT count(*)::int AS n FROM social_follows");
+log(`built ${USERS} users and ${fc[0]!.n} follows in ${secs(t0)} s`);
+
+// Posts: 5% by celebrities (pull: more followers than the threshold), the rest by ordinary users (push).
+await q(
+  `INSERT INTO social_posts (id, seq, author_id, content, hashtags, visibility, delivery, created_at, updated_at)
+   SELECT 'post_bench' || lpad(g::text, 19, '0'), nextval('social_seq'), a.author,
+          'Post number ' || g || ' about #topic' || (g % 1000) || ' and more text to make it look like a real post',
+          ARRAY['topic' || (g % 1000)], 'public', CASE WHEN u.followers_count > $3 THEN 'pull' ELSE 'push' END,
+          $2::timestamptz + g * interval '1 second', $2::timestamptz + g * interval '1 second'
+   FROM generate_series(1, $1) AS g
+   CROSS JOIN LATERAL (SELECT ${uid(`CASE WHEN abs(hashint4(g)) % 20 = 0 THEN abs(hashint4(g + 7)) % ${CELEBRITIES} ELSE ${CELEBRITIES} + abs(hashint4(g + 13)) % (${USERS} - ${CELEBRITIES}) END`)} AS author) a
+   JOIN social_users u ON u.id = a.author
+   ORDER BY g`,
+  [POSTS, new Date("2026-01-02T00:00:00Z"), THRESHOLD],
+);
+await q("INSERT INTO social_activities (id, seq, actor_id, verb, post_id, delivery, created_at) SELECT id, seq, author_id, 'post', id, delivery, created_at FROM social_posts");
+await q("INSERT INTO social_post_hashtags (tag, seq, post_id) SELECT hashtags[1], seq, id FROM social_posts");
+await q(`UPDATE social_users u SET posts_count = c.n FROM (SELECT author_id, count(*)::int AS n FROM social_posts GROUP BY 1) c WHERE u.id = c.author_id`);
+await q("ANALYZE");
+const { rows: size } = await q("SELECT pg_size_pretty(pg_database_size(current_database())) AS size");
+log(`loaded ${POSTS} posts (+ activities, hashtags) in ${((performance.now() - tFollows) / 1000).toFixed(1)} s; database ${size[0]!.size}`);
+
+// ---------- measurements ----------
+const store = new PostgresSocialStore(db.pool);
+const clock = new ManualClock("2026-06-01T00:00:00Z");
+const social = createSocialMediaPlatform({ store, clock, fanoutThreshold: THRESHOLD, feedCap: 800 });
+const seedSql = `SELECT p.id FROM social_follows f JOIN social_posts p ON p.author_id = f.followee_id
+                 WHERE f.follower_id = $1 AND p.deleted_at IS NULL ORDER BY p.created_at DESC LIMIT 20`;
+const seedFirstPage = async (userId: string) => (await db.pool.query<{ id: string }>(seedSql, [userId])).rows.map((r) => r.id);
+const time = async (fn: () => Promise<unknown>) => {
+  const s = performance.now();
+  await fn();
+  return performance.now() - s;
+};
+const ordinary = (i: number) => `usr_bench${String(CELEBRITIES + ((i * 7_777) % (USERS - CELEBRITIES))).padStart(19, "0")}`;
+const sample = Array.from({ length: SAMPLE }, (_, i) => ordinary(i));
+
+const cold: number[] = [];
+for (const u of sample) cold.push(await time(() => social.feeds.home({ actorId: u, limit: 20 }))); // first read rebuilds the feed
+const warm: number[] = [];
+for (let r = 0; r < 3; r++) for (const u of sample) warm.push(await time(() => social.feeds.home({ actorId: u, limit: 20 })));
+const seedTimes: number[] = [];
+for (const u of sample) seedTimes.push(await time(() => seedFirstPage(u)));
+// Correctness check in the same run: the hybrid page equals the seed's page.
+for (const u of sample.slice(0, 5)) {
+  const hybrid = (await social.feeds.home({ actorId: u, limit: 20 })).items.map((i) => i.post.id);
+  if (JSON.stringify(hybrid) !== JSON.stringify(await seedFirstPage(u))) throw new Error(`hybrid first page differs from the seed's for ${u}`);
+}
+const sWarm = summarizeLatencies(warm);
+const sCold = summarizeLatencies(cold);
+const sSeed = summarizeLatencies(seedTimes);
+const fmt = (s: ReturnType<typeof summarizeLatencies>) => `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms (n=${s.count})`;
+log(`home first page, hybrid (warm, materialised):  ${fmt(sWarm)}`);
+log(`home first page, hybrid (cold, rebuild first): ${fmt(sCold)}`);
+log(`home first page, seed approach as SQL:         ${fmt(sSeed)}`);
+log(`ratio seed / hybrid warm: p50 ${(sSeed.p50 / sWarm.p50).toFixed(1)}x, p99 ${(sSeed.p99 / sWarm.p99).toFixed(1)}x; seed / cold p50 ${(sSeed.p50 / sCold.p50).toFixed(1)}x`);
+
+// ---------- one post's fan-out ----------
+const author = ordinary(SAMPLE + 1);
+const followersOfAuthor = (await db.pool.query<{ follower_id: string }>("SELECT follower_id FROM social_follows WHERE followee_id = $1", [author])).rows.map((r) => r.follower_id);
+for (const f of followersOfAuthor) await social.feeds.home({ actorId: f, limit: 1 });
+const celebrity = `usr_bench${"0".padStart(19, "0")}`;
+const fanout: number[] = [];
+const pull: number[] = [];
+for (let i = 0; i < 50; i++) {
+  clock.advance(1000);
+  fanout.push(await time(() => social.posts.create({ actorId: author, content: `fan-out ${i}` })));
+  pull.push(await time(() => social.posts.create({ actorId: celebrity, content: `pull ${i}` })));
+}
+log(`post by an author with ${followersOfAuthor.length} materialised followers (fan-out on write): ${fmt(summarizeLatencies(fanout))}`);
+log(`post by a celebrity (fan-out on read, no feed writes): ${fmt(summarizeLatencies(pull))}`);
+
+describe(`social home feed on PostgreSQL (${USERS} users, ${POSTS} posts, ~${FOLLOWEES} followees)`, () => {
+  let k = 0;
+  bench("hybrid home feed, first page (materialised)", async () => {
+    await social.feeds.home({ actorId: sample[k++ % sample.length]!, limit: 20 });
+  }, { iterations: 300, warmupIterations: 10 });
+  bench("seed approach as SQL: all posts of followed users, sorted", async () => {
+    await seedFirstPage(sample[k++ % sample.length]!);
+  }, { iterations: 50, warmupIterations: 2 });
+});

@@ -1,0 +1,101 @@
+import type { Queryable, QueryResultLike } from "@platform/core/postgres";
+import type { Follow, Mute } from "../../domain/follow.js";
+import type { Post } from "../../domain/post.js";
+import type { User } from "../../domain/user.js";
+import { toFollow, toMute, toPost, toUser, type FollowRow, type MuteRow, type PostRow, type UserRow } from "./rows.js";
+
+const WRITE = /^\s*(INSERT|UPDATE|DELETE|WITH|TRUNCATE|MERGE)\b/i;
+
+/**
+ * A per-transaction read cache filled in bulk when a home-feed page is read: the page's posts,
+ * their authors and reposters, and the reader's follow, block and mute rows with them, in five
+ * queries instead of several per item. Any write in the transaction drops it (see
+ * {@link CachingQueryable}), so a transaction never reads its own stale rows; across transactions
+ * it is as fresh as the statement that filled it (READ COMMITTED).
+ * @internal
+ */
+export class ReadCache {
+  /** The reader whose relations are prefetched (set by a feed page read). */
+  viewer: string | null = null;
+  readonly posts = new Map<string, Post | null>();
+  readonly users = new Map<string, User | null>();
+  readonly follows = new Map<string, Follow | null>();
+  readonly blocks = new Map<string, boolean>();
+  readonly mutes = new Map<string, Mute | null>();
+
+  clear(): void {
+    this.posts.clear();
+    this.users.clear();
+    this.follows.clear();
+    this.blocks.clear();
+    this.mutes.clear();
+  }
+}
+
+/** Key of an unordered pair (blocks either way). */
+export const eitherKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** The transaction's connection with the cache: writes drop the cache before they run. @internal */
+export class CachingQueryable implements Queryable {
+  constructor(
+    private readonly db: Queryable,
+    readonly cache: ReadCache,
+  ) {}
+
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResultLike<R>> {
+    if (WRITE.test(text)) this.cache.clear();
+    return this.db.query<R>(text, values);
+  }
+}
+
+/** The cache of a connection, if it has one. @internal */
+export function cacheOf(db: Queryable): ReadCache | undefined {
+  return db instanceof CachingQueryable ? db.cache : undefined;
+}
+
+/**
+ * Loads the posts `postIds`, the users who wrote or shared them (`actorIds` plus the authors), and
+ * the cache's viewer's follow, block and mute rows with each of those users. @internal
+ */
+export async function prefetchFeedRows(db: Queryable, postIds: readonly string[], actorIds: readonly string[]): Promise<void> {
+  const cache = cacheOf(db);
+  if (!cache || postIds.length === 0) return;
+  const posts = [...new Set(postIds)].filter((id) => !cache.posts.has(id));
+  if (posts.length > 0) {
+    const { rows } = await db.query<PostRow>("SELECT * FROM social_posts WHERE id = ANY($1::text[])", [posts]);
+    for (const id of posts) cache.posts.set(id, null);
+    for (const r of rows) cache.posts.set(r.id, toPost(r));
+  }
+  const people = new Set(actorIds);
+  for (const id of postIds) {
+    const p = cache.posts.get(id);
+    if (p) people.add(p.authorId);
+  }
+  const viewer = cache.viewer;
+  if (viewer) people.add(viewer);
+  const users = [...people].filter((id) => !cache.users.has(id));
+  if (users.length > 0) {
+    const { rows } = await db.query<UserRow>("SELECT * FROM social_users WHERE id = ANY($1::text[])", [users]);
+    for (const id of users) cache.users.set(id, null);
+    for (const r of rows) cache.users.set(r.id, toUser(r));
+  }
+  if (!viewer) return;
+  const others = [...people].filter((id) => id !== viewer && !cache.follows.has(`${viewer}|${id}`));
+  if (others.length === 0) return;
+  const [follows, blocks, mutes] = [
+    await db.query<FollowRow>("SELECT * FROM social_follows WHERE follower_id = $1 AND followee_id = ANY($2::text[])", [viewer, others]),
+    await db.query<{ blocker_id: string; blocked_id: string }>(
+      "SELECT blocker_id, blocked_id FROM social_blocks WHERE (blocker_id = $1 AND blocked_id = ANY($2::text[])) OR (blocked_id = $1 AND blocker_id = ANY($2::text[]))",
+      [viewer, others],
+    ),
+    await db.query<MuteRow>("SELECT * FROM social_mutes WHERE muter_id = $1 AND muted_id = ANY($2::text[])", [viewer, others]),
+  ];
+  for (const id of others) {
+    cache.follows.set(`${viewer}|${id}`, null);
+    cache.blocks.set(eitherKey(viewer, id), false);
+    cache.mutes.set(`${viewer}|${id}`, null);
+  }
+  for (const r of follows.rows) cache.follows.set(`${r.follower_id}|${r.followee_id}`, toFollow(r));
+  for (const r of blocks.rows) cache.blocks.set(eitherKey(r.blocker_id, r.blocked_id), true);
+  for (const r of mutes.rows) cache.mutes.set(`${r.muter_id}|${r.muted_id}`, toMute(r));
+}
