@@ -85,4 +85,24 @@ describe("reconcile never undoes a gateway call still in flight", () => {
     expect((await system.payments.reconcile(p.id))[0]!.status).toBe("succeeded");
     expect(() => makeSystem({ reconcileAfter: -1 })).toThrowError(expect.objectContaining({ code: "validation_failed" }));
   });
+
+  it("a fallback authorisation in flight is reconciled at the fallback gateway, never re-sent to the primary", async () => {
+    const primary = new TestGateway({ name: "primary" });
+    const inner = new TestGateway({ name: "backup" });
+    const slow = slowGateway(inner);
+    const { system, clock } = makeSystem({ gateways: { primary, backup: slow.gateway }, defaultGateway: "primary", fallback: ["backup"] });
+    primary.injectFault({ operation: "authorize", kind: "unavailable" });
+    slow.hold("authorize");
+    const creating = system.payments.create({ amount: usd("30"), paymentMethod: "pm_card_visa" });
+    await slow.entered("authorize");
+    clock.advance({ seconds: 61 });
+    const reconciling = system.payments.reconcile();
+    await slow.entered("authorize", 2);
+    slow.release("authorize");
+    const [p] = await Promise.all([creating, reconciling]);
+    expect((await system.payments.get(p.id)).status).toBe("succeeded");
+    expect(p.gateway).toBe("backup");
+    expect(primary.chargeCount(p.id) + inner.chargeCount(p.id)).toBe(1);
+    expect(primary.calls.authorize).toBe(1);
+  });
 });

@@ -104,6 +104,17 @@ export class PaymentSettlement {
     return next;
   }
 
+  /** Points a payment whose authorisation is still pending at another gateway (also restarts its reconcile wait). */
+  private async moveTo(paymentId: string, gateway: string): Promise<Payment> {
+    return this.ctx.store.transaction(async (tx) => {
+      const p = (await tx.payments.getForUpdate(paymentId))!;
+      if (p.status !== "processing" || p.pendingOperation !== "authorize") return p;
+      const next = { ...p, gateway, updatedAt: this.ctx.clock.now(), version: p.version + 1 };
+      await tx.payments.update(next);
+      return next;
+    });
+  }
+
   /**
    * Sends the authorisation of a `processing` payment, outside any transaction, trying `candidates`
    * in order. The next gateway is tried only when the previous one failed retryably *before* charging;
@@ -111,8 +122,16 @@ export class PaymentSettlement {
    */
   async authorize(payment: Payment, candidates: readonly string[]): Promise<Payment> {
     let lastError: GatewayError | undefined;
+    let current = payment.gateway;
     for (const [i, name] of candidates.entries()) {
       const gateway = this.ctx.gateways.get(name);
+      if (name !== current) {
+        // Record the gateway about to hold the request before sending it: reconcile asks (and re-sends
+        // to) the payment's gateway, and must never send this authorisation to the one that refused it.
+        const moved = await this.moveTo(payment.id, name);
+        if (moved.status !== "processing" || moved.gateway !== name) return moved;
+        current = name;
+      }
       try {
         const res = await gateway.authorize({
           paymentId: payment.id,
