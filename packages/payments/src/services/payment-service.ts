@@ -295,8 +295,11 @@ export class PaymentService {
   }
 
   /**
-   * Asks the gateway for the truth about `processing` payments (one, or every one) and records it.
-   * The provider's idempotency key means a lost answer never becomes a second charge.
+   * Asks the gateway for the truth about `processing` payments (one, or every one) and records it,
+   * once they have been `processing` for `reconcileAfter` (default 60 s by the clock; a younger one may
+   * still be in flight and is returned unchanged). An authorisation the gateway has not seen, or a
+   * capture/void it has not applied, is re-sent with the same provider idempotency key: a lost answer
+   * never becomes a second charge, and only a definitive decline fails a payment. Run it from a scheduler.
    * @throws NotFoundError `payment_not_found` for an unknown id.
    */
   reconcile(id?: string): Promise<Payment[]> {
