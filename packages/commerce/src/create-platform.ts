@@ -17,6 +17,7 @@ import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./services/
 import { InventoryService } from "./services/inventory-service.js";
 import { NotificationService, type RetryPolicy } from "./services/notification-service.js";
 import { OrderService } from "./services/order-service.js";
+import { OrderSettlement } from "./services/order-settlement.js";
 import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./services/password-hasher.js";
 import { UserService, type LoginThrottlePolicy } from "./services/user-service.js";
 
@@ -108,7 +109,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     categories: new CategoryService(ctx),
     users,
     carts,
-    inventory: new InventoryService(ctx),
+    inventory: new InventoryService(ctx, new OrderSettlement(ctx, payments)),
     orders: new OrderService(ctx, checkout, payments),
     notifications,
     events,

@@ -107,6 +107,10 @@ describe("checkout under concurrency", () => {
           }
           return { reference: ref };
         },
+        retrieve: async (l) => {
+          const ref = taken.get(l.idempotencyKey);
+          return ref ? { status: "succeeded" as const, reference: ref } : { status: "not_found" as const };
+        },
         refund: async () => ({ reference: "re_1" }),
       },
     });

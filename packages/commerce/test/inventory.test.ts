@@ -13,6 +13,7 @@ describe("inventory", () => {
           await stuck;
           return { reference: "pay_late" };
         },
+        retrieve: async () => ({ status: "pending" as const, reference: null }),
         refund: async () => ({ reference: "re_late" }),
       },
     });

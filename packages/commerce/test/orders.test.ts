@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_ACTOR, FlatRateShippingCalculator, PercentageTaxCalculator } from "../src/index.js";
+import { ADMIN_ACTOR, FlatRateShippingCalculator, PercentageTaxCalculator, TIMEOUT_AFTER_CHARGE_TOKEN } from "../src/index.js";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 
 async function paidOrder(key = "order-key-0001") {
@@ -96,6 +96,7 @@ describe("orders", () => {
           if (failRefund) throw new Error("gateway down");
           return { reference: "re_1" };
         },
+        retrieve: async (l) => ({ status: "succeeded" as const, reference: `pay_${charges.indexOf(l.idempotencyKey) + 1}` }),
       },
     });
     const p = await product(platform, "RF-1", "10.00", 10);
@@ -132,5 +133,52 @@ describe("orders", () => {
     const theirs = await platform.users.addAddress(other.actor, { name: "O", line1: "2 Side", city: "LA", postalCode: "90001", country: "US" });
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "tax-foreign-1", shippingAddressId: theirs.id }))).toBe("address_not_found");
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 0, sold: 2 });
+  });
+
+  describe("a charge whose answer timed out (outcome unknown)", () => {
+    async function timedOut() {
+      const ctx = makePlatform();
+      const p = await product(ctx.platform, "TMO-1", "40.00", 5);
+      const buyer = await signUp(ctx.platform);
+      await ctx.platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
+      const input = { idempotencyKey: "timeout-key-0001", paymentToken: TIMEOUT_AFTER_CHARGE_TOKEN };
+      expect(await codeOf(() => ctx.platform.orders.checkout(buyer.actor, input))).toBe("gateway_timeout");
+      const [order] = (await ctx.platform.orders.list(buyer.actor)).items;
+      expect(order).toMatchObject({ status: "pending", payment: { status: "pending" } });
+      expect(ctx.payments.charges).toHaveLength(1);
+      return { ...ctx, p, buyer, input, order: order! };
+    }
+
+    it("is refunded when the reservation expires, and a retry with the key reports it without charging", async () => {
+      const { platform, clock, payments, p, buyer, input, order } = await timedOut();
+      clock.advance(16 * 60_000);
+      expect(await platform.inventory.releaseExpired()).toBe(1);
+      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ status: "canceled", cancelReason: "reservation_expired", payment: { status: "refunded" } });
+      expect(payments.charges[0]!.refunded?.toFixed()).toBe("80.00");
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("reservation_expired");
+      expect(payments.charges).toHaveLength(1);
+    });
+
+    it("is refunded when the customer cancels the pending order", async () => {
+      const { platform, payments, buyer, order } = await timedOut();
+      const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
+      expect(canceled).toMatchObject({ status: "canceled", payment: { status: "refunded", reference: payments.charges[0]!.reference } });
+      expect(payments.charges[0]!.refunded?.toFixed()).toBe("80.00");
+    });
+
+    it("a retry that finds the order canceled with the charge unresolved resolves and refunds it", async () => {
+      const { platform, payments, buyer, input, order } = await timedOut();
+      // Canceled while the port could not tell yet: the order keeps payment `pending`.
+      const retrieve = payments.retrieve.bind(payments);
+      payments.retrieve = async () => ({ status: "pending", reference: null });
+      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", payment: { status: "pending" } });
+      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("payment_pending");
+      payments.retrieve = retrieve;
+      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("order_canceled");
+      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ payment: { status: "refunded" } });
+      expect(payments.charges).toHaveLength(1);
+      expect(payments.charges[0]!.refunded?.toFixed()).toBe("80.00");
+    });
   });
 });

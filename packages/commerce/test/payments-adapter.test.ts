@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
+import { ManualClock } from "@platform/core";
 import { createPaymentSystem } from "@platform/payments";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 
 describe("@platform/payments adapter", () => {
   async function wired() {
-    const system = createPaymentSystem();
-    const ctx = makePlatform({ payments: paymentPortFor(system) });
+    // One clock for both, so reservation expiry and the payment system's reconcile delay line up.
+    const clock = new ManualClock("2026-03-01T10:00:00Z");
+    const system = createPaymentSystem({ clock });
+    const ctx = makePlatform({ clock, payments: paymentPortFor(system) });
     const p = await product(ctx.platform, "PAY-1", "40.00", 5);
     const buyer = await signUp(ctx.platform);
     await ctx.platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
-    return { ...ctx, system, p, buyer };
+    return { ...ctx, clock, system, p, buyer };
   }
 
   it("checks out through the payment system, once per idempotency key, and refunds on cancel", async () => {
@@ -34,5 +37,38 @@ describe("@platform/payments adapter", () => {
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
     expect(await codeOf(() => platform.orders.checkout(buyer.actor, { idempotencyKey: "pay-adapter-3" }))).toBe("payment_method_required");
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+  });
+
+  describe("pm_card_timeoutAfterCharge (charged, answer lost)", () => {
+    async function timedOut() {
+      const ctx = await wired();
+      const input = { idempotencyKey: "pay-adapter-timeout", paymentToken: "pm_card_timeoutAfterCharge" };
+      expect(await codeOf(() => ctx.platform.orders.checkout(ctx.buyer.actor, input))).toBe("payment_pending");
+      const [order] = (await ctx.platform.orders.list(ctx.buyer.actor)).items;
+      expect(order).toMatchObject({ status: "pending", payment: { status: "pending" } });
+      return { ...ctx, input, order: order! };
+    }
+
+    it("is refunded when the reservation expires; a retry with the key reports it", async () => {
+      const { platform, system, clock, buyer, p, input, order } = await timedOut();
+      clock.advance(16 * 60_000);
+      expect(await platform.inventory.releaseExpired()).toBe(1);
+      const after = await platform.orders.get(buyer.actor, order.id);
+      expect(after).toMatchObject({ status: "canceled", payment: { status: "refunded" } });
+      const payment = await system.payments.get(after.payment.reference!);
+      expect(payment.amountCaptured.toFixed()).toBe("80.00");
+      expect(payment.amountRefunded.toFixed()).toBe("80.00");
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("reservation_expired");
+    });
+
+    it("a cancel before the payment system knows keeps payment pending; cancel again refunds it", async () => {
+      const { platform, system, clock, buyer, order } = await timedOut();
+      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", payment: { status: "pending" } });
+      clock.advance(61_000);
+      const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
+      expect(canceled.payment.status).toBe("refunded");
+      expect((await system.payments.get(canceled.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+    });
   });
 });

@@ -128,6 +128,7 @@ describe("PostgreSQL only", () => {
       charge: async () => {
         throw new GatewayError("gateway_timeout", "the gateway did not answer", { provider: "test", retryable: true });
       },
+      retrieve: async () => ({ status: "not_found" }),
       refund: async () => ({ reference: "re_none" }),
     };
     const { platform, clock } = makePlatform({ store: storeOn(db), payments: timingOut });

@@ -5,6 +5,6 @@ export type { CustomerRepository, SessionRepository, LoginThrottleRepository, Ad
 export type { CartRepository } from "./cart-repository.js";
 export type { InventoryRepository } from "./inventory-repository.js";
 export type { OrderRepository } from "./order-repository.js";
-export type { PaymentPort, ChargeRequest, ChargeResult, RefundRequest } from "./payment-port.js";
+export type { PaymentPort, ChargeRequest, ChargeResult, RefundRequest, ChargeLookup, ChargeStatus } from "./payment-port.js";
 export type { ShippingCalculator, TaxCalculator, PricingContext } from "./pricing-ports.js";
 export type { EmailSender, SmsSender, EmailMessage, SmsMessage } from "./notification-ports.js";

@@ -8,7 +8,7 @@ import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
 import type { CartService } from "./cart-service.js";
 import { recordLowStock } from "./inventory-service.js";
-import { OrderSettlement } from "./order-settlement.js";
+import { canceledCheckoutError, chargeKeyOf, OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 
 /**
@@ -65,6 +65,11 @@ export class CheckoutService {
     });
     const order = placed.order;
     if (!placed.fresh) {
+      // Canceled (or expired) while the charge outcome was unknown: resolve it now and refund
+      // a charge that went through; never answer with a silently canceled, charged order.
+      if (order.status === "canceled" && order.payment.status === "pending") throw canceledCheckoutError((await this.settlement.resolveCanceled(order.id)) ?? order);
+      // Expired before the payment settled: the checkout did not happen (its charge was refunded).
+      if (order.status === "canceled" && order.cancelReason === "reservation_expired") throw canceledCheckoutError(order);
       if (order.payment.status === "failed") throw new GatewayError(order.payment.failureCode ?? "payment_failed", "the payment of this checkout failed", { provider: "payment_port", retryable: false });
       // A pending order whose payment never settled (crash, other process): resume it; the
       // gateway idempotency key makes the charge happen at most once.
@@ -146,14 +151,17 @@ export class CheckoutService {
         customerId: order.customerId,
         amount: order.total,
         paymentToken,
-        idempotencyKey: `order_${order.id}`,
+        idempotencyKey: chargeKeyOf(order.id),
         description: `Order ${order.id}`,
       }));
     } catch (error) {
       // A retryable gateway error (timeout, unavailable) may or may not have charged: keep the
       // order pending with its stock held, so a retry with the same key resumes the same charge
       // (the gateway key dedupes it). The reservation TTL bounds how long stock stays held.
-      if (error instanceof GatewayError && error.retryable) throw error;
+      if (error instanceof GatewayError && error.retryable) {
+        await this.settlement.notePendingReference(order.id, error.details.reference);
+        throw error;
+      }
       const code = PlatformError.is(error) ? error.code : "payment_failed";
       await this.settlement.failPayment(order.id, code);
       if (PlatformError.is(error)) throw error;

@@ -4,6 +4,7 @@ import { adjustStockSchema, available, lowStockThresholdSchema, type AdjustStock
 import { stockKeyOf } from "../domain/product.js";
 import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
+import type { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** Stock of one item as the API shows it. */
@@ -35,7 +36,10 @@ export function recordLowStock(outbox: EventOutbox, clock: Clock, before: StockL
 
 /** Stock levels, adjustments and reservation expiry (`platform.inventory`). */
 export class InventoryService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly settlement: OrderSettlement | null = null,
+  ) {}
 
   /** Stock of a product (or variant). @throws NotFoundError `stock_not_found`. */
   async getStock(productId: string, variantId: string | null = null): Promise<StockView> {
@@ -81,26 +85,35 @@ export class InventoryService {
   /**
    * Releases every reservation whose TTL has passed by the clock and cancels the pending
    * orders they held stock for. Run it from a timer or job; returns how many expired.
+   * A canceled order whose charge outcome was unknown is then resolved through the payment port
+   * (refunded if it was charged); a failure there leaves it for `orders.cancel` or a checkout retry.
    */
   async releaseExpired(input: { limit?: number } = {}): Promise<number> {
     const { limit } = parse(z.object({ limit: z.number().int().min(1).max(10_000).default(500) }), input);
     const { store, clock } = this.ctx;
-    return store.transaction(async (tx) => {
+    const unknown: string[] = [];
+    const count = await store.transaction(async (tx) => {
+      unknown.length = 0;
       const due = await tx.inventory.expiredReservations(clock.now(), limit);
       for (const r of due) {
         await tx.inventory.release(r.id, "expired", clock.now());
         tx.outbox.add(createEvent("inventory.reservation_expired", { reservationId: r.id }, clock));
-        if (r.orderId) await this.cancelPendingOrder(tx, r.orderId);
+        if (r.orderId && (await this.cancelPendingOrder(tx, r.orderId))) unknown.push(r.orderId);
       }
       return due.length;
     });
+    // Gateway calls run outside the transaction; one failure does not stop the others.
+    for (const orderId of unknown) await this.settlement?.resolveCanceled(orderId).catch(() => undefined);
+    return count;
   }
 
-  private async cancelPendingOrder(tx: CommerceTx, orderId: string): Promise<void> {
+  /** Cancels the order; true when its charge outcome is unknown (to resolve after commit). */
+  private async cancelPendingOrder(tx: CommerceTx, orderId: string): Promise<boolean> {
     const order = await tx.orders.get(orderId);
-    if (!order || order.status !== "pending") return;
+    if (!order || order.status !== "pending") return false;
     const now = this.ctx.clock.now();
     await tx.orders.update({ ...order, status: "canceled", cancelReason: "reservation_expired", updatedAt: now, version: order.version + 1 }, order.version);
     tx.outbox.add(createEvent("order.canceled", { orderId, customerId: order.customerId, reason: "reservation_expired" }, this.ctx.clock));
+    return order.payment.status === "pending";
   }
 }

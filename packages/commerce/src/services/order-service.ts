@@ -67,7 +67,9 @@ export class OrderService {
 
   /**
    * Cancels an order before it ships: stock goes back, a captured payment is refunded.
-   * Calling again on a canceled order whose refund failed retries the refund.
+   * Calling again on a canceled order whose refund failed retries the refund. A pending order whose
+   * charge outcome is unknown is resolved through the payment port and refunded if it was charged;
+   * while the gateway does not know yet, the order stays canceled with payment `pending`: call again.
    * @throws DomainRuleError `invalid_transition` (shipped, delivered ...). @throws NotFoundError `order_not_found`.
    * @throws GatewayError when the refund fails (the order stays canceled, refund pending).
    */
@@ -77,7 +79,7 @@ export class OrderService {
     const { store, clock } = this.ctx;
     const order = await store.transaction(async (tx) => {
       const o = await this.readable(tx, a, data.orderId);
-      if (o.status === "canceled" && o.payment.status === "refund_pending") return o;
+      if (o.status === "canceled" && (o.payment.status === "refund_pending" || o.payment.status === "pending")) return o;
       assertTransition(o.status, "canceled");
       const now = clock.now();
       if (o.status === "pending") {
@@ -92,7 +94,10 @@ export class OrderService {
       tx.outbox.add(createEvent("order.canceled", { orderId: o.id, customerId: o.customerId, reason: data.reason }, clock));
       return next;
     });
-    return order.payment.status === "refund_pending" ? this.settlement.refund(order, data.reason) : order;
+    if (order.payment.status === "refund_pending") return this.settlement.refund(order, data.reason);
+    // A charge whose outcome is unknown (gateway timeout): resolve it and refund it if it went through.
+    if (order.payment.status === "pending") return (await this.settlement.resolveCanceled(order.id)) ?? order;
+    return order;
   }
 
   /** Records fulfilment of some or all remaining units (admin). @throws DomainRuleError `invalid_transition`, `over_fulfilment`. */

@@ -1,5 +1,5 @@
 import { createId, GatewayError, type Money } from "@platform/core";
-import type { ChargeRequest, ChargeResult, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
 
 /** Tokens the {@link TestPaymentPort} declines, with their decline codes. */
 export const DECLINING_TOKENS: Readonly<Record<string, string>> = Object.freeze({
@@ -7,6 +7,9 @@ export const DECLINING_TOKENS: Readonly<Record<string, string>> = Object.freeze(
   tok_insufficient_funds: "insufficient_funds",
   tok_expired: "expired_card",
 });
+
+/** A token the {@link TestPaymentPort} charges and then answers with a timeout (`gateway_timeout`, retryable): the outcome is unknown to the caller. */
+export const TIMEOUT_AFTER_CHARGE_TOKEN = "tok_timeout_after_charge";
 
 /** A charge as the {@link TestPaymentPort} recorded it. */
 export interface TestCharge {
@@ -19,8 +22,8 @@ export interface TestCharge {
 
 /**
  * The built-in payment port: succeeds in-process, except for the tokens in
- * {@link DECLINING_TOKENS}; repeats of an idempotency key return the first result without a
- * second charge, like a real gateway. Never use it in production.
+ * {@link DECLINING_TOKENS} and {@link TIMEOUT_AFTER_CHARGE_TOKEN}; repeats of an idempotency key
+ * return the first (reconciled) result without a second charge, like a real gateway. Never use it in production.
  * @example
  * ```ts
  * const payments = new TestPaymentPort();
@@ -32,15 +35,32 @@ export class TestPaymentPort implements PaymentPort {
   /** Every charge taken (one per idempotency key). */
   readonly charges: TestCharge[] = [];
   private readonly byKey = new Map<string, Promise<ChargeResult>>();
+  /** Charges taken whose answer was a timeout, by idempotency key. */
+  private readonly timedOut = new Map<string, string>();
   private readonly refunds = new Map<string, string>();
 
   /** Charges once per idempotency key. @throws GatewayError for the declining tokens. */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const taken = this.timedOut.get(request.idempotencyKey);
+    if (taken) return { reference: taken };
     const seen = this.byKey.get(request.idempotencyKey);
     if (seen) return seen;
     const result = this.take(request);
     this.byKey.set(request.idempotencyKey, result);
     return result;
+  }
+
+  /** What happened to the charge of this idempotency key (never charges). */
+  async retrieve(lookup: ChargeLookup): Promise<ChargeStatus> {
+    const taken = this.timedOut.get(lookup.idempotencyKey);
+    if (taken) return { status: "succeeded", reference: taken };
+    const seen = this.byKey.get(lookup.idempotencyKey);
+    if (!seen) return { status: "not_found" };
+    try {
+      return { status: "succeeded", reference: (await seen).reference };
+    } catch (e) {
+      return { status: "failed", code: e instanceof GatewayError ? e.code : "payment_failed" };
+    }
   }
 
   /** Refunds once per idempotency key. @throws GatewayError `charge_not_found`, `refund_exceeds_charge`. */
@@ -63,6 +83,10 @@ export class TestPaymentPort implements PaymentPort {
     if (decline) throw new GatewayError(decline, `test payment declined: ${decline}`, { provider: "test", retryable: false, declineCode: decline });
     const reference = createId("pay");
     this.charges.push({ reference, orderId: request.orderId, amount: request.amount, idempotencyKey: request.idempotencyKey, refunded: null });
+    if (request.paymentToken === TIMEOUT_AFTER_CHARGE_TOKEN) {
+      this.timedOut.set(request.idempotencyKey, reference);
+      throw new GatewayError("gateway_timeout", "test gateway charged, then timed out", { provider: "test", retryable: true, details: { reference } });
+    }
     return { reference };
   }
 }

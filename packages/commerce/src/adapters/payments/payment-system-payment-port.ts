@@ -1,6 +1,6 @@
 import { GatewayError, ValidationError } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
-import type { ChargeRequest, ChargeResult, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
 
 /** Options of {@link PaymentSystemPaymentPort}. */
 export interface PaymentSystemPortOptions {
@@ -11,7 +11,7 @@ export interface PaymentSystemPortOptions {
 }
 
 /** The part of a payment system the adapter uses (the documented stable contract). */
-export type PaymentSystemLike = { payments: Pick<PaymentSystem["payments"], "create">; refunds: Pick<PaymentSystem["refunds"], "create"> };
+export type PaymentSystemLike = { payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile">; refunds: Pick<PaymentSystem["refunds"], "create"> };
 
 /**
  * Commerce's {@link PaymentPort} on top of `@platform/payments`: a charge is an automatic-capture
@@ -39,7 +39,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const paymentMethod = request.paymentToken ?? this.options.defaultPaymentMethod;
     if (!paymentMethod) throw ValidationError.field("paymentToken", "a payment token is required", "payment_method_required");
-    const payment: Payment = await this.system.payments.create({
+    let payment: Payment = await this.system.payments.create({
       amount: request.amount.toJSON(),
       paymentMethod,
       captureMethod: "automatic",
@@ -50,6 +50,9 @@ export class PaymentSystemPaymentPort implements PaymentPort {
       metadata: { orderId: request.orderId },
       ...(this.options.gateway ? { gateway: this.options.gateway } : {}),
     });
+    // A replay of a key whose outcome was unknown: let the payment system ask its gateway (it
+    // does so only once the payment is old enough to have no request in flight).
+    if (payment.status === "processing") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
     if (payment.status === "succeeded") return { reference: payment.id };
     if (payment.status === "failed" || payment.status === "canceled") {
       const code = payment.failure?.code ?? "payment_failed";
@@ -60,7 +63,20 @@ export class PaymentSystemPaymentPort implements PaymentPort {
         details: { paymentId: payment.id },
       });
     }
-    throw new GatewayError("payment_pending", `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id } });
+    throw new GatewayError("payment_pending", `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id, reference: payment.id } });
+  }
+
+  /**
+   * Resolves a charge of unknown outcome by its payment id (reconciled with the gateway when it is
+   * still `processing`). Without a reference the payment system cannot be searched by key: `pending`.
+   */
+  async retrieve(lookup: ChargeLookup): Promise<ChargeStatus> {
+    if (lookup.reference === null) return { status: "pending", reference: null };
+    let payment: Payment = await this.system.payments.get(lookup.reference);
+    if (payment.status === "processing") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
+    if (payment.status === "succeeded") return { status: "succeeded", reference: payment.id };
+    if (payment.status === "failed" || payment.status === "canceled") return { status: "failed", code: payment.failure?.code ?? "payment_failed" };
+    return { status: "pending", reference: payment.id };
   }
 
   /** Refunds a captured payment. @throws GatewayError with the refund's failure code. */
