@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "@platform/core";
-import { createPaymentSystem } from "@platform/payments";
+import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 
@@ -8,12 +8,13 @@ describe("@platform/payments adapter", () => {
   async function wired() {
     // One clock for both, so reservation expiry and the payment system's reconcile delay line up.
     const clock = new ManualClock("2026-03-01T10:00:00Z");
-    const system = createPaymentSystem({ clock });
+    const gateway = new TestGateway();
+    const system = createPaymentSystem({ clock, gateways: { test: gateway } });
     const ctx = makePlatform({ clock, payments: paymentPortFor(system) });
     const p = await product(ctx.platform, "PAY-1", "40.00", 5);
     const buyer = await signUp(ctx.platform);
     await ctx.platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
-    return { ...ctx, clock, system, p, buyer };
+    return { ...ctx, clock, system, gateway, p, buyer };
   }
 
   it("checks out through the payment system, once per idempotency key, and refunds on cancel", async () => {
@@ -37,6 +38,20 @@ describe("@platform/payments adapter", () => {
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
     expect(await codeOf(() => platform.orders.checkout(buyer.actor, { idempotencyKey: "pay-adapter-3" }))).toBe("payment_method_required");
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+  });
+
+  it("a failing refund leaves the order canceled with the refund pending; cancel again retries it (new refund key)", async () => {
+    const { platform, system, gateway, buyer } = await wired();
+    const order = await platform.orders.checkout(buyer.actor, { idempotencyKey: "pay-adapter-refund-retry", paymentToken: "pm_card_visa" });
+    gateway.injectFault({ operation: "refund", kind: "unavailable", times: 1 });
+    expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("gateway_unavailable");
+    expect((await platform.orders.get(buyer.actor, order.id)).payment).toMatchObject({ status: "refund_pending", refundAttempts: 1 });
+    const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
+    expect(canceled.payment.status).toBe("refunded");
+    expect((await system.payments.get(order.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+    // Canceling again is a no-op: never refunded twice.
+    expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("invalid_transition");
+    expect((await system.payments.get(order.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
   });
 
   describe("pm_card_timeoutAfterCharge (charged, answer lost)", () => {

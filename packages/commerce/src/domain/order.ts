@@ -49,6 +49,11 @@ export interface OrderPayment {
   readonly reference: string | null;
   readonly status: "pending" | "succeeded" | "failed" | "refund_pending" | "refunded";
   readonly failureCode: string | null;
+  /**
+   * Refunds that failed definitively: the next attempt uses a new refund idempotency key
+   * (`refund_<orderId>_<n>`), since a gateway answers a reused key with the stored failure.
+   */
+  readonly refundAttempts: number;
 }
 
 /** An order. */

@@ -120,7 +120,7 @@ export class CheckoutService {
       reservationId,
       idempotencyKey: data.idempotencyKey,
       requestFingerprint: fingerprint,
-      payment: { reference: null, status: "pending", failureCode: null },
+      payment: { reference: null, status: "pending", failureCode: null, refundAttempts: 0 },
       trackingNumber: null,
       cancelReason: null,
       createdAt: now,
@@ -184,13 +184,13 @@ export class CheckoutService {
     if (current.status !== "pending") {
       // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
       if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending") return { kind: "paid", order: current };
-      const marked = { ...current, payment: { reference, status: "refund_pending" as const, failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+      const marked = { ...current, payment: { ...current.payment, reference, status: "refund_pending" as const, failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
       await tx.orders.update(marked, current.version);
       return { kind: "refund", order: marked };
     }
     const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
     if (reservation) await tx.inventory.commit(reservation.id, clock.now());
-    const paid: Order = { ...current, status: "paid", payment: { reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+    const paid: Order = { ...current, status: "paid", payment: { ...current.payment, reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
     await tx.orders.update(paid, current.version);
     await this.removePurchased(tx, paid);
     tx.outbox.add(createEvent("order.paid", { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference }, clock));

@@ -38,11 +38,20 @@ export class OrderSettlement {
       const r = cur.reservationId ? await tx.inventory.getReservation(cur.reservationId) : null;
       if (r && r.status === "active") await tx.inventory.release(r.id, "released", clock.now());
       await tx.orders.update(
-        { ...cur, status: "canceled", cancelReason: "payment_failed", payment: { reference: null, status: "failed", failureCode: code }, updatedAt: clock.now(), version: cur.version + 1 },
+        { ...cur, status: "canceled", cancelReason: "payment_failed", payment: { ...cur.payment, reference: null, status: "failed", failureCode: code }, updatedAt: clock.now(), version: cur.version + 1 },
         cur.version,
       );
       tx.outbox.add(createEvent("order.payment_failed", { orderId, customerId: cur.customerId, code }, clock));
       tx.outbox.add(createEvent("order.canceled", { orderId, customerId: cur.customerId, reason: "payment_failed" }, clock));
+    });
+  }
+
+  private async countFailedRefund(orderId: string, attempt: number): Promise<void> {
+    await this.ctx.store.transaction(async (tx) => {
+      const cur = await tx.orders.get(orderId);
+      // Another caller already counted this attempt (or the refund went through meanwhile).
+      if (!cur || cur.payment.status !== "refund_pending" || cur.payment.refundAttempts !== attempt) return;
+      await tx.orders.update({ ...cur, payment: { ...cur.payment, refundAttempts: attempt + 1 }, updatedAt: this.ctx.clock.now(), version: cur.version + 1 }, cur.version);
     });
   }
 
@@ -84,13 +93,23 @@ export class OrderSettlement {
 
   /**
    * Refunds an order whose payment is `refund_pending`, outside any transaction, then
-   * records it. A failure leaves `refund_pending`, so calling again retries the refund
-   * (same idempotency key: never refunded twice).
+   * records it. A failure leaves `refund_pending`, so calling again retries the refund. An
+   * ambiguous failure (retryable, or not a GatewayError) keeps the idempotency key: the refund may
+   * have happened, and the gateway dedupes it. A definite failure (non-retryable GatewayError) is
+   * counted on the order, so the next attempt uses a new key; a gateway would otherwise replay
+   * the stored failure for the old one forever.
    */
   async refund(order: Order, reason: string, amount: Money = order.total): Promise<Order> {
     const reference = order.payment.reference;
     if (reference === null) return order;
-    await this.payments.refund({ orderId: order.id, reference, amount, idempotencyKey: `refund_${order.id}`, reason });
+    const attempt = order.payment.refundAttempts;
+    const idempotencyKey = attempt === 0 ? `refund_${order.id}` : `refund_${order.id}_${attempt}`;
+    try {
+      await this.payments.refund({ orderId: order.id, reference, amount, idempotencyKey, reason });
+    } catch (error) {
+      if (error instanceof GatewayError && !error.retryable) await this.countFailedRefund(order.id, attempt);
+      throw error;
+    }
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const cur = (await tx.orders.get(order.id))!;

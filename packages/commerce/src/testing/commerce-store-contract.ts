@@ -47,7 +47,7 @@ function orderRow(customerId: string, key: string, at: Date): Order {
     reservationId: null,
     idempotencyKey: key,
     requestFingerprint: "f",
-    payment: { reference: null, status: "pending", failureCode: null },
+    payment: { reference: null, status: "pending", failureCode: null, refundAttempts: 0 },
     trackingNumber: null,
     cancelReason: null,
     createdAt: at,

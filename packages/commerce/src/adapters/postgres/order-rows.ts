@@ -20,6 +20,7 @@ export interface OrderRow {
   payment_reference: string | null;
   payment_status: OrderPayment["status"];
   payment_failure_code: string | null;
+  refund_attempts: number;
   tracking_number: string | null;
   cancel_reason: string | null;
   created_at: Date;
@@ -31,7 +32,7 @@ export interface OrderRow {
 /** A full order read, `o` being the orders table. */
 export const ORDER_SELECT = `SELECT o.id, o.user_id, o.status, o.currency, o.subtotal::text AS subtotal, o.shipping::text AS shipping, o.tax::text AS tax,
   o.total::text AS total, o.shipping_address, o.billing_address, o.reservation_id, o.idempotency_key, o.request_fingerprint,
-  o.payment_reference, o.payment_status, o.payment_failure_code, o.tracking_number, o.cancel_reason, o.created_at, o.updated_at, o.version,
+  o.payment_reference, o.payment_status, o.payment_failure_code, o.refund_attempts, o.tracking_number, o.cancel_reason, o.created_at, o.updated_at, o.version,
   COALESCE((SELECT json_agg(json_build_object('lineId', i.line_id, 'productId', i.product_id, 'variantId', i.variant_id, 'sku', i.sku, 'name', i.name,
      'quantity', i.quantity, 'price', i.price::text, 'total', i.total::text, 'currency', i.currency, 'fulfilled', i.fulfilled_quantity) ORDER BY i.position)
    FROM order_items i WHERE i.order_id = o.id), '[]') AS items
@@ -64,7 +65,7 @@ export function toOrder(r: OrderRow): Order {
     reservationId: r.reservation_id,
     idempotencyKey: r.idempotency_key,
     requestFingerprint: r.request_fingerprint,
-    payment: { reference: r.payment_reference, status: r.payment_status, failureCode: r.payment_failure_code },
+    payment: { reference: r.payment_reference, status: r.payment_status, failureCode: r.payment_failure_code, refundAttempts: r.refund_attempts },
     trackingNumber: r.tracking_number,
     cancelReason: r.cancel_reason,
     createdAt: r.created_at,
@@ -92,6 +93,7 @@ export function orderValues(o: Order): unknown[] {
     o.payment.reference,
     o.payment.status,
     o.payment.failureCode,
+    o.payment.refundAttempts,
     o.trackingNumber,
     o.cancelReason,
     o.createdAt,
@@ -118,6 +120,7 @@ export const ORDER_COLUMNS = [
   "payment_reference",
   "payment_status",
   "payment_failure_code",
+  "refund_attempts",
   "tracking_number",
   "cancel_reason",
   "created_at",
