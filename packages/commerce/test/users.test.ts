@@ -49,6 +49,27 @@ describe("customers, credentials and sessions", () => {
     expect((await platform.users.login({ email: "t@example.com", password: PW })).customer.email).toBe("t@example.com");
   });
 
+  it("30 parallel wrong guesses: at most 5 reach the password check, the rest get too_many_attempts", async () => {
+    const { platform } = makePlatform();
+    await platform.users.register({ email: "par@example.com", password: PW, name: "P" });
+    const codes = await Promise.all(Array.from({ length: 30 }, (_, i) => codeOf(() => platform.users.login({ email: "par@example.com", password: `wrong-guess-${i}` }))));
+    const checked = codes.filter((c) => c === "invalid_credentials").length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === "too_many_attempts")).toHaveLength(30 - checked);
+    // Even the right password waits for the lock now.
+    expect(await codeOf(() => platform.users.login({ email: "par@example.com", password: PW }))).toBe("too_many_attempts");
+  });
+
+  it("a successful login clears the counted attempts", async () => {
+    const { platform } = makePlatform();
+    await platform.users.register({ email: "ok@example.com", password: PW, name: "O" });
+    for (let i = 0; i < 4; i++) expect(await codeOf(() => platform.users.login({ email: "ok@example.com", password: "bad-passw0rd" }))).toBe("invalid_credentials");
+    await platform.users.login({ email: "ok@example.com", password: PW });
+    for (let i = 0; i < 4; i++) expect(await codeOf(() => platform.users.login({ email: "ok@example.com", password: "bad-passw0rd" }))).toBe("invalid_credentials");
+    expect((await platform.users.login({ email: "ok@example.com", password: PW })).customer.email).toBe("ok@example.com");
+  });
+
   it("sessions: hashed at rest, expire after 24 h, logout and revoke-all", async () => {
     const { platform, clock } = makePlatform();
     await platform.users.register({ email: "s@example.com", password: PW, name: "S" });

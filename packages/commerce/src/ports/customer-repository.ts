@@ -30,6 +30,13 @@ export interface LoginThrottleRepository {
    * is over; reaching `maxFailures` locks the email until `now + lockMs`.
    */
   recordFailure(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<LoginThrottle>;
+  /**
+   * Claims one login attempt BEFORE the password is checked, atomically with the lock check
+   * (a conditional upsert in SQL): refused while the email is locked; otherwise counted as
+   * {@link recordFailure} counts (the attempt that reaches `maxFailures` is still allowed, and
+   * locks). So parallel guesses never pass the limit; a successful login `clear`s the count.
+   */
+  claimAttempt(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<{ allowed: boolean; throttle: LoginThrottle }>;
   clear(email: string): Promise<void>;
 }
 

@@ -84,25 +84,26 @@ export class UserService extends AddressBook {
 
   /**
    * Signs in and opens a session. An unknown email and a wrong password both answer
-   * `invalid_credentials` after the same scrypt work. Repeated failures lock the email.
+   * `invalid_credentials` after the same scrypt work. Every attempt is counted before the password
+   * is checked (a success clears the count), so `maxFailures` attempts per window, also in parallel,
+   * lock the email.
    * @throws AuthenticationError `invalid_credentials`, `too_many_attempts`.
    */
   async login(input: LoginInput): Promise<LoginResult> {
     const data = parse(loginSchema, input);
     const { store, clock } = this.ctx;
-    const { customer, lockedUntil } = await store.transaction(async (tx) => {
-      const t = await tx.loginThrottles.get(data.email);
-      return { customer: await tx.customers.getByEmail(data.email), lockedUntil: t?.lockedUntil ?? null };
+    // The attempt is counted BEFORE scrypt runs, atomically with the lock check: parallel
+    // guesses cannot all pass a check made before any of them was counted.
+    const { customer, claim } = await store.transaction(async (tx) => {
+      const claim = await tx.loginThrottles.claimAttempt(data.email, clock.now(), this.throttle);
+      return { customer: claim.allowed ? await tx.customers.getByEmail(data.email) : null, claim };
     });
-    if (lockedUntil && lockedUntil.getTime() > clock.now().getTime()) {
-      throw new AuthenticationError("too many failed logins; try again later", "too_many_attempts", { details: { retryAt: lockedUntil.toISOString() } });
+    if (!claim.allowed) {
+      throw new AuthenticationError("too many failed logins; try again later", "too_many_attempts", { details: { retryAt: claim.throttle.lockedUntil?.toISOString() ?? null } });
     }
     // scrypt runs outside the transaction so a slow hash never holds the store.
     const ok = customer ? await this.options.hasher.verify(data.password, customer.passwordHash) : await this.options.hasher.verifyDummy(data.password);
-    if (!customer || !ok) {
-      await store.transaction((tx) => tx.loginThrottles.recordFailure(data.email, clock.now(), this.throttle));
-      throw new AuthenticationError("invalid email or password", "invalid_credentials");
-    }
+    if (!customer || !ok) throw new AuthenticationError("invalid email or password", "invalid_credentials");
     const token = newSessionToken();
     return store.transaction(async (tx) => {
       const now = clock.now();

@@ -189,6 +189,12 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       const policy = { windowMs: 60_000, maxFailures: 3, lockMs: 60_000 };
       await Promise.all(Array.from({ length: 3 }, () => run(store, (tx) => tx.loginThrottles.recordFailure("x@example.com", T0, policy))));
       expect((await run(store, (tx) => tx.loginThrottles.get("x@example.com")))?.lockedUntil?.getTime()).toBe(T0.getTime() + 60_000);
+      // Attempts are claimed before the password check: of parallel claims, only maxFailures pass.
+      const claims = await Promise.all(Array.from({ length: 10 }, () => run(store, (tx) => tx.loginThrottles.claimAttempt("y@example.com", T0, policy))));
+      expect(claims.filter((c) => c.allowed)).toHaveLength(3);
+      expect(claims.filter((c) => !c.allowed).every((c) => c.throttle.lockedUntil?.getTime() === T0.getTime() + 60_000)).toBe(true);
+      await run(store, (tx) => tx.loginThrottles.clear("y@example.com"));
+      expect((await run(store, (tx) => tx.loginThrottles.claimAttempt("y@example.com", T0, policy))).allowed).toBe(true);
     });
 
     it("lists category descendants by ancestor path", async () => {

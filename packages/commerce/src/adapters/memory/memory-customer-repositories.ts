@@ -61,6 +61,12 @@ export class MemoryLoginThrottleRepository implements LoginThrottleRepository {
     const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs) : (t?.lockedUntil ?? null);
     return this.table.put({ email, failures: failures >= policy.maxFailures ? 0 : failures, windowStartedAt: failures >= policy.maxFailures ? now : windowStartedAt, lockedUntil });
   }
+  async claimAttempt(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<{ allowed: boolean; throttle: LoginThrottle }> {
+    // No await between the check and the count: atomic on the memory store.
+    const t = this.table.get(email);
+    if (t?.lockedUntil && t.lockedUntil.getTime() > now.getTime()) return { allowed: false, throttle: t };
+    return { allowed: true, throttle: await this.recordFailure(email, now, policy) };
+  }
   async clear(email: string): Promise<void> {
     this.table.delete(email);
   }

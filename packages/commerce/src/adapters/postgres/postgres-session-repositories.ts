@@ -61,6 +61,18 @@ export class PostgresLoginThrottleRepository implements LoginThrottleRepository 
   }
 
   async recordFailure(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<LoginThrottle> {
+    return (await this.count(email, now, policy, false))!;
+  }
+
+  async claimAttempt(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<{ allowed: boolean; throttle: LoginThrottle }> {
+    const counted = await this.count(email, now, policy, true);
+    if (counted) return { allowed: true, throttle: counted };
+    // Locked: the upsert's WHERE refused the update, but ON CONFLICT locked the row.
+    return { allowed: false, throttle: (await this.get(email))! };
+  }
+
+  /** One atomic upsert; with `unlessLocked` the update only happens when the email is not locked (null when it is). */
+  private async count(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }, unlessLocked: boolean): Promise<LoginThrottle | null> {
     // The row lock of ON CONFLICT DO UPDATE serialises concurrent failures of one email;
     // `count` is the failure count after this one (a new window when the old one is over).
     const lock = "$2::timestamptz + $4::bigint * interval '1 millisecond'";
@@ -73,10 +85,11 @@ export class PostgresLoginThrottleRepository implements LoginThrottleRepository 
          failures = CASE WHEN ${count} >= $3::int THEN 0 ELSE ${count} END,
          window_started_at = CASE WHEN ${count} >= $3::int OR ${fresh} THEN $2::timestamptz ELSE t.window_started_at END,
          locked_until = CASE WHEN ${count} >= $3::int THEN ${lock} ELSE t.locked_until END
+       ${unlessLocked ? "WHERE t.locked_until IS NULL OR t.locked_until <= $2::timestamptz" : ""}
        RETURNING email, failures, window_started_at, locked_until`,
       [email, now, policy.maxFailures, policy.lockMs, policy.windowMs],
     );
-    return toThrottle(r!);
+    return r ? toThrottle(r) : null;
   }
 
   async clear(email: string): Promise<void> {
