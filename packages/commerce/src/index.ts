@@ -51,7 +51,7 @@ export {
 } from "./domain/customer.js";
 export { type Session, type LoginThrottle, DEFAULT_SESSION_TTL_MS } from "./domain/session.js";
 export { addAddressSchema, addressFieldsSchema, setDefaultAddressSchema, type Address, type AddressSnapshot, type AddAddressInput } from "./domain/address.js";
-export { addCartItemSchema, setCartQuantitySchema, removeCartItemSchema, MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartLine, type AddCartItemInput } from "./domain/cart.js";
+export { addCartItemSchema, setCartQuantitySchema, removeCartItemSchema, MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartLine, type AddCartItemInput, type GuestCartMerge } from "./domain/cart.js";
 export {
   adjustStockSchema,
   adjustmentReasonSchema,

@@ -100,6 +100,22 @@ describe("carts", () => {
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "k" }))).toBe("validation_failed");
   });
 
+  it("merging a guest cart in another currency skips and reports those lines; the cart stays usable", async () => {
+    const { platform } = makePlatform();
+    const usd = await product(platform, "CUR-USD", "10.00", 10);
+    const eur = await product(platform, "CUR-EUR", "8.00", 10, { price: { amount: "8.00", currency: "EUR" } });
+    const { actor, email } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: usd.id, quantity: 1 });
+    const guest = await platform.carts.createGuestCart();
+    await platform.carts.addItem({ guestCartId: guest.id }, { productId: eur.id, quantity: 2 });
+    const login = await platform.users.login({ email, password: "s3cure-passw0rd", guestCartId: guest.id });
+    expect(login.guestCart).toEqual({ guestCartId: guest.id, merged: 0, skipped: [{ productId: eur.id, variantId: null, quantity: 2, currency: "EUR", reason: "currency_mismatch" }] });
+    const cart = await platform.carts.get(actor);
+    expect(cart.lines.map((l) => [l.productId, l.quantity])).toEqual([[usd.id, 1]]);
+    expect(cart.total.currency).toBe("USD");
+    expect((await platform.orders.checkout(actor, { idempotencyKey: "merge-currency-1" })).status).toBe("paid");
+  });
+
   it("refuses checkout of an empty cart and records cart.updated after commit only", async () => {
     const { platform } = makePlatform();
     const { actor } = await signUp(platform);

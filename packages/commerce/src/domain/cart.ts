@@ -49,6 +49,18 @@ export function sameItem(line: Pick<CartLine, "productId" | "variantId">, produc
  * Merges a guest cart's lines into a customer's: quantities of the same item add up
  * (capped at the line maximum), new items are appended.
  */
+/** The outcome of merging a guest cart at login. */
+export interface GuestCartMerge {
+  readonly guestCartId: string;
+  /** Guest lines added to (or summed into) the customer's cart. */
+  readonly merged: number;
+  /**
+   * Guest lines left out because they are priced in another currency than the customer's cart
+   * (a cart holds one currency): the customer re-adds them after checking out, if wanted.
+   */
+  readonly skipped: readonly { readonly productId: string; readonly variantId: string | null; readonly quantity: number; readonly currency: string; readonly reason: "currency_mismatch" }[];
+}
+
 export function mergeLines(into: readonly CartLine[], from: readonly CartLine[]): CartLine[] {
   const out = [...into];
   for (const line of from) {

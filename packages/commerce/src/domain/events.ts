@@ -10,7 +10,7 @@ export type CommerceEvents = {
   "customer.logged_in": { customerId: string };
   "customer.password_changed": { customerId: string };
   "cart.updated": { cartId: string; customerId: string | null; lineCount: number };
-  "cart.merged": { cartId: string; guestCartId: string; customerId: string };
+  "cart.merged": { cartId: string; guestCartId: string; customerId: string; skippedLines: number };
   "inventory.adjusted": { productId: string; variantId: string | null; delta: number; reason: string; onHand: number };
   "inventory.low_stock": { productId: string; variantId: string | null; available: number; threshold: number };
   "inventory.reservation_expired": { reservationId: string };

@@ -12,6 +12,7 @@ import {
   type AddCartItemInput,
   type Cart,
   type CartLine,
+  type GuestCartMerge,
 } from "../domain/cart.js";
 import { unitPriceOf, type Product } from "../domain/product.js";
 import { actorSchema, refSchema, type Actor } from "../domain/schemas.js";
@@ -131,19 +132,30 @@ export class CartService {
 
   /**
    * @internal Used by `users.login` inside its transaction.
-   * Moves a guest cart's lines into the customer's cart and deletes it.
-   * An unknown or already-claimed guest cart is ignored: login must not fail because of it.
+   * Moves a guest cart's lines into the customer's cart and deletes it. A cart holds one
+   * currency: guest lines priced in another currency than the customer's cart are skipped and
+   * reported (merging them would make the cart unreadable and checkout impossible).
+   * An unknown or already-claimed guest cart is ignored (null): login must not fail because of it.
    */
-  async mergeGuestCart(tx: CommerceTx, customerId: string, guestCartId: string): Promise<void> {
+  async mergeGuestCart(tx: CommerceTx, customerId: string, guestCartId: string): Promise<GuestCartMerge | null> {
     const guest = await tx.carts.get(guestCartId);
-    if (!guest || guest.customerId !== null) return;
+    if (!guest || guest.customerId !== null) return null;
     const now = this.ctx.clock.now();
     const mine = await tx.carts.getByCustomer(customerId);
-    if (mine) await tx.carts.update({ ...mine, lines: mergeLines(mine.lines, guest.lines), updatedAt: now, version: mine.version + 1 }, mine.version);
-    else await tx.carts.insert({ id: createId("cart"), customerId, lines: guest.lines, createdAt: now, updatedAt: now, version: 1 });
+    const products = await tx.products.getMany([...(mine?.lines ?? []), ...guest.lines].map((l) => l.productId));
+    // The catalog's currency decides, as in addItem; a line whose product is gone keeps the price it was added at.
+    const currencyOf = (l: CartLine) => products.get(l.productId)?.price.currency ?? l.addedUnitPrice.currency;
+    const cartCurrency = mine && mine.lines.length > 0 ? currencyOf(mine.lines[0]!) : guest.lines.length > 0 ? currencyOf(guest.lines[0]!) : null;
+    const kept = guest.lines.filter((l) => currencyOf(l) === cartCurrency);
+    const skipped = guest.lines
+      .filter((l) => currencyOf(l) !== cartCurrency)
+      .map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, currency: currencyOf(l), reason: "currency_mismatch" as const }));
+    if (mine) await tx.carts.update({ ...mine, lines: mergeLines(mine.lines, kept), updatedAt: now, version: mine.version + 1 }, mine.version);
+    else await tx.carts.insert({ id: createId("cart"), customerId, lines: kept, createdAt: now, updatedAt: now, version: 1 });
     await tx.carts.delete(guest.id);
     const cartId = mine?.id ?? (await tx.carts.getByCustomer(customerId))!.id;
-    tx.outbox.add(createEvent("cart.merged", { cartId, guestCartId, customerId }, this.ctx.clock));
+    tx.outbox.add(createEvent("cart.merged", { cartId, guestCartId, customerId, skippedLines: skipped.length }, this.ctx.clock));
+    return { guestCartId, merged: kept.length, skipped };
   }
 
   /** @internal Prices a cart (default: for its owner's default shipping address); used by checkout. */

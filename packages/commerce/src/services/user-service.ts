@@ -12,6 +12,7 @@ import {
 } from "../domain/customer.js";
 import { actorSchema, isAdmin, refSchema, roleSchema, type Actor, type Role } from "../domain/schemas.js";
 import { DEFAULT_SESSION_TTL_MS } from "../domain/session.js";
+import type { GuestCartMerge } from "../domain/cart.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import { AddressBook } from "./address-book.js";
 import type { PasswordHasher } from "./password-hasher.js";
@@ -34,7 +35,7 @@ export interface UserServiceOptions {
   sessionTtlMs?: number;
   throttle?: LoginThrottlePolicy;
   /** Merges a guest cart into the customer's, inside the login transaction. */
-  mergeGuestCart?: (tx: CommerceTx, customerId: string, guestCartId: string) => Promise<void>;
+  mergeGuestCart?: (tx: CommerceTx, customerId: string, guestCartId: string) => Promise<GuestCartMerge | null>;
 }
 
 /** A new session: the token is returned once and stored only as a hash. */
@@ -42,6 +43,8 @@ export interface LoginResult {
   readonly token: string;
   readonly expiresAt: Date;
   readonly customer: CustomerProfile;
+  /** When `guestCartId` was given and the guest cart found: what was merged and what was skipped (another currency). */
+  readonly guestCart?: GuestCartMerge;
 }
 
 const tokenSchema = z.string().min(16).max(128);
@@ -110,9 +113,9 @@ export class UserService extends AddressBook {
       await tx.loginThrottles.clear(data.email);
       const expiresAt = new Date(now.getTime() + this.ttl);
       await tx.sessions.insert({ tokenHash: hashToken(token), customerId: customer.id, createdAt: now, expiresAt, revokedAt: null });
-      if (data.guestCartId && this.options.mergeGuestCart) await this.options.mergeGuestCart(tx, customer.id, data.guestCartId);
+      const guestCart = data.guestCartId && this.options.mergeGuestCart ? await this.options.mergeGuestCart(tx, customer.id, data.guestCartId) : null;
       tx.outbox.add(createEvent("customer.logged_in", { customerId: customer.id }, clock));
-      return { token, expiresAt, customer: toProfile(customer) };
+      return { token, expiresAt, customer: toProfile(customer), ...(guestCart ? { guestCart } : {}) };
     });
   }
 
