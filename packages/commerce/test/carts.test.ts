@@ -100,6 +100,20 @@ describe("carts", () => {
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "k" }))).toBe("validation_failed");
   });
 
+  it("adding more of a line keeps the price it was first added at, so a price change is still reported", async () => {
+    const { platform } = makePlatform();
+    const a = await product(platform, "KEEP-1", "10.00", 10);
+    const { actor } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: a.id, quantity: 1 });
+    await platform.products.update({ id: a.id, expectedVersion: 1, price: { amount: "12.00", currency: "USD" } });
+    const cart = await platform.carts.addItem(actor, { productId: a.id, quantity: 1 });
+    expect(cart.lines.map((l) => l.quantity)).toEqual([2]);
+    expect(cart.issues.map((i) => i.code)).toEqual(["price_changed"]);
+    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "keep-price-1" }))).toBe("cart_changed");
+    expect((await platform.carts.acceptChanges(actor)).issues).toEqual([]);
+    expect((await platform.orders.checkout(actor, { idempotencyKey: "keep-price-2" })).total.toFixed()).toBe("24.00");
+  });
+
   it("merging a guest cart in another currency skips and reports those lines; the cart stays usable", async () => {
     const { platform } = makePlatform();
     const usd = await product(platform, "CUR-USD", "10.00", 10);

@@ -82,7 +82,8 @@ export class CartService {
       }
       const quantity = cart.lines[i]!.quantity + data.quantity;
       if (quantity > MAX_LINE_QUANTITY) throw ValidationError.field("quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`, "quantity_too_large");
-      return cart.lines.map((l, j) => (j === i ? { ...l, quantity, addedUnitPrice: price } : l));
+      // The line keeps the price of its first units: a change since then is reported before checkout.
+      return cart.lines.map((l, j) => (j === i ? { ...l, quantity } : l));
     });
   }
 
