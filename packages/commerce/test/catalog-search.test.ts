@@ -91,6 +91,23 @@ describe("search", () => {
     expect(await codeOf(() => platform.products.search({ sort: "random" as never }))).toBe("validation_failed");
   });
 
+  it("a price range matches a product by its base price or any variant's price (both bounds on one price)", async () => {
+    const { platform } = makePlatform();
+    const usd = (amount: string) => ({ amount, currency: "USD" });
+    await platform.products.create({ sku: "TS-1", name: "T-shirt", price: usd("20.00"), variants: [{ sku: "TS-1-S", options: { size: "S" } }, { sku: "TS-1-XXL", price: usd("45.00"), options: { size: "XXL" } }] });
+    await platform.products.create({ sku: "CAP-1", name: "Cap", price: usd("15.00"), variants: [{ sku: "CAP-1-A", price: usd("12.00") }, { sku: "CAP-1-B", price: usd("70.00") }] });
+    await platform.products.create({ sku: "BAG-1", name: "Bag", price: usd("90.00") });
+    const skus = async (min: string | null, max: string | null) =>
+      (await platform.products.search({ ...(min ? { minPrice: usd(min) } : {}), ...(max ? { maxPrice: usd(max) } : {}), sort: "price_asc" })).items.map((h) => h.product.sku);
+    expect(await skus("40", "50")).toEqual(["TS-1"]); // only its XXL variant is in range
+    expect(await skus("10", "13")).toEqual(["CAP-1"]); // only its variant A
+    expect(await skus("16", "19")).toEqual([]); // CAP-1 has prices below and above, none inside
+    expect(await skus("60", null)).toEqual(["CAP-1", "BAG-1"]);
+    expect(await skus(null, "14")).toEqual(["CAP-1"]);
+    expect((await platform.products.search({ text: "shirt", minPrice: usd("44"), maxPrice: usd("46") })).items.map((h) => h.product.sku)).toEqual(["TS-1"]);
+    expect((await platform.products.search({ minPrice: { amount: "40", currency: "EUR" } })).items).toEqual([]);
+  });
+
   it("pages with opaque cursors and no duplicates", async () => {
     const platform = await seeded();
     const seen: string[] = [];

@@ -39,7 +39,8 @@ export type Role = z.infer<typeof roleSchema>;
 
 /**
  * Who is calling: a signed-in customer (from `users.authenticate(token)`) or a back-office
- * actor with the `admin` role. Services check ownership against it.
+ * actor with the `admin` role. Services check ownership against it. Its roles are trusted as
+ * given: build customer actors only with `users.authenticate(token)`, never from request data.
  */
 export interface Actor {
   readonly customerId: string | null;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, paginate, type CursorCodec, type MemoryTable, type MemoryTransaction, type Page } from "@platform/core";
+import { ConflictError, paginate, type CursorCodec, type MemoryTable, type MemoryTransaction, type Money, type Page } from "@platform/core";
 import type { Product } from "../../domain/product.js";
 import { skusOf } from "../../domain/product.js";
 import { available, type StockLevel } from "../../domain/inventory.js";
@@ -143,8 +143,9 @@ export class MemoryProductRepository implements ProductRepository {
   private matches(p: Product, q: ProductSearchQuery, categories: ReadonlySet<string> | null): boolean {
     if (p.status !== "active") return false;
     if (categories && (p.categoryId === null || !categories.has(p.categoryId))) return false;
-    if (q.minPrice && (p.price.currency !== q.minPrice.currency || p.price.lessThan(q.minPrice))) return false;
-    if (q.maxPrice && (p.price.currency !== q.maxPrice.currency || p.price.greaterThan(q.maxPrice))) return false;
+    // A product is in a price range when its base price or one of its variants' prices is (both
+    // bounds on the same price); a variant without its own price sells at the base price.
+    if ((q.minPrice || q.maxPrice) && !pricesOf(p).some((m) => inPriceRange(m, q))) return false;
     for (const [k, v] of Object.entries(q.attributes)) if (p.attributes[k] === undefined || foldText(p.attributes[k]!) !== foldText(v)) return false;
     return !q.inStockOnly || this.inStock(p);
   }
@@ -156,4 +157,14 @@ export class MemoryProductRepository implements ProductRepository {
       return level !== undefined && available(level) > 0;
     });
   }
+}
+
+function pricesOf(p: Product): Money[] {
+  return [p.price, ...p.variants.flatMap((v) => (v.price ? [v.price] : []))];
+}
+
+function inPriceRange(m: Money, q: ProductSearchQuery): boolean {
+  if (q.minPrice && (m.currency !== q.minPrice.currency || m.lessThan(q.minPrice))) return false;
+  if (q.maxPrice && (m.currency !== q.maxPrice.currency || m.greaterThan(q.maxPrice))) return false;
+  return true;
 }

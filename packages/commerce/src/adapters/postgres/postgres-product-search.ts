@@ -71,8 +71,17 @@ export async function searchProducts(sql: Sql, codec: CursorCodec, q: ProductSea
     rank = `ts_rank(p.search, ${query})`;
   }
   if (q.categoryIds !== null) where.push(`p.category_id = ANY(${$([...q.categoryIds])}::text[])`);
-  if (q.minPrice) where.push(`p.currency = ${$(q.minPrice.currency)} AND p.price >= ${$(q.minPrice.toFixed())}::numeric`);
-  if (q.maxPrice) where.push(`p.currency = ${$(q.maxPrice.currency)} AND p.price <= ${$(q.maxPrice.toFixed())}::numeric`);
+  if (q.minPrice || q.maxPrice) {
+    // The base price or a variant's own price in range (both bounds on the same price); a
+    // variant without a price sells at the base price, which the first branch covers.
+    const inRange = (price: string, currency: string): string => {
+      const parts: string[] = [];
+      if (q.minPrice) parts.push(`${currency} = ${$(q.minPrice.currency)} AND ${price} >= ${$(q.minPrice.toFixed())}::numeric`);
+      if (q.maxPrice) parts.push(`${currency} = ${$(q.maxPrice.currency)} AND ${price} <= ${$(q.maxPrice.toFixed())}::numeric`);
+      return parts.join(" AND ");
+    };
+    where.push(`((${inRange("p.price", "p.currency")}) OR EXISTS (SELECT 1 FROM commerce_product_variants v WHERE v.product_id = p.id AND ${inRange("v.price", "v.currency")}))`);
+  }
   for (const [name, value] of Object.entries(q.attributes)) {
     where.push(`EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id AND a.attribute_name = ${$(name)}
       AND commerce_fold(a.attribute_value) = commerce_fold(${$(value)}))`);
