@@ -167,6 +167,35 @@ describe("orders", () => {
       expect(payments.charges[0]!.refunded?.toFixed()).toBe("80.00");
     });
 
+    it("a cancel that resolves and refunds a charge still in flight: refunded once, and the checkout answers order_canceled", async () => {
+      const { platform, payments } = makePlatform();
+      const p = await product(platform, "FLY-1", "40.00", 5);
+      const buyer = await signUp(platform);
+      await platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 1 });
+      const charge = payments.charge.bind(payments);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const inFlight = new Promise<void>((r) => (started = r));
+      payments.charge = async (r) => {
+        const result = charge(r);
+        started();
+        await gate;
+        return result;
+      };
+      const checkout = codeOf(() => platform.orders.checkout(buyer.actor, { idempotencyKey: "in-flight-0001" }));
+      await inFlight;
+      const [order] = (await platform.orders.list(buyer.actor)).items;
+      // The cancel resolves the charge through the port (the gateway knows it) and refunds it
+      // before the checkout hears back.
+      expect(await platform.orders.cancel(buyer.actor, { orderId: order!.id })).toMatchObject({ status: "canceled", payment: { status: "refunded" } });
+      release();
+      expect(await checkout).toBe("order_canceled");
+      expect((await platform.orders.get(buyer.actor, order!.id)).payment.status).toBe("refunded");
+      expect(payments.charges).toHaveLength(1);
+      expect(payments.charges[0]!.refunded?.toFixed()).toBe("40.00");
+    });
+
     it("a retry that finds the order canceled with the charge unresolved resolves and refunds it", async () => {
       const { platform, payments, buyer, input, order } = await timedOut();
       // Canceled while the port could not tell yet: the order keeps payment `pending`.

@@ -175,6 +175,8 @@ export class CheckoutService {
         ? new DomainRuleError("reservation_expired", "the stock reservation expired before the payment completed; the payment was refunded")
         : new DomainRuleError("order_canceled", "the order was canceled while the payment ran; the payment was refunded");
     }
+    // Canceled while the charge ran, and the cancel already resolved and refunded the charge.
+    if (outcome.order.status === "canceled") throw canceledCheckoutError(outcome.order);
     return outcome.order;
   }
 
