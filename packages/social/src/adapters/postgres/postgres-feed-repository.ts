@@ -19,14 +19,17 @@ export class PostgresFeedRepository implements FeedRepository {
   }
 
   async replace(userId: string, entries: readonly FeedEntry[], floorSeq: number): Promise<void> {
-    await run(this.db, "DELETE FROM social_feed_entries WHERE user_id = $1", [userId]);
-    const inserted = await this.insertEntries(userId, entries);
+    // The state row first: two readers rebuilding the same feed at once (both under the shared
+    // feed lock) take turns here, so the second one's DELETE sees the first one's entries.
     await run(
       this.db,
-      `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id) DO UPDATE SET floor_seq = EXCLUDED.floor_seq, size = EXCLUDED.size`,
-      [userId, floorSeq, inserted],
+      `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, 0)
+       ON CONFLICT (user_id) DO UPDATE SET floor_seq = EXCLUDED.floor_seq`,
+      [userId, floorSeq],
     );
+    await run(this.db, "DELETE FROM social_feed_entries WHERE user_id = $1", [userId]);
+    await this.insertEntries(userId, entries);
+    await run(this.db, "UPDATE social_feed_states SET size = (SELECT count(*) FROM social_feed_entries WHERE user_id = $1) WHERE user_id = $1", [userId]);
   }
 
   async drop(userId: string): Promise<void> {
