@@ -93,7 +93,12 @@ describe("notifications", () => {
     expect(await social.notifications.unreadCount({ actorId: john.id })).toBe(1);
     await social.users.mute({ actorId: john.id, userId: jane.id });
     expect((await social.notifications.list({ actorId: john.id })).items).toEqual([]);
+    // The unread count agrees with the list: the hidden like no longer counts.
+    expect(await social.notifications.unreadCount({ actorId: john.id })).toBe(0);
     await social.comments.create({ actorId: jane.id, postId: post.id, content: "c" });
+    expect(await social.notifications.unreadCount({ actorId: john.id })).toBe(0);
+    await social.users.unmute({ actorId: john.id, userId: jane.id });
     expect(await social.notifications.unreadCount({ actorId: john.id })).toBe(1);
+    expect((await social.notifications.list({ actorId: john.id })).items).toHaveLength(1);
   });
 });

@@ -99,6 +99,16 @@ describe("read paths against a private account", () => {
     });
   });
 
+  it("a former follower who blocked the private account cannot read its content either", async () => {
+    const { social, pat, sam } = await setup();
+    await social.follows.follow({ actorId: sam.id, userId: pat.id });
+    await social.follows.approve({ actorId: pat.id, userId: sam.id });
+    expect((await social.posts.listByUser({ actorId: sam.id, userId: pat.id })).items).toHaveLength(1);
+    await social.users.block({ actorId: sam.id, userId: pat.id }); // removes the follow both ways
+    expect(await codeOf(social.posts.listByUser({ actorId: sam.id, userId: pat.id }))).toBe("account_private");
+    expect(await codeOf(social.feeds.profile({ actorId: sam.id, userId: pat.id }))).toBe("account_private");
+  });
+
   it("followers-only posts of a public account are hidden from strangers on every path", async () => {
     const { social, user } = world();
     const [author, fan, sam] = [await user("author"), await user("fan"), await user("stranger_sam")];

@@ -8,6 +8,7 @@ export interface NotificationRepository {
   get(id: string): Promise<Notification | null>;
   /** Newest first. */
   listByRecipient(recipientId: string, page: Keyset & { unreadOnly?: boolean }): Promise<Notification[]>;
+  /** Unread notifications of a recipient, not counting those from users the recipient muted with `hideNotifications` (the list hides them too). */
   countUnread(recipientId: string): Promise<number>;
   /** Marks one read; false when it already was. */
   markRead(id: string, at: Date): Promise<boolean>;

@@ -106,7 +106,9 @@ export class Viewer {
   async assertCanSeeContentOf(user: User): Promise<void> {
     if (user.id === this.id) return;
     if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError("this user has blocked you", "blocked_by_user", { details: { userId: user.id } });
-    if (!(await this.canSeeContentOf(user)) && user.isPrivate && !(await this.relation(user.id)).blocked) {
+    // A viewer who blocked a private account is not its follower either: refuse here rather than
+    // trusting every caller to filter the items it reads afterwards.
+    if (user.isPrivate && !(await this.canSeeContentOf(user))) {
       throw new ForbiddenError("this account is private", "account_private", { details: { userId: user.id } });
     }
   }

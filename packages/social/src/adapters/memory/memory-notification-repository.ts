@@ -22,7 +22,12 @@ export class MemoryNotificationRepository implements NotificationRepository {
   }
 
   async countUnread(recipientId: string): Promise<number> {
-    return this.store.notificationTable.count("unread", recipientId);
+    let n = 0;
+    for (const id of this.store.notificationTable.ids("unread", recipientId)) {
+      const actorId = this.store.notificationTable.get(id)!.actorId;
+      if (!this.store.muteTable.getByUnique("pair", pair(recipientId, actorId))?.hideNotifications) n++;
+    }
+    return n;
   }
 
   async markRead(id: string, at: Date): Promise<boolean> {

@@ -39,7 +39,9 @@ export class PostgresNotificationRepository implements NotificationRepository {
   }
 
   async countUnread(recipientId: string): Promise<number> {
-    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_notifications WHERE recipient_id = $1 AND read_at IS NULL", [recipientId]);
+    const { rows } = await run<{ n: number }>(this.db, `SELECT count(*)::int AS n FROM social_notifications n
+        WHERE n.recipient_id = $1 AND n.read_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM social_mutes m WHERE m.muter_id = $1 AND m.muted_id = n.actor_id AND m.hide_notifications)`, [recipientId]);
     return rows[0]!.n;
   }
 
