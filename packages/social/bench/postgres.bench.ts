@@ -91,8 +91,10 @@ log(`loaded ${POSTS} posts (+ activities, hashtags) in ${((performance.now() - t
 const store = new PostgresSocialStore(db.pool);
 const clock = new ManualClock("2026-06-01T00:00:00Z");
 const social = createSocialMediaPlatform({ store, clock, fanoutThreshold: THRESHOLD, feedCap: 800 });
-const seedSql = `SELECT p.id FROM social_follows f JOIN social_posts p ON p.author_id = f.followee_id
-                 WHERE f.follower_id = $1 AND p.deleted_at IS NULL ORDER BY p.created_at DESC LIMIT 20`;
+// The seed's approach: every post of the followed users (and one's own, as the home feed shows them), sorted.
+const seedSql = `SELECT p.id FROM social_posts p
+                 WHERE (p.author_id = $1 OR p.author_id IN (SELECT followee_id FROM social_follows WHERE follower_id = $1))
+                   AND p.deleted_at IS NULL ORDER BY p.created_at DESC LIMIT 20`;
 const seedFirstPage = async (userId: string) => (await db.pool.query<{ id: string }>(seedSql, [userId])).rows.map((r) => r.id);
 const time = async (fn: () => Promise<unknown>) => {
   const s = performance.now();
