@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DomainRuleError, PlatformError } from "@platform/core";
-import { migrate, runTransaction, type MigrationSet } from "@platform/core/postgres";
+import { createSqlErrorMapper, migrate, queryMapped, runTransaction, type MigrationSet } from "@platform/core/postgres";
 import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
 
 const worker = fileURLToPath(new URL("./fixtures/migrate-worker.ts", import.meta.url));
@@ -62,6 +62,22 @@ describe("runTransaction on PostgreSQL", () => {
     expect(PlatformError.is(err, "storage_unavailable")).toBe(true);
     const { rows } = await db.pool.query("SELECT * FROM slow");
     expect(rows).toHaveLength(0);
+  });
+});
+
+describe("createSqlErrorMapper", () => {
+  it("answers constraint violations with the adapter's codes, and refuses NUL characters", async () => {
+    await db.pool.query(`CREATE TABLE map_parent (id text PRIMARY KEY);
+      CREATE TABLE map_child (id text PRIMARY KEY, sku text NOT NULL CONSTRAINT map_child_sku UNIQUE, qty int NOT NULL CONSTRAINT map_child_qty CHECK (qty >= 0), parent text REFERENCES map_parent (id))`);
+    const map = createSqlErrorMapper({ unique: { map_child_sku: "sku_taken" }, check: { map_child_qty: "negative_stock" } });
+    const q = (sql: string, values: unknown[]) => queryMapped(db.pool, map, sql, values).then(() => "ok", (e: unknown) => (PlatformError.is(e) ? e.code : String(e)));
+    expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["a", "S1", 1])).toBe("ok");
+    expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["b", "S1", 1])).toBe("sku_taken");
+    expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["a", "S2", 1])).toBe("duplicate_id");
+    expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["c", "S3", -1])).toBe("negative_stock");
+    expect(await q("INSERT INTO map_child (id, sku, qty, parent) VALUES ($1, $2, $3, $4)", ["d", "S4", 1, "nope"])).toBe("reference_not_found");
+    expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["e", "bad\u0000sku", 1])).toBe("nul_character");
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM map_child")).rows[0]).toEqual({ n: 1 });
   });
 });
 

@@ -13,3 +13,4 @@ export { migrate, loadMigrations, migrationChecksum, type Migration, type Migrat
 export { coreMigrations } from "./core-migrations.js";
 export { PostgresStore, PostgresOutbox } from "./postgres-store.js";
 export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox-dispatcher.js";
+export { createSqlErrorMapper, queryMapped, type SqlErrorCodes, type SqlErrorMapper } from "./sql-error-mapper.js";
