@@ -1,6 +1,9 @@
 import { ConfigurationError } from "../errors/errors.js";
 import type { CreatePoolOptions, PoolLike } from "./queryable.js";
 
+/** Where a store gets its connections: the host app's own pool, or a connection string. */
+export type PoolSource = { pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number };
+
 /**
  * A node-postgres pool from a connection string. `pg` is an optional peer dependency,
  * loaded only here.
@@ -24,4 +27,36 @@ export async function createPool(options: CreatePoolOptions): Promise<PoolLike> 
   // node would crash the host process. The next query reports the failure instead.
   pool.on("error", () => undefined);
   return pool as unknown as PoolLike;
+}
+
+/**
+ * The pool of a store factory: the caller's own (never closed by the store) or a new one from a
+ * connection string (owned by the store). `prepare` (e.g. migrations) runs first; if it fails, an
+ * owned pool is closed before the error is rethrown.
+ * @throws ConfigurationError `missing_dependency`; whatever `prepare` throws.
+ * @example
+ * ```ts
+ * const { pool, owned } = await openPool(options, "@platform/social", options.migrate ? migrateSocial : undefined);
+ * ```
+ */
+export async function openPool(source: PoolSource, applicationName: string, prepare?: (pool: PoolLike) => Promise<unknown>): Promise<{ pool: PoolLike; owned: boolean }> {
+  if ("pool" in source) {
+    if (prepare) await prepare(source.pool);
+    return { pool: source.pool, owned: false };
+  }
+  const pool = await createPool({
+    connectionString: source.connectionString,
+    applicationName,
+    ...(source.max !== undefined ? { max: source.max } : {}),
+    ...(source.statementTimeoutMs !== undefined ? { statementTimeoutMs: source.statementTimeoutMs } : {}),
+  });
+  if (prepare) {
+    try {
+      await prepare(pool);
+    } catch (error) {
+      await pool.end?.();
+      throw error;
+    }
+  }
+  return { pool, owned: true };
 }

@@ -6,7 +6,7 @@
  */
 export type { Queryable, QueryResultLike, PoolLike, PoolClientLike, CreatePoolOptions } from "./queryable.js";
 export { checkout } from "./queryable.js";
-export { createPool } from "./create-pool.js";
+export { createPool, openPool, type PoolSource } from "./create-pool.js";
 export { runTransaction, type RunTransactionOptions } from "./transaction.js";
 export { isRetryableTransactionError, sqlState, toStorageError, RETRYABLE_SQLSTATES } from "./errors.js";
 export { migrate, loadMigrations, migrationChecksum, type Migration, type MigrationSet, type MigrationReport } from "./migrations.js";

@@ -1,5 +1,5 @@
 import { defaultCursorCodec, type CursorCodec } from "@platform/core";
-import { createPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { PostgresAddressRepository } from "./postgres-address-repository.js";
 import { PostgresCartRepository } from "./postgres-cart-repository.js";
@@ -69,14 +69,6 @@ export type PostgresCommerceConnection = { pool: PoolLike } | { connectionString
  * ```
  */
 export async function createPostgresCommerceStore(connection: PostgresCommerceConnection, options: PostgresCommerceStoreOptions = {}): Promise<PostgresCommerceStore> {
-  const pool =
-    "pool" in connection
-      ? connection.pool
-      : await createPool({
-          connectionString: connection.connectionString,
-          applicationName: "@platform/commerce",
-          ...(connection.max !== undefined ? { max: connection.max } : {}),
-          ...(connection.statementTimeoutMs !== undefined ? { statementTimeoutMs: connection.statementTimeoutMs } : {}),
-        });
+  const { pool } = await openPool(connection, "@platform/commerce");
   return new PostgresCommerceStore(pool, options);
 }

@@ -1,4 +1,4 @@
-import { createPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
 import type { PaymentTx } from "../../ports/payment-store.js";
 import { migratePayments } from "./payments-migrations.js";
 import { PostgresFraudListRepository } from "./postgres-fraud-list-repository.js";
@@ -82,23 +82,6 @@ export type PostgresPaymentStoreOptions = ({ pool: PoolLike } | { connectionStri
  * ```
  */
 export async function createPostgresPaymentStore(options: PostgresPaymentStoreOptions): Promise<PostgresPaymentStore> {
-  const owns = !("pool" in options);
-  const pool =
-    "pool" in options
-      ? options.pool
-      : await createPool({
-          connectionString: options.connectionString,
-          applicationName: "@platform/payments",
-          ...(options.max !== undefined ? { max: options.max } : {}),
-          ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-        });
-  if (options.migrate) {
-    try {
-      await migratePayments(pool);
-    } catch (error) {
-      if (owns) await pool.end?.();
-      throw error;
-    }
-  }
-  return new PostgresPaymentStore(pool, options.transactions ?? {}, owns);
+  const { pool, owned } = await openPool(options, "@platform/payments", options.migrate ? migratePayments : undefined);
+  return new PostgresPaymentStore(pool, options.transactions ?? {}, owned);
 }

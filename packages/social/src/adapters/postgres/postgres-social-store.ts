@@ -1,4 +1,4 @@
-import { createPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
 import type { SocialTx } from "../../ports/social-store.js";
 import { PostgresActivityRepository } from "./postgres-activity-repository.js";
 import { PostgresBlockRepository } from "./postgres-block-repository.js";
@@ -84,23 +84,6 @@ export type PostgresSocialStoreOptions = ({ pool: PoolLike } | { connectionStrin
  * ```
  */
 export async function createPostgresSocialStore(options: PostgresSocialStoreOptions): Promise<PostgresSocialStore> {
-  const owns = !("pool" in options);
-  const pool =
-    "pool" in options
-      ? options.pool
-      : await createPool({
-          connectionString: options.connectionString,
-          applicationName: "@platform/social",
-          ...(options.max !== undefined ? { max: options.max } : {}),
-          ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-        });
-  if (options.migrate) {
-    try {
-      await migrateSocial(pool);
-    } catch (error) {
-      if (owns) await pool.end?.();
-      throw error;
-    }
-  }
-  return new PostgresSocialStore(pool, options.transactions ?? {}, owns);
+  const { pool, owned } = await openPool(options, "@platform/social", options.migrate ? migrateSocial : undefined);
+  return new PostgresSocialStore(pool, options.transactions ?? {}, owned);
 }
