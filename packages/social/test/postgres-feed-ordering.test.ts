@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { createId, ManualClock } from "@platform/core";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
 import { createSocialMediaPlatform, type SocialMediaPlatform, type User } from "../src/index.js";
@@ -41,11 +41,23 @@ async function lockWaiter(): Promise<void> {
   throw new Error("nobody waits for the feed lock");
 }
 
-/** A post by `authorId` inserted in a transaction held open until `release()`. */
+// A test that fails mid-way must not leave a transaction (and the feed lock) held for the next one.
+const releases: (() => void)[] = [];
+afterEach(() => {
+  for (const r of releases.splice(0)) r();
+});
+
+/**
+ * A post by `authorId` inserted in a transaction held open until `release()`. `ready` resolves once
+ * the post has its seq, i.e. once the transaction holds the feed lock, so a test never races it.
+ */
 function heldPost(authorId: string) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  releases.push(() => release());
   let seq = 0;
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
   const done = store.transaction(async (tx) => {
     const post = await tx.posts.insert({
       id: createId("post"), authorId, content: "held", images: [], visibility: "public", hashtags: [], mentionIds: [], delivery: "push",
@@ -53,16 +65,17 @@ function heldPost(authorId: string) {
     });
     await tx.activities.insert({ id: post.id, seq: post.seq, actorId: authorId, verb: "post", postId: post.id, delivery: "push", createdAt: post.createdAt });
     seq = post.seq;
+    markReady();
     await gate;
     return post;
   });
-  return { done, release, seq: () => seq };
+  return { done, release, ready, seq: () => seq };
 }
 
 describe("feed ordering on PostgreSQL", () => {
   it("a post started later waits for the one in flight, so seqs become visible in order", async () => {
     const first = heldPost(alice.id);
-    await new Promise((r) => setTimeout(r, 20)); // the held transaction takes the lock
+    await first.ready;
     const second = social.posts.create({ actorId: bob.id, content: "later" });
     await lockWaiter();
     let secondDone = false;
@@ -79,6 +92,7 @@ describe("feed ordering on PostgreSQL", () => {
     await social.follows.follow({ actorId: bob.id, userId: alice.id });
     await social.feeds.evict({ userId: bob.id });
     const held = heldPost(alice.id);
+    await held.ready;
     const read = social.feeds.home({ actorId: bob.id });
     await lockWaiter();
     held.release();
@@ -90,6 +104,7 @@ describe("feed ordering on PostgreSQL", () => {
   it("a follow waits for the followee's post in flight, so the backfill holds it", async () => {
     await social.feeds.home({ actorId: bob.id }); // bob's feed is materialised (and empty)
     const held = heldPost(alice.id);
+    await held.ready;
     const follow = social.follows.follow({ actorId: bob.id, userId: alice.id });
     await lockWaiter();
     held.release();
