@@ -33,7 +33,7 @@ beforeEach(async () => {
 
 /** Resolves once another session waits on the feed lock. */
 async function lockWaiter(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1000; i++) {
     const { rows } = await db.pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
     if (rows.length > 0) return;
     await new Promise((r) => setTimeout(r, 10));

@@ -47,7 +47,7 @@ async function lockTable(table: string) {
 }
 
 async function waitForLockWaiter(): Promise<number> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1000; i++) {
     const { rows } = await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
     if (rows[0]) return rows[0].pid;
     await new Promise((r) => setTimeout(r, 10));
