@@ -1,5 +1,7 @@
 import { ValidationError, DomainRuleError } from "../errors/errors.js";
-import { type CurrencyCode, isCurrencyCode, minorUnits } from "./currencies.js";
+import { type CurrencyCode, minorUnits } from "./currencies.js";
+import { cachedFormatter, currencyFormat } from "./money-format.js";
+import { type AmountInput, currencyOf, parseAmount } from "./money-input.js";
 import { Decimal, type DecimalValue, type RoundingMode, DEFAULT_ROUNDING, decimalRounding } from "./decimal.js";
 
 /** Money as it crosses an API: the amount as a decimal string, never a binary float. */
@@ -8,38 +10,6 @@ export interface MoneyJSON {
   readonly currency: string;
 }
 
-/** Amount inputs: a decimal string, a Decimal, or a number exactly representable at the currency's scale. */
-export type AmountInput = string | number | Decimal;
-
-function currencyOf(code: unknown, path: string): CurrencyCode {
-  const upper = typeof code === "string" ? code.trim().toUpperCase() : code;
-  if (!isCurrencyCode(upper)) {
-    throw ValidationError.field(path, `unknown currency ${JSON.stringify(code)}`, "unknown_currency");
-  }
-  return upper;
-}
-
-const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-
-function parseAmount(value: AmountInput, path: string): Decimal {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw ValidationError.field(path, `amount must be finite, got ${value}`, "invalid_amount");
-    // String(n) is the shortest decimal that round-trips the double; it is exact at the
-    // currency scale only when it has no more decimals than the scale (checked below).
-    return new Decimal(String(value));
-  }
-  if (typeof value === "string") {
-    const s = value.trim();
-    if (!DECIMAL_STRING.test(s)) throw ValidationError.field(path, `amount must be a decimal string, got ${JSON.stringify(value)}`, "invalid_amount");
-    return new Decimal(s);
-  }
-  if (value instanceof Object && typeof (value as Decimal).isFinite === "function") {
-    const d = new Decimal(value);
-    if (!d.isFinite()) throw ValidationError.field(path, "amount must be finite", "invalid_amount");
-    return d;
-  }
-  throw ValidationError.field(path, "amount must be a decimal string or number", "invalid_amount");
-}
 
 /**
  * An immutable amount of one currency, always held at the currency's scale.
@@ -292,22 +262,4 @@ export class Money {
   }
 }
 
-export { type DecimalValue };
-
-function currencyFormat(currency: string, scale: number): Intl.NumberFormatOptions {
-  return { style: "currency", currency, minimumFractionDigits: scale, maximumFractionDigits: scale };
-}
-
-// Building an Intl.NumberFormat costs far more than formatting with one: keep one per locale
-// and currency (bounded, since both sets are small in practice).
-const formatters = new Map<string, Intl.NumberFormat>();
-function cachedFormatter(locale: string, currency: string, scale: number): Intl.NumberFormat {
-  const key = `${locale}|${currency}`;
-  let fmt = formatters.get(key);
-  if (!fmt) {
-    if (formatters.size > 500) formatters.clear();
-    fmt = new Intl.NumberFormat(locale, currencyFormat(currency, scale));
-    formatters.set(key, fmt);
-  }
-  return fmt;
-}
+export { type DecimalValue, type AmountInput };
