@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@platform/core";
 import { checkout, createPool, type PoolLike } from "@platform/core/postgres";
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, type IsolatedDatabase, waitForLockWaiter } from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { createPostgresPaymentStore, migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { codeOf, usd } from "./helpers.js";
@@ -49,15 +49,6 @@ async function lockPayment(id: string) {
   };
 }
 
-async function waitForLockWaiter(): Promise<number> {
-  for (let i = 0; i < 1000; i++) {
-    const { rows } = await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    if (rows[0]) return rows[0].pid;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("no session is waiting for the lock");
-}
-
 describe("storage failures on PostgreSQL", () => {
   it("a statement timeout mid-capture rolls back the claimed key and surfaces as storage_unavailable", async () => {
     const { system, gateway } = makeSystem(shortPool);
@@ -83,7 +74,7 @@ describe("storage failures on PostgreSQL", () => {
     await client.query("LOCK TABLE fraud_velocity_events IN EXCLUSIVE MODE"); // the payment's insert waits here
     try {
       const pending = codeOf(() => system.payments.create({ amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } }));
-      const pid = await waitForLockWaiter();
+      const pid = await waitForLockWaiter(db.pool);
       await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
       expect(await pending).toBe("storage_unavailable");
     } finally {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { createId, ManualClock } from "@platform/core";
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, type IsolatedDatabase, waitForLockWaiter } from "@platform/core/testing";
 import { createSocialMediaPlatform, type SocialMediaPlatform, type User } from "../src/index.js";
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 import { truncateSocial } from "./postgres-helpers.js";
@@ -30,16 +30,6 @@ beforeEach(async () => {
   alice = await social.users.create({ username: "alice", email: "alice@example.com", name: "Alice" });
   bob = await social.users.create({ username: "bob", email: "bob@example.com", name: "Bob" });
 });
-
-/** Resolves once another session waits on the feed lock. */
-async function lockWaiter(): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    const { rows } = await db.pool.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-    if (rows.length > 0) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("nobody waits for the feed lock");
-}
 
 // A test that fails mid-way must not leave a transaction (and the feed lock) held for the next one.
 const releases: (() => void)[] = [];
@@ -77,7 +67,7 @@ describe("feed ordering on PostgreSQL", () => {
     const first = heldPost(alice.id);
     await first.ready;
     const second = social.posts.create({ actorId: bob.id, content: "later" });
-    await lockWaiter();
+    await waitForLockWaiter(db.pool, { advisoryOnly: true });
     let secondDone = false;
     void second.then(() => (secondDone = true));
     await new Promise((r) => setTimeout(r, 50));
@@ -94,7 +84,7 @@ describe("feed ordering on PostgreSQL", () => {
     const held = heldPost(alice.id);
     await held.ready;
     const read = social.feeds.home({ actorId: bob.id });
-    await lockWaiter();
+    await waitForLockWaiter(db.pool, { advisoryOnly: true });
     held.release();
     const post = await held.done;
     expect((await read).items.map((i) => i.id)).toEqual([post.id]);
@@ -106,7 +96,7 @@ describe("feed ordering on PostgreSQL", () => {
     const held = heldPost(alice.id);
     await held.ready;
     const follow = social.follows.follow({ actorId: bob.id, userId: alice.id });
-    await lockWaiter();
+    await waitForLockWaiter(db.pool, { advisoryOnly: true });
     held.release();
     const post = await held.done;
     expect(await follow).toEqual({ status: "following" });

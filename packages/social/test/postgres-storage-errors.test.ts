@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@platform/core";
 import { checkout, createPool, type PoolLike } from "@platform/core/postgres";
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, type IsolatedDatabase, waitForLockWaiter } from "@platform/core/testing";
 import { createSocialMediaPlatform, type SocialMediaPlatform, type User } from "../src/index.js";
 import { createPostgresSocialStore, migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 import { codeOf } from "./helpers.js";
@@ -46,15 +46,6 @@ async function lockTable(table: string) {
   };
 }
 
-async function waitForLockWaiter(): Promise<number> {
-  for (let i = 0; i < 1000; i++) {
-    const { rows } = await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    if (rows[0]) return rows[0].pid;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("no session is waiting for the lock");
-}
-
 describe("storage failures on PostgreSQL", () => {
   let ann: User;
   let bob: User;
@@ -89,7 +80,7 @@ describe("storage failures on PostgreSQL", () => {
     const release = await lockTable("social_notifications");
     try {
       const pending = codeOf(social.likes.likePost({ actorId: bob.id, postId: post.id }));
-      const pid = await waitForLockWaiter();
+      const pid = await waitForLockWaiter(db.pool);
       await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
       expect(await pending).toBe("storage_unavailable");
     } finally {
