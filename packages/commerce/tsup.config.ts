@@ -11,7 +11,10 @@ export default defineConfig({
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
-  sourcemap: true,
+  // esbuild renames bundled classes (_ValidationError); err.name and toJSON() must show the real names.
+  keepNames: true,
+  // No source maps: they would point at sources the package does not ship.
+  sourcemap: false,
   target: "node20",
   tsconfig: "tsconfig.build.json",
   // The CJS build of the postgres entry resolves ./migrations/ through import.meta.url.
