@@ -15,9 +15,12 @@ export {
   IdempotencyError,
   ConfigurationError,
   StorageError,
+  RateLimitError,
   type ValidationIssue,
   type GatewayErrorOptions,
+  type RateLimitErrorOptions,
 } from "./errors/errors.js";
+export { toHttpError, type HttpErrorBody, type HttpErrorResponse, type ToHttpErrorOptions } from "./errors/http-error.js";
 export { Money, type MoneyJSON, type AmountInput } from "./money/money.js";
 export { Decimal, DEFAULT_ROUNDING, type RoundingMode, type DecimalValue } from "./money/decimal.js";
 export { CURRENCY_CODES, isCurrencyCode, minorUnits, type CurrencyCode } from "./money/currencies.js";

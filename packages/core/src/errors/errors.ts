@@ -80,7 +80,10 @@ export interface GatewayErrorOptions extends PlatformErrorOptions {
   declineCode?: string;
 }
 
-/** A payment or messaging provider refused or failed a request. */
+/**
+ * A payment or messaging provider refused or failed a request. Suggested status: 402 when the
+ * request definitely failed (a decline), 503 when it is `retryable` (the outcome may be unknown).
+ */
 export class GatewayError extends PlatformError {
   readonly provider: string;
   readonly retryable: boolean;
@@ -88,6 +91,7 @@ export class GatewayError extends PlatformError {
 
   constructor(code: string, message: string, options: GatewayErrorOptions) {
     super("gateway", code, message, {
+      status: options.retryable ? 503 : 402,
       ...options,
       details: { provider: options.provider, retryable: options.retryable, declineCode: options.declineCode, ...(options.details ?? {}) },
     });
@@ -115,5 +119,22 @@ export class ConfigurationError extends PlatformError {
 export class StorageError extends PlatformError {
   constructor(message: string, code = "storage_unavailable", options: PlatformErrorOptions = {}) {
     super("storage", code, message, options);
+  }
+}
+
+/** Options of a {@link RateLimitError}. */
+export interface RateLimitErrorOptions extends PlatformErrorOptions {
+  /** How long the caller should wait before trying again, in milliseconds. */
+  retryAfterMs: number;
+}
+
+/** Too many requests of one kind (login guesses, calls per client): try again after `retryAfterMs`. */
+export class RateLimitError extends PlatformError {
+  /** How long the caller should wait before trying again, in milliseconds. */
+  readonly retryAfterMs: number;
+
+  constructor(message: string, code = "rate_limited", options: RateLimitErrorOptions) {
+    super("rate_limited", code, message, { ...options, details: { retryAfterMs: options.retryAfterMs, ...(options.details ?? {}) } });
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

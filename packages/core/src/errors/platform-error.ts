@@ -12,7 +12,8 @@ export type ErrorKind =
   | "gateway"
   | "idempotency"
   | "configuration"
-  | "storage";
+  | "storage"
+  | "rate_limited";
 
 /** Options shared by every {@link PlatformError} constructor. */
 export interface PlatformErrorOptions {
@@ -20,6 +21,8 @@ export interface PlatformErrorOptions {
   details?: ErrorDetails;
   /** The underlying error, kept for logs (never serialised by `toJSON`). */
   cause?: unknown;
+  /** Overrides the suggested HTTP status of the error's kind (see {@link PlatformError.status}). */
+  status?: number;
 }
 
 // A registry symbol, so two installed copies of @platform/core recognise each other's errors.
@@ -32,10 +35,13 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
   domain_rule: 422,
   forbidden: 403,
   unauthenticated: 401,
-  gateway: 502,
+  // A non-retryable gateway failure is a payment failure (402, as Stripe answers a decline); the
+  // GatewayError constructor answers 503 for a retryable one. 5xx would make proxies retry a decline.
+  gateway: 402,
   idempotency: 409,
   configuration: 500,
   storage: 503,
+  rate_limited: 429,
 };
 
 /**
@@ -65,7 +71,7 @@ export class PlatformError extends Error {
     this.kind = kind;
     this.code = code;
     this.details = Object.freeze({ ...(options.details ?? {}) });
-    this.status = HTTP_STATUS[kind];
+    this.status = options.status ?? HTTP_STATUS[kind];
     Object.defineProperty(this, PLATFORM_ERROR, { value: true, enumerable: false });
   }
 
