@@ -54,7 +54,7 @@ const ids: string[] = [];
 for (let start = 0; start < USERS; start += 2_000) {
   await store.transaction(async (tx) => {
     for (let i = start; i < Math.min(USERS, start + 2_000); i++) {
-      const u = await tx.users.insert({ id: createId("usr"), username: `user_${i}`, email: `user${i}@example.com`, name: `User ${i}`, bio: "", avatarUrl: null, isPrivate: false, isVerified: false, role: "user", createdAt: clock.now(), updatedAt: clock.now() });
+      const u = await tx.users.insert({ id: createId("usr"), username: `user_${i}`, email: `user${i}@example.com`, name: `User ${i}`, bio: "", avatarUrl: null, isPrivate: false, isVerified: false, role: "user", externalId: null, createdAt: clock.now(), updatedAt: clock.now() });
       ids.push(u.id);
     }
   });

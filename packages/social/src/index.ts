@@ -6,7 +6,7 @@
 export { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions } from "./create-social-media-platform.js";
 
 // Services
-export { UserService, recountUserSchema, relationship, type RecountResult } from "./services/user-service.js";
+export { UserService, recountUserSchema, externalIdLookupSchema, linkExternalIdSchema, relationship, type RecountResult } from "./services/user-service.js";
 export { RelationshipService } from "./services/relationship-service.js";
 export { FollowService, followListSchema } from "./services/follow-service.js";
 export { PostService, recountPostSchema } from "./services/post-service.js";
@@ -31,6 +31,7 @@ export {
   usernameKey,
   usernameSchema,
   createUserSchema,
+  externalIdSchema,
   updateProfileSchema,
   setVerifiedSchema,
   userTargetSchema,

@@ -16,6 +16,28 @@ describe("users and profiles", () => {
     expect(await social.store.transaction((tx) => tx.users.count())).toBe(1);
   });
 
+  it("links a social user to the host's principal (one login across packages), never shown on profiles", async () => {
+    const { social, user } = world();
+    const john = await social.users.create({ username: "john_doe", email: "john@example.com", name: "John", externalId: "cus_42" });
+    const jane = await user("jane_doe");
+    expect((await social.users.getByExternalId({ externalId: "cus_42" })).id).toBe(john.id);
+    const profile = await social.users.get({ actorId: jane.id, userId: john.id });
+    expect(JSON.stringify(profile)).not.toContain("cus_42");
+    expect(await codeOf(social.users.create({ username: "johnny", email: "j2@example.com", name: "J", externalId: "cus_42" }))).toBe("external_id_taken");
+    expect(await codeOf(social.users.linkExternalId({ userId: jane.id, externalId: "cus_42" }))).toBe("external_id_taken");
+    expect(await codeOf(social.users.getByExternalId({ externalId: "cus_43" }))).toBe("user_not_found");
+    // Keys that look like prototype properties are ordinary ids.
+    expect((await social.users.linkExternalId({ userId: jane.id, externalId: "__proto__" })).externalId).toBe("__proto__");
+    expect((await social.users.getByExternalId({ externalId: "__proto__" })).id).toBe(jane.id);
+    for (const bad of ["", "a\u0000b", "x".repeat(256), "\uD800", "line\nbreak"]) {
+      expect(await codeOf(social.users.linkExternalId({ userId: jane.id, externalId: bad })), JSON.stringify(bad)).toBe("invalid_external_id");
+      expect(await codeOf(social.users.create({ username: "newbie", email: "n@example.com", name: "N", externalId: bad }))).toBe("invalid_external_id");
+    }
+    expect((await social.users.me({ actorId: jane.id })).externalId).toBe("__proto__");
+    await social.users.linkExternalId({ userId: john.id, externalId: null });
+    expect(await codeOf(social.users.getByExternalId({ externalId: "cus_42" }))).toBe("user_not_found");
+  });
+
   it("registers concurrently without duplicate usernames", async () => {
     const { social } = world();
     const results = await Promise.allSettled(

@@ -20,6 +20,11 @@ export interface User {
   readonly isPrivate: boolean;
   readonly isVerified: boolean;
   readonly role: UserRole;
+  /**
+   * The host's id for this person (e.g. the commerce customer id), unique, or null. It links one
+   * login across packages; it is the host's to set and is never shown on profiles.
+   */
+  readonly externalId: string | null;
   readonly followersCount: number;
   readonly followingCount: number;
   readonly postsCount: number;
@@ -66,6 +71,19 @@ const nameSchema = z.string().trim().min(1).refine((v) => codePointLength(v) <= 
 const bioSchema = z.string().trim().refine((v) => codePointLength(v) <= BIO_MAX_LENGTH, { message: `at most ${BIO_MAX_LENGTH} characters`, params: { code: "bio_too_long" } });
 const avatarSchema = codedUrlSchema("invalid_avatar_url");
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A host principal id (`invalid_external_id`): 1-255 characters, no control characters or lone
+ * surrogates, so it indexes and compares the same on every store.
+ */
+export const externalIdSchema = z
+  .string()
+  .refine((v) => v.length >= 1 && v.length <= 255 && !LONE_SURROGATE.test(v) && !/\p{Cc}/u.test(v), {
+    message: "must be 1-255 characters without control characters",
+    params: { code: "invalid_external_id" },
+  });
+
 /** Input of `users.create`. Registration is the host's job (it is trusted to set `role`). */
 export const createUserSchema = z.object({
   username: usernameSchema,
@@ -75,6 +93,7 @@ export const createUserSchema = z.object({
   avatarUrl: avatarSchema.nullish().transform((v) => v ?? null),
   isPrivate: z.boolean().default(false),
   role: z.enum(["user", "admin"]).default("user"),
+  externalId: externalIdSchema.nullish().transform((v) => v ?? null),
 });
 /** Parsed input of `users.create`. */
 export type CreateUserInput = z.input<typeof createUserSchema>;

@@ -1,6 +1,6 @@
 import { createEvent, createId, ForbiddenError, NotFoundError, parse } from "@platform/core";
 import { z } from "zod";
-import { setVerifiedSchema, summarize, updateProfileSchema, createUserSchema, userTargetSchema, usernameLookupSchema, type CreateUserInput, type Profile, type Relationship, type User, type UserCounters } from "../domain/user.js";
+import { setVerifiedSchema, summarize, updateProfileSchema, createUserSchema, externalIdSchema, userTargetSchema, usernameLookupSchema, type CreateUserInput, type Profile, type Relationship, type User, type UserCounters } from "../domain/user.js";
 import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
 import { muteSchema, relationTargetSchema } from "../domain/follow.js";
@@ -10,6 +10,12 @@ import { requireActor, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `users.recount`. */
 export const recountUserSchema = z.object({ userId: userIdSchema, repair: z.boolean().default(false) });
+
+/** Input of `users.getByExternalId`. */
+export const externalIdLookupSchema = z.object({ externalId: externalIdSchema });
+
+/** Input of `users.linkExternalId`: `externalId: null` unlinks. */
+export const linkExternalIdSchema = z.object({ userId: userIdSchema, externalId: externalIdSchema.nullable() });
 
 /** Stored counters next to a recount from the rows themselves. */
 export interface RecountResult<C> {
@@ -58,8 +64,8 @@ export class UserService {
 
   /**
    * Registers a user. Registration is host-side (the host is trusted to pass `role`).
-   * @throws ValidationError `invalid_username`, `username_reserved`, `invalid_avatar_url`, `validation_failed`;
-   *   ConflictError `username_taken` (case-insensitive), `email_taken`.
+   * @throws ValidationError `invalid_username`, `username_reserved`, `invalid_avatar_url`, `invalid_external_id`,
+   *   `validation_failed`; ConflictError `username_taken` (case-insensitive), `email_taken`, `external_id_taken`.
    * @example
    * ```ts
    * const john = await social.users.create({ username: "john_doe", email: "john@example.com", name: "John Doe" });
@@ -71,6 +77,41 @@ export class UserService {
     return this.ctx.store.transaction(async (tx) => {
       const user = await tx.users.insert({ id: createId("usr"), ...data, isVerified: false, createdAt: now, updatedAt: now });
       tx.outbox.add(createEvent("user.created", { userId: user.id, username: user.username }, this.ctx.clock));
+      return user;
+    });
+  }
+
+  /**
+   * The account linked to a host principal (e.g. the commerce customer id the host authenticated).
+   * A host call, like `me`: it returns the whole account, so never pass a client-supplied id.
+   * @throws ValidationError `invalid_external_id`; NotFoundError `user_not_found`.
+   * @example
+   * ```ts
+   * const actor = await shop.users.authenticate(token);                       // commerce login
+   * const me = await social.users.getByExternalId({ externalId: actor.customerId });
+   * await social.posts.create({ actorId: me.id, content: "Bought a laptop!" });
+   * ```
+   */
+  async getByExternalId(input: z.input<typeof externalIdLookupSchema>): Promise<User> {
+    const { externalId } = parse(externalIdLookupSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      const user = await tx.users.getByExternalId(externalId);
+      if (!user) throw new NotFoundError("user", externalId, "user_not_found");
+      return user;
+    });
+  }
+
+  /**
+   * Links an account to a host principal (or unlinks it with `externalId: null`). A host call.
+   * @throws ValidationError `invalid_external_id`; ConflictError `external_id_taken` (linked to another
+   *   account); NotFoundError `user_not_found`.
+   */
+  async linkExternalId(input: z.input<typeof linkExternalIdSchema>): Promise<User> {
+    const { userId, externalId } = parse(linkExternalIdSchema, input);
+    return this.ctx.store.transaction(async (tx) => {
+      await requireUser(tx, userId);
+      const user = await tx.users.setExternalId(userId, externalId, this.ctx.clock.now());
+      tx.outbox.add(createEvent("user.updated", { userId }, this.ctx.clock));
       return user;
     });
   }

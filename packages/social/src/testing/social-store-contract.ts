@@ -6,7 +6,7 @@ import type { SocialStore, SocialTx } from "../ports/social-store.js";
 const T0 = new Date("2026-01-01T00:00:00Z");
 
 function newUser(username: string) {
-  return { id: createId("usr"), username, email: `${username.toLowerCase()}@example.com`, name: username, bio: "", avatarUrl: null, isPrivate: false, isVerified: false, role: "user" as const, createdAt: T0, updatedAt: T0 };
+  return { id: createId("usr"), username, email: `${username.toLowerCase()}@example.com`, name: username, bio: "", avatarUrl: null, isPrivate: false, isVerified: false, role: "user" as const, externalId: null, createdAt: T0, updatedAt: T0 };
 }
 
 function newPost(authorId: string, extra: Partial<Post> = {}): Omit<Post, "seq"> {
@@ -56,6 +56,21 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
       expect(await codeOf(run(store, (tx) => tx.users.insert(newUser("john_doe"))))).toBe("username_taken");
       expect(await codeOf(run(store, (tx) => tx.users.insert({ ...newUser("other"), email: u.email })))).toBe("email_taken");
       expect((await run(store, (tx) => tx.users.getMany([u.id, createId("usr")]))).size).toBe(1);
+    });
+
+    it("links one host id to one user, looks it up exactly, and unlinks it", async () => {
+      const store = await makeStore();
+      const a = await run(store, (tx) => tx.users.insert({ ...newUser("ext_a"), externalId: "cus_123" }));
+      const b = await run(store, (tx) => tx.users.insert(newUser("ext_b")));
+      expect((await run(store, (tx) => tx.users.getByExternalId("cus_123")))?.id).toBe(a.id);
+      expect(await run(store, (tx) => tx.users.getByExternalId("CUS_123"))).toBeNull();
+      expect(await codeOf(run(store, (tx) => tx.users.insert({ ...newUser("ext_c"), externalId: "cus_123" })))).toBe("external_id_taken");
+      expect(await codeOf(run(store, (tx) => tx.users.setExternalId(b.id, "cus_123", T0)))).toBe("external_id_taken");
+      expect((await run(store, (tx) => tx.users.get(b.id)))?.externalId).toBeNull();
+      await run(store, (tx) => tx.users.setExternalId(a.id, null, T0));
+      expect((await run(store, (tx) => tx.users.setExternalId(b.id, "cus_123", T0))).externalId).toBe("cus_123");
+      expect((await run(store, (tx) => tx.users.getByExternalId("cus_123")))?.id).toBe(b.id);
+      expect(await codeOf(run(store, (tx) => tx.users.setExternalId(createId("usr"), "cus_9", T0)))).toBe("user_not_found");
     });
 
     it("applies counter deltas atomically and rolls back with the transaction", async () => {

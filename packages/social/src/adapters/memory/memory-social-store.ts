@@ -32,9 +32,13 @@ export class MemorySocialStore extends MemoryStore<SocialTx> {
   /** @internal Store-wide increasing sequence (PostgreSQL: identity columns). */
   readonly nextSeq = (): number => ++this.lastSeq;
 
-  /** @internal */ readonly userTable = this.table<User, "username" | "email">("users", {
+  /** @internal */ readonly userTable = this.table<User, "username" | "email" | "externalId">("users", {
     id: (u) => u.id,
-    unique: { username: { key: (u) => usernameKey(u.username), code: "username_taken" }, email: { key: (u) => u.email, code: "email_taken" } },
+    unique: {
+      username: { key: (u) => usernameKey(u.username), code: "username_taken" },
+      email: { key: (u) => u.email, code: "email_taken" },
+      externalId: { key: (u) => u.externalId, code: "external_id_taken" },
+    },
   });
   /** @internal */ readonly followTable = new OrderedTable<Follow, "pair", "followers" | "following">(this.runner, "follows", {
     id: (f) => f.id,

@@ -28,6 +28,14 @@ export class MemoryUserRepository implements UserRepository {
     return this.store.userTable.getByUnique("username", usernameKey(username)) ?? null;
   }
 
+  async getByExternalId(externalId: string): Promise<User | null> {
+    return this.store.userTable.getByUnique("externalId", externalId) ?? null;
+  }
+
+  async setExternalId(id: string, externalId: string | null, at: Date): Promise<User> {
+    return this.store.userTable.put({ ...this.require(id), externalId, updatedAt: at });
+  }
+
   async updateProfile(id: string, patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>, at: Date): Promise<User> {
     return this.store.userTable.put({ ...this.require(id), ...patch, updatedAt: at });
   }

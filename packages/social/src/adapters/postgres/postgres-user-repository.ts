@@ -7,9 +7,9 @@ import { toUser, type UserRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 
 /**
- * {@link UserRepository} on `social_users`: unique indexes on `lower(username)` and `email`,
+ * {@link UserRepository} on `social_users`: unique indexes on `lower(username)`, `email` and `external_id`,
  * counters moved by `SET n = n + $1` in the caller's transaction.
- * @throws ConflictError `username_taken`, `email_taken` (insert); NotFoundError `user_not_found`;
+ * @throws ConflictError `username_taken`, `email_taken`, `external_id_taken`; NotFoundError `user_not_found`;
  *   ValidationError `nul_character`.
  */
 export class PostgresUserRepository implements UserRepository {
@@ -18,9 +18,9 @@ export class PostgresUserRepository implements UserRepository {
   async insert(user: Omit<User, "followersCount" | "followingCount" | "postsCount">): Promise<User> {
     const { rows } = await run<UserRow>(
       this.db,
-      `INSERT INTO social_users (id, username, email, name, bio, avatar_url, is_private, is_verified, role, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [user.id, user.username, user.email, user.name, user.bio, user.avatarUrl, user.isPrivate, user.isVerified, user.role, user.createdAt, user.updatedAt],
+      `INSERT INTO social_users (id, username, email, name, bio, avatar_url, is_private, is_verified, role, external_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+      [user.id, user.username, user.email, user.name, user.bio, user.avatarUrl, user.isPrivate, user.isVerified, user.role, user.externalId, user.createdAt, user.updatedAt],
     );
     return toUser(rows[0]!);
   }
@@ -43,6 +43,17 @@ export class PostgresUserRepository implements UserRepository {
   async getByUsername(username: string): Promise<User | null> {
     const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE lower(username) = lower($1)", [username]);
     return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async getByExternalId(externalId: string): Promise<User | null> {
+    const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE external_id = $1", [externalId]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async setExternalId(id: string, externalId: string | null, at: Date): Promise<User> {
+    const { rows } = await run<UserRow>(this.db, "UPDATE social_users SET external_id = $2, updated_at = $3 WHERE id = $1 RETURNING *", [id, externalId, at]);
+    if (!rows[0]) throw new NotFoundError("user", id, "user_not_found");
+    return toUser(rows[0]);
   }
 
   async updateProfile(id: string, patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>, at: Date): Promise<User> {

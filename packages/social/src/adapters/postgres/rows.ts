@@ -11,13 +11,13 @@ import type { FeedEntry } from "../../ports/feed-repository.js";
 /** A `social_users` row. */
 export interface UserRow {
   id: string; username: string; email: string; name: string; bio: string; avatar_url: string | null;
-  is_private: boolean; is_verified: boolean; role: UserRole;
+  is_private: boolean; is_verified: boolean; role: UserRole; external_id: string | null;
   followers_count: number; following_count: number; posts_count: number; created_at: Date; updated_at: Date;
 }
 /** @internal */
 export const toUser = (r: UserRow): User => ({
   id: r.id, username: r.username, email: r.email, name: r.name, bio: r.bio, avatarUrl: r.avatar_url,
-  isPrivate: r.is_private, isVerified: r.is_verified, role: r.role,
+  isPrivate: r.is_private, isVerified: r.is_verified, role: r.role, externalId: r.external_id,
   followersCount: r.followers_count, followingCount: r.following_count, postsCount: r.posts_count,
   createdAt: r.created_at, updatedAt: r.updated_at,
 });

@@ -8,6 +8,7 @@ export const mapSqlError = createSqlErrorMapper({
   unique: {
     social_users_username_key: "username_taken",
     social_users_email_key: "email_taken",
+    social_users_external_id_key: "external_id_taken",
     social_users_pkey: "duplicate_id",
   },
   check: {
