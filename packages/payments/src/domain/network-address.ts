@@ -45,19 +45,22 @@ const IPV6_SPECIAL: readonly (readonly [string, number])[] = [
   ["ff00::", 8],
 ];
 
-function buildBlockList(): BlockList {
-  const list = new BlockList();
+// Two lists: one BlockList matches IPv4 addresses against IPv6 rules through their mapped form, so
+// `::ffff:0:0/96` there would refuse every IPv4 address.
+function buildBlockLists(): { v4: BlockList; v6: BlockList } {
+  const v4 = new BlockList();
+  const v6 = new BlockList();
   for (const [net, prefix] of IPV4_SPECIAL) {
-    list.addSubnet(net, prefix, "ipv4");
+    v4.addSubnet(net, prefix, "ipv4");
     // NAT64 (64:ff9b::/96) carries an IPv4 address in its last 32 bits: refuse it where the IPv4 one is refused.
     const [a = 0, b = 0, c = 0, d = 0] = net.split(".").map(Number);
-    list.addSubnet(`64:ff9b::${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`, 96 + prefix, "ipv6");
+    v6.addSubnet(`64:ff9b::${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`, 96 + prefix, "ipv6");
   }
-  for (const [net, prefix] of IPV6_SPECIAL) list.addSubnet(net, prefix, "ipv6");
-  return list;
+  for (const [net, prefix] of IPV6_SPECIAL) v6.addSubnet(net, prefix, "ipv6");
+  return { v4, v6 };
 }
 
-let blockList: BlockList | undefined;
+let lists: { v4: BlockList; v6: BlockList } | undefined;
 
 /**
  * True when an IP address is globally routable: not loopback, private, link-local, CGNAT, ULA,
@@ -73,8 +76,8 @@ export function isPublicAddress(address: string): boolean {
   const ip = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address;
   const kind = isIP(ip);
   if (kind === 0) return false;
-  blockList ??= buildBlockList();
-  return !blockList.check(ip, kind === 4 ? "ipv4" : "ipv6");
+  lists ??= buildBlockLists();
+  return kind === 4 ? !lists.v4.check(ip, "ipv4") : !lists.v6.check(ip, "ipv6");
 }
 
 /**
