@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { PlatformError } from "@platform/core";
-import { createWebhookTransport, type ClosableWebhookTransport, type HostResolver, type WebhookRequest } from "../src/index.js";
+import { createWebhookTransport, MemoryPaymentStore, type ClosableWebhookTransport, type HostResolver, type WebhookRequest } from "../src/index.js";
 import { checkedLookup } from "../src/adapters/http/checked-connector.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
@@ -125,6 +125,18 @@ describe("webhook transport: names that resolve inside", () => {
     await open.system.webhooks.dispatchDue();
     expect(receiver.hits()).toBe(1);
     expect((await open.system.webhooks.listDeliveries(ep2.id)).items[0]).toMatchObject({ status: "succeeded" });
+  });
+
+  it("the default transport of createPaymentSystem refuses an inside URL already stored (before this check, or by a laxer process)", async () => {
+    const receiver = await listen((res) => res.end("internal"));
+    const store = new MemoryPaymentStore();
+    const lax = makeSystem({ store, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+    const ep = await lax.system.webhooks.createEndpoint({ url: `http://127.0.0.1:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    await lax.system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
+    const strict = makeSystem({ store, webhooks: { allowHttp: true, autoDispatch: false } }); // default transport
+    expect(await strict.system.webhooks.dispatchDue()).toBe(1);
+    expect(receiver.hits()).toBe(0);
+    expect((await strict.system.webhooks.listDeliveries(ep.id)).items[0]!.attempts[0]).toMatchObject({ error: expect.stringContaining("not a public") });
   });
 
   it("every address is checked: one inside answer among public ones refuses the name (private_address)", async () => {
