@@ -17,7 +17,7 @@ import { PaymentSettlement } from "./services/payment-settlement.js";
 import { RefundService } from "./services/refund-service.js";
 import { TransactionService } from "./services/transaction-service.js";
 import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
-import { fetchTransport } from "./adapters/fetch/fetch-webhook-transport.js";
+import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 
 /** Options of {@link createPaymentSystem}; every one has a working default. */
 export interface PaymentSystemOptions {
@@ -96,7 +96,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const { reconcileAfter } = parse(z.object({ reconcileAfter: z.number().int().min(0) }), { reconcileAfter: durationMs(options.reconcileAfter ?? IDEMPOTENCY_TAKEOVER_MS) });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
   const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
-  const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? fetchTransport });
+  const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) });
   ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
   const autoDispatch = options.webhooks?.autoDispatch ?? true;
   store.setEventPublisher((list) => {

@@ -10,7 +10,8 @@ export { TransactionService, listTransactionsSchema, type ListTransactionsInput 
 export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
-export { fetchTransport } from "./adapters/fetch/fetch-webhook-transport.js";
+export { createWebhookTransport, fetchTransport, type WebhookTransportOptions, type ClosableWebhookTransport } from "./adapters/http/http-webhook-transport.js";
+export { systemResolver, type HostResolver } from "./adapters/http/checked-connector.js";
 export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./adapters/test/test-gateway.js";
 export { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 
@@ -83,6 +84,8 @@ export {
   eventMatches,
   urlProblem,
 } from "./domain/webhook-endpoint.js";
+export { type WebhookEndpointView, type WebhookSecretSummary, type CreatedWebhookEndpoint, maskWebhookSecret, toEndpointView } from "./domain/webhook-endpoint-view.js";
+export { isPublicAddress, isLocalHost, normaliseHost } from "./domain/network-address.js";
 export { type WebhookDelivery, type DeliveryAttempt, type DeliveryStatus, DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter } from "./domain/webhook-delivery.js";
 export { verifyWebhook, signWebhook, computeSignature, generateWebhookSecret, type VerifyWebhookOptions } from "./domain/webhook-signature.js";
 export type {

@@ -28,4 +28,6 @@ await import("./payments-edge.test.js");
 await import("./idempotency.test.js");
 await import("./fraud.test.js");
 await import("./webhooks.test.js");
+await import("./webhook-secrets.test.js");
+await import("./webhook-concurrency.test.js");
 await import("./reconcile.test.js");

@@ -50,7 +50,7 @@ describe("webhook delivery to a real HTTP server", () => {
     const { url, received } = await receiver(2);
     const { system, clock } = makeSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint({ url, events: ["payment.succeeded"] });
-    const secret = ep.secrets[0]!.secret;
+    const secret = ep.secret;
     expect(secret).toMatch(/^whsec_/);
     const p = await system.payments.create({ amount: usd("99.99"), paymentMethod: "pm_card_visa" });
 
@@ -122,9 +122,9 @@ describe("webhook endpoints", () => {
     const { requests, transport } = fakeTransport(ok);
     const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint({ url: "https://a.example.com/" });
-    const old = ep.secrets[0]!.secret;
+    const old = ep.secret;
     const rotated = await system.webhooks.rotateSecret(ep.id, { overlapSeconds: 3600 });
-    const fresh = rotated.secrets.at(-1)!.secret;
+    const fresh = rotated.secret;
     await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
     const r1 = requests.at(-1)!;

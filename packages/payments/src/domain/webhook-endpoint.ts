@@ -1,5 +1,5 @@
-import { isIP } from "node:net";
 import { z } from "zod";
+import { isLocalHost, normaliseHost } from "./network-address.js";
 
 /** One signing secret of an endpoint; an old one keeps signing until `expiresAt` after a rotation. */
 export interface WebhookSecret {
@@ -9,7 +9,10 @@ export interface WebhookSecret {
   readonly expiresAt?: Date | undefined;
 }
 
-/** A receiver of webhook events. */
+/**
+ * A receiver of webhook events as stored, signing secrets in clear: what the store's repositories hold.
+ * The webhook service never returns it; reads answer a `WebhookEndpointView` (secrets masked).
+ */
 export interface WebhookEndpoint {
   /** `we_...` */
   readonly id: string;
@@ -66,31 +69,11 @@ export interface UrlPolicy {
   allowPrivateNetworks?: boolean | undefined;
 }
 
-function ipv4Private(ip: string): boolean {
-  const [a = 0, b = 0] = ip.split(".").map(Number);
-  return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
-}
-
-function ipv6Private(ip: string): boolean {
-  const s = ip.toLowerCase();
-  if (s === "::" || s === "::1") return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (mapped) return ipv4Private(mapped[1]!);
-  // WHATWG URL normalises ::ffff:127.0.0.1 to ::ffff:7f00:1.
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(s);
-  if (hex) {
-    const hi = parseInt(hex[1]!, 16);
-    const lo = parseInt(hex[2]!, 16);
-    return ipv4Private(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
-  }
-  return /^f[cd]/.test(s) || /^fe[89ab]/.test(s) || s.startsWith("ff");
-}
-
 /**
  * Why a URL is refused, or undefined when it is acceptable: must parse, be https (unless allowed),
- * carry no credentials, and not point at a loopback/private/link-local address or a local name
- * (unless allowed). Host names are not resolved here: a host app that fears DNS rebinding should
- * also pin resolution in its transport.
+ * carry no credentials, and not point at a non-public address or a local name (unless allowed); the
+ * host is normalised first (IDNA, case, trailing dots), so `localhost.` is `localhost`. Host names are
+ * not resolved here: the default transport resolves them and checks every address at each delivery.
  */
 export function urlProblem(raw: string, policy: UrlPolicy = {}): { code: string; message: string } | undefined {
   let url: URL;
@@ -101,13 +84,8 @@ export function urlProblem(raw: string, policy: UrlPolicy = {}): { code: string;
   }
   if (url.protocol !== "https:" && !(policy.allowHttp && url.protocol === "http:")) return { code: "insecure_url", message: "webhook URLs must use https" };
   if (url.username || url.password) return { code: "invalid_url", message: "webhook URLs must not carry credentials" };
-  if (!policy.allowPrivateNetworks) {
-    const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    const kind = isIP(host);
-    const local = host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal") || !host.includes(".");
-    if ((kind === 4 && ipv4Private(host)) || (kind === 6 && ipv6Private(host)) || (kind === 0 && local)) {
-      return { code: "private_url", message: "webhook URLs must not point at private, loopback or local addresses" };
-    }
+  if (!policy.allowPrivateNetworks && isLocalHost(normaliseHost(url.hostname))) {
+    return { code: "private_url", message: "webhook URLs must not point at private, loopback or local addresses" };
   }
   return undefined;
 }

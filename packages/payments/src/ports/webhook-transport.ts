@@ -14,7 +14,9 @@ export interface WebhookResponse {
 }
 
 /**
- * Sends a webhook POST. Throws on network failure or timeout; any HTTP status resolves.
- * Inject your own to add proxies, pinned DNS or mTLS; the default uses global `fetch`.
+ * Sends a webhook POST. Throws on network failure or timeout; any HTTP status resolves. `body` of the
+ * answer is what was read of it, bounded by the transport. The default (`createWebhookTransport`)
+ * refuses non-public destinations at every connection and bounds what it reads; a transport of your
+ * own (proxies, mTLS) takes over that duty.
  */
 export type WebhookTransport = (request: WebhookRequest) => Promise<WebhookResponse>;

@@ -7,6 +7,7 @@ import { signWebhook } from "../domain/webhook-signature.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
 import type { ServiceContext } from "./context.js";
+import { KeyedLimiter } from "./keyed-limiter.js";
 import type { WebhookOptions } from "./webhook-service.js";
 
 /**
@@ -18,6 +19,7 @@ export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly schedule: readonly number[];
   private readonly leaseMs: number;
+  private readonly perEndpoint: KeyedLimiter;
   private dispatching: Promise<number> | undefined;
   private again = false;
   // Set when a transaction queued deliveries, so commits that queued none trigger no dispatch run.
@@ -32,6 +34,7 @@ export class WebhookDispatcher {
     this.schedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE_MS;
     this.leaseMs = options.leaseMs ?? 60_000;
     parse(z.array(z.number().int().min(0)).min(1).max(50), [...this.schedule]);
+    this.perEndpoint = new KeyedLimiter(parse(z.number().int().min(1).max(1000).default(10), options.maxConcurrentPerEndpoint));
   }
 
   /** @internal Writes one delivery per matching enabled endpoint, inside the event's transaction. */
@@ -90,8 +93,8 @@ export class WebhookDispatcher {
           for (const id of new Set(batch.map((d) => d.endpointId))) map.set(id, await tx.webhookEndpoints.get(id));
           return map;
         });
-        await Promise.all(batch.map((d) => this.deliver(d, false, endpoints.get(d.endpointId) ?? null)));
-        sent += batch.length;
+        const attempted = await Promise.all(batch.map((d) => this.send(d, false, endpoints.get(d.endpointId) ?? null)));
+        sent += attempted.filter((a) => a.attempted).length;
         if (batch.length < limit && !this.again) return sent;
       }
     })();
@@ -119,29 +122,66 @@ export class WebhookDispatcher {
    * before a manual retry claimed it (a retry of one that gave up does not restart the schedule).
    */
   async deliver(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
+    return (await this.send(d, manual, preloaded, previous)).delivery;
+  }
+
+  /** As `deliver`; `attempted` is false when the delivery went back to the queue unsent. */
+  private async send(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null, previous?: WebhookDelivery["status"]): Promise<{ delivery: WebhookDelivery; attempted: boolean }> {
     const endpoint = preloaded !== undefined ? (preloaded ?? undefined) : await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
-    const started = this.ctx.clock.now();
     let attempt: DeliveryAttempt;
     let status: number | undefined;
     let retryAfter: number | undefined;
     if (!endpoint || !endpoint.enabled) {
-      attempt = { at: started, error: endpoint ? "endpoint disabled" : "endpoint deleted", durationMs: 0, manual };
+      attempt = { at: this.ctx.clock.now(), error: endpoint ? "endpoint disabled" : "endpoint deleted", durationMs: 0, manual };
     } else {
-      const secrets = endpoint.secrets.filter((s) => !s.expiresAt || s.expiresAt.getTime() > started.getTime()).map((s) => s.secret);
-      const headers = {
-        ...signWebhook(secrets, d.messageId, Math.floor(started.getTime() / 1000), d.payload),
-        "content-type": "application/json",
-        "user-agent": "platform-payments-webhooks/1",
-      };
+      const waited = await this.perEndpoint.acquire(endpoint.id);
+      const left = (d.leaseUntil?.getTime() ?? 0) - this.ctx.clock.now().getTime();
+      if (waited && !manual && left < Math.min(this.timeoutMs, this.leaseMs / 2)) {
+        this.perEndpoint.release(endpoint.id);
+        return { delivery: await this.handBack(d), attempted: false };
+      }
       try {
-        const res = await this.transport({ url: endpoint.url, headers, body: d.payload, timeoutMs: this.timeoutMs });
-        status = res.status;
-        retryAfter = parseRetryAfter(res.headers["retry-after"], this.ctx.clock.now());
-        attempt = { at: started, status, durationMs: this.ctx.clock.now().getTime() - started.getTime(), responseBody: res.body?.slice(0, 1024), manual };
-      } catch (e) {
-        attempt = { at: started, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), durationMs: this.ctx.clock.now().getTime() - started.getTime(), manual };
+        ({ attempt, status, retryAfter } = await this.attempt(d, endpoint, manual));
+      } finally {
+        this.perEndpoint.release(endpoint.id);
       }
     }
+    const delivery = await this.record(d, attempt, status, retryAfter, endpoint, manual, previous);
+    return { delivery, attempted: true };
+  }
+
+  /** One HTTP attempt, signed (at send time) with the endpoint's live secrets; never throws. */
+  private async attempt(d: WebhookDelivery, endpoint: WebhookEndpoint, manual: boolean): Promise<{ attempt: DeliveryAttempt; status?: number; retryAfter?: number }> {
+    const started = this.ctx.clock.now();
+    const secrets = endpoint.secrets.filter((s) => !s.expiresAt || s.expiresAt.getTime() > started.getTime()).map((s) => s.secret);
+    const headers = {
+      ...signWebhook(secrets, d.messageId, Math.floor(started.getTime() / 1000), d.payload),
+      "content-type": "application/json",
+      "user-agent": "platform-payments-webhooks/1",
+    };
+    try {
+      const res = await this.transport({ url: endpoint.url, headers, body: d.payload, timeoutMs: this.timeoutMs });
+      const status = res.status;
+      const retryAfter = parseRetryAfter(res.headers["retry-after"], this.ctx.clock.now());
+      return { status, retryAfter, attempt: { at: started, status, durationMs: this.ctx.clock.now().getTime() - started.getTime(), responseBody: res.body?.slice(0, 1024), manual } };
+    } catch (e) {
+      return { attempt: { at: started, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), durationMs: this.ctx.clock.now().getTime() - started.getTime(), manual } };
+    }
+  }
+
+  /** Puts a claimed delivery back in the queue, due now, without an attempt (only under our lease). */
+  private handBack(d: WebhookDelivery): Promise<WebhookDelivery> {
+    return this.ctx.store.transaction(async (tx) => {
+      const cur = await tx.webhookDeliveries.get(d.id);
+      if (!cur || cur.status !== "sending" || d.leaseToken === undefined || cur.leaseToken !== d.leaseToken) return cur ?? d;
+      const now = this.ctx.clock.now();
+      const next: WebhookDelivery = { ...cur, status: "pending", nextAttemptAt: now, leaseUntil: undefined, leaseToken: undefined, updatedAt: now };
+      return (await tx.webhookDeliveries.recordAttempt(next, d.leaseToken)) ? next : ((await tx.webhookDeliveries.get(d.id)) ?? cur);
+    });
+  }
+
+  /** Records an attempt and what comes next, under the claim's lease token. */
+  private record(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined, retryAfter: number | undefined, endpoint: WebhookEndpoint | undefined, manual: boolean, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
     return this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(d.id);
       // Our lease lapsed and another claim took the delivery over (or it is gone): its holder records

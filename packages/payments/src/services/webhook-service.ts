@@ -10,6 +10,7 @@ import {
   type UrlPolicy,
   type WebhookEndpoint,
 } from "../domain/webhook-endpoint.js";
+import { toEndpointView, type CreatedWebhookEndpoint, type WebhookEndpointView } from "../domain/webhook-endpoint-view.js";
 import { generateWebhookSecret } from "../domain/webhook-signature.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
@@ -18,7 +19,10 @@ import { WebhookDispatcher } from "./webhook-dispatcher.js";
 
 /** Options of the webhook service. */
 export interface WebhookOptions extends UrlPolicy {
-  /** HTTP transport (default: `fetchTransport`, global fetch). */
+  /**
+   * HTTP transport (default: `createWebhookTransport({ allowPrivateNetworks })`: resolves and checks
+   * every address, connects to exactly the checked ones, reads at most 64 KiB of each answer).
+   */
   transport?: WebhookTransport;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
@@ -28,6 +32,12 @@ export interface WebhookOptions extends UrlPolicy {
   autoDispatch?: boolean;
   /** How long a claimed delivery stays reserved for one dispatcher (default 60 s). */
   leaseMs?: number;
+  /**
+   * Requests in flight to one endpoint from this process at most (default 10); the rest of a batch
+   * waits. A delivery that waited until its lease has less than `min(timeoutMs, leaseMs / 2)` left
+   * goes back to the queue, due now, without an attempt, rather than be sent after its lease lapses.
+   */
+  maxConcurrentPerEndpoint?: number;
 }
 
 const idSchema = z.string().trim().min(1).max(64);
@@ -65,10 +75,11 @@ export class WebhookService {
   }
 
   /**
-   * Registers an endpoint; a `whsec_` secret is generated unless given.
+   * Registers an endpoint; a `whsec_` secret is generated unless given. The answer carries it in
+   * `secret`: the only time besides `rotateSecret` that it is shown (reads mask it).
    * @throws ValidationError `invalid_url`, `insecure_url` (not https), `private_url` (loopback/private host), `validation_failed`.
    */
-  async createEndpoint(input: CreateEndpointInput): Promise<WebhookEndpoint> {
+  async createEndpoint(input: CreateEndpointInput): Promise<CreatedWebhookEndpoint> {
     const data = parse(createEndpointSchema, input);
     this.checkUrl(data.url);
     const now = this.ctx.clock.now();
@@ -83,25 +94,29 @@ export class WebhookService {
       updatedAt: now,
     };
     await this.ctx.store.transaction((tx) => tx.webhookEndpoints.insert(endpoint));
-    return endpoint;
+    return { ...toEndpointView(endpoint), secret: endpoint.secrets[0]!.secret };
   }
 
-  /** An endpoint. @throws NotFoundError `endpoint_not_found`. */
-  async getEndpoint(id: string): Promise<WebhookEndpoint> {
+  /** An endpoint, secrets masked. @throws NotFoundError `endpoint_not_found`. */
+  async getEndpoint(id: string): Promise<WebhookEndpointView> {
     const eid = parse(idSchema, id);
     const e = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(eid));
     if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
-    return e;
+    return toEndpointView(e);
   }
 
-  /** Endpoints, oldest first. */
-  async listEndpoints(page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WebhookEndpoint>> {
+  /** Endpoints, oldest first, secrets masked. */
+  async listEndpoints(page: { limit?: number; cursor?: string | null } = {}): Promise<Page<WebhookEndpointView>> {
     const p = parse(pageRequestSchema, page);
-    return this.ctx.store.transaction((tx) => tx.webhookEndpoints.list(p));
+    const result = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.list(p));
+    return { ...result, items: result.items.map(toEndpointView) };
   }
 
-  /** Changes url, filters or the enabled flag. @throws ValidationError as createEndpoint; NotFoundError `endpoint_not_found`. */
-  async updateEndpoint(id: string, input: UpdateEndpointInput): Promise<WebhookEndpoint> {
+  /**
+   * Changes url, filters or the enabled flag; answers the endpoint with secrets masked.
+   * @throws ValidationError as createEndpoint; NotFoundError `endpoint_not_found`.
+   */
+  async updateEndpoint(id: string, input: UpdateEndpointInput): Promise<WebhookEndpointView> {
     const eid = parse(idSchema, id);
     const data = parse(updateEndpointSchema, input);
     if (data.url !== undefined) this.checkUrl(data.url);
@@ -115,7 +130,7 @@ export class WebhookService {
         updatedAt: this.ctx.clock.now(),
       };
       await tx.webhookEndpoints.update(next);
-      return next;
+      return toEndpointView(next);
     });
   }
 
@@ -129,10 +144,11 @@ export class WebhookService {
 
   /**
    * Adds a new secret; the current ones keep signing for `overlapSeconds` (default 24 h), so
-   * receivers can switch without losing a message. Returns the endpoint with the new secret last.
+   * receivers can switch without losing a message. Returns the endpoint (secrets masked, the new one
+   * last) with the new secret in clear in `secret`: the only read of it after this call.
    * @throws NotFoundError `endpoint_not_found`.
    */
-  async rotateSecret(id: string, options: { overlapSeconds?: number; secret?: string } = {}): Promise<WebhookEndpoint> {
+  async rotateSecret(id: string, options: { overlapSeconds?: number; secret?: string } = {}): Promise<CreatedWebhookEndpoint> {
     const eid = parse(idSchema, id);
     const o = parse(z.object({ overlapSeconds: z.number().int().min(0).max(7 * 86_400).default(86_400), secret: createEndpointSchema.shape.secret }).strict(), options);
     return this.ctx.store.transaction(async (tx) => {
@@ -143,9 +159,10 @@ export class WebhookService {
       const kept = e.secrets
         .filter((s) => !s.expiresAt || s.expiresAt.getTime() > now.getTime())
         .map((s) => ({ ...s, expiresAt: s.expiresAt && s.expiresAt.getTime() < until.getTime() ? s.expiresAt : until }));
-      const next: WebhookEndpoint = { ...e, secrets: [...kept, { secret: o.secret ?? generateWebhookSecret(), createdAt: now }], updatedAt: now };
+      const secret = o.secret ?? generateWebhookSecret();
+      const next: WebhookEndpoint = { ...e, secrets: [...kept, { secret, createdAt: now }], updatedAt: now };
       await tx.webhookEndpoints.update(next);
-      return next;
+      return { ...toEndpointView(next), secret };
     });
   }
 
