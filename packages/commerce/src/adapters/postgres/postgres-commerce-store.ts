@@ -46,6 +46,7 @@ export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements 
       customers: new PostgresCustomerRepository(sql),
       sessions: new PostgresSessionRepository(sql),
       loginThrottles: new PostgresLoginThrottleRepository(sql),
+      clientThrottles: new PostgresLoginThrottleRepository(sql, { table: "commerce_login_client_throttles", key: "key" }),
       addresses: new PostgresAddressRepository(sql),
       carts: new PostgresCartRepository(sql),
       inventory: new PostgresInventoryRepository(sql),
