@@ -28,4 +28,5 @@ await import("./payments-edge.test.js");
 await import("./idempotency.test.js");
 await import("./fraud.test.js");
 await import("./webhooks.test.js");
+await import("./retention.test.js");
 await import("./reconcile.test.js");
