@@ -1,5 +1,5 @@
 import { defaultCursorCodec, type CursorCodec } from "@platform/core";
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { PostgresAddressRepository } from "./postgres-address-repository.js";
 import { PostgresCartRepository } from "./postgres-cart-repository.js";
@@ -12,7 +12,7 @@ import { PostgresLoginThrottleRepository, PostgresSessionRepository } from "./po
 import { Sql } from "./sql-errors.js";
 
 /** Options of {@link PostgresCommerceStore}. */
-export interface PostgresCommerceStoreOptions extends RunTransactionOptions {
+export interface PostgresCommerceStoreOptions extends PostgresStoreOptions {
   /** Codec of page cursors (give every app server the same secret). Default: core's. */
   cursorCodec?: CursorCodec;
 }
