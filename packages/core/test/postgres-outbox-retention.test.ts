@@ -58,6 +58,18 @@ describe("bounded state: the PostgreSQL outbox", () => {
     expect(await purgeDispatchedOutbox(db.pool, { retentionMs: 0 })).toBe(3);
   });
 
+  it("undispatched rows stay unless an undispatched retention is set, then only the old ones go", async () => {
+    await db.pool.query("TRUNCATE platform_outbox");
+    await db.pool.query(
+      `INSERT INTO platform_outbox (id, type, occurred_at, data) SELECT 'u' || g, 'product.created', now() - (g || ' days')::interval, '{}'::jsonb FROM generate_series(1, 10) g`,
+    );
+    expect(await new TestStore(db.pool, { outboxRetentionMs: 0 }).purgeOutbox()).toBe(0);
+    const store = new TestStore(db.pool, { undispatchedOutboxRetentionMs: 7.5 * 24 * 3_600_000 });
+    expect(await store.purgeOutbox({ limit: 2 })).toBe(2);
+    expect(await store.purgeOutbox()).toBe(1);
+    expect(await count("true")).toBe(7);
+  });
+
   it("purgers in several connections at once remove every row exactly once", async () => {
     await db.pool.query("TRUNCATE platform_outbox");
     await events(3_000, "bulk-", 30 * 24 * 3_600_000);

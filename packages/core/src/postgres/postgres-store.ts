@@ -10,6 +10,11 @@ import { runTransaction, type RunTransactionOptions } from "./transaction.js";
 export interface PostgresStoreOptions extends RunTransactionOptions {
   /** How long dispatched `platform_outbox` rows are kept before `purgeOutbox` removes them. Default 7 days. */
   outboxRetentionMs?: number;
+  /**
+   * How long rows NO dispatcher took are kept (default: for ever, they are work not yet done). Set
+   * it when some event types have no durable consumer, so their rows do not pile up.
+   */
+  undispatchedOutboxRetentionMs?: number;
 }
 
 /** The outbox of one PostgreSQL transaction: events are inserted into `platform_outbox` with the change. */
@@ -63,13 +68,18 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
   }
 
   /**
-   * Deletes up to `limit` outbox rows dispatched longer ago than `outboxRetentionMs` (default 7 days);
-   * returns how many. The outbox is shared by every package on the database, so one worker calling
-   * it on any store is enough; several at once is safe. Undispatched rows are never removed.
+   * Deletes up to `limit` outbox rows dispatched longer ago than `outboxRetentionMs` (default 7 days),
+   * and undispatched ones older than `undispatchedOutboxRetentionMs` when set; returns how many. The outbox is shared by every package on the database, so one worker calling
+   * it on any store is enough; several at once is safe. By default undispatched rows are never removed.
    * @throws ValidationError `invalid_limit`; StorageError `storage_unavailable`.
    */
   purgeOutbox(options?: PurgeOptions): Promise<number> {
-    return purgeDispatchedOutbox(this.pool, { ...options, ...(this.options.outboxRetentionMs !== undefined ? { retentionMs: this.options.outboxRetentionMs } : {}) });
+    const { outboxRetentionMs, undispatchedOutboxRetentionMs } = this.options;
+    return purgeDispatchedOutbox(this.pool, {
+      ...options,
+      ...(outboxRetentionMs !== undefined ? { retentionMs: outboxRetentionMs } : {}),
+      ...(undispatchedOutboxRetentionMs !== undefined ? { undispatchedRetentionMs: undispatchedOutboxRetentionMs } : {}),
+    });
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
