@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@platform/core";
-import type { IsolatedDatabase } from "@platform/core/testing";
+import { drainPurge, type IsolatedDatabase } from "@platform/core/testing";
 import { createECommercePlatform, TestPaymentPort } from "../src/index.js";
 import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
@@ -33,13 +33,8 @@ describe("bounded state on PostgreSQL: sessions and login-throttle counters", ()
     await db.pool.query(`INSERT INTO commerce_sessions (token_hash, customer_id, created_at, expires_at) VALUES ('live', 'cus_x', $1, $1::timestamptz + interval '1 day')`, [clock.now()]);
 
     const platforms = Array.from({ length: 4 }, () => createECommercePlatform({ store: storeOn(db), clock, payments: new TestPaymentPort(), passwordHashing: { N: 1024 } }));
-    const drain = async (purge: () => Promise<number>) => {
-      let removed = 0;
-      for (let n = -1; n !== 0; removed += n) n = await purge();
-      return removed;
-    };
-    const throttles = await Promise.all(platforms.map((p) => drain(() => p.users.purgeLoginThrottles({ limit: 1_000 }))));
-    const sessions = await Promise.all(platforms.map((p) => drain(() => p.users.purgeEndedSessions({ limit: 500 }))));
+    const throttles = await Promise.all(platforms.map((p) => drainPurge(() => p.users.purgeLoginThrottles({ limit: 1_000 }))));
+    const sessions = await Promise.all(platforms.map((p) => drainPurge(() => p.users.purgeEndedSessions({ limit: 500 }))));
     expect(throttles.reduce((a, b) => a + b, 0)).toBe(20_050);
     expect(sessions.reduce((a, b) => a + b, 0)).toBe(3_000);
     expect(await count("commerce_login_throttles")).toBe(1); // the live delay stays

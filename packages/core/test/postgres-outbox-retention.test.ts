@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import { coreMigrations, migrate, OutboxDispatcher, PostgresStore, purgeDispatchedOutbox, type PoolClientLike, type PostgresOutbox } from "@platform/core/postgres";
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, drainPurge, type IsolatedDatabase } from "@platform/core/testing";
 
 class TestStore extends PostgresStore<{ outbox: PostgresOutbox }> {
   protected createTransaction(_client: PoolClientLike, outbox: PostgresOutbox) {
@@ -73,12 +73,7 @@ describe("bounded state: the PostgreSQL outbox", () => {
   it("purgers in several connections at once remove every row exactly once", async () => {
     await db.pool.query("TRUNCATE platform_outbox");
     await events(3_000, "bulk-", 30 * 24 * 3_600_000);
-    const purger = async () => {
-      let removed = 0;
-      for (let n = -1; n !== 0; removed += n) n = await purgeDispatchedOutbox(db.pool, { limit: 250 });
-      return removed;
-    };
-    const removed = await Promise.all([purger(), purger(), purger(), purger()]);
+    const removed = await Promise.all([1, 2, 3, 4].map(() => drainPurge(() => purgeDispatchedOutbox(db.pool, { limit: 250 }))));
     expect(removed.reduce((a, b) => a + b, 0)).toBe(3_000);
     expect(await count("true")).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@platform/core";
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, drainPurge, type IsolatedDatabase } from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 
@@ -38,13 +38,8 @@ describe("bounded state on PostgreSQL: idempotency keys and webhook deliveries",
       [clock.now()],
     );
     const systems = Array.from({ length: 4 }, () => createPaymentSystem({ store: new PostgresPaymentStore(db.pool), clock, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } }));
-    const drain = async (purge: () => Promise<number>) => {
-      let removed = 0;
-      for (let n = -1; n !== 0; removed += n) n = await purge();
-      return removed;
-    };
-    const keys = await Promise.all(systems.map((s) => drain(() => s.maintenance.purgeIdempotencyKeys({ limit: 250 }))));
-    const deliveries = await Promise.all(systems.map((s) => drain(() => s.maintenance.purgeWebhookDeliveries({ limit: 250 }))));
+    const keys = await Promise.all(systems.map((s) => drainPurge(() => s.maintenance.purgeIdempotencyKeys({ limit: 250 }))));
+    const deliveries = await Promise.all(systems.map((s) => drainPurge(() => s.maintenance.purgeWebhookDeliveries({ limit: 250 }))));
     expect(keys.reduce((a, b) => a + b, 0)).toBe(3_000);
     expect(deliveries.reduce((a, b) => a + b, 0)).toBe(2_000);
     expect(await count("payment_idempotency_keys")).toBe(1);
