@@ -74,6 +74,7 @@ export interface ECommercePlatform {
 /**
  * Builds the e-commerce platform from its ports. With no options it runs in memory with
  * the system clock, the test payment port and an in-memory notification outbox.
+ * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`.
  * @example
  * ```ts
  * const platform = createECommercePlatform({ shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });

@@ -61,6 +61,14 @@ describe("credentials: progressive delay per e-mail, hard limit per client key",
     expect((await platform.users.login({ email: "victim@example.com", password: PW }, { clientKey: "198.51.100.2" })).customer.email).toBe("victim@example.com");
   });
 
+  it("an attempt refused for its e-mail does not count against its client key", async () => {
+    const { platform } = makePlatform({ loginThrottle: { client: { freeAttempts: 4 } } });
+    for (let i = 0; i < 5; i++) await codeOf(() => platform.users.login({ email: "delayed@example.com", password: bad(i) }, { clientKey: `198.51.100.${i}` }));
+    for (let i = 0; i < 10; i++) expect(await codeOf(() => platform.users.login({ email: "delayed@example.com", password: bad(i) }, { clientKey: "203.0.113.5" }))).toBe("too_many_attempts");
+    for (let i = 0; i < 4; i++) expect(await codeOf(() => platform.users.login({ email: `other${i}@example.com`, password: bad(i) }, { clientKey: "203.0.113.5" }))).toBe("invalid_credentials");
+    expect(await codeOf(() => platform.users.login({ email: "other9@example.com", password: bad(9) }, { clientKey: "203.0.113.5" }))).toBe("too_many_attempts");
+  });
+
   it("only failures count against a client key: many customers behind one address sign in freely", async () => {
     const { platform } = makePlatform({ loginThrottle: { client: { freeAttempts: 3 } } });
     for (let i = 0; i < 6; i++) {
