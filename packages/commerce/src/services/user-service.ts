@@ -88,6 +88,7 @@ export class UserService extends AddressBook {
    */
   async register(input: RegisterInput): Promise<CustomerProfile>;
   async register(input: RegisterInput, options: { uniform: true }): Promise<RegistrationReceipt>;
+  async register(input: RegisterInput, options?: { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt>;
   async register(input: RegisterInput, options?: { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt> {
     const data = parse(registerSchema, input);
     const uniform = options?.uniform === true;
