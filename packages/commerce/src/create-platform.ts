@@ -19,7 +19,8 @@ import { NotificationService, type RetryPolicy } from "./services/notification-s
 import { OrderService } from "./services/order-service.js";
 import { OrderSettlement } from "./services/order-settlement.js";
 import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./services/password-hasher.js";
-import { UserService, type LoginThrottlePolicy } from "./services/user-service.js";
+import { resolveLoginThrottle, type LoginThrottleOptions } from "./services/login-guard.js";
+import { UserService } from "./services/user-service.js";
 
 /** Options of {@link createECommercePlatform}; every one has a working default. */
 export interface ECommercePlatformOptions {
@@ -41,10 +42,15 @@ export interface ECommercePlatformOptions {
   sessionTtlMs?: number;
   /** Default low-stock threshold of new stock items. Default 5. */
   lowStockThreshold?: number;
-  /** scrypt parameters of new password hashes. */
+  /** Ended (expired or revoked) sessions are kept this long before `users.purgeEndedSessions` removes them. Default 7 days. */
+  sessionRetentionMs?: number;
+  /** scrypt parameters of new password hashes (default N=2^17, r=8, p=1; a login upgrades weaker stored hashes). */
   passwordHashing?: Partial<ScryptParams>;
-  /** Failed-login throttling. */
-  loginThrottle?: LoginThrottlePolicy;
+  /**
+   * Login throttling per e-mail (progressive delay) and per client key (hard limit); see
+   * `DEFAULT_LOGIN_THROTTLE`. @throws ConfigurationError `invalid_login_throttle` at build time.
+   */
+  loginThrottle?: LoginThrottleOptions;
   /** Message senders and retry policy. Default: an in-memory outbox (no console output). */
   notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
   /** Options of the event bus (subscriber error hook). */
@@ -68,6 +74,7 @@ export interface ECommercePlatform {
 /**
  * Builds the e-commerce platform from its ports. With no options it runs in memory with
  * the system clock, the test payment port and an in-memory notification outbox.
+ * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`.
  * @example
  * ```ts
  * const platform = createECommercePlatform({ shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
@@ -90,7 +97,8 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   const users = new UserService(ctx, {
     hasher,
     ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
-    ...(options.loginThrottle ? { throttle: options.loginThrottle } : {}),
+    throttle: resolveLoginThrottle(options.loginThrottle),
+    ...(options.sessionRetentionMs !== undefined ? { sessionRetentionMs: options.sessionRetentionMs } : {}),
     mergeGuestCart: (tx, customerId, guestCartId) => carts.mergeGuestCart(tx, customerId, guestCartId),
   });
   const checkout = new CheckoutService(ctx, carts, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);

@@ -9,7 +9,8 @@ export { createECommercePlatform, type ECommercePlatform, type ECommercePlatform
 export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";
 export { productSearchSchema, type ProductSearchInput } from "./services/product-search-schema.js";
 export { CategoryService } from "./services/category-service.js";
-export { UserService, DEFAULT_LOGIN_THROTTLE, type LoginResult, type LoginThrottlePolicy, type UserServiceOptions } from "./services/user-service.js";
+export { UserService, DEFAULT_SESSION_RETENTION_MS, type LoginResult, type RegistrationReceipt, type UserServiceOptions } from "./services/user-service.js";
+export { DEFAULT_LOGIN_THROTTLE, resolveLoginThrottle, type AttemptSource, type LoginThrottleOptions, type LoginThrottlePolicy } from "./services/login-guard.js";
 export { AddressBook } from "./services/address-book.js";
 export { CartService, type CartRef } from "./services/cart-service.js";
 export { CartPricing, type CartView, type PricedLine, type CartIssue } from "./services/cart-pricing.js";
@@ -49,7 +50,8 @@ export {
   type RegisterInput,
   type LoginInput,
 } from "./domain/customer.js";
-export { type Session, type LoginThrottle, DEFAULT_SESSION_TTL_MS } from "./domain/session.js";
+export { type Session, DEFAULT_SESSION_TTL_MS } from "./domain/session.js";
+export { claimAttempt, isStale, type LoginThrottle, type AttemptPolicy, type AttemptClaim } from "./domain/login-throttle.js";
 export { addAddressSchema, addressFieldsSchema, setDefaultAddressSchema, type Address, type AddressSnapshot, type AddAddressInput } from "./domain/address.js";
 export { addCartItemSchema, setCartQuantitySchema, removeCartItemSchema, MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartLine, type AddCartItemInput, type GuestCartMerge } from "./domain/cart.js";
 export {

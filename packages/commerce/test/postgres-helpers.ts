@@ -21,6 +21,7 @@ export const COMMERCE_TABLES = [
   "commerce_cart_lines",
   "commerce_sessions",
   "commerce_login_throttles",
+  "commerce_login_client_throttles",
   "commerce_notifications",
   "platform_outbox",
 ];

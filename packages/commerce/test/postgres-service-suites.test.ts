@@ -37,6 +37,7 @@ defaultStore.make = () => new FreshPostgresStore(db.pool);
 await import("./catalog-search.test.js");
 await import("./carts.test.js");
 await import("./users.test.js");
+await import("./credentials.test.js");
 await import("./inventory.test.js");
 await import("./orders.test.js");
 await import("./checkout-concurrency.test.js");

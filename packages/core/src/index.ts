@@ -37,6 +37,9 @@ export {
   positiveMoneySchema,
   metadataSchema,
   withErrorCode,
+  purgeOptionsSchema,
+  DEFAULT_PURGE_LIMIT,
+  type PurgeOptions,
 } from "./validation/schemas.js";
 export { type DomainEvent, type EventMap, type AnyEventOf, createEvent } from "./events/domain-event.js";
 export { EventBus, type EventBusOptions, type EventHandler, type EventErrorHook } from "./events/event-bus.js";

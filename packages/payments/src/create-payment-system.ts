@@ -18,6 +18,7 @@ import { RefundService } from "./services/refund-service.js";
 import { TransactionService } from "./services/transaction-service.js";
 import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
+import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
 
 /** Options of {@link createPaymentSystem}; every one has a working default. */
 export interface PaymentSystemOptions {
@@ -46,6 +47,8 @@ export interface PaymentSystemOptions {
   webhooks?: WebhookOptions;
   /** Receives subscriber failures of `events` (default console.error). */
   onEventError?: (error: unknown) => void;
+  /** How long expired idempotency keys (default 7 days) and finished webhook deliveries (default 30 days) are kept before `maintenance` purges them. */
+  retention?: RetentionOptions;
 }
 
 /** The payment system: one service per seed service plus the typed event bus. */
@@ -55,6 +58,8 @@ export interface PaymentSystem {
   readonly refunds: RefundService;
   readonly webhooks: WebhookService;
   readonly fraud: FraudService;
+  /** Retention purges for a background worker. */
+  readonly maintenance: MaintenanceService;
   readonly events: EventBus<PaymentEventMap>;
   readonly gateways: GatewayRegistry;
   readonly store: PaymentStore;
@@ -112,6 +117,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     refunds: new RefundService(ctx, idempotency),
     webhooks,
     fraud,
+    maintenance: new MaintenanceService(ctx, options.retention),
     events,
     gateways: registry,
     store,

@@ -9,6 +9,7 @@ export { RefundService } from "./services/refund-service.js";
 export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
 export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
+export { MaintenanceService, DEFAULT_RETENTION, type RetentionOptions } from "./services/maintenance-service.js";
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
 export { createWebhookTransport, fetchTransport, type WebhookTransportOptions, type ClosableWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 export { systemResolver, type HostResolver } from "./adapters/http/checked-connector.js";

@@ -30,4 +30,5 @@ await import("./fraud.test.js");
 await import("./webhooks.test.js");
 await import("./webhook-secrets.test.js");
 await import("./webhook-concurrency.test.js");
+await import("./retention.test.js");
 await import("./reconcile.test.js");

@@ -9,6 +9,8 @@ export type CommerceEvents = {
   "customer.registered": { customerId: string; email: string };
   "customer.logged_in": { customerId: string };
   "customer.password_changed": { customerId: string };
+  /** Someone registered (uniformly) with the e-mail of this existing customer. */
+  "customer.registration_attempted": { customerId: string };
   "cart.updated": { cartId: string; customerId: string | null; lineCount: number };
   "cart.merged": { cartId: string; guestCartId: string; customerId: string; skippedLines: number };
   "inventory.adjusted": { productId: string; variantId: string | null; delta: number; reason: string; onHand: number };

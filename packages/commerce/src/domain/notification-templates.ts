@@ -55,3 +55,11 @@ export function passwordChanged(input: { customerName: string }): RenderedMessag
   const html = layout("Password changed", `<p>Hello ${escapeHtml(input.customerName)},</p><p>Your password was changed and your other sessions were signed out.</p><p>If this was not you, reset your password now.</p>`);
   return { subject: "Your password was changed", text, html, sms: "Your password was changed. If this was not you, reset it now." };
 }
+
+/** The notice to an existing customer after someone tried to register with their e-mail (uniform registration). */
+export function registrationAttempted(input: { customerName: string }): RenderedMessage {
+  const lines = ["Someone tried to create a new account with this e-mail address, which already has one.", "If that was you, sign in or reset your password. Otherwise you can ignore this message: nothing changed."];
+  const text = [`Hello ${input.customerName},`, "", ...lines].join("\n");
+  const html = layout("Registration attempt", `<p>Hello ${escapeHtml(input.customerName)},</p>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}`);
+  return { subject: "Someone tried to register with your e-mail", text, html, sms: "Someone tried to register with your e-mail. If it was you, sign in or reset your password." };
+}

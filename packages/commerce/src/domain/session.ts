@@ -10,13 +10,5 @@ export interface Session {
   readonly revokedAt: Date | null;
 }
 
-/** Login failures of one email address, for throttling. */
-export interface LoginThrottle {
-  readonly email: string;
-  readonly failures: number;
-  readonly windowStartedAt: Date;
-  readonly lockedUntil: Date | null;
-}
-
 /** Default session lifetime: 24 hours. */
 export const DEFAULT_SESSION_TTL_MS = 24 * 60 * 60 * 1000;

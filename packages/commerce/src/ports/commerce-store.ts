@@ -12,7 +12,10 @@ export interface CommerceTx {
   readonly categories: CategoryRepository;
   readonly customers: CustomerRepository;
   readonly sessions: SessionRepository;
+  /** Login attempts per e-mail. */
   readonly loginThrottles: LoginThrottleRepository;
+  /** Login attempts per caller-supplied client key (e.g. the IP address). */
+  readonly clientThrottles: LoginThrottleRepository;
   readonly addresses: AddressRepository;
   readonly carts: CartRepository;
   readonly inventory: InventoryRepository;

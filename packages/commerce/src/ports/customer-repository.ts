@@ -1,6 +1,7 @@
 import type { Address } from "../domain/address.js";
 import type { Customer } from "../domain/customer.js";
-import type { LoginThrottle, Session } from "../domain/session.js";
+import type { AttemptClaim, AttemptPolicy, LoginThrottle } from "../domain/login-throttle.js";
+import type { Session } from "../domain/session.js";
 
 /** Customers, unique by normalised email. */
 export interface CustomerRepository {
@@ -20,24 +21,36 @@ export interface SessionRepository {
   revoke(tokenHash: string, at: Date): Promise<void>;
   /** Revokes every live session of a customer except `keepTokenHash`; returns how many. */
   revokeAllForCustomer(customerId: string, at: Date, keepTokenHash?: string): Promise<number>;
+  /**
+   * Deletes up to `limit` sessions that expired or were revoked at or before `before`; returns how
+   * many. SQL: one bounded `DELETE ... LIMIT n FOR UPDATE SKIP LOCKED`, safe in many processes.
+   */
+  purgeEnded(before: Date, limit: number): Promise<number>;
 }
 
-/** Failed-login counters per email. */
+/**
+ * Login attempt counters, one row per key. The platform keeps two: per e-mail
+ * (`loginThrottles`) and per caller-supplied client key such as the IP (`clientThrottles`).
+ */
 export interface LoginThrottleRepository {
-  get(email: string): Promise<LoginThrottle | null>;
+  get(key: string): Promise<LoginThrottle | null>;
   /**
-   * Counts one failure atomically (an upsert in SQL): a new window starts when the old one
-   * is over; reaching `maxFailures` locks the email until `now + lockMs`.
+   * Claims one attempt BEFORE the password is checked, atomically with the delay check: the row
+   * is read under a lock (SQL: `SELECT ... FOR UPDATE` after an `INSERT ... ON CONFLICT DO NOTHING`),
+   * decided by the domain's `claimAttempt` and written back in the same transaction. So parallel
+   * guesses never pass the limit.
    */
-  recordFailure(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<LoginThrottle>;
+  claimAttempt(key: string, now: Date, policy: AttemptPolicy): Promise<AttemptClaim>;
+  /** Gives back one counted attempt (a success on a client key: only failures count there). */
+  refund(key: string): Promise<void>;
+  /** Forgets the key (a success on an e-mail). */
+  clear(key: string): Promise<void>;
   /**
-   * Claims one login attempt BEFORE the password is checked, atomically with the lock check
-   * (a conditional upsert in SQL): refused while the email is locked; otherwise counted as
-   * {@link recordFailure} counts (the attempt that reaches `maxFailures` is still allowed, and
-   * locks). So parallel guesses never pass the limit; a successful login `clear`s the count.
+   * Deletes up to `limit` rows that hold nothing at `now` (window of `windowMs` over, no delay
+   * running; the domain's `isStale`), oldest window first; returns how many. SQL: one bounded
+   * `DELETE ... WHERE key IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`, safe in many processes.
    */
-  claimAttempt(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<{ allowed: boolean; throttle: LoginThrottle }>;
-  clear(email: string): Promise<void>;
+  purgeStale(now: Date, windowMs: number, limit: number): Promise<number>;
 }
 
 /** Addresses of customers. */

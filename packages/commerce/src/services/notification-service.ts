@@ -1,6 +1,6 @@
 import { createEvent, parse, type EventBus } from "@platform/core";
 import type { CommerceEvents } from "../domain/events.js";
-import { orderConfirmation, orderShipped, passwordChanged, type RenderedMessage } from "../domain/notification-templates.js";
+import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../domain/notification-templates.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
 import type { ServiceContext } from "./service-context.js";
@@ -24,7 +24,7 @@ export interface NotificationOptions {
 
 /**
  * Sends customer messages when events happen (order paid -> confirmation, order shipped ->
- * notice, password changed -> security notice), by email and, when the customer has a
+ * notice, password changed -> security notice, registration with a taken e-mail -> notice to its owner), by email and, when the customer has a
  * phone, SMS. Runs after commit, so a failing notifier never fails an order; failed sends
  * are retried, then reported as `notification.failed`.
  */
@@ -46,7 +46,8 @@ export class NotificationService {
     const offs = [
       events.on("order.paid", (e) => this.track(this.onOrder(e.data.orderId, "order_confirmation"))),
       events.on("order.shipped", (e) => this.track(this.onOrder(e.data.orderId, "order_shipped"))),
-      events.on("customer.password_changed", (e) => this.track(this.onPasswordChanged(e.data.customerId))),
+      events.on("customer.password_changed", (e) => this.track(this.onCustomerNotice(e.data.customerId, "password_changed"))),
+      events.on("customer.registration_attempted", (e) => this.track(this.onCustomerNotice(e.data.customerId, "registration_attempted"))),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -90,10 +91,11 @@ export class NotificationService {
     await this.deliver(template, found.customer.email, found.customer.phone, msg);
   }
 
-  private async onPasswordChanged(customerId: string): Promise<void> {
+  private async onCustomerNotice(customerId: string, template: "password_changed" | "registration_attempted"): Promise<void> {
     const customer = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
     if (!customer) return;
-    await this.deliver("password_changed", customer.email, customer.phone, passwordChanged({ customerName: customer.name }));
+    const msg = (template === "password_changed" ? passwordChanged : registrationAttempted)({ customerName: customer.name });
+    await this.deliver(template, customer.email, customer.phone, msg);
   }
 
   private async deliver(template: string, email: string, phone: string | null, msg: RenderedMessage): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PasswordHasher } from "./password-hasher.js";
+import { DEFAULT_SCRYPT_PARAMS, PasswordHasher } from "./password-hasher.js";
 import { hashToken, newSessionToken } from "./session-tokens.js";
 
 describe("password hashing and session tokens", () => {
@@ -12,6 +12,25 @@ describe("password hashing and session tokens", () => {
     expect(stored).toMatchObject({ algorithm: "scrypt", N: 1024, keyLength: 32 });
     expect(Buffer.from(stored.salt, "base64")).toHaveLength(16);
     expect(await stronger.verifyDummy("anything")).toBe(false);
+  });
+
+  it("defaults to OWASP's scrypt floor (N=2^17, r=8, p=1), which fits Node's memory guard", async () => {
+    expect(DEFAULT_SCRYPT_PARAMS).toMatchObject({ N: 2 ** 17, r: 8, p: 1 });
+    const h = new PasswordHasher();
+    const stored = await h.hash("correct horse 1");
+    expect(stored).toMatchObject({ algorithm: "scrypt", N: 131_072, r: 8, p: 1, keyLength: 64 });
+    expect(await h.verify("correct horse 1", stored)).toBe(true);
+    expect(h.needsRehash(stored)).toBe(false);
+  });
+
+  it("asks for a rehash of any weaker stored hash, never of a stronger one", () => {
+    const h = new PasswordHasher({ N: 2048, r: 8, p: 1, keyLength: 64 });
+    const base = { algorithm: "scrypt" as const, salt: "", hash: "", N: 2048, r: 8, p: 1, keyLength: 64 };
+    expect(h.needsRehash(base)).toBe(false);
+    expect(h.needsRehash({ ...base, N: 4096 })).toBe(false);
+    expect(h.needsRehash({ ...base, N: 1024 })).toBe(true);
+    expect(h.needsRehash({ ...base, r: 4 })).toBe(true);
+    expect(h.needsRehash({ ...base, keyLength: 32 })).toBe(true);
   });
 
   it("normalises Unicode so the same password typed differently verifies", async () => {

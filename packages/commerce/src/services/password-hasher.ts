@@ -3,18 +3,23 @@ import type { PasswordHash } from "../domain/customer.js";
 
 /** scrypt cost parameters. */
 export interface ScryptParams {
-  /** CPU/memory cost, a power of two. Default 2^15. */
+  /** CPU/memory cost, a power of two. Default 2^17. */
   N: number;
   r: number;
   p: number;
   keyLength: number;
 }
 
-/** Defaults: N=2^15, r=8, p=1 (32 MiB, tens of ms per hash), 64-byte key. */
-export const DEFAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 15, r: 8, p: 1, keyLength: 64 });
+/**
+ * Defaults: N=2^17, r=8, p=1, 64-byte key: OWASP's Password Storage Cheat Sheet minimum for scrypt
+ * (128 MiB and a few hundred ms per hash). At most four hashes run at once (libuv's default thread
+ * pool), so a login burst holds at most about 512 MiB.
+ */
+export const DEFAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 17, r: 8, p: 1, keyLength: 64 });
 
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };
+  // scrypt needs 128 * N * r * p bytes; Node refuses anything above `maxmem` (32 MiB by default).
+  const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r * params.p + 1024 * 1024 };
   return new Promise((resolve, reject) => scrypt(password.normalize("NFKC"), salt, params.keyLength, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
@@ -39,6 +44,15 @@ export class PasswordHasher {
     const expected = Buffer.from(stored.hash, "base64");
     const key = await derive(password, Buffer.from(stored.salt, "base64"), stored);
     return key.length === expected.length && timingSafeEqual(key, expected);
+  }
+
+  /**
+   * Whether `stored` was made with weaker parameters than this hasher's (lower N, r, p or a shorter
+   * key): login then rehashes the password it just verified, so old hashes rise to the new floor.
+   */
+  needsRehash(stored: PasswordHash): boolean {
+    const p = this.params;
+    return stored.algorithm !== "scrypt" || stored.N < p.N || stored.r < p.r || stored.p < p.p || stored.keyLength < p.keyLength;
   }
 
   /**

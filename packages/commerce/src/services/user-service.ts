@@ -1,7 +1,9 @@
-import { AuthenticationError, createEvent, createId, ForbiddenError, NotFoundError, parse } from "@platform/core";
+import { AuthenticationError, ConflictError, createEvent, createId, ForbiddenError, NotFoundError, parse, purgeOptionsSchema, type PurgeOptions } from "@platform/core";
 import { z } from "zod";
 import {
   changePasswordSchema,
+  type Customer,
+  type PasswordHash,
   loginSchema,
   registerSchema,
   toProfile,
@@ -15,25 +17,19 @@ import { DEFAULT_SESSION_TTL_MS } from "../domain/session.js";
 import type { GuestCartMerge } from "../domain/cart.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import { AddressBook } from "./address-book.js";
+import { DEFAULT_LOGIN_THROTTLE, LoginGuard, parseSource, type AttemptSource, type LoginThrottlePolicy } from "./login-guard.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import type { ServiceContext } from "./service-context.js";
 import { hashToken, newSessionToken } from "./session-tokens.js";
-
-/** Login throttling: `maxFailures` within `windowMs` locks the email for `lockMs`. */
-export interface LoginThrottlePolicy {
-  maxFailures: number;
-  windowMs: number;
-  lockMs: number;
-}
-
-/** Default: 5 failures in 15 minutes lock the email for 15 minutes. */
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottlePolicy = Object.freeze({ maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
 
 /** Options of the {@link UserService}. */
 export interface UserServiceOptions {
   hasher: PasswordHasher;
   sessionTtlMs?: number;
+  /** Default: `DEFAULT_LOGIN_THROTTLE`. */
   throttle?: LoginThrottlePolicy;
+  /** How long ended (expired or revoked) sessions are kept before `purgeEndedSessions` removes them. Default 7 days. */
+  sessionRetentionMs?: number;
   /** Merges a guest cart into the customer's, inside the login transaction. */
   mergeGuestCart?: (tx: CommerceTx, customerId: string, guestCartId: string) => Promise<GuestCartMerge | null>;
 }
@@ -47,12 +43,22 @@ export interface LoginResult {
   readonly guestCart?: GuestCartMerge;
 }
 
+/** The answer of a uniform registration: the same whether the e-mail was new or taken. */
+export interface RegistrationReceipt {
+  /** The normalised e-mail the registration was accepted for. */
+  readonly email: string;
+}
+
+/** Default retention of ended sessions: 7 days after they expired or were revoked. */
+export const DEFAULT_SESSION_RETENTION_MS = 7 * 24 * 3_600_000;
+
 const tokenSchema = z.string().min(16).max(128);
 
 /** Customers, credentials, sessions, profile and addresses (`platform.users`). */
 export class UserService extends AddressBook {
   private readonly ttl: number;
-  private readonly throttle: LoginThrottlePolicy;
+  private readonly guard: LoginGuard;
+  private readonly sessionRetentionMs: number;
 
   constructor(
     ctx: ServiceContext,
@@ -60,63 +66,97 @@ export class UserService extends AddressBook {
   ) {
     super(ctx);
     this.ttl = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-    this.throttle = options.throttle ?? DEFAULT_LOGIN_THROTTLE;
+    this.guard = new LoginGuard(options.throttle ?? DEFAULT_LOGIN_THROTTLE);
+    this.sessionRetentionMs = options.sessionRetentionMs ?? DEFAULT_SESSION_RETENTION_MS;
   }
 
   /**
    * Registers a customer; the email is trimmed and lower-cased and must be unique.
+   *
+   * With `{ uniform: true }` the answer does not reveal whether the e-mail already has an account:
+   * a new e-mail gets its account, a taken one gets nothing but a `customer.registration_attempted`
+   * event (the notifier tells the existing owner), and both resolve to the same
+   * {@link RegistrationReceipt} after the same scrypt work. The default (without the option)
+   * answers `email_taken`, which is friendlier and lets anyone test whether an e-mail is registered.
    * @throws ValidationError `invalid_email`, `weak_password`, `invalid_name`, `invalid_phone`.
-   * @throws ConflictError `email_taken`.
+   * @throws ConflictError `email_taken` (only without `uniform`).
    * @example
    * ```ts
    * const john = await platform.users.register({ email: "john@example.com", password: "correct horse 42", name: "John Doe" });
+   * await platform.users.register({ email: "john@example.com", password: "another pass 7", name: "Eve" }, { uniform: true }); // { email }, John gets a notice
    * ```
    */
-  async register(input: RegisterInput): Promise<CustomerProfile> {
+  async register(input: RegisterInput): Promise<CustomerProfile>;
+  async register(input: RegisterInput, options: { uniform: true }): Promise<RegistrationReceipt>;
+  async register(input: RegisterInput, options?: { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt>;
+  async register(input: RegisterInput, options?: { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt> {
     const data = parse(registerSchema, input);
+    const uniform = options?.uniform === true;
     const passwordHash = await this.options.hasher.hash(data.password);
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const now = clock.now();
       const customer = { id: createId("cus"), email: data.email, name: data.name, phone: data.phone ?? null, roles: ["customer" as const], passwordHash, createdAt: now, updatedAt: now, version: 1 };
-      await tx.customers.insert(customer);
+      try {
+        await tx.customers.insert(customer);
+      } catch (error) {
+        const owner = uniform && error instanceof ConflictError && error.code === "email_taken" ? await tx.customers.getByEmail(data.email) : null;
+        if (!owner) throw error;
+        tx.outbox.add(createEvent("customer.registration_attempted", { customerId: owner.id }, clock));
+        return { email: data.email };
+      }
       tx.outbox.add(createEvent("customer.registered", { customerId: customer.id, email: customer.email }, clock));
-      return toProfile(customer);
+      return uniform ? { email: data.email } : toProfile(customer);
     });
   }
 
   /**
    * Signs in and opens a session. An unknown email and a wrong password both answer
    * `invalid_credentials` after the same scrypt work. Every attempt is counted before the password
-   * is checked (a success clears the count), so `maxFailures` attempts per window, also in parallel,
-   * lock the email.
-   * @throws AuthenticationError `invalid_credentials`, `too_many_attempts`.
+   * is checked, per e-mail and per `source.clientKey` (see {@link LoginThrottlePolicy}), so
+   * parallel guesses cannot pass the limits. A success clears the e-mail's count, and rehashes a
+   * password stored with weaker scrypt parameters than the current ones.
+   * @throws AuthenticationError `invalid_credentials`, `too_many_attempts` (details.retryAt).
+   * @throws ValidationError `invalid_client_key`.
+   * @example
+   * ```ts
+   * const { token } = await platform.users.login({ email, password }, { clientKey: req.ip });
+   * ```
    */
-  async login(input: LoginInput): Promise<LoginResult> {
+  async login(input: LoginInput, source?: AttemptSource): Promise<LoginResult> {
     const data = parse(loginSchema, input);
+    const clientKey = parseSource(source);
     const { store, clock } = this.ctx;
-    // The attempt is counted BEFORE scrypt runs, atomically with the lock check: parallel
+    // The attempt is counted BEFORE scrypt runs, atomically with the delay check: parallel
     // guesses cannot all pass a check made before any of them was counted.
-    const { customer, claim } = await store.transaction(async (tx) => {
-      const claim = await tx.loginThrottles.claimAttempt(data.email, clock.now(), this.throttle);
-      return { customer: claim.allowed ? await tx.customers.getByEmail(data.email) : null, claim };
+    const customer = await store.transaction(async (tx) => {
+      await this.guard.claim(tx, data.email, clientKey, clock.now());
+      return tx.customers.getByEmail(data.email);
     });
-    if (!claim.allowed) {
-      throw new AuthenticationError("too many failed logins; try again later", "too_many_attempts", { details: { retryAt: claim.throttle.lockedUntil?.toISOString() ?? null } });
-    }
     // scrypt runs outside the transaction so a slow hash never holds the store.
     const ok = customer ? await this.options.hasher.verify(data.password, customer.passwordHash) : await this.options.hasher.verifyDummy(data.password);
     if (!customer || !ok) throw new AuthenticationError("invalid email or password", "invalid_credentials");
+    const upgraded = this.options.hasher.needsRehash(customer.passwordHash) ? await this.options.hasher.hash(data.password) : null;
     const token = newSessionToken();
     return store.transaction(async (tx) => {
       const now = clock.now();
-      await tx.loginThrottles.clear(data.email);
+      await this.guard.succeeded(tx, data.email, clientKey);
+      if (upgraded) await this.rehash(tx, customer, upgraded, now);
       const expiresAt = new Date(now.getTime() + this.ttl);
       await tx.sessions.insert({ tokenHash: hashToken(token), customerId: customer.id, createdAt: now, expiresAt, revokedAt: null });
       const guestCart = data.guestCartId && this.options.mergeGuestCart ? await this.options.mergeGuestCart(tx, customer.id, data.guestCartId) : null;
       tx.outbox.add(createEvent("customer.logged_in", { customerId: customer.id }, clock));
       return { token, expiresAt, customer: toProfile(customer), ...(guestCart ? { guestCart } : {}) };
     });
+  }
+
+  /** Stores a stronger hash of the password just verified, unless the customer changed meanwhile (then their newer hash stays). */
+  private async rehash(tx: CommerceTx, customer: Customer, passwordHash: PasswordHash, now: Date): Promise<void> {
+    try {
+      await tx.customers.update({ ...customer, passwordHash, updatedAt: now, version: customer.version + 1 }, customer.version);
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.code === "version_conflict")) throw error;
+    }
   }
 
   /**
@@ -150,23 +190,59 @@ export class UserService extends AddressBook {
 
   /**
    * Changes the password and revokes every other session (the current one, when given, stays).
-   * @throws AuthenticationError `invalid_credentials` for a wrong current password. @throws ValidationError `weak_password`.
+   * The current password is checked through the login throttle (its e-mail and `source.clientKey`),
+   * so a stolen session cannot brute-force it.
+   * @throws AuthenticationError `invalid_credentials` for a wrong current password, `too_many_attempts`.
+   * @throws ValidationError `weak_password`, `invalid_client_key`.
    */
-  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; currentToken?: string }): Promise<void> {
+  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; currentToken?: string }, source?: AttemptSource): Promise<void> {
     const customerId = this.customerOf(actor);
     const data = parse(changePasswordSchema, input);
+    const clientKey = parseSource(source);
     const keep = input.currentToken === undefined ? undefined : hashToken(parseToken(input.currentToken));
     const { store, clock } = this.ctx;
-    const customer = await store.transaction((tx) => tx.customers.get(customerId));
+    const customer = await store.transaction(async (tx) => {
+      const c = await tx.customers.get(customerId);
+      if (c) await this.guard.claim(tx, c.email, clientKey, clock.now());
+      return c;
+    });
     if (!customer) throw new NotFoundError("customer", customerId, "customer_not_found");
     if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError("invalid password", "invalid_credentials");
     const passwordHash = await this.options.hasher.hash(data.newPassword);
     await store.transaction(async (tx) => {
       const now = clock.now();
+      await this.guard.succeeded(tx, customer.email, clientKey);
       await tx.customers.update({ ...customer, passwordHash, updatedAt: now, version: customer.version + 1 }, customer.version);
       await tx.sessions.revokeAllForCustomer(customer.id, now, keep);
       tx.outbox.add(createEvent("customer.password_changed", { customerId: customer.id }, clock));
     });
+  }
+
+  /**
+   * Deletes up to `limit` sessions that expired or were revoked more than the session retention
+   * ago (`sessionRetentionMs`, default 7 days); returns how many. For a background worker: safe
+   * to run in several processes at once; call again while it returns `limit`.
+   * @throws ValidationError `invalid_limit`.
+   * @example
+   * ```ts
+   * while ((await platform.users.purgeEndedSessions({ limit: 500 })) === 500);
+   * ```
+   */
+  async purgeEndedSessions(options?: PurgeOptions): Promise<number> {
+    const { limit } = parse(purgeOptionsSchema, options);
+    const before = new Date(this.ctx.clock.now().getTime() - this.sessionRetentionMs);
+    return this.ctx.store.transaction((tx) => tx.sessions.purgeEnded(before, limit));
+  }
+
+  /**
+   * Deletes up to `limit` login-throttle counters (per e-mail, then per client key) whose window
+   * is over and that hold no delay: they no longer change any decision. Counters of unknown e-mails
+   * are the bulk. Returns how many; safe to run in several processes at once.
+   * @throws ValidationError `invalid_limit`.
+   */
+  async purgeLoginThrottles(options?: PurgeOptions): Promise<number> {
+    const { limit } = parse(purgeOptionsSchema, options);
+    return this.guard.purgeStale(this.ctx.store, this.ctx.clock.now(), limit);
   }
 
   /**

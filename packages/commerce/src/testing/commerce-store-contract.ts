@@ -4,6 +4,7 @@ import type { Order } from "../domain/order.js";
 import type { Product } from "../domain/product.js";
 import type { Customer } from "../domain/customer.js";
 import type { CommerceStore, CommerceTx } from "../ports/commerce-store.js";
+import { describeCredentialStoreContract } from "./credential-store-contract.js";
 
 const T0 = new Date("2026-01-01T00:00:00Z");
 
@@ -76,6 +77,7 @@ async function codeOf(fn: () => Promise<unknown>): Promise<string> {
  * ```
  */
 export function describeCommerceStoreContract(name: string, makeStore: () => CommerceStore | Promise<CommerceStore>): void {
+  describeCredentialStoreContract(name, makeStore);
   describe(`commerce store contract: ${name}`, () => {
     const run = async <T>(store: CommerceStore, work: (tx: CommerceTx) => Promise<T>) => store.transaction(work);
 
@@ -177,7 +179,7 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       expect([...first.items, ...second.items].map((o) => o.id)).toEqual([...ids].reverse());
     });
 
-    it("revokes sessions and counts login failures atomically", async () => {
+    it("revokes sessions", async () => {
       const store = await makeStore();
       const later = new Date(T0.getTime() + 3_600_000);
       await run(store, async (tx) => {
@@ -186,15 +188,6 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       });
       expect(await run(store, (tx) => tx.sessions.revokeAllForCustomer("cus_a", T0, "h1"))).toBe(1);
       expect((await run(store, (tx) => tx.sessions.get("h1")))?.revokedAt).toBeNull();
-      const policy = { windowMs: 60_000, maxFailures: 3, lockMs: 60_000 };
-      await Promise.all(Array.from({ length: 3 }, () => run(store, (tx) => tx.loginThrottles.recordFailure("x@example.com", T0, policy))));
-      expect((await run(store, (tx) => tx.loginThrottles.get("x@example.com")))?.lockedUntil?.getTime()).toBe(T0.getTime() + 60_000);
-      // Attempts are claimed before the password check: of parallel claims, only maxFailures pass.
-      const claims = await Promise.all(Array.from({ length: 10 }, () => run(store, (tx) => tx.loginThrottles.claimAttempt("y@example.com", T0, policy))));
-      expect(claims.filter((c) => c.allowed)).toHaveLength(3);
-      expect(claims.filter((c) => !c.allowed).every((c) => c.throttle.lockedUntil?.getTime() === T0.getTime() + 60_000)).toBe(true);
-      await run(store, (tx) => tx.loginThrottles.clear("y@example.com"));
-      expect((await run(store, (tx) => tx.loginThrottles.claimAttempt("y@example.com", T0, policy))).allowed).toBe(true);
     });
 
     it("lists category descendants by ancestor path", async () => {

@@ -22,5 +22,11 @@ export const coreMigrations: MigrationSet = {
 CREATE INDEX platform_outbox_pending ON platform_outbox (seq) WHERE dispatched_at IS NULL;
 `,
     },
+    {
+      // The retention purge takes dispatched rows oldest first in bounded batches.
+      name: "002-outbox-retention.sql",
+      sql: `CREATE INDEX platform_outbox_dispatched ON platform_outbox (dispatched_at) WHERE dispatched_at IS NOT NULL;
+`,
+    },
   ],
 };

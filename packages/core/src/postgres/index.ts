@@ -11,6 +11,7 @@ export { runTransaction, type RunTransactionOptions } from "./transaction.js";
 export { isRetryableTransactionError, sqlState, toStorageError, RETRYABLE_SQLSTATES } from "./errors.js";
 export { migrate, loadMigrations, migrationChecksum, type Migration, type MigrationSet, type MigrationReport } from "./migrations.js";
 export { coreMigrations } from "./core-migrations.js";
-export { PostgresStore, PostgresOutbox } from "./postgres-store.js";
+export { PostgresStore, PostgresOutbox, type PostgresStoreOptions } from "./postgres-store.js";
+export { purgeDispatchedOutbox, DEFAULT_OUTBOX_RETENTION_MS, type OutboxRetention } from "./outbox-retention.js";
 export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox-dispatcher.js";
 export { createSqlErrorMapper, queryMapped, type SqlErrorCodes, type SqlErrorMapper } from "./sql-error-mapper.js";

@@ -2,7 +2,20 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { DomainEvent } from "../events/domain-event.js";
 import type { EventOutbox, EventPublisher, UnitOfWork } from "../transactions/unit-of-work.js";
 import type { PoolClientLike, PoolLike } from "./queryable.js";
+import type { PurgeOptions } from "../validation/schemas.js";
+import { purgeDispatchedOutbox } from "./outbox-retention.js";
 import { runTransaction, type RunTransactionOptions } from "./transaction.js";
+
+/** Options of a {@link PostgresStore}: its transactions, and the retention of the shared outbox. */
+export interface PostgresStoreOptions extends RunTransactionOptions {
+  /** How long dispatched `platform_outbox` rows are kept before `purgeOutbox` removes them. Default 7 days. */
+  outboxRetentionMs?: number;
+  /**
+   * How long rows NO dispatcher took are kept (default: for ever, they are work not yet done). Set
+   * it when some event types have no durable consumer, so their rows do not pile up.
+   */
+  undispatchedOutboxRetentionMs?: number;
+}
 
 /** The outbox of one PostgreSQL transaction: events are inserted into `platform_outbox` with the change. */
 export class PostgresOutbox implements EventOutbox {
@@ -44,7 +57,7 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
   constructor(
     /** The pool (the host app's own, or from `createPool`). */
     readonly pool: PoolLike,
-    private readonly options: RunTransactionOptions = {},
+    private readonly options: PostgresStoreOptions = {},
   ) {}
 
   /** Builds the transaction object (repositories bound to `client`). */
@@ -52,6 +65,21 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
 
   setEventPublisher(publisher: EventPublisher): void {
     this.publisher = publisher;
+  }
+
+  /**
+   * Deletes up to `limit` outbox rows dispatched longer ago than `outboxRetentionMs` (default 7 days),
+   * and undispatched ones older than `undispatchedOutboxRetentionMs` when set; returns how many. The outbox is shared by every package on the database, so one worker calling
+   * it on any store is enough; several at once is safe. By default undispatched rows are never removed.
+   * @throws ValidationError `invalid_limit`; StorageError `storage_unavailable`.
+   */
+  purgeOutbox(options?: PurgeOptions): Promise<number> {
+    const { outboxRetentionMs, undispatchedOutboxRetentionMs } = this.options;
+    return purgeDispatchedOutbox(this.pool, {
+      ...options,
+      ...(outboxRetentionMs !== undefined ? { retentionMs: outboxRetentionMs } : {}),
+      ...(undispatchedOutboxRetentionMs !== undefined ? { undispatchedRetentionMs: undispatchedOutboxRetentionMs } : {}),
+    });
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

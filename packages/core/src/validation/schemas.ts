@@ -83,3 +83,22 @@ export function withErrorCode<S extends z.ZodType>(schema: S, code: string) {
     return z.NEVER;
   });
 }
+
+/** Rows a purge removes per call unless told otherwise. */
+export const DEFAULT_PURGE_LIMIT = 1_000;
+
+/**
+ * Options of every retention purge (`users.purgeEndedSessions`, `maintenance.purgeIdempotencyKeys`,
+ * `store.purgeOutbox` ...): `limit` is the batch size, 1-10,000 (default 1,000); a bad one
+ * answers `invalid_limit`.
+ */
+export const purgeOptionsSchema = z
+  .object({ limit: withErrorCode(z.number().int().min(1).max(10_000), "invalid_limit").optional() })
+  .optional()
+  .transform((o) => ({ limit: o?.limit ?? DEFAULT_PURGE_LIMIT }));
+
+/** Options of a retention purge: how many rows at most this call removes. */
+export interface PurgeOptions {
+  /** Batch size, 1-10,000 (default 1,000). Call again while it returns `limit`. */
+  limit?: number;
+}

@@ -74,6 +74,12 @@ export interface IdempotencyRepository {
   complete(scope: string, key: string, response: IdempotencyResponse): Promise<void>;
   /** Forgets a key whose operation was rejected before it changed anything. */
   release(scope: string, key: string): Promise<void>;
+  /**
+   * Deletes up to `limit` records that expired at or before `now` and were created at or before
+   * `createdBefore` (the retention); returns how many. A live key is never deleted. SQL: one bounded
+   * `DELETE ... WHERE (scope, key) IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`, safe in many processes.
+   */
+  purgeExpired(now: Date, createdBefore: Date, limit: number): Promise<number>;
 }
 
 /** Fraud rules, ordered by position. */
@@ -139,6 +145,12 @@ export interface WebhookDeliveryRepository {
   listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>>;
   /** When the earliest pending delivery is due (for a worker's sleep), if any. */
   nextDueAt(): Promise<Date | undefined>;
+  /**
+   * Deletes up to `limit` finished (`succeeded` or `failed`) deliveries, with their attempt logs, last
+   * updated at or before `before`; returns how many. Pending and sending ones stay, and so does an
+   * original while a replay of it remains. SQL: one bounded `DELETE ... FOR UPDATE SKIP LOCKED`.
+   */
+  purgeFinished(before: Date, limit: number): Promise<number>;
 }
 
 /** Everything one transaction of the payment system can touch. */

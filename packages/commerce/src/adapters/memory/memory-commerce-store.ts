@@ -6,11 +6,12 @@ import type { Customer } from "../../domain/customer.js";
 import type { Reservation, StockAdjustment, StockLevel } from "../../domain/inventory.js";
 import type { Order } from "../../domain/order.js";
 import type { Product } from "../../domain/product.js";
-import type { LoginThrottle, Session } from "../../domain/session.js";
+import type { LoginThrottle } from "../../domain/login-throttle.js";
+import type { Session } from "../../domain/session.js";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { MemoryCartRepository } from "./memory-cart-repository.js";
 import { MemoryCategoryRepository } from "./memory-category-repository.js";
-import { MemoryAddressRepository, MemoryCustomerRepository, MemoryLoginThrottleRepository, MemorySessionRepository } from "./memory-customer-repositories.js";
+import { DEFAULT_MEMORY_THROTTLE_ROWS, MemoryAddressRepository, MemoryCustomerRepository, MemoryLoginThrottleRepository, MemorySessionRepository } from "./memory-customer-repositories.js";
 import { MemoryInventoryRepository } from "./memory-inventory-repository.js";
 import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repository.js";
 import { MemoryProductRepository, type SkuRow } from "./memory-product-repository.js";
@@ -21,6 +22,11 @@ import { MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
 export interface MemoryCommerceStoreOptions {
   /** Codec of the store's page cursors (give every server the same secret). Default: core's. */
   cursorCodec?: CursorCodec;
+  /**
+   * Most rows each login-throttle table (per e-mail, per client key) keeps before it evicts stale,
+   * then oldest, rows on its own. Default 100,000 (about 20 MB per table).
+   */
+  maxThrottleRows?: number;
 }
 
 /**
@@ -47,7 +53,8 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     unique: { email: { key: (c) => c.email, code: "email_taken" } },
   });
   private readonly sessions = this.table<Session, never, "customer">("sessions", { id: (s) => s.tokenHash, indexes: { customer: (s) => s.customerId } });
-  private readonly throttles = this.table<LoginThrottle>("login_throttles", { id: (t) => t.email });
+  private readonly throttles = this.table<LoginThrottle>("login_throttles", { id: (t) => t.key });
+  private readonly clientThrottles = this.table<LoginThrottle>("login_client_throttles", { id: (t) => t.key });
   private readonly addresses = this.table<Address, never, "customer">("addresses", { id: (a) => a.id, indexes: { customer: (a) => a.customerId } });
   private readonly carts = this.table<Cart, "customer">("carts", {
     id: (c) => c.id,
@@ -64,10 +71,12 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   private readonly searchIndex = new MemoryProductSearchIndex();
   private readonly browseIndex = new MemoryProductBrowseIndex();
   private readonly cursorCodec: CursorCodec;
+  private readonly maxThrottleRows: number;
 
   constructor(options: MemoryCommerceStoreOptions = {}) {
     super();
     this.cursorCodec = options.cursorCodec ?? defaultCursorCodec;
+    this.maxThrottleRows = options.maxThrottleRows ?? DEFAULT_MEMORY_THROTTLE_ROWS;
   }
 
   protected createTransaction(tx: MemoryTransaction): CommerceTx {
@@ -77,7 +86,8 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       categories: new MemoryCategoryRepository(this.categories),
       customers: new MemoryCustomerRepository(this.customers),
       sessions: new MemorySessionRepository(this.sessions),
-      loginThrottles: new MemoryLoginThrottleRepository(this.throttles),
+      loginThrottles: new MemoryLoginThrottleRepository(this.throttles, this.maxThrottleRows),
+      clientThrottles: new MemoryLoginThrottleRepository(this.clientThrottles, this.maxThrottleRows),
       addresses: new MemoryAddressRepository(this.addresses),
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),

@@ -1,7 +1,8 @@
 import { ConflictError, type MemoryTable } from "@platform/core";
 import type { Address } from "../../domain/address.js";
 import type { Customer } from "../../domain/customer.js";
-import type { LoginThrottle, Session } from "../../domain/session.js";
+import { claimAttempt, isStale, type AttemptClaim, type AttemptPolicy, type LoginThrottle } from "../../domain/login-throttle.js";
+import type { Session } from "../../domain/session.js";
 import type { AddressRepository, CustomerRepository, LoginThrottleRepository, SessionRepository } from "../../ports/customer-repository.js";
 
 /** {@link CustomerRepository} on a memory table with a unique email index. */
@@ -45,30 +46,75 @@ export class MemorySessionRepository implements SessionRepository {
     }
     return n;
   }
+  async purgeEnded(before: Date, limit: number): Promise<number> {
+    const cutoff = before.getTime();
+    const doomed: string[] = [];
+    // Insertion order is creation order, and sessions share one lifetime: the oldest come first.
+    for (const s of this.table.values()) {
+      if (doomed.length >= limit) break;
+      if (s.expiresAt.getTime() <= cutoff || (s.revokedAt !== null && s.revokedAt.getTime() <= cutoff)) doomed.push(s.tokenHash);
+    }
+    for (const id of doomed) this.table.delete(id);
+    return doomed.length;
+  }
 }
 
-/** {@link LoginThrottleRepository} on a memory table keyed by email. */
+/** Default cap of each memory throttle table (rows), see {@link MemoryLoginThrottleRepository}. */
+export const DEFAULT_MEMORY_THROTTLE_ROWS = 100_000;
+
+/**
+ * {@link LoginThrottleRepository} on a memory table keyed by e-mail or client key. The table caps
+ * itself at `maxRows` even when nobody purges: a new key beyond the cap first evicts stale rows,
+ * then the oldest ones (a flood of distinct unknown e-mails cannot grow the process without bound;
+ * the price is that such a flood can make the store forget older counters, which the per-client
+ * limit is there to stop).
+ */
 export class MemoryLoginThrottleRepository implements LoginThrottleRepository {
-  constructor(private readonly table: MemoryTable<LoginThrottle>) {}
-  async get(email: string): Promise<LoginThrottle | null> {
-    return this.table.get(email) ?? null;
+  constructor(
+    private readonly table: MemoryTable<LoginThrottle>,
+    private readonly maxRows: number = DEFAULT_MEMORY_THROTTLE_ROWS,
+  ) {}
+  async get(key: string): Promise<LoginThrottle | null> {
+    return this.table.get(key) ?? null;
   }
-  async recordFailure(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<LoginThrottle> {
-    const t = this.table.get(email);
-    const fresh = !t || now.getTime() - t.windowStartedAt.getTime() > policy.windowMs;
-    const failures = fresh ? 1 : t.failures + 1;
-    const windowStartedAt = fresh ? now : t.windowStartedAt;
-    const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs) : (t?.lockedUntil ?? null);
-    return this.table.put({ email, failures: failures >= policy.maxFailures ? 0 : failures, windowStartedAt: failures >= policy.maxFailures ? now : windowStartedAt, lockedUntil });
+  async claimAttempt(key: string, now: Date, policy: AttemptPolicy): Promise<AttemptClaim> {
+    // No await between the read and the write: atomic on the memory store.
+    const current = this.table.get(key) ?? null;
+    const claim = claimAttempt(key, current, now, policy);
+    if (!claim.allowed) return claim;
+    if (!current && this.table.size >= this.maxRows) this.evict(now, policy.windowMs);
+    this.table.put(claim.throttle);
+    return claim;
   }
-  async claimAttempt(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<{ allowed: boolean; throttle: LoginThrottle }> {
-    // No await between the check and the count: atomic on the memory store.
-    const t = this.table.get(email);
-    if (t?.lockedUntil && t.lockedUntil.getTime() > now.getTime()) return { allowed: false, throttle: t };
-    return { allowed: true, throttle: await this.recordFailure(email, now, policy) };
+  async refund(key: string): Promise<void> {
+    const t = this.table.get(key);
+    if (t && t.failures > 0) this.table.put({ ...t, failures: t.failures - 1 });
   }
-  async clear(email: string): Promise<void> {
-    this.table.delete(email);
+  async clear(key: string): Promise<void> {
+    this.table.delete(key);
+  }
+  async purgeStale(now: Date, windowMs: number, limit: number): Promise<number> {
+    const doomed: string[] = [];
+    for (const t of this.table.values()) {
+      if (doomed.length >= limit) break;
+      if (isStale(t, now, windowMs)) doomed.push(t.key);
+    }
+    for (const key of doomed) this.table.delete(key);
+    return doomed.length;
+  }
+
+  /** Frees a tenth of the cap: stale rows first, then the oldest (Map order is insertion order). */
+  private evict(now: Date, windowMs: number): void {
+    const target = Math.max(1, Math.ceil(this.maxRows / 10));
+    let freed = 0;
+    for (const t of [...this.table.values()]) {
+      if (freed >= target) return;
+      if (isStale(t, now, windowMs) && this.table.delete(t.key)) freed++;
+    }
+    for (const t of [...this.table.values()]) {
+      if (freed >= target) return;
+      if (this.table.delete(t.key)) freed++;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { defaultCursorCodec, type CursorCodec } from "@platform/core";
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { PostgresAddressRepository } from "./postgres-address-repository.js";
 import { PostgresCartRepository } from "./postgres-cart-repository.js";
@@ -12,7 +12,7 @@ import { PostgresLoginThrottleRepository, PostgresSessionRepository } from "./po
 import { Sql } from "./sql-errors.js";
 
 /** Options of {@link PostgresCommerceStore}. */
-export interface PostgresCommerceStoreOptions extends RunTransactionOptions {
+export interface PostgresCommerceStoreOptions extends PostgresStoreOptions {
   /** Codec of page cursors (give every app server the same secret). Default: core's. */
   cursorCodec?: CursorCodec;
 }
@@ -46,6 +46,7 @@ export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements 
       customers: new PostgresCustomerRepository(sql),
       sessions: new PostgresSessionRepository(sql),
       loginThrottles: new PostgresLoginThrottleRepository(sql),
+      clientThrottles: new PostgresLoginThrottleRepository(sql, { table: "commerce_login_client_throttles", key: "key" }),
       addresses: new PostgresAddressRepository(sql),
       carts: new PostgresCartRepository(sql),
       inventory: new PostgresInventoryRepository(sql),

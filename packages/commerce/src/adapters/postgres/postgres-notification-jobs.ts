@@ -1,7 +1,7 @@
 import { createEvent, createId, parse, systemClock, type Clock, type DomainEvent } from "@platform/core";
 import { OutboxDispatcher, runTransaction } from "@platform/core/postgres";
 import { emailMessageSchema, smsMessageSchema } from "../../domain/notification-message.js";
-import { orderConfirmation, orderShipped, passwordChanged, type RenderedMessage } from "../../domain/notification-templates.js";
+import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../../domain/notification-templates.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../../ports/notification-ports.js";
 import type { PostgresCommerceStore } from "./postgres-commerce-store.js";
 
@@ -40,11 +40,11 @@ interface JobRow {
   message: EmailMessage | SmsMessage;
 }
 
-const TRIGGERS = ["order.paid", "order.shipped", "customer.password_changed"] as const;
+const TRIGGERS = ["order.paid", "order.shipped", "customer.password_changed", "customer.registration_attempted"] as const;
 
 /**
  * Customer notifications as durable jobs, for processes sharing one PostgreSQL database.
- * Committed `order.paid`, `order.shipped` and `customer.password_changed` events are read from
+ * Committed `order.paid`, `order.shipped`, `customer.password_changed` and `customer.registration_attempted` events are read from
  * `platform_outbox` (several dispatchers at once, `FOR UPDATE SKIP LOCKED`) and rendered into
  * `commerce_notifications` rows, one per (event, channel) with its own id. Each due row is then
  * claimed with `FOR UPDATE SKIP LOCKED`, sent, and marked sent in one transaction: a process that
@@ -110,6 +110,7 @@ export class PostgresNotificationJobs {
     let template: string;
     let msg: RenderedMessage;
     if (event.type === "customer.password_changed") [template, msg] = ["password_changed", passwordChanged({ customerName: customer.name })];
+    else if (event.type === "customer.registration_attempted") [template, msg] = ["registration_attempted", registrationAttempted({ customerName: customer.name })];
     else if (!order) return;
     else if (event.type === "order.paid") [template, msg] = ["order_confirmation", orderConfirmation({ customerName: customer.name, order })];
     else [template, msg] = ["order_shipped", orderShipped({ customerName: customer.name, order })];

@@ -1,4 +1,5 @@
-import type { LoginThrottle, Session } from "../../domain/session.js";
+import { claimAttempt, type AttemptClaim, type AttemptPolicy, type LoginThrottle } from "../../domain/login-throttle.js";
+import type { Session } from "../../domain/session.js";
 import type { LoginThrottleRepository, SessionRepository } from "../../ports/customer-repository.js";
 import type { Sql } from "./sql-errors.js";
 
@@ -40,59 +41,81 @@ export class PostgresSessionRepository implements SessionRepository {
     );
     return r.rowCount ?? 0;
   }
+
+  async purgeEnded(before: Date, limit: number): Promise<number> {
+    // Locked rows are skipped, so processes purging at once take disjoint batches.
+    const r = await this.sql.query(
+      `DELETE FROM commerce_sessions WHERE token_hash IN (
+         SELECT token_hash FROM commerce_sessions WHERE expires_at <= $1 OR revoked_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+    return r.rowCount ?? 0;
+  }
 }
 
 interface ThrottleRow {
-  email: string;
+  key: string;
   failures: number;
   window_started_at: Date;
   locked_until: Date | null;
 }
 
-const toThrottle = (r: ThrottleRow): LoginThrottle => ({ email: r.email, failures: r.failures, windowStartedAt: r.window_started_at, lockedUntil: r.locked_until });
+const toThrottle = (r: ThrottleRow): LoginThrottle => ({ key: r.key, failures: r.failures, windowStartedAt: r.window_started_at, lockedUntil: r.locked_until });
 
-/** {@link LoginThrottleRepository} on `commerce_login_throttles`, one atomic upsert per failure. */
+/** The two throttle tables and their key column (identifiers from code, never from input). */
+export type ThrottleTable = { table: "commerce_login_throttles"; key: "email" } | { table: "commerce_login_client_throttles"; key: "key" };
+
+/**
+ * {@link LoginThrottleRepository} on one throttle table. A claim locks the key's row (created
+ * empty first if missing, so concurrent first attempts meet on one row), decides with the
+ * domain's `claimAttempt` and writes the result back: one rule for both stores.
+ */
 export class PostgresLoginThrottleRepository implements LoginThrottleRepository {
-  constructor(private readonly sql: Sql) {}
+  private readonly columns: string;
 
-  async get(email: string): Promise<LoginThrottle | null> {
-    const r = await this.sql.one<ThrottleRow>("SELECT email, failures, window_started_at, locked_until FROM commerce_login_throttles WHERE email = $1", [email]);
+  constructor(
+    private readonly sql: Sql,
+    private readonly t: ThrottleTable = { table: "commerce_login_throttles", key: "email" },
+  ) {
+    this.columns = `${t.key} AS key, failures, window_started_at, locked_until`;
+  }
+
+  async get(key: string): Promise<LoginThrottle | null> {
+    const r = await this.sql.one<ThrottleRow>(`SELECT ${this.columns} FROM ${this.t.table} WHERE ${this.t.key} = $1`, [key]);
     return r ? toThrottle(r) : null;
   }
 
-  async recordFailure(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<LoginThrottle> {
-    return (await this.count(email, now, policy, false))!;
+  async claimAttempt(key: string, now: Date, policy: AttemptPolicy): Promise<AttemptClaim> {
+    // An empty row (no failures, window starting now) decides exactly as a missing one.
+    await this.sql.query(`INSERT INTO ${this.t.table} (${this.t.key}, failures, window_started_at) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, [key, now]);
+    const row = await this.sql.one<ThrottleRow>(`SELECT ${this.columns} FROM ${this.t.table} WHERE ${this.t.key} = $1 FOR UPDATE`, [key]);
+    const current = row && !(row.failures === 0 && row.locked_until === null) ? toThrottle(row) : null;
+    const claim = claimAttempt(key, current, now, policy);
+    if (claim.allowed) {
+      const next = claim.throttle;
+      await this.sql.query(`UPDATE ${this.t.table} SET failures = $2, window_started_at = $3, locked_until = $4 WHERE ${this.t.key} = $1`, [key, next.failures, next.windowStartedAt, next.lockedUntil]);
+    }
+    return claim;
   }
 
-  async claimAttempt(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }): Promise<{ allowed: boolean; throttle: LoginThrottle }> {
-    const counted = await this.count(email, now, policy, true);
-    if (counted) return { allowed: true, throttle: counted };
-    // Locked: the upsert's WHERE refused the update, but ON CONFLICT locked the row.
-    return { allowed: false, throttle: (await this.get(email))! };
+  async refund(key: string): Promise<void> {
+    await this.sql.query(`UPDATE ${this.t.table} SET failures = failures - 1 WHERE ${this.t.key} = $1 AND failures > 0`, [key]);
   }
 
-  /** One atomic upsert; with `unlessLocked` the update only happens when the email is not locked (null when it is). */
-  private async count(email: string, now: Date, policy: { windowMs: number; maxFailures: number; lockMs: number }, unlessLocked: boolean): Promise<LoginThrottle | null> {
-    // The row lock of ON CONFLICT DO UPDATE serialises concurrent failures of one email;
-    // `count` is the failure count after this one (a new window when the old one is over).
-    const lock = "$2::timestamptz + $4::bigint * interval '1 millisecond'";
-    const fresh = "($2::timestamptz - t.window_started_at > $5::bigint * interval '1 millisecond')";
-    const count = `(CASE WHEN ${fresh} THEN 1 ELSE t.failures + 1 END)`;
-    const r = await this.sql.one<ThrottleRow>(
-      `INSERT INTO commerce_login_throttles AS t (email, failures, window_started_at, locked_until)
-       VALUES ($1, CASE WHEN 1 >= $3::int THEN 0 ELSE 1 END, $2::timestamptz, CASE WHEN 1 >= $3::int THEN ${lock} END)
-       ON CONFLICT (email) DO UPDATE SET
-         failures = CASE WHEN ${count} >= $3::int THEN 0 ELSE ${count} END,
-         window_started_at = CASE WHEN ${count} >= $3::int OR ${fresh} THEN $2::timestamptz ELSE t.window_started_at END,
-         locked_until = CASE WHEN ${count} >= $3::int THEN ${lock} ELSE t.locked_until END
-       ${unlessLocked ? "WHERE t.locked_until IS NULL OR t.locked_until <= $2::timestamptz" : ""}
-       RETURNING email, failures, window_started_at, locked_until`,
-      [email, now, policy.maxFailures, policy.lockMs, policy.windowMs],
+  async clear(key: string): Promise<void> {
+    await this.sql.query(`DELETE FROM ${this.t.table} WHERE ${this.t.key} = $1`, [key]);
+  }
+
+  async purgeStale(now: Date, windowMs: number, limit: number): Promise<number> {
+    // The same test as the domain's isStale; locked rows (a claim in flight) are skipped.
+    const r = await this.sql.query(
+      `DELETE FROM ${this.t.table} WHERE ${this.t.key} IN (
+         SELECT ${this.t.key} FROM ${this.t.table}
+          WHERE window_started_at <= $1::timestamptz - $2::bigint * interval '1 millisecond'
+            AND (locked_until IS NULL OR locked_until <= $1)
+          ORDER BY window_started_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      [now, windowMs, limit],
     );
-    return r ? toThrottle(r) : null;
-  }
-
-  async clear(email: string): Promise<void> {
-    await this.sql.query("DELETE FROM commerce_login_throttles WHERE email = $1", [email]);
+    return r.rowCount ?? 0;
   }
 }

@@ -28,4 +28,13 @@ export class MemoryIdempotencyRepository implements IdempotencyRepository {
   async release(scope: string, key: string) {
     this.table.delete(idemId(scope, key));
   }
+  async purgeExpired(now: Date, createdBefore: Date, limit: number) {
+    const doomed: string[] = [];
+    for (const r of this.table.values()) {
+      if (doomed.length >= limit) break;
+      if (r.expiresAt.getTime() <= now.getTime() && r.createdAt.getTime() <= createdBefore.getTime()) doomed.push(idemId(r.scope, r.key));
+    }
+    for (const id of doomed) this.table.delete(id);
+    return doomed.length;
+  }
 }

@@ -76,4 +76,15 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
     }
     return min === undefined ? undefined : new Date(min);
   }
+  async purgeFinished(before: Date, limit: number) {
+    const replayed = new Set<string>();
+    for (const d of this.table.values()) if (d.replayOf !== undefined) replayed.add(d.replayOf);
+    const doomed: string[] = [];
+    for (const d of this.table.values()) {
+      if (doomed.length >= limit) break;
+      if ((d.status === "succeeded" || d.status === "failed") && d.updatedAt.getTime() <= before.getTime() && !replayed.has(d.id)) doomed.push(d.id);
+    }
+    for (const id of doomed) this.table.delete(id);
+    return doomed.length;
+  }
 }

@@ -83,4 +83,16 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
   async release(scope: string, key: string): Promise<void> {
     await run(this.db, "DELETE FROM payment_idempotency_keys WHERE scope = $1 AND key = $2", [scope, key]);
   }
+
+  async purgeExpired(now: Date, createdBefore: Date, limit: number): Promise<number> {
+    // Rows being claimed right now are locked and skipped; the claim's own WHERE re-checks expiry.
+    const { rowCount } = await run(
+      this.db,
+      `DELETE FROM payment_idempotency_keys WHERE (scope, key) IN (
+         SELECT scope, key FROM payment_idempotency_keys WHERE expires_at <= $1 AND created_at <= $2
+          ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      [now, createdBefore, limit],
+    );
+    return rowCount ?? 0;
+  }
 }

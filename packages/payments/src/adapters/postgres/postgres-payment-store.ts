@@ -1,4 +1,4 @@
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
 import type { PaymentTx } from "../../ports/payment-store.js";
 import { migratePayments } from "./payments-migrations.js";
 import { PostgresFraudListRepository } from "./postgres-fraud-list-repository.js";
@@ -27,7 +27,7 @@ import { mapSqlError } from "./sql-errors.js";
 export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
   constructor(
     pool: PoolLike,
-    options: RunTransactionOptions = {},
+    options: PostgresStoreOptions = {},
     private readonly ownsPool = false,
   ) {
     super(pool, options);
@@ -66,8 +66,8 @@ export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
 export type PostgresPaymentStoreOptions = ({ pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number }) & {
   /** Apply the migrations first (default false: run `migratePayments(pool)` from your deploy step). */
   migrate?: boolean;
-  /** Isolation level and retry policy of each transaction. */
-  transactions?: RunTransactionOptions;
+  /** Isolation level and retry policy of each transaction, and the retention of dispatched outbox rows. */
+  transactions?: PostgresStoreOptions;
 };
 
 /**

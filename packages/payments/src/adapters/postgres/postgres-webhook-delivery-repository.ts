@@ -147,4 +147,18 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
     );
     return rows[0]?.at ?? undefined;
   }
+
+  async purgeFinished(before: Date, limit: number): Promise<number> {
+    // An original referenced by a replay (foreign key replay_of) waits until the replay is purged.
+    const { rowCount } = await run(
+      this.db,
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT d.id FROM webhook_deliveries d
+          WHERE d.status IN ('succeeded', 'failed') AND d.updated_at <= $1
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r WHERE r.replay_of = d.id)
+          ORDER BY d.updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
 }

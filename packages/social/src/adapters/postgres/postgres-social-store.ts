@@ -1,4 +1,4 @@
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type RunTransactionOptions } from "@platform/core/postgres";
+import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
 import type { SocialTx } from "../../ports/social-store.js";
 import { PostgresActivityRepository } from "./postgres-activity-repository.js";
 import { PostgresBlockRepository } from "./postgres-block-repository.js";
@@ -32,7 +32,7 @@ import { migrateSocial } from "./social-migrations.js";
 export class PostgresSocialStore extends PostgresStore<SocialTx> {
   constructor(
     pool: PoolLike,
-    options: RunTransactionOptions = {},
+    options: PostgresStoreOptions = {},
     private readonly ownsPool = false,
   ) {
     super(pool, options);
@@ -68,8 +68,8 @@ export class PostgresSocialStore extends PostgresStore<SocialTx> {
 export type PostgresSocialStoreOptions = ({ pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number }) & {
   /** Apply the migrations first (default false: run `migrateSocial(pool)` from your deploy step). */
   migrate?: boolean;
-  /** Isolation level and retry policy of each transaction (default read committed, 8 retries). */
-  transactions?: RunTransactionOptions;
+  /** Isolation level and retry policy of each transaction, and the retention of dispatched outbox rows. */
+  transactions?: PostgresStoreOptions;
 };
 
 /**
