@@ -74,6 +74,18 @@ export interface IdempotencyRepository {
   complete(scope: string, key: string, response: IdempotencyResponse): Promise<void>;
   /** Forgets a key whose operation was rejected before it changed anything. */
   release(scope: string, key: string): Promise<void>;
+  /**
+   * Extends the lease of an in-progress key held under `leaseToken` until `until`; false (nothing
+   * changed) when the key completed or another caller took it over.
+   * SQL: `UPDATE ... WHERE status = 'in_progress' AND lease_token = $token`.
+   */
+  renewLease(scope: string, key: string, leaseToken: string, until: Date): Promise<boolean>;
+  /**
+   * Takes over an in-progress key whose lease lapsed at `now` (its owner is presumed dead): sets the
+   * new token and lease and returns the record, or undefined when the lease is live, the key completed
+   * or another caller took it first. One conditional UPDATE, so exactly one caller wins.
+   */
+  takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | undefined>;
 }
 
 /** Fraud rules, ordered by position. */
