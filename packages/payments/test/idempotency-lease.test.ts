@@ -79,17 +79,25 @@ describe("idempotency leases", () => {
 
   it("a slow but live owner renews its lease and is not taken over: the retry waits for its outcome", async () => {
     const store = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const slow = slowGateway(inner);
-    const a = createPaymentSystem({ ...options, store, clock: systemClock, gateways: { test: slow.gateway }, idempotencyLease: 200 });
-    const b = createPaymentSystem({ ...options, store, clock: systemClock, gateways: { test: slow.gateway }, idempotencyLease: 200 });
+    // A 300 ms lease renews every 100 ms of real time; the lease itself runs on the manual clock.
+    const a = createPaymentSystem({ ...options, store, clock, gateways: { test: slow.gateway }, idempotencyLease: 300 });
+    const b = createPaymentSystem({ ...options, store, clock, gateways: { test: slow.gateway }, idempotencyLease: 300 });
     slow.hold("authorize");
     const input = { amount: usd("5.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-live" };
     const first = a.payments.create(input);
     await slow.entered("authorize");
+    const leaseEnd = async () => (await store.transaction((tx) => tx.idempotency.get("payments.create", "lease-live")))!.leaseExpiresAt!.getTime();
+    // Time passes in steps shorter than the lease, ten leases in all: each step, the owner's heartbeat renews it.
+    for (let step = 0; step < 15; step++) {
+      clock.advance(200);
+      const now = clock.now().getTime();
+      await until(async () => (await leaseEnd()) > now, "the owner to renew its lease");
+    }
     const second = b.payments.create(input);
-    // Several leases long: without renewal the retry would have taken over and re-sent the charge.
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, 100));
     slow.release("authorize");
     const [p1, p2] = await Promise.all([first, second]);
     expect(p2.id).toBe(p1.id);
