@@ -55,6 +55,11 @@ export interface ECommercePlatformOptions {
   notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
+  /**
+   * How long (ms, by the clock) a pending order must be unchanged before `orders.sweepPendingPayments`
+   * asks the payment port about its charge. Default 60 s: younger ones are most likely still charging.
+   */
+  paymentSweepAfterMs?: number;
 }
 
 /** The platform object: one service per seed service plus the event bus. */
@@ -118,7 +123,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     users,
     carts,
     inventory: new InventoryService(ctx, new OrderSettlement(ctx, payments)),
-    orders: new OrderService(ctx, checkout, payments),
+    orders: new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}),
     notifications,
     events,
     store,

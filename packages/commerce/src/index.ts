@@ -16,6 +16,8 @@ export { CartService, type CartRef } from "./services/cart-service.js";
 export { CartPricing, type CartView, type PricedLine, type CartIssue } from "./services/cart-pricing.js";
 export { InventoryService, toStockView, type StockView } from "./services/inventory-service.js";
 export { OrderService } from "./services/order-service.js";
+export { DEFAULT_PAYMENT_SWEEP_AFTER_MS, type PaymentSweepSummary } from "./services/payment-sweeper.js";
+export { classifyChargeError, type ChargeFailure } from "./domain/charge-outcome.js";
 export { CheckoutService } from "./services/checkout-service.js";
 export { NotificationService, type NotificationOptions, type RetryPolicy } from "./services/notification-service.js";
 export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptions, type PercentageTaxOptions } from "./services/default-calculators.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 
 describe("inventory", () => {
-  it("a reservation expires by the manual clock and the stock returns", async () => {
+  it("a reservation expires by the manual clock, but stock whose charge may exist stays held; the late payment pays the order", async () => {
     // A payment port that never answers keeps the order pending with its reservation.
     let release!: () => void;
     const stuck = new Promise<void>((r) => (release = r));
@@ -28,20 +28,43 @@ describe("inventory", () => {
     clock.advance({ minutes: 14 });
     expect(await platform.inventory.releaseExpired()).toBe(0);
     clock.advance({ minutes: 2 });
+    // Expired, but the port cannot tell whether the charge went through: nothing is released or canceled.
+    expect(await platform.inventory.releaseExpired()).toBe(0);
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 4, reserved: 3, available: 1 });
+    const [order] = (await platform.orders.list(actor)).items;
+    expect(order).toMatchObject({ status: "pending", payment: { status: "pending" } });
+
+    // The late payment pays the order with the stock that was still held.
+    release();
+    expect(await pending).toMatchObject({ id: order!.id, status: "paid", payment: { status: "succeeded", reference: "pay_late" } });
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 1, reserved: 0, sold: 3 });
+    expect(await platform.inventory.releaseExpired()).toBe(0);
+  });
+
+  it("an expired reservation whose charge never arrived is released and its order canceled", async () => {
+    const { platform, clock } = makePlatform({
+      payments: {
+        charge: async () => {
+          throw new Error("connection reset");
+        },
+        retrieve: async () => ({ status: "not_found" as const }),
+        refund: async () => ({ reference: "re_none" }),
+      },
+    });
+    const p = await product(platform, "TTL-2", "9.00", 4);
+    const { actor } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
+    // A plain error says nothing about the money: retryable, the order stays pending with its stock.
+    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "ttl-checkout-2" }))).toBe("payment_pending");
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 2 });
+    clock.advance({ minutes: 16 });
     const expired: string[] = [];
     platform.events.on("inventory.reservation_expired", (e) => expired.push(e.data.reservationId));
     expect(await platform.inventory.releaseExpired()).toBe(1);
     expect(expired).toHaveLength(1);
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
     const [order] = (await platform.orders.list(actor)).items;
-    expect(order).toMatchObject({ status: "canceled", cancelReason: "reservation_expired" });
-
-    // The late payment is refunded and the caller told so.
-    release();
-    expect(await codeOf(() => pending)).toBe("reservation_expired");
-    const after = await platform.orders.get(actor, order!.id);
-    expect(after.payment.status).toBe("refunded");
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 4, reserved: 0, sold: 0 });
+    expect(order).toMatchObject({ status: "canceled", cancelReason: "reservation_expired", payment: { status: "failed", failureCode: "payment_not_found" } });
   });
 
   it("adjusts with a reason, refuses negative stock, and fires low_stock when crossing the threshold", async () => {

@@ -149,14 +149,14 @@ describe("orders", () => {
       return { ...ctx, p, buyer, input, order: order! };
     }
 
-    it("is refunded when the reservation expires, and a retry with the key reports it without charging", async () => {
+    it("is paid when its reservation expires (the stock was still held), and a retry with the key returns it without charging", async () => {
       const { platform, clock, payments, p, buyer, input, order } = await timedOut();
       clock.advance(16 * 60_000);
       expect(await platform.inventory.releaseExpired()).toBe(1);
-      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ status: "canceled", cancelReason: "reservation_expired", payment: { status: "refunded" } });
-      expect(payments.charges[0]!.refunded?.toFixed()).toBe("80.00");
-      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
-      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("reservation_expired");
+      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ status: "paid", payment: { status: "succeeded", reference: payments.charges[0]!.reference } });
+      expect(payments.charges[0]!.refunded).toBeNull();
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
+      expect(await platform.orders.checkout(buyer.actor, input)).toMatchObject({ id: order.id, status: "paid" });
       expect(payments.charges).toHaveLength(1);
     });
 
@@ -196,18 +196,22 @@ describe("orders", () => {
       expect(payments.charges[0]!.refunded?.toFixed()).toBe("40.00");
     });
 
-    it("a retry that finds the order canceled with the charge unresolved resolves and refunds it", async () => {
-      const { platform, payments, buyer, input, order } = await timedOut();
-      // Canceled while the port could not tell yet: the order keeps payment `pending`.
+    it("a cancel while the port cannot tell changes nothing and answers payment_pending; once it can, the order is paid, then canceled and refunded", async () => {
+      const { platform, payments, p, buyer, input, order } = await timedOut();
       const retrieve = payments.retrieve.bind(payments);
       payments.retrieve = async () => ({ status: "pending", reference: null });
-      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", payment: { status: "pending" } });
-      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("payment_pending");
+      expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("payment_pending");
+      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ status: "pending", payment: { status: "pending" } });
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 2 });
+      // Once the port can tell (charged), the cancel pays the order and cancels it like a paid one.
       payments.retrieve = retrieve;
-      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("order_canceled");
-      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ payment: { status: "refunded" } });
+      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", payment: { status: "refunded", reference: payments.charges[0]!.reference } });
       expect(payments.charges).toHaveLength(1);
       expect(payments.charges[0]!.refunded?.toFixed()).toBe("80.00");
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
+      // A retry with the key returns the canceled order and charges nothing.
+      expect(await platform.orders.checkout(buyer.actor, input)).toMatchObject({ id: order.id, status: "canceled" });
+      expect(payments.charges).toHaveLength(1);
     });
   });
 });

@@ -64,26 +64,28 @@ describe("@platform/payments adapter", () => {
       return { ...ctx, input, order: order! };
     }
 
-    it("is refunded when the reservation expires; a retry with the key reports it", async () => {
+    it("is paid when the reservation expires (reconciled: charged, stock still held); a retry with the key returns it", async () => {
       const { platform, system, clock, buyer, p, input, order } = await timedOut();
       clock.advance(16 * 60_000);
       expect(await platform.inventory.releaseExpired()).toBe(1);
       const after = await platform.orders.get(buyer.actor, order.id);
-      expect(after).toMatchObject({ status: "canceled", payment: { status: "refunded" } });
+      expect(after).toMatchObject({ status: "paid", payment: { status: "succeeded" } });
       const payment = await system.payments.get(after.payment.reference!);
       expect(payment.amountCaptured.toFixed()).toBe("80.00");
-      expect(payment.amountRefunded.toFixed()).toBe("80.00");
-      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
-      expect(await codeOf(() => platform.orders.checkout(buyer.actor, input))).toBe("reservation_expired");
+      expect(payment.amountRefunded.toFixed()).toBe("0.00");
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
+      expect(await platform.orders.checkout(buyer.actor, input)).toMatchObject({ id: order.id, status: "paid" });
     });
 
-    it("a cancel before the payment system knows keeps payment pending; cancel again refunds it", async () => {
-      const { platform, system, clock, buyer, order } = await timedOut();
-      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", payment: { status: "pending" } });
+    it("a cancel before the payment system knows changes nothing (payment_pending); once it knows, cancel pays, cancels and refunds", async () => {
+      const { platform, system, clock, buyer, p, order } = await timedOut();
+      expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("payment_pending");
+      expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ status: "pending", payment: { status: "pending" } });
       clock.advance(61_000);
       const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
-      expect(canceled.payment.status).toBe("refunded");
+      expect(canceled).toMatchObject({ status: "canceled", payment: { status: "refunded" } });
       expect((await system.payments.get(canceled.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     });
   });
 });

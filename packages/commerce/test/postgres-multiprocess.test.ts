@@ -76,4 +76,25 @@ describe("checkout storm across processes", () => {
     expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 7, reserved: 0, sold: 3 });
     expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
   });
+
+  it(`a double click across ${WORKERS} processes: 8 checkouts of one cart with distinct keys make one order and one charge`, async () => {
+    const { platform } = makePlatform({ store: storeOn(db) });
+    const p = await product(platform, "CLICK-PROC", "9.00", 20);
+    const { actor } = await signUp(platform, "Clicker");
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
+    await db.pool.query("CREATE TABLE click_ready (pid int)");
+    const results = await spawnWorkers(fileURLToPath(new URL("./fixtures/double-click-worker.ts", import.meta.url)), WORKERS, {
+      args: (i) => [db.url, String(WORKERS), actor.customerId!, String(i * 2), "2"],
+      timeoutMs: 30_000,
+    });
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const outs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { orders: string[]; errors: string[]; charges: string[] });
+    const orders = outs.flatMap((o) => o.orders);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatch(/:paid$/);
+    expect(outs.flatMap((o) => o.errors).every((c) => c === "checkout_in_progress" || c === "empty_cart")).toBe(true);
+    expect(outs.flatMap((o) => o.charges)).toHaveLength(1);
+    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
+    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 18, reserved: 0, sold: 2 });
+  });
 });

@@ -43,3 +43,5 @@ await import("./orders.test.js");
 await import("./checkout-concurrency.test.js");
 await import("./notifications.test.js");
 await import("./payments-adapter.test.js");
+await import("./checkout-once.test.js");
+await import("./payment-sweeper.test.js");

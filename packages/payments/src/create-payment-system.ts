@@ -10,7 +10,8 @@ import type { PaymentStore } from "./ports/payment-store.js";
 import type { ServiceContext } from "./services/context.js";
 import { FraudService } from "./services/fraud-service.js";
 import { GatewayRegistry } from "./services/gateway-registry.js";
-import { IDEMPOTENCY_TAKEOVER_MS, IdempotencyRunner } from "./services/idempotency-runner.js";
+import { DEFAULT_IDEMPOTENCY_LEASE_MS } from "./domain/idempotency.js";
+import { IdempotencyRunner } from "./services/idempotency-runner.js";
 import { PaymentReconciler } from "./services/payment-reconciler.js";
 import { PaymentService } from "./services/payment-service.js";
 import { PaymentSettlement } from "./services/payment-settlement.js";
@@ -38,9 +39,15 @@ export interface PaymentSystemOptions {
   authorizationTtl?: DurationInput;
   /**
    * How long a payment must have been `processing` (by the clock) before `payments.reconcile()` asks
-   * the gateway about it (default 60 s, as the idempotency takeover): a younger one may be in flight.
+   * the gateway about it (default 60 s): a younger one may be in flight.
    */
   reconcileAfter?: DurationInput;
+  /**
+   * Lease of an in-progress idempotency key (default 5 s, by the clock; at least 100 ms). Its owner
+   * renews it while the gateway call runs; once an owner stops renewing (crashed), the next call
+   * with the key takes the operation over after this long and resumes it with the same provider key.
+   */
+  idempotencyLease?: DurationInput;
   /** Risk score thresholds (default: block >= 90, review >= 75). */
   fraud?: Partial<RiskScoreConfig>;
   /** Webhook transport, timeout, retry schedule and URL policy. */
@@ -98,7 +105,10 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     }
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
-  const { reconcileAfter } = parse(z.object({ reconcileAfter: z.number().int().min(0) }), { reconcileAfter: durationMs(options.reconcileAfter ?? IDEMPOTENCY_TAKEOVER_MS) });
+  const { reconcileAfter, idempotencyLease } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000) }), {
+    reconcileAfter: durationMs(options.reconcileAfter ?? 60_000),
+    idempotencyLease: durationMs(options.idempotencyLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
+  });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
   const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
   const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) });
@@ -108,7 +118,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     events.publish(list);
     if (autoDispatch) webhooks.kick();
   });
-  const idempotency = new IdempotencyRunner(store, clock);
+  const idempotency = new IdempotencyRunner(store, clock, { leaseMs: idempotencyLease });
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl);
   return {

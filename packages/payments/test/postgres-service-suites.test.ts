@@ -26,6 +26,7 @@ defaultStore.make = () => new FreshPostgresStore(db.pool);
 await import("./payments.test.js");
 await import("./payments-edge.test.js");
 await import("./idempotency.test.js");
+await import("./idempotency-lease.test.js");
 await import("./fraud.test.js");
 await import("./webhooks.test.js");
 await import("./webhook-secrets.test.js");

@@ -18,6 +18,12 @@ export interface Cart {
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly version: number;
+  /**
+   * The order whose checkout claimed this cart (a cart is bought once): while that order is
+   * `pending`, another checkout of the cart answers `checkout_in_progress`. Cleared when the order
+   * is paid; a claim whose order ended otherwise (canceled, payment failed) is stale and ignored.
+   */
+  readonly checkoutOrderId?: string | null | undefined;
 }
 
 /** Most lines a cart may hold. */

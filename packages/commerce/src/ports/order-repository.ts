@@ -12,4 +12,11 @@ export interface OrderRepository {
   update(order: Order, expectedVersion: number): Promise<void>;
   /** A customer's orders, newest first, keyset-paginated. */
   listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>>;
+  /**
+   * Claims up to `limit` orders whose payment outcome is unknown (payment `pending`), last changed at
+   * or before `changedBefore`, that no other sweeper holds at `now`: each is leased until `leaseUntil`,
+   * oldest first. SQL: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`, so
+   * sweepers in several processes take disjoint orders.
+   */
+  claimPaymentPending(query: { changedBefore: Date; now: Date; leaseUntil: Date; limit: number }): Promise<Order[]>;
 }

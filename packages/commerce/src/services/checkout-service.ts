@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { createEvent, createId, DomainRuleError, GatewayError, IdempotencyError, NotFoundError, PlatformError, parse } from "@platform/core";
+import { ConflictError, createEvent, createId, DomainRuleError, GatewayError, IdempotencyError, NotFoundError, PlatformError, parse } from "@platform/core";
 import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
+import { classifyChargeError, unknownOutcomeError } from "../domain/charge-outcome.js";
 import { sumByKey } from "../domain/inventory.js";
 import { checkoutSchema, type CheckoutInput, type Order, type OrderLine } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
@@ -31,10 +32,14 @@ export class CheckoutService {
 
   /**
    * Places and pays an order from the actor's cart. A retry with the same idempotency key
-   * (also concurrent) returns the same order and never charges twice.
+   * (also concurrent) returns the same order and never charges twice. A cart is bought once:
+   * while another checkout of it (any key) has a pending order, this one answers `checkout_in_progress`.
    * @throws DomainRuleError `empty_cart`, `cart_changed` (details.issues), `insufficient_stock`, `reservation_expired`, `order_canceled`.
+   * @throws ConflictError `checkout_in_progress` (retryable, `details.retryable: true`, `details.orderId`):
+   *   another checkout of this cart is still running or its payment outcome is unknown.
    * @throws GatewayError the payment port's decline code (e.g. `card_declined`); stock is released.
-   *   A retryable GatewayError leaves the order pending with its stock held: retry with the same key.
+   *   A retryable GatewayError (the port's own, or `payment_pending` for any other failure whose
+   *   outcome is unknown) leaves the order pending with its stock held: retry with the same key.
    * @throws IdempotencyError `idempotency_conflict` for a reused key with other parameters.
    * @throws NotFoundError `address_not_found`. @throws AuthenticationError `unauthenticated`.
    */
@@ -82,6 +87,14 @@ export class CheckoutService {
     const { clock } = this.ctx;
     const cart = await tx.carts.getByCustomer(customerId);
     if (!cart || cart.lines.length === 0) throw new DomainRuleError("empty_cart", "the cart is empty");
+    // A cart is bought once: the cart row is locked (PostgreSQL) or the transaction serialised
+    // (memory), so of two checkouts with different keys the second sees the first one's claim.
+    if (cart.checkoutOrderId) {
+      const claimer = await tx.orders.get(cart.checkoutOrderId);
+      if (claimer && claimer.status === "pending") {
+        throw new ConflictError("another checkout of this cart is in progress; retry shortly", "checkout_in_progress", { details: { orderId: claimer.id, retryable: true } });
+      }
+    }
     const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
     const billingAddress = data.billingAddressId ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing") : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
     const view = await this.carts.view(tx, cart, shippingAddress);
@@ -128,6 +141,7 @@ export class CheckoutService {
       version: 1,
     };
     await tx.orders.insert(order);
+    await tx.carts.update({ ...cart, checkoutOrderId: orderId, updatedAt: now, version: cart.version + 1 }, cart.version);
     tx.outbox.add(createEvent("order.placed", { orderId, customerId, total: order.total.toJSON() }, clock));
     return order;
   }
@@ -155,19 +169,19 @@ export class CheckoutService {
         description: `Order ${order.id}`,
       }));
     } catch (error) {
-      // A retryable gateway error (timeout, unavailable) may or may not have charged: keep the
-      // order pending with its stock held, so a retry with the same key resumes the same charge
-      // (the gateway key dedupes it). The reservation TTL bounds how long stock stays held.
-      if (error instanceof GatewayError && error.retryable) {
-        await this.settlement.notePendingReference(order.id, error.details.reference);
+      const failure = classifyChargeError(error);
+      if (failure.kind === "declined") {
+        await this.settlement.failPayment(order.id, failure.code);
         throw error;
       }
-      const code = PlatformError.is(error) ? error.code : "payment_failed";
-      await this.settlement.failPayment(order.id, code);
-      if (PlatformError.is(error)) throw error;
-      throw new GatewayError("payment_failed", "the payment port failed", { provider: "payment_port", retryable: false, cause: error });
+      // The charge may or may not exist (timeout, lost storage in the payment system, a key still
+      // in use ...): keep the order pending with its stock held, so a retry with the same key
+      // resumes the same charge (the gateway key dedupes it) or the sweeper settles it.
+      const reference = PlatformError.is(error) ? error.details.reference : undefined;
+      await this.settlement.notePendingReference(order.id, reference).catch(() => undefined);
+      throw unknownOutcomeError(error, order.id);
     }
-    const outcome = await this.ctx.store.transaction(async (tx) => this.markPaid(tx, order.id, reference));
+    const outcome = await this.ctx.store.transaction(async (tx) => this.settlement.markPaid(tx, order, reference));
     if (outcome.kind === "refund") {
       const expired = outcome.order.cancelReason === "reservation_expired";
       await this.settlement.refund(outcome.order, outcome.order.cancelReason ?? "canceled");
@@ -178,38 +192,5 @@ export class CheckoutService {
     // Canceled while the charge ran, and the cancel already resolved and refunded the charge.
     if (outcome.order.status === "canceled") throw canceledCheckoutError(outcome.order);
     return outcome.order;
-  }
-
-  private async markPaid(tx: CommerceTx, orderId: string, reference: string): Promise<{ kind: "paid" | "refund"; order: Order }> {
-    const { clock } = this.ctx;
-    const current = (await tx.orders.get(orderId))!;
-    if (current.status !== "pending") {
-      // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
-      if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending") return { kind: "paid", order: current };
-      const marked = { ...current, payment: { ...current.payment, reference, status: "refund_pending" as const, failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
-      await tx.orders.update(marked, current.version);
-      return { kind: "refund", order: marked };
-    }
-    const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
-    if (reservation) await tx.inventory.commit(reservation.id, clock.now());
-    const paid: Order = { ...current, status: "paid", payment: { ...current.payment, reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
-    await tx.orders.update(paid, current.version);
-    await this.removePurchased(tx, paid);
-    tx.outbox.add(createEvent("order.paid", { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference }, clock));
-    return { kind: "paid", order: paid };
-  }
-
-  /** Takes the purchased units out of the cart; items added meanwhile stay. */
-  private async removePurchased(tx: CommerceTx, order: Order): Promise<void> {
-    const cart = await tx.carts.getByCustomer(order.customerId);
-    if (!cart) return;
-    const lines = cart.lines
-      .map((l) => {
-        const bought = order.lines.filter((o) => o.productId === l.productId && o.variantId === l.variantId).reduce((n, o) => n + o.quantity, 0);
-        return { ...l, quantity: l.quantity - bought };
-      })
-      .filter((l) => l.quantity > 0);
-    await tx.carts.update({ ...cart, lines, updatedAt: this.ctx.clock.now(), version: cart.version + 1 }, cart.version);
-    tx.outbox.add(createEvent("cart.updated", { cartId: cart.id, customerId: cart.customerId, lineCount: lines.length }, this.ctx.clock));
   }
 }

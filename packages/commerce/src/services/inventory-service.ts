@@ -3,7 +3,6 @@ import { z } from "zod";
 import { adjustStockSchema, available, lowStockThresholdSchema, type AdjustStockInput, type StockLevel } from "../domain/inventory.js";
 import { stockKeyOf } from "../domain/product.js";
 import { refSchema } from "../domain/schemas.js";
-import type { CommerceTx } from "../ports/commerce-store.js";
 import type { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -83,37 +82,39 @@ export class InventoryService {
   }
 
   /**
-   * Releases every reservation whose TTL has passed by the clock and cancels the pending
-   * orders they held stock for. Run it from a timer or job; returns how many expired.
-   * A canceled order whose charge outcome was unknown is then resolved through the payment port
-   * (refunded if it was charged); a failure there leaves it for `orders.cancel` or a checkout retry.
+   * Releases every reservation whose TTL has passed by the clock. Run it from a timer or job;
+   * returns how many expired reservations were settled. A reservation of a pending order is never
+   * released blindly, since the order's charge may exist: the charge is resolved through the payment
+   * port first. Charged, the order is paid (its stock was still held); not charged, the order is
+   * canceled (`reservation_expired`) and the stock released; still unknown, it stays held and the
+   * order is left for the next run or the sweeper (`orders.sweepPendingPayments`).
    */
   async releaseExpired(input: { limit?: number } = {}): Promise<number> {
     const { limit } = parse(z.object({ limit: z.number().int().min(1).max(10_000).default(500) }), input);
     const { store, clock } = this.ctx;
-    const unknown: string[] = [];
-    const count = await store.transaction(async (tx) => {
-      unknown.length = 0;
+    const held: string[] = [];
+    const released = await store.transaction(async (tx) => {
+      held.length = 0;
       const due = await tx.inventory.expiredReservations(clock.now(), limit);
+      let n = 0;
       for (const r of due) {
+        const order = r.orderId ? await tx.orders.get(r.orderId) : null;
+        if (order && order.status === "pending") {
+          held.push(order.id);
+          continue;
+        }
         await tx.inventory.release(r.id, "expired", clock.now());
         tx.outbox.add(createEvent("inventory.reservation_expired", { reservationId: r.id }, clock));
-        if (r.orderId && (await this.cancelPendingOrder(tx, r.orderId))) unknown.push(r.orderId);
+        n++;
       }
-      return due.length;
+      return n;
     });
     // Gateway calls run outside the transaction; one failure does not stop the others.
-    for (const orderId of unknown) await this.settlement?.resolveCanceled(orderId).catch(() => undefined);
-    return count;
-  }
-
-  /** Cancels the order; true when its charge outcome is unknown (to resolve after commit). */
-  private async cancelPendingOrder(tx: CommerceTx, orderId: string): Promise<boolean> {
-    const order = await tx.orders.get(orderId);
-    if (!order || order.status !== "pending") return false;
-    const now = this.ctx.clock.now();
-    await tx.orders.update({ ...order, status: "canceled", cancelReason: "reservation_expired", updatedAt: now, version: order.version + 1 }, order.version);
-    tx.outbox.add(createEvent("order.canceled", { orderId, customerId: order.customerId, reason: "reservation_expired" }, this.ctx.clock));
-    return order.payment.status === "pending";
+    let settled = released;
+    for (const orderId of held) {
+      const r = await this.settlement?.resolvePending(orderId, "reservation_expired").catch(() => null);
+      if (r && (r.resolution === "paid" || r.resolution === "canceled" || r.resolution === "refunded")) settled++;
+    }
+    return settled;
   }
 }

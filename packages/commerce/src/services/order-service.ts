@@ -1,4 +1,4 @@
-import { AuthenticationError, createEvent, ForbiddenError, NotFoundError, pageRequestSchema, parse, ValidationError, type Page } from "@platform/core";
+import { AuthenticationError, createEvent, ForbiddenError, GatewayError, NotFoundError, pageRequestSchema, parse, ValidationError, type Page } from "@platform/core";
 import { z } from "zod";
 import { sumByKey } from "../domain/inventory.js";
 import {
@@ -16,6 +16,7 @@ import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
 import type { CheckoutService } from "./checkout-service.js";
 import { OrderSettlement } from "./order-settlement.js";
+import { PaymentSweeper, type PaymentSweepSummary } from "./payment-sweeper.js";
 import type { ServiceContext } from "./service-context.js";
 
 const listSchema = pageRequestSchema.extend({ customerId: refSchema.optional() });
@@ -23,13 +24,16 @@ const listSchema = pageRequestSchema.extend({ customerId: refSchema.optional() }
 /** Orders: checkout, history, cancel, fulfilment, shipping and refunds (`platform.orders`). */
 export class OrderService {
   private readonly settlement: OrderSettlement;
+  private readonly sweeper: PaymentSweeper;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly checkoutService: CheckoutService,
     payments: PaymentPort,
+    options: { paymentSweepAfterMs?: number } = {},
   ) {
     this.settlement = new OrderSettlement(ctx, payments);
+    this.sweeper = new PaymentSweeper(ctx, this.settlement, options);
   }
 
   /**
@@ -67,19 +71,30 @@ export class OrderService {
 
   /**
    * Cancels an order before it ships: stock goes back, a captured payment is refunded.
-   * Calling again on a canceled order whose refund failed retries the refund. A pending order whose
-   * charge outcome is unknown is resolved through the payment port and refunded if it was charged;
-   * while the gateway does not know yet, the order stays canceled with payment `pending`: call again.
+   * Calling again on a canceled order whose refund failed retries the refund. A pending order's
+   * charge may exist, so it is resolved through the payment port first: charged, the order is paid
+   * and then canceled like a paid one (restocked, refunded); not charged, it is canceled and its
+   * stock released. While the gateway cannot tell yet, nothing changes and the cancel answers
+   * `payment_pending` (retryable): call again later; the sweeper settles it meanwhile.
    * @throws DomainRuleError `invalid_transition` (shipped, delivered ...). @throws NotFoundError `order_not_found`.
-   * @throws GatewayError when the refund fails (the order stays canceled, refund pending).
+   * @throws GatewayError when the refund fails (the order stays canceled, refund pending);
+   *   `payment_pending` (retryable) while the charge outcome of a pending order is unknown.
    */
   async cancel(actor: Actor, input: { orderId: string; reason?: string }): Promise<Order> {
     const a = parse(actorSchema, actor);
     const data = parse(cancelSchema, input);
     const { store, clock } = this.ctx;
+    const seen = await store.transaction((tx) => this.readable(tx, a, data.orderId));
+    if (seen.status === "pending" && seen.payment.status === "pending") {
+      const { resolution, order } = await this.settlement.resolvePending(seen.id, data.reason);
+      if (resolution === "unknown") throw paymentPending(seen.id);
+      if (resolution === "canceled" && order) return order;
+    }
     const order = await store.transaction(async (tx) => {
       const o = await this.readable(tx, a, data.orderId);
       if (o.status === "canceled" && (o.payment.status === "refund_pending" || o.payment.status === "pending")) return o;
+      // Never cancel while the charge may exist (a checkout resumed it since we resolved it).
+      if (o.status === "pending" && o.payment.status === "pending") throw paymentPending(o.id);
       assertTransition(o.status, "canceled");
       const now = clock.now();
       if (o.status === "pending") {
@@ -95,9 +110,28 @@ export class OrderService {
       return next;
     });
     if (order.payment.status === "refund_pending") return this.settlement.refund(order, data.reason);
-    // A charge whose outcome is unknown (gateway timeout): resolve it and refund it if it went through.
+    // Canceled with its charge unresolved (by an earlier version): resolve it and refund it if it went through.
     if (order.payment.status === "pending") return (await this.settlement.resolveCanceled(order.id)) ?? order;
     return order;
+  }
+
+  /**
+   * The sweeper of unknown payment outcomes, a background duty for a worker: claims pending orders
+   * whose payment outcome is unknown and that have not changed for `paymentSweepAfterMs` (platform
+   * option, default 60 s), asks the payment port about each (never charging again), then pays it
+   * (stock committed, cart cleared), or cancels it and releases its stock when the charge definitely
+   * failed or never arrived, refunding a charge whose order was canceled meanwhile. Orders still
+   * unknown are left for the next run. Safe with several processes sweeping at once: each order is
+   * claimed by one sweeper for a while (`FOR UPDATE SKIP LOCKED` and a lease in PostgreSQL), and every
+   * settlement is conditional on the order still being pending.
+   * @throws ValidationError for a bad `limit` (1-1000, default 100).
+   * @example
+   * ```ts
+   * setInterval(() => void platform.orders.sweepPendingPayments({ limit: 100 }).then((s) => s.unknown && log(s)), 30_000);
+   * ```
+   */
+  sweepPendingPayments(options: { limit?: number } = {}): Promise<PaymentSweepSummary> {
+    return this.sweeper.sweep(options);
   }
 
   /** Records fulfilment of some or all remaining units (admin). @throws DomainRuleError `invalid_transition`, `over_fulfilment`. */
@@ -167,6 +201,10 @@ export class OrderService {
     if (!o || (o.customerId !== actor.customerId && !isAdmin(actor))) throw new NotFoundError("order", orderId, "order_not_found");
     return o;
   }
+}
+
+function paymentPending(orderId: string): GatewayError {
+  return new GatewayError("payment_pending", "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true, details: { orderId } });
 }
 
 function customerOf(actor: Actor): string {

@@ -1,7 +1,11 @@
 import { createEvent, DomainRuleError, GatewayError, type Money } from "@platform/core";
 import type { Order } from "../domain/order.js";
-import type { PaymentPort } from "../ports/payment-port.js";
+import type { CommerceTx } from "../ports/commerce-store.js";
+import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
 import type { ServiceContext } from "./service-context.js";
+
+/** How {@link OrderSettlement.resolvePending} left an order. */
+export type PendingResolution = "paid" | "canceled" | "refunded" | "unknown" | "settled";
 
 /** The idempotency key of an order's charge (the same on every retry and lookup). */
 export function chargeKeyOf(orderId: string): string {
@@ -29,21 +33,105 @@ export class OrderSettlement {
     private readonly payments: PaymentPort,
   ) {}
 
-  /** A declined or failed charge: release the stock and cancel the pending order. */
-  async failPayment(orderId: string, code: string): Promise<void> {
+  /**
+   * A charge that definitely failed (declined, or the gateway has no record of it): release the
+   * stock and cancel the pending order. Never call it while the charge may exist. True when this
+   * call canceled the order (false: it was settled meanwhile).
+   */
+  async failPayment(orderId: string, code: string, reason = "payment_failed"): Promise<boolean> {
     const { store, clock } = this.ctx;
-    await store.transaction(async (tx) => {
+    return store.transaction(async (tx) => {
       const cur = await tx.orders.get(orderId);
-      if (!cur || cur.status !== "pending") return;
+      if (!cur || cur.status !== "pending") return false;
       const r = cur.reservationId ? await tx.inventory.getReservation(cur.reservationId) : null;
-      if (r && r.status === "active") await tx.inventory.release(r.id, "released", clock.now());
+      if (r && r.status === "active") {
+        await tx.inventory.release(r.id, reason === "reservation_expired" ? "expired" : "released", clock.now());
+        if (reason === "reservation_expired") tx.outbox.add(createEvent("inventory.reservation_expired", { reservationId: r.id }, clock));
+      }
       await tx.orders.update(
-        { ...cur, status: "canceled", cancelReason: "payment_failed", payment: { ...cur.payment, reference: null, status: "failed", failureCode: code }, updatedAt: clock.now(), version: cur.version + 1 },
+        { ...cur, status: "canceled", cancelReason: reason, payment: { ...cur.payment, reference: null, status: "failed", failureCode: code }, updatedAt: clock.now(), version: cur.version + 1 },
         cur.version,
       );
       tx.outbox.add(createEvent("order.payment_failed", { orderId, customerId: cur.customerId, code }, clock));
-      tx.outbox.add(createEvent("order.canceled", { orderId, customerId: cur.customerId, reason: "payment_failed" }, clock));
+      tx.outbox.add(createEvent("order.canceled", { orderId, customerId: cur.customerId, reason }, clock));
+      return true;
     });
+  }
+
+  /**
+   * Records a charge that went through (transaction 2 of checkout, or a resolved unknown outcome):
+   * commits the reservation, marks the order paid, takes the purchased units out of the cart and
+   * frees the cart's checkout claim. An order no longer pending (canceled while the charge ran) is
+   * marked `refund_pending` instead: the caller refunds it. The cart is locked before the order,
+   * the same order as checkout's first transaction, so the two never deadlock.
+   */
+  async markPaid(tx: CommerceTx, order: Pick<Order, "id" | "customerId">, reference: string): Promise<{ kind: "paid" | "settled" | "refund"; order: Order }> {
+    const { clock } = this.ctx;
+    const cart = await tx.carts.getByCustomer(order.customerId);
+    const current = (await tx.orders.get(order.id))!;
+    if (current.status !== "pending") {
+      // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
+      if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending") return { kind: "settled", order: current };
+      const marked = { ...current, payment: { ...current.payment, reference, status: "refund_pending" as const, failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+      await tx.orders.update(marked, current.version);
+      return { kind: "refund", order: marked };
+    }
+    const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
+    if (reservation && reservation.status === "active") await tx.inventory.commit(reservation.id, clock.now());
+    const paid: Order = { ...current, status: "paid", payment: { ...current.payment, reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+    await tx.orders.update(paid, current.version);
+    if (cart) await this.removePurchased(tx, cart, paid);
+    tx.outbox.add(createEvent("order.paid", { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference }, clock));
+    return { kind: "paid", order: paid };
+  }
+
+  /** Takes the purchased units out of the cart (items added meanwhile stay) and frees its claim. */
+  private async removePurchased(tx: CommerceTx, cart: NonNullable<Awaited<ReturnType<CommerceTx["carts"]["get"]>>>, order: Order): Promise<void> {
+    const lines = cart.lines
+      .map((l) => {
+        const bought = order.lines.filter((o) => o.productId === l.productId && o.variantId === l.variantId).reduce((n, o) => n + o.quantity, 0);
+        return { ...l, quantity: l.quantity - bought };
+      })
+      .filter((l) => l.quantity > 0);
+    const checkoutOrderId = cart.checkoutOrderId === order.id ? null : (cart.checkoutOrderId ?? null);
+    await tx.carts.update({ ...cart, lines, checkoutOrderId, updatedAt: this.ctx.clock.now(), version: cart.version + 1 }, cart.version);
+    tx.outbox.add(createEvent("cart.updated", { cartId: cart.id, customerId: cart.customerId, lineCount: lines.length }, this.ctx.clock));
+  }
+
+  /**
+   * Resolves a pending order whose charge outcome is unknown: asks the payment port (same key, never
+   * a new charge), then pays the order (stock committed, cart cleared; refunded instead if it was
+   * canceled meanwhile), or cancels it and releases its stock when the charge definitely failed or
+   * never arrived. While the port cannot tell (`pending`, or the lookup itself fails), nothing changes:
+   * the stock stays held and the order is left for a retry or the next sweep. A canceled order whose
+   * charge was unresolved (left so by earlier versions) is resolved and refunded.
+   */
+  async resolvePending(orderId: string, reason = "payment_failed"): Promise<{ resolution: PendingResolution; order: Order | null }> {
+    const order = await this.ctx.store.transaction((tx) => tx.orders.get(orderId));
+    if (!order || order.payment.status !== "pending") return { resolution: "settled", order };
+    if (order.status === "canceled") {
+      const resolved = await this.resolveCanceled(orderId);
+      return { resolution: resolved?.payment.status === "pending" ? "unknown" : "refunded", order: resolved };
+    }
+    if (order.status !== "pending") return { resolution: "settled", order };
+    let outcome: ChargeStatus;
+    try {
+      outcome = await this.payments.retrieve({ orderId, idempotencyKey: chargeKeyOf(orderId), reference: order.payment.reference });
+    } catch {
+      return { resolution: "unknown", order };
+    }
+    if (outcome.status === "pending") {
+      if (outcome.reference) await this.notePendingReference(orderId, outcome.reference);
+      return { resolution: "unknown", order };
+    }
+    if (outcome.status === "succeeded") {
+      const reference = outcome.reference;
+      const settled = await this.ctx.store.transaction((tx) => this.markPaid(tx, order, reference));
+      if (settled.kind === "refund") return { resolution: "refunded", order: await this.refund(settled.order, settled.order.cancelReason ?? "canceled") };
+      return { resolution: settled.kind, order: settled.order };
+    }
+    const changed = await this.failPayment(orderId, outcome.status === "failed" ? outcome.code : "payment_not_found", reason);
+    return { resolution: changed ? "canceled" : "settled", order: await this.ctx.store.transaction((tx) => tx.orders.get(orderId)) };
   }
 
   private async countFailedRefund(orderId: string, attempt: number): Promise<void> {

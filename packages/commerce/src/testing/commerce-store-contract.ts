@@ -165,6 +165,31 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       await run(store, (tx) => tx.orders.insert(orderRow(createId("cus"), "key-1", T0))); // keys are per customer
     });
 
+    it("keeps a cart's checkout claim, and leases orders of unknown payment outcome to one sweeper at a time", async () => {
+      const store = await makeStore();
+      const c = customerRow("claim@example.com");
+      await run(store, (tx) => tx.customers.insert(c));
+      const cart = { id: createId("cart"), customerId: c.id, lines: [], createdAt: T0, updatedAt: T0, version: 1 };
+      await run(store, (tx) => tx.carts.insert(cart));
+      await run(store, (tx) => tx.carts.update({ ...cart, checkoutOrderId: "ord_claimer", version: 2 }, 1));
+      expect((await run(store, (tx) => tx.carts.getByCustomer(c.id)))?.checkoutOrderId).toBe("ord_claimer");
+      await run(store, (tx) => tx.carts.update({ ...cart, checkoutOrderId: null, version: 3 }, 2));
+      expect((await run(store, (tx) => tx.carts.get(cart.id)))?.checkoutOrderId ?? null).toBeNull();
+
+      const old = orderRow(c.id, "sweep-old", T0);
+      const young = orderRow(c.id, "sweep-young", new Date(T0.getTime() + 60_000));
+      const paid = { ...orderRow(c.id, "sweep-paid", T0), status: "paid" as const, payment: { reference: "pay_1", status: "succeeded" as const, failureCode: null, refundAttempts: 0 } };
+      for (const o of [old, young, paid]) await run(store, (tx) => tx.orders.insert(o));
+      const at = (ms: number) => new Date(T0.getTime() + ms);
+      const query = { changedBefore: at(30_000), now: at(30_000), leaseUntil: at(90_000), limit: 10 };
+      const claims = await Promise.all([0, 1, 2].map(() => run(store, (tx) => tx.orders.claimPaymentPending(query))));
+      // Only the old pending order qualifies, and exactly one sweeper gets it.
+      expect(claims.flat().map((o) => o.id)).toEqual([old.id]);
+      expect(await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(60_000) }))).toEqual([]);
+      // Once the lease lapsed, another sweeper may take it.
+      expect((await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(90_000), leaseUntil: at(200_000) }))).map((o) => o.id)).toEqual([old.id]);
+    });
+
     it("pages a customer's orders newest first with stable cursors", async () => {
       const store = await makeStore();
       const ids: string[] = [];

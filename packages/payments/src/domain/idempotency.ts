@@ -25,6 +25,22 @@ export interface IdempotencyRecord {
   readonly response?: IdempotencyResponse | undefined;
   readonly createdAt: Date;
   readonly expiresAt: Date;
+  /**
+   * Who runs the operation now (a random token per claim or takeover) and until when, by the clock.
+   * The owner renews the lease while its gateway call runs; once it lapses, the owner is presumed
+   * dead and the next caller with the key takes the operation over. Absent on keys stored before
+   * leases existed: their lease is read as `createdAt`.
+   */
+  readonly leaseToken?: string | undefined;
+  readonly leaseExpiresAt?: Date | undefined;
+}
+
+/** Default lease of an in-progress key: how long a silent owner keeps it before a retry takes over. */
+export const DEFAULT_IDEMPOTENCY_LEASE_MS = 5_000;
+
+/** When the lease of an in-progress key lapses (keys stored before leases existed: at creation). */
+export function leaseEndOf(record: IdempotencyRecord): Date {
+  return record.leaseExpiresAt ?? record.createdAt;
 }
 
 function canonical(value: unknown): unknown {

@@ -75,6 +75,18 @@ export interface IdempotencyRepository {
   /** Forgets a key whose operation was rejected before it changed anything. */
   release(scope: string, key: string): Promise<void>;
   /**
+   * Extends the lease of an in-progress key held under `leaseToken` until `until`; false (nothing
+   * changed) when the key completed or another caller took it over.
+   * SQL: `UPDATE ... WHERE status = 'in_progress' AND lease_token = $token`.
+   */
+  renewLease(scope: string, key: string, leaseToken: string, until: Date): Promise<boolean>;
+  /**
+   * Takes over an in-progress key whose lease lapsed at `now` (its owner is presumed dead): sets the
+   * new token and lease and returns the record, or undefined when the lease is live, the key completed
+   * or another caller took it first. One conditional UPDATE, so exactly one caller wins.
+   */
+  takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | undefined>;
+  /**
    * Deletes up to `limit` records that expired at or before `now` and were created at or before
    * `createdBefore` (the retention); returns how many. A live key is never deleted. SQL: one bounded
    * `DELETE ... WHERE (scope, key) IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`, safe in many processes.

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { GatewayError, IdempotencyError, type Clock } from "@platform/core";
-import { fingerprintOf, IDEMPOTENCY_TTL_MS, type IdempotencyRecord, type IdempotencyResponse } from "../domain/idempotency.js";
+import { DEFAULT_IDEMPOTENCY_LEASE_MS, fingerprintOf, IDEMPOTENCY_TTL_MS, leaseEndOf, type IdempotencyRecord, type IdempotencyResponse } from "../domain/idempotency.js";
 import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 
 /** One idempotent operation: `begin` runs in the claiming transaction, `finish` after it (gateway calls). */
@@ -15,15 +16,24 @@ export interface IdempotentOperation<R> {
   load(resourceId: string): Promise<R>;
 }
 
-/** How long a waiter polls for another caller's in-flight operation before giving up. */
+/** How long a waiter polls for a live owner's in-flight operation before answering `idempotency_key_in_use`. */
 const WAIT_LIMIT_MS = 30_000;
 
-/**
- * After this long (by the clock) an unfinished key is presumed abandoned by a crashed caller and the
- * next caller finishes the operation itself. Safe because `finish` is idempotent: gateways get the
- * same provider idempotency key, and outcomes only apply to a resource still in flight.
- */
-export const IDEMPOTENCY_TAKEOVER_MS = 60_000;
+/** Options of the {@link IdempotencyRunner}. */
+export interface IdempotencyRunnerOptions {
+  /**
+   * Lease of an in-progress key, by the clock (default 5 s). The owner renews it every third of the
+   * lease while its gateway call runs; a key whose lease lapsed is taken over by the next caller.
+   */
+  leaseMs?: number;
+}
+
+/** The answer while another live caller runs the operation: retryable, never a failed payment. */
+function keyInUse(scope: string, key: string): IdempotencyError {
+  return new IdempotencyError(`idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`, "idempotency_key_in_use", {
+    details: { scope, key, retryable: true },
+  });
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -33,7 +43,10 @@ function sleep(ms: number): Promise<void> {
  * Runs operations at most once per (scope, key): the first call claims the key and records its
  * resource in one transaction, calls the gateway outside any transaction, then stores the outcome.
  * Concurrent callers with the same key wait for that outcome; later callers get it from the store.
- * A different parameter set is `idempotency_conflict`. Keys expire after 24 h by the clock.
+ * The owner holds a short lease on the key, renewed while it works; a caller finding the lease lapsed
+ * (owner crashed) takes the operation over and resumes it. That is safe because `finish` is
+ * idempotent: gateways get the same provider idempotency key, and outcomes only apply to a resource
+ * still in flight. A different parameter set is `idempotency_conflict`. Keys expire after 24 h by the clock.
  */
 export class IdempotencyRunner {
   // Callers in this process wait on the promise; callers in other processes poll the store.
@@ -42,10 +55,38 @@ export class IdempotencyRunner {
   // Identical concurrent requests in this process share one execution (and its pre-work).
   private readonly flights = new Map<string, Promise<unknown>>();
 
+  private readonly leaseMs: number;
+
   constructor(
     private readonly store: PaymentStore,
     private readonly clock: Clock,
-  ) {}
+    options: IdempotencyRunnerOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+  }
+
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.leaseMs);
+  }
+
+  /**
+   * Renews the lease of a key this caller owns every third of the lease until stopped, so a slow but
+   * live owner is never taken over. A renewal that fails (storage down) is skipped: if the lease
+   * lapses meanwhile a retry takes over, which is safe (same provider key; outcomes apply once).
+   */
+  private heartbeat(scope: string, key: string, token: string): () => void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.store
+        .transaction((tx) => tx.idempotency.renewLease(scope, key, token, this.leaseFrom(this.clock.now())))
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
 
   /**
    * Runs `work` once for concurrent callers with the same scope, key and parameters in this process;
@@ -70,7 +111,17 @@ export class IdempotencyRunner {
     const key = op.key;
     const fingerprint = fingerprintOf(op.params);
     const now = this.clock.now();
-    const record: IdempotencyRecord = { scope: op.scope, key, fingerprint, status: "in_progress", createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) };
+    const token = randomUUID();
+    const record: IdempotencyRecord = {
+      scope: op.scope,
+      key,
+      fingerprint,
+      status: "in_progress",
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      leaseToken: token,
+      leaseExpiresAt: this.leaseFrom(now),
+    };
     const slot = `${op.scope}\u0000${key}`;
 
     const claim = await this.store.transaction(async (tx) => {
@@ -82,32 +133,49 @@ export class IdempotencyRunner {
     });
 
     if (typeof claim !== "string") return this.replay(op, claim, fingerprint, slot);
-    return this.complete(op, key, claim, slot);
+    return this.complete(op, key, claim, slot, token);
   }
 
-  /** Runs `finish`, stores the outcome on the key and returns the result (or re-throws the gateway error). */
-  private async complete<R>(op: IdempotentOperation<R>, key: string, resourceId: string, slot: string): Promise<R> {
+  /**
+   * Runs `finish` under the key's lease (renewed meanwhile), stores the outcome on the key and returns
+   * the result (or re-throws the gateway error).
+   */
+  private async complete<R>(op: IdempotentOperation<R>, key: string, resourceId: string, slot: string, token: string): Promise<R> {
     let release!: () => void;
     this.inflight.set(slot, new Promise<void>((r) => (release = r)));
+    const stop = this.heartbeat(op.scope, key, token);
     try {
       let error: IdempotencyResponse["error"];
       try {
         await op.finish(resourceId);
       } catch (e) {
         if (!(e instanceof GatewayError)) {
-          // The resource exists and holds whatever state was recorded: later replays return it.
-          await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId }));
+          // Not an answer of the gateway (storage lost mid-way, a bug): the outcome is unknown, so the
+          // key stays in progress with its lease ended now, and the caller's retry takes the operation
+          // over at once and resumes it (re-sent with the same provider key, or found settled).
+          stop();
+          await this.store.transaction((tx) => tx.idempotency.renewLease(op.scope, key, token, this.clock.now())).catch(() => undefined);
           throw e;
         }
         error = { code: e.code, message: e.message, provider: e.provider, retryable: e.retryable, declineCode: e.declineCode };
       }
+      stop();
       await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId, error }));
       if (error) throw toError(error);
       return op.load(resourceId);
     } finally {
+      stop();
       this.inflight.delete(slot);
       release();
     }
+  }
+
+  /** Takes over a key whose owner's lease lapsed; undefined when another caller was first or it completed. */
+  private async takeOver(scope: string, key: string): Promise<{ resourceId: string; token: string } | undefined> {
+    const token = randomUUID();
+    const now = this.clock.now();
+    const taken = await this.store.transaction((tx) => tx.idempotency.takeOver(scope, key, now, token, this.leaseFrom(now)));
+    return taken?.resourceId === undefined ? undefined : { resourceId: taken.resourceId, token };
   }
 
   private async replay<R>(op: IdempotentOperation<R>, existing: IdempotencyRecord, fingerprint: string, slot: string): Promise<R> {
@@ -123,12 +191,12 @@ export class IdempotencyRunner {
         if (current.response.error) throw toError(current.response.error);
         return op.load(current.response.resourceId);
       }
-      if (current.resourceId !== undefined && !this.inflight.has(slot) && this.clock.now().getTime() - current.createdAt.getTime() >= IDEMPOTENCY_TAKEOVER_MS) {
-        return this.complete(op, current.key, current.resourceId, slot);
+      // The owner stopped renewing its lease (it died, or lost its storage): resume its operation.
+      if (current.resourceId !== undefined && !this.inflight.has(slot) && this.clock.now().getTime() >= leaseEndOf(current).getTime()) {
+        const taken = await this.takeOver(op.scope, current.key);
+        if (taken) return this.complete(op, current.key, taken.resourceId, slot, taken.token);
       }
-      if (waited >= WAIT_LIMIT_MS) {
-        throw new IdempotencyError(`idempotency key ${JSON.stringify(current.key)} is still in use`, "idempotency_key_in_use", { details: { scope: op.scope, key: current.key } });
-      }
+      if (waited >= WAIT_LIMIT_MS) throw keyInUse(op.scope, current.key);
       const pending = this.inflight.get(slot);
       if (pending) await pending.catch(() => undefined);
       else {

@@ -147,6 +147,21 @@ export class PaymentService {
     return p;
   }
 
+  /**
+   * The payment a `payments.create` call with this idempotency key made, or null when none was
+   * recorded under it (nothing was charged with that key). Lets a caller whose process died before
+   * it learned the payment id resolve the charge by the key alone. Never creates or charges.
+   * @throws ValidationError `validation_failed` for an empty or over-long key.
+   */
+  async findByIdempotencyKey(idempotencyKey: string): Promise<Payment | null> {
+    const key = parse(z.string().min(1).max(255), idempotencyKey);
+    return this.ctx.store.transaction(async (tx) => {
+      const record = await tx.idempotency.get("payments.create", key);
+      if (!record?.resourceId) return null;
+      return (await tx.payments.get(record.resourceId)) ?? null;
+    });
+  }
+
   /** Payments in one status, oldest first, paginated. @throws ValidationError. */
   async listByStatus(status: PaymentStatus, page: { limit?: number; cursor?: string | null } = {}): Promise<Page<Payment>> {
     const s = parse(z.enum(PAYMENT_STATUSES as [PaymentStatus, ...PaymentStatus[]]), status);

@@ -174,6 +174,29 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.idempotency.get("s", "k"))).toBeUndefined();
     });
 
+    it("leases an in-progress key: only its token renews it, and one caller takes it over once it lapsed", async () => {
+      const store = await makeStore();
+      const rec = { scope: "s", key: "lease", fingerprint: "f", status: "in_progress" as const, createdAt: T0, expiresAt: at(100_000), leaseToken: "t0", leaseExpiresAt: at(1000) };
+      await store.transaction(async (tx) => {
+        await tx.idempotency.claim(rec, T0);
+        await tx.idempotency.attach("s", "lease", "pay_1");
+      });
+      expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "other", at(9000)))).toBe(false);
+      expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(2000)))).toBe(true);
+      // Live lease: nobody takes over.
+      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeUndefined();
+      const takers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(2000), `t${i + 1}`, at(4000)))));
+      const won = takers.filter((t) => t !== undefined);
+      expect(won).toHaveLength(1);
+      expect(won[0]).toMatchObject({ resourceId: "pay_1", status: "in_progress" });
+      expect(won[0]!.leaseExpiresAt!.getTime()).toBe(at(4000).getTime());
+      // The old owner's token no longer renews; a completed key is neither renewed nor taken over.
+      expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(9000)))).toBe(false);
+      await store.transaction((tx) => tx.idempotency.complete("s", "lease", { resourceId: "pay_1" }));
+      expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", won[0]!.leaseToken!, at(9000)))).toBe(false);
+      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(50_000), "t99", at(60_000)))).toBeUndefined();
+    });
+
     it("stores refunds, fraud rules in position order and case-insensitive list members", async () => {
       const store = await makeStore();
       await store.transaction(async (tx) => {

@@ -63,11 +63,12 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   private readonly stock = this.table<StockLevel, never, "product">("stock", { id: (s) => s.key, indexes: { product: (s) => s.productId } });
   private readonly reservations = this.table<Reservation, never, "status">("reservations", { id: (r) => r.id, indexes: { status: (r) => r.status } });
   private readonly adjustments = this.table<StockAdjustment, never, "key">("stock_adjustments", { id: (a) => a.id, indexes: { key: (a) => a.key } });
-  private readonly orders = this.table<Order, "idempotency", "customer">("orders", {
+  private readonly orders = this.table<Order, "idempotency", "customer" | "paymentPending">("orders", {
     id: (o) => o.id,
     unique: { idempotency: { key: (o) => idempotencyIndexKey(o.customerId, o.idempotencyKey), code: "idempotency_key_taken" } },
-    indexes: { customer: (o) => o.customerId },
+    indexes: { customer: (o) => o.customerId, paymentPending: (o) => (o.payment.status === "pending" ? "1" : null) },
   });
+  private readonly sweepLeases = new Map<string, number>();
   private readonly searchIndex = new MemoryProductSearchIndex();
   private readonly browseIndex = new MemoryProductBrowseIndex();
   private readonly cursorCodec: CursorCodec;
@@ -91,7 +92,7 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       addresses: new MemoryAddressRepository(this.addresses),
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
-      orders: new MemoryOrderRepository(this.orders, this.cursorCodec),
+      orders: new MemoryOrderRepository(this.orders, this.cursorCodec, this.sweepLeases),
     };
   }
 }

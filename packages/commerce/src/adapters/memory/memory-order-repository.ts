@@ -10,8 +10,10 @@ export function idempotencyIndexKey(customerId: string, key: string): string {
 /** {@link OrderRepository} on a memory table. */
 export class MemoryOrderRepository implements OrderRepository {
   constructor(
-    private readonly table: MemoryTable<Order, "idempotency", "customer">,
+    private readonly table: MemoryTable<Order, "idempotency", "customer" | "paymentPending">,
     private readonly codec: CursorCodec = defaultCursorCodec,
+    // Sweep leases by order id (a lease, not data: it need not roll back with a transaction).
+    private readonly sweepLeases: Map<string, number> = new Map(),
   ) {}
   async get(id: string): Promise<Order | null> {
     return this.table.get(id) ?? null;
@@ -30,5 +32,14 @@ export class MemoryOrderRepository implements OrderRepository {
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {
     // The customer index holds only this customer's orders: the page is cut from them alone.
     return paginate(this.table.findBy("customer", customerId), page, { kind: "orders.by_customer", key: (o) => [o.createdAt.getTime(), o.id], codec: this.codec });
+  }
+  async claimPaymentPending(query: { changedBefore: Date; now: Date; leaseUntil: Date; limit: number }): Promise<Order[]> {
+    const due = this.table
+      .findBy("paymentPending", "1")
+      .filter((o) => o.updatedAt.getTime() <= query.changedBefore.getTime() && (this.sweepLeases.get(o.id) ?? 0) <= query.now.getTime())
+      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || (a.id < b.id ? -1 : 1))
+      .slice(0, query.limit);
+    for (const o of due) this.sweepLeases.set(o.id, query.leaseUntil.getTime());
+    return due;
   }
 }

@@ -11,7 +11,10 @@ export interface PaymentSystemPortOptions {
 }
 
 /** The part of a payment system the adapter uses (the documented stable contract). */
-export type PaymentSystemLike = { payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile">; refunds: Pick<PaymentSystem["refunds"], "create"> };
+export type PaymentSystemLike = {
+  payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile"> & Partial<Pick<PaymentSystem["payments"], "findByIdempotencyKey">>;
+  refunds: Pick<PaymentSystem["refunds"], "create">;
+};
 
 /**
  * Commerce's {@link PaymentPort} on top of `@platform/payments`: a charge is an automatic-capture
@@ -67,12 +70,20 @@ export class PaymentSystemPaymentPort implements PaymentPort {
   }
 
   /**
-   * Resolves a charge of unknown outcome by its payment id (reconciled with the gateway when it is
-   * still `processing`). Without a reference the payment system cannot be searched by key: `pending`.
+   * Resolves a charge of unknown outcome by its payment id, or by its idempotency key when the id
+   * was never learned (reconciled with the gateway when it is still `processing`). No payment under
+   * the key is `not_found`: nothing was charged with it. A system without `findByIdempotencyKey`
+   * answers `pending` for a lookup without reference.
    */
   async retrieve(lookup: ChargeLookup): Promise<ChargeStatus> {
-    if (lookup.reference === null) return { status: "pending", reference: null };
-    let payment: Payment = await this.system.payments.get(lookup.reference);
+    let payment: Payment;
+    if (lookup.reference !== null) payment = await this.system.payments.get(lookup.reference);
+    else {
+      if (!this.system.payments.findByIdempotencyKey) return { status: "pending", reference: null };
+      const found = await this.system.payments.findByIdempotencyKey(lookup.idempotencyKey);
+      if (!found) return { status: "not_found" };
+      payment = found;
+    }
     if (payment.status === "processing") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
     if (payment.status === "succeeded") return { status: "succeeded", reference: payment.id };
     if (payment.status === "failed" || payment.status === "canceled") return { status: "failed", code: payment.failure?.code ?? "payment_failed" };

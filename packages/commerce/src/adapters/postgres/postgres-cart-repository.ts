@@ -9,10 +9,11 @@ interface CartRow {
   created_at: Date;
   updated_at: Date;
   version: number;
+  checkout_order_id: string | null;
   lines: { productId: string; variantId: string | null; quantity: number; price: string; currency: string }[];
 }
 
-const SELECT = `SELECT c.id, c.user_id, c.created_at, c.updated_at, c.version,
+const SELECT = `SELECT c.id, c.user_id, c.created_at, c.updated_at, c.version, c.checkout_order_id,
   COALESCE((SELECT json_agg(json_build_object('productId', l.product_id, 'variantId', l.variant_id, 'quantity', l.quantity,
      'price', l.added_unit_price::text, 'currency', l.currency) ORDER BY l.position)
    FROM commerce_cart_lines l WHERE l.cart_id = c.id), '[]') AS lines
@@ -20,7 +21,7 @@ const SELECT = `SELECT c.id, c.user_id, c.created_at, c.updated_at, c.version,
 
 function toCart(r: CartRow): Cart {
   const lines: CartLine[] = r.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, addedUnitPrice: Money.of(l.price, l.currency) }));
-  return { id: r.id, customerId: r.user_id, lines, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version };
+  return { id: r.id, customerId: r.user_id, lines, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version, checkoutOrderId: r.checkout_order_id };
 }
 
 /** {@link CartRepository} on the seed's `cart` (one row per cart, unique `idx_cart_user_id`) and `commerce_cart_lines`. */
@@ -57,12 +58,13 @@ export class PostgresCartRepository implements CartRepository {
   }
 
   async insert(cart: Cart): Promise<void> {
-    const r = await this.sql.query("INSERT INTO cart (id, user_id, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING", [
+    const r = await this.sql.query("INSERT INTO cart (id, user_id, created_at, updated_at, version, checkout_order_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO NOTHING", [
       cart.id,
       cart.customerId,
       cart.createdAt,
       cart.updatedAt,
       cart.version,
+      cart.checkoutOrderId ?? null,
     ]);
     if (r.rowCount === 0) throw new ConflictError("the customer already has a cart", "cart_exists");
     await this.writeLines(cart);
@@ -74,7 +76,7 @@ export class PostgresCartRepository implements CartRepository {
    */
   async update(cart: Cart, expectedVersion: number): Promise<void> {
     const r = await this.sql.one<{ updated: number }>(
-      `WITH u AS (UPDATE cart SET user_id = $2, updated_at = $3, version = $4 WHERE id = $1 AND version = $5 RETURNING id),
+      `WITH u AS (UPDATE cart SET user_id = $2, updated_at = $3, version = $4, checkout_order_id = $12 WHERE id = $1 AND version = $5 RETURNING id),
        up AS (
          INSERT INTO commerce_cart_lines (cart_id, position, product_id, variant_id, quantity, added_unit_price, currency)
          SELECT u.id, l.position, l.product_id, l.variant_id, l.quantity, l.price::numeric, l.currency
@@ -83,7 +85,7 @@ export class PostgresCartRepository implements CartRepository {
            quantity = EXCLUDED.quantity, added_unit_price = EXCLUDED.added_unit_price, currency = EXCLUDED.currency),
        del AS (DELETE FROM commerce_cart_lines d USING u WHERE d.cart_id = u.id AND d.position >= cardinality($6::int[]))
        SELECT count(*)::int AS updated FROM u`,
-      [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion, ...this.lineArrays(cart)],
+      [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion, ...this.lineArrays(cart), cart.checkoutOrderId ?? null],
     );
     if (!r || r.updated === 0) throw new ConflictError(`cart ${cart.id} was changed concurrently`, "version_conflict");
   }

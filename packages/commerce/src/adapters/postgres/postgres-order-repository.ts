@@ -98,4 +98,19 @@ export class PostgresOrderRepository implements OrderRepository {
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > page.limit && last ? this.codec.encode(kind, [last.createdAt.getTime(), last.id]) : null };
   }
+
+  async claimPaymentPending(query: { changedBefore: Date; now: Date; leaseUntil: Date; limit: number }): Promise<Order[]> {
+    // SKIP LOCKED: an order held by a checkout, a cancel or another sweeper is left for the next round.
+    const claimed = await this.sql.rows<{ id: string }>(
+      `UPDATE orders o SET sweep_lease_until = $3
+        WHERE o.id IN (SELECT id FROM orders WHERE payment_status = 'pending' AND updated_at <= $1
+                         AND (sweep_lease_until IS NULL OR sweep_lease_until <= $2)
+                       ORDER BY updated_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+        RETURNING o.id`,
+      [query.changedBefore, query.now, query.leaseUntil, query.limit],
+    );
+    if (claimed.length === 0) return [];
+    const rows = await this.sql.rows<OrderRow>(`${ORDER_SELECT} WHERE o.id = ANY($1::text[]) ORDER BY o.updated_at, o.id`, [claimed.map((c) => c.id)]);
+    return rows.map(toOrder);
+  }
 }

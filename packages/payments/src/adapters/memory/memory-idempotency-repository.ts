@@ -1,5 +1,5 @@
 import type { MemoryTable } from "@platform/core";
-import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
+import { leaseEndOf, type IdempotencyRecord, type IdempotencyResponse } from "../../domain/idempotency.js";
 import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
 
 /** Primary key of an idempotency record. */
@@ -28,6 +28,20 @@ export class MemoryIdempotencyRepository implements IdempotencyRepository {
   async release(scope: string, key: string) {
     this.table.delete(idemId(scope, key));
   }
+  async renewLease(scope: string, key: string, leaseToken: string, until: Date) {
+    const r = this.table.get(idemId(scope, key));
+    if (!r || r.status !== "in_progress" || r.leaseToken !== leaseToken) return false;
+    this.table.put({ ...r, leaseExpiresAt: until });
+    return true;
+  }
+  async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date) {
+    const r = this.table.get(idemId(scope, key));
+    if (!r || r.status !== "in_progress" || r.resourceId === undefined || leaseEndOf(r).getTime() > now.getTime()) return undefined;
+    const next = { ...r, leaseToken, leaseExpiresAt: until };
+    this.table.put(next);
+    return next;
+  }
+
   async purgeExpired(now: Date, createdBefore: Date, limit: number) {
     const doomed: string[] = [];
     for (const r of this.table.values()) {

@@ -13,9 +13,11 @@ interface KeyRow {
   response: IdempotencyResponse | null;
   created_at: Date;
   expires_at: Date;
+  lease_token: string | null;
+  lease_expires_at: Date | null;
 }
 
-const COLUMNS = "scope, key, fingerprint, status, resource_id, response, created_at, expires_at";
+const COLUMNS = "scope, key, fingerprint, status, resource_id, response, created_at, expires_at, lease_token, lease_expires_at";
 
 function toRecord(r: KeyRow): IdempotencyRecord {
   return {
@@ -27,6 +29,8 @@ function toRecord(r: KeyRow): IdempotencyRecord {
     response: r.response ?? undefined,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
+    leaseToken: r.lease_token ?? undefined,
+    leaseExpiresAt: r.lease_expires_at ?? undefined,
   };
 }
 
@@ -46,19 +50,20 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     for (let attempt = 0; ; attempt++) {
       const { rows } = await run<{ scope: string }>(
         this.db,
-        `INSERT INTO payment_idempotency_keys AS k (scope, key, fingerprint, status, resource_id, response, created_at, expires_at)
-         VALUES ($1, $2, $3, 'in_progress', NULL, NULL, $4, $5)
+        `INSERT INTO payment_idempotency_keys AS k (scope, key, fingerprint, status, resource_id, response, created_at, expires_at, lease_token, lease_expires_at)
+         VALUES ($1, $2, $3, 'in_progress', NULL, NULL, $4, $5, $7, $8)
          ON CONFLICT (scope, key) DO UPDATE
            SET fingerprint = EXCLUDED.fingerprint, status = 'in_progress', resource_id = NULL, response = NULL,
-               created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+               created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+               lease_token = EXCLUDED.lease_token, lease_expires_at = EXCLUDED.lease_expires_at
          WHERE k.expires_at <= $6
          RETURNING k.scope`,
-        [record.scope, record.key, record.fingerprint, record.createdAt, record.expiresAt, now],
+        [record.scope, record.key, record.fingerprint, record.createdAt, record.expiresAt, now, record.leaseToken ?? null, record.leaseExpiresAt ?? null],
       );
       if (rows.length === 1) return { claimed: true };
       const existing = await this.get(record.scope, record.key);
       if (existing) return { claimed: false, existing };
-      if (attempt >= 3) throw new IdempotencyError(`idempotency key ${JSON.stringify(record.key)} is contended`, "idempotency_key_in_use", { details: { scope: record.scope, key: record.key } });
+      if (attempt >= 3) throw new IdempotencyError(`idempotency key ${JSON.stringify(record.key)} is contended`, "idempotency_key_in_use", { details: { scope: record.scope, key: record.key, retryable: true } });
     }
   }
 
@@ -82,6 +87,27 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
 
   async release(scope: string, key: string): Promise<void> {
     await run(this.db, "DELETE FROM payment_idempotency_keys WHERE scope = $1 AND key = $2", [scope, key]);
+  }
+
+  async renewLease(scope: string, key: string, leaseToken: string, until: Date): Promise<boolean> {
+    const { rowCount } = await run(
+      this.db,
+      "UPDATE payment_idempotency_keys SET lease_expires_at = $4 WHERE scope = $1 AND key = $2 AND status = 'in_progress' AND lease_token = $3",
+      [scope, key, leaseToken, until],
+    );
+    return rowCount === 1;
+  }
+
+  async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | undefined> {
+    // Conditional on the lapsed lease: of several callers taking over at once, one row update wins.
+    const { rows } = await run<KeyRow>(
+      this.db,
+      `UPDATE payment_idempotency_keys SET lease_token = $4, lease_expires_at = $5
+       WHERE scope = $1 AND key = $2 AND status = 'in_progress' AND resource_id IS NOT NULL AND COALESCE(lease_expires_at, created_at) <= $3
+       RETURNING ${COLUMNS}`,
+      [scope, key, now, leaseToken, until],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async purgeExpired(now: Date, createdBefore: Date, limit: number): Promise<number> {
