@@ -5,3 +5,13 @@
 export { describePaymentStoreContract, samplePayment } from "./payment-store-contract.js";
 export { describePaymentGatewayContract, type PaymentGatewayContractOptions } from "./payment-gateway-contract.js";
 export { TestGateway, TEST_PAYMENT_METHODS } from "../adapters/test/test-gateway.js";
+export {
+  startStripeMockServer,
+  type StripeMockServer,
+  type StripeMockServerOptions,
+  type StripeMockFault,
+  type StripeMockOperation,
+  type StripeMockRequest,
+} from "./stripe-mock/stripe-mock-server.js";
+export { StripeMockApi } from "./stripe-mock/stripe-mock-api.js";
+export { TEST_CARDS as STRIPE_TEST_CARDS, type TestCard as StripeTestCard } from "./stripe-mock/stripe-wire.js";
