@@ -29,3 +29,4 @@ await import("./idempotency.test.js");
 await import("./fraud.test.js");
 await import("./webhooks.test.js");
 await import("./reconcile.test.js");
+await import("./stripe-reconcile.test.js");
