@@ -108,4 +108,13 @@ describe("StripeGateway in the payment system", () => {
     expect(p).toMatchObject({ status: "failed", failure: { code: "amount_precision_unsupported" } });
     expect(server.requests.slice(mark).map((r) => r.operation)).toEqual(["payment_method"]);
   });
+
+  it("a key Stripe refuses fails payments.create before anything is recorded", async () => {
+    const clock = new ManualClock("2026-03-01T12:00:00.000Z");
+    const gateway = new StripeGateway({ secretKey: "sk_test_revokedkey001", host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
+    const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
+    const e = await system.payments.create({ amount: usd("10.00"), paymentMethod: "pm_card_visa" }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ kind: "configuration", code: "stripe_authentication_failed" });
+    for (const status of ["created", "processing", "failed", "succeeded"] as const) expect((await system.payments.listByStatus(status)).items).toEqual([]);
+  });
 });
