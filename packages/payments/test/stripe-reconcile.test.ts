@@ -117,4 +117,19 @@ describe("StripeGateway in the payment system", () => {
     expect(e).toMatchObject({ kind: "configuration", code: "stripe_authentication_failed" });
     for (const status of ["created", "processing", "failed", "succeeded"] as const) expect((await system.payments.listByStatus(status)).items).toEqual([]);
   });
+
+  it("a pending refund settles on refunds.reconcile: the re-send is replayed by Stripe, the gateway reads the refund as it stands", async () => {
+    const { system } = stripeSystem();
+    const p = await system.payments.create({ amount: usd("40.00"), paymentMethod: "pm_card_pendingRefund" });
+    const ok = await system.refunds.create({ paymentId: p.id, amount: usd("15.00") });
+    const lost = await system.refunds.create({ paymentId: p.id, amount: usd("5.00") });
+    expect([ok.status, lost.status]).toEqual(["pending", "pending"]);
+    expect((await system.refunds.reconcile(ok.id)).status).toBe("pending");
+    server.api.settleRefund(ok.gatewayRefundId!, "succeeded");
+    server.api.settleRefund(lost.gatewayRefundId!, "failed");
+    expect((await system.refunds.reconcile(ok.id)).status).toBe("succeeded");
+    expect((await system.refunds.reconcile(lost.id)).status).toBe("failed");
+    const after = await system.payments.get(p.id);
+    expect([after.amountRefunded.toFixed(), after.amountRefundPending.toFixed()]).toEqual(["15.00", "0.00"]);
+  });
 });

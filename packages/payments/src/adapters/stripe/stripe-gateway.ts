@@ -190,12 +190,17 @@ export class StripeGateway implements PaymentGateway {
     }
   }
 
-  /** Refunds all or part of a captured PaymentIntent. `pending` refunds settle later at Stripe. */
+  /**
+   * Refunds all or part of a captured PaymentIntent. `pending` refunds settle later at Stripe: the
+   * refund stays pending until `refunds.reconcile()` re-sends it (same key) and reads its current state.
+   */
   async refund(req: { reference: string; refundId: string; amount: Money; idempotencyKey: string }): Promise<GatewayRefund & { gatewayData: Record<string, string> }> {
     const { amount } = toStripeAmount(req.amount, { minimum: false });
-    const refund = await this.call("follow_up", (s) =>
+    let refund = await this.call("follow_up", (s) =>
       s.refunds.create({ payment_intent: req.reference, amount, metadata: { [REFUND_ID_METADATA_KEY]: req.refundId } }, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "refund") }),
     );
+    // A re-send (refunds.reconcile) is answered with the refund as it was then: read how it stands now.
+    if (refund.status === "pending" || refund.status === "requires_action") refund = await this.call("read", (s) => s.refunds.retrieve(refund.id));
     const gatewayData = { provider: "stripe", refundId: refund.id, refundStatus: refund.status ?? "unknown" };
     if (refund.status === "succeeded") return { reference: refund.id, status: "succeeded", gatewayData };
     if (refund.status === "failed" || refund.status === "canceled") return { reference: refund.id, status: "failed", declineCode: refund.failure_reason ?? "refund_failed", gatewayData };

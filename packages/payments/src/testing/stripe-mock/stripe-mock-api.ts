@@ -262,7 +262,9 @@ export class StripeMockApi {
     if (amount > left) throw new StripeWireError(400, { type: "invalid_request_error", code: "amount_too_large", param: "amount", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left}).` });
     const card = this.charges.get(pi.chargeId!)!.card;
     const fails = card.behaviour === "refund_fail";
-    const r: Refund = { id: stripeId("re"), intent: pi.id, charge: pi.chargeId!, amount, currency: pi.currency, status: fails ? "failed" : "succeeded", failureReason: fails ? "expired_or_canceled_card" : null, metadata: record(form.metadata), created: now() };
+    const status = fails ? "failed" : card.behaviour === "refund_pending" ? "pending" : "succeeded";
+    const r: Refund = { id: stripeId("re"), intent: pi.id, charge: pi.chargeId!, amount, currency: pi.currency, status, failureReason: fails ? "expired_or_canceled_card" : null, metadata: record(form.metadata), created: now() };
+    // A pending refund already counts against what is left to refund, as at Stripe.
     if (!fails) pi.amountRefunded += amount;
     this.refunds.set(r.id, r);
     return this.refundJson(r);
@@ -273,6 +275,17 @@ export class StripeMockApi {
     const r = this.refunds.get(id);
     if (!r) throw new StripeWireError(404, { type: "invalid_request_error", code: "resource_missing", param: "id", message: `No such refund: '${id}'` });
     return this.refundJson(r);
+  }
+
+  /** A pending refund settles (as Stripe's `charge.refund.updated` would tell). */
+  settleRefund(id: string, status: "succeeded" | "failed"): void {
+    const r = this.refunds.get(id);
+    if (!r || r.status !== "pending") throw new StripeWireError(400, { type: "invalid_request_error", message: `refund ${id} is not pending` });
+    r.status = status;
+    if (status === "failed") {
+      r.failureReason = "unknown";
+      this.intent(r.intent).amountRefunded -= r.amount;
+    }
   }
 
   /** The customer finishes (or abandons) 3-D Secure on an intent in `requires_action`. */

@@ -55,7 +55,7 @@ export interface TestCard {
   brand: string;
   last4: string;
   country: string;
-  behaviour: "succeed" | "decline" | "requires_action" | "refund_fail";
+  behaviour: "succeed" | "decline" | "requires_action" | "refund_fail" | "refund_pending";
   code?: string;
   declineCode?: string;
   message?: string;
@@ -79,6 +79,7 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   pm_card_threeDSecure2Required: { brand: "visa", last4: "3220", country: "US", behaviour: "requires_action" },
   pm_card_authenticationRequired: { brand: "visa", last4: "3184", country: "US", behaviour: "requires_action" },
   pm_card_refundFail: { brand: "visa", last4: "5126", country: "US", behaviour: "refund_fail" },
+  pm_card_pendingRefund: { brand: "visa", last4: "7726", country: "US", behaviour: "refund_pending" },
 };
 
 /** Stripe's presentment rules the server checks: decimals and minimums (minor units) of the currencies it knows. */
