@@ -1,49 +1,5 @@
+import { chargeJson, intentJson, refundJson, type Charge, type Intent, type Json, type Refund } from "./stripe-mock-objects.js";
 import { CURRENCY_RULES, invalidParam, listOf, stripeId, StripeWireError, TEST_CARDS, type FormObject, type FormValue, type TestCard } from "./stripe-wire.js";
-
-type Json = Record<string, unknown>;
-
-interface Intent {
-  id: string;
-  amount: number;
-  currency: string;
-  status: string;
-  captureMethod: string;
-  paymentMethod: string | null;
-  allowRedirects: string;
-  metadata: Record<string, string>;
-  amountCapturable: number;
-  amountReceived: number;
-  amountRefunded: number;
-  chargeId: string | null;
-  lastPaymentError: Json | null;
-  nextAction: Json | null;
-  cancellationReason: string | null;
-  clientSecret: string;
-  created: number;
-}
-
-interface Charge {
-  id: string;
-  intent: string;
-  amount: number;
-  currency: string;
-  status: "succeeded" | "failed";
-  card: TestCard;
-  paymentMethod: string;
-  created: number;
-}
-
-interface Refund {
-  id: string;
-  intent: string;
-  charge: string;
-  amount: number;
-  currency: string;
-  status: string;
-  failureReason: string | null;
-  metadata: Record<string, string>;
-  created: number;
-}
 
 const str = (v: FormValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 const record = (v: FormValue | undefined): Record<string, string> => (typeof v === "object" ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {});
@@ -85,55 +41,7 @@ export class StripeMockApi {
   /** The JSON of a PaymentIntent, with `latest_charge` expanded when asked. */
   intentJson(pi: Intent, expand: string[] = []): Json {
     const charge = pi.chargeId ? this.charges.get(pi.chargeId) : undefined;
-    return {
-      id: pi.id,
-      object: "payment_intent",
-      amount: pi.amount,
-      amount_capturable: pi.amountCapturable,
-      amount_received: pi.amountReceived,
-      automatic_payment_methods: { enabled: true, allow_redirects: pi.allowRedirects },
-      canceled_at: pi.status === "canceled" ? now() : null,
-      cancellation_reason: pi.cancellationReason,
-      capture_method: pi.captureMethod,
-      client_secret: pi.clientSecret,
-      confirmation_method: "automatic",
-      created: pi.created,
-      currency: pi.currency,
-      last_payment_error: pi.lastPaymentError,
-      latest_charge: charge && expand.includes("latest_charge") ? this.chargeJson(charge) : (pi.chargeId ?? null),
-      livemode: false,
-      metadata: pi.metadata,
-      next_action: pi.nextAction,
-      payment_method: pi.paymentMethod,
-      payment_method_types: ["card"],
-      status: pi.status,
-    };
-  }
-
-  private chargeJson(c: Charge): Json {
-    const pi = this.intents.get(c.intent)!;
-    const captured = c.status === "succeeded" && pi.amountReceived > 0;
-    return {
-      id: c.id,
-      object: "charge",
-      amount: c.amount,
-      amount_captured: captured ? pi.amountReceived : 0,
-      amount_refunded: pi.amountRefunded,
-      captured,
-      currency: c.currency,
-      paid: c.status === "succeeded",
-      refunded: captured && pi.amountRefunded === pi.amountReceived,
-      status: c.status,
-      payment_intent: c.intent,
-      payment_method: c.paymentMethod,
-      payment_method_details: { type: "card", card: { brand: c.card.brand, last4: c.card.last4, country: c.card.country, exp_month: 12, exp_year: 2034, funding: "credit", fingerprint: `fp${c.card.last4}${c.card.brand}` } },
-      created: c.created,
-      livemode: false,
-    };
-  }
-
-  private refundJson(r: Refund): Json {
-    return { id: r.id, object: "refund", amount: r.amount, currency: r.currency, status: r.status, payment_intent: r.intent, charge: r.charge, failure_reason: r.failureReason, metadata: r.metadata, created: r.created };
+    return intentJson(pi, charge && expand.includes("latest_charge") ? chargeJson(charge, pi) : undefined);
   }
 
   /** GET /v1/payment_methods/:id */
@@ -267,14 +175,14 @@ export class StripeMockApi {
     // A pending refund already counts against what is left to refund, as at Stripe.
     if (!fails) pi.amountRefunded += amount;
     this.refunds.set(r.id, r);
-    return this.refundJson(r);
+    return refundJson(r);
   }
 
   /** GET /v1/refunds/:id */
   getRefund(id: string): Json {
     const r = this.refunds.get(id);
     if (!r) throw new StripeWireError(404, { type: "invalid_request_error", code: "resource_missing", param: "id", message: `No such refund: '${id}'` });
-    return this.refundJson(r);
+    return refundJson(r);
   }
 
   /** A pending refund settles (as Stripe's `charge.refund.updated` would tell). */
