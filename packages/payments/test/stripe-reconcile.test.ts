@@ -101,12 +101,22 @@ describe("StripeGateway in the payment system", () => {
     expect(intentsOf(p.id)[0]!.amountRefunded).toBe(3000);
   });
 
-  it("an amount Stripe cannot carry fails the payment before anything reaches Stripe", async () => {
+  it("an amount Stripe cannot carry is refused by payments.create before anything is recorded or charged", async () => {
     const { system } = stripeSystem();
     const mark = server.requests.length;
-    const p = await system.payments.create({ amount: { amount: "1.235", currency: "KWD" }, paymentMethod: "pm_card_visa" });
-    expect(p).toMatchObject({ status: "failed", failure: { code: "amount_precision_unsupported" } });
-    expect(server.requests.slice(mark).map((r) => r.operation)).toEqual(["payment_method"]);
+    for (const [amount, code] of [
+      [{ amount: "1.235", currency: "KWD" }, "amount_precision_unsupported"],
+      [{ amount: "0.49", currency: "USD" }, "amount_below_gateway_minimum"],
+      [{ amount: "1000000.00", currency: "USD" }, "amount_above_gateway_maximum"],
+      [{ amount: "10.0000", currency: "CLF" }, "currency_not_supported"],
+    ] as const) {
+      const e = await system.payments.create({ amount, paymentMethod: "pm_card_visa", idempotencyKey: `bad-${code}` }).catch((x: unknown) => x);
+      expect(e).toMatchObject({ kind: "validation", code });
+    }
+    for (const status of ["created", "processing", "failed"] as const) expect((await system.payments.listByStatus(status)).items).toEqual([]);
+    expect(server.requests.slice(mark).every((r) => r.operation === "payment_method")).toBe(true);
+    // The keys were not consumed: the corrected request goes through.
+    expect((await system.payments.create({ amount: { amount: "1.230", currency: "KWD" }, paymentMethod: "pm_card_visa", idempotencyKey: "bad-amount_precision_unsupported" })).status).toBe("succeeded");
   });
 
   it("a key Stripe refuses fails payments.create before anything is recorded", async () => {

@@ -111,6 +111,14 @@ export class StripeGateway implements PaymentGateway {
   }
 
   /**
+   * Refuses an amount Stripe cannot take (`payments.create` calls it before recording anything).
+   * @throws ValidationError `currency_not_supported`, `amount_precision_unsupported`, `amount_below_gateway_minimum`, `amount_above_gateway_maximum`.
+   */
+  async assertSupported(request: { amount: Money; capture: boolean }): Promise<void> {
+    toStripeAmount(request.amount);
+  }
+
+  /**
    * Creates and confirms a PaymentIntent. Resolves `captured` (automatic capture) or `authorized`
    * (manual); a decline throws `card_declined`; a PaymentIntent that needs the customer (3-D Secure)
    * is canceled and declined as `authentication_required`; `processing` at Stripe is ambiguous.
