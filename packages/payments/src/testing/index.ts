@@ -14,4 +14,10 @@ export {
   type StripeMockRequest,
 } from "./stripe-mock/stripe-mock-server.js";
 export { StripeMockApi } from "./stripe-mock/stripe-mock-api.js";
-export { TEST_CARDS as STRIPE_TEST_CARDS, type TestCard as StripeTestCard } from "./stripe-mock/stripe-wire.js";
+export {
+  type Intent as StripeMockIntent,
+  type Charge as StripeMockCharge,
+  type Refund as StripeMockRefund,
+  type Json as StripeMockJson,
+} from "./stripe-mock/stripe-mock-objects.js";
+export { TEST_CARDS as STRIPE_TEST_CARDS, type TestCard as StripeTestCard, type FormObject as StripeFormObject, type FormValue as StripeFormValue } from "./stripe-mock/stripe-wire.js";
