@@ -8,3 +8,4 @@ export { type StripeGatewayOptions, type StripeMode, stripeModeOf } from "./stri
 export { toStripeAmount, fromStripeAmount, stripeDecimals, isStripeCurrency } from "./stripe-amounts.js";
 export { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
 export { stripeIdempotencyKey, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, type StripeGatewayData } from "./stripe-intents.js";
+export { verifyStripeWebhook, STRIPE_PAYMENT_EVENT_TYPES, type VerifyStripeWebhookOptions, type VerifiedStripeEvent } from "./stripe-webhook.js";
