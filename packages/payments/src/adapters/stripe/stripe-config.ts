@@ -22,7 +22,9 @@ export interface StripeGatewayOptions {
   returnUrl?: string;
   /** A Stripe-compatible server instead of api.stripe.com (tests: the local server of `@platform/payments/testing`). */
   host?: string;
+  /** Port of that server. */
   port?: number;
+  /** `http` for a local server; Stripe itself is `https` (the default). */
   protocol?: "http" | "https";
   /** The stripe SDK's request telemetry headers (default false). */
   telemetry?: boolean;
