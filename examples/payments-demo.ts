@@ -2,9 +2,12 @@
  * The seed's "Payment System Demo", on the real flow: a mock gateway registered as "stripe",
  * a $99.99 card payment, the fraud verdict, then a rule that blocks a large payment and a refund.
  * With DATABASE_URL set it runs on PostgreSQL (migrating first) instead of the in-memory store.
+ * With `--stripe` (or PAYMENTS_DEMO_STRIPE=1) it runs on the real StripeGateway: against Stripe's test
+ * mode when STRIPE_SECRET_KEY holds a test key, else against the local Stripe-compatible server.
  *
  * Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts
  *      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts
+ *      node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts --stripe
  */
 import { randomBytes } from "node:crypto";
 import { GatewayError, Money } from "@platform/core";
@@ -18,6 +21,8 @@ import {
   type PaymentMethodDetails,
 } from "@platform/payments";
 import { createPostgresPaymentStore } from "@platform/payments/postgres";
+import { StripeGateway } from "@platform/payments/stripe";
+import { startStripeMockServer } from "@platform/payments/testing";
 
 /** The seed's mock Stripe gateway, now honouring amounts, captures, refunds and idempotency. */
 class MockStripeGateway implements PaymentGateway {
@@ -68,7 +73,16 @@ class MockStripeGateway implements PaymentGateway {
 const databaseUrl = process.env.DATABASE_URL;
 const store = databaseUrl ? await createPostgresPaymentStore({ connectionString: databaseUrl, migrate: true }) : new MemoryPaymentStore();
 const runKey = databaseUrl ? `-${randomBytes(4).toString("hex")}` : "";
-const system = createPaymentSystem({ store, gateways: { stripe: new MockStripeGateway() } });
+const useStripe = process.argv.includes("--stripe") || process.env.PAYMENTS_DEMO_STRIPE === "1";
+const realKey = process.env.STRIPE_SECRET_KEY;
+if (useStripe && realKey && new StripeGateway(realKey).mode === "live") throw new Error("the demo takes test keys only (sk_test_...)");
+const localStripe = useStripe && !realKey ? await startStripeMockServer() : undefined;
+const gateway: PaymentGateway = !useStripe
+  ? new MockStripeGateway()
+  : localStripe
+    ? new StripeGateway({ secretKey: "sk_test_localdemo0000", host: localStripe.host, port: localStripe.port, protocol: "http" })
+    : new StripeGateway(realKey);
+const system = createPaymentSystem({ store, gateways: { stripe: gateway } });
 
 // Process payment (the seed: order_123, 99.99, USD, card, stripe)
 const payment = await system.payments.create({
@@ -82,6 +96,7 @@ const payment = await system.payments.create({
 if (payment.status === "failed") {
   console.log(`Payment failed: ${payment.failure?.code}`);
   if ("close" in store) await store.close();
+  await localStripe?.close();
   process.exit(1);
 }
 
@@ -118,3 +133,4 @@ const ledger = await system.transactions.listByPayment(payment.id);
 console.log(`Ledger: ${ledger.items.map((t) => `${t.type} ${t.amount.toFixed()}`).join(", ")}`);
 
 if ("close" in store) await store.close();
+await localStripe?.close();

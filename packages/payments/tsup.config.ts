@@ -5,6 +5,7 @@ export default defineConfig({
     "index": "src/index.ts",
     "testing/index": "src/testing/index.ts",
     "postgres/index": "src/adapters/postgres/index.ts",
+    "stripe/index": "src/adapters/stripe/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

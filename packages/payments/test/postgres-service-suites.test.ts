@@ -33,3 +33,4 @@ await import("./webhook-secrets.test.js");
 await import("./webhook-concurrency.test.js");
 await import("./retention.test.js");
 await import("./reconcile.test.js");
+await import("./stripe-reconcile.test.js");

@@ -50,6 +50,12 @@ export interface GatewayRefund {
 export interface PaymentGateway {
   /** Details of a payment method token, or undefined when the provider does not know it. */
   describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined>;
+  /**
+   * Optional: refuses, before anything is recorded, an amount the provider can never take (currency,
+   * precision, minimum, maximum), so `payments.create` throws and changes nothing.
+   * @throws ValidationError with the provider's reason (e.g. `currency_not_supported`).
+   */
+  assertSupported?(request: { amount: Money; capture: boolean }): Promise<void>;
   authorize(request: GatewayAuthorizeRequest): Promise<GatewayAuthorization>;
   /** Captures `amount` (<= authorised) of an authorisation; the rest is released. */
   capture(request: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money }>;

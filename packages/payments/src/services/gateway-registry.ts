@@ -35,6 +35,7 @@ function guarded(name: string, gateway: PaymentGateway): PaymentGateway {
     };
   return {
     describePaymentMethod: wrap(gateway.describePaymentMethod),
+    ...(gateway.assertSupported ? { assertSupported: wrap(gateway.assertSupported) } : {}),
     authorize: wrap(gateway.authorize),
     capture: wrap(gateway.capture),
     void: wrap(gateway.void),

@@ -80,6 +80,7 @@ export class PaymentService {
     const candidates = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
     const primary = candidates[0]!;
     const details = await this.describe(primary, data.paymentMethod);
+    await this.ctx.gateways.get(primary).assertSupported?.({ amount: data.amount, capture: data.captureMethod === "automatic" });
     return this.idempotency.run({
       scope: "payments.create",
       key: idempotencyKey,

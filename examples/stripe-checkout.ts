@@ -1,0 +1,68 @@
+/**
+ * A shop that takes card payments through Stripe: commerce checkout -> @platform/payments ->
+ * StripeGateway (PaymentIntents). A paid order, a declined card (the order is not placed, stock is
+ * free again), and a customer cancellation refunded through Stripe.
+ *
+ * Without STRIPE_SECRET_KEY it runs against the local Stripe-compatible server of
+ * `@platform/payments/testing`; with a test key (sk_test_...) against Stripe's test mode. Live keys
+ * are refused: this example must never move real money.
+ *
+ * Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/stripe-checkout.ts
+ *      STRIPE_SECRET_KEY=sk_test_... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/stripe-checkout.ts
+ */
+import { randomBytes } from "node:crypto";
+import { PlatformError } from "@platform/core";
+import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "@platform/commerce";
+import { paymentPortFor } from "@platform/commerce/payments";
+import { createPaymentSystem } from "@platform/payments";
+import { StripeGateway } from "@platform/payments/stripe";
+import { startStripeMockServer } from "@platform/payments/testing";
+
+const secretKey = process.env.STRIPE_SECRET_KEY || undefined;
+const local = secretKey ? undefined : await startStripeMockServer();
+const stripe = local
+  ? new StripeGateway({ secretKey: "sk_test_localcheckout", host: local.host, port: local.port, protocol: "http" })
+  : new StripeGateway({ secretKey });
+if (stripe.mode === "live") throw new Error("this example takes Stripe test keys only (sk_test_...)");
+
+const payments = createPaymentSystem({ gateways: { stripe } });
+const shop = createECommercePlatform({
+  payments: paymentPortFor(payments),
+  shipping: new FlatRateShippingCalculator({ amount: "0" }),
+  tax: new PercentageTaxCalculator({ defaultRate: "0" }),
+});
+
+const run = randomBytes(3).toString("hex");
+const lamp = await shop.products.create({ sku: `LAMP-${run}`, name: "Desk lamp", price: { amount: "49.90", currency: "USD" }, initialStock: 5 });
+await shop.users.register({ email: `ada+${run}@example.com`, password: "correct-horse-42", name: "Ada" });
+const ada = await shop.users.authenticate((await shop.users.login({ email: `ada+${run}@example.com`, password: "correct-horse-42" })).token);
+await shop.users.addAddress(ada, { name: "Ada", line1: "1 Main St", city: "Boston", region: "MA", postalCode: "02110", country: "US" });
+
+console.log(`Stripe Checkout Demo (${local ? "local Stripe-compatible server" : "Stripe test mode"}):`);
+console.log("=============================================");
+
+// 1. A card that pays. The checkout's idempotency key makes a retried checkout charge once.
+await shop.carts.addItem(ada, { productId: lamp.id, quantity: 2 });
+const order = await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-1`, paymentToken: "pm_card_visa" });
+const payment = await payments.payments.get(order.payment.reference!);
+console.log(`Order ${order.id}: ${order.status}, total $${order.total.toFixed()}`);
+console.log(`Payment ${payment.id}: ${payment.status} via ${payment.gateway}, PaymentIntent ${payment.gatewayTransactionId}`);
+console.log(`Card: ${payment.paymentMethodDetails.brand} •••• ${payment.paymentMethodDetails.last4}`);
+
+// 2. A card that is declined: no order, the stock it held is free again.
+await shop.carts.addItem(ada, { productId: lamp.id, quantity: 1 });
+try {
+  await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-2`, paymentToken: "pm_card_chargeDeclinedInsufficientFunds" });
+} catch (e) {
+  if (!PlatformError.is(e)) throw e;
+  console.log(`Declined: ${e.code} (${String(e.details.declineCode)})`);
+}
+console.log(`Lamps available: ${(await shop.inventory.getStock(lamp.id)).available} of 5`);
+
+// 3. The customer cancels the paid order: the payment is refunded through Stripe.
+const canceled = await shop.orders.cancel(ada, { orderId: order.id, reason: "changed my mind" });
+const refunded = await payments.payments.get(payment.id);
+console.log(`Order ${canceled.id}: ${canceled.status}, payment ${canceled.payment.status}`);
+console.log(`Refunded: $${refunded.amountRefunded.toFixed()} of $${refunded.amountCaptured.toFixed()}`);
+
+await local?.close();

@@ -1,0 +1,11 @@
+/**
+ * `@platform/payments/stripe`: a payment gateway on Stripe PaymentIntents through the official
+ * `stripe` SDK (an optional peer dependency: install `stripe` to use this entry point).
+ * @packageDocumentation
+ */
+export { StripeGateway, type StripeAuthorization } from "./stripe-gateway.js";
+export { type StripeGatewayOptions, type StripeMode, stripeModeOf } from "./stripe-config.js";
+export { toStripeAmount, fromStripeAmount, stripeDecimals, isStripeCurrency } from "./stripe-amounts.js";
+export { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
+export { stripeIdempotencyKey, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, type StripeGatewayData } from "./stripe-intents.js";
+export { verifyStripeWebhook, STRIPE_PAYMENT_EVENT_TYPES, type VerifyStripeWebhookOptions, type VerifiedStripeEvent } from "./stripe-webhook.js";

@@ -1,0 +1,6 @@
+import { TestGateway } from "../src/index.js";
+import { describePaymentGatewayContract } from "../src/testing/index.js";
+
+// One gateway for the whole suite, so chargeCount sees what every test's gateway did.
+const gateway = new TestGateway();
+describePaymentGatewayContract("TestGateway", () => gateway, { chargeCount: (paymentId) => gateway.chargeCount(paymentId) });
