@@ -12,7 +12,7 @@ export { WebhookService, type WebhookOptions } from "./services/webhook-service.
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
 export { fetchTransport } from "./adapters/fetch/fetch-webhook-transport.js";
 export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./adapters/test/test-gateway.js";
-export { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
+export { MemoryPaymentStore, type MemoryPaymentStoreOptions } from "./adapters/memory/memory-payment-store.js";
 
 export { type PaymentStatus, PAYMENT_STATUSES, canTransition, assertTransition, isTerminal } from "./domain/payment-status.js";
 export {

@@ -8,3 +8,4 @@ export { startPostgresServer, type PostgresServer, type StartPostgresOptions } f
 export { spawnWorkers, type WorkerResult, type SpawnWorkersOptions } from "./spawn-workers.js";
 export { summarizeLatencies, measureThroughput, tpcbBaseline, type LatencySummary } from "./bench-helpers.js";
 export { waitForLockWaiter } from "./lock-waiter.js";
+export { legacyCursor } from "./legacy-cursor.js";

@@ -1,4 +1,4 @@
-import { defaultCursorCodec, MemoryStore, type CursorCodec, type MemoryTransaction } from "@platform/core";
+import { CursorCodec, defaultCursorCodec, MemoryStore, type MemoryTransaction } from "@platform/core";
 import type { Address } from "../../domain/address.js";
 import type { Cart } from "../../domain/cart.js";
 import type { Category } from "../../domain/category.js";
@@ -19,8 +19,11 @@ import { MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
 
 /** Options of {@link MemoryCommerceStore}. */
 export interface MemoryCommerceStoreOptions {
-  /** Codec of the store's page cursors (give every server the same secret). Default: core's. */
-  cursorCodec?: CursorCodec;
+  /**
+   * Secret of the page cursors' HMAC, at least 32 characters. Default: a random secret per process.
+   * @throws ConfigurationError `weak_cursor_secret`.
+   */
+  cursorSecret?: string;
 }
 
 /**
@@ -63,11 +66,16 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   });
   private readonly searchIndex = new MemoryProductSearchIndex();
   private readonly browseIndex = new MemoryProductBrowseIndex();
-  private readonly cursorCodec: CursorCodec;
+  private cursorCodec: CursorCodec;
 
+  /** @throws ConfigurationError `weak_cursor_secret`. */
   constructor(options: MemoryCommerceStoreOptions = {}) {
     super();
-    this.cursorCodec = options.cursorCodec ?? defaultCursorCodec;
+    this.cursorCodec = options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret);
+  }
+
+  setCursorSecret(secret: string): void {
+    this.cursorCodec = new CursorCodec(secret);
   }
 
   protected createTransaction(tx: MemoryTransaction): CommerceTx {
