@@ -2,9 +2,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import type { IsolatedDatabase } from "@platform/core/testing";
-import { MemoryCommerceStore, type CommerceStore } from "../src/index.js";
 import { codeOf, makePlatform, product } from "./helpers.js";
-import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+import { bothStores, migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -20,16 +19,7 @@ const HOSTILE = [
   "\uD800", "a\uDC00b", "\uDBFF\uD800", "mouse \uD83D", "\uFFFD", "\u200B", "\u0301", "\u00A0mouse",
 ];
 
-const stores: [string, () => Promise<CommerceStore>][] = [
-  ["memory", async () => new MemoryCommerceStore()],
-  [
-    "postgres",
-    async () => {
-      await truncateCommerce(db);
-      return storeOn(db);
-    },
-  ],
-];
+const stores = bothStores(() => db);
 
 describe.each(stores)("search input on the %s store", (_name, makeStore) => {
   it("answers every hostile text (letters unaccent turns into quotes or colons, operators, backslashes, lone surrogates) with a page", async () => {
