@@ -41,6 +41,7 @@ export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements 
     this.cursorCodec = cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(cursorSecret);
   }
 
+  /** Signs and checks this store's page cursors with `secret` from now on. @throws ConfigurationError `weak_cursor_secret`. */
   setCursorSecret(secret: string): void {
     this.cursorCodec = new CursorCodec(secret);
   }

@@ -66,6 +66,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     this.cursorCodec = options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret);
   }
 
+  /** Signs and checks this store's page cursors with `secret` from now on. @throws ConfigurationError `weak_cursor_secret`. */
   setCursorSecret(secret: string): void {
     this.cursorCodec = new CursorCodec(secret);
   }
