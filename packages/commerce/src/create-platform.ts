@@ -28,6 +28,8 @@ export interface ECommercePlatformOptions {
   store?: CommerceStore;
   /** Time source. Default: the system clock. */
   clock?: Clock;
+  /** Secret of page cursors, set on the store: give every app server the same one. Default: random per process. Shorter than 32 characters: ConfigurationError `weak_cursor_secret`. */
+  cursorSecret?: string;
   /** How payments are taken. Default: the in-process {@link TestPaymentPort}. */
   payments?: PaymentPort;
   /** Shipping charge. Default: flat rate 0. */
@@ -89,6 +91,7 @@ export interface ECommercePlatform {
  */
 export function createECommercePlatform(options: ECommercePlatformOptions = {}): ECommercePlatform {
   const store = options.store ?? new MemoryCommerceStore();
+  if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   const currency = options.currency ?? "USD";
   const ctx = { store, clock, currency };

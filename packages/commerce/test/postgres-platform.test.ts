@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { IsolatedDatabase } from "@platform/core/testing";
 import { GatewayError } from "@platform/core";
-import { MemoryCommerceStore, type CommerceStore, type PaymentPort } from "../src/index.js";
+import type { PaymentPort } from "../src/index.js";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
-import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+import { bothStores, migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -13,16 +13,7 @@ afterAll(() => db?.drop());
 
 // The same service-level scenarios on both stores: PostgreSQL search must filter, sort and
 // page exactly as the memory store does.
-const stores: [string, () => Promise<CommerceStore>][] = [
-  ["memory", async () => new MemoryCommerceStore()],
-  [
-    "postgres",
-    async () => {
-      await truncateCommerce(db);
-      return storeOn(db);
-    },
-  ],
-];
+const stores = bothStores(() => db);
 
 describe.each(stores)("services on the %s store", (_name, makeStore) => {
   async function seeded() {

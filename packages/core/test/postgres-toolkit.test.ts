@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DomainRuleError, PlatformError } from "@platform/core";
-import { createSqlErrorMapper, migrate, queryMapped, runTransaction, type MigrationSet } from "@platform/core/postgres";
+import { createPool, createSqlErrorMapper, migrate, queryMapped, runTransaction, type MigrationSet } from "@platform/core/postgres";
 import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
 
 const worker = fileURLToPath(new URL("./fixtures/migrate-worker.ts", import.meta.url));
@@ -96,6 +96,30 @@ describe("lost connections", () => {
     // The pool recovers: the broken connection was discarded.
     await runTransaction(db.pool, async (c) => void (await c.query("INSERT INTO orders_half VALUES (3)")));
     expect((await db.pool.query("SELECT id FROM orders_half")).rows).toHaveLength(1);
+  });
+
+  it("a refused connection answers storage_unavailable without the driver's address or text in message or JSON", async () => {
+    const pool = await createPool({ connectionString: "postgres://app_user:hunter2@127.0.0.1:1/shop_db" });
+    try {
+      const err = await runTransaction(pool, async () => undefined).catch((e: unknown) => e);
+      expect(PlatformError.is(err, "storage_unavailable")).toBe(true);
+      const seen = `${(err as Error).message} ${JSON.stringify(err)}`;
+      for (const leak of ["127.0.0.1", ":1", "ECONNREFUSED", "connect", "app_user", "hunter2", "shop_db"]) expect(seen).not.toContain(leak);
+      // The driver's error stays available to the host's logs.
+      expect((err as Error).cause).toMatchObject({ code: "ECONNREFUSED" });
+    } finally {
+      await pool.end?.();
+    }
+  });
+
+  it("a statement timeout keeps the server's text (and the statement) out of the error", async () => {
+    const err = await runTransaction(db.pool, async (c) => {
+      await c.query("SET LOCAL statement_timeout = 20");
+      await c.query("SELECT pg_sleep(2) AS secret_column");
+    }).catch((e: unknown) => e);
+    expect(PlatformError.is(err, "storage_unavailable")).toBe(true);
+    expect((err as PlatformError).toJSON()).toEqual({ name: "StorageError", kind: "storage", code: "storage_unavailable", message: (err as Error).message, details: { sqlState: "57014" } });
+    expect((err as Error).message).not.toMatch(/cancel|statement|secret_column/i);
   });
 });
 

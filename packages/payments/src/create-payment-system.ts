@@ -27,6 +27,8 @@ export interface PaymentSystemOptions {
   store?: PaymentStore;
   /** Time source (default: system clock). */
   clock?: Clock;
+  /** Secret of page cursors, set on the store: give every app server the same one. Default: random per process. Shorter than 32 characters: ConfigurationError `weak_cursor_secret`. */
+  cursorSecret?: string;
   /** Gateways by name (default: `{ test: new TestGateway() }`), or a registry. */
   gateways?: Record<string, PaymentGateway> | GatewayRegistry;
   /** Gateway used when no routing rule matches (default: the first registered, i.e. `test`). */
@@ -87,6 +89,7 @@ export interface PaymentSystem {
  */
 export function createPaymentSystem(options: PaymentSystemOptions = {}): PaymentSystem {
   const store = options.store ?? new MemoryPaymentStore();
+  if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   let registry: GatewayRegistry;
   if (options.gateways instanceof GatewayRegistry) registry = options.gateways;

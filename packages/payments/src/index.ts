@@ -14,7 +14,7 @@ export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gat
 export { createWebhookTransport, fetchTransport, type WebhookTransportOptions, type ClosableWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 export { systemResolver, type HostResolver } from "./adapters/http/checked-connector.js";
 export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./adapters/test/test-gateway.js";
-export { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
+export { MemoryPaymentStore, type MemoryPaymentStoreOptions } from "./adapters/memory/memory-payment-store.js";
 
 export { type PaymentStatus, PAYMENT_STATUSES, canTransition, assertTransition, isTerminal } from "./domain/payment-status.js";
 export {

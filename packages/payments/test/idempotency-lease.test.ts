@@ -9,6 +9,7 @@ function crashable(inner: PaymentStore) {
   const store: PaymentStore = {
     transaction: (work) => (dead ? Promise.reject(new StorageError("process crashed")) : inner.transaction(work)),
     setEventPublisher: (publisher) => inner.setEventPublisher(publisher),
+    setCursorSecret: (secret) => inner.setCursorSecret(secret),
   };
   return { store, crash: () => (dead = true) };
 }
@@ -141,6 +142,7 @@ describe("idempotency leases", () => {
         return work({ ...tx, payments });
       }),
       setEventPublisher: (p) => shared.setEventPublisher(p),
+      setCursorSecret: (secret) => shared.setCursorSecret(secret),
     };
     const system = createPaymentSystem({ ...options, store: flaky, clock, gateways: { test: inner }, idempotencyLease: { seconds: 30 } });
     const input = { amount: usd("3.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lost-storage" };

@@ -49,7 +49,7 @@ describe("gateway failures after authorisation", () => {
     const broken: PaymentGateway = {
       describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
       authorize: async () => {
-        throw new TypeError("socket hang up");
+        throw new TypeError("connect ECONNREFUSED 10.20.30.40:8443");
       },
       capture: (r) => inner.capture(r),
       void: (r) => inner.void(r),
@@ -61,6 +61,8 @@ describe("gateway failures after authorisation", () => {
     // Ambiguous: never retried on the fallback gateway, left for reconcile.
     expect(p.status).toBe("processing");
     expect(p.lastError?.code).toBe("gateway_error");
+    // The raw text (an internal address here) is kept out of what the API stores and returns.
+    expect(JSON.stringify([p, await system.transactions.listByPayment(p.id)])).not.toMatch(/10\.20\.30\.40|ECONNREFUSED/);
     expect(p.gateway).toBe("broken");
     clock.advance({ minutes: 1 });
     // Not found at the gateway: re-sent there (never elsewhere); still no answer, so still processing.

@@ -22,7 +22,7 @@ export interface SocialPlatformOptions {
   store?: SocialStore;
   /** Time source (default: the system clock). */
   clock?: Clock;
-  /** Secret of the cursor HMAC: give every app server the same one (default: the library's). */
+  /** Secret of the cursor HMAC: give every app server the same one. Default: random per process. Shorter than 32 characters: ConfigurationError `weak_cursor_secret`. */
   cursorSecret?: string;
   /** Follower count above which an author's posts are merged at read time (default 10,000). */
   fanoutThreshold?: number;
@@ -76,7 +76,7 @@ export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): 
   const ctx: ServiceContext = {
     store,
     clock: options.clock ?? systemClock,
-    codec: options.cursorSecret ? new CursorCodec(options.cursorSecret) : defaultCursorCodec,
+    codec: options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret),
     config,
   };
   const notifier = new Notifier(ctx);

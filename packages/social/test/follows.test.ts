@@ -89,8 +89,8 @@ describe("blocks and mutes", () => {
     for (const id of [a.id, b.id]) expect(await social.users.me({ actorId: id })).toMatchObject({ followersCount: 0, followingCount: 0 });
     expect(await codeOf(social.follows.follow({ actorId: b.id, userId: a.id }))).toBe("blocked_by_user");
     expect(await codeOf(social.follows.follow({ actorId: a.id, userId: b.id }))).toBe("user_blocked");
-    expect(await codeOf(social.likes.likePost({ actorId: b.id, postId: post.id }))).toBe("post_not_visible");
-    expect(await codeOf(social.comments.create({ actorId: b.id, postId: post.id, content: "x" }))).toBe("post_not_visible");
+    expect(await codeOf(social.likes.likePost({ actorId: b.id, postId: post.id }))).toBe("post_not_found");
+    expect(await codeOf(social.comments.create({ actorId: b.id, postId: post.id, content: "x" }))).toBe("post_not_found");
     const mention = await social.posts.create({ actorId: b.id, content: "hey @alice" });
     expect(mention.mentionIds).toEqual([]);
     expect(await social.notifications.unreadCount({ actorId: a.id })).toBe(0); // bob's follow was dropped by the block

@@ -29,6 +29,7 @@ await import("./posts.test.js");
 await import("./comments-likes.test.js");
 await import("./notifications.test.js");
 await import("./private-account-read-paths.test.js");
+await import("./post-existence.test.js");
 await import("./bad-input.test.js");
 await import("./demo-and-events.test.js");
 await import("./feeds.test.js");

@@ -51,35 +51,35 @@ describe("read paths against a private account", () => {
     };
     expect(await settle(sam.id)).toEqual({
       profile: "private_pat",
-      postById: "post_not_visible",
+      postById: "post_not_found",
       postsByUser: "account_private",
       hashtag: 0,
       profileTimeline: "account_private",
       homeFeed: 0,
-      comments: "post_not_visible",
-      commentById: "post_not_visible",
-      postLikers: "post_not_visible",
-      commentLikers: "post_not_visible",
+      comments: "post_not_found",
+      commentById: "comment_not_found",
+      postLikers: "post_not_found",
+      commentLikers: "comment_not_found",
       followers: "account_private",
       following: "account_private",
-      like: "post_not_visible",
-      comment: "post_not_visible",
+      like: "post_not_found",
+      comment: "post_not_found",
     });
     expect(await settle(bo.id)).toEqual({
       profile: "blocked_by_user",
-      postById: "post_not_visible",
+      postById: "post_not_found",
       postsByUser: "blocked_by_user",
       hashtag: 0,
       profileTimeline: "blocked_by_user",
       homeFeed: 0,
-      comments: "post_not_visible",
-      commentById: "post_not_visible",
-      postLikers: "post_not_visible",
-      commentLikers: "post_not_visible",
+      comments: "post_not_found",
+      commentById: "comment_not_found",
+      postLikers: "post_not_found",
+      commentLikers: "comment_not_found",
       followers: "blocked_by_user",
       following: "blocked_by_user",
-      like: "post_not_visible",
-      comment: "post_not_visible",
+      like: "post_not_found",
+      comment: "post_not_found",
     });
     expect(await settle(fay.id)).toEqual({
       profile: "private_pat",
@@ -114,14 +114,14 @@ describe("read paths against a private account", () => {
     const [author, fan, sam] = [await user("author"), await user("fan"), await user("stranger_sam")];
     await social.follows.follow({ actorId: fan.id, userId: author.id });
     const post = await social.posts.create({ actorId: author.id, content: "for fans #fans", visibility: "followers" });
-    expect(await codeOf(social.posts.get({ actorId: sam.id, postId: post.id }))).toBe("post_not_visible");
+    expect(await codeOf(social.posts.get({ actorId: sam.id, postId: post.id }))).toBe("post_not_found");
     expect((await social.posts.listByUser({ actorId: sam.id, userId: author.id })).items).toEqual([]);
     expect((await social.posts.listByHashtag({ actorId: sam.id, hashtag: "fans" })).items).toEqual([]);
     expect((await social.feeds.profile({ actorId: sam.id, userId: author.id })).items).toEqual([]);
-    expect(await codeOf(social.likes.postLikers({ actorId: sam.id, postId: post.id }))).toBe("post_not_visible");
+    expect(await codeOf(social.likes.postLikers({ actorId: sam.id, postId: post.id }))).toBe("post_not_found");
     expect((await social.posts.listByHashtag({ actorId: fan.id, hashtag: "fans" })).items.map((p) => p.id)).toEqual([post.id]);
     expect((await social.feeds.home({ actorId: fan.id })).items.map((i) => i.post.id)).toEqual([post.id]);
     await social.follows.unfollow({ actorId: fan.id, userId: author.id });
-    expect(await codeOf(social.posts.get({ actorId: fan.id, postId: post.id }))).toBe("post_not_visible");
+    expect(await codeOf(social.posts.get({ actorId: fan.id, postId: post.id }))).toBe("post_not_found");
   });
 });

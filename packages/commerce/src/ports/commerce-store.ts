@@ -23,5 +23,12 @@ export interface CommerceTx {
   readonly outbox: EventOutbox;
 }
 
-/** The commerce store port: a unit of work over {@link CommerceTx}. */
-export type CommerceStore = UnitOfWork<CommerceTx>;
+/** The commerce store port: a unit of work over {@link CommerceTx} that signs its page cursors. */
+export interface CommerceStore extends UnitOfWork<CommerceTx> {
+  /**
+   * Signs and checks this store's page cursors with `secret` from now on (the platform's
+   * `cursorSecret`). Without one the store uses its process's random secret.
+   * @throws ConfigurationError `weak_cursor_secret` (shorter than 32 characters).
+   */
+  setCursorSecret(secret: string): void;
+}

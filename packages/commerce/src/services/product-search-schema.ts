@@ -2,13 +2,22 @@ import { z } from "zod";
 import { moneyInputSchema, pageRequestSchema } from "@platform/core";
 import { refSchema } from "../domain/schemas.js";
 
+// PostgreSQL text cannot hold NUL: refused up front on every store, with the code the
+// PostgreSQL adapter gives stored text (`invalid_text`), so the memory store answers the same.
+const noNul = <S extends z.ZodString>(schema: S) =>
+  schema.refine((v) => !v.includes("\u0000"), { message: "text may not contain NUL (U+0000) characters", params: { code: "invalid_text" } });
+
 /** Input of `products.search`. */
 export const productSearchSchema = pageRequestSchema.extend({
-  text: z.string().trim().max(200).optional(),
+  text: noNul(z.string().trim().max(200)).optional(),
   categoryId: refSchema.optional(),
   minPrice: moneyInputSchema.optional(),
   maxPrice: moneyInputSchema.optional(),
-  attributes: z.record(z.string().trim().min(1).max(60), z.string().trim().max(300)).default({}),
+  attributes: z
+    .record(z.string().trim().min(1).max(60), noNul(z.string().trim().max(300)))
+    // A key's own refinement would surface as zod's `invalid_key`, hiding the code.
+    .refine((m) => Object.keys(m).every((k) => !k.includes("\u0000")), { message: "attribute names may not contain NUL (U+0000) characters", params: { code: "invalid_text" } })
+    .default({}),
   inStockOnly: z.boolean().default(false),
   sort: z.enum(["relevance", "price_asc", "price_desc", "newest"]).optional(),
 });

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { ValidationError } from "../errors/errors.js";
+import { ConfigurationError, ValidationError } from "../errors/errors.js";
 
 /** One page of results. `nextCursor` is null on the last page. */
 export interface Page<T> {
@@ -20,18 +20,36 @@ export const pageRequestSchema = z.object({
   cursor: z.string().min(1).max(2048).nullish(),
 });
 
-const DEFAULT_SECRET = "@platform/core cursor v1";
+/** The shortest configured cursor secret accepted: 32 characters (e.g. `openssl rand -base64 32` gives 44). */
+export const MIN_CURSOR_SECRET_LENGTH = 32;
+
+// Without a configured secret each process draws its own: a secret shipped in the package would
+// let anyone mint cursors. The price is that a cursor works only on the process that made it,
+// so hosts with several app servers configure one shared secret.
+const processSecret = randomBytes(32);
 
 /**
- * Encodes and decodes opaque, tamper-checked cursors: base64url JSON plus an HMAC tag.
+ * Encodes and decodes opaque, tamper-checked cursors: base64url JSON plus an HMAC-SHA-256 tag.
  * A forged, edited or truncated cursor, or one from another list, is an `invalid_cursor`
- * ValidationError. Give every app server the same `secret` so cursors work across hosts.
+ * ValidationError. Without a secret the codec uses a random one drawn once per process; give
+ * every app server the same configured secret so a cursor made on one works on another.
+ * @throws ConfigurationError `weak_cursor_secret` when `secret` is shorter than {@link MIN_CURSOR_SECRET_LENGTH}.
+ * @example
+ * ```ts
+ * const codec = new CursorCodec(process.env.CURSOR_SECRET);
+ * const cursor = codec.encode("orders.by_customer", [1767225600000, "ord_x"]);
+ * ```
  */
 export class CursorCodec {
-  private readonly secret: string;
+  private readonly secret: string | Buffer;
 
-  constructor(secret: string = DEFAULT_SECRET) {
-    this.secret = secret;
+  constructor(secret?: string) {
+    if (secret !== undefined && (typeof secret !== "string" || secret.length < MIN_CURSOR_SECRET_LENGTH)) {
+      throw new ConfigurationError(`the cursor secret must be a string of at least ${MIN_CURSOR_SECRET_LENGTH} characters`, "weak_cursor_secret", {
+        details: { minLength: MIN_CURSOR_SECRET_LENGTH },
+      });
+    }
+    this.secret = secret ?? processSecret;
   }
 
   /** Makes a cursor for a list `kind` (e.g. `"orders.by_customer"`) from a JSON payload. */
@@ -111,5 +129,5 @@ export function paginate<T>(
   };
 }
 
-/** The codec used when none is given (the library's default secret). */
+/** The codec used when none is given: signed with this process's random secret. */
 export const defaultCursorCodec = new CursorCodec();

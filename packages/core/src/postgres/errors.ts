@@ -22,6 +22,9 @@ const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMED
  * Maps infrastructure failures to `StorageError` (`storage_unavailable`): lost or refused
  * connections, admin shutdowns (57P01-57P03), connection exceptions (08xxx), statement and
  * lock timeouts (57014, 55P03), exhausted retries. PlatformErrors pass through unchanged.
+ * The message is generic and `details` hold only the SQLSTATE: the driver's text names hosts,
+ * ports, users and databases, and a host app may return `toJSON()` to clients, so the driver
+ * error stays in `cause` (for logs) only.
  */
 export function toStorageError(error: unknown): unknown {
   if (PlatformError.is(error)) return error;
@@ -32,7 +35,7 @@ export function toStorageError(error: unknown): unknown {
     (typeof code === "string" && CONNECTION_CODES.has(code)) ||
     /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
   if (connectionLost || (state && (state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03" || state === "57014" || state === "55P03" || state === "53300"))) {
-    return new StorageError(`storage unavailable: ${message}`, "storage_unavailable", { cause: error, details: { sqlState: state } });
+    return new StorageError("storage is unavailable; try again later", "storage_unavailable", { cause: error, details: state ? { sqlState: state } : {} });
   }
   return error;
 }

@@ -9,3 +9,4 @@ export { spawnWorkers, type WorkerResult, type SpawnWorkersOptions } from "./spa
 export { summarizeLatencies, measureThroughput, tpcbBaseline, type LatencySummary } from "./bench-helpers.js";
 export { waitForLockWaiter } from "./lock-waiter.js";
 export { drainPurge } from "./drain-purge.js";
+export { legacyCursor } from "./legacy-cursor.js";

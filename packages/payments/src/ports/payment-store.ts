@@ -178,5 +178,12 @@ export interface PaymentTx {
   readonly outbox: EventOutbox;
 }
 
-/** The payment system's store: a unit of work over {@link PaymentTx}. */
-export type PaymentStore = UnitOfWork<PaymentTx>;
+/** The payment system's store: a unit of work over {@link PaymentTx} that signs its page cursors. */
+export interface PaymentStore extends UnitOfWork<PaymentTx> {
+  /**
+   * Signs and checks this store's page cursors with `secret` from now on (the system's
+   * `cursorSecret`). Without one the store uses its process's random secret.
+   * @throws ConfigurationError `weak_cursor_secret` (shorter than 32 characters).
+   */
+  setCursorSecret(secret: string): void;
+}

@@ -12,10 +12,12 @@ export function isFallbackEligible(error: unknown): boolean {
 }
 
 // Anything a provider adapter lets escape (TypeError, socket errors) is mapped here, at the edge.
-// We cannot know whether the request reached the provider, so it is ambiguous.
+// We cannot know whether the request reached the provider, so it is ambiguous. The raw text
+// (addresses, hosts, provider internals) stays in `cause`: the message is stored on the payment
+// and returned through the API.
 function mapError(name: string, error: unknown): never {
   if (PlatformError.is(error)) throw error;
-  throw new GatewayError("gateway_error", `gateway ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+  throw new GatewayError("gateway_error", `gateway ${name} failed with an unexpected error`, {
     provider: name,
     retryable: true,
     details: { ambiguous: true },

@@ -10,7 +10,7 @@ import { resolveMentions } from "./mentions.js";
 import type { Notifier } from "./notifier.js";
 import { collectPage, decodeSeq } from "./paging.js";
 import type { RecountResult } from "./user-service.js";
-import { assertNotBlocked, requireActor, Viewer } from "./viewer.js";
+import { commentNotFound, requireActor, Viewer } from "./viewer.js";
 
 /** Input of `comments.recount`. */
 export const recountCommentSchema = z.object({ commentId: commentIdSchema, repair: z.boolean().default(false) });
@@ -26,20 +26,21 @@ export class CommentService {
    * Comments on a post the actor may see, or replies to one of its comments (`parentId`).
    * The post's and the parent's counters move, and the post author, the parent's author and
    * mentioned users are notified.
+   * A post or parent the actor may not see answers like a missing one.
    * @throws ValidationError `content_empty`, `content_too_long`; NotFoundError `post_not_found`, `post_deleted`,
-   *   `post_not_visible`, `comment_not_found`, `comment_deleted`; DomainRuleError `parent_mismatch`;
-   *   ForbiddenError `blocked_by_user`, `user_blocked`.
+   *   `comment_not_found`, `comment_deleted`; DomainRuleError `parent_mismatch`.
    */
   async create(input: z.input<typeof createCommentSchema>): Promise<CommentView> {
     const { actorId, postId, parentId, content } = parse(createCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
-      const { post } = await new Viewer(tx, actorId).visiblePost(postId);
+      const viewer = new Viewer(tx, actorId);
+      const { post } = await viewer.visiblePost(postId);
       let parent: Comment | null = null;
       if (parentId) {
-        parent = await this.liveComment(tx, parentId);
+        // A parent by someone either side blocks is hidden from the actor: not found, like a missing one.
+        parent = (await viewer.visibleComment(parentId)).comment;
         if (parent.postId !== postId) throw new DomainRuleError("parent_mismatch", "the parent comment belongs to another post");
-        await assertNotBlocked(tx, actorId, parent.authorId);
       }
       const now = this.ctx.clock.now();
       const comment = await tx.comments.insert({
@@ -64,13 +65,15 @@ export class CommentService {
     });
   }
 
-  /** Edits a comment (author only). @throws ForbiddenError `not_author`; NotFoundError `comment_not_found`, `comment_deleted`. */
+  /**
+   * Edits a comment (author only).
+   * @throws ForbiddenError `not_author`; NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`.
+   */
   async edit(input: z.input<typeof editCommentSchema>): Promise<CommentView> {
     const { actorId, commentId, content } = parse(editCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
-      const comment = await this.liveComment(tx, commentId);
-      if (comment.authorId !== actorId) throw new ForbiddenError("only the author may edit this comment", "not_author");
+      const comment = await this.changeableComment(tx, actorId, commentId, false);
       const now = this.ctx.clock.now();
       const updated = await tx.comments.update(commentId, { content, mentionIds: await resolveMentions(tx, actorId, content), editedAt: now, updatedAt: now });
       tx.outbox.add(createEvent("comment.edited", { commentId, postId: comment.postId }, this.ctx.clock));
@@ -80,15 +83,13 @@ export class CommentService {
 
   /**
    * Deletes a comment: its author or the post's owner may. Replies stay (shown under a removed parent).
-   * @throws ForbiddenError `not_author`; NotFoundError `comment_not_found`, `comment_deleted`.
+   * @throws ForbiddenError `not_author`; NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`.
    */
   async delete(input: z.input<typeof commentTargetSchema>): Promise<{ deleted: true }> {
     const { actorId, commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      const comment = await this.liveComment(tx, commentId);
-      const post = await tx.posts.get(comment.postId);
-      if (comment.authorId !== actorId && post?.authorId !== actorId) throw new ForbiddenError("only the author or the post's owner may delete this comment", "not_author");
+      const comment = await this.changeableComment(tx, actorId, commentId, true);
       const now = this.ctx.clock.now();
       await tx.comments.update(commentId, { deletedAt: now, updatedAt: now });
       await tx.posts.incrementCounters(comment.postId, { commentsCount: -1 });
@@ -101,7 +102,7 @@ export class CommentService {
   /**
    * Comments of a post (top level, or the replies to `parentId`), oldest first as threads read;
    * comments of users the actor blocks, is blocked by or muted are left out.
-   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; ValidationError `invalid_cursor`.
+   * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; ValidationError `invalid_cursor`.
    */
   async list(input: z.input<typeof listCommentsSchema>): Promise<Page<CommentView>> {
     const { actorId, postId, parentId, limit, cursor } = parse(listCommentsSchema, input);
@@ -126,15 +127,16 @@ export class CommentService {
     });
   }
 
-  /** One comment, if the actor may see its post. @throws NotFoundError `comment_not_found`, `comment_deleted`, `post_not_visible`. */
+  /**
+   * One comment, if the actor may see it (its post visible, no block either way with its author).
+   * @throws NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`, `post_deleted`.
+   */
   async get(input: z.input<typeof commentTargetSchema>): Promise<CommentView> {
     const { actorId, commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      const comment = await this.liveComment(tx, commentId);
       const viewer = new Viewer(tx, actorId);
-      await viewer.visiblePost(comment.postId);
-      if ((await viewer.relation(comment.authorId)).blocked) throw new NotFoundError("comment", commentId, "comment_not_visible");
+      const { comment } = await viewer.visibleComment(commentId);
       return commentView(comment, summarize((await viewer.user(comment.authorId))!));
     });
   }
@@ -144,7 +146,7 @@ export class CommentService {
     const { commentId, repair } = parse(recountCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.comments.get(commentId);
-      if (!c) throw new NotFoundError("comment", commentId, "comment_not_found");
+      if (!c) throw commentNotFound(commentId);
       const stored = { likesCount: c.likesCount, repliesCount: c.repliesCount };
       const actual = { likesCount: await tx.likes.countByTarget("comment", commentId), repliesCount: await tx.comments.countReplies(commentId) };
       const consistent = stored.likesCount === actual.likesCount && stored.repliesCount === actual.repliesCount;
@@ -153,10 +155,18 @@ export class CommentService {
     });
   }
 
-  private async liveComment(tx: SocialTx, id: string): Promise<Comment> {
-    const c = await tx.comments.get(id);
-    if (!c) throw new NotFoundError("comment", id, "comment_not_found");
-    if (c.deletedAt) throw new NotFoundError("comment", id, "comment_deleted");
-    return c;
+  /**
+   * A live comment the actor may change: their own, or (with `postOwner`) one on their post.
+   * Anyone else hears `not_author` only about a comment they may see; otherwise as for a missing one.
+   */
+  private async changeableComment(tx: SocialTx, actorId: string, commentId: string, postOwner: boolean): Promise<Comment> {
+    const c = await tx.comments.get(commentId);
+    const mine = c !== null && (c.authorId === actorId || (postOwner && (await tx.posts.get(c.postId))?.authorId === actorId));
+    if (c && mine) {
+      if (c.deletedAt) throw new NotFoundError("comment", commentId, "comment_deleted");
+      return c;
+    }
+    await new Viewer(tx, actorId).visibleComment(commentId);
+    throw new ForbiddenError(postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment", "not_author");
   }
 }

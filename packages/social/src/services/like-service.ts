@@ -1,13 +1,13 @@
-import { createEvent, createId, NotFoundError, parse, type Page } from "@platform/core";
+import { createEvent, createId, parse, type Page } from "@platform/core";
 import type { z } from "zod";
-import { commentPageSchema, commentTargetSchema, type Comment } from "../domain/comment.js";
+import { commentPageSchema, commentTargetSchema } from "../domain/comment.js";
 import { postPageSchema, postTargetSchema } from "../domain/post.js";
 import { summarize, type UserSummary } from "../domain/user.js";
 import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import { collectPage, decodeSeq } from "./paging.js";
-import { assertNotBlocked, requireActor, Viewer } from "./viewer.js";
+import { commentNotFound, postNotFound, requireActor, Viewer } from "./viewer.js";
 
 /** Likes on posts and comments: one per user per target, idempotent both ways, exact counts. */
 export class LikeService {
@@ -18,7 +18,7 @@ export class LikeService {
 
   /**
    * Likes a post the actor may see. Liking twice changes nothing (the seed counted duplicates).
-   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; AuthenticationError `unknown_actor`.
+   * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; AuthenticationError `unknown_actor`.
    * @example
    * ```ts
    * const { likesCount } = await social.likes.likePost({ actorId: jane.id, postId: post.id });
@@ -38,14 +38,21 @@ export class LikeService {
     });
   }
 
-  /** Removes the actor's like. Idempotent. @throws NotFoundError `post_not_found`. */
+  /**
+   * Removes the actor's like. Idempotent.
+   * @throws NotFoundError `post_not_found` (also when there is no like to remove and the actor may not see the post).
+   */
   async unlikePost(input: z.input<typeof postTargetSchema>): Promise<{ liked: false; likesCount: number }> {
     const { actorId, postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const post = await tx.posts.get(postId);
-      if (!post) throw new NotFoundError("post", postId, "post_not_found");
-      if (!(await tx.likes.delete(actorId, "post", postId))) return { liked: false as const, likesCount: post.likesCount };
+      if (!post) throw postNotFound(postId);
+      if (!(await tx.likes.delete(actorId, "post", postId))) {
+        // Nothing to remove: the post must not be confirmed to someone who may not see it.
+        if (!(await new Viewer(tx, actorId).mayKnowPost(post))) throw postNotFound(postId);
+        return { liked: false as const, likesCount: post.likesCount };
+      }
       const updated = await tx.posts.incrementCounters(postId, { likesCount: -1 });
       tx.outbox.add(createEvent("post.unliked", { postId, userId: actorId }, this.ctx.clock));
       return { liked: false as const, likesCount: updated.likesCount };
@@ -53,14 +60,14 @@ export class LikeService {
   }
 
   /**
-   * Likes a comment on a post the actor may see.
-   * @throws NotFoundError `comment_not_found`, `comment_deleted`, `post_deleted`, `post_not_visible`; ForbiddenError `blocked_by_user`, `user_blocked`.
+   * Likes a comment the actor may see (on a post they may see, by someone neither blocks).
+   * @throws NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`, `post_deleted`.
    */
   async likeComment(input: z.input<typeof commentTargetSchema>): Promise<{ liked: true; likesCount: number }> {
     const { actorId, commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      const comment = await this.visibleComment(tx, actorId, commentId);
+      const { comment } = await new Viewer(tx, actorId).visibleComment(commentId);
       const like = await tx.likes.insertIfAbsent({ id: createId("like"), userId: actorId, targetType: "comment", targetId: commentId, createdAt: this.ctx.clock.now() });
       if (!like) return { liked: true as const, likesCount: comment.likesCount };
       const updated = await tx.comments.incrementCounters(commentId, { likesCount: 1 });
@@ -70,14 +77,20 @@ export class LikeService {
     });
   }
 
-  /** Removes the actor's like of a comment. Idempotent. @throws NotFoundError `comment_not_found`. */
+  /**
+   * Removes the actor's like of a comment. Idempotent.
+   * @throws NotFoundError `comment_not_found` (also when there is no like to remove and the actor may not see the comment).
+   */
   async unlikeComment(input: z.input<typeof commentTargetSchema>): Promise<{ liked: false; likesCount: number }> {
     const { actorId, commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const comment = await tx.comments.get(commentId);
-      if (!comment) throw new NotFoundError("comment", commentId, "comment_not_found");
-      if (!(await tx.likes.delete(actorId, "comment", commentId))) return { liked: false as const, likesCount: comment.likesCount };
+      if (!comment) throw commentNotFound(commentId);
+      if (!(await tx.likes.delete(actorId, "comment", commentId))) {
+        if (!(await new Viewer(tx, actorId).mayKnowComment(comment))) throw commentNotFound(commentId);
+        return { liked: false as const, likesCount: comment.likesCount };
+      }
       const updated = await tx.comments.incrementCounters(commentId, { likesCount: -1 });
       tx.outbox.add(createEvent("comment.unliked", { commentId, userId: actorId }, this.ctx.clock));
       return { liked: false as const, likesCount: updated.likesCount };
@@ -96,7 +109,7 @@ export class LikeService {
 
   /**
    * Users who liked a post the actor may see, newest first (blocked users left out).
-   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; ValidationError `invalid_cursor`.
+   * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; ValidationError `invalid_cursor`.
    */
   async postLikers(input: z.input<typeof postPageSchema>): Promise<Page<UserSummary>> {
     const { actorId, postId, limit, cursor } = parse(postPageSchema, input);
@@ -114,7 +127,7 @@ export class LikeService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
-      await this.visibleComment(tx, actorId, commentId);
+      await viewer.visibleComment(commentId);
       return this.likers(tx, viewer, "comment", commentId, limit, cursor);
     });
   }
@@ -134,14 +147,5 @@ export class LikeService {
       codec: this.ctx.codec,
       kind,
     });
-  }
-
-  private async visibleComment(tx: SocialTx, actorId: string, commentId: string): Promise<Comment> {
-    const comment = await tx.comments.get(commentId);
-    if (!comment) throw new NotFoundError("comment", commentId, "comment_not_found");
-    if (comment.deletedAt) throw new NotFoundError("comment", commentId, "comment_deleted");
-    await new Viewer(tx, actorId).visiblePost(comment.postId);
-    await assertNotBlocked(tx, actorId, comment.authorId);
-    return comment;
   }
 }

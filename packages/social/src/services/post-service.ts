@@ -13,7 +13,7 @@ import { resolveMentions } from "./mentions.js";
 import type { Notifier } from "./notifier.js";
 import { collectPage, decodeSeq } from "./paging.js";
 import type { RecountResult } from "./user-service.js";
-import { requireActor, requireUser, Viewer } from "./viewer.js";
+import { postNotFound, requireActor, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `posts.recount`. */
 export const recountPostSchema = z.object({ postId: postIdSchema, repair: z.boolean().default(false) });
@@ -70,8 +70,8 @@ export class PostService {
   }
 
   /**
-   * A post, if the actor may see it.
-   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; AuthenticationError `unknown_actor`.
+   * A post, if the actor may see it. A post the actor may not see answers like a missing one.
+   * @throws NotFoundError `post_not_found`, `post_deleted`; AuthenticationError `unknown_actor`.
    */
   async get(input: z.input<typeof postTargetSchema>): Promise<PostView> {
     const { actorId, postId } = parse(postTargetSchema, input);
@@ -127,7 +127,7 @@ export class PostService {
   /**
    * Reposts a public post of a public account into the actor's timeline and their followers' feeds.
    * One repost per user per post: a second call changes nothing.
-   * @throws NotFoundError `post_not_found`, `post_deleted`, `post_not_visible`; DomainRuleError `post_not_repostable`.
+   * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; DomainRuleError `post_not_repostable`.
    */
   async repost(input: z.input<typeof postTargetSchema>): Promise<{ reposted: true; repostsCount: number }> {
     const { actorId, postId } = parse(postTargetSchema, input);
@@ -148,15 +148,22 @@ export class PostService {
     });
   }
 
-  /** Withdraws the actor's repost. Idempotent. @throws NotFoundError `post_not_found`. */
+  /**
+   * Withdraws the actor's repost. Idempotent.
+   * @throws NotFoundError `post_not_found` (also when there is no repost to withdraw and the actor may not see the post).
+   */
   async unrepost(input: z.input<typeof postTargetSchema>): Promise<{ reposted: false; repostsCount: number }> {
     const { actorId, postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const post = await tx.posts.get(postId);
-      if (!post) throw new NotFoundError("post", postId, "post_not_found");
+      if (!post) throw postNotFound(postId);
       const repost = await tx.reposts.delete(actorId, postId);
-      if (!repost) return { reposted: false as const, repostsCount: post.repostsCount };
+      if (!repost) {
+        // Nothing to withdraw: the post must not be confirmed to someone who may not see it.
+        if (!(await new Viewer(tx, actorId).mayKnowPost(post))) throw postNotFound(postId);
+        return { reposted: false as const, repostsCount: post.repostsCount };
+      }
       await tx.activities.delete(repost.id);
       // Feed entries of the repost are skipped at read time (its activity is gone).
       const updated = await tx.posts.incrementCounters(postId, { repostsCount: -1 });
@@ -237,9 +244,12 @@ export class PostService {
 
   private async ownPost(tx: SocialTx, actorId: string, postId: string): Promise<Post> {
     const post = await tx.posts.get(postId);
-    if (!post) throw new NotFoundError("post", postId, "post_not_found");
-    if (post.deletedAt) throw new NotFoundError("post", postId, "post_deleted");
-    if (post.authorId !== actorId) throw new ForbiddenError("only the author may change this post", "not_author");
-    return post;
+    if (post && post.authorId === actorId) {
+      if (post.deletedAt) throw new NotFoundError("post", postId, "post_deleted");
+      return post;
+    }
+    // Anyone else hears `not_author` only about a post they may see; otherwise as for a missing one.
+    await new Viewer(tx, actorId).visiblePost(postId);
+    throw new ForbiddenError("only the author may change this post", "not_author");
   }
 }

@@ -1,4 +1,5 @@
 import { AuthenticationError, ForbiddenError, NotFoundError } from "@platform/core";
+import type { Comment } from "../domain/comment.js";
 import type { Mute } from "../domain/follow.js";
 import type { Post } from "../domain/post.js";
 import type { User } from "../domain/user.js";
@@ -17,6 +18,16 @@ export async function requireUser(tx: SocialTx, userId: string): Promise<User> {
   const user = await tx.users.get(userId);
   if (!user) throw new NotFoundError("user", userId, "user_not_found");
   return user;
+}
+
+/** The answer for a missing post, and for one the actor may not see. */
+export function postNotFound(postId: string): NotFoundError {
+  return new NotFoundError("post", postId, "post_not_found");
+}
+
+/** The answer for a missing comment, and for one the actor may not see. */
+export function commentNotFound(commentId: string): NotFoundError {
+  return new NotFoundError("comment", commentId, "comment_not_found");
 }
 
 /**
@@ -90,16 +101,44 @@ export class Viewer {
   }
 
   /**
-   * A post the viewer may see.
-   * @throws NotFoundError `post_not_found`, `post_deleted` or `post_not_visible`.
+   * Whether the viewer may know that a post exists: they could see it, were it not deleted.
+   * Everyone else gets the answer of a missing post, so post ids reveal nothing (as orders do).
+   */
+  async mayKnowPost(post: Post): Promise<boolean> {
+    const author = await this.user(post.authorId);
+    return author !== null && canSeePost({ ...post, deletedAt: null }, author, await this.relation(post.authorId));
+  }
+
+  /** Whether the viewer may know that a comment exists: they may know its post and neither blocks its author. */
+  async mayKnowComment(comment: Comment): Promise<boolean> {
+    const post = await this.tx.posts.get(comment.postId);
+    return post !== null && (await this.mayKnowPost(post)) && !(await this.relation(comment.authorId)).blocked;
+  }
+
+  /**
+   * A live post the viewer may see. One the viewer may not see answers exactly like a missing one;
+   * `post_deleted` goes only to those who could see the post.
+   * @throws NotFoundError `post_not_found` or `post_deleted`.
    */
   async visiblePost(postId: string): Promise<{ post: Post; author: User }> {
     const post = await this.tx.posts.get(postId);
-    if (!post) throw new NotFoundError("post", postId, "post_not_found");
+    if (!post || !(await this.mayKnowPost(post))) throw postNotFound(postId);
     if (post.deletedAt) throw new NotFoundError("post", postId, "post_deleted");
-    const author = await this.user(post.authorId);
-    if (!author || !canSeePost(post, author, await this.relation(post.authorId))) throw new NotFoundError("post", postId, "post_not_visible");
-    return { post, author };
+    return { post, author: (await this.user(post.authorId))! };
+  }
+
+  /**
+   * A live comment the viewer may see, on a live post. One the viewer may not see (its post hidden,
+   * or a block either way with its author) answers exactly like a missing one.
+   * @throws NotFoundError `comment_not_found`, `comment_deleted` or `post_deleted`.
+   */
+  async visibleComment(commentId: string): Promise<{ comment: Comment; post: Post }> {
+    const comment = await this.tx.comments.get(commentId);
+    if (!comment || !(await this.mayKnowComment(comment))) throw commentNotFound(commentId);
+    if (comment.deletedAt) throw new NotFoundError("comment", commentId, "comment_deleted");
+    const post = (await this.tx.posts.get(comment.postId))!;
+    if (post.deletedAt) throw new NotFoundError("post", post.id, "post_deleted");
+    return { comment, post };
   }
 
   /** The content of `user` (posts, lists) if the viewer may see it. @throws ForbiddenError `blocked_by_user` or `account_private`. */

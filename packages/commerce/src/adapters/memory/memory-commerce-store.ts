@@ -1,4 +1,4 @@
-import { defaultCursorCodec, MemoryStore, type CursorCodec, type MemoryTransaction } from "@platform/core";
+import { CursorCodec, defaultCursorCodec, MemoryStore, type MemoryTransaction } from "@platform/core";
 import type { Address } from "../../domain/address.js";
 import type { Cart } from "../../domain/cart.js";
 import type { Category } from "../../domain/category.js";
@@ -20,8 +20,11 @@ import { MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
 
 /** Options of {@link MemoryCommerceStore}. */
 export interface MemoryCommerceStoreOptions {
-  /** Codec of the store's page cursors (give every server the same secret). Default: core's. */
-  cursorCodec?: CursorCodec;
+  /**
+   * Secret of the page cursors' HMAC, at least 32 characters. Default: a random secret per process.
+   * @throws ConfigurationError `weak_cursor_secret`.
+   */
+  cursorSecret?: string;
   /**
    * Most rows each login-throttle table (per e-mail, per client key) keeps before it evicts stale,
    * then oldest, rows on its own. Default 100,000 (about 20 MB per table).
@@ -71,13 +74,19 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   private readonly sweepLeases = new Map<string, number>();
   private readonly searchIndex = new MemoryProductSearchIndex();
   private readonly browseIndex = new MemoryProductBrowseIndex();
-  private readonly cursorCodec: CursorCodec;
+  private cursorCodec: CursorCodec;
   private readonly maxThrottleRows: number;
 
+  /** @throws ConfigurationError `weak_cursor_secret`. */
   constructor(options: MemoryCommerceStoreOptions = {}) {
     super();
-    this.cursorCodec = options.cursorCodec ?? defaultCursorCodec;
+    this.cursorCodec = options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret);
     this.maxThrottleRows = options.maxThrottleRows ?? DEFAULT_MEMORY_THROTTLE_ROWS;
+  }
+
+  /** Signs and checks this store's page cursors with `secret` from now on. @throws ConfigurationError `weak_cursor_secret`. */
+  setCursorSecret(secret: string): void {
+    this.cursorCodec = new CursorCodec(secret);
   }
 
   protected createTransaction(tx: MemoryTransaction): CommerceTx {

@@ -1,4 +1,4 @@
-import { defaultCursorCodec, type CursorCodec } from "@platform/core";
+import { CursorCodec, defaultCursorCodec } from "@platform/core";
 import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { PostgresAddressRepository } from "./postgres-address-repository.js";
@@ -13,8 +13,11 @@ import { Sql } from "./sql-errors.js";
 
 /** Options of {@link PostgresCommerceStore}. */
 export interface PostgresCommerceStoreOptions extends PostgresStoreOptions {
-  /** Codec of page cursors (give every app server the same secret). Default: core's. */
-  cursorCodec?: CursorCodec;
+  /**
+   * Secret of the page cursors' HMAC, at least 32 characters: give every app server the same one
+   * (a cursor made on one server then works on another). Default: a random secret per process.
+   */
+  cursorSecret?: string;
 }
 
 /**
@@ -29,12 +32,18 @@ export interface PostgresCommerceStoreOptions extends PostgresStoreOptions {
  * ```
  */
 export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements CommerceStore {
-  private readonly cursorCodec: CursorCodec;
+  private cursorCodec: CursorCodec;
 
+  /** @throws ConfigurationError `weak_cursor_secret`. */
   constructor(pool: PoolLike, options: PostgresCommerceStoreOptions = {}) {
-    const { cursorCodec, ...tx } = options;
+    const { cursorSecret, ...tx } = options;
     super(pool, tx);
-    this.cursorCodec = cursorCodec ?? defaultCursorCodec;
+    this.cursorCodec = cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(cursorSecret);
+  }
+
+  /** Signs and checks this store's page cursors with `secret` from now on. @throws ConfigurationError `weak_cursor_secret`. */
+  setCursorSecret(secret: string): void {
+    this.cursorCodec = new CursorCodec(secret);
   }
 
   protected createTransaction(client: PoolClientLike, outbox: PostgresOutbox): CommerceTx {
@@ -61,7 +70,7 @@ export type PostgresCommerceConnection = { pool: PoolLike } | { connectionString
 /**
  * Builds a {@link PostgresCommerceStore} on the host app's own pool or on a new pool from a
  * connection string (`pg` must be installed). Does not migrate: call {@link migrateCommerce}.
- * @throws ConfigurationError `missing_dependency` when `pg` is not installed.
+ * @throws ConfigurationError `missing_dependency` when `pg` is not installed, `weak_cursor_secret`.
  * @example
  * ```ts
  * const store = await createPostgresCommerceStore({ connectionString: process.env.DATABASE_URL! });
@@ -70,6 +79,7 @@ export type PostgresCommerceConnection = { pool: PoolLike } | { connectionString
  * ```
  */
 export async function createPostgresCommerceStore(connection: PostgresCommerceConnection, options: PostgresCommerceStoreOptions = {}): Promise<PostgresCommerceStore> {
+  if (options.cursorSecret !== undefined) new CursorCodec(options.cursorSecret); // refused before a pool is opened
   const { pool } = await openPool(connection, "@platform/commerce");
   return new PostgresCommerceStore(pool, options);
 }

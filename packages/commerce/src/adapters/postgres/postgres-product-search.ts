@@ -8,14 +8,37 @@ import type { Sql } from "./sql-errors.js";
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 
 /**
- * A `to_tsquery` string from user text: folded terms (letters and digits only, so nothing in
- * it is tsquery syntax), all required, the last one a prefix when it has 3+ characters
- * (search-as-you-type, as the memory index does). Null when the text holds no term.
+ * The terms of user search text: folded runs of letters and digits, so no operator, quote,
+ * colon or backslash of the text survives. Empty when the text holds no term.
+ * @example
+ * ```ts
+ * searchTerms("Crème & brûlée!"); // ["creme", "brulee"]
+ * ```
  */
-export function toTsQuery(text: string): string | null {
-  const terms = foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (terms.length === 0) return null;
-  return terms.map((t, i) => (i === terms.length - 1 && t.length >= 3 ? `'${t}':*` : `'${t}'`)).join(" & ");
+export function searchTerms(text: string): string[] {
+  return foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * A `to_tsquery('simple', ...)` SQL expression over one parameter per term (added with `param`):
+ * every term required, the last one a prefix when it has 3+ characters (search-as-you-type, as
+ * the memory index does). Each term is folded by the database's `commerce_fold` first and
+ * quoted after: unaccent() turns some letters into tsquery syntax (ʼ U+02BC and ˈ into `'`,
+ * ŉ into `'n`), so quoting before folding let a letter end the quote. Inside a quoted lexeme
+ * only `'` and `\` are special and both are escaped, so no term can make the query fail to parse
+ * (a term left without a lexeme is dropped by `to_tsquery`).
+ * @example
+ * ```ts
+ * const params: unknown[] = [];
+ * const sql = tsQuerySql(searchTerms(text), (v) => `$${params.push(v)}`);
+ * ```
+ */
+export function tsQuerySql(terms: readonly string[], param: (value: unknown) => string): string {
+  const quoted = terms.map((term, i) => {
+    const lexeme = `'''' || replace(replace(commerce_fold(${param(term)}), '\\', '\\\\'), '''', '''''') || ''''`;
+    return i === terms.length - 1 && term.length >= 3 ? `${lexeme} || ':*'` : lexeme;
+  });
+  return `to_tsquery('simple', ${quoted.join(" || ' & ' || ")})`;
 }
 
 interface SortPlan {
@@ -64,9 +87,9 @@ export async function searchProducts(sql: Sql, codec: CursorCodec, q: ProductSea
   const where = ["p.status = 'active'"];
   let rank: string | null = null;
   if (q.text !== null) {
-    const tsquery = toTsQuery(q.text);
-    if (tsquery === null) return { items: [], nextCursor: null };
-    const query = `to_tsquery('simple', commerce_fold(${$(tsquery)}))`;
+    const terms = searchTerms(q.text);
+    if (terms.length === 0) return { items: [], nextCursor: null };
+    const query = tsQuerySql(terms, $);
     where.push(`p.search @@ ${query}`);
     rank = `ts_rank(p.search, ${query})`;
   }

@@ -1,4 +1,4 @@
-import { paginate, type MemoryTable } from "@platform/core";
+import { paginate, type CursorCodec, type MemoryTable } from "@platform/core";
 import type { FraudRule } from "../../domain/fraud-rule.js";
 import type { FraudListRepository, FraudRuleRepository, PageQuery } from "../../ports/payment-store.js";
 
@@ -36,7 +36,10 @@ export interface ListEntry {
 
 /** Named lists keyed by list + lower-cased value. */
 export class MemoryFraudListRepository implements FraudListRepository {
-  constructor(private readonly table: MemoryTable<ListEntry, never, "list">) {}
+  constructor(
+    private readonly table: MemoryTable<ListEntry, never, "list">,
+    private readonly codec: CursorCodec,
+  ) {}
   async add(list: string, value: string, now: Date) {
     const id = `${list}\u0000${value.toLowerCase()}`;
     if (!this.table.has(id)) this.table.insert({ list, value: value.toLowerCase(), addedAt: now });
@@ -48,7 +51,7 @@ export class MemoryFraudListRepository implements FraudListRepository {
     return values.filter((v) => this.table.has(`${list}\u0000${v.toLowerCase()}`));
   }
   async values(list: string, page: PageQuery) {
-    const p = paginate(this.table.findBy("list", list), page, { kind: `fraud.list.${list}`, key: (e) => [e.value, e.value], direction: "asc" });
+    const p = paginate(this.table.findBy("list", list), page, { kind: `fraud.list.${list}`, key: (e) => [e.value, e.value], direction: "asc", codec: this.codec });
     return { items: p.items.map((e) => e.value), nextCursor: p.nextCursor };
   }
 }

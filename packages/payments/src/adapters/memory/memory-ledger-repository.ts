@@ -1,4 +1,4 @@
-import { paginate, type MemoryTable, type Page } from "@platform/core";
+import { paginate, type CursorCodec, type MemoryTable, type Page } from "@platform/core";
 import type { LedgerTransaction } from "../../domain/ledger.js";
 import type { LedgerRepository, PageQuery } from "../../ports/payment-store.js";
 
@@ -14,6 +14,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
   constructor(
     private readonly table: LedgerTable,
     private readonly counter: { next: number },
+    private readonly codec: CursorCodec,
   ) {}
   async append(t: LedgerTransaction) {
     // A gap left by a rolled-back append is harmless, like a PostgreSQL sequence.
@@ -26,7 +27,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return this.table.findBy("payment", paymentId).sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
   }
   async listByPayment(paymentId: string, page: PageQuery) {
-    return paginate(this.table.findBy("payment", paymentId), page, { kind: "ledger.payment", key: (t) => [t.sequence ?? 0, t.id], direction: "asc" });
+    return paginate(this.table.findBy("payment", paymentId), page, { kind: "ledger.payment", key: (t) => [t.sequence ?? 0, t.id], direction: "asc", codec: this.codec });
   }
   async listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>> {
     // Day buckets keep a range query proportional to the days it spans, not to the whole ledger.
@@ -39,6 +40,6 @@ export class MemoryLedgerRepository implements LedgerRepository {
         if (at >= from && at < to) rows.push(t);
       }
     }
-    return paginate(rows, page, { kind: "ledger.time", key: (t) => [t.sequence ?? 0, t.id], direction: "desc" });
+    return paginate(rows, page, { kind: "ledger.time", key: (t) => [t.sequence ?? 0, t.id], direction: "desc", codec: this.codec });
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError, paginate, type MemoryTable } from "@platform/core";
+import { ConflictError, paginate, type CursorCodec, type MemoryTable } from "@platform/core";
 import type { VelocityDimension } from "../../domain/fraud-rule.js";
 import type { Payment } from "../../domain/payment.js";
 import type { PaymentStatus } from "../../domain/payment-status.js";
@@ -40,6 +40,7 @@ export class MemoryPaymentRepository implements PaymentRepository {
      * journaled (after a rollback it may point at an empty bucket, which costs a lookup, not a wrong count).
      */
     private readonly latestHour: Map<string, number>,
+    private readonly codec: CursorCodec,
   ) {}
   async get(id: string) {
     return this.table.get(id);
@@ -61,7 +62,7 @@ export class MemoryPaymentRepository implements PaymentRepository {
     this.table.put(payment);
   }
   async listByStatus(status: PaymentStatus, page: PageQuery) {
-    return paginate(this.table.findBy("status", status), page, { kind: `payments.status.${status}`, key: (p) => [p.createdAt.getTime(), p.id], direction: "asc" });
+    return paginate(this.table.findBy("status", status), page, { kind: `payments.status.${status}`, key: (p) => [p.createdAt.getTime(), p.id], direction: "asc", codec: this.codec });
   }
   async listExpiredAuthorizations(now: Date, limit: number) {
     const out: Payment[] = [];

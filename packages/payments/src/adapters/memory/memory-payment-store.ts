@@ -1,4 +1,4 @@
-import { MemoryStore, type MemoryTransaction } from "@platform/core";
+import { CursorCodec, defaultCursorCodec, MemoryStore, type MemoryTransaction } from "@platform/core";
 import type { FraudRule } from "../../domain/fraud-rule.js";
 import type { IdempotencyRecord } from "../../domain/idempotency.js";
 import type { LedgerTransaction } from "../../domain/ledger.js";
@@ -13,6 +13,12 @@ import { dayOf, MemoryLedgerRepository } from "./memory-ledger-repository.js";
 import { MemoryPaymentRepository, velocityKeys } from "./memory-payment-repository.js";
 import { MemoryRefundRepository } from "./memory-refund-repository.js";
 import { MemoryWebhookDeliveryRepository, MemoryWebhookEndpointRepository } from "./memory-webhook-repositories.js";
+
+/** Options of {@link MemoryPaymentStore}. */
+export interface MemoryPaymentStoreOptions {
+  /** Secret of the page cursors' HMAC, at least 32 characters. Default: a random secret per process. */
+  cursorSecret?: string;
+}
 
 /**
  * The default store: indexed in-memory tables with serialised, fully rolled-back transactions.
@@ -52,17 +58,30 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     indexes: { active: (d) => (d.status === "pending" || d.status === "sending" ? "1" : null), endpoint: (d) => d.endpointId },
   });
 
+  private cursorCodec: CursorCodec;
+
+  /** @throws ConfigurationError `weak_cursor_secret`. */
+  constructor(options: MemoryPaymentStoreOptions = {}) {
+    super();
+    this.cursorCodec = options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret);
+  }
+
+  /** Signs and checks this store's page cursors with `secret` from now on. @throws ConfigurationError `weak_cursor_secret`. */
+  setCursorSecret(secret: string): void {
+    this.cursorCodec = new CursorCodec(secret);
+  }
+
   protected createTransaction(tx: MemoryTransaction): PaymentTx {
     return {
       outbox: tx,
-      payments: new MemoryPaymentRepository(this.paymentsTable, this.velocityLatestHour),
-      ledger: new MemoryLedgerRepository(this.ledgerTable, this.ledgerSequence),
+      payments: new MemoryPaymentRepository(this.paymentsTable, this.velocityLatestHour, this.cursorCodec),
+      ledger: new MemoryLedgerRepository(this.ledgerTable, this.ledgerSequence, this.cursorCodec),
       refunds: new MemoryRefundRepository(this.refundsTable),
       idempotency: new MemoryIdempotencyRepository(this.idempotencyTable),
       fraudRules: new MemoryFraudRuleRepository(this.rulesTable),
-      fraudLists: new MemoryFraudListRepository(this.listsTable),
-      webhookEndpoints: new MemoryWebhookEndpointRepository(this.endpointsTable),
-      webhookDeliveries: new MemoryWebhookDeliveryRepository(this.deliveriesTable),
+      fraudLists: new MemoryFraudListRepository(this.listsTable, this.cursorCodec),
+      webhookEndpoints: new MemoryWebhookEndpointRepository(this.endpointsTable, this.cursorCodec),
+      webhookDeliveries: new MemoryWebhookDeliveryRepository(this.deliveriesTable, this.cursorCodec),
     };
   }
 }

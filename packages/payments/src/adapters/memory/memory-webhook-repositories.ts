@@ -1,11 +1,14 @@
-import { paginate, type MemoryTable } from "@platform/core";
+import { paginate, type CursorCodec, type MemoryTable } from "@platform/core";
 import type { WebhookDelivery } from "../../domain/webhook-delivery.js";
 import type { WebhookEndpoint } from "../../domain/webhook-endpoint.js";
 import type { PageQuery, WebhookDeliveryRepository, WebhookEndpointRepository } from "../../ports/payment-store.js";
 
 /** Webhook endpoints with an index of the enabled ones. */
 export class MemoryWebhookEndpointRepository implements WebhookEndpointRepository {
-  constructor(private readonly table: MemoryTable<WebhookEndpoint, never, "enabled">) {}
+  constructor(
+    private readonly table: MemoryTable<WebhookEndpoint, never, "enabled">,
+    private readonly codec: CursorCodec,
+  ) {}
   async get(id: string) {
     return this.table.get(id);
   }
@@ -28,13 +31,16 @@ export class MemoryWebhookEndpointRepository implements WebhookEndpointRepositor
     return this.table.findBy("enabled", "1");
   }
   async list(page: PageQuery) {
-    return paginate(this.table.values(), page, { kind: "webhooks.endpoints", key: (e) => [e.createdAt.getTime(), e.id], direction: "asc" });
+    return paginate(this.table.values(), page, { kind: "webhooks.endpoints", key: (e) => [e.createdAt.getTime(), e.id], direction: "asc", codec: this.codec });
   }
 }
 
 /** Deliveries with an index of the active (pending or sending) ones. */
 export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepository {
-  constructor(private readonly table: MemoryTable<WebhookDelivery, never, "active" | "endpoint">) {}
+  constructor(
+    private readonly table: MemoryTable<WebhookDelivery, never, "active" | "endpoint">,
+    private readonly codec: CursorCodec,
+  ) {}
   async get(id: string) {
     return this.table.get(id);
   }
@@ -66,7 +72,7 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
     return true;
   }
   async listByEndpoint(endpointId: string, page: PageQuery) {
-    return paginate(this.table.findBy("endpoint", endpointId), page, { kind: "webhooks.deliveries", key: (d) => [d.createdAt.getTime(), d.id], direction: "desc" });
+    return paginate(this.table.findBy("endpoint", endpointId), page, { kind: "webhooks.deliveries", key: (d) => [d.createdAt.getTime(), d.id], direction: "desc", codec: this.codec });
   }
   async nextDueAt() {
     let min: number | undefined;

@@ -1,4 +1,4 @@
-import type { Page } from "@platform/core";
+import type { CursorCodec, Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { FraudListRepository, PageQuery } from "../../ports/payment-store.js";
 import { afterKey, toPage } from "./keyset.js";
@@ -9,7 +9,10 @@ import { run } from "./sql-errors.js";
  * @throws ValidationError `nul_character`, `invalid_cursor`.
  */
 export class PostgresFraudListRepository implements FraudListRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async add(list: string, value: string, now: Date): Promise<void> {
     await run(this.db, "INSERT INTO fraud_list_entries (list, value, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [list, value.toLowerCase(), now]);
@@ -32,13 +35,14 @@ export class PostgresFraudListRepository implements FraudListRepository {
 
   async values(list: string, page: PageQuery): Promise<Page<string>> {
     const kind = `fraud.list.${list}`;
-    const after = afterKey(kind, page.cursor);
+    const after = afterKey(this.codec, kind, page.cursor);
     const { rows } = await run<{ value: string }>(this.db, "SELECT value FROM fraud_list_entries WHERE list = $1 AND value > $2 ORDER BY value LIMIT $3", [
       list,
       after ? String(after[0]) : "",
       page.limit + 1,
     ]);
     return toPage(
+      this.codec,
       rows.map((r) => r.value),
       page.limit,
       kind,

@@ -1,4 +1,4 @@
-import { Money, type Page } from "@platform/core";
+import { Money, type CursorCodec, type Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { LedgerAccount, LedgerTransaction } from "../../domain/ledger.js";
 import type { LedgerRepository, PageQuery } from "../../ports/payment-store.js";
@@ -56,7 +56,10 @@ const bySequence = (t: LedgerTransaction): [number, string] => [t.sequence ?? 0,
  *   ValidationError `invalid_cursor`.
  */
 export class PostgresLedgerRepository implements LedgerRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async append(t: LedgerTransaction): Promise<void> {
     await run(
@@ -99,22 +102,22 @@ export class PostgresLedgerRepository implements LedgerRepository {
   }
 
   async listByPayment(paymentId: string, page: PageQuery): Promise<Page<LedgerTransaction>> {
-    const after = afterKey("ledger.payment", page.cursor);
+    const after = afterKey(this.codec, "ledger.payment", page.cursor);
     const { rows } = await run<LedgerRow>(this.db, `${SELECT} WHERE t.payment_id = $1 AND t.sequence > $2 ORDER BY t.sequence LIMIT $3`, [
       paymentId,
       after ? Number(after[0]) : 0,
       page.limit + 1,
     ]);
-    return toPage(rows.map(toTransaction), page.limit, "ledger.payment", bySequence);
+    return toPage(this.codec, rows.map(toTransaction), page.limit, "ledger.payment", bySequence);
   }
 
   async listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>> {
-    const after = afterKey("ledger.time", page.cursor);
+    const after = afterKey(this.codec, "ledger.time", page.cursor);
     const { rows } = await run<LedgerRow>(
       this.db,
       `${SELECT} WHERE t.created_at >= $1 AND t.created_at < $2 AND ($3::bigint IS NULL OR t.sequence < $3) ORDER BY t.sequence DESC LIMIT $4`,
       [range.from, range.to, after ? Number(after[0]) : null, page.limit + 1],
     );
-    return toPage(rows.map(toTransaction), page.limit, "ledger.time", bySequence);
+    return toPage(this.codec, rows.map(toTransaction), page.limit, "ledger.time", bySequence);
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError, type Page } from "@platform/core";
+import { ConflictError, type CursorCodec, type Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { VelocityDimension } from "../../domain/fraud-rule.js";
 import type { Payment } from "../../domain/payment.js";
@@ -36,7 +36,10 @@ function identities(p: Payment): [VelocityDimension, string][] {
  *   `amount_invariant_violated`; ValidationError `nul_character`, `invalid_cursor`.
  */
 export class PostgresPaymentRepository implements PaymentRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async get(id: string): Promise<Payment | undefined> {
     const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
@@ -62,7 +65,7 @@ export class PostgresPaymentRepository implements PaymentRepository {
 
   async listByStatus(status: PaymentStatus, page: PageQuery): Promise<Page<Payment>> {
     const kind = `payments.status.${status}`;
-    const after = afterKey(kind, page.cursor);
+    const after = afterKey(this.codec, kind, page.cursor);
     const { rows } = await run<PaymentRow>(
       this.db,
       `SELECT ${COLUMNS} FROM payments
@@ -70,7 +73,7 @@ export class PostgresPaymentRepository implements PaymentRepository {
         ORDER BY created_at, id LIMIT $4`,
       [status, after ? new Date(Number(after[0])) : null, after?.[1] ?? "", page.limit + 1],
     );
-    return toPage(rows.map(toPayment), page.limit, kind, (p) => [p.createdAt.getTime(), p.id]);
+    return toPage(this.codec, rows.map(toPayment), page.limit, kind, (p) => [p.createdAt.getTime(), p.id]);
   }
 
   async listExpiredAuthorizations(now: Date, limit: number): Promise<Payment[]> {

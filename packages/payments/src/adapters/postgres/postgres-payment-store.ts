@@ -1,3 +1,4 @@
+import { CursorCodec, defaultCursorCodec } from "@platform/core";
 import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
 import type { PaymentTx } from "../../ports/payment-store.js";
 import { migratePayments } from "./payments-migrations.js";
@@ -25,25 +26,35 @@ import { mapSqlError } from "./sql-errors.js";
  * ```
  */
 export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
+  private cursorCodec: CursorCodec;
+
+  /** @throws ConfigurationError `weak_cursor_secret` when `options.cursorSecret` is shorter than 32 characters. */
   constructor(
     pool: PoolLike,
-    options: PostgresStoreOptions = {},
+    options: PostgresStoreOptions & { cursorSecret?: string } = {},
     private readonly ownsPool = false,
   ) {
-    super(pool, options);
+    const { cursorSecret, ...tx } = options;
+    super(pool, tx);
+    this.cursorCodec = cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(cursorSecret);
+  }
+
+  /** Signs and checks this store's page cursors with `secret` from now on. @throws ConfigurationError `weak_cursor_secret`. */
+  setCursorSecret(secret: string): void {
+    this.cursorCodec = new CursorCodec(secret);
   }
 
   protected createTransaction(client: PoolClientLike, outbox: PostgresOutbox): PaymentTx {
     return {
       outbox,
-      payments: new PostgresPaymentRepository(client),
-      ledger: new PostgresLedgerRepository(client),
+      payments: new PostgresPaymentRepository(client, this.cursorCodec),
+      ledger: new PostgresLedgerRepository(client, this.cursorCodec),
       refunds: new PostgresRefundRepository(client),
       idempotency: new PostgresIdempotencyRepository(client),
       fraudRules: new PostgresFraudRuleRepository(client),
-      fraudLists: new PostgresFraudListRepository(client),
-      webhookEndpoints: new PostgresWebhookEndpointRepository(client),
-      webhookDeliveries: new PostgresWebhookDeliveryRepository(client),
+      fraudLists: new PostgresFraudListRepository(client, this.cursorCodec),
+      webhookEndpoints: new PostgresWebhookEndpointRepository(client, this.cursorCodec),
+      webhookDeliveries: new PostgresWebhookDeliveryRepository(client, this.cursorCodec),
     };
   }
 
@@ -68,11 +79,16 @@ export type PostgresPaymentStoreOptions = ({ pool: PoolLike } | { connectionStri
   migrate?: boolean;
   /** Isolation level and retry policy of each transaction, and the retention of dispatched outbox rows. */
   transactions?: PostgresStoreOptions;
+  /**
+   * Secret of the page cursors' HMAC, at least 32 characters: give every app server the same one
+   * (a cursor made on one server then works on another). Default: a random secret per process.
+   */
+  cursorSecret?: string;
 };
 
 /**
  * Builds the PostgreSQL store on the caller's pool or on a new one.
- * @throws ConfigurationError `missing_dependency` when `pg` is not installed; StorageError `storage_unavailable`.
+ * @throws ConfigurationError `missing_dependency` when `pg` is not installed, `weak_cursor_secret`; StorageError `storage_unavailable`.
  * @example
  * ```ts
  * import { createPaymentSystem } from "@platform/payments";
@@ -82,6 +98,8 @@ export type PostgresPaymentStoreOptions = ({ pool: PoolLike } | { connectionStri
  * ```
  */
 export async function createPostgresPaymentStore(options: PostgresPaymentStoreOptions): Promise<PostgresPaymentStore> {
+  if (options.cursorSecret !== undefined) new CursorCodec(options.cursorSecret); // refused before a pool is opened
   const { pool, owned } = await openPool(options, "@platform/payments", options.migrate ? migratePayments : undefined);
-  return new PostgresPaymentStore(pool, options.transactions ?? {}, owned);
+  const cursorSecret = options.cursorSecret === undefined ? {} : { cursorSecret: options.cursorSecret };
+  return new PostgresPaymentStore(pool, { ...options.transactions, ...cursorSecret }, owned);
 }

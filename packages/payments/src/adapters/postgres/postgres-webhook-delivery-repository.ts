@@ -1,4 +1,4 @@
-import type { Page } from "@platform/core";
+import type { CursorCodec, Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { DeliveryAttempt, WebhookDelivery } from "../../domain/webhook-delivery.js";
 import type { PageQuery, WebhookDeliveryRepository } from "../../ports/payment-store.js";
@@ -78,7 +78,10 @@ function stateValues(d: WebhookDelivery): unknown[] {
  *   ValidationError `nul_character`, `invalid_cursor`.
  */
 export class PostgresWebhookDeliveryRepository implements WebhookDeliveryRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async get(id: string): Promise<WebhookDelivery | undefined> {
     const { rows } = await run<DeliveryRow>(this.db, `SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);
@@ -127,7 +130,7 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
   }
 
   async listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>> {
-    const after = afterKey("webhooks.deliveries", page.cursor);
+    const after = afterKey(this.codec, "webhooks.deliveries", page.cursor);
     const { rows } = await run<DeliveryRow>(
       this.db,
       `SELECT ${COLUMNS} FROM webhook_deliveries
@@ -135,7 +138,7 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
         ORDER BY created_at DESC, id DESC LIMIT $4`,
       [endpointId, after ? new Date(Number(after[0])) : null, after?.[1] ?? "", page.limit + 1],
     );
-    return toPage(rows.map(toDelivery), page.limit, "webhooks.deliveries", (d) => [d.createdAt.getTime(), d.id]);
+    return toPage(this.codec, rows.map(toDelivery), page.limit, "webhooks.deliveries", (d) => [d.createdAt.getTime(), d.id]);
   }
 
   async nextDueAt(): Promise<Date | undefined> {

@@ -1,4 +1,4 @@
-import type { Page } from "@platform/core";
+import type { CursorCodec, Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { WebhookEndpoint } from "../../domain/webhook-endpoint.js";
 import type { PageQuery, WebhookEndpointRepository } from "../../ports/payment-store.js";
@@ -42,7 +42,10 @@ function values(e: WebhookEndpoint): unknown[] {
  * @throws ConflictError `duplicate_id`; ValidationError `nul_character`, `invalid_cursor`.
  */
 export class PostgresWebhookEndpointRepository implements WebhookEndpointRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async get(id: string): Promise<WebhookEndpoint | undefined> {
     const { rows } = await run<EndpointRow>(this.db, `SELECT ${COLUMNS} FROM webhook_endpoints WHERE id = $1`, [id]);
@@ -82,12 +85,12 @@ export class PostgresWebhookEndpointRepository implements WebhookEndpointReposit
   }
 
   async list(page: PageQuery): Promise<Page<WebhookEndpoint>> {
-    const after = afterKey("webhooks.endpoints", page.cursor);
+    const after = afterKey(this.codec, "webhooks.endpoints", page.cursor);
     const { rows } = await run<EndpointRow>(
       this.db,
       `SELECT ${COLUMNS} FROM webhook_endpoints WHERE ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2)) ORDER BY created_at, id LIMIT $3`,
       [after ? new Date(Number(after[0])) : null, after?.[1] ?? "", page.limit + 1],
     );
-    return toPage(rows.map(toEndpoint), page.limit, "webhooks.endpoints", (e) => [e.createdAt.getTime(), e.id]);
+    return toPage(this.codec, rows.map(toEndpoint), page.limit, "webhooks.endpoints", (e) => [e.createdAt.getTime(), e.id]);
   }
 }
