@@ -17,7 +17,7 @@ describe("commerce schema on PostgreSQL", () => {
   it("migrates once from several callers at once, and again as a no-op, next to the payments package", async () => {
     // Three pools race the same migrations; the advisory lock applies each file once.
     const reports = await Promise.all([migrateCommerce(db.pool), migrateCommerce(db.pool), migrateCommerce(db.pool)]);
-    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 5]); // core's outbox + 4 commerce files
+    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 6]); // core's outbox + 5 commerce files
     const again = await migrate(db.pool, [coreMigrations, await commerceMigrations(), await paymentsMigrations()]);
     expect(again.applied.every((name) => name.startsWith("payments/"))).toBe(true);
     expect(again.skipped).toContain("commerce/001-commerce-schema.sql");
