@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { moneyInputSchema, pageRequestSchema } from "@platform/core";
-import { refSchema } from "../domain/schemas.js";
+import { moneyInputSchema, pageRequestSchema, recordSchema } from "@platform/core";
+import { refSchema, storableText } from "../domain/schemas.js";
 
 /** Input of `products.search`. */
 export const productSearchSchema = pageRequestSchema.extend({
@@ -8,7 +8,7 @@ export const productSearchSchema = pageRequestSchema.extend({
   categoryId: refSchema.optional(),
   minPrice: moneyInputSchema.optional(),
   maxPrice: moneyInputSchema.optional(),
-  attributes: z.record(z.string().trim().min(1).max(60), z.string().trim().max(300)).default({}),
+  attributes: recordSchema(storableText(1, 60), storableText(0, 300)).default({}),
   inStockOnly: z.boolean().default(false),
   sort: z.enum(["relevance", "price_asc", "price_desc", "newest"]).optional(),
 });
