@@ -97,8 +97,11 @@ export class NotificationService {
 
   private kick(): void {
     this.again = true;
-    if (this.running) return;
-    this.running = this.loop().finally(() => (this.running = null));
+    // A kick that lands after the loop's last check but before it settles starts the next run.
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+      if (this.again) this.kick();
+    });
   }
 
   // One run at a time per process: messages leave in claim order, retries wait their delay here.
