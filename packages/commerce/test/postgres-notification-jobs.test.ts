@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,7 +49,6 @@ async function seed() {
 
 /** 6 customers (3 with a phone), each: order A paid and shipped, order B paid, password changed, order B shipped. */
 async function seedOrdered() {
-  await truncateCommerce(db);
   const { platform } = makePlatform({ store: storeOn(db), notifications: { sendInProcess: false } });
   const p = await product(platform, "ORDERED-1", "5.00", 100);
   const password = "s3cure-passw0rd";
@@ -73,11 +72,16 @@ async function seedOrdered() {
 }
 
 describe("notification jobs on PostgreSQL", () => {
-  it("4 dispatcher processes send each recipient's messages once each, in the order of their events", async () => {
-    await seedOrdered();
+  it("4 dispatcher processes send each recipient's messages once each, in the order of their events, while the events arrive", async () => {
+    await truncateCommerce(db);
     const log = join(dir, "ordered.log");
-    const results = await spawnWorkers(WORKER, 4, { args: () => [db.url, log, "drain"], timeoutMs: 60_000 });
-    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const workers = spawnWorkers(WORKER, 4, { args: () => [db.url, log, "follow"], timeoutMs: 90_000 });
+    try {
+      await seedOrdered();
+    } finally {
+      writeFileSync(`${log}.stop`, ""); // also when seeding failed: never leave the workers running
+    }
+    for (const r of await workers) expect(r.code, r.stderr).toBe(0);
 
     const sent = lines(log).map((l) => l.split(" ") as [string, string, string, string]);
     expect(sent).toHaveLength(6 * 5 + 3 * 5);
