@@ -18,6 +18,14 @@ describe("fraud rules", () => {
       expect([text.slice(0, 40), await codeOf(() => system.fraud.addRule(text))]).toEqual([text.slice(0, 40), code]);
     }
     expect(await system.fraud.listRules()).toEqual([]);
+    // Text neither store could keep exactly: the same code in both forms, on both stores.
+    for (const [bad, code] of [["a\u0000b", "nul_character"], ["a\uD800b", "invalid_text"], ["\uDC00", "invalid_text"]] as const) {
+      const structured = { action: "block" as const, conditions: [{ field: "email", operator: "in" as const, value: { kind: "values" as const, values: ["ok", bad] } }] };
+      expect(await codeOf(() => system.fraud.addRule(structured))).toBe(code);
+      expect(await codeOf(() => system.fraud.addRule(`block if email == ${JSON.stringify(bad)}`))).toBe(code); // escaped: \u0000, \ud800
+      expect(await codeOf(() => system.fraud.addRule(`block if email == "${bad}"`))).toBe(code); // raw
+    }
+    expect(await system.fraud.listRules()).toEqual([]);
     // At the limits both forms are accepted.
     await system.fraud.addRule(`block if email == "${"x".repeat(500)}" and payments_per_customer_hourly > ${"9".repeat(300)}`);
     expect(await system.fraud.listRules()).toHaveLength(1);
