@@ -91,4 +91,4 @@ export { emailMessageSchema, smsMessageSchema } from "./domain/notification-mess
 // Default adapters
 export { MemoryCommerceStore, type MemoryCommerceStoreOptions } from "./adapters/memory/memory-commerce-store.js";
 export { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
-export { TestPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";
+export { TestPaymentPort, testPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";

@@ -150,7 +150,7 @@ describe("the payment system on PostgreSQL", () => {
       const report = await migratePayments(store.pool);
       expect(report.applied).toEqual([]);
       expect(report.skipped).toEqual(expect.arrayContaining(["payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql"]));
-      const system = createPaymentSystem({ store, webhooks: { autoDispatch: false } });
+      const system = createPaymentSystem({ store, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
       expect((await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     } finally {
       await store.close();

@@ -48,6 +48,11 @@ export interface GatewayRefund {
  * payment stays `processing` until `reconcile()`, and no other gateway is tried.
  */
 export interface PaymentGateway {
+  /**
+   * True for a gateway that moves no real money (a test double such as `TestGateway`). Such a gateway
+   * is refused when `NODE_ENV=production` unless the host passes `allowTestGateways: true`.
+   */
+  readonly testMode?: boolean | undefined;
   /** Details of a payment method token, or undefined when the provider does not know it. */
   describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined>;
   authorize(request: GatewayAuthorizeRequest): Promise<GatewayAuthorization>;

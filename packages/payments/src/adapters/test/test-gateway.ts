@@ -57,13 +57,17 @@ interface Charge {
  * `pm_card_authenticationRequired` (`authentication_required`), `pm_card_timeoutAfterCharge` charges
  * then times out (ambiguous), `pm_card_refundFail` charges but its refunds fail. Provider-side
  * idempotency keys make retries safe; `chargeCount(paymentId)` tells tests how often money moved.
+ * It moves no real money, so it is never registered by default: name it (`gateways: { test: new TestGateway() }`).
  * @example
  * ```ts
  * const gateway = new TestGateway({ latencyMs: 5 });
+ * const system = createPaymentSystem({ gateways: { test: gateway } });
  * gateway.injectFault({ operation: "authorize", kind: "unavailable", times: 2 });
  * ```
  */
 export class TestGateway implements PaymentGateway {
+  /** Moves no real money: refused in production unless the host allows test gateways. */
+  readonly testMode = true;
   private readonly name: string;
   private readonly latencyMs: number;
   private readonly extra: Set<string>;
