@@ -1,4 +1,4 @@
-import { createId, DomainRuleError, Money, NotFoundError, pageRequestSchema, parse, PlatformError, ValidationError, type Page } from "@platform/core";
+import { ConfigurationError, createId, DomainRuleError, GatewayError, Money, NotFoundError, pageRequestSchema, parse, PlatformError, ValidationError, type Page } from "@platform/core";
 import { z } from "zod";
 import { routeGateways, type RoutingRule } from "../domain/routing.js";
 import { failureTransaction } from "../domain/ledger.js";
@@ -77,9 +77,11 @@ export class PaymentService {
   }
 
   private async createOnce(data: ReturnType<typeof createPaymentSchema.parse>, idempotencyKey: string | undefined, params: object): Promise<Payment> {
-    const candidates = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
+    const routed = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
+    // The lookup is a step before the charge: a gateway that fails it retryably is skipped like one
+    // that refuses the authorisation, and the rest of the list (never the skipped one) is tried.
+    const { details, candidates } = await this.describe(routed, data.paymentMethod);
     const primary = candidates[0]!;
-    const details = await this.describe(primary, data.paymentMethod);
     return this.idempotency.run({
       scope: "payments.create",
       key: idempotencyKey,
@@ -133,10 +135,24 @@ export class PaymentService {
     });
   }
 
-  private async describe(gatewayName: string, paymentMethod: string): Promise<PaymentMethodDetails> {
-    const details = await this.ctx.gateways.get(gatewayName).describePaymentMethod(paymentMethod);
-    if (!details) throw ValidationError.field("paymentMethod", `gateway ${gatewayName} does not know payment method ${paymentMethod}`, "unknown_payment_method");
-    return details;
+  /**
+   * Describes the payment method at the first candidate that answers. Nothing can be charged by a
+   * lookup, so any retryable gateway failure (also an ambiguous one) moves on to the next candidate;
+   * a definitive answer ("unknown method", a non-retryable error) does not.
+   */
+  private async describe(candidates: readonly string[], paymentMethod: string): Promise<{ details: PaymentMethodDetails; candidates: string[] }> {
+    for (const [i, name] of candidates.entries()) {
+      let details: PaymentMethodDetails | undefined;
+      try {
+        details = await this.ctx.gateways.get(name).describePaymentMethod(paymentMethod);
+      } catch (e) {
+        if (e instanceof GatewayError && e.retryable && i < candidates.length - 1) continue;
+        throw e;
+      }
+      if (!details) throw ValidationError.field("paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`, "unknown_payment_method");
+      return { details, candidates: candidates.slice(i) };
+    }
+    throw new ConfigurationError("no gateway to route the payment to", "unknown_gateway");
   }
 
   /** A payment by id. @throws NotFoundError `payment_not_found`. */
