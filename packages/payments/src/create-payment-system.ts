@@ -4,6 +4,7 @@ import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 import type { PaymentEventMap } from "./domain/events.js";
 import { DEFAULT_RISK_CONFIG, type RiskScoreConfig } from "./domain/fraud-assessment.js";
 import { routingRuleSchema, type RoutingRule } from "./domain/routing.js";
+import { maxAmountOf } from "./domain/amount-limit.js";
 import type { PaymentGateway } from "./ports/payment-gateway.js";
 import type { PaymentStore } from "./ports/payment-store.js";
 import type { ServiceContext } from "./services/context.js";
@@ -34,6 +35,12 @@ export interface PaymentSystemOptions {
    * `NODE_ENV=production` (default false: refused there, a live system must never take fake money).
    */
   allowTestGateways?: boolean;
+  /**
+   * The largest amount `payments.create`, `payments.capture` and `refunds.create` accept, in the
+   * currency's minor units (default 99,999,999, as Stripe: 999,999.99 USD, 99,999,999 JPY); larger
+   * inputs are refused with `amount_too_large`. At most 10^18 - 1 (core's money limit).
+   */
+  maxAmount?: number | bigint;
   /** Gateway used when no routing rule matches (default: the first registered). */
   defaultGateway?: string;
   /** Ordered routing rules (first match wins). */
@@ -75,7 +82,7 @@ export interface PaymentSystem {
  * @throws ConfigurationError `no_payment_gateway` when no gateway is given,
  *   `test_gateway_in_production` for a test gateway under `NODE_ENV=production` without `allowTestGateways`,
  *   `unknown_gateway` when routing, fallback or the default name an unregistered gateway.
- * @throws ValidationError for malformed options (`amount_too_large` for a `maxAmount` beyond the money limit).
+ * @throws ValidationError for malformed options (`invalid_max_amount` for a `maxAmount` that is not a positive integer below 10^18).
  * @example
  * ```ts
  * const system = createPaymentSystem({ gateways: { stripe: new StripeGateway(key) } });
@@ -99,7 +106,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
   const { reconcileAfter } = parse(z.object({ reconcileAfter: z.number().int().min(0) }), { reconcileAfter: durationMs(options.reconcileAfter ?? IDEMPOTENCY_TAKEOVER_MS) });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
-  const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
+  const ctx: ServiceContext = { store, clock, gateways: registry, maxAmountMinor: maxAmountOf(options.maxAmount), enqueueDeliveries: async () => undefined };
   const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? fetchTransport });
   ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
   const autoDispatch = options.webhooks?.autoDispatch ?? true;

@@ -54,6 +54,7 @@ export {
 export { type PaymentEventMap, type PaymentEventData, type RefundEventData, type PaymentEventType, PAYMENT_EVENT_TYPES } from "./domain/events.js";
 export { type IdempotencyRecord, type IdempotencyResponse, IDEMPOTENCY_TTL_MS, fingerprintOf } from "./domain/idempotency.js";
 export { type RoutingRule, routingRuleSchema, routeGateways } from "./domain/routing.js";
+export { DEFAULT_MAX_AMOUNT_MINOR } from "./domain/amount-limit.js";
 export {
   type FraudRule,
   type FraudRuleInput,

@@ -100,3 +100,43 @@ describe("reviews and cancellation before charging", () => {
     expect(c.failure?.code).toBe("fraud_blocked");
   });
 });
+
+describe("amount limits and Money inputs", () => {
+  it("refuses amounts above maxAmount (default 99,999,999 minor units) on create, capture and refund, changing nothing", async () => {
+    const { system, gateway } = makeSystem();
+    expect(await codeOf(() => system.payments.create({ amount: usd("1000000.00"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create({ amount: { amount: "100000000", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create({ amount: usd("9".repeat(61) + ".99"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(gateway.calls.authorize).toBe(0);
+    expect((await system.payments.listByStatus("failed")).items).toHaveLength(0);
+
+    const p = await system.payments.create({ amount: usd("999999.99"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(p.status).toBe("requires_capture");
+    expect(await codeOf(() => system.payments.capture(p.id, { amount: usd("1000000.00") }))).toBe("amount_too_large");
+    expect((await system.payments.get(p.id)).status).toBe("requires_capture");
+    const captured = await system.payments.capture(p.id);
+    expect(await codeOf(() => system.refunds.create({ paymentId: captured.id, amount: usd("1000000.00") }))).toBe("amount_too_large");
+    expect((await system.payments.get(p.id)).amountRefunded.isZero()).toBe(true);
+  });
+
+  it("maxAmount is configurable and checked at construction", async () => {
+    const { system } = makeSystem({ maxAmount: 5_000 });
+    expect(await codeOf(() => system.payments.create({ amount: usd("50.01"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect((await system.payments.create({ amount: usd("50.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
+    const { system: big } = makeSystem({ maxAmount: 10n ** 17n });
+    expect((await big.payments.create({ amount: usd("1000000.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
+    for (const maxAmount of [0, -1, 1.5, 10n ** 18n, Number.MAX_VALUE]) expect(await codeOf(async () => makeSystem({ maxAmount }))).toBe("invalid_max_amount");
+  });
+
+  it("takes Money instances as amount inputs (create, capture, refund)", async () => {
+    const { system } = makeSystem();
+    const first = await system.payments.create({ amount: usd("40.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    const again = await system.payments.create({ amount: first.amount, paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(again.amount.equals(first.amount)).toBe(true);
+    const captured = await system.payments.capture(again.id, { amount: again.amountAuthorized });
+    expect(captured.status).toBe("succeeded");
+    expect(captured.amountCaptured.toFixed()).toBe("40.00");
+    const refund = await system.refunds.create({ paymentId: captured.id, amount: captured.amountCaptured.subtract(captured.amountCaptured.multiply("0.5")) });
+    expect(refund.amount.toFixed()).toBe("20.00");
+  });
+});

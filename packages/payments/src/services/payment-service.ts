@@ -1,6 +1,7 @@
 import { ConfigurationError, createId, DomainRuleError, GatewayError, Money, NotFoundError, pageRequestSchema, parse, PlatformError, ValidationError, type Page } from "@platform/core";
 import { z } from "zod";
 import { routeGateways, type RoutingRule } from "../domain/routing.js";
+import { assertWithinMaxAmount } from "../domain/amount-limit.js";
 import { failureTransaction } from "../domain/ledger.js";
 import {
   assertCapturable,
@@ -58,7 +59,7 @@ export class PaymentService {
   /**
    * Creates a payment and, unless fraud rules block it or hold it for review, sends it to the gateway.
    * A decline resolves with `status: "failed"` and `failure`; it does not throw.
-   * @throws ValidationError `amount_not_positive`, `amount_precision`, `unknown_currency`, `unknown_gateway`,
+   * @throws ValidationError `amount_not_positive`, `amount_precision`, `amount_too_large` (above `maxAmount`), `unknown_currency`, `unknown_gateway`,
    *   `unknown_payment_method`, `raw_card_data`, `validation_failed`.
    * @throws IdempotencyError `idempotency_conflict` (same key, other parameters), `idempotency_key_in_use`.
    * @example
@@ -69,6 +70,7 @@ export class PaymentService {
    */
   async create(input: CreatePaymentInput): Promise<Payment> {
     const data = parse(createPaymentSchema, input);
+    assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
       throw ValidationError.field("gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`, "unknown_gateway");
     }
@@ -178,12 +180,14 @@ export class PaymentService {
 
   /**
    * Captures an authorised (`requires_capture`) payment, fully or partially; the rest of the hold is released.
+   * @throws ValidationError `amount_too_large` (above `maxAmount`), the money input codes.
    * @throws DomainRuleError `invalid_transition`, `capture_exceeds_authorized`, `authorization_expired`, `currency_mismatch`.
    * @throws GatewayError when the gateway declines the capture (the authorisation stays `requires_capture`).
    */
   async capture(id: string, input: CapturePaymentInput = {}): Promise<Payment> {
     const pid = parse(idSchema, id);
     const data = parse(capturePaymentSchema, input);
+    if (data.amount) assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     return this.idempotency.run({
       scope: "payments.capture",
       key: data.idempotencyKey,

@@ -1,5 +1,6 @@
 import { createId, NotFoundError, parse, PlatformError } from "@platform/core";
 import { z } from "zod";
+import { assertWithinMaxAmount } from "../domain/amount-limit.js";
 import { failureTransaction, refundTransaction } from "../domain/ledger.js";
 import { refundableAmount, refundStatusOf, reserveRefund, settleRefund, toPaymentJSON, type Payment } from "../domain/payment.js";
 import { createRefundSchema, toRefundJSON, type CreateRefundInput, type Refund } from "../domain/refund.js";
@@ -23,6 +24,7 @@ export class RefundService {
   /**
    * Refunds `amount` (default: everything still refundable) of a succeeded payment.
    * Resolves with the refund: `succeeded`, `pending` (gateway outcome unknown or asynchronous) or `failed`.
+   * @throws ValidationError `amount_too_large` (above `maxAmount`), the money input codes.
    * @throws DomainRuleError `refund_exceeds_captured`, `invalid_transition` (payment not succeeded), `currency_mismatch`.
    * @throws NotFoundError `payment_not_found`. @throws IdempotencyError `idempotency_conflict`.
    * @example
@@ -32,6 +34,7 @@ export class RefundService {
    */
   async create(input: CreateRefundInput): Promise<Refund> {
     const data = parse(createRefundSchema, input);
+    if (data.amount) assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     const { idempotencyKey, ...params } = data;
     return this.idempotency.run({
       scope: "refunds.create",
