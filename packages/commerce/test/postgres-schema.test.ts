@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { coreMigrations, migrate, sqlState } from "@platform/core/postgres";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { CURRENCY_CODES, minorUnits } from "@platform/core";
 import { paymentsMigrations } from "@platform/payments/postgres";
 import { commerceMigrations, migrateCommerce } from "../src/adapters/postgres/index.js";
 
@@ -17,11 +18,18 @@ describe("commerce schema on PostgreSQL", () => {
   it("migrates once from several callers at once, and again as a no-op, next to the payments package", async () => {
     // Three pools race the same migrations; the advisory lock applies each file once.
     const reports = await Promise.all([migrateCommerce(db.pool), migrateCommerce(db.pool), migrateCommerce(db.pool)]);
-    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 5]); // core's outbox + 4 commerce files
+    const files = (await commerceMigrations()).migrations.length;
+    expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 1 + files]); // core's outbox + every commerce file
     const again = await migrate(db.pool, [coreMigrations, await commerceMigrations(), await paymentsMigrations()]);
     expect(again.applied.every((name) => name.startsWith("payments/"))).toBe(true);
     expect(again.skipped).toContain("commerce/001-commerce-schema.sql");
     expect((await migrateCommerce(db.pool)).applied).toEqual([]);
+  });
+
+  it("knows the minor units of exactly the currencies core knows (CUC included)", async () => {
+    const { rows } = await db.pool.query<{ code: string; units: number | null }>("SELECT code, commerce_minor_units(code) AS units FROM unnest($1::text[]) AS code", [[...CURRENCY_CODES]]);
+    expect(rows.filter((r) => r.units !== minorUnits(r.code))).toEqual([]);
+    expect(rows.find((r) => r.code === "CUC")?.units).toBe(2);
   });
 
   it("holds the seed's tables and indexes by name (live catalog)", async () => {

@@ -140,3 +140,22 @@ describe("amount limits and Money inputs", () => {
     expect(refund.amount.toFixed()).toBe("20.00");
   });
 });
+
+describe("refundStatus", () => {
+  it("is a field of the payment, kept with the amounts through partial and full refunds, on every read", async () => {
+    const { system } = makeSystem();
+    const p = await system.payments.create({ amount: usd("30.00"), paymentMethod: "pm_card_visa" });
+    expect(p.refundStatus).toBe("none");
+    await system.refunds.create({ paymentId: p.id, amount: usd("10.00") });
+    const partly = await system.payments.get(p.id);
+    expect(partly.refundStatus).toBe("partially_refunded");
+    await system.refunds.create({ paymentId: p.id });
+    const full = await system.payments.get(p.id);
+    expect(full.refundStatus).toBe("refunded");
+    expect((await system.payments.listByStatus("succeeded")).items.find((x) => x.id === p.id)?.refundStatus).toBe("refunded");
+    // A refund that fails leaves it as it was.
+    const q = await system.payments.create({ amount: usd("5.00"), paymentMethod: "pm_card_refundFail" });
+    expect((await system.refunds.create({ paymentId: q.id })).status).toBe("failed");
+    expect((await system.payments.get(q.id)).refundStatus).toBe("none");
+  });
+});

@@ -19,6 +19,9 @@ describe("Money", () => {
   it("knows ISO 4217 minor units", () => {
     expect([minorUnits("JPY"), minorUnits("USD"), minorUnits("KWD"), minorUnits("CLF")]).toEqual([0, 2, 3, 4]);
     expect(CURRENCY_CODES.length).toBeGreaterThan(150);
+    // ISO 4217 list one still lists the Cuban convertible peso.
+    expect(minorUnits("CUC")).toBe(2);
+    expect(Money.of("12.50", "CUC").toString()).toBe("12.50 CUC");
   });
 
   it("adds 0.1 and 0.2 to exactly 0.3", () => {

@@ -100,6 +100,7 @@ export class PaymentService {
           amountCaptured: zero,
           amountRefunded: zero,
           amountRefundPending: zero,
+          refundStatus: "none",
           status: "created",
           captureMethod: data.captureMethod,
           paymentMethod: data.paymentMethod,

@@ -20,6 +20,7 @@ export function samplePayment(over: Partial<Payment> = {}): Payment {
     amountCaptured: zero,
     amountRefunded: zero,
     amountRefundPending: zero,
+    refundStatus: "none",
     status: "processing",
     captureMethod: "automatic",
     paymentMethod: "pm_card_visa",

@@ -1,5 +1,5 @@
 import { Money } from "@platform/core";
-import type { Payment, PaymentReview } from "../../domain/payment.js";
+import { refundStatusOf, type Payment, type PaymentReview } from "../../domain/payment.js";
 
 /** A `payments` row as node-postgres returns it (numeric as string, jsonb parsed). */
 export interface PaymentRow {
@@ -132,6 +132,8 @@ export function toPayment(r: PaymentRow): Payment {
     amountCaptured: money(r.amount_captured),
     amountRefunded: money(r.amount_refunded),
     amountRefundPending: money(r.amount_refund_pending),
+    // Derived, never stored: it cannot disagree with the amounts it is computed from.
+    refundStatus: refundStatusOf({ amountCaptured: money(r.amount_captured), amountRefunded: money(r.amount_refunded) }),
     status: r.status,
     captureMethod: r.capture_method,
     paymentMethod: r.method,
