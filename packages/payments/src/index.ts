@@ -56,6 +56,15 @@ export { type IdempotencyRecord, type IdempotencyResponse, IDEMPOTENCY_TTL_MS, f
 export { type RoutingRule, routingRuleSchema, routeGateways } from "./domain/routing.js";
 export { DEFAULT_MAX_AMOUNT_MINOR } from "./domain/amount-limit.js";
 export {
+  type GatewayData,
+  type GatewayDataCheck,
+  type JsonValue,
+  checkGatewayData,
+  gatewayDataOf,
+  GATEWAY_DATA_MAX_BYTES,
+  GATEWAY_DATA_MAX_DEPTH,
+} from "./domain/gateway-data.js";
+export {
   type FraudRule,
   type FraudRuleInput,
   type FraudCondition,
@@ -66,6 +75,7 @@ export {
   type FraudContext,
   type VelocityField,
   fraudRuleInputSchema,
+  fraudRuleDescriptionSchema,
   fraudConditionSchema,
   ruleToText,
   ruleMatches,

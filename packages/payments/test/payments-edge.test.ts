@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "@platform/core";
-import { TestGateway, type PaymentGateway } from "../src/index.js";
+import { TestGateway, toPaymentJSON, type PaymentGateway } from "../src/index.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("gateway failures after authorisation", () => {
@@ -157,5 +157,54 @@ describe("refundStatus", () => {
     const q = await system.payments.create({ amount: usd("5.00"), paymentMethod: "pm_card_refundFail" });
     expect((await system.refunds.create({ paymentId: q.id })).status).toBe("failed");
     expect((await system.payments.get(q.id)).refundStatus).toBe("none");
+  });
+});
+
+describe("provider data (gatewayData)", () => {
+  /** A test gateway whose results carry provider data. */
+  function withData(inner: TestGateway, data: () => unknown): PaymentGateway {
+    return {
+      describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
+      authorize: async (r) => ({ ...(await inner.authorize(r)), gatewayData: data() as never }),
+      capture: async (r) => ({ ...(await inner.capture(r)), gatewayData: data() as never }),
+      void: (r) => inner.void(r),
+      refund: async (r) => ({ ...(await inner.refund(r)), gatewayData: data() as never }),
+      retrieve: (r) => inner.retrieve(r),
+    };
+  }
+
+  it("is kept exactly on the payment and its ledger transactions, prototype-named keys included", async () => {
+    const provider = JSON.parse('{"charge":"ch_3Nx","outcome":{"risk_level":"normal","network_status":"approved_by_network"},"fees":[30,2.9],"__proto__":{"polluted":true},"constructor":"kept","refunded":false,"note":null}');
+    const inner = new TestGateway();
+    const { system } = makeSystem({ gateways: { test: withData(inner, () => provider) } });
+    const p = await system.payments.create({ amount: usd("12.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(p.gatewayData).toEqual(provider);
+    const captured = await system.payments.capture(p.id);
+    await system.refunds.create({ paymentId: p.id, amount: usd("2.00") });
+
+    const read = await system.payments.get(p.id);
+    expect(read.gatewayData).toEqual(provider);
+    expect(Object.getPrototypeOf(read.gatewayData)).toBe(Object.prototype);
+    expect(Object.keys(read.gatewayData!)).toContain("__proto__");
+    expect((read.gatewayData as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(captured.gatewayData).toEqual(provider);
+    const txns = (await system.transactions.listByPayment(p.id)).items;
+    expect(txns.map((t) => t.type)).toEqual(["authorization", "capture", "refund"]);
+    for (const t of txns) expect(t.gatewayData).toEqual(provider);
+    // Opaque: never in the JSON views sent to webhooks.
+    expect(JSON.stringify(toPaymentJSON(read))).not.toContain("ch_3Nx");
+  });
+
+  it("that is not a plain JSON object of at most 16 KiB is not kept, and the payment is recorded all the same", async () => {
+    const bad: unknown[] = [{ big: "x".repeat(20_000) }, { when: new Date(0) }, { n: Number.NaN }, ["not", "a", "record"], "text", { s: "nul\u0000" }];
+    for (const data of bad) {
+      const { system } = makeSystem({ gateways: { test: withData(new TestGateway(), () => data) } });
+      const p = await system.payments.create({ amount: usd("3.00"), paymentMethod: "pm_card_visa" });
+      expect(p.status).toBe("succeeded");
+      expect(p.gatewayData).toBeUndefined();
+      expect((await system.payments.get(p.id)).gatewayData).toBeUndefined();
+      expect((await system.transactions.listByPayment(p.id)).items.every((t) => t.gatewayData === undefined)).toBe(true);
+    }
   });
 });

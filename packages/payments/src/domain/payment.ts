@@ -1,4 +1,5 @@
 import { DomainRuleError, Money, type MoneyJSON } from "@platform/core";
+import type { GatewayData } from "./gateway-data.js";
 import { assertTransition, type PaymentStatus } from "./payment-status.js";
 
 /** `automatic`: authorise and capture in one step. `manual`: authorise now, capture later. */
@@ -83,6 +84,8 @@ export interface Payment {
   readonly gateway: string;
   /** The gateway's reference of the charge (the seed's TransactionID). */
   readonly gatewayTransactionId?: string | undefined;
+  /** The provider data of the latest gateway result that settled this payment (opaque; never in `toPaymentJSON`). */
+  readonly gatewayData?: GatewayData | undefined;
   readonly pendingOperation?: PendingOperation | undefined;
   /** Amount of the capture in flight, when `pendingOperation` is `capture`. */
   readonly pendingCaptureAmount?: Money | undefined;

@@ -211,7 +211,7 @@ export class PaymentService {
         const name = p.gateway;
         try {
           const res = await this.ctx.gateways.get(name).capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured });
+          await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData });
         } catch (e) {
           if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
           const outcome: GatewayOutcome = isAmbiguous(e) ? { kind: "unknown", gateway: name, failure: failureOf(e as never) } : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
