@@ -1,6 +1,6 @@
 /**
  * @platform/commerce: catalog and search, customers and sessions, carts, inventory
- * reservations, orders and checkout, and notifications, built by `createECommercePlatform()`.
+ * reservations, orders and checkout, and notifications, built by `createECommercePlatform({ payments })`.
  * @packageDocumentation
  */
 export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./create-platform.js";
