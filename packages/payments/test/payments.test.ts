@@ -167,6 +167,14 @@ describe("routing and fallback", () => {
     expect(primary.chargeCount(p.id)).toBe(0);
   });
 
+  it("routing bounds take Money instances and are checked like every money input", async () => {
+    const big = new TestGateway({ name: "big" });
+    const { system } = makeSystem({ gateways: { test: new TestGateway(), big }, routing: [{ gateway: "big", minAmount: Money.of("1000.00", "USD") }] });
+    expect((await system.payments.create({ amount: usd("999.99"), paymentMethod: "pm_card_visa" })).gateway).toBe("test");
+    expect((await system.payments.create({ amount: usd("1000.00"), paymentMethod: "pm_card_visa" })).gateway).toBe("big");
+    expect(await codeOf(async () => makeSystem({ gateways: { test: new TestGateway() }, routing: [{ gateway: "test", maxAmount: { amount: "1.001", currency: "USD" } }] }))).toBe("amount_precision");
+  });
+
   it("falls back when a step before the charge fails retryably: the payment-method lookup", async () => {
     for (const kind of ["unavailable", "timeout"] as const) {
       const { system, primary, backup } = routed();
