@@ -54,6 +54,13 @@ export interface PaymentSystemOptions {
   /** How long a manual authorisation holds (default 7 days). */
   authorizationTtl?: DurationInput;
   /**
+   * How long a payment waits in `requires_action` for its customer (3-D Secure) before
+   * `payments.expireActions()` cancels it (default 1 hour, by the clock; at least 1 minute, at most
+   * 7 days). Give the customer enough time; a commerce checkout holds its stock no longer than its
+   * reservation TTL, so keep this at or below it.
+   */
+  requiresActionTtl?: DurationInput;
+  /**
    * How long a payment must have been `processing` (by the clock) before `payments.reconcile()` asks
    * the gateway about it (default 60 s): a younger one may be in flight.
    */
@@ -119,8 +126,9 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     if (!registry.has(name)) throw new ConfigurationError(`gateway ${JSON.stringify(name)} is not registered`, "unknown_gateway", { details: { gateway: name } });
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
-  const { reconcileAfter, idempotencyLease } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000) }), {
+  const { reconcileAfter, idempotencyLease, actionTtl } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000), actionTtl: z.number().int().min(60_000).max(7 * 86_400_000) }), {
     reconcileAfter: durationMs(options.reconcileAfter ?? 60_000),
+    actionTtl: durationMs(options.requiresActionTtl ?? { hours: 1 }),
     idempotencyLease: durationMs(options.idempotencyLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
   });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
@@ -134,7 +142,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   });
   const idempotency = new IdempotencyRunner(store, clock, { leaseMs: idempotencyLease });
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
-  const settlement = new PaymentSettlement(ctx, ttl);
+  const settlement = new PaymentSettlement(ctx, ttl, actionTtl);
   return {
     payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter)),
     transactions: new TransactionService(ctx),

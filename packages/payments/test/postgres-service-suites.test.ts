@@ -11,7 +11,7 @@ const db = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "pay_su
 await migratePayments(db.pool);
 afterAll(() => db.drop());
 
-const TABLES = "payments, fraud_velocity_events, payment_transactions, payment_postings, refunds, payment_idempotency_keys, fraud_rules, fraud_list_entries, webhook_endpoints, webhook_deliveries, platform_outbox";
+const TABLES = "payments, gateway_events, fraud_velocity_events, payment_transactions, payment_postings, refunds, payment_idempotency_keys, fraud_rules, fraud_list_entries, webhook_endpoints, webhook_deliveries, platform_outbox";
 
 class FreshPostgresStore extends PostgresPaymentStore {
   private emptied: Promise<unknown> | undefined;
@@ -33,4 +33,5 @@ await import("./webhook-secrets.test.js");
 await import("./webhook-concurrency.test.js");
 await import("./retention.test.js");
 await import("./reconcile.test.js");
+await import("./customer-action.test.js");
 await import("./stripe-reconcile.test.js");

@@ -114,12 +114,18 @@ describe("StripeGateway: errors by what the caller does next", () => {
     }
   });
 
-  it("cancels a PaymentIntent that needs 3-D Secure and declines it as authentication_required", async () => {
+  it("answers requires_action for a PaymentIntent that needs 3-D Secure, with next_action and client_secret, and cancels it on void", async () => {
     const req = request(Money.of("20.00", "USD"), "pm_card_threeDSecure2Required");
-    const e = await gateway().authorize(req).catch((x: unknown) => x);
-    expect(e).toMatchObject({ code: "card_declined", declineCode: "authentication_required" });
+    const res = await gateway().authorize(req);
+    expect(res).toMatchObject({ status: "requires_action", action: { nextAction: { type: "use_stripe_sdk" } } });
     const intents = [...server.api.intents.values()].filter((pi) => pi.metadata.platform_payment_id === req.paymentId);
-    expect(intents.map((pi) => pi.status)).toEqual(["canceled"]);
+    expect(intents.map((pi) => pi.status)).toEqual(["requires_action"]);
+    expect(res.action?.clientSecret).toBe(intents[0]!.clientSecret);
+    expect((await gateway().retrieve({ reference: res.reference, paymentId: req.paymentId })).status).toBe("requires_action");
+    server.completeAction(res.reference, "fail");
+    expect(await gateway().retrieve({ reference: res.reference, paymentId: req.paymentId })).toMatchObject({ status: "failed", declineCode: "payment_intent_authentication_failure" });
+    await gateway().void({ reference: res.reference, idempotencyKey: `${req.paymentId}:void` });
+    expect(intents[0]!.status).toBe("canceled");
   });
 
   it("429 is retryable and not ambiguous; 500 on a POST is ambiguous; a refused idempotency key is ambiguous", async () => {

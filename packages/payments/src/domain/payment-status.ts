@@ -4,19 +4,23 @@ import { DomainRuleError } from "@platform/core";
  * Lifecycle of a payment, after Stripe's PaymentIntent:
  * `created` (recorded, not yet sent; also held here while a fraud review is pending),
  * `requires_capture` (authorised, manual capture), `processing` (a gateway call is in flight or its
- * outcome is unknown), and the terminal `succeeded`, `failed`, `canceled`.
+ * outcome is unknown), `requires_action` (the customer must act at the provider, e.g. 3-D Secure,
+ * until `actionExpiresAt`), and the terminal `succeeded`, `failed`, `canceled`.
  * Refunds do not change the status: they are tracked by amounts (`refundStatus`).
  */
-export type PaymentStatus = "created" | "requires_capture" | "processing" | "succeeded" | "failed" | "canceled";
+export type PaymentStatus = "created" | "requires_action" | "requires_capture" | "processing" | "succeeded" | "failed" | "canceled";
 
 /** Every status, in lifecycle order. */
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ["created", "requires_capture", "processing", "succeeded", "failed", "canceled"];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ["created", "processing", "requires_action", "requires_capture", "succeeded", "failed", "canceled"];
 
 // `processing -> requires_capture` covers both "manual authorisation confirmed" and
-// "capture request declined, the authorisation still stands".
+// "capture request declined, the authorisation still stands". `requires_action` is entered only from
+// an authorisation the gateway answered, and left only by what the gateway then knows (the customer
+// completed: requires_capture/succeeded; failed or abandoned: failed; expired or voided: canceled).
 const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   created: ["processing", "requires_capture", "succeeded", "failed", "canceled"],
-  processing: ["requires_capture", "succeeded", "failed", "canceled"],
+  processing: ["requires_action", "requires_capture", "succeeded", "failed", "canceled"],
+  requires_action: ["requires_capture", "succeeded", "failed", "canceled"],
   requires_capture: ["processing", "succeeded", "canceled"],
   succeeded: [],
   failed: [],

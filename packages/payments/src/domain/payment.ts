@@ -55,6 +55,21 @@ export interface PaymentMethodDetails {
   readonly country?: string | undefined;
 }
 
+/**
+ * The step the customer must take at the provider while a payment is `requires_action` (3-D Secure).
+ * Handed to the host for its front end; kept on the payment only while the action is open (cleared
+ * when the payment leaves `requires_action`) and never part of `toPaymentJSON`, events or webhooks.
+ */
+export interface CustomerAction {
+  /** The provider's description of the step (Stripe's `next_action`: `use_stripe_sdk`, `redirect_to_url` ...), a plain JSON object. */
+  readonly nextAction: Readonly<Record<string, unknown>>;
+  /**
+   * The secret the front end completes the step with (Stripe's PaymentIntent `client_secret`, for
+   * Stripe.js `handleNextAction`). Give it only to the paying customer; never log it.
+   */
+  readonly clientSecret?: string | undefined;
+}
+
 /** The gateway operation in flight (or of unknown outcome) while the payment is `processing`. */
 export type PendingOperation = "authorize" | "capture" | "void";
 
@@ -98,6 +113,10 @@ export interface Payment {
   readonly metadata: Readonly<Record<string, string>>;
   readonly cancellationReason?: string | undefined;
   readonly authorizationExpiresAt?: Date | undefined;
+  /** While `requires_action`: what the customer must do at the provider. */
+  readonly customerAction?: CustomerAction | undefined;
+  /** While `requires_action`: when `payments.expireActions()` cancels it (`requiresActionTtl` after the gateway asked). */
+  readonly actionExpiresAt?: Date | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Optimistic concurrency version, +1 per save. */
@@ -128,7 +147,9 @@ export function assertAmountInvariants(p: Payment): void {
 
 function move(p: Payment, to: PaymentStatus, now: Date, patch: Partial<Payment>): Payment {
   assertTransition(p.status, to, p.id);
-  const moved: Payment = { ...p, ...patch, status: to, updatedAt: now };
+  // The customer action lives only as long as the state that asked for it (its secret with it).
+  const leaving = to === "requires_action" ? {} : { customerAction: undefined, actionExpiresAt: undefined };
+  const moved: Payment = { ...p, ...leaving, ...patch, status: to, updatedAt: now };
   const next: Payment = { ...moved, refundStatus: refundStatusOf(moved) };
   assertAmountInvariants(next);
   return next;
@@ -145,6 +166,20 @@ export function markAuthorized(p: Payment, reference: string, authorized: Money,
     amountAuthorized: authorized,
     gatewayTransactionId: reference,
     authorizationExpiresAt: expiresAt,
+    pendingOperation: undefined,
+    pendingCaptureAmount: undefined,
+  });
+}
+
+/**
+ * The gateway needs the customer (3-D Secure): `requires_action` until the customer completes or
+ * abandons the step, or `expiresAt` passes. No money moved yet.
+ */
+export function markRequiresAction(p: Payment, reference: string, action: CustomerAction, expiresAt: Date, now: Date): Payment {
+  return move(p, "requires_action", now, {
+    gatewayTransactionId: reference,
+    customerAction: action,
+    actionExpiresAt: expiresAt,
     pendingOperation: undefined,
     pendingCaptureAmount: undefined,
   });

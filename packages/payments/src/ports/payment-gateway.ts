@@ -1,6 +1,6 @@
 import type { Money } from "@platform/core";
 import type { GatewayData } from "../domain/gateway-data.js";
-import type { PaymentMethodDetails } from "../domain/payment.js";
+import type { CustomerAction, PaymentMethodDetails } from "../domain/payment.js";
 
 /** Authorise (and, with `capture: true`, capture in the same call) an amount. */
 export interface GatewayAuthorizeRequest {
@@ -18,23 +18,34 @@ export interface GatewayAuthorizeRequest {
 export interface GatewayAuthorization {
   /** The provider's id of the charge (Stripe: `pi_...`). */
   readonly reference: string;
-  readonly status: "authorized" | "captured";
+  /**
+   * `requires_action`: nothing was charged yet, the customer must complete a step at the provider
+   * (3-D Secure) described by `action`; the payment waits in `requires_action`.
+   */
+  readonly status: "authorized" | "captured" | "requires_action";
   readonly amountAuthorized: Money;
   readonly amountCaptured: Money;
   /** Provider data to keep with the payment and its ledger transaction (a plain JSON object, at most 16 KiB). */
   readonly gatewayData?: GatewayData | undefined;
+  /** With `requires_action`: the step for the customer's front end. */
+  readonly action?: CustomerAction | undefined;
 }
 
 /** The provider's view of a payment, for reconciliation. */
 export interface GatewayPaymentState {
-  /** `not_found`: the provider never received the request. `pending`: it does not know yet either. */
-  readonly status: "authorized" | "captured" | "voided" | "failed" | "pending" | "not_found";
+  /**
+   * `not_found`: the provider never received the request. `pending`: it does not know yet either.
+   * `requires_action`: waiting for the customer (3-D Secure); nothing charged.
+   */
+  readonly status: "authorized" | "captured" | "voided" | "failed" | "pending" | "not_found" | "requires_action";
   readonly reference?: string | undefined;
   readonly amountAuthorized?: Money | undefined;
   readonly amountCaptured?: Money | undefined;
   readonly declineCode?: string | undefined;
   /** Provider data to keep when this state settles the payment. */
   readonly gatewayData?: GatewayData | undefined;
+  /** With `requires_action`: the step for the customer's front end. */
+  readonly action?: CustomerAction | undefined;
 }
 
 /** A refund as the provider reports it. */
@@ -75,7 +86,7 @@ export interface PaymentGateway {
   authorize(request: GatewayAuthorizeRequest): Promise<GatewayAuthorization>;
   /** Captures `amount` (<= authorised) of an authorisation; the rest is released. */
   capture(request: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money; gatewayData?: GatewayData | undefined }>;
-  /** Releases an uncaptured authorisation. */
+  /** Releases an uncaptured authorisation, or cancels a charge waiting for the customer (`requires_action`). */
   void(request: { reference: string; idempotencyKey: string }): Promise<void>;
   refund(request: { reference: string; refundId: string; amount: Money; idempotencyKey: string }): Promise<GatewayRefund>;
   /** The truth about a payment, by the provider's reference or by our payment id. */

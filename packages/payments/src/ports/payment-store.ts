@@ -31,6 +31,11 @@ export interface PaymentRepository {
   /** Manual authorisations whose `authorizationExpiresAt` <= `now`. */
   listExpiredAuthorizations(now: Date, limit: number): Promise<Payment[]>;
   /**
+   * Payments in `requires_action` whose `actionExpiresAt` <= `now`, earliest first
+   * (SQL: a partial index on `action_expires_at WHERE status = 'requires_action'`).
+   */
+  listExpiredActions(now: Date, limit: number): Promise<Payment[]>;
+  /**
    * Payments created at or after `since` by this customer / email / ip / card fingerprint
    * (SQL: `count(*) WHERE key = $1 AND created_at >= $2` on an index of (key, created_at)).
    * Values compare case-insensitively.
@@ -165,6 +170,27 @@ export interface WebhookDeliveryRepository {
   purgeFinished(before: Date, limit: number): Promise<number>;
 }
 
+/** A provider event (a Stripe webhook delivery) as recorded when applied. */
+export interface GatewayEventRecord {
+  /** The registered gateway name the event belongs to. */
+  readonly gateway: string;
+  /** The provider's event id (Stripe: `evt_...`). */
+  readonly eventId: string;
+  readonly type: string;
+  readonly receivedAt: Date;
+}
+
+/** Provider events applied, by (gateway, event id). SQL: `gateway_events`, primary key (gateway, event_id). */
+export interface GatewayEventRepository {
+  /**
+   * Records an event unless one with its (gateway, event id) is recorded: true when this call recorded
+   * it. In the transaction that applies the event, so each applies once across processes
+   * (SQL: `INSERT ... ON CONFLICT DO NOTHING`; a concurrent insert of the same key waits for the other
+   * transaction and then reports false).
+   */
+  record(event: GatewayEventRecord): Promise<boolean>;
+}
+
 /** Everything one transaction of the payment system can touch. */
 export interface PaymentTx {
   readonly payments: PaymentRepository;
@@ -175,6 +201,7 @@ export interface PaymentTx {
   readonly fraudLists: FraudListRepository;
   readonly webhookEndpoints: WebhookEndpointRepository;
   readonly webhookDeliveries: WebhookDeliveryRepository;
+  readonly gatewayEvents: GatewayEventRepository;
   readonly outbox: EventOutbox;
 }
 

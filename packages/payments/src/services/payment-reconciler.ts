@@ -4,9 +4,42 @@ import { voidTransaction } from "../domain/ledger.js";
 import { markCanceled, toPaymentJSON, type Payment } from "../domain/payment.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";
-import { failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
+import type { GatewayPaymentState } from "../ports/payment-gateway.js";
+import { authorizationOutcome, failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
 
 const idSchema = z.string().trim().min(1).max(64);
+
+/** What {@link PaymentReconciler.expireActions} did. */
+export interface ExpireActionsSummary {
+  /** Canceled at the gateway and recorded `canceled` (reason `abandoned`). */
+  readonly canceled: number;
+  /** The customer's step had ended meanwhile: its outcome was recorded instead. */
+  readonly completed: number;
+  /** The gateway could not be reached: left `requires_action` for the next sweep. */
+  readonly deferred: number;
+}
+
+/**
+ * The outcome of the provider's state for a `requires_action` payment, or undefined while the
+ * customer's step is still open (or the provider does not know it).
+ */
+export function actionOutcome(p: Payment, state: GatewayPaymentState): GatewayOutcome | undefined {
+  const name = p.gateway;
+  const ref = state.reference ?? p.gatewayTransactionId ?? "";
+  const authorized = state.amountAuthorized ?? p.amount;
+  switch (state.status) {
+    case "captured":
+      return { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized, gatewayData: state.gatewayData };
+    case "authorized":
+      return { kind: "authorized", gateway: name, reference: ref, authorized, gatewayData: state.gatewayData };
+    case "failed":
+      return { kind: "failed", gateway: name, reference: ref || undefined, failure: { code: "authentication_failed", declineCode: state.declineCode, message: "the customer did not complete the authentication" } };
+    case "voided":
+      return { kind: "voided", gateway: name, reason: "abandoned" };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Settles what the clock or a lost answer left open: expired authorisations and `processing` payments.
@@ -81,6 +114,7 @@ export class PaymentReconciler {
 
   private async reconcileOne(id: string): Promise<Payment> {
     const p = await this.get(id);
+    if (p.status === "requires_action") return this.refreshAction(p);
     if (p.status !== "processing" || !p.pendingOperation || !this.isDue(p)) return p;
     const name = p.gateway;
     const state = await this.ctx.gateways.get(name).retrieve({ reference: p.gatewayTransactionId, paymentId: p.id });
@@ -111,11 +145,71 @@ export class PaymentReconciler {
         if (p.pendingOperation === "authorize") return this.resend(p);
         outcome = undefined;
         break;
+      case "requires_action":
+        // The authorisation reached the gateway and waits for the customer (the answer was lost).
+        outcome = p.pendingOperation === "authorize" && state.action ? { kind: "requires_action", gateway: name, reference: ref, action: state.action, gatewayData: state.gatewayData } : undefined;
+        break;
       case "pending":
         outcome = undefined;
         break;
     }
     return outcome ? this.settlement.settle(p.id, outcome) : p;
+  }
+
+  /**
+   * Asks the gateway how the customer's step of a `requires_action` payment ended and records it:
+   * completed (succeeded, or requires_capture for manual capture), failed (authentication failed or
+   * abandoned: the charge is then canceled at the gateway, so a later attempt cannot take money for a
+   * failed payment), canceled. Still waiting: unchanged.
+   */
+  async refreshAction(p: Payment): Promise<Payment> {
+    const state = await this.ctx.gateways.get(p.gateway).retrieve({ reference: p.gatewayTransactionId, paymentId: p.id });
+    const outcome = actionOutcome(p, state);
+    if (!outcome) return p;
+    const next = await this.settlement.settle(p.id, outcome);
+    if (outcome.kind === "failed" && next.status === "failed") await this.cancelAtGateway(next);
+    return next;
+  }
+
+  /** Best effort: a charge whose payment failed must not be completed later by the customer. */
+  async cancelAtGateway(p: Payment): Promise<void> {
+    if (!p.gatewayTransactionId) return;
+    await this.ctx.gateways
+      .get(p.gateway)
+      .void({ reference: p.gatewayTransactionId, idempotencyKey: `${p.id}:void` })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Cancels payments whose customer step (3-D Secure) expired: cancels the charge at the gateway, then
+   * records `canceled` (reason `abandoned`, as Stripe names it). When the gateway refuses because the
+   * customer completed (or failed) meanwhile, its answer is recorded instead; an unreachable gateway
+   * leaves the payment for the next sweep. Run it from a scheduler.
+   */
+  async expireActions(options: { limit?: number } = {}): Promise<ExpireActionsSummary> {
+    const { limit } = parse(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(), options);
+    const due = await this.ctx.store.transaction((tx) => tx.payments.listExpiredActions(this.ctx.clock.now(), limit));
+    const summary = { canceled: 0, completed: 0, deferred: 0 };
+    for (const p of due) {
+      try {
+        if (p.gatewayTransactionId) await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: `${p.id}:void` });
+      } catch (e) {
+        if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
+        if (isAmbiguous(e) || (e as GatewayError).retryable) {
+          summary.deferred++;
+          continue;
+        }
+        // Refused: the step ended meanwhile; record how.
+        const next = await this.refreshAction(p);
+        if (next.status === "requires_action") summary.deferred++;
+        else summary.completed++;
+        continue;
+      }
+      const next = await this.settlement.settle(p.id, { kind: "voided", gateway: p.gateway, reason: "abandoned" });
+      if (next.status === "canceled" && next.cancellationReason === "abandoned") summary.canceled++;
+      else summary.completed++;
+    }
+    return summary;
   }
 
   /**
@@ -137,10 +231,7 @@ export class PaymentReconciler {
           capture: p.captureMethod === "automatic",
           metadata: p.metadata,
         });
-        outcome =
-          res.status === "captured"
-            ? { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData }
-            : { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
+        outcome = authorizationOutcome(name, res);
       } else if (p.pendingOperation === "capture") {
         const res = await gateway.capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount ?? p.amountAuthorized, idempotencyKey: `${p.id}:capture` });
         outcome = { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };

@@ -18,7 +18,7 @@ import type { PaymentTx } from "../ports/payment-store.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import type { FraudService } from "./fraud-service.js";
 import type { IdempotencyRunner } from "./idempotency-runner.js";
-import type { PaymentReconciler } from "./payment-reconciler.js";
+import type { ExpireActionsSummary, PaymentReconciler } from "./payment-reconciler.js";
 import { failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
 import { isAmbiguous } from "./gateway-registry.js";
 
@@ -58,7 +58,10 @@ export class PaymentService {
 
   /**
    * Creates a payment and, unless fraud rules block it or hold it for review, sends it to the gateway.
-   * A decline resolves with `status: "failed"` and `failure`; it does not throw.
+   * A decline resolves with `status: "failed"` and `failure`; it does not throw. A payment method that
+   * needs the customer (3-D Secure) resolves with `status: "requires_action"` and `customerAction`
+   * (`nextAction` and `clientSecret` for the host's front end); the customer's outcome arrives later
+   * (gateway webhooks, `reconcile(id)`), or `expireActions()` cancels it.
    * @throws ValidationError `amount_not_positive`, `amount_precision`, `amount_too_large` (above `maxAmount`), `unknown_currency`, `unknown_gateway`,
    *   `unknown_payment_method`, `raw_card_data`, `validation_failed`.
    * @throws IdempotencyError `idempotency_conflict` (same key, other parameters), `idempotency_key_in_use`.
@@ -332,11 +335,31 @@ export class PaymentService {
   }
 
   /**
+   * Cancels payments left in `requires_action` past their `actionExpiresAt` (`requiresActionTtl`,
+   * default 1 hour): the charge is canceled at the gateway, then the payment is recorded `canceled`
+   * with reason `abandoned` (event `payment.canceled`). A payment whose customer finished meanwhile
+   * gets that outcome instead; one whose gateway is unreachable waits for the next sweep. Run it from
+   * a scheduler (several workers may run it at once: the gateway calls share idempotency keys).
+   * @throws ValidationError `validation_failed` for a `limit` outside 1..1000 or an unknown option.
+   * @example
+   * ```ts
+   * const { canceled, completed, deferred } = await system.payments.expireActions({ limit: 100 });
+   * ```
+   */
+  expireActions(options: { limit?: number } = {}): Promise<ExpireActionsSummary> {
+    return this.reconciler.expireActions(options);
+  }
+
+  /**
    * Asks the gateway for the truth about `processing` payments (one, or every one) and records it,
    * once they have been `processing` for `reconcileAfter` (default 60 s by the clock; a younger one may
    * still be in flight and is returned unchanged). An authorisation the gateway has not seen, or a
    * capture/void it has not applied, is re-sent with the same provider idempotency key: a lost answer
    * never becomes a second charge, and only a definitive decline fails a payment. Run it from a scheduler.
+   * With an id of a `requires_action` payment, asks the gateway how the customer's step ended and
+   * records it at once (completed: `succeeded` or `requires_capture`; failed or abandoned: `failed`,
+   * and the charge is canceled at the gateway; still open: unchanged). The sweep leaves those to
+   * webhooks and `expireActions`.
    * @throws NotFoundError `payment_not_found` for an unknown id.
    */
   reconcile(id?: string): Promise<Payment[]> {

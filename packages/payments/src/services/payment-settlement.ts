@@ -1,4 +1,5 @@
-import { type GatewayError, type Money } from "@platform/core";
+import { GatewayError, type Money } from "@platform/core";
+import type { GatewayAuthorization } from "../ports/payment-gateway.js";
 import {
   authorizationTransaction,
   captureTransaction,
@@ -10,7 +11,9 @@ import {
   markCanceled,
   markCaptured,
   markFailed,
+  markRequiresAction,
   revertToAuthorized,
+  type CustomerAction,
   toPaymentJSON,
   type Payment,
   type PaymentFailure,
@@ -25,40 +28,66 @@ import { isAmbiguous, isFallbackEligible } from "./gateway-registry.js";
 export type GatewayOutcome =
   | { kind: "authorized"; gateway: string; reference: string; authorized: Money; gatewayData?: unknown }
   | { kind: "captured"; gateway: string; reference: string; authorized: Money; captured: Money; gatewayData?: unknown }
+  | { kind: "requires_action"; gateway: string; reference: string; action: CustomerAction; gatewayData?: unknown }
   | { kind: "voided"; gateway: string; reason: string }
   | { kind: "failed"; gateway: string; failure: PaymentFailure; reference?: string | undefined }
   | { kind: "reverted"; gateway: string; failure: PaymentFailure }
   | { kind: "unknown"; gateway: string; failure: PaymentFailure };
+
+/**
+ * The outcome of an authorisation the gateway answered.
+ * @throws GatewayError `invalid_gateway_response` (non-retryable) for `requires_action` without an action.
+ */
+export function authorizationOutcome(gateway: string, res: GatewayAuthorization): GatewayOutcome {
+  if (res.status === "captured") return { kind: "captured", gateway, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };
+  if (res.status === "authorized") return { kind: "authorized", gateway, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
+  if (!res.action) throw new GatewayError("invalid_gateway_response", "the gateway asked for a customer action without describing it", { provider: gateway, retryable: false });
+  return { kind: "requires_action", gateway, reference: res.reference, action: res.action, gatewayData: res.gatewayData };
+}
 
 /** A gateway error as a failure record. */
 export function failureOf(e: GatewayError | { code: string; message: string; declineCode?: string | undefined }): PaymentFailure {
   return { code: e.code, declineCode: e.declineCode, message: e.message };
 }
 
+// What the gateway may still tell about a payment waiting for its customer: how the step ended.
+const ACTION_ENDINGS: ReadonlySet<GatewayOutcome["kind"]> = new Set(["authorized", "captured", "failed", "voided"]);
+
 /**
- * Records gateway outcomes on `processing` payments: state, immutable ledger transactions and events
- * in one transaction. An outcome for a payment that is no longer `processing` (settled meanwhile by a
- * reconcile or a concurrent caller) is ignored, so settling twice never double-books.
+ * Records gateway outcomes on `processing` payments (and the end of the customer's step on
+ * `requires_action` ones): state, immutable ledger transactions and events in one transaction. An
+ * outcome for a payment that is no longer waiting for it (settled meanwhile by a reconcile, a
+ * webhook or a concurrent caller) is ignored, so settling twice never double-books and a late
+ * answer never moves a payment backwards.
  */
 export class PaymentSettlement {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly authorizationTtlMs: number,
+    private readonly actionTtlMs: number,
   ) {}
 
   async settle(paymentId: string, outcome: GatewayOutcome): Promise<Payment> {
-    return this.ctx.store.transaction(async (tx) => {
-      const p = (await tx.payments.getForUpdate(paymentId))!;
-      if (p.status !== "processing" || !p.pendingOperation) return p;
-      const next = await this.apply(tx, p, p.pendingOperation, outcome);
-      return next;
-    });
+    return this.ctx.store.transaction(async (tx) => (await this.settleIn(tx, paymentId, outcome)).payment);
+  }
+
+  /** {@link settle} inside the caller's transaction; `applied` tells whether the outcome changed the payment. */
+  async settleIn(tx: PaymentTx, paymentId: string, outcome: GatewayOutcome): Promise<{ payment: Payment; applied: boolean }> {
+    const p = (await tx.payments.getForUpdate(paymentId))!;
+    if (p.status === "requires_action") {
+      if (!ACTION_ENDINGS.has(outcome.kind)) return { payment: p, applied: false };
+      return { payment: await this.apply(tx, p, "authorize", outcome), applied: true };
+    }
+    if (p.status !== "processing" || !p.pendingOperation) return { payment: p, applied: false };
+    // Only an authorisation can end up waiting for the customer.
+    if (outcome.kind === "requires_action" && p.pendingOperation !== "authorize") return { payment: p, applied: false };
+    return { payment: await this.apply(tx, p, p.pendingOperation, outcome), applied: true };
   }
 
   private async apply(tx: PaymentTx, p: Payment, op: PendingOperation, o: GatewayOutcome): Promise<Payment> {
     const now = this.ctx.clock.now();
     // Provider data is checked here, where results are recorded: unacceptable data is not kept, the outcome is.
-    const gatewayData = o.kind === "authorized" || o.kind === "captured" ? gatewayDataOf(o.gatewayData) : undefined;
+    const gatewayData = o.kind === "authorized" || o.kind === "captured" || o.kind === "requires_action" ? gatewayDataOf(o.gatewayData) : undefined;
     const base = { paymentId: p.id, gateway: o.gateway, now, gatewayData };
     let next: Payment;
     switch (o.kind) {
@@ -73,9 +102,15 @@ export class PaymentSettlement {
         await tx.ledger.append(captureTransaction({ ...base, gatewayReference: o.reference }, o.captured, o.authorized));
         break;
       }
+      case "requires_action": {
+        // Nothing moved yet: no ledger entry until the customer's step ends.
+        next = markRequiresAction({ ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData }, o.reference, o.action, new Date(now.getTime() + this.actionTtlMs), now);
+        break;
+      }
       case "voided": {
         next = markCanceled(p, o.reason, now);
-        await tx.ledger.append(voidTransaction({ ...base, gatewayReference: p.gatewayTransactionId }, p.amountAuthorized));
+        // A payment canceled while waiting for its customer held nothing: there is no hold to release.
+        if (p.status !== "requires_action") await tx.ledger.append(voidTransaction({ ...base, gatewayReference: p.gatewayTransactionId }, p.amountAuthorized));
         break;
       }
       case "failed": {
@@ -100,6 +135,7 @@ export class PaymentSettlement {
     const data = { payment: toPaymentJSON(next) };
     if (o.kind === "authorized") await recordEvent(this.ctx, tx, "payment.authorized", data);
     else if (o.kind === "captured") await recordEvent(this.ctx, tx, "payment.succeeded", data);
+    else if (o.kind === "requires_action") await recordEvent(this.ctx, tx, "payment.requires_action", data);
     else if (o.kind === "voided") await recordEvent(this.ctx, tx, "payment.canceled", data);
     else if (o.kind === "failed") await recordEvent(this.ctx, tx, "payment.failed", data);
     else if (o.kind === "reverted") await recordEvent(this.ctx, tx, "payment.capture_failed", data);
@@ -144,9 +180,7 @@ export class PaymentSettlement {
           capture: payment.captureMethod === "automatic",
           metadata: payment.metadata,
         });
-        return res.status === "captured"
-          ? this.settle(payment.id, { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData })
-          : this.settle(payment.id, { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData });
+        return this.settle(payment.id, authorizationOutcome(name, res));
       } catch (e) {
         const error = e as GatewayError;
         if (isAmbiguous(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });

@@ -72,6 +72,10 @@ export class MemoryPaymentRepository implements PaymentRepository {
     }
     return out;
   }
+  async listExpiredActions(now: Date, limit: number) {
+    const due = this.table.findBy("status", "requires_action").filter((p) => p.actionExpiresAt && p.actionExpiresAt.getTime() <= now.getTime());
+    return due.sort((a, b) => a.actionExpiresAt!.getTime() - b.actionExpiresAt!.getTime()).slice(0, limit);
+  }
   async countSince(dimension: VelocityDimension, value: string, since: Date) {
     const key = `${dimension}:${value.toLowerCase()}`;
     const latest = this.latestHour.get(key);

@@ -6,12 +6,13 @@ import type { Payment } from "../../domain/payment.js";
 import type { Refund } from "../../domain/refund.js";
 import type { WebhookDelivery } from "../../domain/webhook-delivery.js";
 import type { WebhookEndpoint } from "../../domain/webhook-endpoint.js";
-import type { PaymentTx } from "../../ports/payment-store.js";
+import type { GatewayEventRecord, PaymentTx } from "../../ports/payment-store.js";
 import { MemoryFraudListRepository, MemoryFraudRuleRepository, type ListEntry } from "./memory-fraud-repositories.js";
 import { idemId, MemoryIdempotencyRepository } from "./memory-idempotency-repository.js";
 import { dayOf, MemoryLedgerRepository } from "./memory-ledger-repository.js";
 import { MemoryPaymentRepository, velocityKeys } from "./memory-payment-repository.js";
 import { MemoryRefundRepository } from "./memory-refund-repository.js";
+import { gatewayEventId, MemoryGatewayEventRepository } from "./memory-gateway-event-repository.js";
 import { MemoryWebhookDeliveryRepository, MemoryWebhookEndpointRepository } from "./memory-webhook-repositories.js";
 
 /** Options of {@link MemoryPaymentStore}. */
@@ -57,6 +58,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     id: (d) => d.id,
     indexes: { active: (d) => (d.status === "pending" || d.status === "sending" ? "1" : null), endpoint: (d) => d.endpointId },
   });
+  private readonly gatewayEventsTable = this.table<GatewayEventRecord>("gateway_events", { id: (e) => gatewayEventId(e.gateway, e.eventId) });
 
   private cursorCodec: CursorCodec;
 
@@ -82,6 +84,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
       fraudLists: new MemoryFraudListRepository(this.listsTable, this.cursorCodec),
       webhookEndpoints: new MemoryWebhookEndpointRepository(this.endpointsTable, this.cursorCodec),
       webhookDeliveries: new MemoryWebhookDeliveryRepository(this.deliveriesTable, this.cursorCodec),
+      gatewayEvents: new MemoryGatewayEventRepository(this.gatewayEventsTable),
     };
   }
 }

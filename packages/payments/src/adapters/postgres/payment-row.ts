@@ -35,6 +35,8 @@ export interface PaymentRow {
   updated_at: Date;
   version: number;
   gateway_data: Payment["gatewayData"] | null;
+  customer_action: Payment["customerAction"] | null;
+  action_expires_at: Date | null;
 }
 
 /** Every column of `payments`, in the order of {@link paymentValues}. */
@@ -71,6 +73,8 @@ export const PAYMENT_COLUMNS = [
   "updated_at",
   "version",
   "gateway_data",
+  "customer_action",
+  "action_expires_at",
 ] as const;
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -111,6 +115,8 @@ export function paymentValues(p: Payment): unknown[] {
     p.updatedAt,
     p.version,
     json(p.gatewayData),
+    json(p.customerAction),
+    p.actionExpiresAt ?? null,
   ];
 }
 
@@ -154,6 +160,8 @@ export function toPayment(r: PaymentRow): Payment {
     metadata: r.metadata,
     cancellationReason: opt(r.cancellation_reason),
     authorizationExpiresAt: opt(r.authorization_expires_at),
+    ...(r.customer_action !== null ? { customerAction: r.customer_action } : {}),
+    ...(r.action_expires_at !== null ? { actionExpiresAt: r.action_expires_at } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,

@@ -88,6 +88,17 @@ export class PostgresPaymentRepository implements PaymentRepository {
     return rows.map(toPayment);
   }
 
+  async listExpiredActions(now: Date, limit: number): Promise<Payment[]> {
+    const { rows } = await run<PaymentRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM payments
+        WHERE status = 'requires_action' AND action_expires_at <= $1
+        ORDER BY action_expires_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toPayment);
+  }
+
   async countSince(dimension: VelocityDimension, value: string, since: Date): Promise<number> {
     const { rows } = await run<{ n: number }>(
       this.db,

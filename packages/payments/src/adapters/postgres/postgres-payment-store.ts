@@ -6,6 +6,7 @@ import { PostgresFraudListRepository } from "./postgres-fraud-list-repository.js
 import { PostgresFraudRuleRepository } from "./postgres-fraud-rule-repository.js";
 import { PostgresIdempotencyRepository } from "./postgres-idempotency-repository.js";
 import { PostgresLedgerRepository } from "./postgres-ledger-repository.js";
+import { PostgresGatewayEventRepository } from "./postgres-gateway-event-repository.js";
 import { PostgresPaymentRepository } from "./postgres-payment-repository.js";
 import { PostgresRefundRepository } from "./postgres-refund-repository.js";
 import { PostgresWebhookDeliveryRepository } from "./postgres-webhook-delivery-repository.js";
@@ -55,6 +56,7 @@ export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
       fraudLists: new PostgresFraudListRepository(client, this.cursorCodec),
       webhookEndpoints: new PostgresWebhookEndpointRepository(client, this.cursorCodec),
       webhookDeliveries: new PostgresWebhookDeliveryRepository(client, this.cursorCodec),
+      gatewayEvents: new PostgresGatewayEventRepository(client),
     };
   }
 

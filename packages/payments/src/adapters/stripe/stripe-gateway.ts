@@ -5,7 +5,7 @@ import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState
 import { fromStripeAmount, toStripeAmount } from "./stripe-amounts.js";
 import { stripeModeOf, type StripeGatewayOptions, type StripeMode } from "./stripe-config.js";
 import { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
-import { declineCodeOf, gatewayDataOf, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf, stripeIdempotencyKey, type StripeGatewayData } from "./stripe-intents.js";
+import { actionOf, declineCodeOf, gatewayDataOf, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf, stripeIdempotencyKey, type StripeGatewayData } from "./stripe-intents.js";
 
 /** An authorisation, with what Stripe knows about it. */
 export type StripeAuthorization = GatewayAuthorization & { readonly gatewayData: StripeGatewayData };
@@ -120,8 +120,9 @@ export class StripeGateway implements PaymentGateway {
 
   /**
    * Creates and confirms a PaymentIntent. Resolves `captured` (automatic capture) or `authorized`
-   * (manual); a decline throws `card_declined`; a PaymentIntent that needs the customer (3-D Secure)
-   * is canceled and declined as `authentication_required`; `processing` at Stripe is ambiguous.
+   * (manual), or `requires_action` when the customer must authenticate (3-D Secure: the intent's
+   * `next_action` and `client_secret` go to the host's front end); a decline throws `card_declined`;
+   * `processing` at Stripe is ambiguous.
    * @throws ValidationError `currency_not_supported`, `amount_precision_unsupported`, `amount_below_gateway_minimum`,
    *   `amount_above_gateway_maximum`, `gateway_invalid_request` (nothing was sent, or Stripe refused it).
    */
@@ -149,10 +150,10 @@ export class StripeGateway implements PaymentGateway {
         { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "confirm") },
       ),
     );
-    return this.authorization(pi, req.idempotencyKey);
+    return this.authorization(pi);
   }
 
-  private async authorization(pi: Stripe.PaymentIntent, sdkKey: string): Promise<StripeAuthorization> {
+  private authorization(pi: Stripe.PaymentIntent): StripeAuthorization {
     const gatewayData = gatewayDataOf(pi);
     switch (pi.status) {
       case "succeeded":
@@ -160,9 +161,8 @@ export class StripeGateway implements PaymentGateway {
       case "requires_capture":
         return { reference: pi.id, status: "authorized", amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency), amountCaptured: fromStripeAmount(0, pi.currency), gatewayData };
       case "requires_action":
-        // Nobody can complete it (the client secret is never handed out yet): release it, then decline.
-        await this.call("follow_up", (s) => s.paymentIntents.cancel(pi.id, {}, { idempotencyKey: stripeIdempotencyKey(sdkKey, "cancel") })).catch(() => undefined);
-        return this.fail("card_declined", "the payment requires customer authentication (3-D Secure)", { retryable: false, declineCode: "authentication_required", pi });
+        // The customer must authenticate (3-D Secure) on the host's front end with the client secret.
+        return { reference: pi.id, status: "requires_action", amountAuthorized: fromStripeAmount(0, pi.currency), amountCaptured: fromStripeAmount(0, pi.currency), gatewayData, action: actionOf(pi) };
       case "requires_payment_method":
         return this.fail("card_declined", pi.last_payment_error?.message ?? "the card was declined", { retryable: false, declineCode: declineCodeOf(pi) ?? "generic_decline", pi });
       case "canceled":
@@ -186,7 +186,10 @@ export class StripeGateway implements PaymentGateway {
     return { reference: pi.id, amountCaptured: fromStripeAmount(pi.amount_received, pi.currency), gatewayData: gatewayDataOf(pi) };
   }
 
-  /** Cancels an uncaptured PaymentIntent (already canceled counts as done). @throws GatewayError when it was captured. */
+  /**
+   * Cancels an uncaptured PaymentIntent, also one waiting for the customer (already canceled counts
+   * as done). @throws GatewayError when it was captured (or the customer completed it meanwhile).
+   */
   async void(req: { reference: string; idempotencyKey: string }): Promise<void> {
     try {
       await this.call("follow_up", (s) => s.paymentIntents.cancel(req.reference, {}, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "cancel") }));

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type Stripe from "stripe";
+import type { CustomerAction } from "../../domain/payment.js";
 import type { GatewayPaymentState } from "../../ports/payment-gateway.js";
 import { fromStripeAmount } from "./stripe-amounts.js";
 
@@ -55,6 +56,15 @@ export function gatewayDataOf(pi: Stripe.PaymentIntent): StripeGatewayData {
   };
 }
 
+/**
+ * The customer's step of a PaymentIntent in `requires_action`: its `next_action` (a plain JSON
+ * object for Stripe.js) and `client_secret`.
+ */
+export function actionOf(pi: Stripe.PaymentIntent): CustomerAction {
+  const next = pi.next_action ? (JSON.parse(JSON.stringify(pi.next_action)) as Record<string, unknown>) : { type: "unknown" };
+  return { nextAction: next, clientSecret: pi.client_secret ?? undefined };
+}
+
 /** The decline code of a PaymentIntent's last failed attempt, if any. */
 export function declineCodeOf(pi: Stripe.PaymentIntent): string | undefined {
   const e = pi.last_payment_error;
@@ -64,8 +74,7 @@ export function declineCodeOf(pi: Stripe.PaymentIntent): string | undefined {
 /**
  * A PaymentIntent as the provider's view for reconciliation. An intent that was never confirmed (no
  * attempt, no error) is `not_found`: no charge was tried, so the authorisation may be re-sent with its
- * keys. `requires_action` reads as failed (`authentication_required`) until payments have a customer-action
- * state: the SDK never hands out its client secret, so no customer can complete it.
+ * keys. `requires_action` waits for the customer, with the step for the front end.
  */
 export function stateOf(pi: Stripe.PaymentIntent): GatewayPaymentState & { gatewayData: StripeGatewayData } {
   const base = { reference: pi.id, gatewayData: gatewayDataOf(pi), amountAuthorized: fromStripeAmount(pi.amount, pi.currency) };
@@ -79,7 +88,7 @@ export function stateOf(pi: Stripe.PaymentIntent): GatewayPaymentState & { gatew
     case "processing":
       return { ...base, status: "pending" };
     case "requires_action":
-      return { ...base, status: "failed", declineCode: "authentication_required" };
+      return { ...base, status: "requires_action", action: actionOf(pi) };
     default: {
       const declineCode = declineCodeOf(pi);
       return declineCode ? { ...base, status: "failed", declineCode } : { ...base, status: "not_found" };

@@ -4,7 +4,7 @@ import type { PaymentMethodDetails } from "../../domain/payment.js";
 import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
 
 /** How a test payment method behaves. */
-type Behaviour = "succeed" | "decline" | "insufficient_funds" | "authentication_required" | "timeout_after_charge" | "refund_fail";
+type Behaviour = "succeed" | "decline" | "insufficient_funds" | "authentication_required" | "three_d_secure" | "timeout_after_charge" | "refund_fail";
 
 const METHODS: Record<string, { brand: string; last4: string; country: string; behaviour: Behaviour }> = {
   pm_card_visa: { brand: "visa", last4: "4242", country: "US", behaviour: "succeed" },
@@ -15,9 +15,15 @@ const METHODS: Record<string, { brand: string; last4: string; country: string; b
   pm_card_insufficientFunds: { brand: "visa", last4: "9995", country: "US", behaviour: "insufficient_funds" },
   pm_card_chargeDeclinedInsufficientFunds: { brand: "visa", last4: "9995", country: "US", behaviour: "insufficient_funds" },
   pm_card_authenticationRequired: { brand: "visa", last4: "3155", country: "US", behaviour: "authentication_required" },
+  pm_card_threeDSecure2Required: { brand: "visa", last4: "3220", country: "US", behaviour: "three_d_secure" },
   pm_card_timeoutAfterCharge: { brand: "visa", last4: "0077", country: "US", behaviour: "timeout_after_charge" },
   pm_card_refundFail: { brand: "visa", last4: "5556", country: "US", behaviour: "refund_fail" },
 };
+
+// The 3-D Secure step in Stripe's shape, so a host's front-end code reads the same fields.
+function actionOf(c: Charge) {
+  return { nextAction: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `https://test.invalid/3ds2?charge=${c.reference}` } }, clientSecret: c.clientSecret };
+}
 
 /** The payment method tokens the test gateway knows. */
 export const TEST_PAYMENT_METHODS: readonly string[] = Object.keys(METHODS);
@@ -46,7 +52,10 @@ interface Charge {
   paymentId: string;
   amountAuthorized: Money;
   amountCaptured: Money;
-  status: "authorized" | "captured" | "voided";
+  /** `requires_action`: waiting for the customer's 3-D Secure step; `failed`: the customer failed it. */
+  status: "requires_action" | "authorized" | "captured" | "voided" | "failed";
+  capture: boolean;
+  clientSecret: string;
   refunded: Money;
   refundsFail: boolean;
 }
@@ -55,7 +64,9 @@ interface Charge {
  * A deterministic gateway in Stripe's test style: `pm_card_visa` succeeds, `pm_card_chargeDeclined`
  * declines (`card_declined`), `pm_card_insufficientFunds` (`insufficient_funds`),
  * `pm_card_authenticationRequired` (`authentication_required`), `pm_card_timeoutAfterCharge` charges
- * then times out (ambiguous), `pm_card_refundFail` charges but its refunds fail. Provider-side
+ * then times out (ambiguous), `pm_card_refundFail` charges but its refunds fail,
+ * `pm_card_threeDSecure2Required` answers `requires_action` (3-D Secure) until the test plays the
+ * customer with `completeAction(paymentId, "succeed" | "fail")`. Provider-side
  * idempotency keys make retries safe; `chargeCount(paymentId)` tells tests how often money moved.
  * It moves no real money, so it is never registered by default: name it (`gateways: { test: new TestGateway() }`).
  * @example
@@ -144,14 +155,37 @@ export class TestGateway implements PaymentGateway {
     if (behaviour === "authentication_required") this.decline("card_declined", "authentication_required", "This payment requires authentication.");
     const result = this.once(`authorize:${req.idempotencyKey}`, (): GatewayAuthorization => {
       const reference = createId("ch");
-      const captured = req.capture ? req.amount : Money.zero(req.amount.currency);
-      this.charges.set(reference, { reference, paymentId: req.paymentId, amountAuthorized: req.amount, amountCaptured: captured, status: req.capture ? "captured" : "authorized", refunded: Money.zero(req.amount.currency), refundsFail: behaviour === "refund_fail" });
+      const zero = Money.zero(req.amount.currency);
+      const clientSecret = `${reference}_secret_${createId("cs").slice(3)}`;
+      const charge: Charge = { reference, paymentId: req.paymentId, amountAuthorized: req.amount, amountCaptured: zero, status: "requires_action", capture: req.capture, clientSecret, refunded: zero, refundsFail: behaviour === "refund_fail" };
+      this.charges.set(reference, charge);
       this.byPayment.set(req.paymentId, reference);
-      this.chargeCounts.set(req.paymentId, this.chargeCount(req.paymentId) + 1);
-      return { reference, status: req.capture ? "captured" : "authorized", amountAuthorized: req.amount, amountCaptured: captured };
+      if (behaviour === "three_d_secure") return { reference, status: "requires_action", amountAuthorized: zero, amountCaptured: zero, action: actionOf(charge) };
+      this.charge(charge);
+      return { reference, status: charge.status as "authorized" | "captured", amountAuthorized: req.amount, amountCaptured: charge.amountCaptured };
     });
     if (fault === "timeout" || behaviour === "timeout_after_charge") this.timeout();
     return result;
+  }
+
+  private charge(c: Charge): void {
+    c.status = c.capture ? "captured" : "authorized";
+    c.amountCaptured = c.capture ? c.amountAuthorized : Money.zero(c.amountAuthorized.currency);
+    this.chargeCounts.set(c.paymentId, this.chargeCount(c.paymentId) + 1);
+  }
+
+  /**
+   * Plays the customer of a payment waiting in `requires_action` (3-D Secure): `succeed` completes the
+   * step and charges (captured, or authorised for manual capture), `fail` fails it (declined
+   * `payment_intent_authentication_failure`). The payment system learns it from `payments.reconcile(id)`,
+   * as it would from the provider. Throws a plain Error when no charge of that payment waits.
+   */
+  completeAction(paymentId: string, outcome: "succeed" | "fail"): void {
+    const reference = this.byPayment.get(paymentId);
+    const charge = reference ? this.charges.get(reference) : undefined;
+    if (charge?.status !== "requires_action") throw new Error(`no charge of payment ${paymentId} waits for the customer`);
+    if (outcome === "succeed") this.charge(charge);
+    else charge.status = "failed";
   }
 
   async capture(req: { reference: string; amount: Money; idempotencyKey: string }) {
@@ -197,6 +231,9 @@ export class TestGateway implements PaymentGateway {
     const reference = req.reference ?? this.byPayment.get(req.paymentId);
     const charge = reference ? this.charges.get(reference) : undefined;
     if (!charge) return { status: "not_found" };
-    return { status: charge.status, reference: charge.reference, amountAuthorized: charge.amountAuthorized, amountCaptured: charge.amountCaptured };
+    const base = { reference: charge.reference, amountAuthorized: charge.amountAuthorized, amountCaptured: charge.amountCaptured };
+    if (charge.status === "requires_action") return { ...base, status: "requires_action", action: actionOf(charge) };
+    if (charge.status === "failed") return { ...base, status: "failed", declineCode: "payment_intent_authentication_failure" };
+    return { ...base, status: charge.status };
   }
 }
