@@ -16,6 +16,7 @@ import { PaymentReconciler } from "./services/payment-reconciler.js";
 import { PaymentService } from "./services/payment-service.js";
 import { PaymentSettlement } from "./services/payment-settlement.js";
 import { RefundService } from "./services/refund-service.js";
+import { GatewayEventService } from "./services/gateway-event-service.js";
 import { TransactionService } from "./services/transaction-service.js";
 import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
@@ -90,6 +91,8 @@ export interface PaymentSystem {
   readonly fraud: FraudService;
   /** Retention purges for a background worker. */
   readonly maintenance: MaintenanceService;
+  /** Provider events (Stripe webhooks through `handleStripeWebhook`) applied to payments and refunds, once each. */
+  readonly gatewayEvents: GatewayEventService;
   readonly events: EventBus<PaymentEventMap>;
   readonly gateways: GatewayRegistry;
   readonly store: PaymentStore;
@@ -143,13 +146,16 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const idempotency = new IdempotencyRunner(store, clock, { leaseMs: idempotencyLease });
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl, actionTtl);
+  const reconciler = new PaymentReconciler(ctx, settlement, reconcileAfter);
+  const refunds = new RefundService(ctx, idempotency);
   return {
-    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter)),
+    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler),
     transactions: new TransactionService(ctx),
-    refunds: new RefundService(ctx, idempotency),
+    refunds,
     webhooks,
     fraud,
     maintenance: new MaintenanceService(ctx, options.retention),
+    gatewayEvents: new GatewayEventService(ctx, settlement, refunds, reconciler),
     events,
     gateways: registry,
     store,

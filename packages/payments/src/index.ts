@@ -5,7 +5,9 @@
  */
 export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./create-payment-system.js";
 export { PaymentService, type PaymentRoutingOptions } from "./services/payment-service.js";
-export { RefundService } from "./services/refund-service.js";
+export { RefundService, type RefundOutcome } from "./services/refund-service.js";
+export { GatewayEventService, type GatewayEventInput, type GatewayEventResult } from "./services/gateway-event-service.js";
+export { type ExpireActionsSummary } from "./services/payment-reconciler.js";
 export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
 export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
@@ -28,6 +30,7 @@ export {
   type PaymentCustomer,
   type PaymentMethodDetails,
   type PendingOperation,
+  type CustomerAction,
   toPaymentJSON,
   refundStatusOf,
   refundableAmount,
@@ -121,4 +124,6 @@ export type {
   FraudListRepository,
   WebhookEndpointRepository,
   WebhookDeliveryRepository,
+  GatewayEventRepository,
+  GatewayEventRecord,
 } from "./ports/payment-store.js";

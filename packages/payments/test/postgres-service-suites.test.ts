@@ -34,4 +34,5 @@ await import("./webhook-concurrency.test.js");
 await import("./retention.test.js");
 await import("./reconcile.test.js");
 await import("./customer-action.test.js");
+await import("./stripe-3ds-webhooks.test.js");
 await import("./stripe-reconcile.test.js");

@@ -7,9 +7,20 @@ import { refundableAmount, refundStatusOf, reserveRefund, settleRefund, toPaymen
 import { createRefundSchema, toRefundJSON, type CreateRefundInput, type Refund } from "../domain/refund.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";
+import type { PaymentTx } from "../ports/payment-store.js";
 import type { IdempotencyRunner } from "./idempotency-runner.js";
 
 const idSchema = z.string().trim().min(1).max(64);
+
+/** What the gateway said about a refund. */
+export interface RefundOutcome {
+  status: "succeeded" | "failed" | "pending";
+  reference?: string | undefined;
+  code?: string;
+  declineCode?: string | undefined;
+  message?: string;
+  gatewayData?: unknown;
+}
 
 /**
  * Refunds, full or partial, sent through the gateway that captured the payment. The amount is
@@ -90,36 +101,41 @@ export class RefundService {
     }
   }
 
-  private async settle(
-    refundId: string,
-    o: { status: "succeeded" | "failed" | "pending"; reference?: string; code?: string; declineCode?: string | undefined; message?: string; gatewayData?: unknown },
-  ): Promise<void> {
-    await this.ctx.store.transaction(async (tx) => {
-      const refund = (await tx.refunds.get(refundId))!;
-      if (refund.status !== "pending") return;
-      if (o.status === "pending") {
-        await tx.refunds.update({ ...refund, gatewayRefundId: o.reference, updatedAt: this.ctx.clock.now() });
-        return;
-      }
-      const p = (await tx.payments.getForUpdate(refund.paymentId))!;
-      const now = this.ctx.clock.now();
-      const ok = o.status === "succeeded";
-      const nextPayment: Payment = { ...settleRefund(p, refund.amount, ok, now), version: p.version + 1 };
-      const next: Refund = {
-        ...refund,
-        status: o.status,
-        gatewayRefundId: o.reference ?? refund.gatewayRefundId,
-        failure: ok ? undefined : { code: o.code ?? "refund_failed", declineCode: o.declineCode, message: o.message ?? "refund failed" },
-        updatedAt: now,
-      };
-      await tx.payments.update(nextPayment);
-      await tx.refunds.update(next);
-      const base = { paymentId: p.id, gateway: refund.gateway, gatewayReference: next.gatewayRefundId, gatewayData: gatewayDataOf(o.gatewayData), now };
-      await tx.ledger.append(ok ? refundTransaction(base, refund.amount, refund.id) : failureTransaction(base, refund.amount, "refund", next.failure!.code, refund.id));
-      const data = { refund: toRefundJSON(next), payment: toPaymentJSON(nextPayment) };
-      await recordEvent(this.ctx, tx, ok ? "refund.succeeded" : "refund.failed", data);
-      if (ok && refundStatusOf(nextPayment) === "refunded") await recordEvent(this.ctx, tx, "payment.refunded", { payment: data.payment });
-    });
+  private async settle(refundId: string, o: RefundOutcome): Promise<void> {
+    await this.ctx.store.transaction((tx) => this.settleIn(tx, refundId, o));
+  }
+
+  /**
+   * Records a gateway outcome of a `pending` refund in the caller's transaction (a refund already
+   * settled is left as it is); true when it changed the refund.
+   */
+  async settleIn(tx: PaymentTx, refundId: string, o: RefundOutcome): Promise<boolean> {
+    const refund = (await tx.refunds.get(refundId))!;
+    if (refund.status !== "pending") return false;
+    if (o.status === "pending") {
+      if (refund.gatewayRefundId === o.reference) return false;
+      await tx.refunds.update({ ...refund, gatewayRefundId: o.reference, updatedAt: this.ctx.clock.now() });
+      return true;
+    }
+    const p = (await tx.payments.getForUpdate(refund.paymentId))!;
+    const now = this.ctx.clock.now();
+    const ok = o.status === "succeeded";
+    const nextPayment: Payment = { ...settleRefund(p, refund.amount, ok, now), version: p.version + 1 };
+    const next: Refund = {
+      ...refund,
+      status: o.status,
+      gatewayRefundId: o.reference ?? refund.gatewayRefundId,
+      failure: ok ? undefined : { code: o.code ?? "refund_failed", declineCode: o.declineCode, message: o.message ?? "refund failed" },
+      updatedAt: now,
+    };
+    await tx.payments.update(nextPayment);
+    await tx.refunds.update(next);
+    const base = { paymentId: p.id, gateway: refund.gateway, gatewayReference: next.gatewayRefundId, gatewayData: gatewayDataOf(o.gatewayData), now };
+    await tx.ledger.append(ok ? refundTransaction(base, refund.amount, refund.id) : failureTransaction(base, refund.amount, "refund", next.failure!.code, refund.id));
+    const data = { refund: toRefundJSON(next), payment: toPaymentJSON(nextPayment) };
+    await recordEvent(this.ctx, tx, ok ? "refund.succeeded" : "refund.failed", data);
+    if (ok && refundStatusOf(nextPayment) === "refunded") await recordEvent(this.ctx, tx, "payment.refunded", { payment: data.payment });
+    return true;
   }
 
   /**

@@ -1,0 +1,90 @@
+import type Stripe from "stripe";
+import type { PaymentSystem } from "../../create-payment-system.js";
+import type { GatewayEventInput, GatewayEventResult } from "../../services/gateway-event-service.js";
+import { PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf } from "./stripe-intents.js";
+import { verifyStripeWebhook } from "./stripe-webhook.js";
+
+/** Options of {@link handleStripeWebhook}. */
+export interface HandleStripeWebhookOptions {
+  /** The endpoint's signing secret (`whsec_...`), from configuration. */
+  secret: string | undefined;
+  /** The registered name of the Stripe gateway the endpoint belongs to (default `stripe`). */
+  gateway?: string;
+  /** Largest accepted age of the signature, in seconds (default 300, as Stripe). */
+  toleranceSeconds?: number;
+}
+
+/** What {@link handleStripeWebhook} did with a delivery; every result is acknowledged (HTTP 200). */
+export interface StripeWebhookResult extends GatewayEventResult {
+  readonly eventId: string;
+  readonly type: string;
+}
+
+type RefundInput = NonNullable<GatewayEventInput["refunds"]>[number];
+
+function refundOf(r: Stripe.Refund): RefundInput | undefined {
+  const refundId = r.metadata?.[REFUND_ID_METADATA_KEY];
+  if (!refundId) return undefined;
+  const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
+  return { refundId, reference: r.id, status, declineCode: r.failure_reason ?? undefined, gatewayData: { provider: "stripe", refundId: r.id, refundStatus: r.status ?? "unknown" } };
+}
+
+/** The event as the payment system's input, or undefined when it names nothing of ours. */
+function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | undefined {
+  const base = { gateway, eventId: event.id, type: event.type };
+  if (event.type.startsWith("payment_intent.")) {
+    const pi = event.data.object as Stripe.PaymentIntent;
+    const paymentId = pi.metadata?.[PAYMENT_ID_METADATA_KEY];
+    return paymentId ? { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } } : undefined;
+  }
+  if (event.type === "charge.refund.updated") {
+    const refund = refundOf(event.data.object as Stripe.Refund);
+    return refund ? { ...base, refunds: [refund] } : undefined;
+  }
+  // charge.refunded: a Charge; under current API versions its `refunds` list is not included, so
+  // refunds settle by charge.refund.updated (or refunds.reconcilePending) when it is absent.
+  const charge = event.data.object as Stripe.Charge;
+  const refunds = (charge.refunds?.data ?? []).map(refundOf).filter((r): r is RefundInput => r !== undefined);
+  return { ...base, refunds };
+}
+
+/**
+ * The Stripe webhook endpoint: verifies the delivery (`verifyStripeWebhook`: the stripe SDK's
+ * `webhooks.constructEvent` on the raw body, the signature's age against the system's clock), then
+ * applies `payment_intent.succeeded`, `.payment_failed`, `.requires_action`, `.canceled`,
+ * `charge.refunded` and `charge.refund.updated` to the payment or refund named in the object's
+ * metadata (`platform_payment_id`, `platform_refund_id`), through `system.gatewayEvents`: each event
+ * once by its id across processes, never moving a payment backwards.
+ *
+ * Answer HTTP 200 for every result (including `ignored` for other event types and `unknown_payment`
+ * for objects that are not ours: another integration on the same account; Stripe would otherwise
+ * retry them for days). Answer an error (e.g. `toHttpError`) when it throws: a refused signature is
+ * 400, and a storage failure lets Stripe deliver again later.
+ * @throws AuthenticationError `stripe_signature_missing`, `stripe_signature_invalid`, `stripe_signature_stale` (nothing changed).
+ * @throws ConfigurationError `stripe_webhook_secret_missing`, `stripe_webhook_secret_malformed`, `missing_peer_dependency`.
+ * @throws ValidationError `unknown_gateway` when `options.gateway` is not registered.
+ * @example
+ * ```ts
+ * app.post("/webhooks/stripe", async (req, res) => {
+ *   const result = await handleStripeWebhook(system, req.rawBody, req.headers["stripe-signature"], { secret: process.env.STRIPE_WEBHOOK_SECRET });
+ *   res.status(200).json({ received: true, outcome: result.outcome });
+ * });
+ * ```
+ */
+export async function handleStripeWebhook(
+  system: Pick<PaymentSystem, "gatewayEvents" | "clock">,
+  rawBody: string | Buffer,
+  signatureHeader: string | undefined,
+  options: HandleStripeWebhookOptions,
+): Promise<StripeWebhookResult> {
+  const { event, relevant } = await verifyStripeWebhook(rawBody, signatureHeader, {
+    secret: options.secret,
+    now: system.clock.now(),
+    ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
+  });
+  const named = { eventId: event.id, type: event.type };
+  if (!relevant) return { ...named, outcome: "ignored" };
+  const input = inputOf(event, options.gateway ?? "stripe");
+  if (!input) return { ...named, outcome: event.type.startsWith("payment_intent.") ? "unknown_payment" : "unknown_refund" };
+  return { ...named, ...(await system.gatewayEvents.apply(input)) };
+}
