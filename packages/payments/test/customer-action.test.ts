@@ -105,6 +105,18 @@ describe("payments waiting for the customer (requires_action)", () => {
     expect(await system.payments.expireActions()).toEqual({ canceled: 1, completed: 0, deferred: 0 });
   });
 
+  it("payments.cancel cancels a payment waiting for its customer at the gateway; after a completion it records the completion", async () => {
+    const { system, gateway } = makeSystem();
+    const p = await system.payments.create({ amount: usd("50"), paymentMethod: threeDS });
+    gateway.injectFault({ operation: "void", kind: "unavailable" });
+    expect(await codeOf(() => system.payments.cancel(p.id, { reason: "abandoned" }))).toBe("gateway_unavailable");
+    expect((await system.payments.get(p.id)).status).toBe("requires_action");
+    expect(await system.payments.cancel(p.id, { reason: "abandoned" })).toMatchObject({ status: "canceled", cancellationReason: "abandoned" });
+    const q = await system.payments.create({ amount: usd("50"), paymentMethod: threeDS });
+    gateway.completeAction(q.id, "succeed");
+    expect((await system.payments.cancel(q.id)).status).toBe("succeeded");
+  });
+
   it("a payment waiting for the customer cannot be captured or refunded", async () => {
     const { system } = makeSystem();
     const p = await system.payments.create({ amount: usd("50"), paymentMethod: threeDS, captureMethod: "manual" });

@@ -181,6 +181,24 @@ export class PaymentReconciler {
   }
 
   /**
+   * Cancels the charge of a payment waiting for its customer at the gateway, then records it
+   * `canceled` with `reason`. Refused because the step ended meanwhile: that outcome is recorded
+   * (`completed`). Gateway unreachable or no answer: unchanged (`deferred`, with the error).
+   */
+  async abandon(p: Payment, reason: string): Promise<{ result: "canceled" | "completed" | "deferred"; payment: Payment; error?: unknown }> {
+    try {
+      if (p.gatewayTransactionId) await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: `${p.id}:void` });
+    } catch (e) {
+      if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
+      if (isAmbiguous(e) || (e as GatewayError).retryable) return { result: "deferred", payment: p, error: e };
+      const next = await this.refreshAction(p);
+      return next.status === "requires_action" ? { result: "deferred", payment: next, error: e } : { result: "completed", payment: next };
+    }
+    const next = await this.settlement.settle(p.id, { kind: "voided", gateway: p.gateway, reason });
+    return { result: next.status === "canceled" && next.cancellationReason === reason ? "canceled" : "completed", payment: next };
+  }
+
+  /**
    * Cancels payments whose customer step (3-D Secure) expired: cancels the charge at the gateway, then
    * records `canceled` (reason `abandoned`, as Stripe names it). When the gateway refuses because the
    * customer completed (or failed) meanwhile, its answer is recorded instead; an unreachable gateway
@@ -190,25 +208,7 @@ export class PaymentReconciler {
     const { limit } = parse(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(), options);
     const due = await this.ctx.store.transaction((tx) => tx.payments.listExpiredActions(this.ctx.clock.now(), limit));
     const summary = { canceled: 0, completed: 0, deferred: 0 };
-    for (const p of due) {
-      try {
-        if (p.gatewayTransactionId) await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: `${p.id}:void` });
-      } catch (e) {
-        if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
-        if (isAmbiguous(e) || (e as GatewayError).retryable) {
-          summary.deferred++;
-          continue;
-        }
-        // Refused: the step ended meanwhile; record how.
-        const next = await this.refreshAction(p);
-        if (next.status === "requires_action") summary.deferred++;
-        else summary.completed++;
-        continue;
-      }
-      const next = await this.settlement.settle(p.id, { kind: "voided", gateway: p.gateway, reason: "abandoned" });
-      if (next.status === "canceled" && next.cancellationReason === "abandoned") summary.canceled++;
-      else summary.completed++;
-    }
+    for (const p of due) summary[(await this.abandon(p, "abandoned")).result]++;
     return summary;
   }
 

@@ -243,10 +243,13 @@ export class PaymentService {
   }
 
   /**
-   * Cancels a payment that holds no captured money: voids an authorisation, or cancels one still
-   * `created` (e.g. held for review).
+   * Cancels a payment that holds no captured money: voids an authorisation, cancels one still
+   * `created` (e.g. held for review), or cancels the charge of one waiting for its customer
+   * (`requires_action`; when the customer completed or failed meanwhile, that outcome is recorded
+   * and returned instead).
    * @throws DomainRuleError `invalid_transition` (captured, failed, canceled or processing).
-   * @throws GatewayError when the gateway refuses the void (the payment stays `requires_capture`).
+   * @throws GatewayError when the gateway refuses the void (the payment stays `requires_capture`), or
+   *   cannot be reached to cancel a `requires_action` one (it stays `requires_action`; retry).
    */
   async cancel(id: string, input: CancelPaymentInput = {}): Promise<Payment> {
     const pid = parse(idSchema, id);
@@ -264,6 +267,8 @@ export class PaymentService {
           await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
           return pid;
         }
+        // Waiting for the customer: canceled at the gateway first (finish), as an expiry would.
+        if (p.status === "requires_action") return pid;
         if (p.status !== "requires_capture") {
           throw new DomainRuleError("invalid_transition", `payment ${pid} is ${p.status} and cannot be canceled`, { details: { from: p.status, to: "canceled" } });
         }
@@ -272,6 +277,11 @@ export class PaymentService {
       },
       finish: async (pid2) => {
         const p = await this.get(pid2);
+        if (p.status === "requires_action") {
+          const { result, error } = await this.reconciler.abandon(p, data.reason);
+          if (result === "deferred") throw error;
+          return;
+        }
         if (p.status !== "processing" || p.pendingOperation !== "void") return;
         await this.voidAtGateway(p, p.cancellationReason ?? data.reason, true);
       },
