@@ -84,6 +84,8 @@ export {
   type Order,
   type OrderLine,
   type OrderPayment,
+  type OrderPaymentAction,
+  isPaymentOpen,
   type OrderStatus,
   type CheckoutInput,
 } from "./domain/order.js";

@@ -45,3 +45,5 @@ await import("./notifications.test.js");
 await import("./payments-adapter.test.js");
 await import("./checkout-once.test.js");
 await import("./payment-sweeper.test.js");
+await import("./checkout-requires-action.test.js");
+await import("./stripe-checkout-3ds.test.js");

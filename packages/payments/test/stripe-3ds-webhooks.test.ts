@@ -1,9 +1,8 @@
 import { ManualClock } from "@platform/core";
-import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleStripeWebhook, StripeGateway } from "../src/adapters/stripe/index.js";
 import { createPaymentSystem, type PaymentSystem } from "../src/index.js";
-import { startStripeMockServer, type StripeMockServer } from "../src/testing/index.js";
+import { startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "../src/testing/index.js";
 import { codeOf, defaultStore } from "./helpers.js";
 
 // 3-D Secure on StripeGateway against the local Stripe-compatible server, with the outcome arriving
@@ -23,16 +22,12 @@ function stripeSystem() {
   return { system, clock };
 }
 const usd = (amount: string) => ({ amount, currency: "USD" });
-let n = 0;
 
-/** A Stripe event about `object` as Stripe would deliver it: JSON body, signed with the stripe SDK's test-header helper. */
-function delivery(system: PaymentSystem, type: string, object: unknown, options: { id?: string; secret?: string } = {}) {
-  const at = Math.floor(system.clock.now().getTime() / 1000);
-  const payload = JSON.stringify({ id: options.id ?? `evt_3ds_${++n}`, object: "event", api_version: "2026-10-28.endive", created: at, livemode: false, type, data: { object } });
-  return { payload, header: Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp: at }) };
-}
-function deliver(system: PaymentSystem, type: string, object: unknown, options: { id?: string } = {}) {
-  const d = delivery(system, type, object, options);
+/** A Stripe event about `object` as Stripe would deliver it, signed at the system's clock. */
+const delivery = (system: PaymentSystem, type: string, object: unknown, options: { id?: string; secret?: string } = {}) =>
+  stripeWebhookDelivery({ type, object, secret: options.secret ?? SECRET, at: system.clock.now(), ...(options.id ? { id: options.id } : {}) });
+async function deliver(system: PaymentSystem, type: string, object: unknown, options: { id?: string } = {}) {
+  const d = await delivery(system, type, object, options);
   return handleStripeWebhook(system, d.payload, d.header, { secret: SECRET });
 }
 const intentJson = (id: string) => server.api.intentJson(server.api.intents.get(id)!);
@@ -49,7 +44,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
     const early = intentJson(pi.id);
 
     server.completeAction(pi.id, "succeed");
-    const evt = delivery(system, "payment_intent.succeeded", intentJson(pi.id));
+    const evt = await delivery(system, "payment_intent.succeeded", intentJson(pi.id));
     const first = await handleStripeWebhook(system, evt.payload, evt.header, { secret: SECRET });
     expect(first).toMatchObject({ outcome: "applied", type: "payment_intent.succeeded" });
     expect(first.payment).toMatchObject({ status: "succeeded" });
@@ -106,9 +101,9 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
     const p = await system.payments.create({ amount: usd("20.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     server.completeAction(p.gatewayTransactionId!, "succeed");
     const object = intentJson(p.gatewayTransactionId!);
-    const forged = delivery(system, "payment_intent.succeeded", object, { id: "evt_forged_1", secret: "whsec_attacker_secret_0001" });
+    const forged = await delivery(system, "payment_intent.succeeded", object, { id: "evt_forged_1", secret: "whsec_attacker_secret_0001" });
     expect(await codeOf(() => handleStripeWebhook(system, forged.payload, forged.header, { secret: SECRET }))).toBe("stripe_signature_invalid");
-    const genuine = delivery(system, "payment_intent.succeeded", object, { id: "evt_forged_1" });
+    const genuine = await delivery(system, "payment_intent.succeeded", object, { id: "evt_forged_1" });
     const tampered = genuine.payload.replace('"amount_received":2000', '"amount_received":1');
     expect(await codeOf(() => handleStripeWebhook(system, tampered, genuine.header, { secret: SECRET }))).toBe("stripe_signature_invalid");
     clock.advance({ minutes: 6 });

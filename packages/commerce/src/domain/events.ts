@@ -19,6 +19,8 @@ export type CommerceEvents = {
   "order.placed": { orderId: string; customerId: string; total: MoneyJSON };
   "order.paid": { orderId: string; customerId: string; total: MoneyJSON; paymentReference: string };
   "order.payment_failed": { orderId: string; customerId: string; code: string };
+  /** The order's payment waits for the customer (3-D Secure); never carries the client secret. */
+  "order.payment_requires_action": { orderId: string; customerId: string; paymentReference: string };
   "order.fulfilled": { orderId: string; status: string };
   "order.shipped": { orderId: string; customerId: string; trackingNumber: string | null };
   "order.delivered": { orderId: string; customerId: string };

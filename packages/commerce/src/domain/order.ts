@@ -44,16 +44,40 @@ export interface OrderLine {
   readonly fulfilledQuantity: number;
 }
 
+/**
+ * The step the customer must take for an order's payment (3-D Secure), for the host's front end.
+ * Only in the answer of the checkout that met it (and of its retries with the same key): never
+ * stored with the order, so the client secret never sits in commerce's storage, events or logs.
+ */
+export interface OrderPaymentAction {
+  /** The secret the front end completes the step with (Stripe.js `handleNextAction`); give it to the paying customer only. */
+  readonly clientSecret: string | null;
+  /** The provider's description of the step (Stripe's `next_action`). */
+  readonly nextAction: Readonly<Record<string, unknown>>;
+}
+
 /** The payment of an order as recorded from the {@link PaymentPort}. */
 export interface OrderPayment {
   readonly reference: string | null;
-  readonly status: "pending" | "succeeded" | "failed" | "refund_pending" | "refunded";
+  /**
+   * `pending`: the charge's outcome is unknown. `requires_action`: the charge waits for the customer
+   * (3-D Secure); the order stays `pending` with its stock held until the payment succeeds (paid),
+   * fails or expires (canceled, stock released).
+   */
+  readonly status: "pending" | "requires_action" | "succeeded" | "failed" | "refund_pending" | "refunded";
   readonly failureCode: string | null;
   /**
    * Refunds that failed definitively: the next attempt uses a new refund idempotency key
    * (`refund_<orderId>_<n>`), since a gateway answers a reused key with the stored failure.
    */
   readonly refundAttempts: number;
+  /** In a checkout answer whose payment `requires_action` only (never stored): the customer's step. */
+  readonly action?: OrderPaymentAction | undefined;
+}
+
+/** True while an order's payment has no final outcome: `pending` (unknown) or `requires_action` (waiting for the customer). */
+export function isPaymentOpen(payment: Pick<OrderPayment, "status">): boolean {
+  return payment.status === "pending" || payment.status === "requires_action";
 }
 
 /** An order. */

@@ -12,10 +12,15 @@ export interface ChargeRequest {
   readonly description: string;
 }
 
-/** A successful charge. */
+/** A successful charge, or one waiting for the customer. */
 export interface ChargeResult {
   /** The gateway's payment id, kept on the order for refunds. */
   readonly reference: string;
+  /**
+   * Set when the charge is not done yet: the customer must complete a step at the provider
+   * (3-D Secure). The order waits (`payment.status: "requires_action"`); `retrieve` tells later how it ended.
+   */
+  readonly action?: { readonly clientSecret: string | null; readonly nextAction: Readonly<Record<string, unknown>> } | undefined;
 }
 
 /** A refund request (cancel after payment, or refund after delivery). */
@@ -38,10 +43,12 @@ export interface ChargeLookup {
 
 /**
  * What the gateway knows about a charge: `succeeded` (money taken), `failed` (no money taken),
- * `pending` (still unknown: ask again later) or `not_found` (never received: no money taken).
+ * `pending` (still unknown: ask again later), `requires_action` (waiting for the customer's step:
+ * ask again later, or cancel it) or `not_found` (never received: no money taken).
  */
 export type ChargeStatus =
   | { readonly status: "succeeded"; readonly reference: string }
+  | { readonly status: "requires_action"; readonly reference: string }
   | { readonly status: "failed"; readonly code: string }
   | { readonly status: "pending"; readonly reference: string | null }
   | { readonly status: "not_found" };
@@ -66,6 +73,13 @@ export interface PaymentPort {
    * answers with the stored or reconciled result; it never charges again).
    */
   retrieve(lookup: ChargeLookup): Promise<ChargeStatus>;
+  /**
+   * Optional: cancels a charge waiting for the customer (`requires_action`) because its order is
+   * given up (reservation expired, order canceled), and answers how it stands after: `failed` once
+   * canceled, `succeeded` when the customer completed it meanwhile, `requires_action` when the
+   * provider could not be reached. Without it, such an order waits until `retrieve` tells the end.
+   */
+  cancel?(lookup: ChargeLookup): Promise<ChargeStatus>;
   /** Refunds a captured charge, in full or in part. */
   refund(request: RefundRequest): Promise<{ reference: string }>;
 }

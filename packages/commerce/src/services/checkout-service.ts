@@ -3,7 +3,7 @@ import { ConflictError, createEvent, createId, DomainRuleError, GatewayError, Id
 import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { classifyChargeError, unknownOutcomeError } from "../domain/charge-outcome.js";
 import { sumByKey } from "../domain/inventory.js";
-import { checkoutSchema, type CheckoutInput, type Order, type OrderLine } from "../domain/order.js";
+import { checkoutSchema, isPaymentOpen, type CheckoutInput, type Order, type OrderLine } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
@@ -82,7 +82,9 @@ export class CheckoutService {
       if (order.payment.status === "failed") throw new GatewayError(order.payment.failureCode ?? "payment_failed", "the payment of this checkout failed", { provider: "payment_port", retryable: false });
       // A pending order whose payment never settled (crash, other process): resume it; the
       // gateway idempotency key makes the charge happen at most once.
-      if (order.status !== "pending" || order.payment.status !== "pending") return order;
+      // One waiting for its customer is asked again too: the same key answers the same step (or the
+      // completed charge, and the order is paid).
+      if (order.status !== "pending" || !isPaymentOpen(order.payment)) return order;
     }
     return this.pay(order, data.paymentToken ?? null);
   }
@@ -161,10 +163,26 @@ export class CheckoutService {
     return def ? snapshotAddress(def) : null;
   }
 
+  /**
+   * The charge waits for the customer (3-D Secure): the order stays pending with its stock held, and
+   * the answer carries the step for the host's front end (never stored). An order canceled while the
+   * charge ran gets its charge canceled too.
+   */
+  private async awaitCustomer(orderId: string, reference: string, action: NonNullable<Order["payment"]["action"]>): Promise<Order> {
+    const waiting = await this.settlement.markRequiresAction(orderId, reference);
+    if (waiting.status === "pending" && waiting.payment.status === "requires_action") return { ...waiting, payment: { ...waiting.payment, action } };
+    if (waiting.status === "canceled") {
+      await this.payments.cancel?.({ orderId, idempotencyKey: chargeKeyOf(orderId), reference }).catch(() => undefined);
+      throw canceledCheckoutError(waiting);
+    }
+    return waiting;
+  }
+
   private async pay(order: Order, paymentToken: string | null): Promise<Order> {
     let reference: string;
+    let action: Order["payment"]["action"];
     try {
-      ({ reference } = await this.payments.charge({
+      ({ reference, action } = await this.payments.charge({
         orderId: order.id,
         customerId: order.customerId,
         amount: order.total,
@@ -185,6 +203,7 @@ export class CheckoutService {
       await this.settlement.notePendingReference(order.id, reference).catch(() => undefined);
       throw unknownOutcomeError(error, order.id);
     }
+    if (action) return this.awaitCustomer(order.id, reference, action);
     const outcome = await this.ctx.store.transaction(async (tx) => this.settlement.markPaid(tx, order, reference));
     if (outcome.kind === "refund") {
       const expired = outcome.order.cancelReason === "reservation_expired";

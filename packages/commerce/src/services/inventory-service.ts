@@ -112,7 +112,7 @@ export class InventoryService {
     // Gateway calls run outside the transaction; one failure does not stop the others.
     let settled = released;
     for (const orderId of held) {
-      const r = await this.settlement?.resolvePending(orderId, "reservation_expired").catch(() => null);
+      const r = await this.settlement?.resolvePending(orderId, "reservation_expired", { abandonAction: true }).catch(() => null);
       if (r && (r.resolution === "paid" || r.resolution === "canceled" || r.resolution === "refunded")) settled++;
     }
     return settled;

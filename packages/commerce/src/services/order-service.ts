@@ -9,6 +9,7 @@ import {
   shipSchema,
   type CheckoutInput,
   type Order,
+  isPaymentOpen,
 } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
 import { actorSchema, isAdmin, refSchema, type Actor } from "../domain/schemas.js";
@@ -85,8 +86,8 @@ export class OrderService {
     const data = parse(cancelSchema, input);
     const { store, clock } = this.ctx;
     const seen = await store.transaction((tx) => this.readable(tx, a, data.orderId));
-    if (seen.status === "pending" && seen.payment.status === "pending") {
-      const { resolution, order } = await this.settlement.resolvePending(seen.id, data.reason);
+    if (seen.status === "pending" && isPaymentOpen(seen.payment)) {
+      const { resolution, order } = await this.settlement.resolvePending(seen.id, data.reason, { abandonAction: true });
       if (resolution === "unknown") throw paymentPending(seen.id);
       if (resolution === "canceled" && order) return order;
     }
@@ -94,7 +95,7 @@ export class OrderService {
       const o = await this.readable(tx, a, data.orderId);
       if (o.status === "canceled" && (o.payment.status === "refund_pending" || o.payment.status === "pending")) return o;
       // Never cancel while the charge may exist (a checkout resumed it since we resolved it).
-      if (o.status === "pending" && o.payment.status === "pending") throw paymentPending(o.id);
+      if (o.status === "pending" && isPaymentOpen(o.payment)) throw paymentPending(o.id);
       assertTransition(o.status, "canceled");
       const now = clock.now();
       if (o.status === "pending") {
@@ -112,6 +113,27 @@ export class OrderService {
     if (order.payment.status === "refund_pending") return this.settlement.refund(order, data.reason);
     // Canceled with its charge unresolved (by an earlier version): resolve it and refund it if it went through.
     if (order.payment.status === "pending") return (await this.settlement.resolveCanceled(order.id)) ?? order;
+    return order;
+  }
+
+  /**
+   * Settles a pending order from its payment's current outcome, asked through the payment port (never
+   * a new charge): charged, the order is paid (stock committed, cart cleared); failed, canceled or
+   * expired, it is canceled and its stock released; still waiting for the customer (3-D Secure) or
+   * unknown, it is returned unchanged. Call it when the host learns that a payment moved (its front
+   * end finished 3-D Secure, a payment event or provider webhook arrived: `followPaymentEvents` in
+   * `@platform/commerce/payments` does so for `@platform/payments`). Any other order is returned as it is.
+   * @throws NotFoundError `order_not_found`. @throws ValidationError `validation_failed` for a malformed id.
+   * @example
+   * ```ts
+   * const order = await platform.orders.confirmPayment(orderId);
+   * order.status; // "paid" once the customer completed 3-D Secure
+   * ```
+   */
+  async confirmPayment(orderId: string): Promise<Order> {
+    const id = parse(refSchema, orderId);
+    const { order } = await this.settlement.resolvePending(id);
+    if (!order) throw new NotFoundError("order", id, "order_not_found");
     return order;
   }
 

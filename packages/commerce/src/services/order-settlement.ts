@@ -1,5 +1,5 @@
 import { createEvent, DomainRuleError, GatewayError, type Money } from "@platform/core";
-import type { Order } from "../domain/order.js";
+import { isPaymentOpen, type Order } from "../domain/order.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
 import type { ServiceContext } from "./service-context.js";
@@ -85,6 +85,24 @@ export class OrderSettlement {
     return { kind: "paid", order: paid };
   }
 
+  /**
+   * Records that the charge of a pending order waits for the customer (3-D Secure): payment
+   * `requires_action` with the charge's reference; the order stays pending and its stock held.
+   * Returns the order as it stands (not pending: settled or canceled meanwhile).
+   */
+  async markRequiresAction(orderId: string, reference: string): Promise<Order> {
+    const { store, clock } = this.ctx;
+    return store.transaction(async (tx) => {
+      const cur = (await tx.orders.get(orderId))!;
+      if (cur.status !== "pending" || !isPaymentOpen(cur.payment)) return cur;
+      if (cur.payment.status === "requires_action" && cur.payment.reference === reference) return cur;
+      const next: Order = { ...cur, payment: { ...cur.payment, reference, status: "requires_action", failureCode: null }, updatedAt: clock.now(), version: cur.version + 1 };
+      await tx.orders.update(next, cur.version);
+      tx.outbox.add(createEvent("order.payment_requires_action", { orderId, customerId: cur.customerId, paymentReference: reference }, clock));
+      return next;
+    });
+  }
+
   /** Takes the purchased units out of the cart (items added meanwhile stay) and frees its claim. */
   private async removePurchased(tx: CommerceTx, cart: NonNullable<Awaited<ReturnType<CommerceTx["carts"]["get"]>>>, order: Order): Promise<void> {
     const lines = cart.lines
@@ -103,12 +121,15 @@ export class OrderSettlement {
    * a new charge), then pays the order (stock committed, cart cleared; refunded instead if it was
    * canceled meanwhile), or cancels it and releases its stock when the charge definitely failed or
    * never arrived. While the port cannot tell (`pending`, or the lookup itself fails), nothing changes:
-   * the stock stays held and the order is left for a retry or the next sweep. A canceled order whose
+   * the stock stays held and the order is left for a retry or the next sweep. A charge waiting for
+   * the customer (`requires_action`) is recorded as such and waits too, unless `abandonAction`
+   * (reservation expired, order canceled): then it is canceled through the port (when it can) and the
+   * order settled by the answer. A canceled order whose
    * charge was unresolved (left so by earlier versions) is resolved and refunded.
    */
-  async resolvePending(orderId: string, reason = "payment_failed"): Promise<{ resolution: PendingResolution; order: Order | null }> {
+  async resolvePending(orderId: string, reason = "payment_failed", options: { abandonAction?: boolean } = {}): Promise<{ resolution: PendingResolution; order: Order | null }> {
     const order = await this.ctx.store.transaction((tx) => tx.orders.get(orderId));
-    if (!order || order.payment.status !== "pending") return { resolution: "settled", order };
+    if (!order || !isPaymentOpen(order.payment)) return { resolution: "settled", order };
     if (order.status === "canceled") {
       const resolved = await this.resolveCanceled(orderId);
       return { resolution: resolved?.payment.status === "pending" ? "unknown" : "refunded", order: resolved };
@@ -119,6 +140,15 @@ export class OrderSettlement {
       outcome = await this.payments.retrieve({ orderId, idempotencyKey: chargeKeyOf(orderId), reference: order.payment.reference });
     } catch {
       return { resolution: "unknown", order };
+    }
+    // Given up (reservation expired, order canceled): a charge still waiting for the customer is
+    // canceled at the provider first, so it can never complete for a released order.
+    if (outcome.status === "requires_action" && options.abandonAction && this.payments.cancel) {
+      const lookup = { orderId, idempotencyKey: chargeKeyOf(orderId), reference: outcome.reference };
+      outcome = await this.payments.cancel(lookup).catch((): ChargeStatus => ({ status: "requires_action", reference: lookup.reference }));
+    }
+    if (outcome.status === "requires_action") {
+      return { resolution: "unknown", order: await this.markRequiresAction(orderId, outcome.reference) };
     }
     if (outcome.status === "pending") {
       if (outcome.reference) await this.notePendingReference(orderId, outcome.reference);
@@ -164,7 +194,7 @@ export class OrderSettlement {
     const order = await store.transaction((tx) => tx.orders.get(orderId));
     if (!order || order.status !== "canceled" || order.payment.status !== "pending") return order;
     const outcome = await this.payments.retrieve({ orderId, idempotencyKey: chargeKeyOf(orderId), reference: order.payment.reference });
-    if (outcome.status === "pending") return order;
+    if (outcome.status === "pending" || outcome.status === "requires_action") return order;
     const next = await store.transaction(async (tx) => {
       const cur = (await tx.orders.get(orderId))!;
       if (cur.status !== "canceled" || cur.payment.status !== "pending") return cur;

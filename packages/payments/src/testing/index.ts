@@ -21,3 +21,4 @@ export {
   type Json as StripeMockJson,
 } from "./stripe-mock/stripe-mock-objects.js";
 export { TEST_CARDS as STRIPE_TEST_CARDS, type TestCard as StripeTestCard, type FormObject as StripeFormObject, type FormValue as StripeFormValue } from "./stripe-mock/stripe-wire.js";
+export { stripeWebhookDelivery, type StripeWebhookDelivery, type StripeWebhookDeliveryInput } from "./stripe-mock/stripe-webhook-delivery.js";

@@ -70,7 +70,7 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   private readonly orders = this.table<Order, "idempotency", "customer" | "paymentPending">("orders", {
     id: (o) => o.id,
     unique: { idempotency: { key: (o) => idempotencyIndexKey(o.customerId, o.idempotencyKey), code: "idempotency_key_taken" } },
-    indexes: { customer: (o) => o.customerId, paymentPending: (o) => (o.payment.status === "pending" ? "1" : null) },
+    indexes: { customer: (o) => o.customerId, paymentPending: (o) => (o.payment.status === "pending" || o.payment.status === "requires_action" ? "1" : null) },
   });
   private readonly sweepLeases = new Map<string, number>();
   private readonly notifications = this.table<NotificationRow, "event", "pending" | "queue">("notifications", {

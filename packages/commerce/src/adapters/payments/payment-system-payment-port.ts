@@ -1,4 +1,4 @@
-import { GatewayError, ValidationError } from "@platform/core";
+import { GatewayError, PlatformError, ValidationError } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
 
@@ -12,7 +12,7 @@ export interface PaymentSystemPortOptions {
 
 /** The part of a payment system the adapter uses (the documented stable contract). */
 export type PaymentSystemLike = {
-  payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile"> & Partial<Pick<PaymentSystem["payments"], "findByIdempotencyKey">>;
+  payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile"> & Partial<Pick<PaymentSystem["payments"], "findByIdempotencyKey" | "cancel">>;
   refunds: Pick<PaymentSystem["refunds"], "create">;
 };
 
@@ -34,7 +34,8 @@ export class PaymentSystemPaymentPort implements PaymentPort {
   ) {}
 
   /**
-   * Creates and captures a payment.
+   * Creates and captures a payment. A payment method that needs the customer (3-D Secure) answers the
+   * payment id with `action` (client secret and next action from the payment's `customerAction`).
    * @throws GatewayError with the payment's failure code (`card_declined`, `insufficient_funds`, `fraud_blocked` ...),
    *   or `payment_pending` (held for review or outcome unknown; retryable).
    * @throws ValidationError `payment_method_required`, or the payment system's input codes.
@@ -55,8 +56,12 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     });
     // A replay of a key whose outcome was unknown: let the payment system ask its gateway (it
     // does so only once the payment is old enough to have no request in flight).
-    if (payment.status === "processing") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
+    // Waiting for the customer: a replay (a retried checkout) asks the gateway whether the step ended.
+    if (payment.status === "processing" || payment.status === "requires_action") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
     if (payment.status === "succeeded") return { reference: payment.id };
+    if (payment.status === "requires_action") {
+      return { reference: payment.id, action: { clientSecret: payment.customerAction?.clientSecret ?? null, nextAction: payment.customerAction?.nextAction ?? {} } };
+    }
     if (payment.status === "failed" || payment.status === "canceled") {
       const code = payment.failure?.code ?? "payment_failed";
       throw new GatewayError(code, payment.failure?.message ?? `payment ${payment.id} ${payment.status}`, {
@@ -76,18 +81,34 @@ export class PaymentSystemPaymentPort implements PaymentPort {
    * answers `pending` for a lookup without reference.
    */
   async retrieve(lookup: ChargeLookup): Promise<ChargeStatus> {
-    let payment: Payment;
-    if (lookup.reference !== null) payment = await this.system.payments.get(lookup.reference);
-    else {
-      if (!this.system.payments.findByIdempotencyKey) return { status: "pending", reference: null };
-      const found = await this.system.payments.findByIdempotencyKey(lookup.idempotencyKey);
-      if (!found) return { status: "not_found" };
-      payment = found;
+    const found = await this.find(lookup);
+    if (found === "unknown") return { status: "pending", reference: null };
+    if (!found) return { status: "not_found" };
+    let payment = found;
+    if (payment.status === "processing" || payment.status === "requires_action") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
+    return statusOf(payment);
+  }
+
+  /**
+   * Cancels a payment waiting for its customer (`payments.cancel`, reason `abandoned`: canceled at
+   * the gateway), then answers how it stands; a payment in any other state is only looked up. The
+   * gateway unreachable: `requires_action` (ask again later).
+   */
+  async cancel(lookup: ChargeLookup): Promise<ChargeStatus> {
+    const found = await this.find(lookup);
+    if (!found || found === "unknown" || found.status !== "requires_action" || !this.system.payments.cancel) return this.retrieve(lookup);
+    try {
+      return statusOf(await this.system.payments.cancel(found.id, { reason: "abandoned" }));
+    } catch (e) {
+      if (e instanceof GatewayError || (PlatformError.is(e) && e.kind === "gateway")) return { status: "requires_action", reference: found.id };
+      throw e;
     }
-    if (payment.status === "processing") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
-    if (payment.status === "succeeded") return { status: "succeeded", reference: payment.id };
-    if (payment.status === "failed" || payment.status === "canceled") return { status: "failed", code: payment.failure?.code ?? "payment_failed" };
-    return { status: "pending", reference: payment.id };
+  }
+
+  private async find(lookup: ChargeLookup): Promise<Payment | null | "unknown"> {
+    if (lookup.reference !== null) return this.system.payments.get(lookup.reference);
+    if (!this.system.payments.findByIdempotencyKey) return "unknown";
+    return this.system.payments.findByIdempotencyKey(lookup.idempotencyKey);
   }
 
   /** Refunds a captured payment. @throws GatewayError with the refund's failure code. */
@@ -104,6 +125,39 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     }
     return { reference: refund.id };
   }
+}
+
+function statusOf(payment: Payment): ChargeStatus {
+  if (payment.status === "succeeded") return { status: "succeeded", reference: payment.id };
+  if (payment.status === "failed" || payment.status === "canceled") return { status: "failed", code: payment.failure?.code ?? "payment_failed" };
+  if (payment.status === "requires_action") return { status: "requires_action", reference: payment.id };
+  return { status: "pending", reference: payment.id };
+}
+
+/**
+ * Keeps orders in step with their payments: on `payment.succeeded`, `payment.failed`,
+ * `payment.canceled` and `payment.requires_action` of a payment made for an order (its `orderId`),
+ * calls `orders.confirmPayment(orderId)`, which asks the payment port and pays, cancels or marks the
+ * order. Events are published after commit in the process that made the change (a Stripe webhook
+ * handled by `handleStripeWebhook`, a reconcile, an expiry sweep); the order sweeper
+ * (`orders.sweepPendingPayments`) covers what another process changed. Errors go to `onError`
+ * (default: ignored, the sweeper retries). Returns a function that stops following.
+ * @example
+ * ```ts
+ * const stop = followPaymentEvents(paymentSystem, platform.orders, { onError: (e) => log.warn(e) });
+ * ```
+ */
+export function followPaymentEvents(
+  system: { events: Pick<PaymentSystem["events"], "on"> },
+  orders: { confirmPayment(orderId: string): Promise<unknown> },
+  options: { onError?: (error: unknown) => void } = {},
+): () => void {
+  const follow = (e: { data: { payment: { orderId: string | null } } }) => {
+    const orderId = e.data.payment.orderId;
+    if (orderId) void orders.confirmPayment(orderId).catch((error: unknown) => options.onError?.(error));
+  };
+  const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.requires_action"] as const).map((type) => system.events.on(type, follow));
+  return () => offs.forEach((off) => off());
 }
 
 /** One-line wiring: the commerce payment port of a payment system. */

@@ -103,7 +103,7 @@ export class PostgresOrderRepository implements OrderRepository {
     // SKIP LOCKED: an order held by a checkout, a cancel or another sweeper is left for the next round.
     const claimed = await this.sql.rows<{ id: string }>(
       `UPDATE orders o SET sweep_lease_until = $3
-        WHERE o.id IN (SELECT id FROM orders WHERE payment_status = 'pending' AND updated_at <= $1
+        WHERE o.id IN (SELECT id FROM orders WHERE payment_status IN ('pending', 'requires_action') AND updated_at <= $1
                          AND (sweep_lease_until IS NULL OR sweep_lease_until <= $2)
                        ORDER BY updated_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING o.id`,
