@@ -127,6 +127,38 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(found.map((p) => p.id)).toEqual([old.id]);
     });
 
+    it("finds expired customer actions only, earliest first, and round-trips the action", async () => {
+      const store = await makeStore();
+      const action = { nextAction: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect" } }, clientSecret: "pi_1_secret_abc" };
+      const late = samplePayment({ status: "requires_action", gatewayTransactionId: "pi_late", customerAction: action, actionExpiresAt: at(2000) });
+      const early = samplePayment({ status: "requires_action", gatewayTransactionId: "pi_early", customerAction: action, actionExpiresAt: at(1000) });
+      const open = samplePayment({ status: "requires_action", gatewayTransactionId: "pi_open", customerAction: action, actionExpiresAt: at(10_000) });
+      await store.transaction(async (tx) => {
+        for (const p of [late, early, open]) await tx.payments.insert(p);
+      });
+      const found = await store.transaction((tx) => tx.payments.listExpiredActions(at(5000), 10));
+      expect(found.map((p) => p.id)).toEqual([early.id, late.id]);
+      expect(found[0]!.customerAction).toEqual(action);
+      expect(found[0]!.actionExpiresAt?.getTime()).toBe(at(1000).getTime());
+      expect((await store.transaction((tx) => tx.payments.listExpiredActions(at(5000), 1))).map((p) => p.id)).toEqual([early.id]);
+    });
+
+    it("records a provider event once per (gateway, event id)", async () => {
+      const store = await makeStore();
+      const event = { gateway: "stripe", eventId: "evt_contract_1", type: "payment_intent.succeeded", receivedAt: at(0) };
+      expect(await store.transaction((tx) => tx.gatewayEvents.record(event))).toBe(true);
+      expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, receivedAt: at(1) }))).toBe(false);
+      expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, gateway: "stripe_eu" }))).toBe(true);
+      // Rolled back with its transaction: a failed application leaves the event to be delivered again.
+      await store
+        .transaction(async (tx) => {
+          await tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" });
+          throw new Error("rollback");
+        })
+        .catch(() => undefined);
+      expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" }))).toBe(true);
+    });
+
     it("pages the ledger by payment and by time range", async () => {
       const store = await makeStore();
       const txns: LedgerTransaction[] = Array.from({ length: 6 }, (_, i) => authorizationTransaction({ paymentId: i < 4 ? "pay_a" : "pay_b", gateway: "test", now: at(i * 3_600_000 * 10) }, Money.of(String(i + 1), "EUR")));
