@@ -87,7 +87,9 @@ export class InventoryService {
    * released blindly, since the order's charge may exist: the charge is resolved through the payment
    * port first. Charged, the order is paid (its stock was still held); not charged, the order is
    * canceled (`reservation_expired`) and the stock released; still unknown, it stays held and the
-   * order is left for the next run or the sweeper (`orders.sweepPendingPayments`).
+   * order is left for the next run or the sweeper (`orders.sweepPendingPayments`). A charge waiting
+   * for the customer (3-D Secure) is canceled through the port first (`PaymentPort.cancel`), so it
+   * cannot complete for released stock.
    */
   async releaseExpired(input: { limit?: number } = {}): Promise<number> {
     const { limit } = parse(z.object({ limit: z.number().int().min(1).max(10_000).default(500) }), input);
