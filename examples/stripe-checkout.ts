@@ -1,7 +1,10 @@
 /**
  * A shop that takes card payments through Stripe: commerce checkout -> @platform/payments ->
  * StripeGateway (PaymentIntents). A paid order, a declined card (the order is not placed, stock is
- * free again), and a customer cancellation refunded through Stripe.
+ * free again), a customer cancellation refunded through Stripe, and a card that asks for 3-D Secure:
+ * the order waits with the client secret for the front end; locally the customer's step is simulated
+ * and Stripe's signed webhook pays the order (with a real test key the waiting order is canceled,
+ * since only a browser can complete the step).
  *
  * Without STRIPE_SECRET_KEY it runs against the local Stripe-compatible server of
  * `@platform/payments/testing`; with a test key (sk_test_...) against Stripe's test mode. Live keys
@@ -13,10 +16,10 @@
 import { randomBytes } from "node:crypto";
 import { PlatformError } from "@platform/core";
 import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "@platform/commerce";
-import { paymentPortFor } from "@platform/commerce/payments";
+import { followPaymentEvents, paymentPortFor } from "@platform/commerce/payments";
 import { createPaymentSystem } from "@platform/payments";
-import { StripeGateway } from "@platform/payments/stripe";
-import { startStripeMockServer } from "@platform/payments/testing";
+import { handleStripeWebhook, StripeGateway } from "@platform/payments/stripe";
+import { startStripeMockServer, stripeWebhookDelivery } from "@platform/payments/testing";
 
 const secretKey = process.env.STRIPE_SECRET_KEY || undefined;
 const local = secretKey ? undefined : await startStripeMockServer();
@@ -64,5 +67,27 @@ const canceled = await shop.orders.cancel(ada, { orderId: order.id, reason: "cha
 const refunded = await payments.payments.get(payment.id);
 console.log(`Order ${canceled.id}: ${canceled.status}, payment ${canceled.payment.status}`);
 console.log(`Refunded: $${refunded.amountRefunded.toFixed()} of $${refunded.amountCaptured.toFixed()}`);
+
+// 4. A card that asks for 3-D Secure: the order waits (stock held) with the client secret for the
+// front end (Stripe.js handleNextAction). Payment events keep the order in step with its payment.
+const stopFollowing = followPaymentEvents(payments, shop.orders);
+await shop.carts.addItem(ada, { productId: lamp.id, quantity: 1 });
+const waiting = await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-3`, paymentToken: "pm_card_threeDSecure2Required" });
+console.log(`Order ${waiting.id}: ${waiting.status}, payment ${waiting.payment.status}, client secret ${waiting.payment.action?.clientSecret ? "handed to the front end" : "missing"}`);
+if (local) {
+  // What the customer's browser and Stripe do: authenticate, then deliver a signed webhook.
+  const webhookSecret = "whsec_local_checkout_demo";
+  const intentId = (await payments.payments.get(waiting.payment.reference!)).gatewayTransactionId!;
+  local.completeAction(intentId, "succeed");
+  const delivery = await stripeWebhookDelivery({ type: "payment_intent.succeeded", object: local.api.intentJson(local.api.intents.get(intentId)!), secret: webhookSecret, at: new Date() });
+  const result = await handleStripeWebhook(payments, delivery.payload, delivery.header, { secret: webhookSecret });
+  console.log(`Webhook payment_intent.succeeded: ${result.outcome}`);
+  const paid = await shop.orders.confirmPayment(waiting.id);
+  console.log(`Order ${paid.id} after 3-D Secure: ${paid.status}`);
+} else {
+  const given = await shop.orders.cancel(ada, { orderId: waiting.id, reason: "demo: no browser to authenticate" });
+  console.log(`Order ${given.id} given up: ${given.status}, payment ${given.payment.status}`);
+}
+stopFollowing();
 
 await local?.close();

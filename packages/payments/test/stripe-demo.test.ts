@@ -19,7 +19,7 @@ it("examples/payments-demo.ts --stripe prints the specification's lines with a p
   expect(lines).toContain("Refund: $20.00 USD succeeded via stripe");
 });
 
-it("examples/stripe-checkout.ts pays an order through StripeGateway, survives a decline and refunds a cancellation", () => {
+it("examples/stripe-checkout.ts pays an order through StripeGateway, survives a decline, refunds a cancellation and pays after 3-D Secure", () => {
   const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/stripe-checkout.ts"], { encoding: "utf8", env, cwd: root });
   expect(out.stderr).not.toMatch(/Error/);
   expect(out.status).toBe(0);
@@ -32,4 +32,7 @@ it("examples/stripe-checkout.ts pays an order through StripeGateway, survives a 
   expect(lines).toContain("Lamps available: 3 of 5");
   expect(lines.find((l) => l.includes("canceled"))).toMatch(/: canceled, payment refunded$/);
   expect(lines).toContain("Refunded: $99.80 of $99.80");
+  expect(lines.find((l) => l.includes("payment requires_action"))).toMatch(/^Order ord_\S+: pending, payment requires_action, client secret handed to the front end$/);
+  expect(lines).toContain("Webhook payment_intent.succeeded: applied");
+  expect(lines.find((l) => l.includes("after 3-D Secure"))).toMatch(/after 3-D Secure: paid$/);
 });
