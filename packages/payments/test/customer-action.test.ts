@@ -95,6 +95,17 @@ describe("payments waiting for the customer (requires_action)", () => {
     expect(gateway.chargeCount(p.id)).toBe(1);
   });
 
+  it("expiry after the customer completed a manual-capture step: the authorisation is kept, never released", async () => {
+    const { system, clock, gateway } = makeSystem();
+    const p = await system.payments.create({ amount: usd("50"), paymentMethod: threeDS, captureMethod: "manual" });
+    gateway.completeAction(p.id, "succeed");
+    clock.advance({ hours: 2 });
+    expect(await system.payments.expireActions()).toEqual({ canceled: 0, completed: 1, deferred: 0 });
+    expect((await system.payments.get(p.id)).status).toBe("requires_capture");
+    expect((await gateway.retrieve({ paymentId: p.id })).status).toBe("authorized");
+    expect((await system.payments.capture(p.id)).status).toBe("succeeded");
+  });
+
   it("expiry with the gateway unreachable: deferred, still requires_action, then canceled by the next sweep", async () => {
     const { system, clock, gateway } = makeSystem();
     const p = await system.payments.create({ amount: usd("50"), paymentMethod: threeDS });

@@ -9,6 +9,10 @@ import { authorizationOutcome, failureOf, type GatewayOutcome, type PaymentSettl
 
 const idSchema = z.string().trim().min(1).max(64);
 
+// The provider key of canceling a customer's step: never the `:void` of an authorisation, whose
+// stored answer (Stripe replays errors too) must not decide a later void of the completed payment.
+const abandonKey = (p: Payment) => `${p.id}:abandon`;
+
 /** What {@link PaymentReconciler.expireActions} did. */
 export interface ExpireActionsSummary {
   /** Canceled at the gateway and recorded `canceled` (reason `abandoned`). */
@@ -176,7 +180,7 @@ export class PaymentReconciler {
     if (!p.gatewayTransactionId) return;
     await this.ctx.gateways
       .get(p.gateway)
-      .void({ reference: p.gatewayTransactionId, idempotencyKey: `${p.id}:void` })
+      .void({ reference: p.gatewayTransactionId, idempotencyKey: abandonKey(p) })
       .catch(() => undefined);
   }
 
@@ -187,7 +191,11 @@ export class PaymentReconciler {
    */
   async abandon(p: Payment, reason: string): Promise<{ result: "canceled" | "completed" | "deferred"; payment: Payment; error?: unknown }> {
     try {
-      if (p.gatewayTransactionId) await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: `${p.id}:void` });
+      // Ask first: a manual-capture intent the customer completed is cancelable too, and canceling it
+      // would release a hold the customer just gave.
+      const current = await this.refreshAction(p);
+      if (current.status !== "requires_action") return { result: "completed", payment: current };
+      if (p.gatewayTransactionId) await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: abandonKey(p) });
     } catch (e) {
       if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
       if (isAmbiguous(e) || (e as GatewayError).retryable) return { result: "deferred", payment: p, error: e };
