@@ -142,4 +142,18 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
     expect((await system.payments.get(p.id)).amountRefunded.toFixed()).toBe("15.00");
     expect((await deliver(system, "charge.refund.updated", { ...object, metadata: { platform_refund_id: "re_unknown" } })).outcome).toBe("unknown_refund");
   });
+
+  it("charge.refunded settles the refunds it lists, and is acknowledged without a list", async () => {
+    const { system } = stripeSystem();
+    const p = await system.payments.create({ amount: usd("40.00"), paymentMethod: "pm_card_pendingRefund" });
+    const refund = await system.refunds.create({ paymentId: p.id, amount: usd("40.00") });
+    server.api.settleRefund(refund.gatewayRefundId!, "failed");
+    const charge = { id: "ch_refunded_1", object: "charge", payment_intent: p.gatewayTransactionId, refunded: false };
+    expect((await deliver(system, "charge.refunded", charge)).outcome).toBe("ignored");
+    expect((await system.refunds.get(refund.id)).status).toBe("pending");
+    const listed = { ...charge, refunds: { object: "list", data: [server.api.getRefund(refund.gatewayRefundId!)] } };
+    expect((await deliver(system, "charge.refunded", listed)).outcome).toBe("applied");
+    expect(await system.refunds.get(refund.id)).toMatchObject({ status: "failed", failure: { code: "refund_failed" } });
+    expect((await system.payments.get(p.id)).amountRefundPending.isZero()).toBe(true);
+  });
 });

@@ -13,6 +13,12 @@ export interface PaymentGatewayContractOptions {
   /** A token the gateway does not know (default `pm_unknown_contract`). */
   unknownMethod?: string;
   /**
+   * A token for which the gateway asks the customer to act (3-D Secure), and how the test plays the
+   * customer. When given, the suite proves the `requires_action` path: the answer carries the step,
+   * nothing is charged, `retrieve` tells the wait and then the outcome, and `void` cancels a waiting charge.
+   */
+  customerAction?: { method: string; complete: (ids: { paymentId: string; reference: string }, outcome: "succeed" | "fail") => void | Promise<void> };
+  /**
    * How many times money was authorised at the provider for one of our payment ids. When given, the
    * suite proves that re-sending with the same idempotency key never charges twice.
    */
@@ -201,6 +207,37 @@ export function describePaymentGatewayContract(name: string, makeGateway: () => 
     it("reports not_found for a payment it never received", async () => {
       const g = await makeGateway();
       expect((await g.retrieve({ paymentId: createId("pay") })).status).toBe("not_found");
+    });
+
+    const action = options.customerAction;
+    it.runIf(action !== undefined)("asks for the customer's action (3-D Secure) without charging, then reports how it ended", async () => {
+      const g = await makeGateway();
+      const { method, complete } = action!;
+      const amount = Money.of("20.00", "USD");
+      const waiting = request(amount, true, method);
+      const res = await g.authorize(waiting);
+      expect(res.status).toBe("requires_action");
+      expect(res.action?.nextAction).toEqual(expect.objectContaining({ type: expect.any(String) }));
+      expect(typeof res.action?.clientSecret).toBe("string");
+      expect(res.amountCaptured.isZero()).toBe(true);
+      if (options.chargeCount) expect(await options.chargeCount(waiting.paymentId)).toBe(0);
+      expect((await g.retrieve({ reference: res.reference, paymentId: waiting.paymentId })).status).toBe("requires_action");
+      await complete({ paymentId: waiting.paymentId, reference: res.reference }, "succeed");
+      const done = await g.retrieve({ reference: res.reference, paymentId: waiting.paymentId });
+      expect(done.status).toBe("captured");
+      same(done.amountCaptured, amount);
+      if (options.chargeCount) expect(await options.chargeCount(waiting.paymentId)).toBe(1);
+
+      const failing = request(amount, true, method);
+      const failed = await g.authorize(failing);
+      await complete({ paymentId: failing.paymentId, reference: failed.reference }, "fail");
+      expect((await g.retrieve({ reference: failed.reference, paymentId: failing.paymentId })).status).toBe("failed");
+
+      const abandoned = request(amount, false, method);
+      const open = await g.authorize(abandoned);
+      await g.void({ reference: open.reference, idempotencyKey: `${abandoned.paymentId}:abandon` });
+      expect((await g.retrieve({ reference: open.reference, paymentId: abandoned.paymentId })).status).toBe("voided");
+      if (options.chargeCount) expect(await options.chargeCount(abandoned.paymentId)).toBe(0);
     });
   });
 }
