@@ -71,3 +71,22 @@ describe("bounded state: webhook deliveries and their attempt logs", () => {
     expect((await system.webhooks.getDelivery(pending.id)).status).toBe("pending");
   });
 });
+
+describe("bounded state: provider events (Stripe webhooks applied)", () => {
+  it("purges event records past the retention (default 30 days); refuses less than Stripe's 3 days of redelivery", async () => {
+    const { system, clock } = makeSystem();
+    const record = (eventId: string) => system.store.transaction((tx) => tx.gatewayEvents.record({ gateway: "test", eventId, type: "payment_intent.succeeded", receivedAt: system.clock.now() }));
+    expect(await record("evt_old_1")).toBe(true);
+    expect(await record("evt_old_2")).toBe(true);
+    clock.advance(29 * DAY);
+    expect(await record("evt_young")).toBe(true);
+    expect(await system.maintenance.purgeGatewayEvents()).toBe(0);
+    clock.advance(DAY);
+    expect(await system.maintenance.purgeGatewayEvents({ limit: 1 })).toBe(1);
+    expect(await system.maintenance.purgeGatewayEvents()).toBe(1);
+    expect(await system.maintenance.purgeGatewayEvents()).toBe(0);
+    expect(await record("evt_young")).toBe(false);
+    expect(await codeOf(() => system.maintenance.purgeGatewayEvents({ limit: 0 }))).toBe("invalid_limit");
+    expect(await codeOf(async () => makeSystem({ retention: { gatewayEvents: { days: 2 } } }))).toBe("validation_failed");
+  });
+});

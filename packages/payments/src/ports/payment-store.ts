@@ -189,6 +189,11 @@ export interface GatewayEventRepository {
    * transaction and then reports false).
    */
   record(event: GatewayEventRecord): Promise<boolean>;
+  /**
+   * Deletes up to `limit` events received at or before `before`; returns how many. SQL: one bounded
+   * `DELETE ... WHERE (gateway, event_id) IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` on the `received_at` index.
+   */
+  purgeBefore(before: Date, limit: number): Promise<number>;
 }
 
 /** Everything one transaction of the payment system can touch. */

@@ -11,12 +11,17 @@ export interface RetentionOptions {
   idempotencyKeys?: DurationInput;
   /** How long a finished (succeeded or failed) webhook delivery and its attempt log are kept after its last attempt. Default 30 days. */
   webhookDeliveries?: DurationInput;
+  /**
+   * How long a provider event applied (a Stripe webhook, `gatewayEvents`) is remembered by its id.
+   * Default 30 days; at least 3 days, as Stripe redelivers an event for up to 3 days.
+   */
+  gatewayEvents?: DurationInput;
 }
 
 /** Default retentions, in ms. */
-export const DEFAULT_RETENTION = Object.freeze({ idempotencyKeysMs: 7 * 24 * 3_600_000, webhookDeliveriesMs: 30 * 24 * 3_600_000 });
+export const DEFAULT_RETENTION = Object.freeze({ idempotencyKeysMs: 7 * 24 * 3_600_000, webhookDeliveriesMs: 30 * 24 * 3_600_000, gatewayEventsMs: 30 * 24 * 3_600_000 });
 
-const retentionSchema = z.object({ idempotencyKeysMs: z.number().int().min(0), webhookDeliveriesMs: z.number().int().min(0) });
+const retentionSchema = z.object({ idempotencyKeysMs: z.number().int().min(0), webhookDeliveriesMs: z.number().int().min(0), gatewayEventsMs: z.number().int().min(3 * 24 * 3_600_000) });
 
 /**
  * Retention purges of the payment system (`system.maintenance`), for a background worker: each call
@@ -31,9 +36,9 @@ const retentionSchema = z.object({ idempotencyKeysMs: z.number().int().min(0), w
  * ```
  */
 export class MaintenanceService {
-  private readonly retention: { idempotencyKeysMs: number; webhookDeliveriesMs: number };
+  private readonly retention: { idempotencyKeysMs: number; webhookDeliveriesMs: number; gatewayEventsMs: number };
 
-  /** @throws ValidationError when a retention is negative or not a whole number of ms. */
+  /** @throws ValidationError when a retention is negative or not a whole number of ms, or `gatewayEvents` is under 3 days. */
   constructor(
     private readonly ctx: ServiceContext,
     retention: RetentionOptions = {},
@@ -41,6 +46,7 @@ export class MaintenanceService {
     this.retention = parse(retentionSchema, {
       idempotencyKeysMs: retention.idempotencyKeys === undefined ? DEFAULT_RETENTION.idempotencyKeysMs : durationMs(retention.idempotencyKeys),
       webhookDeliveriesMs: retention.webhookDeliveries === undefined ? DEFAULT_RETENTION.webhookDeliveriesMs : durationMs(retention.webhookDeliveries),
+      gatewayEventsMs: retention.gatewayEvents === undefined ? DEFAULT_RETENTION.gatewayEventsMs : durationMs(retention.gatewayEvents),
     });
   }
 
@@ -65,5 +71,17 @@ export class MaintenanceService {
     const { limit } = parse(purgeOptionsSchema, options);
     const before = new Date(this.ctx.clock.now().getTime() - this.retention.webhookDeliveriesMs);
     return this.ctx.store.transaction((tx) => tx.webhookDeliveries.purgeFinished(before, limit));
+  }
+
+  /**
+   * Deletes up to `limit` records of provider events (Stripe webhooks applied) received longer ago
+   * than the retention. An event redelivered after that is applied again, which moves nothing: a
+   * payment only moves forward and a settled refund stays settled.
+   * @throws ValidationError `invalid_limit`.
+   */
+  async purgeGatewayEvents(options?: PurgeOptions): Promise<number> {
+    const { limit } = parse(purgeOptionsSchema, options);
+    const before = new Date(this.ctx.clock.now().getTime() - this.retention.gatewayEventsMs);
+    return this.ctx.store.transaction((tx) => tx.gatewayEvents.purgeBefore(before, limit));
   }
 }

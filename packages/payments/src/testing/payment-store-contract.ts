@@ -157,6 +157,13 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
         })
         .catch(() => undefined);
       expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" }))).toBe(true);
+      // Purged by age, at most `limit` at a time; a purged id records again.
+      await store.transaction((tx) => tx.gatewayEvents.record({ ...event, eventId: "evt_contract_3", receivedAt: at(10_000) }));
+      expect(await store.transaction((tx) => tx.gatewayEvents.purgeBefore(at(5000), 2))).toBe(2);
+      expect(await store.transaction((tx) => tx.gatewayEvents.purgeBefore(at(5000), 10))).toBe(1);
+      expect(await store.transaction((tx) => tx.gatewayEvents.purgeBefore(at(5000), 10))).toBe(0);
+      expect(await store.transaction((tx) => tx.gatewayEvents.record(event))).toBe(true);
+      expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, eventId: "evt_contract_3" }))).toBe(false);
     });
 
     it("pages the ledger by payment and by time range", async () => {

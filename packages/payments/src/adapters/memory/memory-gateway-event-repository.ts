@@ -12,4 +12,13 @@ export class MemoryGatewayEventRepository implements GatewayEventRepository {
     this.table.insert(event);
     return true;
   }
+  async purgeBefore(before: Date, limit: number): Promise<number> {
+    const doomed: string[] = [];
+    for (const e of this.table.values()) {
+      if (doomed.length >= limit) break;
+      if (e.receivedAt.getTime() <= before.getTime()) doomed.push(gatewayEventId(e.gateway, e.eventId));
+    }
+    for (const id of doomed) this.table.delete(id);
+    return doomed.length;
+  }
 }

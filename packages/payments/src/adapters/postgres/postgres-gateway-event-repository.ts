@@ -13,4 +13,13 @@ export class PostgresGatewayEventRepository implements GatewayEventRepository {
     );
     return rowCount === 1;
   }
+  async purgeBefore(before: Date, limit: number): Promise<number> {
+    const { rowCount } = await run(
+      this.db,
+      `DELETE FROM gateway_events WHERE (gateway, event_id) IN (
+         SELECT gateway, event_id FROM gateway_events WHERE received_at <= $1 ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
 }
