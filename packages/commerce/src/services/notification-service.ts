@@ -1,4 +1,4 @@
-import { createEvent, parse, type EventBus } from "@platform/core";
+import { createEvent, parse, writeLog, type EventBus } from "@platform/core";
 import type { CommerceEvents } from "../domain/events.js";
 import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../domain/notification-templates.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
@@ -113,6 +113,7 @@ export class NotificationService {
         return true;
       } catch (error) {
         lastCode = typeof (error as { code?: unknown })?.code === "string" ? String((error as { code: string }).code) : "send_failed";
+        writeLog(this.ctx.logger, attempt < this.retry.attempts ? "warn" : "error", "notification send failed", { code: lastCode, channel: kind, template, attempt, of: this.retry.attempts }, error);
         if (attempt < this.retry.attempts) await this.sleep(this.retry.delaysMs[Math.min(attempt - 1, this.retry.delaysMs.length - 1)] ?? 0);
       }
     }
