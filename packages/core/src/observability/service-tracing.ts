@@ -130,7 +130,7 @@ export function traceService<S extends object>(service: S, prefix: string, optio
 
 /**
  * Wraps a store so each transaction runs in a span `<pkg>.store.transaction` with `platform.store`
- * = the store class (e.g. `PostgresCommerceStore`). A `transaction(work)` called inside a running
+ * = the store class (e.g. `PostgresCommerceStore`; `storeName` when `store` wraps another). A `transaction(work)` called inside a running
  * one joins it (as the stores do) and makes no span of its own. Everything else passes through.
  * @example
  * ```ts
@@ -138,9 +138,9 @@ export function traceService<S extends object>(service: S, prefix: string, optio
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any store's transaction(work), whatever its Tx.
-export function traceTransactions<S extends { transaction(work: any): Promise<unknown> }>(store: S, pkg: string): S {
+export function traceTransactions<S extends { transaction(work: any): Promise<unknown> }>(store: S, pkg: string, storeName = store.constructor.name): S {
   const name = `${pkg}.store.transaction`;
-  const attributes = { "platform.store": store.constructor.name };
+  const attributes = { "platform.store": storeName };
   const inside = new AsyncLocalStorage<true>();
   const transaction = (work: unknown): Promise<unknown> =>
     inside.getStore() ? store.transaction(work) : withSpan(name, attributes, () => inside.run(true, () => store.transaction(work)));

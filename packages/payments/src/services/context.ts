@@ -13,6 +13,8 @@ export interface ServiceContext {
   readonly gateways: GatewayRegistry;
   /** Where failures the services recover from are logged. */
   readonly logger: Logger;
+  /** The largest amount accepted on create, capture and refund, in the currency's minor units. */
+  readonly maxAmountMinor: bigint;
   /** Set by the webhook service once built. */
   enqueueDeliveries: DeliveryEnqueuer;
 }

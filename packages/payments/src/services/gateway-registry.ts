@@ -41,6 +41,14 @@ function levelOf(error: unknown): "info" | "warn" | "error" {
   return error instanceof GatewayError && !error.retryable && error.declineCode !== undefined ? "info" : "warn";
 }
 
+function testGatewayRefused(name: string): ConfigurationError {
+  return new ConfigurationError(
+    `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`,
+    "test_gateway_in_production",
+    { details: { gateway: name } },
+  );
+}
+
 function guarded(name: string, gateway: PaymentGateway, logger: () => Logger): PaymentGateway {
   const wrap =
     <A, R>(operation: string, fn: (a: A) => Promise<R>) =>
@@ -59,6 +67,7 @@ function guarded(name: string, gateway: PaymentGateway, logger: () => Logger): P
         }
       });
   return {
+    testMode: gateway.testMode === true,
     describePaymentMethod: wrap("describePaymentMethod", gateway.describePaymentMethod),
     ...(gateway.assertSupported ? { assertSupported: wrap("assertSupported", gateway.assertSupported) } : {}),
     authorize: wrap("authorize", gateway.authorize),
@@ -84,11 +93,29 @@ export class GatewayRegistry {
   useLogger(logger: Logger): void {
     this.logger = logger;
   }
+  private testGatewaysRefused = false;
 
-  /** Adds or replaces a gateway. @throws ValidationError `invalid_gateway_name`. */
+  /**
+   * Adds or replaces a gateway.
+   * @throws ValidationError `invalid_gateway_name`.
+   * @throws ConfigurationError `test_gateway_in_production` for a `testMode` gateway once {@link refuseTestGateways} was called.
+   */
   register(name: string, gateway: PaymentGateway): this {
     if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field("name", "gateway names are 1-64 lower-case letters, digits, - or _", "invalid_gateway_name");
+    if (this.testGatewaysRefused && gateway.testMode === true) throw testGatewayRefused(name);
     this.gateways.set(name, guarded(name, gateway, () => this.logger));
+    return this;
+  }
+
+  /**
+   * From now on a gateway that moves no real money (`testMode`) cannot be registered, and none may be
+   * registered already: a live system must never take fake money. `createPaymentSystem` calls it when
+   * `NODE_ENV=production` and `allowTestGateways` is not set.
+   * @throws ConfigurationError `test_gateway_in_production` naming the first test gateway already registered.
+   */
+  refuseTestGateways(): this {
+    for (const [name, g] of this.gateways) if (g.testMode === true) throw testGatewayRefused(name);
+    this.testGatewaysRefused = true;
     return this;
   }
 
