@@ -77,10 +77,11 @@ async function counterValue(name: string, attributes: Record<string, string>): P
 }
 
 describe("tracing of a checkout paid through @platform/payments", () => {
-  it.each([
+  const stores: [string, string, () => CommerceStore | undefined][] = [
     ["memory", "MemoryCommerceStore", () => undefined],
     ["postgres", "PostgresCommerceStore", () => storeOn(db)],
-  ] as const)("emits the documented spans with their parent/child structure and attributes (%s store)", async (_kind, storeClass, makeStore) => {
+  ];
+  it.each(stores)("emits the documented spans with their parent/child structure and attributes (%s store)", async (_kind, storeClass, makeStore) => {
     const { platform, buyer } = await wired(makeStore());
     const order = await platform.orders.checkout(buyer.actor, { idempotencyKey: `otel-checkout-${storeClass}`, paymentToken: "pm_card_visa" });
     const spans = exporter.getFinishedSpans();

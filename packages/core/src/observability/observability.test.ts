@@ -99,12 +99,17 @@ describe("tracing helpers without a registered provider", () => {
     await expect(withSpan("core.test", {}, async () => { throw new ValidationError("x", [], "some_code"); })).rejects.toMatchObject({ code: "some_code" });
     class Service {
       #secret = 2;
+      get factor(): number {
+        return this.#secret;
+      }
       async double(n: number): Promise<number> {
         return n * this.#secret;
       }
     }
     const traced = traceService(new Service(), "core.service");
     expect(await traced.double(21)).toBe(42);
+    // Getters and methods run on the object itself, so private fields keep working.
+    expect(traced.factor).toBe(2);
   });
 
   it("call attributes come from an allow-list: ids by field or prefix and money, never other fields", () => {

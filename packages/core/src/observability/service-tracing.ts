@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { countMetric } from "./metrics.js";
+import { otelApi } from "./telemetry-api.js";
 import { errorCodeOf, withSpan } from "./tracing.js";
 import type { AttributeValue } from "./telemetry-api.js";
 
@@ -93,15 +94,18 @@ export interface TraceServiceOptions {
 export function traceService<S extends object>(service: S, prefix: string, options: TraceServiceOptions = {}): S {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(service, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
+    // Getters run on the target too (private fields would not resolve on the proxy).
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
       if (typeof value !== "function" || typeof property !== "string" || property === "constructor" || property.startsWith("_")) return value;
       const hit = wrapped.get(property);
       if (hit) return hit;
       const name = `${prefix}.${property}`;
       const counter = options.counters?.[property];
-      const traced = (...args: unknown[]): unknown =>
-        withSpan(name, callAttributes(args), (span) => {
+      const traced = (...args: unknown[]): unknown => {
+        // Without @opentelemetry/api there is nothing to record: no attribute extraction either.
+        if (!otelApi()) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        return withSpan(name, callAttributes(args), (span) => {
           const settle = (result: unknown): unknown => {
             const attrs = callAttributes([result]);
             const status = result !== null && typeof result === "object" ? (result as { status?: unknown }).status : undefined;
@@ -122,6 +126,7 @@ export function traceService<S extends object>(service: S, prefix: string, optio
           }
           return result instanceof Promise ? result.then(settle, failed) : settle(result);
         });
+      };
       wrapped.set(property, traced);
       return traced;
     },
@@ -145,9 +150,9 @@ export function traceTransactions<S extends { transaction(work: any): Promise<un
   const transaction = (work: unknown): Promise<unknown> =>
     inside.getStore() ? store.transaction(work) : withSpan(name, attributes, () => inside.run(true, () => store.transaction(work)));
   return new Proxy(store, {
-    get(target, property, receiver) {
+    get(target, property) {
       if (property === "transaction") return transaction;
-      const value = Reflect.get(target, property, receiver);
+      const value = Reflect.get(target, property, target);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
