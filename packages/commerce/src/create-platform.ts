@@ -1,4 +1,4 @@
-import { ConfigurationError, EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
+import { ConfigurationError, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
@@ -70,6 +70,13 @@ export interface ECommercePlatformOptions {
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
   /**
+   * Structured logger, pino-compatible (`info`/`warn`/`error`/`debug` taking fields and a message).
+   * Receives what the platform recovers from by itself: unknown charge outcomes, failed payment
+   * lookups and sweeps, notification send failures, subscriber failures, idle PostgreSQL connection
+   * errors. Secrets are redacted. Default: silent.
+   */
+  logger?: Logger;
+  /**
    * How long (ms, by the clock) a pending order must be unchanged before `orders.sweepPendingPayments`
    * asks the payment port about its charge. Default 60 s: younger ones are most likely still charging.
    */
@@ -107,16 +114,20 @@ export interface ECommercePlatform {
  */
 export function createECommercePlatform(options: ECommercePlatformOptions = {}): ECommercePlatform {
   const payments = paymentPortOf(options);
-  const store = options.store ?? new MemoryCommerceStore();
+  const store: CommerceStore = options.store ?? new MemoryCommerceStore();
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   const currency = options.currency ?? "USD";
+  const logger = options.logger ?? silentLogger;
+  store.setLogger?.(logger);
   const n = options.notifications ?? {};
   const outbox = new MemoryNotificationOutbox();
   const sms = n.sms === undefined ? outbox : n.sms;
-  // Every transaction of the services records its events' notifications before it commits.
-  const ctx = { store: withNotificationRecording(store, new NotificationRecorder({ clock, sms: sms !== null })), clock, currency };
-  const events = new EventBus<CommerceEvents>(options.events);
+  // Every transaction of the services records its events' notifications before it commits, and is
+  // traced (commerce.store.transaction).
+  const recording = withNotificationRecording(store, new NotificationRecorder({ clock, sms: sms !== null }));
+  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger };
+  const events = new EventBus<CommerceEvents>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
   store.setEventPublisher((batch) => events.publish(batch));
 
   const pricing = new CartPricing(options.shipping ?? new FlatRateShippingCalculator(), options.tax ?? new PercentageTaxCalculator(), currency);
@@ -140,14 +151,16 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   });
   notifications.subscribe(events);
 
+  // Each public service call is one span, `commerce.<service>.<method>`; internal calls between
+  // services use the unwrapped objects and show as that span's store and payment children.
   return {
-    products: new CatalogService(ctx, options.lowStockThreshold ?? 5),
-    categories: new CategoryService(ctx),
-    users,
-    carts,
-    inventory: new InventoryService(ctx, new OrderSettlement(ctx, payments)),
-    orders: new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}),
-    notifications,
+    products: traceService(new CatalogService(ctx, options.lowStockThreshold ?? 5), "commerce.products"),
+    categories: traceService(new CategoryService(ctx), "commerce.categories"),
+    users: traceService(users, "commerce.users"),
+    carts: traceService(carts, "commerce.carts"),
+    inventory: traceService(new InventoryService(ctx, new OrderSettlement(ctx, payments)), "commerce.inventory"),
+    orders: traceService(new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}), "commerce.orders", { counters: { checkout: METRICS.checkouts } }),
+    notifications: traceService(notifications, "commerce.notifications"),
     events,
     store,
   };
