@@ -37,6 +37,8 @@ export {
   userTargetSchema,
   usernameLookupSchema,
   summarize,
+  toUserJSON,
+  type UserJSON,
 } from "./domain/user.js";
 export { type Follow, type FollowRequest, type Block, type Mute, type FollowOutcome, relationTargetSchema, muteSchema, followRequestTargetSchema } from "./domain/follow.js";
 export {
