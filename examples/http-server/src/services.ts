@@ -1,5 +1,5 @@
 import type { Clock } from "@platform/core";
-import { coreMigrations, migrate } from "@platform/core/postgres";
+import { coreMigrations, migrate, type PoolLike } from "@platform/core/postgres";
 import { createECommercePlatform, MemoryCommerceStore, type ECommercePlatform, type ScryptParams } from "@platform/commerce";
 import { paymentPortFor } from "@platform/commerce/payments";
 import { commerceMigrations, PostgresCommerceStore } from "@platform/commerce/postgres";
@@ -22,7 +22,7 @@ export interface Services {
 
 /** Test and tooling hooks: an injected pool (not owned), a clock, cheaper password hashing. */
 export interface ServicesOptions {
-  readonly pool?: pg.Pool;
+  readonly pool?: PoolLike;
   readonly clock?: Clock;
   readonly passwordHashing?: Partial<ScryptParams>;
 }
@@ -35,7 +35,7 @@ export function gatewayFor(config: PaymentsConfig): { name: string; gateway: Pay
 }
 
 /** Applies every package's migrations (under the runner's advisory lock: safe from several processes). */
-export async function migrateAll(pool: pg.Pool): Promise<void> {
+export async function migrateAll(pool: PoolLike): Promise<void> {
   await migrate(pool, [coreMigrations, await commerceMigrations(), await paymentsMigrations(), await socialMigrations()]);
 }
 
