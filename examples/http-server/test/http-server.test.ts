@@ -143,6 +143,23 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     expect(keys(canceled.body)).toEqual(ORDER_KEYS.sort());
   });
 
+  it("keeps a guest cart by its id and merges it into the customer's cart at login", async () => {
+    const mug = await product(`MUG-GUEST-${storage}`, "8.00", 10);
+    const guest = await call("POST", "/guest-carts");
+    expect(guest.status).toBe(201);
+    expect(guest.body.customerId).toBeNull();
+    expect((await call("POST", `/guest-carts/${guest.body.id}/items`, { body: { productId: mug.id, quantity: 3 } })).body.itemCount).toBe(3);
+    expect((await call("GET", "/guest-carts/cart_unknown")).status).toBe(404);
+    const email = `guest${++n}@example.com`;
+    await call("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Guest" } });
+    const login = await call("POST", "/auth/login", { body: { email, password: PASSWORD, guestCartId: guest.body.id } });
+    expect(login.status).toBe(200);
+    const cart = await call("GET", "/cart", { token: login.body.token });
+    expect(cart.body.lines).toEqual([expect.objectContaining({ productId: mug.id, quantity: 3 })]);
+    // The customer's cart is not reachable as a guest cart.
+    expect((await call("GET", `/guest-carts/${cart.body.id}`)).status).toBe(404);
+  });
+
   it("one login for both packages: social posts, follows, feeds and notifications of the customer's linked account", async () => {
     const ada = await signUp("Ada");
     const bob = await signUp("Bob");

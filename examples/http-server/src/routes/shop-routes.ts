@@ -1,6 +1,6 @@
 import { ValidationError } from "@platform/core";
-import { toCartJSON, toOrderJSON, type ProductSearchInput } from "@platform/commerce";
-import { Hono } from "hono";
+import { toCartJSON, toOrderJSON, type CartRef, type ProductSearchInput } from "@platform/commerce";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/app-env.js";
 import { requireSession } from "../http/auth.js";
 import { pageQuery, readJson, readOptionalJson } from "../http/input.js";
@@ -31,24 +31,25 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
 
   app.get("/products/:id", async (c) => c.json(await shop.products.get(c.req.param("id"))));
 
-  app.get("/cart", session, async (c) => c.json(toCartJSON(await shop.carts.get(c.get("actor")))));
+  // A guest cart's id is its credential (random, unguessable): keep it client-side, pass it as
+  // `guestCartId` at login to merge it into the customer's cart.
+  app.post("/guest-carts", async (c) => c.json(toCartJSON(await shop.carts.createGuestCart()), 201));
+  cartRoutes("/guest-carts/:cartId", (c) => ({ guestCartId: c.req.param("cartId")! }));
+  app.use("/cart", session);
+  app.use("/cart/*", session);
+  cartRoutes("/cart", (c) => c.get("actor"));
 
-  app.post("/cart/items", session, async (c) => {
-    const b = await readJson(c);
-    const cart = await shop.carts.addItem(c.get("actor"), { productId: b.productId as string, variantId: b.variantId as string | null | undefined, quantity: b.quantity as number });
-    return c.json(toCartJSON(cart));
-  });
-
-  app.put("/cart/items", session, async (c) => {
-    const b = await readJson(c);
-    const cart = await shop.carts.setQuantity(c.get("actor"), { productId: b.productId as string, variantId: b.variantId as string | null | undefined, quantity: b.quantity as number });
-    return c.json(toCartJSON(cart));
-  });
-
-  app.delete("/cart/items/:productId", session, async (c) => {
-    const variantId = c.req.query("variantId");
-    return c.json(toCartJSON(await shop.carts.removeItem(c.get("actor"), { productId: c.req.param("productId"), ...(variantId ? { variantId } : {}) })));
-  });
+  /** The read and line routes of one kind of cart: the customer's (`/cart`) or a guest's. */
+  function cartRoutes(base: string, ref: (c: Context<AppEnv>) => CartRef) {
+    const item = (b: Record<string, unknown>) => ({ productId: b.productId as string, variantId: b.variantId as string | null | undefined, quantity: b.quantity as number });
+    app.get(base, async (c) => c.json(toCartJSON(await shop.carts.get(ref(c)))));
+    app.post(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.addItem(ref(c), item(await readJson(c))))));
+    app.put(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.setQuantity(ref(c), item(await readJson(c))))));
+    app.delete(`${base}/items/:productId`, async (c) => {
+      const variantId = c.req.query("variantId");
+      return c.json(toCartJSON(await shop.carts.removeItem(ref(c), { productId: c.req.param("productId")!, ...(variantId ? { variantId } : {}) })));
+    });
+  }
 
   // The Idempotency-Key header makes a retried checkout (a timeout, a double click) answer the first
   // order instead of charging again; the same key with another body answers 409.
