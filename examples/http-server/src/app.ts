@@ -35,6 +35,11 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
 
   app.use("*", requestId);
   app.use("*", secureHeaders());
+  // Answers carry session tokens, orders and personal data: no shared cache may keep them.
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("cache-control", "no-store");
+  });
   app.use(
     "*",
     bodyLimit({

@@ -70,6 +70,7 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     const login = await call("POST", "/auth/login", { body: { email, password: PASSWORD } });
     expect(login.status).toBe(200);
     expect(keys(login.body)).toEqual(["customer", "expiresAt", "token"]);
+    expect(login.headers.get("cache-control")).toBe("no-store");
     expect(keys(login.body.customer)).toEqual(["createdAt", "email", "id", "name", "phone", "roles", "updatedAt"]);
 
     const me = await call("GET", "/me", { token: login.body.token });
