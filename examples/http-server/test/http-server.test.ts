@@ -155,6 +155,7 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     await call("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Guest" } });
     const login = await call("POST", "/auth/login", { body: { email, password: PASSWORD, guestCartId: guest.body.id } });
     expect(login.status).toBe(200);
+    expect(login.body.guestCart).toEqual({ guestCartId: guest.body.id, merged: 1, skipped: [] });
     const cart = await call("GET", "/cart", { token: login.body.token });
     expect(cart.body.lines).toEqual([expect.objectContaining({ productId: mug.id, quantity: 3 })]);
     // The customer's cart is not reachable as a guest cart.

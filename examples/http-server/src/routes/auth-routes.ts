@@ -28,8 +28,9 @@ export function authRoutes({ shop }: Services): Hono<AppEnv> {
   app.post("/auth/login", async (c) => {
     const b = await readJson(c);
     const input = { email: b.email as string, password: b.password as string, ...(b.guestCartId !== undefined ? { guestCartId: b.guestCartId as string } : {}) };
-    const { token, expiresAt, customer } = await shop.users.login(input, clientKey(c));
-    return c.json({ token, expiresAt: expiresAt.toISOString(), customer: toCustomerJSON(customer) });
+    const { token, expiresAt, customer, guestCart } = await shop.users.login(input, clientKey(c));
+    // guestCart: what the merge took and what it left out (lines in another currency), to tell the customer.
+    return c.json({ token, expiresAt: expiresAt.toISOString(), customer: toCustomerJSON(customer), ...(guestCart ? { guestCart } : {}) });
   });
 
   app.post("/auth/logout", session, async (c) => {
