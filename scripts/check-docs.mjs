@@ -1,0 +1,54 @@
+// Type-checks every ```ts block of README.md, docs/*.md, docs/guides/*.md and
+// packages/*/README.md against the workspace sources (the "@platform/source" condition,
+// strict, as tsconfig.base.json), each block as its own ES module (top-level await allowed).
+//   ```ts fragment            skipped on purpose (keep these few)
+//   <!-- prelude: shop -->    before a block: prepends scripts/docs-check/preludes/shop.ts
+// Exits 1 and prints file:line for every error.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { readPrelude, typescriptBlocks } from "./docs-check/extract.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const base = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.base.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
+const options = { ...base.options, noEmit: true, declaration: false, sourceMap: false, moduleDetection: ts.ModuleDetectionKind.Force };
+
+const blocks = typescriptBlocks(root);
+const checked = blocks.filter((b) => !b.flags.includes("fragment"));
+const virtual = new Map(); // path -> { text, block, preludeLines }
+for (const block of checked) {
+  const prelude = block.preludes.map((name) => readPrelude(root, name)).join("\n");
+  const head = prelude ? `${prelude}\n` : "";
+  const path = join(root, `${block.file}.line-${block.line}.ts`);
+  virtual.set(path, { text: `${head}${block.code}\n`, block, preludeLines: head ? head.split("\n").length - 1 : 0 });
+}
+
+const host = ts.createCompilerHost(options);
+const { getSourceFile, fileExists, readFile } = host;
+host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
+host.readFile = (f) => virtual.get(f)?.text ?? readFile.call(host, f);
+host.getSourceFile = (f, lang, ...rest) => (virtual.has(f) ? ts.createSourceFile(f, virtual.get(f).text, lang, true) : getSourceFile.call(host, f, lang, ...rest));
+
+const program = ts.createProgram([...virtual.keys()], options, host);
+let errors = 0;
+for (const d of ts.getPreEmitDiagnostics(program)) {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+  const entry = d.file && virtual.get(d.file.fileName);
+  if (!entry) {
+    errors++;
+    console.error(`${d.file ? d.file.fileName : "tsc"}: TS${d.code} ${message}`);
+    continue;
+  }
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
+  const { block, preludeLines } = entry;
+  errors++;
+  const where = line < preludeLines ? `${block.file}:${block.line} (in prelude ${block.preludes.join(", ")}, line ${line + 1})` : `${block.file}:${block.line + 1 + line - preludeLines}:${character + 1}`;
+  console.error(`${where}: TS${d.code} ${message}`);
+}
+const skipped = blocks.length - checked.length;
+if (errors > 0) {
+  console.error(`docs:check: ${errors} error(s) in ${checked.length} checked blocks`);
+  process.exit(1);
+}
+console.log(`docs:check: ${checked.length} TypeScript blocks type-check (${skipped} marked fragment)`);
