@@ -15,6 +15,7 @@ import { CategoryService } from "./services/category-service.js";
 import { CheckoutService } from "./services/checkout-service.js";
 import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./services/default-calculators.js";
 import { InventoryService } from "./services/inventory-service.js";
+import type { NotificationContentOptions } from "./services/notification-composer.js";
 import { NotificationService, type RetryPolicy } from "./services/notification-service.js";
 import { OrderService } from "./services/order-service.js";
 import { OrderSettlement } from "./services/order-settlement.js";
@@ -53,8 +54,11 @@ export interface ECommercePlatformOptions {
    * `DEFAULT_LOGIN_THROTTLE`. @throws ConfigurationError `invalid_login_throttle` at build time.
    */
   loginThrottle?: LoginThrottleOptions;
-  /** Message senders and retry policy. Default: an in-memory outbox (no console output). */
-  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
+  /**
+   * Message senders, retry policy, and template overrides per message type and locale
+   * (`templates`, `locale`). Default: an in-memory outbox (no console output), built-in English templates.
+   */
+  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> } & NotificationContentOptions;
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
   /**
@@ -81,7 +85,8 @@ export interface ECommercePlatform {
 /**
  * Builds the e-commerce platform from its ports. With no options it runs in memory with
  * the system clock, the test payment port and an in-memory notification outbox.
- * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`.
+ * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`,
+ * `invalid_notification_templates` for template overrides of unknown types or locales.
  * @example
  * ```ts
  * const platform = createECommercePlatform({ shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
@@ -117,6 +122,8 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     sms: n.sms === undefined ? outbox : n.sms,
     ...(n.retry ? { retry: n.retry } : {}),
     ...(n.sleep ? { sleep: n.sleep } : {}),
+    ...(n.templates ? { templates: n.templates } : {}),
+    ...(n.locale ? { locale: n.locale } : {}),
   });
   notifications.subscribe(events);
 

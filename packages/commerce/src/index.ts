@@ -85,7 +85,20 @@ export {
   type CheckoutInput,
 } from "./domain/order.js";
 export { type CommerceEvents } from "./domain/events.js";
-export { orderConfirmation, orderShipped, passwordChanged, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export {
+  NOTIFICATION_TEMPLATE_NAMES,
+  canonicalLocale,
+  checkNotificationTemplates,
+  selectTemplate,
+  renderNotification,
+  type NotificationTemplateName,
+  type NotificationTemplateInputs,
+  type NotificationTemplate,
+  type NotificationTemplates,
+  type NotificationMessages,
+} from "./domain/notification-rendering.js";
+export { NotificationComposer, type NotificationContentOptions } from "./services/notification-composer.js";
 export { foldText, normalizeSku } from "./domain/text.js";
 
 // Ports

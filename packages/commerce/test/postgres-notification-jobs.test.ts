@@ -108,4 +108,29 @@ describe("notification jobs on PostgreSQL", () => {
     const failed = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'smtp_unavailable'");
     expect(failed.rows[0]!.n).toBe(16);
   });
+
+  it("renders with the template overrides for the customer's locale; a failing template sends nothing and records template_failed", async () => {
+    await seed();
+    const emails: { to: string; subject: string }[] = [];
+    const sms: { to: string; text: string }[] = [];
+    const jobs = new PostgresNotificationJobs({
+      store: storeOn(db),
+      email: { send: async (m) => void emails.push({ to: m.to, subject: m.subject }) },
+      sms: { send: async (m) => void sms.push({ to: m.to, text: m.text }) },
+      // buyers 0, 2, 4 ... (those with a phone) write in German
+      locale: (customer) => (Number(/notify(\d+)@/.exec(customer.email)![1]) % 2 === 0 ? "de-DE" : "en"),
+      templates: {
+        order_confirmation: { de: ({ order }) => ({ subject: `Bestellung ${order.id} bestätigt`, text: "Danke", html: "<p>Danke</p>", sms: "Bestellung bestätigt" }) },
+        order_shipped: { "*": () => { throw new Error("template bug"); } },
+      },
+    });
+    expect(await jobs.runOnce()).toMatchObject({ enqueued: 16, sent: 18, retried: 0, failed: 0 });
+    const german = emails.filter((m) => m.subject.startsWith("Bestellung "));
+    expect(german.map((m) => m.to).sort()).toEqual(["notify0", "notify10", "notify2", "notify4", "notify6", "notify8"].map((n) => `${n}@example.com`));
+    expect(emails.filter((m) => m.subject.startsWith("Your order ")).length).toBe(6);
+    expect(sms.map((m) => m.text)).toEqual(Array(6).fill("Bestellung bestätigt"));
+    const failed = await db.pool.query<{ template: string }>("SELECT data->>'template' AS template FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'template_failed'");
+    expect(failed.rows.map((r) => r.template)).toEqual(Array(4).fill("order_shipped"));
+    expect(await jobs.runOnce()).toMatchObject({ enqueued: 0, sent: 0 }); // the failed renders are not retried
+  });
 });

@@ -1,3 +1,5 @@
+import type { CustomerProfile } from "../domain/customer.js";
+
 /** An email as handed to an {@link EmailSender}. */
 export interface EmailMessage {
   readonly to: string;
@@ -24,3 +26,9 @@ export interface EmailSender {
 export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
+
+/**
+ * The locale to write to a customer in (a BCP 47 tag such as `"de-CH"`), from the host's own
+ * records; null or undefined (or a malformed tag) means the default templates.
+ */
+export type NotificationLocaleResolver = (customer: CustomerProfile) => string | null | undefined | Promise<string | null | undefined>;

@@ -1,8 +1,9 @@
 import { createEvent, parse, type EventBus } from "@platform/core";
 import type { CommerceEvents } from "../domain/events.js";
-import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../domain/notification-templates.js";
+import type { NotificationMessages } from "../domain/notification-rendering.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
+import { NotificationComposer, type NotificationContentOptions } from "./notification-composer.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** Retry policy of sends. */
@@ -14,7 +15,7 @@ export interface RetryPolicy {
 }
 
 /** Options of the {@link NotificationService}. */
-export interface NotificationOptions {
+export interface NotificationOptions extends NotificationContentOptions {
   email: EmailSender;
   sms?: SmsSender | null;
   retry?: Partial<RetryPolicy>;
@@ -32,13 +33,16 @@ export class NotificationService {
   private readonly pending = new Set<Promise<void>>();
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly composer: NotificationComposer;
 
+  /** @throws ConfigurationError `invalid_notification_templates` for bad template overrides. */
   constructor(
     private readonly ctx: ServiceContext,
     private readonly options: NotificationOptions,
   ) {
     this.retry = { attempts: options.retry?.attempts ?? 3, delaysMs: options.retry?.delaysMs ?? [200, 1000] };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.composer = new NotificationComposer(ctx.store, ctx.clock, options);
   }
 
   /** Subscribes to the platform's events. Returns an unsubscribe function. */
@@ -87,22 +91,18 @@ export class NotificationService {
       return order && customer ? { order, customer } : null;
     });
     if (!found) return;
-    const msg = (template === "order_confirmation" ? orderConfirmation : orderShipped)({ customerName: found.customer.name, order: found.order });
-    await this.deliver(template, found.customer.email, found.customer.phone, msg);
+    await this.deliver(await this.composer.compose(template, found.customer, found.order));
   }
 
   private async onCustomerNotice(customerId: string, template: "password_changed" | "registration_attempted"): Promise<void> {
     const customer = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
     if (!customer) return;
-    const msg = (template === "password_changed" ? passwordChanged : registrationAttempted)({ customerName: customer.name });
-    await this.deliver(template, customer.email, customer.phone, msg);
+    await this.deliver(await this.composer.compose(template, customer, null));
   }
 
-  private async deliver(template: string, email: string, phone: string | null, msg: RenderedMessage): Promise<void> {
-    await Promise.all([
-      this.sendEmail({ to: email, subject: msg.subject, text: msg.text, html: msg.html, template }),
-      phone ? this.sendSms({ to: phone, text: msg.sms, template }) : Promise.resolve(false),
-    ]);
+  private async deliver(messages: NotificationMessages | null): Promise<void> {
+    if (!messages) return;
+    await Promise.all([this.sendEmail(messages.email), messages.sms ? this.sendSms(messages.sms) : Promise.resolve(false)]);
   }
 
   private async withRetry(kind: "email" | "sms", template: string, to: string, send: () => Promise<void>): Promise<boolean> {

@@ -1,7 +1,7 @@
-import { createEvent, createId, parse, systemClock, type Clock, type DomainEvent } from "@platform/core";
+import { createEvent, createId, systemClock, type Clock, type DomainEvent } from "@platform/core";
 import { OutboxDispatcher, runTransaction } from "@platform/core/postgres";
-import { emailMessageSchema, smsMessageSchema } from "../../domain/notification-message.js";
-import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../../domain/notification-templates.js";
+import type { NotificationTemplateName } from "../../domain/notification-rendering.js";
+import { NotificationComposer, type NotificationContentOptions } from "../../services/notification-composer.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../../ports/notification-ports.js";
 import type { PostgresCommerceStore } from "./postgres-commerce-store.js";
 
@@ -11,7 +11,7 @@ export type IdentifiedEmailMessage = EmailMessage & { readonly id: string };
 export type IdentifiedSmsMessage = SmsMessage & { readonly id: string };
 
 /** Options of {@link PostgresNotificationJobs}. */
-export interface PostgresNotificationJobsOptions {
+export interface PostgresNotificationJobsOptions extends NotificationContentOptions {
   /** The commerce store (its pool holds the jobs; orders and customers are read through it). */
   store: PostgresCommerceStore;
   /** Sends email; receives {@link IdentifiedEmailMessage}s (pass `id` on, e.g. as Message-ID). */
@@ -41,6 +41,12 @@ interface JobRow {
 }
 
 const TRIGGERS = ["order.paid", "order.shipped", "customer.password_changed", "customer.registration_attempted"] as const;
+const TEMPLATE_OF: Record<(typeof TRIGGERS)[number], NotificationTemplateName> = {
+  "order.paid": "order_confirmation",
+  "order.shipped": "order_shipped",
+  "customer.password_changed": "password_changed",
+  "customer.registration_attempted": "registration_attempted",
+};
 
 /**
  * Customer notifications as durable jobs, for processes sharing one PostgreSQL database.
@@ -65,11 +71,14 @@ export class PostgresNotificationJobs {
   private readonly attempts: number;
   private readonly delays: readonly number[];
   private readonly dispatcher: OutboxDispatcher;
+  private readonly composer: NotificationComposer;
 
+  /** @throws ConfigurationError `invalid_notification_templates` for bad template overrides. */
   constructor(private readonly options: PostgresNotificationJobsOptions) {
     this.clock = options.clock ?? systemClock;
     this.attempts = options.retry?.attempts ?? 5;
     this.delays = options.retry?.delaysMs ?? [1_000, 10_000, 60_000, 300_000];
+    this.composer = new NotificationComposer(options.store, this.clock, options);
     this.dispatcher = new OutboxDispatcher(options.store.pool, (e) => this.enqueue(e), { types: TRIGGERS, batchSize: options.batchSize ?? 100 });
   }
 
@@ -107,17 +116,11 @@ export class PostgresNotificationJobs {
     });
     if (!found) return;
     const { order, customer } = found;
-    let template: string;
-    let msg: RenderedMessage;
-    if (event.type === "customer.password_changed") [template, msg] = ["password_changed", passwordChanged({ customerName: customer.name })];
-    else if (event.type === "customer.registration_attempted") [template, msg] = ["registration_attempted", registrationAttempted({ customerName: customer.name })];
-    else if (!order) return;
-    else if (event.type === "order.paid") [template, msg] = ["order_confirmation", orderConfirmation({ customerName: customer.name, order })];
-    else [template, msg] = ["order_shipped", orderShipped({ customerName: customer.name, order })];
-    const jobs: { channel: "email" | "sms"; to: string; message: EmailMessage | SmsMessage }[] = [
-      { channel: "email", to: customer.email, message: parse(emailMessageSchema, { to: customer.email, subject: msg.subject, text: msg.text, html: msg.html, template }) },
-    ];
-    if (customer.phone && this.options.sms) jobs.push({ channel: "sms", to: customer.phone, message: parse(smsMessageSchema, { to: customer.phone, text: msg.sms, template }) });
+    const template = TEMPLATE_OF[event.type as (typeof TRIGGERS)[number]];
+    const messages = await this.composer.compose(template, customer, order);
+    if (!messages) return;
+    const jobs: { channel: "email" | "sms"; to: string; message: EmailMessage | SmsMessage }[] = [{ channel: "email", to: customer.email, message: messages.email }];
+    if (messages.sms && this.options.sms) jobs.push({ channel: "sms", to: messages.sms.to, message: messages.sms });
     const now = this.clock.now();
     for (const job of jobs) {
       await this.options.store.pool.query(
