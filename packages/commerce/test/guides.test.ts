@@ -1,0 +1,61 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { createIsolatedDatabase } from "@platform/core/testing";
+import { extractBlocks } from "../../../scripts/docs-check/extract.mjs";
+
+// Runs the code of the guides in docs/guides/ as written (each guide's blocks form one program),
+// so they stay true: docs:check only type-checks them. What the guides' comments promise is read
+// back from what they log and export.
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const dir = join(root, ".docs-run");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function runGuide(name: string, exported: string[]): Promise<{ values: Record<string, any>; logged: unknown[][] }> {
+  const blocks = extractBlocks(readFileSync(join(root, "docs/guides", name), "utf8"), name).filter((b) => b.lang === "ts" && !b.flags.includes("fragment"));
+  expect(blocks.slice(1).every((b) => b.flags.includes("continued")), `${name} is one program`).toBe(true);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${process.pid}.ts`);
+  writeFileSync(file, `${blocks.map((b) => b.code).join("\n")}\nexport { ${exported.join(", ")} };\n`);
+  const logged: unknown[][] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logged.push(args));
+  try {
+    return { values: await import(/* @vite-ignore */ file), logged };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+describe("docs/guides", () => {
+  it("start-a-shop.md runs as written and prints what its comments say", async () => {
+    const { values, logged } = await runGuide("start-a-shop.md", ["shop", "order", "payments", "outbox"]);
+    expect(values.order.status).toBe("paid");
+    expect(values.payments.charges).toHaveLength(1);
+    expect(logged).toContainEqual([["LAPTOP001"]]);
+    expect(logged).toContainEqual(["paid", values.order.id]);
+    expect(logged).toContainEqual(["paid", true, 1]);
+    expect(logged).toContainEqual([["order_confirmation", "order_shipped"]]);
+    expect(logged).toContainEqual(["declined:", "card_declined", 402]);
+    expect(logged.at(-1)).toEqual([9]);
+    expect(values.outbox.emails).toHaveLength(2);
+  });
+
+  it("run-on-postgresql.md migrates, checks out and posts on a fresh database", async () => {
+    const db = await createIsolatedDatabase(inject("databaseUrl"));
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = db.url;
+    try {
+      const { values, logged } = await runGuide("run-on-postgresql.md", ["order", "author"]);
+      expect(values.order.status).toBe("paid");
+      expect(logged).toContainEqual(["paid", "59.98", 3]);
+      const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE id = $1 AND status = 'paid'", [values.order.id]);
+      expect(rows[0]!.n).toBe(1);
+      expect(values.author.externalId).toBe(values.order.customerId);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+      await db.drop();
+    }
+  });
+});
