@@ -58,4 +58,18 @@ describe("docs/guides", () => {
       await db.drop();
     }
   });
+
+  it("take-real-payments.md pays through StripeGateway on the local Stripe server and answers a decline with 402", async () => {
+    const saved = process.env.STRIPE_SECRET_KEY;
+    delete process.env.STRIPE_SECRET_KEY; // the guide's local branch
+    try {
+      const { values, logged } = await runGuide("take-real-payments.md", ["order", "payments"]);
+      expect(values.order.status).toBe("paid");
+      expect(logged).toContainEqual(["paid", true]);
+      expect(logged).toContainEqual([402, "card_declined"]);
+      expect((await values.payments.payments.get(values.order.payment.reference)).gateway).toBe("stripe");
+    } finally {
+      if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
+    }
+  });
 });
