@@ -72,4 +72,9 @@ describe("docs/guides", () => {
       if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
     }
   });
+
+  it("behind-http.md answers a bad login with 400, its code and the request id", async () => {
+    const { logged } = await runGuide("behind-http.md", ["server"]);
+    expect(logged).toContainEqual([400, "invalid_email", "req-0001-demo", "req-0001-demo"]);
+  });
 });
