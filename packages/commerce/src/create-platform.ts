@@ -68,7 +68,7 @@ export interface ECommercePlatformOptions {
   paymentSweepAfterMs?: number;
 }
 
-/** The platform object: one service per seed service plus the event bus. */
+/** The platform object: one service per service of the specification, plus the event bus. */
 export interface ECommercePlatform {
   readonly products: CatalogService;
   readonly categories: CategoryService;

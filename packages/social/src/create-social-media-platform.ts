@@ -35,7 +35,7 @@ export interface SocialPlatformOptions {
   events?: EventBusOptions;
 }
 
-/** The social platform: one service per seed service, plus the event bus. */
+/** The social platform: one service per service of the specification, plus the event bus. */
 export interface SocialMediaPlatform {
   readonly users: UserService;
   readonly posts: PostService;

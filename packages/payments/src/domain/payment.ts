@@ -76,7 +76,7 @@ export interface Payment {
   readonly paymentMethod: string;
   readonly paymentMethodDetails: PaymentMethodDetails;
   readonly gateway: string;
-  /** The gateway's reference of the charge (the seed's TransactionID). */
+  /** The gateway's reference of the charge (`TransactionID` in the specification). */
   readonly gatewayTransactionId?: string | undefined;
   readonly pendingOperation?: PendingOperation | undefined;
   /** Amount of the capture in flight, when `pendingOperation` is `capture`. */
