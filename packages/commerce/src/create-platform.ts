@@ -1,11 +1,11 @@
-import { EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
+import { ConfigurationError, EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
-import { TestPaymentPort } from "./adapters/memory/test-payment-port.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
 import type { CommerceEvents } from "./domain/events.js";
 import type { CommerceStore } from "./ports/commerce-store.js";
-import type { EmailSender, SmsSender } from "./ports/notification-ports.js";
+import type { EmailSender, NotificationLocaleResolver, SmsSender } from "./ports/notification-ports.js";
+import type { NotificationTemplates } from "./domain/notification-rendering.js";
 import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
 import { CartPricing } from "./services/cart-pricing.js";
@@ -15,15 +15,16 @@ import { CategoryService } from "./services/category-service.js";
 import { CheckoutService } from "./services/checkout-service.js";
 import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./services/default-calculators.js";
 import { InventoryService } from "./services/inventory-service.js";
-import type { NotificationContentOptions } from "./services/notification-composer.js";
+import { NotificationRecorder, withNotificationRecording } from "./services/notification-recorder.js";
 import { NotificationService, type RetryPolicy } from "./services/notification-service.js";
 import { OrderService } from "./services/order-service.js";
 import { OrderSettlement } from "./services/order-settlement.js";
 import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./services/password-hasher.js";
 import { resolveLoginThrottle, type LoginThrottleOptions } from "./services/login-guard.js";
+import { UNCONFIGURED_PAYMENT_PORT } from "./services/unconfigured-payment-port.js";
 import { UserService } from "./services/user-service.js";
 
-/** Options of {@link createECommercePlatform}; every one has a working default. */
+/** Options of {@link createECommercePlatform}; every one but `payments` has a working default. */
 export interface ECommercePlatformOptions {
   /** Storage. Default: a new {@link MemoryCommerceStore}. */
   store?: CommerceStore;
@@ -31,8 +32,19 @@ export interface ECommercePlatformOptions {
   clock?: Clock;
   /** Secret of page cursors, set on the store: give every app server the same one. Default: random per process. Shorter than 32 characters: ConfigurationError `weak_cursor_secret`. */
   cursorSecret?: string;
-  /** How payments are taken. Default: the in-process {@link TestPaymentPort}. */
+  /**
+   * How payments are taken. There is no default: nothing pays unless the host chose how. Pass
+   * `paymentPortFor(createPaymentSystem(...))` (from `@platform/commerce/payments`) or your own port;
+   * tests and demos name the test port: `testPaymentPort()`. Without one, a platform on the in-memory
+   * store (outside production) serves catalog, accounts and carts, and `orders.checkout` fails with
+   * `no_payment_port`; any other store, or `NODE_ENV=production`, refuses to build.
+   */
   payments?: PaymentPort;
+  /**
+   * Accept a payment port that moves no real money (`testMode`, e.g. `TestPaymentPort`) although
+   * `NODE_ENV=production` (default false: refused there, a live shop must never take fake money).
+   */
+  allowTestPaymentPort?: boolean;
   /** Shipping charge. Default: flat rate 0. */
   shipping?: ShippingCalculator;
   /** Tax. Default: 0 % everywhere (configure rates by country/region). */
@@ -58,7 +70,18 @@ export interface ECommercePlatformOptions {
    * Message senders, retry policy, and template overrides per message type and locale
    * (`templates`, `locale`). Default: an in-memory outbox (no console output), built-in English templates.
    */
-  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> } & NotificationContentOptions;
+  notifications?: {
+    email?: EmailSender;
+    sms?: SmsSender | null;
+    retry?: Partial<RetryPolicy>;
+    sleep?: (ms: number) => Promise<void>;
+    leaseMs?: number;
+    sendInProcess?: boolean;
+    /** Overrides per message type and locale; checked here (`invalid_notification_templates`). */
+    templates?: NotificationTemplates;
+    /** The recipient's locale for `templates`, from the host's records (synchronous: it runs in the event's transaction). */
+    locale?: NotificationLocaleResolver;
+  };
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
   /**
@@ -68,7 +91,7 @@ export interface ECommercePlatformOptions {
   paymentSweepAfterMs?: number;
 }
 
-/** The platform object: one service per service of the specification, plus the event bus. */
+/** The platform object: one service per seed service plus the event bus. */
 export interface ECommercePlatform {
   readonly products: CatalogService;
   readonly categories: CategoryService;
@@ -83,27 +106,36 @@ export interface ECommercePlatform {
 }
 
 /**
- * Builds the e-commerce platform from its ports. With no options it runs in memory with
- * the system clock, the test payment port and an in-memory notification outbox.
- * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`,
- * `invalid_notification_templates` for template overrides of unknown types or locales.
+ * Builds the e-commerce platform from its ports: in memory with the system clock and an in-memory
+ * notification outbox unless told otherwise, and the payment port the host names (there is none by
+ * default; see {@link ECommercePlatformOptions.payments}).
+ * @throws ConfigurationError `no_payment_port` without `payments` on a store other than the in-memory
+ *   one or under `NODE_ENV=production`; `test_payment_port_in_production` for a `testMode` port under
+ *   `NODE_ENV=production` without `allowTestPaymentPort`.
+ * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`;
+ *   `invalid_notification_templates` for `notifications.templates` of unknown message types or locales.
  * @example
  * ```ts
- * const platform = createECommercePlatform({ shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
+ * const platform = createECommercePlatform({ payments: testPaymentPort(), shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
  * const mouse = await platform.products.create({ sku: "MOUSE001", name: "Mouse", price: { amount: "29.99", currency: "USD" }, initialStock: 50 });
  * platform.events.on("order.placed", (e) => console.log(e.data.orderId));
  * ```
  */
 export function createECommercePlatform(options: ECommercePlatformOptions = {}): ECommercePlatform {
+  const payments = paymentPortOf(options);
   const store = options.store ?? new MemoryCommerceStore();
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   const currency = options.currency ?? "USD";
-  const ctx = { store, clock, currency };
+  const n = options.notifications ?? {};
+  const outbox = new MemoryNotificationOutbox();
+  const sms = n.sms === undefined ? outbox : n.sms;
+  // Every transaction of the services records its events' notifications before it commits.
+  const recorder = new NotificationRecorder({ clock, sms: sms !== null, ...(n.templates ? { templates: n.templates } : {}), ...(n.locale ? { locale: n.locale } : {}) });
+  const ctx = { store: withNotificationRecording(store, recorder), clock, currency };
   const events = new EventBus<CommerceEvents>(options.events);
   store.setEventPublisher((batch) => events.publish(batch));
 
-  const payments = options.payments ?? new TestPaymentPort();
   const pricing = new CartPricing(options.shipping ?? new FlatRateShippingCalculator(), options.tax ?? new PercentageTaxCalculator(), currency);
   const carts = new CartService(ctx, pricing);
   const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_PARAMS, ...options.passwordHashing });
@@ -115,15 +147,13 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     mergeGuestCart: (tx, customerId, guestCartId) => carts.mergeGuestCart(tx, customerId, guestCartId),
   });
   const checkout = new CheckoutService(ctx, carts, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
-  const outbox = new MemoryNotificationOutbox();
-  const n = options.notifications ?? {};
   const notifications = new NotificationService(ctx, {
     email: n.email ?? outbox,
-    sms: n.sms === undefined ? outbox : n.sms,
+    sms,
     ...(n.retry ? { retry: n.retry } : {}),
     ...(n.sleep ? { sleep: n.sleep } : {}),
-    ...(n.templates ? { templates: n.templates } : {}),
-    ...(n.locale ? { locale: n.locale } : {}),
+    ...(n.leaseMs !== undefined ? { leaseMs: n.leaseMs } : {}),
+    ...(n.sendInProcess !== undefined ? { sendInProcess: n.sendInProcess } : {}),
   });
   notifications.subscribe(events);
 
@@ -138,4 +168,29 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     events,
     store,
   };
+}
+
+const NO_PORT_HELP =
+  "createECommercePlatform needs `payments` to take money and uses none by default: pass { payments: paymentPortFor(createPaymentSystem({ gateways: { stripe: ... } })) } " +
+  "(from @platform/commerce/payments) or your own PaymentPort; tests and demos pass { payments: testPaymentPort() } (moves no real money)";
+
+// The port of the options, or the fail-closed stand-in where a platform without one is still useful
+// (catalog-only, in memory, outside production). A persistent store or production needs a real port.
+function paymentPortOf(options: ECommercePlatformOptions): PaymentPort {
+  const production = globalThis.process?.env?.NODE_ENV === "production";
+  const port = options.payments;
+  if (!port) {
+    const inMemory = options.store === undefined || options.store instanceof MemoryCommerceStore;
+    if (production || !inMemory) {
+      throw new ConfigurationError(`${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`, "no_payment_port");
+    }
+    return UNCONFIGURED_PAYMENT_PORT;
+  }
+  if (production && port.testMode === true && options.allowTestPaymentPort !== true) {
+    throw new ConfigurationError(
+      "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments",
+      "test_payment_port_in_production",
+    );
+  }
+  return port;
 }

@@ -1,6 +1,6 @@
 /**
  * @platform/commerce: catalog and search, customers and sessions, carts, inventory
- * reservations, orders and checkout, and notifications, built by `createECommercePlatform()`.
+ * reservations, orders and checkout, and notifications, built by `createECommercePlatform({ payments })`.
  * @packageDocumentation
  */
 export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./create-platform.js";
@@ -20,6 +20,9 @@ export { DEFAULT_PAYMENT_SWEEP_AFTER_MS, type PaymentSweepSummary } from "./serv
 export { classifyChargeError, type ChargeFailure } from "./domain/charge-outcome.js";
 export { CheckoutService } from "./services/checkout-service.js";
 export { NotificationService, type NotificationOptions, type RetryPolicy } from "./services/notification-service.js";
+export { NotificationDispatcher, type NotificationDispatcherOptions, type NotificationDispatchReport } from "./services/notification-dispatcher.js";
+export { NotificationRecorder, withNotificationRecording, NOTIFYING_EVENTS } from "./services/notification-recorder.js";
+export type { NewNotification, ClaimedNotification, NotificationChannel, NotificationSettlement } from "./domain/notification-job.js";
 export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptions, type PercentageTaxOptions } from "./services/default-calculators.js";
 export { PasswordHasher, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./services/password-hasher.js";
 
@@ -91,14 +94,11 @@ export {
   canonicalLocale,
   checkNotificationTemplates,
   selectTemplate,
-  renderNotification,
   type NotificationTemplateName,
   type NotificationTemplateInputs,
   type NotificationTemplate,
   type NotificationTemplates,
-  type NotificationMessages,
 } from "./domain/notification-rendering.js";
-export { NotificationComposer, type NotificationContentOptions } from "./services/notification-composer.js";
 export { foldText, normalizeSku } from "./domain/text.js";
 
 // Ports
@@ -108,4 +108,4 @@ export { emailMessageSchema, smsMessageSchema } from "./domain/notification-mess
 // Default adapters
 export { MemoryCommerceStore, type MemoryCommerceStoreOptions } from "./adapters/memory/memory-commerce-store.js";
 export { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
-export { TestPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";
+export { TestPaymentPort, testPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";

@@ -1,7 +1,45 @@
 import { describe, expect, it } from "vitest";
+import { Money } from "@platform/core";
 import { codeOf, makePlatform, product } from "./helpers.js";
 
 describe("catalog", () => {
+  it("attribute names are data: __proto__ is stored exactly and found, filters on Object.prototype names match only real attributes", async () => {
+    const { platform } = makePlatform();
+    const attributes = JSON.parse('{"__proto__":"Gold","constructor":"Oak"}') as Record<string, string>;
+    const p = await product(platform, "PROTO-1", "5.00", 1, { attributes });
+    const plain = await product(platform, "PLAIN-1", "5.00", 1, { attributes: { colour: "Red" } });
+    const back = await platform.products.get(p.id);
+    expect(Object.hasOwn(back.attributes, "__proto__")).toBe(true);
+    expect(Object.entries(back.attributes).sort()).toEqual([["__proto__", "Gold"], ["constructor", "Oak"]]);
+    const ids = async (filter: Record<string, string>) => (await platform.products.search({ attributes: filter })).items.map((h) => h.product.id);
+    expect(await ids(JSON.parse('{"__proto__":"gold"}'))).toEqual([p.id]);
+    expect(await ids({ constructor: "oak" })).toEqual([p.id]);
+    for (const name of ["toString", "hasOwnProperty", "valueOf"]) expect(await ids({ [name]: "x" })).toEqual([]);
+    expect(await ids({ constructor: "x" })).toEqual([]);
+    expect((await ids({ colour: "red" }))).toEqual([plain.id]);
+    // An update keeps it too; keys that differ only after trimming are refused, nothing changes.
+    await platform.products.update({ id: plain.id, expectedVersion: 1, attributes: JSON.parse('{"__proto__":"Silver"}') });
+    expect(Object.entries((await platform.products.get(plain.id)).attributes)).toEqual([["__proto__", "Silver"]]);
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { size: "S", " size": "M" } }))).toBe("duplicate_key");
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { size: "\uD800" } }))).toBe("invalid_text");
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { "nul\u0000": "x" } }))).toBe("invalid_text");
+    expect((await platform.products.get(plain.id)).version).toBe(2);
+  });
+
+  it("refuses opening stock for a SKU that names no variant, and writes nothing", async () => {
+    const { platform } = makePlatform();
+    const base = { sku: "VAR-1", name: "Shirt", price: { amount: "10.00", currency: "USD" }, variants: [{ sku: "VAR-1-S" }, { sku: "VAR-1-M" }] };
+    expect(await codeOf(() => platform.products.create({ ...base, variantStock: { "VAR-1-S": 2, "VAR-1-XL": 5 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.create({ ...base, variantStock: { constructor: 1 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.create({ ...base, variantStock: { "VAR-1-S": 1, "var-1-s": 2 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.create({ ...base, variants: [], variantStock: { "VAR-1-S": 1 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.getBySku("VAR-1"))).toBe("product_not_found");
+    const p = await platform.products.create({ ...base, variantStock: { "var-1-m": 4 } }); // SKUs are case-insensitive
+    const [s, m] = p.variants;
+    expect((await platform.inventory.getStock(p.id, s!.id)).onHand).toBe(0);
+    expect((await platform.inventory.getStock(p.id, m!.id)).onHand).toBe(4);
+  });
+
   it("keeps SKUs unique case-insensitively across products and variants", async () => {
     const { platform } = makePlatform();
     await product(platform, "Laptop001", "999.99", 1);
@@ -13,6 +51,30 @@ describe("catalog", () => {
     expect(await codeOf(() => product(platform, "P-1", "1.001", 1))).toBe("amount_precision");
     // Nothing was written by the failed attempts.
     expect(await codeOf(() => platform.products.getBySku("NEW-1"))).toBe("product_not_found");
+  });
+
+  it("stores prices exactly up to the money limit and refuses larger ones with amount_too_large, creating nothing", async () => {
+    const { platform } = makePlatform();
+    const huge = "9".repeat(61) + ".99";
+    expect(await codeOf(() => product(platform, "HUGE-1", huge, 1))).toBe("amount_too_large");
+    expect(await codeOf(() => platform.products.create({ sku: "HUGE-2", name: "X", price: { amount: "1", currency: "USD" }, variants: [{ sku: "HUGE-2-V", price: { amount: huge, currency: "USD" } }] }))).toBe("amount_too_large");
+    expect(await codeOf(() => platform.products.getBySku("HUGE-1"))).toBe("product_not_found");
+    expect(await codeOf(() => platform.products.getBySku("HUGE-2"))).toBe("product_not_found");
+    const max = await product(platform, "MAX-1", "9999999999999999.99", 1);
+    expect((await platform.products.get(max.id)).price.toFixed()).toBe("9999999999999999.99");
+    expect(await codeOf(() => platform.products.update({ id: max.id, expectedVersion: max.version, price: { amount: huge, currency: "USD" } }))).toBe("amount_too_large");
+    expect((await platform.products.get(max.id)).version).toBe(max.version);
+  });
+
+  it("takes Money instances as price inputs and search bounds", async () => {
+    const { platform } = makePlatform();
+    const price = Money.of("19.99", "USD");
+    const p = await platform.products.create({ sku: "MONEY-1", name: "Money input", price, initialStock: 1 });
+    expect(p.price.equals(price)).toBe(true);
+    const updated = await platform.products.update({ id: p.id, expectedVersion: p.version, price: p.price.add(Money.of("1.00", "USD")) });
+    expect(updated.price.toFixed()).toBe("20.99");
+    const hits = await platform.products.search({ minPrice: Money.of("20", "USD"), maxPrice: updated.price });
+    expect(hits.items.map((h) => h.product.sku)).toEqual(["MONEY-1"]);
   });
 
   it("guards updates by version and keeps images with one primary", async () => {

@@ -22,6 +22,7 @@ export {
 } from "./errors/errors.js";
 export { toHttpError, type HttpErrorBody, type HttpErrorResponse, type ToHttpErrorOptions } from "./errors/http-error.js";
 export { Money, type MoneyJSON, type AmountInput } from "./money/money.js";
+export { MAX_AMOUNT_DIGITS } from "./money/money-input.js";
 export { Decimal, DEFAULT_ROUNDING, type RoundingMode, type DecimalValue } from "./money/decimal.js";
 export { CURRENCY_CODES, isCurrencyCode, minorUnits, type CurrencyCode } from "./money/currencies.js";
 export { createId, isId, ID_RANDOM_LENGTH, type Id } from "./ids/id.js";
@@ -45,6 +46,7 @@ export { type DomainEvent, type EventMap, type AnyEventOf, createEvent } from ".
 export { EventBus, type EventBusOptions, type EventHandler, type EventErrorHook } from "./events/event-bus.js";
 export { type UnitOfWork, type EventOutbox, type EventPublisher } from "./transactions/unit-of-work.js";
 export { MemoryStore } from "./memory/memory-store.js";
+export { recordSchema } from "./validation/record-schema.js";
 export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";
 export { MemoryTransactionRunner, MemoryTransaction } from "./memory/memory-transaction-runner.js";
 export { CursorCodec, defaultCursorCodec, MIN_CURSOR_SECRET_LENGTH, paginate, pageRequestSchema, type Page, type PageRequest, type SortKey } from "./pagination/cursor.js";

@@ -2,6 +2,35 @@ import { describe, expect, it } from "vitest";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("fraud rules", () => {
+  it("rule text is held to the structured form's limits, with the structured form's codes, and stores nothing", async () => {
+    const { system } = makeSystem();
+    const huge = "9".repeat(400); // Number(huge) is Infinity: JSON would store it as null
+    const long = "x".repeat(501);
+    const cases: [string, { action: "block"; conditions: unknown[] }][] = [
+      [`review if risk_score > 0 and payments_per_customer_hourly > ${huge}`, { action: "block", conditions: [{ field: "payments_per_customer_hourly", operator: ">", value: { kind: "number", value: Number(huge) } }] }],
+      [`block if email == "${long}"`, { action: "block", conditions: [{ field: "email", operator: "==", value: { kind: "string", value: long } }] }],
+      [`block if country in ["US", "${long}"]`, { action: "block", conditions: [{ field: "country", operator: "in", value: { kind: "values", values: ["US", long] } }] }],
+      [`block if ${Array.from({ length: 21 }, (_, i) => `ip == "10.0.0.${i}"`).join(" and ")}`, { action: "block", conditions: Array.from({ length: 21 }, (_, i) => ({ field: "ip", operator: "==", value: { kind: "string", value: `10.0.0.${i}` } })) }],
+    ];
+    for (const [text, structured] of cases) {
+      const code = await codeOf(() => system.fraud.addRule(structured as never));
+      expect(code).not.toBe("no_error");
+      expect([text.slice(0, 40), await codeOf(() => system.fraud.addRule(text))]).toEqual([text.slice(0, 40), code]);
+    }
+    expect(await system.fraud.listRules()).toEqual([]);
+    // Text neither store could keep exactly: the same code in both forms, on both stores.
+    for (const [bad, code] of [["a\u0000b", "nul_character"], ["a\uD800b", "invalid_text"], ["\uDC00", "invalid_text"]] as const) {
+      const structured = { action: "block" as const, conditions: [{ field: "email", operator: "in" as const, value: { kind: "values" as const, values: ["ok", bad] } }] };
+      expect(await codeOf(() => system.fraud.addRule(structured))).toBe(code);
+      expect(await codeOf(() => system.fraud.addRule(`block if email == ${JSON.stringify(bad)}`))).toBe(code); // escaped: \u0000, \ud800
+      expect(await codeOf(() => system.fraud.addRule(`block if email == "${bad}"`))).toBe(code); // raw
+    }
+    expect(await system.fraud.listRules()).toEqual([]);
+    // At the limits both forms are accepted.
+    await system.fraud.addRule(`block if email == "${"x".repeat(500)}" and payments_per_customer_hourly > ${"9".repeat(300)}`);
+    expect(await system.fraud.listRules()).toHaveLength(1);
+  });
+
   it("a text rule blocks before the gateway is called, and records the matched rule", async () => {
     const { system, gateway } = makeSystem();
     const rule = await system.fraud.addRule("block if amount > 10000 USD");
@@ -99,6 +128,25 @@ describe("fraud rules", () => {
     const q = await system.payments.create({ amount: usd("60"), paymentMethod: "pm_card_visa", customer: { id: "c2", country: "US" } });
     expect(q.fraud.outcome).toBe("allow");
     expect(q.fraud.score).toBeLessThan(60);
+  });
+
+  it("a rule keeps its description (text and structured form); a bad one is refused and stores nothing", async () => {
+    const { system } = makeSystem();
+    const text = await system.fraud.addRule("block if country in [\"XX\"]", { description: "Sanctioned region: card networks refuse these anyway" });
+    const structured = await system.fraud.addRule({ action: "review", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 50 } }], description: "  Manual look above 50  " });
+    const plain = await system.fraud.addRule("review if payments_per_card_daily > 9");
+    expect(text.description).toBe("Sanctioned region: card networks refuse these anyway");
+    expect(structured.description).toBe("Manual look above 50");
+    expect(plain.description).toBeUndefined();
+    const listed = await system.fraud.listRules();
+    expect(listed.map((r) => r.description)).toEqual([text.description, structured.description, undefined]);
+    const disabled = await system.fraud.setRuleEnabled(text.id, false);
+    expect(disabled.description).toBe(text.description);
+    expect((await system.fraud.listRules())[0]!.description).toBe(text.description);
+
+    expect(await codeOf(() => system.fraud.addRule("block if amount > 5 USD", { description: "x".repeat(1001) }))).toBe("validation_failed");
+    expect(await codeOf(() => system.fraud.addRule({ action: "block", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 1 } }], description: "a\u0000b" }))).toBe("nul_character");
+    expect(await system.fraud.listRules()).toHaveLength(3);
   });
 
   it("disabled rules are ignored; malformed text is invalid_rule and stores nothing", async () => {

@@ -1,6 +1,4 @@
-import { ConfigurationError, parse } from "@platform/core";
-import type { z } from "zod";
-import { emailMessageSchema, smsMessageSchema } from "./notification-message.js";
+import { ConfigurationError } from "@platform/core";
 import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "./notification-templates.js";
 import type { Order } from "./order.js";
 
@@ -91,28 +89,4 @@ export function selectTemplate<K extends NotificationTemplateName>(templates: No
     if (byLocale["*"]) return byLocale["*"];
   }
   return BUILT_IN[name];
-}
-
-/** The messages of one notification, ready for the senders. */
-export interface NotificationMessages {
-  readonly email: z.output<typeof emailMessageSchema>;
-  /** Null when the recipient has no phone. */
-  readonly sms: z.output<typeof smsMessageSchema> | null;
-}
-
-/**
- * Renders a message type for a recipient and checks the result as the senders would, so a
- * host template that returns a bad message fails here, before anything is sent.
- * @throws whatever the template throws; ValidationError when it returns a malformed message.
- */
-export function renderNotification<K extends NotificationTemplateName>(
-  templates: NotificationTemplates,
-  name: K,
-  input: NotificationTemplateInputs[K],
-  recipient: { readonly email: string; readonly phone: string | null },
-): NotificationMessages {
-  const msg = selectTemplate(templates, name, input.locale)(input);
-  const email = parse(emailMessageSchema, { to: recipient.email, subject: msg?.subject, text: msg?.text, html: msg?.html, template: name });
-  const sms = recipient.phone ? parse(smsMessageSchema, { to: recipient.phone, text: msg?.sms, template: name }) : null;
-  return { email, sms };
 }

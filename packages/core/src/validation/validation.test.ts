@@ -4,6 +4,7 @@ import { ValidationError } from "../errors/errors.js";
 import { createId } from "../ids/id.js";
 import { Money } from "../money/money.js";
 import { parse } from "./parse.js";
+import { recordSchema } from "./record-schema.js";
 import { emailSchema, idSchema, moneyInputSchema, positiveMoneySchema, quantitySchema, urlSchema, withErrorCode } from "./schemas.js";
 
 function fail(fn: () => unknown): ValidationError {
@@ -41,6 +42,25 @@ describe("parse", () => {
     expect(fail(() => parse(positiveMoneySchema, { amount: "-5", currency: "USD" })).code).toBe("amount_not_positive");
   });
 
+  it("refuses amounts past the digit limit with amount_too_large instead of rounding them", () => {
+    const huge = { amount: "9".repeat(61) + ".99", currency: "USD" };
+    expect(fail(() => parse(moneyInputSchema, huge)).code).toBe("amount_too_large");
+    expect(fail(() => parse(positiveMoneySchema, huge)).code).toBe("amount_too_large");
+    expect(fail(() => parse(moneyInputSchema, { amount: 1e300, currency: "USD" })).code).toBe("amount_too_large");
+    expect(parse(moneyInputSchema, { amount: "9999999999999999.99", currency: "USD" }).toFixed()).toBe("9999999999999999.99");
+  });
+
+  it("takes a Money instance wherever it takes money input, unchanged", () => {
+    const m = Money.of("12.30", "EUR");
+    const parsed = parse(positiveMoneySchema, m);
+    expect(parsed).toBeInstanceOf(Money);
+    expect(parsed.equals(m)).toBe(true);
+    expect(parse(z.object({ price: moneyInputSchema }), { price: Money.of("1000", "JPY") }).price.toFixed()).toBe("1000");
+    expect(fail(() => parse(positiveMoneySchema, Money.zero("USD"))).code).toBe("amount_not_positive");
+    // Only decimal-like amounts join strings and numbers: an arbitrary object is still refused.
+    expect(fail(() => parse(moneyInputSchema, { amount: { toFixed: 1 }, currency: "USD" })).code).toBe("validation_failed");
+  });
+
   it("checks urls and ids", () => {
     expect(fail(() => parse(urlSchema({ httpsOnly: true }), "http://example.com")).code).toBe("invalid_url");
     expect(parse(urlSchema(), "https://example.com/a.png")).toBe("https://example.com/a.png");
@@ -55,5 +75,40 @@ describe("parse", () => {
     expect(e.code).toBe("invalid_quantity");
     expect(e.issues[0]!.path).toEqual(["items", 1, "quantity"]);
     expect(parse(schema, { items: [{ quantity: 3 }] }).items[0]!.quantity).toBe(3);
+  });
+});
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as ValidationError).code;
+  }
+  return "no_error";
+}
+
+describe("recordSchema", () => {
+  const schema = recordSchema(z.string().trim().min(1).max(20), z.string().max(3));
+
+  it("keeps every key exactly, __proto__ included, in an object without prototype", () => {
+    const out = parse(schema, JSON.parse('{"__proto__":"a","constructor":"b"," c ":"d"}'));
+    expect(Object.getPrototypeOf(out)).toBeNull();
+    expect(Object.entries(out)).toEqual([["__proto__", "a"], ["constructor", "b"], ["c", "d"]]);
+    expect(parse(schema, {}).toString).toBeUndefined();
+  });
+
+  it("names the bad key in each issue and refuses keys equal after normalisation", () => {
+    const err = (() => {
+      try {
+        parse(schema, { ok: "abcd", ["x".repeat(21)]: "a" });
+      } catch (e) {
+        return e as ValidationError;
+      }
+      throw new Error("parsed");
+    })();
+    expect(err.issues.map((i) => i.path)).toEqual([["ok"], ["x".repeat(21)]]);
+    expect(codeOf(() => parse(schema, { a: "1", " a": "2" }))).toBe("duplicate_key");
+    expect(codeOf(() => parse(schema, ["a"]))).toBe("validation_failed");
+    expect(codeOf(() => parse(schema, new Map()))).toBe("validation_failed");
   });
 });

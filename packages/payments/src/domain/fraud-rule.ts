@@ -64,15 +64,27 @@ export interface FraudRule {
   readonly position: number;
   /** The text the rule was parsed from, when it came from text. */
   readonly source?: string | undefined;
+  /** Free text for the people who read the rules (the specification's `Description`), up to 1,000 characters. */
+  readonly description?: string | undefined;
   readonly createdAt: Date;
 }
 
 const fieldSchema = z.enum(["amount", ...STRING_FIELDS, ...NUMBER_FIELDS] as [string, ...string[]]);
+// Text both stores keep exactly: PostgreSQL holds no NUL, and jsonb refuses the JSON of an unpaired surrogate.
+const ruleTextSchema = z
+  .string()
+  .max(500)
+  .superRefine((v, ctx) => {
+    if (v.includes("\u0000")) ctx.addIssue({ code: "custom", message: "text may not contain NUL (U+0000) characters", params: { code: "nul_character" } });
+    else if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)) {
+      ctx.addIssue({ code: "custom", message: "text may not contain unpaired surrogate characters", params: { code: "invalid_text" } });
+    }
+  });
 const valueSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("number"), value: z.number().finite() }),
-  z.object({ kind: z.literal("string"), value: z.string().max(500) }),
+  z.object({ kind: z.literal("string"), value: ruleTextSchema }),
   z.object({ kind: z.literal("money"), amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().length(3).toUpperCase().optional() }),
-  z.object({ kind: z.literal("values"), values: z.array(z.string().max(500)).max(1000) }),
+  z.object({ kind: z.literal("values"), values: z.array(ruleTextSchema).max(1000) }),
   z.object({ kind: z.literal("list"), list: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/) }),
 ]);
 
@@ -89,6 +101,14 @@ export const fraudConditionSchema = z
     }
   });
 
+/** A fraud rule's description: trimmed free text of 1 to 1,000 characters, no NUL. */
+export const fraudRuleDescriptionSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .refine((s) => !s.includes("\u0000"), { message: "must not contain NUL characters", params: { code: "nul_character" } });
+
 /** Input of `fraud.addRule` in structured form; `fraud.addRule("block if ...")` takes text. */
 export const fraudRuleInputSchema = z
   .object({
@@ -96,6 +116,7 @@ export const fraudRuleInputSchema = z
     action: z.enum(["allow", "block", "review"]),
     conditions: z.array(fraudConditionSchema).min(1).max(20),
     enabled: z.boolean().default(true),
+    description: fraudRuleDescriptionSchema.optional(),
   })
   .strict();
 /** Input of `fraud.addRule` in structured form. */

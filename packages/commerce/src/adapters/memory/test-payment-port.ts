@@ -21,9 +21,11 @@ export interface TestCharge {
 }
 
 /**
- * The built-in payment port: succeeds in-process, except for the tokens in
+ * The in-process test payment port: succeeds, except for the tokens in
  * {@link DECLINING_TOKENS} and {@link TIMEOUT_AFTER_CHARGE_TOKEN}; repeats of an idempotency key
- * return the first (reconciled) result without a second charge, like a real gateway. Never use it in production.
+ * return the first (reconciled) result without a second charge, like a real gateway. It moves no
+ * real money: it is never used by default (name it: `payments: testPaymentPort()`), and it is refused
+ * under `NODE_ENV=production` unless the host passes `allowTestPaymentPort: true`.
  * @example
  * ```ts
  * const payments = new TestPaymentPort();
@@ -32,6 +34,8 @@ export interface TestCharge {
  * ```
  */
 export class TestPaymentPort implements PaymentPort {
+  /** Moves no real money. */
+  readonly testMode = true;
   /** Every charge taken (one per idempotency key). */
   readonly charges: TestCharge[] = [];
   private readonly byKey = new Map<string, Promise<ChargeResult>>();
@@ -79,7 +83,9 @@ export class TestPaymentPort implements PaymentPort {
   private async take(request: ChargeRequest): Promise<ChargeResult> {
     // Yield once, like a network call, so concurrency bugs can show.
     await Promise.resolve();
-    const decline = request.paymentToken ? DECLINING_TOKENS[request.paymentToken] : undefined;
+    // Own keys only: "constructor" or "__proto__" are tokens like any other, not Object.prototype members.
+    const token = request.paymentToken;
+    const decline = token && Object.hasOwn(DECLINING_TOKENS, token) ? DECLINING_TOKENS[token] : undefined;
     if (decline) throw new GatewayError(decline, `test payment declined: ${decline}`, { provider: "test", retryable: false, declineCode: decline });
     const reference = createId("pay");
     this.charges.push({ reference, orderId: request.orderId, amount: request.amount, idempotencyKey: request.idempotencyKey, refunded: null });
@@ -89,4 +95,15 @@ export class TestPaymentPort implements PaymentPort {
     }
     return { reference };
   }
+}
+
+/**
+ * A new {@link TestPaymentPort}: the payment port of tests and demos, chosen by name.
+ * @example
+ * ```ts
+ * const platform = createECommercePlatform({ payments: testPaymentPort() });
+ * ```
+ */
+export function testPaymentPort(): TestPaymentPort {
+  return new TestPaymentPort();
 }
