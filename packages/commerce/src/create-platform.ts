@@ -4,7 +4,8 @@ import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
 import type { CommerceEvents } from "./domain/events.js";
 import type { CommerceStore } from "./ports/commerce-store.js";
-import type { EmailSender, SmsSender } from "./ports/notification-ports.js";
+import type { EmailSender, NotificationLocaleResolver, SmsSender } from "./ports/notification-ports.js";
+import type { NotificationTemplates } from "./domain/notification-rendering.js";
 import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
 import { CartPricing } from "./services/cart-pricing.js";
@@ -65,8 +66,22 @@ export interface ECommercePlatformOptions {
    * `DEFAULT_LOGIN_THROTTLE`. @throws ConfigurationError `invalid_login_throttle` at build time.
    */
   loginThrottle?: LoginThrottleOptions;
-  /** Message senders and retry policy. Default: an in-memory outbox (no console output). */
-  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void>; leaseMs?: number; sendInProcess?: boolean };
+  /**
+   * Message senders, retry policy, and template overrides per message type and locale
+   * (`templates`, `locale`). Default: an in-memory outbox (no console output), built-in English templates.
+   */
+  notifications?: {
+    email?: EmailSender;
+    sms?: SmsSender | null;
+    retry?: Partial<RetryPolicy>;
+    sleep?: (ms: number) => Promise<void>;
+    leaseMs?: number;
+    sendInProcess?: boolean;
+    /** Overrides per message type and locale; checked here (`invalid_notification_templates`). */
+    templates?: NotificationTemplates;
+    /** The recipient's locale for `templates`, from the host's records (synchronous: it runs in the event's transaction). */
+    locale?: NotificationLocaleResolver;
+  };
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
   /**
@@ -104,7 +119,8 @@ export interface ECommercePlatform {
  * @throws ConfigurationError `no_payment_port` without `payments` on a store other than the in-memory
  *   one or under `NODE_ENV=production`; `test_payment_port_in_production` for a `testMode` port under
  *   `NODE_ENV=production` without `allowTestPaymentPort`.
- * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`.
+ * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`;
+ *   `invalid_notification_templates` for `notifications.templates` of unknown message types or locales.
  * @example
  * ```ts
  * const platform = createECommercePlatform({ payments: testPaymentPort(), shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
@@ -125,7 +141,8 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   const sms = n.sms === undefined ? outbox : n.sms;
   // Every transaction of the services records its events' notifications before it commits, and is
   // traced (commerce.store.transaction).
-  const recording = withNotificationRecording(store, new NotificationRecorder({ clock, sms: sms !== null }));
+  const recorder = new NotificationRecorder({ clock, sms: sms !== null, ...(n.templates ? { templates: n.templates } : {}), ...(n.locale ? { locale: n.locale } : {}) });
+  const recording = withNotificationRecording(store, recorder);
   const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger };
   const events = new EventBus<CommerceEvents>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
   store.setEventPublisher((batch) => events.publish(batch));

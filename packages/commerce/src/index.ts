@@ -93,7 +93,17 @@ export {
   type CheckoutInput,
 } from "./domain/order.js";
 export { type CommerceEvents } from "./domain/events.js";
-export { orderConfirmation, orderShipped, passwordChanged, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export {
+  NOTIFICATION_TEMPLATE_NAMES,
+  canonicalLocale,
+  checkNotificationTemplates,
+  selectTemplate,
+  type NotificationTemplateName,
+  type NotificationTemplateInputs,
+  type NotificationTemplate,
+  type NotificationTemplates,
+} from "./domain/notification-rendering.js";
 export { foldText, normalizeSku } from "./domain/text.js";
 
 // Ports

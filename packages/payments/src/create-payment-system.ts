@@ -81,7 +81,7 @@ export interface PaymentSystemOptions {
   retention?: RetentionOptions;
 }
 
-/** The payment system: one service per seed service plus the typed event bus. */
+/** The payment system: one service per service of the specification, plus the typed event bus. */
 export interface PaymentSystem {
   readonly payments: PaymentService;
   readonly transactions: TransactionService;

@@ -40,7 +40,7 @@ export interface SocialPlatformOptions {
   logger?: Logger;
 }
 
-/** The social platform: one service per seed service, plus the event bus. */
+/** The social platform: one service per service of the specification, plus the event bus. */
 export interface SocialMediaPlatform {
   readonly users: UserService;
   readonly posts: PostService;

@@ -86,8 +86,8 @@ export function toCartJSON(cart: CartView): CartJSON {
 }
 
 /**
- * Prices carts from the catalog and recomputes totals from scratch every time (the seed
- * accumulated a running total that drifted). Unavailable lines are shown but not charged.
+ * Prices carts from the catalog and recomputes totals from scratch every time (a running
+ * total kept on the side drifts). Unavailable lines are shown but not charged.
  */
 export class CartPricing {
   constructor(

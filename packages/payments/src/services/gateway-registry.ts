@@ -79,7 +79,7 @@ function guarded(name: string, gateway: PaymentGateway, logger: () => Logger): P
 }
 
 /**
- * Gateways by name. Lookups of unknown names fail loudly (the seed's lookup always failed silently).
+ * Gateways by name. Lookups of unknown names fail loudly.
  * @example
  * ```ts
  * system.gateways.register("stripe", new StripeGateway(process.env.STRIPE_KEY!));
