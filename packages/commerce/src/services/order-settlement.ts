@@ -1,4 +1,4 @@
-import { createEvent, DomainRuleError, GatewayError, type Money } from "@platform/core";
+import { createEvent, DomainRuleError, GatewayError, writeLog, type Money } from "@platform/core";
 import { isPaymentOpen, type Order } from "../domain/order.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
@@ -138,14 +138,18 @@ export class OrderSettlement {
     let outcome: ChargeStatus;
     try {
       outcome = await this.payments.retrieve({ orderId, idempotencyKey: chargeKeyOf(orderId), reference: order.payment.reference });
-    } catch {
+    } catch (error) {
+      writeLog(this.ctx.logger, "warn", "payment lookup of a pending order failed; outcome stays unknown", { orderId, customerId: order.customerId }, error);
       return { resolution: "unknown", order };
     }
     // Given up (reservation expired, order canceled): a charge still waiting for the customer is
     // canceled at the provider first, so it can never complete for a released order.
     if (outcome.status === "requires_action" && options.abandonAction && this.payments.cancel) {
       const lookup = { orderId, idempotencyKey: chargeKeyOf(orderId), reference: outcome.reference };
-      outcome = await this.payments.cancel(lookup).catch((): ChargeStatus => ({ status: "requires_action", reference: lookup.reference }));
+      outcome = await this.payments.cancel(lookup).catch((error: unknown): ChargeStatus => {
+        writeLog(this.ctx.logger, "warn", "cancel of a payment waiting for the customer failed; the order waits", { orderId, customerId: order.customerId }, error);
+        return { status: "requires_action", reference: lookup.reference };
+      });
     }
     if (outcome.status === "requires_action") {
       return { resolution: "unknown", order: await this.markRequiresAction(orderId, outcome.reference) };

@@ -3,6 +3,7 @@ import type { DomainEvent } from "../events/domain-event.js";
 import type { EventOutbox, EventPublisher, UnitOfWork } from "../transactions/unit-of-work.js";
 import type { PoolClientLike, PoolLike } from "./queryable.js";
 import type { PurgeOptions } from "../validation/schemas.js";
+import { writeLog, type Logger } from "../observability/logger.js";
 import { purgeDispatchedOutbox } from "./outbox-retention.js";
 import { runTransaction, type RunTransactionOptions } from "./transaction.js";
 
@@ -53,6 +54,7 @@ interface ActiveTransaction<Tx> {
 export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
   private readonly als = new AsyncLocalStorage<ActiveTransaction<Tx>>();
   private publisher: EventPublisher | undefined;
+  private logger: Logger | undefined;
 
   constructor(
     /** The pool (the host app's own, or from `createPool`). */
@@ -65,6 +67,20 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
 
   setEventPublisher(publisher: EventPublisher): void {
     this.publisher = publisher;
+  }
+
+  /**
+   * Logs errors the pool emits for idle connections (a server restart, a network cut) to `logger`;
+   * the factories call it with their `logger` option. Without a listener such an error would crash
+   * the process, so one is attached even to a pool the host passed in.
+   */
+  setLogger(logger: Logger): void {
+    const first = this.logger === undefined;
+    this.logger = logger;
+    const pool = this.pool as PoolLike & { on?: (event: "error", listener: (error: unknown) => void) => unknown };
+    if (first && typeof pool.on === "function") {
+      pool.on("error", (error) => writeLog(this.logger!, "error", "idle PostgreSQL connection failed", { store: this.constructor.name }, error));
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { NotFoundError, parse, PlatformError, type GatewayError, type Page } from "@platform/core";
+import { NotFoundError, parse, PlatformError, writeLog, type GatewayError, type Page } from "@platform/core";
 import { z } from "zod";
 import { voidTransaction } from "../domain/ledger.js";
 import { markCanceled, toPaymentJSON, type Payment } from "../domain/payment.js";
@@ -92,6 +92,8 @@ export class PaymentReconciler {
       await this.ctx.gateways
         .get(p.gateway)
         .void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` })
+        // Already canceled on our side; the registry logged the gateway failure and the provider
+        // releases an uncaptured authorisation by itself when it expires.
         .catch(() => undefined);
     }
     return expired;
@@ -181,7 +183,7 @@ export class PaymentReconciler {
     await this.ctx.gateways
       .get(p.gateway)
       .void({ reference: p.gatewayTransactionId, idempotencyKey: abandonKey(p) })
-      .catch(() => undefined);
+      .catch((error: unknown) => writeLog(this.ctx.logger, "warn", "cancel of a failed customer action at the gateway failed", { paymentId: p.id, reference: p.gatewayTransactionId }, error));
   }
 
   /**
