@@ -51,6 +51,9 @@ interface ActiveTransaction<Tx> {
  *
  * Because `work` may run more than once, it must not call gateways or other side effects.
  */
+const POOL_LOGGERS = new WeakMap<object, { logger: Logger; store: string }>();
+const LISTENED_POOLS = new WeakSet<object>();
+
 export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
   private readonly als = new AsyncLocalStorage<ActiveTransaction<Tx>>();
   private publisher: EventPublisher | undefined;
@@ -75,11 +78,18 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
    * the process, so one is attached even to a pool the host passed in.
    */
   setLogger(logger: Logger): void {
-    const first = this.logger === undefined;
     this.logger = logger;
     const pool = this.pool as PoolLike & { on?: (event: "error", listener: (error: unknown) => void) => unknown };
-    if (first && typeof pool.on === "function") {
-      pool.on("error", (error) => writeLog(this.logger!, "error", "idle PostgreSQL connection failed", { store: this.constructor.name }, error));
+    if (typeof pool.on !== "function") return;
+    // One listener per pool, however many stores share it (tests and hosts build many stores on one
+    // pool): it logs through the logger set last.
+    POOL_LOGGERS.set(pool, { logger, store: this.constructor.name });
+    if (!LISTENED_POOLS.has(pool)) {
+      LISTENED_POOLS.add(pool);
+      pool.on("error", (error) => {
+        const target = POOL_LOGGERS.get(pool);
+        if (target) writeLog(target.logger, "error", "idle PostgreSQL connection failed", { store: target.store }, error);
+      });
     }
   }
 
