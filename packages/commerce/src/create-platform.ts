@@ -1,4 +1,4 @@
-import { EventBus, systemClock, type Clock, type EventBusOptions } from "@platform/core";
+import { EventBus, systemClock, type BackgroundDuty, type Clock, type EventBusOptions } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { TestPaymentPort } from "./adapters/memory/test-payment-port.js";
@@ -8,6 +8,7 @@ import type { CommerceStore } from "./ports/commerce-store.js";
 import type { EmailSender, SmsSender } from "./ports/notification-ports.js";
 import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
+import { commerceDuties } from "./services/background-duties.js";
 import { CartPricing } from "./services/cart-pricing.js";
 import { CartService } from "./services/cart-service.js";
 import { CatalogService } from "./services/catalog-service.js";
@@ -76,6 +77,8 @@ export interface ECommercePlatform {
   readonly events: EventBus<CommerceEvents>;
   /** The store in use (tests and host wiring). */
   readonly store: CommerceStore;
+  /** What `createWorker({ commerce })` from `@platform/core` runs: reservation expiry, the payment sweeper, notifications, purges. */
+  readonly backgroundDuties: readonly BackgroundDuty[];
 }
 
 /**
@@ -120,15 +123,18 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   });
   notifications.subscribe(events);
 
+  const inventory = new InventoryService(ctx, new OrderSettlement(ctx, payments));
+  const orders = new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {});
   return {
     products: new CatalogService(ctx, options.lowStockThreshold ?? 5),
     categories: new CategoryService(ctx),
     users,
     carts,
-    inventory: new InventoryService(ctx, new OrderSettlement(ctx, payments)),
-    orders: new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}),
+    inventory,
+    orders,
     notifications,
     events,
     store,
+    backgroundDuties: commerceDuties({ inventory, orders, users, store }),
   };
 }

@@ -48,3 +48,15 @@ export { MemoryStore } from "./memory/memory-store.js";
 export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";
 export { MemoryTransactionRunner, MemoryTransaction } from "./memory/memory-transaction-runner.js";
 export { CursorCodec, defaultCursorCodec, MIN_CURSOR_SECRET_LENGTH, paginate, pageRequestSchema, type Page, type PageRequest, type SortKey } from "./pagination/cursor.js";
+export { type Logger, silentLogger } from "./logging/logger.js";
+export { type BackgroundDuty, type DutyBatchResult, type DutyLock, type DutySource, isDutyLock } from "./worker/background-duty.js";
+export type { DutyHealth, DutySettings } from "./worker/duty-runner.js";
+export {
+  createWorker,
+  type Worker,
+  type WorkerOptions,
+  type DutyOptions,
+  type WorkerStopOptions,
+  type WorkerStopReport,
+  type WorkerHealth,
+} from "./worker/create-worker.js";

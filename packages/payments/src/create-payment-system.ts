@@ -1,4 +1,4 @@
-import { EventBus, durationMs, parse, systemClock, ConfigurationError, type Clock, type DurationInput } from "@platform/core";
+import { EventBus, durationMs, parse, systemClock, ConfigurationError, type BackgroundDuty, type Clock, type DurationInput } from "@platform/core";
 import { z } from "zod";
 import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 import type { PaymentEventMap } from "./domain/events.js";
@@ -20,6 +20,7 @@ import { TransactionService } from "./services/transaction-service.js";
 import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
+import { paymentDuties } from "./services/background-duties.js";
 
 /** Options of {@link createPaymentSystem}; every one has a working default. */
 export interface PaymentSystemOptions {
@@ -73,6 +74,8 @@ export interface PaymentSystem {
   readonly gateways: GatewayRegistry;
   readonly store: PaymentStore;
   readonly clock: Clock;
+  /** What `createWorker({ payments })` from `@platform/core` runs: webhook dispatch, reconciliations, authorisation expiry, purges. */
+  readonly backgroundDuties: readonly BackgroundDuty[];
 }
 
 /**
@@ -124,13 +127,17 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const idempotency = new IdempotencyRunner(store, clock, { leaseMs: idempotencyLease });
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl);
+  const payments = new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter));
+  const refunds = new RefundService(ctx, idempotency);
+  const maintenance = new MaintenanceService(ctx, options.retention);
   return {
-    payments: new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter)),
+    payments,
     transactions: new TransactionService(ctx),
-    refunds: new RefundService(ctx, idempotency),
+    refunds,
     webhooks,
     fraud,
-    maintenance: new MaintenanceService(ctx, options.retention),
+    maintenance,
+    backgroundDuties: paymentDuties({ payments, refunds, webhooks, maintenance, store }),
     events,
     gateways: registry,
     store,
