@@ -16,6 +16,7 @@ import { CategoryService } from "./services/category-service.js";
 import { CheckoutService } from "./services/checkout-service.js";
 import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./services/default-calculators.js";
 import { InventoryService } from "./services/inventory-service.js";
+import { NotificationRecorder, withNotificationRecording } from "./services/notification-recorder.js";
 import { NotificationService, type RetryPolicy } from "./services/notification-service.js";
 import { OrderService } from "./services/order-service.js";
 import { OrderSettlement } from "./services/order-settlement.js";
@@ -55,7 +56,7 @@ export interface ECommercePlatformOptions {
    */
   loginThrottle?: LoginThrottleOptions;
   /** Message senders and retry policy. Default: an in-memory outbox (no console output). */
-  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
+  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void>; leaseMs?: number; sendInProcess?: boolean };
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
   /**
@@ -97,7 +98,11 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   const currency = options.currency ?? "USD";
-  const ctx = { store, clock, currency };
+  const n = options.notifications ?? {};
+  const outbox = new MemoryNotificationOutbox();
+  const sms = n.sms === undefined ? outbox : n.sms;
+  // Every transaction of the services records its events' notifications before it commits.
+  const ctx = { store: withNotificationRecording(store, new NotificationRecorder({ clock, sms: sms !== null })), clock, currency };
   const events = new EventBus<CommerceEvents>(options.events);
   store.setEventPublisher((batch) => events.publish(batch));
 
@@ -113,13 +118,13 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     mergeGuestCart: (tx, customerId, guestCartId) => carts.mergeGuestCart(tx, customerId, guestCartId),
   });
   const checkout = new CheckoutService(ctx, carts, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
-  const outbox = new MemoryNotificationOutbox();
-  const n = options.notifications ?? {};
   const notifications = new NotificationService(ctx, {
     email: n.email ?? outbox,
-    sms: n.sms === undefined ? outbox : n.sms,
+    sms,
     ...(n.retry ? { retry: n.retry } : {}),
     ...(n.sleep ? { sleep: n.sleep } : {}),
+    ...(n.leaseMs !== undefined ? { leaseMs: n.leaseMs } : {}),
+    ...(n.sendInProcess !== undefined ? { sendInProcess: n.sendInProcess } : {}),
   });
   notifications.subscribe(events);
 

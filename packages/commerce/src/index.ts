@@ -20,6 +20,9 @@ export { DEFAULT_PAYMENT_SWEEP_AFTER_MS, type PaymentSweepSummary } from "./serv
 export { classifyChargeError, type ChargeFailure } from "./domain/charge-outcome.js";
 export { CheckoutService } from "./services/checkout-service.js";
 export { NotificationService, type NotificationOptions, type RetryPolicy } from "./services/notification-service.js";
+export { NotificationDispatcher, type NotificationDispatcherOptions, type NotificationDispatchReport } from "./services/notification-dispatcher.js";
+export { NotificationRecorder, withNotificationRecording, NOTIFYING_EVENTS } from "./services/notification-recorder.js";
+export type { NewNotification, ClaimedNotification, NotificationChannel, NotificationSettlement } from "./domain/notification-job.js";
 export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptions, type PercentageTaxOptions } from "./services/default-calculators.js";
 export { PasswordHasher, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./services/password-hasher.js";
 

@@ -2,6 +2,43 @@ import { describe, expect, it } from "vitest";
 import { codeOf, makePlatform, product } from "./helpers.js";
 
 describe("catalog", () => {
+  it("attribute names are data: __proto__ is stored exactly and found, filters on Object.prototype names match only real attributes", async () => {
+    const { platform } = makePlatform();
+    const attributes = JSON.parse('{"__proto__":"Gold","constructor":"Oak"}') as Record<string, string>;
+    const p = await product(platform, "PROTO-1", "5.00", 1, { attributes });
+    const plain = await product(platform, "PLAIN-1", "5.00", 1, { attributes: { colour: "Red" } });
+    const back = await platform.products.get(p.id);
+    expect(Object.hasOwn(back.attributes, "__proto__")).toBe(true);
+    expect(Object.entries(back.attributes).sort()).toEqual([["__proto__", "Gold"], ["constructor", "Oak"]]);
+    const ids = async (filter: Record<string, string>) => (await platform.products.search({ attributes: filter })).items.map((h) => h.product.id);
+    expect(await ids(JSON.parse('{"__proto__":"gold"}'))).toEqual([p.id]);
+    expect(await ids({ constructor: "oak" })).toEqual([p.id]);
+    for (const name of ["toString", "hasOwnProperty", "valueOf"]) expect(await ids({ [name]: "x" })).toEqual([]);
+    expect(await ids({ constructor: "x" })).toEqual([]);
+    expect((await ids({ colour: "red" }))).toEqual([plain.id]);
+    // An update keeps it too; keys that differ only after trimming are refused, nothing changes.
+    await platform.products.update({ id: plain.id, expectedVersion: 1, attributes: JSON.parse('{"__proto__":"Silver"}') });
+    expect(Object.entries((await platform.products.get(plain.id)).attributes)).toEqual([["__proto__", "Silver"]]);
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { size: "S", " size": "M" } }))).toBe("duplicate_key");
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { size: "\uD800" } }))).toBe("invalid_text");
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { "nul\u0000": "x" } }))).toBe("invalid_text");
+    expect((await platform.products.get(plain.id)).version).toBe(2);
+  });
+
+  it("refuses opening stock for a SKU that names no variant, and writes nothing", async () => {
+    const { platform } = makePlatform();
+    const base = { sku: "VAR-1", name: "Shirt", price: { amount: "10.00", currency: "USD" }, variants: [{ sku: "VAR-1-S" }, { sku: "VAR-1-M" }] };
+    expect(await codeOf(() => platform.products.create({ ...base, variantStock: { "VAR-1-S": 2, "VAR-1-XL": 5 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.create({ ...base, variantStock: { constructor: 1 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.create({ ...base, variantStock: { "VAR-1-S": 1, "var-1-s": 2 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.create({ ...base, variants: [], variantStock: { "VAR-1-S": 1 } }))).toBe("unknown_variant_sku");
+    expect(await codeOf(() => platform.products.getBySku("VAR-1"))).toBe("product_not_found");
+    const p = await platform.products.create({ ...base, variantStock: { "var-1-m": 4 } }); // SKUs are case-insensitive
+    const [s, m] = p.variants;
+    expect((await platform.inventory.getStock(p.id, s!.id)).onHand).toBe(0);
+    expect((await platform.inventory.getStock(p.id, m!.id)).onHand).toBe(4);
+  });
+
   it("keeps SKUs unique case-insensitively across products and variants", async () => {
     const { platform } = makePlatform();
     await product(platform, "Laptop001", "999.99", 1);

@@ -48,6 +48,34 @@ describe("notifications", () => {
     expect(failed).toEqual(["order_confirmation"]);
   });
 
+  it("a recipient's next message waits until the previous one is sent, even when the previous one needs a retry", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let busy = true;
+    const sent: string[] = [];
+    const email = {
+      send: async (m: EmailMessage) => {
+        if (m.template === "order_confirmation" && busy) {
+          busy = false;
+          await gate; // the first try of the confirmation hangs, then fails
+          throw Object.assign(new Error("smtp busy"), { code: "smtp_failed" });
+        }
+        sent.push(m.template);
+      },
+    };
+    // A retry waits a real timer turn: a shipping notice sent independently would overtake it.
+    const { platform } = makePlatform({ notifications: { email, sms: null, retry: { attempts: 3, delaysMs: [0] }, sleep: () => new Promise((r) => setTimeout(r, 50)) } });
+    const p = await product(platform, "N-4", "8.00", 5);
+    const { actor } = await signUp(platform);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    const order = await platform.orders.checkout(actor, { idempotencyKey: "notify-order-4" });
+    await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id });
+    await platform.orders.ship(ADMIN_ACTOR, { orderId: order.id, trackingNumber: "TRK-4" });
+    release();
+    await platform.notifications.flush();
+    expect(sent).toEqual(["order_confirmation", "order_shipped"]);
+  });
+
   it("console preview prints the message", async () => {
     const lines: string[] = [];
     const outbox = new MemoryNotificationOutbox({ preview: true, log: (l) => lines.push(l) });

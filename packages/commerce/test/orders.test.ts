@@ -15,6 +15,20 @@ async function paidOrder(key = "order-key-0001") {
 }
 
 describe("orders", () => {
+  it("payment tokens named like Object.prototype members are ordinary tokens: charged once, never a function as decline code", async () => {
+    const { platform, payments } = makePlatform();
+    const p = await product(platform, "TOK-1", "3.00", 10);
+    const { actor } = await signUp(platform);
+    for (const [i, paymentToken] of ["constructor", "__proto__", "toString", "hasOwnProperty"].entries()) {
+      await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+      const order = await platform.orders.checkout(actor, { idempotencyKey: `proto-token-${i}`, paymentToken });
+      expect(order.status).toBe("paid");
+    }
+    expect(payments.charges).toHaveLength(4);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "proto-token-declined", paymentToken: "tok_declined" }))).toBe("card_declined");
+  });
+
   it("snapshots prices and addresses and clears the cart", async () => {
     const { platform, p, buyer, order } = await paidOrder();
     expect(order).toMatchObject({ status: "paid", payment: { status: "succeeded" }, shippingAddress: { city: "NYC", country: "US" }, billingAddress: { city: "NYC" } });

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,11 +24,13 @@ afterAll(async () => {
 
 const WORKER = fileURLToPath(new URL("./fixtures/notification-dispatcher-worker.ts", import.meta.url));
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : []);
+const loader = () => pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 
 /** 12 paid orders (6 buyers with a phone) and 4 shipped: 16 events, 16 emails + 8 SMS. */
 async function seed() {
   await truncateCommerce(db);
-  const { platform } = makePlatform({ store: storeOn(db) });
+  // Records only: the dispatcher processes of the tests send.
+  const { platform } = makePlatform({ store: storeOn(db), notifications: { sendInProcess: false } });
   const p = await product(platform, "NOTIFY-1", "12.00", 100);
   const orders: string[] = [];
   for (let i = 0; i < 12; i++) {
@@ -45,14 +47,60 @@ async function seed() {
   return { expected: 16 + 8 };
 }
 
+/** 6 customers (3 with a phone), each: order A paid and shipped, order B paid, password changed, order B shipped. */
+async function seedOrdered() {
+  const { platform } = makePlatform({ store: storeOn(db), notifications: { sendInProcess: false } });
+  const p = await product(platform, "ORDERED-1", "5.00", 100);
+  const password = "s3cure-passw0rd";
+  for (let i = 0; i < 6; i++) {
+    const email = `ordered${i}@example.com`;
+    await platform.users.register({ email, password, name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555100${String(i).padStart(4, "0")}` } : {}) });
+    const actor = await platform.users.authenticate((await platform.users.login({ email, password })).token);
+    const buy = async (key: string) => {
+      await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+      return (await platform.orders.checkout(actor, { idempotencyKey: key })).id;
+    };
+    const ship = async (orderId: string) => {
+      await platform.orders.fulfill(ADMIN_ACTOR, { orderId });
+      await platform.orders.ship(ADMIN_ACTOR, { orderId, trackingNumber: `T-${orderId}` });
+    };
+    await ship(await buy(`ordered-a-${i}`));
+    const b = await buy(`ordered-b-${i}`);
+    await platform.users.changePassword(actor, { currentPassword: password, newPassword: "an0ther-passw0rd" });
+    await ship(b);
+  }
+}
+
 describe("notification jobs on PostgreSQL", () => {
+  it("4 dispatcher processes send each recipient's messages once each, in the order of their events, while the events arrive", async () => {
+    await truncateCommerce(db);
+    const log = join(dir, "ordered.log");
+    const workers = spawnWorkers(WORKER, 4, { args: () => [db.url, log, "follow"], timeoutMs: 90_000 });
+    try {
+      await seedOrdered();
+    } finally {
+      writeFileSync(`${log}.stop`, ""); // also when seeding failed: never leave the workers running
+    }
+    for (const r of await workers) expect(r.code, r.stderr).toBe(0);
+
+    const sent = lines(log).map((l) => l.split(" ") as [string, string, string, string]);
+    expect(sent).toHaveLength(6 * 5 + 3 * 5);
+    expect(new Set(sent.map(([id]) => id)).size).toBe(sent.length); // each once
+    const byRecipient = new Map<string, string[]>();
+    for (const [, channel, to, template] of sent) byRecipient.set(`${channel} ${to}`, [...(byRecipient.get(`${channel} ${to}`) ?? []), template]);
+    expect(byRecipient.size).toBe(9);
+    for (const [recipient, templates] of byRecipient) {
+      expect([recipient, templates]).toEqual([recipient, ["order_confirmation", "order_shipped", "order_confirmation", "password_changed", "order_shipped"]]);
+    }
+  });
+
+
   it("a dispatcher killed with SIGKILL mid-dispatch: after a restart on 4 processes every notification is delivered, each with its one id", async () => {
     const { expected } = await seed();
     const log = join(dir, "sent.log");
     // tsx's loader in this very process (the tsx CLI would run the script in a child that a
     // SIGKILL of the CLI leaves alive).
-    const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-    const doomed = spawn(process.execPath, ["--import", loader, "--conditions=@platform/source", WORKER, db.url, log, "slow"], { stdio: ["ignore", "ignore", "pipe"] });
+    const doomed = spawn(process.execPath, ["--import", loader(), "--conditions=@platform/source", WORKER, db.url, log, "slow", "3000"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     doomed.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => doomed.on("exit", (_code, signal) => resolve(signal)));
@@ -69,7 +117,8 @@ describe("notification jobs on PostgreSQL", () => {
     const beforeRestart = new Set(lines(log).map((l) => l.split(" ")[0]));
     expect(beforeRestart.size).toBeLessThan(expected); // it really died mid-dispatch
 
-    const results = await spawnWorkers(WORKER, 4, { args: () => [db.url, log, "drain"], timeoutMs: 30_000 });
+    // The killed process's claim lapses after its 3 s lease; then another process sends that message again.
+    const results = await spawnWorkers(WORKER, 4, { args: () => [db.url, log, "drain", "3000"], timeoutMs: 30_000 });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
 
     const rows = (await db.pool.query<{ id: string; channel: string; recipient: string; status: string }>("SELECT id, channel, recipient, status FROM commerce_notifications")).rows;
@@ -99,11 +148,14 @@ describe("notification jobs on PostgreSQL", () => {
       },
       retry: { attempts: 2, delaysMs: [60_000] },
     });
-    const first = await jobs.runOnce();
-    expect(first).toMatchObject({ enqueued: 16, sent: 0, retried: 16, failed: 0 });
-    expect(await jobs.runOnce()).toMatchObject({ enqueued: 0, retried: 0 }); // not due yet
+    // 12 recipients; 4 of them also wait for a shipping notice behind their confirmation.
+    expect(await jobs.runOnce()).toMatchObject({ sent: 0, retried: 12, failed: 0 });
+    expect(await jobs.runOnce()).toMatchObject({ sent: 0, retried: 0, failed: 0 }); // not due yet
     clock.advance({ minutes: 1 });
-    expect(await jobs.runOnce()).toMatchObject({ failed: 16 });
+    // The confirmations are dead-lettered; only then do the shipping notices get their first try.
+    expect(await jobs.runOnce()).toMatchObject({ failed: 12, retried: 4 });
+    clock.advance({ minutes: 1 });
+    expect(await jobs.runOnce()).toMatchObject({ failed: 4, retried: 0 });
     expect(new Set(sends).size).toBe(16);
     const failed = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'smtp_unavailable'");
     expect(failed.rows[0]!.n).toBe(16);

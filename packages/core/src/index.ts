@@ -45,6 +45,7 @@ export { type DomainEvent, type EventMap, type AnyEventOf, createEvent } from ".
 export { EventBus, type EventBusOptions, type EventHandler, type EventErrorHook } from "./events/event-bus.js";
 export { type UnitOfWork, type EventOutbox, type EventPublisher } from "./transactions/unit-of-work.js";
 export { MemoryStore } from "./memory/memory-store.js";
+export { recordSchema } from "./validation/record-schema.js";
 export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";
 export { MemoryTransactionRunner, MemoryTransaction } from "./memory/memory-transaction-runner.js";
 export { CursorCodec, defaultCursorCodec, MIN_CURSOR_SECRET_LENGTH, paginate, pageRequestSchema, type Page, type PageRequest, type SortKey } from "./pagination/cursor.js";

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DomainRuleError, PlatformError } from "@platform/core";
-import { createPool, createSqlErrorMapper, migrate, queryMapped, runTransaction, type MigrationSet } from "@platform/core/postgres";
+import { coreMigrations, createPool, createSqlErrorMapper, migrate, queryMapped, runTransaction, type MigrationSet } from "@platform/core/postgres";
 import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
 
 const worker = fileURLToPath(new URL("./fixtures/migrate-worker.ts", import.meta.url));
@@ -150,6 +150,28 @@ describe("migrate", () => {
     expect(PlatformError.is(err, "migration_checksum_mismatch")).toBe(true);
     const { rows } = await db.pool.query("SELECT to_regclass('race_b') AS t");
     expect(rows[0]!.t).toBeNull();
+  });
+
+  it("a database already holding a table of the same name is schema_conflict naming it, and the run changes nothing", async () => {
+    const held = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "core_conflict" });
+    try {
+      await held.pool.query("CREATE TABLE held (id int); INSERT INTO held VALUES (7)");
+      const sets: MigrationSet[] = [
+        coreMigrations,
+        { namespace: "second", migrations: [{ name: "001.sql", sql: "CREATE TABLE second_t (id int);" }, { name: "002.sql", sql: "CREATE TABLE held (id int, name text);" }] },
+      ];
+      const err = await migrate(held.pool, sets).catch((e: unknown) => e);
+      expect(PlatformError.is(err, "schema_conflict")).toBe(true);
+      expect((err as PlatformError).details).toMatchObject({ namespace: "second", name: "002.sql", table: "held" });
+      const { rows } = await held.pool.query("SELECT to_regclass('platform_outbox') AS o, to_regclass('second_t') AS s, to_regclass('platform_migrations') AS m, (SELECT count(*)::int FROM held) AS n");
+      expect(rows[0]).toEqual({ o: null, s: null, m: null, n: 1 });
+      // The tables made by hand for core's own migration: the same answer, naming that table.
+      await held.pool.query("CREATE TABLE platform_outbox (id int)");
+      const outbox = await migrate(held.pool, coreMigrations).catch((e: unknown) => e);
+      expect([(outbox as PlatformError).code, (outbox as PlatformError).details.table]).toEqual(["schema_conflict", "platform_outbox"]);
+    } finally {
+      await held.drop();
+    }
   });
 
   it("rolls back a failing migration and records nothing for it", async () => {

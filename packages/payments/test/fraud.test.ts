@@ -2,6 +2,35 @@ import { describe, expect, it } from "vitest";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("fraud rules", () => {
+  it("rule text is held to the structured form's limits, with the structured form's codes, and stores nothing", async () => {
+    const { system } = makeSystem();
+    const huge = "9".repeat(400); // Number(huge) is Infinity: JSON would store it as null
+    const long = "x".repeat(501);
+    const cases: [string, { action: "block"; conditions: unknown[] }][] = [
+      [`review if risk_score > 0 and payments_per_customer_hourly > ${huge}`, { action: "block", conditions: [{ field: "payments_per_customer_hourly", operator: ">", value: { kind: "number", value: Number(huge) } }] }],
+      [`block if email == "${long}"`, { action: "block", conditions: [{ field: "email", operator: "==", value: { kind: "string", value: long } }] }],
+      [`block if country in ["US", "${long}"]`, { action: "block", conditions: [{ field: "country", operator: "in", value: { kind: "values", values: ["US", long] } }] }],
+      [`block if ${Array.from({ length: 21 }, (_, i) => `ip == "10.0.0.${i}"`).join(" and ")}`, { action: "block", conditions: Array.from({ length: 21 }, (_, i) => ({ field: "ip", operator: "==", value: { kind: "string", value: `10.0.0.${i}` } })) }],
+    ];
+    for (const [text, structured] of cases) {
+      const code = await codeOf(() => system.fraud.addRule(structured as never));
+      expect(code).not.toBe("no_error");
+      expect([text.slice(0, 40), await codeOf(() => system.fraud.addRule(text))]).toEqual([text.slice(0, 40), code]);
+    }
+    expect(await system.fraud.listRules()).toEqual([]);
+    // Text neither store could keep exactly: the same code in both forms, on both stores.
+    for (const [bad, code] of [["a\u0000b", "nul_character"], ["a\uD800b", "invalid_text"], ["\uDC00", "invalid_text"]] as const) {
+      const structured = { action: "block" as const, conditions: [{ field: "email", operator: "in" as const, value: { kind: "values" as const, values: ["ok", bad] } }] };
+      expect(await codeOf(() => system.fraud.addRule(structured))).toBe(code);
+      expect(await codeOf(() => system.fraud.addRule(`block if email == ${JSON.stringify(bad)}`))).toBe(code); // escaped: \u0000, \ud800
+      expect(await codeOf(() => system.fraud.addRule(`block if email == "${bad}"`))).toBe(code); // raw
+    }
+    expect(await system.fraud.listRules()).toEqual([]);
+    // At the limits both forms are accepted.
+    await system.fraud.addRule(`block if email == "${"x".repeat(500)}" and payments_per_customer_hourly > ${"9".repeat(300)}`);
+    expect(await system.fraud.listRules()).toHaveLength(1);
+  });
+
   it("a text rule blocks before the gateway is called, and records the matched rule", async () => {
     const { system, gateway } = makeSystem();
     const rule = await system.fraud.addRule("block if amount > 10000 USD");

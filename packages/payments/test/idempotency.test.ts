@@ -4,6 +4,16 @@ import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGatew
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("idempotency keys", () => {
+  it("metadata keys are data: __proto__ and constructor are stored exactly and count in the request's fingerprint", async () => {
+    const { system } = makeSystem();
+    const metadata = JSON.parse('{"__proto__":"a","constructor":"b"}') as Record<string, string>;
+    const p = await system.payments.create({ amount: usd("7"), paymentMethod: "pm_card_visa", idempotencyKey: "proto-meta", metadata });
+    const back = await system.payments.get(p.id);
+    expect(Object.entries(back.metadata).sort()).toEqual([["__proto__", "a"], ["constructor", "b"]]);
+    const other = JSON.parse('{"__proto__":"changed","constructor":"b"}') as Record<string, string>;
+    expect(await codeOf(() => system.payments.create({ amount: usd("7"), paymentMethod: "pm_card_visa", idempotencyKey: "proto-meta", metadata: other }))).toBe("idempotency_conflict");
+  });
+
   it("50 concurrent creates with one key reach the gateway once and return the same payment", async () => {
     const { system, gateway } = makeSystem();
     const input = { amount: usd("42.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-1" };

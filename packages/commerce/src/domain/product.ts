@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { type Money, moneyInputSchema, positiveMoneySchema, urlSchema } from "@platform/core";
-import { codedString, refSchema } from "./schemas.js";
+import { type Money, moneyInputSchema, positiveMoneySchema, recordSchema, urlSchema } from "@platform/core";
+import { codedString, refSchema, storableText } from "./schemas.js";
 
 /** Lifecycle of a product: only `active` products are sold and found by search. */
 export const productStatusSchema = z.enum(["draft", "active", "archived"]);
@@ -51,14 +51,13 @@ const imageInputSchema = z.object({
   primary: z.boolean().optional(),
 });
 
-const attributesSchema = z
-  .record(z.string().trim().min(1).max(60), z.string().trim().max(300))
-  .refine((a) => Object.keys(a).length <= 50, { message: "at most 50 attributes" });
+// recordSchema keeps every key exactly (`__proto__` included) in an object without prototype.
+const attributesSchema = recordSchema(storableText(1, 60), storableText(0, 300)).refine((a) => Object.keys(a).length <= 50, { message: "at most 50 attributes" });
 
 const variantInputSchema = z.object({
   sku: skuSchema,
   price: positiveMoneySchema.optional(),
-  options: z.record(z.string().trim().min(1).max(40), z.string().trim().min(1).max(80)).default({}),
+  options: recordSchema(storableText(1, 40), storableText(1, 80)).default({}),
 });
 
 /** Input of `products.create`. */

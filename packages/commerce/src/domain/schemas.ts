@@ -57,3 +57,17 @@ export const ADMIN_ACTOR: Actor = Object.freeze({ customerId: null, roles: Objec
 export function isAdmin(actor: Actor): boolean {
   return actor.roles.includes("admin");
 }
+
+// NUL cannot be stored by PostgreSQL and a lone surrogate would be re-encoded as U+FFFD: neither
+// could come back exactly, so both stores refuse them alike.
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A trimmed string of `min`-`max` characters that both stores keep exactly (`invalid_text` for NUL or a lone surrogate). */
+export function storableText(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((v) => !UNSTORABLE_TEXT.test(v), { message: "text may not hold NUL or unpaired surrogate characters", params: { code: "invalid_text" } });
+}

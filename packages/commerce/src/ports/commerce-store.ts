@@ -3,6 +3,7 @@ import type { CartRepository } from "./cart-repository.js";
 import type { CategoryRepository } from "./category-repository.js";
 import type { AddressRepository, CustomerRepository, LoginThrottleRepository, SessionRepository } from "./customer-repository.js";
 import type { InventoryRepository } from "./inventory-repository.js";
+import type { NotificationRepository } from "./notification-repository.js";
 import type { OrderRepository } from "./order-repository.js";
 import type { ProductRepository } from "./product-repository.js";
 
@@ -20,6 +21,7 @@ export interface CommerceTx {
   readonly carts: CartRepository;
   readonly inventory: InventoryRepository;
   readonly orders: OrderRepository;
+  readonly notifications: NotificationRepository;
   readonly outbox: EventOutbox;
 }
 

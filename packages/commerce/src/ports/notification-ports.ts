@@ -24,3 +24,9 @@ export interface EmailSender {
 export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
+
+/** An email as the notification queue hands it to the sender: with its stable notification id (pass it on, e.g. as Message-ID). */
+export type IdentifiedEmailMessage = EmailMessage & { readonly id: string };
+
+/** An SMS as the notification queue hands it to the sender: with its stable notification id (a provider idempotency key). */
+export type IdentifiedSmsMessage = SmsMessage & { readonly id: string };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, type Page } from "@platform/core";
+import { ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, ValidationError, type Page } from "@platform/core";
 import {
   createProductSchema,
   normalizeImages,
@@ -11,6 +11,7 @@ import {
   type UpdateProductInput,
 } from "../domain/product.js";
 import { refSchema } from "../domain/schemas.js";
+import { normalizeSku } from "../domain/text.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ProductHit } from "../ports/product-repository.js";
 import { productSearchSchema, type ProductSearchInput } from "./product-search-schema.js";
@@ -20,9 +21,26 @@ import type { ServiceContext } from "./service-context.js";
 export const createProductWithStockSchema = createProductSchema.extend({
   /** Opening stock of a product without variants (recorded as a `received` adjustment). */
   initialStock: z.number().int().min(0).max(1_000_000).default(0),
-  /** Opening stock per variant SKU. */
-  variantStock: z.record(z.string(), z.number().int().min(0).max(1_000_000)).default({}),
+  /** Opening stock per variant SKU (case-insensitive); a SKU that names no variant is refused (`unknown_variant_sku`). */
+  variantStock: recordSchema(z.string(), z.number().int().min(0).max(1_000_000)).default({}),
 });
+
+/** The opening stock of each variant, by normalised SKU. @throws ValidationError `unknown_variant_sku` for a SKU of no variant, or one variant named twice. */
+function variantStockOf(variants: readonly { sku: string }[], stock: Readonly<Record<string, number>>): Map<string, number> {
+  const skus = new Set(variants.map((v) => normalizeSku(v.sku)));
+  const byKey = new Map<string, number>();
+  const unknown: string[] = [];
+  for (const [sku, qty] of Object.entries(stock)) {
+    const key = normalizeSku(sku);
+    if (!skus.has(key) || byKey.has(key)) unknown.push(sku);
+    else byKey.set(key, qty);
+  }
+  if (unknown.length > 0) {
+    const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: "unknown_variant_sku" }));
+    throw new ValidationError(`variantStock names no variant: ${unknown.join(", ")}`, issues, "unknown_variant_sku");
+  }
+  return byKey;
+}
 
 /** Product management and search (`platform.products`). */
 export class CatalogService {
@@ -33,7 +51,7 @@ export class CatalogService {
 
   /**
    * Adds a product (and its stock items) to the catalog.
-   * @throws ValidationError `invalid_sku`, `invalid_name`, `amount_not_positive`, `amount_precision` ...
+   * @throws ValidationError `invalid_sku`, `invalid_name`, `amount_not_positive`, `amount_precision`, `unknown_variant_sku`, `invalid_text` ...
    * @throws ConflictError `sku_taken` (case-insensitive, across products and variants).
    * @throws NotFoundError `category_not_found`.
    * @example
@@ -43,6 +61,7 @@ export class CatalogService {
    */
   async create(input: CreateProductInput & { initialStock?: number; variantStock?: Record<string, number> }): Promise<Product> {
     const data = parse(createProductWithStockSchema, input);
+    const opening = variantStockOf(data.variants, data.variantStock);
     const { clock, store } = this.ctx;
     return store.transaction(async (tx) => {
       if (data.categoryId) await this.requireCategory(tx, data.categoryId);
@@ -66,7 +85,7 @@ export class CatalogService {
         version: 1,
       };
       await tx.products.insert(product);
-      const items = variants.length > 0 ? variants.map((v) => ({ variantId: v.id as string | null, qty: data.variantStock[v.sku] ?? 0 })) : [{ variantId: null, qty: data.initialStock }];
+      const items = variants.length > 0 ? variants.map((v) => ({ variantId: v.id as string | null, qty: opening.get(normalizeSku(v.sku)) ?? 0 })) : [{ variantId: null, qty: data.initialStock }];
       for (const item of items) {
         const key = stockKeyOf(id, item.variantId);
         await tx.inventory.ensure({ key, productId: id, variantId: item.variantId, lowStockThreshold: this.lowStockThreshold }, now);

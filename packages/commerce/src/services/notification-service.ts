@@ -1,8 +1,9 @@
 import { createEvent, parse, type EventBus } from "@platform/core";
 import type { CommerceEvents } from "../domain/events.js";
-import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../domain/notification-templates.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
+import { NotificationDispatcher, type NotificationDispatchReport } from "./notification-dispatcher.js";
+import { NOTIFYING_EVENTS, type NotificationRecorder } from "./notification-recorder.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** Retry policy of sends. */
@@ -20,18 +21,30 @@ export interface NotificationOptions {
   retry?: Partial<RetryPolicy>;
   /** Waits between retries; tests inject an instant one. */
   sleep?: (ms: number) => Promise<void>;
+  /** How long a send may take before another process may take the message over (default 60 s). */
+  leaseMs?: number;
+  /**
+   * Send after each notifying commit in this process (default true). False records only, for
+   * app servers that leave sending to a worker calling `dispatchDue` (or `PostgresNotificationJobs`).
+   */
+  sendInProcess?: boolean;
 }
 
 /**
  * Sends customer messages when events happen (order paid -> confirmation, order shipped ->
- * notice, password changed -> security notice, registration with a taken e-mail -> notice to its owner), by email and, when the customer has a
- * phone, SMS. Runs after commit, so a failing notifier never fails an order; failed sends
- * are retried, then reported as `notification.failed`.
+ * notice, password changed -> security notice), by email and, when the customer has a
+ * phone, SMS. The messages are recorded in the transaction of their event (see
+ * {@link NotificationRecorder}); after commit this service sends them through a
+ * {@link NotificationDispatcher}: in order per recipient, retried, then reported as
+ * `notification.failed`. A failing notifier never fails an order. On a shared store every
+ * process may run it: each message goes out once, by whichever process claims it.
  */
 export class NotificationService {
-  private readonly pending = new Set<Promise<void>>();
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly dispatcher: NotificationDispatcher;
+  private running: Promise<void> | null = null;
+  private again = false;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -39,22 +52,33 @@ export class NotificationService {
   ) {
     this.retry = { attempts: options.retry?.attempts ?? 3, delaysMs: options.retry?.delaysMs ?? [200, 1000] };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.dispatcher = new NotificationDispatcher(ctx, {
+      email: options.email,
+      sms: options.sms ?? null,
+      retry: this.retry,
+      ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+    });
   }
 
-  /** Subscribes to the platform's events. Returns an unsubscribe function. */
+  /** Subscribes to the platform's events: each committed notifying event starts a dispatch run. Returns an unsubscribe function. */
   subscribe(events: EventBus<CommerceEvents>): () => void {
-    const offs = [
-      events.on("order.paid", (e) => this.track(this.onOrder(e.data.orderId, "order_confirmation"))),
-      events.on("order.shipped", (e) => this.track(this.onOrder(e.data.orderId, "order_shipped"))),
-      events.on("customer.password_changed", (e) => this.track(this.onCustomerNotice(e.data.customerId, "password_changed"))),
-      events.on("customer.registration_attempted", (e) => this.track(this.onCustomerNotice(e.data.customerId, "registration_attempted"))),
-    ];
+    if (this.options.sendInProcess === false) return () => undefined;
+    const offs = [...NOTIFYING_EVENTS].map((type) => events.on(type as keyof CommerceEvents, () => this.kick()));
     return () => offs.forEach((off) => off());
   }
 
-  /** Resolves when every send started so far has finished (delivered or given up). */
+  /** Resolves when the dispatch runs started so far have finished (every message sent, dead-lettered, or left to a later run). */
   async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.running) await this.running;
+  }
+
+  /**
+   * Sends the recorded messages that are due, in order per recipient (for hosts that run it on a
+   * timer, e.g. to send what a crashed process left behind).
+   * @throws StorageError `storage_unavailable` when the store is unreachable.
+   */
+  dispatchDue(limit?: number): Promise<NotificationDispatchReport> {
+    return this.dispatcher.dispatchDue(limit);
   }
 
   /** Sends an email with retries; resolves false when every attempt failed. @throws ValidationError for a malformed message. */
@@ -71,38 +95,31 @@ export class NotificationService {
     return this.withRetry("sms", m.template, m.to, () => sms.send(m));
   }
 
-  private track(p: Promise<unknown>): void {
-    const done = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.pending.add(done);
-    void done.then(() => this.pending.delete(done));
-  }
-
-  private async onOrder(orderId: string, template: "order_confirmation" | "order_shipped"): Promise<void> {
-    const found = await this.ctx.store.transaction(async (tx) => {
-      const order = await tx.orders.get(orderId);
-      const customer = order ? await tx.customers.get(order.customerId) : null;
-      return order && customer ? { order, customer } : null;
+  private kick(): void {
+    this.again = true;
+    // A kick that lands after the loop's last check but before it settles starts the next run.
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+      if (this.again) this.kick();
     });
-    if (!found) return;
-    const msg = (template === "order_confirmation" ? orderConfirmation : orderShipped)({ customerName: found.customer.name, order: found.order });
-    await this.deliver(template, found.customer.email, found.customer.phone, msg);
   }
 
-  private async onCustomerNotice(customerId: string, template: "password_changed" | "registration_attempted"): Promise<void> {
-    const customer = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
-    if (!customer) return;
-    const msg = (template === "password_changed" ? passwordChanged : registrationAttempted)({ customerName: customer.name });
-    await this.deliver(template, customer.email, customer.phone, msg);
-  }
-
-  private async deliver(template: string, email: string, phone: string | null, msg: RenderedMessage): Promise<void> {
-    await Promise.all([
-      this.sendEmail({ to: email, subject: msg.subject, text: msg.text, html: msg.html, template }),
-      phone ? this.sendSms({ to: phone, text: msg.sms, template }) : Promise.resolve(false),
-    ]);
+  // One run at a time per process: messages leave in claim order, retries wait their delay here.
+  private async loop(): Promise<void> {
+    try {
+      while (this.again) {
+        this.again = false;
+        const report = await this.dispatcher.dispatchDue();
+        if (report.nextRetryAt) {
+          await this.sleep(Math.max(0, report.nextRetryAt.getTime() - this.ctx.clock.now().getTime()));
+          this.again = true;
+        }
+      }
+    } catch {
+      // The store is unreachable: the messages stay recorded and a later run (next event, or a
+      // host's timer calling dispatchDue) sends them.
+      this.again = false;
+    }
   }
 
   private async withRetry(kind: "email" | "sms", template: string, to: string, send: () => Promise<void>): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { moneyInputSchema, pageRequestSchema } from "@platform/core";
-import { refSchema } from "../domain/schemas.js";
+import { moneyInputSchema, pageRequestSchema, recordSchema } from "@platform/core";
+import { refSchema, storableText } from "../domain/schemas.js";
 
 // PostgreSQL text cannot hold NUL: refused up front on every store, with the code the
 // PostgreSQL adapter gives stored text (`invalid_text`), so the memory store answers the same.
@@ -13,11 +13,7 @@ export const productSearchSchema = pageRequestSchema.extend({
   categoryId: refSchema.optional(),
   minPrice: moneyInputSchema.optional(),
   maxPrice: moneyInputSchema.optional(),
-  attributes: z
-    .record(z.string().trim().min(1).max(60), noNul(z.string().trim().max(300)))
-    // A key's own refinement would surface as zod's `invalid_key`, hiding the code.
-    .refine((m) => Object.keys(m).every((k) => !k.includes("\u0000")), { message: "attribute names may not contain NUL (U+0000) characters", params: { code: "invalid_text" } })
-    .default({}),
+  attributes: recordSchema(storableText(1, 60), storableText(0, 300)).default({}),
   inStockOnly: z.boolean().default(false),
   sort: z.enum(["relevance", "price_asc", "price_desc", "newest"]).optional(),
 });

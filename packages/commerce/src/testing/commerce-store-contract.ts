@@ -5,6 +5,7 @@ import type { Product } from "../domain/product.js";
 import type { Customer } from "../domain/customer.js";
 import type { CommerceStore, CommerceTx } from "../ports/commerce-store.js";
 import { describeCredentialStoreContract } from "./credential-store-contract.js";
+import { notificationQueueContract } from "./notification-queue-contract.js";
 
 const T0 = new Date("2026-01-01T00:00:00Z");
 
@@ -69,7 +70,7 @@ async function codeOf(fn: () => Promise<unknown>): Promise<string> {
 
 /**
  * The contract every commerce store adapter must pass: atomic stock operations,
- * uniqueness rules, version guards, rollback, keyset pages and search.
+ * uniqueness rules, version guards, rollback, keyset pages, search and notification queues.
  * @example
  * ```ts
  * import { describeCommerceStoreContract } from "@platform/commerce/testing";
@@ -80,6 +81,7 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
   describeCredentialStoreContract(name, makeStore);
   describe(`commerce store contract: ${name}`, () => {
     const run = async <T>(store: CommerceStore, work: (tx: CommerceTx) => Promise<T>) => store.transaction(work);
+    notificationQueueContract(makeStore);
 
     it("keeps SKUs unique case-insensitively and guards updates by version", async () => {
       const store = await makeStore();

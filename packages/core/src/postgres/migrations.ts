@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigurationError } from "../errors/errors.js";
-import { toStorageError } from "./errors.js";
+import { sqlState, toStorageError } from "./errors.js";
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
 
 /** One migration: a name that sorts in application order and its SQL. */
@@ -47,11 +47,25 @@ export async function loadMigrations(directory: string): Promise<Migration[]> {
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(directory, name), "utf8") })));
 }
 
+// duplicate_table, duplicate_object, duplicate_function, duplicate_schema, duplicate_database.
+const DUPLICATE_STATES = new Set(["42P07", "42710", "42723", "42P06", "42P04"]);
+
+/** A migration that would create what the database already holds, named from pg's message (`relation "users" already exists`). */
+function schemaConflict(namespace: string, name: string, cause: unknown): ConfigurationError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const object = /"([^"]+)"/.exec(message)?.[1] ?? null;
+  return new ConfigurationError(
+    `migration ${namespace}/${name} would create ${object ? `"${object}"` : "an object"}, which the database already holds (another application's schema, or tables made by hand): migrate into an empty database or schema`,
+    "schema_conflict",
+    { cause, details: { namespace, name, table: object } },
+  );
+}
+
 /**
- * Applies the migrations not yet applied, each in its own transaction, under a
- * session advisory lock: processes migrating at once wait for each other and apply
- * each file exactly once. Refuses to run when an applied file was edited since.
- * @throws ConfigurationError `migration_checksum_mismatch`, `migration_order`; StorageError.
+ * Applies the migrations not yet applied, all in one transaction, under a session advisory
+ * lock: processes migrating at once wait for each other and apply each file exactly once, and
+ * a run that fails changes nothing. Refuses to run when an applied file was edited since.
+ * @throws ConfigurationError `migration_checksum_mismatch`, `migration_order`, `schema_conflict` (a table or other object of the same name exists; `details.table` names it); StorageError.
  * @example
  * ```ts
  * await migrate(pool, [commerceMigrations, paymentsMigrations]);
@@ -71,13 +85,23 @@ export async function migrate(pool: PoolLike, sets: MigrationSet | readonly Migr
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
     try {
-      await client.query(`CREATE TABLE IF NOT EXISTS platform_migrations (
-        namespace text NOT NULL,
-        name text NOT NULL,
-        checksum text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (namespace, name))`);
-      for (const set of list) await applySet(client, set, report);
+      // One transaction for the whole run (PostgreSQL DDL is transactional): a conflict in a
+      // later file must not leave the earlier ones of this run behind.
+      await client.query("BEGIN");
+      try {
+        await client.query(`CREATE TABLE IF NOT EXISTS platform_migrations (
+          namespace text NOT NULL,
+          name text NOT NULL,
+          checksum text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (namespace, name))`);
+        for (const set of list) await applySet(client, set, report);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        report.applied = [];
+        throw error;
+      }
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]);
     }
@@ -115,15 +139,12 @@ async function applySet(client: PoolClientLike, set: MigrationSet, report: Migra
       report.skipped.push(key);
       continue;
     }
-    await client.query("BEGIN");
     try {
       await client.query(m.sql);
-      await client.query("INSERT INTO platform_migrations (namespace, name, checksum) VALUES ($1, $2, $3)", [set.namespace, m.name, migrationChecksum(m.sql)]);
-      await client.query("COMMIT");
-      report.applied.push(key);
     } catch (error) {
-      await client.query("ROLLBACK");
-      throw error;
+      throw DUPLICATE_STATES.has(sqlState(error) ?? "") ? schemaConflict(set.namespace, m.name, error) : error;
     }
+    await client.query("INSERT INTO platform_migrations (namespace, name, checksum) VALUES ($1, $2, $3)", [set.namespace, m.name, migrationChecksum(m.sql)]);
+    report.applied.push(key);
   }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PlatformError } from "../errors/platform-error.js";
 import { isId, type Id } from "../ids/id.js";
 import { Money } from "../money/money.js";
+import { recordSchema } from "./record-schema.js";
 
 /**
  * An email address, trimmed and lower-cased so uniqueness checks are case-insensitive.
@@ -61,7 +62,7 @@ export const positiveMoneySchema = moneyInputSchema.refine((m) => m.isPositive()
 });
 
 /** Free-form string metadata, Stripe-style: up to 50 keys, keys <= 40 chars, values <= 500 chars. */
-export const metadataSchema = z.record(z.string().min(1).max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, {
+export const metadataSchema = recordSchema(z.string().min(1).max(40), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, {
   message: "at most 50 metadata keys",
 });
 

@@ -4,6 +4,7 @@ import { ValidationError } from "../errors/errors.js";
 import { createId } from "../ids/id.js";
 import { Money } from "../money/money.js";
 import { parse } from "./parse.js";
+import { recordSchema } from "./record-schema.js";
 import { emailSchema, idSchema, moneyInputSchema, positiveMoneySchema, quantitySchema, urlSchema, withErrorCode } from "./schemas.js";
 
 function fail(fn: () => unknown): ValidationError {
@@ -55,5 +56,40 @@ describe("parse", () => {
     expect(e.code).toBe("invalid_quantity");
     expect(e.issues[0]!.path).toEqual(["items", 1, "quantity"]);
     expect(parse(schema, { items: [{ quantity: 3 }] }).items[0]!.quantity).toBe(3);
+  });
+});
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as ValidationError).code;
+  }
+  return "no_error";
+}
+
+describe("recordSchema", () => {
+  const schema = recordSchema(z.string().trim().min(1).max(20), z.string().max(3));
+
+  it("keeps every key exactly, __proto__ included, in an object without prototype", () => {
+    const out = parse(schema, JSON.parse('{"__proto__":"a","constructor":"b"," c ":"d"}'));
+    expect(Object.getPrototypeOf(out)).toBeNull();
+    expect(Object.entries(out)).toEqual([["__proto__", "a"], ["constructor", "b"], ["c", "d"]]);
+    expect(parse(schema, {}).toString).toBeUndefined();
+  });
+
+  it("names the bad key in each issue and refuses keys equal after normalisation", () => {
+    const err = (() => {
+      try {
+        parse(schema, { ok: "abcd", ["x".repeat(21)]: "a" });
+      } catch (e) {
+        return e as ValidationError;
+      }
+      throw new Error("parsed");
+    })();
+    expect(err.issues.map((i) => i.path)).toEqual([["ok"], ["x".repeat(21)]]);
+    expect(codeOf(() => parse(schema, { a: "1", " a": "2" }))).toBe("duplicate_key");
+    expect(codeOf(() => parse(schema, ["a"]))).toBe("validation_failed");
+    expect(codeOf(() => parse(schema, new Map()))).toBe("validation_failed");
   });
 });

@@ -1,5 +1,6 @@
-import { isCurrencyCode, ValidationError } from "@platform/core";
+import { isCurrencyCode, parse, ValidationError } from "@platform/core";
 import {
+  fraudRuleInputSchema,
   NUMBER_FIELDS,
   STRING_FIELDS,
   type ConditionValue,
@@ -73,6 +74,9 @@ function tokenize(source: string): Token[] {
     else if (m[4]) tokens.push({ kind: "number", text: m[4], position });
     else if (m[5]) tokens.push({ kind: "word", text: m[5], position });
     else if (m[6]) tokens.push({ kind: "punct", text: m[6], position });
+    // A quote the string pattern could not close: stop here. Going on would re-scan the rest of
+    // the text from every later quote (quadratic on long escaped text).
+    else if (text === '"' || text === "'") fail(source, { kind: "punct", text, position }, `a closing ${text} for the string that starts here`);
     // An unknown character becomes a token of its own, so the parser reports it with what it expected there.
     else tokens.push({ kind: "punct", text, position });
   }
@@ -95,7 +99,9 @@ export interface ParsedFraudRule {
  * `<field> <op> <value>` with op one of `> >= < <= == = !=`, or `<field> [not] in [v1, v2]` /
  * `<field> [not] in @list`. Amounts must carry their currency (`amount > 10000 USD`): a rule in one
  * currency never matches a payment in another.
- * @throws ValidationError `invalid_rule` whose details give `position` (0-based column), `token` and `expected`.
+ * @throws ValidationError `invalid_rule` whose details give `position` (0-based column), `token` and `expected`;
+ * for a rule the structured form refuses (a number beyond the float range, a string over 500
+ * characters, more than 20 conditions), the structured form's code and field paths.
  * @example
  * ```ts
  * parseFraudRule("review if payments_per_customer_hourly > 5");
@@ -121,7 +127,9 @@ export function parseFraudRule(source: string): ParsedFraudRule {
     if (t.kind === "end") break;
     if (t.kind !== "word" || t.text.toLowerCase() !== "and") fail(source, t, '"and" or end of rule');
   }
-  return { action: action as FraudAction, conditions };
+  // The limits of the structured form hold for text too, with the same codes: a number that
+  // overflows to Infinity (stored as null in JSON), over-long strings, too many conditions.
+  return parse(fraudRuleInputSchema.pick({ action: true, conditions: true }), { action: action as FraudAction, conditions }) as ParsedFraudRule;
 
   function parseCondition(): FraudCondition {
     const fieldTok = next();

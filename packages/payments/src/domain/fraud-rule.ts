@@ -68,11 +68,21 @@ export interface FraudRule {
 }
 
 const fieldSchema = z.enum(["amount", ...STRING_FIELDS, ...NUMBER_FIELDS] as [string, ...string[]]);
+// Text both stores keep exactly: PostgreSQL holds no NUL, and jsonb refuses the JSON of an unpaired surrogate.
+const ruleTextSchema = z
+  .string()
+  .max(500)
+  .superRefine((v, ctx) => {
+    if (v.includes("\u0000")) ctx.addIssue({ code: "custom", message: "text may not contain NUL (U+0000) characters", params: { code: "nul_character" } });
+    else if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)) {
+      ctx.addIssue({ code: "custom", message: "text may not contain unpaired surrogate characters", params: { code: "invalid_text" } });
+    }
+  });
 const valueSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("number"), value: z.number().finite() }),
-  z.object({ kind: z.literal("string"), value: z.string().max(500) }),
+  z.object({ kind: z.literal("string"), value: ruleTextSchema }),
   z.object({ kind: z.literal("money"), amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().length(3).toUpperCase().optional() }),
-  z.object({ kind: z.literal("values"), values: z.array(z.string().max(500)).max(1000) }),
+  z.object({ kind: z.literal("values"), values: z.array(ruleTextSchema).max(1000) }),
   z.object({ kind: z.literal("list"), list: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/) }),
 ]);
 

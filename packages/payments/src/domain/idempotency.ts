@@ -48,7 +48,8 @@ function canonical(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    // No prototype: a key named "__proto__" (metadata is caller data) is an own key like any other.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
       if (v !== undefined && k !== "idempotencyKey") out[k] = canonical(v);

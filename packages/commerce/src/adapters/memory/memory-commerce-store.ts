@@ -13,6 +13,7 @@ import { MemoryCartRepository } from "./memory-cart-repository.js";
 import { MemoryCategoryRepository } from "./memory-category-repository.js";
 import { DEFAULT_MEMORY_THROTTLE_ROWS, MemoryAddressRepository, MemoryCustomerRepository, MemoryLoginThrottleRepository, MemorySessionRepository } from "./memory-customer-repositories.js";
 import { MemoryInventoryRepository } from "./memory-inventory-repository.js";
+import { MemoryNotificationRepository, queueKey, type NotificationRow } from "./memory-notification-repository.js";
 import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repository.js";
 import { MemoryProductRepository, type SkuRow } from "./memory-product-repository.js";
 import { MemoryProductSearchIndex } from "./memory-product-search-index.js";
@@ -72,6 +73,12 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     indexes: { customer: (o) => o.customerId, paymentPending: (o) => (o.payment.status === "pending" ? "1" : null) },
   });
   private readonly sweepLeases = new Map<string, number>();
+  private readonly notifications = this.table<NotificationRow, "event", "pending" | "queue">("notifications", {
+    id: (n) => n.id,
+    unique: { event: { key: (n) => `${n.eventId}\u0000${n.channel}`, code: "notification_exists" } },
+    indexes: { pending: (n) => (n.status === "pending" ? "1" : null), queue: (n) => (n.status === "pending" ? queueKey(n) : null) },
+  });
+  private readonly notificationSequence = { next: 0 };
   private readonly searchIndex = new MemoryProductSearchIndex();
   private readonly browseIndex = new MemoryProductBrowseIndex();
   private cursorCodec: CursorCodec;
@@ -102,6 +109,7 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
       orders: new MemoryOrderRepository(this.orders, this.cursorCodec, this.sweepLeases),
+      notifications: new MemoryNotificationRepository(this.notifications, this.notificationSequence),
     };
   }
 }

@@ -146,7 +146,8 @@ export class MemoryProductRepository implements ProductRepository {
     // A product is in a price range when its base price or one of its variants' prices is (both
     // bounds on the same price); a variant without its own price sells at the base price.
     if ((q.minPrice || q.maxPrice) && !pricesOf(p).some((m) => inPriceRange(m, q))) return false;
-    for (const [k, v] of Object.entries(q.attributes)) if (p.attributes[k] === undefined || foldText(p.attributes[k]!) !== foldText(v)) return false;
+    // Own keys only: a filter on "constructor" must not reach Object.prototype.
+    for (const [k, v] of Object.entries(q.attributes)) if (!Object.hasOwn(p.attributes, k) || foldText(p.attributes[k]!) !== foldText(v)) return false;
     return !q.inStockOnly || this.inStock(p);
   }
 

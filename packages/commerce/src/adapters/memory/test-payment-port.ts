@@ -79,7 +79,9 @@ export class TestPaymentPort implements PaymentPort {
   private async take(request: ChargeRequest): Promise<ChargeResult> {
     // Yield once, like a network call, so concurrency bugs can show.
     await Promise.resolve();
-    const decline = request.paymentToken ? DECLINING_TOKENS[request.paymentToken] : undefined;
+    // Own keys only: "constructor" or "__proto__" are tokens like any other, not Object.prototype members.
+    const token = request.paymentToken;
+    const decline = token && Object.hasOwn(DECLINING_TOKENS, token) ? DECLINING_TOKENS[token] : undefined;
     if (decline) throw new GatewayError(decline, `test payment declined: ${decline}`, { provider: "test", retryable: false, declineCode: decline });
     const reference = createId("pay");
     this.charges.push({ reference, orderId: request.orderId, amount: request.amount, idempotencyKey: request.idempotencyKey, refunded: null });

@@ -13,6 +13,7 @@ export { PostgresAddressRepository } from "./postgres-address-repository.js";
 export { PostgresCartRepository } from "./postgres-cart-repository.js";
 export { PostgresInventoryRepository } from "./postgres-inventory-repository.js";
 export { PostgresOrderRepository } from "./postgres-order-repository.js";
+export { PostgresNotificationRepository } from "./postgres-notification-repository.js";
 export { searchTerms, tsQuerySql } from "./postgres-product-search.js";
 export { Sql, mapSqlError } from "./sql-errors.js";
 export {

@@ -6,6 +6,7 @@ import { PostgresCartRepository } from "./postgres-cart-repository.js";
 import { PostgresCategoryRepository } from "./postgres-category-repository.js";
 import { PostgresCustomerRepository } from "./postgres-customer-repository.js";
 import { PostgresInventoryRepository } from "./postgres-inventory-repository.js";
+import { PostgresNotificationRepository } from "./postgres-notification-repository.js";
 import { PostgresOrderRepository } from "./postgres-order-repository.js";
 import { PostgresProductRepository } from "./postgres-product-repository.js";
 import { PostgresLoginThrottleRepository, PostgresSessionRepository } from "./postgres-session-repositories.js";
@@ -60,6 +61,7 @@ export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements 
       carts: new PostgresCartRepository(sql),
       inventory: new PostgresInventoryRepository(sql),
       orders: new PostgresOrderRepository(sql, this.cursorCodec),
+      notifications: new PostgresNotificationRepository(sql),
     };
   }
 }

@@ -1,162 +1,53 @@
-import { createEvent, createId, parse, systemClock, type Clock, type DomainEvent } from "@platform/core";
-import { OutboxDispatcher, runTransaction } from "@platform/core/postgres";
-import { emailMessageSchema, smsMessageSchema } from "../../domain/notification-message.js";
-import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../../domain/notification-templates.js";
-import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../../ports/notification-ports.js";
+import { systemClock, type Clock } from "@platform/core";
+import type { EmailSender, SmsSender } from "../../ports/notification-ports.js";
+import { NotificationDispatcher, type NotificationDispatchReport } from "../../services/notification-dispatcher.js";
 import type { PostgresCommerceStore } from "./postgres-commerce-store.js";
 
-/** An email as the durable jobs hand it to the sender: with its stable notification id. */
-export type IdentifiedEmailMessage = EmailMessage & { readonly id: string };
-/** An SMS as the durable jobs hand it to the sender: with its stable notification id. */
-export type IdentifiedSmsMessage = SmsMessage & { readonly id: string };
+export type { IdentifiedEmailMessage, IdentifiedSmsMessage } from "../../ports/notification-ports.js";
 
 /** Options of {@link PostgresNotificationJobs}. */
 export interface PostgresNotificationJobsOptions {
-  /** The commerce store (its pool holds the jobs; orders and customers are read through it). */
+  /** The commerce store whose `commerce_notifications` queues are sent. */
   store: PostgresCommerceStore;
-  /** Sends email; receives {@link IdentifiedEmailMessage}s (pass `id` on, e.g. as Message-ID). */
+  /** Sends email; receives `IdentifiedEmailMessage`s (pass `id` on, e.g. as Message-ID). */
   email: EmailSender;
-  /** Sends SMS (none when null or absent). */
+  /** Sends SMS (SMS notifications are left to another dispatcher when null or absent). */
   sms?: SmsSender | null;
   clock?: Clock;
   /** Total tries per notification (default 5) and the waits before each retry (the last repeats). */
   retry?: { attempts?: number; delaysMs?: readonly number[] };
-  /** Outbox events read per batch (default 100). */
-  batchSize?: number;
+  /** How long a claim lasts (default 60 s). */
+  leaseMs?: number;
 }
 
 /** What one {@link PostgresNotificationJobs.runOnce} did. */
-export interface NotificationRunReport {
-  enqueued: number;
-  sent: number;
-  retried: number;
-  failed: number;
-}
-
-interface JobRow {
-  id: string;
-  channel: "email" | "sms";
-  attempts: number;
-  message: EmailMessage | SmsMessage;
-}
-
-const TRIGGERS = ["order.paid", "order.shipped", "customer.password_changed", "customer.registration_attempted"] as const;
+export type NotificationRunReport = NotificationDispatchReport;
 
 /**
- * Customer notifications as durable jobs, for processes sharing one PostgreSQL database.
- * Committed `order.paid`, `order.shipped`, `customer.password_changed` and `customer.registration_attempted` events are read from
- * `platform_outbox` (several dispatchers at once, `FOR UPDATE SKIP LOCKED`) and rendered into
- * `commerce_notifications` rows, one per (event, channel) with its own id. Each due row is then
- * claimed with `FOR UPDATE SKIP LOCKED`, sent, and marked sent in one transaction: a process that
- * dies mid-send releases the row and another sends it again with the SAME id (at least once;
- * receivers de-duplicate by id). Failures retry on `retry.delaysMs`; the last failure marks the
- * row `failed` and records a `notification.failed` event.
- *
- * Run it in a worker process (or every app server) with the in-process notifier of
- * `createECommercePlatform` pointed at a discarding sender, so messages go out once.
+ * The notification dispatcher of a worker process on PostgreSQL. The platform records each
+ * notification in the transaction of its event (`commerce_notifications`, one queue per
+ * recipient); this sends them in order per recipient from any number of processes (claims
+ * are leases taken with `FOR UPDATE SKIP LOCKED`), retries on `retry.delaysMs`, and dead-letters
+ * the last failure with `notification.failed`. App servers' in-process notifiers send through
+ * the same queues, so no sender needs to discard: the worker sends what they left (retries, a
+ * crashed process's messages once their lease lapses).
  * @example
  * ```ts
- * const jobs = new PostgresNotificationJobs({ store, email: new SmtpEmailSender(...) });
+ * const jobs = new PostgresNotificationJobs({ store, email: new SmtpEmailSender(smtpOptionsFromEnv()) });
  * setInterval(() => void jobs.runOnce(), 1000);
  * ```
  */
-export class PostgresNotificationJobs {
-  private readonly clock: Clock;
-  private readonly attempts: number;
-  private readonly delays: readonly number[];
-  private readonly dispatcher: OutboxDispatcher;
-
-  constructor(private readonly options: PostgresNotificationJobsOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.attempts = options.retry?.attempts ?? 5;
-    this.delays = options.retry?.delaysMs ?? [1_000, 10_000, 60_000, 300_000];
-    this.dispatcher = new OutboxDispatcher(options.store.pool, (e) => this.enqueue(e), { types: TRIGGERS, batchSize: options.batchSize ?? 100 });
-  }
-
-  /** Turns every pending trigger event into notification rows. Returns the events handled. */
-  enqueueDue(): Promise<number> {
-    return this.dispatcher.drain();
+export class PostgresNotificationJobs extends NotificationDispatcher {
+  constructor(options: PostgresNotificationJobsOptions) {
+    const { store, clock, ...dispatcher } = options;
+    super({ store, clock: clock ?? systemClock }, dispatcher);
   }
 
   /**
-   * Sends due notifications one by one until none is due (or `limit` were tried).
+   * Sends what is due, until none is claimable.
    * @throws StorageError `storage_unavailable` when the database is unreachable.
    */
-  async sendDue(limit = 1_000): Promise<Omit<NotificationRunReport, "enqueued">> {
-    const report = { sent: 0, retried: 0, failed: 0 };
-    for (let i = 0; i < limit; i++) {
-      const outcome = await this.sendOne();
-      if (outcome === null) break;
-      report[outcome]++;
-    }
-    return report;
-  }
-
-  /** Enqueues pending events, then sends what is due. */
-  async runOnce(): Promise<NotificationRunReport> {
-    const enqueued = await this.enqueueDue();
-    return { enqueued, ...(await this.sendDue()) };
-  }
-
-  private async enqueue(event: DomainEvent): Promise<void> {
-    const found = await this.options.store.transaction(async (tx) => {
-      const data = event.data as { orderId?: string; customerId?: string };
-      const order = data.orderId ? await tx.orders.get(data.orderId) : null;
-      const customer = await tx.customers.get(order?.customerId ?? data.customerId ?? "");
-      return customer ? { order, customer } : null;
-    });
-    if (!found) return;
-    const { order, customer } = found;
-    let template: string;
-    let msg: RenderedMessage;
-    if (event.type === "customer.password_changed") [template, msg] = ["password_changed", passwordChanged({ customerName: customer.name })];
-    else if (event.type === "customer.registration_attempted") [template, msg] = ["registration_attempted", registrationAttempted({ customerName: customer.name })];
-    else if (!order) return;
-    else if (event.type === "order.paid") [template, msg] = ["order_confirmation", orderConfirmation({ customerName: customer.name, order })];
-    else [template, msg] = ["order_shipped", orderShipped({ customerName: customer.name, order })];
-    const jobs: { channel: "email" | "sms"; to: string; message: EmailMessage | SmsMessage }[] = [
-      { channel: "email", to: customer.email, message: parse(emailMessageSchema, { to: customer.email, subject: msg.subject, text: msg.text, html: msg.html, template }) },
-    ];
-    if (customer.phone && this.options.sms) jobs.push({ channel: "sms", to: customer.phone, message: parse(smsMessageSchema, { to: customer.phone, text: msg.sms, template }) });
-    const now = this.clock.now();
-    for (const job of jobs) {
-      await this.options.store.pool.query(
-        `INSERT INTO commerce_notifications (id, event_id, channel, template, recipient, message, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) ON CONFLICT (event_id, channel) DO NOTHING`,
-        [createId("ntf"), event.id, job.channel, template, job.to, JSON.stringify(job.message), now],
-      );
-    }
-  }
-
-  private async sendOne(): Promise<"sent" | "retried" | "failed" | null> {
-    const now = this.clock.now();
-    return runTransaction(this.options.store.pool, async (client) => {
-      const { rows } = await client.query<JobRow>(
-        `SELECT id, channel, attempts, message FROM commerce_notifications
-          WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
-      const job = rows[0];
-      if (!job) return null;
-      const attempts = job.attempts + 1;
-      try {
-        if (job.channel === "email") await this.options.email.send({ ...(job.message as EmailMessage), id: job.id } as IdentifiedEmailMessage);
-        else if (this.options.sms) await this.options.sms.send({ ...(job.message as SmsMessage), id: job.id } as IdentifiedSmsMessage);
-        else throw new Error("no SMS sender configured");
-      } catch (error) {
-        const code = typeof (error as { code?: unknown })?.code === "string" ? String((error as { code: string }).code) : "send_failed";
-        if (attempts >= this.attempts) {
-          await client.query("UPDATE commerce_notifications SET status = 'failed', attempts = $2, last_error = $3 WHERE id = $1", [job.id, attempts, code]);
-          const failed = createEvent("notification.failed", { kind: job.channel, template: job.message.template, to: job.message.to, attempts, code }, this.clock);
-          await client.query("INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ($1, $2, $3, $4::jsonb)", [failed.id, failed.type, failed.occurredAt, JSON.stringify(failed.data)]);
-          return "failed";
-        }
-        const delay = this.delays[Math.min(attempts - 1, this.delays.length - 1)] ?? 0;
-        await client.query("UPDATE commerce_notifications SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1", [job.id, attempts, code, new Date(now.getTime() + delay)]);
-        return "retried";
-      }
-      await client.query("UPDATE commerce_notifications SET status = 'sent', attempts = $2, sent_at = $3, last_error = NULL WHERE id = $1", [job.id, attempts, now]);
-      return "sent";
-    });
+  runOnce(): Promise<NotificationRunReport> {
+    return this.dispatchDue();
   }
 }

@@ -29,6 +29,11 @@ export const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.description, p.price::tex
   COALESCE((SELECT json_agg(json_build_object('id', v.id, 'sku', v.sku, 'price', v.price::text, 'currency', v.currency, 'options', v.options) ORDER BY v.position)
     FROM commerce_product_variants v WHERE v.product_id = p.id), '[]') AS variants`;
 
+// As the validated input: no prototype, every key (`__proto__` too) an own property.
+function ownRecord(values: Record<string, string>): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, values);
+}
+
 /** Maps a {@link ProductRow} to the domain product. */
 export function toProduct(r: ProductRow): Product {
   return {
@@ -40,8 +45,8 @@ export function toProduct(r: ProductRow): Product {
     categoryId: r.category_id,
     status: r.status,
     images: r.images.map((i) => ({ url: i.url, alt: i.alt, position: i.position, primary: i.primary })),
-    attributes: r.attributes,
-    variants: r.variants.map((v) => ({ id: v.id, sku: v.sku, price: v.price !== null && v.currency !== null ? Money.of(v.price, v.currency) : null, options: v.options })),
+    attributes: ownRecord(r.attributes),
+    variants: r.variants.map((v) => ({ id: v.id, sku: v.sku, price: v.price !== null && v.currency !== null ? Money.of(v.price, v.currency) : null, options: ownRecord(v.options) })),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,

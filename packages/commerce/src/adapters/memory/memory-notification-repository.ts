@@ -1,0 +1,57 @@
+import type { MemoryTable } from "@platform/core";
+import type { ClaimedNotification, NewNotification, NotificationSettlement } from "../../domain/notification-job.js";
+import type { NotificationClaim, NotificationRepository } from "../../ports/notification-repository.js";
+
+/** A stored notification (sent ones are deleted: only pending and dead-lettered ones stay). */
+export interface NotificationRow extends NewNotification {
+  readonly seq: number;
+  readonly status: "pending" | "failed";
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly leaseUntil: Date | null;
+  readonly claimToken: string | null;
+  readonly lastError: string | null;
+}
+
+/** Key of a recipient's queue. */
+export function queueKey(row: { channel: string; recipient: string }): string {
+  return `${row.channel}\u0000${row.recipient}`;
+}
+
+/** Notification queues on the memory store: rows indexed by state and by recipient queue. */
+export class MemoryNotificationRepository implements NotificationRepository {
+  constructor(
+    private readonly rows: MemoryTable<NotificationRow, "event", "pending" | "queue">,
+    private readonly sequence: { next: number },
+  ) {}
+
+  async enqueue(notifications: readonly NewNotification[]): Promise<void> {
+    for (const n of notifications) {
+      if (this.rows.getByUnique("event", `${n.eventId}\u0000${n.channel}`)) continue;
+      this.rows.insert({ ...n, seq: ++this.sequence.next, status: "pending", attempts: 0, nextAttemptAt: n.createdAt, leaseUntil: null, claimToken: null, lastError: null });
+    }
+  }
+
+  async claimNext(claim: NotificationClaim): Promise<ClaimedNotification | null> {
+    const now = claim.now.getTime();
+    let best: NotificationRow | undefined;
+    for (const row of this.rows.findBy("pending", "1")) {
+      if (!claim.channels.includes(row.channel) || row.nextAttemptAt.getTime() > now || (row.leaseUntil && row.leaseUntil.getTime() > now)) continue;
+      if (this.rows.findBy("queue", queueKey(row)).some((other) => other.seq < row.seq)) continue;
+      if (!best || row.nextAttemptAt < best.nextAttemptAt || (row.nextAttemptAt.getTime() === best.nextAttemptAt.getTime() && row.seq < best.seq)) best = row;
+    }
+    if (!best) return null;
+    const claimed = this.rows.put({ ...best, attempts: best.attempts + 1, leaseUntil: claim.leaseUntil, claimToken: claim.claimToken });
+    const { id, eventId, channel, recipient, template, message, attempts } = claimed;
+    return { id, eventId, channel, recipient, template, message, attempts, claimToken: claim.claimToken };
+  }
+
+  async settle(id: string, claimToken: string, settlement: NotificationSettlement): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || row.status !== "pending" || row.claimToken !== claimToken) return false;
+    if (settlement.status === "sent") this.rows.delete(id);
+    else if (settlement.status === "retry") this.rows.put({ ...row, nextAttemptAt: settlement.nextAttemptAt, leaseUntil: null, claimToken: null, lastError: settlement.error });
+    else this.rows.put({ ...row, status: "failed", leaseUntil: null, claimToken: null, lastError: settlement.error });
+    return true;
+  }
+}

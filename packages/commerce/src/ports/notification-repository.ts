@@ -1,0 +1,28 @@
+import type { ClaimedNotification, NewNotification, NotificationChannel, NotificationSettlement } from "../domain/notification-job.js";
+
+/** What {@link NotificationRepository.claimNext} needs. */
+export interface NotificationClaim {
+  readonly now: Date;
+  /** The claim lapses then (a process that died mid-send releases it this way). */
+  readonly leaseUntil: Date;
+  /** Unique per claim: only its holder can settle the notification. */
+  readonly claimToken: string;
+  /** The channels the claimer can send on. */
+  readonly channels: readonly NotificationChannel[];
+}
+
+/**
+ * Durable, ordered notification queues (one per recipient), written in the transaction of the
+ * event they announce. Claims are safe across processes sharing the store.
+ */
+export interface NotificationRepository {
+  /** Records notifications, after every one recorded before in each recipient's queue (in the given order). */
+  enqueue(notifications: readonly NewNotification[]): Promise<void>;
+  /**
+   * Claims one due notification that heads its recipient's queue (no earlier one pending) and
+   * that no live claim holds, counting the attempt. Null when none is claimable.
+   */
+  claimNext(claim: NotificationClaim): Promise<ClaimedNotification | null>;
+  /** Settles a claimed notification. False (and nothing changes) when the claim was lost. */
+  settle(id: string, claimToken: string, settlement: NotificationSettlement): Promise<boolean>;
+}
