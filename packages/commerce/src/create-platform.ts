@@ -140,6 +140,6 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     notifications,
     events,
     store,
-    backgroundDuties: commerceDuties({ inventory, orders, users, store }),
+    backgroundDuties: commerceDuties({ inventory, orders, users, notifications, store }),
   };
 }

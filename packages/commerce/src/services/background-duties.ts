@@ -1,6 +1,7 @@
 import type { BackgroundDuty, PurgeOptions } from "@platform/core";
 import type { CommerceStore } from "../ports/commerce-store.js";
 import type { InventoryService } from "./inventory-service.js";
+import type { NotificationService } from "./notification-service.js";
 import type { OrderService } from "./order-service.js";
 import type { UserService } from "./user-service.js";
 
@@ -9,6 +10,7 @@ export interface CommerceDutyParts {
   readonly inventory: InventoryService;
   readonly orders: OrderService;
   readonly users: UserService;
+  readonly notifications: NotificationService;
   readonly store: CommerceStore;
 }
 
@@ -25,8 +27,18 @@ function full(processed: number, limit: number) {
  * workers share them without a lock.
  */
 export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
-  const { inventory, orders, users, store } = parts;
+  const { inventory, orders, users, notifications, store } = parts;
   const duties: BackgroundDuty[] = [
+    {
+      name: "commerce.notifications.dispatch",
+      intervalMs: SECOND,
+      batchSize: 100,
+      // Sends in order per recipient: what app servers left (retries, a crashed sender's lapsed leases, `sendInProcess: false`).
+      run: async (limit) => {
+        const report = await notifications.dispatchDue(limit);
+        return full(report.sent + report.retried + report.failed, limit);
+      },
+    },
     {
       name: "commerce.reservations.release",
       intervalMs: 10 * SECOND,

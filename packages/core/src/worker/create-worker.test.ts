@@ -73,7 +73,7 @@ describe("createWorker", () => {
       await until(() => q.taken.length >= 1);
       q.add(9);
       await until(() => q.left() === 0);
-      expect(q.taken.filter(([n]) => n > 0)).toEqual([[4], [4], [1]]);
+      expect(q.taken.filter(([n]) => n! > 0)).toEqual([[4], [4], [1]]);
     } finally {
       await worker.stop({ deadlineMs: 1_000 });
     }
