@@ -31,7 +31,7 @@ export interface WorkerOptions {
   /** Time source of `health()` (default the system clock). */
   clock?: Clock;
   /** Closed (`end()`) by `stop()` once the duties have stopped: the pools the worker process owns. */
-  closeOnStop?: readonly { end(): Promise<void> }[];
+  closeOnStop?: readonly { end?: () => Promise<void> }[];
   /** Batches one run may chain while they come back full (default 50), so one flooded duty yields its lock. */
   maxBatchesPerRun?: number;
 }
@@ -168,7 +168,7 @@ export function createWorker(options: WorkerOptions = {}): Worker {
         const unfinished = runners.filter((r) => r.running).map((r) => r.duty.name);
         if (unfinished.length > 0) logger.warn({ unfinished }, "worker stop deadline passed with duties running");
         for (const resource of options.closeOnStop ?? []) {
-          await resource.end().catch((error: unknown) => logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, "closing a pool failed"));
+          await Promise.resolve(resource.end?.()).catch((error: unknown) => logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, "closing a pool failed"));
         }
         logger.info({ finished: unfinished.length === 0 }, "worker stopped");
         return { finished: unfinished.length === 0, unfinished };

@@ -36,8 +36,8 @@ export function paymentDuties(parts: PaymentDutyParts): BackgroundDuty[] {
       intervalMs: SECOND,
       batchSize: 100,
       maxBatchSize: 1_000,
-      // dispatchDue chains its own batches while they come back full.
-      run: async (limit) => ({ processed: await webhooks.dispatchDue({ limit }), more: false }),
+      // One batch per call: the worker chains them, and stops between them on shutdown.
+      run: async (limit) => full(await webhooks.dispatchDue({ limit, maxBatches: 1 }), limit),
     },
     {
       name: "payments.payments.reconcile",
