@@ -24,7 +24,7 @@ describe("commerce as worker duties", () => {
     await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
     // The test port charges, then times out: the order stays pending with its stock held.
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "worker-mem-1", paymentToken: TIMEOUT_AFTER_CHARGE_TOKEN }))).toBe("gateway_timeout");
-    const [pending] = (await platform.orders.list(ADMIN_ACTOR, { customerId: actor.customerId })).items;
+    const [pending] = (await platform.orders.list(ADMIN_ACTOR, { customerId: actor.customerId! })).items;
     expect(pending!.status).toBe("pending");
     clock.advance({ minutes: 16 }); // past the reservation TTL and the sweeper's wait
 
