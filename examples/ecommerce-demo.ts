@@ -13,7 +13,7 @@
  *      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/ecommerce-demo.ts
  */
 import { randomBytes } from "node:crypto";
-import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator, type CommerceStore } from "@platform/commerce";
+import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator, testPaymentPort, type CommerceStore } from "@platform/commerce";
 import { createPostgresCommerceStore, migrateCommerce, type PostgresCommerceStore } from "@platform/commerce/postgres";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -29,6 +29,7 @@ const unique = (value: string, sep = "-") => (run ? `${value}${sep}${run}` : val
 
 const platform = createECommercePlatform({
   ...(store ? { store } : {}),
+  payments: testPaymentPort(), // the test port, chosen by name: it moves no real money
   shipping: new FlatRateShippingCalculator({ amount: "0" }),
   tax: new PercentageTaxCalculator({ defaultRate: "0" }),
 });

@@ -8,7 +8,7 @@
 import { bench, describe } from "vitest";
 import { createId, Money } from "@platform/core";
 import { measureThroughput, summarizeLatencies } from "@platform/core/testing";
-import { createECommercePlatform, foldText, type Product } from "../src/index.js";
+import { createECommercePlatform, foldText, testPaymentPort, type Product } from "../src/index.js";
 
 // ---------- deterministic data ----------
 let seed = 7;
@@ -51,7 +51,7 @@ const QUERIES = ["wireless mouse", "Creme brulee", "LOGITECH keyboard", "silent 
 
 // ---------- search setup: 100,000 products ----------
 const N = 100_000;
-const search = createECommercePlatform({ passwordHashing: { N: 1024 } });
+const search = createECommercePlatform({ payments: testPaymentPort(), passwordHashing: { N: 1024 } });
 const all: Product[] = [];
 const t0 = performance.now();
 await search.store.transaction(async (tx) => {
@@ -120,7 +120,7 @@ console.log(`[commerce bench] browse without text (price/newest page of 20) (ms)
 console.log(`[commerce bench] index speed-up at p50: x${(scan.p50 / idx.p50).toFixed(1)}, at p99: x${(scan.p99 / idx.p99).toFixed(1)}`);
 
 // ---------- checkout setup ----------
-const shop = createECommercePlatform({ passwordHashing: { N: 1024 } });
+const shop = createECommercePlatform({ payments: testPaymentPort(), passwordHashing: { N: 1024 } });
 const items = await Promise.all(
   ["A", "B", "C"].map((s, i) => shop.products.create({ sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
 );

@@ -10,7 +10,7 @@
  */
 import { afterAll, bench, describe } from "vitest";
 import { createIsolatedDatabase, measureThroughput, startPostgresServer, summarizeLatencies, tpcbBaseline, type PostgresServer } from "@platform/core/testing";
-import { createECommercePlatform, foldText, type Actor } from "../src/index.js";
+import { createECommercePlatform, foldText, testPaymentPort, type Actor } from "../src/index.js";
 import { migrateCommerce, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
 
 const CLIENTS = 8;
@@ -22,7 +22,7 @@ const adminUrl = process.env.DATABASE_URL ?? (server = await startPostgresServer
 const db = await createIsolatedDatabase(adminUrl, { prefix: "commerce_bench", max: CLIENTS + 2 });
 await migrateCommerce(db.pool);
 const store = new PostgresCommerceStore(db.pool);
-const platform = createECommercePlatform({ store, passwordHashing: { N: 1024 } });
+const platform = createECommercePlatform({ store, payments: testPaymentPort(), passwordHashing: { N: 1024 } });
 const f = (n: number) => n.toFixed(2).padStart(8);
 
 // ---------- checkout vs TPC-B ----------

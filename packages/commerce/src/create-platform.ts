@@ -1,7 +1,6 @@
-import { EventBus, systemClock, type BackgroundDuty, type Clock, type EventBusOptions } from "@platform/core";
+import { ConfigurationError, EventBus, systemClock, type BackgroundDuty, type Clock, type EventBusOptions } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
-import { TestPaymentPort } from "./adapters/memory/test-payment-port.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
 import type { CommerceEvents } from "./domain/events.js";
 import type { CommerceStore } from "./ports/commerce-store.js";
@@ -22,9 +21,10 @@ import { OrderService } from "./services/order-service.js";
 import { OrderSettlement } from "./services/order-settlement.js";
 import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./services/password-hasher.js";
 import { resolveLoginThrottle, type LoginThrottleOptions } from "./services/login-guard.js";
+import { UNCONFIGURED_PAYMENT_PORT } from "./services/unconfigured-payment-port.js";
 import { UserService } from "./services/user-service.js";
 
-/** Options of {@link createECommercePlatform}; every one has a working default. */
+/** Options of {@link createECommercePlatform}; every one but `payments` has a working default. */
 export interface ECommercePlatformOptions {
   /** Storage. Default: a new {@link MemoryCommerceStore}. */
   store?: CommerceStore;
@@ -32,8 +32,19 @@ export interface ECommercePlatformOptions {
   clock?: Clock;
   /** Secret of page cursors, set on the store: give every app server the same one. Default: random per process. Shorter than 32 characters: ConfigurationError `weak_cursor_secret`. */
   cursorSecret?: string;
-  /** How payments are taken. Default: the in-process {@link TestPaymentPort}. */
+  /**
+   * How payments are taken. There is no default: nothing pays unless the host chose how. Pass
+   * `paymentPortFor(createPaymentSystem(...))` (from `@platform/commerce/payments`) or your own port;
+   * tests and demos name the test port: `testPaymentPort()`. Without one, a platform on the in-memory
+   * store (outside production) serves catalog, accounts and carts, and `orders.checkout` fails with
+   * `no_payment_port`; any other store, or `NODE_ENV=production`, refuses to build.
+   */
   payments?: PaymentPort;
+  /**
+   * Accept a payment port that moves no real money (`testMode`, e.g. `TestPaymentPort`) although
+   * `NODE_ENV=production` (default false: refused there, a live shop must never take fake money).
+   */
+  allowTestPaymentPort?: boolean;
   /** Shipping charge. Default: flat rate 0. */
   shipping?: ShippingCalculator;
   /** Tax. Default: 0 % everywhere (configure rates by country/region). */
@@ -83,17 +94,22 @@ export interface ECommercePlatform {
 }
 
 /**
- * Builds the e-commerce platform from its ports. With no options it runs in memory with
- * the system clock, the test payment port and an in-memory notification outbox.
+ * Builds the e-commerce platform from its ports: in memory with the system clock and an in-memory
+ * notification outbox unless told otherwise, and the payment port the host names (there is none by
+ * default; see {@link ECommercePlatformOptions.payments}).
+ * @throws ConfigurationError `no_payment_port` without `payments` on a store other than the in-memory
+ *   one or under `NODE_ENV=production`; `test_payment_port_in_production` for a `testMode` port under
+ *   `NODE_ENV=production` without `allowTestPaymentPort`.
  * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`.
  * @example
  * ```ts
- * const platform = createECommercePlatform({ shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
+ * const platform = createECommercePlatform({ payments: testPaymentPort(), shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
  * const mouse = await platform.products.create({ sku: "MOUSE001", name: "Mouse", price: { amount: "29.99", currency: "USD" }, initialStock: 50 });
  * platform.events.on("order.placed", (e) => console.log(e.data.orderId));
  * ```
  */
 export function createECommercePlatform(options: ECommercePlatformOptions = {}): ECommercePlatform {
+  const payments = paymentPortOf(options);
   const store = options.store ?? new MemoryCommerceStore();
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
@@ -106,7 +122,6 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   const events = new EventBus<CommerceEvents>(options.events);
   store.setEventPublisher((batch) => events.publish(batch));
 
-  const payments = options.payments ?? new TestPaymentPort();
   const pricing = new CartPricing(options.shipping ?? new FlatRateShippingCalculator(), options.tax ?? new PercentageTaxCalculator(), currency);
   const carts = new CartService(ctx, pricing);
   const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_PARAMS, ...options.passwordHashing });
@@ -142,4 +157,29 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     store,
     backgroundDuties: commerceDuties({ inventory, orders, users, notifications, store }),
   };
+}
+
+const NO_PORT_HELP =
+  "createECommercePlatform needs `payments` to take money and uses none by default: pass { payments: paymentPortFor(createPaymentSystem({ gateways: { stripe: ... } })) } " +
+  "(from @platform/commerce/payments) or your own PaymentPort; tests and demos pass { payments: testPaymentPort() } (moves no real money)";
+
+// The port of the options, or the fail-closed stand-in where a platform without one is still useful
+// (catalog-only, in memory, outside production). A persistent store or production needs a real port.
+function paymentPortOf(options: ECommercePlatformOptions): PaymentPort {
+  const production = globalThis.process?.env?.NODE_ENV === "production";
+  const port = options.payments;
+  if (!port) {
+    const inMemory = options.store === undefined || options.store instanceof MemoryCommerceStore;
+    if (production || !inMemory) {
+      throw new ConfigurationError(`${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`, "no_payment_port");
+    }
+    return UNCONFIGURED_PAYMENT_PORT;
+  }
+  if (production && port.testMode === true && options.allowTestPaymentPort !== true) {
+    throw new ConfigurationError(
+      "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments",
+      "test_payment_port_in_production",
+    );
+  }
+  return port;
 }

@@ -1,6 +1,6 @@
 /**
  * @platform/commerce: catalog and search, customers and sessions, carts, inventory
- * reservations, orders and checkout, and notifications, built by `createECommercePlatform()`.
+ * reservations, orders and checkout, and notifications, built by `createECommercePlatform({ payments })`.
  * @packageDocumentation
  */
 export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./create-platform.js";
@@ -98,4 +98,4 @@ export { emailMessageSchema, smsMessageSchema } from "./domain/notification-mess
 // Default adapters
 export { MemoryCommerceStore, type MemoryCommerceStoreOptions } from "./adapters/memory/memory-commerce-store.js";
 export { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
-export { TestPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";
+export { TestPaymentPort, testPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";

@@ -140,3 +140,18 @@ describe("carts", () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe("carts at the money limit", () => {
+  it("a line whose total would pass the money limit is refused with amount_too_large and the cart stays as it was", async () => {
+    const { platform } = makePlatform();
+    const p = await product(platform, "MAX-CART", "9999999999999999.99", 5);
+    const { actor } = await signUp(platform);
+    expect(await codeOf(() => platform.carts.addItem(actor, { productId: p.id, quantity: 2 }))).toBe("amount_too_large");
+    expect((await platform.carts.get(actor)).lines).toHaveLength(0);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    expect(await codeOf(() => platform.carts.addItem(actor, { productId: p.id, quantity: 1 }))).toBe("amount_too_large");
+    const cart = await platform.carts.get(actor);
+    expect(cart.lines.map((l) => l.quantity)).toEqual([1]);
+    expect(cart.subtotal.toFixed()).toBe("9999999999999999.99");
+  });
+});

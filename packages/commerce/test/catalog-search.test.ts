@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Money } from "@platform/core";
 import { codeOf, makePlatform, product } from "./helpers.js";
 
 describe("catalog", () => {
@@ -50,6 +51,30 @@ describe("catalog", () => {
     expect(await codeOf(() => product(platform, "P-1", "1.001", 1))).toBe("amount_precision");
     // Nothing was written by the failed attempts.
     expect(await codeOf(() => platform.products.getBySku("NEW-1"))).toBe("product_not_found");
+  });
+
+  it("stores prices exactly up to the money limit and refuses larger ones with amount_too_large, creating nothing", async () => {
+    const { platform } = makePlatform();
+    const huge = "9".repeat(61) + ".99";
+    expect(await codeOf(() => product(platform, "HUGE-1", huge, 1))).toBe("amount_too_large");
+    expect(await codeOf(() => platform.products.create({ sku: "HUGE-2", name: "X", price: { amount: "1", currency: "USD" }, variants: [{ sku: "HUGE-2-V", price: { amount: huge, currency: "USD" } }] }))).toBe("amount_too_large");
+    expect(await codeOf(() => platform.products.getBySku("HUGE-1"))).toBe("product_not_found");
+    expect(await codeOf(() => platform.products.getBySku("HUGE-2"))).toBe("product_not_found");
+    const max = await product(platform, "MAX-1", "9999999999999999.99", 1);
+    expect((await platform.products.get(max.id)).price.toFixed()).toBe("9999999999999999.99");
+    expect(await codeOf(() => platform.products.update({ id: max.id, expectedVersion: max.version, price: { amount: huge, currency: "USD" } }))).toBe("amount_too_large");
+    expect((await platform.products.get(max.id)).version).toBe(max.version);
+  });
+
+  it("takes Money instances as price inputs and search bounds", async () => {
+    const { platform } = makePlatform();
+    const price = Money.of("19.99", "USD");
+    const p = await platform.products.create({ sku: "MONEY-1", name: "Money input", price, initialStock: 1 });
+    expect(p.price.equals(price)).toBe(true);
+    const updated = await platform.products.update({ id: p.id, expectedVersion: p.version, price: p.price.add(Money.of("1.00", "USD")) });
+    expect(updated.price.toFixed()).toBe("20.99");
+    const hits = await platform.products.search({ minPrice: Money.of("20", "USD"), maxPrice: updated.price });
+    expect(hits.items.map((h) => h.product.sku)).toEqual(["MONEY-1"]);
   });
 
   it("guards updates by version and keeps images with one primary", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { coreMigrations, migrate, sqlState } from "@platform/core/postgres";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { CURRENCY_CODES, minorUnits } from "@platform/core";
 import { paymentsMigrations } from "@platform/payments/postgres";
 import { commerceMigrations, migrateCommerce } from "../src/adapters/postgres/index.js";
 
@@ -23,6 +24,12 @@ describe("commerce schema on PostgreSQL", () => {
     expect(again.applied.every((name) => name.startsWith("payments/"))).toBe(true);
     expect(again.skipped).toContain("commerce/001-commerce-schema.sql");
     expect((await migrateCommerce(db.pool)).applied).toEqual([]);
+  });
+
+  it("knows the minor units of exactly the currencies core knows (CUC included)", async () => {
+    const { rows } = await db.pool.query<{ code: string; units: number | null }>("SELECT code, commerce_minor_units(code) AS units FROM unnest($1::text[]) AS code", [[...CURRENCY_CODES]]);
+    expect(rows.filter((r) => r.units !== minorUnits(r.code))).toEqual([]);
+    expect(rows.find((r) => r.code === "CUC")?.units).toBe(2);
   });
 
   it("holds the seed's tables and indexes by name (live catalog)", async () => {

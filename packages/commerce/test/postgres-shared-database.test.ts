@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { coreMigrations, migrate } from "@platform/core/postgres";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
-import { createPaymentSystem } from "@platform/payments";
+import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { paymentsMigrations, PostgresPaymentStore } from "@platform/payments/postgres";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { commerceMigrations, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
@@ -16,7 +16,7 @@ afterAll(() => db?.drop());
 
 describe("commerce and payments in one PostgreSQL database", () => {
   it("checks out through @platform/payments on the same database: the seed's payments row points at the order, cancel refunds", async () => {
-    const system = createPaymentSystem({ store: new PostgresPaymentStore(db.pool) });
+    const system = createPaymentSystem({ store: new PostgresPaymentStore(db.pool), gateways: { test: new TestGateway() } });
     const { platform } = makePlatform({ store: new PostgresCommerceStore(db.pool), payments: paymentPortFor(system) });
     const p = await product(platform, "SHARED-1", "40.00", 5);
     const { actor } = await signUp(platform);

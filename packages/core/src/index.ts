@@ -22,6 +22,7 @@ export {
 } from "./errors/errors.js";
 export { toHttpError, type HttpErrorBody, type HttpErrorResponse, type ToHttpErrorOptions } from "./errors/http-error.js";
 export { Money, type MoneyJSON, type AmountInput } from "./money/money.js";
+export { MAX_AMOUNT_DIGITS } from "./money/money-input.js";
 export { Decimal, DEFAULT_ROUNDING, type RoundingMode, type DecimalValue } from "./money/decimal.js";
 export { CURRENCY_CODES, isCurrencyCode, minorUnits, type CurrencyCode } from "./money/currencies.js";
 export { createId, isId, ID_RANDOM_LENGTH, type Id } from "./ids/id.js";

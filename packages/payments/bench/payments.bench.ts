@@ -37,7 +37,7 @@ const server: Server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
 server.unref();
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-const hooks: PaymentSystem = createPaymentSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+const hooks: PaymentSystem = createPaymentSystem({ gateways: { test: new TestGateway() }, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
 const endpoint = await hooks.webhooks.createEndpoint({ url, events: ["payment.succeeded"] });
 await hooks.payments.create({ amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
 await hooks.webhooks.dispatchDue();

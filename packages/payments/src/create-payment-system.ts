@@ -4,7 +4,7 @@ import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 import type { PaymentEventMap } from "./domain/events.js";
 import { DEFAULT_RISK_CONFIG, type RiskScoreConfig } from "./domain/fraud-assessment.js";
 import { routingRuleSchema, type RoutingRule } from "./domain/routing.js";
-import { TestGateway } from "./adapters/test/test-gateway.js";
+import { maxAmountOf } from "./domain/amount-limit.js";
 import type { PaymentGateway } from "./ports/payment-gateway.js";
 import type { PaymentStore } from "./ports/payment-store.js";
 import type { ServiceContext } from "./services/context.js";
@@ -22,7 +22,7 @@ import { createWebhookTransport } from "./adapters/http/http-webhook-transport.j
 import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
 import { paymentDuties } from "./services/background-duties.js";
 
-/** Options of {@link createPaymentSystem}; every one has a working default. */
+/** Options of {@link createPaymentSystem}; every one but `gateways` has a working default. */
 export interface PaymentSystemOptions {
   /** Storage (default: a new in-memory store). */
   store?: PaymentStore;
@@ -30,9 +30,23 @@ export interface PaymentSystemOptions {
   clock?: Clock;
   /** Secret of page cursors, set on the store: give every app server the same one. Default: random per process. Shorter than 32 characters: ConfigurationError `weak_cursor_secret`. */
   cursorSecret?: string;
-  /** Gateways by name (default: `{ test: new TestGateway() }`), or a registry. */
+  /**
+   * Gateways by name, or a registry: at least one is required (there is no default: nothing pays
+   * unless the host chose how). Tests and demos name the test gateway: `{ test: new TestGateway() }`.
+   */
   gateways?: Record<string, PaymentGateway> | GatewayRegistry;
-  /** Gateway used when no routing rule matches (default: the first registered, i.e. `test`). */
+  /**
+   * Accept gateways that move no real money (`testMode`, e.g. `TestGateway`) although
+   * `NODE_ENV=production` (default false: refused there, a live system must never take fake money).
+   */
+  allowTestGateways?: boolean;
+  /**
+   * The largest amount `payments.create`, `payments.capture` and `refunds.create` accept, in the
+   * currency's minor units (default 99,999,999, as Stripe: 999,999.99 USD, 99,999,999 JPY); larger
+   * inputs are refused with `amount_too_large`. At most 10^18 - 1 (core's money limit).
+   */
+  maxAmount?: number | bigint;
+  /** Gateway used when no routing rule matches (default: the first registered). */
   defaultGateway?: string;
   /** Ordered routing rules (first match wins). */
   routing?: RoutingRule[];
@@ -79,13 +93,17 @@ export interface PaymentSystem {
 }
 
 /**
- * Builds the payment system from its ports. With no options it runs on the in-memory store, the
- * system clock and the deterministic test gateway (registered as `test`).
- * @throws ConfigurationError `unknown_gateway` when routing, fallback or the default name an unregistered gateway.
- * @throws ValidationError for malformed options.
+ * Builds the payment system from its ports: the in-memory store and the system clock unless told
+ * otherwise, and the gateways the host names (there is no default gateway; tests and demos pass
+ * `{ test: new TestGateway() }`).
+ * @throws ConfigurationError `no_payment_gateway` when no gateway is given,
+ *   `test_gateway_in_production` for a test gateway under `NODE_ENV=production` without `allowTestGateways`,
+ *   `unknown_gateway` when routing, fallback or the default name an unregistered gateway.
+ * @throws ValidationError for malformed options (`invalid_max_amount` for a `maxAmount` that is not a positive integer below 10^18).
  * @example
  * ```ts
  * const system = createPaymentSystem({ gateways: { stripe: new StripeGateway(key) } });
+ * const sandbox = createPaymentSystem({ gateways: { test: new TestGateway() } }); // tests and demos
  * const payment = await system.payments.create({ amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa" });
  * system.events.on("payment.succeeded", (e) => console.log(e.data.payment.id));
  * ```
@@ -94,21 +112,14 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const store = options.store ?? new MemoryPaymentStore();
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
-  let registry: GatewayRegistry;
-  if (options.gateways instanceof GatewayRegistry) registry = options.gateways;
-  else {
-    registry = new GatewayRegistry();
-    for (const [name, g] of Object.entries(options.gateways ?? { test: new TestGateway() })) registry.register(name, g);
-  }
+  const registry = gatewayRegistryOf(options);
   const routing = parse(z.array(routingRuleSchema), options.routing ?? []) as RoutingRule[];
   const fallback = parse(z.array(z.string().min(1)), options.fallback ?? []);
-  const defaultGateway = options.defaultGateway ?? registry.names()[0] ?? "test";
-  // Gateways may be registered later (system.gateways.register), so names are checked on use too;
-  // here we fail fast when the wiring is already known to be wrong.
-  if (registry.names().length > 0) {
-    for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
-      if (!registry.has(name)) throw new ConfigurationError(`gateway ${JSON.stringify(name)} is not registered`, "unknown_gateway", { details: { gateway: name } });
-    }
+  const defaultGateway = options.defaultGateway ?? registry.names()[0]!;
+  // More gateways may be registered later (system.gateways.register), so names are checked on use
+  // too; here we fail fast when the wiring is already known to be wrong.
+  for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
+    if (!registry.has(name)) throw new ConfigurationError(`gateway ${JSON.stringify(name)} is not registered`, "unknown_gateway", { details: { gateway: name } });
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
   const { reconcileAfter, idempotencyLease } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000) }), {
@@ -116,7 +127,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     idempotencyLease: durationMs(options.idempotencyLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
   });
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
-  const ctx: ServiceContext = { store, clock, gateways: registry, enqueueDeliveries: async () => undefined };
+  const ctx: ServiceContext = { store, clock, gateways: registry, maxAmountMinor: maxAmountOf(options.maxAmount), enqueueDeliveries: async () => undefined };
   const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) });
   ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
   const autoDispatch = options.webhooks?.autoDispatch ?? true;
@@ -143,4 +154,21 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     store,
     clock,
   };
+}
+
+const NO_GATEWAY_HELP =
+  "createPaymentSystem needs at least one payment gateway and registers none by default: pass { gateways: { stripe: new YourStripeGateway(...) } }, " +
+  "or { gateways: { test: new TestGateway() } } in tests and demos (TestGateway moves no real money)";
+
+// The registry of the options: never empty, and free of test gateways in production unless allowed.
+function gatewayRegistryOf(options: PaymentSystemOptions): GatewayRegistry {
+  let registry: GatewayRegistry;
+  if (options.gateways instanceof GatewayRegistry) registry = options.gateways;
+  else {
+    registry = new GatewayRegistry();
+    for (const [name, g] of Object.entries(options.gateways ?? {})) registry.register(name, g);
+  }
+  if (registry.names().length === 0) throw new ConfigurationError(NO_GATEWAY_HELP, "no_payment_gateway");
+  if (globalThis.process?.env?.NODE_ENV === "production" && options.allowTestGateways !== true) registry.refuseTestGateways();
+  return registry;
 }

@@ -56,6 +56,16 @@ export {
 export { type PaymentEventMap, type PaymentEventData, type RefundEventData, type PaymentEventType, PAYMENT_EVENT_TYPES } from "./domain/events.js";
 export { type IdempotencyRecord, type IdempotencyResponse, IDEMPOTENCY_TTL_MS, fingerprintOf } from "./domain/idempotency.js";
 export { type RoutingRule, routingRuleSchema, routeGateways } from "./domain/routing.js";
+export { DEFAULT_MAX_AMOUNT_MINOR } from "./domain/amount-limit.js";
+export {
+  type GatewayData,
+  type GatewayDataCheck,
+  type JsonValue,
+  checkGatewayData,
+  gatewayDataOf,
+  GATEWAY_DATA_MAX_BYTES,
+  GATEWAY_DATA_MAX_DEPTH,
+} from "./domain/gateway-data.js";
 export {
   type FraudRule,
   type FraudRuleInput,
@@ -67,6 +77,7 @@ export {
   type FraudContext,
   type VelocityField,
   fraudRuleInputSchema,
+  fraudRuleDescriptionSchema,
   fraudConditionSchema,
   ruleToText,
   ruleMatches,

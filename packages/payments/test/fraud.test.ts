@@ -130,6 +130,25 @@ describe("fraud rules", () => {
     expect(q.fraud.score).toBeLessThan(60);
   });
 
+  it("a rule keeps its description (text and structured form); a bad one is refused and stores nothing", async () => {
+    const { system } = makeSystem();
+    const text = await system.fraud.addRule("block if country in [\"XX\"]", { description: "Sanctioned region: card networks refuse these anyway" });
+    const structured = await system.fraud.addRule({ action: "review", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 50 } }], description: "  Manual look above 50  " });
+    const plain = await system.fraud.addRule("review if payments_per_card_daily > 9");
+    expect(text.description).toBe("Sanctioned region: card networks refuse these anyway");
+    expect(structured.description).toBe("Manual look above 50");
+    expect(plain.description).toBeUndefined();
+    const listed = await system.fraud.listRules();
+    expect(listed.map((r) => r.description)).toEqual([text.description, structured.description, undefined]);
+    const disabled = await system.fraud.setRuleEnabled(text.id, false);
+    expect(disabled.description).toBe(text.description);
+    expect((await system.fraud.listRules())[0]!.description).toBe(text.description);
+
+    expect(await codeOf(() => system.fraud.addRule("block if amount > 5 USD", { description: "x".repeat(1001) }))).toBe("validation_failed");
+    expect(await codeOf(() => system.fraud.addRule({ action: "block", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 1 } }], description: "a\u0000b" }))).toBe("nul_character");
+    expect(await system.fraud.listRules()).toHaveLength(3);
+  });
+
   it("disabled rules are ignored; malformed text is invalid_rule and stores nothing", async () => {
     const { system } = makeSystem();
     const rule = await system.fraud.addRule({ action: "block", conditions: [{ field: "currency", operator: "==", value: { kind: "string", value: "USD" } }] });

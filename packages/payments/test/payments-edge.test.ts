@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "@platform/core";
-import { TestGateway, type PaymentGateway } from "../src/index.js";
+import { TestGateway, toPaymentJSON, type PaymentGateway } from "../src/index.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("gateway failures after authorisation", () => {
@@ -100,5 +100,113 @@ describe("reviews and cancellation before charging", () => {
     const other = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_mastercard", customer: { id: "c3" } });
     expect([a.status, b.status, c.status, other.status]).toEqual(["succeeded", "succeeded", "failed", "succeeded"]);
     expect(c.failure?.code).toBe("fraud_blocked");
+  });
+});
+
+describe("amount limits and Money inputs", () => {
+  it("refuses amounts above maxAmount (default 99,999,999 minor units) on create, capture and refund, changing nothing", async () => {
+    const { system, gateway } = makeSystem();
+    expect(await codeOf(() => system.payments.create({ amount: usd("1000000.00"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create({ amount: { amount: "100000000", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create({ amount: usd("9".repeat(61) + ".99"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(gateway.calls.authorize).toBe(0);
+    expect((await system.payments.listByStatus("failed")).items).toHaveLength(0);
+
+    const p = await system.payments.create({ amount: usd("999999.99"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(p.status).toBe("requires_capture");
+    expect(await codeOf(() => system.payments.capture(p.id, { amount: usd("1000000.00") }))).toBe("amount_too_large");
+    expect((await system.payments.get(p.id)).status).toBe("requires_capture");
+    const captured = await system.payments.capture(p.id);
+    expect(await codeOf(() => system.refunds.create({ paymentId: captured.id, amount: usd("1000000.00") }))).toBe("amount_too_large");
+    expect((await system.payments.get(p.id)).amountRefunded.isZero()).toBe(true);
+  });
+
+  it("maxAmount is configurable and checked at construction", async () => {
+    const { system } = makeSystem({ maxAmount: 5_000 });
+    expect(await codeOf(() => system.payments.create({ amount: usd("50.01"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect((await system.payments.create({ amount: usd("50.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
+    const { system: big } = makeSystem({ maxAmount: 10n ** 17n });
+    expect((await big.payments.create({ amount: usd("1000000.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
+    for (const maxAmount of [0, -1, 1.5, 10n ** 18n, Number.MAX_VALUE]) expect(await codeOf(async () => makeSystem({ maxAmount }))).toBe("invalid_max_amount");
+  });
+
+  it("takes Money instances as amount inputs (create, capture, refund)", async () => {
+    const { system } = makeSystem();
+    const first = await system.payments.create({ amount: usd("40.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    const again = await system.payments.create({ amount: first.amount, paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(again.amount.equals(first.amount)).toBe(true);
+    const captured = await system.payments.capture(again.id, { amount: again.amountAuthorized });
+    expect(captured.status).toBe("succeeded");
+    expect(captured.amountCaptured.toFixed()).toBe("40.00");
+    const refund = await system.refunds.create({ paymentId: captured.id, amount: captured.amountCaptured.subtract(captured.amountCaptured.multiply("0.5")) });
+    expect(refund.amount.toFixed()).toBe("20.00");
+  });
+});
+
+describe("refundStatus", () => {
+  it("is a field of the payment, kept with the amounts through partial and full refunds, on every read", async () => {
+    const { system } = makeSystem();
+    const p = await system.payments.create({ amount: usd("30.00"), paymentMethod: "pm_card_visa" });
+    expect(p.refundStatus).toBe("none");
+    await system.refunds.create({ paymentId: p.id, amount: usd("10.00") });
+    const partly = await system.payments.get(p.id);
+    expect(partly.refundStatus).toBe("partially_refunded");
+    await system.refunds.create({ paymentId: p.id });
+    const full = await system.payments.get(p.id);
+    expect(full.refundStatus).toBe("refunded");
+    expect((await system.payments.listByStatus("succeeded")).items.find((x) => x.id === p.id)?.refundStatus).toBe("refunded");
+    // A refund that fails leaves it as it was.
+    const q = await system.payments.create({ amount: usd("5.00"), paymentMethod: "pm_card_refundFail" });
+    expect((await system.refunds.create({ paymentId: q.id })).status).toBe("failed");
+    expect((await system.payments.get(q.id)).refundStatus).toBe("none");
+  });
+});
+
+describe("provider data (gatewayData)", () => {
+  /** A test gateway whose results carry provider data. */
+  function withData(inner: TestGateway, data: () => unknown): PaymentGateway {
+    return {
+      describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
+      authorize: async (r) => ({ ...(await inner.authorize(r)), gatewayData: data() as never }),
+      capture: async (r) => ({ ...(await inner.capture(r)), gatewayData: data() as never }),
+      void: (r) => inner.void(r),
+      refund: async (r) => ({ ...(await inner.refund(r)), gatewayData: data() as never }),
+      retrieve: (r) => inner.retrieve(r),
+    };
+  }
+
+  it("is kept exactly on the payment and its ledger transactions, prototype-named keys included", async () => {
+    const provider = JSON.parse('{"charge":"ch_3Nx","outcome":{"risk_level":"normal","network_status":"approved_by_network"},"fees":[30,2.9],"__proto__":{"polluted":true},"constructor":"kept","refunded":false,"note":null}');
+    const inner = new TestGateway();
+    const { system } = makeSystem({ gateways: { test: withData(inner, () => provider) } });
+    const p = await system.payments.create({ amount: usd("12.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect(p.gatewayData).toEqual(provider);
+    const captured = await system.payments.capture(p.id);
+    await system.refunds.create({ paymentId: p.id, amount: usd("2.00") });
+
+    const read = await system.payments.get(p.id);
+    expect(read.gatewayData).toEqual(provider);
+    expect(Object.getPrototypeOf(read.gatewayData)).toBe(Object.prototype);
+    expect(Object.keys(read.gatewayData!)).toContain("__proto__");
+    expect((read.gatewayData as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(captured.gatewayData).toEqual(provider);
+    const txns = (await system.transactions.listByPayment(p.id)).items;
+    expect(txns.map((t) => t.type)).toEqual(["authorization", "capture", "refund"]);
+    for (const t of txns) expect(t.gatewayData).toEqual(provider);
+    // Opaque: never in the JSON views sent to webhooks.
+    expect(JSON.stringify(toPaymentJSON(read))).not.toContain("ch_3Nx");
+  });
+
+  it("that is not a plain JSON object of at most 16 KiB is not kept, and the payment is recorded all the same", async () => {
+    const bad: unknown[] = [{ big: "x".repeat(20_000) }, { when: new Date(0) }, { n: Number.NaN }, ["not", "a", "record"], "text", { s: "nul\u0000" }];
+    for (const data of bad) {
+      const { system } = makeSystem({ gateways: { test: withData(new TestGateway(), () => data) } });
+      const p = await system.payments.create({ amount: usd("3.00"), paymentMethod: "pm_card_visa" });
+      expect(p.status).toBe("succeeded");
+      expect(p.gatewayData).toBeUndefined();
+      expect((await system.payments.get(p.id)).gatewayData).toBeUndefined();
+      expect((await system.transactions.listByPayment(p.id)).items.every((t) => t.gatewayData === undefined)).toBe(true);
+    }
   });
 });

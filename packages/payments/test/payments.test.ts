@@ -167,6 +167,44 @@ describe("routing and fallback", () => {
     expect(primary.chargeCount(p.id)).toBe(0);
   });
 
+  it("routing bounds take Money instances and are checked like every money input", async () => {
+    const big = new TestGateway({ name: "big" });
+    const { system } = makeSystem({ gateways: { test: new TestGateway(), big }, routing: [{ gateway: "big", minAmount: Money.of("1000.00", "USD") }] });
+    expect((await system.payments.create({ amount: usd("999.99"), paymentMethod: "pm_card_visa" })).gateway).toBe("test");
+    expect((await system.payments.create({ amount: usd("1000.00"), paymentMethod: "pm_card_visa" })).gateway).toBe("big");
+    expect(await codeOf(async () => makeSystem({ gateways: { test: new TestGateway() }, routing: [{ gateway: "test", maxAmount: { amount: "1.001", currency: "USD" } }] }))).toBe("amount_precision");
+  });
+
+  it("falls back when a step before the charge fails retryably: the payment-method lookup", async () => {
+    for (const kind of ["unavailable", "timeout"] as const) {
+      const { system, primary, backup } = routed();
+      primary.injectFault({ operation: "describe", kind });
+      const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: `describe-${kind}` });
+      expect(p.status).toBe("succeeded");
+      expect(p.gateway).toBe("backup");
+      expect(p.paymentMethodDetails.last4).toBe("4242");
+      expect(backup.chargeCount(p.id)).toBe(1);
+      // The gateway that failed the lookup is never sent the charge.
+      expect(primary.calls.authorize).toBe(0);
+    }
+  });
+
+  it("without a fallback a failed lookup throws its retryable error and records nothing", async () => {
+    const { system, eur } = routed();
+    eur.injectFault({ operation: "describe", kind: "unavailable" });
+    let error: unknown;
+    try {
+      await system.payments.create({ amount: { amount: "10", currency: "EUR" }, paymentMethod: "pm_card_visa", idempotencyKey: "describe-eur" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "gateway_unavailable", retryable: true });
+    expect(eur.calls.authorize).toBe(0);
+    // The key was not taken: a retry once the gateway is back goes through.
+    const p = await system.payments.create({ amount: { amount: "10", currency: "EUR" }, paymentMethod: "pm_card_visa", idempotencyKey: "describe-eur" });
+    expect(p.status).toBe("succeeded");
+  });
+
   it("never falls back after a decline or an ambiguous timeout", async () => {
     const { system, primary, backup } = routed();
     const d = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_chargeDeclined" });

@@ -88,7 +88,7 @@ describe("storage failures on PostgreSQL", () => {
   it("an unreachable server is storage_unavailable", async () => {
     const store = await createPostgresPaymentStore({ connectionString: "postgres://postgres@127.0.0.1:1/none", max: 1 });
     try {
-      const system = createPaymentSystem({ store, webhooks: { autoDispatch: false } });
+      const system = createPaymentSystem({ store, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
       expect(await codeOf(() => system.payments.get("pay_x"))).toBe("storage_unavailable");
     } finally {
       await store.close();

@@ -138,7 +138,7 @@ describe("the payment system on PostgreSQL", () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresPaymentStore({ connectionString: fresh.url, max: 1 })));
       const reports = await Promise.all(stores.map((s) => migratePayments(s.pool)));
       await Promise.all(stores.map((s) => s.close()));
-      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "core/002-outbox-retention.sql", "payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql", "payments/004-idempotency-lease.sql", "payments/005-retention.sql"]);
+      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "core/002-outbox-retention.sql", "payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql", "payments/004-idempotency-lease.sql", "payments/005-retention.sql", "payments/006-gateway-data-and-rule-descriptions.sql"]);
     } finally {
       await fresh.drop();
     }
@@ -150,7 +150,7 @@ describe("the payment system on PostgreSQL", () => {
       const report = await migratePayments(store.pool);
       expect(report.applied).toEqual([]);
       expect(report.skipped).toEqual(expect.arrayContaining(["payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql"]));
-      const system = createPaymentSystem({ store, webhooks: { autoDispatch: false } });
+      const system = createPaymentSystem({ store, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
       expect((await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     } finally {
       await store.close();

@@ -15,7 +15,8 @@ afterAll(() => server.close());
 function stripeSystem() {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
-  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
+  // maxAmount above Stripe's own limit, so the gateway's check (amount_above_gateway_maximum) is the one that answers.
+  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
   return { system, clock, gateway };
 }
 const usd = (amount: string) => ({ amount, currency: "USD" });
@@ -122,7 +123,8 @@ describe("StripeGateway in the payment system", () => {
   it("a key Stripe refuses fails payments.create before anything is recorded", async () => {
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const gateway = new StripeGateway({ secretKey: "sk_test_revokedkey001", host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
-    const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
+    // maxAmount above Stripe's own limit, so the gateway's check (amount_above_gateway_maximum) is the one that answers.
+  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
     const e = await system.payments.create({ amount: usd("10.00"), paymentMethod: "pm_card_visa" }).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: "configuration", code: "stripe_authentication_failed" });
     for (const status of ["created", "processing", "failed", "succeeded"] as const) expect((await system.payments.listByStatus(status)).items).toEqual([]);

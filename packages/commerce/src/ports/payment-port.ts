@@ -54,6 +54,11 @@ export type ChargeStatus =
  * `details.reference` when known, so {@link PaymentPort.retrieve} can resolve it later.
  */
 export interface PaymentPort {
+  /**
+   * True for a port that moves no real money (a test double such as `TestPaymentPort`). Such a port
+   * is refused when `NODE_ENV=production` unless the host passes `allowTestPaymentPort: true`.
+   */
+  readonly testMode?: boolean | undefined;
   /** Charges (authorises and captures) the amount. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
   /**

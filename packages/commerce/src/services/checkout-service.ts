@@ -11,6 +11,7 @@ import type { CartService } from "./cart-service.js";
 import { recordLowStock } from "./inventory-service.js";
 import { canceledCheckoutError, chargeKeyOf, OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
+import { isUnconfiguredPaymentPort, noPaymentPortError } from "./unconfigured-payment-port.js";
 
 /**
  * Checkout: validate the cart, reserve stock and create the order (transaction 1), charge
@@ -42,8 +43,11 @@ export class CheckoutService {
    *   outcome is unknown) leaves the order pending with its stock held: retry with the same key.
    * @throws IdempotencyError `idempotency_conflict` for a reused key with other parameters.
    * @throws NotFoundError `address_not_found`. @throws AuthenticationError `unauthenticated`.
+   * @throws ConfigurationError `no_payment_port` when the platform was built without `payments` (nothing is reserved).
    */
   async checkout(customerId: string, input: CheckoutInput): Promise<Order> {
+    // Fail closed before anything is reserved: without a port no order could ever be paid.
+    if (isUnconfiguredPaymentPort(this.payments)) throw noPaymentPortError();
     const data = parse(checkoutSchema, input);
     const fingerprint = createHash("sha256")
       .update(JSON.stringify([data.shippingAddressId ?? null, data.shippingAddress ?? null, data.billingAddressId ?? null, data.paymentToken ?? null]))

@@ -14,6 +14,26 @@ export function currencyOf(code: unknown, path: string): CurrencyCode {
   return upper;
 }
 
+/**
+ * The most digits an amount may have at its currency's scale (integer and decimal digits together):
+ * 18, i.e. fewer than 10^18 minor units (9,999,999,999,999,999.99 USD). Every amount fits PostgreSQL's
+ * `bigint` minor-unit columns exactly, and sums and products of amounts stay far inside the 60
+ * significant digits the SDK's decimals keep, so nothing is ever rounded silently. Larger amounts
+ * are refused with `amount_too_large`.
+ */
+export const MAX_AMOUNT_DIGITS = 18;
+
+/**
+ * Refuses an amount with more than {@link MAX_AMOUNT_DIGITS} digits at `scale` decimals, before it is
+ * rounded or stored anywhere.
+ * @throws ValidationError `amount_too_large` naming `path`.
+ */
+export function assertAmountDigits(value: Decimal, scale: number, path: string): void {
+  if (value.abs().greaterThanOrEqualTo(new Decimal(10).pow(MAX_AMOUNT_DIGITS - scale))) {
+    throw ValidationError.field(path, `amounts have at most ${MAX_AMOUNT_DIGITS} digits at the currency's scale (${MAX_AMOUNT_DIGITS - scale} before the point)`, "amount_too_large");
+  }
+}
+
 /** A plain decimal: optional sign, digits and one point; no exponent, no thousands separators. */
 export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 

@@ -1,7 +1,7 @@
 import { ValidationError, DomainRuleError } from "../errors/errors.js";
 import { type CurrencyCode, minorUnits } from "./currencies.js";
 import { cachedFormatter, currencyFormat } from "./money-format.js";
-import { type AmountInput, currencyOf, parseAmount } from "./money-input.js";
+import { type AmountInput, assertAmountDigits, currencyOf, parseAmount } from "./money-input.js";
 import { Decimal, type DecimalValue, type RoundingMode, DEFAULT_ROUNDING, decimalRounding } from "./decimal.js";
 
 /** Money as it crosses an API: the amount as a decimal string, never a binary float. */
@@ -14,7 +14,8 @@ export interface MoneyJSON {
 /**
  * An immutable amount of one currency, always held at the currency's scale.
  *
- * Arithmetic across currencies throws `currency_mismatch`. Operations that can
+ * Arithmetic across currencies throws `currency_mismatch`; an amount (input or result) beyond
+ * `MAX_AMOUNT_DIGITS` (18) digits at the currency's scale throws `amount_too_large`. Operations that can
  * produce sub-minor-unit values (multiply, percentage) round with an explicit mode,
  * {@link DEFAULT_ROUNDING} (half-even) unless told otherwise.
  *
@@ -33,6 +34,9 @@ export class Money {
   readonly currency: CurrencyCode;
 
   private constructor(amount: Decimal, currency: CurrencyCode) {
+    // The invariant of every Money, also of sums and products: at most MAX_AMOUNT_DIGITS digits at
+    // the currency's scale, so whatever the SDK computes it can store and read back exactly.
+    assertAmountDigits(amount, minorUnits(currency)!, "amount");
     this.amount = amount;
     this.currency = currency;
     Object.freeze(this);
@@ -41,12 +45,14 @@ export class Money {
   /**
    * Money from a decimal string, Decimal or exact number.
    * @throws ValidationError `unknown_currency`, `invalid_amount` (NaN, Infinity, "abc"),
-   *   `amount_precision` (more decimals than the currency has).
+   *   `amount_precision` (more decimals than the currency has), `amount_too_large` (more than
+   *   `MAX_AMOUNT_DIGITS` (18) digits at the currency's scale).
    */
   static of(amount: AmountInput, currency: string): Money {
     const code = currencyOf(currency, "currency");
     const value = parseAmount(amount, "amount");
     const scale = minorUnits(code)!;
+    assertAmountDigits(value, scale, "amount");
     if (value.decimalPlaces() > scale) {
       throw ValidationError.field("amount", `${code} allows ${scale} decimal places, got ${value.toString()}`, "amount_precision");
     }
@@ -55,22 +61,26 @@ export class Money {
 
   /**
    * Money from an integer number of minor units (cents for USD, yen for JPY).
-   * @throws ValidationError `invalid_amount` for a non-integer, `unknown_currency`.
+   * @throws ValidationError `invalid_amount` for a non-integer, `unknown_currency`, `amount_too_large`.
    */
   static fromMinor(minor: number | bigint | string, currency: string): Money {
     const code = currencyOf(currency, "currency");
     const text = typeof minor === "bigint" ? minor.toString() : typeof minor === "number" ? (Number.isSafeInteger(minor) ? String(minor) : "x") : minor.trim();
     if (!/^[+-]?\d+$/.test(text)) throw ValidationError.field("amount", `minor units must be a safe integer, got ${String(minor)}`, "invalid_amount");
-    return new Money(new Decimal(text).div(new Decimal(10).pow(minorUnits(code)!)), code);
+    const units = new Decimal(text);
+    assertAmountDigits(units, 0, "amount");
+    return new Money(units.div(new Decimal(10).pow(minorUnits(code)!)), code);
   }
 
   /**
    * Money from any amount, rounding to the currency's scale with an explicit mode.
-   * @throws ValidationError `invalid_amount`, `unknown_currency`.
+   * @throws ValidationError `invalid_amount`, `unknown_currency`, `amount_too_large`.
    */
   static rounded(amount: AmountInput, currency: string, mode: RoundingMode = DEFAULT_ROUNDING): Money {
     const code = currencyOf(currency, "currency");
-    return new Money(parseAmount(amount, "amount").toDecimalPlaces(minorUnits(code)!, decimalRounding(mode)), code);
+    const value = parseAmount(amount, "amount").toDecimalPlaces(minorUnits(code)!, decimalRounding(mode));
+    assertAmountDigits(value, minorUnits(code)!, "amount");
+    return new Money(value, code);
   }
 
   /** Zero in a currency. @throws ValidationError `unknown_currency`. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PlatformError } from "../errors/platform-error.js";
 import { isId, type Id } from "../ids/id.js";
+import type { Decimal } from "../money/decimal.js";
 import { Money } from "../money/money.js";
 import { recordSchema } from "./record-schema.js";
 
@@ -40,9 +41,19 @@ export function idSchema<P extends string>(prefix: P) {
   return z.custom<Id<P>>((v) => isId(v, prefix), { message: `must be a ${prefix}_ id`, params: { code: "invalid_id" } });
 }
 
-/** Money as it crosses an API: `{ amount: "12.30", currency: "EUR" }`, parsed to {@link Money}. */
+// A decimal.js value (a Money's own `amount`), also from another copy of decimal.js.
+const decimalLike = z.custom<Decimal>((v) => typeof v === "object" && v !== null && typeof (v as Decimal).isFinite === "function" && typeof (v as Decimal).toFixed === "function", {
+  message: "amount must be a decimal string or number",
+});
+
+/**
+ * Money as it crosses an API: `{ amount: "12.30", currency: "EUR" }`, or a {@link Money} itself
+ * (e.g. `capture({ amount: payment.amountAuthorized })`), parsed to a {@link Money}. Every amount
+ * input of every package goes through it, so they all take both forms and the same limits.
+ * Codes: `invalid_amount`, `amount_precision`, `amount_too_large`, `unknown_currency`.
+ */
 export const moneyInputSchema = z
-  .object({ amount: z.union([z.string(), z.number()]), currency: z.string() })
+  .object({ amount: z.union([z.string(), z.number(), decimalLike]), currency: z.string() })
   .transform((value, ctx) => {
     try {
       return Money.of(value.amount, value.currency);

@@ -42,6 +42,25 @@ describe("parse", () => {
     expect(fail(() => parse(positiveMoneySchema, { amount: "-5", currency: "USD" })).code).toBe("amount_not_positive");
   });
 
+  it("refuses amounts past the digit limit with amount_too_large instead of rounding them", () => {
+    const huge = { amount: "9".repeat(61) + ".99", currency: "USD" };
+    expect(fail(() => parse(moneyInputSchema, huge)).code).toBe("amount_too_large");
+    expect(fail(() => parse(positiveMoneySchema, huge)).code).toBe("amount_too_large");
+    expect(fail(() => parse(moneyInputSchema, { amount: 1e300, currency: "USD" })).code).toBe("amount_too_large");
+    expect(parse(moneyInputSchema, { amount: "9999999999999999.99", currency: "USD" }).toFixed()).toBe("9999999999999999.99");
+  });
+
+  it("takes a Money instance wherever it takes money input, unchanged", () => {
+    const m = Money.of("12.30", "EUR");
+    const parsed = parse(positiveMoneySchema, m);
+    expect(parsed).toBeInstanceOf(Money);
+    expect(parsed.equals(m)).toBe(true);
+    expect(parse(z.object({ price: moneyInputSchema }), { price: Money.of("1000", "JPY") }).price.toFixed()).toBe("1000");
+    expect(fail(() => parse(positiveMoneySchema, Money.zero("USD"))).code).toBe("amount_not_positive");
+    // Only decimal-like amounts join strings and numbers: an arbitrary object is still refused.
+    expect(fail(() => parse(moneyInputSchema, { amount: { toFixed: 1 }, currency: "USD" })).code).toBe("validation_failed");
+  });
+
   it("checks urls and ids", () => {
     expect(fail(() => parse(urlSchema({ httpsOnly: true }), "http://example.com")).code).toBe("invalid_url");
     expect(parse(urlSchema(), "https://example.com/a.png")).toBe("https://example.com/a.png");

@@ -64,6 +64,8 @@ export interface FraudRule {
   readonly position: number;
   /** The text the rule was parsed from, when it came from text. */
   readonly source?: string | undefined;
+  /** Free text for the people who read the rules (the specification's `Description`), up to 1,000 characters. */
+  readonly description?: string | undefined;
   readonly createdAt: Date;
 }
 
@@ -99,6 +101,14 @@ export const fraudConditionSchema = z
     }
   });
 
+/** A fraud rule's description: trimmed free text of 1 to 1,000 characters, no NUL. */
+export const fraudRuleDescriptionSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1000)
+  .refine((s) => !s.includes("\u0000"), { message: "must not contain NUL characters", params: { code: "nul_character" } });
+
 /** Input of `fraud.addRule` in structured form; `fraud.addRule("block if ...")` takes text. */
 export const fraudRuleInputSchema = z
   .object({
@@ -106,6 +116,7 @@ export const fraudRuleInputSchema = z
     action: z.enum(["allow", "block", "review"]),
     conditions: z.array(fraudConditionSchema).min(1).max(20),
     enabled: z.boolean().default(true),
+    description: fraudRuleDescriptionSchema.optional(),
   })
   .strict();
 /** Input of `fraud.addRule` in structured form. */

@@ -1,4 +1,5 @@
 import { createId, Money, type MoneyJSON } from "@platform/core";
+import type { GatewayData } from "./gateway-data.js";
 
 /** The kind of a ledger transaction. */
 export type LedgerTransactionType = "authorization" | "capture" | "void" | "refund" | "failure";
@@ -31,6 +32,8 @@ export interface LedgerTransaction {
   readonly status: "succeeded" | "failed";
   readonly gateway: string;
   readonly gatewayReference?: string | undefined;
+  /** The provider data of the gateway result this transaction records (opaque; never in the JSON view). */
+  readonly gatewayData?: GatewayData | undefined;
   /** For failures: the operation that failed and why. */
   readonly failedOperation?: "authorize" | "capture" | "void" | "refund" | undefined;
   readonly failureCode?: string | undefined;
@@ -52,6 +55,7 @@ interface Base {
   paymentId: string;
   gateway: string;
   gatewayReference?: string | undefined;
+  gatewayData?: GatewayData | undefined;
   now: Date;
 }
 
@@ -64,6 +68,7 @@ function make(base: Base, type: LedgerTransactionType, amount: Money, postings: 
     status: type === "failure" ? "failed" : "succeeded",
     gateway: base.gateway,
     gatewayReference: base.gatewayReference,
+    ...(base.gatewayData ? { gatewayData: base.gatewayData } : {}),
     postings,
     createdAt: base.now,
     ...extra,

@@ -1,4 +1,5 @@
 import { DomainRuleError, Money, type MoneyJSON } from "@platform/core";
+import type { GatewayData } from "./gateway-data.js";
 import { assertTransition, type PaymentStatus } from "./payment-status.js";
 
 /** `automatic`: authorise and capture in one step. `manual`: authorise now, capture later. */
@@ -70,6 +71,11 @@ export interface Payment {
   readonly amountRefunded: Money;
   /** Sum of refunds sent and not yet settled: reserved so concurrent refunds cannot exceed the capture. */
   readonly amountRefundPending: Money;
+  /**
+   * How much of the capture went back (`none`, `partially_refunded`, `refunded`): always
+   * `refundStatusOf(amountCaptured, amountRefunded)`, kept by every operation that moves them.
+   */
+  readonly refundStatus: RefundStatus;
   readonly status: PaymentStatus;
   readonly captureMethod: CaptureMethod;
   /** The gateway token, e.g. `pm_card_visa`. */
@@ -78,6 +84,8 @@ export interface Payment {
   readonly gateway: string;
   /** The gateway's reference of the charge (the seed's TransactionID). */
   readonly gatewayTransactionId?: string | undefined;
+  /** The provider data of the latest gateway result that settled this payment (opaque; never in `toPaymentJSON`). */
+  readonly gatewayData?: GatewayData | undefined;
   readonly pendingOperation?: PendingOperation | undefined;
   /** Amount of the capture in flight, when `pendingOperation` is `capture`. */
   readonly pendingCaptureAmount?: Money | undefined;
@@ -120,7 +128,8 @@ export function assertAmountInvariants(p: Payment): void {
 
 function move(p: Payment, to: PaymentStatus, now: Date, patch: Partial<Payment>): Payment {
   assertTransition(p.status, to, p.id);
-  const next: Payment = { ...p, ...patch, status: to, updatedAt: now };
+  const moved: Payment = { ...p, ...patch, status: to, updatedAt: now };
+  const next: Payment = { ...moved, refundStatus: refundStatusOf(moved) };
   assertAmountInvariants(next);
   return next;
 }
@@ -220,12 +229,13 @@ export function reserveRefund(p: Payment, amount: Money, now: Date): Payment {
 
 /** Settles a reserved refund: succeeded moves it to `amountRefunded`, failed frees it again. */
 export function settleRefund(p: Payment, amount: Money, succeeded: boolean, now: Date): Payment {
-  const next = {
+  const settled = {
     ...p,
     amountRefundPending: p.amountRefundPending.subtract(amount),
     amountRefunded: succeeded ? p.amountRefunded.add(amount) : p.amountRefunded,
     updatedAt: now,
   };
+  const next: Payment = { ...settled, refundStatus: refundStatusOf(settled) };
   assertAmountInvariants(next);
   return next;
 }
@@ -263,7 +273,7 @@ export function toPaymentJSON(p: Payment): PaymentJSON {
     amountCaptured: p.amountCaptured.toJSON(),
     amountRefunded: p.amountRefunded.toJSON(),
     status: p.status,
-    refundStatus: refundStatusOf(p),
+    refundStatus: p.refundStatus,
     captureMethod: p.captureMethod,
     paymentMethodType: p.paymentMethodDetails.type,
     gateway: p.gateway,

@@ -1,4 +1,4 @@
-import { Money } from "@platform/core";
+import { Money, moneyInputSchema, type MoneyJSON } from "@platform/core";
 import { z } from "zod";
 
 /** A routing rule: the first rule whose conditions all hold picks the gateway. */
@@ -8,9 +8,9 @@ export interface RoutingRule {
   readonly currencies?: readonly string[] | undefined;
   /** Payment method types (`card`) or token prefixes (`pm_card_`). */
   readonly methods?: readonly string[] | undefined;
-  /** Inclusive bounds, compared only when the currency matches. */
-  readonly minAmount?: { amount: string; currency: string } | undefined;
-  readonly maxAmount?: { amount: string; currency: string } | undefined;
+  /** Inclusive bounds (`{ amount: "100.00", currency: "USD" }` or a `Money`), compared only when the currency matches. */
+  readonly minAmount?: MoneyJSON | Money | undefined;
+  readonly maxAmount?: MoneyJSON | Money | undefined;
   /** Gateways tried in order when this one is unavailable; defaults to the global fallback list. */
   readonly fallback?: readonly string[] | undefined;
 }
@@ -20,8 +20,9 @@ export const routingRuleSchema = z.object({
   gateway: z.string().min(1),
   currencies: z.array(z.string().length(3).toUpperCase()).optional(),
   methods: z.array(z.string().min(1)).optional(),
-  minAmount: z.object({ amount: z.string(), currency: z.string() }).optional(),
-  maxAmount: z.object({ amount: z.string(), currency: z.string() }).optional(),
+  // Checked like every money input (precision, currency, digit limit), kept as JSON.
+  minAmount: moneyInputSchema.transform((m) => m.toJSON()).optional(),
+  maxAmount: moneyInputSchema.transform((m) => m.toJSON()).optional(),
   fallback: z.array(z.string().min(1)).optional(),
 });
 

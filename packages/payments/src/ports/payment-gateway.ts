@@ -1,4 +1,5 @@
 import type { Money } from "@platform/core";
+import type { GatewayData } from "../domain/gateway-data.js";
 import type { PaymentMethodDetails } from "../domain/payment.js";
 
 /** Authorise (and, with `capture: true`, capture in the same call) an amount. */
@@ -20,6 +21,8 @@ export interface GatewayAuthorization {
   readonly status: "authorized" | "captured";
   readonly amountAuthorized: Money;
   readonly amountCaptured: Money;
+  /** Provider data to keep with the payment and its ledger transaction (a plain JSON object, at most 16 KiB). */
+  readonly gatewayData?: GatewayData | undefined;
 }
 
 /** The provider's view of a payment, for reconciliation. */
@@ -30,6 +33,8 @@ export interface GatewayPaymentState {
   readonly amountAuthorized?: Money | undefined;
   readonly amountCaptured?: Money | undefined;
   readonly declineCode?: string | undefined;
+  /** Provider data to keep when this state settles the payment. */
+  readonly gatewayData?: GatewayData | undefined;
 }
 
 /** A refund as the provider reports it. */
@@ -38,6 +43,8 @@ export interface GatewayRefund {
   /** `pending`: accepted, settles later (query `retrieveRefund`). */
   readonly status: "succeeded" | "pending" | "failed";
   readonly declineCode?: string | undefined;
+  /** Provider data to keep with the refund's ledger transaction. */
+  readonly gatewayData?: GatewayData | undefined;
 }
 
 /**
@@ -46,8 +53,17 @@ export interface GatewayRefund {
  * "unavailable, nothing was sent" is `retryable: true` (fallback may try another gateway); and
  * "sent but no answer" must set `details.ambiguous: true` (or use code `gateway_timeout`): the
  * payment stays `processing` until `reconcile()`, and no other gateway is tried.
+ *
+ * Results may carry `gatewayData`, the provider's own data, kept opaque on the payment and on the
+ * ledger transaction: a plain JSON object of at most 16 KiB (`checkGatewayData`); anything else is
+ * not kept, and the result itself is recorded all the same.
  */
 export interface PaymentGateway {
+  /**
+   * True for a gateway that moves no real money (a test double such as `TestGateway`). Such a gateway
+   * is refused when `NODE_ENV=production` unless the host passes `allowTestGateways: true`.
+   */
+  readonly testMode?: boolean | undefined;
   /** Details of a payment method token, or undefined when the provider does not know it. */
   describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined>;
   /**
@@ -58,7 +74,7 @@ export interface PaymentGateway {
   assertSupported?(request: { amount: Money; capture: boolean }): Promise<void>;
   authorize(request: GatewayAuthorizeRequest): Promise<GatewayAuthorization>;
   /** Captures `amount` (<= authorised) of an authorisation; the rest is released. */
-  capture(request: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money }>;
+  capture(request: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money; gatewayData?: GatewayData | undefined }>;
   /** Releases an uncaptured authorisation. */
   void(request: { reference: string; idempotencyKey: string }): Promise<void>;
   refund(request: { reference: string; refundId: string; amount: Money; idempotencyKey: string }): Promise<GatewayRefund>;

@@ -11,6 +11,8 @@ export interface ServiceContext {
   readonly store: PaymentStore;
   readonly clock: Clock;
   readonly gateways: GatewayRegistry;
+  /** The largest amount accepted on create, capture and refund, in the currency's minor units. */
+  readonly maxAmountMinor: bigint;
   /** Set by the webhook service once built. */
   enqueueDeliveries: DeliveryEnqueuer;
 }

@@ -4,6 +4,7 @@ import { assessFraud, DEFAULT_RISK_CONFIG, listKeysOf, riskScore, type ListEntry
 import { parseFraudRule } from "../domain/fraud-rule-parser.js";
 import {
   FRAUD_ACTIONS,
+  fraudRuleDescriptionSchema,
   fraudRuleInputSchema,
   VELOCITY_FIELDS,
   VELOCITY_WINDOWS,
@@ -92,11 +93,11 @@ export class FraudService {
    * Adds a rule, from text (`"block if amount > 10000 USD"`) or structured form, after the existing ones.
    * @throws ValidationError `invalid_rule` (text, with the bad token's position) or naming the bad field.
    */
-  async addRule(rule: string | FraudRuleInput, options: { name?: string } = {}): Promise<FraudRule> {
-    const opts = parse(z.object({ name: z.string().trim().min(1).max(200).optional() }).strict(), options);
+  async addRule(rule: string | FraudRuleInput, options: { name?: string; description?: string } = {}): Promise<FraudRule> {
+    const opts = parse(z.object({ name: z.string().trim().min(1).max(200).optional(), description: fraudRuleDescriptionSchema.optional() }).strict(), options);
     const parsed =
       typeof rule === "string"
-        ? { ...parseFraudRule(parse(z.string().min(1).max(2000), rule)), name: opts.name ?? rule, enabled: true, source: rule }
+        ? { ...parseFraudRule(parse(z.string().min(1).max(2000), rule)), name: opts.name ?? rule, enabled: true, source: rule, description: opts.description }
         : { ...parse(fraudRuleInputSchema, rule), source: undefined };
     return this.ctx.store.transaction(async (tx) => {
       const stored: FraudRule = {
@@ -107,6 +108,7 @@ export class FraudService {
         enabled: parsed.enabled,
         position: await tx.fraudRules.nextPosition(),
         source: parsed.source,
+        ...(parsed.description !== undefined ? { description: parsed.description } : {}),
         createdAt: this.ctx.clock.now(),
       };
       await tx.fraudRules.insert(stored);

@@ -25,6 +25,14 @@ function mapError(name: string, error: unknown): never {
   });
 }
 
+function testGatewayRefused(name: string): ConfigurationError {
+  return new ConfigurationError(
+    `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`,
+    "test_gateway_in_production",
+    { details: { gateway: name } },
+  );
+}
+
 function guarded(name: string, gateway: PaymentGateway): PaymentGateway {
   const wrap =
     <A, R>(fn: (a: A) => Promise<R>) =>
@@ -36,6 +44,7 @@ function guarded(name: string, gateway: PaymentGateway): PaymentGateway {
       }
     };
   return {
+    testMode: gateway.testMode === true,
     describePaymentMethod: wrap(gateway.describePaymentMethod),
     ...(gateway.assertSupported ? { assertSupported: wrap(gateway.assertSupported) } : {}),
     authorize: wrap(gateway.authorize),
@@ -55,11 +64,29 @@ function guarded(name: string, gateway: PaymentGateway): PaymentGateway {
  */
 export class GatewayRegistry {
   private readonly gateways = new Map<string, PaymentGateway>();
+  private testGatewaysRefused = false;
 
-  /** Adds or replaces a gateway. @throws ValidationError `invalid_gateway_name`. */
+  /**
+   * Adds or replaces a gateway.
+   * @throws ValidationError `invalid_gateway_name`.
+   * @throws ConfigurationError `test_gateway_in_production` for a `testMode` gateway once {@link refuseTestGateways} was called.
+   */
   register(name: string, gateway: PaymentGateway): this {
     if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field("name", "gateway names are 1-64 lower-case letters, digits, - or _", "invalid_gateway_name");
+    if (this.testGatewaysRefused && gateway.testMode === true) throw testGatewayRefused(name);
     this.gateways.set(name, guarded(name, gateway));
+    return this;
+  }
+
+  /**
+   * From now on a gateway that moves no real money (`testMode`) cannot be registered, and none may be
+   * registered already: a live system must never take fake money. `createPaymentSystem` calls it when
+   * `NODE_ENV=production` and `allowTestGateways` is not set.
+   * @throws ConfigurationError `test_gateway_in_production` naming the first test gateway already registered.
+   */
+  refuseTestGateways(): this {
+    for (const [name, g] of this.gateways) if (g.testMode === true) throw testGatewayRefused(name);
+    this.testGatewaysRefused = true;
     return this;
   }
 

@@ -89,12 +89,12 @@ export class PaymentReconciler {
     let outcome: GatewayOutcome | undefined;
     switch (state.status) {
       case "captured":
-        outcome = { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized };
+        outcome = { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized, gatewayData: state.gatewayData };
         break;
       case "authorized":
         // A capture or void not applied (yet): send it again rather than undo an intent that may still land.
         if (p.pendingOperation !== "authorize") return this.resend(p);
-        outcome = { kind: "authorized", gateway: name, reference: ref, authorized };
+        outcome = { kind: "authorized", gateway: name, reference: ref, authorized, gatewayData: state.gatewayData };
         break;
       case "voided":
         outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };
@@ -139,11 +139,11 @@ export class PaymentReconciler {
         });
         outcome =
           res.status === "captured"
-            ? { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured }
-            : { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized };
+            ? { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData }
+            : { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
       } else if (p.pendingOperation === "capture") {
         const res = await gateway.capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount ?? p.amountAuthorized, idempotencyKey: `${p.id}:capture` });
-        outcome = { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured };
+        outcome = { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };
       } else {
         await gateway.void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` });
         outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };

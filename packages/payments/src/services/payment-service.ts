@@ -1,6 +1,7 @@
-import { createId, DomainRuleError, Money, NotFoundError, pageRequestSchema, parse, PlatformError, ValidationError, type Page } from "@platform/core";
+import { ConfigurationError, createId, DomainRuleError, GatewayError, Money, NotFoundError, pageRequestSchema, parse, PlatformError, ValidationError, type Page } from "@platform/core";
 import { z } from "zod";
 import { routeGateways, type RoutingRule } from "../domain/routing.js";
+import { assertWithinMaxAmount } from "../domain/amount-limit.js";
 import { failureTransaction } from "../domain/ledger.js";
 import {
   assertCapturable,
@@ -58,7 +59,7 @@ export class PaymentService {
   /**
    * Creates a payment and, unless fraud rules block it or hold it for review, sends it to the gateway.
    * A decline resolves with `status: "failed"` and `failure`; it does not throw.
-   * @throws ValidationError `amount_not_positive`, `amount_precision`, `unknown_currency`, `unknown_gateway`,
+   * @throws ValidationError `amount_not_positive`, `amount_precision`, `amount_too_large` (above `maxAmount`), `unknown_currency`, `unknown_gateway`,
    *   `unknown_payment_method`, `raw_card_data`, `validation_failed`.
    * @throws IdempotencyError `idempotency_conflict` (same key, other parameters), `idempotency_key_in_use`.
    * @example
@@ -69,6 +70,7 @@ export class PaymentService {
    */
   async create(input: CreatePaymentInput): Promise<Payment> {
     const data = parse(createPaymentSchema, input);
+    assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
       throw ValidationError.field("gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`, "unknown_gateway");
     }
@@ -77,9 +79,11 @@ export class PaymentService {
   }
 
   private async createOnce(data: ReturnType<typeof createPaymentSchema.parse>, idempotencyKey: string | undefined, params: object): Promise<Payment> {
-    const candidates = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
+    const routed = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
+    // The lookup is a step before the charge: a gateway that fails it retryably is skipped like one
+    // that refuses the authorisation, and the rest of the list (never the skipped one) is tried.
+    const { details, candidates } = await this.describe(routed, data.paymentMethod);
     const primary = candidates[0]!;
-    const details = await this.describe(primary, data.paymentMethod);
     await this.ctx.gateways.get(primary).assertSupported?.({ amount: data.amount, capture: data.captureMethod === "automatic" });
     return this.idempotency.run({
       scope: "payments.create",
@@ -97,6 +101,7 @@ export class PaymentService {
           amountCaptured: zero,
           amountRefunded: zero,
           amountRefundPending: zero,
+          refundStatus: "none",
           status: "created",
           captureMethod: data.captureMethod,
           paymentMethod: data.paymentMethod,
@@ -134,10 +139,24 @@ export class PaymentService {
     });
   }
 
-  private async describe(gatewayName: string, paymentMethod: string): Promise<PaymentMethodDetails> {
-    const details = await this.ctx.gateways.get(gatewayName).describePaymentMethod(paymentMethod);
-    if (!details) throw ValidationError.field("paymentMethod", `gateway ${gatewayName} does not know payment method ${paymentMethod}`, "unknown_payment_method");
-    return details;
+  /**
+   * Describes the payment method at the first candidate that answers. Nothing can be charged by a
+   * lookup, so any retryable gateway failure (also an ambiguous one) moves on to the next candidate;
+   * a definitive answer ("unknown method", a non-retryable error) does not.
+   */
+  private async describe(candidates: readonly string[], paymentMethod: string): Promise<{ details: PaymentMethodDetails; candidates: string[] }> {
+    for (const [i, name] of candidates.entries()) {
+      let details: PaymentMethodDetails | undefined;
+      try {
+        details = await this.ctx.gateways.get(name).describePaymentMethod(paymentMethod);
+      } catch (e) {
+        if (e instanceof GatewayError && e.retryable && i < candidates.length - 1) continue;
+        throw e;
+      }
+      if (!details) throw ValidationError.field("paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`, "unknown_payment_method");
+      return { details, candidates: candidates.slice(i) };
+    }
+    throw new ConfigurationError("no gateway to route the payment to", "unknown_gateway");
   }
 
   /** A payment by id. @throws NotFoundError `payment_not_found`. */
@@ -178,12 +197,14 @@ export class PaymentService {
 
   /**
    * Captures an authorised (`requires_capture`) payment, fully or partially; the rest of the hold is released.
+   * @throws ValidationError `amount_too_large` (above `maxAmount`), the money input codes.
    * @throws DomainRuleError `invalid_transition`, `capture_exceeds_authorized`, `authorization_expired`, `currency_mismatch`.
    * @throws GatewayError when the gateway declines the capture (the authorisation stays `requires_capture`).
    */
   async capture(id: string, input: CapturePaymentInput = {}): Promise<Payment> {
     const pid = parse(idSchema, id);
     const data = parse(capturePaymentSchema, input);
+    if (data.amount) assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     return this.idempotency.run({
       scope: "payments.capture",
       key: data.idempotencyKey,
@@ -206,7 +227,7 @@ export class PaymentService {
         const name = p.gateway;
         try {
           const res = await this.ctx.gateways.get(name).capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured });
+          await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData });
         } catch (e) {
           if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
           const outcome: GatewayOutcome = isAmbiguous(e) ? { kind: "unknown", gateway: name, failure: failureOf(e as never) } : { kind: "reverted", gateway: name, failure: failureOf(e as never) };

@@ -17,13 +17,14 @@ import {
   type PendingOperation,
 } from "../domain/payment.js";
 import type { PaymentTx } from "../ports/payment-store.js";
+import { gatewayDataOf } from "../domain/gateway-data.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous, isFallbackEligible } from "./gateway-registry.js";
 
 /** What a gateway call (or a reconciliation) established. */
 export type GatewayOutcome =
-  | { kind: "authorized"; gateway: string; reference: string; authorized: Money }
-  | { kind: "captured"; gateway: string; reference: string; authorized: Money; captured: Money }
+  | { kind: "authorized"; gateway: string; reference: string; authorized: Money; gatewayData?: unknown }
+  | { kind: "captured"; gateway: string; reference: string; authorized: Money; captured: Money; gatewayData?: unknown }
   | { kind: "voided"; gateway: string; reason: string }
   | { kind: "failed"; gateway: string; failure: PaymentFailure; reference?: string | undefined }
   | { kind: "reverted"; gateway: string; failure: PaymentFailure }
@@ -56,16 +57,18 @@ export class PaymentSettlement {
 
   private async apply(tx: PaymentTx, p: Payment, op: PendingOperation, o: GatewayOutcome): Promise<Payment> {
     const now = this.ctx.clock.now();
-    const base = { paymentId: p.id, gateway: o.gateway, now };
+    // Provider data is checked here, where results are recorded: unacceptable data is not kept, the outcome is.
+    const gatewayData = o.kind === "authorized" || o.kind === "captured" ? gatewayDataOf(o.gatewayData) : undefined;
+    const base = { paymentId: p.id, gateway: o.gateway, now, gatewayData };
     let next: Payment;
     switch (o.kind) {
       case "authorized": {
-        next = markAuthorized({ ...p, gateway: o.gateway }, o.reference, o.authorized, new Date(now.getTime() + this.authorizationTtlMs), now);
+        next = markAuthorized({ ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData }, o.reference, o.authorized, new Date(now.getTime() + this.authorizationTtlMs), now);
         await tx.ledger.append(authorizationTransaction({ ...base, gatewayReference: o.reference }, o.authorized));
         break;
       }
       case "captured": {
-        next = markCaptured({ ...p, gateway: o.gateway }, o.reference, o.authorized, o.captured, now);
+        next = markCaptured({ ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData }, o.reference, o.authorized, o.captured, now);
         if (op === "authorize") await tx.ledger.append(authorizationTransaction({ ...base, gatewayReference: o.reference }, o.authorized));
         await tx.ledger.append(captureTransaction({ ...base, gatewayReference: o.reference }, o.captured, o.authorized));
         break;
@@ -142,8 +145,8 @@ export class PaymentSettlement {
           metadata: payment.metadata,
         });
         return res.status === "captured"
-          ? this.settle(payment.id, { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured })
-          : this.settle(payment.id, { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized });
+          ? this.settle(payment.id, { kind: "captured", gateway: name, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData })
+          : this.settle(payment.id, { kind: "authorized", gateway: name, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData });
       } catch (e) {
         const error = e as GatewayError;
         if (isAmbiguous(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });

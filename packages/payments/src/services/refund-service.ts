@@ -1,5 +1,7 @@
 import { createId, NotFoundError, parse, PlatformError } from "@platform/core";
 import { z } from "zod";
+import { assertWithinMaxAmount } from "../domain/amount-limit.js";
+import { gatewayDataOf } from "../domain/gateway-data.js";
 import { failureTransaction, refundTransaction } from "../domain/ledger.js";
 import { refundableAmount, refundStatusOf, reserveRefund, settleRefund, toPaymentJSON, type Payment } from "../domain/payment.js";
 import { createRefundSchema, toRefundJSON, type CreateRefundInput, type Refund } from "../domain/refund.js";
@@ -23,6 +25,7 @@ export class RefundService {
   /**
    * Refunds `amount` (default: everything still refundable) of a succeeded payment.
    * Resolves with the refund: `succeeded`, `pending` (gateway outcome unknown or asynchronous) or `failed`.
+   * @throws ValidationError `amount_too_large` (above `maxAmount`), the money input codes.
    * @throws DomainRuleError `refund_exceeds_captured`, `invalid_transition` (payment not succeeded), `currency_mismatch`.
    * @throws NotFoundError `payment_not_found`. @throws IdempotencyError `idempotency_conflict`.
    * @example
@@ -32,6 +35,7 @@ export class RefundService {
    */
   async create(input: CreateRefundInput): Promise<Refund> {
     const data = parse(createRefundSchema, input);
+    if (data.amount) assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     const { idempotencyKey, ...params } = data;
     return this.idempotency.run({
       scope: "refunds.create",
@@ -74,9 +78,10 @@ export class RefundService {
         amount: refund.amount,
         idempotencyKey: `${refund.id}:refund`,
       });
+      const gatewayData = res.gatewayData;
       if (res.status === "pending") await this.settle(refund.id, { status: "pending", reference: res.reference });
-      else if (res.status === "succeeded") await this.settle(refund.id, { status: "succeeded", reference: res.reference });
-      else await this.settle(refund.id, { status: "failed", reference: res.reference, code: "refund_failed", declineCode: res.declineCode, message: "the gateway failed the refund" });
+      else if (res.status === "succeeded") await this.settle(refund.id, { status: "succeeded", reference: res.reference, gatewayData });
+      else await this.settle(refund.id, { status: "failed", reference: res.reference, code: "refund_failed", declineCode: res.declineCode, message: "the gateway failed the refund", gatewayData });
     } catch (e) {
       if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
       // Unknown outcome: stays pending (the amount stays reserved) until reconcile().
@@ -85,7 +90,10 @@ export class RefundService {
     }
   }
 
-  private async settle(refundId: string, o: { status: "succeeded" | "failed" | "pending"; reference?: string; code?: string; declineCode?: string | undefined; message?: string }): Promise<void> {
+  private async settle(
+    refundId: string,
+    o: { status: "succeeded" | "failed" | "pending"; reference?: string; code?: string; declineCode?: string | undefined; message?: string; gatewayData?: unknown },
+  ): Promise<void> {
     await this.ctx.store.transaction(async (tx) => {
       const refund = (await tx.refunds.get(refundId))!;
       if (refund.status !== "pending") return;
@@ -106,7 +114,7 @@ export class RefundService {
       };
       await tx.payments.update(nextPayment);
       await tx.refunds.update(next);
-      const base = { paymentId: p.id, gateway: refund.gateway, gatewayReference: next.gatewayRefundId, now };
+      const base = { paymentId: p.id, gateway: refund.gateway, gatewayReference: next.gatewayRefundId, gatewayData: gatewayDataOf(o.gatewayData), now };
       await tx.ledger.append(ok ? refundTransaction(base, refund.amount, refund.id) : failureTransaction(base, refund.amount, "refund", next.failure!.code, refund.id));
       const data = { refund: toRefundJSON(next), payment: toPaymentJSON(nextPayment) };
       await recordEvent(this.ctx, tx, ok ? "refund.succeeded" : "refund.failed", data);

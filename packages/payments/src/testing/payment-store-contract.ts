@@ -20,6 +20,7 @@ export function samplePayment(over: Partial<Payment> = {}): Payment {
     amountCaptured: zero,
     amountRefunded: zero,
     amountRefundPending: zero,
+    refundStatus: "none",
     status: "processing",
     captureMethod: "automatic",
     paymentMethod: "pm_card_visa",
@@ -195,6 +196,27 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       await store.transaction((tx) => tx.idempotency.complete("s", "lease", { resourceId: "pay_1" }));
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", won[0]!.leaseToken!, at(9000)))).toBe(false);
       expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(50_000), "t99", at(60_000)))).toBeUndefined();
+    });
+
+    it("keeps provider data and rule descriptions exactly, prototype-named keys included", async () => {
+      const store = await makeStore();
+      const gatewayData = JSON.parse('{"charge":"ch_1","nested":{"list":[1,2.5,"x",null,false]},"__proto__":{"a":1},"constructor":"c"}');
+      const p = samplePayment({ gatewayData });
+      await store.transaction(async (tx) => {
+        await tx.payments.insert(p);
+        await tx.ledger.append(authorizationTransaction({ paymentId: p.id, gateway: "test", gatewayData, now: T0 }, p.amount));
+        await tx.fraudRules.insert({ id: "frr_d", name: "d", action: "review", conditions: [], enabled: true, position: 1, description: "Why this rule exists", createdAt: T0 });
+      });
+      const got = await store.transaction((tx) => tx.payments.get(p.id));
+      expect(got?.gatewayData).toEqual(gatewayData);
+      expect(Object.prototype.hasOwnProperty.call(got?.gatewayData, "__proto__")).toBe(true);
+      expect((await store.transaction((tx) => tx.ledger.allForPayment(p.id)))[0]?.gatewayData).toEqual(gatewayData);
+      await store.transaction((tx) => tx.payments.update({ ...p, gatewayData: { charge: "ch_2" }, version: 2 }));
+      expect((await store.transaction((tx) => tx.payments.get(p.id)))?.gatewayData).toEqual({ charge: "ch_2" });
+      const rule = await store.transaction((tx) => tx.fraudRules.get("frr_d"));
+      expect(rule?.description).toBe("Why this rule exists");
+      await store.transaction((tx) => tx.fraudRules.update({ ...rule!, description: "Changed" }));
+      expect((await store.transaction((tx) => tx.fraudRules.list()))[0]?.description).toBe("Changed");
     });
 
     it("stores refunds, fraud rules in position order and case-insensitive list members", async () => {

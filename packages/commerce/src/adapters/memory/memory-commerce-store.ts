@@ -38,7 +38,7 @@ export interface MemoryCommerceStoreOptions {
  * rolled-back transactions (core's MemoryStore) and a MiniSearch index for products.
  * @example
  * ```ts
- * const platform = createECommercePlatform({ store: new MemoryCommerceStore() });
+ * const platform = createECommercePlatform({ store: new MemoryCommerceStore(), payments: testPaymentPort() });
  * ```
  */
 export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements CommerceStore {

@@ -6,7 +6,7 @@ import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../../por
  * @example
  * ```ts
  * const outbox = new MemoryNotificationOutbox({ preview: true });
- * const platform = createECommercePlatform({ notifications: { email: outbox, sms: outbox } });
+ * const platform = createECommercePlatform({ payments: testPaymentPort(), notifications: { email: outbox, sms: outbox } });
  * ```
  */
 export class MemoryNotificationOutbox implements EmailSender, SmsSender {

@@ -21,9 +21,11 @@ export interface TestCharge {
 }
 
 /**
- * The built-in payment port: succeeds in-process, except for the tokens in
+ * The in-process test payment port: succeeds, except for the tokens in
  * {@link DECLINING_TOKENS} and {@link TIMEOUT_AFTER_CHARGE_TOKEN}; repeats of an idempotency key
- * return the first (reconciled) result without a second charge, like a real gateway. Never use it in production.
+ * return the first (reconciled) result without a second charge, like a real gateway. It moves no
+ * real money: it is never used by default (name it: `payments: testPaymentPort()`), and it is refused
+ * under `NODE_ENV=production` unless the host passes `allowTestPaymentPort: true`.
  * @example
  * ```ts
  * const payments = new TestPaymentPort();
@@ -32,6 +34,8 @@ export interface TestCharge {
  * ```
  */
 export class TestPaymentPort implements PaymentPort {
+  /** Moves no real money. */
+  readonly testMode = true;
   /** Every charge taken (one per idempotency key). */
   readonly charges: TestCharge[] = [];
   private readonly byKey = new Map<string, Promise<ChargeResult>>();
@@ -91,4 +95,15 @@ export class TestPaymentPort implements PaymentPort {
     }
     return { reference };
   }
+}
+
+/**
+ * A new {@link TestPaymentPort}: the payment port of tests and demos, chosen by name.
+ * @example
+ * ```ts
+ * const platform = createECommercePlatform({ payments: testPaymentPort() });
+ * ```
+ */
+export function testPaymentPort(): TestPaymentPort {
+  return new TestPaymentPort();
 }

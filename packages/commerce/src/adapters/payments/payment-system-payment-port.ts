@@ -24,7 +24,7 @@ export type PaymentSystemLike = {
  * ```ts
  * import { createPaymentSystem } from "@platform/payments";
  * import { paymentPortFor } from "@platform/commerce/payments";
- * const platform = createECommercePlatform({ payments: paymentPortFor(createPaymentSystem()) });
+ * const platform = createECommercePlatform({ payments: paymentPortFor(createPaymentSystem({ gateways: { stripe: myStripeGateway } })) });
  * ```
  */
 export class PaymentSystemPaymentPort implements PaymentPort {

@@ -29,7 +29,7 @@ export interface PostgresCommerceStoreOptions extends PostgresStoreOptions {
  * @example
  * ```ts
  * const store = new PostgresCommerceStore(pool);
- * const platform = createECommercePlatform({ store });
+ * const platform = createECommercePlatform({ store, payments: paymentPortFor(paymentSystem) });
  * ```
  */
 export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements CommerceStore {
@@ -77,7 +77,7 @@ export type PostgresCommerceConnection = { pool: PoolLike } | { connectionString
  * ```ts
  * const store = await createPostgresCommerceStore({ connectionString: process.env.DATABASE_URL! });
  * await migrateCommerce(store.pool);
- * const platform = createECommercePlatform({ store });
+ * const platform = createECommercePlatform({ store, payments: paymentPortFor(paymentSystem) });
  * ```
  */
 export async function createPostgresCommerceStore(connection: PostgresCommerceConnection, options: PostgresCommerceStoreOptions = {}): Promise<PostgresCommerceStore> {

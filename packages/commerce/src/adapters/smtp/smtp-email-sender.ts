@@ -48,7 +48,7 @@ export function smtpOptionsFromEnv(env: Record<string, string | undefined> = pro
  * @example
  * ```ts
  * import { SmtpEmailSender, smtpOptionsFromEnv } from "@platform/commerce/smtp";
- * const platform = createECommercePlatform({ notifications: { email: new SmtpEmailSender(smtpOptionsFromEnv()) } });
+ * const platform = createECommercePlatform({ payments, notifications: { email: new SmtpEmailSender(smtpOptionsFromEnv()) } });
  * ```
  */
 export class SmtpEmailSender implements EmailSender {

@@ -25,7 +25,7 @@ export interface MemoryPaymentStoreOptions {
  * Lookups go through indexes (status, velocity keys, ledger by payment and by day, due deliveries).
  * @example
  * ```ts
- * const system = createPaymentSystem({ store: new MemoryPaymentStore() });
+ * const system = createPaymentSystem({ store: new MemoryPaymentStore(), gateways: { test: new TestGateway() } });
  * ```
  */
 export class MemoryPaymentStore extends MemoryStore<PaymentTx> {

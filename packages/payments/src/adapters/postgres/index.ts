@@ -5,7 +5,7 @@
  * ```ts
  * import { createPaymentSystem } from "@platform/payments";
  * import { createPostgresPaymentStore } from "@platform/payments/postgres";
- * const system = createPaymentSystem({ store: await createPostgresPaymentStore({ connectionString: process.env.DATABASE_URL!, migrate: true }) });
+ * const system = createPaymentSystem({ store: await createPostgresPaymentStore({ connectionString: process.env.DATABASE_URL!, migrate: true }), gateways: { stripe: myStripeGateway } });
  * ```
  * @packageDocumentation
  */

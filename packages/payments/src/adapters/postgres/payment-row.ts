@@ -1,5 +1,5 @@
 import { Money } from "@platform/core";
-import type { Payment, PaymentReview } from "../../domain/payment.js";
+import { refundStatusOf, type Payment, type PaymentReview } from "../../domain/payment.js";
 
 /** A `payments` row as node-postgres returns it (numeric as string, jsonb parsed). */
 export interface PaymentRow {
@@ -34,6 +34,7 @@ export interface PaymentRow {
   created_at: Date;
   updated_at: Date;
   version: number;
+  gateway_data: Payment["gatewayData"] | null;
 }
 
 /** Every column of `payments`, in the order of {@link paymentValues}. */
@@ -69,6 +70,7 @@ export const PAYMENT_COLUMNS = [
   "created_at",
   "updated_at",
   "version",
+  "gateway_data",
 ] as const;
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -108,6 +110,7 @@ export function paymentValues(p: Payment): unknown[] {
     p.createdAt,
     p.updatedAt,
     p.version,
+    json(p.gatewayData),
   ];
 }
 
@@ -132,12 +135,15 @@ export function toPayment(r: PaymentRow): Payment {
     amountCaptured: money(r.amount_captured),
     amountRefunded: money(r.amount_refunded),
     amountRefundPending: money(r.amount_refund_pending),
+    // Derived, never stored: it cannot disagree with the amounts it is computed from.
+    refundStatus: refundStatusOf({ amountCaptured: money(r.amount_captured), amountRefunded: money(r.amount_refunded) }),
     status: r.status,
     captureMethod: r.capture_method,
     paymentMethod: r.method,
     paymentMethodDetails: r.method_details,
     gateway: r.gateway,
     gatewayTransactionId: opt(r.transaction_id),
+    ...(r.gateway_data !== null ? { gatewayData: r.gateway_data } : {}),
     pendingOperation: opt(r.pending_operation),
     pendingCaptureAmount: r.pending_capture_amount === null ? undefined : money(r.pending_capture_amount),
     failure: opt(r.failure),

@@ -11,15 +11,26 @@ interface RuleRow {
   enabled: boolean;
   position: number;
   source: string | null;
+  description: string | null;
   created_at: Date;
 }
 
-const COLUMNS = "id, name, action, conditions, enabled, position, source, created_at";
+const COLUMNS = "id, name, action, conditions, enabled, position, source, created_at, description";
 // Serialises position assignment of concurrent `addRule` calls (any process) until commit.
 const POSITION_LOCK = 7_313_370_101;
 
 function toRule(r: RuleRow): FraudRule {
-  return { id: r.id, name: r.name, action: r.action, conditions: r.conditions, enabled: r.enabled, position: r.position, source: r.source ?? undefined, createdAt: r.created_at };
+  return {
+    id: r.id,
+    name: r.name,
+    action: r.action,
+    conditions: r.conditions,
+    enabled: r.enabled,
+    position: r.position,
+    source: r.source ?? undefined,
+    ...(r.description !== null ? { description: r.description } : {}),
+    createdAt: r.created_at,
+  };
 }
 
 /**
@@ -40,7 +51,7 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
   }
 
   async insert(rule: FraudRule): Promise<void> {
-    await run(this.db, `INSERT INTO fraud_rules (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    await run(this.db, `INSERT INTO fraud_rules (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
       rule.id,
       rule.name,
       rule.action,
@@ -49,11 +60,12 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
       rule.position,
       rule.source ?? null,
       rule.createdAt,
+      rule.description ?? null,
     ]);
   }
 
   async update(rule: FraudRule): Promise<void> {
-    await run(this.db, "UPDATE fraud_rules SET name = $2, action = $3, conditions = $4, enabled = $5, position = $6, source = $7 WHERE id = $1", [
+    await run(this.db, "UPDATE fraud_rules SET name = $2, action = $3, conditions = $4, enabled = $5, position = $6, source = $7, description = $8 WHERE id = $1", [
       rule.id,
       rule.name,
       rule.action,
@@ -61,6 +73,7 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
       rule.enabled,
       rule.position,
       rule.source ?? null,
+      rule.description ?? null,
     ]);
   }
 

@@ -18,12 +18,13 @@ interface LedgerRow {
   gateway_reference: string | null;
   failed_operation: LedgerTransaction["failedOperation"] | null;
   failure_code: string | null;
+  gateway_data: LedgerTransaction["gatewayData"] | null;
   created_at: Date;
   postings: { account: LedgerAccount; direction: "debit" | "credit"; amount: string; currency: string }[];
 }
 
 const SELECT = `SELECT t.sequence, t.id, t.payment_id, t.refund_id, t.type, t.amount::text AS amount, t.currency, t.status, t.gateway,
-    t.gateway_reference, t.failed_operation, t.failure_code, t.created_at,
+    t.gateway_reference, t.failed_operation, t.failure_code, t.gateway_data, t.created_at,
     COALESCE((SELECT json_agg(json_build_object('account', p.account, 'direction', p.direction, 'amount', p.amount::text, 'currency', p.currency) ORDER BY p.position)
                 FROM payment_postings p WHERE p.transaction_id = t.id), '[]'::json) AS postings
   FROM payment_transactions t`;
@@ -38,6 +39,7 @@ function toTransaction(r: LedgerRow): LedgerTransaction {
     status: r.status,
     gateway: r.gateway,
     gatewayReference: r.gateway_reference ?? undefined,
+    ...(r.gateway_data !== null ? { gatewayData: r.gateway_data } : {}),
     failedOperation: r.failed_operation ?? undefined,
     failureCode: r.failure_code ?? undefined,
     postings: r.postings.map((p) => ({ account: p.account, direction: p.direction, amount: Money.of(p.amount, p.currency) })),
@@ -65,8 +67,8 @@ export class PostgresLedgerRepository implements LedgerRepository {
     await run(
       this.db,
       `WITH t AS (
-         INSERT INTO payment_transactions (id, payment_id, refund_id, type, amount, currency, status, gateway, gateway_reference, failed_operation, failure_code, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id)
+         INSERT INTO payment_transactions (id, payment_id, refund_id, type, amount, currency, status, gateway, gateway_reference, failed_operation, failure_code, created_at, gateway_data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $17::jsonb) RETURNING id)
        INSERT INTO payment_postings (transaction_id, position, account, direction, amount, currency)
        SELECT t.id, u.ord - 1, u.account, u.direction, u.amount, u.currency
          FROM t, unnest($13::text[], $14::text[], $15::numeric[], $16::text[]) WITH ORDINALITY AS u(account, direction, amount, currency, ord)`,
@@ -87,6 +89,7 @@ export class PostgresLedgerRepository implements LedgerRepository {
         t.postings.map((p) => p.direction),
         t.postings.map((p) => p.amount.toFixed()),
         t.postings.map((p) => p.amount.currency),
+        t.gatewayData === undefined ? null : JSON.stringify(t.gatewayData),
       ],
     );
   }

@@ -22,7 +22,7 @@ import { mapSqlError } from "./sql-errors.js";
  * @example
  * ```ts
  * const store = await createPostgresPaymentStore({ connectionString: process.env.DATABASE_URL!, migrate: true });
- * const system = createPaymentSystem({ store });
+ * const system = createPaymentSystem({ store, gateways: { stripe: myStripeGateway } });
  * ```
  */
 export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
@@ -94,7 +94,7 @@ export type PostgresPaymentStoreOptions = ({ pool: PoolLike } | { connectionStri
  * import { createPaymentSystem } from "@platform/payments";
  * import { createPostgresPaymentStore } from "@platform/payments/postgres";
  * const store = await createPostgresPaymentStore({ connectionString: process.env.DATABASE_URL!, migrate: true });
- * const system = createPaymentSystem({ store });
+ * const system = createPaymentSystem({ store, gateways: { stripe: myStripeGateway } });
  * ```
  */
 export async function createPostgresPaymentStore(options: PostgresPaymentStoreOptions): Promise<PostgresPaymentStore> {

@@ -24,7 +24,7 @@ export const TEST_PAYMENT_METHODS: readonly string[] = Object.keys(METHODS);
 
 /** A fault the next calls of an operation suffer. */
 export interface InjectedFault {
-  operation: "authorize" | "capture" | "void" | "refund" | "retrieve" | "any";
+  operation: "describe" | "authorize" | "capture" | "void" | "refund" | "retrieve" | "any";
   /** `unavailable`: refused before anything happened (retryable). `timeout`: sent, processed, no answer (ambiguous). */
   kind: "unavailable" | "timeout";
   /** How many calls fail (default 1). */
@@ -57,13 +57,17 @@ interface Charge {
  * `pm_card_authenticationRequired` (`authentication_required`), `pm_card_timeoutAfterCharge` charges
  * then times out (ambiguous), `pm_card_refundFail` charges but its refunds fail. Provider-side
  * idempotency keys make retries safe; `chargeCount(paymentId)` tells tests how often money moved.
+ * It moves no real money, so it is never registered by default: name it (`gateways: { test: new TestGateway() }`).
  * @example
  * ```ts
  * const gateway = new TestGateway({ latencyMs: 5 });
+ * const system = createPaymentSystem({ gateways: { test: gateway } });
  * gateway.injectFault({ operation: "authorize", kind: "unavailable", times: 2 });
  * ```
  */
 export class TestGateway implements PaymentGateway {
+  /** Moves no real money: refused in production unless the host allows test gateways. */
+  readonly testMode = true;
   private readonly name: string;
   private readonly latencyMs: number;
   private readonly extra: Set<string>;
@@ -123,7 +127,8 @@ export class TestGateway implements PaymentGateway {
   }
 
   async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined> {
-    this.calls.describe++;
+    // A lookup changes nothing at the provider, so an injected timeout is just a failed lookup.
+    if ((await this.step("describe")) === "timeout") this.timeout();
     const known = METHODS[paymentMethod] ?? (this.extra.has(paymentMethod) ? { brand: "visa", last4: "4242", country: "US" } : undefined);
     if (!known) return undefined;
     const fingerprint = createHash("sha256").update(`${known.brand}:${known.last4}`).digest("hex").slice(0, 16);
