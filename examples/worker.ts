@@ -9,10 +9,12 @@
  *
  * Run:  DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/worker.ts
  *       ... examples/worker.ts --once        (one round of every duty, then exit: cron style, and the demo)
- * Env:  WORKER_STOP_DEADLINE_MS (default 25000), SMTP_HOST and the other SMTP_* (else messages are printed).
+ * Env:  WORKER_STOP_DEADLINE_MS (default 25000), SMTP_HOST and the other SMTP_* (else messages are printed),
+ *       STRIPE_SECRET_KEY (else the test gateway: a demo, not a deployment).
  */
 import { createWorker, type Logger } from "@platform/core";
-import { createPaymentSystem, TestGateway, type PaymentStore } from "@platform/payments";
+import { createPaymentSystem, TestGateway, type PaymentGateway, type PaymentStore } from "@platform/payments";
+import { StripeGateway } from "@platform/payments/stripe";
 import { createPostgresPaymentStore, migratePayments } from "@platform/payments/postgres";
 import { createECommercePlatform, MemoryNotificationOutbox, type CommerceStore, type EmailSender } from "@platform/commerce";
 import { paymentPortFor } from "@platform/commerce/payments";
@@ -41,8 +43,12 @@ if (databaseUrl) {
 
 const outbox = new MemoryNotificationOutbox({ preview: true });
 const email: EmailSender = process.env.SMTP_HOST ? new SmtpEmailSender(smtpOptionsFromEnv()) : outbox;
-// The gateways are the app servers' (a StripeGateway in production): reconciliation asks them.
-const payments = createPaymentSystem({ ...(paymentStore ? { store: paymentStore } : {}), gateways: { test: new TestGateway() } });
+// The gateways are the app servers' (reconciliation asks them, under the same names): Stripe when
+// STRIPE_SECRET_KEY is set; the test gateway only for the demo.
+const gateways: Record<string, PaymentGateway> = process.env.STRIPE_SECRET_KEY
+  ? { stripe: new StripeGateway({ secretKey: process.env.STRIPE_SECRET_KEY }) }
+  : { test: new TestGateway() };
+const payments = createPaymentSystem({ ...(paymentStore ? { store: paymentStore } : {}), gateways });
 const commerce = createECommercePlatform({
   ...(commerceStore ? { store: commerceStore } : {}),
   payments: paymentPortFor(payments),
