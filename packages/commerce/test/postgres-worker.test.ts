@@ -1,5 +1,5 @@
 import { type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,7 +34,7 @@ beforeAll(async () => {
       setTimeout(() => {
         received.push((JSON.parse(body) as { id: string }).id);
         res.writeHead(200).end("ok");
-      }, 40);
+      }, 100);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -72,10 +72,10 @@ async function seed() {
   for (let i = 0; i < 4; i++) await ancient.payments.create({ amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
   expect(await ancient.webhooks.dispatchDue()).toBe(4);
 
-  // 24 payments whose webhooks are due, 4 processing (the gateway timed out after charging: reconcile),
+  // 48 payments whose webhooks are due, 4 processing (the gateway timed out after charging: reconcile),
   // 4 manual authorisations past their 7-day hold (expire); their idempotency keys are past retention.
   const system = paymentsThen(past);
-  for (let i = 0; i < 24; i++) await system.payments.create({ amount: { amount: `${10 + i}.00`, currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `pay-${i}` });
+  for (let i = 0; i < 48; i++) await system.payments.create({ amount: { amount: `${10 + i}.00`, currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `pay-${i}` });
   const timingOut = new TestGateway();
   timingOut.injectFault({ operation: "authorize", kind: "timeout", times: 4 });
   const unanswered = paymentsThen(past, timingOut);
@@ -127,12 +127,14 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
 
     const children: ChildProcess[] = [];
     const exits = new Map<number, number>();
+    const started = new Set<number>();
     const done = spawnWorkers(WORKER, 3, {
       args: () => [db.url, log],
       timeoutMs: 60_000,
       onSpawn: (i, child) => {
         children[i] = child;
         child.on("exit", () => exits.set(i, Date.now()));
+        child.stdout!.on("data", (c: Buffer) => c.toString().includes("started") && started.add(i));
       },
     });
     const deadline = Date.now() + 30_000;
@@ -147,8 +149,11 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
     };
     let termAt = 0;
     try {
-      // Mid-run: some webhooks and notifications out, others still due.
+      // Mid-run: every worker running its duties (signal handler installed), some webhooks out, others still due.
+      await waitFor("workers started", () => started.size === 3);
+      writeFileSync(`${log}.go`, "");
       await waitFor("first deliveries", () => received.length >= 6);
+      expect(received.length).toBeLessThan(48 + 4);
       children[0]!.kill("SIGKILL");
       termAt = Date.now();
       children[1]!.kill("SIGTERM");
@@ -177,7 +182,7 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
     // Webhooks: every delivery recorded succeeded with one successful attempt, each event id received;
     // a second receipt only for a delivery the killed process had in flight (same id: receivers de-duplicate).
     const deliveries = (await db.pool.query<{ message_id: string; attempts: { status?: number }[] }>("SELECT message_id, attempts FROM webhook_deliveries")).rows;
-    expect(deliveries).toHaveLength(24 + 4);
+    expect(deliveries).toHaveLength(48 + 4);
     for (const d of deliveries) expect(d.attempts.filter((a) => a.status === 200)).toHaveLength(1);
     expect(new Set(received)).toEqual(new Set(deliveries.map((d) => d.message_id)));
     expect(received.length - deliveries.length).toBeLessThanOrEqual(5);
