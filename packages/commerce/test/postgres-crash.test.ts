@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coreMigrations, migrate } from "@platform/core/postgres";
-import { createIsolatedDatabase, spawnWorkers, startDurablePostgresServer, type DurablePostgresServer, type WorkerResult } from "@platform/core/testing";
+import { createIsolatedDatabase, spawnWorkers, startDurablePostgresServer, type DurablePostgresServer, type WorkerResult, waitUntil } from "@platform/core/testing";
 import { paymentsMigrations } from "@platform/payments/postgres";
 import { TestPaymentPort } from "../src/index.js";
 import { commerceMigrations, createPostgresCommerceStore } from "../src/adapters/postgres/index.js";
@@ -25,14 +25,6 @@ afterAll(() => server?.stop());
 const WORKER = fileURLToPath(new URL("./fixtures/crash-checkout-worker.ts", import.meta.url));
 const LEASE_MS = 1_000;
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const last = (r: WorkerResult) => JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { order?: string; status?: string; error?: string; retryable?: boolean };
 
 describe("checkout across a PostgreSQL crash", () => {
@@ -50,7 +42,7 @@ describe("checkout across a PostgreSQL crash", () => {
       // Process A checks out; its charge reaches the provider, which holds it.
       let owner: ChildProcess | undefined;
       const first = spawnWorkers(WORKER, 1, { args, onSpawn: (_, c) => (owner = c), timeoutMs: 90_000 });
-      await until(() => gateway.received.authorize >= 1, "the charge to reach the provider");
+      await waitUntil(() => gateway.received.authorize >= 1, "the charge to reach the provider");
       await server.crash();
       // The app server dies with the database; the provider still carries out the charge it received.
       owner!.kill("SIGKILL");

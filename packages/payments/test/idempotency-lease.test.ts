@@ -1,3 +1,4 @@
+import { waitUntil } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
 import { ManualClock, StorageError, systemClock } from "@platform/core";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore } from "../src/index.js";
@@ -30,14 +31,6 @@ function hangingOnce(inner: TestGateway, op: "authorize" | "capture") {
   return { gateway, reached };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 const options = { webhooks: { autoDispatch: false } } as const;
 
 describe("idempotency leases", () => {
@@ -51,7 +44,7 @@ describe("idempotency leases", () => {
     const b = createPaymentSystem({ ...options, store: shared, clock, gateways: { test: inner }, idempotencyLease: { seconds: 2 } });
     const input = { amount: usd("9.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-crash-1" };
     void a.payments.create(input).catch(() => undefined);
-    await until(() => hanging.reached.first, "the first charge to reach the gateway");
+    await waitUntil(() => hanging.reached.first, "the first charge to reach the gateway", { timeoutMs: 10_000, intervalMs: 5 });
     owner.crash();
     clock.advance({ seconds: 3 });
     const p = await b.payments.create(input);
@@ -71,7 +64,7 @@ describe("idempotency leases", () => {
     const b = createPaymentSystem({ ...options, store: shared, clock: systemClock, gateways: { test: inner }, idempotencyLease: 300 });
     const input = { amount: usd("7.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-crash-2" };
     void a.payments.create(input).catch(() => undefined);
-    await until(() => hanging.reached.first, "the first charge to reach the gateway");
+    await waitUntil(() => hanging.reached.first, "the first charge to reach the gateway", { timeoutMs: 10_000, intervalMs: 5 });
     owner.crash();
     const p = await b.payments.create(input);
     expect(p.status).toBe("succeeded");
@@ -95,7 +88,7 @@ describe("idempotency leases", () => {
     for (let step = 0; step < 15; step++) {
       clock.advance(200);
       const now = clock.now().getTime();
-      await until(async () => (await leaseEnd()) > now, "the owner to renew its lease");
+      await waitUntil(async () => (await leaseEnd()) > now, "the owner to renew its lease", { timeoutMs: 10_000, intervalMs: 5 });
     }
     const second = b.payments.create(input);
     await new Promise((r) => setTimeout(r, 100));
@@ -116,7 +109,7 @@ describe("idempotency leases", () => {
     const b = createPaymentSystem({ ...options, store: shared, clock, gateways: { test: inner }, idempotencyLease: { seconds: 2 } });
     const p = await a.payments.create({ amount: usd("20"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     void a.payments.capture(p.id, { idempotencyKey: "cap-lease" }).catch(() => undefined);
-    await until(() => hanging.reached.first, "the capture to reach the gateway");
+    await waitUntil(() => hanging.reached.first, "the capture to reach the gateway", { timeoutMs: 10_000, intervalMs: 5 });
     owner.crash();
     clock.advance({ seconds: 3 });
     const captured = await b.payments.capture(p.id, { idempotencyKey: "cap-lease" });

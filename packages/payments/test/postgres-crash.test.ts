@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIsolatedDatabase, spawnWorkers, startDurablePostgresServer, type DurablePostgresServer, type WorkerResult } from "@platform/core/testing";
+import { createIsolatedDatabase, spawnWorkers, startDurablePostgresServer, type DurablePostgresServer, type WorkerResult, waitUntil } from "@platform/core/testing";
 import { createPaymentSystem } from "../src/index.js";
 import { createPostgresPaymentStore, migratePayments } from "../src/adapters/postgres/index.js";
 import { startCountingGateway } from "./fixtures/gateway-server.js";
@@ -23,14 +23,6 @@ afterAll(() => server?.stop());
 const WORKER = fileURLToPath(new URL("./fixtures/crash-capture-worker.ts", import.meta.url));
 const LEASE_MS = 1_000;
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const last = (r: WorkerResult) => JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { status?: string; captured?: string; error?: string; retryable?: boolean };
 
 describe("payments.capture across a PostgreSQL crash", () => {
@@ -46,7 +38,7 @@ describe("payments.capture across a PostgreSQL crash", () => {
       // Process A captures; its request reaches the provider, which holds it.
       let owner: ChildProcess | undefined;
       const first = spawnWorkers(WORKER, 1, { args: () => [url, gateway.url, payment.id, "capture-crash-key", String(LEASE_MS)], onSpawn: (_, c) => (owner = c), timeoutMs: 90_000 });
-      await until(() => gateway.received.capture >= 1, "the capture to reach the provider");
+      await waitUntil(() => gateway.received.capture >= 1, "the capture to reach the provider");
       await server.crash();
       // The app server dies with the database (one host); the provider still carries out what it received.
       owner!.kill("SIGKILL");

@@ -10,3 +10,4 @@ export { summarizeLatencies, measureThroughput, tpcbBaseline, type LatencySummar
 export { waitForLockWaiter } from "./lock-waiter.js";
 export { drainPurge } from "./drain-purge.js";
 export { legacyCursor } from "./legacy-cursor.js";
+export { waitUntil } from "./wait-until.js";
