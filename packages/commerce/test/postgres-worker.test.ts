@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ManualClock } from "@platform/core";
 import { coreMigrations, migrate } from "@platform/core/postgres";
-import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
+import { createIsolatedDatabase, spawnWorkers, waitUntil, type IsolatedDatabase } from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { paymentsMigrations, PostgresPaymentStore } from "@platform/payments/postgres";
 import { createECommercePlatform, type PaymentPort } from "../src/index.js";
@@ -138,15 +138,7 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
       },
     });
     const deadline = Date.now() + 30_000;
-    const waitFor = async (what: string, check: () => Promise<boolean> | boolean) => {
-      while (!(await check())) {
-        if (Date.now() > deadline) {
-          const open = (await db.pool.query("SELECT id, status, pending_operation, updated_at FROM payments WHERE status IN ('processing', 'requires_capture')")).rows;
-          throw new Error(`the workers did not finish: ${what} ${JSON.stringify(open)}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const waitFor = (what: string, check: () => Promise<boolean> | boolean) => waitUntil(check, what, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 50 });
     let termAt = 0;
     try {
       // Mid-run: every worker running its duties (signal handler installed), some webhooks out, others still due.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createWorker } from "@platform/core";
+import { waitUntil } from "@platform/core/testing";
 import { ADMIN_ACTOR, MemoryNotificationOutbox, TIMEOUT_AFTER_CHARGE_TOKEN } from "../src/index.js";
 import { codeOf, makePlatform, product, signUp } from "./helpers.js";
 
@@ -35,11 +36,7 @@ describe("commerce as worker duties", () => {
       duties: { "commerce.reservations.release": fast, "commerce.orders.sweep_payments": fast, "commerce.notifications.dispatch": fast },
     }).start();
     try {
-      const deadline = Date.now() + 10_000;
-      while ((await platform.orders.get(ADMIN_ACTOR, pending!.id)).status !== "paid" || outbox.emails.length === 0) {
-        if (Date.now() > deadline) throw new Error("the worker did not settle the order");
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitUntil(async () => (await platform.orders.get(ADMIN_ACTOR, pending!.id)).status === "paid" && outbox.emails.length > 0, "the worker to settle the order and send its confirmation", { timeoutMs: 10_000 });
     } finally {
       await worker.stop({ deadlineMs: 5_000 });
     }

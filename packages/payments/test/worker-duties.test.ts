@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createWorker } from "@platform/core";
+import { waitUntil } from "@platform/core/testing";
 import type { WebhookRequest, WebhookTransport } from "../src/index.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
@@ -46,11 +47,7 @@ describe("payments as worker duties", () => {
     const fast = { intervalMs: 10, batchSize: 3 };
     const worker = createWorker({ payments: system, clock, duties: { "payments.webhooks.dispatch": fast, "payments.authorizations.expire": fast } }).start();
     try {
-      const deadline = Date.now() + 10_000;
-      while (requests.length < 8 || (await system.payments.get(held.id)).status !== "canceled") {
-        if (Date.now() > deadline) throw new Error(`not done: ${requests.length} webhooks`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitUntil(async () => requests.length >= 8 && (await system.payments.get(held.id)).status === "canceled", "8 webhooks and the expired authorisation", { timeoutMs: 10_000 });
     } finally {
       expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
     }

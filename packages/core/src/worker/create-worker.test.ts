@@ -3,6 +3,7 @@ import { ManualClock } from "../clock/clock.js";
 import { StorageError } from "../errors/errors.js";
 import { PlatformError } from "../errors/platform-error.js";
 import type { Logger } from "../logging/logger.js";
+import { waitUntil } from "../testing/wait-until.js";
 import type { BackgroundDuty, DutyLock } from "./background-duty.js";
 import { createWorker } from "./create-worker.js";
 
@@ -32,13 +33,7 @@ function capturingLogger() {
   return { logger, lines };
 }
 
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not reached before the deadline");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (check: () => boolean) => waitUntil(check, "the worker's state", { timeoutMs: 5_000, intervalMs: 5 });
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
