@@ -4,12 +4,15 @@ import { defineConfig } from "vitest/config";
 // every @platform/* import at src/. Vitest reads Node conditions from ssr.resolve, and
 // setting them replaces Vite's defaults, so those are listed too.
 const conditions = ["@platform/source", "module", "node", "development|production"];
+// Vitest also hands the SSR conditions to Node (--conditions) for external packages; "module" there
+// makes Node pick bundler-only builds (@opentelemetry/api's extensionless ESM), so Node gets none.
+const nodeConditions = conditions.filter((c) => c !== "module");
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ["@platform/source"] } },
+  ssr: { resolve: { conditions: nodeConditions, externalConditions: ["@platform/source"] } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/http-server/test/**/*.test.ts"],
     globalSetup: ["./vitest.global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -24,7 +24,8 @@ import { SmtpEmailSender, smtpOptionsFromEnv } from "@platform/commerce/smtp";
 const once = process.argv.includes("--once");
 const databaseUrl = process.env.DATABASE_URL;
 
-// pino-compatible: pass `pino()` instead. Duty failures arrive as error lines with the duty name and code.
+// pino-compatible: pass `pino()` instead. Duty failures arrive as error lines with the duty name and code,
+// gateway, webhook and notification failures as the packages' own lines (docs/observability.md).
 const line = (level: string) => (obj: Record<string, unknown>, msg: string) => console.log(JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj }));
 const logger: Logger = { debug: () => undefined, info: line("info"), warn: line("warn"), error: line("error") };
 
@@ -48,11 +49,12 @@ const email: EmailSender = process.env.SMTP_HOST ? new SmtpEmailSender(smtpOptio
 const gateways: Record<string, PaymentGateway> = process.env.STRIPE_SECRET_KEY
   ? { stripe: new StripeGateway({ secretKey: process.env.STRIPE_SECRET_KEY }) }
   : { test: new TestGateway() };
-const payments = createPaymentSystem({ ...(paymentStore ? { store: paymentStore } : {}), gateways });
+const payments = createPaymentSystem({ ...(paymentStore ? { store: paymentStore } : {}), gateways, logger });
 const commerce = createECommercePlatform({
   ...(commerceStore ? { store: commerceStore } : {}),
   payments: paymentPortFor(payments),
   notifications: { email, sms: null },
+  logger,
 });
 const worker = createWorker({ commerce, payments, logger, closeOnStop: pools });
 

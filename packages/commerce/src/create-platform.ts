@@ -1,10 +1,11 @@
-import { ConfigurationError, EventBus, systemClock, type BackgroundDuty, type Clock, type EventBusOptions } from "@platform/core";
+import { ConfigurationError, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
 import type { CommerceEvents } from "./domain/events.js";
 import type { CommerceStore } from "./ports/commerce-store.js";
-import type { EmailSender, SmsSender } from "./ports/notification-ports.js";
+import type { EmailSender, NotificationLocaleResolver, SmsSender } from "./ports/notification-ports.js";
+import type { NotificationTemplates } from "./domain/notification-rendering.js";
 import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
 import { commerceDuties } from "./services/background-duties.js";
@@ -66,10 +67,31 @@ export interface ECommercePlatformOptions {
    * `DEFAULT_LOGIN_THROTTLE`. @throws ConfigurationError `invalid_login_throttle` at build time.
    */
   loginThrottle?: LoginThrottleOptions;
-  /** Message senders and retry policy. Default: an in-memory outbox (no console output). */
-  notifications?: { email?: EmailSender; sms?: SmsSender | null; retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void>; leaseMs?: number; sendInProcess?: boolean };
+  /**
+   * Message senders, retry policy, and template overrides per message type and locale
+   * (`templates`, `locale`). Default: an in-memory outbox (no console output), built-in English templates.
+   */
+  notifications?: {
+    email?: EmailSender;
+    sms?: SmsSender | null;
+    retry?: Partial<RetryPolicy>;
+    sleep?: (ms: number) => Promise<void>;
+    leaseMs?: number;
+    sendInProcess?: boolean;
+    /** Overrides per message type and locale; checked here (`invalid_notification_templates`). */
+    templates?: NotificationTemplates;
+    /** The recipient's locale for `templates`, from the host's records (synchronous: it runs in the event's transaction). */
+    locale?: NotificationLocaleResolver;
+  };
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
+  /**
+   * Structured logger, pino-compatible (`info`/`warn`/`error`/`debug` taking fields and a message).
+   * Receives what the platform recovers from by itself: unknown charge outcomes, failed payment
+   * lookups and sweeps, notification send failures, subscriber failures, idle PostgreSQL connection
+   * errors. Secrets are redacted. Default: silent.
+   */
+  logger?: Logger;
   /**
    * How long (ms, by the clock) a pending order must be unchanged before `orders.sweepPendingPayments`
    * asks the payment port about its charge. Default 60 s: younger ones are most likely still charging.
@@ -100,7 +122,8 @@ export interface ECommercePlatform {
  * @throws ConfigurationError `no_payment_port` without `payments` on a store other than the in-memory
  *   one or under `NODE_ENV=production`; `test_payment_port_in_production` for a `testMode` port under
  *   `NODE_ENV=production` without `allowTestPaymentPort`.
- * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`.
+ * @throws ConfigurationError `invalid_login_throttle` for a nonsensical `loginThrottle`;
+ *   `invalid_notification_templates` for `notifications.templates` of unknown message types or locales.
  * @example
  * ```ts
  * const platform = createECommercePlatform({ payments: testPaymentPort(), shipping: new FlatRateShippingCalculator({ amount: "4.99" }) });
@@ -110,16 +133,21 @@ export interface ECommercePlatform {
  */
 export function createECommercePlatform(options: ECommercePlatformOptions = {}): ECommercePlatform {
   const payments = paymentPortOf(options);
-  const store = options.store ?? new MemoryCommerceStore();
+  const store: CommerceStore = options.store ?? new MemoryCommerceStore();
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   const currency = options.currency ?? "USD";
+  const logger = options.logger ?? silentLogger;
+  store.setLogger?.(logger);
   const n = options.notifications ?? {};
   const outbox = new MemoryNotificationOutbox();
   const sms = n.sms === undefined ? outbox : n.sms;
-  // Every transaction of the services records its events' notifications before it commits.
-  const ctx = { store: withNotificationRecording(store, new NotificationRecorder({ clock, sms: sms !== null })), clock, currency };
-  const events = new EventBus<CommerceEvents>(options.events);
+  // Every transaction of the services records its events' notifications before it commits, and is
+  // traced (commerce.store.transaction).
+  const recorder = new NotificationRecorder({ clock, sms: sms !== null, ...(n.templates ? { templates: n.templates } : {}), ...(n.locale ? { locale: n.locale } : {}) });
+  const recording = withNotificationRecording(store, recorder);
+  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger };
+  const events = new EventBus<CommerceEvents>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
   store.setEventPublisher((batch) => events.publish(batch));
 
   const pricing = new CartPricing(options.shipping ?? new FlatRateShippingCalculator(), options.tax ?? new PercentageTaxCalculator(), currency);
@@ -143,19 +171,23 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   });
   notifications.subscribe(events);
 
-  const inventory = new InventoryService(ctx, new OrderSettlement(ctx, payments));
-  const orders = new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {});
+  // Each public service call is one span, `commerce.<service>.<method>`; internal calls between
+  // services use the unwrapped objects and show as that span's store and payment children.
+  const inventory = traceService(new InventoryService(ctx, new OrderSettlement(ctx, payments)), "commerce.inventory");
+  const orders = traceService(new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}), "commerce.orders", { counters: { checkout: METRICS.checkouts } });
+  const tracedUsers = traceService(users, "commerce.users");
+  const tracedNotifications = traceService(notifications, "commerce.notifications");
   return {
-    products: new CatalogService(ctx, options.lowStockThreshold ?? 5),
-    categories: new CategoryService(ctx),
-    users,
-    carts,
+    products: traceService(new CatalogService(ctx, options.lowStockThreshold ?? 5), "commerce.products"),
+    categories: traceService(new CategoryService(ctx), "commerce.categories"),
+    users: tracedUsers,
+    carts: traceService(carts, "commerce.carts"),
     inventory,
     orders,
-    notifications,
+    notifications: tracedNotifications,
     events,
     store,
-    backgroundDuties: commerceDuties({ inventory, orders, users, notifications, store }),
+    backgroundDuties: commerceDuties({ inventory, orders, users: tracedUsers, notifications: tracedNotifications, store }),
   };
 }
 

@@ -13,7 +13,7 @@ export { UserService, DEFAULT_SESSION_RETENTION_MS, type LoginResult, type Regis
 export { DEFAULT_LOGIN_THROTTLE, resolveLoginThrottle, type AttemptSource, type LoginThrottleOptions, type LoginThrottlePolicy } from "./services/login-guard.js";
 export { AddressBook } from "./services/address-book.js";
 export { CartService, type CartRef } from "./services/cart-service.js";
-export { CartPricing, type CartView, type PricedLine, type CartIssue } from "./services/cart-pricing.js";
+export { CartPricing, toCartJSON, type CartView, type CartJSON, type PricedLine, type CartIssue } from "./services/cart-pricing.js";
 export { InventoryService, toStockView, type StockView } from "./services/inventory-service.js";
 export { OrderService } from "./services/order-service.js";
 export { DEFAULT_PAYMENT_SWEEP_AFTER_MS, type PaymentSweepSummary } from "./services/payment-sweeper.js";
@@ -49,7 +49,9 @@ export {
   customerEmailSchema,
   updateProfileSchema,
   changePasswordSchema,
+  toCustomerJSON,
   type Customer,
+  type CustomerJSON,
   type CustomerProfile,
   type PasswordHash,
   type RegisterInput,
@@ -81,14 +83,27 @@ export {
   orderStatusSchema,
   ORDER_TRANSITIONS,
   assertTransition,
+  toOrderJSON,
   type Order,
+  type OrderJSON,
+  type OrderLineJSON,
   type OrderLine,
   type OrderPayment,
   type OrderStatus,
   type CheckoutInput,
 } from "./domain/order.js";
 export { type CommerceEvents } from "./domain/events.js";
-export { orderConfirmation, orderShipped, passwordChanged, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export {
+  NOTIFICATION_TEMPLATE_NAMES,
+  canonicalLocale,
+  checkNotificationTemplates,
+  selectTemplate,
+  type NotificationTemplateName,
+  type NotificationTemplateInputs,
+  type NotificationTemplate,
+  type NotificationTemplates,
+} from "./domain/notification-rendering.js";
 export { foldText, normalizeSku } from "./domain/text.js";
 
 // Ports

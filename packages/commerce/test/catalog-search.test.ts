@@ -1,6 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { Money } from "@platform/core";
-import { codeOf, makePlatform, product } from "./helpers.js";
+import { codeOf, makePlatform, product, signUp } from "./helpers.js";
+
+describe("text no store can keep", () => {
+  it("refuses an unpaired surrogate (invalid_text) or NUL (nul_character) in product, customer and address text on every store, naming the field", async () => {
+    const { platform } = makePlatform();
+    for (const [field, code] of [["name", "invalid_text"], ["description", "invalid_text"]] as const) {
+      const e = await platform.products.create({ sku: `S-${field}`, name: "ok", [field]: "a\uD800b", price: { amount: "1.00", currency: "USD" } }).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code, details: { fields: [field] } });
+    }
+    expect(await codeOf(() => product(platform, "S-NUL", "1.00", 1, { name: "a\u0000b" }))).toBe("nul_character");
+    expect(await codeOf(() => platform.users.register({ email: "n@example.com", password: "correct-horse-42", name: "n\uD800" }))).toBe("invalid_text");
+    expect(await codeOf(() => platform.users.register({ email: "m@example.com", password: "correct-horse-42", name: "m\u0000" }))).toBe("nul_character");
+    const { actor } = await signUp(platform);
+    const p = await product(platform, "S-OK", "5.00", 3);
+    await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+    const address = { name: "N\uD800", line1: "1 St", city: "X", postalCode: "1", country: "US" };
+    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "surrogate-order-1", paymentToken: "pm_card_visa", shippingAddress: address }))).toBe("invalid_text");
+    expect((await platform.inventory.getStock(p.id)).available).toBe(3);
+  });
+});
 
 describe("catalog", () => {
   it("attribute names are data: __proto__ is stored exactly and found, filters on Object.prototype names match only real attributes", async () => {
@@ -22,7 +41,7 @@ describe("catalog", () => {
     expect(Object.entries((await platform.products.get(plain.id)).attributes)).toEqual([["__proto__", "Silver"]]);
     expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { size: "S", " size": "M" } }))).toBe("duplicate_key");
     expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { size: "\uD800" } }))).toBe("invalid_text");
-    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { "nul\u0000": "x" } }))).toBe("invalid_text");
+    expect(await codeOf(() => platform.products.update({ id: plain.id, expectedVersion: 2, attributes: { "nul\u0000": "x" } }))).toBe("nul_character");
     expect((await platform.products.get(plain.id)).version).toBe(2);
   });
 

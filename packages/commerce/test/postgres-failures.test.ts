@@ -32,12 +32,12 @@ describe("hostile strings on PostgreSQL", () => {
     const tables = await db.pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('products', 'users')");
     expect(tables.rows[0]).toEqual({ n: 2 });
 
-    expect(await codeOf(() => product(platform, "NUL-1", "1.00", 1, { name: "bad\u0000name" }))).toBe("invalid_text");
-    expect(await codeOf(() => product(platform, "NUL-2", "1.00", 1, { attributes: { k: "v\u0000" } }))).toBe("invalid_text");
+    expect(await codeOf(() => product(platform, "NUL-1", "1.00", 1, { name: "bad\u0000name" }))).toBe("nul_character");
+    expect(await codeOf(() => product(platform, "NUL-2", "1.00", 1, { attributes: { k: "v\u0000" } }))).toBe("nul_character");
     expect(await codeOf(() => platform.products.getBySku("NUL-1"))).toBe("product_not_found");
     const { actor } = await signUp(platform, `Zoë "Z" O'Hara 😀`);
     expect((await platform.users.updateProfile(actor, {})).name).toBe(`Zoë "Z" O'Hara 😀`);
-    expect(await codeOf(() => platform.users.updateProfile(actor, { name: "nul\u0000" }))).toBe("invalid_text");
+    expect(await codeOf(() => platform.users.updateProfile(actor, { name: "nul\u0000" }))).toBe("nul_character");
   });
 });
 

@@ -160,4 +160,44 @@ describe("notification jobs on PostgreSQL", () => {
     const failed = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'smtp_unavailable'");
     expect(failed.rows[0]!.n).toBe(16);
   });
+
+  it("records with the template overrides for the customer's locale on PostgreSQL; a failing template sends nothing and records template_failed", async () => {
+    await truncateCommerce(db);
+    const { platform } = makePlatform({
+      store: storeOn(db),
+      notifications: {
+        sendInProcess: false, // the jobs below send
+        // buyers 0 and 2 (those with a phone) write in German
+        locale: (customer) => (Number(/^tpl(\d+)@/.exec(customer.email)![1]) % 2 === 0 ? "de-DE" : "en"),
+        templates: {
+          order_confirmation: { de: ({ order }) => ({ subject: `Bestellung ${order.id} bestätigt`, text: "Danke", html: "<p>Danke</p>", sms: "Bestellung bestätigt" }) },
+          order_shipped: { "*": () => { throw new Error("template bug"); } },
+        },
+      },
+    });
+    const p = await product(platform, "TPL-PG-1", "12.00", 10);
+    for (let i = 0; i < 4; i++) {
+      const email = `tpl${i}@example.com`;
+      await platform.users.register({ email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555200${i}` } : {}) });
+      const actor = await platform.users.authenticate((await platform.users.login({ email, password: "s3cure-passw0rd" })).token);
+      await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+      const order = await platform.orders.checkout(actor, { idempotencyKey: `template-pg-${i}` });
+      await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id });
+      await platform.orders.ship(ADMIN_ACTOR, { orderId: order.id }); // the failing template: nothing recorded
+    }
+    const emails: { to: string; subject: string }[] = [];
+    const sms: string[] = [];
+    const jobs = new PostgresNotificationJobs({
+      store: storeOn(db),
+      email: { send: async (m) => void emails.push({ to: m.to, subject: m.subject }) },
+      sms: { send: async (m) => void sms.push(m.text) },
+    });
+    expect(await jobs.runOnce()).toMatchObject({ sent: 6, retried: 0, failed: 0 });
+    expect(emails.filter((m) => m.subject.startsWith("Bestellung ")).map((m) => m.to).sort()).toEqual(["tpl0@example.com", "tpl2@example.com"]);
+    expect(emails.filter((m) => m.subject.startsWith("Your order ")).map((m) => m.to).sort()).toEqual(["tpl1@example.com", "tpl3@example.com"]);
+    expect(sms).toEqual(["Bestellung bestätigt", "Bestellung bestätigt"]);
+    const failed = await db.pool.query<{ template: string }>("SELECT data->>'template' AS template FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'template_failed'");
+    expect(failed.rows.map((r) => r.template)).toEqual(Array(4).fill("order_shipped"));
+    expect(await jobs.runOnce()).toMatchObject({ sent: 0 }); // nothing was recorded for the failed renders
+  });
 });

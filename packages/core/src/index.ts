@@ -50,7 +50,29 @@ export { recordSchema } from "./validation/record-schema.js";
 export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";
 export { MemoryTransactionRunner, MemoryTransaction } from "./memory/memory-transaction-runner.js";
 export { CursorCodec, defaultCursorCodec, MIN_CURSOR_SECRET_LENGTH, paginate, pageRequestSchema, type Page, type PageRequest, type SortKey } from "./pagination/cursor.js";
-export { type Logger, silentLogger } from "./logging/logger.js";
+export {
+  type Logger,
+  type LogLevel,
+  silentLogger,
+  errorFields,
+  writeLog,
+  redact,
+  redactText,
+  isSecretField,
+  REDACTED,
+  withSpan,
+  errorCodeOf,
+  type SpanHandle,
+  traceService,
+  traceTransactions,
+  callAttributes,
+  type TraceServiceOptions,
+  countMetric,
+  recordDutyLag,
+  METRICS,
+  type Attributes,
+  type AttributeValue,
+} from "./observability/index.js";
 export { type BackgroundDuty, type DutyBatchResult, type DutyLock, type DutySource, isDutyLock } from "./worker/background-duty.js";
 export type { DutyHealth, DutySettings } from "./worker/duty-runner.js";
 export {

@@ -118,7 +118,7 @@ describe("lost connections", () => {
       await c.query("SELECT pg_sleep(2) AS secret_column");
     }).catch((e: unknown) => e);
     expect(PlatformError.is(err, "storage_unavailable")).toBe(true);
-    expect((err as PlatformError).toJSON()).toEqual({ name: "StorageError", kind: "storage", code: "storage_unavailable", message: (err as Error).message, details: { sqlState: "57014" } });
+    expect((err as PlatformError).toJSON()).toEqual({ name: "StorageError", kind: "storage", code: "storage_unavailable", message: (err as Error).message, details: { retryable: true, sqlState: "57014" } });
     expect((err as Error).message).not.toMatch(/cancel|statement|secret_column/i);
   });
 });

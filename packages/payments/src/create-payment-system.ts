@@ -1,4 +1,4 @@
-import { EventBus, durationMs, parse, systemClock, ConfigurationError, type BackgroundDuty, type Clock, type DurationInput } from "@platform/core";
+import { EventBus, durationMs, parse, systemClock, ConfigurationError, countMetric, METRICS, silentLogger, traceService, traceTransactions, type BackgroundDuty, type Clock, type DurationInput, type Logger } from "@platform/core";
 import { z } from "zod";
 import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 import type { PaymentEventMap } from "./domain/events.js";
@@ -69,13 +69,20 @@ export interface PaymentSystemOptions {
   fraud?: Partial<RiskScoreConfig>;
   /** Webhook transport, timeout, retry schedule and URL policy. */
   webhooks?: WebhookOptions;
-  /** Receives subscriber failures of `events` (default console.error). */
+  /** Receives subscriber failures of `events` (default: a `logger` line when a logger is given, else console.error). */
   onEventError?: (error: unknown) => void;
+  /**
+   * Structured logger, pino-compatible (`info`/`warn`/`error`/`debug` taking fields and a message).
+   * Receives what the system recovers from by itself: gateway failures, webhook attempt failures,
+   * dispatch runs, lease renewals, idle PostgreSQL connection errors, subscriber failures. Secrets are
+   * redacted. Default: silent.
+   */
+  logger?: Logger;
   /** How long expired idempotency keys (default 7 days) and finished webhook deliveries (default 30 days) are kept before `maintenance` purges them. */
   retention?: RetentionOptions;
 }
 
-/** The payment system: one service per seed service plus the typed event bus. */
+/** The payment system: one service per service of the specification, plus the typed event bus. */
 export interface PaymentSystem {
   readonly payments: PaymentService;
   readonly transactions: TransactionService;
@@ -109,7 +116,7 @@ export interface PaymentSystem {
  * ```
  */
 export function createPaymentSystem(options: PaymentSystemOptions = {}): PaymentSystem {
-  const store = options.store ?? new MemoryPaymentStore();
+  const store: PaymentStore = options.store ?? new MemoryPaymentStore();
   if (options.cursorSecret !== undefined) store.setCursorSecret(options.cursorSecret);
   const clock = options.clock ?? systemClock;
   const registry = gatewayRegistryOf(options);
@@ -126,29 +133,39 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     reconcileAfter: durationMs(options.reconcileAfter ?? 60_000),
     idempotencyLease: durationMs(options.idempotencyLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
   });
-  const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : {});
-  const ctx: ServiceContext = { store, clock, gateways: registry, maxAmountMinor: maxAmountOf(options.maxAmount), enqueueDeliveries: async () => undefined };
+  const logger = options.logger ?? silentLogger;
+  registry.useLogger(logger);
+  store.setLogger?.(logger);
+  const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : options.logger ? { logger: options.logger } : {});
+  // Services see a store whose transactions are traced (payments.store.transaction).
+  const ctx: ServiceContext = { store: traceTransactions(store, "payments"), clock, gateways: registry, logger, maxAmountMinor: maxAmountOf(options.maxAmount), enqueueDeliveries: async () => undefined };
   const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) });
   ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
   const autoDispatch = options.webhooks?.autoDispatch ?? true;
   store.setEventPublisher((list) => {
+    for (const e of list) {
+      const status = e.type.startsWith("payment.") ? (e.data as { payment?: { status?: unknown } }).payment?.status : undefined;
+      if (typeof status === "string") countMetric(METRICS.payments, { "platform.status": status });
+    }
     events.publish(list);
     if (autoDispatch) webhooks.kick();
   });
-  const idempotency = new IdempotencyRunner(store, clock, { leaseMs: idempotencyLease });
+  const idempotency = new IdempotencyRunner(ctx.store, clock, { leaseMs: idempotencyLease, logger });
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl);
-  const payments = new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter));
-  const refunds = new RefundService(ctx, idempotency);
-  const maintenance = new MaintenanceService(ctx, options.retention);
+  // Each public service call is one span, `payments.<service>.<method>`.
+  const payments = traceService(new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, new PaymentReconciler(ctx, settlement, reconcileAfter)), "payments.payments");
+  const refunds = traceService(new RefundService(ctx, idempotency), "payments.refunds");
+  const tracedWebhooks = traceService(webhooks, "payments.webhooks");
+  const maintenance = traceService(new MaintenanceService(ctx, options.retention), "payments.maintenance");
   return {
     payments,
-    transactions: new TransactionService(ctx),
+    transactions: traceService(new TransactionService(ctx), "payments.transactions"),
     refunds,
-    webhooks,
-    fraud,
+    webhooks: tracedWebhooks,
+    fraud: traceService(fraud, "payments.fraud"),
     maintenance,
-    backgroundDuties: paymentDuties({ payments, refunds, webhooks, maintenance, store }),
+    backgroundDuties: paymentDuties({ payments, refunds, webhooks: tracedWebhooks, maintenance, store }),
     events,
     gateways: registry,
     store,

@@ -103,6 +103,24 @@ describe("reviews and cancellation before charging", () => {
   });
 });
 
+describe("text no store can keep", () => {
+  it("refuses an unpaired surrogate or NUL in any text of a payment before anything is charged or stored, on every store", async () => {
+    const { system, gateway } = makeSystem();
+    const attempts: [Record<string, unknown>, string][] = [
+      [{ metadata: { note: "a\uD800" } }, "invalid_text"],
+      [{ metadata: { "k\uD800": "v" } }, "invalid_text"],
+      [{ orderId: "o\uDC00" }, "invalid_text"],
+      [{ description: "d\uD800" }, "invalid_text"],
+      [{ metadata: { note: "a\u0000" } }, "nul_character"],
+    ];
+    for (const [extra, code] of attempts) {
+      expect(await codeOf(() => system.payments.create({ amount: usd("1.00"), paymentMethod: "pm_card_visa", ...extra })), JSON.stringify(extra)).toBe(code);
+    }
+    expect(gateway.calls.authorize).toBe(0);
+    for (const status of ["created", "processing", "succeeded", "failed"] as const) expect((await system.payments.listByStatus(status)).items).toEqual([]);
+  });
+});
+
 describe("amount limits and Money inputs", () => {
   it("refuses amounts above maxAmount (default 99,999,999 minor units) on create, capture and refund, changing nothing", async () => {
     const { system, gateway } = makeSystem();

@@ -1,4 +1,4 @@
-import { CursorCodec, defaultCursorCodec, EventBus, systemClock, type BackgroundDuty, type Clock, type EventBusOptions } from "@platform/core";
+import { CursorCodec, defaultCursorCodec, EventBus, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemorySocialStore } from "./adapters/memory/memory-social-store.js";
 import type { SocialEventMap } from "./domain/events.js";
 import { DEFAULT_RANKING, type RankingOptions } from "./domain/ranking.js";
@@ -33,9 +33,14 @@ export interface SocialPlatformOptions {
   ranking?: Partial<RankingOptions>;
   /** Options of the event bus (subscriber error hook). */
   events?: EventBusOptions;
+  /**
+   * Structured logger, pino-compatible (`info`/`warn`/`error`/`debug` taking fields and a message).
+   * Receives subscriber failures and idle PostgreSQL connection errors. Secrets are redacted. Default: silent.
+   */
+  logger?: Logger;
 }
 
-/** The social platform: one service per seed service, plus the event bus. */
+/** The social platform: one service per service of the specification, plus the event bus. */
 export interface SocialMediaPlatform {
   readonly users: UserService;
   readonly posts: PostService;
@@ -69,8 +74,9 @@ export interface SocialMediaPlatform {
  * ```
  */
 export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): SocialMediaPlatform {
-  const store = options.store ?? new MemorySocialStore();
-  const events = new EventBus<SocialEventMap>(options.events);
+  const store: SocialStore = options.store ?? new MemorySocialStore();
+  store.setLogger?.(options.logger ?? silentLogger);
+  const events = new EventBus<SocialEventMap>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
   store.setEventPublisher((batch) => events.publish(batch));
   const config: SocialConfig = {
     fanoutThreshold: options.fanoutThreshold ?? 10_000,
@@ -79,7 +85,8 @@ export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): 
     ranking: { ...DEFAULT_RANKING, ...options.ranking },
   };
   const ctx: ServiceContext = {
-    store,
+    // Services see a store whose transactions are traced (social.store.transaction).
+    store: traceTransactions(store, "social"),
     clock: options.clock ?? systemClock,
     codec: options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret),
     config,
@@ -87,14 +94,15 @@ export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): 
   const notifier = new Notifier(ctx);
   const delivery = new FeedDelivery(ctx);
   const graph = new FollowGraph(ctx, delivery, notifier);
+  // Each public service call is one span, `social.<service>.<method>`.
   return {
-    users: new UserService(ctx, new RelationshipService(ctx, graph)),
-    posts: new PostService(ctx, delivery, notifier),
-    comments: new CommentService(ctx, notifier),
-    likes: new LikeService(ctx, notifier),
-    follows: new FollowService(ctx, graph, notifier),
-    feeds: new FeedService(ctx, delivery),
-    notifications: new NotificationService(ctx),
+    users: traceService(new UserService(ctx, new RelationshipService(ctx, graph)), "social.users"),
+    posts: traceService(new PostService(ctx, delivery, notifier), "social.posts"),
+    comments: traceService(new CommentService(ctx, notifier), "social.comments"),
+    likes: traceService(new LikeService(ctx, notifier), "social.likes"),
+    follows: traceService(new FollowService(ctx, graph, notifier), "social.follows"),
+    feeds: traceService(new FeedService(ctx, delivery), "social.feeds"),
+    notifications: traceService(new NotificationService(ctx), "social.notifications"),
     events,
     store,
     config,

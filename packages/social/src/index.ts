@@ -13,7 +13,7 @@ export { PostService, recountPostSchema } from "./services/post-service.js";
 export { CommentService, recountCommentSchema } from "./services/comment-service.js";
 export { LikeService } from "./services/like-service.js";
 export { FeedService, profileTimelineSchema, rankedFeedSchema, evictFeedSchema } from "./services/feed-service.js";
-export { NotificationService, type NotificationView } from "./services/notification-service.js";
+export { NotificationService, toNotificationJSON, type NotificationView, type NotificationJSON } from "./services/notification-service.js";
 export type { SocialConfig } from "./services/context.js";
 
 // Domain
@@ -37,6 +37,8 @@ export {
   userTargetSchema,
   usernameLookupSchema,
   summarize,
+  toUserJSON,
+  type UserJSON,
 } from "./domain/user.js";
 export { type Follow, type FollowRequest, type Block, type Mute, type FollowOutcome, relationTargetSchema, muteSchema, followRequestTargetSchema } from "./domain/follow.js";
 export {

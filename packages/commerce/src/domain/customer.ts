@@ -35,6 +35,39 @@ export function toProfile(customer: Customer): CustomerProfile {
   return profile;
 }
 
+/** A customer as it crosses the wire. */
+export interface CustomerJSON {
+  id: string;
+  email: string;
+  name: string;
+  phone: string | null;
+  roles: Role[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The wire view of a customer, for the customer themself or an admin. It copies the fields it keeps,
+ * so a full {@link Customer} passed by mistake still leaves its password hash (and any field added
+ * later) behind.
+ * @example
+ * ```ts
+ * const { token, expiresAt, customer } = await shop.users.login({ email, password });
+ * return c.json({ token, expiresAt, customer: toCustomerJSON(customer) });
+ * ```
+ */
+export function toCustomerJSON(customer: CustomerProfile | Customer): CustomerJSON {
+  return {
+    id: customer.id,
+    email: customer.email,
+    name: customer.name,
+    phone: customer.phone,
+    roles: [...customer.roles],
+    createdAt: customer.createdAt.toISOString(),
+    updatedAt: customer.updatedAt.toISOString(),
+  };
+}
+
 /** A normalised email; a bad one answers `invalid_email`. */
 export const customerEmailSchema = z
   .unknown()

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DomainRuleError, type Money } from "@platform/core";
+import { DomainRuleError, type Money, type MoneyJSON } from "@platform/core";
 import type { AddressSnapshot } from "./address.js";
 import { refSchema } from "./schemas.js";
 import { addressFieldsSchema } from "./address.js";
@@ -114,4 +114,84 @@ export function fulfilmentStatus(lines: readonly OrderLine[]): OrderStatus {
 /** True while stock of the order can go back on the shelf (nothing has left the warehouse). */
 export function isCancelable(status: OrderStatus): boolean {
   return ORDER_TRANSITIONS[status].includes("canceled");
+}
+
+/** A line of an order as it crosses the wire. */
+export interface OrderLineJSON {
+  lineId: string;
+  productId: string;
+  variantId: string | null;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: MoneyJSON;
+  lineTotal: MoneyJSON;
+  fulfilledQuantity: number;
+}
+
+/** An order as it crosses the wire: what the customer may see, none of the checkout bookkeeping. */
+export interface OrderJSON {
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  currency: string;
+  lines: OrderLineJSON[];
+  subtotal: MoneyJSON;
+  shipping: MoneyJSON;
+  tax: MoneyJSON;
+  total: MoneyJSON;
+  shippingAddress: AddressSnapshot | null;
+  billingAddress: AddressSnapshot | null;
+  /** `pending` while the charge's outcome is unknown: reconciled later, neither paid nor failed. */
+  payment: { status: OrderPayment["status"]; failureCode: string | null };
+  trackingNumber: string | null;
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The wire view of an order (amounts as decimal strings, dates ISO 8601). It lists the fields it
+ * keeps rather than dropping known internals, so a field added to {@link Order} later stays
+ * private until someone decides to show it: the request fingerprint, the idempotency key, the stock
+ * reservation id, the payment reference and refund attempt counter, and the version never leave.
+ * @example
+ * ```ts
+ * const order = await shop.orders.checkout(actor, { idempotencyKey, paymentToken: "pm_card_visa" });
+ * return c.json(toOrderJSON(order), 201);
+ * ```
+ */
+export function toOrderJSON(order: Order): OrderJSON {
+  return {
+    id: order.id,
+    customerId: order.customerId,
+    status: order.status,
+    currency: order.currency,
+    lines: order.lines.map((l) => ({
+      lineId: l.lineId,
+      productId: l.productId,
+      variantId: l.variantId,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice.toJSON(),
+      lineTotal: l.lineTotal.toJSON(),
+      fulfilledQuantity: l.fulfilledQuantity,
+    })),
+    subtotal: order.subtotal.toJSON(),
+    shipping: order.shipping.toJSON(),
+    tax: order.tax.toJSON(),
+    total: order.total.toJSON(),
+    shippingAddress: order.shippingAddress ? addressJSON(order.shippingAddress) : null,
+    billingAddress: order.billingAddress ? addressJSON(order.billingAddress) : null,
+    payment: { status: order.payment.status, failureCode: order.payment.failureCode },
+    trackingNumber: order.trackingNumber,
+    cancelReason: order.cancelReason,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+function addressJSON(a: AddressSnapshot): AddressSnapshot {
+  return { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country, phone: a.phone };
 }

@@ -59,15 +59,18 @@ export function isAdmin(actor: Actor): boolean {
 }
 
 // NUL cannot be stored by PostgreSQL and a lone surrogate would be re-encoded as U+FFFD: neither
-// could come back exactly, so both stores refuse them alike.
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// could come back exactly, so both stores refuse them alike (core's parse() checks every input too;
+// here the refinement keeps the code on keys, where zod would report its own invalid_key).
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A trimmed string of `min`-`max` characters that both stores keep exactly (`invalid_text` for NUL or a lone surrogate). */
+/** A trimmed string of `min`-`max` characters that both stores keep exactly (`nul_character` for NUL, `invalid_text` for a lone surrogate). */
 export function storableText(min: number, max: number) {
   return z
     .string()
     .trim()
     .min(min)
     .max(max)
-    .refine((v) => !UNSTORABLE_TEXT.test(v), { message: "text may not hold NUL or unpaired surrogate characters", params: { code: "invalid_text" } });
+    .refine((v) => !NUL.test(v), { message: "may not contain NUL (U+0000) characters", params: { code: "nul_character" } })
+    .refine((v) => !LONE_SURROGATE.test(v), { message: "may not contain unpaired surrogate characters", params: { code: "invalid_text" } });
 }

@@ -1,3 +1,4 @@
+import type { CustomerProfile } from "../domain/customer.js";
 /** An email as handed to an {@link EmailSender}. */
 export interface EmailMessage {
   readonly to: string;
@@ -30,3 +31,11 @@ export type IdentifiedEmailMessage = EmailMessage & { readonly id: string };
 
 /** An SMS as the notification queue hands it to the sender: with its stable notification id (a provider idempotency key). */
 export type IdentifiedSmsMessage = SmsMessage & { readonly id: string };
+
+/**
+ * The locale to write to a customer in (a BCP 47 tag such as `"de-CH"`), from the host's records;
+ * null or undefined (or a malformed tag) means the default templates. It runs inside the
+ * transaction that records the notification (the one of the payment or shipment), so it is
+ * synchronous: answer from data at hand, such as a cache of your users' settings.
+ */
+export type NotificationLocaleResolver = (customer: CustomerProfile) => string | null | undefined;

@@ -37,9 +37,57 @@ export interface CartView {
   readonly updatedAt: Date;
 }
 
+/** A priced cart as it crosses the wire. */
+export interface CartJSON {
+  id: string;
+  customerId: string | null;
+  currency: string;
+  lines: { productId: string; variantId: string | null; sku: string; name: string; quantity: number; unitPrice: MoneyJSON; lineTotal: MoneyJSON; available: boolean }[];
+  itemCount: number;
+  subtotal: MoneyJSON;
+  shipping: MoneyJSON;
+  tax: MoneyJSON;
+  total: MoneyJSON;
+  issues: CartIssue[];
+  updatedAt: string;
+}
+
 /**
- * Prices carts from the catalog and recomputes totals from scratch every time (the seed
- * accumulated a running total that drifted). Unavailable lines are shown but not charged.
+ * The wire view of a cart as `carts.*` return it: current prices and totals, issues to show before
+ * checkout. It copies the fields it keeps, so the checkout claim and version stay on the server.
+ * @example
+ * ```ts
+ * return c.json(toCartJSON(await shop.carts.addItem(actor, { productId, quantity: 1 })));
+ * ```
+ */
+export function toCartJSON(cart: CartView): CartJSON {
+  return {
+    id: cart.id,
+    customerId: cart.customerId,
+    currency: cart.currency,
+    lines: cart.lines.map((l) => ({
+      productId: l.productId,
+      variantId: l.variantId,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice.toJSON(),
+      lineTotal: l.lineTotal.toJSON(),
+      available: l.available,
+    })),
+    itemCount: cart.itemCount,
+    subtotal: cart.subtotal.toJSON(),
+    shipping: cart.shipping.toJSON(),
+    tax: cart.tax.toJSON(),
+    total: cart.total.toJSON(),
+    issues: cart.issues.map((i) => ({ ...i })),
+    updatedAt: cart.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Prices carts from the catalog and recomputes totals from scratch every time (a running
+ * total kept on the side drifts). Unavailable lines are shown but not charged.
  */
 export class CartPricing {
   constructor(

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ConflictError, createEvent, createId, DomainRuleError, GatewayError, IdempotencyError, NotFoundError, PlatformError, parse } from "@platform/core";
+import { ConflictError, createEvent, createId, DomainRuleError, GatewayError, IdempotencyError, NotFoundError, PlatformError, parse, writeLog } from "@platform/core";
 import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { classifyChargeError, unknownOutcomeError } from "../domain/charge-outcome.js";
 import { sumByKey } from "../domain/inventory.js";
@@ -182,7 +182,11 @@ export class CheckoutService {
       // in use ...): keep the order pending with its stock held, so a retry with the same key
       // resumes the same charge (the gateway key dedupes it) or the sweeper settles it.
       const reference = PlatformError.is(error) ? error.details.reference : undefined;
-      await this.settlement.notePendingReference(order.id, reference).catch(() => undefined);
+      // Only a hint for the sweeper (it can find the charge by its key): a failure here is logged, not thrown.
+      await this.settlement
+        .notePendingReference(order.id, reference)
+        .catch((noteError: unknown) => writeLog(this.ctx.logger, "warn", "could not record the pending charge reference", { orderId: order.id, customerId: order.customerId }, noteError));
+      writeLog(this.ctx.logger, "warn", "checkout charge outcome unknown; order left pending", { orderId: order.id, customerId: order.customerId }, error);
       throw unknownOutcomeError(error, order.id);
     }
     const outcome = await this.ctx.store.transaction(async (tx) => this.settlement.markPaid(tx, order, reference));

@@ -1,4 +1,4 @@
-import { createEvent, createId, type Clock } from "@platform/core";
+import { createEvent, createId, silentLogger, writeLog, type Clock, type Logger } from "@platform/core";
 import type { ClaimedNotification, NotificationChannel, NotificationSettlement } from "../domain/notification-job.js";
 import type { CommerceStore } from "../ports/commerce-store.js";
 import type { EmailMessage, EmailSender, IdentifiedEmailMessage, IdentifiedSmsMessage, SmsMessage, SmsSender } from "../ports/notification-ports.js";
@@ -51,7 +51,7 @@ export class NotificationDispatcher {
   private readonly channels: readonly NotificationChannel[];
 
   constructor(
-    private readonly ctx: { readonly store: CommerceStore; readonly clock: Clock },
+    private readonly ctx: { readonly store: CommerceStore; readonly clock: Clock; readonly logger?: Logger },
     private readonly options: NotificationDispatcherOptions,
   ) {
     this.attempts = Math.max(1, options.retry?.attempts ?? 5);
@@ -85,6 +85,7 @@ export class NotificationDispatcher {
     try {
       await this.send(job);
     } catch (error) {
+      writeLog(this.ctx.logger ?? silentLogger, job.attempts < this.attempts ? "warn" : "error", "notification send failed", { code: errorCode(error), notificationId: job.id, channel: job.channel, template: job.template, attempt: job.attempts, of: this.attempts }, error);
       return this.settleFailure(job, errorCode(error));
     }
     await this.settle(job, { status: "sent", at: this.ctx.clock.now() });

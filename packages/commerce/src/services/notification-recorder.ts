@@ -1,19 +1,39 @@
-import { createId, type Clock, type DomainEvent, type EventOutbox, type EventPublisher } from "@platform/core";
+import { createEvent, createId, type Clock, type DomainEvent, type EventOutbox, type EventPublisher } from "@platform/core";
+import { toProfile } from "../domain/customer.js";
 import type { NewNotification } from "../domain/notification-job.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
-import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "../domain/notification-templates.js";
+import { canonicalLocale, checkNotificationTemplates, selectTemplate, type NotificationTemplateName, type NotificationTemplates } from "../domain/notification-rendering.js";
+import type { RenderedMessage } from "../domain/notification-templates.js";
 import type { CommerceStore, CommerceTx } from "../ports/commerce-store.js";
+import type { NotificationLocaleResolver } from "../ports/notification-ports.js";
 
 /** The events that notify a customer. */
 export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set(["order.paid", "order.shipped", "customer.password_changed", "customer.registration_attempted"]);
 
+/** Options of a {@link NotificationRecorder}. */
+export interface NotificationRecorderOptions {
+  clock: Clock;
+  /** Whether SMS are recorded (a phone and an SMS sender). */
+  sms: boolean;
+  /** Template overrides per message type and locale (see {@link NotificationTemplates}). */
+  templates?: NotificationTemplates;
+  /** The recipient's locale, from the host's records (default: none, so `"*"` or the built-in templates). */
+  locale?: NotificationLocaleResolver;
+}
+
 /**
  * Turns notifying events into notifications inside the transaction that records the events,
  * so a committed `order.paid` always has its confirmation queued, and a rolled-back one none.
- * Messages are rendered from the state the transaction sees.
+ * Messages are rendered from the state the transaction sees, with the host's template for the
+ * recipient's locale when there is one.
  */
 export class NotificationRecorder {
-  constructor(private readonly options: { clock: Clock; sms: boolean }) {}
+  private readonly templates: NotificationTemplates;
+
+  /** @throws ConfigurationError `invalid_notification_templates` for overrides of unknown types or locales. */
+  constructor(private readonly options: NotificationRecorderOptions) {
+    this.templates = checkNotificationTemplates(options.templates);
+  }
 
   /** Records the notifications of `events` (others are ignored) in `tx`. */
   async record(tx: CommerceTx, events: readonly DomainEvent[]): Promise<void> {
@@ -28,20 +48,33 @@ export class NotificationRecorder {
     const customerId = order?.customerId ?? data.customerId;
     const customer = customerId ? await tx.customers.get(customerId) : null;
     if (!customer || (data.orderId && !order)) return [];
-    let template: string;
-    let msg: RenderedMessage;
-    if (event.type === "order.paid") [template, msg] = ["order_confirmation", orderConfirmation({ customerName: customer.name, order: order! })];
-    else if (event.type === "order.shipped") [template, msg] = ["order_shipped", orderShipped({ customerName: customer.name, order: order! })];
-    else if (event.type === "customer.registration_attempted") [template, msg] = ["registration_attempted", registrationAttempted({ customerName: customer.name })];
-    else [template, msg] = ["password_changed", passwordChanged({ customerName: customer.name })];
-    const createdAt = this.options.clock.now();
+    const template: NotificationTemplateName =
+      event.type === "order.paid" ? "order_confirmation" : event.type === "order.shipped" ? "order_shipped" : event.type === "customer.registration_attempted" ? "registration_attempted" : "password_changed";
     // A message that cannot be valid is skipped, never thrown: this runs in the transaction of a
-    // payment or a shipment, which a notification must not undo.
+    // payment or a shipment, which a notification must not undo. The host hears of it through
+    // notification.failed (template_failed): its template or locale resolver is at fault.
+    const failed = (kind: "email" | "sms", to: string) =>
+      tx.outbox.add(createEvent("notification.failed", { kind, template, to, attempts: 0, code: "template_failed" }, this.options.clock));
+    let msg: RenderedMessage;
+    try {
+      const locale = this.options.locale ? canonicalLocale(this.options.locale(toProfile(customer))) : null;
+      const name = customer.name;
+      msg =
+        template === "order_confirmation" || template === "order_shipped"
+          ? selectTemplate(this.templates, template, locale)({ customerName: name, order: order!, locale })
+          : selectTemplate(this.templates, template, locale)({ customerName: name, locale });
+    } catch {
+      failed("email", customer.email);
+      return [];
+    }
+    const createdAt = this.options.clock.now();
     const out: NewNotification[] = [];
-    const email = emailMessageSchema.safeParse({ to: customer.email, subject: msg.subject, text: msg.text, html: msg.html, template });
+    const email = emailMessageSchema.safeParse({ to: customer.email, subject: msg?.subject, text: msg?.text, html: msg?.html, template });
     if (email.success) out.push({ id: createId("ntf"), eventId: event.id, channel: "email", recipient: email.data.to, template, message: email.data, createdAt });
-    const sms = customer.phone && this.options.sms ? smsMessageSchema.safeParse({ to: customer.phone, text: msg.sms, template }) : null;
+    else failed("email", customer.email);
+    const sms = customer.phone && this.options.sms ? smsMessageSchema.safeParse({ to: customer.phone, text: msg?.sms, template }) : null;
     if (sms?.success) out.push({ id: createId("ntf"), eventId: event.id, channel: "sms", recipient: sms.data.to, template, message: sms.data, createdAt });
+    else if (sms) failed("sms", customer.phone!);
     return out;
   }
 }

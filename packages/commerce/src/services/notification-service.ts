@@ -1,4 +1,4 @@
-import { createEvent, parse, type EventBus } from "@platform/core";
+import { createEvent, parse, writeLog, type EventBus } from "@platform/core";
 import type { CommerceEvents } from "../domain/events.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
@@ -115,9 +115,10 @@ export class NotificationService {
           this.again = true;
         }
       }
-    } catch {
+    } catch (error) {
       // The store is unreachable: the messages stay recorded and a later run (next event, or a
       // host's timer calling dispatchDue) sends them.
+      writeLog(this.ctx.logger, "error", "notification dispatch run failed", {}, error);
       this.again = false;
     }
   }
@@ -130,6 +131,7 @@ export class NotificationService {
         return true;
       } catch (error) {
         lastCode = typeof (error as { code?: unknown })?.code === "string" ? String((error as { code: string }).code) : "send_failed";
+        writeLog(this.ctx.logger, attempt < this.retry.attempts ? "warn" : "error", "notification send failed", { code: lastCode, channel: kind, template, attempt, of: this.retry.attempts }, error);
         if (attempt < this.retry.attempts) await this.sleep(this.retry.delaysMs[Math.min(attempt - 1, this.retry.delaysMs.length - 1)] ?? 0);
       }
     }

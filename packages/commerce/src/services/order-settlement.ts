@@ -1,4 +1,4 @@
-import { createEvent, DomainRuleError, GatewayError, type Money } from "@platform/core";
+import { createEvent, DomainRuleError, GatewayError, writeLog, type Money } from "@platform/core";
 import type { Order } from "../domain/order.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
@@ -117,7 +117,8 @@ export class OrderSettlement {
     let outcome: ChargeStatus;
     try {
       outcome = await this.payments.retrieve({ orderId, idempotencyKey: chargeKeyOf(orderId), reference: order.payment.reference });
-    } catch {
+    } catch (error) {
+      writeLog(this.ctx.logger, "warn", "payment lookup of a pending order failed; outcome stays unknown", { orderId, customerId: order.customerId }, error);
       return { resolution: "unknown", order };
     }
     if (outcome.status === "pending") {

@@ -1,4 +1,4 @@
-import { parse } from "@platform/core";
+import { parse, writeLog } from "@platform/core";
 import { z } from "zod";
 import type { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
@@ -58,7 +58,8 @@ export class PaymentSweeper {
         const { resolution } = await this.settlement.resolvePending(order.id);
         if (resolution === "settled") summary.skipped++;
         else summary[resolution]++;
-      } catch {
+      } catch (error) {
+        writeLog(this.ctx.logger, "error", "payment sweep of an order failed", { orderId: order.id }, error);
         summary.errors++;
       }
     }

@@ -1,4 +1,4 @@
-import type { Clock } from "@platform/core";
+import type { Clock, Logger } from "@platform/core";
 import type { CommerceStore } from "../ports/commerce-store.js";
 
 /** What every service receives from the platform. */
@@ -7,4 +7,6 @@ export interface ServiceContext {
   readonly clock: Clock;
   /** Default currency of empty carts and listings. */
   readonly currency: string;
+  /** Where failures the services recover from are logged (default: silent). */
+  readonly logger: Logger;
 }

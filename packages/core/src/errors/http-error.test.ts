@@ -75,9 +75,11 @@ describe("toHttpError", () => {
     expect(unknown.body).toEqual({ status: 500, code: "internal_error", kind: "internal", message: "internal error", requestId: "r" });
   });
 
-  it("keeps a decline's code and provider details for the client", () => {
+  it("keeps a decline's code and reason for the client, never the provider's internals", () => {
     const { body } = toHttpError(new GatewayError("card_declined", "your card was declined", { provider: "stripe", retryable: false, declineCode: "insufficient_funds" }));
     expect(body.code).toBe("card_declined");
-    expect(body.details).toMatchObject({ provider: "stripe", retryable: false, declineCode: "insufficient_funds" });
+    expect(body.details).toEqual({ retryable: false, declineCode: "insufficient_funds" });
+    const outage = toHttpError(new GatewayError("gateway_unavailable", "down", { provider: "stripe", retryable: true, details: { requestId: "req_123", statusCode: 500, stripeType: "api_error" } }));
+    expect(outage.body.details).toEqual({ retryable: true });
   });
 });

@@ -41,6 +41,15 @@ const GENERIC_MESSAGES: Partial<Record<ErrorKind, string>> = {
   storage: "the service is temporarily unavailable; try again",
 };
 
+// A provider's details name its internals (request ids, HTTP statuses, raw types): clients get what
+// they act on, the decline reason and whether to retry.
+function gatewayDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof details.declineCode === "string") out.declineCode = details.declineCode;
+  if (typeof details.retryable === "boolean") out.retryable = details.retryable;
+  return out;
+}
+
 function retryAfterSeconds(error: PlatformError, fallback: number): number | null {
   const ms = error.details.retryAfterMs;
   if (typeof ms === "number" && Number.isFinite(ms) && ms >= 0) return Math.max(1, Math.ceil(ms / 1000));
@@ -80,7 +89,7 @@ export function toHttpError(error: unknown, options: ToHttpErrorOptions = {}): H
   if (wait !== null) headers["retry-after"] = String(wait);
   const message = GENERIC_MESSAGES[error.kind] ?? error.message;
   const { issues, fields: _fields, ...rest } = error.details as { issues?: readonly ValidationIssue[]; fields?: unknown } & Record<string, unknown>;
-  const details = error.kind === "configuration" || error.kind === "storage" ? {} : rest;
+  const details = error.kind === "configuration" || error.kind === "storage" ? {} : error.kind === "gateway" ? gatewayDetails(rest) : rest;
   const body: HttpErrorBody = {
     status,
     code: error.code,

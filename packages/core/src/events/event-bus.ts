@@ -1,4 +1,5 @@
 import { EventEmitter } from "eventemitter3";
+import { writeLog, type Logger } from "../observability/logger.js";
 import type { AnyEventOf, DomainEvent, EventMap } from "./domain-event.js";
 
 /** A subscriber; it may be async. Its failures never reach the command that raised the event. */
@@ -9,8 +10,10 @@ export type EventErrorHook = (error: unknown, event: DomainEvent) => void;
 
 /** Options of an {@link EventBus}. */
 export interface EventBusOptions {
-  /** Receives subscriber failures; defaults to `console.error`. */
+  /** Receives subscriber failures; defaults to a `logger` line when a logger is given, else `console.error`. */
   onError?: EventErrorHook;
+  /** Where subscriber failures are logged (level error, with `code`, `eventType` and `eventId`) when no `onError` is given. */
+  logger?: Logger;
 }
 
 const ANY = "*";
@@ -30,7 +33,12 @@ export class EventBus<M extends EventMap> {
   private readonly onError: EventErrorHook;
 
   constructor(options: EventBusOptions = {}) {
-    this.onError = options.onError ?? ((error, event) => console.error(`[@platform] subscriber of ${event.type} failed`, error));
+    const logger = options.logger;
+    this.onError =
+      options.onError ??
+      (logger
+        ? (error, event) => writeLog(logger, "error", "event subscriber failed", { eventType: event.type, eventId: event.id }, error)
+        : (error, event) => console.error(`[@platform] subscriber of ${event.type} failed`, error));
   }
 
   /** Subscribes to one event type; returns an unsubscribe function. */

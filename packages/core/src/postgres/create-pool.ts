@@ -1,8 +1,9 @@
 import { ConfigurationError } from "../errors/errors.js";
+import { silentLogger, writeLog, type Logger } from "../observability/logger.js";
 import type { CreatePoolOptions, PoolLike } from "./queryable.js";
 
 /** Where a store gets its connections: the host app's own pool, or a connection string. */
-export type PoolSource = { pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number };
+export type PoolSource = { pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number; logger?: Logger };
 
 /**
  * A node-postgres pool from a connection string. `pg` is an optional peer dependency,
@@ -24,8 +25,10 @@ export async function createPool(options: CreatePoolOptions): Promise<PoolLike> 
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its connection emits 'error' on the pool; without a listener
-  // node would crash the host process. The next query reports the failure instead.
-  pool.on("error", () => undefined);
+  // node would crash the host process. The next query reports the failure to its caller; the
+  // event itself is only logged.
+  const logger = options.logger ?? silentLogger;
+  pool.on("error", (error) => writeLog(logger, "error", "idle PostgreSQL connection failed", { applicationName: options.applicationName ?? "@platform" }, error));
   return pool as unknown as PoolLike;
 }
 
@@ -49,6 +52,7 @@ export async function openPool(source: PoolSource, applicationName: string, prep
     applicationName,
     ...(source.max !== undefined ? { max: source.max } : {}),
     ...(source.statementTimeoutMs !== undefined ? { statementTimeoutMs: source.statementTimeoutMs } : {}),
+    ...(source.logger ? { logger: source.logger } : {}),
   });
   if (prepare) {
     try {

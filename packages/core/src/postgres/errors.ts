@@ -35,7 +35,7 @@ export function toStorageError(error: unknown): unknown {
     (typeof code === "string" && CONNECTION_CODES.has(code)) ||
     /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
   if (connectionLost || (state && (state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03" || state === "57014" || state === "55P03" || state === "53300"))) {
-    return new StorageError("storage is unavailable; try again later", "storage_unavailable", { cause: error, details: state ? { sqlState: state } : {} });
+    return new StorageError("storage is unavailable; try again later", "storage_unavailable", { cause: error, details: { retryable: true, ...(state ? { sqlState: state } : {}) } });
   }
   return error;
 }

@@ -5,6 +5,7 @@ import type { EventOutbox, EventPublisher, UnitOfWork } from "../transactions/un
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
 import { toStorageError } from "./errors.js";
 import type { PurgeOptions } from "../validation/schemas.js";
+import { writeLog, type Logger } from "../observability/logger.js";
 import { purgeDispatchedOutbox } from "./outbox-retention.js";
 import { runTransaction, type RunTransactionOptions } from "./transaction.js";
 
@@ -55,9 +56,13 @@ interface ActiveTransaction<Tx> {
  *
  * Because `work` may run more than once, it must not call gateways or other side effects.
  */
+const POOL_LOGGERS = new WeakMap<object, { logger: Logger; store: string }>();
+const LISTENED_POOLS = new WeakSet<object>();
+
 export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
   private readonly als = new AsyncLocalStorage<ActiveTransaction<Tx>>();
   private publisher: EventPublisher | undefined;
+  private logger: Logger | undefined;
 
   constructor(
     /** The pool (the host app's own, or from `createPool`). */
@@ -70,6 +75,27 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
 
   setEventPublisher(publisher: EventPublisher): void {
     this.publisher = publisher;
+  }
+
+  /**
+   * Logs errors the pool emits for idle connections (a server restart, a network cut) to `logger`;
+   * the factories call it with their `logger` option. Without a listener such an error would crash
+   * the process, so one is attached even to a pool the host passed in.
+   */
+  setLogger(logger: Logger): void {
+    this.logger = logger;
+    const pool = this.pool as PoolLike & { on?: (event: "error", listener: (error: unknown) => void) => unknown };
+    if (typeof pool.on !== "function") return;
+    // One listener per pool, however many stores share it (tests and hosts build many stores on one
+    // pool): it logs through the logger set last.
+    POOL_LOGGERS.set(pool, { logger, store: this.constructor.name });
+    if (!LISTENED_POOLS.has(pool)) {
+      LISTENED_POOLS.add(pool);
+      pool.on("error", (error) => {
+        const target = POOL_LOGGERS.get(pool);
+        if (target) writeLog(target.logger, "error", "idle PostgreSQL connection failed", { store: target.store }, error);
+      });
+    }
   }
 
   /**

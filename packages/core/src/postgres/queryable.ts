@@ -1,3 +1,4 @@
+import type { Logger } from "../observability/logger.js";
 /** A result as node-postgres returns it (the fields adapters read). */
 export interface QueryResultLike<R> {
   rows: R[];
@@ -49,4 +50,6 @@ export interface CreatePoolOptions {
   statementTimeoutMs?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Receives errors of idle connections (default: silent). */
+  logger?: Logger;
 }

@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../events/domain-event.js";
+import type { Logger } from "../observability/logger.js";
 
 /**
  * Collects the events of one transaction. They are published only after the
@@ -30,4 +31,6 @@ export interface UnitOfWork<Tx> {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Registers the publisher that receives committed events (the platform's event bus). */
   setEventPublisher(publisher: EventPublisher): void;
+  /** Optional: where the adapter logs what it recovers from (PostgreSQL: idle connection errors). The factories pass their `logger`. */
+  setLogger?(logger: Logger): void;
 }

@@ -87,6 +87,26 @@ function codeOf(fn: () => unknown): string {
   return "no_error";
 }
 
+describe("parse refuses text no store can keep", () => {
+  const schema = z.object({ name: z.string(), meta: z.record(z.string(), z.string()), tags: z.array(z.string()), price: moneyInputSchema.optional() });
+
+  it("NUL is nul_character and an unpaired surrogate invalid_text, anywhere in the value, with its path", () => {
+    expect(fail(() => parse(schema, { name: "a\u0000b", meta: {}, tags: [] }))).toMatchObject({ code: "nul_character", details: { fields: ["name"] } });
+    expect(fail(() => parse(schema, { name: "ok", meta: { note: "x\uD800" }, tags: [] }))).toMatchObject({ code: "invalid_text", details: { fields: ["meta.note"] } });
+    expect(fail(() => parse(schema, { name: "ok", meta: { "k\uDC00": "v" }, tags: [] }))).toMatchObject({ code: "invalid_text", details: { fields: ["meta.k\uDC00"] } });
+    expect(fail(() => parse(schema, { name: "ok", meta: {}, tags: ["fine", "\uDBFF"] }))).toMatchObject({ code: "invalid_text", details: { fields: ["tags.1"] } });
+    const both = fail(() => parse(schema, { name: "\u0000", meta: { a: "\uD800" }, tags: [] }));
+    expect(both.code).toBe("validation_failed");
+    expect(both.issues.map((i) => i.code).sort()).toEqual(["invalid_text", "nul_character"]);
+  });
+
+  it("keeps paired surrogates (emoji), Money and other values as they are", () => {
+    const value = parse(schema, { name: "\uD83D\uDE00 ok", meta: { "\uD83D\uDE00": "\u00E9" }, tags: [], price: Money.of("1.00", "USD") });
+    expect(value.name).toBe("\uD83D\uDE00 ok");
+    expect(value.price?.toFixed()).toBe("1.00");
+  });
+});
+
 describe("recordSchema", () => {
   const schema = recordSchema(z.string().trim().min(1).max(20), z.string().max(3));
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../clock/clock.js";
 import { StorageError } from "../errors/errors.js";
 import { PlatformError } from "../errors/platform-error.js";
-import type { Logger } from "../logging/logger.js";
+import type { Logger } from "../observability/logger.js";
 import { waitUntil } from "../testing/wait-until.js";
 import type { BackgroundDuty, DutyLock } from "./background-duty.js";
 import { createWorker } from "./create-worker.js";

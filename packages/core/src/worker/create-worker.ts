@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../clock/clock.js";
 import { ConfigurationError, ValidationError } from "../errors/errors.js";
-import { silentLogger, type Logger } from "../logging/logger.js";
+import { silentLogger, type Logger } from "../observability/logger.js";
 import type { BackgroundDuty, DutySource } from "./background-duty.js";
 import { DutyRunner, type DutyHealth, type DutySettings } from "./duty-runner.js";
 

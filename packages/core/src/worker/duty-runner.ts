@@ -1,6 +1,8 @@
 import type { Clock } from "../clock/clock.js";
 import { PlatformError } from "../errors/platform-error.js";
-import type { Logger } from "../logging/logger.js";
+import type { Logger } from "../observability/logger.js";
+import { recordDutyLag } from "../observability/metrics.js";
+import { withSpan } from "../observability/tracing.js";
 import type { BackgroundDuty } from "./background-duty.js";
 
 /** The settings a duty runs with (its defaults, overridden by the worker's `duties` option). */
@@ -103,8 +105,11 @@ export class DutyRunner {
   }
 
   private schedule(ms: number): void {
+    // Timers run on real time whatever the injected clock says, so their lateness is measured on it too.
+    const dueAt = Date.now() + ms;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      recordDutyLag(this.duty.name, Date.now() - dueAt);
       void this.runNow().then(() => {
         if (!this.stopping) this.schedule(this.settings.intervalMs);
       });
@@ -115,20 +120,19 @@ export class DutyRunner {
     const { duty } = this;
     this.lastRunAt = this.deps.clock.now();
     try {
-      let processed: number;
-      if (duty.lock) {
-        const held = await duty.lock.runExclusive(`platform.worker:${duty.name}`, () => this.batches());
-        if (!held.acquired) {
-          this.succeeded("skipped", 0);
-          this.deps.logger.debug({ duty: duty.name }, "duty skipped: another process holds it");
-          return;
-        }
-        processed = held.value;
-      } else {
-        processed = await this.batches();
+      // One span per run (`worker.duty.run`): the service, store and gateway spans of its batches are its children.
+      const outcome = await withSpan("worker.duty.run", { "platform.duty": duty.name, "platform.batch.size": this.settings.batchSize }, async (span) => {
+        const result = duty.lock ? await duty.lock.runExclusive(`platform.worker:${duty.name}`, () => this.batches()) : { acquired: true as const, value: await this.batches() };
+        span.setAttributes(result.acquired ? { "platform.outcome": "succeeded", "platform.processed": result.value } : { "platform.outcome": "skipped" });
+        return result;
+      });
+      if (!outcome.acquired) {
+        this.succeeded("skipped", 0);
+        this.deps.logger.debug({ duty: duty.name }, "duty skipped: another process holds it");
+        return;
       }
-      this.succeeded("succeeded", processed);
-      if (processed > 0) this.deps.logger.debug({ duty: duty.name, processed }, "duty run");
+      this.succeeded("succeeded", outcome.value);
+      if (outcome.value > 0) this.deps.logger.debug({ duty: duty.name, processed: outcome.value }, "duty run");
     } catch (error) {
       this.consecutiveFailures++;
       this.lastOutcome = "failed";

@@ -82,7 +82,7 @@ export interface Payment {
   readonly paymentMethod: string;
   readonly paymentMethodDetails: PaymentMethodDetails;
   readonly gateway: string;
-  /** The gateway's reference of the charge (the seed's TransactionID). */
+  /** The gateway's reference of the charge (`TransactionID` in the specification). */
   readonly gatewayTransactionId?: string | undefined;
   /** The provider data of the latest gateway result that settled this payment (opaque; never in `toPaymentJSON`). */
   readonly gatewayData?: GatewayData | undefined;

@@ -1,4 +1,4 @@
-import { createEvent, type Clock, type DomainEvent } from "@platform/core";
+import { createEvent, type Clock, type DomainEvent, type Logger } from "@platform/core";
 import type { PaymentEventMap } from "../domain/events.js";
 import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 import type { GatewayRegistry } from "./gateway-registry.js";
@@ -11,6 +11,8 @@ export interface ServiceContext {
   readonly store: PaymentStore;
   readonly clock: Clock;
   readonly gateways: GatewayRegistry;
+  /** Where failures the services recover from are logged. */
+  readonly logger: Logger;
   /** The largest amount accepted on create, capture and refund, in the currency's minor units. */
   readonly maxAmountMinor: bigint;
   /** Set by the webhook service once built. */

@@ -1,4 +1,4 @@
-import { ConfigurationError, GatewayError, PlatformError, ValidationError } from "@platform/core";
+import { callAttributes, ConfigurationError, GatewayError, PlatformError, silentLogger, ValidationError, withSpan, writeLog, type Logger } from "@platform/core";
 import type { PaymentGateway } from "../ports/payment-gateway.js";
 
 /** True when a gateway error means "sent, outcome unknown": never retry elsewhere, reconcile instead. */
@@ -25,6 +25,22 @@ function mapError(name: string, error: unknown): never {
   });
 }
 
+// Fields of a gateway request that identify it in logs (never the payment method or amounts' payer data).
+function requestIds(request: unknown): Record<string, string> {
+  if (request === null || typeof request !== "object") return {};
+  const r = request as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of ["paymentId", "refundId", "reference", "idempotencyKey"]) if (typeof r[k] === "string") out[k] = r[k] as string;
+  return out;
+}
+
+// A decline is a business outcome (info); anything else a gateway answers with is worth a warning,
+// and an unknown outcome (the charge may have happened) an error until reconciled.
+function levelOf(error: unknown): "info" | "warn" | "error" {
+  if (isAmbiguous(error)) return "error";
+  return error instanceof GatewayError && !error.retryable && error.declineCode !== undefined ? "info" : "warn";
+}
+
 function testGatewayRefused(name: string): ConfigurationError {
   return new ConfigurationError(
     `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`,
@@ -33,30 +49,37 @@ function testGatewayRefused(name: string): ConfigurationError {
   );
 }
 
-function guarded(name: string, gateway: PaymentGateway): PaymentGateway {
+function guarded(name: string, gateway: PaymentGateway, logger: () => Logger): PaymentGateway {
   const wrap =
-    <A, R>(fn: (a: A) => Promise<R>) =>
-    async (a: A): Promise<R> => {
-      try {
-        return await fn.call(gateway, a);
-      } catch (e) {
-        return mapError(name, e);
-      }
-    };
+    <A, R>(operation: string, fn: (a: A) => Promise<R>) =>
+    (a: A): Promise<R> =>
+      // describePaymentMethod takes the payment method token itself: no attributes from it.
+      withSpan(`payments.gateway.${operation}`, { "platform.gateway": name, ...(operation === "describePaymentMethod" ? {} : callAttributes([a])) }, async () => {
+        try {
+          return await fn.call(gateway, a);
+        } catch (e) {
+          try {
+            return mapError(name, e);
+          } catch (mapped) {
+            writeLog(logger(), levelOf(mapped), "payment gateway call failed", { gateway: name, operation, ...requestIds(a) }, mapped);
+            throw mapped;
+          }
+        }
+      });
   return {
     testMode: gateway.testMode === true,
-    describePaymentMethod: wrap(gateway.describePaymentMethod),
-    ...(gateway.assertSupported ? { assertSupported: wrap(gateway.assertSupported) } : {}),
-    authorize: wrap(gateway.authorize),
-    capture: wrap(gateway.capture),
-    void: wrap(gateway.void),
-    refund: wrap(gateway.refund),
-    retrieve: wrap(gateway.retrieve),
+    describePaymentMethod: wrap("describePaymentMethod", gateway.describePaymentMethod),
+    ...(gateway.assertSupported ? { assertSupported: wrap("assertSupported", gateway.assertSupported) } : {}),
+    authorize: wrap("authorize", gateway.authorize),
+    capture: wrap("capture", gateway.capture),
+    void: wrap("void", gateway.void),
+    refund: wrap("refund", gateway.refund),
+    retrieve: wrap("retrieve", gateway.retrieve),
   };
 }
 
 /**
- * Gateways by name. Lookups of unknown names fail loudly (the seed's lookup always failed silently).
+ * Gateways by name. Lookups of unknown names fail loudly.
  * @example
  * ```ts
  * system.gateways.register("stripe", new StripeGateway(process.env.STRIPE_KEY!));
@@ -64,6 +87,12 @@ function guarded(name: string, gateway: PaymentGateway): PaymentGateway {
  */
 export class GatewayRegistry {
   private readonly gateways = new Map<string, PaymentGateway>();
+  private logger: Logger = silentLogger;
+
+  /** @internal Where gateway failures are logged; `createPaymentSystem` sets its `logger` option. */
+  useLogger(logger: Logger): void {
+    this.logger = logger;
+  }
   private testGatewaysRefused = false;
 
   /**
@@ -74,7 +103,7 @@ export class GatewayRegistry {
   register(name: string, gateway: PaymentGateway): this {
     if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field("name", "gateway names are 1-64 lower-case letters, digits, - or _", "invalid_gateway_name");
     if (this.testGatewaysRefused && gateway.testMode === true) throw testGatewayRefused(name);
-    this.gateways.set(name, guarded(name, gateway));
+    this.gateways.set(name, guarded(name, gateway, () => this.logger));
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { GatewayError, IdempotencyError, type Clock } from "@platform/core";
+import { GatewayError, IdempotencyError, silentLogger, writeLog, type Clock, type Logger } from "@platform/core";
 import { DEFAULT_IDEMPOTENCY_LEASE_MS, fingerprintOf, IDEMPOTENCY_TTL_MS, leaseEndOf, type IdempotencyRecord, type IdempotencyResponse } from "../domain/idempotency.js";
 import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 
@@ -26,6 +26,8 @@ export interface IdempotencyRunnerOptions {
    * lease while its gateway call runs; a key whose lease lapsed is taken over by the next caller.
    */
   leaseMs?: number;
+  /** Where failed lease renewals are logged (default: silent). */
+  logger?: Logger;
 }
 
 /** The answer while another live caller runs the operation: retryable, never a failed payment. */
@@ -56,6 +58,7 @@ export class IdempotencyRunner {
   private readonly flights = new Map<string, Promise<unknown>>();
 
   private readonly leaseMs: number;
+  private readonly logger: Logger;
 
   constructor(
     private readonly store: PaymentStore,
@@ -63,6 +66,7 @@ export class IdempotencyRunner {
     options: IdempotencyRunnerOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+    this.logger = options.logger ?? silentLogger;
   }
 
   private leaseFrom(now: Date): Date {
@@ -81,7 +85,7 @@ export class IdempotencyRunner {
       busy = true;
       this.store
         .transaction((tx) => tx.idempotency.renewLease(scope, key, token, this.leaseFrom(this.clock.now())))
-        .catch(() => undefined)
+        .catch((error: unknown) => writeLog(this.logger, "warn", "idempotency lease renewal failed", { scope, idempotencyKey: key }, error))
         .finally(() => (busy = false));
     }, Math.max(10, Math.floor(this.leaseMs / 3)));
     timer.unref?.();
@@ -154,7 +158,10 @@ export class IdempotencyRunner {
           // key stays in progress with its lease ended now, and the caller's retry takes the operation
           // over at once and resumes it (re-sent with the same provider key, or found settled).
           stop();
-          await this.store.transaction((tx) => tx.idempotency.renewLease(op.scope, key, token, this.clock.now())).catch(() => undefined);
+          // If this write fails too, the lease simply runs out and a retry takes over a little later.
+          await this.store
+            .transaction((tx) => tx.idempotency.renewLease(op.scope, key, token, this.clock.now()))
+            .catch((error: unknown) => writeLog(this.logger, "warn", "idempotency lease release failed", { scope: op.scope, idempotencyKey: key, resourceId }, error));
           throw e;
         }
         error = { code: e.code, message: e.message, provider: e.provider, retryable: e.retryable, declineCode: e.declineCode };

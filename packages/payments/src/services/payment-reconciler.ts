@@ -55,6 +55,8 @@ export class PaymentReconciler {
       await this.ctx.gateways
         .get(p.gateway)
         .void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` })
+        // Already canceled on our side; the registry logged the gateway failure and the provider
+        // releases an uncaptured authorisation by itself when it expires.
         .catch(() => undefined);
     }
     return expired;

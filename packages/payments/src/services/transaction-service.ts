@@ -15,7 +15,7 @@ export const listTransactionsSchema = z
 /** Input of `transactions.list`. */
 export type ListTransactionsInput = z.input<typeof listTransactionsSchema>;
 
-/** Read access to the immutable ledger (the seed's `GetTransaction`, which did not compile). */
+/** Read access to the immutable ledger (`GetTransaction` of the specification). */
 export class TransactionService {
   constructor(private readonly ctx: ServiceContext) {}
 

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { createId, parse, type DomainEvent } from "@platform/core";
+import { countMetric, createId, METRICS, parse, withSpan, writeLog, type DomainEvent } from "@platform/core";
 import { z } from "zod";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter, type DeliveryAttempt, type WebhookDelivery } from "../domain/webhook-delivery.js";
 import { eventMatches, type WebhookEndpoint } from "../domain/webhook-endpoint.js";
@@ -70,7 +70,7 @@ export class WebhookDispatcher {
       this.again = true;
       return;
     }
-    void this.dispatchDue().catch(() => undefined);
+    void this.dispatchDue().catch((error: unknown) => writeLog(this.ctx.logger, "error", "webhook dispatch run failed", {}, error));
   }
 
   /**
@@ -81,6 +81,7 @@ export class WebhookDispatcher {
   async dispatchDue(options: { limit?: number; maxBatches?: number } = {}): Promise<number> {
     const limit = parse(z.number().int().min(1).max(1000).default(100), options.limit);
     const maxBatches = parse(z.number().int().min(1).optional(), options.maxBatches) ?? Infinity;
+    // The previous run's failure belongs to (and is reported by) its own caller.
     if (this.dispatching) await this.dispatching.catch(() => undefined);
     const run = (async () => {
       let sent = 0;
@@ -113,7 +114,7 @@ export class WebhookDispatcher {
    */
   startWorker(options: { intervalMs?: number } = {}): () => void {
     const ms = parse(z.number().int().min(10).max(3_600_000).default(1000), options.intervalMs);
-    const timer = setInterval(() => void this.dispatchDue().catch(() => undefined), ms);
+    const timer = setInterval(() => void this.dispatchDue().catch((error: unknown) => writeLog(this.ctx.logger, "error", "webhook dispatch run failed", {}, error)), ms);
     timer.unref?.();
     return () => clearInterval(timer);
   }
@@ -134,6 +135,7 @@ export class WebhookDispatcher {
     let retryAfter: number | undefined;
     if (!endpoint || !endpoint.enabled) {
       attempt = { at: this.ctx.clock.now(), error: endpoint ? "endpoint disabled" : "endpoint deleted", durationMs: 0, manual };
+      this.observe(d, attempt, undefined);
     } else {
       const waited = await this.perEndpoint.acquire(endpoint.id);
       const left = (d.leaseUntil?.getTime() ?? 0) - this.ctx.clock.now().getTime();
@@ -142,7 +144,17 @@ export class WebhookDispatcher {
         return { delivery: await this.handBack(d), attempted: false };
       }
       try {
-        ({ attempt, status, retryAfter } = await this.attempt(d, endpoint, manual));
+        ({ attempt, status, retryAfter } = await withSpan(
+          "payments.webhook.deliver",
+          { "platform.webhook_delivery.id": d.id, "platform.webhook_endpoint.id": d.endpointId, "platform.event.id": d.messageId, "platform.event.type": d.eventType, "platform.attempt": d.attemptCount + 1, "platform.manual": manual },
+          async (span) => {
+            const result = await this.attempt(d, endpoint, manual);
+            const outcome = this.observe(d, result.attempt, result.status);
+            span.setAttributes({ "http.response.status_code": result.status, "platform.outcome": outcome });
+            if (outcome !== "delivered") span.setError(outcome);
+            return result;
+          },
+        ));
       } finally {
         this.perEndpoint.release(endpoint.id);
       }
@@ -168,6 +180,28 @@ export class WebhookDispatcher {
     } catch (e) {
       return { attempt: { at: started, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), durationMs: this.ctx.clock.now().getTime() - started.getTime(), manual } };
     }
+  }
+
+  /**
+   * Counts an attempt by outcome and logs a failed one (a webhook attempt failure is otherwise only
+   * visible in the delivery's attempt list). Returns the outcome: `delivered`, `http_error`,
+   * `network_error` or `endpoint_unavailable`.
+   */
+  private observe(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined): string {
+    const outcome = status !== undefined ? (status >= 200 && status < 300 ? "delivered" : "http_error") : attempt.error === "endpoint disabled" || attempt.error === "endpoint deleted" ? "endpoint_unavailable" : "network_error";
+    countMetric(METRICS.webhookAttempts, { "platform.outcome": outcome });
+    if (outcome !== "delivered") {
+      writeLog(this.ctx.logger, "warn", "webhook delivery attempt failed", {
+        code: `webhook_${outcome}`,
+        deliveryId: d.id,
+        endpointId: d.endpointId,
+        eventId: d.messageId,
+        eventType: d.eventType,
+        attempt: d.attemptCount + 1,
+        ...(status !== undefined ? { status } : { error: attempt.error }),
+      });
+    }
+    return outcome;
   }
 
   /** Puts a claimed delivery back in the queue, due now, without an attempt (only under our lease). */

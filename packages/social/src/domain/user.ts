@@ -130,6 +130,51 @@ export function summarize(user: User): UserSummary {
   return { id: user.id, username: user.username, name: user.name, avatarUrl: user.avatarUrl, isVerified: user.isVerified, isPrivate: user.isPrivate };
 }
 
+/** A user as it crosses the wire; `email` and `role` only in the owner's own view. */
+export interface UserJSON {
+  id: string;
+  username: string;
+  name: string;
+  bio: string;
+  avatarUrl: string | null;
+  isPrivate: boolean;
+  isVerified: boolean;
+  followersCount: number;
+  followingCount: number;
+  postsCount: number;
+  createdAt: string;
+  email?: string;
+  role?: UserRole;
+}
+
+/**
+ * The wire view of a user for one viewer: the owner (`viewerId === user.id`) also gets their e-mail
+ * and role; anyone else gets the public profile fields. The host's `externalId` is left out of both
+ * views (it is the host's key, e.g. the commerce customer id, and identifies the person across
+ * packages). Fields are copied by name, so fields added to {@link User} stay private by default.
+ * @example
+ * ```ts
+ * const me = await social.users.getByExternalId({ externalId: actor.customerId });
+ * return c.json(toUserJSON(me, me.id));
+ * ```
+ */
+export function toUserJSON(user: User, viewerId: string | null): UserJSON {
+  const view: UserJSON = {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    bio: user.bio,
+    avatarUrl: user.avatarUrl,
+    isPrivate: user.isPrivate,
+    isVerified: user.isVerified,
+    followersCount: user.followersCount,
+    followingCount: user.followingCount,
+    postsCount: user.postsCount,
+    createdAt: user.createdAt.toISOString(),
+  };
+  return viewerId === user.id ? { ...view, email: user.email, role: user.role } : view;
+}
+
 /** A profile as another user sees it (e-mail and role stay private to the owner). */
 export interface Profile extends UserSummary {
   readonly bio: string;

@@ -17,7 +17,7 @@ export class LikeService {
   ) {}
 
   /**
-   * Likes a post the actor may see. Liking twice changes nothing (the seed counted duplicates).
+   * Likes a post the actor may see. Liking twice changes nothing.
    * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; AuthenticationError `unknown_actor`.
    * @example
    * ```ts

@@ -13,6 +13,39 @@ export interface NotificationView extends Notification {
   readonly actor: UserSummary;
 }
 
+/** A notification as it crosses the wire. */
+export interface NotificationJSON {
+  id: string;
+  type: NotificationView["type"];
+  actor: UserSummary;
+  postId: string | null;
+  commentId: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * The wire view of a notification: what happened, who did it, and on what. The recipient (the
+ * caller), the store sequence and the dedupe and group keys stay on the server.
+ * @example
+ * ```ts
+ * const page = await social.notifications.list({ actorId: me.id });
+ * return c.json({ items: page.items.map(toNotificationJSON), nextCursor: page.nextCursor });
+ * ```
+ */
+export function toNotificationJSON(n: NotificationView): NotificationJSON {
+  const { id, username, name, avatarUrl, isVerified, isPrivate } = n.actor;
+  return {
+    id: n.id,
+    type: n.type,
+    actor: { id, username, name, avatarUrl, isVerified, isPrivate },
+    postId: n.postId,
+    commentId: n.commentId,
+    readAt: n.readAt ? n.readAt.toISOString() : null,
+    createdAt: n.createdAt.toISOString(),
+  };
+}
+
 /** The actor's notifications: list, grouped list, unread count, mark read. */
 export class NotificationService {
   constructor(private readonly ctx: ServiceContext) {}

@@ -38,7 +38,7 @@ function toAddress(r: AddressRow): Address {
   };
 }
 
-/** {@link AddressRepository} on the seed's `addresses` table (street/state/zip_code columns). */
+/** {@link AddressRepository} on the `addresses` table (street/state/zip_code columns). */
 export class PostgresAddressRepository implements AddressRepository {
   constructor(private readonly sql: Sql) {}
 

@@ -24,7 +24,7 @@ function toCart(r: CartRow): Cart {
   return { id: r.id, customerId: r.user_id, lines, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version, checkoutOrderId: r.checkout_order_id };
 }
 
-/** {@link CartRepository} on the seed's `cart` (one row per cart, unique `idx_cart_user_id`) and `commerce_cart_lines`. */
+/** {@link CartRepository} on the `cart` table (one row per cart, unique `idx_cart_user_id`) and `commerce_cart_lines`. */
 export class PostgresCartRepository implements CartRepository {
   constructor(private readonly sql: Sql) {}
 

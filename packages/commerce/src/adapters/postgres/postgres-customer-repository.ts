@@ -22,7 +22,7 @@ function toCustomer(r: CustomerRow): Customer {
   return { id: r.id, email: r.email, name: r.name, phone: r.phone, roles: r.roles, passwordHash: r.password_hash, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version };
 }
 
-/** {@link CustomerRepository} on the seed's `users` table (unique index `idx_users_email` on lower(email)). */
+/** {@link CustomerRepository} on the `users` table (unique index `idx_users_email` on lower(email)). */
 export class PostgresCustomerRepository implements CustomerRepository {
   constructor(private readonly sql: Sql) {}
 

@@ -10,7 +10,7 @@ const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = { subtota
 const placeholders = ORDER_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
 
 /**
- * {@link OrderRepository} on the seed's `orders` and `order_items`. The checkout idempotency key is
+ * {@link OrderRepository} on the `orders` and `order_items` tables. The checkout idempotency key is
  * UNIQUE per customer (`INSERT ... ON CONFLICT DO NOTHING` decides the winner); updates are
  * conditional on the version.
  */

@@ -14,7 +14,7 @@ const UNIQUE_CODES: Readonly<Record<string, string>> = {
 /**
  * Maps driver errors to the errors the memory adapter throws for the same rule: a unique
  * violation (23505) to its ConflictError code, text PostgreSQL cannot hold (22021, 22P05) to a
- * ValidationError `invalid_text`. Anything else is returned unchanged (the store's transaction
+ * ValidationError `nul_character`. Anything else is returned unchanged (the store's transaction
  * helper turns connection loss and timeouts into `storage_unavailable`).
  */
 export function mapSqlError(error: unknown): unknown {
@@ -28,7 +28,7 @@ export function mapSqlError(error: unknown): unknown {
 }
 
 function nulError(cause?: unknown): ValidationError {
-  return new ValidationError("text may not contain NUL (U+0000) characters", [{ path: [], message: "NUL character", code: "invalid_text" }], "invalid_text", { cause });
+  return new ValidationError("text may not contain NUL (U+0000) characters", [{ path: [], message: "NUL character", code: "nul_character" }], "nul_character", { cause });
 }
 
 function holdsNul(value: unknown): boolean {
@@ -39,13 +39,13 @@ function holdsNul(value: unknown): boolean {
 
 /**
  * The query runner of the repositories: parameterised queries only, values checked for NUL
- * characters (PostgreSQL text cannot hold them: refused as `invalid_text` before any write),
+ * characters (PostgreSQL text cannot hold them: refused as `nul_character` before any write),
  * driver errors mapped by {@link mapSqlError}.
  */
 export class Sql {
   constructor(private readonly client: Queryable) {}
 
-  /** Runs one parameterised statement. @throws ValidationError `invalid_text`; ConflictError. */
+  /** Runs one parameterised statement. @throws ValidationError `nul_character`; ConflictError. */
   async query<R = Record<string, unknown>>(text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
     if (values.some(holdsNul)) throw nulError();
     try {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Transporter } from "nodemailer";
 import type { EmailMessage, EmailSender } from "../../ports/notification-ports.js";
 
-/** SMTP settings. Credentials come from the host's configuration, never from code (the seed hard-coded a password). */
+/** SMTP settings. Credentials come from the host's configuration, never from code. */
 export const smtpOptionsSchema = z.object({
   host: z.string().trim().min(1),
   port: z.number().int().min(1).max(65535).default(587),

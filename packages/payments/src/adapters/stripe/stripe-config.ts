@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@platform/core";
+import { ConfigurationError, type Logger } from "@platform/core";
 
 /** Options of a {@link StripeGateway}. Only `secretKey` is required. */
 export interface StripeGatewayOptions {
@@ -28,6 +28,8 @@ export interface StripeGatewayOptions {
   protocol?: "http" | "https";
   /** The stripe SDK's request telemetry headers (default false). */
   telemetry?: boolean;
+  /** Where failures the gateway recovers from are logged (a failed release of an abandoned PaymentIntent). Default: silent. */
+  logger?: Logger;
 }
 
 const KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9]{8,247}$/;

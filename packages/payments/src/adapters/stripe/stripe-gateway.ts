@@ -1,4 +1,4 @@
-import { ConfigurationError, GatewayError, Money, PlatformError, ValidationError } from "@platform/core";
+import { ConfigurationError, GatewayError, Money, PlatformError, silentLogger, ValidationError, writeLog } from "@platform/core";
 import type Stripe from "stripe";
 import type { PaymentMethodDetails } from "../../domain/payment.js";
 import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
@@ -161,7 +161,10 @@ export class StripeGateway implements PaymentGateway {
         return { reference: pi.id, status: "authorized", amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency), amountCaptured: fromStripeAmount(0, pi.currency), gatewayData };
       case "requires_action":
         // Nobody can complete it (the client secret is never handed out yet): release it, then decline.
-        await this.call("follow_up", (s) => s.paymentIntents.cancel(pi.id, {}, { idempotencyKey: stripeIdempotencyKey(sdkKey, "cancel") })).catch(() => undefined);
+        // If the cancel fails, Stripe cancels the abandoned intent itself; the decline stands either way.
+        await this.call("follow_up", (s) => s.paymentIntents.cancel(pi.id, {}, { idempotencyKey: stripeIdempotencyKey(sdkKey, "cancel") })).catch((error: unknown) =>
+          writeLog(this.options.logger ?? silentLogger, "warn", "stripe: cancel of a PaymentIntent needing authentication failed", { paymentIntentId: pi.id }, error),
+        );
         return this.fail("card_declined", "the payment requires customer authentication (3-D Secure)", { retryable: false, declineCode: "authentication_required", pi });
       case "requires_payment_method":
         return this.fail("card_declined", pi.last_payment_error?.message ?? "the card was declined", { retryable: false, declineCode: declineCodeOf(pi) ?? "generic_decline", pi });

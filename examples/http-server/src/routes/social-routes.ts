@@ -1,0 +1,95 @@
+import { AuthenticationError, ConflictError, NotFoundError, PlatformError } from "@platform/core";
+import { toNotificationJSON, toUserJSON, type User } from "@platform/social";
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../http/app-env.js";
+import { requireSession } from "../http/auth.js";
+import { pageQuery, readJson } from "../http/input.js";
+import type { Services } from "../services.js";
+
+/**
+ * Social routes under `/social`. One login: the commerce session identifies the person, and their
+ * social account is the one linked to the commerce customer id (`externalId`), never an id the
+ * client sends.
+ */
+export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", requireSession(shop));
+
+  // Sessions always belong to a customer; the guard keeps a back-office actor out of social calls.
+  function customerId(c: Context<AppEnv>): string {
+    const id = c.get("actor").customerId;
+    if (id === null) throw new AuthenticationError("a customer session is required", "session_required");
+    return id;
+  }
+
+  /** The caller's social account. @throws NotFoundError `social_profile_missing` before `POST /social/me`. */
+  async function me(c: Context<AppEnv>): Promise<User> {
+    try {
+      return await social.users.getByExternalId({ externalId: customerId(c) });
+    } catch (e) {
+      if (PlatformError.is(e) && e.code === "user_not_found") throw new NotFoundError("social profile", "me", "social_profile_missing");
+      throw e;
+    }
+  }
+
+  // Joins the social side: the account takes the customer's e-mail and is linked to the customer.
+  // Two joins racing past the check both reach the store, whose unique e-mail and externalId let one win.
+  app.post("/me", async (c) => {
+    const b = await readJson(c);
+    const actor = c.get("actor");
+    const linked = await social.users.getByExternalId({ externalId: customerId(c) }).catch((e: unknown) => {
+      if (PlatformError.is(e) && e.code === "user_not_found") return null;
+      throw e;
+    });
+    if (linked) throw new ConflictError("this customer already has a social account", "social_profile_exists");
+    const customer = await shop.users.getProfile(actor);
+    const user = await social.users.create({
+      username: b.username as string,
+      email: customer.email,
+      name: b.name === undefined ? customer.name : (b.name as string),
+      ...(b.bio !== undefined ? { bio: b.bio as string } : {}),
+      ...(b.isPrivate !== undefined ? { isPrivate: b.isPrivate as boolean } : {}),
+      externalId: customerId(c),
+    });
+    return c.json(toUserJSON(user, user.id), 201);
+  });
+
+  app.get("/me", async (c) => {
+    const user = await me(c);
+    return c.json(toUserJSON(user, user.id));
+  });
+
+  app.get("/users/:username", async (c) => {
+    const viewer = await me(c);
+    const profile = await social.users.getByUsername({ actorId: viewer.id, username: c.req.param("username") });
+    return c.json(profile);
+  });
+
+  app.post("/posts", async (c) => {
+    const b = await readJson(c);
+    const post = await social.posts.create({
+      actorId: (await me(c)).id,
+      content: b.content as string,
+      ...(b.images !== undefined ? { images: b.images as string[] } : {}),
+      ...(b.visibility !== undefined ? { visibility: b.visibility as "public" | "followers" } : {}),
+    });
+    return c.json(post, 201);
+  });
+
+  app.get("/posts/:id", async (c) => c.json(await social.posts.get({ actorId: (await me(c)).id, postId: c.req.param("id") })));
+
+  app.put("/users/:userId/follow", async (c) => c.json(await social.follows.follow({ actorId: (await me(c)).id, userId: c.req.param("userId") })));
+
+  app.delete("/users/:userId/follow", async (c) => c.json(await social.follows.unfollow({ actorId: (await me(c)).id, userId: c.req.param("userId") })));
+
+  app.get("/feed", async (c) => c.json(await social.feeds.home({ actorId: (await me(c)).id, ...pageQuery(c) })));
+
+  app.get("/notifications", async (c) => {
+    const page = await social.notifications.list({ actorId: (await me(c)).id, ...pageQuery(c), unreadOnly: c.req.query("unread") === "true" });
+    return c.json({ items: page.items.map(toNotificationJSON), nextCursor: page.nextCursor });
+  });
+
+  app.post("/notifications/read", async (c) => c.json(await social.notifications.markAllRead({ actorId: (await me(c)).id })));
+
+  return app;
+}

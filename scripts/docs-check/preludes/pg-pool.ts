@@ -1,0 +1,2 @@
+// Prelude for doc blocks that run on the host application's own node-postgres pool.
+declare const pool: import("pg").Pool;
