@@ -2,6 +2,15 @@ import { describe, expect, it } from "vitest";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 
 describe("fraud rules", () => {
+  it("holds an amount bound to its currency's scale and the digit limit, in text and structured form", async () => {
+    const { system } = makeSystem();
+    expect(await codeOf(() => system.fraud.addRule("block if amount > 5.001 USD"))).toBe("amount_precision");
+    expect(await codeOf(() => system.fraud.addRule(`block if amount > 1${"0".repeat(400)} USD`))).toBe("amount_too_large");
+    expect(await codeOf(() => system.fraud.addRule({ action: "block", conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "1.5", currency: "JPY" } }] }))).toBe("amount_precision");
+    expect((await system.fraud.listRules()).length).toBe(0);
+    expect((await system.fraud.addRule("block if amount > 5.00 USD")).conditions).toHaveLength(1);
+  });
+
   it("rule text is held to the structured form's limits, with the structured form's codes, and stores nothing", async () => {
     const { system } = makeSystem();
     const huge = "9".repeat(400); // Number(huge) is Infinity: JSON would store it as null

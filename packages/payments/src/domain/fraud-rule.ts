@@ -1,4 +1,4 @@
-import { Money } from "@platform/core";
+import { Money, PlatformError } from "@platform/core";
 import { z } from "zod";
 
 /** The three verdicts, evaluated in this order: the first matching rule wins. */
@@ -98,6 +98,14 @@ export const fraudConditionSchema = z
   .superRefine((c, ctx) => {
     if (c.field === "amount" && (c.value.kind !== "money" || c.value.currency === undefined)) {
       ctx.addIssue({ code: "custom", path: ["value", "currency"], message: "an amount condition needs its currency (amounts compare only within one currency)", params: { code: "invalid_rule" } });
+    } else if (c.value.kind === "money" && c.value.currency !== undefined) {
+      // A bound is an amount like any other: the currency's scale and the digit limit hold for it too.
+      try {
+        Money.of(c.value.amount, c.value.currency);
+      } catch (error) {
+        const code = PlatformError.is(error) ? error.code : "invalid_amount";
+        ctx.addIssue({ code: "custom", path: ["value", "amount"], message: error instanceof Error ? error.message : "not an amount", params: { code } });
+      }
     }
   });
 
