@@ -1,4 +1,4 @@
-import { ConfigurationError, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type Clock, type EventBusOptions, type Logger } from "@platform/core";
+import { ConfigurationError, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
@@ -8,6 +8,7 @@ import type { EmailSender, NotificationLocaleResolver, SmsSender } from "./ports
 import type { NotificationTemplates } from "./domain/notification-rendering.js";
 import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
+import { commerceDuties } from "./services/background-duties.js";
 import { CartPricing } from "./services/cart-pricing.js";
 import { CartService } from "./services/cart-service.js";
 import { CatalogService } from "./services/catalog-service.js";
@@ -110,6 +111,8 @@ export interface ECommercePlatform {
   readonly events: EventBus<CommerceEvents>;
   /** The store in use (tests and host wiring). */
   readonly store: CommerceStore;
+  /** What `createWorker({ commerce })` from `@platform/core` runs: reservation expiry, the payment sweeper, notifications, purges. */
+  readonly backgroundDuties: readonly BackgroundDuty[];
 }
 
 /**
@@ -170,16 +173,21 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
 
   // Each public service call is one span, `commerce.<service>.<method>`; internal calls between
   // services use the unwrapped objects and show as that span's store and payment children.
+  const inventory = traceService(new InventoryService(ctx, new OrderSettlement(ctx, payments)), "commerce.inventory");
+  const orders = traceService(new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}), "commerce.orders", { counters: { checkout: METRICS.checkouts } });
+  const tracedUsers = traceService(users, "commerce.users");
+  const tracedNotifications = traceService(notifications, "commerce.notifications");
   return {
     products: traceService(new CatalogService(ctx, options.lowStockThreshold ?? 5), "commerce.products"),
     categories: traceService(new CategoryService(ctx), "commerce.categories"),
-    users: traceService(users, "commerce.users"),
+    users: tracedUsers,
     carts: traceService(carts, "commerce.carts"),
-    inventory: traceService(new InventoryService(ctx, new OrderSettlement(ctx, payments)), "commerce.inventory"),
-    orders: traceService(new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}), "commerce.orders", { counters: { checkout: METRICS.checkouts } }),
-    notifications: traceService(notifications, "commerce.notifications"),
+    inventory,
+    orders,
+    notifications: tracedNotifications,
     events,
     store,
+    backgroundDuties: commerceDuties({ inventory, orders, users: tracedUsers, notifications: tracedNotifications, store }),
   };
 }
 

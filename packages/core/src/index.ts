@@ -73,3 +73,14 @@ export {
   type Attributes,
   type AttributeValue,
 } from "./observability/index.js";
+export { type BackgroundDuty, type DutyBatchResult, type DutyLock, type DutySource, isDutyLock } from "./worker/background-duty.js";
+export type { DutyHealth, DutySettings } from "./worker/duty-runner.js";
+export {
+  createWorker,
+  type Worker,
+  type WorkerOptions,
+  type DutyOptions,
+  type WorkerStopOptions,
+  type WorkerStopReport,
+  type WorkerHealth,
+} from "./worker/create-worker.js";

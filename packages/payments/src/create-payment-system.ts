@@ -1,4 +1,4 @@
-import { EventBus, durationMs, parse, systemClock, ConfigurationError, countMetric, METRICS, silentLogger, traceService, traceTransactions, type Clock, type DurationInput, type Logger } from "@platform/core";
+import { EventBus, durationMs, parse, systemClock, ConfigurationError, countMetric, METRICS, silentLogger, traceService, traceTransactions, type BackgroundDuty, type Clock, type DurationInput, type Logger } from "@platform/core";
 import { z } from "zod";
 import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 import type { PaymentEventMap } from "./domain/events.js";
@@ -21,6 +21,7 @@ import { TransactionService } from "./services/transaction-service.js";
 import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
+import { paymentDuties } from "./services/background-duties.js";
 
 /** Options of {@link createPaymentSystem}; every one but `gateways` has a working default. */
 export interface PaymentSystemOptions {
@@ -104,6 +105,8 @@ export interface PaymentSystem {
   readonly gateways: GatewayRegistry;
   readonly store: PaymentStore;
   readonly clock: Clock;
+  /** What `createWorker({ payments })` from `@platform/core` runs: webhook dispatch, reconciliations, authorisation expiry, purges. */
+  readonly backgroundDuties: readonly BackgroundDuty[];
 }
 
 /**
@@ -162,16 +165,21 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl, actionTtl);
   const reconciler = new PaymentReconciler(ctx, settlement, reconcileAfter);
-  const refunds = new RefundService(ctx, idempotency);
+  const refundService = new RefundService(ctx, idempotency);
   // Each public service call is one span, `payments.<service>.<method>`.
+  const payments = traceService(new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments");
+  const refunds = traceService(refundService, "payments.refunds");
+  const tracedWebhooks = traceService(webhooks, "payments.webhooks");
+  const maintenance = traceService(new MaintenanceService(ctx, options.retention), "payments.maintenance");
   return {
-    payments: traceService(new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments"),
+    payments,
     transactions: traceService(new TransactionService(ctx), "payments.transactions"),
-    refunds: traceService(refunds, "payments.refunds"),
-    webhooks: traceService(webhooks, "payments.webhooks"),
+    refunds,
+    webhooks: tracedWebhooks,
     fraud: traceService(fraud, "payments.fraud"),
-    maintenance: traceService(new MaintenanceService(ctx, options.retention), "payments.maintenance"),
-    gatewayEvents: traceService(new GatewayEventService(ctx, settlement, refunds, reconciler), "payments.gatewayEvents"),
+    maintenance,
+    gatewayEvents: traceService(new GatewayEventService(ctx, settlement, refundService, reconciler), "payments.gatewayEvents"),
+    backgroundDuties: paymentDuties({ payments, refunds, webhooks: tracedWebhooks, maintenance, store }),
     events,
     gateways: registry,
     store,

@@ -1,4 +1,4 @@
-import { CursorCodec, defaultCursorCodec, EventBus, silentLogger, systemClock, traceService, traceTransactions, type Clock, type EventBusOptions, type Logger } from "@platform/core";
+import { CursorCodec, defaultCursorCodec, EventBus, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemorySocialStore } from "./adapters/memory/memory-social-store.js";
 import type { SocialEventMap } from "./domain/events.js";
 import { DEFAULT_RANKING, type RankingOptions } from "./domain/ranking.js";
@@ -55,6 +55,11 @@ export interface SocialMediaPlatform {
   readonly store: SocialStore;
   /** The effective tunables. */
   readonly config: Readonly<SocialConfig>;
+  /**
+   * What `createWorker({ social })` from `@platform/core` runs: nothing today. Home feeds are capped
+   * on write, and `feeds.evict` needs the host's notion of an inactive user.
+   */
+  readonly backgroundDuties: readonly BackgroundDuty[];
 }
 
 /**
@@ -101,5 +106,6 @@ export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): 
     events,
     store,
     config,
+    backgroundDuties: [],
   };
 }

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DomainEvent } from "../events/domain-event.js";
+import type { DutyLock } from "../worker/background-duty.js";
 import type { EventOutbox, EventPublisher, UnitOfWork } from "../transactions/unit-of-work.js";
-import type { PoolClientLike, PoolLike } from "./queryable.js";
+import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
+import { toStorageError } from "./errors.js";
 import type { PurgeOptions } from "../validation/schemas.js";
 import { writeLog, type Logger } from "../observability/logger.js";
 import { purgeDispatchedOutbox } from "./outbox-retention.js";
@@ -39,6 +41,9 @@ export class PostgresOutbox implements EventOutbox {
   }
 }
 
+/** First key of the worker's two-key advisory locks ("pltw"). */
+const WORKER_LOCK_CLASS = 0x706c7477;
+
 interface ActiveTransaction<Tx> {
   tx: Tx;
 }
@@ -54,7 +59,7 @@ interface ActiveTransaction<Tx> {
 const POOL_LOGGERS = new WeakMap<object, { logger: Logger; store: string }>();
 const LISTENED_POOLS = new WeakSet<object>();
 
-export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
+export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
   private readonly als = new AsyncLocalStorage<ActiveTransaction<Tx>>();
   private publisher: EventPublisher | undefined;
   private logger: Logger | undefined;
@@ -106,6 +111,46 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx> {
       ...(outboxRetentionMs !== undefined ? { retentionMs: outboxRetentionMs } : {}),
       ...(undispatchedOutboxRetentionMs !== undefined ? { undispatchedRetentionMs: undispatchedOutboxRetentionMs } : {}),
     });
+  }
+
+  /**
+   * Runs `work` while this process holds the session advisory lock named `name` (key space
+   * `platform.worker`), or skips it when another session holds it: the worker's lock for duties
+   * whose rows are not claimed one by one. The lock lives on a connection held for the run, so a
+   * process that dies releases it with its connection.
+   * @throws StorageError `storage_unavailable` when the lock cannot be asked for.
+   */
+  async runExclusive<T>(name: string, work: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+    let held: Awaited<ReturnType<typeof checkout>>;
+    let acquired: boolean;
+    try {
+      held = await checkout(this.pool);
+    } catch (error) {
+      throw toStorageError(error);
+    }
+    try {
+      // Two-key advisory locks do not overlap the one-key space the migrations and stores use.
+      const { rows } = await held.client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [WORKER_LOCK_CLASS, name]);
+      acquired = rows[0]?.ok === true;
+    } catch (error) {
+      held.done(true);
+      throw toStorageError(error);
+    }
+    if (!acquired) {
+      held.done();
+      return { acquired: false };
+    }
+    let value: T;
+    try {
+      value = await work();
+    } finally {
+      // A failed unlock (connection gone) must not hand the lock back to the pool with the client.
+      await held.client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [WORKER_LOCK_CLASS, name]).then(
+        () => held.done(),
+        () => held.done(true),
+      );
+    }
+    return { acquired: true, value };
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

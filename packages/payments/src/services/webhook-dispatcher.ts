@@ -78,13 +78,14 @@ export class WebhookDispatcher {
    * `limit`, and returns how many attempts were made. Safe to run from several workers: each
    * delivery is claimed with a lease before it is sent.
    */
-  async dispatchDue(options: { limit?: number } = {}): Promise<number> {
+  async dispatchDue(options: { limit?: number; maxBatches?: number } = {}): Promise<number> {
     const limit = parse(z.number().int().min(1).max(1000).default(100), options.limit);
+    const maxBatches = parse(z.number().int().min(1).optional(), options.maxBatches) ?? Infinity;
     // The previous run's failure belongs to (and is reported by) its own caller.
     if (this.dispatching) await this.dispatching.catch(() => undefined);
     const run = (async () => {
       let sent = 0;
-      for (;;) {
+      for (let batches = 1; ; batches++) {
         this.again = false;
         const now = this.ctx.clock.now();
         const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, createId("wls")));
@@ -96,7 +97,7 @@ export class WebhookDispatcher {
         });
         const attempted = await Promise.all(batch.map((d) => this.send(d, false, endpoints.get(d.endpointId) ?? null)));
         sent += attempted.filter((a) => a.attempted).length;
-        if (batch.length < limit && !this.again) return sent;
+        if ((batch.length < limit && !this.again) || batches >= maxBatches) return sent;
       }
     })();
     this.dispatching = run;

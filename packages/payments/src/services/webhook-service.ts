@@ -178,10 +178,12 @@ export class WebhookService {
 
   /**
    * Sends every delivery due by the clock (first attempts and scheduled retries), in batches of
-   * `limit`, and returns how many attempts were made. Safe to run from several workers: each
-   * delivery is claimed with a lease before it is sent.
+   * `limit` (1-1000, default 100), and returns how many attempts were made. Safe to run from several
+   * workers: each delivery is claimed with a lease before it is sent. `maxBatches` stops after that
+   * many batches (the worker takes one at a time, so a stop never waits for a whole backlog).
+   * @throws ValidationError for a bad `limit` or `maxBatches`.
    */
-  dispatchDue(options: { limit?: number } = {}): Promise<number> {
+  dispatchDue(options: { limit?: number; maxBatches?: number } = {}): Promise<number> {
     return this.dispatcher.dispatchDue(options);
   }
 

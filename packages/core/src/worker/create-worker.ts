@@ -1,0 +1,198 @@
+import { systemClock, type Clock } from "../clock/clock.js";
+import { ConfigurationError, ValidationError } from "../errors/errors.js";
+import { silentLogger, type Logger } from "../observability/logger.js";
+import type { BackgroundDuty, DutySource } from "./background-duty.js";
+import { DutyRunner, type DutyHealth, type DutySettings } from "./duty-runner.js";
+
+/** Per-duty overrides of the worker's `duties` option. */
+export interface DutyOptions {
+  /** Ms between the end of one run and the start of the next (10 ms - 24 h). */
+  intervalMs?: number;
+  /** Items per batch (1 - the duty's maximum). */
+  batchSize?: number;
+  /** False: this process does not run the duty (default true). */
+  enabled?: boolean;
+}
+
+/** Options of {@link createWorker}. */
+export interface WorkerOptions {
+  /** A commerce platform (`createECommercePlatform(...)`): its duties are run. */
+  commerce?: DutySource;
+  /** A social platform: its duties are run (it has none today: feeds are capped on write). */
+  social?: DutySource;
+  /** A payment system (`createPaymentSystem(...)`): its duties are run. */
+  payments?: DutySource;
+  /** The host's own duties, run the same way. */
+  additionalDuties?: readonly BackgroundDuty[];
+  /** Overrides by duty name, e.g. `{ "payments.webhooks.dispatch": { intervalMs: 500 } }`. */
+  duties?: Readonly<Record<string, DutyOptions>>;
+  /** Receives duty failures (error level, with the duty name and error code) and runs (debug). Default silent. */
+  logger?: Logger;
+  /** Time source of `health()` (default the system clock). */
+  clock?: Clock;
+  /** Closed (`end()`) by `stop()` once the duties have stopped: the pools the worker process owns. */
+  closeOnStop?: readonly { end?: () => Promise<void> }[];
+  /** Batches one run may chain while they come back full (default 50), so one flooded duty yields its lock. */
+  maxBatchesPerRun?: number;
+}
+
+/** Options of {@link Worker.stop}. */
+export interface WorkerStopOptions {
+  /** How long the duties in flight may take to finish (default 30,000 ms; 0 - 1 h). */
+  deadlineMs?: number;
+}
+
+/** What {@link Worker.stop} observed. */
+export interface WorkerStopReport {
+  /** Every run in flight ended before the deadline. */
+  readonly finished: boolean;
+  /** Duties still running at the deadline (their claims lapse with their leases, their locks with the closed pools). */
+  readonly unfinished: readonly string[];
+}
+
+/** What {@link Worker.health} reports. */
+export interface WorkerHealth {
+  /** False when an enabled duty failed 3 times in a row or has not succeeded for 3 intervals plus a minute. */
+  readonly ok: boolean;
+  readonly stopping: boolean;
+  readonly duties: readonly DutyHealth[];
+}
+
+/** One process's background duties: see {@link createWorker}. */
+export interface Worker {
+  /** The names of the duties this worker knows (enabled or not), in run order. */
+  readonly duties: readonly string[];
+  /** Starts every enabled duty's timer (each runs at once, then `intervalMs` after each run ends). Returns the worker. */
+  start(): Worker;
+  /**
+   * Runs one round of every enabled duty now (or of `name` only) and resolves when done; failures
+   * are recorded in `health()` and logged, never thrown. For tests and cron-style hosts.
+   * @throws ConfigurationError `unknown_duty` for a name the worker does not know.
+   */
+  runOnce(name?: string): Promise<void>;
+  /**
+   * Stops claiming (no new run, no new batch), waits for the batches in flight up to the deadline,
+   * then closes `closeOnStop`. Calling it again returns the same stop.
+   * @throws ValidationError `invalid_deadline`.
+   */
+  stop(options?: WorkerStopOptions): Promise<WorkerStopReport>;
+  /** Each duty's last run, last success, lag and failures. */
+  health(): WorkerHealth;
+  /**
+   * Opt-in: on one of `signals` (default SIGTERM and SIGINT), `stop({ deadlineMs })`, then
+   * `process.exit` (0 when everything finished in time, 1 otherwise) unless `exit` is false.
+   * Returns a function that removes the handlers.
+   */
+  stopOnSignals(options?: { signals?: readonly NodeJS.Signals[]; deadlineMs?: number; exit?: boolean }): () => void;
+}
+
+const MAX_INTERVAL_MS = 86_400_000;
+
+function settingsFor(duty: BackgroundDuty, given: DutyOptions | undefined): DutySettings {
+  const max = duty.maxBatchSize ?? 10_000;
+  const s = { intervalMs: given?.intervalMs ?? duty.intervalMs, batchSize: given?.batchSize ?? duty.batchSize, enabled: given?.enabled ?? true };
+  const okInterval = Number.isInteger(s.intervalMs) && s.intervalMs >= 10 && s.intervalMs <= MAX_INTERVAL_MS;
+  const okBatch = Number.isInteger(s.batchSize) && s.batchSize >= 1 && s.batchSize <= max;
+  if (!okInterval || !okBatch || typeof s.enabled !== "boolean") {
+    throw new ConfigurationError(`invalid options for duty ${duty.name}: intervalMs 10-${MAX_INTERVAL_MS}, batchSize 1-${max}`, "invalid_duty_options", {
+      details: { duty: duty.name },
+    });
+  }
+  return s;
+}
+
+/**
+ * Builds the worker of a process: every background duty of the packages it is given (webhook
+ * dispatch, reconciliations, reservation expiry, the payment sweeper, notifications, retention
+ * purges), each on its own timer with its interval and batch size. Any number of processes may
+ * run workers on one database: each duty's work is claimed row by row (leases, `SKIP LOCKED`) or,
+ * where it is not, the duty runs under a per-duty advisory lock. On the memory stores it runs
+ * in-process on the same timers.
+ * @throws ConfigurationError `duplicate_duty` (two duties with one name), `unknown_duty` (an
+ * override naming no duty), `invalid_duty_options` (interval or batch size out of range).
+ * @example
+ * ```ts
+ * const worker = createWorker({ commerce: platform, payments: system, logger: pino(), closeOnStop: [pool] }).start();
+ * worker.stopOnSignals({ deadlineMs: 25_000 });
+ * ```
+ */
+export function createWorker(options: WorkerOptions = {}): Worker {
+  const all = [
+    ...(options.payments?.backgroundDuties ?? []),
+    ...(options.commerce?.backgroundDuties ?? []),
+    ...(options.social?.backgroundDuties ?? []),
+    ...(options.additionalDuties ?? []),
+  ];
+  const names = new Set<string>();
+  for (const d of all) {
+    if (names.has(d.name)) throw new ConfigurationError(`two duties are named ${d.name}`, "duplicate_duty", { details: { duty: d.name } });
+    names.add(d.name);
+  }
+  for (const name of Object.keys(options.duties ?? {})) {
+    if (!names.has(name)) throw new ConfigurationError(`no duty is named ${name}`, "unknown_duty", { details: { duty: name } });
+  }
+  const maxBatchesPerRun = options.maxBatchesPerRun ?? 50;
+  if (!Number.isInteger(maxBatchesPerRun) || maxBatchesPerRun < 1 || maxBatchesPerRun > 10_000) {
+    throw new ConfigurationError("maxBatchesPerRun must be an integer 1-10000", "invalid_duty_options");
+  }
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const runners = all.map((d) => new DutyRunner(d, settingsFor(d, options.duties?.[d.name]), { clock, logger, maxBatchesPerRun }));
+  let stopped: Promise<WorkerStopReport> | undefined;
+
+  const worker: Worker = {
+    duties: runners.map((r) => r.duty.name),
+    start() {
+      if (!stopped) {
+        for (const r of runners) r.start();
+        logger.info({ duties: runners.filter((r) => r.settings.enabled).map((r) => r.duty.name) }, "worker started");
+      }
+      return worker;
+    },
+    async runOnce(name) {
+      if (name !== undefined && !names.has(name)) throw new ConfigurationError(`no duty is named ${name}`, "unknown_duty", { details: { duty: name } });
+      const chosen = runners.filter((r) => r.settings.enabled && (name === undefined || r.duty.name === name));
+      await Promise.all(chosen.map((r) => r.runNow()));
+    },
+    stop(stopOptions = {}) {
+      const deadlineMs = stopOptions.deadlineMs ?? 30_000;
+      if (!Number.isInteger(deadlineMs) || deadlineMs < 0 || deadlineMs > 3_600_000) {
+        return Promise.reject(new ValidationError("deadlineMs must be an integer 0-3600000", [{ path: ["deadlineMs"], message: "out of range", code: "invalid_deadline" }], "invalid_deadline"));
+      }
+      stopped ??= (async () => {
+        logger.info({ deadlineMs }, "worker stopping");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+        await Promise.race([Promise.all(runners.map((r) => r.stop())), deadline]);
+        clearTimeout(timer);
+        const unfinished = runners.filter((r) => r.running).map((r) => r.duty.name);
+        if (unfinished.length > 0) logger.warn({ unfinished }, "worker stop deadline passed with duties running");
+        for (const resource of options.closeOnStop ?? []) {
+          await Promise.resolve(resource.end?.()).catch((error: unknown) => logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, "closing a pool failed"));
+        }
+        logger.info({ finished: unfinished.length === 0 }, "worker stopped");
+        return { finished: unfinished.length === 0, unfinished };
+      })();
+      return stopped;
+    },
+    health() {
+      const duties = runners.map((r) => r.health());
+      const ok = duties.every((d) => !d.enabled || (d.consecutiveFailures < 3 && d.lagMs <= 3 * d.intervalMs + 60_000));
+      return { ok, stopping: stopped !== undefined, duties };
+    },
+    stopOnSignals(signalOptions = {}) {
+      const signals = signalOptions.signals ?? ["SIGTERM", "SIGINT"];
+      const onSignal = (signal: NodeJS.Signals): void => {
+        logger.info({ signal }, "worker received a stop signal");
+        void worker.stop({ deadlineMs: signalOptions.deadlineMs ?? 30_000 }).then((report) => {
+          if (signalOptions.exit !== false) process.exit(report.finished ? 0 : 1);
+        });
+      };
+      for (const s of signals) process.on(s, onSignal);
+      return () => {
+        for (const s of signals) process.off(s, onSignal);
+      };
+    },
+  };
+  return worker;
+}
