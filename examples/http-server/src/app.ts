@@ -16,7 +16,7 @@ import type { Services } from "./services.js";
 export interface AppOptions {
   /** Bearer token of `/admin/*`; without it the admin API answers 403 `admin_disabled`. */
   adminToken?: string | undefined;
-  /** Signing secret of Stripe's webhook endpoint; `POST /webhooks/stripe` exists only when set. */
+  /** Signing secret of Stripe's webhook endpoint; `POST /webhooks/stripe` exists only when set and payments go through Stripe. */
   stripeWebhookSecret?: string | undefined;
   /** Where unexpected errors (500) are logged with their request id. Default: console.error. */
   logError?: (requestId: string, error: unknown) => void;
@@ -56,7 +56,8 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route("/", shopRoutes(services));
   app.route("/social", socialRoutes(services));
   app.route("/admin", adminRoutes(services, options.adminToken));
-  if (options.stripeWebhookSecret) app.route("/", stripeRoutes(services, options.stripeWebhookSecret));
+  // Stripe's events only mean something to a system that pays through Stripe.
+  if (options.stripeWebhookSecret && services.payments.gateways.has("stripe")) app.route("/", stripeRoutes(services, options.stripeWebhookSecret));
 
   app.notFound((c) => {
     const { status, headers, body } = toHttpError(new NotFoundError("route", `${c.req.method} ${c.req.path}`, "route_not_found"), { requestId: c.get("requestId") });

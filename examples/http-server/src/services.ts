@@ -1,7 +1,7 @@
 import type { Clock } from "@platform/core";
 import { coreMigrations, migrate, type PoolLike } from "@platform/core/postgres";
 import { createECommercePlatform, MemoryCommerceStore, type ECommercePlatform, type ScryptParams } from "@platform/commerce";
-import { paymentPortFor } from "@platform/commerce/payments";
+import { followPaymentEvents, paymentPortFor } from "@platform/commerce/payments";
 import { commerceMigrations, PostgresCommerceStore } from "@platform/commerce/postgres";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentSystem } from "@platform/payments";
 import { paymentsMigrations, PostgresPaymentStore } from "@platform/payments/postgres";
@@ -16,6 +16,8 @@ export interface Services {
   readonly shop: ECommercePlatform;
   readonly social: SocialMediaPlatform;
   readonly payments: PaymentSystem;
+  /** The payment gateway the configuration named (tests drive the test gateway through it). */
+  readonly gateway: PaymentGateway;
   /** Releases the database pool (when the services own one). */
   close(): Promise<void>;
 }
@@ -59,5 +61,17 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
   });
   const social = createSocialMediaPlatform({ store: pool ? new PostgresSocialStore(pool) : new MemorySocialStore(), ...clock, ...cursorSecret });
-  return { shop, social, payments, close: async () => void (await owned?.end()) };
+  // Payments settled here (a Stripe webhook, a reconcile) pay or cancel their orders at once; the
+  // worker's payment sweeper covers what another process settled.
+  const unfollow = followPaymentEvents(payments, shop.orders);
+  return {
+    shop,
+    social,
+    payments,
+    gateway,
+    close: async () => {
+      unfollow();
+      await owned?.end();
+    },
+  };
 }

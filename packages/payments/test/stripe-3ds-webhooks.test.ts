@@ -113,6 +113,14 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
     expect((await deliver(system, "payment_intent.succeeded", object, { id: "evt_forged_1" })).outcome).toBe("applied");
   });
 
+  it("a signed event whose PaymentIntent lacks its amount or currency is refused with invalid_webhook_payload and changes nothing", async () => {
+    const { system } = stripeSystem();
+    const p = await system.payments.create({ amount: usd("20.00"), paymentMethod: "pm_card_threeDSecure2Required" });
+    const partial = { id: p.gatewayTransactionId, object: "payment_intent", status: "succeeded", metadata: { platform_payment_id: p.id } };
+    expect(await codeOf(() => deliver(system, "payment_intent.succeeded", partial, { id: "evt_partial_1" }))).toBe("invalid_webhook_payload");
+    expect((await system.payments.get(p.id)).status).toBe("requires_action");
+  });
+
   it("unknown intents and other event types are acknowledged no-ops", async () => {
     const { system } = stripeSystem();
     const foreign = { id: "pi_foreign_1", object: "payment_intent", status: "succeeded", amount: 500, amount_received: 500, currency: "usd", metadata: {} };

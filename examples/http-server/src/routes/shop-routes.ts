@@ -63,6 +63,12 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
       ...(b.billingAddressId !== undefined ? { billingAddressId: b.billingAddressId as string } : {}),
       ...(b.paymentToken !== undefined ? { paymentToken: b.paymentToken as string } : {}),
     });
+    // The customer must act (3-D Secure): 202 with the step for the front end (Stripe.js
+    // handleNextAction with the client secret). The order stays pending with its stock held; the
+    // payment's webhook pays it, and a retry with the same key answers the paid order.
+    if (order.payment.status === "requires_action" && order.payment.action) {
+      return c.json({ ...toOrderJSON(order), paymentAction: order.payment.action }, 202);
+    }
     return c.json(toOrderJSON(order), 201);
   });
 

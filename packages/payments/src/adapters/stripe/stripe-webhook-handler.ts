@@ -1,3 +1,4 @@
+import { ValidationError } from "@platform/core";
 import type Stripe from "stripe";
 import type { PaymentSystem } from "../../create-payment-system.js";
 import type { GatewayEventInput, GatewayEventResult } from "../../services/gateway-event-service.js";
@@ -35,7 +36,13 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
   if (event.type.startsWith("payment_intent.")) {
     const pi = event.data.object as Stripe.PaymentIntent;
     const paymentId = pi.metadata?.[PAYMENT_ID_METADATA_KEY];
-    return paymentId ? { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } } : undefined;
+    if (!paymentId) return undefined;
+    // Signed by Stripe, yet still read as untrusted: an object without the fields a PaymentIntent
+    // always has is refused with a code (nothing changes) instead of failing with a TypeError.
+    if (typeof pi.id !== "string" || typeof pi.amount !== "number" || typeof pi.currency !== "string" || typeof pi.status !== "string") {
+      throw ValidationError.field("data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`, "invalid_webhook_payload");
+    }
+    return { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } };
   }
   if (event.type === "charge.refund.updated") {
     const refund = refundOf(event.data.object as Stripe.Refund);
@@ -62,7 +69,8 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
  * 400, and a storage failure lets Stripe deliver again later.
  * @throws AuthenticationError `stripe_signature_missing`, `stripe_signature_invalid`, `stripe_signature_stale` (nothing changed).
  * @throws ConfigurationError `stripe_webhook_secret_missing`, `stripe_webhook_secret_malformed`, `missing_peer_dependency`.
- * @throws ValidationError `unknown_gateway` when `options.gateway` is not registered.
+ * @throws ValidationError `unknown_gateway` when `options.gateway` is not registered; `invalid_webhook_payload`
+ *   for a signed event whose PaymentIntent lacks its id, amount, currency or status (nothing changed).
  * @example
  * ```ts
  * app.post("/webhooks/stripe", async (req, res) => {
