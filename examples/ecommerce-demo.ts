@@ -1,8 +1,8 @@
 /**
- * The seed's e-commerce scenario through the real flow: two products, John Doe registers
+ * The specification's e-commerce scenario through the real flow: two products, John Doe registers
  * and logs in, puts 1 laptop and 2 mice in his cart, checks out and pays.
  *
- * Shipping and tax are configured to zero here so the total is the seed's $1059.97
+ * Shipping and tax are configured to zero here so the total is the specification's $1059.97
  * (999.99 + 2 x 29.99); the defaults are pluggable calculators (flat rate, % by region).
  *
  * With DATABASE_URL set it runs on PostgreSQL (migrating first) instead of the in-memory store;

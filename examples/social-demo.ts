@@ -1,5 +1,5 @@
-// The seed's social media scenario on @platform/social: two users, two posts, mutual follows,
-// two likes and one comment. Notifications are not created by hand (the seed's
+// The specification's social media scenario on @platform/social: two users, two posts, mutual follows,
+// two likes and one comment. Notifications are not created by hand (the specification's
 // CreateNotification): the platform's rules generate them from what the users do.
 //
 // With DATABASE_URL set it runs on PostgreSQL (migrating first) instead of the in-memory store;
@@ -63,7 +63,7 @@ const counts = {
   likes: posts.reduce((n, p) => n + p.likesCount, 0),
   follows: people.reduce((n, u) => n + u.followingCount, 0),
   // 5 = the rules at work: jane is told john followed her and liked her post (2); john is told
-  // jane followed him, liked his post and commented on it (3). The seed's one hand-made
+  // jane followed him, liked his post and commented on it (3). The specification's one hand-made
   // notification becomes these five; nobody is ever notified of their own action.
   notifications: (await social.notifications.unreadCount({ actorId: john.id })) + (await social.notifications.unreadCount({ actorId: jane.id })),
 };

@@ -1,4 +1,4 @@
-// Runs every example on source (no build needed), in the order of the seed's demos.
+// Runs every example on source (no build needed), in the order of the specification's demos.
 // With DATABASE_URL set, the examples that support it run on PostgreSQL.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
