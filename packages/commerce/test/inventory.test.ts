@@ -71,7 +71,7 @@ describe("inventory", () => {
     const { platform } = makePlatform({ lowStockThreshold: 3 });
     const p = await product(platform, "LOW-1", "2.00", 5);
     const low: number[] = [];
-    platform.events.on("inventory.low_stock", (e) => low.push(e.data.available));
+    platform.events.on("inventory.low_stock_reached", (e) => low.push(e.data.available));
     await platform.inventory.adjust({ productId: p.id, delta: -1, reason: "damaged", note: "dropped" });
     expect(low).toEqual([]);
     await platform.inventory.adjust({ productId: p.id, delta: -2, reason: "lost" });
@@ -90,7 +90,7 @@ describe("inventory", () => {
     const p = await product(platform, "LOW-2", "2.00", 3);
     const { actor } = await signUp(platform);
     const low: string[] = [];
-    platform.events.on("inventory.low_stock", (e) => low.push(e.data.productId));
+    platform.events.on("inventory.low_stock_reached", (e) => low.push(e.data.productId));
     await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
     await platform.orders.checkout(actor, { idempotencyKey: "low-stock-checkout" });
     expect(low).toEqual([p.id]);

@@ -6,10 +6,10 @@ import { codeOf, makeSystem, usd } from "./helpers.js";
 describe("payments waiting for the customer (requires_action)", () => {
   const threeDS = "pm_card_threeDSecure2Required";
 
-  it("create answers requires_action with the step and client secret, records no money, announces payment.requires_action", async () => {
+  it("create answers requires_action with the step and client secret, records no money, announces payment.action_required", async () => {
     const { system, gateway } = makeSystem();
     const seen: string[] = [];
-    system.events.on("payment.requires_action", (e) => seen.push(JSON.stringify(e.data)));
+    system.events.on("payment.action_required", (e) => seen.push(JSON.stringify(e.data)));
     const p = await system.payments.create({ amount: usd("50"), paymentMethod: threeDS, idempotencyKey: "3ds-1" });
     expect(p.status).toBe("requires_action");
     expect(p.customerAction?.clientSecret).toMatch(/_secret_/);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { waitUntil } from "@platform/core/testing";
 import { codeOf, world } from "./helpers.js";
 
 describe("follows", () => {
@@ -45,6 +46,8 @@ describe("follows", () => {
     const { social, user } = world();
     const priv = await user("private_pat", { isPrivate: true });
     const [a, b, c] = [await user("alice"), await user("bob"), await user("carol")];
+    const requestEvents: string[] = [];
+    social.events.onAny((e) => void (e.type.startsWith("follow_request.") && requestEvents.push(e.type)));
     expect(await social.follows.follow({ actorId: a.id, userId: priv.id })).toEqual({ status: "requested" });
     expect(await social.follows.follow({ actorId: a.id, userId: priv.id })).toEqual({ status: "requested" });
     await social.follows.follow({ actorId: b.id, userId: priv.id });
@@ -60,6 +63,8 @@ describe("follows", () => {
     expect(await codeOf(social.follows.approve({ actorId: priv.id, userId: b.id }))).toBe("follow_request_not_found");
     expect(await codeOf(social.follows.cancel({ actorId: c.id, userId: priv.id }))).toBe("follow_request_not_found");
     expect(await codeOf(social.follows.reject({ actorId: priv.id, userId: c.id }))).toBe("follow_request_not_found");
+    await waitUntil(() => requestEvents.length === 6, "six follow_request events");
+    expect(requestEvents).toEqual(["follow_request.created", "follow_request.created", "follow_request.created", "follow_request.approved", "follow_request.rejected", "follow_request.canceled"]);
   });
 });
 

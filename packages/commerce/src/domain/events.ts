@@ -14,13 +14,13 @@ export type CommerceEvents = {
   "cart.updated": { cartId: string; customerId: string | null; lineCount: number };
   "cart.merged": { cartId: string; guestCartId: string; customerId: string; skippedLines: number };
   "inventory.adjusted": { productId: string; variantId: string | null; delta: number; reason: string; onHand: number };
-  "inventory.low_stock": { productId: string; variantId: string | null; available: number; threshold: number };
+  "inventory.low_stock_reached": { productId: string; variantId: string | null; available: number; threshold: number };
   "inventory.reservation_expired": { reservationId: string };
   "order.placed": { orderId: string; customerId: string; total: MoneyJSON };
   "order.paid": { orderId: string; customerId: string; total: MoneyJSON; paymentReference: string };
   "order.payment_failed": { orderId: string; customerId: string; code: string };
   /** The order's payment waits for the customer (3-D Secure); never carries the client secret. */
-  "order.payment_requires_action": { orderId: string; customerId: string; paymentReference: string };
+  "order.payment_action_required": { orderId: string; customerId: string; paymentReference: string };
   "order.fulfilled": { orderId: string; status: string };
   "order.shipped": { orderId: string; customerId: string; trackingNumber: string | null };
   "order.delivered": { orderId: string; customerId: string };

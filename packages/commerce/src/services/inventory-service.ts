@@ -24,12 +24,12 @@ export function toStockView(l: StockLevel): StockView {
   return { productId: l.productId, variantId: l.variantId, onHand: l.onHand, reserved: l.reserved, available: available(l), sold: l.sold, received: l.received, adjusted: l.adjusted, lowStockThreshold: l.lowStockThreshold };
 }
 
-/** Records `inventory.low_stock` when available stock crosses below its threshold. */
+/** Records `inventory.low_stock_reached` when available stock crosses below its threshold. */
 export function recordLowStock(outbox: EventOutbox, clock: Clock, before: StockLevel | undefined, after: StockLevel): void {
   const was = before ? available(before) : Number.POSITIVE_INFINITY;
   const now = available(after);
   if (now < after.lowStockThreshold && was >= after.lowStockThreshold) {
-    outbox.add(createEvent("inventory.low_stock", { productId: after.productId, variantId: after.variantId, available: now, threshold: after.lowStockThreshold }, clock));
+    outbox.add(createEvent("inventory.low_stock_reached", { productId: after.productId, variantId: after.variantId, available: now, threshold: after.lowStockThreshold }, clock));
   }
 }
 
@@ -71,7 +71,7 @@ export class InventoryService {
     });
   }
 
-  /** Sets the threshold under which `inventory.low_stock` fires. @throws NotFoundError `stock_not_found`. */
+  /** Sets the threshold under which `inventory.low_stock_reached` fires. @throws NotFoundError `stock_not_found`. */
   async setLowStockThreshold(input: { productId: string; variantId?: string | null; threshold: number }): Promise<StockView> {
     const data = parse(lowStockThresholdSchema, input);
     return this.ctx.store.transaction(async (tx) => {

@@ -98,7 +98,7 @@ export class OrderSettlement {
       if (cur.payment.status === "requires_action" && cur.payment.reference === reference) return cur;
       const next: Order = { ...cur, payment: { ...cur.payment, reference, status: "requires_action", failureCode: null }, updatedAt: clock.now(), version: cur.version + 1 };
       await tx.orders.update(next, cur.version);
-      tx.outbox.add(createEvent("order.payment_requires_action", { orderId, customerId: cur.customerId, paymentReference: reference }, clock));
+      tx.outbox.add(createEvent("order.payment_action_required", { orderId, customerId: cur.customerId, paymentReference: reference }, clock));
       return next;
     });
   }

@@ -15,16 +15,16 @@ export interface RefundEventData {
 /**
  * Events of the payment system, published on `system.events` after commit and fed to webhooks.
  * `payment.authorized`: funds held (manual capture, or just before an automatic capture is recorded).
- * `payment.processing`: the gateway outcome is unknown (timeout); `reconcile()` settles it.
- * `payment.requires_action`: the customer must complete a step at the provider (3-D Secure); the
+ * `payment.processing_started`: the gateway outcome is unknown (timeout); `reconcile()` settles it.
+ * `payment.action_required`: the customer must complete a step at the provider (3-D Secure); the
  * payload never carries the client secret (read `customerAction` from `payments.get` on the server).
  */
 export interface PaymentEventMap {
   "payment.created": PaymentEventData;
   "payment.review_required": PaymentEventData;
   "payment.review_approved": PaymentEventData;
-  "payment.processing": PaymentEventData;
-  "payment.requires_action": PaymentEventData;
+  "payment.processing_started": PaymentEventData;
+  "payment.action_required": PaymentEventData;
   "payment.authorized": PaymentEventData;
   "payment.succeeded": PaymentEventData;
   "payment.failed": PaymentEventData;
@@ -42,8 +42,8 @@ export const PAYMENT_EVENT_TYPES = [
   "payment.created",
   "payment.review_required",
   "payment.review_approved",
-  "payment.processing",
-  "payment.requires_action",
+  "payment.processing_started",
+  "payment.action_required",
   "payment.authorized",
   "payment.succeeded",
   "payment.failed",

@@ -135,11 +135,11 @@ export class PaymentSettlement {
     const data = { payment: toPaymentJSON(next) };
     if (o.kind === "authorized") await recordEvent(this.ctx, tx, "payment.authorized", data);
     else if (o.kind === "captured") await recordEvent(this.ctx, tx, "payment.succeeded", data);
-    else if (o.kind === "requires_action") await recordEvent(this.ctx, tx, "payment.requires_action", data);
+    else if (o.kind === "requires_action") await recordEvent(this.ctx, tx, "payment.action_required", data);
     else if (o.kind === "voided") await recordEvent(this.ctx, tx, "payment.canceled", data);
     else if (o.kind === "failed") await recordEvent(this.ctx, tx, "payment.failed", data);
     else if (o.kind === "reverted") await recordEvent(this.ctx, tx, "payment.capture_failed", data);
-    else await recordEvent(this.ctx, tx, "payment.processing", data);
+    else await recordEvent(this.ctx, tx, "payment.processing_started", data);
     return next;
   }
 

@@ -11,7 +11,7 @@ export interface SocialEventMap {
   "follow_request.created": { requesterId: string; targetId: string };
   "follow_request.approved": { requesterId: string; targetId: string };
   "follow_request.rejected": { requesterId: string; targetId: string };
-  "follow_request.cancelled": { requesterId: string; targetId: string };
+  "follow_request.canceled": { requesterId: string; targetId: string };
   "user.blocked": { blockerId: string; blockedId: string };
   "user.unblocked": { blockerId: string; blockedId: string };
   "user.muted": { muterId: string; mutedId: string };

@@ -57,7 +57,7 @@ export class FollowService {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
       await this.graph.remove(tx, actorId, userId);
-      if (await tx.followRequests.delete(actorId, userId)) tx.outbox.add(createEvent("follow_request.cancelled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
+      if (await tx.followRequests.delete(actorId, userId)) tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
       return { status: "none" as const };
     });
   }
@@ -95,7 +95,7 @@ export class FollowService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       if (!(await tx.followRequests.delete(actorId, userId))) throw new NotFoundError("follow request", `${actorId}->${userId}`, "follow_request_not_found");
-      tx.outbox.add(createEvent("follow_request.cancelled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
+      tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
       return { status: "none" as const };
     });
   }

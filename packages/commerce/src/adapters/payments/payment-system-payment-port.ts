@@ -136,7 +136,7 @@ function statusOf(payment: Payment): ChargeStatus {
 
 /**
  * Keeps orders in step with their payments: on `payment.succeeded`, `payment.failed`,
- * `payment.canceled` and `payment.requires_action` of a payment made for an order (its `orderId`),
+ * `payment.canceled` and `payment.action_required` of a payment made for an order (its `orderId`),
  * calls `orders.confirmPayment(orderId)`, which asks the payment port and pays, cancels or marks the
  * order. Events are published after commit in the process that made the change (a Stripe webhook
  * handled by `handleStripeWebhook`, a reconcile, an expiry sweep); the order sweeper
@@ -156,7 +156,7 @@ export function followPaymentEvents(
     const orderId = e.data.payment.orderId;
     if (orderId) void orders.confirmPayment(orderId).catch((error: unknown) => options.onError?.(error));
   };
-  const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.requires_action"] as const).map((type) => system.events.on(type, follow));
+  const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.action_required"] as const).map((type) => system.events.on(type, follow));
   return () => offs.forEach((off) => off());
 }
 

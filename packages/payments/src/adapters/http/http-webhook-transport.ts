@@ -51,7 +51,7 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
  * Every connection resolves the host once, refuses it when any address is not public (loopback,
  * private, link-local, CGNAT, ULA, IPv4-mapped/-compatible IPv6, `0.0.0.0`, `::`, multicast, reserved),
  * and connects to exactly the addresses it checked. Redirects are not followed. At most
- * `maxResponseBytes` of the body are read, then the body is cancelled; headers are capped; connections
+ * `maxResponseBytes` of the body are read, then the body is canceled; headers are capped; connections
  * are kept alive per origin and bounded.
  * @throws ValidationError `validation_failed` for malformed options. The transport itself rejects
  * with ForbiddenError `private_url` / `private_address` for a refused destination, and with network
