@@ -30,7 +30,7 @@ export interface ServicesOptions {
 }
 
 /** The gateway the configuration names; the StripeGateway checks its key itself (`stripe_secret_key_missing` ...). */
-export function gatewayFor(config: PaymentsConfig): { name: string; gateway: PaymentGateway } {
+function gatewayFor(config: PaymentsConfig): { name: string; gateway: PaymentGateway } {
   if (config.gateway === "test") return { name: "test", gateway: new TestGateway() };
   const { secretKey, host, port, protocol } = config;
   return { name: "stripe", gateway: new StripeGateway({ secretKey, ...(host ? { host } : {}), ...(port !== undefined ? { port } : {}), ...(protocol ? { protocol } : {}) }) };

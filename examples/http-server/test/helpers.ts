@@ -7,7 +7,7 @@ export const ADMIN_TOKEN = "admin-token-for-tests-0123456789abcdef";
 export const STRIPE_WEBHOOK_SECRET = "whsec_testsecretfortheserver0123456789";
 
 /** The configuration of a test run: the test gateway, named explicitly. */
-export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return { databaseUrl: undefined, payments: { gateway: "test" }, stripeWebhookSecret: STRIPE_WEBHOOK_SECRET, adminToken: ADMIN_TOKEN, cursorSecret: undefined, port: 0, host: "127.0.0.1", production: false, ...overrides };
 }
 

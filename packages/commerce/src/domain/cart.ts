@@ -40,7 +40,10 @@ export const addCartItemSchema = z.object({
 /** Input of `carts.addItem`, before parsing. */
 export type AddCartItemInput = z.input<typeof addCartItemSchema>;
 
-/** Input of `carts.setQuantity` (the new absolute quantity). */
+/**
+ * Input of `carts.setQuantity` (the new absolute quantity): the same shape as `addCartItemSchema`.
+ * @alias
+ */
 export const setCartQuantitySchema = addCartItemSchema;
 
 /** Input of `carts.removeItem`. */

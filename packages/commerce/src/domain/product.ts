@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Money, moneyInputSchema, positiveMoneySchema, recordSchema, urlSchema } from "@platform/core";
+import { type Money, positiveMoneySchema, recordSchema, urlSchema } from "@platform/core";
 import { codedString, refSchema, storableText } from "./schemas.js";
 
 /** Lifecycle of a product: only `active` products are sold and found by search. */
@@ -114,5 +114,3 @@ export function stockKeyOf(productId: string, variantId: string | null): string 
   return variantId ?? productId;
 }
 
-/** Schema of a money filter bound ({ amount, currency }). */
-export const moneyBoundSchema = moneyInputSchema;

@@ -1,5 +1,4 @@
 import { AuthenticationError, createEvent, ForbiddenError, GatewayError, NotFoundError, pageRequestSchema, parse, ValidationError, type Page } from "@platform/core";
-import { z } from "zod";
 import { sumByKey } from "../domain/inventory.js";
 import {
   assertTransition,
@@ -239,5 +238,3 @@ function requireAdmin(actor: Actor): void {
   if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("this operation needs the admin role", "admin_required");
 }
 
-/** Schema of an order id argument. */
-export const orderIdSchema = z.object({ orderId: refSchema });

@@ -292,7 +292,3 @@ function parseToken(token: string): string {
   return r.data;
 }
 
-/** Checks an actor's shape. @throws ValidationError. */
-export function parseActor(actor: Actor): Actor {
-  return parse(actorSchema, actor);
-}

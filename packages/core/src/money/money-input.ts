@@ -35,7 +35,7 @@ export function assertAmountDigits(value: Decimal, scale: number, path: string):
 }
 
 /** A plain decimal: optional sign, digits and one point; no exponent, no thousands separators. */
-export const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /**
  * A finite Decimal from an amount input (numbers via their shortest round-trip text).

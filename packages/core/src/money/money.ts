@@ -2,7 +2,7 @@ import { ValidationError, DomainRuleError } from "../errors/errors.js";
 import { type CurrencyCode, minorUnits } from "./currencies.js";
 import { cachedFormatter, currencyFormat } from "./money-format.js";
 import { type AmountInput, assertAmountDigits, currencyOf, parseAmount } from "./money-input.js";
-import { Decimal, type DecimalValue, type RoundingMode, DEFAULT_ROUNDING, decimalRounding } from "./decimal.js";
+import { Decimal, type RoundingMode, DEFAULT_ROUNDING, decimalRounding } from "./decimal.js";
 
 /** Money as it crosses an API: the amount as a decimal string, never a binary float. */
 export interface MoneyJSON {
@@ -272,4 +272,4 @@ export class Money {
   }
 }
 
-export { type DecimalValue, type AmountInput };
+export { type AmountInput };

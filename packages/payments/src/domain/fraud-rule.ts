@@ -7,7 +7,7 @@ export type FraudAction = "allow" | "block" | "review";
 export const FRAUD_ACTIONS: readonly FraudAction[] = ["allow", "block", "review"];
 
 /** Velocity dimensions and windows: `payments_per_customer_hourly`, `payments_per_card_weekly` ... */
-export const VELOCITY_DIMENSIONS = ["customer", "email", "ip", "card"] as const;
+const VELOCITY_DIMENSIONS = ["customer", "email", "ip", "card"] as const;
 /** What a velocity count groups by. */
 export type VelocityDimension = (typeof VELOCITY_DIMENSIONS)[number];
 /** Velocity windows in milliseconds. */
@@ -172,7 +172,7 @@ function stringOf(field: StringField, ctx: FraudContext): string | undefined {
 }
 
 /** Reads a field's value from the context (undefined when the payment does not carry it). */
-export function fieldValue(field: FraudField, ctx: FraudContext): string | number | Money | undefined {
+function fieldValue(field: FraudField, ctx: FraudContext): string | number | Money | undefined {
   if (field === "amount") return ctx.amount;
   if (field === "risk_score") return ctx.riskScore;
   if (field.startsWith("payments_per_")) return ctx.velocity[field as VelocityField] ?? 0;
@@ -202,7 +202,7 @@ function compare(a: number, op: FraudOperator, b: number): boolean {
 export type ListLookup = (list: string, value: string) => boolean;
 
 /** True when the condition holds. A missing field never matches (except `!=` / `not_in`, which hold). */
-export function conditionHolds(c: FraudCondition, ctx: FraudContext, inList: ListLookup): boolean {
+function conditionHolds(c: FraudCondition, ctx: FraudContext, inList: ListLookup): boolean {
   const actual = fieldValue(c.field, ctx);
   if (actual === undefined) return c.operator === "!=" || c.operator === "not_in";
   if (actual instanceof Money) {
@@ -237,7 +237,7 @@ export function ruleMatches(rule: Pick<FraudRule, "conditions">, ctx: FraudConte
 }
 
 /** Renders a condition back to rule text. */
-export function conditionToText(c: FraudCondition): string {
+function conditionToText(c: FraudCondition): string {
   const op = c.operator === "not_in" ? "not in" : c.operator;
   const v = c.value;
   const value =

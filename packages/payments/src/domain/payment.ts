@@ -135,7 +135,7 @@ export function refundableAmount(p: Payment): Money {
 }
 
 /** Checks refunded + pending <= captured <= authorised <= amount; a violation is a bug, so it throws. */
-export function assertAmountInvariants(p: Payment): void {
+function assertAmountInvariants(p: Payment): void {
   const ok =
     !p.amountRefunded.isNegative() &&
     !p.amountRefundPending.isNegative() &&

@@ -4,7 +4,7 @@ import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 import type { GatewayRegistry } from "./gateway-registry.js";
 
 /** Hook that turns an event into webhook deliveries inside the same transaction. */
-export type DeliveryEnqueuer = (tx: PaymentTx, event: DomainEvent) => Promise<void>;
+type DeliveryEnqueuer = (tx: PaymentTx, event: DomainEvent) => Promise<void>;
 
 /** What every service of one payment system shares. */
 export interface ServiceContext {

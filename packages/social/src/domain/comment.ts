@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { COMMENT_MAX_LENGTH } from "./limits.js";
 import { contentSchema } from "./post.js";
 import { actorPageSchema, actorSchema, commentIdSchema, postIdSchema } from "./schemas.js";
@@ -62,5 +61,3 @@ export function commentView(c: Comment, author: UserSummary): CommentView {
   return { id: c.id, postId: c.postId, parentId: c.parentId, author, content: c.content, likesCount: c.likesCount, repliesCount: c.repliesCount, createdAt: c.createdAt, editedAt: c.editedAt };
 }
 
-/** Schema helper re-exported for symmetry with other entities. */
-export const commentContentSchema: z.ZodType<string> = contentSchema(COMMENT_MAX_LENGTH, "comment");

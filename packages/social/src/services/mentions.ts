@@ -2,7 +2,7 @@ import { extractMentions } from "../domain/text.js";
 import type { SocialTx } from "../ports/social-store.js";
 
 /** At most this many mentions of one text notify (Mastodon-style spam guard). */
-export const MAX_MENTIONS = 10;
+const MAX_MENTIONS = 10;
 
 /**
  * Ids of the users a text mentions: unknown names, the author and anyone on the other side of a

@@ -4,7 +4,7 @@ import { z } from "zod";
 const seqPayload = z.object({ s: z.number().int().nonnegative() });
 
 /** Cursor of a keyset list: the seq of the last item returned, tamper-checked by the codec. */
-export function encodeSeq(codec: CursorCodec, kind: string, seq: number): string {
+function encodeSeq(codec: CursorCodec, kind: string, seq: number): string {
   return codec.encode(kind, { s: seq });
 }
 

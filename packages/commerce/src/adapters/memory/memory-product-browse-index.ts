@@ -16,7 +16,7 @@ export function browseKey(sort: ProductSort, p: Product, score = 0): SortKey {
 }
 
 /** Compares two keyset keys (the same order as core's `paginate`). */
-export function compareKeys(a: SortKey, b: SortKey): number {
+function compareKeys(a: SortKey, b: SortKey): number {
   if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }

@@ -10,7 +10,7 @@ const hourOf = (ms: number) => Math.floor(ms / HOUR);
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE);
 
 /** The velocity identity of a payment per dimension: `customer:<id>`, `email:<email>`, `ip:<ip>`, `card:<fingerprint>`. */
-export function velocityIdentities(p: Payment): string[] {
+function velocityIdentities(p: Payment): string[] {
   const keys: string[] = [];
   if (p.customer.id) keys.push(`customer:${p.customer.id.toLowerCase()}`);
   if (p.customer.email) keys.push(`email:${p.customer.email.toLowerCase()}`);
