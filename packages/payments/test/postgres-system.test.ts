@@ -138,7 +138,7 @@ describe("the payment system on PostgreSQL", () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresPaymentStore({ connectionString: fresh.url, max: 1 })));
       const reports = await Promise.all(stores.map((s) => migratePayments(s.pool)));
       await Promise.all(stores.map((s) => s.close()));
-      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "core/002-outbox-retention.sql", "payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql", "payments/004-idempotency-lease.sql", "payments/005-retention.sql", "payments/006-gateway-data-and-rule-descriptions.sql", "payments/007-requires-action-and-gateway-events.sql"]);
+      expect(reports.flatMap((r) => r.applied).sort()).toEqual(["core/001-outbox.sql", "core/002-outbox-retention.sql", "payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql", "payments/004-idempotency-lease.sql", "payments/005-retention.sql", "payments/006-gateway-data-and-rule-descriptions.sql", "payments/007-requires-action-and-gateway-events.sql", "payments/008-past-tense-event-names.sql"]);
     } finally {
       await fresh.drop();
     }
