@@ -11,3 +11,4 @@ export { waitForLockWaiter } from "./lock-waiter.js";
 export { drainPurge } from "./drain-purge.js";
 export { legacyCursor } from "./legacy-cursor.js";
 export { waitUntil } from "./wait-until.js";
+export { codeOf } from "./code-of.js";
