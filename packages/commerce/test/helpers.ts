@@ -1,4 +1,4 @@
-import { ManualClock, PlatformError } from "@platform/core";
+import { ManualClock } from "@platform/core";
 import { createECommercePlatform, TestPaymentPort, type Actor, type CommerceStore, type ECommercePlatformOptions } from "../src/index.js";
 
 /** The store `makePlatform` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
@@ -35,13 +35,5 @@ export async function product(platform: TestPlatform, sku: string, price: string
   return platform.products.create({ sku, name: `Product ${sku}`, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
 }
 
-/** The code of the error `fn` rejects with (fails when it resolves or throws a non-PlatformError). */
-export async function codeOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (PlatformError.is(e)) return e.code;
-    throw e;
-  }
-  throw new Error("expected a PlatformError");
-}
+/** One `codeOf` for every suite: core's testing helper. */
+export { codeOf } from "@platform/core/testing";

@@ -18,6 +18,7 @@ import { PaymentSettlement } from "./services/payment-settlement.js";
 import { RefundService } from "./services/refund-service.js";
 import { GatewayEventService } from "./services/gateway-event-service.js";
 import { TransactionService } from "./services/transaction-service.js";
+import { WebhookQueue } from "./services/webhook-queue.js";
 import { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
@@ -149,9 +150,17 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   store.setLogger?.(logger);
   const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : options.logger ? { logger: options.logger } : {});
   // Services see a store whose transactions are traced (payments.store.transaction).
-  const ctx: ServiceContext = { store: traceTransactions(store, "payments"), clock, gateways: registry, logger, maxAmountMinor: maxAmountOf(options.maxAmount), enqueueDeliveries: async () => undefined };
-  const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) });
-  ctx.enqueueDeliveries = (tx, event) => webhooks.enqueue(tx, event);
+  // The webhook queue comes first, so the context is complete when built (never patched afterwards).
+  const webhookQueue = new WebhookQueue(clock);
+  const ctx: ServiceContext = {
+    store: traceTransactions(store, "payments"),
+    clock,
+    gateways: registry,
+    logger,
+    maxAmountMinor: maxAmountOf(options.maxAmount),
+    enqueueDeliveries: (tx, event) => webhookQueue.enqueue(tx, event),
+  };
+  const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) }, webhookQueue);
   const autoDispatch = options.webhooks?.autoDispatch ?? true;
   store.setEventPublisher((list) => {
     for (const e of list) {

@@ -105,7 +105,8 @@ export {
 export { type WebhookEndpointView, type WebhookSecretSummary, type CreatedWebhookEndpoint, maskWebhookSecret, toEndpointView } from "./domain/webhook-endpoint-view.js";
 export { isPublicAddress, isLocalHost, normaliseHost } from "./domain/network-address.js";
 export { type WebhookDelivery, type DeliveryAttempt, type DeliveryStatus, DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter } from "./domain/webhook-delivery.js";
-export { verifyWebhook, signWebhook, computeSignature, generateWebhookSecret, type VerifyWebhookOptions } from "./domain/webhook-signature.js";
+export { signWebhook, computeSignature, generateWebhookSecret } from "./domain/webhook-signature.js";
+export { verifyWebhook, type VerifyWebhookOptions } from "./verify-webhook.js";
 export type {
   PaymentGateway,
   GatewayAuthorizeRequest,

@@ -1,4 +1,4 @@
-import { ManualClock, PlatformError } from "@platform/core";
+import { ManualClock } from "@platform/core";
 import { createPaymentSystem, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
 
 /** The store `makeSystem` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
@@ -14,16 +14,8 @@ export function makeSystem(options: PaymentSystemOptions = {}) {
 
 export const usd = (amount: string) => ({ amount, currency: "USD" });
 
-/** The code of the PlatformError `fn` throws (fails the test when it does not throw one). */
-export async function codeOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (PlatformError.is(e)) return e.code;
-    throw e;
-  }
-  throw new Error("expected a PlatformError");
-}
+/** One `codeOf` for every suite: core's testing helper. */
+export { codeOf } from "@platform/core/testing";
 
 type GatedOp = "authorize" | "capture" | "void";
 

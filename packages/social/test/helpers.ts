@@ -1,4 +1,4 @@
-import { ManualClock, PlatformError } from "@platform/core";
+import { ManualClock } from "@platform/core";
 import { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions, type SocialStore, type User } from "../src/index.js";
 
 /** The store `world()` uses when none is given: memory by default; the PostgreSQL suite file swaps it. */
@@ -22,13 +22,5 @@ export function world(options: SocialPlatformOptions = {}): World {
   };
 }
 
-/** The code of the PlatformError a promise rejects with. */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    if (PlatformError.is(e)) return e.code;
-    throw e;
-  }
-  throw new Error("expected a rejection");
-}
+/** One `codeOf` for every suite: core's testing helper. */
+export { codeOf } from "@platform/core/testing";

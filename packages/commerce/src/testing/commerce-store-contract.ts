@@ -1,5 +1,6 @@
+import { codeOf } from "@platform/core/testing";
 import { describe, expect, it } from "vitest";
-import { createId, Money, PlatformError } from "@platform/core";
+import { createId, Money } from "@platform/core";
 import type { Order } from "../domain/order.js";
 import type { Product } from "../domain/product.js";
 import type { Customer } from "../domain/customer.js";
@@ -56,16 +57,6 @@ function orderRow(customerId: string, key: string, at: Date): Order {
     updatedAt: at,
     version: 1,
   };
-}
-
-async function codeOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (PlatformError.is(e)) return e.code;
-    throw e;
-  }
-  return "no_error";
 }
 
 /**

@@ -12,3 +12,4 @@ export { drainPurge } from "./drain-purge.js";
 export { legacyCursor } from "./legacy-cursor.js";
 export { waitUntil } from "./wait-until.js";
 export { eventNameViolations, eventNamesInSource } from "./event-names.js";
+export { codeOf } from "./code-of.js";

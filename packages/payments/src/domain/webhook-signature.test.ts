@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PlatformError } from "@platform/core";
-import { computeSignature, generateWebhookSecret, signWebhook, verifyWebhook } from "./webhook-signature.js";
+import { computeSignature, generateWebhookSecret, signWebhook, verifyWebhookAt } from "./webhook-signature.js";
 
 // The test vector published with the Standard Webhooks / Svix reference libraries.
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -13,15 +13,15 @@ describe("Standard Webhooks signatures", () => {
     expect(computeSignature(SECRET, ID, TS, BODY)).toBe("g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     const headers = signWebhook([SECRET], ID, TS, BODY);
     expect(headers["webhook-signature"]).toBe("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    expect(verifyWebhook(BODY, headers, SECRET, { now: new Date(TS * 1000) }).payload).toEqual({ test: 2432232314 });
+    expect(verifyWebhookAt(BODY, headers, SECRET, { now: new Date(TS * 1000) }).payload).toEqual({ test: 2432232314 });
   });
 
   it("accepts any one of several signatures and ignores unknown versions", () => {
     const other = generateWebhookSecret();
     const h = signWebhook([other, SECRET], ID, TS, BODY);
     h["webhook-signature"] = `v2,abc ${h["webhook-signature"]}`;
-    expect(() => verifyWebhook(BODY, h, SECRET, { now: new Date(TS * 1000) })).not.toThrow();
-    expect(() => verifyWebhook(BODY, h, other, { now: new Date(TS * 1000) })).not.toThrow();
+    expect(() => verifyWebhookAt(BODY, h, SECRET, { now: new Date(TS * 1000) })).not.toThrow();
+    expect(() => verifyWebhookAt(BODY, h, other, { now: new Date(TS * 1000) })).not.toThrow();
   });
 
   it.each([
@@ -32,7 +32,7 @@ describe("Standard Webhooks signatures", () => {
   ])("rejects %s", (_, body, secret, nowSeconds, code) => {
     const headers = signWebhook([SECRET], ID, TS, BODY);
     try {
-      verifyWebhook(body, headers, secret, { now: new Date(nowSeconds * 1000) });
+      verifyWebhookAt(body, headers, secret, { now: new Date(nowSeconds * 1000) });
       expect.unreachable();
     } catch (e) {
       expect(PlatformError.is(e, code)).toBe(true);

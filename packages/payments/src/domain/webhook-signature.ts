@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { AuthenticationError, systemClock, ValidationError } from "@platform/core";
+import { AuthenticationError, ValidationError } from "@platform/core";
 
 const PREFIX = "whsec_";
 
@@ -29,12 +29,12 @@ export function signWebhook(secrets: readonly string[], id: string, timestampSec
   };
 }
 
-/** Options of {@link verifyWebhook}. */
-export interface VerifyWebhookOptions {
+/** What {@link verifyWebhookAt} checks the timestamp against: the domain reads no clock. */
+export interface WebhookVerificationTime {
+  /** The receiver's current time. */
+  now: Date;
   /** Accepted clock skew either way, in seconds. Default 300 (Standard Webhooks). */
   toleranceSeconds?: number;
-  /** The receiver's current time; defaults to the system clock. */
-  now?: Date;
 }
 
 function header(headers: Headers | Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -46,21 +46,18 @@ function header(headers: Headers | Record<string, string | string[] | undefined>
 }
 
 /**
- * Verifies a received webhook (Standard Webhooks): headers present, timestamp within tolerance
- * (replay protection), and one `v1,` signature equal, compared in constant time.
- * Pass the raw body exactly as received. Returns the parsed payload.
+ * Verifies a received webhook (Standard Webhooks) at the given time: headers present, timestamp
+ * within tolerance of `time.now` (replay protection), and one `v1,` signature equal, compared in
+ * constant time. Pass the raw body exactly as received. Returns the parsed payload.
+ * Hosts call `verifyWebhook`, which reads the clock and calls this.
  * @throws AuthenticationError `webhook_headers_missing`, `webhook_timestamp_invalid`,
  *   `webhook_timestamp_stale`, `webhook_signature_invalid`.
- * @example
- * ```ts
- * const event = verifyWebhook(rawBody, req.headers, process.env.WEBHOOK_SECRET!);
- * ```
  */
-export function verifyWebhook(
+export function verifyWebhookAt(
   body: string | Buffer,
   headers: Headers | Record<string, string | string[] | undefined>,
   secret: string,
-  options: VerifyWebhookOptions = {},
+  time: WebhookVerificationTime,
 ): { id: string; timestamp: number; payload: unknown } {
   const id = header(headers, "webhook-id");
   const ts = header(headers, "webhook-timestamp");
@@ -68,8 +65,8 @@ export function verifyWebhook(
   if (!id || !ts || !sig) throw new AuthenticationError("missing webhook-id, webhook-timestamp or webhook-signature header", "webhook_headers_missing");
   if (!/^\d{1,12}$/.test(ts)) throw new AuthenticationError("webhook-timestamp is not a unix time in seconds", "webhook_timestamp_invalid");
   const timestamp = Number(ts);
-  const now = Math.floor((options.now ?? systemClock.now()).getTime() / 1000);
-  const tolerance = options.toleranceSeconds ?? 300;
+  const now = Math.floor(time.now.getTime() / 1000);
+  const tolerance = time.toleranceSeconds ?? 300;
   if (Math.abs(now - timestamp) > tolerance) {
     throw new AuthenticationError("webhook timestamp is outside the tolerance", "webhook_timestamp_stale", { details: { timestamp, now, tolerance } });
   }

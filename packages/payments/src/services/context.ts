@@ -15,8 +15,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** The largest amount accepted on create, capture and refund, in the currency's minor units. */
   readonly maxAmountMinor: bigint;
-  /** Set by the webhook service once built. */
-  enqueueDeliveries: DeliveryEnqueuer;
+  /** Writes the webhook deliveries of an event in its transaction (the system's webhook queue). */
+  readonly enqueueDeliveries: DeliveryEnqueuer;
 }
 
 /**

@@ -1,14 +1,14 @@
 import { randomInt } from "node:crypto";
-import { countMetric, createId, METRICS, parse, withSpan, writeLog, type DomainEvent } from "@platform/core";
+import { countMetric, createId, METRICS, parse, withSpan, writeLog } from "@platform/core";
 import { z } from "zod";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter, type DeliveryAttempt, type WebhookDelivery } from "../domain/webhook-delivery.js";
-import { eventMatches, type WebhookEndpoint } from "../domain/webhook-endpoint.js";
+import type { WebhookEndpoint } from "../domain/webhook-endpoint.js";
 import { signWebhook } from "../domain/webhook-signature.js";
-import type { PaymentTx } from "../ports/payment-store.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
 import type { ServiceContext } from "./context.js";
 import { KeyedLimiter } from "./keyed-limiter.js";
-import type { WebhookOptions } from "./webhook-service.js";
+import type { WebhookOptions } from "./webhook-options.js";
+import type { WebhookQueue } from "./webhook-queue.js";
 
 /**
  * Queues, signs, sends and reschedules webhook deliveries. Deliveries are rows in the store, so any
@@ -22,12 +22,11 @@ export class WebhookDispatcher {
   private readonly perEndpoint: KeyedLimiter;
   private dispatching: Promise<number> | undefined;
   private again = false;
-  // Set when a transaction queued deliveries, so commits that queued none trigger no dispatch run.
-  private queued = false;
 
   constructor(
     private readonly ctx: ServiceContext,
     options: WebhookOptions & { transport: WebhookTransport },
+    private readonly queue: WebhookQueue,
   ) {
     this.transport = options.transport;
     this.timeoutMs = options.timeoutMs ?? 15_000;
@@ -37,35 +36,9 @@ export class WebhookDispatcher {
     this.perEndpoint = new KeyedLimiter(parse(z.number().int().min(1).max(1000).default(10), options.maxConcurrentPerEndpoint));
   }
 
-  /** @internal Writes one delivery per matching enabled endpoint, inside the event's transaction. */
-  async enqueue(tx: PaymentTx, event: DomainEvent): Promise<void> {
-    const endpoints = await tx.webhookEndpoints.listEnabled();
-    if (endpoints.length === 0) return;
-    const payload = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
-    const now = this.ctx.clock.now();
-    for (const e of endpoints) {
-      if (!eventMatches(e.events, event.type)) continue;
-      this.queued = true;
-      await tx.webhookDeliveries.insert({
-        id: createId("whd"),
-        endpointId: e.id,
-        messageId: event.id,
-        eventType: event.type,
-        payload,
-        status: "pending",
-        attemptCount: 0,
-        attempts: [],
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
-  }
-
   /** @internal Called after commits: sends what is due, coalescing bursts into one run. */
   kick(): void {
-    if (!this.queued) return;
-    this.queued = false;
+    if (!this.queue.takeQueued()) return;
     if (this.dispatching) {
       this.again = true;
       return;

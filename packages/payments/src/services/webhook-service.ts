@@ -16,29 +16,10 @@ import type { PaymentTx } from "../ports/payment-store.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
 import type { ServiceContext } from "./context.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
+import type { WebhookOptions } from "./webhook-options.js";
+import type { WebhookQueue } from "./webhook-queue.js";
 
-/** Options of the webhook service. */
-export interface WebhookOptions extends UrlPolicy {
-  /**
-   * HTTP transport (default: `createWebhookTransport({ allowPrivateNetworks })`: resolves and checks
-   * every address, connects to exactly the checked ones, reads at most 64 KiB of each answer).
-   */
-  transport?: WebhookTransport;
-  /** Per-request timeout (default 15 s). */
-  timeoutMs?: number;
-  /** Delay before each attempt; the first is the first attempt (default: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
-  retrySchedule?: readonly number[];
-  /** Dispatch right after each commit that queued deliveries (default true). Retries need `dispatchDue()` or `startWorker()`. */
-  autoDispatch?: boolean;
-  /** How long a claimed delivery stays reserved for one dispatcher (default 60 s). */
-  leaseMs?: number;
-  /**
-   * Requests in flight to one endpoint from this process at most (default 10); the rest of a batch
-   * waits. A delivery that waited until its lease has less than `min(timeoutMs, leaseMs / 2)` left
-   * goes back to the queue, due now, without an attempt, rather than be sent after its lease lapses.
-   */
-  maxConcurrentPerEndpoint?: number;
-}
+export type { WebhookOptions } from "./webhook-options.js";
 
 const idSchema = z.string().trim().min(1).max(64);
 
@@ -63,10 +44,11 @@ export class WebhookService {
   constructor(
     private readonly ctx: ServiceContext,
     options: WebhookOptions & { transport: WebhookTransport },
+    private readonly queue: WebhookQueue,
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.policy = { allowHttp: options.allowHttp, allowPrivateNetworks: options.allowPrivateNetworks };
-    this.dispatcher = new WebhookDispatcher(ctx, options);
+    this.dispatcher = new WebhookDispatcher(ctx, options, queue);
   }
 
   private checkUrl(url: string): void {
@@ -168,7 +150,7 @@ export class WebhookService {
 
   /** @internal Writes one delivery per matching enabled endpoint, inside the event's transaction. */
   enqueue(tx: PaymentTx, event: DomainEvent): Promise<void> {
-    return this.dispatcher.enqueue(tx, event);
+    return this.queue.enqueue(tx, event);
   }
 
   /** @internal Called after commits. */

@@ -1,4 +1,5 @@
-import { createId, PlatformError } from "@platform/core";
+import { codeOf } from "@platform/core/testing";
+import { createId } from "@platform/core";
 import { describe, expect, it } from "vitest";
 import type { Post } from "../domain/post.js";
 import type { SocialStore, SocialTx } from "../ports/social-store.js";
@@ -28,13 +29,6 @@ function newPost(authorId: string, extra: Partial<Post> = {}): Omit<Post, "seq">
     deletedAt: null,
     ...extra,
   };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  return p.then(
-    () => undefined,
-    (e: unknown) => (PlatformError.is(e) ? e.code : String(e)),
-  );
 }
 
 /**
@@ -77,12 +71,12 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
       const store = await makeStore();
       const u = await run(store, (tx) => tx.users.insert(newUser("alice")));
       await Promise.all(Array.from({ length: 10 }, () => run(store, (tx) => tx.users.incrementCounters(u.id, { followersCount: 1, postsCount: 2 }))));
-      await codeOf(
+      await expect(
         run(store, async (tx) => {
           await tx.users.incrementCounters(u.id, { followersCount: 100 });
           throw new Error("abort");
         }),
-      );
+      ).rejects.toThrow("abort");
       expect(await run(store, (tx) => tx.users.get(u.id))).toMatchObject({ followersCount: 10, postsCount: 20, followingCount: 0 });
     });
 

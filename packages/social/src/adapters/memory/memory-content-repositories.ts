@@ -4,11 +4,11 @@ import type { Like, LikeTarget } from "../../domain/like.js";
 import type { Activity, Delivery, Post, PostCounters, Repost } from "../../domain/post.js";
 import type { ActivityRepository, CommentRepository, LikeRepository, PostCounterDelta, PostRepository, RepostRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
-import { pair, type MemorySocialStore } from "./memory-social-store.js";
+import { pair, type MemorySocialTables } from "./memory-social-tables.js";
 
 /** {@link PostRepository} on the memory store. */
 export class MemoryPostRepository implements PostRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insert(post: Omit<Post, "seq">): Promise<Post> {
     return this.store.postTable.insert({ ...post, seq: this.store.nextSeq() });
@@ -70,7 +70,7 @@ export class MemoryPostRepository implements PostRepository {
 
 /** {@link RepostRepository} on the memory store. */
 export class MemoryRepostRepository implements RepostRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insertIfAbsent(repost: Omit<Repost, "seq">): Promise<Repost | null> {
     const t = this.store.repostTable;
@@ -96,7 +96,7 @@ export class MemoryRepostRepository implements RepostRepository {
 
 /** {@link ActivityRepository} on the memory store: a k-way merge of per-actor ordered lists. */
 export class MemoryActivityRepository implements ActivityRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insert(activity: Activity): Promise<void> {
     this.store.activityTable.insert(activity);
@@ -124,7 +124,7 @@ export class MemoryActivityRepository implements ActivityRepository {
 
 /** {@link CommentRepository} on the memory store. */
 export class MemoryCommentRepository implements CommentRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insert(comment: Omit<Comment, "seq">): Promise<Comment> {
     return this.store.commentTable.insert({ ...comment, seq: this.store.nextSeq() });
@@ -173,7 +173,7 @@ export class MemoryCommentRepository implements CommentRepository {
 
 /** {@link LikeRepository} on the memory store. */
 export class MemoryLikeRepository implements LikeRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   private key(userId: string, targetType: LikeTarget, targetId: string): string {
     return `${userId}|${targetType}|${targetId}`;

@@ -1,17 +1,10 @@
 import type { Keyset } from "../../ports/keyset.js";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
-import type { MemorySocialStore } from "./memory-social-store.js";
-
-/** A feed entry without its user and seq (both are the list's key and position): small in memory. */
-export interface CompactFeedEntry {
-  readonly activityId: string;
-  readonly actorId: string;
-  readonly postId: string;
-}
+import type { CompactFeedEntry, MemorySocialTables } from "./memory-social-tables.js";
 
 /** {@link FeedRepository} on the memory store: one seq-ordered list per user. */
 export class MemoryFeedRepository implements FeedRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async getState(userId: string): Promise<FeedState | null> {
     return this.store.feedStates.get(userId) ?? null;

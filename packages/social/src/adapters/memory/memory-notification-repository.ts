@@ -1,11 +1,11 @@
 import type { Notification } from "../../domain/notification.js";
 import type { Keyset } from "../../ports/keyset.js";
 import type { NotificationRepository } from "../../ports/notification-repository.js";
-import { pair, type MemorySocialStore } from "./memory-social-store.js";
+import { pair, type MemorySocialTables } from "./memory-social-tables.js";
 
 /** {@link NotificationRepository} on the memory store. */
 export class MemoryNotificationRepository implements NotificationRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insertIfAbsent(notification: Omit<Notification, "seq">): Promise<Notification | null> {
     const t = this.store.notificationTable;

@@ -1,11 +1,11 @@
 import type { Block, Follow, FollowRequest, Mute } from "../../domain/follow.js";
 import type { Keyset } from "../../ports/keyset.js";
 import type { BlockRepository, FollowRepository, FollowRequestRepository, MuteRepository } from "../../ports/relationship-repository.js";
-import { pair, type MemorySocialStore } from "./memory-social-store.js";
+import { pair, type MemorySocialTables } from "./memory-social-tables.js";
 
 /** {@link FollowRepository} on the memory store. */
 export class MemoryFollowRepository implements FollowRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insertIfAbsent(follow: Omit<Follow, "seq">): Promise<Follow | null> {
     const t = this.store.followTable;
@@ -57,7 +57,7 @@ export class MemoryFollowRepository implements FollowRepository {
 
 /** {@link FollowRequestRepository} on the memory store. */
 export class MemoryFollowRequestRepository implements FollowRequestRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insertIfAbsent(request: Omit<FollowRequest, "seq">): Promise<FollowRequest | null> {
     const t = this.store.requestTable;
@@ -83,7 +83,7 @@ export class MemoryFollowRequestRepository implements FollowRequestRepository {
 
 /** {@link BlockRepository} on the memory store. */
 export class MemoryBlockRepository implements BlockRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insertIfAbsent(block: Block): Promise<Block | null> {
     const t = this.store.blockTable;
@@ -117,7 +117,7 @@ export class MemoryBlockRepository implements BlockRepository {
 
 /** {@link MuteRepository} on the memory store. */
 export class MemoryMuteRepository implements MuteRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insertIfAbsent(mute: Mute): Promise<Mute | null> {
     const t = this.store.muteTable;

@@ -8,15 +8,13 @@ import { usernameKey, type User } from "../../domain/user.js";
 import type { FeedState } from "../../ports/feed-repository.js";
 import type { SocialTx } from "../../ports/social-store.js";
 import { MemoryActivityRepository, MemoryCommentRepository, MemoryLikeRepository, MemoryPostRepository, MemoryRepostRepository } from "./memory-content-repositories.js";
-import { MemoryFeedRepository, type CompactFeedEntry } from "./memory-feed-repository.js";
+import { MemoryFeedRepository } from "./memory-feed-repository.js";
 import { MemoryNotificationRepository } from "./memory-notification-repository.js";
 import { MemoryBlockRepository, MemoryFollowRepository, MemoryFollowRequestRepository, MemoryMuteRepository } from "./memory-relationship-repositories.js";
+import { pair, type CompactFeedEntry, type MemorySocialTables } from "./memory-social-tables.js";
 import { MemoryUserRepository } from "./memory-user-repository.js";
 import { OrderedTable } from "./ordered-table.js";
 import { SortedLists } from "./sorted-lists.js";
-
-/** Key of an ordered pair in unique indexes. */
-export const pair = (a: string, b: string): string => `${a}|${b}`;
 
 /**
  * The default, in-memory social store: indexed tables (no scans for look-ups), ordered indexes
@@ -27,7 +25,7 @@ export const pair = (a: string, b: string): string => `${a}|${b}`;
  * const social = createSocialMediaPlatform({ store });
  * ```
  */
-export class MemorySocialStore extends MemoryStore<SocialTx> {
+export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySocialTables {
   private lastSeq = 0;
   /** @internal Store-wide increasing sequence (PostgreSQL: identity columns). */
   readonly nextSeq = (): number => ++this.lastSeq;

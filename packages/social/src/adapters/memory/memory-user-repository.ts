@@ -1,11 +1,11 @@
 import { NotFoundError } from "@platform/core";
 import { usernameKey, type User, type UserCounters } from "../../domain/user.js";
 import type { UserCounterDelta, UserRepository } from "../../ports/user-repository.js";
-import type { MemorySocialStore } from "./memory-social-store.js";
+import type { MemorySocialTables } from "./memory-social-tables.js";
 
 /** {@link UserRepository} on the memory store. */
 export class MemoryUserRepository implements UserRepository {
-  constructor(private readonly store: MemorySocialStore) {}
+  constructor(private readonly store: MemorySocialTables) {}
 
   async insert(user: Omit<User, "followersCount" | "followingCount" | "postsCount">): Promise<User> {
     return this.store.userTable.insert({ ...user, followersCount: 0, followingCount: 0, postsCount: 0 });
