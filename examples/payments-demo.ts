@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { createPaymentSystem, MemoryPaymentStore, type PaymentGateway } from "@platform/payments";
 import { createPostgresPaymentStore } from "@platform/payments/postgres";
 import { StripeGateway } from "@platform/payments/stripe";
-import { startStripeMockServer } from "@platform/payments/testing";
+import { startStripeMockServer } from "@platform/payments/stripe-mock";
 
 // On PostgreSQL the demo may run again on the same database: its idempotency key is per run, since
 // the local Stripe server's charges live in this process only.

@@ -19,7 +19,7 @@ import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalcu
 import { followPaymentEvents, paymentPortFor } from "@platform/commerce/payments";
 import { createPaymentSystem } from "@platform/payments";
 import { handleStripeWebhook, StripeGateway } from "@platform/payments/stripe";
-import { startStripeMockServer, stripeWebhookDelivery } from "@platform/payments/testing";
+import { startStripeMockServer, stripeWebhookDelivery } from "@platform/payments/stripe-mock";
 
 const secretKey = process.env.STRIPE_SECRET_KEY || undefined;
 const local = secretKey ? undefined : await startStripeMockServer();

@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     "index": "src/index.ts",
     "testing/index": "src/testing/index.ts",
+    "stripe-mock/index": "src/testing/stripe-mock/index.ts",
     "postgres/index": "src/adapters/postgres/index.ts",
     "stripe/index": "src/adapters/stripe/index.ts",
   },

@@ -7,18 +7,21 @@ export { describePaymentGatewayContract, type PaymentGatewayContractOptions } fr
 export { TestGateway, TEST_PAYMENT_METHODS } from "../adapters/test/test-gateway.js";
 export {
   startStripeMockServer,
+  StripeMockApi,
+  STRIPE_TEST_CARDS,
+  stripeWebhookDelivery,
   type StripeMockServer,
   type StripeMockServerOptions,
   type StripeMockFault,
   type StripeMockOperation,
   type StripeMockRequest,
-} from "./stripe-mock/stripe-mock-server.js";
-export { StripeMockApi } from "./stripe-mock/stripe-mock-api.js";
-export {
-  type Intent as StripeMockIntent,
-  type Charge as StripeMockCharge,
-  type Refund as StripeMockRefund,
-  type Json as StripeMockJson,
-} from "./stripe-mock/stripe-mock-objects.js";
-export { TEST_CARDS as STRIPE_TEST_CARDS, type TestCard as StripeTestCard, type FormObject as StripeFormObject, type FormValue as StripeFormValue } from "./stripe-mock/stripe-wire.js";
-export { stripeWebhookDelivery, type StripeWebhookDelivery, type StripeWebhookDeliveryInput } from "./stripe-mock/stripe-webhook-delivery.js";
+  type StripeMockIntent,
+  type StripeMockCharge,
+  type StripeMockRefund,
+  type StripeMockJson,
+  type StripeTestCard,
+  type StripeFormObject,
+  type StripeFormValue,
+  type StripeWebhookDelivery,
+  type StripeWebhookDeliveryInput,
+} from "./stripe-mock/index.js";

@@ -66,7 +66,7 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
  * Answer HTTP 200 for every result (including `ignored` for other event types and `unknown_payment`
  * for objects that are not ours: another integration on the same account; Stripe would otherwise
  * retry them for days). Answer an error (e.g. `toHttpError`) when it throws: a refused signature is
- * 400, and a storage failure lets Stripe deliver again later.
+ * 401, and a storage failure (503) lets Stripe deliver again later.
  * @throws AuthenticationError `stripe_signature_missing`, `stripe_signature_invalid`, `stripe_signature_stale` (nothing changed).
  * @throws ConfigurationError `stripe_webhook_secret_missing`, `stripe_webhook_secret_malformed`, `missing_peer_dependency`.
  * @throws ValidationError `unknown_gateway` when `options.gateway` is not registered; `invalid_webhook_payload`
