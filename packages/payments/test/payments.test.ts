@@ -141,13 +141,13 @@ describe("routing and fallback", () => {
     const primary = new TestGateway({ name: "primary" });
     const backup = new TestGateway({ name: "backup" });
     const eur = new TestGateway({ name: "eur" });
-    const { system } = makeSystem({
+    const { system, clock } = makeSystem({
       gateways: { primary, backup, eur },
       defaultGateway: "primary",
       fallback: ["backup"],
       routing: [{ gateway: "eur", currencies: ["EUR"], fallback: [] }],
     });
-    return { system, primary, backup, eur };
+    return { system, clock, primary, backup, eur };
   }
 
   it("routes by currency", async () => {
@@ -216,13 +216,17 @@ describe("routing and fallback", () => {
     expect(backup.calls.authorize).toBe(0);
   });
 
-  it("fails as gateway_unavailable when every gateway is down", async () => {
-    const { system, primary, backup } = routed();
+  it("stays processing when every gateway refuses retryably before charging (nothing moved); reconcile re-sends it once", async () => {
+    const { system, primary, backup, clock } = routed();
     primary.injectFault({ operation: "authorize", kind: "unavailable" });
     backup.injectFault({ operation: "authorize", kind: "unavailable" });
     const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa" });
-    expect(p.status).toBe("failed");
-    expect(p.failure?.code).toBe("gateway_unavailable");
+    expect(p.status).toBe("processing");
+    expect(primary.chargeCount(p.id) + backup.chargeCount(p.id)).toBe(0);
+    clock.advance({ seconds: 61 });
+    const [settled] = await system.payments.reconcile(p.id);
+    expect(settled!.status).toBe("succeeded");
+    expect(primary.chargeCount(p.id) + backup.chargeCount(p.id)).toBe(1);
   });
 });
 

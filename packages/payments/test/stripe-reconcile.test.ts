@@ -87,6 +87,20 @@ describe("StripeGateway in the payment system", () => {
     expect(server.chargeCount(p.id)).toBe(1);
   });
 
+  it("a 429 from Stripe is no failure: the payment stays processing (nothing charged) and reconcile charges it once", async () => {
+    const { system, clock } = stripeSystem();
+    server.injectFault({ operation: "confirm", kind: "rate_limit", times: 1 });
+    const p = await system.payments.create({ amount: usd("30.00"), paymentMethod: "pm_card_visa", idempotencyKey: "rate-limited-1" });
+    expect(p.status).toBe("processing");
+    expect(server.chargeCount(p.id)).toBe(0);
+    // A retry with the key answers the same pending payment, never a terminal failure.
+    expect((await system.payments.create({ amount: usd("30.00"), paymentMethod: "pm_card_visa", idempotencyKey: "rate-limited-1" })).status).toBe("processing");
+    clock.advance({ seconds: 61 });
+    const [settled] = await system.payments.reconcile(p.id);
+    expect(settled!.status).toBe("succeeded");
+    expect(server.chargeCount(p.id)).toBe(1);
+  });
+
   it("a decline fails the payment with Stripe's decline code; refunds go through Stripe, partially, never above the capture", async () => {
     const { system } = stripeSystem();
     const declined = await system.payments.create({ amount: usd("10.00"), paymentMethod: "pm_card_chargeDeclinedInsufficientFunds" });

@@ -188,6 +188,10 @@ export class PaymentSettlement {
           lastError = error;
           continue;
         }
+        // The last gateway refused retryably before any charge (a 429, unavailable): nothing moved and
+        // the same request may go through later, so it is no failure of the payment. It stays
+        // processing; reconciliation re-sends it with the same keys (and a retry answers "pending").
+        if (isFallbackEligible(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });
         return this.settle(payment.id, { kind: "failed", gateway: name, failure: failureOf(error) });
       }
     }
