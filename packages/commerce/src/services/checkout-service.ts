@@ -172,7 +172,10 @@ export class CheckoutService {
     const waiting = await this.settlement.markRequiresAction(orderId, reference);
     if (waiting.status === "pending" && waiting.payment.status === "requires_action") return { ...waiting, payment: { ...waiting.payment, action } };
     if (waiting.status === "canceled") {
-      await this.payments.cancel?.({ orderId, idempotencyKey: chargeKeyOf(orderId), reference }).catch(() => undefined);
+      // Best effort: if the cancel fails, the sweeper and the action's expiry cancel the charge later.
+      await this.payments.cancel?.({ orderId, idempotencyKey: chargeKeyOf(orderId), reference }).catch((error: unknown) => {
+        writeLog(this.ctx.logger, "warn", "cancel of a payment waiting for the customer failed; the order waits", { orderId, customerId: waiting.customerId }, error);
+      });
       throw canceledCheckoutError(waiting);
     }
     return waiting;
