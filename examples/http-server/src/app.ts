@@ -60,7 +60,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   if (options.stripeWebhookSecret && services.payments.gateways.has("stripe")) app.route("/", stripeRoutes(services, options.stripeWebhookSecret));
 
   app.notFound((c) => {
-    const { status, headers, body } = toHttpError(new NotFoundError("route", `${c.req.method} ${c.req.path}`, "route_not_found"), { requestId: c.get("requestId") });
+    const { status, headers, body } = toHttpError(NotFoundError.of("route_not_found", "route", `${c.req.method} ${c.req.path}`), { requestId: c.get("requestId") });
     return c.json(body, status as ContentfulStatusCode, headers);
   });
 

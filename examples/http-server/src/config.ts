@@ -37,9 +37,9 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   const gateway = env.PAYMENTS_GATEWAY?.trim();
   let payments: PaymentsConfig;
   if (!gateway) {
-    throw new ConfigurationError("set PAYMENTS_GATEWAY to stripe (with STRIPE_SECRET_KEY) or, outside production, to test", "payments_gateway_missing");
+    throw new ConfigurationError("payments_gateway_missing", "set PAYMENTS_GATEWAY to stripe (with STRIPE_SECRET_KEY) or, outside production, to test");
   } else if (gateway === "test") {
-    if (production) throw new ConfigurationError("the test gateway takes no real money: it is refused with NODE_ENV=production", "test_gateway_in_production");
+    if (production) throw new ConfigurationError("test_gateway_in_production", "the test gateway takes no real money: it is refused with NODE_ENV=production");
     payments = { gateway: "test" };
   } else if (gateway === "stripe") {
     const port = env.STRIPE_API_PORT ? portOf(env.STRIPE_API_PORT) : undefined;
@@ -51,11 +51,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       ...(env.STRIPE_API_PROTOCOL === "http" ? { protocol: "http" as const } : {}),
     };
   } else {
-    throw new ConfigurationError(`unknown PAYMENTS_GATEWAY ${JSON.stringify(gateway)}: use stripe or test`, "payments_gateway_unknown");
+    throw new ConfigurationError("payments_gateway_unknown", `unknown PAYMENTS_GATEWAY ${JSON.stringify(gateway)}: use stripe or test`);
   }
   const adminToken = env.ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN) {
-    throw new ConfigurationError(`ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (e.g. openssl rand -base64 32)`, "weak_admin_token");
+    throw new ConfigurationError("weak_admin_token", `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (e.g. openssl rand -base64 32)`);
   }
   return {
     databaseUrl: env.DATABASE_URL || undefined,
@@ -71,6 +71,6 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
 
 function portOf(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new ConfigurationError(`invalid port ${JSON.stringify(value)}`, "invalid_port");
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new ConfigurationError("invalid_port", `invalid port ${JSON.stringify(value)}`);
   return n;
 }

@@ -203,14 +203,13 @@ function paymentPortOf(options: ECommercePlatformOptions): PaymentPort {
   if (!port) {
     const inMemory = options.store === undefined || options.store instanceof MemoryCommerceStore;
     if (production || !inMemory) {
-      throw new ConfigurationError(`${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`, "no_payment_port");
+      throw new ConfigurationError("no_payment_port", `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`);
     }
     return UNCONFIGURED_PAYMENT_PORT;
   }
   if (production && port.testMode === true && options.allowTestPaymentPort !== true) {
     throw new ConfigurationError(
-      "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments",
-      "test_payment_port_in_production",
+      "test_payment_port_in_production", "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments"
     );
   }
   return port;

@@ -68,8 +68,8 @@ describe("a cart is bought once", () => {
 
 describe("unknown payment outcomes", () => {
   const unknowns: [string, () => Error][] = [
-    ["idempotency_key_in_use", () => new IdempotencyError("key in use", "idempotency_key_in_use", { details: { retryable: true } })],
-    ["storage_unavailable", () => new StorageError("the payment database went away")],
+    ["idempotency_key_in_use", () => new IdempotencyError("idempotency_key_in_use", "key in use", { details: { retryable: true } })],
+    ["storage_unavailable", () => new StorageError("storage_unavailable", "the payment database went away")],
     ["a plain Error", () => new Error("socket hang up")],
     ["a retryable GatewayError", () => new GatewayError("gateway_unavailable", "503", { provider: "x", retryable: true })],
   ];

@@ -36,7 +36,7 @@ afterAll(() => {
 describe("the worker's spans and metrics", () => {
   it("each duty run is a worker.duty.run span, parent of the service span it calls; a failed run is ERROR with its code", async () => {
     const { platform } = makePlatform();
-    const failing = { name: "host.always.fails", intervalMs: 60_000, batchSize: 1, run: async () => Promise.reject(new StorageError("storage is unavailable; try again later")) };
+    const failing = { name: "host.always.fails", intervalMs: 60_000, batchSize: 1, run: async () => Promise.reject(new StorageError("storage_unavailable", "storage is unavailable; try again later")) };
     const worker = createWorker({ commerce: platform, additionalDuties: [failing] });
     exporter.reset();
     await worker.runOnce("commerce.orders.sweep_payments");

@@ -17,9 +17,13 @@ export {
   StorageError,
   RateLimitError,
   type ValidationIssue,
+  type ValidationErrorOptions,
   type GatewayErrorOptions,
   type RateLimitErrorOptions,
 } from "./errors/errors.js";
+export { defineErrorCodes, type ErrorCodeInfo, type ErrorCodeTable, type ErrorCodes } from "./errors/error-codes.js";
+export { CORE_ERROR_CODES, coreCodes, type CoreErrorCode } from "./errors/core-error-codes.js";
+export { type Actor, ANONYMOUS_ACTOR, checkActor, hasRole, requireRole, requireActorId } from "./actor/actor.js";
 export { toHttpError, type HttpErrorBody, type HttpErrorResponse, type ToHttpErrorOptions } from "./errors/http-error.js";
 export { Money, type MoneyJSON, type AmountInput } from "./money/money.js";
 export { MAX_AMOUNT_DIGITS } from "./money/money-input.js";

@@ -137,7 +137,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   // More gateways may be registered later (system.gateways.register), so names are checked on use
   // too; here we fail fast when the wiring is already known to be wrong.
   for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
-    if (!registry.has(name)) throw new ConfigurationError(`gateway ${JSON.stringify(name)} is not registered`, "unknown_gateway", { details: { gateway: name } });
+    if (!registry.has(name)) throw new ConfigurationError("unknown_gateway", `gateway ${JSON.stringify(name)} is not registered`, { details: { gateway: name } });
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
   const { reconcileAfter, idempotencyLease, actionTtl } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000), actionTtl: z.number().int().min(60_000).max(7 * 86_400_000) }), {
@@ -208,7 +208,7 @@ function gatewayRegistryOf(options: PaymentSystemOptions): GatewayRegistry {
     registry = new GatewayRegistry();
     for (const [name, g] of Object.entries(options.gateways ?? {})) registry.register(name, g);
   }
-  if (registry.names().length === 0) throw new ConfigurationError(NO_GATEWAY_HELP, "no_payment_gateway");
+  if (registry.names().length === 0) throw new ConfigurationError("no_payment_gateway", NO_GATEWAY_HELP);
   if (globalThis.process?.env?.NODE_ENV === "production" && options.allowTestGateways !== true) registry.refuseTestGateways();
   return registry;
 }

@@ -8,7 +8,7 @@ import { codeOf, defaultStore, slowGateway, usd } from "./helpers.js";
 function crashable(inner: PaymentStore) {
   let dead = false;
   const store: PaymentStore = {
-    transaction: (work) => (dead ? Promise.reject(new StorageError("process crashed")) : inner.transaction(work)),
+    transaction: (work) => (dead ? Promise.reject(new StorageError("storage_unavailable", "process crashed")) : inner.transaction(work)),
     setEventPublisher: (publisher) => inner.setEventPublisher(publisher),
     setCursorSecret: (secret) => inner.setCursorSecret(secret),
   };
@@ -128,7 +128,7 @@ describe("idempotency leases", () => {
       transaction: (work) => shared.transaction(async (tx) => {
         const payments = new Proxy(tx.payments, {
           get(target, prop, receiver) {
-            if (prop === "getForUpdate" && failSettle && inner.calls.authorize > 0) return () => ((failSettle = false), Promise.reject(new StorageError("connection lost")));
+            if (prop === "getForUpdate" && failSettle && inner.calls.authorize > 0) return () => ((failSettle = false), Promise.reject(new StorageError("storage_unavailable", "connection lost")));
             return Reflect.get(target, prop, receiver);
           },
         });

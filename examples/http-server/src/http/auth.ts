@@ -17,7 +17,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 export function requireSession(shop: ECommercePlatform) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerToken(c.req.header("authorization"));
-    if (!token) throw new AuthenticationError("sign in first: Authorization: Bearer <token>", "session_required");
+    if (!token) throw new AuthenticationError("session_required", "sign in first: Authorization: Bearer <token>");
     c.set("actor", await shop.users.authenticate(token));
     await next();
   });
@@ -31,10 +31,10 @@ export function requireSession(shop: ECommercePlatform) {
 export function requireAdmin(adminToken: string | undefined) {
   const expected = adminToken ? createHash("sha256").update(adminToken).digest() : undefined;
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!expected) throw new ForbiddenError("the admin API is disabled: set ADMIN_TOKEN", "admin_disabled");
+    if (!expected) throw new ForbiddenError("admin_disabled", "the admin API is disabled: set ADMIN_TOKEN");
     const token = bearerToken(c.req.header("authorization"));
     const given = createHash("sha256").update(token ?? "").digest();
-    if (!token || !timingSafeEqual(given, expected)) throw new AuthenticationError("admin token required", "admin_token_invalid");
+    if (!token || !timingSafeEqual(given, expected)) throw new AuthenticationError("admin_token_invalid", "admin token required");
     await next();
   });
 }

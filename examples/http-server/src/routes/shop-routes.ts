@@ -17,7 +17,7 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
   app.get("/products", async (c) => {
     const q = c.req.query();
     const sort = q.sort;
-    if (sort !== undefined && !SORTS.has(sort)) throw ValidationError.field("sort", "must be relevance, price_asc, price_desc or newest", "invalid_sort");
+    if (sort !== undefined && !SORTS.has(sort)) throw ValidationError.field("invalid_sort", "sort", "must be relevance, price_asc, price_desc or newest");
     const input: ProductSearchInput = {
       ...pageQuery(c),
       ...(q.q !== undefined ? { text: q.q } : {}),
@@ -55,7 +55,7 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
   // order instead of charging again; the same key with another body answers 409.
   app.post("/checkout", session, async (c) => {
     const key = c.req.header("idempotency-key");
-    if (!key) throw ValidationError.field("Idempotency-Key", "send an Idempotency-Key header (e.g. a UUID) with each checkout attempt", "idempotency_key_required");
+    if (!key) throw ValidationError.field("idempotency_key_required", "Idempotency-Key", "send an Idempotency-Key header (e.g. a UUID) with each checkout attempt");
     const b = await readJson(c);
     const order = await shop.orders.checkout(c.get("actor"), {
       idempotencyKey: key,

@@ -18,7 +18,7 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
   // Sessions always belong to a customer; the guard keeps a back-office actor out of social calls.
   function customerId(c: Context<AppEnv>): string {
     const id = c.get("actor").customerId;
-    if (id === null) throw new AuthenticationError("a customer session is required", "session_required");
+    if (id === null) throw new AuthenticationError("session_required", "a customer session is required");
     return id;
   }
 
@@ -27,7 +27,7 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
     try {
       return await social.users.getByExternalId({ externalId: customerId(c) });
     } catch (e) {
-      if (PlatformError.is(e) && e.code === "user_not_found") throw new NotFoundError("social profile", "me", "social_profile_missing");
+      if (PlatformError.is(e) && e.code === "user_not_found") throw NotFoundError.of("social_profile_missing", "social profile", "me");
       throw e;
     }
   }
@@ -41,7 +41,7 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
       if (PlatformError.is(e) && e.code === "user_not_found") return null;
       throw e;
     });
-    if (linked) throw new ConflictError("this customer already has a social account", "social_profile_exists");
+    if (linked) throw new ConflictError("social_profile_exists", "this customer already has a social account");
     const customer = await shop.users.getProfile(actor);
     const user = await social.users.create({
       username: b.username as string,

@@ -56,7 +56,7 @@ export function canonicalLocale(value: unknown): string | null {
  */
 export function checkNotificationTemplates(templates: unknown): NotificationTemplates {
   const fail = (why: string): never => {
-    throw new ConfigurationError(`notification templates: ${why}`, "invalid_notification_templates", { details: { reason: why } });
+    throw new ConfigurationError("invalid_notification_templates", `notification templates: ${why}`, { details: { reason: why } });
   };
   if (templates === undefined || templates === null) return {};
   if (typeof templates !== "object" || Array.isArray(templates)) return fail("expected an object keyed by message type");

@@ -11,7 +11,7 @@ export class AddressBook {
   /** The customer id of a signed-in actor. @throws AuthenticationError `unauthenticated`. */
   protected customerOf(actor: Actor): string {
     const a = parse(actorSchema, actor);
-    if (a.customerId === null) throw new AuthenticationError("a signed-in customer is required", "unauthenticated");
+    if (a.customerId === null) throw new AuthenticationError("unauthenticated", "a signed-in customer is required");
     return a.customerId;
   }
 
@@ -78,7 +78,7 @@ export class AddressBook {
   /** An address of this customer; another customer's answers not_found (no existence leak). */
   protected async owned(tx: CommerceTx, customerId: string, id: string): Promise<Address> {
     const a = await tx.addresses.get(id);
-    if (!a || a.customerId !== customerId) throw new NotFoundError("address", id, "address_not_found");
+    if (!a || a.customerId !== customerId) throw NotFoundError.of("address_not_found", "address", id);
     return a;
   }
 

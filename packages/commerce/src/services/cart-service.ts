@@ -81,7 +81,7 @@ export class CartService {
         return [...cart.lines, { productId: data.productId, variantId, quantity: data.quantity, addedUnitPrice: price }];
       }
       const quantity = cart.lines[i]!.quantity + data.quantity;
-      if (quantity > MAX_LINE_QUANTITY) throw ValidationError.field("quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`, "quantity_too_large");
+      if (quantity > MAX_LINE_QUANTITY) throw ValidationError.field("quantity_too_large", "quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`);
       // The line keeps the price of its first units: a change since then is reported before checkout.
       return cart.lines.map((l, j) => (j === i ? { ...l, quantity } : l));
     });
@@ -96,7 +96,7 @@ export class CartService {
     const data = parse(setCartQuantitySchema, input);
     const variantId = data.variantId ?? null;
     return this.mutate(r, async (_tx, cart) => {
-      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId))) throw new NotFoundError("cart line", data.productId, "line_not_found");
+      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId))) throw NotFoundError.of("line_not_found", "cart line", data.productId);
       return cart.lines.map((l) => (sameItem(l, data.productId, variantId) ? { ...l, quantity: data.quantity } : l));
     });
   }
@@ -107,7 +107,7 @@ export class CartService {
     const data = parse(removeCartItemSchema, input);
     const variantId = data.variantId ?? null;
     return this.mutate(r, async (_tx, cart) => {
-      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId))) throw new NotFoundError("cart line", data.productId, "line_not_found");
+      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId))) throw NotFoundError.of("line_not_found", "cart line", data.productId);
       return cart.lines.filter((l) => !sameItem(l, data.productId, variantId));
     });
   }
@@ -174,7 +174,7 @@ export class CartService {
   async load(tx: CommerceTx, ref: ParsedRef): Promise<Cart> {
     if ("guestCartId" in ref) {
       const cart = await tx.carts.get(ref.guestCartId);
-      if (!cart || cart.customerId !== null) throw new NotFoundError("cart", ref.guestCartId, "cart_not_found");
+      if (!cart || cart.customerId !== null) throw NotFoundError.of("cart_not_found", "cart", ref.guestCartId);
       return cart;
     }
     if (ref.customerId === null) throw new DomainRuleError("customer_required", "an admin actor has no cart");
@@ -199,10 +199,10 @@ export class CartService {
 
   private async sellable(tx: CommerceTx, productId: string, variantId: string | null): Promise<Product> {
     const p = await tx.products.get(productId);
-    if (!p) throw new NotFoundError("product", productId, "product_not_found");
+    if (!p) throw NotFoundError.of("product_not_found", "product", productId);
     if (p.status !== "active") throw new DomainRuleError("product_unavailable", `product ${productId} is ${p.status}`, { details: { productId, status: p.status } });
-    if (variantId === null && p.variants.length > 0) throw ValidationError.field("variantId", "this product is sold by variant", "variant_required");
-    if (variantId !== null && !p.variants.some((v) => v.id === variantId)) throw new NotFoundError("variant", variantId, "variant_not_found");
+    if (variantId === null && p.variants.length > 0) throw ValidationError.field("variant_required", "variantId", "this product is sold by variant");
+    if (variantId !== null && !p.variants.some((v) => v.id === variantId)) throw NotFoundError.of("variant_not_found", "variant", variantId);
     return p;
   }
 }

@@ -37,7 +37,7 @@ function variantStockOf(variants: readonly { sku: string }[], stock: Readonly<Re
   }
   if (unknown.length > 0) {
     const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: "unknown_variant_sku" }));
-    throw new ValidationError(`variantStock names no variant: ${unknown.join(", ")}`, issues, "unknown_variant_sku");
+    throw new ValidationError("unknown_variant_sku", `variantStock names no variant: ${unknown.join(", ")}`, { issues });
   }
   return byKey;
 }
@@ -105,9 +105,9 @@ export class CatalogService {
     const { clock, store } = this.ctx;
     return store.transaction(async (tx) => {
       const current = await tx.products.get(data.id);
-      if (!current) throw new NotFoundError("product", data.id, "product_not_found");
+      if (!current) throw NotFoundError.of("product_not_found", "product", data.id);
       if (current.version !== data.expectedVersion) {
-        throw new ConflictError(`product ${data.id} is at version ${current.version}`, "version_conflict", { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
+        throw new ConflictError("version_conflict", `product ${data.id} is at version ${current.version}`, { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
       }
       if (data.categoryId) await this.requireCategory(tx, data.categoryId);
       const now = clock.now();
@@ -150,7 +150,7 @@ export class CatalogService {
   async get(id: string): Promise<Product> {
     const pid = parse(refSchema, id);
     const p = await this.ctx.store.transaction((tx) => tx.products.get(pid));
-    if (!p) throw new NotFoundError("product", pid, "product_not_found");
+    if (!p) throw NotFoundError.of("product_not_found", "product", pid);
     return p;
   }
 
@@ -158,7 +158,7 @@ export class CatalogService {
   async getBySku(sku: string): Promise<Product> {
     const s = parse(z.string().trim().min(1).max(64), sku);
     const p = await this.ctx.store.transaction((tx) => tx.products.getBySku(s));
-    if (!p) throw new NotFoundError("product", s, "product_not_found");
+    if (!p) throw NotFoundError.of("product_not_found", "product", s);
     return p;
   }
 
@@ -196,7 +196,7 @@ export class CatalogService {
   }
 
   private async requireCategory(tx: CommerceTx, id: string): Promise<void> {
-    if (!(await tx.categories.get(id))) throw new NotFoundError("category", id, "category_not_found");
+    if (!(await tx.categories.get(id))) throw NotFoundError.of("category_not_found", "category", id);
   }
 
   private assertCurrency(currency: string, variants: readonly ProductVariant[]): void {

@@ -21,7 +21,7 @@ export class CategoryService {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const parent = data.parentId ? await tx.categories.get(data.parentId) : null;
-      if (data.parentId && !parent) throw new NotFoundError("category", data.parentId, "category_not_found");
+      if (data.parentId && !parent) throw NotFoundError.of("category_not_found", "category", data.parentId);
       const category: Category = {
         id: createId("cat"),
         name: data.name,
@@ -41,7 +41,7 @@ export class CategoryService {
   async get(id: string): Promise<Category> {
     const cid = parse(refSchema, id);
     const c = await this.ctx.store.transaction((tx) => tx.categories.get(cid));
-    if (!c) throw new NotFoundError("category", cid, "category_not_found");
+    if (!c) throw NotFoundError.of("category_not_found", "category", cid);
     return c;
   }
 
@@ -68,9 +68,9 @@ export class CategoryService {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const node = await tx.categories.get(data.id);
-      if (!node) throw new NotFoundError("category", data.id, "category_not_found");
+      if (!node) throw NotFoundError.of("category_not_found", "category", data.id);
       const parent = data.parentId ? await tx.categories.get(data.parentId) : null;
-      if (data.parentId && !parent) throw new NotFoundError("category", data.parentId, "category_not_found");
+      if (data.parentId && !parent) throw NotFoundError.of("category_not_found", "category", data.parentId);
       if (wouldCreateCycle(node.id, parent)) throw new DomainRuleError("category_cycle", "a category cannot move under itself or its descendants");
       const path = parent ? [...parent.path, parent.id] : [];
       const moved: Category = { ...node, parentId: parent?.id ?? null, path, version: node.version + 1 };

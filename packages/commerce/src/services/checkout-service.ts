@@ -55,7 +55,7 @@ export class CheckoutService {
     const key = `${customerId}\u0000${data.idempotencyKey}`;
     const running = this.inflight.get(key);
     if (running) {
-      if (running.fingerprint !== fingerprint) throw new IdempotencyError("idempotency key reused with other parameters");
+      if (running.fingerprint !== fingerprint) throw new IdempotencyError("idempotency_conflict", "idempotency key reused with other parameters");
       return running.promise;
     }
     const promise = this.run(customerId, data, fingerprint).finally(() => this.inflight.delete(key));
@@ -67,7 +67,7 @@ export class CheckoutService {
     const placed = await this.ctx.store.transaction(async (tx) => {
       const existing = await tx.orders.getByIdempotencyKey(customerId, data.idempotencyKey);
       if (existing) {
-        if (existing.requestFingerprint !== fingerprint) throw new IdempotencyError("idempotency key reused with other parameters");
+        if (existing.requestFingerprint !== fingerprint) throw new IdempotencyError("idempotency_conflict", "idempotency key reused with other parameters");
         return { order: existing, fresh: false };
       }
       return { order: await this.place(tx, customerId, data, fingerprint), fresh: true };
@@ -98,7 +98,7 @@ export class CheckoutService {
     if (cart.checkoutOrderId) {
       const claimer = await tx.orders.get(cart.checkoutOrderId);
       if (claimer && claimer.status === "pending") {
-        throw new ConflictError("another checkout of this cart is in progress; retry shortly", "checkout_in_progress", { details: { orderId: claimer.id, retryable: true } });
+        throw new ConflictError("checkout_in_progress", "another checkout of this cart is in progress; retry shortly", { details: { orderId: claimer.id, retryable: true } });
       }
     }
     const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
@@ -156,7 +156,7 @@ export class CheckoutService {
     if (inline) return { name: inline.name!, line1: inline.line1!, line2: inline.line2 ?? null, city: inline.city!, region: inline.region ?? null, postalCode: inline.postalCode!, country: inline.country!, phone: inline.phone ?? null };
     if (id) {
       const a = await tx.addresses.get(id);
-      if (!a || a.customerId !== customerId) throw new NotFoundError("address", id, "address_not_found");
+      if (!a || a.customerId !== customerId) throw NotFoundError.of("address_not_found", "address", id);
       return snapshotAddress(a);
     }
     const def = (await tx.addresses.listByCustomer(customerId)).find((a) => (kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling));

@@ -44,7 +44,7 @@ export class InventoryService {
   async getStock(productId: string, variantId: string | null = null): Promise<StockView> {
     const key = stockKeyOf(parse(refSchema, productId), variantId === null ? null : parse(refSchema, variantId));
     const l = await this.ctx.store.transaction((tx) => tx.inventory.get(key));
-    if (!l) throw new NotFoundError("stock item", key, "stock_not_found");
+    if (!l) throw NotFoundError.of("stock_not_found", "stock item", key);
     return toStockView(l);
   }
 
@@ -63,7 +63,7 @@ export class InventoryService {
     return store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
       const before = await tx.inventory.get(key);
-      if (!before) throw new NotFoundError("stock item", key, "stock_not_found");
+      if (!before) throw NotFoundError.of("stock_not_found", "stock item", key);
       const after = await tx.inventory.adjust({ id: createId("adj"), key, delta: data.delta, reason: data.reason, note: data.note ?? null, at: clock.now() });
       tx.outbox.add(createEvent("inventory.adjusted", { productId: after.productId, variantId: after.variantId, delta: data.delta, reason: data.reason, onHand: after.onHand }, clock));
       recordLowStock(tx.outbox, clock, before, after);
@@ -76,7 +76,7 @@ export class InventoryService {
     const data = parse(lowStockThresholdSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
-      if (!(await tx.inventory.get(key))) throw new NotFoundError("stock item", key, "stock_not_found");
+      if (!(await tx.inventory.get(key))) throw NotFoundError.of("stock_not_found", "stock item", key);
       return toStockView(await tx.inventory.setLowStockThreshold(key, data.threshold, this.ctx.clock.now()));
     });
   }

@@ -40,7 +40,7 @@ export function resolveLoginThrottle(options: LoginThrottleOptions = {}): LoginT
   const email = { ...DEFAULT_LOGIN_THROTTLE.email, ...options.email };
   const client = { ...DEFAULT_LOGIN_THROTTLE.client, ...options.client };
   if (!policySchema.safeParse(email).success || !policySchema.safeParse(client).success) {
-    throw new ConfigurationError("loginThrottle: attempts >= 1, delays and windows in ms (0 <= base <= max), window > 0", "invalid_login_throttle");
+    throw new ConfigurationError("invalid_login_throttle", "loginThrottle: attempts >= 1, delays and windows in ms (0 <= base <= max), window > 0");
   }
   return { email, client };
 }
@@ -62,7 +62,7 @@ export function parseSource(source: AttemptSource | undefined): string | undefin
 }
 
 function tooMany(t: LoginThrottle): AuthenticationError {
-  return new AuthenticationError("too many failed attempts; try again later", "too_many_attempts", { details: { retryAt: t.lockedUntil?.toISOString() ?? null } });
+  return new AuthenticationError("too_many_attempts", "too many failed attempts; try again later", { details: { retryAt: t.lockedUntil?.toISOString() ?? null } });
 }
 
 /**

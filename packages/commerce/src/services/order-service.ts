@@ -64,8 +64,8 @@ export class OrderService {
     const a = parse(actorSchema, actor);
     const q = parse(listSchema, input);
     const customerId = q.customerId ?? a.customerId;
-    if (customerId === null || customerId === undefined) throw ValidationError.field("customerId", "customerId is required for admin listings");
-    if (customerId !== a.customerId && !isAdmin(a)) throw new ForbiddenError("only admins read other customers' orders");
+    if (customerId === null || customerId === undefined) throw ValidationError.field("validation_failed", "customerId", "customerId is required for admin listings");
+    if (customerId !== a.customerId && !isAdmin(a)) throw new ForbiddenError("forbidden", "only admins read other customers' orders");
     return this.ctx.store.transaction((tx) => tx.orders.listByCustomer(customerId, { limit: q.limit, cursor: q.cursor ?? null }));
   }
 
@@ -132,7 +132,7 @@ export class OrderService {
   async confirmPayment(orderId: string): Promise<Order> {
     const id = parse(refSchema, orderId);
     const { order } = await this.settlement.resolvePending(id);
-    if (!order) throw new NotFoundError("order", id, "order_not_found");
+    if (!order) throw NotFoundError.of("order_not_found", "order", id);
     return order;
   }
 
@@ -162,10 +162,10 @@ export class OrderService {
     return this.change(data.orderId, async (o) => {
       const lines = o.lines.map((l) => {
         const asked = data.lines ? data.lines.filter((x) => x.lineId === l.lineId).reduce((n, x) => n + x.quantity, 0) : l.quantity - l.fulfilledQuantity;
-        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError(`line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, [{ path: ["lines"], message: "too many units", code: "over_fulfilment" }], "over_fulfilment");
+        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError("over_fulfilment", `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, { issues: [{ path: ["lines"], message: "too many units", code: "over_fulfilment" }] });
         return { ...l, fulfilledQuantity: l.fulfilledQuantity + asked };
       });
-      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw new NotFoundError("order line", o.id, "line_not_found");
+      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw NotFoundError.of("line_not_found", "order line", o.id);
       const status = fulfilmentStatus(lines);
       assertTransition(o.status, status);
       return { next: { ...o, lines, status }, event: createEvent("order.fulfilled", { orderId: o.id, status }, this.ctx.clock) };
@@ -207,7 +207,7 @@ export class OrderService {
   private async change(orderId: string, apply: (o: Order) => Promise<{ next: Order; event: ReturnType<typeof createEvent> | null }>): Promise<Order> {
     return this.ctx.store.transaction(async (tx) => {
       const o = await tx.orders.get(orderId);
-      if (!o) throw new NotFoundError("order", orderId, "order_not_found");
+      if (!o) throw NotFoundError.of("order_not_found", "order", orderId);
       const { next, event } = await apply(o);
       const saved = { ...next, updatedAt: this.ctx.clock.now(), version: o.version + 1 };
       await tx.orders.update(saved, o.version);
@@ -219,7 +219,7 @@ export class OrderService {
   private async readable(tx: CommerceTx, actor: Actor, orderId: string): Promise<Order> {
     const o = await tx.orders.get(orderId);
     // Another customer's order answers exactly like a missing one: no existence leak.
-    if (!o || (o.customerId !== actor.customerId && !isAdmin(actor))) throw new NotFoundError("order", orderId, "order_not_found");
+    if (!o || (o.customerId !== actor.customerId && !isAdmin(actor))) throw NotFoundError.of("order_not_found", "order", orderId);
     return o;
   }
 }
@@ -230,11 +230,11 @@ function paymentPending(orderId: string): GatewayError {
 
 function customerOf(actor: Actor): string {
   const a = parse(actorSchema, actor);
-  if (a.customerId === null) throw new AuthenticationError("a signed-in customer is required", "unauthenticated");
+  if (a.customerId === null) throw new AuthenticationError("unauthenticated", "a signed-in customer is required");
   return a.customerId;
 }
 
 function requireAdmin(actor: Actor): void {
-  if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("this operation needs the admin role", "admin_required");
+  if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("admin_required", "this operation needs the admin role");
 }
 

@@ -7,7 +7,7 @@ const HELP =
 
 /** The error of a platform built without `payments` that is asked to take money. */
 export function noPaymentPortError(): ConfigurationError {
-  return new ConfigurationError(HELP, "no_payment_port");
+  return new ConfigurationError("no_payment_port", HELP);
 }
 
 /**

@@ -135,7 +135,7 @@ export class UserService extends AddressBook {
     });
     // scrypt runs outside the transaction so a slow hash never holds the store.
     const ok = customer ? await this.options.hasher.verify(data.password, customer.passwordHash) : await this.options.hasher.verifyDummy(data.password);
-    if (!customer || !ok) throw new AuthenticationError("invalid email or password", "invalid_credentials");
+    if (!customer || !ok) throw new AuthenticationError("invalid_credentials", "invalid email or password");
     const upgraded = this.options.hasher.needsRehash(customer.passwordHash) ? await this.options.hasher.hash(data.password) : null;
     const token = newSessionToken();
     return store.transaction(async (tx) => {
@@ -168,10 +168,10 @@ export class UserService extends AddressBook {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const session = await tx.sessions.get(hashToken(t));
-      if (!session || session.revokedAt !== null) throw new AuthenticationError("unknown or revoked session", "invalid_session");
-      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError("session expired", "session_expired");
+      if (!session || session.revokedAt !== null) throw new AuthenticationError("invalid_session", "unknown or revoked session");
+      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError("session_expired", "session expired");
       const customer = await tx.customers.get(session.customerId);
-      if (!customer) throw new AuthenticationError("unknown or revoked session", "invalid_session");
+      if (!customer) throw new AuthenticationError("invalid_session", "unknown or revoked session");
       return { customerId: customer.id, roles: customer.roles };
     });
   }
@@ -206,8 +206,8 @@ export class UserService extends AddressBook {
       if (c) await this.guard.claim(tx, c.email, clientKey, clock.now());
       return c;
     });
-    if (!customer) throw new NotFoundError("customer", customerId, "customer_not_found");
-    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError("invalid password", "invalid_credentials");
+    if (!customer) throw NotFoundError.of("customer_not_found", "customer", customerId);
+    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError("invalid_credentials", "invalid password");
     const passwordHash = await this.options.hasher.hash(data.newPassword);
     await store.transaction(async (tx) => {
       const now = clock.now();
@@ -251,11 +251,11 @@ export class UserService extends AddressBook {
    * @throws ForbiddenError `admin_required`. @throws NotFoundError `customer_not_found`.
    */
   async setRoles(actor: Actor, input: { customerId: string; roles: Role[] }): Promise<CustomerProfile> {
-    if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("only admins change roles", "admin_required");
+    if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("admin_required", "only admins change roles");
     const data = parse(setRolesSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(data.customerId);
-      if (!c) throw new NotFoundError("customer", data.customerId, "customer_not_found");
+      if (!c) throw NotFoundError.of("customer_not_found", "customer", data.customerId);
       const next = { ...c, roles: [...new Set(data.roles)], updatedAt: this.ctx.clock.now(), version: c.version + 1 };
       await tx.customers.update(next, c.version);
       return toProfile(next);
@@ -266,7 +266,7 @@ export class UserService extends AddressBook {
   async getProfile(actor: Actor): Promise<CustomerProfile> {
     const customerId = this.customerOf(actor);
     const c = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
-    if (!c) throw new NotFoundError("customer", customerId, "customer_not_found");
+    if (!c) throw NotFoundError.of("customer_not_found", "customer", customerId);
     return toProfile(c);
   }
 
@@ -276,7 +276,7 @@ export class UserService extends AddressBook {
     const data = parse(updateProfileSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(customerId);
-      if (!c) throw new NotFoundError("customer", customerId, "customer_not_found");
+      if (!c) throw NotFoundError.of("customer_not_found", "customer", customerId);
       const next = { ...c, name: data.name ?? c.name, phone: data.phone === undefined ? c.phone : data.phone, updatedAt: this.ctx.clock.now(), version: c.version + 1 };
       await tx.customers.update(next, c.version);
       return toProfile(next);
@@ -288,7 +288,7 @@ const setRolesSchema = z.object({ customerId: refSchema, roles: z.array(roleSche
 
 function parseToken(token: string): string {
   const r = tokenSchema.safeParse(token);
-  if (!r.success) throw new AuthenticationError("unknown or revoked session", "invalid_session");
+  if (!r.success) throw new AuthenticationError("invalid_session", "unknown or revoked session");
   return r.data;
 }
 

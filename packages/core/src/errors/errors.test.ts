@@ -19,7 +19,7 @@ describe("PlatformError", () => {
     // A query string makes Vite load a separate instance of the module: another class identity.
     const spec = "./errors.js?second-copy";
     const copy = (await import(/* @vite-ignore */ spec)) as typeof import("./errors.js");
-    const foreign = new copy.NotFoundError("product", "prod_1");
+    const foreign = copy.NotFoundError.of("not_found", "product", "prod_1");
     expect(foreign instanceof NotFoundError).toBe(false);
     expect(PlatformError.is(foreign)).toBe(true);
     expect(PlatformError.is(foreign, "not_found")).toBe(true);
@@ -29,10 +29,10 @@ describe("PlatformError", () => {
   });
 
   it("ValidationError names its fields", () => {
-    const e = ValidationError.field("items.0.quantity", "must be positive", "invalid_quantity");
+    const e = ValidationError.field("invalid_quantity", "items.0.quantity", "must be positive");
     expect(e.code).toBe("invalid_quantity");
     expect(e.issues[0]!.path).toEqual(["items", "0", "quantity"]);
     expect(e.details.fields).toEqual(["items.0.quantity"]);
-    expect(new ConflictError("dup").status).toBe(409);
+    expect(new ConflictError("conflict", "dup").status).toBe(409);
   });
 });

@@ -1,4 +1,5 @@
 import { PlatformError, type PlatformErrorOptions } from "./platform-error.js";
+import { coreCodes } from "./core-error-codes.js";
 
 /** One problem found in an input, with the path of the offending field. */
 export interface ValidationIssue {
@@ -10,41 +11,64 @@ export interface ValidationIssue {
   readonly code: string;
 }
 
+/** Options of a {@link ValidationError}: the problems found, each with its field path. */
+export interface ValidationErrorOptions extends PlatformErrorOptions {
+  issues?: readonly ValidationIssue[];
+}
+
 /**
  * Input was rejected before anything changed. `issues` names every bad field.
  *
- * Codes: `validation_failed` by default, or a specific one such as
+ * Codes: `validation_failed` for a generic problem, or a specific one such as
  * `invalid_amount`, `amount_precision`, `unknown_currency`, `invalid_cursor`.
  */
 export class ValidationError extends PlatformError {
   /** Every problem found, each with its field path. */
   readonly issues: readonly ValidationIssue[];
 
-  constructor(message: string, issues: readonly ValidationIssue[] = [], code = "validation_failed", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: ValidationErrorOptions = {}) {
+    const { issues = [], ...rest } = options;
     super("validation", code, message, {
-      ...options,
-      details: { ...(options.details ?? {}), fields: [...new Set(issues.map((i) => i.path.join(".")))], issues },
+      ...rest,
+      details: { ...(rest.details ?? {}), fields: [...new Set(issues.map((i) => i.path.join(".")))], issues },
     });
     this.issues = issues;
   }
 
-  /** Builds a ValidationError for a single field. */
-  static field(path: string | readonly (string | number)[], message: string, code = "validation_failed"): ValidationError {
+  /**
+   * Builds a ValidationError for a single field.
+   * @example
+   * ```ts
+   * throw ValidationError.field(coreCodes.invalid_quantity, "items.0.quantity", "must be at least 1");
+   * ```
+   */
+  static field(code: string, path: string | readonly (string | number)[], message: string): ValidationError {
     const p = typeof path === "string" ? path.split(".").filter(Boolean) : [...path];
-    return new ValidationError(`${p.join(".") || "input"}: ${message}`, [{ path: p, message, code }], code);
+    return new ValidationError(code, `${p.join(".") || "input"}: ${message}`, { issues: [{ path: p, message, code }] });
   }
 }
 
-/** A referenced resource does not exist (or is invisible to the actor). Default code `not_found`. */
+/** A referenced resource does not exist (or is invisible to the actor), e.g. `order_not_found`. */
 export class NotFoundError extends PlatformError {
-  constructor(resource: string, id: string, code = "not_found", options: PlatformErrorOptions = {}) {
-    super("not_found", code, `${resource} ${id} not found`, { ...options, details: { resource, id, ...(options.details ?? {}) } });
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
+    super("not_found", code, message, options);
+  }
+
+  /**
+   * Builds the error for one missing resource, with `details.resource` and `details.id`.
+   * @example
+   * ```ts
+   * throw NotFoundError.of("order_not_found", "order", orderId);
+   * ```
+   */
+  static of(code: string, resource: string, id: string, options: PlatformErrorOptions = {}): NotFoundError {
+    return new NotFoundError(code, `${resource} ${id} not found`, { ...options, details: { resource, id, ...(options.details ?? {}) } });
   }
 }
 
-/** The change clashes with current state: a duplicate or a stale version. Default code `conflict`. */
+/** The change clashes with current state: a duplicate or a stale version, e.g. `version_conflict`. */
 export class ConflictError extends PlatformError {
-  constructor(message: string, code = "conflict", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
     super("conflict", code, message, options);
   }
 }
@@ -56,16 +80,16 @@ export class DomainRuleError extends PlatformError {
   }
 }
 
-/** The actor is known but may not do this. Default code `forbidden`. */
+/** The actor is known but may not do this, e.g. `role_required`. */
 export class ForbiddenError extends PlatformError {
-  constructor(message: string, code = "forbidden", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
     super("forbidden", code, message, options);
   }
 }
 
 /** The actor could not be identified: bad credentials, unknown or expired session. */
 export class AuthenticationError extends PlatformError {
-  constructor(message: string, code = "unauthenticated", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
     super("unauthenticated", code, message, options);
   }
 }
@@ -103,21 +127,21 @@ export class GatewayError extends PlatformError {
 
 /** An idempotency key was reused with other parameters (`idempotency_conflict`) or is in use. */
 export class IdempotencyError extends PlatformError {
-  constructor(message: string, code = "idempotency_conflict", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
     super("idempotency", code, message, options);
   }
 }
 
 /** The SDK was wired wrongly (unknown gateway name, missing peer dependency ...). */
 export class ConfigurationError extends PlatformError {
-  constructor(message: string, code = "configuration_error", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
     super("configuration", code, message, options);
   }
 }
 
 /** The storage backend failed (lost connection, timeout); the operation was rolled back. */
 export class StorageError extends PlatformError {
-  constructor(message: string, code = "storage_unavailable", options: PlatformErrorOptions = {}) {
+  constructor(code: string, message: string, options: PlatformErrorOptions = {}) {
     super("storage", code, message, options);
   }
 }
@@ -133,7 +157,7 @@ export class RateLimitError extends PlatformError {
   /** How long the caller should wait before trying again, in milliseconds. */
   readonly retryAfterMs: number;
 
-  constructor(message: string, code = "rate_limited", options: RateLimitErrorOptions) {
+  constructor(code: string, message: string, options: RateLimitErrorOptions) {
     super("rate_limited", code, message, { ...options, details: { retryAfterMs: options.retryAfterMs, ...(options.details ?? {}) } });
     this.retryAfterMs = options.retryAfterMs;
   }

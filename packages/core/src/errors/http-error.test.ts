@@ -17,18 +17,18 @@ import { toHttpError } from "./http-error.js";
 describe("toHttpError", () => {
   it("maps each kind to its documented status", () => {
     const cases: [unknown, number][] = [
-      [ValidationError.field("amount", "too many decimals", "amount_precision"), 400],
-      [new AuthenticationError("no session", "session_expired"), 401],
-      [new ForbiddenError("not yours", "not_author"), 403],
-      [new NotFoundError("order", "ord_1", "order_not_found"), 404],
-      [new ConflictError("taken", "sku_taken"), 409],
-      [new IdempotencyError("reused", "idempotency_conflict"), 409],
+      [ValidationError.field("amount_precision", "amount", "too many decimals"), 400],
+      [new AuthenticationError("session_expired", "no session"), 401],
+      [new ForbiddenError("not_author", "not yours"), 403],
+      [NotFoundError.of("order_not_found", "order", "ord_1"), 404],
+      [new ConflictError("sku_taken", "taken"), 409],
+      [new IdempotencyError("idempotency_conflict", "reused"), 409],
       [new DomainRuleError("insufficient_stock", "sold out"), 422],
       [new GatewayError("card_declined", "declined", { provider: "test", retryable: false, declineCode: "insufficient_funds" }), 402],
-      [new RateLimitError("slow down", "too_many_attempts", { retryAfterMs: 30_000 }), 429],
+      [new RateLimitError("too_many_attempts", "slow down", { retryAfterMs: 30_000 }), 429],
       [new GatewayError("gateway_timeout", "timed out", { provider: "test", retryable: true }), 503],
-      [new StorageError("lost the database"), 503],
-      [new ConfigurationError("gateway stripe is not registered", "unknown_gateway"), 500],
+      [new StorageError("storage_unavailable", "lost the database"), 503],
+      [new ConfigurationError("unknown_gateway", "gateway stripe is not registered"), 500],
       [new TypeError("x is undefined"), 500],
     ];
     for (const [error, status] of cases) {
@@ -44,18 +44,18 @@ describe("toHttpError", () => {
   });
 
   it("sets Retry-After on retryable answers only", () => {
-    expect(toHttpError(new RateLimitError("slow down", "too_many_attempts", { retryAfterMs: 1_500 })).headers["retry-after"]).toBe("2");
-    expect(toHttpError(new StorageError("down")).headers["retry-after"]).toBe("1");
-    expect(toHttpError(new StorageError("down"), { defaultRetryAfterSeconds: 5 }).headers["retry-after"]).toBe("5");
+    expect(toHttpError(new RateLimitError("too_many_attempts", "slow down", { retryAfterMs: 1_500 })).headers["retry-after"]).toBe("2");
+    expect(toHttpError(new StorageError("storage_unavailable", "down")).headers["retry-after"]).toBe("1");
+    expect(toHttpError(new StorageError("storage_unavailable", "down"), { defaultRetryAfterSeconds: 5 }).headers["retry-after"]).toBe("5");
     expect(toHttpError(new GatewayError("gateway_timeout", "t", { provider: "p", retryable: true })).headers["retry-after"]).toBe("1");
     const at = new Date(Date.now() + 60_000).toISOString();
-    const locked = new AuthenticationError("locked", "too_many_attempts", { details: { retryAt: at } });
+    const locked = new AuthenticationError("too_many_attempts", "locked", { details: { retryAt: at } });
     expect(Number(toHttpError(locked).headers["retry-after"])).toBeGreaterThanOrEqual(59);
-    expect(toHttpError(new ConflictError("dup", "sku_taken")).headers["retry-after"]).toBeUndefined();
+    expect(toHttpError(new ConflictError("sku_taken", "dup")).headers["retry-after"]).toBeUndefined();
   });
 
   it("bodies carry code, message, issues, details and the request id, never a cause or driver text", () => {
-    const v = ValidationError.field("lines.0.quantity", "must be positive", "invalid_quantity");
+    const v = ValidationError.field("invalid_quantity", "lines.0.quantity", "must be positive");
     const { body } = toHttpError(v, { requestId: "req_1" });
     expect(body).toEqual({
       status: 400,
@@ -65,11 +65,11 @@ describe("toHttpError", () => {
       issues: [{ path: ["lines", "0", "quantity"], message: "must be positive", code: "invalid_quantity" }],
       requestId: "req_1",
     });
-    const storage = new StorageError("connect ECONNREFUSED 10.0.0.5:5432", "storage_unavailable", { cause: new Error("ECONNREFUSED 10.0.0.5"), details: { host: "10.0.0.5" } });
+    const storage = new StorageError("storage_unavailable", "connect ECONNREFUSED 10.0.0.5:5432", { cause: new Error("ECONNREFUSED 10.0.0.5"), details: { host: "10.0.0.5" } });
     const text = JSON.stringify(toHttpError(storage).body);
     expect(text).not.toContain("10.0.0.5");
     expect(toHttpError(storage).body.code).toBe("storage_unavailable");
-    const config = JSON.stringify(toHttpError(new ConfigurationError("gateway secret-gw is not registered", "unknown_gateway", { details: { gateway: "secret-gw" } })).body);
+    const config = JSON.stringify(toHttpError(new ConfigurationError("unknown_gateway", "gateway secret-gw is not registered", { details: { gateway: "secret-gw" } })).body);
     expect(config).not.toContain("secret-gw");
     const unknown = toHttpError(Object.assign(new Error("password=hunter2"), { code: "EPIPE" }), { requestId: "r" });
     expect(unknown.body).toEqual({ status: 500, code: "internal_error", kind: "internal", message: "internal error", requestId: "r" });

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { ConfigurationError } from "../errors/errors.js";
 import type { DomainEvent } from "../events/domain-event.js";
 import type { EventOutbox, EventPublisher } from "../transactions/unit-of-work.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** The state of one in-memory transaction: its undo journal and its queued events. */
 export class MemoryTransaction implements EventOutbox {
@@ -26,7 +27,7 @@ export class MemoryTransaction implements EventOutbox {
 
   /** Throws unless the transaction is still running. @throws ConfigurationError `transaction_closed`. */
   assertOpen(): void {
-    if (!this.open) throw new ConfigurationError("write after the transaction ended (a promise escaped its transaction)", "transaction_closed");
+    if (!this.open) throw new ConfigurationError(coreCodes.transaction_closed, "write after the transaction ended (a promise escaped its transaction)");
   }
 
   /** @internal */
@@ -66,7 +67,7 @@ export class MemoryTransactionRunner {
   /** The current transaction. @throws ConfigurationError `transaction_required` outside one. */
   require(): MemoryTransaction {
     const tx = this.als.getStore();
-    if (!tx) throw new ConfigurationError("in-memory writes must run inside store.transaction()", "transaction_required");
+    if (!tx) throw new ConfigurationError(coreCodes.transaction_required, "in-memory writes must run inside store.transaction()");
     tx.assertOpen();
     return tx;
   }

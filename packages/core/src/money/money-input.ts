@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors/errors.js";
 import { type CurrencyCode, isCurrencyCode } from "./currencies.js";
 import { Decimal } from "./decimal.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Amount inputs: a decimal string, a Decimal, or a number exactly representable at the currency's scale. */
 export type AmountInput = string | number | Decimal;
@@ -9,7 +10,7 @@ export type AmountInput = string | number | Decimal;
 export function currencyOf(code: unknown, path: string): CurrencyCode {
   const upper = typeof code === "string" ? code.trim().toUpperCase() : code;
   if (!isCurrencyCode(upper)) {
-    throw ValidationError.field(path, `unknown currency ${JSON.stringify(code)}`, "unknown_currency");
+    throw ValidationError.field(coreCodes.unknown_currency, path, `unknown currency ${JSON.stringify(code)}`);
   }
   return upper;
 }
@@ -30,7 +31,7 @@ export const MAX_AMOUNT_DIGITS = 18;
  */
 export function assertAmountDigits(value: Decimal, scale: number, path: string): void {
   if (value.abs().greaterThanOrEqualTo(new Decimal(10).pow(MAX_AMOUNT_DIGITS - scale))) {
-    throw ValidationError.field(path, `amounts have at most ${MAX_AMOUNT_DIGITS} digits at the currency's scale (${MAX_AMOUNT_DIGITS - scale} before the point)`, "amount_too_large");
+    throw ValidationError.field(coreCodes.amount_too_large, path, `amounts have at most ${MAX_AMOUNT_DIGITS} digits at the currency's scale (${MAX_AMOUNT_DIGITS - scale} before the point)`);
   }
 }
 
@@ -43,21 +44,21 @@ const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
  */
 export function parseAmount(value: AmountInput, path: string): Decimal {
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw ValidationError.field(path, `amount must be finite, got ${value}`, "invalid_amount");
+    if (!Number.isFinite(value)) throw ValidationError.field(coreCodes.invalid_amount, path, `amount must be finite, got ${value}`);
     // String(n) is the shortest decimal that round-trips the double; it is exact at the
     // currency scale only when it has no more decimals than the scale (checked below).
     return new Decimal(String(value));
   }
   if (typeof value === "string") {
     const s = value.trim();
-    if (!DECIMAL_STRING.test(s)) throw ValidationError.field(path, `amount must be a decimal string, got ${JSON.stringify(value)}`, "invalid_amount");
+    if (!DECIMAL_STRING.test(s)) throw ValidationError.field(coreCodes.invalid_amount, path, `amount must be a decimal string, got ${JSON.stringify(value)}`);
     return new Decimal(s);
   }
   if (value instanceof Object && typeof (value as Decimal).isFinite === "function") {
     const d = new Decimal(value);
-    if (!d.isFinite()) throw ValidationError.field(path, "amount must be finite", "invalid_amount");
+    if (!d.isFinite()) throw ValidationError.field(coreCodes.invalid_amount, path, "amount must be finite");
     return d;
   }
-  throw ValidationError.field(path, "amount must be a decimal string or number", "invalid_amount");
+  throw ValidationError.field(coreCodes.invalid_amount, path, "amount must be a decimal string or number");
 }
 

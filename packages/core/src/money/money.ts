@@ -3,6 +3,7 @@ import { type CurrencyCode, minorUnits } from "./currencies.js";
 import { cachedFormatter, currencyFormat } from "./money-format.js";
 import { type AmountInput, assertAmountDigits, currencyOf, parseAmount } from "./money-input.js";
 import { Decimal, type RoundingMode, DEFAULT_ROUNDING, decimalRounding } from "./decimal.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Money as it crosses an API: the amount as a decimal string, never a binary float. */
 export interface MoneyJSON {
@@ -54,7 +55,7 @@ export class Money {
     const scale = minorUnits(code)!;
     assertAmountDigits(value, scale, "amount");
     if (value.decimalPlaces() > scale) {
-      throw ValidationError.field("amount", `${code} allows ${scale} decimal places, got ${value.toString()}`, "amount_precision");
+      throw ValidationError.field(coreCodes.amount_precision, "amount", `${code} allows ${scale} decimal places, got ${value.toString()}`);
     }
     return new Money(value.plus(0), code);
   }
@@ -66,7 +67,7 @@ export class Money {
   static fromMinor(minor: number | bigint | string, currency: string): Money {
     const code = currencyOf(currency, "currency");
     const text = typeof minor === "bigint" ? minor.toString() : typeof minor === "number" ? (Number.isSafeInteger(minor) ? String(minor) : "x") : minor.trim();
-    if (!/^[+-]?\d+$/.test(text)) throw ValidationError.field("amount", `minor units must be a safe integer, got ${String(minor)}`, "invalid_amount");
+    if (!/^[+-]?\d+$/.test(text)) throw ValidationError.field(coreCodes.invalid_amount, "amount", `minor units must be a safe integer, got ${String(minor)}`);
     const units = new Decimal(text);
     assertAmountDigits(units, 0, "amount");
     return new Money(units.div(new Decimal(10).pow(minorUnits(code)!)), code);
@@ -90,7 +91,7 @@ export class Money {
 
   /** Parses `{ amount: "12.30", currency: "EUR" }`. @throws ValidationError as {@link Money.of}. */
   static fromJSON(json: MoneyJSON): Money {
-    if (typeof json !== "object" || json === null) throw ValidationError.field("amount", "money must be an object", "invalid_amount");
+    if (typeof json !== "object" || json === null) throw ValidationError.field(coreCodes.invalid_amount, "amount", "money must be an object");
     return Money.of(json.amount, json.currency);
   }
 
@@ -120,9 +121,9 @@ export class Money {
   }
 
   private same(other: Money): void {
-    if (!(other instanceof Money)) throw ValidationError.field("amount", "expected Money", "invalid_amount");
+    if (!(other instanceof Money)) throw ValidationError.field(coreCodes.invalid_amount, "amount", "expected Money");
     if (other.currency !== this.currency) {
-      throw new DomainRuleError("currency_mismatch", `cannot combine ${this.currency} with ${other.currency}`, {
+      throw new DomainRuleError(coreCodes.currency_mismatch, `cannot combine ${this.currency} with ${other.currency}`, {
         details: { left: this.currency, right: other.currency },
       });
     }
@@ -143,7 +144,7 @@ export class Money {
   /** Multiplies by an integer quantity (exact). @throws ValidationError `invalid_quantity` for a non-integer. */
   times(quantity: number | bigint): Money {
     const q = typeof quantity === "bigint" ? quantity.toString() : quantity;
-    if (typeof q === "number" && !Number.isSafeInteger(q)) throw ValidationError.field("quantity", "quantity must be an integer", "invalid_quantity");
+    if (typeof q === "number" && !Number.isSafeInteger(q)) throw ValidationError.field(coreCodes.invalid_quantity, "quantity", "quantity must be an integer");
     return new Money(this.amount.times(q), this.currency);
   }
 
@@ -168,14 +169,14 @@ export class Money {
    * @throws ValidationError `invalid_ratios` for an empty list, a negative ratio or all zeros.
    */
   allocate(ratios: readonly AmountInput[]): Money[] {
-    if (ratios.length === 0) throw ValidationError.field("ratios", "at least one ratio is required", "invalid_ratios");
+    if (ratios.length === 0) throw ValidationError.field(coreCodes.invalid_ratios, "ratios", "at least one ratio is required");
     const rs = ratios.map((r, i) => {
       const d = parseAmount(r, `ratios.${i}`);
-      if (d.isNegative()) throw ValidationError.field(["ratios", i], "ratios must not be negative", "invalid_ratios");
+      if (d.isNegative()) throw ValidationError.field(coreCodes.invalid_ratios, ["ratios", i], "ratios must not be negative");
       return d;
     });
     const total = rs.reduce((a, b) => a.plus(b), new Decimal(0));
-    if (total.isZero()) throw ValidationError.field("ratios", "ratios must not all be zero", "invalid_ratios");
+    if (total.isZero()) throw ValidationError.field(coreCodes.invalid_ratios, "ratios", "ratios must not all be zero");
     const unit = new Decimal(10).pow(this.scale);
     const minor = this.amount.times(unit);
     const sign = minor.isNegative() ? -1 : 1;

@@ -59,7 +59,7 @@ describe("redaction", () => {
 
   it("writeLog copies the error code to the top level, never throws, and redacts fields", () => {
     const { logger, lines } = capture();
-    writeLog(logger, "warn", "failed", { deliveryId: "whd_1", signature: "v1,abc" }, new ValidationError("bad sk_test_abcdefgh", [], "bad_thing"));
+    writeLog(logger, "warn", "failed", { deliveryId: "whd_1", signature: "v1,abc" }, new ValidationError("bad_thing", "bad sk_test_abcdefgh"));
     expect(lines[0]).toMatchObject({ level: "warn", message: "failed", fields: { code: "bad_thing", deliveryId: "whd_1", signature: REDACTED, err: { code: "bad_thing", kind: "validation" } } });
     expect(JSON.stringify(lines)).not.toContain("sk_test_abcdefgh");
     const broken: Logger = { ...logger, error: () => { throw new Error("logger down"); } };
@@ -72,7 +72,7 @@ describe("swallowed errors become log lines", () => {
     const { logger, lines } = capture();
     const bus = new EventBus<{ "thing.happened": { id: string } }>({ logger });
     bus.on("thing.happened", () => {
-      throw new ValidationError("nope", [], "subscriber_failed");
+      throw new ValidationError("subscriber_failed", "nope");
     });
     const event = createEvent("thing.happened", { id: "x" }, systemClock);
     bus.publish([event]);
@@ -96,7 +96,7 @@ describe("swallowed errors become log lines", () => {
 describe("tracing helpers without a registered provider", () => {
   it("withSpan and traceService pass results and errors through unchanged", async () => {
     expect(withSpan("core.test", {}, () => 41 + 1)).toBe(42);
-    await expect(withSpan("core.test", {}, async () => { throw new ValidationError("x", [], "some_code"); })).rejects.toMatchObject({ code: "some_code" });
+    await expect(withSpan("core.test", {}, async () => { throw new ValidationError("some_code", "x"); })).rejects.toMatchObject({ code: "some_code" });
     class Service {
       #secret = 2;
       get factor(): number {

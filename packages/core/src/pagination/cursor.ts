@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ConfigurationError, ValidationError } from "../errors/errors.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** One page of results. `nextCursor` is null on the last page. */
 export interface Page<T> {
@@ -45,7 +46,7 @@ export class CursorCodec {
 
   constructor(secret?: string) {
     if (secret !== undefined && (typeof secret !== "string" || secret.length < MIN_CURSOR_SECRET_LENGTH)) {
-      throw new ConfigurationError(`the cursor secret must be a string of at least ${MIN_CURSOR_SECRET_LENGTH} characters`, "weak_cursor_secret", {
+      throw new ConfigurationError(coreCodes.weak_cursor_secret, `the cursor secret must be a string of at least ${MIN_CURSOR_SECRET_LENGTH} characters`, {
         details: { minLength: MIN_CURSOR_SECRET_LENGTH },
       });
     }
@@ -64,7 +65,7 @@ export class CursorCodec {
    */
   decode<S extends z.ZodType>(kind: string, cursor: string, schema: S): z.output<S> {
     const fail = (why: string): never => {
-      throw ValidationError.field("cursor", why, "invalid_cursor");
+      throw ValidationError.field(coreCodes.invalid_cursor, "cursor", why);
     };
     const dot = cursor.indexOf(".");
     if (dot <= 0) return fail("malformed cursor");

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../errors/errors.js";
 import { silentLogger, writeLog, type Logger } from "../observability/logger.js";
 import type { CreatePoolOptions, PoolLike } from "./queryable.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Where a store gets its connections: the host app's own pool, or a connection string. */
 export type PoolSource = { pool: PoolLike } | { connectionString: string; max?: number; statementTimeoutMs?: number; logger?: Logger };
@@ -15,7 +16,7 @@ export async function createPool(options: CreatePoolOptions): Promise<PoolLike> 
   try {
     pg = await import("pg");
   } catch (cause) {
-    throw new ConfigurationError("install the 'pg' package to use the PostgreSQL adapter", "missing_dependency", { cause });
+    throw new ConfigurationError(coreCodes.missing_dependency, "install the 'pg' package to use the PostgreSQL adapter", { cause });
   }
   const Pool = (pg.default?.Pool ?? pg.Pool) as typeof import("pg").Pool;
   const pool = new Pool({

@@ -1,5 +1,6 @@
 import { PlatformError } from "../errors/platform-error.js";
 import { StorageError } from "../errors/errors.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** SQLSTATEs that mean "run the whole transaction again": serialization failure, deadlock. */
 export const RETRYABLE_SQLSTATES: ReadonlySet<string> = new Set(["40001", "40P01"]);
@@ -35,7 +36,7 @@ export function toStorageError(error: unknown): unknown {
     (typeof code === "string" && CONNECTION_CODES.has(code)) ||
     /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
   if (connectionLost || (state && (state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03" || state === "57014" || state === "55P03" || state === "53300"))) {
-    return new StorageError("storage is unavailable; try again later", "storage_unavailable", { cause: error, details: { retryable: true, ...(state ? { sqlState: state } : {}) } });
+    return new StorageError(coreCodes.storage_unavailable, "storage is unavailable; try again later", { cause: error, details: { retryable: true, ...(state ? { sqlState: state } : {}) } });
   }
   return error;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConfigurationError } from "../errors/errors.js";
 import { sqlState, toStorageError } from "./errors.js";
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** One migration: a name that sorts in application order and its SQL. */
 export interface Migration {
@@ -42,7 +43,7 @@ export async function loadMigrations(directory: string): Promise<Migration[]> {
   try {
     names = (await readdir(directory)).filter((n) => n.endsWith(".sql")).sort();
   } catch (cause) {
-    throw new ConfigurationError(`cannot read migrations in ${directory}`, "migrations_not_found", { cause });
+    throw new ConfigurationError(coreCodes.migrations_not_found, `cannot read migrations in ${directory}`, { cause });
   }
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(directory, name), "utf8") })));
 }
@@ -55,9 +56,7 @@ function schemaConflict(namespace: string, name: string, cause: unknown): Config
   const message = cause instanceof Error ? cause.message : String(cause);
   const object = /"([^"]+)"/.exec(message)?.[1] ?? null;
   return new ConfigurationError(
-    `migration ${namespace}/${name} would create ${object ? `"${object}"` : "an object"}, which the database already holds (another application's schema, or tables made by hand): migrate into an empty database or schema`,
-    "schema_conflict",
-    { cause, details: { namespace, name, table: object } },
+    coreCodes.schema_conflict, `migration ${namespace}/${name} would create ${object ? `"${object}"` : "an object"}, which the database already holds (another application's schema, or tables made by hand): migrate into an empty database or schema`, { cause, details: { namespace, name, table: object } }
   );
 }
 
@@ -118,7 +117,7 @@ export async function migrate(pool: PoolLike, sets: MigrationSet | readonly Migr
 async function applySet(client: PoolClientLike, set: MigrationSet, report: MigrationReport): Promise<void> {
   const names = set.migrations.map((m) => m.name);
   if (names.some((n, i) => i > 0 && n <= names[i - 1]!)) {
-    throw new ConfigurationError(`migrations of ${set.namespace} must have unique names in ascending order`, "migration_order");
+    throw new ConfigurationError(coreCodes.migration_order, `migrations of ${set.namespace} must have unique names in ascending order`);
   }
   const { rows } = await client.query<{ name: string; checksum: string }>(
     "SELECT name, checksum FROM platform_migrations WHERE namespace = $1",
@@ -128,7 +127,7 @@ async function applySet(client: PoolClientLike, set: MigrationSet, report: Migra
   for (const m of set.migrations) {
     const sum = applied.get(m.name);
     if (sum !== undefined && sum !== migrationChecksum(m.sql)) {
-      throw new ConfigurationError(`migration ${set.namespace}/${m.name} was edited after it was applied`, "migration_checksum_mismatch", {
+      throw new ConfigurationError(coreCodes.migration_checksum_mismatch, `migration ${set.namespace}/${m.name} was edited after it was applied`, {
         details: { namespace: set.namespace, name: m.name },
       });
     }

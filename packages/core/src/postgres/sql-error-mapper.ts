@@ -1,6 +1,7 @@
 import { ConflictError, DomainRuleError, ValidationError } from "../errors/errors.js";
 import { sqlState } from "./errors.js";
 import type { Queryable, QueryResultLike } from "./queryable.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Which platform error code each named constraint stands for. */
 export interface SqlErrorCodes {
@@ -37,14 +38,14 @@ export function createSqlErrorMapper(codes: SqlErrorCodes = {}): SqlErrorMapper 
     const context = { cause: error, details: { table, constraint } };
     switch (state) {
       case "23505":
-        return new ConflictError(`${table ?? "row"} already exists (${constraint})`, unique[constraint] ?? (constraint.endsWith("_pkey") ? "duplicate_id" : "duplicate_key"), context);
+        return new ConflictError(unique[constraint] ?? (constraint.endsWith("_pkey") ? "duplicate_id" : "duplicate_key"), `${table ?? "row"} already exists (${constraint})`, context);
       case "23514":
         return new DomainRuleError(check[constraint] ?? "constraint_violated", `a stored rule was violated (${constraint})`, context);
       case "23503":
-        return new ConflictError(`a referenced row does not exist (${constraint})`, "reference_not_found", context);
+        return new ConflictError(coreCodes.reference_not_found, `a referenced row does not exist (${constraint})`, context);
       case "22021":
       case "22P05":
-        return ValidationError.field("text", "text must not contain NUL (U+0000) characters", "nul_character");
+        return ValidationError.field(coreCodes.nul_character, "text", "text must not contain NUL (U+0000) characters");
       default:
         return error;
     }

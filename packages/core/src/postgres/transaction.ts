@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { StorageError } from "../errors/errors.js";
 import { isRetryableTransactionError, toStorageError } from "./errors.js";
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Options of {@link runTransaction}. */
 export interface RunTransactionOptions {
@@ -62,7 +63,7 @@ export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClien
         continue;
       }
       if (isRetryableTransactionError(error)) {
-        throw new StorageError(`transaction kept conflicting after ${maxRetries} retries`, "storage_contention", { cause: error });
+        throw new StorageError(coreCodes.storage_contention, `transaction kept conflicting after ${maxRetries} retries`, { cause: error });
       }
       throw toStorageError(error);
     } finally {

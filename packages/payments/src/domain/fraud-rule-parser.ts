@@ -21,10 +21,7 @@ function fail(source: string, token: Token, expected: string): never {
   const shown = token.kind === "end" ? "end of rule" : JSON.stringify(token.text);
   const pointer = `${source}\n${" ".repeat(token.position)}^`;
   throw new ValidationError(
-    `rule text: expected ${expected} at column ${token.position + 1}, found ${shown}\n${pointer}`,
-    [{ path: ["rule"], message: `expected ${expected}, found ${shown}`, code: "invalid_rule" }],
-    "invalid_rule",
-    { details: { position: token.position, token: token.kind === "end" ? null : token.text, expected } },
+    "invalid_rule", `rule text: expected ${expected} at column ${token.position + 1}, found ${shown}\n${pointer}`, { issues: [{ path: ["rule"], message: `expected ${expected}, found ${shown}`, code: "invalid_rule" }], details: { position: token.position, token: token.kind === "end" ? null : token.text, expected } }
   );
 }
 

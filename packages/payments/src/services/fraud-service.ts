@@ -127,7 +127,7 @@ export class FraudService {
     parse(z.boolean(), enabled);
     return this.ctx.store.transaction(async (tx) => {
       const rule = await tx.fraudRules.get(rid);
-      if (!rule) throw new NotFoundError("fraud rule", id, "rule_not_found");
+      if (!rule) throw NotFoundError.of("rule_not_found", "fraud rule", id);
       const next = { ...rule, enabled };
       await tx.fraudRules.update(next);
       return next;
@@ -138,7 +138,7 @@ export class FraudService {
   async removeRule(id: string): Promise<void> {
     const rid = parse(ruleIdSchema, id);
     await this.ctx.store.transaction(async (tx) => {
-      if (!(await tx.fraudRules.delete(rid))) throw new NotFoundError("fraud rule", rid, "rule_not_found");
+      if (!(await tx.fraudRules.delete(rid))) throw NotFoundError.of("rule_not_found", "fraud rule", rid);
     });
   }
 

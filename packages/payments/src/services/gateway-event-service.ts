@@ -93,7 +93,7 @@ export class GatewayEventService {
    */
   async apply(input: GatewayEventInput): Promise<GatewayEventResult> {
     const data = parse(inputSchema, input);
-    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field("gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`, "unknown_gateway");
+    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field("unknown_gateway", "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
     let waitedForCustomer = false;
     const result = await this.ctx.store.transaction(async (tx): Promise<GatewayEventResult> => {
       if (!(await tx.gatewayEvents.record({ gateway: data.gateway, eventId: data.eventId, type: data.type, receivedAt: this.ctx.clock.now() }))) return { outcome: "duplicate" };

@@ -43,9 +43,7 @@ function levelOf(error: unknown): "info" | "warn" | "error" {
 
 function testGatewayRefused(name: string): ConfigurationError {
   return new ConfigurationError(
-    `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`,
-    "test_gateway_in_production",
-    { details: { gateway: name } },
+    "test_gateway_in_production", `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`, { details: { gateway: name } }
   );
 }
 
@@ -101,7 +99,7 @@ export class GatewayRegistry {
    * @throws ConfigurationError `test_gateway_in_production` for a `testMode` gateway once {@link refuseTestGateways} was called.
    */
   register(name: string, gateway: PaymentGateway): this {
-    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field("name", "gateway names are 1-64 lower-case letters, digits, - or _", "invalid_gateway_name");
+    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field("invalid_gateway_name", "name", "gateway names are 1-64 lower-case letters, digits, - or _");
     if (this.testGatewaysRefused && gateway.testMode === true) throw testGatewayRefused(name);
     this.gateways.set(name, guarded(name, gateway, () => this.logger));
     return this;
@@ -132,7 +130,7 @@ export class GatewayRegistry {
   /** The gateway, with errors mapped to GatewayError. @throws ConfigurationError `unknown_gateway`. */
   get(name: string): PaymentGateway {
     const g = this.gateways.get(name);
-    if (!g) throw new ConfigurationError(`payment gateway ${JSON.stringify(name)} is not registered (known: ${this.names().join(", ") || "none"})`, "unknown_gateway", { details: { gateway: name } });
+    if (!g) throw new ConfigurationError("unknown_gateway", `payment gateway ${JSON.stringify(name)} is not registered (known: ${this.names().join(", ") || "none"})`, { details: { gateway: name } });
     return g;
   }
 }

@@ -32,7 +32,7 @@ export interface IdempotencyRunnerOptions {
 
 /** The answer while another live caller runs the operation: retryable, never a failed payment. */
 function keyInUse(scope: string, key: string): IdempotencyError {
-  return new IdempotencyError(`idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`, "idempotency_key_in_use", {
+  return new IdempotencyError("idempotency_key_in_use", `idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`, {
     details: { scope, key, retryable: true },
   });
 }
@@ -190,7 +190,7 @@ export class IdempotencyRunner {
     let waited = 0;
     for (;;) {
       if (current.fingerprint !== fingerprint) {
-        throw new IdempotencyError(`idempotency key ${JSON.stringify(current.key)} was used with other parameters`, "idempotency_conflict", {
+        throw new IdempotencyError("idempotency_conflict", `idempotency key ${JSON.stringify(current.key)} was used with other parameters`, {
           details: { scope: op.scope, key: current.key },
         });
       }

@@ -65,7 +65,7 @@ export class PaymentReconciler {
 
   private async get(id: string): Promise<Payment> {
     const p = await this.ctx.store.transaction((tx) => tx.payments.get(id));
-    if (!p) throw new NotFoundError("payment", id, "payment_not_found");
+    if (!p) throw NotFoundError.of("payment_not_found", "payment", id);
     return p;
   }
 

@@ -75,7 +75,7 @@ export class PaymentService {
     const data = parse(createPaymentSchema, input);
     assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
-      throw ValidationError.field("gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`, "unknown_gateway");
+      throw ValidationError.field("unknown_gateway", "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
     }
     const { idempotencyKey, ...params } = data;
     return this.idempotency.shared("payments.create", idempotencyKey, params, () => this.createOnce(data, idempotencyKey, params));
@@ -156,17 +156,17 @@ export class PaymentService {
         if (e instanceof GatewayError && e.retryable && i < candidates.length - 1) continue;
         throw e;
       }
-      if (!details) throw ValidationError.field("paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`, "unknown_payment_method");
+      if (!details) throw ValidationError.field("unknown_payment_method", "paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`);
       return { details, candidates: candidates.slice(i) };
     }
-    throw new ConfigurationError("no gateway to route the payment to", "unknown_gateway");
+    throw new ConfigurationError("unknown_gateway", "no gateway to route the payment to");
   }
 
   /** A payment by id. @throws NotFoundError `payment_not_found`. */
   async get(id: string): Promise<Payment> {
     const pid = parse(idSchema, id);
     const p = await this.ctx.store.transaction((tx) => tx.payments.get(pid));
-    if (!p) throw new NotFoundError("payment", pid, "payment_not_found");
+    if (!p) throw NotFoundError.of("payment_not_found", "payment", pid);
     return p;
   }
 
@@ -194,7 +194,7 @@ export class PaymentService {
 
   private async lock(tx: PaymentTx, id: string): Promise<Payment> {
     const p = await tx.payments.getForUpdate(id);
-    if (!p) throw new NotFoundError("payment", id, "payment_not_found");
+    if (!p) throw NotFoundError.of("payment_not_found", "payment", id);
     return p;
   }
 

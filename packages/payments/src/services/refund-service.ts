@@ -54,7 +54,7 @@ export class RefundService {
       params,
       begin: async (tx) => {
         const p = await tx.payments.getForUpdate(data.paymentId);
-        if (!p) throw new NotFoundError("payment", data.paymentId, "payment_not_found");
+        if (!p) throw NotFoundError.of("payment_not_found", "payment", data.paymentId);
         const now = this.ctx.clock.now();
         const amount = data.amount ?? refundableAmount(p);
         const reserved = { ...reserveRefund(p, amount, now), version: p.version + 1 };
@@ -162,7 +162,7 @@ export class RefundService {
   async get(id: string): Promise<Refund> {
     const rid = parse(idSchema, id);
     const r = await this.ctx.store.transaction((tx) => tx.refunds.get(rid));
-    if (!r) throw new NotFoundError("refund", rid, "refund_not_found");
+    if (!r) throw NotFoundError.of("refund_not_found", "refund", rid);
     return r;
   }
 

@@ -23,7 +23,7 @@ export class TransactionService {
   async get(id: string): Promise<LedgerTransaction> {
     const tid = parse(z.string().trim().min(1).max(64), id);
     const t = await this.ctx.store.transaction((tx) => tx.ledger.get(tid));
-    if (!t) throw new NotFoundError("transaction", tid, "transaction_not_found");
+    if (!t) throw NotFoundError.of("transaction_not_found", "transaction", tid);
     return t;
   }
 
@@ -37,7 +37,7 @@ export class TransactionService {
   /** Transactions with `from <= createdAt < to`, newest first, paginated. @throws ValidationError `invalid_range`. */
   async list(input: ListTransactionsInput): Promise<Page<LedgerTransaction>> {
     const q = parse(listTransactionsSchema, input);
-    if (q.to.getTime() <= q.from.getTime()) throw ValidationError.field("to", "to must be after from", "invalid_range");
+    if (q.to.getTime() <= q.from.getTime()) throw ValidationError.field("invalid_range", "to", "to must be after from");
     return this.ctx.store.transaction((tx) => tx.ledger.listByTime({ from: q.from, to: q.to }, { limit: q.limit, cursor: q.cursor }));
   }
 }

@@ -53,7 +53,7 @@ export class WebhookService {
 
   private checkUrl(url: string): void {
     const problem = urlProblem(url, this.policy);
-    if (problem) throw ValidationError.field("url", problem.message, problem.code);
+    if (problem) throw ValidationError.field(problem.code, "url", problem.message);
   }
 
   /**
@@ -83,7 +83,7 @@ export class WebhookService {
   async getEndpoint(id: string): Promise<WebhookEndpointView> {
     const eid = parse(idSchema, id);
     const e = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(eid));
-    if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+    if (!e) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
     return toEndpointView(e);
   }
 
@@ -104,7 +104,7 @@ export class WebhookService {
     if (data.url !== undefined) this.checkUrl(data.url);
     return this.ctx.store.transaction(async (tx) => {
       const e = await tx.webhookEndpoints.get(eid);
-      if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+      if (!e) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
       const next: WebhookEndpoint = {
         ...e,
         ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),
@@ -120,7 +120,7 @@ export class WebhookService {
   async deleteEndpoint(id: string): Promise<void> {
     const eid = parse(idSchema, id);
     await this.ctx.store.transaction(async (tx) => {
-      if (!(await tx.webhookEndpoints.delete(eid))) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+      if (!(await tx.webhookEndpoints.delete(eid))) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
     });
   }
 
@@ -135,7 +135,7 @@ export class WebhookService {
     const o = parse(z.object({ overlapSeconds: z.number().int().min(0).max(7 * 86_400).default(86_400), secret: createEndpointSchema.shape.secret }).strict(), options);
     return this.ctx.store.transaction(async (tx) => {
       const e = await tx.webhookEndpoints.get(eid);
-      if (!e) throw new NotFoundError("webhook endpoint", eid, "endpoint_not_found");
+      if (!e) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
       const now = this.ctx.clock.now();
       const until = new Date(now.getTime() + o.overlapSeconds * 1000);
       const kept = e.secrets
@@ -188,11 +188,11 @@ export class WebhookService {
     const id = parse(idSchema, deliveryId);
     const { claimed, previous } = await this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(id);
-      if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
+      if (!cur) throw NotFoundError.of("delivery_not_found", "webhook delivery", id);
       const now = this.ctx.clock.now();
       const d = await tx.webhookDeliveries.claim(id, now, new Date(now.getTime() + this.leaseMs), createId("wls"));
       if (!d) {
-        throw new ConflictError(`webhook delivery ${id} is being sent by a dispatcher`, "delivery_in_flight", { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
+        throw new ConflictError("delivery_in_flight", `webhook delivery ${id} is being sent by a dispatcher`, { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
       }
       return { claimed: d, previous: cur.status };
     });
@@ -207,7 +207,7 @@ export class WebhookService {
     const id = parse(idSchema, deliveryId);
     const copy = await this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(id);
-      if (!cur) throw new NotFoundError("webhook delivery", id, "delivery_not_found");
+      if (!cur) throw NotFoundError.of("delivery_not_found", "webhook delivery", id);
       const now = this.ctx.clock.now();
       const d: WebhookDelivery = { ...cur, id: createId("whd"), status: "sending", attemptCount: 0, attempts: [], nextAttemptAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs), leaseToken: createId("wls"), replayOf: cur.id, createdAt: now, updatedAt: now };
       await tx.webhookDeliveries.insert(d);
@@ -220,7 +220,7 @@ export class WebhookService {
   async getDelivery(id: string): Promise<WebhookDelivery> {
     const did = parse(idSchema, id);
     const d = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.get(did));
-    if (!d) throw new NotFoundError("webhook delivery", did, "delivery_not_found");
+    if (!d) throw NotFoundError.of("delivery_not_found", "webhook delivery", did);
     return d;
   }
 

@@ -163,10 +163,10 @@ export class CommentService {
     const c = await tx.comments.get(commentId);
     const mine = c !== null && (c.authorId === actorId || (postOwner && (await tx.posts.get(c.postId))?.authorId === actorId));
     if (c && mine) {
-      if (c.deletedAt) throw new NotFoundError("comment", commentId, "comment_deleted");
+      if (c.deletedAt) throw NotFoundError.of("comment_deleted", "comment", commentId);
       return c;
     }
     await new Viewer(tx, actorId).visibleComment(commentId);
-    throw new ForbiddenError(postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment", "not_author");
+    throw new ForbiddenError("not_author", postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment");
   }
 }

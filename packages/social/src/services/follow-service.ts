@@ -71,7 +71,7 @@ export class FollowService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const request = await tx.followRequests.delete(userId, actorId);
-      if (!request) throw new NotFoundError("follow request", `${userId}->${actorId}`, "follow_request_not_found");
+      if (!request) throw NotFoundError.of("follow_request_not_found", "follow request", `${userId}->${actorId}`);
       await this.graph.add(tx, userId, actorId, { notify: false });
       tx.outbox.add(createEvent("follow_request.approved", { requesterId: userId, targetId: actorId }, this.ctx.clock));
       return { status: "following" as const };
@@ -83,7 +83,7 @@ export class FollowService {
     const { actorId, userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      if (!(await tx.followRequests.delete(userId, actorId))) throw new NotFoundError("follow request", `${userId}->${actorId}`, "follow_request_not_found");
+      if (!(await tx.followRequests.delete(userId, actorId))) throw NotFoundError.of("follow_request_not_found", "follow request", `${userId}->${actorId}`);
       tx.outbox.add(createEvent("follow_request.rejected", { requesterId: userId, targetId: actorId }, this.ctx.clock));
       return { status: "none" as const };
     });
@@ -94,7 +94,7 @@ export class FollowService {
     const { actorId, userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      if (!(await tx.followRequests.delete(actorId, userId))) throw new NotFoundError("follow request", `${actorId}->${userId}`, "follow_request_not_found");
+      if (!(await tx.followRequests.delete(actorId, userId))) throw NotFoundError.of("follow_request_not_found", "follow request", `${actorId}->${userId}`);
       tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
       return { status: "none" as const };
     });

@@ -89,8 +89,8 @@ export class NotificationService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const n = await tx.notifications.get(notificationId);
-      if (!n) throw new NotFoundError("notification", notificationId, "notification_not_found");
-      if (n.recipientId !== actorId) throw new ForbiddenError("not your notification", "not_recipient");
+      if (!n) throw NotFoundError.of("notification_not_found", "notification", notificationId);
+      if (n.recipientId !== actorId) throw new ForbiddenError("not_recipient", "not your notification");
       await tx.notifications.markRead(notificationId, this.ctx.clock.now());
       return { read: true as const };
     });

@@ -229,7 +229,7 @@ export class PostService {
     const { postId, repair } = parse(recountPostSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const post = await tx.posts.get(postId);
-      if (!post) throw new NotFoundError("post", postId, "post_not_found");
+      if (!post) throw NotFoundError.of("post_not_found", "post", postId);
       const stored = { likesCount: post.likesCount, commentsCount: post.commentsCount, repostsCount: post.repostsCount };
       const actual = {
         likesCount: await tx.likes.countByTarget("post", postId),
@@ -245,11 +245,11 @@ export class PostService {
   private async ownPost(tx: SocialTx, actorId: string, postId: string): Promise<Post> {
     const post = await tx.posts.get(postId);
     if (post && post.authorId === actorId) {
-      if (post.deletedAt) throw new NotFoundError("post", postId, "post_deleted");
+      if (post.deletedAt) throw NotFoundError.of("post_deleted", "post", postId);
       return post;
     }
     // Anyone else hears `not_author` only about a post they may see; otherwise as for a missing one.
     await new Viewer(tx, actorId).visiblePost(postId);
-    throw new ForbiddenError("only the author may change this post", "not_author");
+    throw new ForbiddenError("not_author", "only the author may change this post");
   }
 }

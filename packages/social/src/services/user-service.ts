@@ -96,7 +96,7 @@ export class UserService {
     const { externalId } = parse(externalIdLookupSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const user = await tx.users.getByExternalId(externalId);
-      if (!user) throw new NotFoundError("user", externalId, "user_not_found");
+      if (!user) throw NotFoundError.of("user_not_found", "user", externalId);
       return user;
     });
   }
@@ -137,7 +137,7 @@ export class UserService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const user = await tx.users.getByUsername(username);
-      if (!user) throw new NotFoundError("user", username, "user_not_found");
+      if (!user) throw NotFoundError.of("user_not_found", "user", username);
       return this.profile(tx, actorId, user);
     });
   }
@@ -173,7 +173,7 @@ export class UserService {
     const { actorId, userId, verified } = parse(setVerifiedSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
-      if (actor.role !== "admin") throw new ForbiddenError("only an admin may verify accounts", "admin_required");
+      if (actor.role !== "admin") throw new ForbiddenError("admin_required", "only an admin may verify accounts");
       await requireUser(tx, userId);
       const user = await tx.users.updateProfile(userId, { isVerified: verified }, this.ctx.clock.now());
       tx.outbox.add(createEvent("user.verified", { userId, verified, by: actorId }, this.ctx.clock));

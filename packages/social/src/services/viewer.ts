@@ -9,25 +9,25 @@ import type { SocialTx } from "../ports/social-store.js";
 /** The acting user. @throws AuthenticationError `unknown_actor`. */
 export async function requireActor(tx: SocialTx, actorId: string): Promise<User> {
   const user = await tx.users.get(actorId);
-  if (!user) throw new AuthenticationError(`actor ${actorId} is not a user`, "unknown_actor", { details: { actorId } });
+  if (!user) throw new AuthenticationError("unknown_actor", `actor ${actorId} is not a user`, { details: { actorId } });
   return user;
 }
 
 /** A user by id. @throws NotFoundError `user_not_found`. */
 export async function requireUser(tx: SocialTx, userId: string): Promise<User> {
   const user = await tx.users.get(userId);
-  if (!user) throw new NotFoundError("user", userId, "user_not_found");
+  if (!user) throw NotFoundError.of("user_not_found", "user", userId);
   return user;
 }
 
 /** The answer for a missing post, and for one the actor may not see. */
 export function postNotFound(postId: string): NotFoundError {
-  return new NotFoundError("post", postId, "post_not_found");
+  return NotFoundError.of("post_not_found", "post", postId);
 }
 
 /** The answer for a missing comment, and for one the actor may not see. */
 export function commentNotFound(commentId: string): NotFoundError {
-  return new NotFoundError("comment", commentId, "comment_not_found");
+  return NotFoundError.of("comment_not_found", "comment", commentId);
 }
 
 /**
@@ -36,8 +36,8 @@ export function commentNotFound(commentId: string): NotFoundError {
  */
 export async function assertNotBlocked(tx: SocialTx, actorId: string, otherId: string): Promise<void> {
   if (actorId === otherId) return;
-  if (await tx.blocks.get(otherId, actorId)) throw new ForbiddenError("this user has blocked you", "blocked_by_user", { details: { userId: otherId } });
-  if (await tx.blocks.get(actorId, otherId)) throw new ForbiddenError("you have blocked this user", "user_blocked", { details: { userId: otherId } });
+  if (await tx.blocks.get(otherId, actorId)) throw new ForbiddenError("blocked_by_user", "this user has blocked you", { details: { userId: otherId } });
+  if (await tx.blocks.get(actorId, otherId)) throw new ForbiddenError("user_blocked", "you have blocked this user", { details: { userId: otherId } });
 }
 
 /**
@@ -123,7 +123,7 @@ export class Viewer {
   async visiblePost(postId: string): Promise<{ post: Post; author: User }> {
     const post = await this.tx.posts.get(postId);
     if (!post || !(await this.mayKnowPost(post))) throw postNotFound(postId);
-    if (post.deletedAt) throw new NotFoundError("post", postId, "post_deleted");
+    if (post.deletedAt) throw NotFoundError.of("post_deleted", "post", postId);
     return { post, author: (await this.user(post.authorId))! };
   }
 
@@ -135,20 +135,20 @@ export class Viewer {
   async visibleComment(commentId: string): Promise<{ comment: Comment; post: Post }> {
     const comment = await this.tx.comments.get(commentId);
     if (!comment || !(await this.mayKnowComment(comment))) throw commentNotFound(commentId);
-    if (comment.deletedAt) throw new NotFoundError("comment", commentId, "comment_deleted");
+    if (comment.deletedAt) throw NotFoundError.of("comment_deleted", "comment", commentId);
     const post = (await this.tx.posts.get(comment.postId))!;
-    if (post.deletedAt) throw new NotFoundError("post", post.id, "post_deleted");
+    if (post.deletedAt) throw NotFoundError.of("post_deleted", "post", post.id);
     return { comment, post };
   }
 
   /** The content of `user` (posts, lists) if the viewer may see it. @throws ForbiddenError `blocked_by_user` or `account_private`. */
   async assertCanSeeContentOf(user: User): Promise<void> {
     if (user.id === this.id) return;
-    if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError("this user has blocked you", "blocked_by_user", { details: { userId: user.id } });
+    if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError("blocked_by_user", "this user has blocked you", { details: { userId: user.id } });
     // A viewer who blocked a private account is not its follower either: refuse here rather than
     // trusting every caller to filter the items it reads afterwards.
     if (user.isPrivate && !(await this.canSeeContentOf(user))) {
-      throw new ForbiddenError("this account is private", "account_private", { details: { userId: user.id } });
+      throw new ForbiddenError("account_private", "this account is private", { details: { userId: user.id } });
     }
   }
 }

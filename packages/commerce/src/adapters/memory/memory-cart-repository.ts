@@ -16,7 +16,7 @@ export class MemoryCartRepository implements CartRepository {
   }
   async update(cart: Cart, expectedVersion: number): Promise<void> {
     const current = this.table.get(cart.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError(`cart ${cart.id} was changed concurrently`, "version_conflict");
+    if (!current || current.version !== expectedVersion) throw new ConflictError("version_conflict", `cart ${cart.id} was changed concurrently`);
     this.table.put(cart);
   }
   async delete(id: string): Promise<void> {

@@ -19,7 +19,7 @@ export class MemoryCustomerRepository implements CustomerRepository {
   }
   async update(customer: Customer, expectedVersion: number): Promise<void> {
     const current = this.table.get(customer.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError(`customer ${customer.id} was changed concurrently`, "version_conflict");
+    if (!current || current.version !== expectedVersion) throw new ConflictError("version_conflict", `customer ${customer.id} was changed concurrently`);
     this.table.put(customer);
   }
 }

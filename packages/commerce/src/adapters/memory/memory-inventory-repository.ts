@@ -37,7 +37,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
 
   private level(key: string): StockLevel {
     const l = this.t.stock.get(key);
-    if (!l) throw new NotFoundError("stock item", key, "stock_not_found");
+    if (!l) throw NotFoundError.of("stock_not_found", "stock item", key);
     return l;
   }
 
@@ -81,7 +81,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
 
   private active(id: string): Reservation {
     const r = this.t.reservations.get(id);
-    if (!r) throw new NotFoundError("reservation", id, "reservation_not_found");
+    if (!r) throw NotFoundError.of("reservation_not_found", "reservation", id);
     if (r.status !== "active") throw new DomainRuleError("reservation_not_active", `reservation ${id} is ${r.status}`, { details: { id, status: r.status } });
     return r;
   }

@@ -26,7 +26,7 @@ export class MemoryOrderRepository implements OrderRepository {
   }
   async update(order: Order, expectedVersion: number): Promise<void> {
     const current = this.table.get(order.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError(`order ${order.id} was changed concurrently`, "version_conflict");
+    if (!current || current.version !== expectedVersion) throw new ConflictError("version_conflict", `order ${order.id} was changed concurrently`);
     this.table.put(order);
   }
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {

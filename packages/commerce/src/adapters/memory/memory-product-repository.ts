@@ -60,7 +60,7 @@ export class MemoryProductRepository implements ProductRepository {
   async update(product: Product, expectedVersion: number): Promise<void> {
     const current = this.t.products.get(product.id);
     if (!current || current.version !== expectedVersion) {
-      throw new ConflictError(`product ${product.id} was changed by someone else`, "version_conflict", {
+      throw new ConflictError("version_conflict", `product ${product.id} was changed by someone else`, {
         details: { id: product.id, expectedVersion, actualVersion: current?.version ?? null },
       });
     }
@@ -71,10 +71,10 @@ export class MemoryProductRepository implements ProductRepository {
 
   private claimSkus(next: Product, previous: Product | null): void {
     const wanted = skusOf(next).map(normalizeSku);
-    if (new Set(wanted).size !== wanted.length) throw new ConflictError("a SKU repeats within the product", "sku_taken", { details: { productId: next.id } });
+    if (new Set(wanted).size !== wanted.length) throw new ConflictError("sku_taken", "a SKU repeats within the product", { details: { productId: next.id } });
     for (const sku of wanted) {
       const holder = this.t.skus.get(sku);
-      if (holder && holder.productId !== next.id) throw new ConflictError(`SKU ${sku} is taken`, "sku_taken", { details: { sku } });
+      if (holder && holder.productId !== next.id) throw new ConflictError("sku_taken", `SKU ${sku} is taken`, { details: { sku } });
     }
     const keep = new Set(wanted);
     for (const sku of previous ? skusOf(previous).map(normalizeSku) : []) if (!keep.has(sku)) this.t.skus.delete(sku);

@@ -42,7 +42,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
    */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const paymentMethod = request.paymentToken ?? this.options.defaultPaymentMethod;
-    if (!paymentMethod) throw ValidationError.field("paymentToken", "a payment token is required", "payment_method_required");
+    if (!paymentMethod) throw ValidationError.field("payment_method_required", "paymentToken", "a payment token is required");
     let payment: Payment = await this.system.payments.create({
       amount: request.amount.toJSON(),
       paymentMethod,

@@ -66,7 +66,7 @@ export class PostgresCartRepository implements CartRepository {
       cart.version,
       cart.checkoutOrderId ?? null,
     ]);
-    if (r.rowCount === 0) throw new ConflictError("the customer already has a cart", "cart_exists");
+    if (r.rowCount === 0) throw new ConflictError("cart_exists", "the customer already has a cart");
     await this.writeLines(cart);
   }
 
@@ -87,7 +87,7 @@ export class PostgresCartRepository implements CartRepository {
        SELECT count(*)::int AS updated FROM u`,
       [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion, ...this.lineArrays(cart), cart.checkoutOrderId ?? null],
     );
-    if (!r || r.updated === 0) throw new ConflictError(`cart ${cart.id} was changed concurrently`, "version_conflict");
+    if (!r || r.updated === 0) throw new ConflictError("version_conflict", `cart ${cart.id} was changed concurrently`);
   }
 
   async delete(id: string): Promise<void> {

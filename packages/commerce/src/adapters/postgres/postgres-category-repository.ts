@@ -33,7 +33,7 @@ export class PostgresCategoryRepository implements CategoryRepository {
       `INSERT INTO categories (${COLUMNS}) VALUES ($1, $2, $3, $4, $5::text[], $6, $7) ON CONFLICT (slug) DO NOTHING`,
       [c.id, c.name, c.slug, c.parentId, [...c.path], c.createdAt, c.version],
     );
-    if (inserted.rowCount === 0) throw new ConflictError(`slug ${c.slug} is taken`, "slug_taken", { details: { slug: c.slug } });
+    if (inserted.rowCount === 0) throw new ConflictError("slug_taken", `slug ${c.slug} is taken`, { details: { slug: c.slug } });
   }
 
   async save(c: Category): Promise<void> {

@@ -85,7 +85,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
     );
     if (!r) {
       const current = await this.get(a.key);
-      if (!current) throw new NotFoundError("stock item", a.key, "stock_not_found");
+      if (!current) throw NotFoundError.of("stock_not_found", "stock item", a.key);
       throw new DomainRuleError("negative_stock", `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: current.onHand, reserved: current.reserved, delta: a.delta } });
     }
     await this.sql.query("INSERT INTO commerce_stock_adjustments (id, key, delta, reason, note, at) VALUES ($1, $2, $3, $4, $5, $6)", [a.id, a.key, a.delta, a.reason, a.note, a.at]);
@@ -94,7 +94,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
 
   async setLowStockThreshold(key: string, threshold: number, at: Date): Promise<StockLevel> {
     const r = await this.sql.one<LevelRow>(`UPDATE commerce_stock_levels SET low_stock_threshold = $2, updated_at = $3 WHERE key = $1 RETURNING ${LEVEL}`, [key, threshold, at]);
-    if (!r) throw new NotFoundError("stock item", key, "stock_not_found");
+    if (!r) throw NotFoundError.of("stock_not_found", "stock item", key);
     return toLevel(r);
   }
 
@@ -137,7 +137,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
   /** Locks an active reservation (FOR UPDATE) so two processes cannot settle it twice. */
   private async lockActive(id: string): Promise<Reservation> {
     const row = await this.sql.one<ReservationRow>(`${RESERVATION} WHERE r.id = $1 FOR UPDATE OF r`, [id]);
-    if (!row) throw new NotFoundError("reservation", id, "reservation_not_found");
+    if (!row) throw NotFoundError.of("reservation_not_found", "reservation", id);
     if (row.status !== "active") throw new DomainRuleError("reservation_not_active", `reservation ${id} is ${row.status}`, { details: { id, status: row.status } });
     return toReservation(row);
   }
@@ -174,7 +174,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
         at,
       ]);
       if (!r) {
-        if (!(await this.get(line.key))) throw new NotFoundError("stock item", line.key, "stock_not_found");
+        if (!(await this.get(line.key))) throw NotFoundError.of("stock_not_found", "stock item", line.key);
         throw new DomainRuleError("over_release", `cannot restock ${line.quantity} of ${line.key}: not that many sold`);
       }
       out.set(line.key, toLevel(r));

@@ -55,7 +55,7 @@ export class PostgresProductRepository implements ProductRepository {
     );
     if (updated.rowCount === 0) {
       const current = await this.sql.one<{ version: number }>("SELECT version FROM products WHERE id = $1", [p.id]);
-      throw new ConflictError(`product ${p.id} was changed by someone else`, "version_conflict", {
+      throw new ConflictError("version_conflict", `product ${p.id} was changed by someone else`, {
         details: { id: p.id, expectedVersion, actualVersion: current?.version ?? null },
       });
     }
@@ -76,7 +76,7 @@ export class PostgresProductRepository implements ProductRepository {
 
   private wantedSkus(p: Product): string[] {
     const wanted = skusOf(p).map(normalizeSku);
-    if (new Set(wanted).size !== wanted.length) throw new ConflictError("a SKU repeats within the product", "sku_taken", { details: { productId: p.id } });
+    if (new Set(wanted).size !== wanted.length) throw new ConflictError("sku_taken", "a SKU repeats within the product", { details: { productId: p.id } });
     return wanted;
   }
 
@@ -89,7 +89,7 @@ export class PostgresProductRepository implements ProductRepository {
     await this.sql.query("DELETE FROM commerce_skus WHERE product_id = $1 AND sku <> ALL($2::text[])", [productId, skus]);
     await this.sql.query("INSERT INTO commerce_skus (sku, product_id) SELECT s, $1 FROM unnest($2::text[]) s ON CONFLICT (sku) DO NOTHING", [productId, skus]);
     const taken = await this.sql.one<{ sku: string }>("SELECT sku FROM commerce_skus WHERE sku = ANY($2::text[]) AND product_id <> $1 LIMIT 1", [productId, skus]);
-    if (taken) throw new ConflictError(`SKU ${taken.sku} is taken`, "sku_taken", { details: { sku: taken.sku } });
+    if (taken) throw new ConflictError("sku_taken", `SKU ${taken.sku} is taken`, { details: { sku: taken.sku } });
   }
 
   private async writeChildren(p: Product): Promise<void> {

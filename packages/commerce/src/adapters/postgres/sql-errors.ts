@@ -21,14 +21,14 @@ export function mapSqlError(error: unknown): unknown {
   const state = sqlState(error);
   if (state === "23505") {
     const constraint = (error as { constraint?: string }).constraint ?? "";
-    return new ConflictError(`unique rule ${constraint} refused the write`, UNIQUE_CODES[constraint] ?? "conflict", { cause: error, details: { constraint } });
+    return new ConflictError(UNIQUE_CODES[constraint] ?? "conflict", `unique rule ${constraint} refused the write`, { cause: error, details: { constraint } });
   }
   if (state === "22021" || state === "22P05") return nulError(error);
   return error;
 }
 
 function nulError(cause?: unknown): ValidationError {
-  return new ValidationError("text may not contain NUL (U+0000) characters", [{ path: [], message: "NUL character", code: "nul_character" }], "nul_character", { cause });
+  return new ValidationError("nul_character", "text may not contain NUL (U+0000) characters", { issues: [{ path: [], message: "NUL character", code: "nul_character" }], cause });
 }
 
 function holdsNul(value: unknown): boolean {

@@ -79,7 +79,7 @@ export class SmtpEmailSender implements EmailSender {
       },
       (cause: unknown) => {
         this.transporter = undefined;
-        throw new ConfigurationError("the SMTP adapter needs the optional peer dependency nodemailer", "missing_peer_dependency", { cause });
+        throw new ConfigurationError("missing_peer_dependency", "the SMTP adapter needs the optional peer dependency nodemailer", { cause });
       },
     );
     return this.transporter;

@@ -12,7 +12,7 @@ export const systemResolver: HostResolver = (hostname) => dns.lookup(hostname, {
 
 function refused(host: string, code: "private_url" | "private_address", address?: string): ForbiddenError {
   const message = code === "private_url" ? "webhook host is not a public name or address" : "webhook host resolves to a non-public address";
-  return new ForbiddenError(message, code, { details: address ? { host, address } : { host } });
+  return new ForbiddenError(code, message, { details: address ? { host, address } : { host } });
 }
 
 /**

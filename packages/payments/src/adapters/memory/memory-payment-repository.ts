@@ -57,7 +57,7 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async update(payment: Payment) {
     const current = this.table.get(payment.id);
     if (!current || current.version !== payment.version - 1) {
-      throw new ConflictError(`payment ${payment.id} was changed concurrently`, "version_conflict", { details: { paymentId: payment.id } });
+      throw new ConflictError("version_conflict", `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
     }
     this.table.put(payment);
   }

@@ -63,7 +63,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
       if (rows.length === 1) return { claimed: true };
       const existing = await this.get(record.scope, record.key);
       if (existing) return { claimed: false, existing };
-      if (attempt >= 3) throw new IdempotencyError(`idempotency key ${JSON.stringify(record.key)} is contended`, "idempotency_key_in_use", { details: { scope: record.scope, key: record.key, retryable: true } });
+      if (attempt >= 3) throw new IdempotencyError("idempotency_key_in_use", `idempotency key ${JSON.stringify(record.key)} is contended`, { details: { scope: record.scope, key: record.key, retryable: true } });
     }
   }
 

@@ -59,7 +59,7 @@ export class PostgresPaymentRepository implements PaymentRepository {
   async update(payment: Payment): Promise<void> {
     const { rowCount } = await run(this.db, UPDATE_SQL, [...paymentValues(payment), payment.version - 1]);
     if (rowCount !== 1) {
-      throw new ConflictError(`payment ${payment.id} was changed concurrently`, "version_conflict", { details: { paymentId: payment.id } });
+      throw new ConflictError("version_conflict", `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
     }
   }
 

@@ -82,21 +82,21 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
       });
     }
     case "StripeAuthenticationError":
-      return new ConfigurationError("Stripe refused the secret key (401): check STRIPE_SECRET_KEY", "stripe_authentication_failed", { details, cause: error });
+      return new ConfigurationError("stripe_authentication_failed", "Stripe refused the secret key (401): check STRIPE_SECRET_KEY", { details, cause: error });
     case "StripePermissionError":
-      return new ConfigurationError("the Stripe key may not do this (403): use a secret key or a restricted key with PaymentIntents and Refunds write access", "stripe_permission_denied", { details, cause: error });
+      return new ConfigurationError("stripe_permission_denied", "the Stripe key may not do this (403): use a secret key or a restricted key with PaymentIntents and Refunds write access", { details, cause: error });
     case "StripeRateLimitError":
       return new GatewayError("gateway_rate_limited", "Stripe rate-limited the request (429)", { provider: PROVIDER, retryable: true, details, cause: error });
     case "StripeIdempotencyError":
       // The key was first used with other parameters: whatever that first request did stands, so the
       // outcome of this one is unknown, never "nothing happened".
       return call === "read"
-        ? new IdempotencyError(error.message, "gateway_idempotency_conflict", { details, cause: error })
+        ? new IdempotencyError("gateway_idempotency_conflict", error.message, { details, cause: error })
         : new GatewayError("gateway_idempotency_conflict", error.message, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous: true }, cause: error });
     case "StripeInvalidRequestError": {
       if (call === "authorize" && !STATE_CODES.has(error.code ?? "")) {
         const code = error.code === "amount_too_small" ? "amount_below_gateway_minimum" : error.code === "amount_too_large" ? "amount_above_gateway_maximum" : "gateway_invalid_request";
-        return new ValidationError(`Stripe refused the request: ${error.message}`, error.param ? [{ path: error.param.split(/[[\]]+/).filter(Boolean), message: error.message ?? "", code }] : [], code, { details, cause: error });
+        return new ValidationError(code, `Stripe refused the request: ${error.message}`, { issues: error.param ? [{ path: error.param.split(/[[\]]+/).filter(Boolean), message: error.message ?? "", code }] : [], details, cause: error });
       }
       return new GatewayError(error.code ?? "gateway_invalid_request", error.message, { provider: PROVIDER, retryable: false, declineCode: error.code, details, cause: error });
     }

@@ -69,7 +69,7 @@ export class StripeGateway implements PaymentGateway {
       },
       (cause: unknown) => {
         this.client = undefined;
-        throw new ConfigurationError("the Stripe gateway needs the optional peer dependency stripe (npm install stripe)", "missing_peer_dependency", { cause });
+        throw new ConfigurationError("missing_peer_dependency", "the Stripe gateway needs the optional peer dependency stripe (npm install stripe)", { cause });
       },
     );
     return this.client;
@@ -128,7 +128,7 @@ export class StripeGateway implements PaymentGateway {
    */
   async authorize(req: GatewayAuthorizeRequest): Promise<StripeAuthorization> {
     const { amount, currency } = toStripeAmount(req.amount);
-    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field("paymentId", "payment ids are letters, digits, _ and -", "validation_failed");
+    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field("validation_failed", "paymentId", "payment ids are letters, digits, _ and -");
     const created = await this.call("authorize", (s) =>
       s.paymentIntents.create(
         {
@@ -232,7 +232,7 @@ export class StripeGateway implements PaymentGateway {
         throw e;
       }
     }
-    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field("paymentId", "payment ids are letters, digits, _ and -", "validation_failed");
+    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field("validation_failed", "paymentId", "payment ids are letters, digits, _ and -");
     const found = await this.call("read", (s) => s.paymentIntents.search({ query: `metadata['${PAYMENT_ID_METADATA_KEY}']:'${req.paymentId}'`, limit: 10 }));
     const intents = found.data;
     if (intents.length === 0) return { status: "not_found" };

@@ -40,7 +40,7 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
     // Signed by Stripe, yet still read as untrusted: an object without the fields a PaymentIntent
     // always has is refused with a code (nothing changes) instead of failing with a TypeError.
     if (typeof pi.id !== "string" || typeof pi.amount !== "number" || typeof pi.currency !== "string" || typeof pi.status !== "string") {
-      throw ValidationError.field("data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`, "invalid_webhook_payload");
+      throw ValidationError.field("invalid_webhook_payload", "data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`);
     }
     return { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } };
   }

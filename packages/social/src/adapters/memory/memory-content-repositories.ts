@@ -63,7 +63,7 @@ export class MemoryPostRepository implements PostRepository {
 
   private require(id: string): Post {
     const p = this.store.postTable.get(id);
-    if (!p) throw new NotFoundError("post", id, "post_not_found");
+    if (!p) throw NotFoundError.of("post_not_found", "post", id);
     return p;
   }
 }
@@ -166,7 +166,7 @@ export class MemoryCommentRepository implements CommentRepository {
 
   private require(id: string): Comment {
     const c = this.store.commentTable.get(id);
-    if (!c) throw new NotFoundError("comment", id, "comment_not_found");
+    if (!c) throw NotFoundError.of("comment_not_found", "comment", id);
     return c;
   }
 }

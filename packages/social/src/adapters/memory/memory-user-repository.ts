@@ -60,7 +60,7 @@ export class MemoryUserRepository implements UserRepository {
 
   private require(id: string): User {
     const u = this.store.userTable.get(id);
-    if (!u) throw new NotFoundError("user", id, "user_not_found");
+    if (!u) throw NotFoundError.of("user_not_found", "user", id);
     return u;
   }
 }

@@ -71,7 +71,7 @@ export class PostgresPostRepository implements PostRepository {
        WHERE id = $1 RETURNING *`,
       [id, delta.likesCount ?? 0, delta.commentsCount ?? 0, delta.repostsCount ?? 0],
     );
-    if (!rows[0]) throw new NotFoundError("post", id, "post_not_found");
+    if (!rows[0]) throw NotFoundError.of("post_not_found", "post", id);
     return toPost(rows[0]);
   }
 
@@ -82,7 +82,7 @@ export class PostgresPostRepository implements PostRepository {
       counters.commentsCount,
       counters.repostsCount,
     ]);
-    if (!rowCount) throw new NotFoundError("post", id, "post_not_found");
+    if (!rowCount) throw NotFoundError.of("post_not_found", "post", id);
   }
 
   async listByAuthor(authorId: string, page: Keyset): Promise<Post[]> {
@@ -126,6 +126,6 @@ export class PostgresPostRepository implements PostRepository {
   /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
   private async missing(id: string): Promise<NotFoundError> {
     const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_posts WHERE id = $1", [id]);
-    return new NotFoundError("post", id, rows[0] ? "post_deleted" : "post_not_found");
+    return NotFoundError.of(rows[0] ? "post_deleted" : "post_not_found", "post", id);
   }
 }

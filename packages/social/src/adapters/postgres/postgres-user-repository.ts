@@ -52,7 +52,7 @@ export class PostgresUserRepository implements UserRepository {
 
   async setExternalId(id: string, externalId: string | null, at: Date): Promise<User> {
     const { rows } = await run<UserRow>(this.db, "UPDATE social_users SET external_id = $2, updated_at = $3 WHERE id = $1 RETURNING *", [id, externalId, at]);
-    if (!rows[0]) throw new NotFoundError("user", id, "user_not_found");
+    if (!rows[0]) throw NotFoundError.of("user_not_found", "user", id);
     return toUser(rows[0]);
   }
 
@@ -69,7 +69,7 @@ export class PostgresUserRepository implements UserRepository {
        WHERE id = $1 RETURNING *`,
       [id, patch.name !== undefined, patch.name ?? null, patch.bio !== undefined, patch.bio ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null, patch.isPrivate ?? null, patch.isVerified ?? null, at],
     );
-    if (!rows[0]) throw new NotFoundError("user", id, "user_not_found");
+    if (!rows[0]) throw NotFoundError.of("user_not_found", "user", id);
     return toUser(rows[0]);
   }
 
@@ -80,7 +80,7 @@ export class PostgresUserRepository implements UserRepository {
        WHERE id = $1 RETURNING *`,
       [id, delta.followersCount ?? 0, delta.followingCount ?? 0, delta.postsCount ?? 0],
     );
-    if (!rows[0]) throw new NotFoundError("user", id, "user_not_found");
+    if (!rows[0]) throw NotFoundError.of("user_not_found", "user", id);
     return toUser(rows[0]);
   }
 
@@ -91,7 +91,7 @@ export class PostgresUserRepository implements UserRepository {
       counters.followingCount,
       counters.postsCount,
     ]);
-    if (!rowCount) throw new NotFoundError("user", id, "user_not_found");
+    if (!rowCount) throw NotFoundError.of("user_not_found", "user", id);
   }
 
   async count(): Promise<number> {

@@ -1,0 +1,106 @@
+import { sqlState } from "../postgres/errors.js";
+import type { PoolLike } from "../postgres/queryable.js";
+import { createIsolatedDatabase, type IsolatedDatabase } from "./test-database.js";
+
+/**
+ * One store a service suite runs on, for `describe.each`: its name goes into every test title,
+ * so a failure says which store broke.
+ * @example
+ * ```ts
+ * describe.each(storeFixtures())("carts on $name", (store) => {
+ *   beforeAll(() => store.setup());
+ *   afterAll(() => store.teardown());
+ *   it("adds an item", async () => { const shop = makePlatform({ store: store.make() }); ... });
+ * });
+ * ```
+ */
+export interface StoreFixture<S> {
+  /** `memory` or `postgres`: the store's name in test titles. */
+  readonly name: string;
+  /** Prepares what the stores live on (a migrated throwaway database); call it in `beforeAll`. */
+  setup(): Promise<void>;
+  /** Releases it; call it in `afterAll`. */
+  teardown(): Promise<void>;
+  /** A new store whose data is empty when it is first used. */
+  make(): S;
+  /** The pool of the PostgreSQL fixture's database (after `setup`), for tests that inspect rows; `null` for memory. */
+  readonly pool: PoolLike | null;
+}
+
+/** A fixture making a new in-memory store each time. */
+export function memoryStoreFixture<S>(make: () => S): StoreFixture<S> {
+  return { name: "memory", setup: async () => {}, teardown: async () => {}, make, pool: null };
+}
+
+/** Options of {@link postgresStoreFixture}. */
+export interface PostgresStoreFixtureOptions<S> {
+  /** The test server's admin URL (vitest: `() => inject("databaseUrl")`), read at `setup`. */
+  adminUrl: () => string;
+  /** Prefix of the throwaway database's name. */
+  prefix: string;
+  /** Applies the package's migrations. */
+  migrate(pool: PoolLike): Promise<void>;
+  /** Tables emptied before a new store's first transaction. */
+  tables: readonly string[];
+  /** Builds a store on the pool. */
+  create(pool: PoolLike): S;
+  /** Pool size (default 20). */
+  max?: number;
+}
+
+interface Transactional {
+  transaction<T>(work: (tx: never) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A fixture on one migrated throwaway database per suite: each `make()` gives a store that empties
+ * the tables before its first transaction, so tests of a suite start from nothing, as on memory.
+ */
+export function postgresStoreFixture<S extends Transactional>(options: PostgresStoreFixtureOptions<S>): StoreFixture<S> {
+  let db: IsolatedDatabase | undefined;
+  const database = () => {
+    if (!db) throw new Error("call setup() (in beforeAll) before make()");
+    return db;
+  };
+  // A previous test's after-commit work (a notification send) may still be reading: TRUNCATE's
+  // table locks can deadlock with it, so a deadlock is retried.
+  const empty = async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await database().pool.query(`TRUNCATE ${options.tables.join(", ")} CASCADE`);
+        return;
+      } catch (error) {
+        if (sqlState(error) !== "40P01" || attempt >= 5) throw error;
+      }
+    }
+  };
+  return {
+    name: "postgres",
+    async setup() {
+      db = await createIsolatedDatabase(options.adminUrl(), { prefix: options.prefix, max: options.max ?? 20 });
+      await options.migrate(db.pool);
+    },
+    async teardown() {
+      await db?.drop();
+      db = undefined;
+    },
+    make() {
+      const store = options.create(database().pool);
+      const original = store.transaction.bind(store);
+      let emptied: Promise<void> | undefined;
+      Object.defineProperty(store, "transaction", {
+        configurable: true,
+        writable: true,
+        value: async <T>(work: (tx: never) => Promise<T>): Promise<T> => {
+          emptied ??= empty();
+          await emptied;
+          return original(work);
+        },
+      });
+      return store;
+    },
+    get pool() {
+      return db?.pool ?? null;
+    },
+  };
+}
