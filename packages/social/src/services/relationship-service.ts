@@ -1,4 +1,5 @@
-import { createEvent, createId, DomainRuleError, parse } from "@platform/core";
+import { createEvent, createId, DomainRuleError, parse, requireActorId, type Actor } from "@platform/core";
+import { socialCodes } from "../domain/error-codes.js";
 import type { z } from "zod";
 import { muteSchema, relationTargetSchema } from "../domain/follow.js";
 import type { SocialTx } from "../ports/social-store.js";
@@ -18,9 +19,10 @@ export class RelationshipService {
    * from then on neither can follow, comment on, like, mention or notify the other. Idempotent.
    * @throws DomainRuleError `self_block`; AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
    */
-  async block(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
-    if (actorId === userId) throw new DomainRuleError("self_block", "you cannot block yourself");
+  async block(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
+    if (actorId === userId) throw new DomainRuleError(socialCodes.self_block, "you cannot block yourself");
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -40,8 +42,9 @@ export class RelationshipService {
   }
 
   /** Lifts a block (follows are not restored). Idempotent. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
-  async unblock(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
+  async unblock(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -56,9 +59,10 @@ export class RelationshipService {
    * call updates the notification option.
    * @throws DomainRuleError `self_mute`; AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
    */
-  async mute(input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
-    const { actorId, userId, notifications } = parse(muteSchema, input);
-    if (actorId === userId) throw new DomainRuleError("self_mute", "you cannot mute yourself");
+  async mute(actor: Actor, input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
+    const actorId = requireActorId(actor);
+    const { userId, notifications } = parse(muteSchema, input);
+    if (actorId === userId) throw new DomainRuleError(socialCodes.self_mute, "you cannot mute yourself");
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -92,8 +96,9 @@ export class RelationshipService {
   }
 
   /** Lifts a mute. Idempotent. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
-  async unmute(input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
+  async unmute(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
