@@ -5,7 +5,7 @@ import { createSocialMediaPlatform, MemorySocialStore, type SocialMediaPlatform,
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 
 /** Every social table plus the outbox: what a PostgreSQL fixture empties for a new store. */
-export const SOCIAL_TABLES = [
+const SOCIAL_TABLES = [
   "social_users", "social_follows", "social_follow_requests", "social_blocks", "social_mutes", "social_posts", "social_post_hashtags",
   "social_reposts", "social_activities", "social_comments", "social_likes", "social_notifications", "social_feed_states", "social_feed_entries",
   "platform_outbox",

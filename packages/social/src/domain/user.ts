@@ -155,7 +155,7 @@ export interface UserJSON {
  * packages). Fields are copied by name, so fields added to {@link User} stay private by default.
  * @example
  * ```ts
- * const me = await social.users.getByExternalId({ externalId: actor.customerId });
+ * const me = await social.users.getByExternalId(ANONYMOUS_ACTOR, { externalId: customerId });
  * return c.json(toUserJSON(me, me.id));
  * ```
  */

@@ -16,7 +16,11 @@ import { commentNotFound, requireActor, Viewer } from "./viewer.js";
 /** Input of `comments.recount`. */
 export const recountCommentSchema = z.object({ commentId: commentIdSchema, repair: z.boolean().default(false) });
 
-/** Comments on posts and threaded replies. */
+/**
+ * Comments on posts and threaded replies. Every method takes the actor first (`(actor, input)`), a
+ * signed-in social user except for `recount` (admin role).
+ * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class CommentService {
   constructor(
     private readonly ctx: ServiceContext,

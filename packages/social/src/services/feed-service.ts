@@ -17,7 +17,11 @@ export const rankedFeedSchema = z.object({ limit: z.number().int().min(1).max(10
 /** Input of `feeds.rebuild` and `feeds.evict`: the actor's own feed by default; another user's needs the `admin` role. */
 export const feedTargetSchema = z.object({ userId: userIdSchema.optional() });
 
-/** Home feeds (hybrid fan-out), profile timelines and the ranked feed. */
+/**
+ * Home feeds (hybrid fan-out), profile timelines and the ranked feed. Every method takes the actor
+ * first (`(actor, input)`): a signed-in social user, or the admin role for another user's feed.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class FeedService {
   constructor(
     private readonly ctx: ServiceContext,

@@ -13,7 +13,11 @@ import { assertNotBlocked, requireActor, requireUser, Viewer } from "./viewer.js
 /** Input of `follows.followers` / `follows.following`. */
 export const followListSchema = pageRequestSchema.extend({ userId: userIdSchema });
 
-/** Follows, unfollows and follow requests of private accounts. */
+/**
+ * Follows, unfollows and follow requests of private accounts. Every method takes the actor (a
+ * signed-in social user) first: `(actor, input)`.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class FollowService {
   constructor(
     private readonly ctx: ServiceContext,

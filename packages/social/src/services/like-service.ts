@@ -9,7 +9,11 @@ import type { Notifier } from "./notifier.js";
 import { collectPage, decodeSeq } from "./paging.js";
 import { commentNotFound, postNotFound, requireActor, Viewer } from "./viewer.js";
 
-/** Likes on posts and comments: one per user per target, idempotent both ways, exact counts. */
+/**
+ * Likes on posts and comments: one per user per target, idempotent both ways, exact counts. Every
+ * method takes the actor (a signed-in social user) first: `(actor, input)`.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class LikeService {
   constructor(
     private readonly ctx: ServiceContext,

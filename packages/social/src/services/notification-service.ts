@@ -47,7 +47,11 @@ export function toNotificationJSON(n: NotificationView): NotificationJSON {
   };
 }
 
-/** The actor's notifications: list, grouped list, unread count, mark read. */
+/**
+ * The actor's notifications: list, grouped list, unread count, mark read. Every method takes the
+ * actor (a signed-in social user) first.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class NotificationService {
   constructor(private readonly ctx: ServiceContext) {}
 

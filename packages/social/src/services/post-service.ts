@@ -19,7 +19,11 @@ import { postNotFound, requireActor, requireUser, Viewer } from "./viewer.js";
 /** Input of `posts.recount`. */
 export const recountPostSchema = z.object({ postId: postIdSchema, repair: z.boolean().default(false) });
 
-/** Posts and reposts: write, edit, delete, read by id, by user and by hashtag. */
+/**
+ * Posts and reposts: write, edit, delete, read by id, by user and by hashtag. Every method takes the
+ * actor first (`(actor, input)`), a signed-in social user except for `recount` (admin role).
+ * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class PostService {
   constructor(
     private readonly ctx: ServiceContext,

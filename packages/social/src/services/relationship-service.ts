@@ -2,12 +2,14 @@ import { createEvent, createId, DomainRuleError, parse, requireActorId, type Act
 import { socialCodes } from "../domain/error-codes.js";
 import type { z } from "zod";
 import { muteSchema, relationTargetSchema } from "../domain/follow.js";
-import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FollowGraph } from "./follow-graph.js";
 import { requireActor, requireUser } from "./viewer.js";
 
-/** Blocks and mutes (exposed on `social.users`). */
+/**
+ * Blocks and mutes (exposed on `social.users`), each `(actor, { userId })` by a signed-in social user.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class RelationshipService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -75,24 +77,6 @@ export class RelationshipService {
       }
       return { muting: true as const };
     });
-  }
-
-  /**
-   * Accepts every pending follow request of `userId` (an account that turned public: Mastodon
-   * accepts them too), in the caller's transaction. Returns how many were accepted.
-   */
-  async acceptPending(tx: SocialTx, userId: string): Promise<number> {
-    let accepted = 0;
-    for (;;) {
-      const batch = await tx.followRequests.listIncoming(userId, { limit: 100 });
-      if (batch.length === 0) return accepted;
-      for (const r of batch) {
-        await tx.followRequests.delete(r.requesterId, userId);
-        await this.graph.add(tx, r.requesterId, userId, { notify: true });
-        tx.outbox.add(createEvent("follow_request.approved", { requesterId: r.requesterId, targetId: userId }, this.ctx.clock));
-        accepted++;
-      }
-    }
   }
 
   /** Lifts a mute. Idempotent. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */

@@ -6,6 +6,7 @@ import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
 import { muteSchema, relationTargetSchema } from "../domain/follow.js";
 import type { ServiceContext } from "./context.js";
+import type { FollowGraph } from "./follow-graph.js";
 import type { RelationshipService } from "./relationship-service.js";
 import { requireActor, requireUser, Viewer } from "./viewer.js";
 
@@ -26,11 +27,16 @@ export interface RecountResult<C> {
   readonly repaired: boolean;
 }
 
-/** Users and profiles: registration, profile edits, verification, and recounts. */
+/**
+ * Users and profiles: registration, profile edits, verification, and recounts. Every method takes
+ * the actor first (`(actor, input)`): user methods need a signed-in actor whose `id` is a social user.
+ * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class UserService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly relationships: RelationshipService,
+    private readonly graph: FollowGraph,
   ) {}
 
   /** Blocks a user. See {@link RelationshipService.block}. @throws DomainRuleError `self_block`; NotFoundError `user_not_found`. */
@@ -173,7 +179,7 @@ export class UserService {
     return this.ctx.store.transaction(async (tx) => {
       const before = await requireActor(tx, actorId);
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      if (before.isPrivate && patch.isPrivate === false) await this.relationships.acceptPending(tx, actorId);
+      if (before.isPrivate && patch.isPrivate === false) await this.graph.acceptPending(tx, actorId);
       const user = await tx.users.updateProfile(actorId, clean, this.ctx.clock.now());
       tx.outbox.add(createEvent("user.updated", { userId: actorId }, this.ctx.clock));
       return user;
@@ -218,8 +224,7 @@ export class UserService {
     });
   }
 
-  /** @internal */
-  async profile(tx: SocialTx, viewerId: string, user: User): Promise<Profile> {
+  private async profile(tx: SocialTx, viewerId: string, user: User): Promise<Profile> {
     const viewer = new Viewer(tx, viewerId);
     await viewer.assertCanSeeContentOf({ ...user, isPrivate: false });
     return {
