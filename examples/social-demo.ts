@@ -9,6 +9,7 @@
 // Run: node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/social-demo.ts
 //      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/social-demo.ts
 import { randomBytes } from "node:crypto";
+import { ANONYMOUS_ACTOR, type Actor } from "@platform/core";
 import { createSocialMediaPlatform, type SocialMediaPlatform } from "@platform/social";
 import { createPostgresSocialStore, type PostgresSocialStore } from "@platform/social/postgres";
 
@@ -19,14 +20,17 @@ const unique = (username: string) => (run ? `${username}_${run}` : username);
 
 const social = createSocialMediaPlatform(postgres ? { store: postgres } : {});
 
-const john = await social.users.create({
+// A host builds the actor from its own authentication; here each user acts for themselves.
+const actorOf = (user: { id: string }): Actor => ({ id: user.id, roles: [] });
+
+const john = await social.users.create(ANONYMOUS_ACTOR, {
   username: unique("john_doe"),
   email: `${unique("john")}@example.com`,
   name: "John Doe",
   bio: "Software engineer and tech enthusiast",
   avatarUrl: "https://cdn.example.com/avatar1.jpg",
 });
-const jane = await social.users.create({
+const jane = await social.users.create(ANONYMOUS_ACTOR, {
   username: unique("jane_smith"),
   email: `${unique("jane")}@example.com`,
   name: "Jane Smith",
@@ -34,28 +38,26 @@ const jane = await social.users.create({
   avatarUrl: "https://cdn.example.com/avatar2.jpg",
 });
 
-const post1 = await social.posts.create({
-  actorId: john.id,
+const post1 = await social.posts.create(actorOf(john), {
   content: "Just finished building an amazing e-commerce platform! #coding #golang",
   images: ["https://cdn.example.com/screenshot1.jpg"],
 });
-const post2 = await social.posts.create({
-  actorId: jane.id,
+const post2 = await social.posts.create(actorOf(jane), {
   content: "Beautiful sunset today! 🌅",
   images: ["https://cdn.example.com/sunset1.jpg", "https://cdn.example.com/sunset2.jpg"],
 });
 
-await social.follows.follow({ actorId: john.id, userId: jane.id });
-await social.follows.follow({ actorId: jane.id, userId: john.id });
+await social.follows.follow(actorOf(john), { userId: jane.id });
+await social.follows.follow(actorOf(jane), { userId: john.id });
 
-await social.likes.likePost({ actorId: jane.id, postId: post1.id });
-await social.likes.likePost({ actorId: john.id, postId: post2.id });
+await social.likes.likePost(actorOf(jane), { postId: post1.id });
+await social.likes.likePost(actorOf(john), { postId: post2.id });
 
-await social.comments.create({ actorId: jane.id, postId: post1.id, content: "Great work! What technologies did you use?" });
+await social.comments.create(actorOf(jane), { postId: post1.id, content: "Great work! What technologies did you use?" });
 
 // This run's figures, through the services (on a shared database the tables hold other runs too).
-const people = [await social.users.me({ actorId: john.id }), await social.users.me({ actorId: jane.id })];
-const posts = [await social.posts.get({ actorId: john.id, postId: post1.id }), await social.posts.get({ actorId: john.id, postId: post2.id })];
+const people = [await social.users.me(actorOf(john)), await social.users.me(actorOf(jane))];
+const posts = [await social.posts.get(actorOf(john), { postId: post1.id }), await social.posts.get(actorOf(john), { postId: post2.id })];
 const counts = {
   users: people.length,
   posts: people.reduce((n, u) => n + u.postsCount, 0),
@@ -65,7 +67,7 @@ const counts = {
   // 5 = the rules at work: jane is told john followed her and liked her post (2); john is told
   // jane followed him, liked his post and commented on it (3). The specification's one hand-made
   // notification becomes these five; nobody is ever notified of their own action.
-  notifications: (await social.notifications.unreadCount({ actorId: john.id })) + (await social.notifications.unreadCount({ actorId: jane.id })),
+  notifications: (await social.notifications.unreadCount(actorOf(john))) + (await social.notifications.unreadCount(actorOf(jane))),
 };
 
 console.log("Social Media Platform Demo:");
@@ -79,12 +81,12 @@ console.log(`Notifications: ${counts.notifications}`);
 
 async function show(platform: SocialMediaPlatform, user: { id: string; username: string }): Promise<void> {
   console.log(`\n@${user.username}'s home feed:`);
-  for (const item of (await platform.feeds.home({ actorId: user.id })).items) {
+  for (const item of (await platform.feeds.home(actorOf(user))).items) {
     const p = item.post;
     console.log(`  @${p.author.username}: ${p.content}  [${p.likesCount} like(s), ${p.commentsCount} comment(s), ${p.images.length} image(s)]`);
   }
-  console.log(`@${user.username}'s notifications (${await platform.notifications.unreadCount({ actorId: user.id })} unread):`);
-  for (const group of (await platform.notifications.listGrouped({ actorId: user.id })).items) console.log(`  ${group.summary}`);
+  console.log(`@${user.username}'s notifications (${await platform.notifications.unreadCount(actorOf(user))} unread):`);
+  for (const group of (await platform.notifications.listGrouped(actorOf(user))).items) console.log(`  ${group.summary}`);
 }
 
 await show(social, john);

@@ -27,11 +27,11 @@ module.exports = async function scenario({ core, commerce, commercePayments, pay
   assert.equal(order.total.toFixed(), "1999.98");
 
   const net = social.createSocialMediaPlatform();
-  const a = await net.users.create({ username: "john_doe", email: "john@example.com", name: "John Doe" });
-  const b = await net.users.create({ username: "jane_smith", email: "jane@example.com", name: "Jane Smith" });
-  await net.follows.follow({ actorId: b.id, userId: a.id });
-  await net.posts.create({ actorId: a.id, content: "Hello #world" });
-  const page = await net.feeds.home({ actorId: b.id, limit: 20 });
+  const a = await net.users.create(core.ANONYMOUS_ACTOR, { username: "john_doe", email: "john@example.com", name: "John Doe" });
+  const b = await net.users.create(core.ANONYMOUS_ACTOR, { username: "jane_smith", email: "jane@example.com", name: "Jane Smith" });
+  await net.follows.follow({ id: b.id, roles: [] }, { userId: a.id });
+  await net.posts.create({ id: a.id, roles: [] }, { content: "Hello #world" });
+  const page = await net.feeds.home({ id: b.id, roles: [] }, { limit: 20 });
   assert.equal(page.items.length, 1);
   console.log(`consumer: ${label} program on the memory store passed`);
 };

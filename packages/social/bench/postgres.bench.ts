@@ -15,10 +15,13 @@
  * Full size: SOCIAL_BENCH_POSTS=1000000 corepack pnpm exec vitest bench --run packages/social/bench/postgres.bench.ts
  */
 import { afterAll, bench, describe } from "vitest";
-import { ManualClock } from "@platform/core";
+import { ManualClock, type Actor } from "@platform/core";
 import { createIsolatedDatabase, startPostgresServer, summarizeLatencies, type PostgresServer } from "@platform/core/testing";
 import { createSocialMediaPlatform } from "../src/index.js";
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
+
+/** The actor of a signed-in social user. */
+const act = (id: string): Actor => ({ id, roles: [] });
 
 const USERS = Number(process.env.SOCIAL_BENCH_USERS ?? 10_000);
 const POSTS = Number(process.env.SOCIAL_BENCH_POSTS ?? 200_000);
@@ -105,14 +108,14 @@ const ordinary = (i: number) => `usr_bench${String(CELEBRITIES + ((i * 7_777) % 
 const sample = Array.from({ length: SAMPLE }, (_, i) => ordinary(i));
 
 const cold: number[] = [];
-for (const u of sample) cold.push(await time(() => social.feeds.home({ actorId: u, limit: 20 }))); // first read rebuilds the feed
+for (const u of sample) cold.push(await time(() => social.feeds.home(act(u), { limit: 20 }))); // first read rebuilds the feed
 const warm: number[] = [];
-for (let r = 0; r < 3; r++) for (const u of sample) warm.push(await time(() => social.feeds.home({ actorId: u, limit: 20 })));
+for (let r = 0; r < 3; r++) for (const u of sample) warm.push(await time(() => social.feeds.home(act(u), { limit: 20 })));
 const seedTimes: number[] = [];
 for (const u of sample) seedTimes.push(await time(() => seedFirstPage(u)));
 // Correctness check in the same run: the hybrid page equals the seed's page.
 for (const u of sample.slice(0, 5)) {
-  const hybrid = (await social.feeds.home({ actorId: u, limit: 20 })).items.map((i) => i.post.id);
+  const hybrid = (await social.feeds.home(act(u), { limit: 20 })).items.map((i) => i.post.id);
   if (JSON.stringify(hybrid) !== JSON.stringify(await seedFirstPage(u))) throw new Error(`hybrid first page differs from the seed's for ${u}`);
 }
 const sWarm = summarizeLatencies(warm);
@@ -127,14 +130,14 @@ log(`ratio seed / hybrid warm: p50 ${(sSeed.p50 / sWarm.p50).toFixed(1)}x, p99 $
 // ---------- one post's fan-out ----------
 const author = ordinary(SAMPLE + 1);
 const followersOfAuthor = (await db.pool.query<{ follower_id: string }>("SELECT follower_id FROM social_follows WHERE followee_id = $1", [author])).rows.map((r) => r.follower_id);
-for (const f of followersOfAuthor) await social.feeds.home({ actorId: f, limit: 1 });
+for (const f of followersOfAuthor) await social.feeds.home(act(f), { limit: 1 });
 const celebrity = `usr_bench${"0".padStart(19, "0")}`;
 const fanout: number[] = [];
 const pull: number[] = [];
 for (let i = 0; i < 50; i++) {
   clock.advance(1000);
-  fanout.push(await time(() => social.posts.create({ actorId: author, content: `fan-out ${i}` })));
-  pull.push(await time(() => social.posts.create({ actorId: celebrity, content: `pull ${i}` })));
+  fanout.push(await time(() => social.posts.create(act(author), { content: `fan-out ${i}` })));
+  pull.push(await time(() => social.posts.create(act(celebrity), { content: `pull ${i}` })));
 }
 log(`post by an author with ${followersOfAuthor.length} materialised followers (fan-out on write): ${fmt(summarizeLatencies(fanout))}`);
 log(`post by a celebrity (fan-out on read, no feed writes): ${fmt(summarizeLatencies(pull))}`);
@@ -142,7 +145,7 @@ log(`post by a celebrity (fan-out on read, no feed writes): ${fmt(summarizeLaten
 describe(`social home feed on PostgreSQL (${USERS} users, ${POSTS} posts, ~${FOLLOWEES} followees)`, () => {
   let k = 0;
   bench("hybrid home feed, first page (materialised)", async () => {
-    await social.feeds.home({ actorId: sample[k++ % sample.length]!, limit: 20 });
+    await social.feeds.home(act(sample[k++ % sample.length]!), { limit: 20 });
   }, { iterations: 300, warmupIterations: 10 });
   bench("seed approach as SQL: all posts of followed users, sorted", async () => {
     await seedFirstPage(sample[k++ % sample.length]!);

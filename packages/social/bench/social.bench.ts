@@ -15,9 +15,12 @@
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { bench, describe } from "vitest";
-import { createId, ManualClock } from "@platform/core";
+import { createId, ManualClock, type Actor } from "@platform/core";
 import { summarizeLatencies } from "@platform/core/testing";
 import { createSocialMediaPlatform, MemorySocialStore, type Post } from "../src/index.js";
+
+/** The actor of a signed-in social user. */
+const act = (id: string): Actor => ({ id, roles: [] });
 
 const USERS = Number(process.env.SOCIAL_BENCH_USERS ?? 10_000);
 const POSTS = Number(process.env.SOCIAL_BENCH_POSTS ?? 200_000);
@@ -144,14 +147,14 @@ const time = async (fn: () => Promise<unknown>) => {
 };
 
 const cold: number[] = [];
-for (const u of sample) cold.push(await time(() => social.feeds.home({ actorId: u, limit: 20 }))); // first read rebuilds the feed
+for (const u of sample) cold.push(await time(() => social.feeds.home(act(u), { limit: 20 }))); // first read rebuilds the feed
 const warm: number[] = [];
-for (let r = 0; r < 3; r++) for (const u of sample) warm.push(await time(() => social.feeds.home({ actorId: u, limit: 20 })));
+for (let r = 0; r < 3; r++) for (const u of sample) warm.push(await time(() => social.feeds.home(act(u), { limit: 20 })));
 const seedTimes: number[] = [];
 for (const u of sample.slice(0, 100)) seedTimes.push(await time(() => seedFirstPage(u)));
 // Correctness check in the same run: the hybrid page equals the seed's page.
 const check = sample[0]!;
-const hybridIds = (await social.feeds.home({ actorId: check, limit: 20 })).items.map((i) => i.post.id);
+const hybridIds = (await social.feeds.home(act(check), { limit: 20 })).items.map((i) => i.post.id);
 const seedIds = (await seedFirstPage(check)).map((p) => p.id);
 if (JSON.stringify(hybridIds) !== JSON.stringify(seedIds)) throw new Error("hybrid first page differs from the seed's");
 const fmt = (s: ReturnType<typeof summarizeLatencies>) => `p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms (n=${s.count})`;
@@ -163,14 +166,14 @@ log(`home first page, seed approach (scan followees): ${fmt(summarizeLatencies(s
 // An ordinary author whose ~200 followers all have materialised feeds.
 const author = ids[CELEBRITIES + 1]!;
 const followersOfAuthor = await store.transaction((tx) => tx.follows.followerIds(author));
-for (const f of followersOfAuthor) await social.feeds.home({ actorId: f, limit: 1 });
+for (const f of followersOfAuthor) await social.feeds.home(act(f), { limit: 1 });
 const fanout: number[] = [];
 const noFanout: number[] = [];
 const celebrity = ids[0]!;
 for (let i = 0; i < 200; i++) {
   clock.advance(1000);
-  fanout.push(await time(() => social.posts.create({ actorId: author, content: `fan-out ${i}` })));
-  noFanout.push(await time(() => social.posts.create({ actorId: celebrity, content: `pull ${i}` })));
+  fanout.push(await time(() => social.posts.create(act(author), { content: `fan-out ${i}` })));
+  noFanout.push(await time(() => social.posts.create(act(celebrity), { content: `pull ${i}` })));
 }
 log(`post by an author with ${followersOfAuthor.length} materialised followers (fan-out on write): ${fmt(summarizeLatencies(fanout))}`);
 log(`post by a celebrity with ${followerCount.get(celebrity)} followers (fan-out on read, no writes): ${fmt(summarizeLatencies(noFanout))}`);
@@ -178,13 +181,13 @@ log(`post by a celebrity with ${followerCount.get(celebrity)} followers (fan-out
 describe(`social home feed (${USERS} users, ${POSTS} posts, ~${FOLLOWEES} followees)`, () => {
   let k = 0;
   bench("hybrid home feed, first page", async () => {
-    await social.feeds.home({ actorId: sample[k++ % sample.length]!, limit: 20 });
+    await social.feeds.home(act(sample[k++ % sample.length]!), { limit: 20 });
   }, { iterations: 600, warmupIterations: 20, setup: gc });
   bench("seed approach: scan all posts of followed users", async () => {
     await seedFirstPage(sample[k++ % sample.length]!);
   }, { iterations: 30, warmupIterations: 2, setup: gc });
   bench(`one post fanned out to ${followersOfAuthor.length} feeds`, async () => {
     clock.advance(1000);
-    await social.posts.create({ actorId: author, content: "bench" });
+    await social.posts.create(act(author), { content: "bench" });
   }, { iterations: 300, warmupIterations: 10, setup: gc });
 });

@@ -68,9 +68,10 @@ export interface SocialMediaPlatform {
  * @example
  * ```ts
  * const social = createSocialMediaPlatform();
- * const john = await social.users.create({ username: "john_doe", email: "john@example.com", name: "John Doe" });
- * await social.posts.create({ actorId: john.id, content: "Hello #world" });
- * const feed = await social.feeds.home({ actorId: john.id });
+ * const john = await social.users.create(ANONYMOUS_ACTOR, { username: "john_doe", email: "john@example.com", name: "John Doe" });
+ * const actor = { id: john.id, roles: [] };  // the host builds it from its own authentication
+ * await social.posts.create(actor, { content: "Hello #world" });
+ * const feed = await social.feeds.home(actor);
  * ```
  */
 export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): SocialMediaPlatform {
@@ -96,7 +97,7 @@ export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): 
   const graph = new FollowGraph(ctx, delivery, notifier);
   // Each public service call is one span, `social.<service>.<method>`.
   return {
-    users: traceService(new UserService(ctx, new RelationshipService(ctx, graph)), "social.users"),
+    users: traceService(new UserService(ctx, new RelationshipService(ctx, graph), graph), "social.users"),
     posts: traceService(new PostService(ctx, delivery, notifier), "social.posts"),
     comments: traceService(new CommentService(ctx, notifier), "social.comments"),
     likes: traceService(new LikeService(ctx, notifier), "social.likes"),

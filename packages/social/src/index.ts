@@ -12,13 +12,14 @@ export { FollowService, followListSchema } from "./services/follow-service.js";
 export { PostService, recountPostSchema } from "./services/post-service.js";
 export { CommentService, recountCommentSchema } from "./services/comment-service.js";
 export { LikeService } from "./services/like-service.js";
-export { FeedService, profileTimelineSchema, rankedFeedSchema, evictFeedSchema } from "./services/feed-service.js";
+export { FeedService, profileTimelineSchema, rankedFeedSchema, feedTargetSchema } from "./services/feed-service.js";
 export { NotificationService, toNotificationJSON, type NotificationView, type NotificationJSON } from "./services/notification-service.js";
 export type { SocialConfig } from "./services/context.js";
 
 // Domain
+export { SOCIAL_ERROR_CODES, socialCodes, type SocialErrorCode } from "./domain/error-codes.js";
 export * from "./domain/limits.js";
-export { userIdSchema, postIdSchema, commentIdSchema, notificationIdSchema, actorSchema, actorPageSchema, codedUrlSchema } from "./domain/schemas.js";
+export { userIdSchema, postIdSchema, commentIdSchema, notificationIdSchema, codedUrlSchema } from "./domain/schemas.js";
 export {
   type User,
   type UserRole,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createIsolatedDatabase, legacyCursor, type IsolatedDatabase } from "@platform/core/testing";
 import { MemorySocialStore, type SocialStore } from "../src/index.js";
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
-import { codeOf, world } from "./helpers.js";
+import { codeOf, world, act } from "./helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -31,9 +31,9 @@ describe.each(stores)("page cursors on the %s store", (name, server) => {
     for (const options of [{}, { cursorSecret: SHARED }]) {
       const { social, user } = world({ store: store(), ...options });
       const author = await user(`forge_${name}_${Object.keys(options).length}`);
-      await social.posts.create({ actorId: author.id, content: "one" });
-      expect(await codeOf(social.posts.listByUser({ actorId: author.id, userId: author.id, cursor: legacyCursor(`social.posts_by_user:${author.id}`, { s: 1e9 }) }))).toBe("invalid_cursor");
-      expect(await codeOf(social.feeds.home({ actorId: author.id, cursor: legacyCursor(`social.home:${author.id}`, { s: 1e9 }) }))).toBe("invalid_cursor");
+      await social.posts.create(act(author.id), { content: "one" });
+      expect(await codeOf(social.posts.listByUser(act(author.id), { userId: author.id, cursor: legacyCursor(`social.posts_by_user:${author.id}`, { s: 1e9 }) }))).toBe("invalid_cursor");
+      expect(await codeOf(social.feeds.home(act(author.id), { cursor: legacyCursor(`social.home:${author.id}`, { s: 1e9 }) }))).toBe("invalid_cursor");
     }
   });
 
@@ -42,13 +42,13 @@ describe.each(stores)("page cursors on the %s store", (name, server) => {
     const a = world({ store: store(), cursorSecret: SHARED });
     const b = world({ store: store(), cursorSecret: SHARED });
     const author = await a.user(`share_${name}`);
-    for (const content of ["first", "second", "third"]) await a.social.posts.create({ actorId: author.id, content });
-    const page = await a.social.posts.listByUser({ actorId: author.id, userId: author.id, limit: 2 });
+    for (const content of ["first", "second", "third"]) await a.social.posts.create(act(author.id), { content });
+    const page = await a.social.posts.listByUser(act(author.id), { userId: author.id, limit: 2 });
     expect(page.items.map((p) => p.content)).toEqual(["third", "second"]);
-    const next = await b.social.posts.listByUser({ actorId: author.id, userId: author.id, limit: 2, cursor: page.nextCursor });
+    const next = await b.social.posts.listByUser(act(author.id), { userId: author.id, limit: 2, cursor: page.nextCursor });
     expect(next.items.map((p) => p.content)).toEqual(["first"]);
     for (const other of [world({ store: store() }), world({ store: store(), cursorSecret: `${SHARED}-rotated` })]) {
-      expect(await codeOf(other.social.posts.listByUser({ actorId: author.id, userId: author.id, limit: 2, cursor: page.nextCursor }))).toBe("invalid_cursor");
+      expect(await codeOf(other.social.posts.listByUser(act(author.id), { userId: author.id, limit: 2, cursor: page.nextCursor }))).toBe("invalid_cursor");
     }
   });
 

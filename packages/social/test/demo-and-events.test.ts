@@ -1,19 +1,22 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainEvent } from "@platform/core";
-import { world } from "./helpers.js";
+import { world, act, socialStores } from "./helpers.js";
 
-describe("the seed's scenario", () => {
+describe.each(socialStores())("the seed's scenario on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   it("publishes the documented events, after commit, in order", async () => {
-    const { social, user } = world();
+    const { social, user } = world({ store: store.make() });
     const types: string[] = [];
     social.events.onAny((e: DomainEvent) => void types.push(e.type));
     const [john, jane] = [await user("john_doe"), await user("jane_smith")];
-    const p1 = await social.posts.create({ actorId: john.id, content: "#coding" });
-    await social.follows.follow({ actorId: john.id, userId: jane.id });
-    await social.likes.likePost({ actorId: jane.id, postId: p1.id });
-    await social.comments.create({ actorId: jane.id, postId: p1.id, content: "Great work!" });
+    const p1 = await social.posts.create(act(john.id), { content: "#coding" });
+    await social.follows.follow(act(john.id), { userId: jane.id });
+    await social.likes.likePost(act(jane.id), { postId: p1.id });
+    await social.comments.create(act(jane.id), { postId: p1.id, content: "Great work!" });
     expect(types).toEqual([
       "user.created",
       "user.created",
@@ -26,7 +29,10 @@ describe("the seed's scenario", () => {
       "notification.created",
     ]);
   });
+});
 
+// The example runs its own in-memory platform in a child process: one run, not one per store.
+describe("the seed's scenario as a program", () => {
   it("examples/social-demo.ts prints the seed's lines with rule-generated notifications", () => {
     const tsx = createRequire(import.meta.url).resolve("tsx/cli");
     const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/social-demo.ts"], { encoding: "utf8", cwd: new URL("../../..", import.meta.url).pathname });

@@ -1,30 +1,32 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemorySocialStore, type FeedItem } from "../src/index.js";
-import { world } from "./helpers.js";
-import { oracleHome } from "./oracle.js";
+import { act, socialStores, world } from "./helpers.js";
+import { loadRows, oracleHome } from "./oracle.js";
 
 async function feedIds(social: ReturnType<typeof world>["social"], actorId: string, limit = 3): Promise<string[]> {
   const out: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: FeedItem[]; nextCursor: string | null } = await social.feeds.home({ actorId, limit, cursor });
+    const page: { items: FeedItem[]; nextCursor: string | null } = await social.feeds.home(act(actorId), { limit, cursor });
     out.push(...page.items.map((i) => i.id));
     cursor = page.nextCursor;
   } while (cursor);
   return out;
 }
 
-describe("home feed delivery", () => {
+// These read the memory tables (delivery, the oracle); the PostgreSQL side is covered by
+// postgres-feed-ordering.test.ts and the looped properties.
+describe("home feed delivery on memory", () => {
   it("fans out on write to materialised feeds, capped, and reads older items from storage", async () => {
     const store = new MemorySocialStore();
     const { social, user, clock } = world({ store, feedCap: 3 });
     const [reader, author] = [await user("reader"), await user("author")];
-    await social.follows.follow({ actorId: reader.id, userId: author.id });
-    await social.feeds.home({ actorId: reader.id }); // materialise
+    await social.follows.follow(act(reader.id), { userId: author.id });
+    await social.feeds.home(act(reader.id)); // materialise
     const posts: string[] = [];
     for (let i = 0; i < 8; i++) {
       clock.advance(1000);
-      posts.push((await social.posts.create({ actorId: author.id, content: `post ${i}` })).id);
+      posts.push((await social.posts.create(act(author.id), { content: `post ${i}` })).id);
     }
     const size = await store.transaction((tx) => tx.feeds.size(reader.id));
     expect(size).toBe(3);
@@ -35,17 +37,17 @@ describe("home feed delivery", () => {
     const store = new MemorySocialStore();
     const { social, user, clock } = world({ store, feedCap: 50 });
     const [reader, a, b] = [await user("reader"), await user("alice"), await user("bob")];
-    await social.follows.follow({ actorId: reader.id, userId: a.id });
+    await social.follows.follow(act(reader.id), { userId: a.id });
     const ids: string[] = [];
     for (const u of [a, b, a, b]) {
       clock.advance(1000);
-      ids.push((await social.posts.create({ actorId: u.id, content: "x" })).id);
+      ids.push((await social.posts.create(act(u.id), { content: "x" })).id);
     }
     expect(await feedIds(social, reader.id)).toEqual([ids[2], ids[0]]);
-    await social.follows.follow({ actorId: reader.id, userId: b.id }); // backfill into the materialised feed
+    await social.follows.follow(act(reader.id), { userId: b.id }); // backfill into the materialised feed
     expect(await store.transaction((tx) => tx.feeds.size(reader.id))).toBe(4);
     expect(await feedIds(social, reader.id)).toEqual([...ids].reverse());
-    await social.feeds.evict({ userId: reader.id });
+    await social.feeds.evict(act(reader.id));
     expect(await store.transaction((tx) => tx.feeds.getState(reader.id))).toBeNull();
     expect(await feedIds(social, reader.id)).toEqual([...ids].reverse());
     expect(await store.transaction((tx) => tx.feeds.size(reader.id))).toBe(4);
@@ -55,17 +57,17 @@ describe("home feed delivery", () => {
     const store = new MemorySocialStore();
     const { social, user } = world({ store });
     const [a, b, c] = [await user("alice"), await user("bob"), await user("carol")];
-    await social.follows.follow({ actorId: a.id, userId: b.id });
-    await social.follows.follow({ actorId: b.id, userId: a.id });
-    await social.follows.follow({ actorId: a.id, userId: c.id });
-    for (const u of [a, b]) await social.feeds.home({ actorId: u.id });
-    await social.posts.create({ actorId: b.id, content: "b" });
-    await social.posts.create({ actorId: a.id, content: "a" });
-    await social.posts.create({ actorId: c.id, content: "c" });
+    await social.follows.follow(act(a.id), { userId: b.id });
+    await social.follows.follow(act(b.id), { userId: a.id });
+    await social.follows.follow(act(a.id), { userId: c.id });
+    for (const u of [a, b]) await social.feeds.home(act(u.id));
+    await social.posts.create(act(b.id), { content: "b" });
+    await social.posts.create(act(a.id), { content: "a" });
+    await social.posts.create(act(c.id), { content: "c" });
     expect(await store.transaction((tx) => tx.feeds.size(a.id))).toBe(3);
-    await social.follows.unfollow({ actorId: a.id, userId: c.id });
+    await social.follows.unfollow(act(a.id), { userId: c.id });
     expect(await store.transaction((tx) => tx.feeds.size(a.id))).toBe(2);
-    await social.users.block({ actorId: a.id, userId: b.id });
+    await social.users.block(act(a.id), { userId: b.id });
     expect(await store.transaction((tx) => tx.feeds.size(a.id))).toBe(1);
     expect(await store.transaction((tx) => tx.feeds.size(b.id))).toBe(1);
     expect(await feedIds(social, b.id)).toHaveLength(1);
@@ -77,45 +79,51 @@ describe("home feed delivery", () => {
     const star = await user("star");
     const fans = [await user("fan1"), await user("fan2"), await user("fan3")];
     const friend = await user("friend");
-    for (const f of fans) await social.follows.follow({ actorId: f.id, userId: star.id });
-    await social.follows.follow({ actorId: fans[0]!.id, userId: friend.id });
-    await social.feeds.home({ actorId: fans[0]!.id });
+    for (const f of fans) await social.follows.follow(act(f.id), { userId: star.id });
+    await social.follows.follow(act(fans[0]!.id), { userId: friend.id });
+    await social.feeds.home(act(fans[0]!.id));
     clock.advance(1000);
-    const pulled = await social.posts.create({ actorId: star.id, content: "to millions" });
+    const pulled = await social.posts.create(act(star.id), { content: "to millions" });
     clock.advance(1000);
-    const pushed = await social.posts.create({ actorId: friend.id, content: "to one" });
+    const pushed = await social.posts.create(act(friend.id), { content: "to one" });
     expect(store.postTable.get(pulled.id)!.delivery).toBe("pull");
     expect(store.postTable.get(pushed.id)!.delivery).toBe("push");
     expect(await store.transaction((tx) => tx.feeds.size(fans[0]!.id))).toBe(1); // only the pushed post is stored
     expect(await feedIds(social, fans[0]!.id)).toEqual([pushed.id, pulled.id]);
-    expect(await feedIds(social, fans[0]!.id)).toEqual(oracleHome(store, fans[0]!.id));
+    expect(await feedIds(social, fans[0]!.id)).toEqual(oracleHome(await loadRows(store, null), fans[0]!.id));
   });
 
+});
+
+describe.each(socialStores())("home feed reads on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   it("shows reposts, once per repost, with the reposter", async () => {
-    const { social, user } = world();
+    const { social, user } = world({ store: store.make() });
     const [a, b, c] = [await user("alice"), await user("bob"), await user("carol")];
-    await social.follows.follow({ actorId: a.id, userId: b.id });
-    const post = await social.posts.create({ actorId: c.id, content: "original" });
-    await social.posts.repost({ actorId: b.id, postId: post.id });
-    const items = (await social.feeds.home({ actorId: a.id })).items;
+    await social.follows.follow(act(a.id), { userId: b.id });
+    const post = await social.posts.create(act(c.id), { content: "original" });
+    await social.posts.repost(act(b.id), { postId: post.id });
+    const items = (await social.feeds.home(act(a.id))).items;
     expect(items.map((i) => [i.kind, i.post.id, i.repostedBy?.username])).toEqual([["repost", post.id, "bob"]]);
-    await social.posts.unrepost({ actorId: b.id, postId: post.id });
-    expect((await social.feeds.home({ actorId: a.id })).items).toEqual([]);
+    await social.posts.unrepost(act(b.id), { postId: post.id });
+    expect((await social.feeds.home(act(a.id))).items).toEqual([]);
   });
 
   it("ranks by engagement times time decay", async () => {
-    const { social, user, clock } = world();
+    const { social, user, clock } = world({ store: store.make() });
     const [a, b, c] = [await user("alice"), await user("bob"), await user("carol")];
-    await social.follows.follow({ actorId: a.id, userId: b.id });
-    const old = await social.posts.create({ actorId: b.id, content: "old but loved" });
-    for (const u of [a, c]) await social.likes.likePost({ actorId: u.id, postId: old.id });
-    await social.comments.create({ actorId: c.id, postId: old.id, content: "wow" });
+    await social.follows.follow(act(a.id), { userId: b.id });
+    const old = await social.posts.create(act(b.id), { content: "old but loved" });
+    for (const u of [a, c]) await social.likes.likePost(act(u.id), { postId: old.id });
+    await social.comments.create(act(c.id), { postId: old.id, content: "wow" });
     clock.advance({ hours: 1 });
-    const fresh = await social.posts.create({ actorId: b.id, content: "fresh" });
-    const ranked = await social.feeds.ranked({ actorId: a.id });
+    const fresh = await social.posts.create(act(b.id), { content: "fresh" });
+    const ranked = await social.feeds.ranked(act(a.id));
     expect(ranked.items.map((i) => i.post.id)).toEqual([old.id, fresh.id]);
     clock.advance({ hours: 24 });
-    const newest = await social.posts.create({ actorId: b.id, content: "newest" });
-    expect((await social.feeds.ranked({ actorId: a.id })).items[0]!.post.id).toBe(newest.id);
+    const newest = await social.posts.create(act(b.id), { content: "newest" });
+    expect((await social.feeds.ranked(act(a.id))).items[0]!.post.id).toBe(newest.id);
   });
 });

@@ -1,8 +1,48 @@
-import { ManualClock } from "@platform/core";
-import { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions, type SocialStore, type User } from "../src/index.js";
+import { inject } from "vitest";
+import { ANONYMOUS_ACTOR, ManualClock, type Actor } from "@platform/core";
+import { memoryStoreFixture, postgresStoreFixture, type PostgresStoreFixtureOptions, type StoreFixture } from "@platform/core/testing";
+import { createSocialMediaPlatform, MemorySocialStore, type SocialMediaPlatform, type SocialPlatformOptions, type SocialStore, type User } from "../src/index.js";
+import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 
-/** The store `world()` uses when none is given: memory by default; the PostgreSQL suite file swaps it. */
-export const defaultStore: { make: (() => SocialStore) | undefined } = { make: undefined };
+/** Every social table plus the outbox: what a PostgreSQL fixture empties for a new store. */
+const SOCIAL_TABLES = [
+  "social_users", "social_follows", "social_follow_requests", "social_blocks", "social_mutes", "social_posts", "social_post_hashtags",
+  "social_reposts", "social_activities", "social_comments", "social_likes", "social_notifications", "social_feed_states", "social_feed_entries",
+  "platform_outbox",
+] as const;
+
+/** The memory store fixture. */
+export const memorySocial = (): StoreFixture<SocialStore> => memoryStoreFixture<SocialStore>(() => new MemorySocialStore());
+
+// Core's fixture bounds S by a store whose transaction takes `(tx: never) => ...`, which no typed
+// store satisfies under strictFunctionTypes; the fixture only forwards `work`, so the cast is safe.
+const anyStoreFixture = postgresStoreFixture as unknown as <S>(options: PostgresStoreFixtureOptions<S>) => StoreFixture<S>;
+
+/** A PostgreSQL fixture: one migrated throwaway database per suite, emptied for each new store. */
+export const postgresSocial = (max?: number): StoreFixture<SocialStore> =>
+  anyStoreFixture<SocialStore>({
+    adminUrl: () => inject("databaseUrl"),
+    prefix: "social_suite",
+    migrate: async (pool) => void (await migrateSocial(pool)),
+    tables: SOCIAL_TABLES,
+    create: (pool) => new PostgresSocialStore(pool),
+    ...(max !== undefined ? { max } : {}),
+  });
+
+/** The stores every service suite runs on: `describe.each(socialStores())("... on $name", ...)`. */
+export function socialStores(): StoreFixture<SocialStore>[] {
+  return [memorySocial(), postgresSocial()];
+}
+
+/** The actor of a signed-in social user. */
+export function act(userId: string): Actor {
+  return { id: userId, roles: [] };
+}
+
+/** An operator with the admin role who is no social user (recounts, feed maintenance, verification). */
+export const ADMIN: Actor = { id: null, roles: ["admin"] };
+
+export { ANONYMOUS_ACTOR };
 
 export interface World {
   social: SocialMediaPlatform;
@@ -10,15 +50,14 @@ export interface World {
   user(name: string, extra?: { isPrivate?: boolean; role?: "user" | "admin" }): Promise<User>;
 }
 
-/** A platform on a manual clock that ticks one second per call to `tick`. */
+/** A platform on a manual clock (memory store unless one is given). */
 export function world(options: SocialPlatformOptions = {}): World {
   const clock = new ManualClock("2026-01-01T00:00:00Z");
-  const store = options.store ?? defaultStore.make?.();
-  const social = createSocialMediaPlatform({ clock, ...options, ...(store ? { store } : {}) });
+  const social = createSocialMediaPlatform({ clock, ...options });
   return {
     social,
     clock,
-    user: (name, extra = {}) => social.users.create({ username: name, email: `${name}@example.com`, name, ...extra }),
+    user: (name, extra = {}) => social.users.create(extra.role === "admin" ? ADMIN : ANONYMOUS_ACTOR, { username: name, email: `${name}@example.com`, name, ...extra }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createId, PlatformError } from "@platform/core";
-import { describe, expect, it } from "vitest";
-import { world } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { world, act, socialStores } from "./helpers.js";
 
 /** Everything a caller can observe of a rejection, with the id it names replaced. */
 async function answer(promise: Promise<unknown>, id: string): Promise<unknown> {
@@ -18,50 +18,53 @@ async function answer(promise: Promise<unknown>, id: string): Promise<unknown> {
  * or its id reveals that it exists (and, through `not_author`, `post_deleted` or a silent no-op,
  * that it is someone else's, was deleted, or was never liked).
  */
-describe("hidden posts and comments answer like missing ones", () => {
+describe.each(socialStores())("hidden posts and comments answer like missing ones on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   async function setup() {
-    const w = world();
+    const w = world({ store: store.make() });
     const { social, user } = w;
     const pat = await user("private_pat", { isPrivate: true });
     const [fay, sam, bo, ann] = [await user("follower_fay"), await user("stranger_sam"), await user("blocked_bo"), await user("public_ann")];
     for (const u of [fay, bo]) {
-      await social.follows.follow({ actorId: u.id, userId: pat.id });
-      await social.follows.approve({ actorId: pat.id, userId: u.id });
+      await social.follows.follow(act(u.id), { userId: pat.id });
+      await social.follows.approve(act(pat.id), { userId: u.id });
     }
-    const secret = await social.posts.create({ actorId: pat.id, content: "secret" });
-    const comment = await social.comments.create({ actorId: fay.id, postId: secret.id, content: "nice" });
-    const gone = await social.posts.create({ actorId: pat.id, content: "deleted later" });
-    await social.posts.delete({ actorId: pat.id, postId: gone.id });
-    const fansOnly = await social.posts.create({ actorId: ann.id, content: "for fans", visibility: "followers" });
-    const open = await social.posts.create({ actorId: ann.id, content: "public" });
+    const secret = await social.posts.create(act(pat.id), { content: "secret" });
+    const comment = await social.comments.create(act(fay.id), { postId: secret.id, content: "nice" });
+    const gone = await social.posts.create(act(pat.id), { content: "deleted later" });
+    await social.posts.delete(act(pat.id), { postId: gone.id });
+    const fansOnly = await social.posts.create(act(ann.id), { content: "for fans", visibility: "followers" });
+    const open = await social.posts.create(act(ann.id), { content: "public" });
     // A comment by someone who blocks the viewer, on a post everyone may see.
-    const blockerComment = await social.comments.create({ actorId: pat.id, postId: open.id, content: "from pat" });
-    await social.users.block({ actorId: pat.id, userId: bo.id });
+    const blockerComment = await social.comments.create(act(pat.id), { postId: open.id, content: "from pat" });
+    await social.users.block(act(pat.id), { userId: bo.id });
     return { ...w, pat, fay, sam, bo, ann, secret, comment, gone, fansOnly, open, blockerComment };
   }
 
   const postPaths = (social: ReturnType<typeof world>["social"], actorId: string, postId: string) => ({
-    get: social.posts.get({ actorId, postId }),
-    edit: social.posts.edit({ actorId, postId, content: "x" }),
-    delete: social.posts.delete({ actorId, postId }),
-    repost: social.posts.repost({ actorId, postId }),
-    unrepost: social.posts.unrepost({ actorId, postId }),
-    like: social.likes.likePost({ actorId, postId }),
-    unlike: social.likes.unlikePost({ actorId, postId }),
-    hasLiked: social.likes.hasLikedPost({ actorId, postId }),
-    likers: social.likes.postLikers({ actorId, postId }),
-    comment: social.comments.create({ actorId, postId, content: "x" }),
-    comments: social.comments.list({ actorId, postId }),
+    get: social.posts.get(act(actorId), { postId }),
+    edit: social.posts.edit(act(actorId), { postId, content: "x" }),
+    delete: social.posts.delete(act(actorId), { postId }),
+    repost: social.posts.repost(act(actorId), { postId }),
+    unrepost: social.posts.unrepost(act(actorId), { postId }),
+    like: social.likes.likePost(act(actorId), { postId }),
+    unlike: social.likes.unlikePost(act(actorId), { postId }),
+    hasLiked: social.likes.hasLikedPost(act(actorId), { postId }),
+    likers: social.likes.postLikers(act(actorId), { postId }),
+    comment: social.comments.create(act(actorId), { postId, content: "x" }),
+    comments: social.comments.list(act(actorId), { postId }),
   });
 
   const commentPaths = (social: ReturnType<typeof world>["social"], actorId: string, commentId: string, openPostId: string) => ({
-    get: social.comments.get({ actorId, commentId }),
-    edit: social.comments.edit({ actorId, commentId, content: "x" }),
-    delete: social.comments.delete({ actorId, commentId }),
-    like: social.likes.likeComment({ actorId, commentId }),
-    unlike: social.likes.unlikeComment({ actorId, commentId }),
-    likers: social.likes.commentLikers({ actorId, commentId }),
-    reply: social.comments.create({ actorId, postId: openPostId, parentId: commentId, content: "x" }),
+    get: social.comments.get(act(actorId), { commentId }),
+    edit: social.comments.edit(act(actorId), { commentId, content: "x" }),
+    delete: social.comments.delete(act(actorId), { commentId }),
+    like: social.likes.likeComment(act(actorId), { commentId }),
+    unlike: social.likes.unlikeComment(act(actorId), { commentId }),
+    likers: social.likes.commentLikers(act(actorId), { commentId }),
+    reply: social.comments.create(act(actorId), { postId: openPostId, parentId: commentId, content: "x" }),
   });
 
   async function answers(paths: Record<string, Promise<unknown>>, id: string): Promise<Record<string, unknown>> {
@@ -81,7 +84,7 @@ describe("hidden posts and comments answer like missing ones", () => {
       expect(await answers(postPaths(social, actor.id, post.id), post.id), `${actor.username} on ${post.content}`).toEqual(expected);
     }
     // Nothing changed on the hidden post.
-    const seen = await social.posts.get({ actorId: pat.id, postId: secret.id });
+    const seen = await social.posts.get(act(pat.id), { postId: secret.id });
     expect([seen.likesCount, seen.commentsCount, seen.repostsCount, seen.content]).toEqual([0, 1, 0, "secret"]);
   });
 
@@ -93,18 +96,18 @@ describe("hidden posts and comments answer like missing ones", () => {
     expect(await answers(commentPaths(social, sam.id, comment.id, open.id), comment.id)).toEqual(expected);
     const fromBo = await answers(commentPaths(social, bo.id, blockerComment.id, open.id), blockerComment.id);
     expect(fromBo).toEqual(expected);
-    expect((await social.comments.get({ actorId: fay.id, commentId: comment.id })).likesCount).toBe(0);
+    expect((await social.comments.get(act(fay.id), { commentId: comment.id })).likesCount).toBe(0);
   });
 
   it("those who may see the content keep the precise answers, and undo their own like after losing sight", async () => {
     const { social, pat, fay, sam, secret, gone, open } = await setup();
-    expect(await answer(social.posts.get({ actorId: fay.id, postId: gone.id }), gone.id)).toMatchObject({ code: "post_deleted" });
-    expect(await answer(social.posts.edit({ actorId: fay.id, postId: secret.id, content: "x" }), secret.id)).toMatchObject({ code: "not_author" });
-    expect(await answer(social.posts.edit({ actorId: sam.id, postId: open.id, content: "x" }), open.id)).toMatchObject({ code: "not_author" });
-    await social.likes.likePost({ actorId: fay.id, postId: secret.id });
-    await social.follows.unfollow({ actorId: fay.id, userId: pat.id });
-    expect(await answer(social.posts.get({ actorId: fay.id, postId: secret.id }), secret.id)).toMatchObject({ code: "post_not_found" });
-    expect(await social.likes.unlikePost({ actorId: fay.id, postId: secret.id })).toEqual({ liked: false, likesCount: 0 });
-    expect(await answer(social.likes.unlikePost({ actorId: fay.id, postId: secret.id }), secret.id)).toMatchObject({ code: "post_not_found" });
+    expect(await answer(social.posts.get(act(fay.id), { postId: gone.id }), gone.id)).toMatchObject({ code: "post_deleted" });
+    expect(await answer(social.posts.edit(act(fay.id), { postId: secret.id, content: "x" }), secret.id)).toMatchObject({ code: "not_author" });
+    expect(await answer(social.posts.edit(act(sam.id), { postId: open.id, content: "x" }), open.id)).toMatchObject({ code: "not_author" });
+    await social.likes.likePost(act(fay.id), { postId: secret.id });
+    await social.follows.unfollow(act(fay.id), { userId: pat.id });
+    expect(await answer(social.posts.get(act(fay.id), { postId: secret.id }), secret.id)).toMatchObject({ code: "post_not_found" });
+    expect(await social.likes.unlikePost(act(fay.id), { postId: secret.id })).toEqual({ liked: false, likesCount: 0 });
+    expect(await answer(social.likes.unlikePost(act(fay.id), { postId: secret.id }), secret.id)).toMatchObject({ code: "post_not_found" });
   });
 });

@@ -1,34 +1,32 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createId, ManualClock } from "@platform/core";
-import { createIsolatedDatabase, type IsolatedDatabase, waitForLockWaiter } from "@platform/core/testing";
-import { createSocialMediaPlatform, type SocialMediaPlatform, type User } from "../src/index.js";
-import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
-import { truncateSocial } from "./postgres-helpers.js";
+import { waitForLockWaiter } from "@platform/core/testing";
+import type { PoolLike } from "@platform/core/postgres";
+import { createSocialMediaPlatform, type SocialMediaPlatform, type SocialStore, type User } from "../src/index.js";
+import { act, ANONYMOUS_ACTOR, postgresSocial } from "./helpers.js";
 
 // PostgreSQL hands out sequence values in call order but transactions commit in any order. The
 // adapter takes a transaction-level advisory lock before a post/repost seq is allocated and before
 // a follow appears or vanishes (shared for home reads), so activities become visible in seq order
 // and fan-out, backfill and rebuild never miss each other. These tests hold a transaction open
 // at the critical point and watch the other side wait for it.
-let db: IsolatedDatabase;
-let store: PostgresSocialStore;
+const fixture = postgresSocial(6);
+let pool: PoolLike;
+let store: SocialStore;
 let social: SocialMediaPlatform;
 let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "social_order", max: 6 });
-  await migrateSocial(db.pool);
+  await fixture.setup();
+  pool = fixture.pool!;
 });
-afterAll(async () => {
-  await db?.drop();
-});
+afterAll(() => fixture.teardown());
 beforeEach(async () => {
-  await truncateSocial(db.pool);
-  store = new PostgresSocialStore(db.pool);
+  store = fixture.make();
   social = createSocialMediaPlatform({ store, clock: new ManualClock("2026-01-01T00:00:00Z") });
-  alice = await social.users.create({ username: "alice", email: "alice@example.com", name: "Alice" });
-  bob = await social.users.create({ username: "bob", email: "bob@example.com", name: "Bob" });
+  alice = await social.users.create(ANONYMOUS_ACTOR, { username: "alice", email: "alice@example.com", name: "Alice" });
+  bob = await social.users.create(ANONYMOUS_ACTOR, { username: "bob", email: "bob@example.com", name: "Bob" });
 });
 
 // A test that fails mid-way must not leave a transaction (and the feed lock) held for the next one.
@@ -66,54 +64,57 @@ describe("feed ordering on PostgreSQL", () => {
   it("a post started later waits for the one in flight, so seqs become visible in order", async () => {
     const first = heldPost(alice.id);
     await first.ready;
-    const second = social.posts.create({ actorId: bob.id, content: "later" });
-    await waitForLockWaiter(db.pool, { advisoryOnly: true });
     let secondDone = false;
-    void second.then(() => (secondDone = true));
-    await new Promise((r) => setTimeout(r, 50));
+    const second = social.posts.create(act(bob.id), { content: "later" }).finally(() => (secondDone = true));
+    const waiter = await waitForLockWaiter(pool, { advisoryOnly: true });
+    // No sleep: while the first transaction holds the lock, the second is observably blocked on it
+    // (its lock is not granted), has not finished, and has written nothing anyone can see.
+    const { rows: blocked } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND locktype = 'advisory' AND NOT granted", [waiter]);
+    expect(blocked[0]!.n).toBe(1);
     expect(secondDone).toBe(false);
+    expect((await pool.query("SELECT id FROM social_posts WHERE author_id = $1", [bob.id])).rows).toEqual([]);
     first.release();
     const [p1, p2] = [await first.done, await second];
-    const { rows } = await db.pool.query<{ seq: string }>("SELECT seq FROM social_posts WHERE id = $1", [p2.id]);
+    const { rows } = await pool.query<{ seq: string }>("SELECT seq FROM social_posts WHERE id = $1", [p2.id]);
     expect(Number(rows[0]!.seq)).toBeGreaterThan(p1.seq);
   });
 
   it("a cold home read waits for a followee's post in flight and its rebuilt feed holds it", async () => {
-    await social.follows.follow({ actorId: bob.id, userId: alice.id });
-    await social.feeds.evict({ userId: bob.id });
+    await social.follows.follow(act(bob.id), { userId: alice.id });
+    await social.feeds.evict(act(bob.id));
     const held = heldPost(alice.id);
     await held.ready;
-    const read = social.feeds.home({ actorId: bob.id });
-    await waitForLockWaiter(db.pool, { advisoryOnly: true });
+    const read = social.feeds.home(act(bob.id));
+    await waitForLockWaiter(pool, { advisoryOnly: true });
     held.release();
     const post = await held.done;
     expect((await read).items.map((i) => i.id)).toEqual([post.id]);
-    expect((await db.pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
+    expect((await pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
   });
 
   it("a follow waits for the followee's post in flight, so the backfill holds it", async () => {
-    await social.feeds.home({ actorId: bob.id }); // bob's feed is materialised (and empty)
+    await social.feeds.home(act(bob.id)); // bob's feed is materialised (and empty)
     const held = heldPost(alice.id);
     await held.ready;
-    const follow = social.follows.follow({ actorId: bob.id, userId: alice.id });
-    await waitForLockWaiter(db.pool, { advisoryOnly: true });
+    const follow = social.follows.follow(act(bob.id), { userId: alice.id });
+    await waitForLockWaiter(pool, { advisoryOnly: true });
     held.release();
     const post = await held.done;
     expect(await follow).toEqual({ status: "following" });
-    expect((await social.feeds.home({ actorId: bob.id })).items.map((i) => i.id)).toEqual([post.id]);
-    expect((await db.pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
+    expect((await social.feeds.home(act(bob.id))).items.map((i) => i.id)).toEqual([post.id]);
+    expect((await pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
   });
 
   it("paging while others post: no duplicate, no gap against the first page's snapshot", async () => {
-    await social.follows.follow({ actorId: bob.id, userId: alice.id });
+    await social.follows.follow(act(bob.id), { userId: alice.id });
     const before: string[] = [];
-    for (let i = 0; i < 9; i++) before.unshift((await social.posts.create({ actorId: alice.id, content: `p${i}` })).id);
+    for (let i = 0; i < 9; i++) before.unshift((await social.posts.create(act(alice.id), { content: `p${i}` })).id);
     const seen: string[] = [];
-    let page = await social.feeds.home({ actorId: bob.id, limit: 4 });
+    let page = await social.feeds.home(act(bob.id), { limit: 4 });
     seen.push(...page.items.map((i) => i.id));
     while (page.nextCursor) {
-      await Promise.all([0, 1, 2].map((k) => social.posts.create({ actorId: k % 2 ? bob.id : alice.id, content: "meanwhile" })));
-      page = await social.feeds.home({ actorId: bob.id, limit: 4, cursor: page.nextCursor });
+      await Promise.all([0, 1, 2].map((k) => social.posts.create(act(k % 2 ? bob.id : alice.id), { content: "meanwhile" })));
+      page = await social.feeds.home(act(bob.id), { limit: 4, cursor: page.nextCursor });
       seen.push(...page.items.map((i) => i.id));
     }
     expect(seen).toEqual(before);

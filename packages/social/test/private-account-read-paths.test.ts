@@ -1,46 +1,49 @@
-import { describe, expect, it } from "vitest";
-import { codeOf, world } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeOf, world, act, socialStores } from "./helpers.js";
 
 /**
  * Every read path, against a private account, as a stranger, an accepted follower and a blocked
  * user (a former follower the account then blocked).
  */
-describe("read paths against a private account", () => {
+describe.each(socialStores())("read paths against a private account on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   async function setup() {
-    const w = world();
+    const w = world({ store: store.make() });
     const { social, user } = w;
     const pat = await user("private_pat", { isPrivate: true });
     const [fay, sam, bo] = [await user("follower_fay"), await user("stranger_sam"), await user("blocked_bo")];
     for (const u of [fay, bo]) {
-      await social.follows.follow({ actorId: u.id, userId: pat.id });
-      await social.follows.approve({ actorId: pat.id, userId: u.id });
+      await social.follows.follow(act(u.id), { userId: pat.id });
+      await social.follows.approve(act(pat.id), { userId: u.id });
     }
-    await social.follows.follow({ actorId: pat.id, userId: fay.id });
-    const post = await social.posts.create({ actorId: pat.id, content: "secret #hidden" });
-    const comment = await social.comments.create({ actorId: fay.id, postId: post.id, content: "nice" });
-    await social.likes.likePost({ actorId: fay.id, postId: post.id });
-    await social.likes.likeComment({ actorId: pat.id, commentId: comment.id });
-    await social.users.block({ actorId: pat.id, userId: bo.id });
+    await social.follows.follow(act(pat.id), { userId: fay.id });
+    const post = await social.posts.create(act(pat.id), { content: "secret #hidden" });
+    const comment = await social.comments.create(act(fay.id), { postId: post.id, content: "nice" });
+    await social.likes.likePost(act(fay.id), { postId: post.id });
+    await social.likes.likeComment(act(pat.id), { commentId: comment.id });
+    await social.users.block(act(pat.id), { userId: bo.id });
     return { ...w, pat, fay, sam, bo, post, comment };
   }
 
   it("each read path for stranger, follower and blocked user", async () => {
     const { social, pat, fay, sam, bo, post, comment } = await setup();
     const reads = (actorId: string) => ({
-      profile: social.users.get({ actorId, userId: pat.id }).then((p) => p.username),
-      postById: social.posts.get({ actorId, postId: post.id }).then((p) => p.id),
-      postsByUser: social.posts.listByUser({ actorId, userId: pat.id }).then((p) => p.items.length),
-      hashtag: social.posts.listByHashtag({ actorId, hashtag: "hidden" }).then((p) => p.items.length),
-      profileTimeline: social.feeds.profile({ actorId, userId: pat.id }).then((p) => p.items.length),
-      homeFeed: social.feeds.home({ actorId }).then((p) => p.items.filter((i) => i.post.id === post.id).length),
-      comments: social.comments.list({ actorId, postId: post.id }).then((p) => p.items.length),
-      commentById: social.comments.get({ actorId, commentId: comment.id }).then((c) => c.id),
-      postLikers: social.likes.postLikers({ actorId, postId: post.id }).then((p) => p.items.length),
-      commentLikers: social.likes.commentLikers({ actorId, commentId: comment.id }).then((p) => p.items.length),
-      followers: social.follows.followers({ actorId, userId: pat.id }).then((p) => p.items.length),
-      following: social.follows.following({ actorId, userId: pat.id }).then((p) => p.items.length),
-      like: social.likes.likePost({ actorId, postId: post.id }).then(() => "liked"),
-      comment: social.comments.create({ actorId, postId: post.id, content: "x" }).then(() => "commented"),
+      profile: social.users.get(act(actorId), { userId: pat.id }).then((p) => p.username),
+      postById: social.posts.get(act(actorId), { postId: post.id }).then((p) => p.id),
+      postsByUser: social.posts.listByUser(act(actorId), { userId: pat.id }).then((p) => p.items.length),
+      hashtag: social.posts.listByHashtag(act(actorId), { hashtag: "hidden" }).then((p) => p.items.length),
+      profileTimeline: social.feeds.profile(act(actorId), { userId: pat.id }).then((p) => p.items.length),
+      homeFeed: social.feeds.home(act(actorId)).then((p) => p.items.filter((i) => i.post.id === post.id).length),
+      comments: social.comments.list(act(actorId), { postId: post.id }).then((p) => p.items.length),
+      commentById: social.comments.get(act(actorId), { commentId: comment.id }).then((c) => c.id),
+      postLikers: social.likes.postLikers(act(actorId), { postId: post.id }).then((p) => p.items.length),
+      commentLikers: social.likes.commentLikers(act(actorId), { commentId: comment.id }).then((p) => p.items.length),
+      followers: social.follows.followers(act(actorId), { userId: pat.id }).then((p) => p.items.length),
+      following: social.follows.following(act(actorId), { userId: pat.id }).then((p) => p.items.length),
+      like: social.likes.likePost(act(actorId), { postId: post.id }).then(() => "liked"),
+      comment: social.comments.create(act(actorId), { postId: post.id, content: "x" }).then(() => "commented"),
     });
     const settle = async (actorId: string) => {
       const out: Record<string, unknown> = {};
@@ -101,27 +104,27 @@ describe("read paths against a private account", () => {
 
   it("a former follower who blocked the private account cannot read its content either", async () => {
     const { social, pat, sam } = await setup();
-    await social.follows.follow({ actorId: sam.id, userId: pat.id });
-    await social.follows.approve({ actorId: pat.id, userId: sam.id });
-    expect((await social.posts.listByUser({ actorId: sam.id, userId: pat.id })).items).toHaveLength(1);
-    await social.users.block({ actorId: sam.id, userId: pat.id }); // removes the follow both ways
-    expect(await codeOf(social.posts.listByUser({ actorId: sam.id, userId: pat.id }))).toBe("account_private");
-    expect(await codeOf(social.feeds.profile({ actorId: sam.id, userId: pat.id }))).toBe("account_private");
+    await social.follows.follow(act(sam.id), { userId: pat.id });
+    await social.follows.approve(act(pat.id), { userId: sam.id });
+    expect((await social.posts.listByUser(act(sam.id), { userId: pat.id })).items).toHaveLength(1);
+    await social.users.block(act(sam.id), { userId: pat.id }); // removes the follow both ways
+    expect(await codeOf(social.posts.listByUser(act(sam.id), { userId: pat.id }))).toBe("account_private");
+    expect(await codeOf(social.feeds.profile(act(sam.id), { userId: pat.id }))).toBe("account_private");
   });
 
   it("followers-only posts of a public account are hidden from strangers on every path", async () => {
-    const { social, user } = world();
+    const { social, user } = world({ store: store.make() });
     const [author, fan, sam] = [await user("author"), await user("fan"), await user("stranger_sam")];
-    await social.follows.follow({ actorId: fan.id, userId: author.id });
-    const post = await social.posts.create({ actorId: author.id, content: "for fans #fans", visibility: "followers" });
-    expect(await codeOf(social.posts.get({ actorId: sam.id, postId: post.id }))).toBe("post_not_found");
-    expect((await social.posts.listByUser({ actorId: sam.id, userId: author.id })).items).toEqual([]);
-    expect((await social.posts.listByHashtag({ actorId: sam.id, hashtag: "fans" })).items).toEqual([]);
-    expect((await social.feeds.profile({ actorId: sam.id, userId: author.id })).items).toEqual([]);
-    expect(await codeOf(social.likes.postLikers({ actorId: sam.id, postId: post.id }))).toBe("post_not_found");
-    expect((await social.posts.listByHashtag({ actorId: fan.id, hashtag: "fans" })).items.map((p) => p.id)).toEqual([post.id]);
-    expect((await social.feeds.home({ actorId: fan.id })).items.map((i) => i.post.id)).toEqual([post.id]);
-    await social.follows.unfollow({ actorId: fan.id, userId: author.id });
-    expect(await codeOf(social.posts.get({ actorId: fan.id, postId: post.id }))).toBe("post_not_found");
+    await social.follows.follow(act(fan.id), { userId: author.id });
+    const post = await social.posts.create(act(author.id), { content: "for fans #fans", visibility: "followers" });
+    expect(await codeOf(social.posts.get(act(sam.id), { postId: post.id }))).toBe("post_not_found");
+    expect((await social.posts.listByUser(act(sam.id), { userId: author.id })).items).toEqual([]);
+    expect((await social.posts.listByHashtag(act(sam.id), { hashtag: "fans" })).items).toEqual([]);
+    expect((await social.feeds.profile(act(sam.id), { userId: author.id })).items).toEqual([]);
+    expect(await codeOf(social.likes.postLikers(act(sam.id), { postId: post.id }))).toBe("post_not_found");
+    expect((await social.posts.listByHashtag(act(fan.id), { hashtag: "fans" })).items.map((p) => p.id)).toEqual([post.id]);
+    expect((await social.feeds.home(act(fan.id))).items.map((i) => i.post.id)).toEqual([post.id]);
+    await social.follows.unfollow(act(fan.id), { userId: author.id });
+    expect(await codeOf(social.posts.get(act(fan.id), { postId: post.id }))).toBe("post_not_found");
   });
 });

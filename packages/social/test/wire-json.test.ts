@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toUserJSON } from "../src/index.js";
-import { world } from "./helpers.js";
+import { world, ANONYMOUS_ACTOR } from "./helpers.js";
 
 const keys = (o: object) => Object.keys(o).sort();
 const PUBLIC = ["avatarUrl", "bio", "createdAt", "followersCount", "followingCount", "id", "isPrivate", "isVerified", "name", "postsCount", "username"];
@@ -8,8 +8,8 @@ const PUBLIC = ["avatarUrl", "bio", "createdAt", "followersCount", "followingCou
 describe("wire DTO of a social user", () => {
   it("shows e-mail and role to the owner only, and the host's externalId to no one", async () => {
     const { social } = world();
-    const ada = await social.users.create({ username: "ada", email: "ada@example.com", name: "Ada", externalId: "cus_ada" });
-    const bob = await social.users.create({ username: "bob", email: "bob@example.com", name: "Bob" });
+    const ada = await social.users.create(ANONYMOUS_ACTOR, { username: "ada", email: "ada@example.com", name: "Ada", externalId: "cus_ada" });
+    const bob = await social.users.create(ANONYMOUS_ACTOR, { username: "bob", email: "bob@example.com", name: "Bob" });
     const own = toUserJSON(ada, ada.id);
     expect(keys(own)).toEqual([...PUBLIC, "email", "role"].sort());
     expect(own).toMatchObject({ email: "ada@example.com", role: "user" });

@@ -1,4 +1,4 @@
-import { AuthenticationError, ConflictError, NotFoundError, PlatformError } from "@platform/core";
+import { ANONYMOUS_ACTOR, AuthenticationError, ConflictError, NotFoundError, PlatformError, type Actor } from "@platform/core";
 import { toNotificationJSON, toUserJSON, type User } from "@platform/social";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/app-env.js";
@@ -25,11 +25,19 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
   /** The caller's social account. @throws NotFoundError `social_profile_missing` before `POST /social/me`. */
   async function me(c: Context<AppEnv>): Promise<User> {
     try {
-      return await social.users.getByExternalId({ externalId: customerId(c) });
+      return await social.users.getByExternalId(ANONYMOUS_ACTOR, { externalId: customerId(c) });
     } catch (e) {
       if (PlatformError.is(e) && e.code === "user_not_found") throw NotFoundError.of("social_profile_missing", "social profile", "me");
       throw e;
     }
+  }
+
+  /**
+   * The social actor of the request: the linked account, with no roles (the commerce session's
+   * roles are commerce's; social operator work is not exposed over HTTP here).
+   */
+  async function actor(c: Context<AppEnv>): Promise<Actor> {
+    return { id: (await me(c)).id, roles: [] };
   }
 
   // Joins the social side: the account takes the customer's e-mail and is linked to the customer.
@@ -37,13 +45,13 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
   app.post("/me", async (c) => {
     const b = await readJson(c);
     const actor = c.get("actor");
-    const linked = await social.users.getByExternalId({ externalId: customerId(c) }).catch((e: unknown) => {
+    const linked = await social.users.getByExternalId(ANONYMOUS_ACTOR, { externalId: customerId(c) }).catch((e: unknown) => {
       if (PlatformError.is(e) && e.code === "user_not_found") return null;
       throw e;
     });
     if (linked) throw new ConflictError("social_profile_exists", "this customer already has a social account");
     const customer = await shop.users.getProfile(actor);
-    const user = await social.users.create({
+    const user = await social.users.create(ANONYMOUS_ACTOR, {
       username: b.username as string,
       email: customer.email,
       name: b.name === undefined ? customer.name : (b.name as string),
@@ -60,15 +68,13 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
   });
 
   app.get("/users/:username", async (c) => {
-    const viewer = await me(c);
-    const profile = await social.users.getByUsername({ actorId: viewer.id, username: c.req.param("username") });
+    const profile = await social.users.getByUsername(await actor(c), { username: c.req.param("username") });
     return c.json(profile);
   });
 
   app.post("/posts", async (c) => {
     const b = await readJson(c);
-    const post = await social.posts.create({
-      actorId: (await me(c)).id,
+    const post = await social.posts.create(await actor(c), {
       content: b.content as string,
       ...(b.images !== undefined ? { images: b.images as string[] } : {}),
       ...(b.visibility !== undefined ? { visibility: b.visibility as "public" | "followers" } : {}),
@@ -76,20 +82,20 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
     return c.json(post, 201);
   });
 
-  app.get("/posts/:id", async (c) => c.json(await social.posts.get({ actorId: (await me(c)).id, postId: c.req.param("id") })));
+  app.get("/posts/:id", async (c) => c.json(await social.posts.get(await actor(c), { postId: c.req.param("id") })));
 
-  app.put("/users/:userId/follow", async (c) => c.json(await social.follows.follow({ actorId: (await me(c)).id, userId: c.req.param("userId") })));
+  app.put("/users/:userId/follow", async (c) => c.json(await social.follows.follow(await actor(c), { userId: c.req.param("userId") })));
 
-  app.delete("/users/:userId/follow", async (c) => c.json(await social.follows.unfollow({ actorId: (await me(c)).id, userId: c.req.param("userId") })));
+  app.delete("/users/:userId/follow", async (c) => c.json(await social.follows.unfollow(await actor(c), { userId: c.req.param("userId") })));
 
-  app.get("/feed", async (c) => c.json(await social.feeds.home({ actorId: (await me(c)).id, ...pageQuery(c) })));
+  app.get("/feed", async (c) => c.json(await social.feeds.home(await actor(c), pageQuery(c))));
 
   app.get("/notifications", async (c) => {
-    const page = await social.notifications.list({ actorId: (await me(c)).id, ...pageQuery(c), unreadOnly: c.req.query("unread") === "true" });
+    const page = await social.notifications.list(await actor(c), { ...pageQuery(c), unreadOnly: c.req.query("unread") === "true" });
     return c.json({ items: page.items.map(toNotificationJSON), nextCursor: page.nextCursor });
   });
 
-  app.post("/notifications/read", async (c) => c.json(await social.notifications.markAllRead({ actorId: (await me(c)).id })));
+  app.post("/notifications/read", async (c) => c.json(await social.notifications.markAllRead(await actor(c))));
 
   return app;
 }

@@ -1,6 +1,8 @@
 import { COMMENT_MAX_LENGTH } from "./limits.js";
 import { contentSchema } from "./post.js";
-import { actorPageSchema, actorSchema, commentIdSchema, postIdSchema } from "./schemas.js";
+import { pageRequestSchema } from "@platform/core";
+import { z } from "zod";
+import { commentIdSchema, postIdSchema } from "./schemas.js";
 import type { UserSummary } from "./user.js";
 
 /** A comment on a post, or a reply to another comment of the same post (`parentId`). */
@@ -22,26 +24,26 @@ export interface Comment {
 }
 
 /** Input of `comments.create`. */
-export const createCommentSchema = actorSchema.extend({
+export const createCommentSchema = z.object({
   postId: postIdSchema,
   parentId: commentIdSchema.nullish().transform((v) => v ?? null),
   content: contentSchema(COMMENT_MAX_LENGTH, "comment"),
 });
 
 /** Input of `comments.edit`. */
-export const editCommentSchema = actorSchema.extend({ commentId: commentIdSchema, content: contentSchema(COMMENT_MAX_LENGTH, "comment") });
+export const editCommentSchema = z.object({ commentId: commentIdSchema, content: contentSchema(COMMENT_MAX_LENGTH, "comment") });
 
 /** Input of calls on one comment. */
-export const commentTargetSchema = actorSchema.extend({ commentId: commentIdSchema });
+export const commentTargetSchema = z.object({ commentId: commentIdSchema });
 
 /** Input of `comments.list`: top-level comments of a post, or the replies to `parentId`. */
-export const listCommentsSchema = actorPageSchema.extend({
+export const listCommentsSchema = pageRequestSchema.extend({
   postId: postIdSchema,
   parentId: commentIdSchema.nullish().transform((v) => v ?? null),
 });
 
 /** Input of `likes.commentLikers`. */
-export const commentPageSchema = actorPageSchema.extend({ commentId: commentIdSchema });
+export const commentPageSchema = pageRequestSchema.extend({ commentId: commentIdSchema });
 
 /** A comment as a viewer sees it. */
 export interface CommentView {

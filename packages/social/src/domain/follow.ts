@@ -1,4 +1,4 @@
-import { actorSchema, userIdSchema } from "./schemas.js";
+import { userIdSchema } from "./schemas.js";
 import { z } from "zod";
 
 /** An accepted follow: `followerId` sees `followeeId`'s posts in their home feed. */
@@ -39,13 +39,13 @@ export interface Mute {
 }
 
 /** Input of follow, unfollow, block, unblock, unmute: the actor acts on `userId`. */
-export const relationTargetSchema = actorSchema.extend({ userId: userIdSchema });
+export const relationTargetSchema = z.object({ userId: userIdSchema });
 
 /** Input of `users.mute`. */
 export const muteSchema = relationTargetSchema.extend({ notifications: z.boolean().default(true) });
 
 /** Input of approve, reject (actor = the private account) and cancel (actor = requester). */
-export const followRequestTargetSchema = actorSchema.extend({ userId: userIdSchema });
+export const followRequestTargetSchema = z.object({ userId: userIdSchema });
 
 /** What `follows.follow` did: followed at once, or asked a private account. */
 export type FollowOutcome = "following" | "requested";

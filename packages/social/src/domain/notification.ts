@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { actorPageSchema, actorSchema, notificationIdSchema } from "./schemas.js";
+import { pageRequestSchema } from "@platform/core";
+import { notificationIdSchema } from "./schemas.js";
 
 /** Why a user is notified. */
 export type NotificationType = "follow" | "follow_request" | "like" | "comment" | "reply" | "mention" | "repost";
@@ -34,8 +35,6 @@ export interface NotificationCandidate {
 }
 
 /** Input of `notifications.list` / `notifications.listGrouped`. */
-export const listNotificationsSchema = actorPageSchema.extend({ unreadOnly: z.boolean().default(false) });
+export const listNotificationsSchema = pageRequestSchema.extend({ unreadOnly: z.boolean().default(false) });
 /** Input of `notifications.markRead`. */
-export const markReadSchema = actorSchema.extend({ notificationId: notificationIdSchema });
-/** Input of `notifications.markAllRead` and `notifications.unreadCount`. */
-export const notificationActorSchema = actorSchema;
+export const markReadSchema = z.object({ notificationId: notificationIdSchema });

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { POST_MAX_IMAGES, POST_MAX_LENGTH } from "./limits.js";
-import { actorPageSchema, actorSchema, codedUrlSchema, postIdSchema, userIdSchema } from "./schemas.js";
+import { pageRequestSchema } from "@platform/core";
+import { socialCodes } from "./error-codes.js";
+import { codedUrlSchema, postIdSchema, userIdSchema } from "./schemas.js";
 import { codePointLength } from "./text.js";
 import type { UserSummary } from "./user.js";
 
@@ -73,41 +75,41 @@ export interface Activity {
 /** Post text: non-empty after trimming (`content_empty`), at most 500 code points (`content_too_long`). */
 export function contentSchema(max: number, what = "content") {
   return z.string().superRefine((value, ctx) => {
-    if (value.trim().length === 0) ctx.addIssue({ code: "custom", message: `${what} must not be empty`, params: { code: "content_empty" } });
-    else if (codePointLength(value) > max) ctx.addIssue({ code: "custom", message: `${what} is longer than ${max} characters`, params: { code: "content_too_long" } });
+    if (value.trim().length === 0) ctx.addIssue({ code: "custom", message: `${what} must not be empty`, params: { code: socialCodes.content_empty } });
+    else if (codePointLength(value) > max) ctx.addIssue({ code: "custom", message: `${what} is longer than ${max} characters`, params: { code: socialCodes.content_too_long } });
   });
 }
 
 const imagesSchema = z
-  .array(codedUrlSchema("invalid_image_url"))
-  .refine((list) => list.length <= POST_MAX_IMAGES, { message: `at most ${POST_MAX_IMAGES} images`, params: { code: "too_many_images" } })
+  .array(codedUrlSchema(socialCodes.invalid_image_url))
+  .refine((list) => list.length <= POST_MAX_IMAGES, { message: `at most ${POST_MAX_IMAGES} images`, params: { code: socialCodes.too_many_images } })
   .default([]);
 
 /** Input of `posts.create`. */
-export const createPostSchema = actorSchema.extend({
+export const createPostSchema = z.object({
   content: contentSchema(POST_MAX_LENGTH),
   images: imagesSchema,
   visibility: z.enum(["public", "followers"]).default("public"),
 });
 
 /** Input of `posts.edit`: new content and/or images, by the author only. */
-export const editPostSchema = actorSchema.extend({
+export const editPostSchema = z.object({
   postId: postIdSchema,
   content: contentSchema(POST_MAX_LENGTH).optional(),
   images: z
-    .array(codedUrlSchema("invalid_image_url"))
-    .refine((list) => list.length <= POST_MAX_IMAGES, { message: `at most ${POST_MAX_IMAGES} images`, params: { code: "too_many_images" } })
+    .array(codedUrlSchema(socialCodes.invalid_image_url))
+    .refine((list) => list.length <= POST_MAX_IMAGES, { message: `at most ${POST_MAX_IMAGES} images`, params: { code: socialCodes.too_many_images } })
     .optional(),
 });
 
 /** Input of calls on one post. */
-export const postTargetSchema = actorSchema.extend({ postId: postIdSchema });
+export const postTargetSchema = z.object({ postId: postIdSchema });
 
 /** Input of `posts.listByUser`. */
-export const postsByUserSchema = actorPageSchema.extend({ userId: userIdSchema });
+export const postsByUserSchema = pageRequestSchema.extend({ userId: userIdSchema });
 
 /** Input of `posts.listByHashtag` (with or without the leading `#`). */
-export const postsByHashtagSchema = actorPageSchema.extend({
+export const postsByHashtagSchema = pageRequestSchema.extend({
   hashtag: z
     .string()
     .trim()
@@ -117,7 +119,7 @@ export const postsByHashtagSchema = actorPageSchema.extend({
 });
 
 /** Input of lists about one post (likers, reposters). */
-export const postPageSchema = actorPageSchema.extend({ postId: postIdSchema });
+export const postPageSchema = pageRequestSchema.extend({ postId: postIdSchema });
 
 /** A post as a viewer sees it. */
 export interface PostView {

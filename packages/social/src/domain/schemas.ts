@@ -1,4 +1,5 @@
-import { idSchema, pageRequestSchema } from "@platform/core";
+import { idSchema } from "@platform/core";
+import type { SocialErrorCode } from "./error-codes.js";
 import { z } from "zod";
 
 /**
@@ -18,14 +19,8 @@ export const commentIdSchema = prefixedId("cmt");
 /** A notification id (`ntf_...`). */
 export const notificationIdSchema = prefixedId("ntf");
 
-/** Who performs a call: every service method names its actor, and authorisation is checked against it. */
-export const actorSchema = z.object({ actorId: userIdSchema });
-
-/** An actor plus a page request (limit 1-100, default 20, opaque cursor). */
-export const actorPageSchema = actorSchema.extend(pageRequestSchema.shape);
-
 /** An http(s) URL with its own error code, e.g. `invalid_image_url`. */
-export function codedUrlSchema(code: string) {
+export function codedUrlSchema(code: SocialErrorCode) {
   return z.string().trim().max(2048).superRefine((value, ctx) => {
     try {
       if (["http:", "https:"].includes(new URL(value).protocol)) return;

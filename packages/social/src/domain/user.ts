@@ -1,7 +1,8 @@
 import { emailSchema } from "@platform/core";
 import { z } from "zod";
 import { BIO_MAX_LENGTH, NAME_MAX_LENGTH, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "./limits.js";
-import { actorSchema, codedUrlSchema, userIdSchema } from "./schemas.js";
+import { socialCodes } from "./error-codes.js";
+import { codedUrlSchema, userIdSchema } from "./schemas.js";
 import { codePointLength } from "./text.js";
 
 /** Who a user is to the platform: admins may verify accounts. */
@@ -61,15 +62,15 @@ export const usernameSchema = z
   .superRefine((value, ctx) => {
     const re = new RegExp(`^[A-Za-z0-9_]{${USERNAME_MIN_LENGTH},${USERNAME_MAX_LENGTH}}$`);
     if (!re.test(value)) {
-      ctx.addIssue({ code: "custom", message: `must be ${USERNAME_MIN_LENGTH}-${USERNAME_MAX_LENGTH} letters, digits or underscores`, params: { code: "invalid_username" } });
+      ctx.addIssue({ code: "custom", message: `must be ${USERNAME_MIN_LENGTH}-${USERNAME_MAX_LENGTH} letters, digits or underscores`, params: { code: socialCodes.invalid_username } });
     } else if (RESERVED_USERNAMES.has(usernameKey(value))) {
-      ctx.addIssue({ code: "custom", message: "is reserved", params: { code: "username_reserved" } });
+      ctx.addIssue({ code: "custom", message: "is reserved", params: { code: socialCodes.username_reserved } });
     }
   });
 
-const nameSchema = z.string().trim().min(1).refine((v) => codePointLength(v) <= NAME_MAX_LENGTH, { message: `at most ${NAME_MAX_LENGTH} characters`, params: { code: "name_too_long" } });
-const bioSchema = z.string().trim().refine((v) => codePointLength(v) <= BIO_MAX_LENGTH, { message: `at most ${BIO_MAX_LENGTH} characters`, params: { code: "bio_too_long" } });
-const avatarSchema = codedUrlSchema("invalid_avatar_url");
+const nameSchema = z.string().trim().min(1).refine((v) => codePointLength(v) <= NAME_MAX_LENGTH, { message: `at most ${NAME_MAX_LENGTH} characters`, params: { code: socialCodes.name_too_long } });
+const bioSchema = z.string().trim().refine((v) => codePointLength(v) <= BIO_MAX_LENGTH, { message: `at most ${BIO_MAX_LENGTH} characters`, params: { code: socialCodes.bio_too_long } });
+const avatarSchema = codedUrlSchema(socialCodes.invalid_avatar_url);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -81,10 +82,10 @@ export const externalIdSchema = z
   .string()
   .refine((v) => v.length >= 1 && v.length <= 255 && !LONE_SURROGATE.test(v) && !/\p{Cc}/u.test(v), {
     message: "must be 1-255 characters without control characters",
-    params: { code: "invalid_external_id" },
+    params: { code: socialCodes.invalid_external_id },
   });
 
-/** Input of `users.create`. Registration is the host's job (it is trusted to set `role`). */
+/** Input of `users.create`. Anyone may register; `role: "admin"` needs an actor with the `admin` role. */
 export const createUserSchema = z.object({
   username: usernameSchema,
   email: emailSchema,
@@ -99,7 +100,7 @@ export const createUserSchema = z.object({
 export type CreateUserInput = z.input<typeof createUserSchema>;
 
 /** Input of `users.updateProfile`: the actor edits their own profile. */
-export const updateProfileSchema = actorSchema.extend({
+export const updateProfileSchema = z.object({
   name: nameSchema.optional(),
   bio: bioSchema.optional(),
   avatarUrl: avatarSchema.nullable().optional(),
@@ -107,13 +108,13 @@ export const updateProfileSchema = actorSchema.extend({
 });
 
 /** Input of `users.setVerified` (admin actors only). */
-export const setVerifiedSchema = actorSchema.extend({ userId: userIdSchema, verified: z.boolean() });
+export const setVerifiedSchema = z.object({ userId: userIdSchema, verified: z.boolean() });
 
 /** Input of calls about one user, seen by an actor. */
-export const userTargetSchema = actorSchema.extend({ userId: userIdSchema });
+export const userTargetSchema = z.object({ userId: userIdSchema });
 
 /** Input of `users.getByUsername`. */
-export const usernameLookupSchema = actorSchema.extend({ username: z.string().trim().min(1).max(64) });
+export const usernameLookupSchema = z.object({ username: z.string().trim().min(1).max(64) });
 
 /** The public face of a user, as embedded in posts, comments and notifications. */
 export interface UserSummary {
@@ -154,7 +155,7 @@ export interface UserJSON {
  * packages). Fields are copied by name, so fields added to {@link User} stay private by default.
  * @example
  * ```ts
- * const me = await social.users.getByExternalId({ externalId: actor.customerId });
+ * const me = await social.users.getByExternalId(ANONYMOUS_ACTOR, { externalId: customerId });
  * return c.json(toUserJSON(me, me.id));
  * ```
  */

@@ -1,4 +1,5 @@
-import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, type Page } from "@platform/core";
+import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, requireActorId, requireRole, type Actor, type Page } from "@platform/core";
+import { socialCodes } from "../domain/error-codes.js";
 import { z } from "zod";
 import { commentTargetSchema, commentView, createCommentSchema, editCommentSchema, listCommentsSchema, type Comment, type CommentView } from "../domain/comment.js";
 import { candidatesForComment } from "../domain/notification-rules.js";
@@ -15,7 +16,11 @@ import { commentNotFound, requireActor, Viewer } from "./viewer.js";
 /** Input of `comments.recount`. */
 export const recountCommentSchema = z.object({ commentId: commentIdSchema, repair: z.boolean().default(false) });
 
-/** Comments on posts and threaded replies. */
+/**
+ * Comments on posts and threaded replies. Every method takes the actor first (`(actor, input)`), a
+ * signed-in social user except for `recount` (admin role).
+ * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class CommentService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -30,8 +35,9 @@ export class CommentService {
    * @throws ValidationError `content_empty`, `content_too_long`; NotFoundError `post_not_found`, `post_deleted`,
    *   `comment_not_found`, `comment_deleted`; DomainRuleError `parent_mismatch`.
    */
-  async create(input: z.input<typeof createCommentSchema>): Promise<CommentView> {
-    const { actorId, postId, parentId, content } = parse(createCommentSchema, input);
+  async create(actor: Actor, input: z.input<typeof createCommentSchema>): Promise<CommentView> {
+    const actorId = requireActorId(actor);
+    const { postId, parentId, content } = parse(createCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
@@ -40,7 +46,7 @@ export class CommentService {
       if (parentId) {
         // A parent by someone either side blocks is hidden from the actor: not found, like a missing one.
         parent = (await viewer.visibleComment(parentId)).comment;
-        if (parent.postId !== postId) throw new DomainRuleError("parent_mismatch", "the parent comment belongs to another post");
+        if (parent.postId !== postId) throw new DomainRuleError(socialCodes.parent_mismatch, "the parent comment belongs to another post");
       }
       const now = this.ctx.clock.now();
       const comment = await tx.comments.insert({
@@ -69,8 +75,9 @@ export class CommentService {
    * Edits a comment (author only).
    * @throws ForbiddenError `not_author`; NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`.
    */
-  async edit(input: z.input<typeof editCommentSchema>): Promise<CommentView> {
-    const { actorId, commentId, content } = parse(editCommentSchema, input);
+  async edit(actor: Actor, input: z.input<typeof editCommentSchema>): Promise<CommentView> {
+    const actorId = requireActorId(actor);
+    const { commentId, content } = parse(editCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
       const comment = await this.changeableComment(tx, actorId, commentId, false);
@@ -85,8 +92,9 @@ export class CommentService {
    * Deletes a comment: its author or the post's owner may. Replies stay (shown under a removed parent).
    * @throws ForbiddenError `not_author`; NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`.
    */
-  async delete(input: z.input<typeof commentTargetSchema>): Promise<{ deleted: true }> {
-    const { actorId, commentId } = parse(commentTargetSchema, input);
+  async delete(actor: Actor, input: z.input<typeof commentTargetSchema>): Promise<void> {
+    const actorId = requireActorId(actor);
+    const { commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const comment = await this.changeableComment(tx, actorId, commentId, true);
@@ -95,7 +103,6 @@ export class CommentService {
       await tx.posts.incrementCounters(comment.postId, { commentsCount: -1 });
       if (comment.parentId) await tx.comments.incrementCounters(comment.parentId, { repliesCount: -1 });
       tx.outbox.add(createEvent("comment.deleted", { commentId, postId: comment.postId, by: actorId }, this.ctx.clock));
-      return { deleted: true as const };
     });
   }
 
@@ -104,8 +111,9 @@ export class CommentService {
    * comments of users the actor blocks, is blocked by or muted are left out.
    * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; ValidationError `invalid_cursor`.
    */
-  async list(input: z.input<typeof listCommentsSchema>): Promise<Page<CommentView>> {
-    const { actorId, postId, parentId, limit, cursor } = parse(listCommentsSchema, input);
+  async list(actor: Actor, input: z.input<typeof listCommentsSchema>): Promise<Page<CommentView>> {
+    const actorId = requireActorId(actor);
+    const { postId, parentId, limit, cursor } = parse(listCommentsSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
@@ -131,8 +139,9 @@ export class CommentService {
    * One comment, if the actor may see it (its post visible, no block either way with its author).
    * @throws NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`, `post_deleted`.
    */
-  async get(input: z.input<typeof commentTargetSchema>): Promise<CommentView> {
-    const { actorId, commentId } = parse(commentTargetSchema, input);
+  async get(actor: Actor, input: z.input<typeof commentTargetSchema>): Promise<CommentView> {
+    const actorId = requireActorId(actor);
+    const { commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
@@ -141,8 +150,9 @@ export class CommentService {
     });
   }
 
-  /** Recounts a comment's likes and replies from the rows (host maintenance). @throws NotFoundError `comment_not_found`. */
-  async recount(input: z.input<typeof recountCommentSchema>): Promise<RecountResult<{ likesCount: number; repliesCount: number }>> {
+  /** Recounts a comment's likes and replies from the rows, optionally repairing them. Operator work (admin only). @throws ForbiddenError `role_required`; NotFoundError `comment_not_found`. */
+  async recount(actor: Actor, input: z.input<typeof recountCommentSchema>): Promise<RecountResult<{ likesCount: number; repliesCount: number }>> {
+    requireRole(actor, "admin");
     const { commentId, repair } = parse(recountCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.comments.get(commentId);
@@ -163,10 +173,10 @@ export class CommentService {
     const c = await tx.comments.get(commentId);
     const mine = c !== null && (c.authorId === actorId || (postOwner && (await tx.posts.get(c.postId))?.authorId === actorId));
     if (c && mine) {
-      if (c.deletedAt) throw NotFoundError.of("comment_deleted", "comment", commentId);
+      if (c.deletedAt) throw NotFoundError.of(socialCodes.comment_deleted, "comment", commentId);
       return c;
     }
     await new Viewer(tx, actorId).visibleComment(commentId);
-    throw new ForbiddenError("not_author", postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment");
+    throw new ForbiddenError(socialCodes.not_author, postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment");
   }
 }

@@ -1,23 +1,27 @@
-import { parse, type Page } from "@platform/core";
+import { pageRequestSchema, parse, requireActorId, type Actor, type Page, type PageRequest } from "@platform/core";
 import { z } from "zod";
 import type { FeedItem, RankedFeedItem } from "../domain/feed.js";
 import { rankScore } from "../domain/ranking.js";
-import { actorPageSchema, actorSchema, userIdSchema } from "../domain/schemas.js";
+import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FeedDelivery } from "./feed-delivery.js";
 import { homeCandidates, hydrate } from "./feed-reader.js";
 import { collectPage, decodeSeq } from "./paging.js";
-import { requireActor, requireUser, Viewer } from "./viewer.js";
+import { requireActor, requireSelfOrAdmin, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `feeds.profile`. */
-export const profileTimelineSchema = actorPageSchema.extend({ userId: userIdSchema });
+export const profileTimelineSchema = pageRequestSchema.extend({ userId: userIdSchema });
 /** Input of `feeds.ranked`. */
-export const rankedFeedSchema = actorSchema.extend({ limit: z.number().int().min(1).max(100).default(20) });
-/** Input of `feeds.evict` (host maintenance). */
-export const evictFeedSchema = z.object({ userId: userIdSchema });
+export const rankedFeedSchema = z.object({ limit: z.number().int().min(1).max(100).default(20) });
+/** Input of `feeds.rebuild` and `feeds.evict`: the actor's own feed by default; another user's needs the `admin` role. */
+export const feedTargetSchema = z.object({ userId: userIdSchema.optional() });
 
-/** Home feeds (hybrid fan-out), profile timelines and the ranked feed. */
+/**
+ * Home feeds (hybrid fan-out), profile timelines and the ranked feed. Every method takes the actor
+ * first (`(actor, input)`): a signed-in social user, or the admin role for another user's feed.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class FeedService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -31,12 +35,13 @@ export class FeedService {
    * @throws ValidationError `invalid_cursor`; AuthenticationError `unknown_actor`.
    * @example
    * ```ts
-   * let page = await social.feeds.home({ actorId: jane.id, limit: 20 });
-   * page = await social.feeds.home({ actorId: jane.id, limit: 20, cursor: page.nextCursor });
+   * let page = await social.feeds.home(actor, { limit: 20 });
+   * page = await social.feeds.home(actor, { limit: 20, cursor: page.nextCursor });
    * ```
    */
-  async home(input: z.input<typeof actorPageSchema>): Promise<Page<FeedItem>> {
-    const { actorId, limit, cursor } = parse(actorPageSchema, input);
+  async home(actor: Actor, input: PageRequest = {}): Promise<Page<FeedItem>> {
+    const actorId = requireActorId(actor);
+    const { limit, cursor } = parse(pageRequestSchema, input);
     const kind = `social.home:${actorId}`;
     const start = decodeSeq(this.ctx.codec, kind, cursor);
     return this.ctx.store.transaction(async (tx) => {
@@ -49,8 +54,9 @@ export class FeedService {
    * A user's timeline (their posts and reposts) as the actor may see it.
    * @throws ForbiddenError `account_private`, `blocked_by_user`; NotFoundError `user_not_found`; ValidationError `invalid_cursor`.
    */
-  async profile(input: z.input<typeof profileTimelineSchema>): Promise<Page<FeedItem>> {
-    const { actorId, userId, limit, cursor } = parse(profileTimelineSchema, input);
+  async profile(actor: Actor, input: z.input<typeof profileTimelineSchema>): Promise<Page<FeedItem>> {
+    const actorId = requireActorId(actor);
+    const { userId, limit, cursor } = parse(profileTimelineSchema, input);
     const kind = `social.profile:${userId}`;
     const start = decodeSeq(this.ctx.codec, kind, cursor);
     return this.ctx.store.transaction(async (tx) => {
@@ -75,8 +81,9 @@ export class FeedService {
    * time decay ({@link rankScore}). One page; it is a snapshot, so it has no cursor.
    * @throws AuthenticationError `unknown_actor`.
    */
-  async ranked(input: z.input<typeof rankedFeedSchema>): Promise<Page<RankedFeedItem>> {
-    const { actorId, limit } = parse(rankedFeedSchema, input);
+  async ranked(actor: Actor, input: z.input<typeof rankedFeedSchema> = {}): Promise<Page<RankedFeedItem>> {
+    const actorId = requireActorId(actor);
+    const { limit } = parse(rankedFeedSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const window = await this.homePage(tx, actorId, null, this.ctx.config.rankedWindow, `social.home:${actorId}`);
@@ -87,19 +94,34 @@ export class FeedService {
     });
   }
 
-  /** Rebuilds the actor's materialised feed from storage. @throws AuthenticationError `unknown_actor`. */
-  async rebuild(input: z.input<typeof actorSchema>): Promise<{ entries: number }> {
-    const { actorId } = parse(actorSchema, input);
+  /**
+   * Rebuilds a materialised feed from storage: the actor's own (default), or with `userId` another
+   * user's, which is operator work (admin role).
+   * @throws AuthenticationError `unauthenticated`, `unknown_actor` (own feed); ForbiddenError `role_required`; NotFoundError `user_not_found`.
+   */
+  async rebuild(actor: Actor, input: z.input<typeof feedTargetSchema> = {}): Promise<{ entries: number }> {
+    const userId = this.feedOwner(actor, parse(feedTargetSchema, input).userId);
     return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
-      return { entries: (await this.delivery.rebuild(tx, actorId)).entries };
+      if (userId === actor.id) await requireActor(tx, userId);
+      else await requireUser(tx, userId);
+      return { entries: (await this.delivery.rebuild(tx, userId)).entries };
     });
   }
 
-  /** Drops a user's materialised feed (e.g. inactive users); the next read rebuilds it. Host maintenance. */
-  async evict(input: z.input<typeof evictFeedSchema>): Promise<void> {
-    const { userId } = parse(evictFeedSchema, input);
+  /**
+   * Drops a materialised feed (e.g. of an inactive user); the next read rebuilds it. The actor's own
+   * (default), or with `userId` another user's, which is operator work (admin role).
+   * @throws AuthenticationError `unauthenticated` (own feed, anonymous actor); ForbiddenError `role_required`.
+   */
+  async evict(actor: Actor, input: z.input<typeof feedTargetSchema> = {}): Promise<void> {
+    const userId = this.feedOwner(actor, parse(feedTargetSchema, input).userId);
     await this.ctx.store.transaction((tx) => tx.feeds.drop(userId));
+  }
+
+  private feedOwner(actor: Actor, userId: string | undefined): string {
+    if (userId === undefined) return requireActorId(actor);
+    requireSelfOrAdmin(actor, userId);
+    return userId;
   }
 
   private async homePage(tx: SocialTx, actorId: string, start: number | null, limit: number, kind: string): Promise<Page<FeedItem>> {

@@ -36,4 +36,22 @@ export class FollowGraph {
     tx.outbox.add(createEvent("user.unfollowed", { followerId, followeeId }, this.ctx.clock));
     return true;
   }
+
+  /**
+   * Accepts every pending follow request of `userId` (an account that turned public: Mastodon
+   * accepts them too), in the caller's transaction. Returns how many were accepted.
+   */
+  async acceptPending(tx: SocialTx, userId: string): Promise<number> {
+    let accepted = 0;
+    for (;;) {
+      const batch = await tx.followRequests.listIncoming(userId, { limit: 100 });
+      if (batch.length === 0) return accepted;
+      for (const r of batch) {
+        await tx.followRequests.delete(r.requesterId, userId);
+        await this.add(tx, r.requesterId, userId, { notify: true });
+        tx.outbox.add(createEvent("follow_request.approved", { requesterId: r.requesterId, targetId: userId }, this.ctx.clock));
+        accepted++;
+      }
+    }
+  }
 }

@@ -1,7 +1,8 @@
-import { createEvent, createId, DomainRuleError, NotFoundError, parse, type Page } from "@platform/core";
+import { createEvent, createId, DomainRuleError, NotFoundError, pageRequestSchema, parse, requireActorId, type Actor, type Page, type PageRequest } from "@platform/core";
+import { socialCodes } from "../domain/error-codes.js";
 import { z } from "zod";
 import { followRequestTargetSchema, relationTargetSchema, type FollowOutcome } from "../domain/follow.js";
-import { actorPageSchema, userIdSchema } from "../domain/schemas.js";
+import { userIdSchema } from "../domain/schemas.js";
 import { summarize, type UserSummary } from "../domain/user.js";
 import type { ServiceContext } from "./context.js";
 import type { FollowGraph } from "./follow-graph.js";
@@ -10,9 +11,13 @@ import { collectPage, decodeSeq } from "./paging.js";
 import { assertNotBlocked, requireActor, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `follows.followers` / `follows.following`. */
-export const followListSchema = actorPageSchema.extend({ userId: userIdSchema });
+export const followListSchema = pageRequestSchema.extend({ userId: userIdSchema });
 
-/** Follows, unfollows and follow requests of private accounts. */
+/**
+ * Follows, unfollows and follow requests of private accounts. Every method takes the actor (a
+ * signed-in social user) first: `(actor, input)`.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class FollowService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -26,12 +31,13 @@ export class FollowService {
    *   AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
    * @example
    * ```ts
-   * const { status } = await social.follows.follow({ actorId: john.id, userId: jane.id }); // "following" | "requested"
+   * const { status } = await social.follows.follow(actor, { userId: jane.id }); // "following" | "requested"
    * ```
    */
-  async follow(input: z.input<typeof relationTargetSchema>): Promise<{ status: FollowOutcome }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
-    if (actorId === userId) throw new DomainRuleError("self_follow", "you cannot follow yourself");
+  async follow(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ status: FollowOutcome }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
+    if (actorId === userId) throw new DomainRuleError(socialCodes.self_follow, "you cannot follow yourself");
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const target = await requireUser(tx, userId);
@@ -51,8 +57,9 @@ export class FollowService {
   }
 
   /** Unfollows (and withdraws a pending request). Idempotent. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
-  async unfollow(input: z.input<typeof relationTargetSchema>): Promise<{ status: "none" }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
+  async unfollow(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ status: "none" }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -66,12 +73,13 @@ export class FollowService {
    * The private account (actor) accepts `userId`'s request.
    * @throws NotFoundError `follow_request_not_found`; ForbiddenError `blocked_by_user`, `user_blocked`.
    */
-  async approve(input: z.input<typeof followRequestTargetSchema>): Promise<{ status: "following" }> {
-    const { actorId, userId } = parse(followRequestTargetSchema, input);
+  async approve(actor: Actor, input: z.input<typeof followRequestTargetSchema>): Promise<{ status: "following" }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const request = await tx.followRequests.delete(userId, actorId);
-      if (!request) throw NotFoundError.of("follow_request_not_found", "follow request", `${userId}->${actorId}`);
+      if (!request) throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${userId}->${actorId}`);
       await this.graph.add(tx, userId, actorId, { notify: false });
       tx.outbox.add(createEvent("follow_request.approved", { requesterId: userId, targetId: actorId }, this.ctx.clock));
       return { status: "following" as const };
@@ -79,30 +87,33 @@ export class FollowService {
   }
 
   /** The private account (actor) declines `userId`'s request. @throws NotFoundError `follow_request_not_found`. */
-  async reject(input: z.input<typeof followRequestTargetSchema>): Promise<{ status: "none" }> {
-    const { actorId, userId } = parse(followRequestTargetSchema, input);
+  async reject(actor: Actor, input: z.input<typeof followRequestTargetSchema>): Promise<{ status: "none" }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      if (!(await tx.followRequests.delete(userId, actorId))) throw NotFoundError.of("follow_request_not_found", "follow request", `${userId}->${actorId}`);
+      if (!(await tx.followRequests.delete(userId, actorId))) throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${userId}->${actorId}`);
       tx.outbox.add(createEvent("follow_request.rejected", { requesterId: userId, targetId: actorId }, this.ctx.clock));
       return { status: "none" as const };
     });
   }
 
   /** The requester (actor) withdraws their request to `userId`. @throws NotFoundError `follow_request_not_found`. */
-  async cancel(input: z.input<typeof followRequestTargetSchema>): Promise<{ status: "none" }> {
-    const { actorId, userId } = parse(followRequestTargetSchema, input);
+  async cancel(actor: Actor, input: z.input<typeof followRequestTargetSchema>): Promise<{ status: "none" }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      if (!(await tx.followRequests.delete(actorId, userId))) throw NotFoundError.of("follow_request_not_found", "follow request", `${actorId}->${userId}`);
+      if (!(await tx.followRequests.delete(actorId, userId))) throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${actorId}->${userId}`);
       tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
       return { status: "none" as const };
     });
   }
 
   /** Pending requests to the actor's account, newest first. @throws ValidationError `invalid_cursor`. */
-  async requests(input: z.input<typeof actorPageSchema>): Promise<Page<UserSummary>> {
-    const { actorId, limit, cursor } = parse(actorPageSchema, input);
+  async requests(actor: Actor, input: PageRequest = {}): Promise<Page<UserSummary>> {
+    const actorId = requireActorId(actor);
+    const { limit, cursor } = parse(pageRequestSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const kind = `social.follow_requests:${actorId}`;
@@ -125,17 +136,18 @@ export class FollowService {
    * Followers of a user, newest first; a private account's lists are for its followers only.
    * @throws ForbiddenError `account_private`, `blocked_by_user`; NotFoundError `user_not_found`; ValidationError `invalid_cursor`.
    */
-  async followers(input: z.input<typeof followListSchema>): Promise<Page<UserSummary>> {
-    return this.list(input, "followers");
+  async followers(actor: Actor, input: z.input<typeof followListSchema>): Promise<Page<UserSummary>> {
+    return this.list(actor, input, "followers");
   }
 
   /** Accounts a user follows, newest first. @throws the same as {@link FollowService.followers}. */
-  async following(input: z.input<typeof followListSchema>): Promise<Page<UserSummary>> {
-    return this.list(input, "following");
+  async following(actor: Actor, input: z.input<typeof followListSchema>): Promise<Page<UserSummary>> {
+    return this.list(actor, input, "following");
   }
 
-  private async list(input: z.input<typeof followListSchema>, which: "followers" | "following"): Promise<Page<UserSummary>> {
-    const { actorId, userId, limit, cursor } = parse(followListSchema, input);
+  private async list(actor: Actor, input: z.input<typeof followListSchema>, which: "followers" | "following"): Promise<Page<UserSummary>> {
+    const actorId = requireActorId(actor);
+    const { userId, limit, cursor } = parse(followListSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);

@@ -1,4 +1,4 @@
-import { createEvent, createId, parse, type Page } from "@platform/core";
+import { createEvent, createId, parse, requireActorId, type Actor, type Page } from "@platform/core";
 import type { z } from "zod";
 import { commentPageSchema, commentTargetSchema } from "../domain/comment.js";
 import { postPageSchema, postTargetSchema } from "../domain/post.js";
@@ -9,7 +9,11 @@ import type { Notifier } from "./notifier.js";
 import { collectPage, decodeSeq } from "./paging.js";
 import { commentNotFound, postNotFound, requireActor, Viewer } from "./viewer.js";
 
-/** Likes on posts and comments: one per user per target, idempotent both ways, exact counts. */
+/**
+ * Likes on posts and comments: one per user per target, idempotent both ways, exact counts. Every
+ * method takes the actor (a signed-in social user) first: `(actor, input)`.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class LikeService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -21,11 +25,12 @@ export class LikeService {
    * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; AuthenticationError `unknown_actor`.
    * @example
    * ```ts
-   * const { likesCount } = await social.likes.likePost({ actorId: jane.id, postId: post.id });
+   * const { likesCount } = await social.likes.likePost(actor, { postId: post.id });
    * ```
    */
-  async likePost(input: z.input<typeof postTargetSchema>): Promise<{ liked: true; likesCount: number }> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async likePost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<{ liked: true; likesCount: number }> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const { post } = await new Viewer(tx, actorId).visiblePost(postId);
@@ -42,8 +47,9 @@ export class LikeService {
    * Removes the actor's like. Idempotent.
    * @throws NotFoundError `post_not_found` (also when there is no like to remove and the actor may not see the post).
    */
-  async unlikePost(input: z.input<typeof postTargetSchema>): Promise<{ liked: false; likesCount: number }> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async unlikePost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<{ liked: false; likesCount: number }> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const post = await tx.posts.get(postId);
@@ -63,8 +69,9 @@ export class LikeService {
    * Likes a comment the actor may see (on a post they may see, by someone neither blocks).
    * @throws NotFoundError `comment_not_found` (also for a comment the actor may not see), `comment_deleted`, `post_deleted`.
    */
-  async likeComment(input: z.input<typeof commentTargetSchema>): Promise<{ liked: true; likesCount: number }> {
-    const { actorId, commentId } = parse(commentTargetSchema, input);
+  async likeComment(actor: Actor, input: z.input<typeof commentTargetSchema>): Promise<{ liked: true; likesCount: number }> {
+    const actorId = requireActorId(actor);
+    const { commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const { comment } = await new Viewer(tx, actorId).visibleComment(commentId);
@@ -81,8 +88,9 @@ export class LikeService {
    * Removes the actor's like of a comment. Idempotent.
    * @throws NotFoundError `comment_not_found` (also when there is no like to remove and the actor may not see the comment).
    */
-  async unlikeComment(input: z.input<typeof commentTargetSchema>): Promise<{ liked: false; likesCount: number }> {
-    const { actorId, commentId } = parse(commentTargetSchema, input);
+  async unlikeComment(actor: Actor, input: z.input<typeof commentTargetSchema>): Promise<{ liked: false; likesCount: number }> {
+    const actorId = requireActorId(actor);
+    const { commentId } = parse(commentTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const comment = await tx.comments.get(commentId);
@@ -98,8 +106,9 @@ export class LikeService {
   }
 
   /** Whether the actor likes a post. @throws NotFoundError as {@link LikeService.likePost}. */
-  async hasLikedPost(input: z.input<typeof postTargetSchema>): Promise<boolean> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async hasLikedPost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<boolean> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await new Viewer(tx, actorId).visiblePost(postId);
@@ -111,8 +120,9 @@ export class LikeService {
    * Users who liked a post the actor may see, newest first (blocked users left out).
    * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; ValidationError `invalid_cursor`.
    */
-  async postLikers(input: z.input<typeof postPageSchema>): Promise<Page<UserSummary>> {
-    const { actorId, postId, limit, cursor } = parse(postPageSchema, input);
+  async postLikers(actor: Actor, input: z.input<typeof postPageSchema>): Promise<Page<UserSummary>> {
+    const actorId = requireActorId(actor);
+    const { postId, limit, cursor } = parse(postPageSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
@@ -122,8 +132,9 @@ export class LikeService {
   }
 
   /** Users who liked a comment, newest first. @throws NotFoundError as {@link LikeService.likeComment}; ValidationError `invalid_cursor`. */
-  async commentLikers(input: z.input<typeof commentPageSchema>): Promise<Page<UserSummary>> {
-    const { actorId, commentId, limit, cursor } = parse(commentPageSchema, input);
+  async commentLikers(actor: Actor, input: z.input<typeof commentPageSchema>): Promise<Page<UserSummary>> {
+    const actorId = requireActorId(actor);
+    const { commentId, limit, cursor } = parse(commentPageSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);

@@ -1,6 +1,7 @@
-import { ForbiddenError, NotFoundError, parse, type Page } from "@platform/core";
+import { ForbiddenError, NotFoundError, parse, requireActorId, type Actor, type Page } from "@platform/core";
+import { socialCodes } from "../domain/error-codes.js";
 import type { z } from "zod";
-import { listNotificationsSchema, markReadSchema, notificationActorSchema, type Notification } from "../domain/notification.js";
+import { listNotificationsSchema, markReadSchema, type Notification } from "../domain/notification.js";
 import { groupNotifications, type NotificationGroup } from "../domain/notification-grouping.js";
 import { summarize, type UserSummary } from "../domain/user.js";
 import type { SocialTx } from "../ports/social-store.js";
@@ -29,7 +30,7 @@ export interface NotificationJSON {
  * caller), the store sequence and the dedupe and group keys stay on the server.
  * @example
  * ```ts
- * const page = await social.notifications.list({ actorId: me.id });
+ * const page = await social.notifications.list(actor, {});
  * return c.json({ items: page.items.map(toNotificationJSON), nextCursor: page.nextCursor });
  * ```
  */
@@ -46,7 +47,11 @@ export function toNotificationJSON(n: NotificationView): NotificationJSON {
   };
 }
 
-/** The actor's notifications: list, grouped list, unread count, mark read. */
+/**
+ * The actor's notifications: list, grouped list, unread count, mark read. Every method takes the
+ * actor (a signed-in social user) first.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class NotificationService {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -54,8 +59,9 @@ export class NotificationService {
    * The actor's notifications, newest first; those from users now blocked or muted are hidden.
    * @throws ValidationError `invalid_cursor`; AuthenticationError `unknown_actor`.
    */
-  async list(input: z.input<typeof listNotificationsSchema>): Promise<Page<NotificationView>> {
-    const { actorId, limit, cursor, unreadOnly } = parse(listNotificationsSchema, input);
+  async list(actor: Actor, input: z.input<typeof listNotificationsSchema> = {}): Promise<Page<NotificationView>> {
+    const actorId = requireActorId(actor);
+    const { limit, cursor, unreadOnly } = parse(listNotificationsSchema, input);
     return this.ctx.store.transaction(async (tx) => this.page(tx, actorId, limit, cursor, unreadOnly));
   }
 
@@ -65,8 +71,9 @@ export class NotificationService {
    * walks the underlying notifications, so a large group may continue on the next page.
    * @throws ValidationError `invalid_cursor`; AuthenticationError `unknown_actor`.
    */
-  async listGrouped(input: z.input<typeof listNotificationsSchema>): Promise<Page<NotificationGroup>> {
-    const { actorId, limit, cursor, unreadOnly } = parse(listNotificationsSchema, input);
+  async listGrouped(actor: Actor, input: z.input<typeof listNotificationsSchema> = {}): Promise<Page<NotificationGroup>> {
+    const actorId = requireActorId(actor);
+    const { limit, cursor, unreadOnly } = parse(listNotificationsSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const page = await this.page(tx, actorId, limit, cursor, unreadOnly);
       const actors = new Map(page.items.map((n) => [n.actorId, n.actor]));
@@ -75,8 +82,8 @@ export class NotificationService {
   }
 
   /** Number of unread notifications. @throws AuthenticationError `unknown_actor`. */
-  async unreadCount(input: z.input<typeof notificationActorSchema>): Promise<number> {
-    const { actorId } = parse(notificationActorSchema, input);
+  async unreadCount(actor: Actor): Promise<number> {
+    const actorId = requireActorId(actor);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       return tx.notifications.countUnread(actorId);
@@ -84,21 +91,22 @@ export class NotificationService {
   }
 
   /** Marks one notification read (idempotent). @throws NotFoundError `notification_not_found`; ForbiddenError `not_recipient`. */
-  async markRead(input: z.input<typeof markReadSchema>): Promise<{ read: true }> {
-    const { actorId, notificationId } = parse(markReadSchema, input);
+  async markRead(actor: Actor, input: z.input<typeof markReadSchema>): Promise<{ read: true }> {
+    const actorId = requireActorId(actor);
+    const { notificationId } = parse(markReadSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const n = await tx.notifications.get(notificationId);
-      if (!n) throw NotFoundError.of("notification_not_found", "notification", notificationId);
-      if (n.recipientId !== actorId) throw new ForbiddenError("not_recipient", "not your notification");
+      if (!n) throw NotFoundError.of(socialCodes.notification_not_found, "notification", notificationId);
+      if (n.recipientId !== actorId) throw new ForbiddenError(socialCodes.not_recipient, "not your notification");
       await tx.notifications.markRead(notificationId, this.ctx.clock.now());
       return { read: true as const };
     });
   }
 
   /** Marks all the actor's notifications read; returns how many changed. @throws AuthenticationError `unknown_actor`. */
-  async markAllRead(input: z.input<typeof notificationActorSchema>): Promise<{ marked: number }> {
-    const { actorId } = parse(notificationActorSchema, input);
+  async markAllRead(actor: Actor): Promise<{ marked: number }> {
+    const actorId = requireActorId(actor);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       return { marked: await tx.notifications.markAllRead(actorId, this.ctx.clock.now()) };

@@ -1,4 +1,5 @@
-import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, type Page } from "@platform/core";
+import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, requireActorId, requireRole, type Actor, type Page } from "@platform/core";
+import { socialCodes } from "../domain/error-codes.js";
 import { z } from "zod";
 import { candidatesForPost } from "../domain/notification-rules.js";
 import { createPostSchema, editPostSchema, postsByHashtagSchema, postsByUserSchema, postTargetSchema, postView, type Post, type PostCounters, type PostView } from "../domain/post.js";
@@ -18,7 +19,11 @@ import { postNotFound, requireActor, requireUser, Viewer } from "./viewer.js";
 /** Input of `posts.recount`. */
 export const recountPostSchema = z.object({ postId: postIdSchema, repair: z.boolean().default(false) });
 
-/** Posts and reposts: write, edit, delete, read by id, by user and by hashtag. */
+/**
+ * Posts and reposts: write, edit, delete, read by id, by user and by hashtag. Every method takes the
+ * actor first (`(actor, input)`), a signed-in social user except for `recount` (admin role).
+ * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class PostService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -33,13 +38,14 @@ export class PostService {
    * @throws ValidationError `content_empty`, `content_too_long`, `too_many_images`, `invalid_image_url`; AuthenticationError `unknown_actor`.
    * @example
    * ```ts
-   * const post = await social.posts.create({ actorId: john.id, content: "Hello #world", images: ["https://cdn.example.com/a.jpg"] });
+   * const post = await social.posts.create(actor, { content: "Hello #world", images: ["https://cdn.example.com/a.jpg"] });
    * ```
    */
-  async create(input: z.input<typeof createPostSchema>): Promise<PostView> {
+  async create(actor: Actor, input: z.input<typeof createPostSchema>): Promise<PostView> {
+    const actorId = requireActorId(actor);
     const data = parse(createPostSchema, input);
     return this.ctx.store.transaction(async (tx) => {
-      const author = await requireActor(tx, data.actorId);
+      const author = await requireActor(tx, actorId);
       const now = this.ctx.clock.now();
       const delivery = this.delivery.deliveryFor(author.followersCount);
       const post = await tx.posts.insert({
@@ -73,8 +79,9 @@ export class PostService {
    * A post, if the actor may see it. A post the actor may not see answers like a missing one.
    * @throws NotFoundError `post_not_found`, `post_deleted`; AuthenticationError `unknown_actor`.
    */
-  async get(input: z.input<typeof postTargetSchema>): Promise<PostView> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async get(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<PostView> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const { post, author } = await new Viewer(tx, actorId).visiblePost(postId);
@@ -86,8 +93,9 @@ export class PostService {
    * Edits a post's content or images (author only); the post is marked edited and its hashtags and mentions re-read.
    * @throws ForbiddenError `not_author`; NotFoundError `post_not_found`, `post_deleted`; ValidationError (as `create`).
    */
-  async edit(input: z.input<typeof editPostSchema>): Promise<PostView> {
-    const { actorId, postId, content, images } = parse(editPostSchema, input);
+  async edit(actor: Actor, input: z.input<typeof editPostSchema>): Promise<PostView> {
+    const actorId = requireActorId(actor);
+    const { postId, content, images } = parse(editPostSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
       const post = await this.ownPost(tx, actorId, postId);
@@ -110,8 +118,9 @@ export class PostService {
    * author's post count moves. Likes and comments on it are refused with `post_deleted` afterwards.
    * @throws ForbiddenError `not_author`; NotFoundError `post_not_found`, `post_deleted`.
    */
-  async delete(input: z.input<typeof postTargetSchema>): Promise<{ deleted: true }> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async delete(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<void> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await this.ownPost(tx, actorId, postId);
@@ -120,7 +129,6 @@ export class PostService {
       await tx.activities.delete(postId);
       await tx.users.incrementCounters(actorId, { postsCount: -1 });
       tx.outbox.add(createEvent("post.deleted", { postId, authorId: actorId }, this.ctx.clock));
-      return { deleted: true as const };
     });
   }
 
@@ -129,12 +137,13 @@ export class PostService {
    * One repost per user per post: a second call changes nothing.
    * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; DomainRuleError `post_not_repostable`.
    */
-  async repost(input: z.input<typeof postTargetSchema>): Promise<{ reposted: true; repostsCount: number }> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async repost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<{ reposted: true; repostsCount: number }> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
       const { post, author } = await new Viewer(tx, actorId).visiblePost(postId);
-      if (!isRepostable(post, author)) throw new DomainRuleError("post_not_repostable", "only public posts of public accounts can be reposted");
+      if (!isRepostable(post, author)) throw new DomainRuleError(socialCodes.post_not_repostable, "only public posts of public accounts can be reposted");
       const delivery = this.delivery.deliveryFor(actor.followersCount);
       const repost = await tx.reposts.insertIfAbsent({ id: createId("rep"), userId: actorId, postId, delivery, createdAt: this.ctx.clock.now() });
       if (!repost) return { reposted: true as const, repostsCount: post.repostsCount };
@@ -152,8 +161,9 @@ export class PostService {
    * Withdraws the actor's repost. Idempotent.
    * @throws NotFoundError `post_not_found` (also when there is no repost to withdraw and the actor may not see the post).
    */
-  async unrepost(input: z.input<typeof postTargetSchema>): Promise<{ reposted: false; repostsCount: number }> {
-    const { actorId, postId } = parse(postTargetSchema, input);
+  async unrepost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<{ reposted: false; repostsCount: number }> {
+    const actorId = requireActorId(actor);
+    const { postId } = parse(postTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const post = await tx.posts.get(postId);
@@ -176,8 +186,9 @@ export class PostService {
    * Original posts of a user the actor may see, newest first.
    * @throws ForbiddenError `account_private`, `blocked_by_user`; NotFoundError `user_not_found`; ValidationError `invalid_cursor`.
    */
-  async listByUser(input: z.input<typeof postsByUserSchema>): Promise<Page<PostView>> {
-    const { actorId, userId, limit, cursor } = parse(postsByUserSchema, input);
+  async listByUser(actor: Actor, input: z.input<typeof postsByUserSchema>): Promise<Page<PostView>> {
+    const actorId = requireActorId(actor);
+    const { userId, limit, cursor } = parse(postsByUserSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
@@ -200,8 +211,9 @@ export class PostService {
    * Posts carrying a hashtag that the actor may see (muted and blocked authors left out), newest first.
    * @throws ValidationError `invalid_cursor`; AuthenticationError `unknown_actor`.
    */
-  async listByHashtag(input: z.input<typeof postsByHashtagSchema>): Promise<Page<PostView>> {
-    const { actorId, hashtag, limit, cursor } = parse(postsByHashtagSchema, input);
+  async listByHashtag(actor: Actor, input: z.input<typeof postsByHashtagSchema>): Promise<Page<PostView>> {
+    const actorId = requireActorId(actor);
+    const { hashtag, limit, cursor } = parse(postsByHashtagSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const viewer = new Viewer(tx, actorId);
@@ -222,14 +234,15 @@ export class PostService {
   }
 
   /**
-   * Recounts a post's likes, comments and reposts from the rows (host maintenance, no actor).
-   * @throws NotFoundError `post_not_found`.
+   * Recounts a post's likes, comments and reposts from the rows, optionally repairing them. Operator work (admin only).
+   * @throws ForbiddenError `role_required`; NotFoundError `post_not_found`.
    */
-  async recount(input: z.input<typeof recountPostSchema>): Promise<RecountResult<PostCounters>> {
+  async recount(actor: Actor, input: z.input<typeof recountPostSchema>): Promise<RecountResult<PostCounters>> {
+    requireRole(actor, "admin");
     const { postId, repair } = parse(recountPostSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const post = await tx.posts.get(postId);
-      if (!post) throw NotFoundError.of("post_not_found", "post", postId);
+      if (!post) throw postNotFound(postId);
       const stored = { likesCount: post.likesCount, commentsCount: post.commentsCount, repostsCount: post.repostsCount };
       const actual = {
         likesCount: await tx.likes.countByTarget("post", postId),
@@ -245,11 +258,11 @@ export class PostService {
   private async ownPost(tx: SocialTx, actorId: string, postId: string): Promise<Post> {
     const post = await tx.posts.get(postId);
     if (post && post.authorId === actorId) {
-      if (post.deletedAt) throw NotFoundError.of("post_deleted", "post", postId);
+      if (post.deletedAt) throw NotFoundError.of(socialCodes.post_deleted, "post", postId);
       return post;
     }
     // Anyone else hears `not_author` only about a post they may see; otherwise as for a missing one.
     await new Viewer(tx, actorId).visiblePost(postId);
-    throw new ForbiddenError("not_author", "only the author may change this post");
+    throw new ForbiddenError(socialCodes.not_author, "only the author may change this post");
   }
 }

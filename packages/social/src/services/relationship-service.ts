@@ -1,12 +1,15 @@
-import { createEvent, createId, DomainRuleError, parse } from "@platform/core";
+import { createEvent, createId, DomainRuleError, parse, requireActorId, type Actor } from "@platform/core";
+import { socialCodes } from "../domain/error-codes.js";
 import type { z } from "zod";
 import { muteSchema, relationTargetSchema } from "../domain/follow.js";
-import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FollowGraph } from "./follow-graph.js";
 import { requireActor, requireUser } from "./viewer.js";
 
-/** Blocks and mutes (exposed on `social.users`). */
+/**
+ * Blocks and mutes (exposed on `social.users`), each `(actor, { userId })` by a signed-in social user.
+ * @throws (every method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class RelationshipService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -18,9 +21,10 @@ export class RelationshipService {
    * from then on neither can follow, comment on, like, mention or notify the other. Idempotent.
    * @throws DomainRuleError `self_block`; AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
    */
-  async block(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
-    if (actorId === userId) throw new DomainRuleError("self_block", "you cannot block yourself");
+  async block(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
+    if (actorId === userId) throw new DomainRuleError(socialCodes.self_block, "you cannot block yourself");
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -40,8 +44,9 @@ export class RelationshipService {
   }
 
   /** Lifts a block (follows are not restored). Idempotent. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
-  async unblock(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
+  async unblock(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -56,9 +61,10 @@ export class RelationshipService {
    * call updates the notification option.
    * @throws DomainRuleError `self_mute`; AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
    */
-  async mute(input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
-    const { actorId, userId, notifications } = parse(muteSchema, input);
-    if (actorId === userId) throw new DomainRuleError("self_mute", "you cannot mute yourself");
+  async mute(actor: Actor, input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
+    const actorId = requireActorId(actor);
+    const { userId, notifications } = parse(muteSchema, input);
+    if (actorId === userId) throw new DomainRuleError(socialCodes.self_mute, "you cannot mute yourself");
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -73,27 +79,10 @@ export class RelationshipService {
     });
   }
 
-  /**
-   * Accepts every pending follow request of `userId` (an account that turned public: Mastodon
-   * accepts them too), in the caller's transaction. Returns how many were accepted.
-   */
-  async acceptPending(tx: SocialTx, userId: string): Promise<number> {
-    let accepted = 0;
-    for (;;) {
-      const batch = await tx.followRequests.listIncoming(userId, { limit: 100 });
-      if (batch.length === 0) return accepted;
-      for (const r of batch) {
-        await tx.followRequests.delete(r.requesterId, userId);
-        await this.graph.add(tx, r.requesterId, userId, { notify: true });
-        tx.outbox.add(createEvent("follow_request.approved", { requesterId: r.requesterId, targetId: userId }, this.ctx.clock));
-        accepted++;
-      }
-    }
-  }
-
   /** Lifts a mute. Idempotent. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
-  async unmute(input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
-    const { actorId, userId } = parse(relationTargetSchema, input);
+  async unmute(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(relationTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);

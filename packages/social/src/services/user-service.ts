@@ -1,10 +1,12 @@
-import { createEvent, createId, ForbiddenError, NotFoundError, parse } from "@platform/core";
+import { checkActor, createEvent, createId, NotFoundError, parse, requireActorId, requireRole, type Actor } from "@platform/core";
 import { z } from "zod";
 import { setVerifiedSchema, summarize, updateProfileSchema, createUserSchema, externalIdSchema, userTargetSchema, usernameLookupSchema, type CreateUserInput, type Profile, type Relationship, type User, type UserCounters } from "../domain/user.js";
+import { socialCodes } from "../domain/error-codes.js";
 import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
 import { muteSchema, relationTargetSchema } from "../domain/follow.js";
 import type { ServiceContext } from "./context.js";
+import type { FollowGraph } from "./follow-graph.js";
 import type { RelationshipService } from "./relationship-service.js";
 import { requireActor, requireUser, Viewer } from "./viewer.js";
 
@@ -25,36 +27,42 @@ export interface RecountResult<C> {
   readonly repaired: boolean;
 }
 
-/** Users and profiles: registration, profile edits, verification, and recounts. */
+/**
+ * Users and profiles: registration, profile edits, verification, and recounts. Every method takes
+ * the actor first (`(actor, input)`): user methods need a signed-in actor whose `id` is a social user.
+ * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
+ */
 export class UserService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly relationships: RelationshipService,
+    private readonly graph: FollowGraph,
   ) {}
 
   /** Blocks a user. See {@link RelationshipService.block}. @throws DomainRuleError `self_block`; NotFoundError `user_not_found`. */
-  block(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
-    return this.relationships.block(input);
+  block(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ blocking: true }> {
+    return this.relationships.block(actor, input);
   }
 
   /** Lifts a block. @throws NotFoundError `user_not_found`. */
-  unblock(input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
-    return this.relationships.unblock(input);
+  unblock(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ blocking: false }> {
+    return this.relationships.unblock(actor, input);
   }
 
   /** Mutes a user. See {@link RelationshipService.mute}. @throws DomainRuleError `self_mute`; NotFoundError `user_not_found`. */
-  mute(input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
-    return this.relationships.mute(input);
+  mute(actor: Actor, input: z.input<typeof muteSchema>): Promise<{ muting: true }> {
+    return this.relationships.mute(actor, input);
   }
 
   /** Lifts a mute. @throws NotFoundError `user_not_found`. */
-  unmute(input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
-    return this.relationships.unmute(input);
+  unmute(actor: Actor, input: z.input<typeof relationTargetSchema>): Promise<{ muting: false }> {
+    return this.relationships.unmute(actor, input);
   }
 
   /** How the actor relates to a user. @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`. */
-  async relationship(input: z.input<typeof userTargetSchema>): Promise<Relationship> {
-    const { actorId, userId } = parse(userTargetSchema, input);
+  async relationship(actor: Actor, input: z.input<typeof userTargetSchema>): Promise<Relationship> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(userTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
@@ -63,16 +71,21 @@ export class UserService {
   }
 
   /**
-   * Registers a user. Registration is host-side (the host is trusted to pass `role`).
-   * @throws ValidationError `invalid_username`, `username_reserved`, `invalid_avatar_url`, `invalid_external_id`,
-   *   `validation_failed`; ConflictError `username_taken` (case-insensitive), `email_taken`, `external_id_taken`.
+   * Registers a user. Anyone may register (pass `ANONYMOUS_ACTOR`); creating an account with
+   * `role: "admin"` needs an actor holding the `admin` role, so a sign-up route that forwards its
+   * body cannot mint admins.
+   * @throws ValidationError `invalid_actor`, `invalid_username`, `username_reserved`, `invalid_avatar_url`, `invalid_external_id`,
+   *   `validation_failed`; ForbiddenError `role_required` (`role: "admin"`); ConflictError `username_taken` (case-insensitive),
+   *   `email_taken`, `external_id_taken`.
    * @example
    * ```ts
-   * const john = await social.users.create({ username: "john_doe", email: "john@example.com", name: "John Doe" });
+   * const john = await social.users.create(ANONYMOUS_ACTOR, { username: "john_doe", email: "john@example.com", name: "John Doe" });
    * ```
    */
-  async create(input: CreateUserInput): Promise<User> {
+  async create(actor: Actor, input: CreateUserInput): Promise<User> {
+    checkActor(actor);
     const data = parse(createUserSchema, input);
+    if (data.role !== "user") requireRole(actor, "admin");
     const now = this.ctx.clock.now();
     return this.ctx.store.transaction(async (tx) => {
       const user = await tx.users.insert({ id: createId("usr"), ...data, isVerified: false, createdAt: now, updatedAt: now });
@@ -83,30 +96,35 @@ export class UserService {
 
   /**
    * The account linked to a host principal (e.g. the commerce customer id the host authenticated).
-   * A host call, like `me`: it returns the whole account, so never pass a client-supplied id.
-   * @throws ValidationError `invalid_external_id`; NotFoundError `user_not_found`.
+   * The sign-in step of a host, so any actor may call it (`ANONYMOUS_ACTOR`); it returns the whole
+   * account, so pass the id your own authentication produced, never a client-supplied one.
+   * @throws ValidationError `invalid_actor`, `invalid_external_id`; NotFoundError `user_not_found`.
    * @example
    * ```ts
-   * const actor = await shop.users.authenticate(token);                       // commerce login
-   * const me = await social.users.getByExternalId({ externalId: actor.customerId });
-   * await social.posts.create({ actorId: me.id, content: "Bought a laptop!" });
+   * const { customerId } = await shop.users.authenticate(token);              // commerce login
+   * const me = await social.users.getByExternalId(ANONYMOUS_ACTOR, { externalId: customerId! });
+   * const actor = { id: me.id, roles: [me.role] };
+   * await social.posts.create(actor, { content: "Bought a laptop!" });
    * ```
    */
-  async getByExternalId(input: z.input<typeof externalIdLookupSchema>): Promise<User> {
+  async getByExternalId(actor: Actor, input: z.input<typeof externalIdLookupSchema>): Promise<User> {
+    checkActor(actor);
     const { externalId } = parse(externalIdLookupSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const user = await tx.users.getByExternalId(externalId);
-      if (!user) throw NotFoundError.of("user_not_found", "user", externalId);
+      if (!user) throw NotFoundError.of(socialCodes.user_not_found, "user", externalId);
       return user;
     });
   }
 
   /**
-   * Links an account to a host principal (or unlinks it with `externalId: null`). A host call.
-   * @throws ValidationError `invalid_external_id`; ConflictError `external_id_taken` (linked to another
-   *   account); NotFoundError `user_not_found`.
+   * Links an account to a host principal (or unlinks it with `externalId: null`). Operator work:
+   * admin only (a new account gets its link at `create`).
+   * @throws ValidationError `invalid_actor`, `invalid_external_id`; ForbiddenError `role_required`; ConflictError
+   *   `external_id_taken` (linked to another account); NotFoundError `user_not_found`.
    */
-  async linkExternalId(input: z.input<typeof linkExternalIdSchema>): Promise<User> {
+  async linkExternalId(actor: Actor, input: z.input<typeof linkExternalIdSchema>): Promise<User> {
+    requireRole(actor, "admin");
     const { userId, externalId } = parse(linkExternalIdSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireUser(tx, userId);
@@ -120,8 +138,9 @@ export class UserService {
    * A profile as the actor sees it (e-mail is left out). Private accounts show their profile but not their posts.
    * @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`; ForbiddenError `blocked_by_user`.
    */
-  async get(input: z.input<typeof userTargetSchema>): Promise<Profile> {
-    const { actorId, userId } = parse(userTargetSchema, input);
+  async get(actor: Actor, input: z.input<typeof userTargetSchema>): Promise<Profile> {
+    const actorId = requireActorId(actor);
+    const { userId } = parse(userTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       return this.profile(tx, actorId, await requireUser(tx, userId));
@@ -132,19 +151,20 @@ export class UserService {
    * A profile by username, case-insensitively.
    * @throws AuthenticationError `unknown_actor`; NotFoundError `user_not_found`; ForbiddenError `blocked_by_user`.
    */
-  async getByUsername(input: z.input<typeof usernameLookupSchema>): Promise<Profile> {
-    const { actorId, username } = parse(usernameLookupSchema, input);
+  async getByUsername(actor: Actor, input: z.input<typeof usernameLookupSchema>): Promise<Profile> {
+    const actorId = requireActorId(actor);
+    const { username } = parse(usernameLookupSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const user = await tx.users.getByUsername(username);
-      if (!user) throw NotFoundError.of("user_not_found", "user", username);
+      if (!user) throw NotFoundError.of(socialCodes.user_not_found, "user", username);
       return this.profile(tx, actorId, user);
     });
   }
 
   /** The actor's own account, with e-mail and role. @throws AuthenticationError `unknown_actor`. */
-  async me(input: { actorId: string }): Promise<User> {
-    const { actorId } = parse(z.object({ actorId: userIdSchema }), input);
+  async me(actor: Actor): Promise<User> {
+    const actorId = requireActorId(actor);
     return this.ctx.store.transaction((tx) => requireActor(tx, actorId));
   }
 
@@ -153,12 +173,13 @@ export class UserService {
    * accepts its pending follow requests.
    * @throws ValidationError `invalid_avatar_url`, `name_too_long`, `bio_too_long`; AuthenticationError `unknown_actor`.
    */
-  async updateProfile(input: z.input<typeof updateProfileSchema>): Promise<User> {
-    const { actorId, ...patch } = parse(updateProfileSchema, input);
+  async updateProfile(actor: Actor, input: z.input<typeof updateProfileSchema>): Promise<User> {
+    const actorId = requireActorId(actor);
+    const patch = parse(updateProfileSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const before = await requireActor(tx, actorId);
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      if (before.isPrivate && patch.isPrivate === false) await this.relationships.acceptPending(tx, actorId);
+      if (before.isPrivate && patch.isPrivate === false) await this.graph.acceptPending(tx, actorId);
       const user = await tx.users.updateProfile(actorId, clean, this.ctx.clock.now());
       tx.outbox.add(createEvent("user.updated", { userId: actorId }, this.ctx.clock));
       return user;
@@ -166,28 +187,28 @@ export class UserService {
   }
 
   /**
-   * Sets or clears the verified badge. Only an admin actor may.
-   * @throws ForbiddenError `admin_required`; AuthenticationError `unknown_actor`; NotFoundError `user_not_found`.
+   * Sets or clears the verified badge. Admin only: the actor needs the `admin` role (it need not be a social user).
+   * @throws ForbiddenError `role_required`; NotFoundError `user_not_found`.
    */
-  async setVerified(input: z.input<typeof setVerifiedSchema>): Promise<User> {
-    const { actorId, userId, verified } = parse(setVerifiedSchema, input);
+  async setVerified(actor: Actor, input: z.input<typeof setVerifiedSchema>): Promise<User> {
+    requireRole(actor, "admin");
+    const { userId, verified } = parse(setVerifiedSchema, input);
     return this.ctx.store.transaction(async (tx) => {
-      const actor = await requireActor(tx, actorId);
-      if (actor.role !== "admin") throw new ForbiddenError("admin_required", "only an admin may verify accounts");
       await requireUser(tx, userId);
       const user = await tx.users.updateProfile(userId, { isVerified: verified }, this.ctx.clock.now());
-      tx.outbox.add(createEvent("user.verified", { userId, verified, by: actorId }, this.ctx.clock));
+      tx.outbox.add(createEvent("user.verified", { userId, verified, by: actor.id }, this.ctx.clock));
       return user;
     });
   }
 
   /**
    * Recounts a user's followers, following and posts from the rows, optionally repairing the
-   * stored counters. A maintenance call for the host (no actor): the counters are kept exact in
-   * every transaction, and this proves it.
-   * @throws NotFoundError `user_not_found`.
+   * stored counters. Operator work (admin only): the counters are kept exact in every transaction,
+   * and this proves it.
+   * @throws ForbiddenError `role_required`; NotFoundError `user_not_found`.
    */
-  async recount(input: z.input<typeof recountUserSchema>): Promise<RecountResult<UserCounters>> {
+  async recount(actor: Actor, input: z.input<typeof recountUserSchema>): Promise<RecountResult<UserCounters>> {
+    requireRole(actor, "admin");
     const { userId, repair } = parse(recountUserSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const user = await requireUser(tx, userId);
@@ -203,8 +224,7 @@ export class UserService {
     });
   }
 
-  /** @internal */
-  async profile(tx: SocialTx, viewerId: string, user: User): Promise<Profile> {
+  private async profile(tx: SocialTx, viewerId: string, user: User): Promise<Profile> {
     const viewer = new Viewer(tx, viewerId);
     await viewer.assertCanSeeContentOf({ ...user, isPrivate: false });
     return {

@@ -1,33 +1,51 @@
-import { AuthenticationError, ForbiddenError, NotFoundError } from "@platform/core";
+import { AuthenticationError, checkActor, ForbiddenError, NotFoundError, requireRole, type Actor } from "@platform/core";
 import type { Comment } from "../domain/comment.js";
+import { socialCodes } from "../domain/error-codes.js";
+import { userIdSchema } from "../domain/schemas.js";
 import type { Mute } from "../domain/follow.js";
 import type { Post } from "../domain/post.js";
 import type { User } from "../domain/user.js";
 import { canSeeContentOf, canSeePost, type ViewerRelation } from "../domain/visibility.js";
 import type { SocialTx } from "../ports/social-store.js";
 
-/** The acting user. @throws AuthenticationError `unknown_actor`. */
+/**
+ * The acting user: `actorId` must be the id of a social user. An id that is not even shaped like
+ * one is answered the same way, without reaching the store.
+ * @throws AuthenticationError `unknown_actor`.
+ */
 export async function requireActor(tx: SocialTx, actorId: string): Promise<User> {
-  const user = await tx.users.get(actorId);
-  if (!user) throw new AuthenticationError("unknown_actor", `actor ${actorId} is not a user`, { details: { actorId } });
+  const user = userIdSchema.safeParse(actorId).success ? await tx.users.get(actorId) : null;
+  if (!user) throw new AuthenticationError(socialCodes.unknown_actor, "the actor is not a social user", { details: { actorId } });
   return user;
+}
+
+/**
+ * Operator work on `userId`'s data (a feed rebuild or eviction): the user themselves, or an actor
+ * with the `admin` role. Returns whether the actor acts on their own data.
+ * @throws ValidationError `invalid_actor`; ForbiddenError `role_required` (someone else's data without the role).
+ */
+export function requireSelfOrAdmin(actor: Actor, userId: string): boolean {
+  checkActor(actor);
+  if (actor.id !== null && actor.id === userId) return true;
+  requireRole(actor, "admin");
+  return false;
 }
 
 /** A user by id. @throws NotFoundError `user_not_found`. */
 export async function requireUser(tx: SocialTx, userId: string): Promise<User> {
   const user = await tx.users.get(userId);
-  if (!user) throw NotFoundError.of("user_not_found", "user", userId);
+  if (!user) throw NotFoundError.of(socialCodes.user_not_found, "user", userId);
   return user;
 }
 
 /** The answer for a missing post, and for one the actor may not see. */
 export function postNotFound(postId: string): NotFoundError {
-  return NotFoundError.of("post_not_found", "post", postId);
+  return NotFoundError.of(socialCodes.post_not_found, "post", postId);
 }
 
 /** The answer for a missing comment, and for one the actor may not see. */
 export function commentNotFound(commentId: string): NotFoundError {
-  return NotFoundError.of("comment_not_found", "comment", commentId);
+  return NotFoundError.of(socialCodes.comment_not_found, "comment", commentId);
 }
 
 /**
@@ -36,8 +54,8 @@ export function commentNotFound(commentId: string): NotFoundError {
  */
 export async function assertNotBlocked(tx: SocialTx, actorId: string, otherId: string): Promise<void> {
   if (actorId === otherId) return;
-  if (await tx.blocks.get(otherId, actorId)) throw new ForbiddenError("blocked_by_user", "this user has blocked you", { details: { userId: otherId } });
-  if (await tx.blocks.get(actorId, otherId)) throw new ForbiddenError("user_blocked", "you have blocked this user", { details: { userId: otherId } });
+  if (await tx.blocks.get(otherId, actorId)) throw new ForbiddenError(socialCodes.blocked_by_user, "this user has blocked you", { details: { userId: otherId } });
+  if (await tx.blocks.get(actorId, otherId)) throw new ForbiddenError(socialCodes.user_blocked, "you have blocked this user", { details: { userId: otherId } });
 }
 
 /**
@@ -123,7 +141,7 @@ export class Viewer {
   async visiblePost(postId: string): Promise<{ post: Post; author: User }> {
     const post = await this.tx.posts.get(postId);
     if (!post || !(await this.mayKnowPost(post))) throw postNotFound(postId);
-    if (post.deletedAt) throw NotFoundError.of("post_deleted", "post", postId);
+    if (post.deletedAt) throw NotFoundError.of(socialCodes.post_deleted, "post", postId);
     return { post, author: (await this.user(post.authorId))! };
   }
 
@@ -135,20 +153,20 @@ export class Viewer {
   async visibleComment(commentId: string): Promise<{ comment: Comment; post: Post }> {
     const comment = await this.tx.comments.get(commentId);
     if (!comment || !(await this.mayKnowComment(comment))) throw commentNotFound(commentId);
-    if (comment.deletedAt) throw NotFoundError.of("comment_deleted", "comment", commentId);
+    if (comment.deletedAt) throw NotFoundError.of(socialCodes.comment_deleted, "comment", commentId);
     const post = (await this.tx.posts.get(comment.postId))!;
-    if (post.deletedAt) throw NotFoundError.of("post_deleted", "post", post.id);
+    if (post.deletedAt) throw NotFoundError.of(socialCodes.post_deleted, "post", post.id);
     return { comment, post };
   }
 
   /** The content of `user` (posts, lists) if the viewer may see it. @throws ForbiddenError `blocked_by_user` or `account_private`. */
   async assertCanSeeContentOf(user: User): Promise<void> {
     if (user.id === this.id) return;
-    if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError("blocked_by_user", "this user has blocked you", { details: { userId: user.id } });
+    if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError(socialCodes.blocked_by_user, "this user has blocked you", { details: { userId: user.id } });
     // A viewer who blocked a private account is not its follower either: refuse here rather than
     // trusting every caller to filter the items it reads afterwards.
     if (user.isPrivate && !(await this.canSeeContentOf(user))) {
-      throw new ForbiddenError("account_private", "this account is private", { details: { userId: user.id } });
+      throw new ForbiddenError(socialCodes.account_private, "this account is private", { details: { userId: user.id } });
     }
   }
 }

@@ -74,9 +74,9 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
       await expect(
         run(store, async (tx) => {
           await tx.users.incrementCounters(u.id, { followersCount: 100 });
-          throw new Error("abort");
+          throw new Error("abort the transaction");
         }),
-      ).rejects.toThrow("abort");
+      ).rejects.toThrow("abort the transaction");
       expect(await run(store, (tx) => tx.users.get(u.id))).toMatchObject({ followersCount: 10, postsCount: 20, followingCount: 0 });
     });
 

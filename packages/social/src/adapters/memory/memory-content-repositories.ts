@@ -5,6 +5,7 @@ import type { Activity, Delivery, Post, PostCounters, Repost } from "../../domai
 import type { ActivityRepository, CommentRepository, LikeRepository, PostCounterDelta, PostRepository, RepostRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { pair, type MemorySocialTables } from "./memory-social-tables.js";
+import { socialCodes } from "../../domain/error-codes.js";
 
 /** {@link PostRepository} on the memory store. */
 export class MemoryPostRepository implements PostRepository {
@@ -63,7 +64,7 @@ export class MemoryPostRepository implements PostRepository {
 
   private require(id: string): Post {
     const p = this.store.postTable.get(id);
-    if (!p) throw NotFoundError.of("post_not_found", "post", id);
+    if (!p) throw NotFoundError.of(socialCodes.post_not_found, "post", id);
     return p;
   }
 }
@@ -166,7 +167,7 @@ export class MemoryCommentRepository implements CommentRepository {
 
   private require(id: string): Comment {
     const c = this.store.commentTable.get(id);
-    if (!c) throw NotFoundError.of("comment_not_found", "comment", id);
+    if (!c) throw NotFoundError.of(socialCodes.comment_not_found, "comment", id);
     return c;
   }
 }

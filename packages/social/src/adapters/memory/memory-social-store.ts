@@ -15,6 +15,7 @@ import { pair, type CompactFeedEntry, type MemorySocialTables } from "./memory-s
 import { MemoryUserRepository } from "./memory-user-repository.js";
 import { OrderedTable } from "./ordered-table.js";
 import { SortedLists } from "./sorted-lists.js";
+import { socialCodes } from "../../domain/error-codes.js";
 
 /**
  * The default, in-memory social store: indexed tables (no scans for look-ups), ordered indexes
@@ -33,23 +34,23 @@ export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySo
   /** @internal */ readonly userTable = this.table<User, "username" | "email" | "externalId">("users", {
     id: (u) => u.id,
     unique: {
-      username: { key: (u) => usernameKey(u.username), code: "username_taken" },
-      email: { key: (u) => u.email, code: "email_taken" },
-      externalId: { key: (u) => u.externalId, code: "external_id_taken" },
+      username: { key: (u) => usernameKey(u.username), code: socialCodes.username_taken },
+      email: { key: (u) => u.email, code: socialCodes.email_taken },
+      externalId: { key: (u) => u.externalId, code: socialCodes.external_id_taken },
     },
   });
   /** @internal */ readonly followTable = new OrderedTable<Follow, "pair", "followers" | "following">(this.runner, "follows", {
     id: (f) => f.id,
-    unique: { pair: { key: (f) => pair(f.followerId, f.followeeId), code: "already_following" } },
+    unique: { pair: { key: (f) => pair(f.followerId, f.followeeId), code: socialCodes.already_following } },
     orders: { followers: (f) => f.followeeId, following: (f) => f.followerId },
   });
   /** @internal */ readonly requestTable = new OrderedTable<FollowRequest, "pair", "incoming">(this.runner, "follow_requests", {
     id: (r) => r.id,
-    unique: { pair: { key: (r) => pair(r.requesterId, r.targetId), code: "already_requested" } },
+    unique: { pair: { key: (r) => pair(r.requesterId, r.targetId), code: socialCodes.already_requested } },
     orders: { incoming: (r) => r.targetId },
   });
-  /** @internal */ readonly blockTable = this.table<Block, "pair">("blocks", { id: (b) => b.id, unique: { pair: { key: (b) => pair(b.blockerId, b.blockedId), code: "already_blocked" } } });
-  /** @internal */ readonly muteTable = this.table<Mute, "pair">("mutes", { id: (m) => m.id, unique: { pair: { key: (m) => pair(m.muterId, m.mutedId), code: "already_muted" } } });
+  /** @internal */ readonly blockTable = this.table<Block, "pair">("blocks", { id: (b) => b.id, unique: { pair: { key: (b) => pair(b.blockerId, b.blockedId), code: socialCodes.already_blocked } } });
+  /** @internal */ readonly muteTable = this.table<Mute, "pair">("mutes", { id: (m) => m.id, unique: { pair: { key: (m) => pair(m.muterId, m.mutedId), code: socialCodes.already_muted } } });
   /** @internal */ readonly postTable = new OrderedTable<Post, never, "author" | "hashtag" | "live">(this.runner, "posts", {
     id: (p) => p.id,
     orders: {
@@ -60,7 +61,7 @@ export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySo
   });
   /** @internal */ readonly repostTable = new OrderedTable<Repost, "pair", "post">(this.runner, "reposts", {
     id: (r) => r.id,
-    unique: { pair: { key: (r) => pair(r.userId, r.postId), code: "already_reposted" } },
+    unique: { pair: { key: (r) => pair(r.userId, r.postId), code: socialCodes.already_reposted } },
     orders: { post: (r) => r.postId },
   });
   /** @internal */ readonly activityTable = new OrderedTable<Activity, never, "actor">(this.runner, "activities", {
@@ -77,12 +78,12 @@ export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySo
   });
   /** @internal */ readonly likeTable = new OrderedTable<Like, "pair", "target" | "all">(this.runner, "likes", {
     id: (l) => l.id,
-    unique: { pair: { key: (l) => `${l.userId}|${l.targetType}|${l.targetId}`, code: "already_liked" } },
+    unique: { pair: { key: (l) => `${l.userId}|${l.targetType}|${l.targetId}`, code: socialCodes.already_liked } },
     orders: { target: (l) => pair(l.targetType, l.targetId), all: () => "all" },
   });
   /** @internal */ readonly notificationTable = new OrderedTable<Notification, "dedupe", "recipient" | "unread" | "pair" | "all">(this.runner, "notifications", {
     id: (n) => n.id,
-    unique: { dedupe: { key: (n) => pair(n.recipientId, n.dedupeKey), code: "notification_exists" } },
+    unique: { dedupe: { key: (n) => pair(n.recipientId, n.dedupeKey), code: socialCodes.notification_exists } },
     orders: { recipient: (n) => n.recipientId, unread: (n) => (n.readAt ? null : n.recipientId), pair: (n) => pair(n.recipientId, n.actorId), all: () => "all" },
   });
   /** @internal */ readonly feedStates: MemoryTable<FeedState> = this.table<FeedState>("feed_states", { id: (s) => s.userId });

@@ -2,6 +2,7 @@ import { NotFoundError } from "@platform/core";
 import { usernameKey, type User, type UserCounters } from "../../domain/user.js";
 import type { UserCounterDelta, UserRepository } from "../../ports/user-repository.js";
 import type { MemorySocialTables } from "./memory-social-tables.js";
+import { socialCodes } from "../../domain/error-codes.js";
 
 /** {@link UserRepository} on the memory store. */
 export class MemoryUserRepository implements UserRepository {
@@ -60,7 +61,7 @@ export class MemoryUserRepository implements UserRepository {
 
   private require(id: string): User {
     const u = this.store.userTable.get(id);
-    if (!u) throw NotFoundError.of("user_not_found", "user", id);
+    if (!u) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
     return u;
   }
 }

@@ -5,6 +5,7 @@ import type { CommentRepository } from "../../ports/content-repository.js";
 import { toComment, type CommentRow } from "./rows.js";
 import { setClause } from "./set-clause.js";
 import { run } from "./sql-errors.js";
+import { socialCodes } from "../../domain/error-codes.js";
 
 const PATCH_COLUMNS = { content: "content", mentionIds: "mention_ids", editedAt: "edited_at", deletedAt: "deleted_at", updatedAt: "updated_at" };
 
@@ -47,13 +48,13 @@ export class PostgresCommentRepository implements CommentRepository {
       "UPDATE social_comments SET likes_count = likes_count + $2, replies_count = replies_count + $3 WHERE id = $1 RETURNING *",
       [id, delta.likesCount ?? 0, delta.repliesCount ?? 0],
     );
-    if (!rows[0]) throw NotFoundError.of("comment_not_found", "comment", id);
+    if (!rows[0]) throw NotFoundError.of(socialCodes.comment_not_found, "comment", id);
     return toComment(rows[0]);
   }
 
   async setCounters(id: string, counters: { likesCount: number; repliesCount: number }): Promise<void> {
     const { rowCount } = await run(this.db, "UPDATE social_comments SET likes_count = $2, replies_count = $3 WHERE id = $1", [id, counters.likesCount, counters.repliesCount]);
-    if (!rowCount) throw NotFoundError.of("comment_not_found", "comment", id);
+    if (!rowCount) throw NotFoundError.of(socialCodes.comment_not_found, "comment", id);
   }
 
   async listByParent(postId: string, parentId: string | null, page: { after?: number | null; limit: number }): Promise<Comment[]> {
@@ -91,6 +92,6 @@ export class PostgresCommentRepository implements CommentRepository {
   /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
   private async missing(id: string): Promise<NotFoundError> {
     const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_comments WHERE id = $1", [id]);
-    return NotFoundError.of(rows[0] ? "comment_deleted" : "comment_not_found", "comment", id);
+    return NotFoundError.of(rows[0] ? socialCodes.comment_deleted : "comment_not_found", "comment", id);
   }
 }

@@ -8,6 +8,7 @@ import { cacheOf } from "./read-cache.js";
 import { toPost, type PostRow } from "./rows.js";
 import { setClause } from "./set-clause.js";
 import { beforeBound, run } from "./sql-errors.js";
+import { socialCodes } from "../../domain/error-codes.js";
 
 const PATCH_COLUMNS = { content: "content", images: "images", hashtags: "hashtags", mentionIds: "mention_ids", editedAt: "edited_at", deletedAt: "deleted_at", updatedAt: "updated_at" };
 
@@ -71,7 +72,7 @@ export class PostgresPostRepository implements PostRepository {
        WHERE id = $1 RETURNING *`,
       [id, delta.likesCount ?? 0, delta.commentsCount ?? 0, delta.repostsCount ?? 0],
     );
-    if (!rows[0]) throw NotFoundError.of("post_not_found", "post", id);
+    if (!rows[0]) throw NotFoundError.of(socialCodes.post_not_found, "post", id);
     return toPost(rows[0]);
   }
 
@@ -82,7 +83,7 @@ export class PostgresPostRepository implements PostRepository {
       counters.commentsCount,
       counters.repostsCount,
     ]);
-    if (!rowCount) throw NotFoundError.of("post_not_found", "post", id);
+    if (!rowCount) throw NotFoundError.of(socialCodes.post_not_found, "post", id);
   }
 
   async listByAuthor(authorId: string, page: Keyset): Promise<Post[]> {
@@ -126,6 +127,6 @@ export class PostgresPostRepository implements PostRepository {
   /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
   private async missing(id: string): Promise<NotFoundError> {
     const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_posts WHERE id = $1", [id]);
-    return NotFoundError.of(rows[0] ? "post_deleted" : "post_not_found", "post", id);
+    return NotFoundError.of(rows[0] ? socialCodes.post_deleted : "post_not_found", "post", id);
   }
 }

@@ -5,6 +5,7 @@ import type { UserCounterDelta, UserRepository } from "../../ports/user-reposito
 import { cacheOf } from "./read-cache.js";
 import { toUser, type UserRow } from "./rows.js";
 import { run } from "./sql-errors.js";
+import { socialCodes } from "../../domain/error-codes.js";
 
 /**
  * {@link UserRepository} on `social_users`: unique indexes on `lower(username)`, `email` and `external_id`,
@@ -52,7 +53,7 @@ export class PostgresUserRepository implements UserRepository {
 
   async setExternalId(id: string, externalId: string | null, at: Date): Promise<User> {
     const { rows } = await run<UserRow>(this.db, "UPDATE social_users SET external_id = $2, updated_at = $3 WHERE id = $1 RETURNING *", [id, externalId, at]);
-    if (!rows[0]) throw NotFoundError.of("user_not_found", "user", id);
+    if (!rows[0]) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
     return toUser(rows[0]);
   }
 
@@ -69,7 +70,7 @@ export class PostgresUserRepository implements UserRepository {
        WHERE id = $1 RETURNING *`,
       [id, patch.name !== undefined, patch.name ?? null, patch.bio !== undefined, patch.bio ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null, patch.isPrivate ?? null, patch.isVerified ?? null, at],
     );
-    if (!rows[0]) throw NotFoundError.of("user_not_found", "user", id);
+    if (!rows[0]) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
     return toUser(rows[0]);
   }
 
@@ -80,7 +81,7 @@ export class PostgresUserRepository implements UserRepository {
        WHERE id = $1 RETURNING *`,
       [id, delta.followersCount ?? 0, delta.followingCount ?? 0, delta.postsCount ?? 0],
     );
-    if (!rows[0]) throw NotFoundError.of("user_not_found", "user", id);
+    if (!rows[0]) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
     return toUser(rows[0]);
   }
 
@@ -91,7 +92,7 @@ export class PostgresUserRepository implements UserRepository {
       counters.followingCount,
       counters.postsCount,
     ]);
-    if (!rowCount) throw NotFoundError.of("user_not_found", "user", id);
+    if (!rowCount) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
   }
 
   async count(): Promise<number> {

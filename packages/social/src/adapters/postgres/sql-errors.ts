@@ -1,4 +1,5 @@
 import { createSqlErrorMapper, queryMapped, type Queryable, type QueryResultLike } from "@platform/core/postgres";
+import { socialCodes } from "../../domain/error-codes.js";
 
 /**
  * Maps constraint and encoding errors of PostgreSQL to the errors the memory adapter throws for
@@ -6,16 +7,16 @@ import { createSqlErrorMapper, queryMapped, type Queryable, type QueryResultLike
  */
 export const mapSqlError = createSqlErrorMapper({
   unique: {
-    social_users_username_key: "username_taken",
-    social_users_email_key: "email_taken",
-    social_users_external_id_key: "external_id_taken",
+    social_users_username_key: socialCodes.username_taken,
+    social_users_email_key: socialCodes.email_taken,
+    social_users_external_id_key: socialCodes.external_id_taken,
     social_users_pkey: "duplicate_id",
   },
   check: {
-    social_follows_no_self: "self_follow",
-    social_follow_requests_no_self: "self_follow",
-    social_blocks_no_self: "self_block",
-    social_mutes_no_self: "self_mute",
+    social_follows_no_self: socialCodes.self_follow,
+    social_follow_requests_no_self: socialCodes.self_follow,
+    social_blocks_no_self: socialCodes.self_block,
+    social_mutes_no_self: socialCodes.self_mute,
   },
 });
 
