@@ -1,6 +1,6 @@
 import { inject } from "vitest";
 import { ANONYMOUS_ACTOR, ManualClock, type Actor } from "@platform/core";
-import { memoryStoreFixture, postgresStoreFixture, type PostgresStoreFixtureOptions, type StoreFixture } from "@platform/core/testing";
+import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
 import { createSocialMediaPlatform, MemorySocialStore, type SocialMediaPlatform, type SocialPlatformOptions, type SocialStore, type User } from "../src/index.js";
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 
@@ -14,13 +14,9 @@ const SOCIAL_TABLES = [
 /** The memory store fixture. */
 export const memorySocial = (): StoreFixture<SocialStore> => memoryStoreFixture<SocialStore>(() => new MemorySocialStore());
 
-// Core's fixture bounds S by a store whose transaction takes `(tx: never) => ...`, which no typed
-// store satisfies under strictFunctionTypes; the fixture only forwards `work`, so the cast is safe.
-const anyStoreFixture = postgresStoreFixture as unknown as <S>(options: PostgresStoreFixtureOptions<S>) => StoreFixture<S>;
-
 /** A PostgreSQL fixture: one migrated throwaway database per suite, emptied for each new store. */
 export const postgresSocial = (max?: number): StoreFixture<SocialStore> =>
-  anyStoreFixture<SocialStore>({
+  postgresStoreFixture<SocialStore>({
     adminUrl: () => inject("databaseUrl"),
     prefix: "social_suite",
     migrate: async (pool) => void (await migrateSocial(pool)),

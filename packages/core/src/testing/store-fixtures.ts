@@ -48,15 +48,17 @@ export interface PostgresStoreFixtureOptions<S> {
   max?: number;
 }
 
+// What the fixture needs of a store: its unit of work. Checked at run time, so any package's typed
+// store (whose transaction takes its own Tx) fits without a cast.
 interface Transactional {
-  transaction<T>(work: (tx: never) => Promise<T>): Promise<T>;
+  transaction(work: (tx: unknown) => Promise<unknown>): Promise<unknown>;
 }
 
 /**
  * A fixture on one migrated throwaway database per suite: each `make()` gives a store that empties
  * the tables before its first transaction, so tests of a suite start from nothing, as on memory.
  */
-export function postgresStoreFixture<S extends Transactional>(options: PostgresStoreFixtureOptions<S>): StoreFixture<S> {
+export function postgresStoreFixture<S extends object>(options: PostgresStoreFixtureOptions<S>): StoreFixture<S> {
   let db: IsolatedDatabase | undefined;
   const database = () => {
     if (!db) throw new Error("call setup() (in beforeAll) before make()");
@@ -86,12 +88,14 @@ export function postgresStoreFixture<S extends Transactional>(options: PostgresS
     },
     make() {
       const store = options.create(database().pool);
-      const original = store.transaction.bind(store);
+      const unit = store as unknown as Transactional;
+      if (typeof unit.transaction !== "function") throw new TypeError("the store has no transaction() method");
+      const original = unit.transaction.bind(store);
       let emptied: Promise<void> | undefined;
       Object.defineProperty(store, "transaction", {
         configurable: true,
         writable: true,
-        value: async <T>(work: (tx: never) => Promise<T>): Promise<T> => {
+        value: async (work: (tx: unknown) => Promise<unknown>): Promise<unknown> => {
           emptied ??= empty();
           await emptied;
           return original(work);

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import type { FeedItem, SocialMediaPlatform, SocialStore, User } from "../src/index.js";
-import { act, ADMIN, memorySocial, postgresSocial, world } from "./helpers.js";
+import type { StoreFixture } from "@platform/core/testing";
+import { act, ADMIN, world } from "./helpers.js";
 import { loadRows, oracleHome } from "./oracle.js";
 import { counterDrift } from "./postgres-helpers.js";
 
@@ -10,13 +11,13 @@ import { counterDrift } from "./postgres-helpers.js";
 // brute-force oracle page by page, paging while others post yields the first page's snapshot,
 // and after random sequences (half of the steps run three copies at once) every counter equals a
 // recount. Each store keeps its own run sizes: PostgreSQL runs are slower, so fewer
-// (`SOCIAL_PG_PROPERTY_RUNS`, default 6).
+// (`SOCIAL_PG_PROPERTY_RUNS`, default 6). One suite, entered once per store by
+// properties.memory.test.ts and properties.postgres.test.ts, so the two stores run in parallel.
 const PG_RUNS = Number(process.env.SOCIAL_PG_PROPERTY_RUNS ?? 6);
 const SIZES = {
   memory: { feed: { runs: 60, users: 6, maxOps: 60 }, paging: { runs: 60, initial: 25, interleaved: 20 }, counters: { runs: 100, minOps: 20, maxOps: 100 } },
   postgres: { feed: { runs: PG_RUNS, users: 5, maxOps: 40 }, paging: { runs: PG_RUNS, initial: 20, interleaved: 12 }, counters: { runs: PG_RUNS, minOps: 15, maxOps: 50 } },
 } as const;
-const stores = [memorySocial(), postgresSocial(6)];
 
 /** A domain refusal (post_deleted, self_follow ...) is part of a random run; a storage failure is not. */
 function expected(e: unknown): boolean {
@@ -86,7 +87,9 @@ const counterOp = fc.record({
   concurrent: fc.boolean(),
 });
 
-describe.each(stores)("social properties on $name", (fixture) => {
+/** Declares the property suite on one store fixture (its name is in the titles). */
+export function describeSocialProperties(fixture: StoreFixture<SocialStore>): void {
+describe(`social properties on ${fixture.name}`, () => {
   beforeAll(() => fixture.setup());
   afterAll(() => fixture.teardown());
   const sizes = SIZES[fixture.name as keyof typeof SIZES];
@@ -230,3 +233,4 @@ describe.each(stores)("social properties on $name", (fixture) => {
     expect((await social.users.recount(ADMIN, { userId: b.id })).consistent).toBe(true);
   });
 });
+}
