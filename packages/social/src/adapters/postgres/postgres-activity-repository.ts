@@ -2,7 +2,6 @@ import type { Queryable } from "@platform/core/postgres";
 import type { Activity, Delivery } from "../../domain/post.js";
 import type { ActivityRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
-import { lockFeedsExclusive } from "./feed-lock.js";
 import { cacheOf, prefetchFeedRows } from "./read-cache.js";
 import { toActivity, type ActivityRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
@@ -17,7 +16,6 @@ export class PostgresActivityRepository implements ActivityRepository {
   constructor(private readonly db: Queryable) {}
 
   async insert(activity: Activity): Promise<void> {
-    await lockFeedsExclusive(this.db);
     await run(
       this.db,
       "INSERT INTO social_activities (id, seq, actor_id, verb, post_id, delivery, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -19,8 +19,7 @@ export class PostgresFeedRepository implements FeedRepository {
   }
 
   async replace(userId: string, entries: readonly FeedEntry[], floorSeq: number): Promise<void> {
-    // The state row first: two readers rebuilding the same feed at once (both under the shared
-    // feed lock) take turns here, so the second one's DELETE sees the first one's entries.
+    // The state row first: two readers rebuilding the same feed at once take turns here, so the second one's DELETE sees the first one's entries.
     await run(
       this.db,
       `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, 0)
@@ -42,7 +41,7 @@ export class PostgresFeedRepository implements FeedRepository {
     const { rows } = await run<{ written: number; over: string[] }>(
       this.db,
       `WITH targets AS (
-         SELECT user_id FROM social_feed_states WHERE user_id = ANY($1::text[])
+         SELECT user_id FROM social_feed_states WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR NO KEY UPDATE
        ), ins AS (
          INSERT INTO social_feed_entries (user_id, seq, activity_id, actor_id, post_id)
          SELECT user_id, $2, $3, $4, $5 FROM targets
