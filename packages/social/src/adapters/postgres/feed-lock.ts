@@ -52,6 +52,14 @@ export async function lockUsers(db: Queryable, userIds: readonly string[]): Prom
 }
 
 /**
+ * CTEs `st` (the feed-state row of user `$1`, locked shared) and `pl` (`materialised`: whether it
+ * exists; if so the pull lock `$2` is taken shared). Referencing `pl` runs both.
+ */
+export const lockedStateSql = `WITH st AS (SELECT user_id, floor_seq FROM social_feed_states WHERE user_id = $1 FOR SHARE),
+     pl AS (SELECT m.materialised, CASE WHEN m.materialised THEN pg_advisory_xact_lock_shared($2) END AS locked
+            FROM (SELECT EXISTS (SELECT 1 FROM st) AS materialised) m)`;
+
+/**
  * The home-feed sources of `userId` (the accounts they follow, in follow order), read under the
  * locks that make the rest of the transaction's feed reads a settled prefix (see above):
  * - a materialised feed: its feed-state row shared and the pull lock shared (one statement);
@@ -59,9 +67,7 @@ export async function lockUsers(db: Queryable, userIds: readonly string[]): Prom
  */
 export async function lockedSources(db: Queryable, userId: string): Promise<string[]> {
   const { rows } = await db.query<{ followee_id: string | null; materialised: boolean }>(
-    `WITH st AS (SELECT user_id FROM social_feed_states WHERE user_id = $1 FOR SHARE),
-          lk AS (SELECT EXISTS (SELECT 1 FROM st) AS materialised),
-          pl AS (SELECT materialised, CASE WHEN materialised THEN pg_advisory_xact_lock_shared($2) END FROM lk)
+    `${lockedStateSql}
      SELECT f.followee_id, pl.materialised FROM pl LEFT JOIN LATERAL (
        SELECT followee_id, seq FROM social_follows WHERE follower_id = $1 AND pl.materialised
      ) f ON true ORDER BY f.seq`,

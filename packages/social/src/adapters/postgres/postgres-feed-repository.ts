@@ -1,6 +1,7 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
+import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
 import { cacheOf, prefetchFeedRows } from "./read-cache.js";
 import { toFeedEntry, type FeedEntryRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
@@ -13,8 +14,12 @@ import { beforeBound, run } from "./sql-errors.js";
 export class PostgresFeedRepository implements FeedRepository {
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * Reads the state under the home-read locks (see `feed-lock.ts`): the row shared, so the floor is
+   * the one after any delivery in flight (a trim raises it), and the pull lock shared.
+   */
   async getState(userId: string): Promise<FeedState | null> {
-    const { rows } = await run<{ user_id: string; floor_seq: string }>(this.db, "SELECT user_id, floor_seq FROM social_feed_states WHERE user_id = $1", [userId]);
+    const { rows } = await run<{ user_id: string; floor_seq: string }>(this.db, `${lockedStateSql} SELECT st.user_id, st.floor_seq FROM pl JOIN st ON true`, [userId, SOCIAL_FEED_LOCK_KEY]);
     return rows[0] ? { userId: rows[0].user_id, floorSeq: Number(rows[0].floor_seq) } : null;
   }
 
