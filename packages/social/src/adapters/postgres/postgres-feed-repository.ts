@@ -3,7 +3,7 @@ import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repo
 import type { Keyset } from "../../ports/keyset.js";
 import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
 import { cacheOf, prefetchFeedRows } from "./read-cache.js";
-import { toFeedEntry, type FeedEntryRow } from "./rows.js";
+import { toFeedEntry, toPost, type PostRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
@@ -89,16 +89,23 @@ export class PostgresFeedRepository implements FeedRepository {
   }
 
   async page(userId: string, page: Keyset): Promise<FeedEntry[]> {
-    const { rows } = await run<FeedEntryRow>(this.db, "SELECT * FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [
-      userId,
-      beforeBound(page.before),
-      page.limit,
-    ]);
+    // The entries with their posts in one statement (the posts go to the transaction's read cache).
+    const { rows } = await run<{ entry_seq: string; activity_id: string; actor_id: string; post_id: string } & Partial<PostRow>>(
+      this.db,
+      `SELECT e.seq AS entry_seq, e.activity_id, e.actor_id, e.post_id, p.*
+       FROM (SELECT seq, activity_id, actor_id, post_id FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) e
+       LEFT JOIN social_posts p ON p.id = e.post_id
+       ORDER BY e.seq DESC`,
+      [userId, beforeBound(page.before), page.limit],
+    );
     // A home read: the items' posts, people and the reader's relations to them, in bulk.
     const cache = cacheOf(this.db);
-    if (cache) cache.viewer = userId;
+    if (cache) {
+      cache.viewer = userId;
+      for (const r of rows) cache.posts.set(r.post_id, r.id ? toPost(r as PostRow) : null);
+    }
     await prefetchFeedRows(this.db, rows.map((r) => r.post_id), rows.map((r) => r.actor_id));
-    return rows.map(toFeedEntry);
+    return rows.map((r) => toFeedEntry({ user_id: userId, seq: r.entry_seq, activity_id: r.activity_id, actor_id: r.actor_id, post_id: r.post_id }));
   }
 
   async size(userId: string): Promise<number> {
