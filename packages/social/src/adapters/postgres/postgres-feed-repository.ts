@@ -1,8 +1,9 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
+import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
 import { cacheOf, prefetchFeedRows } from "./read-cache.js";
-import { toFeedEntry, type FeedEntryRow } from "./rows.js";
+import { toFeedEntry, toPost, type PostRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
@@ -13,14 +14,17 @@ import { beforeBound, run } from "./sql-errors.js";
 export class PostgresFeedRepository implements FeedRepository {
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * Reads the state under the home-read locks (see `feed-lock.ts`): the row shared, so the floor is
+   * the one after any delivery in flight (a trim raises it), and the pull lock shared.
+   */
   async getState(userId: string): Promise<FeedState | null> {
-    const { rows } = await run<{ user_id: string; floor_seq: string }>(this.db, "SELECT user_id, floor_seq FROM social_feed_states WHERE user_id = $1", [userId]);
+    const { rows } = await run<{ user_id: string; floor_seq: string }>(this.db, `${lockedStateSql} SELECT st.user_id, st.floor_seq FROM pl JOIN st ON true`, [userId, SOCIAL_FEED_LOCK_KEY]);
     return rows[0] ? { userId: rows[0].user_id, floorSeq: Number(rows[0].floor_seq) } : null;
   }
 
   async replace(userId: string, entries: readonly FeedEntry[], floorSeq: number): Promise<void> {
-    // The state row first: two readers rebuilding the same feed at once (both under the shared
-    // feed lock) take turns here, so the second one's DELETE sees the first one's entries.
+    // The state row first: two readers rebuilding the same feed at once take turns here, so the second one's DELETE sees the first one's entries.
     await run(
       this.db,
       `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, 0)
@@ -42,7 +46,7 @@ export class PostgresFeedRepository implements FeedRepository {
     const { rows } = await run<{ written: number; over: string[] }>(
       this.db,
       `WITH targets AS (
-         SELECT user_id FROM social_feed_states WHERE user_id = ANY($1::text[])
+         SELECT user_id FROM social_feed_states WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR NO KEY UPDATE
        ), ins AS (
          INSERT INTO social_feed_entries (user_id, seq, activity_id, actor_id, post_id)
          SELECT user_id, $2, $3, $4, $5 FROM targets
@@ -85,16 +89,23 @@ export class PostgresFeedRepository implements FeedRepository {
   }
 
   async page(userId: string, page: Keyset): Promise<FeedEntry[]> {
-    const { rows } = await run<FeedEntryRow>(this.db, "SELECT * FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [
-      userId,
-      beforeBound(page.before),
-      page.limit,
-    ]);
+    // The entries with their posts in one statement (the posts go to the transaction's read cache).
+    const { rows } = await run<{ entry_seq: string; activity_id: string; actor_id: string; post_id: string } & Partial<PostRow>>(
+      this.db,
+      `SELECT e.seq AS entry_seq, e.activity_id, e.actor_id, e.post_id, p.*
+       FROM (SELECT seq, activity_id, actor_id, post_id FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) e
+       LEFT JOIN social_posts p ON p.id = e.post_id
+       ORDER BY e.seq DESC`,
+      [userId, beforeBound(page.before), page.limit],
+    );
     // A home read: the items' posts, people and the reader's relations to them, in bulk.
     const cache = cacheOf(this.db);
-    if (cache) cache.viewer = userId;
+    if (cache) {
+      cache.viewer = userId;
+      for (const r of rows) cache.posts.set(r.post_id, r.id ? toPost(r as PostRow) : null);
+    }
     await prefetchFeedRows(this.db, rows.map((r) => r.post_id), rows.map((r) => r.actor_id));
-    return rows.map(toFeedEntry);
+    return rows.map((r) => toFeedEntry({ user_id: userId, seq: r.entry_seq, activity_id: r.activity_id, actor_id: r.actor_id, post_id: r.post_id }));
   }
 
   async size(userId: string): Promise<number> {

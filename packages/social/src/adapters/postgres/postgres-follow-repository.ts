@@ -2,22 +2,22 @@ import type { Queryable } from "@platform/core/postgres";
 import type { Follow } from "../../domain/follow.js";
 import type { Keyset } from "../../ports/keyset.js";
 import type { FollowRepository } from "../../ports/relationship-repository.js";
-import { lockFeedsExclusive, lockFeedsShared } from "./feed-lock.js";
+import { lockedSources, lockUsers } from "./feed-lock.js";
 import { cacheOf } from "./read-cache.js";
 import { toFollow, type FollowRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
  * {@link FollowRepository} on `social_follows` (primary key `(follower_id, followee_id)`, CHECK no
- * self-follow). A follow appearing or vanishing takes the feed lock first (see `feed-lock.ts`), so
- * the backfill or removal that follows it never races a post's fan-out.
+ * self-follow). A follow appearing or vanishing locks both user rows first (see `feed-lock.ts`),
+ * so the backfill or removal that follows it never races a post's fan-out.
  * @throws DomainRuleError `self_follow`; ConflictError `reference_not_found` (unknown user).
  */
 export class PostgresFollowRepository implements FollowRepository {
   constructor(private readonly db: Queryable) {}
 
   async insertIfAbsent(follow: Omit<Follow, "seq">): Promise<Follow | null> {
-    await lockFeedsExclusive(this.db);
+    await lockUsers(this.db, [follow.followerId, follow.followeeId]);
     const { rows } = await run<FollowRow>(
       this.db,
       `INSERT INTO social_follows (id, follower_id, followee_id, created_at) VALUES ($1, $2, $3, $4)
@@ -28,7 +28,7 @@ export class PostgresFollowRepository implements FollowRepository {
   }
 
   async delete(followerId: string, followeeId: string): Promise<Follow | null> {
-    await lockFeedsExclusive(this.db);
+    await lockUsers(this.db, [followerId, followeeId]);
     const { rows } = await run<FollowRow>(this.db, "DELETE FROM social_follows WHERE follower_id = $1 AND followee_id = $2 RETURNING *", [followerId, followeeId]);
     return rows[0] ? toFollow(rows[0]) : null;
   }
@@ -50,11 +50,9 @@ export class PostgresFollowRepository implements FollowRepository {
     return rows.map(toFollow);
   }
 
-  /** The home-feed sources: takes the feed lock shared first, so a rebuild never misses a post in flight. */
+  /** The home-feed sources, read under the locks that keep home pages gap-free (see `feed-lock.ts`). */
   async followingIds(userId: string): Promise<string[]> {
-    await lockFeedsShared(this.db);
-    const { rows } = await run<{ followee_id: string }>(this.db, "SELECT followee_id FROM social_follows WHERE follower_id = $1 ORDER BY seq", [userId]);
-    return rows.map((r) => r.followee_id);
+    return lockedSources(this.db, userId);
   }
 
   async followerIds(userId: string): Promise<string[]> {

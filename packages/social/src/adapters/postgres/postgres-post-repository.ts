@@ -3,7 +3,7 @@ import type { Queryable } from "@platform/core/postgres";
 import type { Post, PostCounters } from "../../domain/post.js";
 import type { PostCounterDelta, PostRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
-import { lockFeedsExclusive } from "./feed-lock.js";
+import { lockForActivity } from "./feed-lock.js";
 import { cacheOf } from "./read-cache.js";
 import { toPost, type PostRow } from "./rows.js";
 import { setClause } from "./set-clause.js";
@@ -14,8 +14,8 @@ const PATCH_COLUMNS = { content: "content", images: "images", hashtags: "hashtag
 
 /**
  * {@link PostRepository} on `social_posts` plus `social_post_hashtags` (one row per tag of a live
- * post, so hashtag pages are index range scans). The seq is allocated under the feed lock: posts
- * become visible in seq order (see `feed-lock.ts`). `update` writes live posts only
+ * post, so hashtag pages are index range scans). The seq is allocated after the author and the
+ * feeds the post reaches are locked: home pages see posts in seq order (see `feed-lock.ts`). `update` writes live posts only
  * (`WHERE deleted_at IS NULL`): of two concurrent deletes one wins, the other gets `post_deleted`
  * and rolls back, so the author's post count moves once.
  * @throws NotFoundError `post_not_found`, `post_deleted`; ValidationError `nul_character`; ConflictError `reference_not_found`.
@@ -24,7 +24,7 @@ export class PostgresPostRepository implements PostRepository {
   constructor(private readonly db: Queryable) {}
 
   async insert(post: Omit<Post, "seq">): Promise<Post> {
-    await lockFeedsExclusive(this.db);
+    await lockForActivity(this.db, post.authorId, post.delivery);
     const { rows } = await run<PostRow>(
       this.db,
       `INSERT INTO social_posts (id, author_id, content, images, visibility, hashtags, mention_ids, delivery, likes_count, comments_count, reposts_count, created_at, updated_at, edited_at, deleted_at)

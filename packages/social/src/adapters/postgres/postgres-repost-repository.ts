@@ -1,20 +1,20 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { Repost } from "../../domain/post.js";
 import type { RepostRepository } from "../../ports/content-repository.js";
-import { lockFeedsExclusive } from "./feed-lock.js";
+import { lockForActivity } from "./feed-lock.js";
 import { toRepost, type RepostRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 
 /**
  * {@link RepostRepository} on `social_reposts`, unique per `(user_id, post_id)`. A repost is an
- * activity: its seq is allocated under the feed lock like a post's.
+ * activity: its seq is allocated under the locks of `feed-lock.ts`, like a post's.
  * @throws ConflictError `reference_not_found` (unknown user or post).
  */
 export class PostgresRepostRepository implements RepostRepository {
   constructor(private readonly db: Queryable) {}
 
   async insertIfAbsent(repost: Omit<Repost, "seq">): Promise<Repost | null> {
-    await lockFeedsExclusive(this.db);
+    await lockForActivity(this.db, repost.userId, repost.delivery);
     const { rows } = await run<RepostRow>(
       this.db,
       `INSERT INTO social_reposts (id, user_id, post_id, delivery, created_at) VALUES ($1, $2, $3, $4, $5)

@@ -2,13 +2,13 @@ import type { Queryable, QueryResultLike } from "@platform/core/postgres";
 import type { Follow, Mute } from "../../domain/follow.js";
 import type { Post } from "../../domain/post.js";
 import type { User } from "../../domain/user.js";
-import { toFollow, toMute, toPost, toUser, type FollowRow, type MuteRow, type PostRow, type UserRow } from "./rows.js";
+import { toFollow, toMute, toPost, toUser, type PostRow, type UserRow } from "./rows.js";
 
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|WITH|TRUNCATE|MERGE)\b/i;
 
 /**
  * A per-transaction read cache filled in bulk when a home-feed page is read: the page's posts,
- * their authors and reposters, and the reader's follow, block and mute rows with them, in five
+ * their authors and reposters, and the reader's follow, block and mute rows with them, in three
  * queries instead of several per item. Any write in the transaction drops it (see
  * {@link CachingQueryable}), so a transaction never reads its own stale rows; across transactions
  * it is as fresh as the statement that filled it (READ COMMITTED).
@@ -53,6 +53,9 @@ export function cacheOf(db: Queryable): ReadCache | undefined {
   return db instanceof CachingQueryable ? db.cache : undefined;
 }
 
+/** One row of the relations prefetch: a follow, block or mute of the viewer. */
+interface RelationRow { kind: "f" | "b" | "m"; id: string; seq: string | null; a: string; b: string; created_at: Date; hide: boolean | null }
+
 /**
  * Loads the posts `postIds`, the users who wrote or shared them (`actorIds` plus the authors), and
  * the cache's viewer's follow, block and mute rows with each of those users. @internal
@@ -82,20 +85,26 @@ export async function prefetchFeedRows(db: Queryable, postIds: readonly string[]
   if (!viewer) return;
   const others = [...people].filter((id) => id !== viewer && !cache.follows.has(`${viewer}|${id}`));
   if (others.length === 0) return;
-  const [follows, blocks, mutes] = [
-    await db.query<FollowRow>("SELECT * FROM social_follows WHERE follower_id = $1 AND followee_id = ANY($2::text[])", [viewer, others]),
-    await db.query<{ blocker_id: string; blocked_id: string }>(
-      "SELECT blocker_id, blocked_id FROM social_blocks WHERE (blocker_id = $1 AND blocked_id = ANY($2::text[])) OR (blocked_id = $1 AND blocker_id = ANY($2::text[]))",
-      [viewer, others],
-    ),
-    await db.query<MuteRow>("SELECT * FROM social_mutes WHERE muter_id = $1 AND muted_id = ANY($2::text[])", [viewer, others]),
-  ];
+  // The viewer's follow, block (either way) and mute rows with those people, in one round trip.
+  const { rows } = await db.query<RelationRow>(
+    `SELECT 'f' AS kind, id, seq, follower_id AS a, followee_id AS b, created_at, NULL::boolean AS hide FROM social_follows
+       WHERE follower_id = $1 AND followee_id = ANY($2::text[])
+     UNION ALL
+     SELECT 'b', id, NULL, blocker_id, blocked_id, created_at, NULL FROM social_blocks
+       WHERE (blocker_id = $1 AND blocked_id = ANY($2::text[])) OR (blocked_id = $1 AND blocker_id = ANY($2::text[]))
+     UNION ALL
+     SELECT 'm', id, NULL, muter_id, muted_id, created_at, hide_notifications FROM social_mutes
+       WHERE muter_id = $1 AND muted_id = ANY($2::text[])`,
+    [viewer, others],
+  );
   for (const id of others) {
     cache.follows.set(`${viewer}|${id}`, null);
     cache.blocks.set(eitherKey(viewer, id), false);
     cache.mutes.set(`${viewer}|${id}`, null);
   }
-  for (const r of follows.rows) cache.follows.set(`${r.follower_id}|${r.followee_id}`, toFollow(r));
-  for (const r of blocks.rows) cache.blocks.set(eitherKey(r.blocker_id, r.blocked_id), true);
-  for (const r of mutes.rows) cache.mutes.set(`${r.muter_id}|${r.muted_id}`, toMute(r));
+  for (const r of rows) {
+    if (r.kind === "f") cache.follows.set(`${r.a}|${r.b}`, toFollow({ id: r.id, seq: r.seq!, follower_id: r.a, followee_id: r.b, created_at: r.created_at }));
+    else if (r.kind === "b") cache.blocks.set(eitherKey(r.a, r.b), true);
+    else cache.mutes.set(`${r.a}|${r.b}`, toMute({ id: r.id, muter_id: r.a, muted_id: r.b, hide_notifications: r.hide!, created_at: r.created_at }));
+  }
 }
