@@ -1,4 +1,4 @@
-import { ConfigurationError, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
+import { ConfigurationError, CursorCodec, defaultCursorCodec, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
@@ -10,6 +10,7 @@ import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
 import { commerceDuties } from "./services/background-duties.js";
 import { CartPricing } from "./services/cart-pricing.js";
+import { mergeGuestCart } from "./services/cart-operations.js";
 import { CartService } from "./services/cart-service.js";
 import { CatalogService } from "./services/catalog-service.js";
 import { CategoryService } from "./services/category-service.js";
@@ -146,7 +147,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   // traced (commerce.store.transaction).
   const recorder = new NotificationRecorder({ clock, sms: sms !== null, ...(n.templates ? { templates: n.templates } : {}), ...(n.locale ? { locale: n.locale } : {}) });
   const recording = withNotificationRecording(store, recorder);
-  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger };
+  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger, cursors: options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret) };
   const events = new EventBus<CommerceEvents>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
   store.setEventPublisher((batch) => events.publish(batch));
 
@@ -158,9 +159,9 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
     throttle: resolveLoginThrottle(options.loginThrottle),
     ...(options.sessionRetentionMs !== undefined ? { sessionRetentionMs: options.sessionRetentionMs } : {}),
-    mergeGuestCart: (tx, customerId, guestCartId) => carts.mergeGuestCart(tx, customerId, guestCartId),
+    mergeGuestCart: (tx, customerId, guestCartId) => mergeGuestCart(tx, clock, customerId, guestCartId),
   });
-  const checkout = new CheckoutService(ctx, carts, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
+  const checkout = new CheckoutService(ctx, pricing, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
   const notifications = new NotificationService(ctx, {
     email: n.email ?? outbox,
     sms,

@@ -27,7 +27,7 @@ export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptio
 export { PasswordHasher, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./services/password-hasher.js";
 
 // Domain
-export { ADMIN_ACTOR, isAdmin, actorSchema, roleSchema, lineQuantitySchema, type Actor, type Role } from "./domain/schemas.js";
+export { ADMIN_ACTOR, roleSchema, lineQuantitySchema, type Actor, type Role } from "./domain/schemas.js";
 export {
   createProductSchema,
   updateProductSchema,

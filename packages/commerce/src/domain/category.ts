@@ -31,7 +31,7 @@ export const createCategorySchema = z.object({
 export type CreateCategoryInput = z.input<typeof createCategorySchema>;
 
 /** Input of `categories.move`. */
-export const moveCategorySchema = z.object({ id: refSchema, parentId: refSchema.nullable() });
+export const moveCategorySchema = z.object({ categoryId: refSchema, parentId: refSchema.nullable() });
 
 /** Makes a URL slug from a name ("Home & Garden" -> "home-garden"). */
 export function slugify(name: string): string {

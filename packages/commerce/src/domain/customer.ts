@@ -104,6 +104,8 @@ export const registerSchema = z.object({
   password: passwordSchema,
   name: codedString(1, 200, "invalid_name"),
   phone: phoneSchema.nullish(),
+  /** Answer the same whether the e-mail was new or taken (see `users.register`). */
+  uniform: z.boolean().optional(),
 });
 /** Input of `users.register`, before parsing. */
 export type RegisterInput = z.input<typeof registerSchema>;

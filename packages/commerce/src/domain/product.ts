@@ -77,7 +77,7 @@ export type CreateProductInput = z.input<typeof createProductSchema>;
 
 /** Input of `products.update`: any subset of fields plus the version the caller read. */
 export const updateProductSchema = z.object({
-  id: refSchema,
+  productId: refSchema,
   expectedVersion: z.number().int().positive(),
   name: codedString(1, 200, "invalid_name").optional(),
   description: z.string().trim().max(10_000).optional(),

@@ -1,3 +1,4 @@
+import type { Actor as CoreActor } from "@platform/core";
 import { z } from "zod";
 
 /**
@@ -38,25 +39,14 @@ export const roleSchema = z.enum(["customer", "admin"]);
 export type Role = z.infer<typeof roleSchema>;
 
 /**
- * Who is calling: a signed-in customer (from `users.authenticate(token)`) or a back-office
- * actor with the `admin` role. Services check ownership against it. Its roles are trusted as
- * given: build customer actors only with `users.authenticate(token)`, never from request data.
+ * Who is calling: core's `Actor` with commerce's roles. A signed-in customer's actor comes from
+ * `users.authenticate(ANONYMOUS_ACTOR, { token })` (`id` is the customer id); a back-office actor
+ * holds the `admin` role. Roles are trusted as given: never build actors from request data.
  */
-export interface Actor {
-  readonly customerId: string | null;
-  readonly roles: readonly Role[];
-}
+export type Actor = CoreActor<Role>;
 
-/** Schema of an {@link Actor}. */
-export const actorSchema = z.object({ customerId: z.string().min(1).max(64).nullable(), roles: z.array(roleSchema).max(4) });
-
-/** The back-office actor: reads any order, manages fulfilment. Host apps hand it to admin routes only. */
-export const ADMIN_ACTOR: Actor = Object.freeze({ customerId: null, roles: Object.freeze(["admin"]) as readonly Role[] });
-
-/** True when the actor holds the admin role. */
-export function isAdmin(actor: Actor): boolean {
-  return actor.roles.includes("admin");
-}
+/** The back-office actor: reads any order, manages catalog, stock and fulfilment. Host apps hand it to admin routes only. */
+export const ADMIN_ACTOR: Actor = Object.freeze({ id: null, roles: Object.freeze(["admin"]) as readonly Role[] });
 
 // NUL cannot be stored by PostgreSQL and a lone surrogate would be re-encoded as U+FFFD: neither
 // could come back exactly, so both stores refuse them alike (core's parse() checks every input too;

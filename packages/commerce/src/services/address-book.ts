@@ -1,6 +1,7 @@
-import { AuthenticationError, createId, NotFoundError, parse } from "@platform/core";
+import { createId, NotFoundError, pageRequestSchema, paginate, parse, requireActorId, type Page, type PageRequest } from "@platform/core";
+import { z } from "zod";
 import { addAddressSchema, setDefaultAddressSchema, type AddAddressInput, type Address } from "../domain/address.js";
-import { actorSchema, refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema, type Actor } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -10,9 +11,7 @@ export class AddressBook {
 
   /** The customer id of a signed-in actor. @throws AuthenticationError `unauthenticated`. */
   protected customerOf(actor: Actor): string {
-    const a = parse(actorSchema, actor);
-    if (a.customerId === null) throw new AuthenticationError("unauthenticated", "a signed-in customer is required");
-    return a.customerId;
+    return requireActorId(actor);
   }
 
   /**
@@ -46,10 +45,12 @@ export class AddressBook {
     });
   }
 
-  /** The customer's addresses, oldest first. */
-  async listAddresses(actor: Actor): Promise<Address[]> {
+  /** The customer's addresses, oldest first, a page at a time. @throws ValidationError `invalid_cursor`. */
+  async listAddresses(actor: Actor, input: PageRequest = {}): Promise<Page<Address>> {
     const customerId = this.customerOf(actor);
-    return this.ctx.store.transaction((tx) => tx.addresses.listByCustomer(customerId));
+    const q = parse(pageRequestSchema, input);
+    const all = await this.ctx.store.transaction((tx) => tx.addresses.listByCustomer(customerId));
+    return paginate(all, q, { kind: "addresses.by_customer", key: (a) => [a.createdAt.getTime(), a.id], direction: "asc", codec: this.ctx.cursors });
   }
 
   /** Makes an address the default for shipping or billing. @throws NotFoundError `address_not_found` (also for another customer's address). */
@@ -66,9 +67,9 @@ export class AddressBook {
   }
 
   /** Deletes an address. @throws NotFoundError `address_not_found`. */
-  async removeAddress(actor: Actor, addressId: string): Promise<void> {
+  async removeAddress(actor: Actor, input: { addressId: string }): Promise<void> {
     const customerId = this.customerOf(actor);
-    const id = parse(refSchema, addressId);
+    const { addressId: id } = parse(removeAddressSchema, input);
     await this.ctx.store.transaction(async (tx) => {
       await this.owned(tx, customerId, id);
       await tx.addresses.delete(id);
@@ -91,3 +92,5 @@ export class AddressBook {
     }
   }
 }
+
+const removeAddressSchema = z.object({ addressId: refSchema });

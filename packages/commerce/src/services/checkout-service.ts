@@ -7,7 +7,8 @@ import { checkoutSchema, isPaymentOpen, type CheckoutInput, type Order, type Ord
 import { stockKeyOf } from "../domain/product.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
-import type { CartService } from "./cart-service.js";
+import { viewCart } from "./cart-operations.js";
+import type { CartPricing } from "./cart-pricing.js";
 import { recordLowStock } from "./inventory-service.js";
 import { canceledCheckoutError, chargeKeyOf, OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
@@ -24,7 +25,7 @@ export class CheckoutService {
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly carts: CartService,
+    private readonly pricing: CartPricing,
     private readonly payments: PaymentPort,
     private readonly reservationTtlMs: number,
   ) {
@@ -103,7 +104,7 @@ export class CheckoutService {
     }
     const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
     const billingAddress = data.billingAddressId ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing") : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
-    const view = await this.carts.view(tx, cart, shippingAddress);
+    const view = await viewCart(tx, this.pricing, cart, shippingAddress);
     if (view.issues.length > 0) throw new DomainRuleError("cart_changed", "the cart changed since items were added; review it first", { details: { issues: view.issues } });
     const now = clock.now();
     const orderId = createId("ord");

@@ -1,8 +1,10 @@
-import { createEvent, createId, NotFoundError, parse, type Clock, type EventOutbox } from "@platform/core";
+import { checkActor, createEvent, createId, NotFoundError, parse, requireRole, type Clock, type EventOutbox } from "@platform/core";
 import { z } from "zod";
 import { adjustStockSchema, available, lowStockThresholdSchema, type AdjustStockInput, type StockLevel } from "../domain/inventory.js";
 import { stockKeyOf } from "../domain/product.js";
-import { refSchema } from "../domain/schemas.js";
+import { refSchema, type Actor } from "../domain/schemas.js";
+
+const stockRefSchema = z.object({ productId: refSchema, variantId: refSchema.nullish() });
 import type { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -40,9 +42,11 @@ export class InventoryService {
     private readonly settlement: OrderSettlement | null = null,
   ) {}
 
-  /** Stock of a product (or variant). @throws NotFoundError `stock_not_found`. */
-  async getStock(productId: string, variantId: string | null = null): Promise<StockView> {
-    const key = stockKeyOf(parse(refSchema, productId), variantId === null ? null : parse(refSchema, variantId));
+  /** Stock of a product (or variant), for any actor. @throws NotFoundError `stock_not_found`. */
+  async getStock(actor: Actor, input: { productId: string; variantId?: string | null }): Promise<StockView> {
+    checkActor(actor);
+    const q = parse(stockRefSchema, input);
+    const key = stockKeyOf(q.productId, q.variantId ?? null);
     const l = await this.ctx.store.transaction((tx) => tx.inventory.get(key));
     if (!l) throw NotFoundError.of("stock_not_found", "stock item", key);
     return toStockView(l);
@@ -57,7 +61,8 @@ export class InventoryService {
    * await platform.inventory.adjust({ productId: mouse.id, delta: 20, reason: "received" });
    * ```
    */
-  async adjust(input: AdjustStockInput): Promise<StockView> {
+  async adjust(actor: Actor, input: AdjustStockInput): Promise<StockView> {
+    requireRole(actor, "admin");
     const data = parse(adjustStockSchema, input);
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
@@ -71,8 +76,9 @@ export class InventoryService {
     });
   }
 
-  /** Sets the threshold under which `inventory.low_stock_reached` fires. @throws NotFoundError `stock_not_found`. */
-  async setLowStockThreshold(input: { productId: string; variantId?: string | null; threshold: number }): Promise<StockView> {
+  /** Sets the threshold under which `inventory.low_stock_reached` fires (admin). @throws NotFoundError `stock_not_found`. @throws ForbiddenError `role_required`. */
+  async setLowStockThreshold(actor: Actor, input: { productId: string; variantId?: string | null; threshold: number }): Promise<StockView> {
+    requireRole(actor, "admin");
     const data = parse(lowStockThresholdSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);

@@ -1,10 +1,13 @@
-import { createEvent, parse, writeLog, type EventBus } from "@platform/core";
+import { createEvent, parse, requireRole, writeLog, type Actor, type EventBus } from "@platform/core";
+import { z } from "zod";
 import type { CommerceEvents } from "../domain/events.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
 import { NotificationDispatcher, type NotificationDispatchReport } from "./notification-dispatcher.js";
 import { NOTIFYING_EVENTS, type NotificationRecorder } from "./notification-recorder.js";
 import type { ServiceContext } from "./service-context.js";
+
+const dispatchOptionsSchema = z.object({ limit: z.number().int().min(1).max(10_000).default(1_000) });
 
 /** Retry policy of sends. */
 export interface RetryPolicy {
@@ -77,18 +80,21 @@ export class NotificationService {
    * timer, e.g. to send what a crashed process left behind).
    * @throws StorageError `storage_unavailable` when the store is unreachable.
    */
-  dispatchDue(limit?: number): Promise<NotificationDispatchReport> {
+  dispatchDue(options: { limit?: number } = {}): Promise<NotificationDispatchReport> {
+    const { limit } = parse(dispatchOptionsSchema, options);
     return this.dispatcher.dispatchDue(limit);
   }
 
-  /** Sends an email with retries; resolves false when every attempt failed. @throws ValidationError for a malformed message. */
-  async sendEmail(message: EmailMessage): Promise<boolean> {
+  /** Sends an email with retries (admin); resolves false when every attempt failed. @throws ValidationError for a malformed message. @throws ForbiddenError `role_required`. */
+  async sendEmail(actor: Actor, message: EmailMessage): Promise<boolean> {
+    requireRole(actor, "admin");
     const m = parse(emailMessageSchema, message);
     return this.withRetry("email", m.template, m.to, () => this.options.email.send(m));
   }
 
-  /** Sends an SMS with retries (false without an SMS sender or when every attempt failed). @throws ValidationError. */
-  async sendSms(message: SmsMessage): Promise<boolean> {
+  /** Sends an SMS with retries (admin; false without an SMS sender or when every attempt failed). @throws ValidationError. @throws ForbiddenError `role_required`. */
+  async sendSms(actor: Actor, message: SmsMessage): Promise<boolean> {
+    requireRole(actor, "admin");
     const m = parse(smsMessageSchema, message);
     const sms = this.options.sms;
     if (!sms) return false;
