@@ -1,5 +1,6 @@
 import { GatewayError, PlatformError, ValidationError } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
+import { ADMIN_ACTOR, type Actor } from "../../domain/schemas.js";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
 
 /** Options of {@link PaymentSystemPaymentPort}. */
@@ -137,7 +138,7 @@ function statusOf(payment: Payment): ChargeStatus {
 /**
  * Keeps orders in step with their payments: on `payment.succeeded`, `payment.failed`,
  * `payment.canceled` and `payment.action_required` of a payment made for an order (its `orderId`),
- * calls `orders.confirmPayment(orderId)`, which asks the payment port and pays, cancels or marks the
+ * calls `orders.confirmPayment(ADMIN_ACTOR, { orderId })`, which asks the payment port and pays, cancels or marks the
  * order. Events are published after commit in the process that made the change (a Stripe webhook
  * handled by `handleStripeWebhook`, a reconcile, an expiry sweep); the order sweeper
  * (`orders.sweepPendingPayments`) covers what another process changed. Errors go to `onError`
@@ -149,12 +150,12 @@ function statusOf(payment: Payment): ChargeStatus {
  */
 export function followPaymentEvents(
   system: { events: Pick<PaymentSystem["events"], "on"> },
-  orders: { confirmPayment(orderId: string): Promise<unknown> },
+  orders: { confirmPayment(actor: Actor, input: { orderId: string }): Promise<unknown> },
   options: { onError?: (error: unknown) => void } = {},
 ): () => void {
   const follow = (e: { data: { payment: { orderId: string | null } } }) => {
     const orderId = e.data.payment.orderId;
-    if (orderId) void orders.confirmPayment(orderId).catch((error: unknown) => options.onError?.(error));
+    if (orderId) void orders.confirmPayment(ADMIN_ACTOR, { orderId }).catch((error: unknown) => options.onError?.(error));
   };
   const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.action_required"] as const).map((type) => system.events.on(type, follow));
   return () => offs.forEach((off) => off());
