@@ -25,6 +25,7 @@ import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./serv
 import { resolveLoginThrottle, type LoginThrottleOptions } from "./services/login-guard.js";
 import { UNCONFIGURED_PAYMENT_PORT } from "./services/unconfigured-payment-port.js";
 import { UserService } from "./services/user-service.js";
+import { commerceCodes } from "./domain/error-codes.js";
 
 /** Options of {@link createECommercePlatform}; every one but `payments` has a working default. */
 export interface ECommercePlatformOptions {
@@ -204,13 +205,13 @@ function paymentPortOf(options: ECommercePlatformOptions): PaymentPort {
   if (!port) {
     const inMemory = options.store === undefined || options.store instanceof MemoryCommerceStore;
     if (production || !inMemory) {
-      throw new ConfigurationError("no_payment_port", `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`);
+      throw new ConfigurationError(commerceCodes.no_payment_port, `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`);
     }
     return UNCONFIGURED_PAYMENT_PORT;
   }
   if (production && port.testMode === true && options.allowTestPaymentPort !== true) {
     throw new ConfigurationError(
-      "test_payment_port_in_production", "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments"
+      commerceCodes.test_payment_port_in_production, "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments"
     );
   }
   return port;

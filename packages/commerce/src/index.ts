@@ -5,6 +5,9 @@
  */
 export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./create-platform.js";
 
+// Error codes
+export { COMMERCE_ERROR_CODES, commerceCodes, type CommerceErrorCode } from "./domain/error-codes.js";
+
 // Services
 export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";
 export { productSearchSchema, type ProductSearchInput } from "./services/product-search-schema.js";

@@ -1,5 +1,7 @@
+import { coreCodes } from "@platform/core";
 import type { Actor as CoreActor } from "@platform/core";
 import { z } from "zod";
+import { commerceCodes } from "./error-codes.js";
 
 /**
  * A line quantity: a safe positive integer up to `max`.
@@ -9,11 +11,11 @@ import { z } from "zod";
 export function lineQuantitySchema(max = 999) {
   return z.unknown().transform((value, ctx) => {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-      ctx.addIssue({ code: "custom", message: "quantity must be a positive integer", params: { code: "invalid_quantity" } });
+      ctx.addIssue({ code: "custom", message: "quantity must be a positive integer", params: { code: coreCodes.invalid_quantity } });
       return z.NEVER;
     }
     if (value > max) {
-      ctx.addIssue({ code: "custom", message: `quantity must be at most ${max}`, params: { code: "quantity_too_large" } });
+      ctx.addIssue({ code: "custom", message: `quantity must be at most ${max}`, params: { code: commerceCodes.quantity_too_large } });
       return z.NEVER;
     }
     return value;
@@ -61,6 +63,6 @@ export function storableText(min: number, max: number) {
     .trim()
     .min(min)
     .max(max)
-    .refine((v) => !NUL.test(v), { message: "may not contain NUL (U+0000) characters", params: { code: "nul_character" } })
-    .refine((v) => !LONE_SURROGATE.test(v), { message: "may not contain unpaired surrogate characters", params: { code: "invalid_text" } });
+    .refine((v) => !NUL.test(v), { message: "may not contain NUL (U+0000) characters", params: { code: coreCodes.nul_character } })
+    .refine((v) => !LONE_SURROGATE.test(v), { message: "may not contain unpaired surrogate characters", params: { code: coreCodes.invalid_text } });
 }

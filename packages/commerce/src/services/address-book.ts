@@ -4,6 +4,7 @@ import { addAddressSchema, setDefaultAddressSchema, type AddAddressInput, type A
 import { refSchema, type Actor } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Addresses of the signed-in customer, with one default shipping and one default billing address. */
 export class AddressBook {
@@ -79,7 +80,7 @@ export class AddressBook {
   /** An address of this customer; another customer's answers not_found (no existence leak). */
   protected async owned(tx: CommerceTx, customerId: string, id: string): Promise<Address> {
     const a = await tx.addresses.get(id);
-    if (!a || a.customerId !== customerId) throw NotFoundError.of("address_not_found", "address", id);
+    if (!a || a.customerId !== customerId) throw NotFoundError.of(commerceCodes.address_not_found, "address", id);
     return a;
   }
 

@@ -3,6 +3,7 @@ import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { mergeLines, type Cart, type CartLine, type GuestCartMerge } from "../domain/cart.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { CartPricing, CartView } from "./cart-pricing.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 // Cart work inside a caller's transaction (login merges a guest cart, checkout prices the cart):
 // not a public service method, since it takes a transaction, not an actor.
@@ -52,7 +53,7 @@ export async function viewCart(tx: CommerceTx, pricing: CartPricing, cart: Cart,
 export async function loadCart(tx: CommerceTx, clock: Clock, target: CartTarget): Promise<Cart> {
   if ("guestCartId" in target) {
     const cart = await tx.carts.get(target.guestCartId);
-    if (!cart || cart.customerId !== null) throw NotFoundError.of("cart_not_found", "cart", target.guestCartId);
+    if (!cart || cart.customerId !== null) throw NotFoundError.of(commerceCodes.cart_not_found, "cart", target.guestCartId);
     return cart;
   }
   const existing = await tx.carts.getByCustomer(target.customerId);

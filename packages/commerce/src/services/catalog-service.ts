@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkActor, ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, requireRole, ValidationError, type Page } from "@platform/core";
+import { checkActor, ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, requireRole, ValidationError, type Page, coreCodes } from "@platform/core";
 import {
   createProductSchema,
   normalizeImages,
@@ -16,6 +16,7 @@ import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ProductHit } from "../ports/product-repository.js";
 import { productSearchSchema, type ProductSearchInput } from "./product-search-schema.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Input of `products.create`: the product plus its opening stock. */
 export const createProductWithStockSchema = createProductSchema.extend({
@@ -39,8 +40,8 @@ function variantStockOf(variants: readonly { sku: string }[], stock: Readonly<Re
     else byKey.set(key, qty);
   }
   if (unknown.length > 0) {
-    const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: "unknown_variant_sku" }));
-    throw new ValidationError("unknown_variant_sku", `variantStock names no variant: ${unknown.join(", ")}`, { issues });
+    const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: commerceCodes.unknown_variant_sku }));
+    throw new ValidationError(commerceCodes.unknown_variant_sku, `variantStock names no variant: ${unknown.join(", ")}`, { issues });
   }
   return byKey;
 }
@@ -110,9 +111,9 @@ export class CatalogService {
     const { clock, store } = this.ctx;
     return store.transaction(async (tx) => {
       const current = await tx.products.get(data.productId);
-      if (!current) throw NotFoundError.of("product_not_found", "product", data.productId);
+      if (!current) throw NotFoundError.of(commerceCodes.product_not_found, "product", data.productId);
       if (current.version !== data.expectedVersion) {
-        throw new ConflictError("version_conflict", `product ${data.productId} is at version ${current.version}`, { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
+        throw new ConflictError(commerceCodes.version_conflict, `product ${data.productId} is at version ${current.version}`, { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
       }
       if (data.categoryId) await this.requireCategory(tx, data.categoryId);
       const now = clock.now();
@@ -156,7 +157,7 @@ export class CatalogService {
     checkActor(actor);
     const { productId: pid } = parse(productRefSchema, input);
     const p = await this.ctx.store.transaction((tx) => tx.products.get(pid));
-    if (!p) throw NotFoundError.of("product_not_found", "product", pid);
+    if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", pid);
     return p;
   }
 
@@ -165,7 +166,7 @@ export class CatalogService {
     checkActor(actor);
     const { sku: s } = parse(skuRefSchema, input);
     const p = await this.ctx.store.transaction((tx) => tx.products.getBySku(s));
-    if (!p) throw NotFoundError.of("product_not_found", "product", s);
+    if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", s);
     return p;
   }
 
@@ -204,13 +205,13 @@ export class CatalogService {
   }
 
   private async requireCategory(tx: CommerceTx, id: string): Promise<void> {
-    if (!(await tx.categories.get(id))) throw NotFoundError.of("category_not_found", "category", id);
+    if (!(await tx.categories.get(id))) throw NotFoundError.of(commerceCodes.category_not_found, "category", id);
   }
 
   private assertCurrency(currency: string, variants: readonly ProductVariant[]): void {
     for (const v of variants) {
       if (v.price && v.price.currency !== currency) {
-        throw new DomainRuleError("currency_mismatch", `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`);
+        throw new DomainRuleError(coreCodes.currency_mismatch, `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`);
       }
     }
   }

@@ -4,6 +4,7 @@ import { createCategorySchema, moveCategorySchema, slugify, wouldCreateCycle, ty
 import { refSchema, type Actor } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 const categoryRefSchema = z.object({ categoryId: refSchema });
 const childrenSchema = pageRequestSchema.extend({ parentId: refSchema.nullish() });
@@ -28,7 +29,7 @@ export class CategoryService {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const parent = data.parentId ? await tx.categories.get(data.parentId) : null;
-      if (data.parentId && !parent) throw NotFoundError.of("category_not_found", "category", data.parentId);
+      if (data.parentId && !parent) throw NotFoundError.of(commerceCodes.category_not_found, "category", data.parentId);
       const category: Category = {
         id: createId("cat"),
         name: data.name,
@@ -86,7 +87,7 @@ export class CategoryService {
 
   private async existing(tx: CommerceTx, categoryId: string): Promise<Category> {
     const c = await tx.categories.get(categoryId);
-    if (!c) throw NotFoundError.of("category_not_found", "category", categoryId);
+    if (!c) throw NotFoundError.of(commerceCodes.category_not_found, "category", categoryId);
     return c;
   }
 
@@ -101,10 +102,10 @@ export class CategoryService {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const node = await tx.categories.get(data.categoryId);
-      if (!node) throw NotFoundError.of("category_not_found", "category", data.categoryId);
+      if (!node) throw NotFoundError.of(commerceCodes.category_not_found, "category", data.categoryId);
       const parent = data.parentId ? await tx.categories.get(data.parentId) : null;
-      if (data.parentId && !parent) throw NotFoundError.of("category_not_found", "category", data.parentId);
-      if (wouldCreateCycle(node.id, parent)) throw new DomainRuleError("category_cycle", "a category cannot move under itself or its descendants");
+      if (data.parentId && !parent) throw NotFoundError.of(commerceCodes.category_not_found, "category", data.parentId);
+      if (wouldCreateCycle(node.id, parent)) throw new DomainRuleError(commerceCodes.category_cycle, "a category cannot move under itself or its descendants");
       const path = parent ? [...parent.path, parent.id] : [];
       const moved: Category = { ...node, parentId: parent?.id ?? null, path, version: node.version + 1 };
       // Rewrite the ancestor paths of the whole subtree (one UPDATE ... SET path = ... in SQL).

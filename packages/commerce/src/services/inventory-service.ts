@@ -7,6 +7,7 @@ import { refSchema, type Actor } from "../domain/schemas.js";
 const stockRefSchema = z.object({ productId: refSchema, variantId: refSchema.nullish() });
 import type { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Stock of one item as the API shows it. */
 export interface StockView {
@@ -48,7 +49,7 @@ export class InventoryService {
     const q = parse(stockRefSchema, input);
     const key = stockKeyOf(q.productId, q.variantId ?? null);
     const l = await this.ctx.store.transaction((tx) => tx.inventory.get(key));
-    if (!l) throw NotFoundError.of("stock_not_found", "stock item", key);
+    if (!l) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
     return toStockView(l);
   }
 
@@ -68,7 +69,7 @@ export class InventoryService {
     return store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
       const before = await tx.inventory.get(key);
-      if (!before) throw NotFoundError.of("stock_not_found", "stock item", key);
+      if (!before) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
       const after = await tx.inventory.adjust({ id: createId("adj"), key, delta: data.delta, reason: data.reason, note: data.note ?? null, at: clock.now() });
       tx.outbox.add(createEvent("inventory.adjusted", { productId: after.productId, variantId: after.variantId, delta: data.delta, reason: data.reason, onHand: after.onHand }, clock));
       recordLowStock(tx.outbox, clock, before, after);
@@ -82,7 +83,7 @@ export class InventoryService {
     const data = parse(lowStockThresholdSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
-      if (!(await tx.inventory.get(key))) throw NotFoundError.of("stock_not_found", "stock item", key);
+      if (!(await tx.inventory.get(key))) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
       return toStockView(await tx.inventory.setLowStockThreshold(key, data.threshold, this.ctx.clock.now()));
     });
   }

@@ -1,4 +1,4 @@
-import { checkActor, createEvent, ForbiddenError, GatewayError, hasRole, NotFoundError, pageRequestSchema, parse, requireActorId, requireRole, ValidationError, type Page } from "@platform/core";
+import { checkActor, createEvent, ForbiddenError, GatewayError, hasRole, NotFoundError, pageRequestSchema, parse, requireActorId, requireRole, ValidationError, type Page, coreCodes } from "@platform/core";
 import { z } from "zod";
 import { sumByKey } from "../domain/inventory.js";
 import {
@@ -19,6 +19,7 @@ import type { CheckoutService } from "./checkout-service.js";
 import { OrderSettlement } from "./order-settlement.js";
 import { PaymentSweeper, type PaymentSweepSummary } from "./payment-sweeper.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 const listSchema = pageRequestSchema.extend({ customerId: refSchema.optional() });
 const orderRefSchema = z.object({ orderId: refSchema });
@@ -66,8 +67,8 @@ export class OrderService {
     const a = checkActor(actor);
     const q = parse(listSchema, input);
     const customerId = q.customerId ?? a.id;
-    if (customerId === null || customerId === undefined) throw ValidationError.field("validation_failed", "customerId", "customerId is required for admin listings");
-    if (customerId !== a.id && !hasRole(a, "admin")) throw new ForbiddenError("forbidden", "only admins read other customers' orders");
+    if (customerId === null || customerId === undefined) throw ValidationError.field(coreCodes.validation_failed, "customerId", "customerId is required for admin listings");
+    if (customerId !== a.id && !hasRole(a, "admin")) throw new ForbiddenError(commerceCodes.forbidden, "only admins read other customers' orders");
     return this.ctx.store.transaction((tx) => tx.orders.listByCustomer(customerId, { limit: q.limit, cursor: q.cursor ?? null }));
   }
 
@@ -135,7 +136,7 @@ export class OrderService {
     requireRole(actor, "admin");
     const { orderId: id } = parse(orderRefSchema, input);
     const { order } = await this.settlement.resolvePending(id);
-    if (!order) throw NotFoundError.of("order_not_found", "order", id);
+    if (!order) throw NotFoundError.of(commerceCodes.order_not_found, "order", id);
     return order;
   }
 
@@ -165,10 +166,10 @@ export class OrderService {
     return this.change(data.orderId, async (o) => {
       const lines = o.lines.map((l) => {
         const asked = data.lines ? data.lines.filter((x) => x.lineId === l.lineId).reduce((n, x) => n + x.quantity, 0) : l.quantity - l.fulfilledQuantity;
-        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError("over_fulfilment", `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, { issues: [{ path: ["lines"], message: "too many units", code: "over_fulfilment" }] });
+        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError(commerceCodes.over_fulfilment, `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, { issues: [{ path: ["lines"], message: "too many units", code: commerceCodes.over_fulfilment }] });
         return { ...l, fulfilledQuantity: l.fulfilledQuantity + asked };
       });
-      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw NotFoundError.of("line_not_found", "order line", o.id);
+      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw NotFoundError.of(commerceCodes.line_not_found, "order line", o.id);
       const status = fulfilmentStatus(lines);
       assertTransition(o.status, status);
       return { next: { ...o, lines, status }, event: createEvent("order.fulfilled", { orderId: o.id, status }, this.ctx.clock) };
@@ -210,7 +211,7 @@ export class OrderService {
   private async change(orderId: string, apply: (o: Order) => Promise<{ next: Order; event: ReturnType<typeof createEvent> | null }>): Promise<Order> {
     return this.ctx.store.transaction(async (tx) => {
       const o = await tx.orders.get(orderId);
-      if (!o) throw NotFoundError.of("order_not_found", "order", orderId);
+      if (!o) throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
       const { next, event } = await apply(o);
       const saved = { ...next, updatedAt: this.ctx.clock.now(), version: o.version + 1 };
       await tx.orders.update(saved, o.version);
@@ -222,11 +223,11 @@ export class OrderService {
   private async readable(tx: CommerceTx, actor: Actor, orderId: string): Promise<Order> {
     const o = await tx.orders.get(orderId);
     // Another customer's order answers exactly like a missing one: no existence leak.
-    if (!o || (o.customerId !== actor.id && !hasRole(actor, "admin"))) throw NotFoundError.of("order_not_found", "order", orderId);
+    if (!o || (o.customerId !== actor.id && !hasRole(actor, "admin"))) throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
     return o;
   }
 }
 
 function paymentPending(orderId: string): GatewayError {
-  return new GatewayError("payment_pending", "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true, details: { orderId } });
+  return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true, details: { orderId } });
 }

@@ -21,6 +21,7 @@ import { DEFAULT_LOGIN_THROTTLE, LoginGuard, parseSource, type AttemptSource, ty
 import type { PasswordHasher } from "./password-hasher.js";
 import type { ServiceContext } from "./service-context.js";
 import { hashToken, newSessionToken } from "./session-tokens.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Options of the {@link UserService}. */
 export interface UserServiceOptions {
@@ -138,7 +139,7 @@ export class UserService extends AddressBook {
     });
     // scrypt runs outside the transaction so a slow hash never holds the store.
     const ok = customer ? await this.options.hasher.verify(data.password, customer.passwordHash) : await this.options.hasher.verifyDummy(data.password);
-    if (!customer || !ok) throw new AuthenticationError("invalid_credentials", "invalid email or password");
+    if (!customer || !ok) throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid email or password");
     const upgraded = this.options.hasher.needsRehash(customer.passwordHash) ? await this.options.hasher.hash(data.password) : null;
     const token = newSessionToken();
     return store.transaction(async (tx) => {
@@ -177,10 +178,10 @@ export class UserService extends AddressBook {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const session = await tx.sessions.get(hashToken(t));
-      if (!session || session.revokedAt !== null) throw new AuthenticationError("invalid_session", "unknown or revoked session");
-      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError("session_expired", "session expired");
+      if (!session || session.revokedAt !== null) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
+      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError(commerceCodes.session_expired, "session expired");
       const customer = await tx.customers.get(session.customerId);
-      if (!customer) throw new AuthenticationError("invalid_session", "unknown or revoked session");
+      if (!customer) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
       return { id: customer.id, roles: customer.roles };
     });
   }
@@ -216,8 +217,8 @@ export class UserService extends AddressBook {
       if (c) await this.guard.claim(tx, c.email, clientKey, clock.now());
       return c;
     });
-    if (!customer) throw NotFoundError.of("customer_not_found", "customer", customerId);
-    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError("invalid_credentials", "invalid password");
+    if (!customer) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
+    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid password");
     const passwordHash = await this.options.hasher.hash(data.newPassword);
     await store.transaction(async (tx) => {
       const now = clock.now();
@@ -265,7 +266,7 @@ export class UserService extends AddressBook {
     const data = parse(setRolesSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(data.customerId);
-      if (!c) throw NotFoundError.of("customer_not_found", "customer", data.customerId);
+      if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", data.customerId);
       const next = { ...c, roles: [...new Set(data.roles)], updatedAt: this.ctx.clock.now(), version: c.version + 1 };
       await tx.customers.update(next, c.version);
       return toProfile(next);
@@ -276,7 +277,7 @@ export class UserService extends AddressBook {
   async getProfile(actor: Actor, _input: Record<string, never> = {}): Promise<CustomerProfile> {
     const customerId = this.customerOf(actor);
     const c = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
-    if (!c) throw NotFoundError.of("customer_not_found", "customer", customerId);
+    if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
     return toProfile(c);
   }
 
@@ -286,7 +287,7 @@ export class UserService extends AddressBook {
     const data = parse(updateProfileSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(customerId);
-      if (!c) throw NotFoundError.of("customer_not_found", "customer", customerId);
+      if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
       const next = { ...c, name: data.name ?? c.name, phone: data.phone === undefined ? c.phone : data.phone, updatedAt: this.ctx.clock.now(), version: c.version + 1 };
       await tx.customers.update(next, c.version);
       return toProfile(next);
@@ -298,7 +299,7 @@ const setRolesSchema = z.object({ customerId: refSchema, roles: z.array(roleSche
 
 function parseToken(token: unknown): string {
   const r = tokenSchema.safeParse(token);
-  if (!r.success) throw new AuthenticationError("invalid_session", "unknown or revoked session");
+  if (!r.success) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
   return r.data;
 }
 

@@ -2,6 +2,7 @@ import { GatewayError, PlatformError, ValidationError } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
 import { ADMIN_ACTOR, type Actor } from "../../domain/schemas.js";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** Options of {@link PaymentSystemPaymentPort}. */
 export interface PaymentSystemPortOptions {
@@ -43,7 +44,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
    */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const paymentMethod = request.paymentToken ?? this.options.defaultPaymentMethod;
-    if (!paymentMethod) throw ValidationError.field("payment_method_required", "paymentToken", "a payment token is required");
+    if (!paymentMethod) throw ValidationError.field(commerceCodes.payment_method_required, "paymentToken", "a payment token is required");
     let payment: Payment = await this.system.payments.create({
       amount: request.amount.toJSON(),
       paymentMethod,
@@ -72,7 +73,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
         details: { paymentId: payment.id },
       });
     }
-    throw new GatewayError("payment_pending", `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id, reference: payment.id } });
+    throw new GatewayError(commerceCodes.payment_pending, `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id, reference: payment.id } });
   }
 
   /**
