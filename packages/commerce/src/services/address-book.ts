@@ -1,7 +1,7 @@
-import { createId, NotFoundError, pageRequestSchema, paginate, parse, requireActorId, type Page, type PageRequest } from "@platform/core";
+import { createId, NotFoundError, pageRequestSchema, paginate, parse, requireActorId, type Page, type PageRequest, type Actor } from "@platform/core";
 import { z } from "zod";
 import { addAddressSchema, setDefaultAddressSchema, type AddAddressInput, type Address } from "../domain/address.js";
-import { refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
 import { commerceCodes } from "../domain/error-codes.js";

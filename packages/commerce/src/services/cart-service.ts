@@ -1,4 +1,4 @@
-import { checkActor, createEvent, createId, DomainRuleError, NotFoundError, parse, requireActorId, ValidationError, coreCodes } from "@platform/core";
+import { checkActor, createEvent, createId, DomainRuleError, NotFoundError, parse, requireActorId, ValidationError, coreCodes, type Actor } from "@platform/core";
 import { z } from "zod";
 import {
   addCartItemSchema,
@@ -12,7 +12,7 @@ import {
   type CartLine,
 } from "../domain/cart.js";
 import { unitPriceOf, type Product } from "../domain/product.js";
-import { refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import { loadCart, viewCart, type CartTarget } from "./cart-operations.js";
 import type { CartPricing, CartView } from "./cart-pricing.js";

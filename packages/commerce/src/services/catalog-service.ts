@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkActor, ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, requireRole, ValidationError, type Page, coreCodes } from "@platform/core";
+import { checkActor, ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, requireRole, ValidationError, type Page, coreCodes, type Actor } from "@platform/core";
 import {
   createProductSchema,
   normalizeImages,
@@ -10,7 +10,7 @@ import {
   type ProductVariant,
   type UpdateProductInput,
 } from "../domain/product.js";
-import { refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import { normalizeSku } from "../domain/text.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ProductHit } from "../ports/product-repository.js";

@@ -1,7 +1,7 @@
-import { checkActor, createEvent, createId, DomainRuleError, NotFoundError, pageRequestSchema, paginate, parse, requireRole, type Page, type PageRequest } from "@platform/core";
+import { checkActor, createEvent, createId, DomainRuleError, NotFoundError, pageRequestSchema, paginate, parse, requireRole, type Page, type PageRequest, type Actor } from "@platform/core";
 import { z } from "zod";
 import { createCategorySchema, moveCategorySchema, slugify, wouldCreateCycle, type Category, type CreateCategoryInput } from "../domain/category.js";
-import { refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
 import { commerceCodes } from "../domain/error-codes.js";

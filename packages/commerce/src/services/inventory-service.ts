@@ -1,8 +1,8 @@
-import { checkActor, createEvent, createId, NotFoundError, parse, requireRole, type Clock, type EventOutbox } from "@platform/core";
+import { checkActor, createEvent, createId, NotFoundError, parse, requireRole, type Clock, type EventOutbox, type Actor } from "@platform/core";
 import { z } from "zod";
 import { adjustStockSchema, available, lowStockThresholdSchema, type AdjustStockInput, type StockLevel } from "../domain/inventory.js";
 import { stockKeyOf } from "../domain/product.js";
-import { refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 
 const stockRefSchema = z.object({ productId: refSchema, variantId: refSchema.nullish() });
 import type { OrderSettlement } from "./order-settlement.js";

@@ -1,4 +1,4 @@
-import { checkActor, createEvent, ForbiddenError, GatewayError, hasRole, NotFoundError, pageRequestSchema, parse, requireActorId, requireRole, ValidationError, type Page, coreCodes } from "@platform/core";
+import { checkActor, createEvent, ForbiddenError, GatewayError, hasRole, NotFoundError, pageRequestSchema, parse, requireActorId, requireRole, ValidationError, type Page, coreCodes, type Actor } from "@platform/core";
 import { z } from "zod";
 import { sumByKey } from "../domain/inventory.js";
 import {
@@ -12,7 +12,7 @@ import {
   isPaymentOpen,
 } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
-import { refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
 import type { CheckoutService } from "./checkout-service.js";

@@ -1,4 +1,4 @@
-import { AuthenticationError, checkActor, ConflictError, createEvent, createId, NotFoundError, parse, purgeOptionsSchema, requireRole, type PurgeOptions } from "@platform/core";
+import { AuthenticationError, checkActor, ConflictError, createEvent, createId, NotFoundError, parse, purgeOptionsSchema, requireRole, type PurgeOptions, type Actor } from "@platform/core";
 import { z } from "zod";
 import {
   changePasswordSchema,
@@ -12,7 +12,7 @@ import {
   type LoginInput,
   type RegisterInput,
 } from "../domain/customer.js";
-import { refSchema, roleSchema, type Actor, type Role } from "../domain/schemas.js";
+import { refSchema, roleSchema, type Actor as CommerceActor, type Role } from "../domain/schemas.js";
 import { DEFAULT_SESSION_TTL_MS } from "../domain/session.js";
 import type { GuestCartMerge } from "../domain/cart.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
@@ -172,7 +172,7 @@ export class UserService extends AddressBook {
    * const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token });
    * ```
    */
-  async authenticate(actor: Actor, input: { token: string }): Promise<Actor> {
+  async authenticate(actor: Actor, input: { token: string }): Promise<CommerceActor> {
     checkActor(actor);
     const t = parseToken(input?.token);
     const { store, clock } = this.ctx;
