@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { IsolatedDatabase } from "@platform/core/testing";
 import { GatewayError } from "@platform/core";
 import type { PaymentPort } from "../src/index.js";
-import { codeOf, makePlatform, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR } from "./helpers.js";
-import { bothStores, migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+import { codeOf, commerceStores, makePlatform, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR } from "./helpers.js";
+import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -13,11 +13,13 @@ afterAll(() => db?.drop());
 
 // The same service-level scenarios on both stores: PostgreSQL search must filter, sort and
 // page exactly as the memory store does.
-const stores = bothStores(() => db);
 
-describe.each(stores)("services on the %s store", (_name, makeStore) => {
+describe.each(commerceStores())("services on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   async function seeded() {
-    const made = makePlatform({ store: await makeStore() });
+    const made = makePlatform({ store: store.make() });
     const { platform, clock } = made;
     const el = await platform.categories.create(ADMIN_ACTOR, { name: "Electronics" });
     const mice = await platform.categories.create(ADMIN_ACTOR, { name: "Mice", parentId: el.id });

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import type { IsolatedDatabase } from "@platform/core/testing";
-import { codeOf, makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
-import { bothStores, migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+import { codeOf, commerceStores, makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
+import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -21,11 +21,13 @@ const HOSTILE = [
 // Unpaired surrogates: no store could keep such text, so every input refuses it (invalid_text).
 const LONE_SURROGATES = ["\uD800", "a\uDC00b", "\uDBFF\uD800", "mouse \uD83D"];
 
-const stores = bothStores(() => db);
 
-describe.each(stores)("search input on the %s store", (_name, makeStore) => {
+describe.each(commerceStores())("search input on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   it("answers every hostile text (letters unaccent turns into quotes or colons, operators, backslashes) with a page", async () => {
-    const { platform } = makePlatform({ store: await makeStore() });
+    const { platform } = makePlatform({ store: store.make() });
     const sword = await product(platform, "SWORD-1", "20.00", 1, { name: "D\u02BCArtagnan Sword", description: "rock \u0149 roll replica" });
     for (const text of HOSTILE) {
       const page = await platform.products.search(ANONYMOUS_ACTOR, { text });
@@ -37,7 +39,7 @@ describe.each(stores)("search input on the %s store", (_name, makeStore) => {
   });
 
   it("refuses NUL (nul_character) and unpaired surrogates (invalid_text) in the search text or an attribute filter", async () => {
-    const { platform } = makePlatform({ store: await makeStore() });
+    const { platform } = makePlatform({ store: store.make() });
     for (const text of LONE_SURROGATES) expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text })), JSON.stringify(text)).toBe("invalid_text");
     expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text: "mouse\u0000" }))).toBe("nul_character");
     expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text: "\u0000" }))).toBe("nul_character");

@@ -48,7 +48,7 @@ export class CartService {
       const now = this.ctx.clock.now();
       const cart: Cart = { id: createId("cart"), customerId: null, lines: [], createdAt: now, updatedAt: now, version: 1 };
       await tx.carts.insert(cart);
-      return this.view(tx, cart);
+      return this.priced(tx, cart);
     });
   }
 
@@ -58,7 +58,7 @@ export class CartService {
    */
   async get(actor: Actor, input: CartRef = {}): Promise<CartView> {
     const r = targetOf(actor, input);
-    return this.ctx.store.transaction(async (tx) => this.view(tx, await loadCart(tx, this.ctx.clock, r)));
+    return this.ctx.store.transaction(async (tx) => this.priced(tx, await loadCart(tx, this.ctx.clock, r)));
   }
 
   /**
@@ -142,7 +142,7 @@ export class CartService {
     });
   }
 
-  private view(tx: CommerceTx, cart: Cart): Promise<CartView> {
+  private priced(tx: CommerceTx, cart: Cart): Promise<CartView> {
     return viewCart(tx, this.pricing, cart);
   }
 
@@ -153,7 +153,7 @@ export class CartService {
       const next: Cart = { ...cart, lines, updatedAt: this.ctx.clock.now(), version: cart.version + 1 };
       await tx.carts.update(next, cart.version);
       tx.outbox.add(createEvent("cart.updated", { cartId: next.id, customerId: next.customerId, lineCount: lines.length }, this.ctx.clock));
-      return this.view(tx, next);
+      return this.priced(tx, next);
     });
   }
 
