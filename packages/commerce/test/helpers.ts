@@ -7,8 +7,6 @@ import { COMMERCE_TABLES } from "./postgres-helpers.js";
 
 export { ADMIN_ACTOR, ANONYMOUS_ACTOR };
 
-/** The memory store, for suites that stay on memory (their titles still name it). */
-export const memoryStore: StoreFixture<CommerceStore> = memoryStoreFixture<CommerceStore>(() => new MemoryCommerceStore());
 
 // core's fixture constrains stores to `transaction(work: (tx: never) => ...)`, which a store typed
 // with its own transaction object does not satisfy; the intersection adds that signature.
@@ -17,7 +15,7 @@ type AnyTransaction = { transaction<T>(work: (tx: never) => Promise<T>): Promise
 /** The stores every service suite runs on, for `describe.each(commerceStores())("... on $name", ...)`. */
 export function commerceStores(): StoreFixture<CommerceStore>[] {
   return [
-    memoryStore,
+    memoryStoreFixture<CommerceStore>(() => new MemoryCommerceStore()),
     postgresStoreFixture<CommerceStore & AnyTransaction>({
       adminUrl: () => inject("databaseUrl"),
       prefix: "commerce",
