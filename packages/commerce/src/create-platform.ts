@@ -170,8 +170,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     ...(n.sleep ? { sleep: n.sleep } : {}),
     ...(n.leaseMs !== undefined ? { leaseMs: n.leaseMs } : {}),
     ...(n.sendInProcess !== undefined ? { sendInProcess: n.sendInProcess } : {}),
-  });
-  notifications.subscribe(events);
+  }, events);
 
   // Each public service call is one span, `commerce.<service>.<method>`; internal calls between
   // services use the unwrapped objects and show as that span's store and payment children.

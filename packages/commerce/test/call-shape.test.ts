@@ -64,6 +64,7 @@ describe.each(commerceStores())("call shape on $name", (store) => {
     expect(await codeOf(() => platform.carts.get(ANONYMOUS_ACTOR, { guestCartId: "cart_unknown" }))).toBe("cart_not_found");
     // Work that takes a transaction is not on the service.
     for (const name of ["mergeGuestCart", "view", "load"]) expect((platform.carts as unknown as Record<string, unknown>)[name]).toBeUndefined();
+    expect((platform.notifications as unknown as Record<string, unknown>).subscribe).toBeUndefined();
   });
 
   it("category children and subtrees are pages; a subtree pages in depth-first order, siblings by name", async () => {

@@ -49,9 +49,11 @@ export class NotificationService {
   private running: Promise<void> | null = null;
   private again = false;
 
+  /** With `events`, each committed notifying event starts a dispatch run (unless `sendInProcess` is false). */
   constructor(
     private readonly ctx: ServiceContext,
     private readonly options: NotificationOptions,
+    events?: EventBus<CommerceEvents>,
   ) {
     this.retry = { attempts: options.retry?.attempts ?? 3, delaysMs: options.retry?.delaysMs ?? [200, 1000] };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -61,13 +63,9 @@ export class NotificationService {
       retry: this.retry,
       ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     });
-  }
-
-  /** Subscribes to the platform's events: each committed notifying event starts a dispatch run. Returns an unsubscribe function. */
-  subscribe(events: EventBus<CommerceEvents>): () => void {
-    if (this.options.sendInProcess === false) return () => undefined;
-    const offs = [...NOTIFYING_EVENTS].map((type) => events.on(type as keyof CommerceEvents, () => this.kick()));
-    return () => offs.forEach((off) => off());
+    if (events && options.sendInProcess !== false) {
+      for (const type of NOTIFYING_EVENTS) events.on(type as keyof CommerceEvents, () => this.kick());
+    }
   }
 
   /** Resolves when the dispatch runs started so far have finished (every message sent, dead-lettered, or left to a later run). */
