@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { ManualClock } from "@platform/core";
 import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
-import { codeOf, commerceStores, makeOn, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR } from "./helpers.js";
+import { codeOf, commerceStores, makeOn, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
 
 // A checkout whose payment needs 3-D Secure, through @platform/payments and its TestGateway token.
 // The PostgreSQL run of the service suites re-runs this file on that store.
@@ -24,14 +24,6 @@ async function wired() {
   return { ...ctx, clock, system, gateway, p, buyer, order };
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("checkout with a payment that requires action (3-D Secure)", () => {
   it("answers the pending order with the client secret, holds the stock, and never stores the secret", async () => {

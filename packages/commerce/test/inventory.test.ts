@@ -1,3 +1,4 @@
+import { waitUntil } from "@platform/core/testing";
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { codeOf, commerceStores, makeOn, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR } from "./helpers.js";
 
@@ -26,7 +27,7 @@ describe("inventory", () => {
     await platform.carts.addItem(actor, { productId: p.id, quantity: 3 });
     const pending = platform.orders.checkout(actor, { idempotencyKey: "ttl-checkout" });
     // Wait until the checkout's first transaction has reserved (a few ms in memory, longer on PostgreSQL).
-    for (let i = 0; i < 500 && (await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).reserved === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(async () => (await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).reserved > 0, "the checkout to reserve stock", { timeoutMs: 10_000 });
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 4, reserved: 3, available: 1 });
 
     clock.advance({ minutes: 14 });

@@ -4,7 +4,7 @@ import { createPaymentSystem } from "@platform/payments";
 import { handleStripeWebhook, StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "@platform/payments/testing";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
-import { commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
+import { commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
 
 // The whole 3-D Secure path on Stripe's wire protocol (the local Stripe-compatible server): checkout,
 // the customer's step, Stripe's signed webhook, the payment, then the order. The PostgreSQL run of
@@ -40,14 +40,6 @@ async function wired() {
   return { ...ctx, system, p, buyer, order, intent, webhook, stop };
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("3-D Secure end to end on Stripe", () => {
   it("checkout -> requires_action with the client secret -> customer completes -> webhook -> payment succeeded -> order paid", async () => {
