@@ -239,7 +239,7 @@ export class UserService extends AddressBook {
    * while ((await platform.users.purgeEndedSessions({ limit: 500 })) === 500);
    * ```
    */
-  async purgeEndedSessions(options?: PurgeOptions): Promise<number> {
+  async purgeEndedSessions(options: PurgeOptions = {}): Promise<number> {
     const { limit } = parse(purgeOptionsSchema, options);
     const before = new Date(this.ctx.clock.now().getTime() - this.sessionRetentionMs);
     return this.ctx.store.transaction((tx) => tx.sessions.purgeEnded(before, limit));
@@ -251,7 +251,7 @@ export class UserService extends AddressBook {
    * are the bulk. Returns how many; safe to run in several processes at once.
    * @throws ValidationError `invalid_limit`.
    */
-  async purgeLoginThrottles(options?: PurgeOptions): Promise<number> {
+  async purgeLoginThrottles(options: PurgeOptions = {}): Promise<number> {
     const { limit } = parse(purgeOptionsSchema, options);
     return this.guard.purgeStale(this.ctx.store, this.ctx.clock.now(), limit);
   }
