@@ -13,7 +13,8 @@
  *      DATABASE_URL=postgres://... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/ecommerce-demo.ts
  */
 import { randomBytes } from "node:crypto";
-import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator, testPaymentPort, type CommerceStore } from "@platform/commerce";
+import { ANONYMOUS_ACTOR } from "@platform/core";
+import { ADMIN_ACTOR, createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator, testPaymentPort, type CommerceStore } from "@platform/commerce";
 import { createPostgresCommerceStore, migrateCommerce, type PostgresCommerceStore } from "@platform/commerce/postgres";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -34,8 +35,8 @@ const platform = createECommercePlatform({
   tax: new PercentageTaxCalculator({ defaultRate: "0" }),
 });
 
-const electronics = await platform.categories.create({ name: unique("Electronics", " ") });
-const laptop = await platform.products.create({
+const electronics = await platform.categories.create(ADMIN_ACTOR, { name: unique("Electronics", " ") });
+const laptop = await platform.products.create(ADMIN_ACTOR, {
   sku: unique("LAPTOP001"),
   name: "Laptop",
   description: "High-performance laptop",
@@ -45,7 +46,7 @@ const laptop = await platform.products.create({
   attributes: { brand: "Dell", model: "XPS 13" },
   initialStock: 10,
 });
-const mouse = await platform.products.create({
+const mouse = await platform.products.create(ADMIN_ACTOR, {
   sku: unique("MOUSE001"),
   name: "Mouse",
   description: "Wireless mouse",
@@ -57,9 +58,9 @@ const mouse = await platform.products.create({
 });
 
 const email = run ? `test+${run}@example.com` : "test@example.com";
-await platform.users.register({ email, password: "correct-horse-42", name: "John Doe", phone: "555-1234" });
-const session = await platform.users.login({ email, password: "correct-horse-42" });
-const john = await platform.users.authenticate(session.token);
+await platform.users.register(ANONYMOUS_ACTOR, { email, password: "correct-horse-42", name: "John Doe", phone: "555-1234" });
+const session = await platform.users.login(ANONYMOUS_ACTOR, { email, password: "correct-horse-42" });
+const john = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: session.token });
 await platform.users.addAddress(john, { name: "John Doe", line1: "123 Main St", city: "New York", region: "NY", postalCode: "10001", country: "US" });
 
 await platform.carts.addItem(john, { productId: laptop.id, quantity: 1 });

@@ -14,8 +14,8 @@
  *      STRIPE_SECRET_KEY=sk_test_... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/stripe-checkout.ts
  */
 import { randomBytes } from "node:crypto";
-import { PlatformError } from "@platform/core";
-import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "@platform/commerce";
+import { ANONYMOUS_ACTOR, PlatformError } from "@platform/core";
+import { ADMIN_ACTOR, createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "@platform/commerce";
 import { followPaymentEvents, paymentPortFor } from "@platform/commerce/payments";
 import { createPaymentSystem } from "@platform/payments";
 import { handleStripeWebhook, StripeGateway } from "@platform/payments/stripe";
@@ -36,9 +36,9 @@ const shop = createECommercePlatform({
 });
 
 const run = randomBytes(3).toString("hex");
-const lamp = await shop.products.create({ sku: `LAMP-${run}`, name: "Desk lamp", price: { amount: "49.90", currency: "USD" }, initialStock: 5 });
-await shop.users.register({ email: `ada+${run}@example.com`, password: "correct-horse-42", name: "Ada" });
-const ada = await shop.users.authenticate((await shop.users.login({ email: `ada+${run}@example.com`, password: "correct-horse-42" })).token);
+const lamp = await shop.products.create(ADMIN_ACTOR, { sku: `LAMP-${run}`, name: "Desk lamp", price: { amount: "49.90", currency: "USD" }, initialStock: 5 });
+await shop.users.register(ANONYMOUS_ACTOR, { email: `ada+${run}@example.com`, password: "correct-horse-42", name: "Ada" });
+const ada = await shop.users.authenticate(ANONYMOUS_ACTOR, { token: (await shop.users.login(ANONYMOUS_ACTOR, { email: `ada+${run}@example.com`, password: "correct-horse-42" })).token });
 await shop.users.addAddress(ada, { name: "Ada", line1: "1 Main St", city: "Boston", region: "MA", postalCode: "02110", country: "US" });
 
 console.log(`Stripe Checkout Demo (${local ? "local Stripe-compatible server" : "Stripe test mode"}):`);
@@ -60,7 +60,7 @@ try {
   if (!PlatformError.is(e)) throw e;
   console.log(`Declined: ${e.code} (${String(e.details.declineCode)})`);
 }
-console.log(`Lamps available: ${(await shop.inventory.getStock(lamp.id)).available} of 5`);
+console.log(`Lamps available: ${(await shop.inventory.getStock(ANONYMOUS_ACTOR, { productId: lamp.id })).available} of 5`);
 
 // 3. The customer cancels the paid order: the payment is refunded through Stripe.
 const canceled = await shop.orders.cancel(ada, { orderId: order.id, reason: "changed my mind" });
@@ -82,7 +82,7 @@ if (local) {
   const delivery = await stripeWebhookDelivery({ type: "payment_intent.succeeded", object: local.api.intentJson(local.api.intents.get(intentId)!), secret: webhookSecret, at: new Date() });
   const result = await handleStripeWebhook(payments, delivery.payload, delivery.header, { secret: webhookSecret });
   console.log(`Webhook payment_intent.succeeded: ${result.outcome}`);
-  const paid = await shop.orders.confirmPayment(waiting.id);
+  const paid = await shop.orders.confirmPayment(ADMIN_ACTOR, { orderId: waiting.id });
   console.log(`Order ${paid.id} after 3-D Secure: ${paid.status}`);
 } else {
   const given = await shop.orders.cancel(ada, { orderId: waiting.id, reason: "demo: no browser to authenticate" });

@@ -12,11 +12,11 @@
  * Env:  WORKER_STOP_DEADLINE_MS (default 25000), SMTP_HOST and the other SMTP_* (else messages are printed),
  *       STRIPE_SECRET_KEY (else the test gateway: a demo, not a deployment).
  */
-import { createWorker, type Logger } from "@platform/core";
+import { ANONYMOUS_ACTOR, createWorker, type Logger } from "@platform/core";
 import { createPaymentSystem, TestGateway, type PaymentGateway, type PaymentStore } from "@platform/payments";
 import { StripeGateway } from "@platform/payments/stripe";
 import { createPostgresPaymentStore, migratePayments } from "@platform/payments/postgres";
-import { createECommercePlatform, MemoryNotificationOutbox, type CommerceStore, type EmailSender } from "@platform/commerce";
+import { ADMIN_ACTOR, createECommercePlatform, MemoryNotificationOutbox, type CommerceStore, type EmailSender } from "@platform/commerce";
 import { paymentPortFor } from "@platform/commerce/payments";
 import { createPostgresCommerceStore, migrateCommerce } from "@platform/commerce/postgres";
 import { SmtpEmailSender, smtpOptionsFromEnv } from "@platform/commerce/smtp";
@@ -61,9 +61,9 @@ const worker = createWorker({ commerce, payments, logger, closeOnStop: pools });
 if (!databaseUrl) {
   // An app server on the same store that records notifications and leaves sending to the worker.
   const app = createECommercePlatform({ store: commerce.store, payments: paymentPortFor(payments), notifications: { email, sms: null, sendInProcess: false } });
-  const mouse = await app.products.create({ sku: "MOUSE001", name: "Mouse", price: { amount: "29.99", currency: "USD" }, initialStock: 5 });
-  await app.users.register({ email: "john@example.com", password: "correct-horse-42", name: "John Doe" });
-  const john = await app.users.authenticate((await app.users.login({ email: "john@example.com", password: "correct-horse-42" })).token);
+  const mouse = await app.products.create(ADMIN_ACTOR, { sku: "MOUSE001", name: "Mouse", price: { amount: "29.99", currency: "USD" }, initialStock: 5 });
+  await app.users.register(ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42", name: "John Doe" });
+  const john = await app.users.authenticate(ANONYMOUS_ACTOR, { token: (await app.users.login(ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42" })).token });
   await app.carts.addItem(john, { productId: mouse.id, quantity: 1 });
   await app.orders.checkout(john, { idempotencyKey: "worker-demo-1", paymentToken: "pm_card_visa" });
   console.log(`Before the worker: ${outbox.emails.length} email(s) sent`);

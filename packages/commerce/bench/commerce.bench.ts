@@ -5,6 +5,8 @@
  *   the same products (both printed once, then timed by vitest bench).
  * Run: corepack pnpm exec vitest bench --run packages/commerce
  */
+import { ANONYMOUS_ACTOR } from "@platform/core";
+import { ADMIN_ACTOR } from "../src/index.js";
 import { bench, describe } from "vitest";
 import { createId, Money } from "@platform/core";
 import { measureThroughput, summarizeLatencies } from "@platform/core/testing";
@@ -94,7 +96,7 @@ const scanSamples: number[] = [];
 for (let round = 0; round < 20; round++) {
   for (const q of QUERIES) {
     let s = performance.now();
-    await search.products.search({ text: q, limit: 20 });
+    await search.products.search(ANONYMOUS_ACTOR, { text: q, limit: 20 });
     indexSamples.push(performance.now() - s);
     // The scan is slow: sample it on every fourth round only, to keep the run moderate.
     if (round % 4 !== 0) continue;
@@ -106,7 +108,7 @@ for (let round = 0; round < 20; round++) {
 const browseSamples: number[] = [];
 for (let i = 0; i < 100; i++) {
   const s = performance.now();
-  await search.products.search({ sort: i % 2 === 0 ? "price_asc" : "newest", limit: 20 });
+  await search.products.search(ANONYMOUS_ACTOR, { sort: i % 2 === 0 ? "price_asc" : "newest", limit: 20 });
   browseSamples.push(performance.now() - s);
 }
 const browse = summarizeLatencies(browseSamples.slice(2)); // the first calls build the sorted views
@@ -122,13 +124,13 @@ console.log(`[commerce bench] index speed-up at p50: x${(scan.p50 / idx.p50).toF
 // ---------- checkout setup ----------
 const shop = createECommercePlatform({ payments: testPaymentPort(), passwordHashing: { N: 1024 } });
 const items = await Promise.all(
-  ["A", "B", "C"].map((s, i) => shop.products.create({ sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
+  ["A", "B", "C"].map((s, i) => shop.products.create(ADMIN_ACTOR, { sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
 );
 const shoppers = await Promise.all(
   Array.from({ length: 8 }, async (_, i) => {
-    await shop.users.register({ email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
-    const { token } = await shop.users.login({ email: `bench${i}@example.com`, password: "bench-passw0rd" });
-    return shop.users.authenticate(token);
+    await shop.users.register(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
+    const { token } = await shop.users.login(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd" });
+    return shop.users.authenticate(ANONYMOUS_ACTOR, { token });
   }),
 );
 let key = 0;
@@ -150,7 +152,7 @@ console.log(`[commerce bench] three-line cart checkouts/s (8 clients, memory sto
 describe("search over 100,000 products", () => {
   let q = 0;
   bench("inverted index (MiniSearch)", async () => {
-    await search.products.search({ text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
+    await search.products.search(ANONYMOUS_ACTOR, { text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
   });
   bench("linear scan (baseline)", () => {
     linearScan(QUERIES[q++ % QUERIES.length]!, 20);

@@ -8,6 +8,8 @@
  * The server is a throwaway one (fsync off) unless DATABASE_URL is set.
  * Run: corepack pnpm exec vitest bench --run packages/commerce/bench/postgres.bench.ts
  */
+import { ANONYMOUS_ACTOR } from "@platform/core";
+import { ADMIN_ACTOR } from "../src/index.js";
 import { afterAll, bench, describe } from "vitest";
 import { createIsolatedDatabase, measureThroughput, startPostgresServer, summarizeLatencies, tpcbBaseline, type PostgresServer } from "@platform/core/testing";
 import { createECommercePlatform, foldText, testPaymentPort, type Actor } from "../src/index.js";
@@ -27,12 +29,12 @@ const f = (n: number) => n.toFixed(2).padStart(8);
 
 // ---------- checkout vs TPC-B ----------
 const items = await Promise.all(
-  ["A", "B", "C"].map((s, i) => platform.products.create({ sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
+  ["A", "B", "C"].map((s, i) => platform.products.create(ADMIN_ACTOR, { sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
 );
 const shoppers: Actor[] = [];
 for (let i = 0; i < CLIENTS; i++) {
-  await platform.users.register({ email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
-  shoppers.push(await platform.users.authenticate((await platform.users.login({ email: `bench${i}@example.com`, password: "bench-passw0rd" })).token));
+  await platform.users.register(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
+  shoppers.push(await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd" })).token }));
 }
 let key = 0;
 async function checkoutThreeLines(who: number): Promise<void> {
@@ -43,7 +45,7 @@ async function checkoutThreeLines(who: number): Promise<void> {
 // spread variant gives each client its own 3 products.
 const own: (typeof items)[] = [];
 for (let c = 0; c < CLIENTS; c++) {
-  own.push(await Promise.all(["A", "B", "C"].map((s, i) => platform.products.create({ sku: `OWN-${c}-${s}`, name: `Own item ${c} ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 }))));
+  own.push(await Promise.all(["A", "B", "C"].map((s, i) => platform.products.create(ADMIN_ACTOR, { sku: `OWN-${c}-${s}`, name: `Own item ${c} ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 }))));
 }
 async function checkoutOwnLines(who: number): Promise<void> {
   for (const [i, it] of own[who]!.entries()) await platform.carts.addItem(shoppers[who]!, { productId: it.id, quantity: i + 1 });
@@ -102,7 +104,7 @@ const scanSamples: number[] = [];
 for (let round = 0; round < 20; round++) {
   for (const q of QUERIES) {
     let s = performance.now();
-    await platform.products.search({ text: q, limit: 20 });
+    await platform.products.search(ANONYMOUS_ACTOR, { text: q, limit: 20 });
     indexSamples.push(performance.now() - s);
     if (round % 4 !== 0) continue; // the scan is slow: sample it on every fourth round
     // Baseline: the same folded terms matched by a sequential LIKE scan of name + description.
@@ -119,10 +121,10 @@ const filteredSamples: number[] = [];
 const browseSamples: number[] = [];
 for (let i = 0; i < 60; i++) {
   let s = performance.now();
-  await platform.products.search({ text: QUERIES[i % QUERIES.length]!, inStockOnly: true, maxPrice: { amount: "500", currency: "USD" }, attributes: { colour: "Black" }, sort: "price_asc", limit: 20 });
+  await platform.products.search(ANONYMOUS_ACTOR, { text: QUERIES[i % QUERIES.length]!, inStockOnly: true, maxPrice: { amount: "500", currency: "USD" }, attributes: { colour: "Black" }, sort: "price_asc", limit: 20 });
   filteredSamples.push(performance.now() - s);
   s = performance.now();
-  await platform.products.search({ sort: i % 2 === 0 ? "price_asc" : "newest", limit: 20 });
+  await platform.products.search(ANONYMOUS_ACTOR, { sort: i % 2 === 0 ? "price_asc" : "newest", limit: 20 });
   browseSamples.push(performance.now() - s);
 }
 const idx = summarizeLatencies(indexSamples);
@@ -154,7 +156,7 @@ describe("commerce on PostgreSQL (one client)", () => {
   });
   let q = 0;
   bench("search over the bulk-loaded catalog (GIN tsvector)", async () => {
-    await platform.products.search({ text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
+    await platform.products.search(ANONYMOUS_ACTOR, { text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
   }, { time: 1000 });
   bench("three-line cart: fill + checkout", () => checkoutThreeLines(0), { time: 1000 });
 });

@@ -1,4 +1,4 @@
-import { ConfigurationError, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
+import { ConfigurationError, CursorCodec, defaultCursorCodec, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
@@ -10,6 +10,7 @@ import type { PaymentPort } from "./ports/payment-port.js";
 import type { ShippingCalculator, TaxCalculator } from "./ports/pricing-ports.js";
 import { commerceDuties } from "./services/background-duties.js";
 import { CartPricing } from "./services/cart-pricing.js";
+import { mergeGuestCart } from "./services/cart-operations.js";
 import { CartService } from "./services/cart-service.js";
 import { CatalogService } from "./services/catalog-service.js";
 import { CategoryService } from "./services/category-service.js";
@@ -24,6 +25,7 @@ import { DEFAULT_SCRYPT_PARAMS, PasswordHasher, type ScryptParams } from "./serv
 import { resolveLoginThrottle, type LoginThrottleOptions } from "./services/login-guard.js";
 import { UNCONFIGURED_PAYMENT_PORT } from "./services/unconfigured-payment-port.js";
 import { UserService } from "./services/user-service.js";
+import { commerceCodes } from "./domain/error-codes.js";
 
 /** Options of {@link createECommercePlatform}; every one but `payments` has a working default. */
 export interface ECommercePlatformOptions {
@@ -146,7 +148,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   // traced (commerce.store.transaction).
   const recorder = new NotificationRecorder({ clock, sms: sms !== null, ...(n.templates ? { templates: n.templates } : {}), ...(n.locale ? { locale: n.locale } : {}) });
   const recording = withNotificationRecording(store, recorder);
-  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger };
+  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger, cursors: options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret) };
   const events = new EventBus<CommerceEvents>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
   store.setEventPublisher((batch) => events.publish(batch));
 
@@ -158,9 +160,9 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     ...(options.sessionTtlMs !== undefined ? { sessionTtlMs: options.sessionTtlMs } : {}),
     throttle: resolveLoginThrottle(options.loginThrottle),
     ...(options.sessionRetentionMs !== undefined ? { sessionRetentionMs: options.sessionRetentionMs } : {}),
-    mergeGuestCart: (tx, customerId, guestCartId) => carts.mergeGuestCart(tx, customerId, guestCartId),
+    mergeGuestCart: (tx, customerId, guestCartId) => mergeGuestCart(tx, clock, customerId, guestCartId),
   });
-  const checkout = new CheckoutService(ctx, carts, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
+  const checkout = new CheckoutService(ctx, pricing, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
   const notifications = new NotificationService(ctx, {
     email: n.email ?? outbox,
     sms,
@@ -168,8 +170,7 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     ...(n.sleep ? { sleep: n.sleep } : {}),
     ...(n.leaseMs !== undefined ? { leaseMs: n.leaseMs } : {}),
     ...(n.sendInProcess !== undefined ? { sendInProcess: n.sendInProcess } : {}),
-  });
-  notifications.subscribe(events);
+  }, events);
 
   // Each public service call is one span, `commerce.<service>.<method>`; internal calls between
   // services use the unwrapped objects and show as that span's store and payment children.
@@ -203,13 +204,13 @@ function paymentPortOf(options: ECommercePlatformOptions): PaymentPort {
   if (!port) {
     const inMemory = options.store === undefined || options.store instanceof MemoryCommerceStore;
     if (production || !inMemory) {
-      throw new ConfigurationError("no_payment_port", `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`);
+      throw new ConfigurationError(commerceCodes.no_payment_port, `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`);
     }
     return UNCONFIGURED_PAYMENT_PORT;
   }
   if (production && port.testMode === true && options.allowTestPaymentPort !== true) {
     throw new ConfigurationError(
-      "test_payment_port_in_production", "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments"
+      commerceCodes.test_payment_port_in_production, "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments"
     );
   }
   return port;

@@ -5,6 +5,9 @@
  */
 export { createECommercePlatform, type ECommercePlatform, type ECommercePlatformOptions } from "./create-platform.js";
 
+// Error codes
+export { COMMERCE_ERROR_CODES, commerceCodes, type CommerceErrorCode } from "./domain/error-codes.js";
+
 // Services
 export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";
 export { productSearchSchema, type ProductSearchInput } from "./services/product-search-schema.js";
@@ -27,7 +30,7 @@ export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptio
 export { PasswordHasher, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./services/password-hasher.js";
 
 // Domain
-export { ADMIN_ACTOR, isAdmin, actorSchema, roleSchema, lineQuantitySchema, type Actor, type Role } from "./domain/schemas.js";
+export { ADMIN_ACTOR, roleSchema, lineQuantitySchema, type Actor, type Role } from "./domain/schemas.js";
 export {
   createProductSchema,
   updateProductSchema,

@@ -1,10 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { ADMIN_ACTOR, FlatRateShippingCalculator, PercentageTaxCalculator } from "../src/index.js";
-import { codeOf, makePlatform, product, signUp } from "./helpers.js";
+import { codeOf, commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
+
+describe.each(commerceStores())("carts on $name", (store) => {
+beforeAll(() => store.setup());
+afterAll(() => store.teardown());
 
 describe("carts", () => {
   it("prices from the catalog and recomputes totals with shipping and tax", async () => {
-    const { platform } = makePlatform({
+    const { platform } = makeOn(store, {
       shipping: new FlatRateShippingCalculator({ amount: "5.00", freeOver: "2000" }),
       tax: new PercentageTaxCalculator({ rates: { US: "5", "US-NY": "8.875" } }),
     });
@@ -35,7 +39,7 @@ describe("carts", () => {
   });
 
   it("rejects bad quantities and unknown or archived products, changing nothing", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const p = await product(platform, "Q-1", "1.00", 10);
     const { actor } = await signUp(platform);
     for (const [quantity, code] of [
@@ -57,14 +61,14 @@ describe("carts", () => {
   });
 
   it("reports price changes and archived products before checkout, and refuses checkout until accepted", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const a = await product(platform, "CH-1", "10.00", 10);
     const b = await product(platform, "CH-2", "20.00", 10);
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: a.id, quantity: 1 });
     await platform.carts.addItem(actor, { productId: b.id, quantity: 1 });
-    await platform.products.update({ id: a.id, expectedVersion: 1, price: { amount: "12.00", currency: "USD" } });
-    await platform.products.archive({ id: b.id, expectedVersion: 1 });
+    await platform.products.update(ADMIN_ACTOR, { productId: a.id, expectedVersion: 1, price: { amount: "12.00", currency: "USD" } });
+    await platform.products.archive(ADMIN_ACTOR, { productId: b.id, expectedVersion: 1 });
     const cart = await platform.carts.get(actor);
     expect(cart.issues.map((i) => i.code).sort()).toEqual(["price_changed", "product_unavailable"]);
     expect(cart.subtotal.toFixed()).toBe("12.00");
@@ -77,35 +81,35 @@ describe("carts", () => {
   });
 
   it("merges a guest cart at login and keeps guest carts private", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const a = await product(platform, "G-1", "3.00", 10);
     const b = await product(platform, "G-2", "4.00", 10);
     const { actor, email } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: a.id, quantity: 1 });
-    const guest = await platform.carts.createGuestCart();
-    await platform.carts.addItem({ guestCartId: guest.id }, { productId: a.id, quantity: 2 });
-    await platform.carts.addItem({ guestCartId: guest.id }, { productId: b.id, quantity: 1 });
+    const guest = await platform.carts.createGuestCart(ANONYMOUS_ACTOR);
+    await platform.carts.addItem(ANONYMOUS_ACTOR, { guestCartId: guest.id, productId: a.id, quantity: 2 });
+    await platform.carts.addItem(ANONYMOUS_ACTOR, { guestCartId: guest.id, productId: b.id, quantity: 1 });
     const merged: string[] = [];
     platform.events.on("cart.merged", (e) => merged.push(e.data.guestCartId));
-    await platform.users.login({ email, password: "s3cure-passw0rd", guestCartId: guest.id });
+    await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", guestCartId: guest.id });
     expect(merged).toEqual([guest.id]);
     const cart = await platform.carts.get(actor);
     expect(cart.lines.map((l) => [l.productId, l.quantity])).toEqual([
       [a.id, 3],
       [b.id, 1],
     ]);
-    expect(await codeOf(() => platform.carts.get({ guestCartId: guest.id }))).toBe("cart_not_found");
+    expect(await codeOf(() => platform.carts.get(ANONYMOUS_ACTOR, { guestCartId: guest.id }))).toBe("cart_not_found");
     // A customer's cart cannot be reached as a guest cart.
-    expect(await codeOf(() => platform.carts.addItem({ guestCartId: cart.id }, { productId: a.id, quantity: 1 }))).toBe("cart_not_found");
+    expect(await codeOf(() => platform.carts.addItem(ANONYMOUS_ACTOR, { guestCartId: cart.id, productId: a.id, quantity: 1 }))).toBe("cart_not_found");
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "k" }))).toBe("validation_failed");
   });
 
   it("adding more of a line keeps the price it was first added at, so a price change is still reported", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const a = await product(platform, "KEEP-1", "10.00", 10);
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: a.id, quantity: 1 });
-    await platform.products.update({ id: a.id, expectedVersion: 1, price: { amount: "12.00", currency: "USD" } });
+    await platform.products.update(ADMIN_ACTOR, { productId: a.id, expectedVersion: 1, price: { amount: "12.00", currency: "USD" } });
     const cart = await platform.carts.addItem(actor, { productId: a.id, quantity: 1 });
     expect(cart.lines.map((l) => l.quantity)).toEqual([2]);
     expect(cart.issues.map((i) => i.code)).toEqual(["price_changed"]);
@@ -115,14 +119,14 @@ describe("carts", () => {
   });
 
   it("merging a guest cart in another currency skips and reports those lines; the cart stays usable", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const usd = await product(platform, "CUR-USD", "10.00", 10);
     const eur = await product(platform, "CUR-EUR", "8.00", 10, { price: { amount: "8.00", currency: "EUR" } });
     const { actor, email } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: usd.id, quantity: 1 });
-    const guest = await platform.carts.createGuestCart();
-    await platform.carts.addItem({ guestCartId: guest.id }, { productId: eur.id, quantity: 2 });
-    const login = await platform.users.login({ email, password: "s3cure-passw0rd", guestCartId: guest.id });
+    const guest = await platform.carts.createGuestCart(ANONYMOUS_ACTOR);
+    await platform.carts.addItem(ANONYMOUS_ACTOR, { guestCartId: guest.id, productId: eur.id, quantity: 2 });
+    const login = await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", guestCartId: guest.id });
     expect(login.guestCart).toEqual({ guestCartId: guest.id, merged: 0, skipped: [{ productId: eur.id, variantId: null, quantity: 2, currency: "EUR", reason: "currency_mismatch" }] });
     const cart = await platform.carts.get(actor);
     expect(cart.lines.map((l) => [l.productId, l.quantity])).toEqual([[usd.id, 1]]);
@@ -131,7 +135,7 @@ describe("carts", () => {
   });
 
   it("refuses checkout of an empty cart and records cart.updated after commit only", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const { actor } = await signUp(platform);
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "empty-cart-1" }))).toBe("empty_cart");
     const seen: string[] = [];
@@ -143,7 +147,7 @@ describe("carts", () => {
 
 describe("carts at the money limit", () => {
   it("a line whose total would pass the money limit is refused with amount_too_large and the cart stays as it was", async () => {
-    const { platform } = makePlatform();
+    const { platform } = makeOn(store);
     const p = await product(platform, "MAX-CART", "9999999999999999.99", 5);
     const { actor } = await signUp(platform);
     expect(await codeOf(() => platform.carts.addItem(actor, { productId: p.id, quantity: 2 }))).toBe("amount_too_large");
@@ -154,4 +158,5 @@ describe("carts at the money limit", () => {
     expect(cart.lines.map((l) => l.quantity)).toEqual([1]);
     expect(cart.subtotal.toFixed()).toBe("9999999999999999.99");
   });
+});
 });

@@ -1,9 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { GatewayError, IdempotencyError, StorageError } from "@platform/core";
 import { TestPaymentPort, TIMEOUT_AFTER_CHARGE_TOKEN, type ChargeRequest, type PaymentPort } from "../src/index.js";
-import { codeOf, makePlatform, product, signUp } from "./helpers.js";
+import { codeOf, commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
 
 /** The test port, named explicitly, with a little latency so concurrent checkouts overlap the charge. */
+describe.each(commerceStores())("checkout once on $name", (store) => {
+beforeAll(() => store.setup());
+afterAll(() => store.teardown());
+
 function slowTestPort(ms = 20) {
   const inner = new TestPaymentPort();
   const port: PaymentPort = {
@@ -18,7 +22,7 @@ describe("a cart is bought once", () => {
   for (const clicks of [2, 10]) {
     it(`${clicks} concurrent checkouts of one cart with distinct keys: one order, one charge, the others checkout_in_progress or empty_cart`, async () => {
       const { port, inner } = slowTestPort();
-      const { platform } = makePlatform({ payments: port });
+      const { platform } = makeOn(store, { payments: port });
       const p = await product(platform, `ONCE-${clicks}`, "25.00", 50);
       const { actor } = await signUp(platform);
       await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
@@ -30,14 +34,14 @@ describe("a cart is bought once", () => {
       expect(new Set(codes).size <= 2 && codes.every((c) => c === "checkout_in_progress" || c === "empty_cart")).toBe(true);
       expect(inner.charges).toHaveLength(1);
       expect((await platform.orders.list(actor)).items).toHaveLength(1);
-      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 48, reserved: 0, sold: 2 });
+      expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 48, reserved: 0, sold: 2 });
       expect((await platform.carts.get(actor)).lines).toEqual([]);
     });
   }
 
   it("checkout_in_progress is retryable and names the claiming order; the same key still resumes that order", async () => {
     const payments = new TestPaymentPort();
-    const { platform } = makePlatform({ payments });
+    const { platform } = makeOn(store, { payments });
     const p = await product(platform, "ONCE-CLAIM", "40.00", 5);
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
@@ -55,14 +59,14 @@ describe("a cart is bought once", () => {
 
   it("a definitely failed checkout frees the cart: another key buys it", async () => {
     const payments = new TestPaymentPort();
-    const { platform } = makePlatform({ payments });
+    const { platform } = makeOn(store, { payments });
     const p = await product(platform, "ONCE-FREE", "10.00", 5);
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: p.id, quantity: 3 });
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "declined-key-1", paymentToken: "tok_declined" }))).toBe("card_declined");
     expect(await platform.orders.checkout(actor, { idempotencyKey: "second-key-01" })).toMatchObject({ status: "paid" });
     expect(payments.charges).toHaveLength(1);
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 2, reserved: 0, sold: 3 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 2, reserved: 0, sold: 3 });
   });
 });
 
@@ -87,7 +91,7 @@ describe("unknown payment outcomes", () => {
         retrieve: (l) => inner.retrieve(l),
         refund: (r) => inner.refund(r),
       };
-      const { platform } = makePlatform({ payments: port });
+      const { platform } = makeOn(store, { payments: port });
       const p = await product(platform, `UNK-${name.length}`, "30.00", 5);
       const { actor } = await signUp(platform);
       await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
@@ -96,12 +100,13 @@ describe("unknown payment outcomes", () => {
       expect(error).toMatchObject({ kind: "gateway", retryable: true });
       const [order] = (await platform.orders.list(actor)).items;
       expect(order).toMatchObject({ status: "pending", payment: { status: "pending" } });
-      expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 2, sold: 0 });
+      expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ reserved: 2, sold: 0 });
       fail = false;
       expect(await platform.orders.checkout(actor, input)).toMatchObject({ id: order!.id, status: "paid" });
       expect(inner.charges).toHaveLength(1);
       expect(inner.charges[0]!.refunded).toBeNull();
-      expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
+      expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
     });
   }
+});
 });

@@ -1,18 +1,22 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { ManualClock } from "@platform/core";
 import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
-import { codeOf, makePlatform, product, signUp } from "./helpers.js";
+import { codeOf, commerceStores, makeOn, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
 
 // A checkout whose payment needs 3-D Secure, through @platform/payments and its TestGateway token.
 // The PostgreSQL run of the service suites re-runs this file on that store.
 const threeDS = { paymentToken: "pm_card_threeDSecure2Required" };
 
+describe.each(commerceStores())("checkout requiring action on $name", (store) => {
+beforeAll(() => store.setup());
+afterAll(() => store.teardown());
+
 async function wired() {
   const clock = new ManualClock("2026-03-01T10:00:00Z");
   const gateway = new TestGateway();
   const system = createPaymentSystem({ clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } });
-  const ctx = makePlatform({ clock, payments: paymentPortFor(system) });
+  const ctx = makeOn(store, { clock, payments: paymentPortFor(system) });
   const p = await product(ctx.platform, "TDS-1", "40.00", 5);
   const buyer = await signUp(ctx.platform);
   await ctx.platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
@@ -20,14 +24,6 @@ async function wired() {
   return { ...ctx, clock, system, gateway, p, buyer, order };
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("checkout with a payment that requires action (3-D Secure)", () => {
   it("answers the pending order with the client secret, holds the stock, and never stores the secret", async () => {
@@ -37,8 +33,8 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     expect(payment.status).toBe("requires_action");
     expect(order.payment.action?.clientSecret).toBe(payment.customerAction!.clientSecret);
     expect(order.payment.action?.nextAction).toMatchObject({ type: "use_stripe_sdk" });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 2 });
-    const stored = await platform.orders.get(buyer.actor, order.id);
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 2 });
+    const stored = await platform.orders.get(buyer.actor, { orderId: order.id });
     expect(stored.payment.status).toBe("requires_action");
     expect(stored.payment.action).toBeUndefined();
     expect(JSON.stringify(stored)).not.toContain(payment.customerAction!.clientSecret!);
@@ -50,20 +46,20 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
 
   it("completed by the customer: confirmPayment pays the order (stock sold, cart emptied)", async () => {
     const { platform, gateway, buyer, p, order } = await wired();
-    expect((await platform.orders.confirmPayment(order.id)).payment.status).toBe("requires_action");
+    expect((await platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: order.id })).payment.status).toBe("requires_action");
     gateway.completeAction(order.payment.reference!, "succeed");
-    const paid = await platform.orders.confirmPayment(order.id);
+    const paid = await platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: order.id });
     expect(paid).toMatchObject({ status: "paid", payment: { status: "succeeded", reference: order.payment.reference } });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
     expect((await platform.carts.get(buyer.actor)).lines).toEqual([]);
   });
 
   it("failed by the customer: the order is canceled and its stock released", async () => {
     const { platform, system, gateway, p, order } = await wired();
     gateway.completeAction(order.payment.reference!, "fail");
-    const canceled = await platform.orders.confirmPayment(order.id);
+    const canceled = await platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: order.id });
     expect(canceled).toMatchObject({ status: "canceled", payment: { status: "failed", failureCode: "authentication_failed" } });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     expect((await system.payments.get(order.payment.reference!)).status).toBe("failed");
   });
 
@@ -73,8 +69,8 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     expect(await platform.inventory.releaseExpired()).toBe(0);
     clock.advance(2 * 60_000);
     expect(await platform.inventory.releaseExpired()).toBe(1);
-    expect(await platform.orders.get(buyer.actor, order.id)).toMatchObject({ status: "canceled", cancelReason: "reservation_expired", payment: { status: "failed" } });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(await platform.orders.get(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", cancelReason: "reservation_expired", payment: { status: "failed" } });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
     expect(await system.payments.get(order.payment.reference!)).toMatchObject({ status: "canceled", cancellationReason: "abandoned" });
     expect((await gateway.retrieve({ paymentId: order.payment.reference! })).status).toBe("voided");
   });
@@ -83,7 +79,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     const { platform, system, buyer, p, order } = await wired();
     const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
     expect(canceled).toMatchObject({ status: "canceled", payment: { status: "failed" } });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
     expect((await system.payments.get(order.payment.reference!)).status).toBe("canceled");
   });
 
@@ -92,7 +88,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     gateway.completeAction(order.payment.reference!, "succeed");
     clock.advance(61_000);
     expect(await platform.orders.sweepPendingPayments()).toMatchObject({ examined: 1, paid: 1 });
-    expect((await platform.orders.get(buyer.actor, order.id)).status).toBe("paid");
+    expect((await platform.orders.get(buyer.actor, { orderId: order.id })).status).toBe("paid");
   });
 
   it("followPaymentEvents pays the order when the payment system records the completion", async () => {
@@ -100,14 +96,15 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     const stop = followPaymentEvents(system, platform.orders);
     gateway.completeAction(order.payment.reference!, "succeed");
     await system.payments.reconcile(order.payment.reference!);
-    const paid = await eventually(() => platform.orders.get(buyer.actor, order.id), (o) => o.status === "paid");
+    const paid = await eventually(() => platform.orders.get(buyer.actor, { orderId: order.id }), (o) => o.status === "paid");
     expect(paid.status).toBe("paid");
     stop();
   });
 
   it("confirmPayment refuses a malformed or unknown order id with a code", async () => {
     const { platform } = await wired();
-    expect(await codeOf(() => platform.orders.confirmPayment(""))).toBe("validation_failed");
-    expect(await codeOf(() => platform.orders.confirmPayment("ord_missing"))).toBe("order_not_found");
+    expect(await codeOf(() => platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: "" }))).toBe("validation_failed");
+    expect(await codeOf(() => platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: "ord_missing" }))).toBe("order_not_found");
   });
+});
 });

@@ -3,7 +3,7 @@ import { ConfigurationError } from "@platform/core";
 import type { IsolatedDatabase } from "@platform/core/testing";
 import { createECommercePlatform, MemoryCommerceStore, testPaymentPort, type CommerceStore, type PaymentPort } from "../src/index.js";
 import { PostgresCommerceStore } from "../src/adapters/postgres/index.js";
-import { codeOf, makePlatform, product, signUp } from "./helpers.js";
+import { codeOf, makePlatform, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
 import { migratedDatabase } from "./postgres-helpers.js";
 
 // Nothing pays by default: the test port is chosen by name, a platform without a port never marks an
@@ -32,7 +32,7 @@ describe("a platform built without a payment port", () => {
     for (const paymentToken of ["tok_visa", undefined]) {
       expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: `fc-${paymentToken}`, ...(paymentToken ? { paymentToken } : {}) }))).toBe("no_payment_port");
     }
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 4, reserved: 0, sold: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 4, reserved: 0, sold: 0 });
     expect((await platform.orders.list(actor)).items).toEqual([]);
     expect(await platform.carts.get(actor)).toEqual(before);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "@platform/core";
 import { drainPurge } from "@platform/core/testing";
 import { DEFAULT_LOGIN_THROTTLE, MemoryCommerceStore } from "../src/index.js";
-import { codeOf, makePlatform } from "./helpers.js";
+import { codeOf, makePlatform, ANONYMOUS_ACTOR } from "./helpers.js";
 
 async function liveCounters(store: MemoryCommerceStore, keys: readonly string[]): Promise<number> {
   return store.transaction(async (tx) => {
@@ -48,7 +48,7 @@ describe("bounded state: the memory login throttle", () => {
     const { platform, clock } = makePlatform({ store });
     const emails = Array.from({ length: 400 }, (_, i) => `stranger${i}@example.com`);
     for (const email of emails) {
-      expect(await codeOf(() => platform.users.login({ email, password: "wrong-passw0rd" }))).toBe("invalid_credentials");
+      expect(await codeOf(() => platform.users.login(ANONYMOUS_ACTOR, { email, password: "wrong-passw0rd" }))).toBe("invalid_credentials");
       clock.advance({ seconds: 1 });
     }
     expect(await liveCounters(store, emails)).toBeLessThanOrEqual(100);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import { ADMIN_ACTOR, MemoryNotificationOutbox, checkNotificationTemplates, escapeHtml, type NotificationTemplates } from "../src/index.js";
-import { makePlatform, product } from "./helpers.js";
+import { makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
 
 // Overrides per message type and locale: German for "de", Swiss German for "de-CH", a house
 // style ("*") for every other locale of the shipping notice.
@@ -14,8 +14,8 @@ const templates: NotificationTemplates = {
 };
 
 async function buyAndShip(platform: ReturnType<typeof makePlatform>["platform"], email: string, key: string) {
-  await platform.users.register({ email, password: "s3cure-passw0rd", name: "Lena <b>" });
-  const actor = await platform.users.authenticate((await platform.users.login({ email, password: "s3cure-passw0rd" })).token);
+  await platform.users.register(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", name: "Lena <b>" });
+  const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token });
   const p = await product(platform, `TPL-${key}`, "8.00", 5);
   await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
   const order = await platform.orders.checkout(actor, { idempotencyKey: `template-order-${key}` });

@@ -1,15 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { Money } from "@platform/core";
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { ADMIN_ACTOR, MemoryNotificationOutbox, orderConfirmation, type EmailMessage } from "../src/index.js";
-import { makePlatform, product, signUp } from "./helpers.js";
+import { commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
+
+describe.each(commerceStores())("notifications on $name", (store) => {
+beforeAll(() => store.setup());
+afterAll(() => store.teardown());
 
 describe("notifications", () => {
   it("sends order confirmation, shipped and password-changed messages by email and SMS", async () => {
     const outbox = new MemoryNotificationOutbox();
-    const { platform } = makePlatform({ notifications: { email: outbox, sms: outbox } });
+    const { platform } = makeOn(store, { notifications: { email: outbox, sms: outbox } });
     const p = await product(platform, "N-1", "8.00", 5);
-    await platform.users.register({ email: "n@example.com", password: "s3cure-passw0rd", name: "Nia", phone: "+1 555 0100" });
-    const { token } = await platform.users.login({ email: "n@example.com", password: "s3cure-passw0rd" });
-    const actor = await platform.users.authenticate(token);
+    await platform.users.register(ANONYMOUS_ACTOR, { email: "n@example.com", password: "s3cure-passw0rd", name: "Nia", phone: "+1 555 0100" });
+    const { token } = await platform.users.login(ANONYMOUS_ACTOR, { email: "n@example.com", password: "s3cure-passw0rd" });
+    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token });
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
     const order = await platform.orders.checkout(actor, { idempotencyKey: "notify-order-1" });
     await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id });
@@ -27,7 +32,7 @@ describe("notifications", () => {
   it("a failing notifier never fails the order; sends are retried, then reported", async () => {
     let calls = 0;
     const flaky = { send: async (_m: EmailMessage) => void (++calls <= 2 && (() => { throw new Error("smtp down"); })()) };
-    const { platform } = makePlatform({ notifications: { email: flaky, sms: null, retry: { attempts: 3, delaysMs: [0] } } });
+    const { platform } = makeOn(store, { notifications: { email: flaky, sms: null, retry: { attempts: 3, delaysMs: [0] } } });
     const p = await product(platform, "N-2", "8.00", 5);
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
@@ -36,7 +41,7 @@ describe("notifications", () => {
     expect(calls).toBe(3); // two failures, then delivered
 
     const dead = { send: async () => { throw new Error("always down"); } };
-    const second = makePlatform({ notifications: { email: dead, sms: null, retry: { attempts: 2, delaysMs: [0] } } });
+    const second = makeOn(store, { notifications: { email: dead, sms: null, retry: { attempts: 2, delaysMs: [0] } } });
     const failed: string[] = [];
     second.platform.events.on("notification.failed", (e) => failed.push(e.data.template));
     const q = await product(second.platform, "N-3", "8.00", 5);
@@ -64,7 +69,7 @@ describe("notifications", () => {
       },
     };
     // A retry waits a real timer turn: a shipping notice sent independently would overtake it.
-    const { platform } = makePlatform({ notifications: { email, sms: null, retry: { attempts: 3, delaysMs: [0] }, sleep: () => new Promise((r) => setTimeout(r, 50)) } });
+    const { platform } = makeOn(store, { notifications: { email, sms: null, retry: { attempts: 3, delaysMs: [0] }, sleep: () => new Promise((r) => setTimeout(r, 50)) } });
     const p = await product(platform, "N-4", "8.00", 5);
     const { actor } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
@@ -84,7 +89,7 @@ describe("notifications", () => {
   });
 
   it("templates escape HTML", () => {
-    const { platform: _unused } = makePlatform();
+    const { platform: _unused } = makeOn(store);
     const msg = orderConfirmation({
       customerName: "<b>Eve</b>",
       order: { id: "ord_x", lines: [], subtotal: zero(), shipping: zero(), tax: zero(), total: zero() } as never,
@@ -93,8 +98,8 @@ describe("notifications", () => {
     expect(msg.text).toContain("<b>Eve</b>");
   });
 });
+});
 
-import { Money } from "@platform/core";
 function zero() {
   return Money.zero("USD");
 }

@@ -4,7 +4,7 @@ import { createPaymentSystem, TestGateway, type WebhookTransport } from "@platfo
 import { StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer, type StripeMockServer } from "@platform/payments/testing";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
-import { codeOf, makePlatform, product } from "./helpers.js";
+import { codeOf, makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
 
 interface Line {
   level: string;
@@ -54,10 +54,10 @@ describe("logging through the logger option", () => {
     secrets.push(endpoint.secret, rotated.secret);
 
     // Login: a password in, a session token out.
-    await platform.users.register({ email: "obs@example.com", password: PASSWORD, name: "Obs Erver" });
-    const { token } = await platform.users.login({ email: "obs@example.com", password: PASSWORD });
+    await platform.users.register(ANONYMOUS_ACTOR, { email: "obs@example.com", password: PASSWORD, name: "Obs Erver" });
+    const { token } = await platform.users.login(ANONYMOUS_ACTOR, { email: "obs@example.com", password: PASSWORD });
     secrets.push(token);
-    const actor = await platform.users.authenticate(token);
+    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token });
 
     // A checkout paid with a card token, then one the gateway declines.
     const p = await product(platform, "OBS-1", "25.00", 3);

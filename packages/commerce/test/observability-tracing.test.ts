@@ -92,7 +92,7 @@ describe("tracing of a checkout paid through @platform/payments", () => {
     expect(checkout!.status.code).not.toBe(SpanStatusCode.ERROR);
     expect(checkout!.attributes).toMatchObject({
       "platform.order.id": order.id,
-      "platform.customer.id": buyer.actor.customerId,
+      "platform.customer.id": buyer.actor.id,
       "platform.currency": "USD",
       "platform.amount": "80.00",
       "platform.status": "paid",

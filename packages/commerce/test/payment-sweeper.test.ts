@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { GatewayError } from "@platform/core";
 import { TestPaymentPort, type PaymentPort } from "../src/index.js";
-import { makePlatform, product, signUp, type TestPlatform } from "./helpers.js";
+import { commerceStores, makeOn, product, signUp, type TestPlatform, ANONYMOUS_ACTOR } from "./helpers.js";
 
 const LOST = "tok_lost_before_charge";
 const UNDECIDED = "tok_gateway_undecided";
@@ -11,6 +11,10 @@ const UNDECIDED = "tok_gateway_undecided";
  * before anything is charged (the gateway then has no record), `tok_gateway_undecided` times out and
  * the gateway cannot tell yet (retrieve answers pending until `decide`).
  */
+describe.each(commerceStores())("payment sweeper on $name", (store) => {
+beforeAll(() => store.setup());
+afterAll(() => store.teardown());
+
 function scriptedPort() {
   const inner = new TestPaymentPort();
   const undecided = new Set<string>();
@@ -42,7 +46,7 @@ async function pendingCheckout(platform: TestPlatform, sku: string, token: strin
 describe("orders.sweepPendingPayments", () => {
   it("pays charged orders, cancels uncharged ones, leaves undecided ones; only after the grace period", async () => {
     const { port, inner, decide } = scriptedPort();
-    const { platform, clock } = makePlatform({ payments: port });
+    const { platform, clock } = makeOn(store, { payments: port });
     const charged = await pendingCheckout(platform, "SWEEP-A", "tok_timeout_after_charge");
     const lost = await pendingCheckout(platform, "SWEEP-B", LOST);
     const open = await pendingCheckout(platform, "SWEEP-C", UNDECIDED);
@@ -50,30 +54,30 @@ describe("orders.sweepPendingPayments", () => {
     expect(await platform.orders.sweepPendingPayments()).toMatchObject({ examined: 0 });
     clock.advance(61_000);
     expect(await platform.orders.sweepPendingPayments({ limit: 10 })).toEqual({ examined: 3, paid: 1, canceled: 1, refunded: 0, unknown: 1, skipped: 0, errors: 0 });
-    expect(await platform.orders.get(charged.actor, charged.order.id)).toMatchObject({ status: "paid", payment: { status: "succeeded" } });
-    expect(await platform.inventory.getStock(charged.p.id)).toMatchObject({ onHand: 4, reserved: 0, sold: 1 });
+    expect(await platform.orders.get(charged.actor, { orderId: charged.order.id })).toMatchObject({ status: "paid", payment: { status: "succeeded" } });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: charged.p.id })).toMatchObject({ onHand: 4, reserved: 0, sold: 1 });
     expect((await platform.carts.get(charged.actor)).lines).toEqual([]);
-    expect(await platform.orders.get(lost.actor, lost.order.id)).toMatchObject({ status: "canceled", payment: { status: "failed", failureCode: "payment_not_found" } });
-    expect(await platform.inventory.getStock(lost.p.id)).toMatchObject({ onHand: 5, reserved: 0 });
-    expect(await platform.orders.get(open.actor, open.order.id)).toMatchObject({ status: "pending", payment: { status: "pending" } });
-    expect(await platform.inventory.getStock(open.p.id)).toMatchObject({ reserved: 1 });
+    expect(await platform.orders.get(lost.actor, { orderId: lost.order.id })).toMatchObject({ status: "canceled", payment: { status: "failed", failureCode: "payment_not_found" } });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: lost.p.id })).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(await platform.orders.get(open.actor, { orderId: open.order.id })).toMatchObject({ status: "pending", payment: { status: "pending" } });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: open.p.id })).toMatchObject({ reserved: 1 });
     // The undecided order stays claimed for a while; once the gateway decides, a later run settles it.
     expect(await platform.orders.sweepPendingPayments()).toMatchObject({ examined: 0 });
     decide(`order_${open.order.id}`);
     clock.advance(121_000);
     expect(await platform.orders.sweepPendingPayments()).toMatchObject({ examined: 1, canceled: 1 });
-    expect(await platform.inventory.getStock(open.p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: open.p.id })).toMatchObject({ onHand: 5, reserved: 0 });
     expect(inner.charges).toHaveLength(1);
   });
 
   it("several sweepers at once settle each order once: one charge, no double booking", async () => {
     const { port, inner } = scriptedPort();
-    const first = makePlatform({ payments: port });
+    const first = makeOn(store, { payments: port });
     const orders = [];
     for (let i = 0; i < 6; i++) orders.push(await pendingCheckout(first.platform, `SWEEP-M${i}`, "tok_timeout_after_charge"));
     first.clock.advance(61_000);
     const sweepers = [0, 1, 2].map(() => {
-      const s = makePlatform({ payments: port, store: first.platform.store });
+      const s = makeOn(store, { payments: port, store: first.platform.store });
       s.clock.set(first.clock.now());
       return s.platform;
     });
@@ -84,13 +88,14 @@ describe("orders.sweepPendingPayments", () => {
     expect(all.reduce((n, s) => n + s.paid, 0)).toBe(6);
     expect(inner.charges).toHaveLength(6);
     for (const { actor, order, p } of orders) {
-      expect(await first.platform.orders.get(actor, order.id)).toMatchObject({ status: "paid" });
-      expect(await first.platform.inventory.getStock(p.id)).toMatchObject({ onHand: 4, reserved: 0, sold: 1 });
+      expect(await first.platform.orders.get(actor, { orderId: order.id })).toMatchObject({ status: "paid" });
+      expect(await first.platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 4, reserved: 0, sold: 1 });
     }
   });
 
   it("refuses a bad limit", async () => {
-    const { platform } = makePlatform({ payments: new TestPaymentPort() });
+    const { platform } = makeOn(store, { payments: new TestPaymentPort() });
     await expect(platform.orders.sweepPendingPayments({ limit: 0 })).rejects.toMatchObject({ code: "validation_failed" });
   });
+});
 });

@@ -7,7 +7,7 @@ import { paymentsMigrations } from "@platform/payments/postgres";
 import { TestPaymentPort } from "../src/index.js";
 import { commerceMigrations, createPostgresCommerceStore } from "../src/adapters/postgres/index.js";
 import { startCountingGateway } from "../../payments/test/fixtures/gateway-server.js";
-import { makePlatform, product, signUp } from "./helpers.js";
+import { makePlatform, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
 
 // PostgreSQL is stopped with an immediate shutdown while a checkout is charging; the server keeps
 // synchronous_commit=on, so what it acknowledged before the crash is there after the restart.
@@ -37,7 +37,7 @@ describe("checkout across a PostgreSQL crash", () => {
       const { actor } = await signUp(platform);
       await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
       await setup.pool.end?.();
-      const args = () => [url, gateway.url, actor.customerId!, "crash-checkout-key", String(LEASE_MS)];
+      const args = () => [url, gateway.url, actor.id!, "crash-checkout-key", String(LEASE_MS)];
 
       // Process A checks out; its charge reaches the provider, which holds it.
       let owner: ChildProcess | undefined;
@@ -67,10 +67,10 @@ describe("checkout across a PostgreSQL crash", () => {
       expect(gateway.charges.size).toBe(1);
       const check = await createPostgresCommerceStore({ connectionString: url, max: 2 });
       const q = async <T>(text: string, values: unknown[] = []) => (await check.pool.query(text, values)).rows as T[];
-      expect(await q("SELECT id, status, payment_status FROM orders WHERE user_id = $1", [actor.customerId])).toEqual([{ id: out.order, status: "paid", payment_status: "succeeded" }]);
+      expect(await q("SELECT id, status, payment_status FROM orders WHERE user_id = $1", [actor.id])).toEqual([{ id: out.order, status: "paid", payment_status: "succeeded" }]);
       expect(await q("SELECT status, amount::text AS amount FROM payments WHERE order_id = $1", [out.order])).toEqual([{ status: "succeeded", amount: "80.00" }]);
       const after = makePlatform({ store: check, payments: new TestPaymentPort() }).platform;
-      expect(await after.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
+      expect(await after.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
       expect(await q("SELECT count(*)::int AS n FROM orders WHERE status = 'canceled'")).toEqual([{ n: 0 }]);
       await check.pool.end?.();
     } finally {

@@ -1,5 +1,4 @@
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
-import { MemoryCommerceStore, type CommerceStore } from "../src/index.js";
 import { migrateCommerce, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
 
 /** Every table the commerce migrations create (emptied between contract tests). */
@@ -42,18 +41,4 @@ export async function truncateCommerce(db: IsolatedDatabase): Promise<void> {
 /** A store on the database. */
 export function storeOn(db: IsolatedDatabase): PostgresCommerceStore {
   return new PostgresCommerceStore(db.pool);
-}
-
-/** For `describe.each`: a new memory store, and a store on `db()` emptied first (the same scenarios on both). */
-export function bothStores(db: () => IsolatedDatabase): [string, () => Promise<CommerceStore>][] {
-  return [
-    ["memory", async () => new MemoryCommerceStore()],
-    [
-      "postgres",
-      async () => {
-        await truncateCommerce(db());
-        return storeOn(db());
-      },
-    ],
-  ];
 }

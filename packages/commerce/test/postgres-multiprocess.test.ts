@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
-import { makePlatform, product, signUp } from "./helpers.js";
+import { makePlatform, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
 import { migratedDatabase, storeOn } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
@@ -24,7 +24,7 @@ describe("checkout storm across processes", () => {
       // Half the carts list the lines the other way round: reservations still lock in key order.
       const lines = i % 2 === 0 ? [scarce, plenty] : [plenty, scarce];
       for (const p of lines) await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
-      buyers.push(actor.customerId!);
+      buyers.push(actor.id!);
     }
     await db.pool.query("CREATE TABLE storm_ready (pid int)");
 
@@ -43,8 +43,8 @@ describe("checkout storm across processes", () => {
     expect(outs.reduce((n, o) => n + o.charges, 0)).toBe(5);
     // More than one process won (the storm really raced across processes) is likely but not required.
 
-    expect(await platform.inventory.getStock(scarce.id)).toMatchObject({ onHand: 0, reserved: 0, sold: 5 });
-    expect(await platform.inventory.getStock(plenty.id)).toMatchObject({ onHand: 995, reserved: 0, sold: 5 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: scarce.id })).toMatchObject({ onHand: 0, reserved: 0, sold: 5 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: plenty.id })).toMatchObject({ onHand: 995, reserved: 0, sold: 5 });
     const q = async (text: string) => (await db.pool.query<{ n: number }>(text)).rows[0]!.n;
     expect(await q("SELECT count(*)::int AS n FROM commerce_reservations WHERE status = 'active'")).toBe(0);
     expect(await q("SELECT count(*)::int AS n FROM commerce_reservations WHERE status = 'committed'")).toBe(5);
@@ -62,7 +62,7 @@ describe("checkout storm across processes", () => {
     await platform.carts.addItem(actor, { productId: p.id, quantity: 3 });
     await db.pool.query("CREATE TABLE retry_ready (pid int)");
     const results = await spawnWorkers(fileURLToPath(new URL("./fixtures/checkout-retry-worker.ts", import.meta.url)), WORKERS, {
-      args: () => [db.url, String(WORKERS), actor.customerId!, "one-key-for-all-processes"],
+      args: () => [db.url, String(WORKERS), actor.id!, "one-key-for-all-processes"],
       timeoutMs: 30_000,
     });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
@@ -73,8 +73,8 @@ describe("checkout storm across processes", () => {
     expect([...orders][0]).toMatch(/:paid$/);
     // Processes that found the order still pending resume its payment with the same gateway key.
     expect(new Set(outs.flatMap((o) => o.charges)).size).toBe(1);
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 7, reserved: 0, sold: 3 });
-    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 7, reserved: 0, sold: 3 });
+    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.id])).rows[0]!.n).toBe(1);
   });
 
   it(`a double click across ${WORKERS} processes: 8 checkouts of one cart with distinct keys make one order and one charge`, async () => {
@@ -84,7 +84,7 @@ describe("checkout storm across processes", () => {
     await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
     await db.pool.query("CREATE TABLE click_ready (pid int)");
     const results = await spawnWorkers(fileURLToPath(new URL("./fixtures/double-click-worker.ts", import.meta.url)), WORKERS, {
-      args: (i) => [db.url, String(WORKERS), actor.customerId!, String(i * 2), "2"],
+      args: (i) => [db.url, String(WORKERS), actor.id!, String(i * 2), "2"],
       timeoutMs: 30_000,
     });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
@@ -94,7 +94,7 @@ describe("checkout storm across processes", () => {
     expect(orders[0]).toMatch(/:paid$/);
     expect(outs.flatMap((o) => o.errors).every((c) => c === "checkout_in_progress" || c === "empty_cart")).toBe(true);
     expect(outs.flatMap((o) => o.charges)).toHaveLength(1);
-    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 18, reserved: 0, sold: 2 });
+    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.id])).rows[0]!.n).toBe(1);
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 18, reserved: 0, sold: 2 });
   });
 });

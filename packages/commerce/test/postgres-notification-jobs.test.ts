@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
 import { ADMIN_ACTOR } from "../src/index.js";
 import { PostgresNotificationJobs, type IdentifiedEmailMessage } from "../src/adapters/postgres/index.js";
-import { makePlatform, product } from "./helpers.js";
+import { makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
 import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
@@ -35,8 +35,8 @@ async function seed() {
   const orders: string[] = [];
   for (let i = 0; i < 12; i++) {
     const email = `notify${i}@example.com`;
-    await platform.users.register({ email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555000${String(i).padStart(4, "0")}` } : {}) });
-    const actor = await platform.users.authenticate((await platform.users.login({ email, password: "s3cure-passw0rd" })).token);
+    await platform.users.register(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555000${String(i).padStart(4, "0")}` } : {}) });
+    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token });
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
     orders.push((await platform.orders.checkout(actor, { idempotencyKey: `notify-order-${i}` })).id);
   }
@@ -54,8 +54,8 @@ async function seedOrdered() {
   const password = "s3cure-passw0rd";
   for (let i = 0; i < 6; i++) {
     const email = `ordered${i}@example.com`;
-    await platform.users.register({ email, password, name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555100${String(i).padStart(4, "0")}` } : {}) });
-    const actor = await platform.users.authenticate((await platform.users.login({ email, password })).token);
+    await platform.users.register(ANONYMOUS_ACTOR, { email, password, name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555100${String(i).padStart(4, "0")}` } : {}) });
+    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password })).token });
     const buy = async (key: string) => {
       await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
       return (await platform.orders.checkout(actor, { idempotencyKey: key })).id;
@@ -178,8 +178,8 @@ describe("notification jobs on PostgreSQL", () => {
     const p = await product(platform, "TPL-PG-1", "12.00", 10);
     for (let i = 0; i < 4; i++) {
       const email = `tpl${i}@example.com`;
-      await platform.users.register({ email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555200${i}` } : {}) });
-      const actor = await platform.users.authenticate((await platform.users.login({ email, password: "s3cure-passw0rd" })).token);
+      await platform.users.register(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555200${i}` } : {}) });
+      const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token });
       await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
       const order = await platform.orders.checkout(actor, { idempotencyKey: `template-pg-${i}` });
       await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { IsolatedDatabase } from "@platform/core/testing";
 import { GatewayError } from "@platform/core";
 import type { PaymentPort } from "../src/index.js";
-import { codeOf, makePlatform, product, signUp } from "./helpers.js";
-import { bothStores, migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+import { codeOf, commerceStores, makePlatform, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR } from "./helpers.js";
+import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -13,18 +13,20 @@ afterAll(() => db?.drop());
 
 // The same service-level scenarios on both stores: PostgreSQL search must filter, sort and
 // page exactly as the memory store does.
-const stores = bothStores(() => db);
 
-describe.each(stores)("services on the %s store", (_name, makeStore) => {
+describe.each(commerceStores())("services on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   async function seeded() {
-    const made = makePlatform({ store: await makeStore() });
+    const made = makePlatform({ store: store.make() });
     const { platform, clock } = made;
-    const el = await platform.categories.create({ name: "Electronics" });
-    const mice = await platform.categories.create({ name: "Mice", parentId: el.id });
-    const kitchen = await platform.categories.create({ name: "Kitchen" });
+    const el = await platform.categories.create(ADMIN_ACTOR, { name: "Electronics" });
+    const mice = await platform.categories.create(ADMIN_ACTOR, { name: "Mice", parentId: el.id });
+    const kitchen = await platform.categories.create(ADMIN_ACTOR, { name: "Kitchen" });
     const mk = async (sku: string, name: string, price: string, stock: number, extra: Record<string, unknown> = {}) => {
       clock.advance({ seconds: 1 });
-      return platform.products.create({ sku, name, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
+      return platform.products.create(ADMIN_ACTOR, { sku, name, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
     };
     await mk("CB-1", "Crème Brûlée Torch", "39.00", 3, { description: "Kitchen torch for desserts", attributes: { brand: "Iwatani" }, categoryId: kitchen.id });
     await mk("MS-1", "Wireless Mouse", "29.99", 10, { description: "Ergonomic wireless mouse", attributes: { brand: "Logitech", colour: "Graphite" }, categoryId: mice.id });
@@ -37,7 +39,7 @@ describe.each(stores)("services on the %s store", (_name, makeStore) => {
 
   it("searches case- and accent-insensitively, ranked, with filters, sorts and cursors", async () => {
     const { platform, el } = await seeded();
-    const skus = async (q: Parameters<typeof platform.products.search>[0]) => (await platform.products.search(q)).items.map((h) => h.product.sku);
+    const skus = async (q: Parameters<typeof platform.products.search>[1]) => (await platform.products.search(ANONYMOUS_ACTOR, q)).items.map((h) => h.product.sku);
     expect(await skus({ text: "creme brulee" })).toEqual(["CB-1"]);
     expect(await skus({ text: "DESSERTS" })).toEqual(["CB-1"]);
     expect((await skus({ text: "logitech" })).sort()).toEqual(["KB-1", "MS-1"]);
@@ -56,7 +58,7 @@ describe.each(stores)("services on the %s store", (_name, makeStore) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search({ sort, limit: 2, cursor });
+        const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, { sort, limit: 2, cursor });
         seen.push(...page.items.map((h) => h.product.sku));
         cursor = page.nextCursor;
       } while (cursor);
@@ -66,33 +68,33 @@ describe.each(stores)("services on the %s store", (_name, makeStore) => {
     const ranked: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search({ text: "mouse", limit: 1, cursor });
+      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, { text: "mouse", limit: 1, cursor });
       ranked.push(...page.items.map((h) => h.product.sku));
       cursor = page.nextCursor;
     } while (cursor);
     expect(ranked).toEqual(await skus({ text: "mouse" }));
-    expect(await codeOf(() => platform.products.search({ cursor: "forged.cursor" }))).toBe("invalid_cursor");
+    expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { cursor: "forged.cursor" }))).toBe("invalid_cursor");
   });
 
   it("round-trips products with variants, images and attributes, and moves categories", async () => {
     const { platform, el, kitchen } = await seeded();
-    const ts = await platform.products.getBySku("ts-1-l");
+    const ts = await platform.products.getBySku(ANONYMOUS_ACTOR, { sku: "ts-1-l" });
     expect(ts.variants.map((v) => [v.sku, v.price?.toFixed() ?? null, v.options])).toEqual([
       ["TS-1-S", null, { size: "Small" }],
       ["TS-1-L", "17.00", { size: "Large" }],
     ]);
-    const withImages = await platform.products.update({ id: ts.id, expectedVersion: ts.version, images: [{ url: "https://cdn.example.com/a.jpg", alt: "a" }, { url: "https://cdn.example.com/b.jpg", alt: "b", primary: true }] });
-    expect((await platform.products.get(ts.id)).images).toEqual(withImages.images);
-    expect(await codeOf(() => platform.products.update({ id: ts.id, expectedVersion: ts.version, name: "stale" }))).toBe("version_conflict");
-    await platform.categories.move({ id: el.id, parentId: kitchen.id });
-    expect((await platform.products.search({ categoryId: kitchen.id, sort: "price_asc" })).items.map((h) => h.product.sku)).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
+    const withImages = await platform.products.update(ADMIN_ACTOR, { productId: ts.id, expectedVersion: ts.version, images: [{ url: "https://cdn.example.com/a.jpg", alt: "a" }, { url: "https://cdn.example.com/b.jpg", alt: "b", primary: true }] });
+    expect((await platform.products.get(ANONYMOUS_ACTOR, { productId: ts.id })).images).toEqual(withImages.images);
+    expect(await codeOf(() => platform.products.update(ADMIN_ACTOR, { productId: ts.id, expectedVersion: ts.version, name: "stale" }))).toBe("version_conflict");
+    await platform.categories.move(ADMIN_ACTOR, { categoryId: el.id, parentId: kitchen.id });
+    expect((await platform.products.search(ANONYMOUS_ACTOR, { categoryId: kitchen.id, sort: "price_asc" })).items.map((h) => h.product.sku)).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
   });
 
   it("registers, signs in, fills a cart, checks out, cancels, and pages orders", async () => {
     const { platform, payments } = await seeded();
     const { actor } = await signUp(platform);
-    const ms = await platform.products.getBySku("MS-1");
-    const kb = await platform.products.getBySku("KB-1");
+    const ms = await platform.products.getBySku(ANONYMOUS_ACTOR, { sku: "MS-1" });
+    const kb = await platform.products.getBySku(ANONYMOUS_ACTOR, { sku: "KB-1" });
     await platform.users.addAddress(actor, { name: "Jane", line1: "1 Main St", city: "Springfield", region: "il", postalCode: "62701", country: "us", isDefaultShipping: true });
     await platform.carts.addItem(actor, { productId: ms.id, quantity: 2 });
     await platform.carts.addItem(actor, { productId: kb.id, quantity: 1 });
@@ -103,10 +105,10 @@ describe.each(stores)("services on the %s store", (_name, makeStore) => {
     expect((await platform.orders.checkout(actor, { idempotencyKey: "checkout-0001" })).id).toBe(order.id);
     expect(payments.charges).toHaveLength(1);
     expect((await platform.carts.get(actor)).lines).toHaveLength(0);
-    expect(await platform.inventory.getStock(ms.id)).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: ms.id })).toMatchObject({ onHand: 8, reserved: 0, sold: 2 });
     const canceled = await platform.orders.cancel(actor, { orderId: order.id, reason: "changed mind" });
     expect(canceled.status).toBe("canceled");
-    expect(await platform.inventory.getStock(ms.id)).toMatchObject({ onHand: 10, reserved: 0, sold: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: ms.id })).toMatchObject({ onHand: 10, reserved: 0, sold: 0 });
     expect((await platform.orders.list(actor)).items.map((o) => o.id)).toEqual([order.id]);
   });
 });
@@ -131,7 +133,7 @@ describe("PostgreSQL only", () => {
       expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: `expire-${i}-key` }))).toBe("gateway_timeout");
       orders.push(...(await platform.orders.list(actor)).items.map((o) => o.id));
     }
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ reserved: 16 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ reserved: 16 });
     clock.advance({ minutes: 16 });
     // Three "processes" (each its own store and pool connections) expire at once.
     const expirers = [0, 1, 2].map(() => makePlatform({ store: storeOn(db) }));
@@ -139,7 +141,7 @@ describe("PostgreSQL only", () => {
     const counts = await Promise.all(expirers.map((e) => e.platform.inventory.releaseExpired({ limit: 3 })));
     const more = await expirers[0]!.platform.inventory.releaseExpired();
     expect(counts.reduce((a, b) => a + b, 0) + more).toBe(8);
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 50, reserved: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 50, reserved: 0 });
     const canceled = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'canceled' AND cancel_reason = 'reservation_expired'");
     expect(canceled.rows[0]!.n).toBe(orders.length);
   });
@@ -152,6 +154,6 @@ describe("PostgreSQL only", () => {
     const servers = [0, 1, 2, 3].map(() => makePlatform({ store: storeOn(db) }).platform);
     await Promise.all(servers.flatMap((s) => [0, 1, 2].map(() => s.carts.addItem(actor, { productId: p.id, quantity: 1 }))));
     expect((await platform.carts.get(actor)).lines.map((l) => l.quantity)).toEqual([12]);
-    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cart WHERE user_id = $1", [actor.customerId])).rows[0]!.n).toBe(1);
+    expect((await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cart WHERE user_id = $1", [actor.id])).rows[0]!.n).toBe(1);
   });
 });

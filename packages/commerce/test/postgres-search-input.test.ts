@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import type { IsolatedDatabase } from "@platform/core/testing";
-import { codeOf, makePlatform, product } from "./helpers.js";
-import { bothStores, migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
+import { codeOf, commerceStores, makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
+import { migratedDatabase, storeOn, truncateCommerce } from "./postgres-helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -21,28 +21,30 @@ const HOSTILE = [
 // Unpaired surrogates: no store could keep such text, so every input refuses it (invalid_text).
 const LONE_SURROGATES = ["\uD800", "a\uDC00b", "\uDBFF\uD800", "mouse \uD83D"];
 
-const stores = bothStores(() => db);
 
-describe.each(stores)("search input on the %s store", (_name, makeStore) => {
+describe.each(commerceStores())("search input on $name", (store) => {
+  beforeAll(() => store.setup());
+  afterAll(() => store.teardown());
+
   it("answers every hostile text (letters unaccent turns into quotes or colons, operators, backslashes) with a page", async () => {
-    const { platform } = makePlatform({ store: await makeStore() });
+    const { platform } = makePlatform({ store: store.make() });
     const sword = await product(platform, "SWORD-1", "20.00", 1, { name: "D\u02BCArtagnan Sword", description: "rock \u0149 roll replica" });
     for (const text of HOSTILE) {
-      const page = await platform.products.search({ text });
+      const page = await platform.products.search(ANONYMOUS_ACTOR, { text });
       expect(Array.isArray(page.items)).toBe(true);
     }
     // The letters still find what holds them.
-    expect((await platform.products.search({ text: "d\u02BCartagnan" })).items.map((h) => h.product.id)).toEqual([sword.id]);
-    expect((await platform.products.search({ text: "sword \u0149" })).items.map((h) => h.product.id)).toEqual([sword.id]);
+    expect((await platform.products.search(ANONYMOUS_ACTOR, { text: "d\u02BCartagnan" })).items.map((h) => h.product.id)).toEqual([sword.id]);
+    expect((await platform.products.search(ANONYMOUS_ACTOR, { text: "sword \u0149" })).items.map((h) => h.product.id)).toEqual([sword.id]);
   });
 
   it("refuses NUL (nul_character) and unpaired surrogates (invalid_text) in the search text or an attribute filter", async () => {
-    const { platform } = makePlatform({ store: await makeStore() });
-    for (const text of LONE_SURROGATES) expect(await codeOf(() => platform.products.search({ text })), JSON.stringify(text)).toBe("invalid_text");
-    expect(await codeOf(() => platform.products.search({ text: "mouse\u0000" }))).toBe("nul_character");
-    expect(await codeOf(() => platform.products.search({ text: "\u0000" }))).toBe("nul_character");
-    expect(await codeOf(() => platform.products.search({ attributes: { brand: "x\u0000" } }))).toBe("nul_character");
-    expect(await codeOf(() => platform.products.search({ attributes: { "b\u0000": "x" } }))).toBe("nul_character");
+    const { platform } = makePlatform({ store: store.make() });
+    for (const text of LONE_SURROGATES) expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text })), JSON.stringify(text)).toBe("invalid_text");
+    expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text: "mouse\u0000" }))).toBe("nul_character");
+    expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text: "\u0000" }))).toBe("nul_character");
+    expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { attributes: { brand: "x\u0000" } }))).toBe("nul_character");
+    expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { attributes: { "b\u0000": "x" } }))).toBe("nul_character");
   });
 });
 
@@ -59,7 +61,7 @@ describe("search input on PostgreSQL, property", () => {
       fc.asyncProperty(fc.array(piece, { maxLength: 6 }), async (pieces) => {
         const text = pieces.join("");
         try {
-          await platform.products.search({ text });
+          await platform.products.search(ANONYMOUS_ACTOR, { text });
         } catch (e) {
           if (!PlatformError.is(e)) throw e;
           // The only refusals: NUL, unpaired surrogates, and text longer than the schema allows.

@@ -5,7 +5,7 @@ import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { paymentsMigrations, PostgresPaymentStore } from "@platform/payments/postgres";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { commerceMigrations, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
-import { makePlatform, product, signUp } from "./helpers.js";
+import { makePlatform, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe("commerce and payments in one PostgreSQL database", () => {
     const canceled = await platform.orders.cancel(actor, { orderId: order.id });
     expect(canceled.payment.status).toBe("refunded");
     expect((await system.payments.get(order.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     // Both packages' events went through the one platform_outbox.
     const types = (await db.pool.query<{ type: string }>("SELECT DISTINCT type FROM platform_outbox")).rows.map((r) => r.type);
     expect(types).toEqual(expect.arrayContaining(["order.paid", "order.canceled"]));

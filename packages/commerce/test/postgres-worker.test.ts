@@ -1,3 +1,5 @@
+import { ANONYMOUS_ACTOR } from "@platform/core";
+import { ADMIN_ACTOR } from "../src/index.js";
 import { type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -96,17 +98,17 @@ async function seed() {
     passwordHashing: { N: 1024 },
     notifications: { sendInProcess: false, sms: null },
   });
-  const product = await shop.products.create({ sku: "WORKER-1", name: "Worker widget", price: { amount: "12.00", currency: "USD" }, initialStock: 50 });
+  const product = await shop.products.create(ADMIN_ACTOR, { sku: "WORKER-1", name: "Worker widget", price: { amount: "12.00", currency: "USD" }, initialStock: 50 });
   const orders: string[] = [];
   for (let i = 0; i < 6; i++) {
     const email = `worker${i}@example.com`;
-    await shop.users.register({ email, password: PASSWORDS[0]!, name: `Buyer ${i}` });
-    const actor = await shop.users.authenticate((await shop.users.login({ email, password: PASSWORDS[0]! })).token);
+    await shop.users.register(ANONYMOUS_ACTOR, { email, password: PASSWORDS[0]!, name: `Buyer ${i}` });
+    const actor = await shop.users.authenticate(ANONYMOUS_ACTOR, { token: (await shop.users.login(ANONYMOUS_ACTOR, { email, password: PASSWORDS[0]! })).token });
     await shop.carts.addItem(actor, { productId: product.id, quantity: 2 });
     const failure = await shop.orders.checkout(actor, { idempotencyKey: `worker-order-${i}` }).catch((e: { code?: string; details?: { orderId?: string } }) => e);
     expect((failure as { code?: string }).code).toBe("payment_pending");
     for (let k = 1; k <= 3; k++) await shop.users.changePassword(actor, { currentPassword: PASSWORDS[k - 1]!, newPassword: PASSWORDS[k]! });
-    await shop.users.login({ email: `nobody${i}@example.com`, password: "wrong-passw0rd" }).catch(() => undefined);
+    await shop.users.login(ANONYMOUS_ACTOR, { email: `nobody${i}@example.com`, password: "wrong-passw0rd" }).catch(() => undefined);
   }
   orders.push(...(await db.pool.query<{ id: string }>("SELECT id FROM orders WHERE status = 'pending'")).rows.map((r) => r.id));
   // Outbox rows a durable consumer dispatched 10 days ago: purgeable.

@@ -7,9 +7,10 @@ import { describe, expect, it } from "vitest";
 
 // The README's code blocks must run as written (on source, as `corepack pnpm demo` runs the examples).
 // Each self-contained block (one that imports what it uses) runs as its own program; a block without
-// imports continues an earlier one in the text and is covered by it.
+// imports continues an earlier one in the text and is covered by it; a block with a docs-check
+// prelude (`<!-- prelude: ... -->`) uses values it declares and is type-checked only.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => /^import /m.test(code));
+const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/(<!-- prelude:[^>]*-->\n)?```ts\n([\s\S]*?)```/g)].filter((m) => m[1] === undefined).map((m) => m[2]!).filter((code) => /^import /m.test(code));
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 
 describe("README.md", () => {

@@ -4,7 +4,7 @@ import { createPaymentSystem } from "@platform/payments";
 import { handleStripeWebhook, StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "@platform/payments/testing";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
-import { makePlatform, product, signUp } from "./helpers.js";
+import { commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
 
 // The whole 3-D Secure path on Stripe's wire protocol (the local Stripe-compatible server): checkout,
 // the customer's step, Stripe's signed webhook, the payment, then the order. The PostgreSQL run of
@@ -17,11 +17,15 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+describe.each(commerceStores())("Stripe 3-D Secure checkout on $name", (store) => {
+beforeAll(() => store.setup());
+afterAll(() => store.teardown());
+
 async function wired() {
   const clock = new ManualClock("2026-03-01T10:00:00Z");
   const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
   const system = createPaymentSystem({ clock, gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
-  const ctx = makePlatform({ clock, payments: paymentPortFor(system) });
+  const ctx = makeOn(store, { clock, payments: paymentPortFor(system) });
   const stop = followPaymentEvents(system, ctx.platform.orders);
   const p = await product(ctx.platform, "STRIPE-3DS", "40.00", 5);
   const buyer = await signUp(ctx.platform);
@@ -36,14 +40,6 @@ async function wired() {
   return { ...ctx, system, p, buyer, order, intent, webhook, stop };
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("3-D Secure end to end on Stripe", () => {
   it("checkout -> requires_action with the client secret -> customer completes -> webhook -> payment succeeded -> order paid", async () => {
@@ -54,9 +50,9 @@ describe("3-D Secure end to end on Stripe", () => {
     server.completeAction(intent.id, "succeed");
     expect((await webhook("payment_intent.succeeded")).outcome).toBe("applied");
     expect((await system.payments.get(order.payment.reference!)).status).toBe("succeeded");
-    const paid = await eventually(() => platform.orders.get(buyer.actor, order.id), (o) => o.status === "paid");
+    const paid = await eventually(() => platform.orders.get(buyer.actor, { orderId: order.id }), (o) => o.status === "paid");
     expect(paid).toMatchObject({ status: "paid", payment: { status: "succeeded" } });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
     expect(server.chargeCount(order.payment.reference!)).toBe(1);
     stop();
   });
@@ -66,10 +62,11 @@ describe("3-D Secure end to end on Stripe", () => {
     server.completeAction(intent.id, "fail");
     expect((await webhook("payment_intent.payment_failed")).outcome).toBe("applied");
     expect((await system.payments.get(order.payment.reference!)).status).toBe("failed");
-    const canceled = await eventually(() => platform.orders.get(buyer.actor, order.id), (o) => o.status === "canceled");
+    const canceled = await eventually(() => platform.orders.get(buyer.actor, { orderId: order.id }), (o) => o.status === "canceled");
     expect(canceled).toMatchObject({ status: "canceled", payment: { status: "failed" } });
-    expect(await platform.inventory.getStock(p.id)).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     expect(intent.status).toBe("canceled");
     stop();
   });
+});
 });

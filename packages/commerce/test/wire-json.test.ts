@@ -33,7 +33,7 @@ describe("wire DTOs of commerce entities", () => {
     const { platform } = makePlatform();
     const { actor, email } = await signUp(platform);
     const profile = await platform.users.getProfile(actor);
-    const stored = await platform.store.transaction((tx) => tx.customers.get(actor.customerId!));
+    const stored = await platform.store.transaction((tx) => tx.customers.get(actor.id!));
     expect(stored?.passwordHash).toBeTruthy();
     for (const json of [toCustomerJSON(profile), toCustomerJSON(stored!)]) {
       expect(keys(json)).toEqual(["createdAt", "email", "id", "name", "phone", "roles", "updatedAt"]);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { AuthenticationError, ForbiddenError } from "@platform/core";
+import { ANONYMOUS_ACTOR, AuthenticationError, ForbiddenError } from "@platform/core";
 import type { ECommercePlatform } from "@platform/commerce";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env.js";
@@ -18,7 +18,7 @@ export function requireSession(shop: ECommercePlatform) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerToken(c.req.header("authorization"));
     if (!token) throw new AuthenticationError("session_required", "sign in first: Authorization: Bearer <token>");
-    c.set("actor", await shop.users.authenticate(token));
+    c.set("actor", await shop.users.authenticate(ANONYMOUS_ACTOR, { token }));
     await next();
   });
 }

@@ -1,4 +1,4 @@
-import type { CreateProductInput } from "@platform/commerce";
+import { ADMIN_ACTOR, type CreateProductInput } from "@platform/commerce";
 import type { CreateEndpointInput, UpdateEndpointInput } from "@platform/payments";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.js";
@@ -17,7 +17,7 @@ export function adminRoutes({ payments, shop }: Services, adminToken: string | u
 
   app.post("/products", async (c) => {
     const b = await readJson(c);
-    return c.json(await shop.products.create(b as CreateProductInput & { initialStock?: number }), 201);
+    return c.json(await shop.products.create(ADMIN_ACTOR, b as CreateProductInput & { initialStock?: number }), 201);
   });
 
   app.post("/webhook-endpoints", async (c) => c.json(await payments.webhooks.createEndpoint((await readJson(c)) as CreateEndpointInput), 201));

@@ -1,4 +1,4 @@
-import { ValidationError } from "@platform/core";
+import { ANONYMOUS_ACTOR, ValidationError, type Actor } from "@platform/core";
 import { toCartJSON, toOrderJSON, type CartRef, type ProductSearchInput } from "@platform/commerce";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/app-env.js";
@@ -25,29 +25,29 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
       ...(q.inStock === "true" ? { inStockOnly: true } : {}),
       ...(sort ? { sort: sort as ProductSearchInput["sort"] } : {}),
     };
-    const page = await shop.products.search(input);
+    const page = await shop.products.search(ANONYMOUS_ACTOR, input);
     return c.json({ items: page.items.map((hit) => hit.product), nextCursor: page.nextCursor });
   });
 
-  app.get("/products/:id", async (c) => c.json(await shop.products.get(c.req.param("id"))));
+  app.get("/products/:id", async (c) => c.json(await shop.products.get(ANONYMOUS_ACTOR, { productId: c.req.param("id") })));
 
   // A guest cart's id is its credential (random, unguessable): keep it client-side, pass it as
   // `guestCartId` at login to merge it into the customer's cart.
-  app.post("/guest-carts", async (c) => c.json(toCartJSON(await shop.carts.createGuestCart()), 201));
-  cartRoutes("/guest-carts/:cartId", (c) => ({ guestCartId: c.req.param("cartId")! }));
+  app.post("/guest-carts", async (c) => c.json(toCartJSON(await shop.carts.createGuestCart(ANONYMOUS_ACTOR)), 201));
+  cartRoutes("/guest-carts/:cartId", () => ANONYMOUS_ACTOR, (c) => ({ guestCartId: c.req.param("cartId")! }));
   app.use("/cart", session);
   app.use("/cart/*", session);
-  cartRoutes("/cart", (c) => c.get("actor"));
+  cartRoutes("/cart", (c) => c.get("actor"), () => ({}));
 
-  /** The read and line routes of one kind of cart: the customer's (`/cart`) or a guest's. */
-  function cartRoutes(base: string, ref: (c: Context<AppEnv>) => CartRef) {
+  /** The read and line routes of one kind of cart: the customer's (`/cart`, no `guestCartId`) or a guest's. */
+  function cartRoutes(base: string, actor: (c: Context<AppEnv>) => Actor, ref: (c: Context<AppEnv>) => CartRef) {
     const item = (b: Record<string, unknown>) => ({ productId: b.productId as string, variantId: b.variantId as string | null | undefined, quantity: b.quantity as number });
-    app.get(base, async (c) => c.json(toCartJSON(await shop.carts.get(ref(c)))));
-    app.post(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.addItem(ref(c), item(await readJson(c))))));
-    app.put(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.setQuantity(ref(c), item(await readJson(c))))));
+    app.get(base, async (c) => c.json(toCartJSON(await shop.carts.get(actor(c), ref(c)))));
+    app.post(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.addItem(actor(c), { ...ref(c), ...item(await readJson(c)) }))));
+    app.put(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.setQuantity(actor(c), { ...ref(c), ...item(await readJson(c)) }))));
     app.delete(`${base}/items/:productId`, async (c) => {
       const variantId = c.req.query("variantId");
-      return c.json(toCartJSON(await shop.carts.removeItem(ref(c), { productId: c.req.param("productId")!, ...(variantId ? { variantId } : {}) })));
+      return c.json(toCartJSON(await shop.carts.removeItem(actor(c), { ...ref(c), productId: c.req.param("productId")!, ...(variantId ? { variantId } : {}) })));
     });
   }
 
@@ -77,7 +77,7 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
     return c.json({ items: page.items.map(toOrderJSON), nextCursor: page.nextCursor });
   });
 
-  app.get("/orders/:id", session, async (c) => c.json(toOrderJSON(await shop.orders.get(c.get("actor"), c.req.param("id")))));
+  app.get("/orders/:id", session, async (c) => c.json(toOrderJSON(await shop.orders.get(c.get("actor"), { orderId: c.req.param("id") }))));
 
   app.post("/orders/:id/cancel", session, async (c) => {
     const b = await readOptionalJson(c);

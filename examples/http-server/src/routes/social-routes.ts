@@ -17,7 +17,7 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
 
   // Sessions always belong to a customer; the guard keeps a back-office actor out of social calls.
   function customerId(c: Context<AppEnv>): string {
-    const id = c.get("actor").customerId;
+    const id = c.get("actor").id;
     if (id === null) throw new AuthenticationError("session_required", "a customer session is required");
     return id;
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { codedString, refSchema } from "./schemas.js";
+import { commerceCodes } from "./error-codes.js";
 
 /** A postal address of a customer. */
 export interface Address {
@@ -30,17 +31,17 @@ export function snapshotAddress(a: Address): AddressSnapshot {
 
 /** Postal fields of an address input. */
 export const addressFieldsSchema = z.object({
-  name: codedString(1, 200, "invalid_address"),
-  line1: codedString(1, 200, "invalid_address"),
+  name: codedString(1, 200, commerceCodes.invalid_address),
+  line1: codedString(1, 200, commerceCodes.invalid_address),
   line2: z.string().trim().max(200).nullish(),
-  city: codedString(1, 100, "invalid_address"),
+  city: codedString(1, 100, commerceCodes.invalid_address),
   region: z.string().trim().toUpperCase().max(100).nullish(),
-  postalCode: codedString(1, 20, "invalid_address"),
+  postalCode: codedString(1, 20, commerceCodes.invalid_address),
   country: z
     .string()
     .trim()
     .toUpperCase()
-    .refine((v) => /^[A-Z]{2}$/.test(v), { message: "country must be an ISO 3166-1 alpha-2 code", params: { code: "invalid_country" } }),
+    .refine((v) => /^[A-Z]{2}$/.test(v), { message: "country must be an ISO 3166-1 alpha-2 code", params: { code: commerceCodes.invalid_country } }),
   phone: z.string().trim().max(30).nullish(),
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { codedString, refSchema } from "./schemas.js";
+import { commerceCodes } from "./error-codes.js";
 
 /**
  * A node of the category tree. `path` lists the ancestors' ids from the root, so the
@@ -17,7 +18,7 @@ export interface Category {
 
 /** Input of `categories.create`. */
 export const createCategorySchema = z.object({
-  name: codedString(1, 120, "invalid_name"),
+  name: codedString(1, 120, commerceCodes.invalid_name),
   slug: z
     .string()
     .trim()
@@ -31,7 +32,7 @@ export const createCategorySchema = z.object({
 export type CreateCategoryInput = z.input<typeof createCategorySchema>;
 
 /** Input of `categories.move`. */
-export const moveCategorySchema = z.object({ id: refSchema, parentId: refSchema.nullable() });
+export const moveCategorySchema = z.object({ categoryId: refSchema, parentId: refSchema.nullable() });
 
 /** Makes a URL slug from a name ("Home & Garden" -> "home-garden"). */
 export function slugify(name: string): string {

@@ -1,4 +1,5 @@
 import { GatewayError, PlatformError } from "@platform/core";
+import { commerceCodes } from "./error-codes.js";
 
 /**
  * What a failed `PaymentPort.charge` call tells about the money. Only a definite failure allows
@@ -26,7 +27,7 @@ export function classifyChargeError(error: unknown): ChargeFailure {
  */
 export function unknownOutcomeError(error: unknown, orderId: string): GatewayError {
   if (error instanceof GatewayError && error.retryable) return error;
-  return new GatewayError("payment_pending", "the outcome of the payment is unknown; retry with the same idempotency key", {
+  return new GatewayError(commerceCodes.payment_pending, "the outcome of the payment is unknown; retry with the same idempotency key", {
     provider: "payment_port",
     retryable: true,
     cause: error,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { emailSchema } from "@platform/core";
 import { codedString, type Role } from "./schemas.js";
+import { commerceCodes } from "./error-codes.js";
 
 /** Stored scrypt parameters and output: enough to verify even after the defaults change. */
 export interface PasswordHash {
@@ -74,7 +75,7 @@ export const customerEmailSchema = z
   .transform((v, ctx) => {
     const result = emailSchema.safeParse(v);
     if (!result.success) {
-      ctx.addIssue({ code: "custom", message: "invalid email address", params: { code: "invalid_email" } });
+      ctx.addIssue({ code: "custom", message: "invalid email address", params: { code: commerceCodes.invalid_email } });
       return z.NEVER;
     }
     return result.data;
@@ -90,20 +91,22 @@ export const passwordSchema = z.string().superRefine((v, ctx) => {
   if (v.length > 128) problems.push("at most 128 characters");
   if (!/\p{L}/u.test(v)) problems.push("a letter");
   if (!/[^\p{L}]/u.test(v)) problems.push("a digit or symbol");
-  if (problems.length > 0) ctx.addIssue({ code: "custom", message: `password needs ${problems.join(", ")}`, params: { code: "weak_password" } });
+  if (problems.length > 0) ctx.addIssue({ code: "custom", message: `password needs ${problems.join(", ")}`, params: { code: commerceCodes.weak_password } });
 });
 
 const phoneSchema = z
   .string()
   .trim()
-  .refine((v) => /^\+?[0-9 ()-]{3,20}$/.test(v), { message: "invalid phone number", params: { code: "invalid_phone" } });
+  .refine((v) => /^\+?[0-9 ()-]{3,20}$/.test(v), { message: "invalid phone number", params: { code: commerceCodes.invalid_phone } });
 
 /** Input of `users.register`. */
 export const registerSchema = z.object({
   email: customerEmailSchema,
   password: passwordSchema,
-  name: codedString(1, 200, "invalid_name"),
+  name: codedString(1, 200, commerceCodes.invalid_name),
   phone: phoneSchema.nullish(),
+  /** Answer the same whether the e-mail was new or taken (see `users.register`). */
+  uniform: z.boolean().optional(),
 });
 /** Input of `users.register`, before parsing. */
 export type RegisterInput = z.input<typeof registerSchema>;
@@ -119,7 +122,7 @@ export type LoginInput = z.input<typeof loginSchema>;
 
 /** Input of `users.updateProfile`. */
 export const updateProfileSchema = z.object({
-  name: codedString(1, 200, "invalid_name").optional(),
+  name: codedString(1, 200, commerceCodes.invalid_name).optional(),
   phone: phoneSchema.nullable().optional(),
 });
 

@@ -1,3 +1,4 @@
+import { coreCodes } from "@platform/core";
 import { z } from "zod";
 import { refSchema } from "./schemas.js";
 
@@ -67,7 +68,7 @@ export const adjustStockSchema = z.object({
   delta: z
     .number()
     .int()
-    .refine((d) => d !== 0 && Math.abs(d) <= 1_000_000, { message: "delta must be a non-zero integer up to 1,000,000", params: { code: "invalid_quantity" } }),
+    .refine((d) => d !== 0 && Math.abs(d) <= 1_000_000, { message: "delta must be a non-zero integer up to 1,000,000", params: { code: coreCodes.invalid_quantity } }),
   reason: adjustmentReasonSchema,
   note: z.string().trim().max(500).nullish(),
 });

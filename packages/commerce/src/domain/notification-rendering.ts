@@ -1,6 +1,7 @@
 import { ConfigurationError } from "@platform/core";
 import { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, type RenderedMessage } from "./notification-templates.js";
 import type { Order } from "./order.js";
+import { commerceCodes } from "./error-codes.js";
 
 /** The message types the notifiers send, one per triggering event. */
 export const NOTIFICATION_TEMPLATE_NAMES = ["order_confirmation", "order_shipped", "password_changed", "registration_attempted"] as const;
@@ -56,7 +57,7 @@ export function canonicalLocale(value: unknown): string | null {
  */
 export function checkNotificationTemplates(templates: unknown): NotificationTemplates {
   const fail = (why: string): never => {
-    throw new ConfigurationError("invalid_notification_templates", `notification templates: ${why}`, { details: { reason: why } });
+    throw new ConfigurationError(commerceCodes.invalid_notification_templates, `notification templates: ${why}`, { details: { reason: why } });
   };
   if (templates === undefined || templates === null) return {};
   if (typeof templates !== "object" || Array.isArray(templates)) return fail("expected an object keyed by message type");

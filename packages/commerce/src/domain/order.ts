@@ -3,6 +3,7 @@ import { DomainRuleError, type Money, type MoneyJSON } from "@platform/core";
 import type { AddressSnapshot } from "./address.js";
 import { refSchema } from "./schemas.js";
 import { addressFieldsSchema } from "./address.js";
+import { commerceCodes } from "./error-codes.js";
 
 /** States of an order. */
 export const orderStatusSchema = z.enum(["pending", "paid", "partially_fulfilled", "fulfilled", "shipped", "delivered", "canceled", "refunded"]);
@@ -27,7 +28,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 /** @throws DomainRuleError `invalid_transition`. */
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!ORDER_TRANSITIONS[from].includes(to)) {
-    throw new DomainRuleError("invalid_transition", `an order cannot go from ${from} to ${to}`, { details: { from, to } });
+    throw new DomainRuleError(commerceCodes.invalid_transition, `an order cannot go from ${from} to ${to}`, { details: { from, to } });
   }
 }
 

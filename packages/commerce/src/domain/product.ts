@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Money, positiveMoneySchema, recordSchema, urlSchema } from "@platform/core";
 import { codedString, refSchema, storableText } from "./schemas.js";
+import { commerceCodes } from "./error-codes.js";
 
 /** Lifecycle of a product: only `active` products are sold and found by search. */
 export const productStatusSchema = z.enum(["draft", "active", "archived"]);
@@ -40,9 +41,9 @@ export interface Product {
   readonly version: number;
 }
 
-const skuSchema = codedString(1, 64, "invalid_sku").refine((s) => /^[A-Za-z0-9._-]+$/.test(s), {
+const skuSchema = codedString(1, 64, commerceCodes.invalid_sku).refine((s) => /^[A-Za-z0-9._-]+$/.test(s), {
   message: "SKU may hold letters, digits, '.', '_' and '-'",
-  params: { code: "invalid_sku" },
+  params: { code: commerceCodes.invalid_sku },
 });
 
 const imageInputSchema = z.object({
@@ -63,7 +64,7 @@ const variantInputSchema = z.object({
 /** Input of `products.create`. */
 export const createProductSchema = z.object({
   sku: skuSchema,
-  name: codedString(1, 200, "invalid_name"),
+  name: codedString(1, 200, commerceCodes.invalid_name),
   description: z.string().trim().max(10_000).default(""),
   price: positiveMoneySchema,
   categoryId: refSchema.nullish(),
@@ -77,9 +78,9 @@ export type CreateProductInput = z.input<typeof createProductSchema>;
 
 /** Input of `products.update`: any subset of fields plus the version the caller read. */
 export const updateProductSchema = z.object({
-  id: refSchema,
+  productId: refSchema,
   expectedVersion: z.number().int().positive(),
-  name: codedString(1, 200, "invalid_name").optional(),
+  name: codedString(1, 200, commerceCodes.invalid_name).optional(),
   description: z.string().trim().max(10_000).optional(),
   price: positiveMoneySchema.optional(),
   categoryId: refSchema.nullable().optional(),

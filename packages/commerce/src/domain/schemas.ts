@@ -1,4 +1,7 @@
+import { coreCodes } from "@platform/core";
+import type { Actor as CoreActor } from "@platform/core";
 import { z } from "zod";
+import { commerceCodes } from "./error-codes.js";
 
 /**
  * A line quantity: a safe positive integer up to `max`.
@@ -8,11 +11,11 @@ import { z } from "zod";
 export function lineQuantitySchema(max = 999) {
   return z.unknown().transform((value, ctx) => {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-      ctx.addIssue({ code: "custom", message: "quantity must be a positive integer", params: { code: "invalid_quantity" } });
+      ctx.addIssue({ code: "custom", message: "quantity must be a positive integer", params: { code: coreCodes.invalid_quantity } });
       return z.NEVER;
     }
     if (value > max) {
-      ctx.addIssue({ code: "custom", message: `quantity must be at most ${max}`, params: { code: "quantity_too_large" } });
+      ctx.addIssue({ code: "custom", message: `quantity must be at most ${max}`, params: { code: commerceCodes.quantity_too_large } });
       return z.NEVER;
     }
     return value;
@@ -38,25 +41,14 @@ export const roleSchema = z.enum(["customer", "admin"]);
 export type Role = z.infer<typeof roleSchema>;
 
 /**
- * Who is calling: a signed-in customer (from `users.authenticate(token)`) or a back-office
- * actor with the `admin` role. Services check ownership against it. Its roles are trusted as
- * given: build customer actors only with `users.authenticate(token)`, never from request data.
+ * Who is calling: core's `Actor` with commerce's roles. A signed-in customer's actor comes from
+ * `users.authenticate(ANONYMOUS_ACTOR, { token })` (`id` is the customer id); a back-office actor
+ * holds the `admin` role. Roles are trusted as given: never build actors from request data.
  */
-export interface Actor {
-  readonly customerId: string | null;
-  readonly roles: readonly Role[];
-}
+export type Actor = CoreActor<Role>;
 
-/** Schema of an {@link Actor}. */
-export const actorSchema = z.object({ customerId: z.string().min(1).max(64).nullable(), roles: z.array(roleSchema).max(4) });
-
-/** The back-office actor: reads any order, manages fulfilment. Host apps hand it to admin routes only. */
-export const ADMIN_ACTOR: Actor = Object.freeze({ customerId: null, roles: Object.freeze(["admin"]) as readonly Role[] });
-
-/** True when the actor holds the admin role. */
-export function isAdmin(actor: Actor): boolean {
-  return actor.roles.includes("admin");
-}
+/** The back-office actor: reads any order, manages catalog, stock and fulfilment. Host apps hand it to admin routes only. */
+export const ADMIN_ACTOR: Actor = Object.freeze({ id: null, roles: Object.freeze(["admin"]) as readonly Role[] });
 
 // NUL cannot be stored by PostgreSQL and a lone surrogate would be re-encoded as U+FFFD: neither
 // could come back exactly, so both stores refuse them alike (core's parse() checks every input too;
@@ -71,6 +63,6 @@ export function storableText(min: number, max: number) {
     .trim()
     .min(min)
     .max(max)
-    .refine((v) => !NUL.test(v), { message: "may not contain NUL (U+0000) characters", params: { code: "nul_character" } })
-    .refine((v) => !LONE_SURROGATE.test(v), { message: "may not contain unpaired surrogate characters", params: { code: "invalid_text" } });
+    .refine((v) => !NUL.test(v), { message: "may not contain NUL (U+0000) characters", params: { code: coreCodes.nul_character } })
+    .refine((v) => !LONE_SURROGATE.test(v), { message: "may not contain unpaired surrogate characters", params: { code: coreCodes.invalid_text } });
 }

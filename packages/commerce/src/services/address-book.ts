@@ -1,8 +1,10 @@
-import { AuthenticationError, createId, NotFoundError, parse } from "@platform/core";
+import { createId, NotFoundError, pageRequestSchema, paginate, parse, requireActorId, type Page, type PageRequest, type Actor } from "@platform/core";
+import { z } from "zod";
 import { addAddressSchema, setDefaultAddressSchema, type AddAddressInput, type Address } from "../domain/address.js";
-import { actorSchema, refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Addresses of the signed-in customer, with one default shipping and one default billing address. */
 export class AddressBook {
@@ -10,9 +12,7 @@ export class AddressBook {
 
   /** The customer id of a signed-in actor. @throws AuthenticationError `unauthenticated`. */
   protected customerOf(actor: Actor): string {
-    const a = parse(actorSchema, actor);
-    if (a.customerId === null) throw new AuthenticationError("unauthenticated", "a signed-in customer is required");
-    return a.customerId;
+    return requireActorId(actor);
   }
 
   /**
@@ -46,10 +46,12 @@ export class AddressBook {
     });
   }
 
-  /** The customer's addresses, oldest first. */
-  async listAddresses(actor: Actor): Promise<Address[]> {
+  /** The customer's addresses, oldest first, a page at a time. @throws ValidationError `invalid_cursor`. */
+  async listAddresses(actor: Actor, input: PageRequest = {}): Promise<Page<Address>> {
     const customerId = this.customerOf(actor);
-    return this.ctx.store.transaction((tx) => tx.addresses.listByCustomer(customerId));
+    const q = parse(pageRequestSchema, input);
+    const all = await this.ctx.store.transaction((tx) => tx.addresses.listByCustomer(customerId));
+    return paginate(all, q, { kind: "addresses.by_customer", key: (a) => [a.createdAt.getTime(), a.id], direction: "asc", codec: this.ctx.cursors });
   }
 
   /** Makes an address the default for shipping or billing. @throws NotFoundError `address_not_found` (also for another customer's address). */
@@ -66,9 +68,9 @@ export class AddressBook {
   }
 
   /** Deletes an address. @throws NotFoundError `address_not_found`. */
-  async removeAddress(actor: Actor, addressId: string): Promise<void> {
+  async removeAddress(actor: Actor, input: { addressId: string }): Promise<void> {
     const customerId = this.customerOf(actor);
-    const id = parse(refSchema, addressId);
+    const { addressId: id } = parse(removeAddressSchema, input);
     await this.ctx.store.transaction(async (tx) => {
       await this.owned(tx, customerId, id);
       await tx.addresses.delete(id);
@@ -78,7 +80,7 @@ export class AddressBook {
   /** An address of this customer; another customer's answers not_found (no existence leak). */
   protected async owned(tx: CommerceTx, customerId: string, id: string): Promise<Address> {
     const a = await tx.addresses.get(id);
-    if (!a || a.customerId !== customerId) throw NotFoundError.of("address_not_found", "address", id);
+    if (!a || a.customerId !== customerId) throw NotFoundError.of(commerceCodes.address_not_found, "address", id);
     return a;
   }
 
@@ -91,3 +93,5 @@ export class AddressBook {
     }
   }
 }
+
+const removeAddressSchema = z.object({ addressId: refSchema });

@@ -35,7 +35,7 @@ export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
       batchSize: 100,
       // Sends in order per recipient: what app servers left (retries, a crashed sender's lapsed leases, `sendInProcess: false`).
       run: async (limit) => {
-        const report = await notifications.dispatchDue(limit);
+        const report = await notifications.dispatchDue({ limit });
         return full(report.sent + report.retried + report.failed, limit);
       },
     },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, ValidationError, type Page } from "@platform/core";
+import { checkActor, ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, requireRole, ValidationError, type Page, coreCodes, type Actor } from "@platform/core";
 import {
   createProductSchema,
   normalizeImages,
@@ -16,6 +16,7 @@ import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ProductHit } from "../ports/product-repository.js";
 import { productSearchSchema, type ProductSearchInput } from "./product-search-schema.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Input of `products.create`: the product plus its opening stock. */
 export const createProductWithStockSchema = createProductSchema.extend({
@@ -26,6 +27,9 @@ export const createProductWithStockSchema = createProductSchema.extend({
 });
 
 /** The opening stock of each variant, by normalised SKU. @throws ValidationError `unknown_variant_sku` for a SKU of no variant, or one variant named twice. */
+const productRefSchema = z.object({ productId: refSchema });
+const skuRefSchema = z.object({ sku: z.string().trim().min(1).max(64) });
+
 function variantStockOf(variants: readonly { sku: string }[], stock: Readonly<Record<string, number>>): Map<string, number> {
   const skus = new Set(variants.map((v) => normalizeSku(v.sku)));
   const byKey = new Map<string, number>();
@@ -36,8 +40,8 @@ function variantStockOf(variants: readonly { sku: string }[], stock: Readonly<Re
     else byKey.set(key, qty);
   }
   if (unknown.length > 0) {
-    const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: "unknown_variant_sku" }));
-    throw new ValidationError("unknown_variant_sku", `variantStock names no variant: ${unknown.join(", ")}`, { issues });
+    const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: commerceCodes.unknown_variant_sku }));
+    throw new ValidationError(commerceCodes.unknown_variant_sku, `variantStock names no variant: ${unknown.join(", ")}`, { issues });
   }
   return byKey;
 }
@@ -53,13 +57,14 @@ export class CatalogService {
    * Adds a product (and its stock items) to the catalog.
    * @throws ValidationError `invalid_sku`, `invalid_name`, `amount_not_positive`, `amount_precision`, `unknown_variant_sku`, `invalid_text` ...
    * @throws ConflictError `sku_taken` (case-insensitive, across products and variants).
-   * @throws NotFoundError `category_not_found`.
+   * @throws NotFoundError `category_not_found`. @throws ForbiddenError `role_required` (admin only).
    * @example
    * ```ts
-   * const laptop = await platform.products.create({ sku: "LAPTOP001", name: "Laptop", price: { amount: "999.99", currency: "USD" }, initialStock: 10 });
+   * const laptop = await platform.products.create(ADMIN_ACTOR, { sku: "LAPTOP001", name: "Laptop", price: { amount: "999.99", currency: "USD" }, initialStock: 10 });
    * ```
    */
-  async create(input: CreateProductInput & { initialStock?: number; variantStock?: Record<string, number> }): Promise<Product> {
+  async create(actor: Actor, input: CreateProductInput & { initialStock?: number; variantStock?: Record<string, number> }): Promise<Product> {
+    requireRole(actor, "admin");
     const data = parse(createProductWithStockSchema, input);
     const opening = variantStockOf(data.variants, data.variantStock);
     const { clock, store } = this.ctx;
@@ -98,16 +103,17 @@ export class CatalogService {
 
   /**
    * Changes a product if nobody changed it since `expectedVersion`.
-   * @throws ConflictError `version_conflict`, `sku_taken`. @throws NotFoundError `product_not_found`.
+   * @throws ConflictError `version_conflict`, `sku_taken`. @throws NotFoundError `product_not_found`. @throws ForbiddenError `role_required` (admin only).
    */
-  async update(input: UpdateProductInput): Promise<Product> {
+  async update(actor: Actor, input: UpdateProductInput): Promise<Product> {
+    requireRole(actor, "admin");
     const data = parse(updateProductSchema, input);
     const { clock, store } = this.ctx;
     return store.transaction(async (tx) => {
-      const current = await tx.products.get(data.id);
-      if (!current) throw NotFoundError.of("product_not_found", "product", data.id);
+      const current = await tx.products.get(data.productId);
+      if (!current) throw NotFoundError.of(commerceCodes.product_not_found, "product", data.productId);
       if (current.version !== data.expectedVersion) {
-        throw new ConflictError("version_conflict", `product ${data.id} is at version ${current.version}`, { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
+        throw new ConflictError(commerceCodes.version_conflict, `product ${data.productId} is at version ${current.version}`, { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
       }
       if (data.categoryId) await this.requireCategory(tx, data.categoryId);
       const now = clock.now();
@@ -142,23 +148,25 @@ export class CatalogService {
   }
 
   /** Archives a product: it leaves search and carts report it. @throws as {@link CatalogService.update}. */
-  async archive(input: { id: string; expectedVersion: number }): Promise<Product> {
-    return this.update({ ...input, status: "archived" });
+  async archive(actor: Actor, input: { productId: string; expectedVersion: number }): Promise<Product> {
+    return this.update(actor, { productId: input?.productId, expectedVersion: input?.expectedVersion, status: "archived" });
   }
 
-  /** A product by id (any status). @throws NotFoundError `product_not_found`. */
-  async get(id: string): Promise<Product> {
-    const pid = parse(refSchema, id);
+  /** A product by id (any status; any actor). @throws NotFoundError `product_not_found`. */
+  async get(actor: Actor, input: { productId: string }): Promise<Product> {
+    checkActor(actor);
+    const { productId: pid } = parse(productRefSchema, input);
     const p = await this.ctx.store.transaction((tx) => tx.products.get(pid));
-    if (!p) throw NotFoundError.of("product_not_found", "product", pid);
+    if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", pid);
     return p;
   }
 
   /** A product by SKU, case-insensitively. @throws NotFoundError `product_not_found`. */
-  async getBySku(sku: string): Promise<Product> {
-    const s = parse(z.string().trim().min(1).max(64), sku);
+  async getBySku(actor: Actor, input: { sku: string }): Promise<Product> {
+    checkActor(actor);
+    const { sku: s } = parse(skuRefSchema, input);
     const p = await this.ctx.store.transaction((tx) => tx.products.getBySku(s));
-    if (!p) throw NotFoundError.of("product_not_found", "product", s);
+    if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", s);
     return p;
   }
 
@@ -168,10 +176,11 @@ export class CatalogService {
    * @throws ValidationError `invalid_cursor`, `validation_failed`. @throws NotFoundError `category_not_found`.
    * @example
    * ```ts
-   * const page = await platform.products.search({ text: "wireless mouse", maxPrice: { amount: "50", currency: "USD" }, inStockOnly: true });
+   * const page = await platform.products.search(ANONYMOUS_ACTOR, { text: "wireless mouse", maxPrice: { amount: "50", currency: "USD" }, inStockOnly: true });
    * ```
    */
-  async search(input: ProductSearchInput = {}): Promise<Page<ProductHit>> {
+  async search(actor: Actor, input: ProductSearchInput = {}): Promise<Page<ProductHit>> {
+    checkActor(actor);
     const q = parse(productSearchSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       let categoryIds: string[] | null = null;
@@ -196,13 +205,13 @@ export class CatalogService {
   }
 
   private async requireCategory(tx: CommerceTx, id: string): Promise<void> {
-    if (!(await tx.categories.get(id))) throw NotFoundError.of("category_not_found", "category", id);
+    if (!(await tx.categories.get(id))) throw NotFoundError.of(commerceCodes.category_not_found, "category", id);
   }
 
   private assertCurrency(currency: string, variants: readonly ProductVariant[]): void {
     for (const v of variants) {
       if (v.price && v.price.currency !== currency) {
-        throw new DomainRuleError("currency_mismatch", `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`);
+        throw new DomainRuleError(coreCodes.currency_mismatch, `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`);
       }
     }
   }

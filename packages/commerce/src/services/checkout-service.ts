@@ -7,11 +7,13 @@ import { checkoutSchema, isPaymentOpen, type CheckoutInput, type Order, type Ord
 import { stockKeyOf } from "../domain/product.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
-import type { CartService } from "./cart-service.js";
+import { viewCart } from "./cart-operations.js";
+import type { CartPricing } from "./cart-pricing.js";
 import { recordLowStock } from "./inventory-service.js";
 import { canceledCheckoutError, chargeKeyOf, OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 import { isUnconfiguredPaymentPort, noPaymentPortError } from "./unconfigured-payment-port.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /**
  * Checkout: validate the cart, reserve stock and create the order (transaction 1), charge
@@ -24,7 +26,7 @@ export class CheckoutService {
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly carts: CartService,
+    private readonly pricing: CartPricing,
     private readonly payments: PaymentPort,
     private readonly reservationTtlMs: number,
   ) {
@@ -55,7 +57,7 @@ export class CheckoutService {
     const key = `${customerId}\u0000${data.idempotencyKey}`;
     const running = this.inflight.get(key);
     if (running) {
-      if (running.fingerprint !== fingerprint) throw new IdempotencyError("idempotency_conflict", "idempotency key reused with other parameters");
+      if (running.fingerprint !== fingerprint) throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
       return running.promise;
     }
     const promise = this.run(customerId, data, fingerprint).finally(() => this.inflight.delete(key));
@@ -67,7 +69,7 @@ export class CheckoutService {
     const placed = await this.ctx.store.transaction(async (tx) => {
       const existing = await tx.orders.getByIdempotencyKey(customerId, data.idempotencyKey);
       if (existing) {
-        if (existing.requestFingerprint !== fingerprint) throw new IdempotencyError("idempotency_conflict", "idempotency key reused with other parameters");
+        if (existing.requestFingerprint !== fingerprint) throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
         return { order: existing, fresh: false };
       }
       return { order: await this.place(tx, customerId, data, fingerprint), fresh: true };
@@ -92,19 +94,19 @@ export class CheckoutService {
   private async place(tx: CommerceTx, customerId: string, data: ReturnType<typeof parse<typeof checkoutSchema>>, fingerprint: string): Promise<Order> {
     const { clock } = this.ctx;
     const cart = await tx.carts.getByCustomer(customerId);
-    if (!cart || cart.lines.length === 0) throw new DomainRuleError("empty_cart", "the cart is empty");
+    if (!cart || cart.lines.length === 0) throw new DomainRuleError(commerceCodes.empty_cart, "the cart is empty");
     // A cart is bought once: the cart row is locked (PostgreSQL) or the transaction serialised
     // (memory), so of two checkouts with different keys the second sees the first one's claim.
     if (cart.checkoutOrderId) {
       const claimer = await tx.orders.get(cart.checkoutOrderId);
       if (claimer && claimer.status === "pending") {
-        throw new ConflictError("checkout_in_progress", "another checkout of this cart is in progress; retry shortly", { details: { orderId: claimer.id, retryable: true } });
+        throw new ConflictError(commerceCodes.checkout_in_progress, "another checkout of this cart is in progress; retry shortly", { details: { orderId: claimer.id, retryable: true } });
       }
     }
     const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
     const billingAddress = data.billingAddressId ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing") : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
-    const view = await this.carts.view(tx, cart, shippingAddress);
-    if (view.issues.length > 0) throw new DomainRuleError("cart_changed", "the cart changed since items were added; review it first", { details: { issues: view.issues } });
+    const view = await viewCart(tx, this.pricing, cart, shippingAddress);
+    if (view.issues.length > 0) throw new DomainRuleError(commerceCodes.cart_changed, "the cart changed since items were added; review it first", { details: { issues: view.issues } });
     const now = clock.now();
     const orderId = createId("ord");
     const reservationId = createId("res");
@@ -156,7 +158,7 @@ export class CheckoutService {
     if (inline) return { name: inline.name!, line1: inline.line1!, line2: inline.line2 ?? null, city: inline.city!, region: inline.region ?? null, postalCode: inline.postalCode!, country: inline.country!, phone: inline.phone ?? null };
     if (id) {
       const a = await tx.addresses.get(id);
-      if (!a || a.customerId !== customerId) throw NotFoundError.of("address_not_found", "address", id);
+      if (!a || a.customerId !== customerId) throw NotFoundError.of(commerceCodes.address_not_found, "address", id);
       return snapshotAddress(a);
     }
     const def = (await tx.addresses.listByCustomer(customerId)).find((a) => (kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling));
@@ -216,8 +218,8 @@ export class CheckoutService {
       const expired = outcome.order.cancelReason === "reservation_expired";
       await this.settlement.refund(outcome.order, outcome.order.cancelReason ?? "canceled");
       throw expired
-        ? new DomainRuleError("reservation_expired", "the stock reservation expired before the payment completed; the payment was refunded")
-        : new DomainRuleError("order_canceled", "the order was canceled while the payment ran; the payment was refunded");
+        ? new DomainRuleError(commerceCodes.reservation_expired, "the stock reservation expired before the payment completed; the payment was refunded")
+        : new DomainRuleError(commerceCodes.order_canceled, "the order was canceled while the payment ran; the payment was refunded");
     }
     // Canceled while the charge ran, and the cancel already resolved and refunded the charge.
     if (outcome.order.status === "canceled") throw canceledCheckoutError(outcome.order);

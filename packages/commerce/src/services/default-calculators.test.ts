@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Money } from "@platform/core";
+import { codeOf } from "@platform/core/testing";
 import { FlatRateShippingCalculator, PercentageTaxCalculator } from "./default-calculators.js";
 
 const ctx = (subtotal: string, address: { country: string; region: string | null } | null = null) => ({
@@ -28,7 +29,9 @@ describe("default calculators", () => {
     expect(withShipping.tax({ ...ctx("100"), shipping: Money.of("10", "USD") }).toFixed()).toBe("11.00");
   });
 
-  it("refuses malformed rates", () => {
-    expect(() => new PercentageTaxCalculator({ rates: { US: "five" } })).toThrow();
+  it("refuses malformed rates and amounts with validation_failed", async () => {
+    expect(await codeOf(() => new PercentageTaxCalculator({ rates: { US: "five" } }))).toBe("validation_failed");
+    expect(await codeOf(() => new PercentageTaxCalculator({ defaultRate: "-1" }))).toBe("validation_failed");
+    expect(await codeOf(() => new FlatRateShippingCalculator({ amount: "4,99" }))).toBe("validation_failed");
   });
 });

@@ -1,10 +1,13 @@
-import { createEvent, createId, NotFoundError, parse, type Clock, type EventOutbox } from "@platform/core";
+import { checkActor, createEvent, createId, NotFoundError, parse, requireRole, type Clock, type EventOutbox, type Actor } from "@platform/core";
 import { z } from "zod";
 import { adjustStockSchema, available, lowStockThresholdSchema, type AdjustStockInput, type StockLevel } from "../domain/inventory.js";
 import { stockKeyOf } from "../domain/product.js";
 import { refSchema } from "../domain/schemas.js";
+
+const stockRefSchema = z.object({ productId: refSchema, variantId: refSchema.nullish() });
 import type { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Stock of one item as the API shows it. */
 export interface StockView {
@@ -40,11 +43,13 @@ export class InventoryService {
     private readonly settlement: OrderSettlement | null = null,
   ) {}
 
-  /** Stock of a product (or variant). @throws NotFoundError `stock_not_found`. */
-  async getStock(productId: string, variantId: string | null = null): Promise<StockView> {
-    const key = stockKeyOf(parse(refSchema, productId), variantId === null ? null : parse(refSchema, variantId));
+  /** Stock of a product (or variant), for any actor. @throws NotFoundError `stock_not_found`. */
+  async getStock(actor: Actor, input: { productId: string; variantId?: string | null }): Promise<StockView> {
+    checkActor(actor);
+    const q = parse(stockRefSchema, input);
+    const key = stockKeyOf(q.productId, q.variantId ?? null);
     const l = await this.ctx.store.transaction((tx) => tx.inventory.get(key));
-    if (!l) throw NotFoundError.of("stock_not_found", "stock item", key);
+    if (!l) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
     return toStockView(l);
   }
 
@@ -57,13 +62,14 @@ export class InventoryService {
    * await platform.inventory.adjust({ productId: mouse.id, delta: 20, reason: "received" });
    * ```
    */
-  async adjust(input: AdjustStockInput): Promise<StockView> {
+  async adjust(actor: Actor, input: AdjustStockInput): Promise<StockView> {
+    requireRole(actor, "admin");
     const data = parse(adjustStockSchema, input);
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
       const before = await tx.inventory.get(key);
-      if (!before) throw NotFoundError.of("stock_not_found", "stock item", key);
+      if (!before) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
       const after = await tx.inventory.adjust({ id: createId("adj"), key, delta: data.delta, reason: data.reason, note: data.note ?? null, at: clock.now() });
       tx.outbox.add(createEvent("inventory.adjusted", { productId: after.productId, variantId: after.variantId, delta: data.delta, reason: data.reason, onHand: after.onHand }, clock));
       recordLowStock(tx.outbox, clock, before, after);
@@ -71,12 +77,13 @@ export class InventoryService {
     });
   }
 
-  /** Sets the threshold under which `inventory.low_stock_reached` fires. @throws NotFoundError `stock_not_found`. */
-  async setLowStockThreshold(input: { productId: string; variantId?: string | null; threshold: number }): Promise<StockView> {
+  /** Sets the threshold under which `inventory.low_stock_reached` fires (admin). @throws NotFoundError `stock_not_found`. @throws ForbiddenError `role_required`. */
+  async setLowStockThreshold(actor: Actor, input: { productId: string; variantId?: string | null; threshold: number }): Promise<StockView> {
+    requireRole(actor, "admin");
     const data = parse(lowStockThresholdSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
-      if (!(await tx.inventory.get(key))) throw NotFoundError.of("stock_not_found", "stock item", key);
+      if (!(await tx.inventory.get(key))) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
       return toStockView(await tx.inventory.setLowStockThreshold(key, data.threshold, this.ctx.clock.now()));
     });
   }

@@ -2,6 +2,7 @@ import { AuthenticationError, ConfigurationError, parse, withErrorCode } from "@
 import { z } from "zod";
 import type { AttemptPolicy, LoginThrottle } from "../domain/login-throttle.js";
 import type { CommerceStore, CommerceTx } from "../ports/commerce-store.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /**
  * Login throttling: a progressive delay per e-mail (slows guessing at one account from anywhere,
@@ -40,7 +41,7 @@ export function resolveLoginThrottle(options: LoginThrottleOptions = {}): LoginT
   const email = { ...DEFAULT_LOGIN_THROTTLE.email, ...options.email };
   const client = { ...DEFAULT_LOGIN_THROTTLE.client, ...options.client };
   if (!policySchema.safeParse(email).success || !policySchema.safeParse(client).success) {
-    throw new ConfigurationError("invalid_login_throttle", "loginThrottle: attempts >= 1, delays and windows in ms (0 <= base <= max), window > 0");
+    throw new ConfigurationError(commerceCodes.invalid_login_throttle, "loginThrottle: attempts >= 1, delays and windows in ms (0 <= base <= max), window > 0");
   }
   return { email, client };
 }
@@ -54,7 +55,7 @@ export interface AttemptSource {
   clientKey?: string;
 }
 
-const sourceSchema = z.object({ clientKey: withErrorCode(z.string().trim().min(1).max(256), "invalid_client_key").optional() }).optional();
+const sourceSchema = z.object({ clientKey: withErrorCode(z.string().trim().min(1).max(256), commerceCodes.invalid_client_key).optional() }).optional();
 
 /** Parses an {@link AttemptSource}. @throws ValidationError `invalid_client_key`. */
 export function parseSource(source: AttemptSource | undefined): string | undefined {
@@ -62,7 +63,7 @@ export function parseSource(source: AttemptSource | undefined): string | undefin
 }
 
 function tooMany(t: LoginThrottle): AuthenticationError {
-  return new AuthenticationError("too_many_attempts", "too many failed attempts; try again later", { details: { retryAt: t.lockedUntil?.toISOString() ?? null } });
+  return new AuthenticationError(commerceCodes.too_many_attempts, "too many failed attempts; try again later", { details: { retryAt: t.lockedUntil?.toISOString() ?? null } });
 }
 
 /**

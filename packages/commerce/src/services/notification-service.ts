@@ -1,10 +1,13 @@
-import { createEvent, parse, writeLog, type EventBus } from "@platform/core";
+import { createEvent, parse, requireRole, writeLog, type Actor, type EventBus } from "@platform/core";
+import { z } from "zod";
 import type { CommerceEvents } from "../domain/events.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from "../ports/notification-ports.js";
 import { NotificationDispatcher, type NotificationDispatchReport } from "./notification-dispatcher.js";
 import { NOTIFYING_EVENTS, type NotificationRecorder } from "./notification-recorder.js";
 import type { ServiceContext } from "./service-context.js";
+
+const dispatchOptionsSchema = z.object({ limit: z.number().int().min(1).max(10_000).default(1_000) });
 
 /** Retry policy of sends. */
 export interface RetryPolicy {
@@ -46,9 +49,11 @@ export class NotificationService {
   private running: Promise<void> | null = null;
   private again = false;
 
+  /** With `events`, each committed notifying event starts a dispatch run (unless `sendInProcess` is false). */
   constructor(
     private readonly ctx: ServiceContext,
     private readonly options: NotificationOptions,
+    events?: EventBus<CommerceEvents>,
   ) {
     this.retry = { attempts: options.retry?.attempts ?? 3, delaysMs: options.retry?.delaysMs ?? [200, 1000] };
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -58,13 +63,9 @@ export class NotificationService {
       retry: this.retry,
       ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     });
-  }
-
-  /** Subscribes to the platform's events: each committed notifying event starts a dispatch run. Returns an unsubscribe function. */
-  subscribe(events: EventBus<CommerceEvents>): () => void {
-    if (this.options.sendInProcess === false) return () => undefined;
-    const offs = [...NOTIFYING_EVENTS].map((type) => events.on(type as keyof CommerceEvents, () => this.kick()));
-    return () => offs.forEach((off) => off());
+    if (events && options.sendInProcess !== false) {
+      for (const type of NOTIFYING_EVENTS) events.on(type as keyof CommerceEvents, () => this.kick());
+    }
   }
 
   /** Resolves when the dispatch runs started so far have finished (every message sent, dead-lettered, or left to a later run). */
@@ -77,18 +78,21 @@ export class NotificationService {
    * timer, e.g. to send what a crashed process left behind).
    * @throws StorageError `storage_unavailable` when the store is unreachable.
    */
-  dispatchDue(limit?: number): Promise<NotificationDispatchReport> {
+  dispatchDue(options: { limit?: number } = {}): Promise<NotificationDispatchReport> {
+    const { limit } = parse(dispatchOptionsSchema, options);
     return this.dispatcher.dispatchDue(limit);
   }
 
-  /** Sends an email with retries; resolves false when every attempt failed. @throws ValidationError for a malformed message. */
-  async sendEmail(message: EmailMessage): Promise<boolean> {
+  /** Sends an email with retries (admin); resolves false when every attempt failed. @throws ValidationError for a malformed message. @throws ForbiddenError `role_required`. */
+  async sendEmail(actor: Actor, message: EmailMessage): Promise<boolean> {
+    requireRole(actor, "admin");
     const m = parse(emailMessageSchema, message);
     return this.withRetry("email", m.template, m.to, () => this.options.email.send(m));
   }
 
-  /** Sends an SMS with retries (false without an SMS sender or when every attempt failed). @throws ValidationError. */
-  async sendSms(message: SmsMessage): Promise<boolean> {
+  /** Sends an SMS with retries (admin; false without an SMS sender or when every attempt failed). @throws ValidationError. @throws ForbiddenError `role_required`. */
+  async sendSms(actor: Actor, message: SmsMessage): Promise<boolean> {
+    requireRole(actor, "admin");
     const m = parse(smsMessageSchema, message);
     const sms = this.options.sms;
     if (!sms) return false;

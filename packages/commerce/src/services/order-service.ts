@@ -1,4 +1,5 @@
-import { AuthenticationError, createEvent, ForbiddenError, GatewayError, NotFoundError, pageRequestSchema, parse, ValidationError, type Page } from "@platform/core";
+import { checkActor, createEvent, ForbiddenError, GatewayError, hasRole, NotFoundError, pageRequestSchema, parse, requireActorId, requireRole, ValidationError, type Page, coreCodes, type Actor } from "@platform/core";
+import { z } from "zod";
 import { sumByKey } from "../domain/inventory.js";
 import {
   assertTransition,
@@ -11,15 +12,17 @@ import {
   isPaymentOpen,
 } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
-import { actorSchema, isAdmin, refSchema, type Actor } from "../domain/schemas.js";
+import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
 import type { CheckoutService } from "./checkout-service.js";
 import { OrderSettlement } from "./order-settlement.js";
 import { PaymentSweeper, type PaymentSweepSummary } from "./payment-sweeper.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 const listSchema = pageRequestSchema.extend({ customerId: refSchema.optional() });
+const orderRefSchema = z.object({ orderId: refSchema });
 
 /** Orders: checkout, history, cancel, fulfilment, shipping and refunds (`platform.orders`). */
 export class OrderService {
@@ -46,13 +49,13 @@ export class OrderService {
    * ```
    */
   async checkout(actor: Actor, input: CheckoutInput): Promise<Order> {
-    return this.checkoutService.checkout(customerOf(actor), input);
+    return this.checkoutService.checkout(requireActorId(actor), input);
   }
 
   /** An order, for its owner or an admin. @throws NotFoundError `order_not_found` (also for other customers' orders). */
-  async get(actor: Actor, orderId: string): Promise<Order> {
-    const a = parse(actorSchema, actor);
-    const id = parse(refSchema, orderId);
+  async get(actor: Actor, input: { orderId: string }): Promise<Order> {
+    const a = checkActor(actor);
+    const { orderId: id } = parse(orderRefSchema, input);
     return this.ctx.store.transaction((tx) => this.readable(tx, a, id));
   }
 
@@ -61,11 +64,11 @@ export class OrderService {
    * @throws ValidationError `invalid_cursor`. @throws ForbiddenError `forbidden` for another customer's history.
    */
   async list(actor: Actor, input: { customerId?: string; limit?: number; cursor?: string | null } = {}): Promise<Page<Order>> {
-    const a = parse(actorSchema, actor);
+    const a = checkActor(actor);
     const q = parse(listSchema, input);
-    const customerId = q.customerId ?? a.customerId;
-    if (customerId === null || customerId === undefined) throw ValidationError.field("validation_failed", "customerId", "customerId is required for admin listings");
-    if (customerId !== a.customerId && !isAdmin(a)) throw new ForbiddenError("forbidden", "only admins read other customers' orders");
+    const customerId = q.customerId ?? a.id;
+    if (customerId === null || customerId === undefined) throw ValidationError.field(coreCodes.validation_failed, "customerId", "customerId is required for admin listings");
+    if (customerId !== a.id && !hasRole(a, "admin")) throw new ForbiddenError(commerceCodes.forbidden, "only admins read other customers' orders");
     return this.ctx.store.transaction((tx) => tx.orders.listByCustomer(customerId, { limit: q.limit, cursor: q.cursor ?? null }));
   }
 
@@ -81,7 +84,7 @@ export class OrderService {
    *   `payment_pending` (retryable) while the charge outcome of a pending order is unknown.
    */
   async cancel(actor: Actor, input: { orderId: string; reason?: string }): Promise<Order> {
-    const a = parse(actorSchema, actor);
+    const a = checkActor(actor);
     const data = parse(cancelSchema, input);
     const { store, clock } = this.ctx;
     const seen = await store.transaction((tx) => this.readable(tx, a, data.orderId));
@@ -122,17 +125,18 @@ export class OrderService {
    * unknown, it is returned unchanged. Call it when the host learns that a payment moved (its front
    * end finished 3-D Secure, a payment event or provider webhook arrived: `followPaymentEvents` in
    * `@platform/commerce/payments` does so for `@platform/payments`). Any other order is returned as it is.
-   * @throws NotFoundError `order_not_found`. @throws ValidationError `validation_failed` for a malformed id.
+   * @throws ForbiddenError `role_required` (admin only). @throws NotFoundError `order_not_found`. @throws ValidationError `validation_failed` for a malformed id.
    * @example
    * ```ts
-   * const order = await platform.orders.confirmPayment(orderId);
+   * const order = await platform.orders.confirmPayment(ADMIN_ACTOR, { orderId });
    * order.status; // "paid" once the customer completed 3-D Secure
    * ```
    */
-  async confirmPayment(orderId: string): Promise<Order> {
-    const id = parse(refSchema, orderId);
+  async confirmPayment(actor: Actor, input: { orderId: string }): Promise<Order> {
+    requireRole(actor, "admin");
+    const { orderId: id } = parse(orderRefSchema, input);
     const { order } = await this.settlement.resolvePending(id);
-    if (!order) throw NotFoundError.of("order_not_found", "order", id);
+    if (!order) throw NotFoundError.of(commerceCodes.order_not_found, "order", id);
     return order;
   }
 
@@ -155,26 +159,26 @@ export class OrderService {
     return this.sweeper.sweep(options);
   }
 
-  /** Records fulfilment of some or all remaining units (admin). @throws DomainRuleError `invalid_transition`, `over_fulfilment`. */
+  /** Records fulfilment of some or all remaining units (admin). @throws ForbiddenError `role_required`. @throws DomainRuleError `invalid_transition`, `over_fulfilment`. */
   async fulfill(actor: Actor, input: { orderId: string; lines?: { lineId: string; quantity: number }[] }): Promise<Order> {
-    requireAdmin(actor);
+    requireRole(actor, "admin");
     const data = parse(fulfillSchema, input);
     return this.change(data.orderId, async (o) => {
       const lines = o.lines.map((l) => {
         const asked = data.lines ? data.lines.filter((x) => x.lineId === l.lineId).reduce((n, x) => n + x.quantity, 0) : l.quantity - l.fulfilledQuantity;
-        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError("over_fulfilment", `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, { issues: [{ path: ["lines"], message: "too many units", code: "over_fulfilment" }] });
+        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError(commerceCodes.over_fulfilment, `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, { issues: [{ path: ["lines"], message: "too many units", code: commerceCodes.over_fulfilment }] });
         return { ...l, fulfilledQuantity: l.fulfilledQuantity + asked };
       });
-      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw NotFoundError.of("line_not_found", "order line", o.id);
+      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw NotFoundError.of(commerceCodes.line_not_found, "order line", o.id);
       const status = fulfilmentStatus(lines);
       assertTransition(o.status, status);
       return { next: { ...o, lines, status }, event: createEvent("order.fulfilled", { orderId: o.id, status }, this.ctx.clock) };
     });
   }
 
-  /** Marks a fulfilled order shipped (admin). @throws DomainRuleError `invalid_transition`. */
+  /** Marks a fulfilled order shipped (admin). @throws ForbiddenError `role_required`. @throws DomainRuleError `invalid_transition`. */
   async ship(actor: Actor, input: { orderId: string; trackingNumber?: string | null }): Promise<Order> {
-    requireAdmin(actor);
+    requireRole(actor, "admin");
     const data = parse(shipSchema, input);
     return this.change(data.orderId, async (o) => {
       assertTransition(o.status, "shipped");
@@ -183,19 +187,19 @@ export class OrderService {
     });
   }
 
-  /** Marks a shipped order delivered (admin). @throws DomainRuleError `invalid_transition`. */
-  async markDelivered(actor: Actor, orderId: string): Promise<Order> {
-    requireAdmin(actor);
-    const id = parse(refSchema, orderId);
+  /** Marks a shipped order delivered (admin). @throws ForbiddenError `role_required`. @throws DomainRuleError `invalid_transition`. */
+  async markDelivered(actor: Actor, input: { orderId: string }): Promise<Order> {
+    requireRole(actor, "admin");
+    const { orderId: id } = parse(orderRefSchema, input);
     return this.change(id, async (o) => {
       assertTransition(o.status, "delivered");
       return { next: { ...o, status: "delivered" }, event: createEvent("order.delivered", { orderId: o.id, customerId: o.customerId }, this.ctx.clock) };
     });
   }
 
-  /** Refunds a paid, shipped or delivered order in full (admin). @throws DomainRuleError `invalid_transition`. @throws GatewayError. */
+  /** Refunds a paid, shipped or delivered order in full (admin). @throws ForbiddenError `role_required`. @throws DomainRuleError `invalid_transition`. @throws GatewayError. */
   async refund(actor: Actor, input: { orderId: string; reason?: string }): Promise<Order> {
-    requireAdmin(actor);
+    requireRole(actor, "admin");
     const data = parse(cancelSchema, input);
     const order = await this.change(data.orderId, async (o) => {
       assertTransition(o.status, "refunded");
@@ -207,7 +211,7 @@ export class OrderService {
   private async change(orderId: string, apply: (o: Order) => Promise<{ next: Order; event: ReturnType<typeof createEvent> | null }>): Promise<Order> {
     return this.ctx.store.transaction(async (tx) => {
       const o = await tx.orders.get(orderId);
-      if (!o) throw NotFoundError.of("order_not_found", "order", orderId);
+      if (!o) throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
       const { next, event } = await apply(o);
       const saved = { ...next, updatedAt: this.ctx.clock.now(), version: o.version + 1 };
       await tx.orders.update(saved, o.version);
@@ -219,22 +223,11 @@ export class OrderService {
   private async readable(tx: CommerceTx, actor: Actor, orderId: string): Promise<Order> {
     const o = await tx.orders.get(orderId);
     // Another customer's order answers exactly like a missing one: no existence leak.
-    if (!o || (o.customerId !== actor.customerId && !isAdmin(actor))) throw NotFoundError.of("order_not_found", "order", orderId);
+    if (!o || (o.customerId !== actor.id && !hasRole(actor, "admin"))) throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
     return o;
   }
 }
 
 function paymentPending(orderId: string): GatewayError {
-  return new GatewayError("payment_pending", "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true, details: { orderId } });
+  return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true, details: { orderId } });
 }
-
-function customerOf(actor: Actor): string {
-  const a = parse(actorSchema, actor);
-  if (a.customerId === null) throw new AuthenticationError("unauthenticated", "a signed-in customer is required");
-  return a.customerId;
-}
-
-function requireAdmin(actor: Actor): void {
-  if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("admin_required", "this operation needs the admin role");
-}
-

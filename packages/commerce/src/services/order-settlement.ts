@@ -3,6 +3,7 @@ import { isPaymentOpen, type Order } from "../domain/order.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
 import type { ServiceContext } from "./service-context.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** How {@link OrderSettlement.resolvePending} left an order. */
 export type PendingResolution = "paid" | "canceled" | "refunded" | "unknown" | "settled";
@@ -18,12 +19,12 @@ export function chargeKeyOf(orderId: string): string {
  */
 export function canceledCheckoutError(order: Order): Error {
   const p = order.payment;
-  if (p.status === "pending") return new GatewayError("payment_pending", "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true });
+  if (p.status === "pending") return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true });
   if (p.status === "failed") return new GatewayError(p.failureCode ?? "payment_failed", "the payment of this checkout failed", { provider: "payment_port", retryable: false });
   const refunded = p.status === "refunded" || p.status === "refund_pending" ? "; the payment was refunded" : "";
   return order.cancelReason === "reservation_expired"
-    ? new DomainRuleError("reservation_expired", `the stock reservation expired before the payment completed${refunded}`)
-    : new DomainRuleError("order_canceled", `the order was canceled${refunded}`);
+    ? new DomainRuleError(commerceCodes.reservation_expired, `the stock reservation expired before the payment completed${refunded}`)
+    : new DomainRuleError(commerceCodes.order_canceled, `the order was canceled${refunded}`);
 }
 
 /** Payment outcomes that touch orders and stock: failed charges, unknown charges and refunds. */

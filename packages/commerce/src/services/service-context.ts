@@ -1,4 +1,4 @@
-import type { Clock, Logger } from "@platform/core";
+import type { Clock, CursorCodec, Logger } from "@platform/core";
 import type { CommerceStore } from "../ports/commerce-store.js";
 
 /** What every service receives from the platform. */
@@ -9,4 +9,6 @@ export interface ServiceContext {
   readonly currency: string;
   /** Where failures the services recover from are logged (default: silent). */
   readonly logger: Logger;
+  /** Signs the cursors of lists paged in the service (addresses, category children and subtrees). */
+  readonly cursors: CursorCodec;
 }

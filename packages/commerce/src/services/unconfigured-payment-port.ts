@@ -1,5 +1,6 @@
 import { ConfigurationError } from "@platform/core";
 import type { ChargeResult, ChargeStatus, PaymentPort } from "../ports/payment-port.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 const HELP =
   "no payment port is configured, so nothing can be paid: pass { payments: paymentPortFor(createPaymentSystem({ gateways: { stripe: ... } })) } " +
@@ -7,7 +8,7 @@ const HELP =
 
 /** The error of a platform built without `payments` that is asked to take money. */
 export function noPaymentPortError(): ConfigurationError {
-  return new ConfigurationError("no_payment_port", HELP);
+  return new ConfigurationError(commerceCodes.no_payment_port, HELP);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AuthenticationError, ConflictError, createEvent, createId, ForbiddenError, NotFoundError, parse, purgeOptionsSchema, type PurgeOptions } from "@platform/core";
+import { AuthenticationError, checkActor, ConflictError, createEvent, createId, NotFoundError, parse, purgeOptionsSchema, requireRole, type PurgeOptions, type Actor } from "@platform/core";
 import { z } from "zod";
 import {
   changePasswordSchema,
@@ -12,7 +12,7 @@ import {
   type LoginInput,
   type RegisterInput,
 } from "../domain/customer.js";
-import { actorSchema, isAdmin, refSchema, roleSchema, type Actor, type Role } from "../domain/schemas.js";
+import { refSchema, roleSchema, type Actor as CommerceActor, type Role } from "../domain/schemas.js";
 import { DEFAULT_SESSION_TTL_MS } from "../domain/session.js";
 import type { GuestCartMerge } from "../domain/cart.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
@@ -21,6 +21,7 @@ import { DEFAULT_LOGIN_THROTTLE, LoginGuard, parseSource, type AttemptSource, ty
 import type { PasswordHasher } from "./password-hasher.js";
 import type { ServiceContext } from "./service-context.js";
 import { hashToken, newSessionToken } from "./session-tokens.js";
+import { commerceCodes } from "../domain/error-codes.js";
 
 /** Options of the {@link UserService}. */
 export interface UserServiceOptions {
@@ -73,7 +74,8 @@ export class UserService extends AddressBook {
   /**
    * Registers a customer; the email is trimmed and lower-cased and must be unique.
    *
-   * With `{ uniform: true }` the answer does not reveal whether the e-mail already has an account:
+   * Any actor may register (`ANONYMOUS_ACTOR` from a sign-up form).
+   * With `uniform: true` the answer does not reveal whether the e-mail already has an account:
    * a new e-mail gets its account, a taken one gets nothing but a `customer.registration_attempted`
    * event (the notifier tells the existing owner), and both resolve to the same
    * {@link RegistrationReceipt} after the same scrypt work. The default (without the option)
@@ -82,16 +84,17 @@ export class UserService extends AddressBook {
    * @throws ConflictError `email_taken` (only without `uniform`).
    * @example
    * ```ts
-   * const john = await platform.users.register({ email: "john@example.com", password: "correct horse 42", name: "John Doe" });
-   * await platform.users.register({ email: "john@example.com", password: "another pass 7", name: "Eve" }, { uniform: true }); // { email }, John gets a notice
+   * const john = await platform.users.register(ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct horse 42", name: "John Doe" });
+   * await platform.users.register(ANONYMOUS_ACTOR, { email: "john@example.com", password: "another pass 7", name: "Eve", uniform: true }); // { email }, John gets a notice
    * ```
    */
-  async register(input: RegisterInput): Promise<CustomerProfile>;
-  async register(input: RegisterInput, options: { uniform: true }): Promise<RegistrationReceipt>;
-  async register(input: RegisterInput, options?: { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt>;
-  async register(input: RegisterInput, options?: { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt> {
+  async register(actor: Actor, input: RegisterInput & { uniform?: false }): Promise<CustomerProfile>;
+  async register(actor: Actor, input: RegisterInput & { uniform: true }): Promise<RegistrationReceipt>;
+  async register(actor: Actor, input: RegisterInput & { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt>;
+  async register(actor: Actor, input: RegisterInput & { uniform?: boolean }): Promise<CustomerProfile | RegistrationReceipt> {
+    checkActor(actor);
     const data = parse(registerSchema, input);
-    const uniform = options?.uniform === true;
+    const uniform = data.uniform === true;
     const passwordHash = await this.options.hasher.hash(data.password);
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
@@ -120,12 +123,13 @@ export class UserService extends AddressBook {
    * @throws ValidationError `invalid_client_key`.
    * @example
    * ```ts
-   * const { token } = await platform.users.login({ email, password }, { clientKey: req.ip });
+   * const { token } = await platform.users.login(ANONYMOUS_ACTOR, { email, password, source: { clientKey: req.ip } });
    * ```
    */
-  async login(input: LoginInput, source?: AttemptSource): Promise<LoginResult> {
+  async login(actor: Actor, input: LoginInput & { source?: AttemptSource }): Promise<LoginResult> {
+    checkActor(actor);
     const data = parse(loginSchema, input);
-    const clientKey = parseSource(source);
+    const clientKey = parseSource(input.source);
     const { store, clock } = this.ctx;
     // The attempt is counted BEFORE scrypt runs, atomically with the delay check: parallel
     // guesses cannot all pass a check made before any of them was counted.
@@ -135,7 +139,7 @@ export class UserService extends AddressBook {
     });
     // scrypt runs outside the transaction so a slow hash never holds the store.
     const ok = customer ? await this.options.hasher.verify(data.password, customer.passwordHash) : await this.options.hasher.verifyDummy(data.password);
-    if (!customer || !ok) throw new AuthenticationError("invalid_credentials", "invalid email or password");
+    if (!customer || !ok) throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid email or password");
     const upgraded = this.options.hasher.needsRehash(customer.passwordHash) ? await this.options.hasher.hash(data.password) : null;
     const token = newSessionToken();
     return store.transaction(async (tx) => {
@@ -160,30 +164,37 @@ export class UserService extends AddressBook {
   }
 
   /**
-   * Resolves a session token to the actor it stands for.
+   * Resolves a session token to the customer's actor (`{ id: customerId, roles }`), which the host
+   * then passes to every call of that request. Any actor may call it (the host's own, or `ANONYMOUS_ACTOR`).
    * @throws AuthenticationError `invalid_session` (unknown or revoked), `session_expired`.
+   * @example
+   * ```ts
+   * const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token });
+   * ```
    */
-  async authenticate(token: string): Promise<Actor> {
-    const t = parseToken(token);
+  async authenticate(actor: Actor, input: { token: string }): Promise<CommerceActor> {
+    checkActor(actor);
+    const t = parseToken(input?.token);
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const session = await tx.sessions.get(hashToken(t));
-      if (!session || session.revokedAt !== null) throw new AuthenticationError("invalid_session", "unknown or revoked session");
-      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError("session_expired", "session expired");
+      if (!session || session.revokedAt !== null) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
+      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError(commerceCodes.session_expired, "session expired");
       const customer = await tx.customers.get(session.customerId);
-      if (!customer) throw new AuthenticationError("invalid_session", "unknown or revoked session");
-      return { customerId: customer.id, roles: customer.roles };
+      if (!customer) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
+      return { id: customer.id, roles: customer.roles };
     });
   }
 
-  /** Ends one session (idempotent). */
-  async logout(token: string): Promise<void> {
-    const t = parseToken(token);
+  /** Ends the session of `token` (idempotent; any actor: the token is the credential). */
+  async logout(actor: Actor, input: { token: string }): Promise<void> {
+    checkActor(actor);
+    const t = parseToken(input?.token);
     await this.ctx.store.transaction((tx) => tx.sessions.revoke(hashToken(t), this.ctx.clock.now()));
   }
 
   /** Ends every session of the actor; returns how many were live. @throws AuthenticationError `unauthenticated`. */
-  async revokeAllSessions(actor: Actor): Promise<number> {
+  async revokeAllSessions(actor: Actor, _input: Record<string, never> = {}): Promise<number> {
     const customerId = this.customerOf(actor);
     return this.ctx.store.transaction((tx) => tx.sessions.revokeAllForCustomer(customerId, this.ctx.clock.now()));
   }
@@ -195,10 +206,10 @@ export class UserService extends AddressBook {
    * @throws AuthenticationError `invalid_credentials` for a wrong current password, `too_many_attempts`.
    * @throws ValidationError `weak_password`, `invalid_client_key`.
    */
-  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; currentToken?: string }, source?: AttemptSource): Promise<void> {
+  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; currentToken?: string; source?: AttemptSource }): Promise<void> {
     const customerId = this.customerOf(actor);
     const data = parse(changePasswordSchema, input);
-    const clientKey = parseSource(source);
+    const clientKey = parseSource(input.source);
     const keep = input.currentToken === undefined ? undefined : hashToken(parseToken(input.currentToken));
     const { store, clock } = this.ctx;
     const customer = await store.transaction(async (tx) => {
@@ -206,8 +217,8 @@ export class UserService extends AddressBook {
       if (c) await this.guard.claim(tx, c.email, clientKey, clock.now());
       return c;
     });
-    if (!customer) throw NotFoundError.of("customer_not_found", "customer", customerId);
-    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError("invalid_credentials", "invalid password");
+    if (!customer) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
+    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid password");
     const passwordHash = await this.options.hasher.hash(data.newPassword);
     await store.transaction(async (tx) => {
       const now = clock.now();
@@ -228,7 +239,7 @@ export class UserService extends AddressBook {
    * while ((await platform.users.purgeEndedSessions({ limit: 500 })) === 500);
    * ```
    */
-  async purgeEndedSessions(options?: PurgeOptions): Promise<number> {
+  async purgeEndedSessions(options: PurgeOptions = {}): Promise<number> {
     const { limit } = parse(purgeOptionsSchema, options);
     const before = new Date(this.ctx.clock.now().getTime() - this.sessionRetentionMs);
     return this.ctx.store.transaction((tx) => tx.sessions.purgeEnded(before, limit));
@@ -240,7 +251,7 @@ export class UserService extends AddressBook {
    * are the bulk. Returns how many; safe to run in several processes at once.
    * @throws ValidationError `invalid_limit`.
    */
-  async purgeLoginThrottles(options?: PurgeOptions): Promise<number> {
+  async purgeLoginThrottles(options: PurgeOptions = {}): Promise<number> {
     const { limit } = parse(purgeOptionsSchema, options);
     return this.guard.purgeStale(this.ctx.store, this.ctx.clock.now(), limit);
   }
@@ -248,14 +259,14 @@ export class UserService extends AddressBook {
   /**
    * Sets a customer's roles (admin only), e.g. to promote a back-office user; their
    * sessions then authenticate with the new roles.
-   * @throws ForbiddenError `admin_required`. @throws NotFoundError `customer_not_found`.
+   * @throws ForbiddenError `role_required`. @throws NotFoundError `customer_not_found`.
    */
   async setRoles(actor: Actor, input: { customerId: string; roles: Role[] }): Promise<CustomerProfile> {
-    if (!isAdmin(parse(actorSchema, actor))) throw new ForbiddenError("admin_required", "only admins change roles");
+    requireRole(actor, "admin");
     const data = parse(setRolesSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(data.customerId);
-      if (!c) throw NotFoundError.of("customer_not_found", "customer", data.customerId);
+      if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", data.customerId);
       const next = { ...c, roles: [...new Set(data.roles)], updatedAt: this.ctx.clock.now(), version: c.version + 1 };
       await tx.customers.update(next, c.version);
       return toProfile(next);
@@ -263,10 +274,10 @@ export class UserService extends AddressBook {
   }
 
   /** The actor's profile. @throws NotFoundError `customer_not_found`. */
-  async getProfile(actor: Actor): Promise<CustomerProfile> {
+  async getProfile(actor: Actor, _input: Record<string, never> = {}): Promise<CustomerProfile> {
     const customerId = this.customerOf(actor);
     const c = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
-    if (!c) throw NotFoundError.of("customer_not_found", "customer", customerId);
+    if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
     return toProfile(c);
   }
 
@@ -276,7 +287,7 @@ export class UserService extends AddressBook {
     const data = parse(updateProfileSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(customerId);
-      if (!c) throw NotFoundError.of("customer_not_found", "customer", customerId);
+      if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
       const next = { ...c, name: data.name ?? c.name, phone: data.phone === undefined ? c.phone : data.phone, updatedAt: this.ctx.clock.now(), version: c.version + 1 };
       await tx.customers.update(next, c.version);
       return toProfile(next);
@@ -286,9 +297,9 @@ export class UserService extends AddressBook {
 
 const setRolesSchema = z.object({ customerId: refSchema, roles: z.array(roleSchema).min(1).max(2) });
 
-function parseToken(token: string): string {
+function parseToken(token: unknown): string {
   const r = tokenSchema.safeParse(token);
-  if (!r.success) throw new AuthenticationError("invalid_session", "unknown or revoked session");
+  if (!r.success) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
   return r.data;
 }
 

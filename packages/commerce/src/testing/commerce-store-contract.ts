@@ -92,9 +92,9 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       await expect(
         run(store, async (tx) => {
           await tx.products.insert(p);
-          throw new Error("boom");
+          throw new Error("rolled back on purpose");
         }),
-      ).rejects.toThrow("boom");
+      ).rejects.toThrow("rolled back on purpose");
       expect(await run(store, (tx) => tx.products.get(p.id))).toBeNull();
       const page = await run(store, (tx) => tx.products.search({ text: "zebra", categoryIds: null, minPrice: null, maxPrice: null, attributes: {}, inStockOnly: false, sort: "relevance", limit: 10, cursor: null }));
       expect(page.items).toHaveLength(0);

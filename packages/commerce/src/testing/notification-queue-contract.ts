@@ -26,9 +26,9 @@ export function notificationQueueContract(makeStore: () => CommerceStore | Promi
     await expect(
       store.transaction(async (tx) => {
         await tx.notifications.enqueue([note("evt_x", "x@example.com", "rolled back")]);
-        throw new Error("boom");
+        throw new Error("rolled back on purpose");
       }),
-    ).rejects.toThrow("boom");
+    ).rejects.toThrow("rolled back on purpose");
 
     expect(await claim("sms-only", T0, ["sms"])).toBeNull();
     expect(await claim("t1")).toMatchObject({ id: a1.id, attempts: 1, recipient: "a@example.com", message: a1.message });

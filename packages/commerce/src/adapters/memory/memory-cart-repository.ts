@@ -1,6 +1,7 @@
 import { ConflictError, type MemoryTable } from "@platform/core";
 import type { Cart } from "../../domain/cart.js";
 import type { CartRepository } from "../../ports/cart-repository.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** {@link CartRepository} on a memory table, one cart per customer. */
 export class MemoryCartRepository implements CartRepository {
@@ -16,7 +17,7 @@ export class MemoryCartRepository implements CartRepository {
   }
   async update(cart: Cart, expectedVersion: number): Promise<void> {
     const current = this.table.get(cart.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError("version_conflict", `cart ${cart.id} was changed concurrently`);
+    if (!current || current.version !== expectedVersion) throw new ConflictError(commerceCodes.version_conflict, `cart ${cart.id} was changed concurrently`);
     this.table.put(cart);
   }
   async delete(id: string): Promise<void> {

@@ -18,6 +18,7 @@ import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repos
 import { MemoryProductRepository, type SkuRow } from "./memory-product-repository.js";
 import { MemoryProductSearchIndex } from "./memory-product-search-index.js";
 import { MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** Options of {@link MemoryCommerceStore}. */
 export interface MemoryCommerceStoreOptions {
@@ -49,12 +50,12 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   private readonly skus = this.table<SkuRow>("skus", { id: (s) => s.sku });
   private readonly categories = this.table<Category, "slug", "parent" | "ancestor">("categories", {
     id: (c) => c.id,
-    unique: { slug: { key: (c) => c.slug, code: "slug_taken" } },
+    unique: { slug: { key: (c) => c.slug, code: commerceCodes.slug_taken } },
     indexes: { parent: (c) => c.parentId ?? "", ancestor: (c) => c.path },
   });
   private readonly customers = this.table<Customer, "email">("customers", {
     id: (c) => c.id,
-    unique: { email: { key: (c) => c.email, code: "email_taken" } },
+    unique: { email: { key: (c) => c.email, code: commerceCodes.email_taken } },
   });
   private readonly sessions = this.table<Session, never, "customer">("sessions", { id: (s) => s.tokenHash, indexes: { customer: (s) => s.customerId } });
   private readonly throttles = this.table<LoginThrottle>("login_throttles", { id: (t) => t.key });
@@ -62,14 +63,14 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   private readonly addresses = this.table<Address, never, "customer">("addresses", { id: (a) => a.id, indexes: { customer: (a) => a.customerId } });
   private readonly carts = this.table<Cart, "customer">("carts", {
     id: (c) => c.id,
-    unique: { customer: { key: (c) => c.customerId, code: "cart_exists" } },
+    unique: { customer: { key: (c) => c.customerId, code: commerceCodes.cart_exists } },
   });
   private readonly stock = this.table<StockLevel, never, "product">("stock", { id: (s) => s.key, indexes: { product: (s) => s.productId } });
   private readonly reservations = this.table<Reservation, never, "status">("reservations", { id: (r) => r.id, indexes: { status: (r) => r.status } });
   private readonly adjustments = this.table<StockAdjustment, never, "key">("stock_adjustments", { id: (a) => a.id, indexes: { key: (a) => a.key } });
   private readonly orders = this.table<Order, "idempotency", "customer" | "paymentPending">("orders", {
     id: (o) => o.id,
-    unique: { idempotency: { key: (o) => idempotencyIndexKey(o.customerId, o.idempotencyKey), code: "idempotency_key_taken" } },
+    unique: { idempotency: { key: (o) => idempotencyIndexKey(o.customerId, o.idempotencyKey), code: commerceCodes.idempotency_key_taken } },
     indexes: { customer: (o) => o.customerId, paymentPending: (o) => (o.payment.status === "pending" || o.payment.status === "requires_action" ? "1" : null) },
   });
   private readonly sweepLeases = new Map<string, number>();

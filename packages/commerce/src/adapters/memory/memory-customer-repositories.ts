@@ -4,6 +4,7 @@ import type { Customer } from "../../domain/customer.js";
 import { claimAttempt, isStale, type AttemptClaim, type AttemptPolicy, type LoginThrottle } from "../../domain/login-throttle.js";
 import type { Session } from "../../domain/session.js";
 import type { AddressRepository, CustomerRepository, LoginThrottleRepository, SessionRepository } from "../../ports/customer-repository.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** {@link CustomerRepository} on a memory table with a unique email index. */
 export class MemoryCustomerRepository implements CustomerRepository {
@@ -19,7 +20,7 @@ export class MemoryCustomerRepository implements CustomerRepository {
   }
   async update(customer: Customer, expectedVersion: number): Promise<void> {
     const current = this.table.get(customer.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError("version_conflict", `customer ${customer.id} was changed concurrently`);
+    if (!current || current.version !== expectedVersion) throw new ConflictError(commerceCodes.version_conflict, `customer ${customer.id} was changed concurrently`);
     this.table.put(customer);
   }
 }

@@ -1,6 +1,7 @@
 import { DomainRuleError, NotFoundError, type MemoryTable } from "@platform/core";
 import { available, type Reservation, type ReservationLine, type StockAdjustment, type StockLevel } from "../../domain/inventory.js";
 import type { InventoryRepository } from "../../ports/inventory-repository.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** Tables of the memory inventory. */
 export interface MemoryInventoryTables {
@@ -37,7 +38,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
 
   private level(key: string): StockLevel {
     const l = this.t.stock.get(key);
-    if (!l) throw NotFoundError.of("stock_not_found", "stock item", key);
+    if (!l) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
     return l;
   }
 
@@ -45,7 +46,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
     const l = this.level(a.key);
     const onHand = l.onHand + a.delta;
     if (onHand < l.reserved) {
-      throw new DomainRuleError("negative_stock", `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: l.onHand, reserved: l.reserved, delta: a.delta } });
+      throw new DomainRuleError(commerceCodes.negative_stock, `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: l.onHand, reserved: l.reserved, delta: a.delta } });
     }
     this.t.adjustments.insert(a);
     const received = a.reason === "received" ? l.received + a.delta : l.received;
@@ -63,7 +64,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
       const l = this.t.stock.get(line.key);
       const free = l ? available(l) : 0;
       if (free < line.quantity) {
-        throw new DomainRuleError("insufficient_stock", `only ${free} of ${line.key} available, ${line.quantity} requested`, {
+        throw new DomainRuleError(commerceCodes.insufficient_stock, `only ${free} of ${line.key} available, ${line.quantity} requested`, {
           details: { key: line.key, available: free, requested: line.quantity },
         });
       }
@@ -81,8 +82,8 @@ export class MemoryInventoryRepository implements InventoryRepository {
 
   private active(id: string): Reservation {
     const r = this.t.reservations.get(id);
-    if (!r) throw NotFoundError.of("reservation_not_found", "reservation", id);
-    if (r.status !== "active") throw new DomainRuleError("reservation_not_active", `reservation ${id} is ${r.status}`, { details: { id, status: r.status } });
+    if (!r) throw NotFoundError.of(commerceCodes.reservation_not_found, "reservation", id);
+    if (r.status !== "active") throw new DomainRuleError(commerceCodes.reservation_not_active, `reservation ${id} is ${r.status}`, { details: { id, status: r.status } });
     return r;
   }
 
@@ -91,7 +92,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
     for (const line of r.lines) {
       const l = this.level(line.key);
       if (l.reserved < line.quantity) {
-        throw new DomainRuleError("over_release", `cannot release ${line.quantity} of ${line.key}: only ${l.reserved} reserved`, { details: { key: line.key, reserved: l.reserved, requested: line.quantity } });
+        throw new DomainRuleError(commerceCodes.over_release, `cannot release ${line.quantity} of ${line.key}: only ${l.reserved} reserved`, { details: { key: line.key, reserved: l.reserved, requested: line.quantity } });
       }
       this.t.stock.put({ ...l, reserved: l.reserved - line.quantity, updatedAt: at });
     }
@@ -103,7 +104,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
     for (const line of r.lines) {
       const l = this.level(line.key);
       if (l.reserved < line.quantity || l.onHand < line.quantity) {
-        throw new DomainRuleError("over_release", `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
+        throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
       }
       this.t.stock.put({ ...l, onHand: l.onHand - line.quantity, reserved: l.reserved - line.quantity, sold: l.sold + line.quantity, updatedAt: at });
     }
@@ -114,7 +115,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
     const out: StockLevel[] = [];
     for (const line of lines) {
       const l = this.level(line.key);
-      if (l.sold < line.quantity) throw new DomainRuleError("over_release", `cannot restock ${line.quantity} of ${line.key}: only ${l.sold} sold`);
+      if (l.sold < line.quantity) throw new DomainRuleError(commerceCodes.over_release, `cannot restock ${line.quantity} of ${line.key}: only ${l.sold} sold`);
       out.push(this.t.stock.put({ ...l, onHand: l.onHand + line.quantity, sold: l.sold - line.quantity, updatedAt: at }));
     }
     return out;

@@ -1,6 +1,7 @@
 import { ConflictError, defaultCursorCodec, paginate, type CursorCodec, type MemoryTable, type Page } from "@platform/core";
 import type { Order } from "../../domain/order.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** Key of the (customer, idempotency key) unique index. */
 export function idempotencyIndexKey(customerId: string, key: string): string {
@@ -26,7 +27,7 @@ export class MemoryOrderRepository implements OrderRepository {
   }
   async update(order: Order, expectedVersion: number): Promise<void> {
     const current = this.table.get(order.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError("version_conflict", `order ${order.id} was changed concurrently`);
+    if (!current || current.version !== expectedVersion) throw new ConflictError(commerceCodes.version_conflict, `order ${order.id} was changed concurrently`);
     this.table.put(order);
   }
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {

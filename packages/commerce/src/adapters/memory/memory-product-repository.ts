@@ -7,6 +7,7 @@ import { foldText, normalizeSku } from "../../domain/text.js";
 import type { ProductHit, ProductRepository, ProductSearchQuery } from "../../ports/product-repository.js";
 import type { MemoryProductSearchIndex } from "./memory-product-search-index.js";
 import { browseKey, directionOf, MemoryProductBrowseIndex } from "./memory-product-browse-index.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** A row of the SKU registry: one per product or variant SKU. */
 export interface SkuRow {
@@ -60,7 +61,7 @@ export class MemoryProductRepository implements ProductRepository {
   async update(product: Product, expectedVersion: number): Promise<void> {
     const current = this.t.products.get(product.id);
     if (!current || current.version !== expectedVersion) {
-      throw new ConflictError("version_conflict", `product ${product.id} was changed by someone else`, {
+      throw new ConflictError(commerceCodes.version_conflict, `product ${product.id} was changed by someone else`, {
         details: { id: product.id, expectedVersion, actualVersion: current?.version ?? null },
       });
     }
@@ -71,10 +72,10 @@ export class MemoryProductRepository implements ProductRepository {
 
   private claimSkus(next: Product, previous: Product | null): void {
     const wanted = skusOf(next).map(normalizeSku);
-    if (new Set(wanted).size !== wanted.length) throw new ConflictError("sku_taken", "a SKU repeats within the product", { details: { productId: next.id } });
+    if (new Set(wanted).size !== wanted.length) throw new ConflictError(commerceCodes.sku_taken, "a SKU repeats within the product", { details: { productId: next.id } });
     for (const sku of wanted) {
       const holder = this.t.skus.get(sku);
-      if (holder && holder.productId !== next.id) throw new ConflictError("sku_taken", `SKU ${sku} is taken`, { details: { sku } });
+      if (holder && holder.productId !== next.id) throw new ConflictError(commerceCodes.sku_taken, `SKU ${sku} is taken`, { details: { sku } });
     }
     const keep = new Set(wanted);
     for (const sku of previous ? skusOf(previous).map(normalizeSku) : []) if (!keep.has(sku)) this.t.skus.delete(sku);

@@ -1,5 +1,6 @@
 import { createId, GatewayError, type Money } from "@platform/core";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** Tokens the {@link TestPaymentPort} declines, with their decline codes. */
 export const DECLINING_TOKENS: Readonly<Record<string, string>> = Object.freeze({
@@ -72,8 +73,8 @@ export class TestPaymentPort implements PaymentPort {
     const done = this.refunds.get(request.idempotencyKey);
     if (done) return { reference: done };
     const charge = this.charges.find((c) => c.reference === request.reference);
-    if (!charge) throw new GatewayError("charge_not_found", `no charge ${request.reference}`, { provider: "test", retryable: false });
-    if (request.amount.greaterThan(charge.amount)) throw new GatewayError("refund_exceeds_charge", "refund larger than the charge", { provider: "test", retryable: false });
+    if (!charge) throw new GatewayError(commerceCodes.charge_not_found, `no charge ${request.reference}`, { provider: "test", retryable: false });
+    if (request.amount.greaterThan(charge.amount)) throw new GatewayError(commerceCodes.refund_exceeds_charge, "refund larger than the charge", { provider: "test", retryable: false });
     charge.refunded = request.amount;
     const reference = createId("re");
     this.refunds.set(request.idempotencyKey, reference);
@@ -91,7 +92,7 @@ export class TestPaymentPort implements PaymentPort {
     this.charges.push({ reference, orderId: request.orderId, amount: request.amount, idempotencyKey: request.idempotencyKey, refunded: null });
     if (request.paymentToken === TIMEOUT_AFTER_CHARGE_TOKEN) {
       this.timedOut.set(request.idempotencyKey, reference);
-      throw new GatewayError("gateway_timeout", "test gateway charged, then timed out", { provider: "test", retryable: true, details: { reference } });
+      throw new GatewayError(commerceCodes.gateway_timeout, "test gateway charged, then timed out", { provider: "test", retryable: true, details: { reference } });
     }
     return { reference };
   }

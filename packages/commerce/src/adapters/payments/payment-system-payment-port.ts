@@ -1,6 +1,8 @@
 import { GatewayError, PlatformError, ValidationError } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
+import { ADMIN_ACTOR, type Actor } from "../../domain/schemas.js";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** Options of {@link PaymentSystemPaymentPort}. */
 export interface PaymentSystemPortOptions {
@@ -42,7 +44,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
    */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const paymentMethod = request.paymentToken ?? this.options.defaultPaymentMethod;
-    if (!paymentMethod) throw ValidationError.field("payment_method_required", "paymentToken", "a payment token is required");
+    if (!paymentMethod) throw ValidationError.field(commerceCodes.payment_method_required, "paymentToken", "a payment token is required");
     let payment: Payment = await this.system.payments.create({
       amount: request.amount.toJSON(),
       paymentMethod,
@@ -71,7 +73,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
         details: { paymentId: payment.id },
       });
     }
-    throw new GatewayError("payment_pending", `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id, reference: payment.id } });
+    throw new GatewayError(commerceCodes.payment_pending, `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id, reference: payment.id } });
   }
 
   /**
@@ -137,7 +139,7 @@ function statusOf(payment: Payment): ChargeStatus {
 /**
  * Keeps orders in step with their payments: on `payment.succeeded`, `payment.failed`,
  * `payment.canceled` and `payment.action_required` of a payment made for an order (its `orderId`),
- * calls `orders.confirmPayment(orderId)`, which asks the payment port and pays, cancels or marks the
+ * calls `orders.confirmPayment(ADMIN_ACTOR, { orderId })`, which asks the payment port and pays, cancels or marks the
  * order. Events are published after commit in the process that made the change (a Stripe webhook
  * handled by `handleStripeWebhook`, a reconcile, an expiry sweep); the order sweeper
  * (`orders.sweepPendingPayments`) covers what another process changed. Errors go to `onError`
@@ -149,12 +151,12 @@ function statusOf(payment: Payment): ChargeStatus {
  */
 export function followPaymentEvents(
   system: { events: Pick<PaymentSystem["events"], "on"> },
-  orders: { confirmPayment(orderId: string): Promise<unknown> },
+  orders: { confirmPayment(actor: Actor, input: { orderId: string }): Promise<unknown> },
   options: { onError?: (error: unknown) => void } = {},
 ): () => void {
   const follow = (e: { data: { payment: { orderId: string | null } } }) => {
     const orderId = e.data.payment.orderId;
-    if (orderId) void orders.confirmPayment(orderId).catch((error: unknown) => options.onError?.(error));
+    if (orderId) void orders.confirmPayment(ADMIN_ACTOR, { orderId }).catch((error: unknown) => options.onError?.(error));
   };
   const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.action_required"] as const).map((type) => system.events.on(type, follow));
   return () => offs.forEach((off) => off());

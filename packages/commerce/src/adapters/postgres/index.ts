@@ -15,7 +15,7 @@ export { PostgresInventoryRepository } from "./postgres-inventory-repository.js"
 export { PostgresOrderRepository } from "./postgres-order-repository.js";
 export { PostgresNotificationRepository } from "./postgres-notification-repository.js";
 export { searchTerms, tsQuerySql } from "./postgres-product-search.js";
-export { Sql, mapSqlError } from "./sql-errors.js";
+export { Sql, mapSqlError } from "./sql-runner.js";
 export {
   PostgresNotificationJobs,
   type PostgresNotificationJobsOptions,

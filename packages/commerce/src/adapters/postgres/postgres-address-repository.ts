@@ -1,6 +1,6 @@
 import type { Address } from "../../domain/address.js";
 import type { AddressRepository } from "../../ports/customer-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
 
 interface AddressRow {
   id: string;

@@ -1,7 +1,8 @@
 import { ConflictError, Money } from "@platform/core";
 import type { Cart, CartLine } from "../../domain/cart.js";
 import type { CartRepository } from "../../ports/cart-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 interface CartRow {
   id: string;
@@ -66,7 +67,7 @@ export class PostgresCartRepository implements CartRepository {
       cart.version,
       cart.checkoutOrderId ?? null,
     ]);
-    if (r.rowCount === 0) throw new ConflictError("cart_exists", "the customer already has a cart");
+    if (r.rowCount === 0) throw new ConflictError(commerceCodes.cart_exists, "the customer already has a cart");
     await this.writeLines(cart);
   }
 
@@ -87,7 +88,7 @@ export class PostgresCartRepository implements CartRepository {
        SELECT count(*)::int AS updated FROM u`,
       [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion, ...this.lineArrays(cart), cart.checkoutOrderId ?? null],
     );
-    if (!r || r.updated === 0) throw new ConflictError("version_conflict", `cart ${cart.id} was changed concurrently`);
+    if (!r || r.updated === 0) throw new ConflictError(commerceCodes.version_conflict, `cart ${cart.id} was changed concurrently`);
   }
 
   async delete(id: string): Promise<void> {

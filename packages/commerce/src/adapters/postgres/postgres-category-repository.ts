@@ -1,7 +1,8 @@
 import { ConflictError } from "@platform/core";
 import type { Category } from "../../domain/category.js";
 import type { CategoryRepository } from "../../ports/category-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 interface CategoryRow {
   id: string;
@@ -33,7 +34,7 @@ export class PostgresCategoryRepository implements CategoryRepository {
       `INSERT INTO categories (${COLUMNS}) VALUES ($1, $2, $3, $4, $5::text[], $6, $7) ON CONFLICT (slug) DO NOTHING`,
       [c.id, c.name, c.slug, c.parentId, [...c.path], c.createdAt, c.version],
     );
-    if (inserted.rowCount === 0) throw new ConflictError("slug_taken", `slug ${c.slug} is taken`, { details: { slug: c.slug } });
+    if (inserted.rowCount === 0) throw new ConflictError(commerceCodes.slug_taken, `slug ${c.slug} is taken`, { details: { slug: c.slug } });
   }
 
   async save(c: Category): Promise<void> {

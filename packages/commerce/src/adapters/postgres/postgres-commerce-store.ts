@@ -10,7 +10,7 @@ import { PostgresNotificationRepository } from "./postgres-notification-reposito
 import { PostgresOrderRepository } from "./postgres-order-repository.js";
 import { PostgresProductRepository } from "./postgres-product-repository.js";
 import { PostgresLoginThrottleRepository, PostgresSessionRepository } from "./postgres-session-repositories.js";
-import { Sql } from "./sql-errors.js";
+import { Sql } from "./sql-runner.js";
 
 /** Options of {@link PostgresCommerceStore}. */
 export interface PostgresCommerceStoreOptions extends PostgresStoreOptions {

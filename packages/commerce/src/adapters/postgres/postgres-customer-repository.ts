@@ -2,7 +2,8 @@ import { ConflictError } from "@platform/core";
 import type { Customer, PasswordHash } from "../../domain/customer.js";
 import type { Role } from "../../domain/schemas.js";
 import type { CustomerRepository } from "../../ports/customer-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 interface CustomerRow {
   id: string;
@@ -41,7 +42,7 @@ export class PostgresCustomerRepository implements CustomerRepository {
       `INSERT INTO users (${COLUMNS}) VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7, $8, $9) ON CONFLICT ((lower(email))) DO NOTHING`,
       [c.id, c.email, c.name, c.phone, [...c.roles], JSON.stringify(c.passwordHash), c.createdAt, c.updatedAt, c.version],
     );
-    if (inserted.rowCount === 0) throw new ConflictError("email_taken", "email is taken");
+    if (inserted.rowCount === 0) throw new ConflictError(commerceCodes.email_taken, "email is taken");
   }
 
   async update(c: Customer, expectedVersion: number): Promise<void> {
@@ -49,6 +50,6 @@ export class PostgresCustomerRepository implements CustomerRepository {
       `UPDATE users SET email = $2, name = $3, phone = $4, roles = $5::text[], password_hash = $6::jsonb, updated_at = $7, version = $8 WHERE id = $1 AND version = $9`,
       [c.id, c.email, c.name, c.phone, [...c.roles], JSON.stringify(c.passwordHash), c.updatedAt, c.version, expectedVersion],
     );
-    if (updated.rowCount === 0) throw new ConflictError("version_conflict", `customer ${c.id} was changed concurrently`);
+    if (updated.rowCount === 0) throw new ConflictError(commerceCodes.version_conflict, `customer ${c.id} was changed concurrently`);
   }
 }

@@ -1,7 +1,8 @@
 import { DomainRuleError, NotFoundError } from "@platform/core";
 import type { Reservation, ReservationLine, StockAdjustment, StockLevel } from "../../domain/inventory.js";
 import type { InventoryRepository } from "../../ports/inventory-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 interface LevelRow {
   key: string;
@@ -85,8 +86,8 @@ export class PostgresInventoryRepository implements InventoryRepository {
     );
     if (!r) {
       const current = await this.get(a.key);
-      if (!current) throw NotFoundError.of("stock_not_found", "stock item", a.key);
-      throw new DomainRuleError("negative_stock", `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: current.onHand, reserved: current.reserved, delta: a.delta } });
+      if (!current) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", a.key);
+      throw new DomainRuleError(commerceCodes.negative_stock, `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: current.onHand, reserved: current.reserved, delta: a.delta } });
     }
     await this.sql.query("INSERT INTO commerce_stock_adjustments (id, key, delta, reason, note, at) VALUES ($1, $2, $3, $4, $5, $6)", [a.id, a.key, a.delta, a.reason, a.note, a.at]);
     return toLevel(r);
@@ -94,7 +95,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
 
   async setLowStockThreshold(key: string, threshold: number, at: Date): Promise<StockLevel> {
     const r = await this.sql.one<LevelRow>(`UPDATE commerce_stock_levels SET low_stock_threshold = $2, updated_at = $3 WHERE key = $1 RETURNING ${LEVEL}`, [key, threshold, at]);
-    if (!r) throw NotFoundError.of("stock_not_found", "stock item", key);
+    if (!r) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
     return toLevel(r);
   }
 
@@ -112,7 +113,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
         if (hit.rowCount === 0) {
           const level = await this.get(line.key);
           const free = level ? level.onHand - level.reserved : 0;
-          throw new DomainRuleError("insufficient_stock", `only ${free} of ${line.key} available, ${line.quantity} requested`, {
+          throw new DomainRuleError(commerceCodes.insufficient_stock, `only ${free} of ${line.key} available, ${line.quantity} requested`, {
             details: { key: line.key, available: free, requested: line.quantity },
           });
         }
@@ -137,8 +138,8 @@ export class PostgresInventoryRepository implements InventoryRepository {
   /** Locks an active reservation (FOR UPDATE) so two processes cannot settle it twice. */
   private async lockActive(id: string): Promise<Reservation> {
     const row = await this.sql.one<ReservationRow>(`${RESERVATION} WHERE r.id = $1 FOR UPDATE OF r`, [id]);
-    if (!row) throw NotFoundError.of("reservation_not_found", "reservation", id);
-    if (row.status !== "active") throw new DomainRuleError("reservation_not_active", `reservation ${id} is ${row.status}`, { details: { id, status: row.status } });
+    if (!row) throw NotFoundError.of(commerceCodes.reservation_not_found, "reservation", id);
+    if (row.status !== "active") throw new DomainRuleError(commerceCodes.reservation_not_active, `reservation ${id} is ${row.status}`, { details: { id, status: row.status } });
     return toReservation(row);
   }
 
@@ -146,7 +147,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
     const r = await this.lockActive(id);
     for (const line of byKey(r.lines)) {
       const hit = await this.sql.query("UPDATE commerce_stock_levels SET reserved = reserved - $2, updated_at = $3 WHERE key = $1 AND reserved >= $2", [line.key, line.quantity, at]);
-      if (hit.rowCount === 0) throw new DomainRuleError("over_release", `cannot release ${line.quantity} of ${line.key}: not that many reserved`, { details: { key: line.key, requested: line.quantity } });
+      if (hit.rowCount === 0) throw new DomainRuleError(commerceCodes.over_release, `cannot release ${line.quantity} of ${line.key}: not that many reserved`, { details: { key: line.key, requested: line.quantity } });
     }
     await this.sql.query("UPDATE commerce_reservations SET status = $2 WHERE id = $1", [id, status]);
     return { ...r, status };
@@ -159,7 +160,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
         "UPDATE commerce_stock_levels SET on_hand = on_hand - $2, reserved = reserved - $2, sold = sold + $2, updated_at = $3 WHERE key = $1 AND reserved >= $2 AND on_hand >= $2",
         [line.key, line.quantity, at],
       );
-      if (hit.rowCount === 0) throw new DomainRuleError("over_release", `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
+      if (hit.rowCount === 0) throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
     }
     await this.sql.query("UPDATE commerce_reservations SET status = 'committed' WHERE id = $1", [id]);
     return { ...r, status: "committed" };
@@ -174,8 +175,8 @@ export class PostgresInventoryRepository implements InventoryRepository {
         at,
       ]);
       if (!r) {
-        if (!(await this.get(line.key))) throw NotFoundError.of("stock_not_found", "stock item", line.key);
-        throw new DomainRuleError("over_release", `cannot restock ${line.quantity} of ${line.key}: not that many sold`);
+        if (!(await this.get(line.key))) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", line.key);
+        throw new DomainRuleError(commerceCodes.over_release, `cannot restock ${line.quantity} of ${line.key}: not that many sold`);
       }
       out.set(line.key, toLevel(r));
     }

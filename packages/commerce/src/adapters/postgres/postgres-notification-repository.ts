@@ -1,7 +1,7 @@
 import type { ClaimedNotification, NewNotification, NotificationChannel, NotificationSettlement } from "../../domain/notification-job.js";
 import type { EmailMessage, SmsMessage } from "../../ports/notification-ports.js";
 import type { NotificationClaim, NotificationRepository } from "../../ports/notification-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
 
 interface ClaimedRow {
   id: string;

@@ -3,7 +3,8 @@ import { ConflictError, type CursorCodec, type Page } from "@platform/core";
 import type { Order } from "../../domain/order.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import { ORDER_COLUMNS, ORDER_SELECT, orderValues, toOrder, type OrderRow } from "./order-rows.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = { subtotal: "numeric", shipping: "numeric", tax: "numeric", total: "numeric", shipping_address: "jsonb", billing_address: "jsonb" };
@@ -47,7 +48,7 @@ export class PostgresOrderRepository implements OrderRepository {
 
   async insert(o: Order): Promise<void> {
     const r = await this.sql.query(`INSERT INTO orders (${ORDER_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (user_id, idempotency_key) DO NOTHING`, orderValues(o));
-    if (r.rowCount === 0) throw new ConflictError("idempotency_key_taken", "an order with this idempotency key exists", { details: { idempotencyKey: o.idempotencyKey } });
+    if (r.rowCount === 0) throw new ConflictError(commerceCodes.idempotency_key_taken, "an order with this idempotency key exists", { details: { idempotencyKey: o.idempotencyKey } });
     if (o.lines.length === 0) return;
     await this.sql.query(
       `INSERT INTO order_items (order_id, line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled_quantity)
@@ -74,7 +75,7 @@ export class PostgresOrderRepository implements OrderRepository {
   async update(o: Order, expectedVersion: number): Promise<void> {
     const sets = ORDER_COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
     const r = await this.sql.query(`UPDATE orders SET ${sets} WHERE id = $1 AND version = $${ORDER_COLUMNS.length + 1}`, [...orderValues(o), expectedVersion]);
-    if (r.rowCount === 0) throw new ConflictError("version_conflict", `order ${o.id} was changed concurrently`);
+    if (r.rowCount === 0) throw new ConflictError(commerceCodes.version_conflict, `order ${o.id} was changed concurrently`);
     // Lines are frozen at checkout; only their fulfilled quantities move.
     if (o.lines.length === 0) return;
     await this.sql.query(

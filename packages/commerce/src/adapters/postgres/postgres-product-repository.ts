@@ -4,7 +4,8 @@ import { normalizeSku } from "../../domain/text.js";
 import type { ProductHit, ProductRepository, ProductSearchQuery } from "../../ports/product-repository.js";
 import { attributeText, PRODUCT_COLUMNS, searchVectorSql, skuText, toProduct, type ProductRow } from "./product-rows.js";
 import { searchProducts } from "./postgres-product-search.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /**
  * {@link ProductRepository} on `products`, `product_images`, `product_attributes`,
@@ -55,7 +56,7 @@ export class PostgresProductRepository implements ProductRepository {
     );
     if (updated.rowCount === 0) {
       const current = await this.sql.one<{ version: number }>("SELECT version FROM products WHERE id = $1", [p.id]);
-      throw new ConflictError("version_conflict", `product ${p.id} was changed by someone else`, {
+      throw new ConflictError(commerceCodes.version_conflict, `product ${p.id} was changed by someone else`, {
         details: { id: p.id, expectedVersion, actualVersion: current?.version ?? null },
       });
     }
@@ -76,7 +77,7 @@ export class PostgresProductRepository implements ProductRepository {
 
   private wantedSkus(p: Product): string[] {
     const wanted = skusOf(p).map(normalizeSku);
-    if (new Set(wanted).size !== wanted.length) throw new ConflictError("sku_taken", "a SKU repeats within the product", { details: { productId: p.id } });
+    if (new Set(wanted).size !== wanted.length) throw new ConflictError(commerceCodes.sku_taken, "a SKU repeats within the product", { details: { productId: p.id } });
     return wanted;
   }
 
@@ -89,7 +90,7 @@ export class PostgresProductRepository implements ProductRepository {
     await this.sql.query("DELETE FROM commerce_skus WHERE product_id = $1 AND sku <> ALL($2::text[])", [productId, skus]);
     await this.sql.query("INSERT INTO commerce_skus (sku, product_id) SELECT s, $1 FROM unnest($2::text[]) s ON CONFLICT (sku) DO NOTHING", [productId, skus]);
     const taken = await this.sql.one<{ sku: string }>("SELECT sku FROM commerce_skus WHERE sku = ANY($2::text[]) AND product_id <> $1 LIMIT 1", [productId, skus]);
-    if (taken) throw new ConflictError("sku_taken", `SKU ${taken.sku} is taken`, { details: { sku: taken.sku } });
+    if (taken) throw new ConflictError(commerceCodes.sku_taken, `SKU ${taken.sku} is taken`, { details: { sku: taken.sku } });
   }
 
   private async writeChildren(p: Product): Promise<void> {

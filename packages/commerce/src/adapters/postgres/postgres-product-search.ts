@@ -3,7 +3,7 @@ import type { CursorCodec, Page } from "@platform/core";
 import { foldText } from "../../domain/text.js";
 import type { ProductHit, ProductSearchQuery, ProductSort } from "../../ports/product-repository.js";
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from "./product-rows.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
 
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 

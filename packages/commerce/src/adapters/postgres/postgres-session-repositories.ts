@@ -1,7 +1,7 @@
 import { claimAttempt, type AttemptClaim, type AttemptPolicy, type LoginThrottle } from "../../domain/login-throttle.js";
 import type { Session } from "../../domain/session.js";
 import type { LoginThrottleRepository, SessionRepository } from "../../ports/customer-repository.js";
-import type { Sql } from "./sql-errors.js";
+import type { Sql } from "./sql-runner.js";
 
 interface SessionRow {
   token_hash: string;

@@ -2,6 +2,7 @@ import { ConfigurationError, GatewayError, parse } from "@platform/core";
 import { z } from "zod";
 import type { Transporter } from "nodemailer";
 import type { EmailMessage, EmailSender } from "../../ports/notification-ports.js";
+import { commerceCodes } from "../../domain/error-codes.js";
 
 /** SMTP settings. Credentials come from the host's configuration, never from code. */
 export const smtpOptionsSchema = z.object({
@@ -79,7 +80,7 @@ export class SmtpEmailSender implements EmailSender {
       },
       (cause: unknown) => {
         this.transporter = undefined;
-        throw new ConfigurationError("missing_peer_dependency", "the SMTP adapter needs the optional peer dependency nodemailer", { cause });
+        throw new ConfigurationError(commerceCodes.missing_peer_dependency, "the SMTP adapter needs the optional peer dependency nodemailer", { cause });
       },
     );
     return this.transporter;
@@ -91,7 +92,7 @@ export class SmtpEmailSender implements EmailSender {
     try {
       await transporter.sendMail({ from: this.options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: { "X-Template": message.template } });
     } catch (cause) {
-      throw new GatewayError("smtp_failed", `SMTP delivery to ${message.to} failed`, { provider: "smtp", retryable: true, cause });
+      throw new GatewayError(commerceCodes.smtp_failed, `SMTP delivery to ${message.to} failed`, { provider: "smtp", retryable: true, cause });
     }
   }
 
