@@ -9,6 +9,7 @@ import type { PaymentGateway } from "./ports/payment-gateway.js";
 import type { PaymentStore } from "./ports/payment-store.js";
 import type { ServiceContext } from "./services/context.js";
 import { FraudService } from "./services/fraud-service.js";
+import { FraudAssessor } from "./services/fraud-assessor.js";
 import { GatewayRegistry } from "./services/gateway-registry.js";
 import { DEFAULT_IDEMPOTENCY_LEASE_MS } from "./domain/idempotency.js";
 import { IdempotencyRunner } from "./services/idempotency-runner.js";
@@ -171,12 +172,13 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     if (autoDispatch) webhooks.kick();
   });
   const idempotency = new IdempotencyRunner(ctx.store, clock, { leaseMs: idempotencyLease, logger });
-  const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
+  const fraud = new FraudService(ctx);
+  const assessor = new FraudAssessor(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl, actionTtl);
   const reconciler = new PaymentReconciler(ctx, settlement, reconcileAfter);
   const refundService = new RefundService(ctx, idempotency);
   // Each public service call is one span, `payments.<service>.<method>`.
-  const payments = traceService(new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments");
+  const payments = traceService(new PaymentService(ctx, assessor, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments");
   const refunds = traceService(refundService, "payments.refunds");
   const tracedWebhooks = traceService(webhooks, "payments.webhooks");
   const maintenance = traceService(new MaintenanceService(ctx, options.retention), "payments.maintenance");
@@ -187,7 +189,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     webhooks: tracedWebhooks,
     fraud: traceService(fraud, "payments.fraud"),
     maintenance,
-    gatewayEvents: traceService(new GatewayEventService(ctx, settlement, refundService, reconciler), "payments.gatewayEvents"),
+    gatewayEvents: traceService(new GatewayEventService(ctx, settlement, reconciler), "payments.gatewayEvents"),
     backgroundDuties: paymentDuties({ payments, refunds, webhooks: tracedWebhooks, maintenance, store }),
     events,
     gateways: registry,

@@ -5,11 +5,12 @@
  */
 export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./create-payment-system.js";
 export { PaymentService, type PaymentRoutingOptions } from "./services/payment-service.js";
+export { type PaymentsRole } from "./domain/payments-role.js";
 export { RefundService, type RefundOutcome } from "./services/refund-service.js";
 export { GatewayEventService, type GatewayEventInput, type GatewayEventResult } from "./services/gateway-event-service.js";
 export { type ExpireActionsSummary } from "./services/payment-reconciler.js";
 export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
-export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
+export { FraudService, listEntrySchema, addRuleSchema, type ListEntryInput, type AddRuleInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 export { MaintenanceService, DEFAULT_RETENTION, type RetentionOptions } from "./services/maintenance-service.js";
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
@@ -39,7 +40,13 @@ export {
   type CreatePaymentInput,
   type CapturePaymentInput,
   type CancelPaymentInput,
+  type PaymentRef,
+  type ListByStatusInput,
+  type ReviewDecisionInput,
   createPaymentSchema,
+  paymentRefSchema,
+  listByStatusSchema,
+  reviewDecisionSchema,
   capturePaymentSchema,
   cancelPaymentSchema,
   paymentMethodSchema,

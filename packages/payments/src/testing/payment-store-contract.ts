@@ -74,7 +74,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
           throw new Error("boom");
         }),
       ).rejects.toThrow("boom");
-      expect(await store.transaction((tx) => tx.payments.get(p.id))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.payments.get(p.id))).toBeNull();
       expect(await store.transaction((tx) => tx.ledger.allForPayment(p.id))).toEqual([]);
     });
 
@@ -211,7 +211,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       const later = await store.transaction((tx) => tx.idempotency.claim({ ...rec, fingerprint: "g", expiresAt: at(5000) }, at(1000)));
       expect(later.claimed).toBe(true);
       await store.transaction((tx) => tx.idempotency.release("s", "k"));
-      expect(await store.transaction((tx) => tx.idempotency.get("s", "k"))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.idempotency.get("s", "k"))).toBeNull();
     });
 
     it("leases an in-progress key: only its token renews it, and one caller takes it over once it lapsed", async () => {
@@ -224,7 +224,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "other", at(9000)))).toBe(false);
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(2000)))).toBe(true);
       // Live lease: nobody takes over.
-      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeNull();
       const takers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(2000), `t${i + 1}`, at(4000)))));
       const won = takers.filter((t) => t !== undefined);
       expect(won).toHaveLength(1);
@@ -234,7 +234,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(9000)))).toBe(false);
       await store.transaction((tx) => tx.idempotency.complete("s", "lease", { resourceId: "pay_1" }));
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", won[0]!.leaseToken!, at(9000)))).toBe(false);
-      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(50_000), "t99", at(60_000)))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(50_000), "t99", at(60_000)))).toBeNull();
     });
 
     it("keeps provider data and rule descriptions exactly, prototype-named keys included", async () => {
@@ -268,10 +268,30 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
         await tx.fraudLists.add("block", "email:Bad@Example.com", T0);
       });
       expect((await store.transaction((tx) => tx.refunds.listByStatus("pending", 10))).map((r) => r.id)).toEqual(["re_1"]);
-      expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1"))).map((r) => r.id)).toEqual(["re_1"]);
+      expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 10 }))).items.map((r) => r.id)).toEqual(["re_1"]);
       expect((await store.transaction((tx) => tx.fraudRules.list())).map((r) => r.id)).toEqual(["frr_a", "frr_b"]);
       expect(await store.transaction((tx) => tx.fraudRules.nextPosition())).toBe(3);
       expect(await store.transaction((tx) => tx.fraudLists.findMembers("block", ["email:bad@example.com", "ip:1.2.3.4"]))).toEqual(["email:bad@example.com"]);
+    });
+
+    it("pages refunds of a payment in insertion order and fraud rules by position", async () => {
+      const store = await makeStore();
+      await store.transaction(async (tx) => {
+        await tx.payments.insert(samplePayment({ id: "pay_1" }));
+        await tx.payments.insert(samplePayment({ id: "pay_2" }));
+        for (const id of ["re_c", "re_a", "re_b"]) await tx.refunds.insert({ id, paymentId: "pay_1", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
+        await tx.refunds.insert({ id: "re_other", paymentId: "pay_2", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
+        for (const [id, position] of [["frr_3", 3], ["frr_1", 1], ["frr_2", 2]] as const) await tx.fraudRules.insert({ id, name: id, action: "review", conditions: [], enabled: true, position, createdAt: T0 });
+      });
+      const first = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2 }));
+      expect(first.items.map((r) => r.id)).toEqual(["re_c", "re_a"]);
+      const second = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2, cursor: first.nextCursor }));
+      expect(second).toEqual({ items: [expect.objectContaining({ id: "re_b" })], nextCursor: null });
+      const rules = await store.transaction((tx) => tx.fraudRules.page({ limit: 2 }));
+      expect(rules.items.map((r) => r.id)).toEqual(["frr_1", "frr_2"]);
+      const rest = await store.transaction((tx) => tx.fraudRules.page({ limit: 2, cursor: rules.nextCursor }));
+      expect(rest.items.map((r) => r.id)).toEqual(["frr_3"]);
+      expect(rest.nextCursor).toBeNull();
     });
 
     it("claims only due deliveries, each once, and re-offers them when the lease lapses", async () => {
@@ -301,7 +321,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10, "wls_t"))).toEqual([]);
       const both = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(30_000), at(60_000), "wls_m"))));
       expect(both.filter((d) => d !== undefined)).toHaveLength(1);
-      expect(await store.transaction((tx) => tx.webhookDeliveries.claim("whd_missing", T0, at(1000), "wls_m"))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.webhookDeliveries.claim("whd_missing", T0, at(1000), "wls_m"))).toBeNull();
     });
 
     it("records an attempt only for the claim holding the lease, even after its time lapsed", async () => {

@@ -43,11 +43,11 @@ export class MemoryPaymentRepository implements PaymentRepository {
     private readonly codec: CursorCodec,
   ) {}
   async get(id: string) {
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async getForUpdate(id: string) {
     // Memory transactions are serialised: a plain read is already exclusive.
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async insert(payment: Payment) {
     this.table.insert(payment);

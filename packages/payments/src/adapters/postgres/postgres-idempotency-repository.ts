@@ -67,9 +67,9 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     }
   }
 
-  async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+  async get(scope: string, key: string): Promise<IdempotencyRecord | null> {
     const { rows } = await run<KeyRow>(this.db, `SELECT ${COLUMNS} FROM payment_idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async attach(scope: string, key: string, resourceId: string): Promise<void> {
@@ -98,7 +98,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     return rowCount === 1;
   }
 
-  async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | undefined> {
+  async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | null> {
     // Conditional on the lapsed lease: of several callers taking over at once, one row update wins.
     const { rows } = await run<KeyRow>(
       this.db,
@@ -107,7 +107,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
        RETURNING ${COLUMNS}`,
       [scope, key, now, leaseToken, until],
     );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async purgeExpired(now: Date, createdBefore: Date, limit: number): Promise<number> {

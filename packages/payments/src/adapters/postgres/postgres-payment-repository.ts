@@ -41,14 +41,14 @@ export class PostgresPaymentRepository implements PaymentRepository {
     private readonly codec: CursorCodec,
   ) {}
 
-  async get(id: string): Promise<Payment | undefined> {
+  async get(id: string): Promise<Payment | null> {
     const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
-    return rows[0] ? toPayment(rows[0]) : undefined;
+    return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  async getForUpdate(id: string): Promise<Payment | undefined> {
+  async getForUpdate(id: string): Promise<Payment | null> {
     const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [id]);
-    return rows[0] ? toPayment(rows[0]) : undefined;
+    return rows[0] ? toPayment(rows[0]) : null;
   }
 
   async insert(payment: Payment): Promise<void> {

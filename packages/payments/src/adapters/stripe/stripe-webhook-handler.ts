@@ -1,4 +1,4 @@
-import { ValidationError } from "@platform/core";
+import { ValidationError, type Actor } from "@platform/core";
 import type Stripe from "stripe";
 import type { PaymentSystem } from "../../create-payment-system.js";
 import type { GatewayEventInput, GatewayEventResult } from "../../services/gateway-event-service.js";
@@ -14,6 +14,12 @@ export interface HandleStripeWebhookOptions {
   /** Largest accepted age of the signature, in seconds (default 300, as Stripe). */
   toleranceSeconds?: number;
 }
+
+/**
+ * The actor {@link handleStripeWebhook} applies verified Stripe events with: `admin`, the role
+ * `gatewayEvents.apply` needs. The signature check is its authentication; no caller's actor is involved.
+ */
+export const STRIPE_WEBHOOK_ACTOR: Actor = Object.freeze({ id: "stripe-webhook", roles: Object.freeze(["admin"]) as readonly string[] });
 
 /** What {@link handleStripeWebhook} did with a delivery; every result is acknowledged (HTTP 200). */
 export interface StripeWebhookResult extends GatewayEventResult {
@@ -61,7 +67,8 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
  * applies `payment_intent.succeeded`, `.payment_failed`, `.requires_action`, `.canceled`,
  * `charge.refunded` and `charge.refund.updated` to the payment or refund named in the object's
  * metadata (`platform_payment_id`, `platform_refund_id`), through `system.gatewayEvents`: each event
- * once by its id across processes, never moving a payment backwards.
+ * once by its id across processes, never moving a payment backwards. It applies them as
+ * {@link STRIPE_WEBHOOK_ACTOR} (`admin`): the verified signature is what authorises the delivery.
  *
  * Answer HTTP 200 for every result (including `ignored` for other event types and `unknown_payment`
  * for objects that are not ours: another integration on the same account; Stripe would otherwise
@@ -94,5 +101,5 @@ export async function handleStripeWebhook(
   if (!relevant) return { ...named, outcome: "ignored" };
   const input = inputOf(event, options.gateway ?? "stripe");
   if (!input) return { ...named, outcome: event.type.startsWith("payment_intent.") ? "unknown_payment" : "unknown_refund" };
-  return { ...named, ...(await system.gatewayEvents.apply(input)) };
+  return { ...named, ...(await system.gatewayEvents.apply(STRIPE_WEBHOOK_ACTOR, input)) };
 }
