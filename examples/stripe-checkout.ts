@@ -47,7 +47,7 @@ console.log("=============================================");
 // 1. A card that pays. The checkout's idempotency key makes a retried checkout charge once.
 await shop.carts.addItem(ada, { productId: lamp.id, quantity: 2 });
 const order = await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-1`, paymentToken: "pm_card_visa" });
-const payment = await payments.payments.get(order.payment.reference!);
+const payment = await payments.payments.get(actor, { paymentId: order.payment.reference! });
 console.log(`Order ${order.id}: ${order.status}, total $${order.total.toFixed()}`);
 console.log(`Payment ${payment.id}: ${payment.status} via ${payment.gateway}, PaymentIntent ${payment.gatewayTransactionId}`);
 console.log(`Card: ${payment.paymentMethodDetails.brand} •••• ${payment.paymentMethodDetails.last4}`);
@@ -64,7 +64,7 @@ console.log(`Lamps available: ${(await shop.inventory.getStock(lamp.id)).availab
 
 // 3. The customer cancels the paid order: the payment is refunded through Stripe.
 const canceled = await shop.orders.cancel(ada, { orderId: order.id, reason: "changed my mind" });
-const refunded = await payments.payments.get(payment.id);
+const refunded = await payments.payments.get(actor, { paymentId: payment.id });
 console.log(`Order ${canceled.id}: ${canceled.status}, payment ${canceled.payment.status}`);
 console.log(`Refunded: $${refunded.amountRefunded.toFixed()} of $${refunded.amountCaptured.toFixed()}`);
 
@@ -77,7 +77,7 @@ console.log(`Order ${waiting.id}: ${waiting.status}, payment ${waiting.payment.s
 if (local) {
   // What the customer's browser and Stripe do: authenticate, then deliver a signed webhook.
   const webhookSecret = "whsec_local_checkout_demo";
-  const intentId = (await payments.payments.get(waiting.payment.reference!)).gatewayTransactionId!;
+  const intentId = (await payments.payments.get(actor, { paymentId: waiting.payment.reference! })).gatewayTransactionId!;
   local.completeAction(intentId, "succeed");
   const delivery = await stripeWebhookDelivery({ type: "payment_intent.succeeded", object: local.api.intentJson(local.api.intents.get(intentId)!), secret: webhookSecret, at: new Date() });
   const result = await handleStripeWebhook(payments, delivery.payload, delivery.header, { secret: webhookSecret });

@@ -14,6 +14,9 @@ export function makeSystem(options: PaymentSystemOptions = {}) {
 
 export const usd = (amount: string) => ({ amount, currency: "USD" });
 
+/** The actor of the suites: `admin` holds every payments role. */
+export { PAYMENTS_ADMIN_ACTOR as ADMIN } from "../src/testing/test-actors.js";
+
 /** One `codeOf` for every suite: core's testing helper. */
 export { codeOf } from "@platform/core/testing";
 

@@ -20,23 +20,23 @@ export function adminRoutes({ payments, shop }: Services, adminToken: string | u
     return c.json(await shop.products.create(b as CreateProductInput & { initialStock?: number }), 201);
   });
 
-  app.post("/webhook-endpoints", async (c) => c.json(await payments.webhooks.createEndpoint((await readJson(c)) as CreateEndpointInput), 201));
+  app.post("/webhook-endpoints", async (c) => c.json(await payments.webhooks.createEndpoint(actor, (await readJson(c)) as CreateEndpointInput), 201));
 
-  app.get("/webhook-endpoints", async (c) => c.json(await payments.webhooks.listEndpoints(pageQuery(c))));
+  app.get("/webhook-endpoints", async (c) => c.json(await payments.webhooks.listEndpoints(actor, pageQuery(c))));
 
-  app.get("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.getEndpoint(c.req.param("id"))));
+  app.get("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.getEndpoint(actor, { endpointId: c.req.param("id") })));
 
-  app.patch("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.updateEndpoint(c.req.param("id"), (await readJson(c)) as UpdateEndpointInput)));
+  app.patch("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.updateEndpoint(actor, { endpointId: c.req.param("id"), ...(await readJson(c)) as UpdateEndpointInput })));
 
   app.delete("/webhook-endpoints/:id", async (c) => {
-    await payments.webhooks.deleteEndpoint(c.req.param("id"));
+    await payments.webhooks.deleteEndpoint(actor, { endpointId: c.req.param("id") });
     return c.body(null, 204);
   });
 
   app.post("/webhook-endpoints/:id/rotate-secret", async (c) => {
     const b = await readOptionalJson(c);
     const options = b.overlapSeconds !== undefined ? { overlapSeconds: b.overlapSeconds as number } : {};
-    return c.json(await payments.webhooks.rotateSecret(c.req.param("id"), options));
+    return c.json(await payments.webhooks.rotateSecret(actor, { endpointId: c.req.param("id"), ...options }));
   });
 
   return app;
