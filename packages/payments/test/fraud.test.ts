@@ -27,7 +27,7 @@ describe("fraud rules", () => {
       expect(code).not.toBe("no_error");
       expect([text.slice(0, 40), await codeOf(() => system.fraud.addRule(ADMIN, { rule: text }))]).toEqual([text.slice(0, 40), code]);
     }
-    expect(await system.fraud.listRules(ADMIN)).toEqual([]);
+    expect((await system.fraud.listRules(ADMIN)).items).toEqual([]);
     // Text neither store could keep exactly: the same code in both forms, on both stores.
     for (const [bad, code] of [["a\u0000b", "nul_character"], ["a\uD800b", "invalid_text"], ["\uDC00", "invalid_text"]] as const) {
       const structured = { action: "block" as const, conditions: [{ field: "email", operator: "in" as const, value: { kind: "values" as const, values: ["ok", bad] } }] };
@@ -35,10 +35,10 @@ describe("fraud rules", () => {
       expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: `block if email == ${JSON.stringify(bad)}` }))).toBe(code); // escaped: \u0000, \ud800
       expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: `block if email == "${bad}"` }))).toBe(code); // raw
     }
-    expect(await system.fraud.listRules(ADMIN)).toEqual([]);
+    expect((await system.fraud.listRules(ADMIN)).items).toEqual([]);
     // At the limits both forms are accepted.
     await system.fraud.addRule(ADMIN, { rule: `block if email == "${"x".repeat(500)}" and payments_per_customer_hourly > ${"9".repeat(300)}` });
-    expect(await system.fraud.listRules(ADMIN)).toHaveLength(1);
+    expect((await system.fraud.listRules(ADMIN)).items).toHaveLength(1);
   });
 
   it("a text rule blocks before the gateway is called, and records the matched rule", async () => {
@@ -60,7 +60,7 @@ describe("fraud rules", () => {
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: structured }))).toBe("invalid_rule");
     const asNumber = { action: "block" as const, conditions: [{ field: "amount", operator: ">" as const, value: { kind: "number" as const, value: 100 } }] };
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: asNumber }))).toBe("invalid_rule");
-    expect(await system.fraud.listRules(ADMIN)).toEqual([]);
+    expect((await system.fraud.listRules(ADMIN)).items).toEqual([]);
     await system.fraud.addRule(ADMIN, { rule: "block if amount > 100 USD" });
     const yen = await system.payments.create(ADMIN, { amount: { amount: "5000", currency: "JPY" }, paymentMethod: "pm_card_visa" });
     expect(yen.status).toBe("succeeded");
@@ -156,7 +156,7 @@ describe("fraud rules", () => {
 
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 5 USD", description: "x".repeat(1001) }))).toBe("validation_failed");
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: { action: "block", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 1 } }], description: "a\u0000b" } }))).toBe("nul_character");
-    expect(await system.fraud.listRules(ADMIN)).toHaveLength(3);
+    expect((await system.fraud.listRules(ADMIN)).items).toHaveLength(3);
   });
 
   it("disabled rules are ignored; malformed text is invalid_rule and stores nothing", async () => {
@@ -165,7 +165,7 @@ describe("fraud rules", () => {
     await system.fraud.setRuleEnabled(ADMIN, { ruleId: rule.id, enabled: false });
     expect((await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount >" }))).toBe("invalid_rule");
-    expect(await system.fraud.listRules(ADMIN)).toHaveLength(1);
+    expect((await system.fraud.listRules(ADMIN)).items).toHaveLength(1);
     expect(await codeOf(() => system.fraud.removeRule(ADMIN, { ruleId: "frr_nope" }))).toBe("rule_not_found");
   });
 });

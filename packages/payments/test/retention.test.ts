@@ -19,7 +19,7 @@ describe("bounded state: idempotency keys", () => {
     expect(await system.maintenance.purgeIdempotencyKeys({ limit: 1 })).toBe(1);
     expect(await system.maintenance.purgeIdempotencyKeys({ limit: 1 })).toBe(1);
     expect(await system.maintenance.purgeIdempotencyKeys()).toBe(0);
-    expect(await record()).toBeUndefined();
+    expect(await record()).toBeNull();
     // As after expiry: the key runs a new request, even with other parameters.
     const again = await system.payments.create(ADMIN, { amount: usd("12.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-1" });
     expect(again.id).not.toBe(first.id);

@@ -226,7 +226,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       // Live lease: nobody takes over.
       expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeNull();
       const takers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(2000), `t${i + 1}`, at(4000)))));
-      const won = takers.filter((t) => t !== undefined);
+      const won = takers.filter((t) => t !== null);
       expect(won).toHaveLength(1);
       expect(won[0]).toMatchObject({ resourceId: "pay_1", status: "in_progress" });
       expect(won[0]!.leaseExpiresAt!.getTime()).toBe(at(4000).getTime());
@@ -317,10 +317,10 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       const first = await store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, T0, at(30_000), "wls_m"));
       expect(first).toMatchObject({ id: gaveUp.id, status: "sending", leaseUntil: at(30_000) });
       const racing = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(10_000), at(40_000), "wls_m"))));
-      expect(racing).toEqual([undefined, undefined]);
+      expect(racing).toEqual([null, null]);
       expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10, "wls_t"))).toEqual([]);
       const both = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(30_000), at(60_000), "wls_m"))));
-      expect(both.filter((d) => d !== undefined)).toHaveLength(1);
+      expect(both.filter((d) => d !== null)).toHaveLength(1);
       expect(await store.transaction((tx) => tx.webhookDeliveries.claim("whd_missing", T0, at(1000), "wls_m"))).toBeNull();
     });
 
