@@ -11,7 +11,8 @@
  *      node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts --stripe
  */
 import { randomBytes } from "node:crypto";
-import { createPaymentSystem, MemoryPaymentStore, type PaymentGateway } from "@platform/payments";
+import type { Actor } from "@platform/core";
+import { createPaymentSystem, MemoryPaymentStore, type PaymentGateway, type PaymentsRole } from "@platform/payments";
 import { createPostgresPaymentStore } from "@platform/payments/postgres";
 import { StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer } from "@platform/payments/stripe-mock";
@@ -31,6 +32,9 @@ const gateway: PaymentGateway = localStripe
   ? new StripeGateway({ secretKey: "sk_test_localdemo0000", host: localStripe.host, port: localStripe.port, protocol: "http" })
   : new StripeGateway(realKey);
 const system = createPaymentSystem({ store, gateways: { stripe: gateway } });
+// Every call names who makes it. A host builds the actor from its own authentication (an API key's
+// roles); this back-office demo holds `admin`, which implies `payments:read` and `payments:write`.
+const actor: Actor<PaymentsRole> = { id: "demo-operator", roles: ["admin"] };
 
 // Process payment (the specification: order_123, 99.99, USD, card, stripe)
 const payment = await system.payments.create(actor, {

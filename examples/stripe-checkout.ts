@@ -14,7 +14,7 @@
  *      STRIPE_SECRET_KEY=sk_test_... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/stripe-checkout.ts
  */
 import { randomBytes } from "node:crypto";
-import { PlatformError } from "@platform/core";
+import { PlatformError, type Actor } from "@platform/core";
 import { createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "@platform/commerce";
 import { followPaymentEvents, paymentPortFor } from "@platform/commerce/payments";
 import { createPaymentSystem } from "@platform/payments";
@@ -29,6 +29,8 @@ const stripe = local
 if (stripe.mode === "live") throw new Error("this example takes Stripe test keys only (sk_test_...)");
 
 const payments = createPaymentSystem({ gateways: { stripe } });
+// The back office's actor for reading payments (commerce's adapter holds its own: payments:read + payments:write).
+const actor: Actor = { id: "back-office", roles: ["payments:read"] };
 const shop = createECommercePlatform({
   payments: paymentPortFor(payments),
   shipping: new FlatRateShippingCalculator({ amount: "0" }),

@@ -1,5 +1,6 @@
 import type { CreateProductInput } from "@platform/commerce";
 import type { CreateEndpointInput, UpdateEndpointInput } from "@platform/payments";
+import type { Actor } from "@platform/core";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env.js";
 import { requireAdmin } from "../http/auth.js";
@@ -13,6 +14,8 @@ import type { Services } from "../services.js";
  */
 export function adminRoutes({ payments, shop }: Services, adminToken: string | undefined): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Whoever holds ADMIN_TOKEN acts as the payment system's admin (one token: no per-user id to audit).
+  const actor: Actor = { id: "admin-token", roles: ["admin"] };
   app.use("*", requireAdmin(adminToken));
 
   app.post("/products", async (c) => {
@@ -26,7 +29,7 @@ export function adminRoutes({ payments, shop }: Services, adminToken: string | u
 
   app.get("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.getEndpoint(actor, { endpointId: c.req.param("id") })));
 
-  app.patch("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.updateEndpoint(actor, { endpointId: c.req.param("id"), ...(await readJson(c)) as UpdateEndpointInput })));
+  app.patch("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.updateEndpoint(actor, { ...((await readJson(c)) as UpdateEndpointInput), endpointId: c.req.param("id") })));
 
   app.delete("/webhook-endpoints/:id", async (c) => {
     await payments.webhooks.deleteEndpoint(actor, { endpointId: c.req.param("id") });
