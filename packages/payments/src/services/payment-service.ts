@@ -312,7 +312,9 @@ export class PaymentService {
   }
 
   /**
-   * Reconciles one payment now (`admin`): a `processing` one as `reconcileDue` does once it is due
+   * Reconciles one payment now (`payments:write` or `admin`: it only re-sends, with the same provider
+   * key, what the payment's own create, capture or cancel sent, so a client that may charge may ask
+   * for the outcome of its charge; commerce's payment adapter does on a retried checkout): a `processing` one as `reconcileDue` does once it is due
    * (a younger one is returned unchanged); a `requires_action` one by asking the gateway how the
    * customer's step ended (completed: `succeeded` or `requires_capture`; failed or abandoned:
    * `failed`, and the charge is canceled at the gateway; still open: unchanged). Any other payment is
@@ -320,7 +322,7 @@ export class PaymentService {
    * @throws NotFoundError `payment_not_found`; ForbiddenError `role_required`.
    */
   reconcile(actor: Actor, input: PaymentRef): Promise<Payment> {
-    authorize(actor, "admin");
+    authorize(actor, "payments:write");
     return this.reconciler.reconcileOne(parse(paymentRefSchema, input).paymentId);
   }
 }

@@ -102,13 +102,13 @@ export class RefundService {
   }
 
   /**
-   * Settles a refund whose outcome was unknown now (`admin`), by sending it again with the same
+   * Settles a refund whose outcome was unknown now (`payments:write` or `admin`, as `payments.reconcile`), by sending it again with the same
    * provider idempotency key (the provider answers with the original result and never refunds
    * twice). A settled refund is returned as it is.
    * @throws NotFoundError `refund_not_found`; ForbiddenError `role_required`.
    */
   async reconcile(actor: Actor, input: { refundId: string }): Promise<Refund> {
-    authorize(actor, "admin");
+    authorize(actor, "payments:write");
     return this.reconcileOne(parse(refundRefSchema, input).refundId);
   }
 

@@ -1,4 +1,4 @@
-import { checkActor, GatewayError, hasRole, PlatformError, ValidationError, type Actor } from "@platform/core";
+import { checkActor, GatewayError, PlatformError, ValidationError, type Actor } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
 
@@ -10,10 +10,8 @@ export interface PaymentSystemPortOptions {
   gateway?: string;
   /**
    * The actor the adapter calls the payment system with (default {@link COMMERCE_PAYMENTS_ACTOR}:
-   * `payments:read` and `payments:write`). With `admin` too, a retried checkout whose payment is
-   * still `processing` or waiting for its customer asks the gateway at once (`payments.reconcile`);
-   * without it, that outcome arrives through the payment system's webhooks and `reconcileDue`, and
-   * the order sweeper (`orders.sweepPendingPayments`) picks it up.
+   * `payments:read` and `payments:write`, which `payments.create`, `get`, `findByIdempotencyKey`,
+   * `cancel`, `reconcile` and `refunds.create` need).
    */
   actor?: Actor;
 }
@@ -49,9 +47,9 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     this.actor = checkActor(options.actor ?? COMMERCE_PAYMENTS_ACTOR);
   }
 
-  /** The payment after asking its gateway, when the actor may (`admin`); else as it stands. */
+  /** A payment still open after asking its gateway (`payments.reconcile`); a settled one as it stands. */
   private async refreshed(payment: Payment): Promise<Payment> {
-    if ((payment.status !== "processing" && payment.status !== "requires_action") || !hasRole(this.actor, "admin")) return payment;
+    if (payment.status !== "processing" && payment.status !== "requires_action") return payment;
     return this.system.payments.reconcile(this.actor, { paymentId: payment.id });
   }
 
