@@ -1,14 +1,16 @@
-import { describe, expect, it } from "vitest";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 // 3-D Secure with the TestGateway token: the same path a StripeGateway takes, without Stripe. The
 // PostgreSQL run of the service suites re-runs this file on that store.
-describe("payments waiting for the customer (requires_action)", () => {
+describe.each(paymentStores())("payments waiting for the customer (requires_action) on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   const threeDS = "pm_card_threeDSecure2Required";
 
   it("create answers requires_action with the step and client secret, records no money, announces payment.action_required", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const seen: string[] = [];
     system.events.on("payment.action_required", (e) => seen.push(JSON.stringify(e.data)));
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS, idempotencyKey: "3ds-1" });
@@ -30,7 +32,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("completed by the customer: reconcile(id) records succeeded with one charge, and the secret is gone", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     expect((await system.payments.reconcile(ADMIN, { paymentId: p.id })).status).toBe("requires_action");
     gateway.completeAction(p.id, "succeed");
@@ -46,7 +48,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("manual capture: the completed step leaves an authorisation to capture", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS, captureMethod: "manual" });
     gateway.completeAction(p.id, "succeed");
     const auth = await system.payments.reconcile(ADMIN, { paymentId: p.id });
@@ -55,7 +57,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("failed by the customer: the payment fails (authentication_failed) and the charge is canceled at the gateway", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     gateway.completeAction(p.id, "fail");
     const failed = await system.payments.reconcile(ADMIN, { paymentId: p.id });
@@ -67,7 +69,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("abandoned: expireActions cancels it at the gateway once actionExpiresAt passed, not before", async () => {
-    const { system, clock, gateway } = makeSystem({ requiresActionTtl: { minutes: 30 } });
+    const { system, clock, gateway } = makeSystem({ store: fixture.make(), requiresActionTtl: { minutes: 30 } });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     const canceledEvents: string[] = [];
     system.events.on("payment.canceled", (e) => canceledEvents.push(e.data.payment.id));
@@ -87,7 +89,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("expiry after the customer completed: the completion is recorded, never a cancel", async () => {
-    const { system, clock, gateway } = makeSystem();
+    const { system, clock, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     gateway.completeAction(p.id, "succeed");
     clock.advance({ hours: 2 });
@@ -97,7 +99,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("expiry after the customer completed a manual-capture step: the authorisation is kept, never released", async () => {
-    const { system, clock, gateway } = makeSystem();
+    const { system, clock, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS, captureMethod: "manual" });
     gateway.completeAction(p.id, "succeed");
     clock.advance({ hours: 2 });
@@ -108,7 +110,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("expiry with the gateway unreachable: deferred, still requires_action, then canceled by the next sweep", async () => {
-    const { system, clock, gateway } = makeSystem();
+    const { system, clock, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     clock.advance({ hours: 2 });
     gateway.injectFault({ operation: "void", kind: "unavailable" });
@@ -118,7 +120,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("payments.cancel cancels a payment waiting for its customer at the gateway; after a completion it records the completion", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     gateway.injectFault({ operation: "void", kind: "unavailable" });
     expect(await codeOf(() => system.payments.cancel(ADMIN, { paymentId: p.id, reason: "abandoned" }))).toBe("gateway_unavailable");
@@ -130,7 +132,7 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("a payment waiting for the customer cannot be captured or refunded", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS, captureMethod: "manual" });
     expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id }))).toBe("invalid_transition");
     expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("1") }))).toBe("invalid_transition");
@@ -138,9 +140,9 @@ describe("payments waiting for the customer (requires_action)", () => {
   });
 
   it("bad options are refused with a code and change nothing", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.payments.expireActions({ limit: 0 }))).toBe("validation_failed");
     expect(await codeOf(() => system.payments.expireActions({ limit: 5, other: 1 } as never))).toBe("validation_failed");
-    expect(() => makeSystem({ requiresActionTtl: { seconds: 5 } })).toThrow();
+    expect(() => makeSystem({ store: fixture.make(), requiresActionTtl: { seconds: 5 } })).toThrow();
   });
 });

@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("fraud rules", () => {
+describe.each(paymentStores())("fraud rules on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("holds an amount bound to its currency's scale and the digit limit, in text and structured form", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 5.001 USD" }))).toBe("amount_precision");
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: `block if amount > 1${"0".repeat(400)} USD` }))).toBe("amount_too_large");
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: { action: "block", conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "1.5", currency: "JPY" } }] } }))).toBe("amount_precision");
@@ -13,7 +15,7 @@ describe("fraud rules", () => {
   });
 
   it("rule text is held to the structured form's limits, with the structured form's codes, and stores nothing", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const huge = "9".repeat(400); // Number(huge) is Infinity: JSON would store it as null
     const long = "x".repeat(501);
     const cases: [string, { action: "block"; conditions: unknown[] }][] = [
@@ -42,7 +44,7 @@ describe("fraud rules", () => {
   });
 
   it("a text rule blocks before the gateway is called, and records the matched rule", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const rule = await system.fraud.addRule(ADMIN, { rule: "block if amount > 10000 USD" });
     const small = await system.payments.create(ADMIN, { amount: usd("10000"), paymentMethod: "pm_card_visa" });
     expect(small.status).toBe("succeeded");
@@ -54,7 +56,7 @@ describe("fraud rules", () => {
   });
 
   it("an amount rule needs its currency (text or structured) and never blocks another currency (¥5000)", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 100" }))).toBe("invalid_rule");
     const structured = { action: "block" as const, conditions: [{ field: "amount", operator: ">" as const, value: { kind: "money" as const, amount: "100" } }] };
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: structured }))).toBe("invalid_rule");
@@ -68,7 +70,7 @@ describe("fraud rules", () => {
   });
 
   it("allow wins over block, block over review, whatever the insertion order", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     await system.fraud.addRule(ADMIN, { rule: "review if amount > 100 USD" });
     await system.fraud.addRule(ADMIN, { rule: "block if amount > 100 USD" });
     const allow = await system.fraud.addRule(ADMIN, { rule: 'allow if email == "ceo@example.com"' });
@@ -80,7 +82,7 @@ describe("fraud rules", () => {
   });
 
   it("velocity: review after more than 2 payments per customer per hour; the window slides with the clock", async () => {
-    const { system, clock } = makeSystem();
+    const { system, clock } = makeSystem({ store: fixture.make() });
     await system.fraud.addRule(ADMIN, { rule: "review if payments_per_customer_hourly > 2" });
     const pay = () => system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_1" } });
     expect((await pay()).status).toBe("succeeded");
@@ -97,7 +99,7 @@ describe("fraud rules", () => {
   });
 
   it("review holds the payment until approved (then charged) or rejected (then canceled)", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     await system.fraud.addRule(ADMIN, { rule: "review if country in [NG, RU]" });
     const events: string[] = [];
     system.events.onAny((e) => events.push(e.type));
@@ -117,7 +119,7 @@ describe("fraud rules", () => {
   });
 
   it("built-in block list and custom lists referenced with @name", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     await system.fraud.lists.add(ADMIN, { list: "block", type: "email", value: "Mallory@Evil.com" });
     const p = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { email: "mallory@evil.com" } });
     expect(p.fraud).toMatchObject({ outcome: "block", reason: "list:block" });
@@ -131,7 +133,7 @@ describe("fraud rules", () => {
   });
 
   it("risk score thresholds decide when no rule matches", async () => {
-    const { system } = makeSystem({ fraud: { reviewThreshold: 60, blockThreshold: 95 } });
+    const { system } = makeSystem({ store: fixture.make(), fraud: { reviewThreshold: 60, blockThreshold: 95 } });
     // High amount (+30) and card country (US) differing from the customer's (+25) on top of base 5 = 60.
     const p = await system.payments.create(ADMIN, { amount: usd("6000"), paymentMethod: "pm_card_visa", customer: { id: "c", country: "FR" } });
     expect(p.fraud).toMatchObject({ outcome: "review", score: 60, reason: "score_threshold" });
@@ -141,7 +143,7 @@ describe("fraud rules", () => {
   });
 
   it("a rule keeps its description (text and structured form); a bad one is refused and stores nothing", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const text = await system.fraud.addRule(ADMIN, { rule: "block if country in [\"XX\"]", description: "Sanctioned region: card networks refuse these anyway" });
     const structured = await system.fraud.addRule(ADMIN, { rule: { action: "review", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 50 } }], description: "  Manual look above 50  " } });
     const plain = await system.fraud.addRule(ADMIN, { rule: "review if payments_per_card_daily > 9" });
@@ -160,7 +162,7 @@ describe("fraud rules", () => {
   });
 
   it("disabled rules are ignored; malformed text is invalid_rule and stores nothing", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const rule = await system.fraud.addRule(ADMIN, { rule: { action: "block", conditions: [{ field: "currency", operator: "==", value: { kind: "string", value: "USD" } }] } });
     await system.fraud.setRuleEnabled(ADMIN, { ruleId: rule.id, enabled: false });
     expect((await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");

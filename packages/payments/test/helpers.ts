@@ -1,14 +1,49 @@
+import { inject } from "vitest";
 import { ManualClock } from "@platform/core";
-import { createPaymentSystem, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
+import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
+import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
+import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
 
-/** The store `makeSystem` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
-export const defaultStore: { make?: () => PaymentStore } = {};
+/** A store the service suites run on. */
+export type PaymentStoreFixture = StoreFixture<PaymentStore>;
 
-/** A system on a manual clock with a test gateway the test can inspect. */
+/** The tables a PostgreSQL fixture empties before each new store's first transaction. */
+const TABLES = [
+  "payments",
+  "gateway_events",
+  "fraud_velocity_events",
+  "payment_transactions",
+  "payment_postings",
+  "refunds",
+  "payment_idempotency_keys",
+  "fraud_rules",
+  "fraud_list_entries",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "platform_outbox",
+];
+
+/** The stores every service suite is looped over: memory and PostgreSQL (a migrated throwaway database per suite). */
+export function paymentStores(): PaymentStoreFixture[] {
+  return [
+    memoryStoreFixture<PaymentStore>(() => new MemoryPaymentStore()),
+    // Core's fixture constrains its store to `transaction(work: (tx: never) => ...)`, which a store
+    // typed by its transaction (PaymentTx) does not satisfy: the cast is only about that parameter.
+    postgresStoreFixture({
+      adminUrl: () => inject("databaseUrl"),
+      prefix: "pay_suite",
+      migrate: async (pool) => void (await migratePayments(pool as never)),
+      tables: TABLES,
+      create: (pool) => new PostgresPaymentStore(pool as never) as never,
+    }) as unknown as PaymentStoreFixture,
+  ];
+}
+
+/** A system on a manual clock with a test gateway the test can inspect; `store` is the suite's store (default: a new memory store). */
 export function makeSystem(options: PaymentSystemOptions = {}) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new TestGateway();
-  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
+  const system = createPaymentSystem({ store: new MemoryPaymentStore(), clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
   return { system, clock, gateway };
 }
 

@@ -1,8 +1,8 @@
 import { waitUntil } from "@platform/core/testing";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, StorageError, systemClock } from "@platform/core";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore } from "../src/index.js";
-import { codeOf, defaultStore, slowGateway, usd } from "./helpers.js";
+import { codeOf, slowGateway, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 /** A store of one "process" that can crash: after `crash()` every transaction of it fails, as after a kill. */
@@ -34,9 +34,11 @@ function hangingOnce(inner: TestGateway, op: "authorize" | "capture") {
 
 const options = { webhooks: { autoDispatch: false } } as const;
 
-describe("idempotency leases", () => {
+describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("a key whose owner died mid-charge is taken over once its lease lapses (seconds, not 60 s), charging once", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "authorize");
@@ -56,7 +58,7 @@ describe("idempotency leases", () => {
   });
 
   it("a retry before the dead owner's lease lapsed waits for it, then takes over", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "authorize");
     const owner = crashable(shared);
@@ -73,7 +75,7 @@ describe("idempotency leases", () => {
   });
 
   it("a slow but live owner renews its lease and is not taken over: the retry waits for its outcome", async () => {
-    const store = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const store = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const slow = slowGateway(inner);
@@ -101,7 +103,7 @@ describe("idempotency leases", () => {
   });
 
   it("payments.capture retried with its key after its owner died is resumed and captures once", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "capture");
@@ -120,7 +122,7 @@ describe("idempotency leases", () => {
   });
 
   it("a caller that lost its storage after claiming leaves the key to an immediate retry, which resumes it", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     let failSettle = true;

@@ -1,12 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "@platform/core";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway } from "../src/index.js";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("idempotency keys", () => {
+describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("metadata keys are data: __proto__ and constructor are stored exactly and count in the request's fingerprint", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const metadata = JSON.parse('{"__proto__":"a","constructor":"b"}') as Record<string, string>;
     const p = await system.payments.create(ADMIN, { amount: usd("7"), paymentMethod: "pm_card_visa", idempotencyKey: "proto-meta", metadata });
     const back = await system.payments.get(ADMIN, { paymentId: p.id });
@@ -16,7 +18,7 @@ describe("idempotency keys", () => {
   });
 
   it("50 concurrent creates with one key reach the gateway once and return the same payment", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const input = { amount: usd("42.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-1" };
     const results = await Promise.all(Array.from({ length: 50 }, () => system.payments.create(ADMIN, input)));
     expect(gateway.calls.authorize).toBe(1);
@@ -40,13 +42,13 @@ describe("idempotency keys", () => {
   });
 
   it("without a key every call is a new payment", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     await Promise.all(Array.from({ length: 5 }, () => system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" })));
     expect(gateway.calls.authorize).toBe(5);
   });
 
   it("same key and equivalent parameters replay; other parameters are idempotency_conflict", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const a = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "k" });
     const b = await system.payments.create(ADMIN, { amount: { amount: "10.00", currency: "usd" }, paymentMethod: "pm_card_visa", idempotencyKey: "k" });
     expect(b.id).toBe(a.id);
@@ -55,7 +57,7 @@ describe("idempotency keys", () => {
   });
 
   it("a declined first call replays as the same failed payment", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const a = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_chargeDeclined", idempotencyKey: "d" });
     const b = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_chargeDeclined", idempotencyKey: "d" });
     expect(a.status).toBe("failed");
@@ -64,7 +66,7 @@ describe("idempotency keys", () => {
   });
 
   it("keys expire after 24 hours by the clock", async () => {
-    const { system, clock } = makeSystem();
+    const { system, clock } = makeSystem({ store: fixture.make() });
     const a = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" });
     clock.advance({ hours: 23, minutes: 59 });
     expect((await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" })).id).toBe(a.id);
@@ -73,7 +75,7 @@ describe("idempotency keys", () => {
   });
 
   it("a rejected first call leaves the key free", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("11"), idempotencyKey: "c" }))).toBe("capture_exceeds_authorized");
     const ok = await system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("11"), idempotencyKey: "c" }).catch((e: { code: string }) => e.code);
@@ -83,7 +85,7 @@ describe("idempotency keys", () => {
   });
 
   it("concurrent captures, cancels and refunds with one key execute once", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     const caps = await Promise.all(Array.from({ length: 10 }, () => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("20"), idempotencyKey: "cap" })));
     expect(new Set(caps.map((c) => c.amountCaptured.toFixed()))).toEqual(new Set(["20.00"]));

@@ -1,12 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError } from "@platform/core";
 import { TestGateway, toPaymentJSON, type PaymentGateway } from "../src/index.js";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("gateway failures after authorisation", () => {
+describe.each(paymentStores())("gateway failures after authorisation on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("a capture the gateway refuses throws, keeps requires_capture, logs a failure, and replays the same error", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     gateway.injectFault({ operation: "capture", kind: "unavailable" });
     const events: string[] = [];
@@ -25,7 +27,7 @@ describe("gateway failures after authorisation", () => {
   });
 
   it("a void the gateway refuses throws and keeps the authorisation", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     gateway.injectFault({ operation: "void", kind: "unavailable" });
     expect(await codeOf(() => system.payments.cancel(ADMIN, { paymentId: p.id }))).toBe("gateway_unavailable");
@@ -34,7 +36,7 @@ describe("gateway failures after authorisation", () => {
   });
 
   it("timeout-after-charge with manual capture reconciles to requires_capture, then captures", async () => {
-    const { system, gateway, clock } = makeSystem();
+    const { system, gateway, clock } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("12"), paymentMethod: "pm_card_timeoutAfterCharge", captureMethod: "manual" });
     expect(p.status).toBe("processing");
     clock.advance({ minutes: 1 });
@@ -57,7 +59,7 @@ describe("gateway failures after authorisation", () => {
       refund: (r) => inner.refund(r),
       retrieve: async () => ({ status: "not_found" }),
     };
-    const { system, clock } = makeSystem({ gateways: { broken, test: new TestGateway() }, defaultGateway: "broken", fallback: ["test"] });
+    const { system, clock } = makeSystem({ store: fixture.make(), gateways: { broken, test: new TestGateway() }, defaultGateway: "broken", fallback: ["test"] });
     const p = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     // Ambiguous: never retried on the fallback gateway, left for reconcile.
     expect(p.status).toBe("processing");
@@ -76,9 +78,11 @@ describe("gateway failures after authorisation", () => {
   });
 });
 
-describe("reviews and cancellation before charging", () => {
+describe.each(paymentStores())("reviews and cancellation before charging on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("a payment held for review can be canceled; an approved one can still be declined by the gateway", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     await system.fraud.addRule(ADMIN, { rule: "review if amount >= 100 USD" });
     const held = await system.payments.create(ADMIN, { amount: usd("100"), paymentMethod: "pm_card_visa" });
     const canceled = await system.payments.cancel(ADMIN, { paymentId: held.id, reason: "abandoned" });
@@ -93,7 +97,7 @@ describe("reviews and cancellation before charging", () => {
   });
 
   it("card fingerprint velocity counts one card across tokens and customers", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     await system.fraud.addRule(ADMIN, { rule: "block if payments_per_card_daily >= 2" });
     const a = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "c1" } });
     const b = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "c2" } });
@@ -104,9 +108,11 @@ describe("reviews and cancellation before charging", () => {
   });
 });
 
-describe("text no store can keep", () => {
+describe.each(paymentStores())("text no store can keep on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("refuses an unpaired surrogate or NUL in any text of a payment before anything is charged or stored, on every store", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const attempts: [Record<string, unknown>, string][] = [
       [{ metadata: { note: "a\uD800" } }, "invalid_text"],
       [{ metadata: { "k\uD800": "v" } }, "invalid_text"],
@@ -122,9 +128,11 @@ describe("text no store can keep", () => {
   });
 });
 
-describe("amount limits and Money inputs", () => {
+describe.each(paymentStores())("amount limits and Money inputs on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("refuses amounts above maxAmount (default 99,999,999 minor units) on create, capture and refund, changing nothing", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("1000000.00"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
     expect(await codeOf(() => system.payments.create(ADMIN, { amount: { amount: "100000000", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
     expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("9".repeat(61) + ".99"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
@@ -141,16 +149,16 @@ describe("amount limits and Money inputs", () => {
   });
 
   it("maxAmount is configurable and checked at construction", async () => {
-    const { system } = makeSystem({ maxAmount: 5_000 });
+    const { system } = makeSystem({ store: fixture.make(), maxAmount: 5_000 });
     expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("50.01"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
     expect((await system.payments.create(ADMIN, { amount: usd("50.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
-    const { system: big } = makeSystem({ maxAmount: 10n ** 17n });
+    const { system: big } = makeSystem({ store: fixture.make(), maxAmount: 10n ** 17n });
     expect((await big.payments.create(ADMIN, { amount: usd("1000000.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
-    for (const maxAmount of [0, -1, 1.5, 10n ** 18n, Number.MAX_VALUE]) expect(await codeOf(async () => makeSystem({ maxAmount }))).toBe("invalid_max_amount");
+    for (const maxAmount of [0, -1, 1.5, 10n ** 18n, Number.MAX_VALUE]) expect(await codeOf(async () => makeSystem({ store: fixture.make(), maxAmount }))).toBe("invalid_max_amount");
   });
 
   it("takes Money instances as amount inputs (create, capture, refund)", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const first = await system.payments.create(ADMIN, { amount: usd("40.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     const again = await system.payments.create(ADMIN, { amount: first.amount, paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(again.amount.equals(first.amount)).toBe(true);
@@ -162,9 +170,11 @@ describe("amount limits and Money inputs", () => {
   });
 });
 
-describe("refundStatus", () => {
+describe.each(paymentStores())("refundStatus on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("is a field of the payment, kept with the amounts through partial and full refunds, on every read", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa" });
     expect(p.refundStatus).toBe("none");
     await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("10.00") });
@@ -181,7 +191,9 @@ describe("refundStatus", () => {
   });
 });
 
-describe("provider data (gatewayData)", () => {
+describe.each(paymentStores())("provider data (gatewayData) on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   /** A test gateway whose results carry provider data. */
   function withData(inner: TestGateway, data: () => unknown): PaymentGateway {
     return {
@@ -197,7 +209,7 @@ describe("provider data (gatewayData)", () => {
   it("is kept exactly on the payment and its ledger transactions, prototype-named keys included", async () => {
     const provider = JSON.parse('{"charge":"ch_3Nx","outcome":{"risk_level":"normal","network_status":"approved_by_network"},"fees":[30,2.9],"__proto__":{"polluted":true},"constructor":"kept","refunded":false,"note":null}');
     const inner = new TestGateway();
-    const { system } = makeSystem({ gateways: { test: withData(inner, () => provider) } });
+    const { system } = makeSystem({ store: fixture.make(), gateways: { test: withData(inner, () => provider) } });
     const p = await system.payments.create(ADMIN, { amount: usd("12.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(p.gatewayData).toEqual(provider);
     const captured = await system.payments.capture(ADMIN, { paymentId: p.id });
@@ -220,7 +232,7 @@ describe("provider data (gatewayData)", () => {
   it("that is not a plain JSON object of at most 16 KiB is not kept, and the payment is recorded all the same", async () => {
     const bad: unknown[] = [{ big: "x".repeat(20_000) }, { when: new Date(0) }, { n: Number.NaN }, ["not", "a", "record"], "text", { s: "nul\u0000" }];
     for (const data of bad) {
-      const { system } = makeSystem({ gateways: { test: withData(new TestGateway(), () => data) } });
+      const { system } = makeSystem({ store: fixture.make(), gateways: { test: withData(new TestGateway(), () => data) } });
       const p = await system.payments.create(ADMIN, { amount: usd("3.00"), paymentMethod: "pm_card_visa" });
       expect(p.status).toBe("succeeded");
       expect(p.gatewayData).toBeUndefined();

@@ -1,12 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Money } from "@platform/core";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("payments lifecycle", () => {
+describe.each(paymentStores())("payments lifecycle on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("automatic capture succeeds with an authorization and a capture in the ledger", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("99.99"), paymentMethod: "pm_card_visa", orderId: "order_123" });
     expect(p.status).toBe("succeeded");
     expect(p.amountCaptured.toString()).toBe("99.99 USD");
@@ -17,7 +19,7 @@ describe("payments lifecycle", () => {
   });
 
   it("manual capture: partial capture releases the rest; a second capture is invalid_transition", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("100"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(p.status).toBe("requires_capture");
     expect(p.amountAuthorized.toFixed()).toBe("100.00");
@@ -30,7 +32,7 @@ describe("payments lifecycle", () => {
   });
 
   it("cancel voids an authorisation; canceled is terminal", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     const c = await system.payments.cancel(ADMIN, { paymentId: p.id, reason: "abandoned" });
     expect(c.status).toBe("canceled");
@@ -41,7 +43,7 @@ describe("payments lifecycle", () => {
   });
 
   it("authorisations expire after 7 days by the clock", async () => {
-    const { system, clock } = makeSystem();
+    const { system, clock } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     clock.advance({ days: 6 });
     expect(await system.payments.expireAuthorizations()).toHaveLength(0);
@@ -57,7 +59,7 @@ describe("payments lifecycle", () => {
     ["pm_card_insufficientFunds", "card_declined", "insufficient_funds"],
     ["pm_card_authenticationRequired", "card_declined", "authentication_required"],
   ])("%s fails with %s / %s, recorded as a failure transaction", async (pm, code, decline) => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: pm });
     expect(p.status).toBe("failed");
     expect(p.failure).toMatchObject({ code, declineCode: decline });
@@ -66,7 +68,7 @@ describe("payments lifecycle", () => {
   });
 
   it("timeout after the charge: processing, then succeeded after reconcile, with one charge", async () => {
-    const { system, gateway, clock } = makeSystem();
+    const { system, gateway, clock } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge", idempotencyKey: "t1" });
     expect(p.status).toBe("processing");
     // A retry with the key returns the same payment and never charges again.
@@ -81,7 +83,7 @@ describe("payments lifecycle", () => {
   });
 
   it("an injected timeout on capture leaves processing; reconcile settles it", async () => {
-    const { system, gateway, clock } = makeSystem();
+    const { system, gateway, clock } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("25"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     gateway.injectFault({ operation: "capture", kind: "timeout" });
     const c = await system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("20") });
@@ -93,7 +95,7 @@ describe("payments lifecycle", () => {
   });
 
   it("rejects bad input with its own code and changes nothing", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const cases: [unknown, string][] = [
       [{ amount: usd("0"), paymentMethod: "pm_card_visa" }, "amount_not_positive"],
       [{ amount: usd("-5"), paymentMethod: "pm_card_visa" }, "amount_not_positive"],
@@ -112,7 +114,7 @@ describe("payments lifecycle", () => {
   });
 
   it("works in zero- and three-decimal currencies with their own precision rules", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.payments.create(ADMIN, { amount: { amount: "1.5", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_precision");
     const yen = await system.payments.create(ADMIN, { amount: { amount: "1500", currency: "JPY" }, paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect((await system.payments.capture(ADMIN, { paymentId: yen.id, amount: { amount: "1000", currency: "JPY" } })).amountCaptured.toFixed()).toBe("1000");
@@ -127,7 +129,7 @@ describe("payments lifecycle", () => {
   });
 
   it("events are published after commit only", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const seen: string[] = [];
     system.events.onAny((e) => seen.push(e.type));
     const p = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
@@ -137,12 +139,14 @@ describe("payments lifecycle", () => {
   });
 });
 
-describe("routing and fallback", () => {
+describe.each(paymentStores())("routing and fallback on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   function routed() {
     const primary = new TestGateway({ name: "primary" });
     const backup = new TestGateway({ name: "backup" });
     const eur = new TestGateway({ name: "eur" });
-    const { system, clock } = makeSystem({
+    const { system, clock } = makeSystem({ store: fixture.make(),
       gateways: { primary, backup, eur },
       defaultGateway: "primary",
       fallback: ["backup"],
@@ -170,10 +174,10 @@ describe("routing and fallback", () => {
 
   it("routing bounds take Money instances and are checked like every money input", async () => {
     const big = new TestGateway({ name: "big" });
-    const { system } = makeSystem({ gateways: { test: new TestGateway(), big }, routing: [{ gateway: "big", minAmount: Money.of("1000.00", "USD") }] });
+    const { system } = makeSystem({ store: fixture.make(), gateways: { test: new TestGateway(), big }, routing: [{ gateway: "big", minAmount: Money.of("1000.00", "USD") }] });
     expect((await system.payments.create(ADMIN, { amount: usd("999.99"), paymentMethod: "pm_card_visa" })).gateway).toBe("test");
     expect((await system.payments.create(ADMIN, { amount: usd("1000.00"), paymentMethod: "pm_card_visa" })).gateway).toBe("big");
-    expect(await codeOf(async () => makeSystem({ gateways: { test: new TestGateway() }, routing: [{ gateway: "test", maxAmount: { amount: "1.001", currency: "USD" } }] }))).toBe("amount_precision");
+    expect(await codeOf(async () => makeSystem({ store: fixture.make(), gateways: { test: new TestGateway() }, routing: [{ gateway: "test", maxAmount: { amount: "1.001", currency: "USD" } }] }))).toBe("amount_precision");
   });
 
   it("falls back when a step before the charge fails retryably: the payment-method lookup", async () => {
@@ -231,9 +235,11 @@ describe("routing and fallback", () => {
   });
 });
 
-describe("refunds", () => {
+describe.each(paymentStores())("refunds on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("partial refunds up to the capture, then refund_exceeds_captured; full refund marks refunded", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("100"), paymentMethod: "pm_card_visa" });
     const r1 = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("30"), reason: "requested_by_customer" });
     expect(r1.status).toBe("succeeded");
@@ -248,7 +254,7 @@ describe("refunds", () => {
   });
 
   it("refunds only succeeded payments, in the payment's currency", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const m = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: m.id }))).toBe("invalid_transition");
     await system.payments.capture(ADMIN, { paymentId: m.id });
@@ -257,7 +263,7 @@ describe("refunds", () => {
   });
 
   it("a failed refund frees its amount again", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: "pm_card_refundFail" });
     const r = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("50") });
     expect(r.status).toBe("failed");
@@ -268,7 +274,7 @@ describe("refunds", () => {
   });
 
   it("concurrent refunds can never exceed the captured amount", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("100"), paymentMethod: "pm_card_visa" });
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("15") })));
     const ok = results.filter((r) => r.status === "fulfilled");
@@ -277,7 +283,7 @@ describe("refunds", () => {
   });
 
   it("a refund with an unknown outcome stays pending with its amount reserved, then reconciles without refunding twice", async () => {
-    const { system, gateway } = makeSystem();
+    const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("40"), paymentMethod: "pm_card_visa" });
     gateway.injectFault({ operation: "refund", kind: "timeout" });
     const r = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("40") });
@@ -291,9 +297,11 @@ describe("refunds", () => {
   });
 });
 
-describe("transactions listing", () => {
+describe.each(paymentStores())("transactions listing on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("lists by time range, newest first, with stable cursors", async () => {
-    const { system, clock } = makeSystem();
+    const { system, clock } = makeSystem({ store: fixture.make() });
     const start = clock.now();
     for (let i = 0; i < 7; i++) {
       await system.payments.create(ADMIN, { amount: usd(`${i + 1}`), paymentMethod: "pm_card_visa" });

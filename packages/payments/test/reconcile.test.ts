@@ -1,13 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestGateway } from "../src/index.js";
-import { makeSystem, slowGateway, usd } from "./helpers.js";
+import { makeSystem, slowGateway, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("reconcile never undoes a gateway call still in flight", () => {
+describe.each(paymentStores())("reconcile never undoes a gateway call still in flight on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("an authorisation in flight is left alone by reconcile: it ends succeeded with exactly 1 charge", async () => {
     const inner = new TestGateway();
     const slow = slowGateway(inner);
-    const { system } = makeSystem({ gateways: { test: slow.gateway } });
+    const { system } = makeSystem({ store: fixture.make(), gateways: { test: slow.gateway } });
     slow.hold("authorize");
     const creating = system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa", idempotencyKey: "slow-1" });
     await slow.entered("authorize");
@@ -27,7 +29,7 @@ describe("reconcile never undoes a gateway call still in flight", () => {
   it("an old authorisation the gateway has not seen is re-sent with the same key, never failed: succeeded, 1 charge", async () => {
     const inner = new TestGateway();
     const slow = slowGateway(inner);
-    const { system, clock } = makeSystem({ gateways: { test: slow.gateway } });
+    const { system, clock } = makeSystem({ store: fixture.make(), gateways: { test: slow.gateway } });
     slow.hold("authorize");
     const creating = system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa" });
     await slow.entered("authorize");
@@ -46,7 +48,7 @@ describe("reconcile never undoes a gateway call still in flight", () => {
   it("a capture in flight is not reverted by reconcile: it ends succeeded", async () => {
     const inner = new TestGateway();
     const slow = slowGateway(inner);
-    const { system } = makeSystem({ gateways: { test: slow.gateway } });
+    const { system } = makeSystem({ store: fixture.make(), gateways: { test: slow.gateway } });
     const auth = await system.payments.create(ADMIN, { amount: usd("40"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     slow.hold("capture");
     const capturing = system.payments.capture(ADMIN, { paymentId: auth.id, amount: usd("25") });
@@ -63,7 +65,7 @@ describe("reconcile never undoes a gateway call still in flight", () => {
   it("an old capture the gateway has not applied is re-sent with the same key, not reverted", async () => {
     const inner = new TestGateway();
     const slow = slowGateway(inner);
-    const { system, clock } = makeSystem({ gateways: { test: slow.gateway } });
+    const { system, clock } = makeSystem({ store: fixture.make(), gateways: { test: slow.gateway } });
     const auth = await system.payments.create(ADMIN, { amount: usd("40"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     slow.hold("capture");
     const capturing = system.payments.capture(ADMIN, { paymentId: auth.id, amount: usd("25") });
@@ -79,19 +81,19 @@ describe("reconcile never undoes a gateway call still in flight", () => {
   });
 
   it("reconcileAfter is configurable and validated", async () => {
-    const { system, clock } = makeSystem({ reconcileAfter: { seconds: 5 } });
+    const { system, clock } = makeSystem({ store: fixture.make(), reconcileAfter: { seconds: 5 } });
     const p = await system.payments.create(ADMIN, { amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge" });
     expect((await system.payments.reconcile(ADMIN, { paymentId: p.id })).status).toBe("processing");
     clock.advance({ seconds: 5 });
     expect((await system.payments.reconcile(ADMIN, { paymentId: p.id })).status).toBe("succeeded");
-    expect(() => makeSystem({ reconcileAfter: -1 })).toThrowError(expect.objectContaining({ code: "validation_failed" }));
+    expect(() => makeSystem({ store: fixture.make(), reconcileAfter: -1 })).toThrowError(expect.objectContaining({ code: "validation_failed" }));
   });
 
   it("a fallback authorisation in flight is reconciled at the fallback gateway, never re-sent to the primary", async () => {
     const primary = new TestGateway({ name: "primary" });
     const inner = new TestGateway({ name: "backup" });
     const slow = slowGateway(inner);
-    const { system, clock } = makeSystem({ gateways: { primary, backup: slow.gateway }, defaultGateway: "primary", fallback: ["backup"] });
+    const { system, clock } = makeSystem({ store: fixture.make(), gateways: { primary, backup: slow.gateway }, defaultGateway: "primary", fallback: ["backup"] });
     primary.injectFault({ operation: "authorize", kind: "unavailable" });
     slow.hold("authorize");
     const creating = system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa" });

@@ -1,13 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebhookResponse, WebhookTransport } from "../src/index.js";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 const DAY = 24 * 3_600_000;
 
-describe("bounded state: idempotency keys", () => {
+describe.each(paymentStores())("bounded state: idempotency keys on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("purges a key only once it expired and passed the retention; the key then works as new", async () => {
-    const { system, clock } = makeSystem();
+    const { system, clock } = makeSystem({ store: fixture.make() });
     const first = await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-1" });
     await system.payments.create(ADMIN, { amount: usd("11.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-2" });
     const record = () => system.store.transaction((tx) => tx.idempotency.get("payments.create", "order-1"));
@@ -26,7 +28,7 @@ describe("bounded state: idempotency keys", () => {
   });
 
   it("a zero retention purges keys as soon as they expire, and never a live one", async () => {
-    const { system, clock } = makeSystem({ retention: { idempotencyKeys: 0 } });
+    const { system, clock } = makeSystem({ store: fixture.make(), retention: { idempotencyKeys: 0 } });
     await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_visa", idempotencyKey: "k" });
     clock.advance(DAY - 1);
     expect(await system.maintenance.purgeIdempotencyKeys()).toBe(0);
@@ -35,18 +37,20 @@ describe("bounded state: idempotency keys", () => {
   });
 
   it("refuses a bad batch size and a bad retention", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.maintenance.purgeIdempotencyKeys({ limit: 0 }))).toBe("invalid_limit");
     expect(await codeOf(() => system.maintenance.purgeWebhookDeliveries({ limit: 10_001 }))).toBe("invalid_limit");
-    expect(await codeOf(async () => makeSystem({ retention: { webhookDeliveries: -1 } }))).toBe("validation_failed");
+    expect(await codeOf(async () => makeSystem({ store: fixture.make(), retention: { webhookDeliveries: -1 } }))).toBe("validation_failed");
   });
 });
 
-describe("bounded state: webhook deliveries and their attempt logs", () => {
+describe.each(paymentStores())("bounded state: webhook deliveries and their attempt logs on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("purges finished deliveries past the retention; pending ones and replayed originals stay", async () => {
     let answer = 200;
     const transport: WebhookTransport = async (): Promise<WebhookResponse> => ({ status: answer, headers: {} });
-    const { system, clock } = makeSystem({ webhooks: { transport, allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/in", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("1.00"), paymentMethod: "pm_card_visa" });
     await system.payments.create(ADMIN, { amount: usd("2.00"), paymentMethod: "pm_card_visa" });
@@ -73,9 +77,11 @@ describe("bounded state: webhook deliveries and their attempt logs", () => {
   });
 });
 
-describe("bounded state: provider events (Stripe webhooks applied)", () => {
+describe.each(paymentStores())("bounded state: provider events (Stripe webhooks applied) on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("purges event records past the retention (default 30 days); refuses less than Stripe's 3 days of redelivery", async () => {
-    const { system, clock } = makeSystem();
+    const { system, clock } = makeSystem({ store: fixture.make() });
     const record = (eventId: string) => system.store.transaction((tx) => tx.gatewayEvents.record({ gateway: "test", eventId, type: "payment_intent.succeeded", receivedAt: system.clock.now() }));
     expect(await record("evt_old_1")).toBe(true);
     expect(await record("evt_old_2")).toBe(true);
@@ -88,6 +94,6 @@ describe("bounded state: provider events (Stripe webhooks applied)", () => {
     expect(await system.maintenance.purgeGatewayEvents()).toBe(0);
     expect(await record("evt_young")).toBe(false);
     expect(await codeOf(() => system.maintenance.purgeGatewayEvents({ limit: 0 }))).toBe("invalid_limit");
-    expect(await codeOf(async () => makeSystem({ retention: { gatewayEvents: { days: 2 } } }))).toBe("validation_failed");
+    expect(await codeOf(async () => makeSystem({ store: fixture.make(), retention: { gatewayEvents: { days: 2 } } }))).toBe("validation_failed");
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleStripeWebhook, StripeGateway } from "../src/adapters/stripe/index.js";
 import { createPaymentSystem, type PaymentSystem } from "../src/index.js";
 import { startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "../src/testing/index.js";
-import { codeOf, defaultStore } from "./helpers.js";
+import { codeOf, paymentStores, type PaymentStoreFixture } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 // 3-D Secure on StripeGateway against the local Stripe-compatible server, with the outcome arriving
@@ -16,10 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function stripeSystem() {
+function stripeSystem(fixture: PaymentStoreFixture) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
-  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
+  const system = createPaymentSystem({ store: fixture.make(), clock, gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
   return { system, clock };
 }
 const usd = (amount: string) => ({ amount, currency: "USD" });
@@ -33,9 +33,11 @@ async function deliver(system: PaymentSystem, type: string, object: unknown, opt
 }
 const intentJson = (id: string) => server.api.intentJson(server.api.intents.get(id)!);
 
-describe("3-D Secure on Stripe, settled by webhooks", () => {
+describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("end to end: create -> requires_action with the client secret -> customer completes -> webhook -> succeeded, once", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("80.00"), paymentMethod: "pm_card_threeDSecure2Required", idempotencyKey: "3ds-e2e" });
     expect(p.status).toBe("requires_action");
     const pi = server.api.intents.get(p.gatewayTransactionId!)!;
@@ -62,7 +64,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("abandoned: payment_intent.payment_failed fails the payment and cancels the intent at Stripe", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     server.completeAction(p.gatewayTransactionId!, "fail");
     const res = await deliver(system, "payment_intent.payment_failed", intentJson(p.gatewayTransactionId!));
@@ -75,7 +77,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("expiry on Stripe: expireActions cancels the intent and the payment (reason abandoned); the canceled webhook is then ignored", async () => {
-    const { system, clock } = stripeSystem();
+    const { system, clock } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     clock.advance({ hours: 1 });
     expect(await system.payments.expireActions()).toEqual({ canceled: 1, completed: 0, deferred: 0 });
@@ -85,7 +87,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("a lost confirm answer (processing) is settled by the requires_action webhook, then by succeeded", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     server.injectFault({ operation: "confirm", kind: "lost_response", times: 2 });
     const p = await system.payments.create(ADMIN, { amount: usd("12.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     expect(p.status).toBe("processing");
@@ -98,7 +100,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("a forged or stale signature is refused with a code and changes nothing; the genuine delivery then applies", async () => {
-    const { system, clock } = stripeSystem();
+    const { system, clock } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("20.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     server.completeAction(p.gatewayTransactionId!, "succeed");
     const object = intentJson(p.gatewayTransactionId!);
@@ -115,7 +117,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("a signed event whose PaymentIntent lacks its amount or currency is refused with invalid_webhook_payload and changes nothing", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("20.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     const partial = { id: p.gatewayTransactionId, object: "payment_intent", status: "succeeded", metadata: { platform_payment_id: p.id } };
     expect(await codeOf(() => deliver(system, "payment_intent.succeeded", partial, { id: "evt_partial_1" }))).toBe("invalid_webhook_payload");
@@ -123,7 +125,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("unknown intents and other event types are acknowledged no-ops", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const foreign = { id: "pi_foreign_1", object: "payment_intent", status: "succeeded", amount: 500, amount_received: 500, currency: "usd", metadata: {} };
     expect((await deliver(system, "payment_intent.succeeded", foreign)).outcome).toBe("unknown_payment");
     const stranger = { ...foreign, metadata: { platform_payment_id: "pay_doesnotexist" } };
@@ -137,7 +139,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("charge.refund.updated settles a pending refund once", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("40.00"), paymentMethod: "pm_card_pendingRefund" });
     const refund = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("15.00") });
     expect(refund.status).toBe("pending");
@@ -153,7 +155,7 @@ describe("3-D Secure on Stripe, settled by webhooks", () => {
   });
 
   it("charge.refunded settles the refunds it lists, and is acknowledged without a list", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("40.00"), paymentMethod: "pm_card_pendingRefund" });
     const refund = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("40.00") });
     server.api.settleRefund(refund.gatewayRefundId!, "failed");

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StripeGateway } from "../src/adapters/stripe/index.js";
 import { createPaymentSystem } from "../src/index.js";
 import { startStripeMockServer, type StripeMockServer } from "../src/testing/index.js";
-import { defaultStore } from "./helpers.js";
+import { paymentStores, type PaymentStoreFixture } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 const KEY = "sk_test_reconcile0001";
@@ -13,19 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function stripeSystem() {
+function stripeSystem(fixture: PaymentStoreFixture) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
   // maxAmount above Stripe's own limit, so the gateway's check (amount_above_gateway_maximum) is the one that answers.
-  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
+  const system = createPaymentSystem({ store: fixture.make(), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
   return { system, clock, gateway };
 }
 const usd = (amount: string) => ({ amount, currency: "USD" });
 const intentsOf = (paymentId: string) => [...server.api.intents.values()].filter((pi) => pi.metadata.platform_payment_id === paymentId);
 
-describe("StripeGateway in the payment system", () => {
+describe.each(paymentStores())("StripeGateway in the payment system on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("crash test: the answer to a confirm is lost after Stripe charged; reconcile ends succeeded with one PaymentIntent charged once", async () => {
-    const { system, clock } = stripeSystem();
+    const { system, clock } = stripeSystem(fixture);
     // Lost twice: the stripe SDK retries a closed connection once, with the same key, and is answered by a replay that is lost too.
     server.injectFault({ operation: "confirm", kind: "lost_response", times: 2 });
     const mark = server.requests.length;
@@ -51,7 +53,7 @@ describe("StripeGateway in the payment system", () => {
   });
 
   it("a retried authorisation after a lost create answer sends the same Idempotency-Key and charges once", async () => {
-    const { system, clock } = stripeSystem();
+    const { system, clock } = stripeSystem(fixture);
     // Stripe created the intent, the answer (and the SDK's retry's replay) were lost: we never learnt its id.
     server.injectFault({ operation: "create", kind: "lost_response", times: 2 });
     const mark = server.requests.length;
@@ -77,7 +79,7 @@ describe("StripeGateway in the payment system", () => {
   });
 
   it("a reset before Stripe saw the create leaves nothing at Stripe; reconcile sends it and it is charged once", async () => {
-    const { system, clock } = stripeSystem();
+    const { system, clock } = stripeSystem(fixture);
     server.injectFault({ operation: "create", kind: "reset", times: 2 });
     const p = await system.payments.create(ADMIN, { amount: usd("9.00"), paymentMethod: "pm_card_visa" });
     expect(p.status).toBe("processing");
@@ -89,7 +91,7 @@ describe("StripeGateway in the payment system", () => {
   });
 
   it("a 429 from Stripe is no failure: the payment stays processing (nothing charged) and reconcile charges it once", async () => {
-    const { system, clock } = stripeSystem();
+    const { system, clock } = stripeSystem(fixture);
     server.injectFault({ operation: "confirm", kind: "rate_limit", times: 1 });
     const p = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa", idempotencyKey: "rate-limited-1" });
     expect(p.status).toBe("processing");
@@ -103,7 +105,7 @@ describe("StripeGateway in the payment system", () => {
   });
 
   it("a decline fails the payment with Stripe's decline code; refunds go through Stripe, partially, never above the capture", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const declined = await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_chargeDeclinedInsufficientFunds" });
     expect(declined).toMatchObject({ status: "failed", failure: { code: "card_declined", declineCode: "insufficient_funds" } });
 
@@ -118,7 +120,7 @@ describe("StripeGateway in the payment system", () => {
   });
 
   it("an amount Stripe cannot carry is refused by payments.create before anything is recorded or charged", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const mark = server.requests.length;
     for (const [amount, code] of [
       [{ amount: "1.235", currency: "KWD" }, "amount_precision_unsupported"],
@@ -139,14 +141,14 @@ describe("StripeGateway in the payment system", () => {
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const gateway = new StripeGateway({ secretKey: "sk_test_revokedkey001", host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
     // maxAmount above Stripe's own limit, so the gateway's check (amount_above_gateway_maximum) is the one that answers.
-  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
+  const system = createPaymentSystem({ store: fixture.make(), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
     const e = await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_visa" }).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: "configuration", code: "stripe_authentication_failed" });
     for (const status of ["created", "processing", "failed", "succeeded"] as const) expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
   });
 
   it("a pending refund settles on refunds.reconcile: the re-send is replayed by Stripe, the gateway reads the refund as it stands", async () => {
-    const { system } = stripeSystem();
+    const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("40.00"), paymentMethod: "pm_card_pendingRefund" });
     const ok = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("15.00") });
     const lost = await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("5.00") });

@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebhookTransport } from "../src/index.js";
-import { makeSystem, usd } from "./helpers.js";
+import { makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("webhook sends per endpoint", () => {
+describe.each(paymentStores())("webhook sends per endpoint on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("at most maxConcurrentPerEndpoint requests are in flight to one endpoint; others are not held back", async () => {
     const inFlight = new Map<string, number>();
     const peak = new Map<string, number>();
@@ -14,7 +16,7 @@ describe("webhook sends per endpoint", () => {
       inFlight.set(req.url, inFlight.get(req.url)! - 1);
       return { status: 200, headers: {} };
     };
-    const { system } = makeSystem({ webhooks: { transport, autoDispatch: false, maxConcurrentPerEndpoint: 3 } });
+    const { system } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false, maxConcurrentPerEndpoint: 3 } });
     const slow = await system.webhooks.createEndpoint(ADMIN, { url: "https://slow.example.com/", events: ["payment.succeeded"] });
     const other = await system.webhooks.createEndpoint(ADMIN, { url: "https://other.example.com/", events: ["payment.created"] });
     for (let i = 0; i < 12; i++) await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
@@ -33,7 +35,7 @@ describe("webhook sends per endpoint", () => {
       advance = () => undefined;
       return { status: 200, headers: {} };
     };
-    const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false, maxConcurrentPerEndpoint: 1, timeoutMs: 15_000, leaseMs: 60_000 } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false, maxConcurrentPerEndpoint: 1, timeoutMs: 15_000, leaseMs: 60_000 } });
     advance = () => clock.advance({ seconds: 50 });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });

@@ -1,15 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook, type WebhookTransport } from "../src/index.js";
-import { makeSystem, usd } from "./helpers.js";
+import { makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 // Signing secrets are shown twice only: in the answer of createEndpoint and of rotateSecret. Every
 // other read (and its JSON, as an HTTP layer would send it) shows a masked prefix.
-describe("webhook signing secrets", () => {
+describe.each(paymentStores())("webhook signing secrets on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("appear only in the answers of create and rotate; every read path masks them", async () => {
     const sent: { body: string; headers: Record<string, string> }[] = [];
     const transport: WebhookTransport = async (req) => (sent.push({ body: req.body, headers: { ...req.headers } }), { status: 200, headers: {} });
-    const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const created = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/a", events: ["payment.succeeded"] });
     const first = created.secret;
     expect(first).toMatch(/^whsec_/);

@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PlatformError } from "@platform/core";
 import { MemoryPaymentStore, verifyWebhook, type WebhookRequest, type WebhookResponse, type WebhookTransport } from "../src/index.js";
-import { codeOf, makeSystem, usd } from "./helpers.js";
+import { codeOf, makeSystem, usd, paymentStores } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
 interface Received {
@@ -46,10 +46,12 @@ function fakeTransport(answer: (req: WebhookRequest, n: number) => WebhookRespon
 
 const ok = (): WebhookResponse => ({ status: 200, headers: {} });
 
-describe("webhook delivery to a real HTTP server", () => {
+describe.each(paymentStores())("webhook delivery to a real HTTP server on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("fails the first attempts, is retried on schedule by the clock, arrives signed; tampering is rejected", async () => {
     const { url, received } = await receiver(2);
-    const { system, clock } = makeSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url, events: ["payment.succeeded"] });
     const secret = ep.secret;
     expect(secret).toMatch(/^whsec_/);
@@ -91,9 +93,11 @@ describe("webhook delivery to a real HTTP server", () => {
   });
 });
 
-describe("webhook endpoints", () => {
+describe.each(paymentStores())("webhook endpoints on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("refuses non-https, private, loopback and malformed URLs unless allowed", async () => {
-    const { system } = makeSystem();
+    const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: "http://hooks.example.com/x" }))).toBe("insecure_url");
     for (const url of ["https://127.0.0.1/x", "https://10.1.2.3/x", "https://192.168.0.5/", "https://169.254.169.254/latest", "https://localhost:8443/", "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://intranet/"]) {
       expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url }))).toBe("private_url");
@@ -108,7 +112,7 @@ describe("webhook endpoints", () => {
 
   it("filters events with wildcards", async () => {
     const { requests, transport } = fakeTransport(ok);
-    const { system } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["refund.*"] });
     await system.webhooks.createEndpoint(ADMIN, { url: "https://b.example.com/", events: ["payment.succeeded", "payment.failed"] });
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa" });
@@ -121,7 +125,7 @@ describe("webhook endpoints", () => {
 
   it("rotation signs with old and new secrets during the overlap, then only the new", async () => {
     const { requests, transport } = fakeTransport(ok);
-    const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/" });
     const old = ep.secret;
     const rotated = await system.webhooks.rotateSecret(ADMIN, { endpointId: ep.id, overlapSeconds: 3600 });
@@ -142,7 +146,7 @@ describe("webhook endpoints", () => {
 
   it("410 Gone disables the endpoint", async () => {
     const { requests, transport } = fakeTransport(() => ({ status: 410, headers: {} }));
-    const { system } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/" });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
@@ -160,7 +164,7 @@ describe("webhook endpoints", () => {
       await change?.();
       return { status: 410, headers: {} };
     };
-    const { system } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["payment.succeeded"] });
     change = async () => {
       await system.webhooks.updateEndpoint(ADMIN, { endpointId: ep.id, events: ["payment.*"], description: "changed meanwhile" });
@@ -183,7 +187,7 @@ describe("webhook endpoints", () => {
   it("honours Retry-After and gives up after the schedule; manual retry and replay still work", async () => {
     let up = false;
     const { requests, transport } = fakeTransport(() => (up ? ok() : { status: 503, headers: { "retry-after": "120" } }));
-    const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
@@ -218,7 +222,7 @@ describe("webhook endpoints", () => {
       if (hold) await gate;
       return ok();
     };
-    const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
     const dispatching = system.webhooks.dispatchDue();
@@ -241,7 +245,7 @@ describe("webhook endpoints", () => {
   });
 
   it("a dispatcher whose lease lapsed cannot record its late attempt over the one that took the delivery over", async () => {
-    const store = new MemoryPaymentStore();
+    const store = fixture.make();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow = fakeTransport(() => ({ status: 500, headers: {} }));
@@ -273,7 +277,7 @@ describe("webhook endpoints", () => {
   });
 
   it("deliveries are stored with their event, so they survive a restart of the process", async () => {
-    const store = new MemoryPaymentStore();
+    const store = fixture.make();
     const down = fakeTransport(() => new Error("ECONNREFUSED"));
     const first = makeSystem({ store, webhooks: { transport: down.transport, autoDispatch: false } });
     await first.system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["payment.*"] });
@@ -290,7 +294,7 @@ describe("webhook endpoints", () => {
 
   it("a rolled-back operation queues no delivery", async () => {
     const { requests, transport } = fakeTransport(ok);
-    const { system } = makeSystem({ webhooks: { transport, autoDispatch: false } });
+    const { system } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/" });
     const p = await system.payments.create(ADMIN, { amount: usd("3"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
@@ -302,7 +306,7 @@ describe("webhook endpoints", () => {
 
   it("auto-dispatch sends right after commit", async () => {
     const { requests, transport } = fakeTransport(ok);
-    const { system } = makeSystem({ webhooks: { transport, autoDispatch: true } });
+    const { system } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: true } });
     await system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("3"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue(); // waits for the run the commit started
@@ -310,7 +314,7 @@ describe("webhook endpoints", () => {
   });
 
   it("two dispatchers on one store send each delivery once", async () => {
-    const store = new MemoryPaymentStore();
+    const store = fixture.make();
     const { requests, transport } = fakeTransport(ok);
     const one = makeSystem({ store, webhooks: { transport, autoDispatch: false } });
     const two = makeSystem({ store, webhooks: { transport, autoDispatch: false } });
