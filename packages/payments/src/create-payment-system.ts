@@ -24,6 +24,7 @@ import { WebhookService, type WebhookOptions } from "./services/webhook-service.
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
 import { paymentDuties } from "./services/background-duties.js";
+import { paymentsCodes } from "./domain/error-codes.js";
 
 /** Options of {@link createPaymentSystem}; every one but `gateways` has a working default. */
 export interface PaymentSystemOptions {
@@ -138,7 +139,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   // More gateways may be registered later (system.gateways.register), so names are checked on use
   // too; here we fail fast when the wiring is already known to be wrong.
   for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
-    if (!registry.has(name)) throw new ConfigurationError("unknown_gateway", `gateway ${JSON.stringify(name)} is not registered`, { details: { gateway: name } });
+    if (!registry.has(name)) throw new ConfigurationError(paymentsCodes.unknown_gateway, `gateway ${JSON.stringify(name)} is not registered`, { details: { gateway: name } });
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
   const { reconcileAfter, idempotencyLease, actionTtl } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000), actionTtl: z.number().int().min(60_000).max(7 * 86_400_000) }), {
@@ -210,7 +211,7 @@ function gatewayRegistryOf(options: PaymentSystemOptions): GatewayRegistry {
     registry = new GatewayRegistry();
     for (const [name, g] of Object.entries(options.gateways ?? {})) registry.register(name, g);
   }
-  if (registry.names().length === 0) throw new ConfigurationError("no_payment_gateway", NO_GATEWAY_HELP);
+  if (registry.names().length === 0) throw new ConfigurationError(paymentsCodes.no_payment_gateway, NO_GATEWAY_HELP);
   if (globalThis.process?.env?.NODE_ENV === "production" && options.allowTestGateways !== true) registry.refuseTestGateways();
   return registry;
 }

@@ -6,6 +6,7 @@
 export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./create-payment-system.js";
 export { PaymentService, type PaymentRoutingOptions } from "./services/payment-service.js";
 export { type PaymentsRole } from "./domain/payments-role.js";
+export { PAYMENTS_ERROR_CODES, paymentsCodes, type PaymentsErrorCode } from "./domain/error-codes.js";
 export { RefundService, type RefundOutcome } from "./services/refund-service.js";
 export { GatewayEventService, type GatewayEventInput, type GatewayEventResult } from "./services/gateway-event-service.js";
 export { type ExpireActionsSummary } from "./services/payment-reconciler.js";

@@ -1,6 +1,7 @@
 import { emailSchema, metadataSchema, pageRequestSchema, positiveMoneySchema } from "@platform/core";
 import { z } from "zod";
 import { PAYMENT_STATUSES, type PaymentStatus } from "./payment-status.js";
+import { paymentsCodes } from "./error-codes.js";
 
 /** An id of a payment, refund, transaction, rule, endpoint or delivery inside an input object. */
 export const resourceIdSchema = z.string().trim().min(1).max(64);
@@ -16,9 +17,9 @@ export const paymentMethodSchema = z
   .trim()
   .superRefine((value, ctx) => {
     if (LOOKS_LIKE_PAN.test(value)) {
-      ctx.addIssue({ code: "custom", message: "raw card numbers are never accepted: tokenise the card with the gateway first", params: { code: "raw_card_data" } });
+      ctx.addIssue({ code: "custom", message: "raw card numbers are never accepted: tokenise the card with the gateway first", params: { code: paymentsCodes.raw_card_data } });
     } else if (!PAYMENT_METHOD.test(value)) {
-      ctx.addIssue({ code: "custom", message: "must be a payment method token such as pm_card_visa", params: { code: "unknown_payment_method" } });
+      ctx.addIssue({ code: "custom", message: "must be a payment method token such as pm_card_visa", params: { code: paymentsCodes.unknown_payment_method } });
     }
   });
 

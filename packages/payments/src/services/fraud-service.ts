@@ -5,6 +5,7 @@ import { parseFraudRule } from "../domain/fraud-rule-parser.js";
 import { FRAUD_ACTIONS, fraudRuleDescriptionSchema, fraudRuleInputSchema, type FraudAction, type FraudRule, type FraudRuleInput } from "../domain/fraud-rule.js";
 import { authorize } from "./authorize.js";
 import type { ServiceContext } from "./context.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 const ruleIdSchema = z.string().trim().min(1).max(64);
 const listNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "list names are lower-case identifiers");
@@ -126,7 +127,7 @@ export class FraudService {
     const { ruleId: rid, enabled } = parse(z.object({ ruleId: ruleIdSchema, enabled: z.boolean() }).strict(), input);
     return this.ctx.store.transaction(async (tx) => {
       const rule = await tx.fraudRules.get(rid);
-      if (!rule) throw NotFoundError.of("rule_not_found", "fraud rule", rid);
+      if (!rule) throw NotFoundError.of(paymentsCodes.rule_not_found, "fraud rule", rid);
       const next = { ...rule, enabled };
       await tx.fraudRules.update(next);
       return next;
@@ -138,7 +139,7 @@ export class FraudService {
     authorize(actor, "admin");
     const rid = parse(ruleRefSchema, input).ruleId;
     await this.ctx.store.transaction(async (tx) => {
-      if (!(await tx.fraudRules.delete(rid))) throw NotFoundError.of("rule_not_found", "fraud rule", rid);
+      if (!(await tx.fraudRules.delete(rid))) throw NotFoundError.of(paymentsCodes.rule_not_found, "fraud rule", rid);
     });
   }
 }

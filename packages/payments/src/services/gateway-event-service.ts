@@ -7,6 +7,7 @@ import type { ServiceContext } from "./context.js";
 import { actionOutcome, type PaymentReconciler } from "./payment-reconciler.js";
 import type { GatewayOutcome, PaymentSettlement } from "./payment-settlement.js";
 import { settleRefundIn, type RefundOutcome } from "./refund-settlement.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** A provider event (a Stripe webhook), already verified and translated by the provider's adapter. */
 export interface GatewayEventInput {
@@ -96,7 +97,7 @@ export class GatewayEventService {
   async apply(actor: Actor, input: GatewayEventInput): Promise<GatewayEventResult> {
     authorize(actor, "admin");
     const data = parse(inputSchema, input);
-    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field("unknown_gateway", "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
+    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field(paymentsCodes.unknown_gateway, "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
     let waitedForCustomer = false;
     const result = await this.ctx.store.transaction(async (tx): Promise<GatewayEventResult> => {
       if (!(await tx.gatewayEvents.record({ gateway: data.gateway, eventId: data.eventId, type: data.type, receivedAt: this.ctx.clock.now() }))) return { outcome: "duplicate" };

@@ -7,6 +7,7 @@ import { recordEvent, type ServiceContext } from "./context.js";
 import type { FraudAssessor } from "./fraud-assessor.js";
 import type { IdempotencyRunner } from "./idempotency-runner.js";
 import type { PaymentSettlement } from "./payment-settlement.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** Routing configuration of the payment service. */
 export interface PaymentRoutingOptions {
@@ -114,9 +115,9 @@ export class PaymentCreation {
         if (e instanceof GatewayError && e.retryable && i < candidates.length - 1) continue;
         throw e;
       }
-      if (!details) throw ValidationError.field("unknown_payment_method", "paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`);
+      if (!details) throw ValidationError.field(paymentsCodes.unknown_payment_method, "paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`);
       return { details, candidates: candidates.slice(i) };
     }
-    throw new ConfigurationError("unknown_gateway", "no gateway to route the payment to");
+    throw new ConfigurationError(paymentsCodes.unknown_gateway, "no gateway to route the payment to");
   }
 }

@@ -6,6 +6,7 @@ import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";
 import type { GatewayPaymentState } from "../ports/payment-gateway.js";
 import { authorizationOutcome, failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 const batchSchema = z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict();
 
@@ -65,7 +66,7 @@ export class PaymentReconciler {
 
   private async get(id: string): Promise<Payment> {
     const p = await this.ctx.store.transaction((tx) => tx.payments.get(id));
-    if (!p) throw NotFoundError.of("payment_not_found", "payment", id);
+    if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", id);
     return p;
   }
 

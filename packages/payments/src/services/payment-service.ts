@@ -25,6 +25,7 @@ import { PaymentCreation, type PaymentRoutingOptions } from "./payment-creation.
 import type { ExpireActionsSummary, PaymentReconciler } from "./payment-reconciler.js";
 import { failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
 import { isAmbiguous } from "./gateway-registry.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 export type { PaymentRoutingOptions } from "./payment-creation.js";
 
@@ -69,7 +70,7 @@ export class PaymentService {
     const data = parse(createPaymentSchema, input);
     assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
-      throw ValidationError.field("unknown_gateway", "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
+      throw ValidationError.field(paymentsCodes.unknown_gateway, "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
     }
     const { idempotencyKey, ...params } = data;
     return this.idempotency.shared("payments.create", idempotencyKey, params, () => this.creation.createOnce(data, idempotencyKey, params));
@@ -83,7 +84,7 @@ export class PaymentService {
 
   private async load(pid: string): Promise<Payment> {
     const p = await this.ctx.store.transaction((tx) => tx.payments.get(pid));
-    if (!p) throw NotFoundError.of("payment_not_found", "payment", pid);
+    if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", pid);
     return p;
   }
 
@@ -113,7 +114,7 @@ export class PaymentService {
 
   private async lock(tx: PaymentTx, id: string): Promise<Payment> {
     const p = await tx.payments.getForUpdate(id);
-    if (!p) throw NotFoundError.of("payment_not_found", "payment", id);
+    if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", id);
     return p;
   }
 
@@ -141,7 +142,7 @@ export class PaymentService {
         const p = await this.lock(tx, pid);
         const now = this.ctx.clock.now();
         if (p.status === "requires_capture" && p.authorizationExpiresAt && p.authorizationExpiresAt.getTime() <= now.getTime()) {
-          throw new DomainRuleError("authorization_expired", `the authorisation of ${pid} expired at ${p.authorizationExpiresAt.toISOString()}`, { details: { paymentId: pid } });
+          throw new DomainRuleError(paymentsCodes.authorization_expired, `the authorisation of ${pid} expired at ${p.authorizationExpiresAt.toISOString()}`, { details: { paymentId: pid } });
         }
         const amount = data.amount ?? p.amountAuthorized;
         assertCapturable(p, amount);
@@ -197,7 +198,7 @@ export class PaymentService {
         // Waiting for the customer: canceled at the gateway first (finish), as an expiry would.
         if (p.status === "requires_action") return pid;
         if (p.status !== "requires_capture") {
-          throw new DomainRuleError("invalid_transition", `payment ${pid} is ${p.status} and cannot be canceled`, { details: { from: p.status, to: "canceled" } });
+          throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${pid} is ${p.status} and cannot be canceled`, { details: { from: p.status, to: "canceled" } });
         }
         await tx.payments.update({ ...markProcessing(p, "void", now), cancellationReason: data.reason, version: p.version + 1 });
         return pid;
@@ -239,7 +240,7 @@ export class PaymentService {
     const { paymentId: pid, note } = parse(reviewDecisionSchema, input);
     const p = await this.ctx.store.transaction(async (tx) => {
       const cur = await this.lock(tx, pid);
-      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError("review_not_pending", `payment ${pid} has no pending review`, { details: { paymentId: pid } });
+      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
       const now = this.ctx.clock.now();
       const next = { ...markProcessing(cur, "authorize", now), review: { ...cur.review, status: "approved" as const, closedAt: now, note }, version: cur.version + 1 };
       await tx.payments.update(next);
@@ -258,7 +259,7 @@ export class PaymentService {
     const { paymentId: pid, note } = parse(reviewDecisionSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const cur = await this.lock(tx, pid);
-      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError("review_not_pending", `payment ${pid} has no pending review`, { details: { paymentId: pid } });
+      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
       const now = this.ctx.clock.now();
       const next = { ...markCanceled(cur, "fraudulent", now), review: { ...cur.review, status: "rejected" as const, closedAt: now, note }, version: cur.version + 1 };
       await tx.payments.update(next);

@@ -23,6 +23,7 @@ import type { PaymentTx } from "../ports/payment-store.js";
 import { gatewayDataOf } from "../domain/gateway-data.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous, isFallbackEligible } from "./gateway-registry.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** What a gateway call (or a reconciliation) established. */
 export type GatewayOutcome =
@@ -41,7 +42,7 @@ export type GatewayOutcome =
 export function authorizationOutcome(gateway: string, res: GatewayAuthorization): GatewayOutcome {
   if (res.status === "captured") return { kind: "captured", gateway, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };
   if (res.status === "authorized") return { kind: "authorized", gateway, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
-  if (!res.action) throw new GatewayError("invalid_gateway_response", "the gateway asked for a customer action without describing it", { provider: gateway, retryable: false });
+  if (!res.action) throw new GatewayError(paymentsCodes.invalid_gateway_response, "the gateway asked for a customer action without describing it", { provider: gateway, retryable: false });
   return { kind: "requires_action", gateway, reference: res.reference, action: res.action, gatewayData: res.gatewayData };
 }
 

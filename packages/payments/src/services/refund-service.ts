@@ -10,6 +10,7 @@ import { settleRefundIn, type RefundOutcome } from "./refund-settlement.js";
 
 export type { RefundOutcome } from "./refund-settlement.js";
 import { authorize } from "./authorize.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 const idSchema = z.string().trim().min(1).max(64);
 const refundRefSchema = z.object({ refundId: idSchema }).strict();
@@ -50,7 +51,7 @@ export class RefundService {
       params,
       begin: async (tx) => {
         const p = await tx.payments.getForUpdate(data.paymentId);
-        if (!p) throw NotFoundError.of("payment_not_found", "payment", data.paymentId);
+        if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", data.paymentId);
         const now = this.ctx.clock.now();
         const amount = data.amount ?? refundableAmount(p);
         const reserved = { ...reserveRefund(p, amount, now), version: p.version + 1 };
@@ -139,7 +140,7 @@ export class RefundService {
 
   private async load(rid: string): Promise<Refund> {
     const r = await this.ctx.store.transaction((tx) => tx.refunds.get(rid));
-    if (!r) throw NotFoundError.of("refund_not_found", "refund", rid);
+    if (!r) throw NotFoundError.of(paymentsCodes.refund_not_found, "refund", rid);
     return r;
   }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { LedgerTransaction } from "../domain/ledger.js";
 import { authorize } from "./authorize.js";
 import type { ServiceContext } from "./context.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 const idSchema = z.string().trim().min(1).max(64);
 const byPaymentSchema = pageRequestSchema.extend({ paymentId: idSchema }).strict();
@@ -27,7 +28,7 @@ export class TransactionService {
     authorize(actor, "payments:read");
     const tid = parse(z.object({ transactionId: idSchema }).strict(), input).transactionId;
     const t = await this.ctx.store.transaction((tx) => tx.ledger.get(tid));
-    if (!t) throw NotFoundError.of("transaction_not_found", "transaction", tid);
+    if (!t) throw NotFoundError.of(paymentsCodes.transaction_not_found, "transaction", tid);
     return t;
   }
 
@@ -42,7 +43,7 @@ export class TransactionService {
   async list(actor: Actor, input: ListTransactionsInput): Promise<Page<LedgerTransaction>> {
     authorize(actor, "payments:read");
     const q = parse(listTransactionsSchema, input);
-    if (q.to.getTime() <= q.from.getTime()) throw ValidationError.field("invalid_range", "to", "to must be after from");
+    if (q.to.getTime() <= q.from.getTime()) throw ValidationError.field(paymentsCodes.invalid_range, "to", "to must be after from");
     return this.ctx.store.transaction((tx) => tx.ledger.listByTime({ from: q.from, to: q.to }, { limit: q.limit, cursor: q.cursor }));
   }
 }

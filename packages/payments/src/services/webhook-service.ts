@@ -18,6 +18,7 @@ import type { ServiceContext } from "./context.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
 import type { WebhookOptions } from "./webhook-options.js";
 import type { WebhookQueue } from "./webhook-queue.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 export type { WebhookOptions } from "./webhook-options.js";
 
@@ -90,7 +91,7 @@ export class WebhookService {
     authorize(actor, "payments:read");
     const eid = parse(endpointRefSchema, input).endpointId;
     const e = await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(eid));
-    if (!e) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
+    if (!e) throw NotFoundError.of(paymentsCodes.endpoint_not_found, "webhook endpoint", eid);
     return toEndpointView(e);
   }
 
@@ -113,7 +114,7 @@ export class WebhookService {
     if (data.url !== undefined) this.checkUrl(data.url);
     return this.ctx.store.transaction(async (tx) => {
       const e = await tx.webhookEndpoints.get(eid);
-      if (!e) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
+      if (!e) throw NotFoundError.of(paymentsCodes.endpoint_not_found, "webhook endpoint", eid);
       const next: WebhookEndpoint = {
         ...e,
         ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),
@@ -130,7 +131,7 @@ export class WebhookService {
     authorize(actor, "admin");
     const eid = parse(endpointRefSchema, input).endpointId;
     await this.ctx.store.transaction(async (tx) => {
-      if (!(await tx.webhookEndpoints.delete(eid))) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
+      if (!(await tx.webhookEndpoints.delete(eid))) throw NotFoundError.of(paymentsCodes.endpoint_not_found, "webhook endpoint", eid);
     });
   }
 
@@ -146,7 +147,7 @@ export class WebhookService {
     const eid = o.endpointId;
     return this.ctx.store.transaction(async (tx) => {
       const e = await tx.webhookEndpoints.get(eid);
-      if (!e) throw NotFoundError.of("endpoint_not_found", "webhook endpoint", eid);
+      if (!e) throw NotFoundError.of(paymentsCodes.endpoint_not_found, "webhook endpoint", eid);
       const now = this.ctx.clock.now();
       const until = new Date(now.getTime() + o.overlapSeconds * 1000);
       const kept = e.secrets
@@ -196,11 +197,11 @@ export class WebhookService {
     const id = parse(deliveryRefSchema, input).deliveryId;
     const { claimed, previous } = await this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(id);
-      if (!cur) throw NotFoundError.of("delivery_not_found", "webhook delivery", id);
+      if (!cur) throw NotFoundError.of(paymentsCodes.delivery_not_found, "webhook delivery", id);
       const now = this.ctx.clock.now();
       const d = await tx.webhookDeliveries.claim(id, now, new Date(now.getTime() + this.leaseMs), createId("wls"));
       if (!d) {
-        throw new ConflictError("delivery_in_flight", `webhook delivery ${id} is being sent by a dispatcher`, { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
+        throw new ConflictError(paymentsCodes.delivery_in_flight, `webhook delivery ${id} is being sent by a dispatcher`, { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
       }
       return { claimed: d, previous: cur.status };
     });
@@ -216,7 +217,7 @@ export class WebhookService {
     const id = parse(deliveryRefSchema, input).deliveryId;
     const copy = await this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(id);
-      if (!cur) throw NotFoundError.of("delivery_not_found", "webhook delivery", id);
+      if (!cur) throw NotFoundError.of(paymentsCodes.delivery_not_found, "webhook delivery", id);
       const now = this.ctx.clock.now();
       const d: WebhookDelivery = { ...cur, id: createId("whd"), status: "sending", attemptCount: 0, attempts: [], nextAttemptAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs), leaseToken: createId("wls"), replayOf: cur.id, createdAt: now, updatedAt: now };
       await tx.webhookDeliveries.insert(d);
@@ -230,7 +231,7 @@ export class WebhookService {
     authorize(actor, "payments:read");
     const did = parse(deliveryRefSchema, input).deliveryId;
     const d = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.get(did));
-    if (!d) throw NotFoundError.of("delivery_not_found", "webhook delivery", did);
+    if (!d) throw NotFoundError.of(paymentsCodes.delivery_not_found, "webhook delivery", did);
     return d;
   }
 

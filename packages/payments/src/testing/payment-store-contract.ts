@@ -71,9 +71,9 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
         store.transaction(async (tx) => {
           await tx.payments.insert(p);
           await tx.ledger.append(authorizationTransaction({ paymentId: p.id, gateway: "test", now: T0 }, p.amount));
-          throw new Error("boom");
+          throw new Error("boom!");
         }),
-      ).rejects.toThrow("boom");
+      ).rejects.toThrow("boom!");
       expect(await store.transaction((tx) => tx.payments.get(p.id))).toBeNull();
       expect(await store.transaction((tx) => tx.ledger.allForPayment(p.id))).toEqual([]);
     });
@@ -153,7 +153,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       await store
         .transaction(async (tx) => {
           await tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" });
-          throw new Error("rollback");
+          throw new Error("roll back!");
         })
         .catch(() => undefined);
       expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" }))).toBe(true);

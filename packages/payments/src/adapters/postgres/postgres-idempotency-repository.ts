@@ -3,6 +3,7 @@ import type { Queryable } from "@platform/core/postgres";
 import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
 import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
 import { run } from "./sql-errors.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 interface KeyRow {
   scope: string;
@@ -63,7 +64,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
       if (rows.length === 1) return { claimed: true };
       const existing = await this.get(record.scope, record.key);
       if (existing) return { claimed: false, existing };
-      if (attempt >= 3) throw new IdempotencyError("idempotency_key_in_use", `idempotency key ${JSON.stringify(record.key)} is contended`, { details: { scope: record.scope, key: record.key, retryable: true } });
+      if (attempt >= 3) throw new IdempotencyError(paymentsCodes.idempotency_key_in_use, `idempotency key ${JSON.stringify(record.key)} is contended`, { details: { scope: record.scope, key: record.key, retryable: true } });
     }
   }
 

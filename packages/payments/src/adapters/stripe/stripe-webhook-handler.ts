@@ -4,6 +4,7 @@ import type { PaymentSystem } from "../../create-payment-system.js";
 import type { GatewayEventInput, GatewayEventResult } from "../../services/gateway-event-service.js";
 import { PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf } from "./stripe-intents.js";
 import { verifyStripeWebhook } from "./stripe-webhook.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** Options of {@link handleStripeWebhook}. */
 export interface HandleStripeWebhookOptions {
@@ -46,7 +47,7 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
     // Signed by Stripe, yet still read as untrusted: an object without the fields a PaymentIntent
     // always has is refused with a code (nothing changes) instead of failing with a TypeError.
     if (typeof pi.id !== "string" || typeof pi.amount !== "number" || typeof pi.currency !== "string" || typeof pi.status !== "string") {
-      throw ValidationError.field("invalid_webhook_payload", "data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`);
+      throw ValidationError.field(paymentsCodes.invalid_webhook_payload, "data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`);
     }
     return { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } };
   }
