@@ -66,7 +66,7 @@ export interface PaymentSystemOptions {
    */
   requiresActionTtl?: DurationInput;
   /**
-   * How long a payment must have been `processing` (by the clock) before `payments.reconcile()` asks
+   * How long a payment must have been `processing` (by the clock) before `payments.reconcileDue()` asks
    * the gateway about it (default 60 s): a younger one may be in flight.
    */
   reconcileAfter?: DurationInput;
@@ -124,7 +124,8 @@ export interface PaymentSystem {
  * ```ts
  * const system = createPaymentSystem({ gateways: { stripe: new StripeGateway(key) } });
  * const sandbox = createPaymentSystem({ gateways: { test: new TestGateway() } }); // tests and demos
- * const payment = await system.payments.create({ amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa" });
+ * const actor = { id: "key_checkout", roles: ["payments:write"] }; // who calls: from your own authentication
+ * const payment = await system.payments.create(actor, { amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa" });
  * system.events.on("payment.succeeded", (e) => console.log(e.data.payment.id));
  * ```
  */

@@ -33,7 +33,7 @@ describe("payments roles on memory", () => {
     expect(held.review?.status).toBe("pending");
     expect(await codeOf(() => system.payments.approveReview(both, { paymentId: held.id }))).toBe("role_required");
     expect(await codeOf(() => system.payments.rejectReview(both, { paymentId: held.id, note: "no" }))).toBe("role_required");
-    expect((await system.payments.approveReview(ADMIN, { paymentId: held.id, note: "known customer" })).review).toMatchObject({ status: "approved", note: "known customer" });
+    expect((await system.payments.approveReview(ADMIN, { paymentId: held.id, note: "known customer" })).review).toMatchObject({ status: "approved", note: "known customer", decidedBy: ADMIN.id });
     expect(await codeOf(() => system.webhooks.createEndpoint(both, { url: "https://shop.example.com/hooks", events: ["payment.*"] }))).toBe("role_required");
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://shop.example.com/hooks", events: ["payment.*"] });
     expect((await system.webhooks.getEndpoint(READER, { endpointId: ep.id })).url).toBe("https://shop.example.com/hooks");

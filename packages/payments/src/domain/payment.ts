@@ -36,6 +36,8 @@ export interface PaymentReview {
   readonly openedAt: Date;
   readonly closedAt?: Date | undefined;
   readonly note?: string | undefined;
+  /** The id of the actor who approved or rejected it (null or absent: an actor without id). */
+  readonly decidedBy?: string | undefined;
 }
 
 /** Who pays: fed to fraud rules and velocity counts. */

@@ -242,7 +242,7 @@ export class PaymentService {
       const cur = await this.lock(tx, pid);
       if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
       const now = this.ctx.clock.now();
-      const next = { ...markProcessing(cur, "authorize", now), review: { ...cur.review, status: "approved" as const, closedAt: now, note }, version: cur.version + 1 };
+      const next = { ...markProcessing(cur, "authorize", now), review: { ...cur.review, status: "approved" as const, closedAt: now, note, decidedBy: actor.id ?? undefined }, version: cur.version + 1 };
       await tx.payments.update(next);
       await recordEvent(this.ctx, tx, "payment.review_approved", { payment: toPaymentJSON(next) });
       return next;
@@ -261,7 +261,7 @@ export class PaymentService {
       const cur = await this.lock(tx, pid);
       if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
       const now = this.ctx.clock.now();
-      const next = { ...markCanceled(cur, "fraudulent", now), review: { ...cur.review, status: "rejected" as const, closedAt: now, note }, version: cur.version + 1 };
+      const next = { ...markCanceled(cur, "fraudulent", now), review: { ...cur.review, status: "rejected" as const, closedAt: now, note, decidedBy: actor.id ?? undefined }, version: cur.version + 1 };
       await tx.payments.update(next);
       await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
       return next;
