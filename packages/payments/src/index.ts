@@ -23,7 +23,6 @@ export { MemoryPaymentStore, type MemoryPaymentStoreOptions } from "./adapters/m
 export { type PaymentStatus, PAYMENT_STATUSES, canTransition, assertTransition, isTerminal } from "./domain/payment-status.js";
 export {
   type Payment,
-  type PaymentJSON,
   type CaptureMethod,
   type RefundStatus,
   type PaymentFailure,
@@ -33,10 +32,10 @@ export {
   type PaymentMethodDetails,
   type PendingOperation,
   type CustomerAction,
-  toPaymentJSON,
   refundStatusOf,
   refundableAmount,
 } from "./domain/payment.js";
+export { type PaymentJSON, toPaymentJSON } from "./domain/payment-json.js";
 export {
   type CreatePaymentInput,
   type CapturePaymentInput,

@@ -1,7 +1,8 @@
 import { ConfigurationError, createId, GatewayError, Money, ValidationError } from "@platform/core";
 import { routeGateways, type RoutingRule } from "../domain/routing.js";
 import { failureTransaction } from "../domain/ledger.js";
-import { markFailed, markProcessing, toPaymentJSON, type Payment, type PaymentMethodDetails } from "../domain/payment.js";
+import { markFailed, markProcessing, type Payment, type PaymentMethodDetails } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import type { createPaymentSchema } from "../domain/payment-schemas.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import type { FraudAssessor } from "./fraud-assessor.js";

@@ -1,7 +1,8 @@
 import { NotFoundError, parse, PlatformError, writeLog, type GatewayError, type Page } from "@platform/core";
 import { z } from "zod";
 import { voidTransaction } from "../domain/ledger.js";
-import { markCanceled, toPaymentJSON, type Payment } from "../domain/payment.js";
+import { markCanceled, type Payment } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";
 import type { GatewayPaymentState } from "../ports/payment-gateway.js";

@@ -1,6 +1,7 @@
 import { DomainRuleError, NotFoundError, parse, PlatformError, ValidationError, type Actor, type Page } from "@platform/core";
 import { assertWithinMaxAmount } from "../domain/amount-limit.js";
-import { assertCapturable, markCanceled, markProcessing, toPaymentJSON, type Payment } from "../domain/payment.js";
+import { assertCapturable, markCanceled, markProcessing, type Payment } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import {
   cancelPaymentSchema,
   capturePaymentSchema,
@@ -236,17 +237,7 @@ export class PaymentService {
    * @throws DomainRuleError `review_not_pending`. @throws NotFoundError `payment_not_found`; ForbiddenError `role_required`.
    */
   async approveReview(actor: Actor, input: ReviewDecisionInput): Promise<Payment> {
-    authorize(actor, "admin");
-    const { paymentId: pid, note } = parse(reviewDecisionSchema, input);
-    const p = await this.ctx.store.transaction(async (tx) => {
-      const cur = await this.lock(tx, pid);
-      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
-      const now = this.ctx.clock.now();
-      const next = { ...markProcessing(cur, "authorize", now), review: { ...cur.review, status: "approved" as const, closedAt: now, note, decidedBy: actor.id ?? undefined }, version: cur.version + 1 };
-      await tx.payments.update(next);
-      await recordEvent(this.ctx, tx, "payment.review_approved", { payment: toPaymentJSON(next) });
-      return next;
-    });
+    const p = await this.decide(actor, input, "approved");
     return this.settlement.authorize(p, this.creation.candidates(p, p.paymentMethodDetails.type, p.gateway));
   }
 
@@ -254,19 +245,26 @@ export class PaymentService {
    * Rejects a payment held for review (`admin`): it is canceled as `fraudulent`.
    * @throws DomainRuleError `review_not_pending`; NotFoundError `payment_not_found`; ForbiddenError `role_required`.
    */
-  async rejectReview(actor: Actor, input: ReviewDecisionInput): Promise<Payment> {
+  rejectReview(actor: Actor, input: ReviewDecisionInput): Promise<Payment> {
+    return this.decide(actor, input, "rejected");
+  }
+
+  // Closes a pending review: approved moves the payment on to its authorisation, rejected cancels it as fraudulent.
+  private decide(actor: Actor, input: ReviewDecisionInput, decision: "approved" | "rejected"): Promise<Payment> {
     authorize(actor, "admin");
     const { paymentId: pid, note } = parse(reviewDecisionSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const cur = await this.lock(tx, pid);
       if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
       const now = this.ctx.clock.now();
-      const next = { ...markCanceled(cur, "fraudulent", now), review: { ...cur.review, status: "rejected" as const, closedAt: now, note, decidedBy: actor.id ?? undefined }, version: cur.version + 1 };
+      const moved = decision === "approved" ? markProcessing(cur, "authorize", now) : markCanceled(cur, "fraudulent", now);
+      const next = { ...moved, review: { ...cur.review, status: decision, closedAt: now, note, decidedBy: actor.id ?? undefined }, version: cur.version + 1 };
       await tx.payments.update(next);
-      await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
+      await recordEvent(this.ctx, tx, decision === "approved" ? "payment.review_approved" : "payment.canceled", { payment: toPaymentJSON(next) });
       return next;
     });
   }
+
 
   /**
    * Cancels manual authorisations whose hold expired (by the clock), as Stripe does after 7 days,

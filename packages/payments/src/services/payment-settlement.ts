@@ -6,19 +6,8 @@ import {
   failureTransaction,
   voidTransaction,
 } from "../domain/ledger.js";
-import {
-  markAuthorized,
-  markCanceled,
-  markCaptured,
-  markFailed,
-  markRequiresAction,
-  revertToAuthorized,
-  type CustomerAction,
-  toPaymentJSON,
-  type Payment,
-  type PaymentFailure,
-  type PendingOperation,
-} from "../domain/payment.js";
+import { markAuthorized, markCanceled, markCaptured, markFailed, markRequiresAction, revertToAuthorized, type CustomerAction, type Payment, type PaymentFailure, type PendingOperation } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import { gatewayDataOf } from "../domain/gateway-data.js";
 import { recordEvent, type ServiceContext } from "./context.js";

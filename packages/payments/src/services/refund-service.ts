@@ -1,7 +1,8 @@
 import { createId, NotFoundError, pageRequestSchema, parse, PlatformError, type Actor, type Page, type PageRequest } from "@platform/core";
 import { z } from "zod";
 import { assertWithinMaxAmount } from "../domain/amount-limit.js";
-import { refundableAmount, reserveRefund, toPaymentJSON } from "../domain/payment.js";
+import { refundableAmount, reserveRefund } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import { createRefundSchema, toRefundJSON, type CreateRefundInput, type Refund } from "../domain/refund.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";

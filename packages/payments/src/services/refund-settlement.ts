@@ -1,6 +1,7 @@
 import { gatewayDataOf } from "../domain/gateway-data.js";
 import { failureTransaction, refundTransaction } from "../domain/ledger.js";
-import { refundStatusOf, settleRefund, toPaymentJSON, type Payment } from "../domain/payment.js";
+import { refundStatusOf, settleRefund, type Payment } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import { toRefundJSON, type Refund } from "../domain/refund.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import { recordEvent, type ServiceContext } from "./context.js";
