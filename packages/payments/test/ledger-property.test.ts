@@ -55,7 +55,7 @@ async function checkInvariants(system: PaymentSystem, ids: string[]): Promise<vo
   }
 }
 
-describe("ledger property", () => {
+describe("ledger property on memory", () => {
   it("random create/capture/cancel/refund/fail sequences keep refunded <= captured <= authorised and every ledger balanced", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 25 }), async (cmds) => {

@@ -56,7 +56,7 @@ async function rejection(p: Promise<unknown>): Promise<string> {
   return "sent";
 }
 
-describe("webhook URLs: every spelling of an inside host is refused", () => {
+describe("webhook URLs on memory: every spelling of an inside host is refused", () => {
   const spellings = [
     "localhost.",
     "LOCALHOST",
@@ -106,7 +106,7 @@ describe("webhook URLs: every spelling of an inside host is refused", () => {
   });
 });
 
-describe("webhook transport: names that resolve inside", () => {
+describe("webhook transport on memory: names that resolve inside", () => {
   it("a public name that resolves to loopback never receives a delivery; its answer is not logged", async () => {
     const receiver = await listen((res) => res.end("secret internal answer"));
     const { system } = makeSystem({ webhooks: { allowHttp: true, autoDispatch: false, transport: transport({ resolve: resolver(["127.0.0.1"]) }) } });
@@ -165,7 +165,7 @@ describe("webhook transport: names that resolve inside", () => {
   });
 });
 
-describe("webhook transport: bounded resource use", () => {
+describe("webhook transport on memory: bounded resource use", () => {
   it("a receiver streaming without end: the body is cut at the cap, the connection closed, little is read", async () => {
     let written = 0;
     let closed!: () => void;

@@ -3,7 +3,7 @@ import { toPaymentJSON } from "../src/index.js";
 import { makeSystem, usd } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
 
-describe("wire DTO of a payment", () => {
+describe("wire DTO of a payment on memory", () => {
   it("answers exactly its public fields: no payment method token, card fingerprint, customer e-mail or IP, pending bookkeeping or version", async () => {
     const { system } = makeSystem();
     const payment = await system.payments.create(ADMIN, {

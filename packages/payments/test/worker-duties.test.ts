@@ -14,7 +14,7 @@ function countingTransport() {
   return { requests, transport };
 }
 
-describe("payments as worker duties", () => {
+describe("payments as worker duties on memory", () => {
   it("declares its duties; the memory store has no outbox to purge", () => {
     const { system } = makeSystem();
     expect(createWorker({ payments: system }).duties).toEqual([
