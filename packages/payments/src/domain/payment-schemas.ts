@@ -4,7 +4,7 @@ import { PAYMENT_STATUSES, type PaymentStatus } from "./payment-status.js";
 import { paymentsCodes } from "./error-codes.js";
 
 /** An id of a payment, refund, transaction, rule, endpoint or delivery inside an input object. */
-export const resourceIdSchema = z.string().trim().min(1).max(64);
+const resourceIdSchema = z.string().trim().min(1).max(64);
 
 /** Stripe-style payment method tokens: a prefix and an opaque id. Raw card numbers are refused separately. */
 const PAYMENT_METHOD = /^[a-z][a-z0-9]*_[A-Za-z0-9_]{1,200}$/;
