@@ -11,7 +11,8 @@
  *      node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/payments-demo.ts --stripe
  */
 import { randomBytes } from "node:crypto";
-import { createPaymentSystem, MemoryPaymentStore, type PaymentGateway } from "@platform/payments";
+import type { Actor } from "@platform/core";
+import { createPaymentSystem, MemoryPaymentStore, type PaymentGateway, type PaymentsRole } from "@platform/payments";
 import { createPostgresPaymentStore } from "@platform/payments/postgres";
 import { StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer } from "@platform/payments/stripe-mock";
@@ -31,9 +32,12 @@ const gateway: PaymentGateway = localStripe
   ? new StripeGateway({ secretKey: "sk_test_localdemo0000", host: localStripe.host, port: localStripe.port, protocol: "http" })
   : new StripeGateway(realKey);
 const system = createPaymentSystem({ store, gateways: { stripe: gateway } });
+// Every call names who makes it. A host builds the actor from its own authentication (an API key's
+// roles); this back-office demo holds `admin`, which implies `payments:read` and `payments:write`.
+const actor: Actor<PaymentsRole> = { id: "demo-operator", roles: ["admin"] };
 
 // Process payment (the specification: order_123, 99.99, USD, card, stripe)
-const payment = await system.payments.create({
+const payment = await system.payments.create(actor, {
   orderId: "order_123",
   amount: { amount: "99.99", currency: "USD" },
   paymentMethod: "pm_card_visa",
@@ -60,8 +64,8 @@ console.log(`Transaction ID: ${payment.gatewayTransactionId}`);
 console.log(verdict(payment));
 
 // A fraud rule that really reads its condition (the specification's rules ignored theirs).
-const rule = await system.fraud.addRule("block if amount > 10000 USD", { name: "High amount" });
-const big = await system.payments.create({ orderId: "order_124", amount: { amount: "12500.00", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: "cus_john" } });
+const rule = await system.fraud.addRule(actor, { rule: "block if amount > 10000 USD", name: "High amount" });
+const big = await system.payments.create(actor, { orderId: "order_124", amount: { amount: "12500.00", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: "cus_john" } });
 console.log("");
 console.log(`Rule: ${rule.source}`);
 console.log(`Payment ID: ${big.id}`);
@@ -70,14 +74,14 @@ console.log(`Status: ${big.status} (${big.failure?.code}, risk score ${big.fraud
 console.log(verdict(big));
 
 // A partial refund through the gateway that captured the payment.
-const refund = await system.refunds.create({ paymentId: payment.id, amount: { amount: "20.00", currency: "USD" }, reason: "requested_by_customer" });
-const after = await system.payments.get(payment.id);
+const refund = await system.refunds.create(actor, { paymentId: payment.id, amount: { amount: "20.00", currency: "USD" }, reason: "requested_by_customer" });
+const after = await system.payments.get(actor, { paymentId: payment.id });
 console.log("");
 console.log(`Refund ID: ${refund.id}`);
 console.log(`Refund: ${refund.amount.format("en-US")} ${refund.amount.currency} ${refund.status} via ${refund.gateway}`);
 console.log(`Refunded: ${after.amountRefunded.format("en-US")} of ${after.amountCaptured.format("en-US")} (${after.amountCaptured.subtract(after.amountRefunded).format("en-US")} kept)`);
 
-const ledger = await system.transactions.listByPayment(payment.id);
+const ledger = await system.transactions.listByPayment(actor, { paymentId: payment.id });
 console.log(`Ledger: ${ledger.items.map((t) => `${t.type} ${t.amount.toFixed()}`).join(", ")}`);
 
 if ("close" in store) await store.close();

@@ -14,7 +14,7 @@
  *      STRIPE_SECRET_KEY=sk_test_... node node_modules/tsx/dist/cli.mjs --conditions=@platform/source examples/stripe-checkout.ts
  */
 import { randomBytes } from "node:crypto";
-import { ANONYMOUS_ACTOR, PlatformError } from "@platform/core";
+import { ANONYMOUS_ACTOR, PlatformError, type Actor } from "@platform/core";
 import { ADMIN_ACTOR, createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator } from "@platform/commerce";
 import { followPaymentEvents, paymentPortFor } from "@platform/commerce/payments";
 import { createPaymentSystem } from "@platform/payments";
@@ -29,6 +29,8 @@ const stripe = local
 if (stripe.mode === "live") throw new Error("this example takes Stripe test keys only (sk_test_...)");
 
 const payments = createPaymentSystem({ gateways: { stripe } });
+// The back office's actor for reading payments (commerce's adapter holds its own: payments:read + payments:write).
+const actor: Actor = { id: "back-office", roles: ["payments:read"] };
 const shop = createECommercePlatform({
   payments: paymentPortFor(payments),
   shipping: new FlatRateShippingCalculator({ amount: "0" }),
@@ -47,7 +49,7 @@ console.log("=============================================");
 // 1. A card that pays. The checkout's idempotency key makes a retried checkout charge once.
 await shop.carts.addItem(ada, { productId: lamp.id, quantity: 2 });
 const order = await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-1`, paymentToken: "pm_card_visa" });
-const payment = await payments.payments.get(order.payment.reference!);
+const payment = await payments.payments.get(actor, { paymentId: order.payment.reference! });
 console.log(`Order ${order.id}: ${order.status}, total $${order.total.toFixed()}`);
 console.log(`Payment ${payment.id}: ${payment.status} via ${payment.gateway}, PaymentIntent ${payment.gatewayTransactionId}`);
 console.log(`Card: ${payment.paymentMethodDetails.brand} •••• ${payment.paymentMethodDetails.last4}`);
@@ -64,7 +66,7 @@ console.log(`Lamps available: ${(await shop.inventory.getStock(ANONYMOUS_ACTOR, 
 
 // 3. The customer cancels the paid order: the payment is refunded through Stripe.
 const canceled = await shop.orders.cancel(ada, { orderId: order.id, reason: "changed my mind" });
-const refunded = await payments.payments.get(payment.id);
+const refunded = await payments.payments.get(actor, { paymentId: payment.id });
 console.log(`Order ${canceled.id}: ${canceled.status}, payment ${canceled.payment.status}`);
 console.log(`Refunded: $${refunded.amountRefunded.toFixed()} of $${refunded.amountCaptured.toFixed()}`);
 
@@ -77,7 +79,7 @@ console.log(`Order ${waiting.id}: ${waiting.status}, payment ${waiting.payment.s
 if (local) {
   // What the customer's browser and Stripe do: authenticate, then deliver a signed webhook.
   const webhookSecret = "whsec_local_checkout_demo";
-  const intentId = (await payments.payments.get(waiting.payment.reference!)).gatewayTransactionId!;
+  const intentId = (await payments.payments.get(actor, { paymentId: waiting.payment.reference! })).gatewayTransactionId!;
   local.completeAction(intentId, "succeed");
   const delivery = await stripeWebhookDelivery({ type: "payment_intent.succeeded", object: local.api.intentJson(local.api.intents.get(intentId)!), secret: webhookSecret, at: new Date() });
   const result = await handleStripeWebhook(payments, delivery.payload, delivery.header, { secret: webhookSecret });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createIsolatedDatabase, waitUntil, type IsolatedDatabase } from "@platform/core/testing";
 import type { TestGateway } from "@platform/payments";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 import { migrateAll } from "../src/services.js";
 import { ADMIN_TOKEN, allKeys, keys, serverFor, STRIPE_WEBHOOK_SECRET } from "./helpers.js";
 
@@ -157,9 +158,9 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     expect(waiting.body.paymentAction.nextAction).toBeTypeOf("object");
     for (const k of INTERNAL) expect(allKeys(waiting.body).has(k)).toBe(false);
     // The customer completes the step; the payment is reconciled (as a webhook would), which pays the order.
-    const payment = await server.services.payments.payments.findByIdempotencyKey(`order_${waiting.body.id}`);
+    const payment = await server.services.payments.payments.findByIdempotencyKey(PAYMENTS_ADMIN_ACTOR, { idempotencyKey: `order_${waiting.body.id}` });
     (server.services.gateway as TestGateway).completeAction(payment!.id, "succeed");
-    await server.services.payments.payments.reconcile(payment!.id);
+    await server.services.payments.payments.reconcile(PAYMENTS_ADMIN_ACTOR, { paymentId: payment!.id });
     await waitUntil(async () => (await call("GET", `/orders/${waiting.body.id}`, { token })).body.status === "paid", "the order to be paid");
     const again = await call("POST", "/checkout", { token, headers, body });
     expect(again.status).toBe(201);

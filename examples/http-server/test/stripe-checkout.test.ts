@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "@platform/payments/testing";
+import { PAYMENTS_ADMIN_ACTOR, startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "@platform/payments/testing";
 import { waitUntil } from "@platform/core/testing";
 import Stripe from "stripe";
 import { loadConfig } from "../src/config.js";
@@ -77,7 +77,7 @@ describe("the reference HTTP server taking payments through Stripe", () => {
     const waiting = await call("POST", "/checkout", { token, headers, body: { paymentToken: "pm_card_threeDSecure2Required" } });
     expect(waiting.status).toBe(202);
     expect(waiting.body.paymentAction.clientSecret).toMatch(/^pi_.+_secret_/);
-    const payment = await server.services.payments.payments.findByIdempotencyKey(`order_${waiting.body.id}`);
+    const payment = await server.services.payments.payments.findByIdempotencyKey(PAYMENTS_ADMIN_ACTOR, { idempotencyKey: `order_${waiting.body.id}` });
     const intentId = payment!.gatewayTransactionId!;
     stripe.completeAction(intentId, "succeed");
     const delivery = await stripeWebhookDelivery({ type: "payment_intent.succeeded", object: stripe.api.intentJson(stripe.api.intents.get(intentId)!), secret: STRIPE_WEBHOOK_SECRET, at: new Date() });

@@ -3,6 +3,7 @@ import { ManualClock } from "@platform/core";
 import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
 import { codeOf, commerceStores, makeOn, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
 // A checkout whose payment needs 3-D Secure, through @platform/payments and its TestGateway token.
 // The PostgreSQL run of the service suites re-runs this file on that store.
@@ -29,7 +30,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
   it("answers the pending order with the client secret, holds the stock, and never stores the secret", async () => {
     const { platform, system, buyer, p, order } = await wired();
     expect(order).toMatchObject({ status: "pending", payment: { status: "requires_action" } });
-    const payment = await system.payments.get(order.payment.reference!);
+    const payment = await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! });
     expect(payment.status).toBe("requires_action");
     expect(order.payment.action?.clientSecret).toBe(payment.customerAction!.clientSecret);
     expect(order.payment.action?.nextAction).toMatchObject({ type: "use_stripe_sdk" });
@@ -60,7 +61,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     const canceled = await platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: order.id });
     expect(canceled).toMatchObject({ status: "canceled", payment: { status: "failed", failureCode: "authentication_failed" } });
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
-    expect((await system.payments.get(order.payment.reference!)).status).toBe("failed");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("failed");
   });
 
   it("abandoned until the reservation expires: the payment is canceled at the gateway, the order canceled, the stock released", async () => {
@@ -71,7 +72,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     expect(await platform.inventory.releaseExpired()).toBe(1);
     expect(await platform.orders.get(buyer.actor, { orderId: order.id })).toMatchObject({ status: "canceled", cancelReason: "reservation_expired", payment: { status: "failed" } });
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
-    expect(await system.payments.get(order.payment.reference!)).toMatchObject({ status: "canceled", cancellationReason: "abandoned" });
+    expect(await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).toMatchObject({ status: "canceled", cancellationReason: "abandoned" });
     expect((await gateway.retrieve({ paymentId: order.payment.reference! })).status).toBe("voided");
   });
 
@@ -80,7 +81,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
     expect(canceled).toMatchObject({ status: "canceled", payment: { status: "failed" } });
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
-    expect((await system.payments.get(order.payment.reference!)).status).toBe("canceled");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("canceled");
   });
 
   it("the sweeper pays an order whose customer completed the step", async () => {
@@ -95,7 +96,7 @@ describe("checkout with a payment that requires action (3-D Secure)", () => {
     const { platform, system, gateway, buyer, order } = await wired();
     const stop = followPaymentEvents(system, platform.orders);
     gateway.completeAction(order.payment.reference!, "succeed");
-    await system.payments.reconcile(order.payment.reference!);
+    await system.payments.reconcile(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! });
     const paid = await eventually(() => platform.orders.get(buyer.actor, { orderId: order.id }), (o) => o.status === "paid");
     expect(paid.status).toBe("paid");
     stop();

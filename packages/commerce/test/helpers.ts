@@ -7,21 +7,16 @@ import { COMMERCE_TABLES } from "./postgres-helpers.js";
 
 export { ADMIN_ACTOR, ANONYMOUS_ACTOR };
 
-
-// core's fixture constrains stores to `transaction(work: (tx: never) => ...)`, which a store typed
-// with its own transaction object does not satisfy; the intersection adds that signature.
-type AnyTransaction = { transaction<T>(work: (tx: never) => Promise<T>): Promise<T> };
-
 /** The stores every service suite runs on, for `describe.each(commerceStores())("... on $name", ...)`. */
 export function commerceStores(): StoreFixture<CommerceStore>[] {
   return [
     memoryStoreFixture<CommerceStore>(() => new MemoryCommerceStore()),
-    postgresStoreFixture<CommerceStore & AnyTransaction>({
+    postgresStoreFixture<CommerceStore>({
       adminUrl: () => inject("databaseUrl"),
       prefix: "commerce",
       migrate: async (pool) => void (await migrateCommerce(pool)),
       tables: COMMERCE_TABLES,
-      create: (pool) => new PostgresCommerceStore(pool) as unknown as CommerceStore & AnyTransaction,
+      create: (pool) => new PostgresCommerceStore(pool),
     }),
   ];
 }

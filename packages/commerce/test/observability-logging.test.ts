@@ -5,6 +5,7 @@ import { StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer, type StripeMockServer } from "@platform/payments/testing";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { codeOf, makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
 interface Line {
   level: string;
@@ -49,8 +50,8 @@ describe("logging through the logger option", () => {
     const { platform } = makePlatform({ payments: paymentPortFor(system), cursorSecret: CURSOR_SECRET, logger });
 
     // Webhook endpoint create and rotate: both answers carry a signing secret.
-    const endpoint = await system.webhooks.createEndpoint({ url: "https://hooks.example.com/platform", events: ["*"] });
-    const rotated = await system.webhooks.rotateSecret(endpoint.id);
+    const endpoint = await system.webhooks.createEndpoint(PAYMENTS_ADMIN_ACTOR, { url: "https://hooks.example.com/platform", events: ["*"] });
+    const rotated = await system.webhooks.rotateSecret(PAYMENTS_ADMIN_ACTOR, { endpointId: endpoint.id });
     secrets.push(endpoint.secret, rotated.secret);
 
     // Login: a password in, a session token out.
@@ -66,9 +67,9 @@ describe("logging through the logger option", () => {
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
     expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "obs-checkout-2", paymentToken: "pm_card_chargeDeclined" }))).toBe("card_declined");
     // A Stripe call with a key Stripe refuses.
-    expect(await codeOf(() => system.payments.create({ amount: { amount: "10.00", currency: "EUR" }, paymentMethod: "pm_card_visa" }))).not.toBe("");
+    expect(await codeOf(() => system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "10.00", currency: "EUR" }, paymentMethod: "pm_card_visa" }))).not.toBe("");
     // A payment that succeeds, so its events reach the endpoint, which fails.
-    await system.payments.create({ amount: { amount: "12.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
+    await system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "12.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBeGreaterThan(0);
 
     const webhookLine = lines.find((l) => l.message === "webhook delivery attempt failed");

@@ -3,6 +3,7 @@ import { ManualClock } from "@platform/core";
 import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { codeOf, commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
 describe.each(commerceStores())("payments adapter on $name", (store) => {
 beforeAll(() => store.setup());
@@ -28,12 +29,12 @@ describe("@platform/payments adapter", () => {
       platform.orders.checkout(buyer.actor, { idempotencyKey: "pay-adapter-1", paymentToken: "pm_card_visa" }),
     ]);
     expect(a.id).toBe(b.id);
-    const payment = await system.payments.get(a.payment.reference!);
+    const payment = await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: a.payment.reference! });
     expect(payment).toMatchObject({ status: "succeeded", orderId: a.id });
     expect(payment.amountCaptured.toFixed()).toBe("80.00");
     const canceled = await platform.orders.cancel(buyer.actor, { orderId: a.id });
     expect(canceled.payment.status).toBe("refunded");
-    expect((await system.payments.get(a.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: a.payment.reference! })).amountRefunded.toFixed()).toBe("80.00");
   });
 
   it("a decline from the payment system releases the stock with the decline code", async () => {
@@ -52,10 +53,10 @@ describe("@platform/payments adapter", () => {
     expect((await platform.orders.get(buyer.actor, { orderId: order.id })).payment).toMatchObject({ status: "refund_pending", refundAttempts: 1 });
     const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
     expect(canceled.payment.status).toBe("refunded");
-    expect((await system.payments.get(order.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).amountRefunded.toFixed()).toBe("80.00");
     // Canceling again is a no-op: never refunded twice.
     expect(await codeOf(() => platform.orders.cancel(buyer.actor, { orderId: order.id }))).toBe("invalid_transition");
-    expect((await system.payments.get(order.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).amountRefunded.toFixed()).toBe("80.00");
   });
 
   describe("pm_card_timeoutAfterCharge (charged, answer lost)", () => {
@@ -74,7 +75,7 @@ describe("@platform/payments adapter", () => {
       expect(await platform.inventory.releaseExpired()).toBe(1);
       const after = await platform.orders.get(buyer.actor, { orderId: order.id });
       expect(after).toMatchObject({ status: "paid", payment: { status: "succeeded" } });
-      const payment = await system.payments.get(after.payment.reference!);
+      const payment = await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: after.payment.reference! });
       expect(payment.amountCaptured.toFixed()).toBe("80.00");
       expect(payment.amountRefunded.toFixed()).toBe("0.00");
       expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
@@ -88,7 +89,7 @@ describe("@platform/payments adapter", () => {
       clock.advance(61_000);
       const canceled = await platform.orders.cancel(buyer.actor, { orderId: order.id });
       expect(canceled).toMatchObject({ status: "canceled", payment: { status: "refunded" } });
-      expect((await system.payments.get(canceled.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+      expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: canceled.payment.reference! })).amountRefunded.toFixed()).toBe("80.00");
       expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     });
   });

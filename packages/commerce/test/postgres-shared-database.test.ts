@@ -6,6 +6,7 @@ import { paymentsMigrations, PostgresPaymentStore } from "@platform/payments/pos
 import { paymentPortFor } from "../src/adapters/payments/index.js";
 import { commerceMigrations, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
 import { makePlatform, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
 let db: IsolatedDatabase;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ describe("commerce and payments in one PostgreSQL database", () => {
     expect(joined.rows).toEqual([{ status: "succeeded", total: "80.00" }]);
     const canceled = await platform.orders.cancel(actor, { orderId: order.id });
     expect(canceled.payment.status).toBe("refunded");
-    expect((await system.payments.get(order.payment.reference!)).amountRefunded.toFixed()).toBe("80.00");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).amountRefunded.toFixed()).toBe("80.00");
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     // Both packages' events went through the one platform_outbox.
     const types = (await db.pool.query<{ type: string }>("SELECT DISTINCT type FROM platform_outbox")).rows.map((r) => r.type);

@@ -14,6 +14,7 @@ import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { paymentsMigrations, PostgresPaymentStore } from "@platform/payments/postgres";
 import { createECommercePlatform, type PaymentPort } from "../src/index.js";
 import { commerceMigrations, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
 const WORKER = fileURLToPath(new URL("./fixtures/platform-worker-process.ts", import.meta.url));
 const DAY = 24 * 3_600_000;
@@ -70,24 +71,24 @@ async function seed() {
 
   // Webhook deliveries 40 days old, delivered then: purgeable.
   const ancient = paymentsThen(older);
-  await ancient.webhooks.createEndpoint({ url: receiverUrl, events: ["payment.succeeded"] });
-  for (let i = 0; i < 4; i++) await ancient.payments.create({ amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
+  await ancient.webhooks.createEndpoint(PAYMENTS_ADMIN_ACTOR, { url: receiverUrl, events: ["payment.succeeded"] });
+  for (let i = 0; i < 4; i++) await ancient.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
   expect(await ancient.webhooks.dispatchDue()).toBe(4);
 
   // 48 payments whose webhooks are due, 4 processing (the gateway timed out after charging: reconcile),
   // 4 manual authorisations past their 7-day hold (expire); their idempotency keys are past retention.
   const system = paymentsThen(past);
-  for (let i = 0; i < 48; i++) await system.payments.create({ amount: { amount: `${10 + i}.00`, currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `pay-${i}` });
+  for (let i = 0; i < 48; i++) await system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: `${10 + i}.00`, currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `pay-${i}` });
   const timingOut = new TestGateway();
   timingOut.injectFault({ operation: "authorize", kind: "timeout", times: 4 });
   const unanswered = paymentsThen(past, timingOut);
   for (let i = 0; i < 4; i++) {
-    const outcome = await unanswered.payments.create({ amount: { amount: "7.00", currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `slow-${i}` });
+    const outcome = await unanswered.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "7.00", currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `slow-${i}` });
     expect(outcome.status).toBe("processing");
   }
   const processing = (await db.pool.query<{ id: string }>("SELECT id FROM payments WHERE status = 'processing'")).rows.map((r) => r.id);
   const authorizations: string[] = [];
-  for (let i = 0; i < 4; i++) authorizations.push((await system.payments.create({ amount: { amount: "9.00", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual" })).id);
+  for (let i = 0; i < 4; i++) authorizations.push((await system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "9.00", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual" })).id);
 
   // Commerce: 6 customers, each with a checkout whose charge outcome is unknown (its reservation expired
   // long ago), 3 password changes (3 notifications in order), a failed login counter and ended sessions.

@@ -5,6 +5,7 @@ import { handleStripeWebhook, StripeGateway } from "@platform/payments/stripe";
 import { startStripeMockServer, stripeWebhookDelivery, type StripeMockServer } from "@platform/payments/testing";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
 import { commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
+import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
 // The whole 3-D Secure path on Stripe's wire protocol (the local Stripe-compatible server): checkout,
 // the customer's step, Stripe's signed webhook, the payment, then the order. The PostgreSQL run of
@@ -31,7 +32,7 @@ async function wired() {
   const buyer = await signUp(ctx.platform);
   await ctx.platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
   const order = await ctx.platform.orders.checkout(buyer.actor, { idempotencyKey: "stripe-3ds-checkout", paymentToken: "pm_card_threeDSecure2Required" });
-  const payment = await system.payments.get(order.payment.reference!);
+  const payment = await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! });
   const intent = server.api.intents.get(payment.gatewayTransactionId!)!;
   const webhook = async (type: string) => {
     const d = await stripeWebhookDelivery({ type, object: server.api.intentJson(intent), secret: SECRET, at: clock.now() });
@@ -49,7 +50,7 @@ describe("3-D Secure end to end on Stripe", () => {
     expect(order.payment.action?.clientSecret).toBe(intent.clientSecret);
     server.completeAction(intent.id, "succeed");
     expect((await webhook("payment_intent.succeeded")).outcome).toBe("applied");
-    expect((await system.payments.get(order.payment.reference!)).status).toBe("succeeded");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("succeeded");
     const paid = await eventually(() => platform.orders.get(buyer.actor, { orderId: order.id }), (o) => o.status === "paid");
     expect(paid).toMatchObject({ status: "paid", payment: { status: "succeeded" } });
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
@@ -61,7 +62,7 @@ describe("3-D Secure end to end on Stripe", () => {
     const { platform, system, p, buyer, order, intent, webhook, stop } = await wired();
     server.completeAction(intent.id, "fail");
     expect((await webhook("payment_intent.payment_failed")).outcome).toBe("applied");
-    expect((await system.payments.get(order.payment.reference!)).status).toBe("failed");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("failed");
     const canceled = await eventually(() => platform.orders.get(buyer.actor, { orderId: order.id }), (o) => o.status === "canceled");
     expect(canceled).toMatchObject({ status: "canceled", payment: { status: "failed" } });
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });

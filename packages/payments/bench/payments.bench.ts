@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { createEvent } from "@platform/core";
 import { bench, describe } from "vitest";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentSystem } from "../src/index.js";
+import { WebhookQueue } from "../src/services/webhook-queue.js";
+import { ADMIN } from "../test/helpers.js";
 
 // Payments: one iteration = create a manual-capture payment, then capture it (2 gateway calls,
 // 3 store transactions, 2 ledger transactions). Baseline in the same run: an automatic-capture
@@ -13,15 +15,15 @@ describe("payments on the memory store", () => {
   bench(
     "create (manual) + capture",
     async () => {
-      const p = await system.payments.create({ amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual", customer: { id: `cus_${n++ % 100}` } });
-      await system.payments.capture(p.id);
+      const p = await system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual", customer: { id: `cus_${n++ % 100}` } });
+      await system.payments.capture(ADMIN, { paymentId: p.id });
     },
     { time: 1500 },
   );
   bench(
     "create (automatic capture)",
     async () => {
-      await system.payments.create({ amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } });
+      await system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } });
     },
     { time: 1500 },
   );
@@ -38,16 +40,16 @@ await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
 server.unref();
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
 const hooks: PaymentSystem = createPaymentSystem({ gateways: { test: new TestGateway() }, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
-const endpoint = await hooks.webhooks.createEndpoint({ url, events: ["payment.succeeded"] });
-await hooks.payments.create({ amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
+const endpoint = await hooks.webhooks.createEndpoint(ADMIN, { url, events: ["payment.succeeded"] });
+await hooks.payments.create(ADMIN, { amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
 await hooks.webhooks.dispatchDue();
-const first = (await hooks.webhooks.listDeliveries(endpoint.id)).items[0]!;
+const first = (await hooks.webhooks.listDeliveries(ADMIN, { endpointId: endpoint.id })).items[0]!;
 
 describe("webhook deliveries to a local HTTP receiver", () => {
   bench(
     "signed webhook delivery (replay: store + sign + POST + record)",
     async () => {
-      await hooks.webhooks.replay(first.id);
+      await hooks.webhooks.replay(ADMIN, { deliveryId: first.id });
     },
     { time: 1500 },
   );
@@ -64,8 +66,9 @@ describe("webhook deliveries to a local HTTP receiver", () => {
   bench(
     "50 signed deliveries via dispatchDue() (x50 per iteration)",
     async () => {
+      const queue = new WebhookQueue(hooks.clock);
       await hooks.store.transaction(async (tx) => {
-        for (let i = 0; i < 50; i++) await hooks.webhooks.enqueue(tx, createEvent("payment.succeeded", { payment: JSON.parse(first.payload).data.payment }, hooks.clock));
+        for (let i = 0; i < 50; i++) await queue.enqueue(tx, createEvent("payment.succeeded", { payment: JSON.parse(first.payload).data.payment }, hooks.clock));
       });
       await hooks.webhooks.dispatchDue({ limit: 50 });
     },

@@ -2,6 +2,7 @@ import { afterAll, bench, describe } from "vitest";
 import { createIsolatedDatabase, measureThroughput, startPostgresServer, tpcbBaseline, type PostgresServer } from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
+import { ADMIN } from "../test/helpers.js";
 
 // Payments on PostgreSQL: one operation = create a manual-capture payment, then capture it
 // (2 gateway calls on the in-process test gateway, 6 store transactions, 2 ledger entries with
@@ -19,15 +20,15 @@ const system = createPaymentSystem({ store: new PostgresPaymentStore(db.pool), g
 
 let n = 0;
 async function createAndCapture(): Promise<void> {
-  const p = await system.payments.create({ amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual", customer: { id: `cus_${n++ % 100}` } });
-  await system.payments.capture(p.id);
+  const p = await system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual", customer: { id: `cus_${n++ % 100}` } });
+  await system.payments.capture(ADMIN, { paymentId: p.id });
 }
 
 await createAndCapture(); // warm up: connections, plans
 const baseline = await tpcbBaseline(db.pool, { clients: CLIENTS, durationMs: DURATION_MS });
 const payments = await measureThroughput(() => createAndCapture(), { clients: CLIENTS, durationMs: DURATION_MS });
 const automatic = await measureThroughput(
-  () => system.payments.create({ amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } }),
+  () => system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } }),
   { clients: CLIENTS, durationMs: DURATION_MS },
 );
 console.log(

@@ -9,6 +9,7 @@ import type { PaymentGateway } from "./ports/payment-gateway.js";
 import type { PaymentStore } from "./ports/payment-store.js";
 import type { ServiceContext } from "./services/context.js";
 import { FraudService } from "./services/fraud-service.js";
+import { FraudAssessor } from "./services/fraud-assessor.js";
 import { GatewayRegistry } from "./services/gateway-registry.js";
 import { DEFAULT_IDEMPOTENCY_LEASE_MS } from "./domain/idempotency.js";
 import { IdempotencyRunner } from "./services/idempotency-runner.js";
@@ -23,6 +24,7 @@ import { WebhookService, type WebhookOptions } from "./services/webhook-service.
 import { createWebhookTransport } from "./adapters/http/http-webhook-transport.js";
 import { MaintenanceService, type RetentionOptions } from "./services/maintenance-service.js";
 import { paymentDuties } from "./services/background-duties.js";
+import { paymentsCodes } from "./domain/error-codes.js";
 
 /** Options of {@link createPaymentSystem}; every one but `gateways` has a working default. */
 export interface PaymentSystemOptions {
@@ -64,7 +66,7 @@ export interface PaymentSystemOptions {
    */
   requiresActionTtl?: DurationInput;
   /**
-   * How long a payment must have been `processing` (by the clock) before `payments.reconcile()` asks
+   * How long a payment must have been `processing` (by the clock) before `payments.reconcileDue()` asks
    * the gateway about it (default 60 s): a younger one may be in flight.
    */
   reconcileAfter?: DurationInput;
@@ -122,7 +124,8 @@ export interface PaymentSystem {
  * ```ts
  * const system = createPaymentSystem({ gateways: { stripe: new StripeGateway(key) } });
  * const sandbox = createPaymentSystem({ gateways: { test: new TestGateway() } }); // tests and demos
- * const payment = await system.payments.create({ amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa" });
+ * const actor = { id: "key_checkout", roles: ["payments:write"] }; // who calls: from your own authentication
+ * const payment = await system.payments.create(actor, { amount: { amount: "99.99", currency: "USD" }, paymentMethod: "pm_card_visa" });
  * system.events.on("payment.succeeded", (e) => console.log(e.data.payment.id));
  * ```
  */
@@ -137,7 +140,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   // More gateways may be registered later (system.gateways.register), so names are checked on use
   // too; here we fail fast when the wiring is already known to be wrong.
   for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
-    if (!registry.has(name)) throw new ConfigurationError("unknown_gateway", `gateway ${JSON.stringify(name)} is not registered`, { details: { gateway: name } });
+    if (!registry.has(name)) throw new ConfigurationError(paymentsCodes.unknown_gateway, `gateway ${JSON.stringify(name)} is not registered`, { details: { gateway: name } });
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
   const { reconcileAfter, idempotencyLease, actionTtl } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000), actionTtl: z.number().int().min(60_000).max(7 * 86_400_000) }), {
@@ -171,12 +174,13 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     if (autoDispatch) webhooks.kick();
   });
   const idempotency = new IdempotencyRunner(ctx.store, clock, { leaseMs: idempotencyLease, logger });
-  const fraud = new FraudService(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
+  const fraud = new FraudService(ctx);
+  const assessor = new FraudAssessor(ctx, { ...DEFAULT_RISK_CONFIG, ...options.fraud });
   const settlement = new PaymentSettlement(ctx, ttl, actionTtl);
   const reconciler = new PaymentReconciler(ctx, settlement, reconcileAfter);
   const refundService = new RefundService(ctx, idempotency);
   // Each public service call is one span, `payments.<service>.<method>`.
-  const payments = traceService(new PaymentService(ctx, fraud, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments");
+  const payments = traceService(new PaymentService(ctx, assessor, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments");
   const refunds = traceService(refundService, "payments.refunds");
   const tracedWebhooks = traceService(webhooks, "payments.webhooks");
   const maintenance = traceService(new MaintenanceService(ctx, options.retention), "payments.maintenance");
@@ -187,7 +191,7 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     webhooks: tracedWebhooks,
     fraud: traceService(fraud, "payments.fraud"),
     maintenance,
-    gatewayEvents: traceService(new GatewayEventService(ctx, settlement, refundService, reconciler), "payments.gatewayEvents"),
+    gatewayEvents: traceService(new GatewayEventService(ctx, settlement, reconciler), "payments.gatewayEvents"),
     backgroundDuties: paymentDuties({ payments, refunds, webhooks: tracedWebhooks, maintenance, store }),
     events,
     gateways: registry,
@@ -208,7 +212,7 @@ function gatewayRegistryOf(options: PaymentSystemOptions): GatewayRegistry {
     registry = new GatewayRegistry();
     for (const [name, g] of Object.entries(options.gateways ?? {})) registry.register(name, g);
   }
-  if (registry.names().length === 0) throw new ConfigurationError("no_payment_gateway", NO_GATEWAY_HELP);
+  if (registry.names().length === 0) throw new ConfigurationError(paymentsCodes.no_payment_gateway, NO_GATEWAY_HELP);
   if (globalThis.process?.env?.NODE_ENV === "production" && options.allowTestGateways !== true) registry.refuseTestGateways();
   return registry;
 }

@@ -5,11 +5,13 @@
  */
 export { createPaymentSystem, type PaymentSystem, type PaymentSystemOptions } from "./create-payment-system.js";
 export { PaymentService, type PaymentRoutingOptions } from "./services/payment-service.js";
+export { type PaymentsRole } from "./domain/payments-role.js";
+export { PAYMENTS_ERROR_CODES, paymentsCodes, type PaymentsErrorCode } from "./domain/error-codes.js";
 export { RefundService, type RefundOutcome } from "./services/refund-service.js";
 export { GatewayEventService, type GatewayEventInput, type GatewayEventResult } from "./services/gateway-event-service.js";
 export { type ExpireActionsSummary } from "./services/payment-reconciler.js";
 export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
-export { FraudService, listEntrySchema, type ListEntryInput } from "./services/fraud-service.js";
+export { FraudService, listEntrySchema, addRuleSchema, type ListEntryInput, type AddRuleInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 export { MaintenanceService, DEFAULT_RETENTION, type RetentionOptions } from "./services/maintenance-service.js";
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
@@ -21,7 +23,6 @@ export { MemoryPaymentStore, type MemoryPaymentStoreOptions } from "./adapters/m
 export { type PaymentStatus, PAYMENT_STATUSES, canTransition, assertTransition, isTerminal } from "./domain/payment-status.js";
 export {
   type Payment,
-  type PaymentJSON,
   type CaptureMethod,
   type RefundStatus,
   type PaymentFailure,
@@ -31,15 +32,21 @@ export {
   type PaymentMethodDetails,
   type PendingOperation,
   type CustomerAction,
-  toPaymentJSON,
   refundStatusOf,
   refundableAmount,
 } from "./domain/payment.js";
+export { type PaymentJSON, toPaymentJSON } from "./domain/payment-json.js";
 export {
   type CreatePaymentInput,
   type CapturePaymentInput,
   type CancelPaymentInput,
+  type PaymentRef,
+  type ListByStatusInput,
+  type ReviewDecisionInput,
   createPaymentSchema,
+  paymentRefSchema,
+  listByStatusSchema,
+  reviewDecisionSchema,
   capturePaymentSchema,
   cancelPaymentSchema,
   paymentMethodSchema,

@@ -3,6 +3,7 @@ import { ConfigurationError } from "@platform/core";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
 import { createPaymentSystem, GatewayRegistry, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
+import { ADMIN } from "./helpers.js";
 
 // Nothing pays by default: gateways are chosen by name, and a test gateway is refused in production
 // unless the host opts in.
@@ -62,7 +63,7 @@ describe.each(stores)("createPaymentSystem on the %s store", (_name, makeStore) 
   it("pays through the test gateway only when it is named", async () => {
     const gateway = new TestGateway();
     const system = createPaymentSystem({ store: makeStore(), gateways: { test: gateway }, webhooks: { autoDispatch: false } });
-    const p = await system.payments.create({ amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
+    const p = await system.payments.create(ADMIN, { amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
     expect(p.status).toBe("succeeded");
     expect(gateway.chargeCount(p.id)).toBe(1);
   });

@@ -1,18 +1,54 @@
+import { inject } from "vitest";
 import { ManualClock } from "@platform/core";
-import { createPaymentSystem, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
+import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
+import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
+import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
 
-/** The store `makeSystem` uses when the options give none (default: a new memory store). The PostgreSQL run of the suites sets it. */
-export const defaultStore: { make?: () => PaymentStore } = {};
+/** A store the service suites run on. */
+export type PaymentStoreFixture = StoreFixture<PaymentStore>;
 
-/** A system on a manual clock with a test gateway the test can inspect. */
+/** The tables a PostgreSQL fixture empties before each new store's first transaction. */
+const TABLES = [
+  "payments",
+  "gateway_events",
+  "fraud_velocity_events",
+  "payment_transactions",
+  "payment_postings",
+  "refunds",
+  "payment_idempotency_keys",
+  "fraud_rules",
+  "fraud_list_entries",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "platform_outbox",
+];
+
+/** The stores every service suite is looped over: memory and PostgreSQL (a migrated throwaway database per suite). */
+export function paymentStores(): PaymentStoreFixture[] {
+  return [
+    memoryStoreFixture<PaymentStore>(() => new MemoryPaymentStore()),
+    postgresStoreFixture<PaymentStore>({
+      adminUrl: () => inject("databaseUrl"),
+      prefix: "pay_suite",
+      migrate: async (pool) => void (await migratePayments(pool)),
+      tables: TABLES,
+      create: (pool) => new PostgresPaymentStore(pool),
+    }),
+  ];
+}
+
+/** A system on a manual clock with a test gateway the test can inspect; `store` is the suite's store (default: a new memory store). */
 export function makeSystem(options: PaymentSystemOptions = {}) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new TestGateway();
-  const system = createPaymentSystem({ ...(defaultStore.make ? { store: defaultStore.make() } : {}), clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
+  const system = createPaymentSystem({ store: new MemoryPaymentStore(), clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
   return { system, clock, gateway };
 }
 
 export const usd = (amount: string) => ({ amount, currency: "USD" });
+
+/** The actor of the suites: `admin` holds every payments role. */
+export { PAYMENTS_ADMIN_ACTOR as ADMIN } from "../src/testing/test-actors.js";
 
 /** One `codeOf` for every suite: core's testing helper. */
 export { codeOf } from "@platform/core/testing";

@@ -1,8 +1,9 @@
 import { waitUntil } from "@platform/core/testing";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, StorageError, systemClock } from "@platform/core";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore } from "../src/index.js";
-import { codeOf, defaultStore, slowGateway, usd } from "./helpers.js";
+import { codeOf, slowGateway, usd, paymentStores } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
 /** A store of one "process" that can crash: after `crash()` every transaction of it fails, as after a kill. */
 function crashable(inner: PaymentStore) {
@@ -33,9 +34,11 @@ function hangingOnce(inner: TestGateway, op: "authorize" | "capture") {
 
 const options = { webhooks: { autoDispatch: false } } as const;
 
-describe("idempotency leases", () => {
+describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
   it("a key whose owner died mid-charge is taken over once its lease lapses (seconds, not 60 s), charging once", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "authorize");
@@ -43,19 +46,19 @@ describe("idempotency leases", () => {
     const a = createPaymentSystem({ ...options, store: owner.store, clock, gateways: { test: hanging.gateway }, idempotencyLease: { seconds: 2 } });
     const b = createPaymentSystem({ ...options, store: shared, clock, gateways: { test: inner }, idempotencyLease: { seconds: 2 } });
     const input = { amount: usd("9.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-crash-1" };
-    void a.payments.create(input).catch(() => undefined);
+    void a.payments.create(ADMIN, input).catch(() => undefined);
     await waitUntil(() => hanging.reached.first, "the first charge to reach the gateway", { timeoutMs: 10_000, intervalMs: 5 });
     owner.crash();
     clock.advance({ seconds: 3 });
-    const p = await b.payments.create(input);
+    const p = await b.payments.create(ADMIN, input);
     expect(p.status).toBe("succeeded");
     expect(inner.chargeCount(p.id)).toBe(1);
-    expect((await b.payments.create(input)).id).toBe(p.id);
+    expect((await b.payments.create(ADMIN, input)).id).toBe(p.id);
     expect(inner.calls.authorize).toBe(1);
   });
 
   it("a retry before the dead owner's lease lapsed waits for it, then takes over", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "authorize");
     const owner = crashable(shared);
@@ -63,16 +66,16 @@ describe("idempotency leases", () => {
     const a = createPaymentSystem({ ...options, store: owner.store, clock: systemClock, gateways: { test: hanging.gateway }, idempotencyLease: 300 });
     const b = createPaymentSystem({ ...options, store: shared, clock: systemClock, gateways: { test: inner }, idempotencyLease: 300 });
     const input = { amount: usd("7.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-crash-2" };
-    void a.payments.create(input).catch(() => undefined);
+    void a.payments.create(ADMIN, input).catch(() => undefined);
     await waitUntil(() => hanging.reached.first, "the first charge to reach the gateway", { timeoutMs: 10_000, intervalMs: 5 });
     owner.crash();
-    const p = await b.payments.create(input);
+    const p = await b.payments.create(ADMIN, input);
     expect(p.status).toBe("succeeded");
     expect(inner.chargeCount(p.id)).toBe(1);
   });
 
   it("a slow but live owner renews its lease and is not taken over: the retry waits for its outcome", async () => {
-    const store = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const store = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const slow = slowGateway(inner);
@@ -81,7 +84,7 @@ describe("idempotency leases", () => {
     const b = createPaymentSystem({ ...options, store, clock, gateways: { test: slow.gateway }, idempotencyLease: 300 });
     slow.hold("authorize");
     const input = { amount: usd("5.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-live" };
-    const first = a.payments.create(input);
+    const first = a.payments.create(ADMIN, input);
     await slow.entered("authorize");
     const leaseEnd = async () => (await store.transaction((tx) => tx.idempotency.get("payments.create", "lease-live")))!.leaseExpiresAt!.getTime();
     // Time passes in steps shorter than the lease, ten leases in all: each step, the owner's heartbeat renews it.
@@ -90,7 +93,7 @@ describe("idempotency leases", () => {
       const now = clock.now().getTime();
       await waitUntil(async () => (await leaseEnd()) > now, "the owner to renew its lease", { timeoutMs: 10_000, intervalMs: 5 });
     }
-    const second = b.payments.create(input);
+    const second = b.payments.create(ADMIN, input);
     await new Promise((r) => setTimeout(r, 100));
     slow.release("authorize");
     const [p1, p2] = await Promise.all([first, second]);
@@ -100,26 +103,26 @@ describe("idempotency leases", () => {
   });
 
   it("payments.capture retried with its key after its owner died is resumed and captures once", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "capture");
     const owner = crashable(shared);
     const a = createPaymentSystem({ ...options, store: owner.store, clock, gateways: { test: hanging.gateway }, idempotencyLease: { seconds: 2 } });
     const b = createPaymentSystem({ ...options, store: shared, clock, gateways: { test: inner }, idempotencyLease: { seconds: 2 } });
-    const p = await a.payments.create({ amount: usd("20"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
-    void a.payments.capture(p.id, { idempotencyKey: "cap-lease" }).catch(() => undefined);
+    const p = await a.payments.create(ADMIN, { amount: usd("20"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    void a.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-lease" }).catch(() => undefined);
     await waitUntil(() => hanging.reached.first, "the capture to reach the gateway", { timeoutMs: 10_000, intervalMs: 5 });
     owner.crash();
     clock.advance({ seconds: 3 });
-    const captured = await b.payments.capture(p.id, { idempotencyKey: "cap-lease" });
+    const captured = await b.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-lease" });
     expect(captured.status).toBe("succeeded");
     expect(captured.amountCaptured.toFixed()).toBe("20.00");
     expect(inner.calls.capture).toBe(1);
   });
 
   it("a caller that lost its storage after claiming leaves the key to an immediate retry, which resumes it", async () => {
-    const shared = defaultStore.make?.() ?? new MemoryPaymentStore();
+    const shared = fixture.make();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
     const inner = new TestGateway();
     let failSettle = true;
@@ -139,9 +142,9 @@ describe("idempotency leases", () => {
     };
     const system = createPaymentSystem({ ...options, store: flaky, clock, gateways: { test: inner }, idempotencyLease: { seconds: 30 } });
     const input = { amount: usd("3.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lost-storage" };
-    expect(await codeOf(() => system.payments.create(input))).toBe("storage_unavailable");
+    expect(await codeOf(() => system.payments.create(ADMIN, input))).toBe("storage_unavailable");
     // No clock movement: the retry does not wait out the 30 s lease, it resumes at once.
-    const p = await system.payments.create(input);
+    const p = await system.payments.create(ADMIN, input);
     expect(p.status).toBe("succeeded");
     expect(inner.chargeCount(p.id)).toBe(1);
   });

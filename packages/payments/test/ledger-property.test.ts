@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Money, PlatformError } from "@platform/core";
 import { accountBalances, isBalanced, type LedgerTransaction, type Payment, type PaymentSystem } from "../src/index.js";
 import { makeSystem } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
 const METHODS = ["pm_card_visa", "pm_card_visa", "pm_card_chargeDeclined", "pm_card_timeoutAfterCharge", "pm_card_refundFail"] as const;
 
@@ -27,7 +28,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 
 async function checkInvariants(system: PaymentSystem, ids: string[]): Promise<void> {
   for (const id of ids) {
-    const p: Payment = await system.payments.get(id);
+    const p: Payment = await system.payments.get(ADMIN, { paymentId: id });
     // refunded <= captured <= authorised (pending refunds count against the capture too)
     expect(p.amountRefunded.add(p.amountRefundPending).lessThanOrEqual(p.amountCaptured)).toBe(true);
     expect(p.amountCaptured.lessThanOrEqual(p.amountAuthorized)).toBe(true);
@@ -35,7 +36,7 @@ async function checkInvariants(system: PaymentSystem, ids: string[]): Promise<vo
     const txns: LedgerTransaction[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof system.transactions.listByPayment>> = await system.transactions.listByPayment(id, { limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof system.transactions.listByPayment>> = await system.transactions.listByPayment(ADMIN, { paymentId: id, limit: 3, cursor });
       txns.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -54,7 +55,7 @@ async function checkInvariants(system: PaymentSystem, ids: string[]): Promise<vo
   }
 }
 
-describe("ledger property", () => {
+describe("ledger property on memory", () => {
   it("random create/capture/cancel/refund/fail sequences keep refunded <= captured <= authorised and every ledger balanced", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 25 }), async (cmds) => {
@@ -64,24 +65,24 @@ describe("ledger property", () => {
         for (const c of cmds) {
           try {
             if (c.t === "create") {
-              const p = await system.payments.create({ amount: Money.fromMinor(c.cents, "USD").toJSON(), paymentMethod: METHODS[c.method]!, captureMethod: c.manual ? "manual" : "automatic" });
+              const p = await system.payments.create(ADMIN, { amount: Money.fromMinor(c.cents, "USD").toJSON(), paymentMethod: METHODS[c.method]!, captureMethod: c.manual ? "manual" : "automatic" });
               ids.push(p.id);
             } else if (c.t === "capture") {
               const id = pick(c.p);
               if (!id) continue;
-              const p = await system.payments.get(id);
-              await system.payments.capture(id, { amount: p.amount.multiply(c.pct / 100, "up").toJSON() });
+              const p = await system.payments.get(ADMIN, { paymentId: id });
+              await system.payments.capture(ADMIN, { paymentId: id, amount: p.amount.multiply(c.pct / 100, "up").toJSON() });
             } else if (c.t === "cancel") {
               const id = pick(c.p);
-              if (id) await system.payments.cancel(id);
+              if (id) await system.payments.cancel(ADMIN, { paymentId: id });
             } else if (c.t === "refund") {
               const id = pick(c.p);
-              if (id) await system.refunds.create({ paymentId: id, amount: Money.fromMinor(c.cents, "USD").toJSON() });
+              if (id) await system.refunds.create(ADMIN, { paymentId: id, amount: Money.fromMinor(c.cents, "USD").toJSON() });
             } else if (c.t === "fault") {
               gateway.injectFault({ operation: c.op, kind: c.kind });
             } else if (c.t === "reconcile") {
               clock.advance({ minutes: 1 });
-              await system.payments.reconcile();
+              await system.payments.reconcileDue();
             } else {
               clock.advance({ days: 8 });
               await system.payments.expireAuthorizations();

@@ -6,6 +6,7 @@ import { createPaymentSystem } from "../src/index.js";
 import { createPostgresPaymentStore, migratePayments } from "../src/adapters/postgres/index.js";
 import { startCountingGateway } from "./fixtures/gateway-server.js";
 import { HttpGateway } from "./fixtures/http-gateway.js";
+import { ADMIN } from "./helpers.js";
 
 // PostgreSQL is stopped with an immediate shutdown while a capture is at the gateway; a server with
 // synchronous_commit=on keeps what it acknowledged, so recovery is tested for the right reason.
@@ -31,7 +32,7 @@ describe("payments.capture across a PostgreSQL crash", () => {
     try {
       const setup = await createPostgresPaymentStore({ connectionString: url, max: 2 });
       const system = createPaymentSystem({ store: setup, gateways: { remote: new HttpGateway(gateway.url) }, webhooks: { autoDispatch: false } });
-      const payment = await system.payments.create({ amount: { amount: "80.00", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual" });
+      const payment = await system.payments.create(ADMIN, { amount: { amount: "80.00", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual" });
       expect(payment.status).toBe("requires_capture");
       await setup.close();
 
@@ -58,7 +59,7 @@ describe("payments.capture across a PostgreSQL crash", () => {
       expect(gateway.captures.size).toBe(1);
       expect(gateway.received.capture).toBe(2);
       const check = await createPostgresPaymentStore({ connectionString: url, max: 2 });
-      const after = await createPaymentSystem({ store: check, gateways: { remote: new HttpGateway(gateway.url) }, webhooks: { autoDispatch: false } }).payments.get(payment.id);
+      const after = await createPaymentSystem({ store: check, gateways: { remote: new HttpGateway(gateway.url) }, webhooks: { autoDispatch: false } }).payments.get(ADMIN, { paymentId: payment.id });
       expect(after).toMatchObject({ status: "succeeded" });
       expect(after.amountCaptured.toFixed()).toBe("80.00");
       const ledger = await check.pool.query<{ kind: string; n: number }>("SELECT type AS kind, count(*)::int AS n FROM payment_transactions WHERE payment_id = $1 GROUP BY type ORDER BY type", [payment.id]);

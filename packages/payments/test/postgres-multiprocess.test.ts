@@ -6,6 +6,7 @@ import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@pl
 import { createPaymentSystem, TestGateway, verifyWebhook } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { startCountingGateway } from "./fixtures/gateway-server.js";
+import { ADMIN } from "./helpers.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const PROCESSES = 4;
@@ -70,8 +71,8 @@ describe("several Node processes on one PostgreSQL database", () => {
     try {
       const store = new PostgresPaymentStore(db.pool);
       const system = createPaymentSystem({ store, gateways: { test: new TestGateway() }, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
-      const ep = await system.webhooks.createEndpoint({ url: `${base}/hooks`, events: ["payment.succeeded"] });
-      for (let i = 0; i < DELIVERIES; i++) await system.payments.create({ amount: { amount: `${i + 1}.00`, currency: "USD" }, paymentMethod: "pm_card_visa" });
+      const ep = await system.webhooks.createEndpoint(ADMIN, { url: `${base}/hooks`, events: ["payment.succeeded"] });
+      for (let i = 0; i < DELIVERIES; i++) await system.payments.create(ADMIN, { amount: { amount: `${i + 1}.00`, currency: "USD" }, paymentMethod: "pm_card_visa" });
       const { rows: queued } = await db.pool.query<{ message_id: string }>("SELECT message_id FROM webhook_deliveries WHERE endpoint_id = $1", [ep.id]);
       const expected = new Set(queued.map((r) => r.message_id));
       expect(expected.size).toBe(DELIVERIES);

@@ -5,6 +5,7 @@ import { createIsolatedDatabase, type IsolatedDatabase, waitForLockWaiter } from
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { createPostgresPaymentStore, migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { codeOf, usd } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
 // A statement timeout or a lost connection in the middle of an operation (after it already wrote
 // in its transaction) rolls everything back and surfaces as storage_unavailable.
@@ -52,18 +53,18 @@ async function lockPayment(id: string) {
 describe("storage failures on PostgreSQL", () => {
   it("a statement timeout mid-capture rolls back the claimed key and surfaces as storage_unavailable", async () => {
     const { system, gateway } = makeSystem(shortPool);
-    const p = await system.payments.create({ amount: usd("30"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    const p = await system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     const before = await snapshot(p.id);
     const release = await lockPayment(p.id);
     try {
-      expect(await codeOf(() => system.payments.capture(p.id, { idempotencyKey: "cap-timeout" }))).toBe("storage_unavailable");
+      expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-timeout" }))).toBe("storage_unavailable");
     } finally {
       await release();
     }
     expect(await snapshot(p.id)).toEqual(before);
     expect(gateway.calls.capture).toBe(0);
     // Nothing half-written: the same key now captures once.
-    expect((await system.payments.capture(p.id, { idempotencyKey: "cap-timeout" })).status).toBe("succeeded");
+    expect((await system.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-timeout" })).status).toBe("succeeded");
   });
 
   it("a connection killed mid-create (after the key and payment rows were written) leaves nothing behind", async () => {
@@ -73,7 +74,7 @@ describe("storage failures on PostgreSQL", () => {
     await client.query("BEGIN");
     await client.query("LOCK TABLE fraud_velocity_events IN EXCLUSIVE MODE"); // the payment's insert waits here
     try {
-      const pending = codeOf(() => system.payments.create({ amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } }));
+      const pending = codeOf(() => system.payments.create(ADMIN, { amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } }));
       const pid = await waitForLockWaiter(db.pool);
       await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
       expect(await pending).toBe("storage_unavailable");
@@ -82,14 +83,14 @@ describe("storage failures on PostgreSQL", () => {
       done();
     }
     expect(await snapshot("none")).toEqual(before);
-    expect((await system.payments.create({ amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } })).status).toBe("succeeded");
+    expect((await system.payments.create(ADMIN, { amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } })).status).toBe("succeeded");
   });
 
   it("an unreachable server is storage_unavailable", async () => {
     const store = await createPostgresPaymentStore({ connectionString: "postgres://postgres@127.0.0.1:1/none", max: 1 });
     try {
       const system = createPaymentSystem({ store, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
-      expect(await codeOf(() => system.payments.get("pay_x"))).toBe("storage_unavailable");
+      expect(await codeOf(() => system.payments.get(ADMIN, { paymentId: "pay_x" }))).toBe("storage_unavailable");
     } finally {
       await store.close();
     }

@@ -9,6 +9,7 @@ import { createPaymentSystem } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { StripeGateway } from "../src/adapters/stripe/index.js";
 import { startStripeMockServer, type StripeMockServer } from "../src/testing/index.js";
+import { ADMIN } from "./helpers.js";
 
 const KEY = "sk_test_multiprocess0001";
 const SECRET = "whsec_multiprocess_endpoint_0001";
@@ -29,7 +30,7 @@ describe("Stripe webhooks across processes on one PostgreSQL database", () => {
   it("the same event delivered to two processes at once is applied once", { timeout: 90_000 }, async () => {
     const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
     const system = createPaymentSystem({ store: new PostgresPaymentStore(db.pool), gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
-    const p = await system.payments.create({ amount: { amount: "64.00", currency: "USD" }, paymentMethod: "pm_card_threeDSecure2Required" });
+    const p = await system.payments.create(ADMIN, { amount: { amount: "64.00", currency: "USD" }, paymentMethod: "pm_card_threeDSecure2Required" });
     expect(p.status).toBe("requires_action");
     server.completeAction(p.gatewayTransactionId!, "succeed");
     const at = Math.floor(Date.now() / 1000);
@@ -57,6 +58,6 @@ describe("Stripe webhooks across processes on one PostgreSQL database", () => {
       [p.id],
     );
     expect(rows[0]).toEqual({ captures: 1, events: 1, succeeded: 1 });
-    expect((await system.payments.get(p.id)).status).toBe("succeeded");
+    expect((await system.payments.get(ADMIN, { paymentId: p.id })).status).toBe("succeeded");
   });
 });

@@ -4,6 +4,7 @@ import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/te
 import { createPaymentSystem, isBalanced, TestGateway, type WebhookTransport } from "../src/index.js";
 import { createPostgresPaymentStore, migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { codeOf, usd } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
 // The unchanged services on the PostgreSQL store: the main flows, the schema and its constraints.
 let db: IsolatedDatabase;
@@ -27,27 +28,27 @@ function makePgSystem(transport?: WebhookTransport) {
 describe("the payment system on PostgreSQL", () => {
   it("creates, captures partially, refunds and voids with a balanced ledger and outbox events", async () => {
     const { system, gateway } = makePgSystem();
-    const auto = await system.payments.create({ amount: usd("99.99"), paymentMethod: "pm_card_visa", orderId: "order_123", customer: { id: "cus_1" } });
+    const auto = await system.payments.create(ADMIN, { amount: usd("99.99"), paymentMethod: "pm_card_visa", orderId: "order_123", customer: { id: "cus_1" } });
     expect(auto.status).toBe("succeeded");
-    const manual = await system.payments.create({ amount: usd("50.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    const manual = await system.payments.create(ADMIN, { amount: usd("50.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(manual.status).toBe("requires_capture");
-    const captured = await system.payments.capture(manual.id, { amount: usd("30.00") });
+    const captured = await system.payments.capture(ADMIN, { paymentId: manual.id, amount: usd("30.00") });
     expect(captured.amountCaptured.toFixed()).toBe("30.00");
-    expect(await codeOf(() => system.payments.capture(manual.id))).toBe("invalid_transition");
-    const refund = await system.refunds.create({ paymentId: auto.id, amount: usd("20") });
+    expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: manual.id }))).toBe("invalid_transition");
+    const refund = await system.refunds.create(ADMIN, { paymentId: auto.id, amount: usd("20") });
     expect(refund.status).toBe("succeeded");
-    expect(await codeOf(() => system.refunds.create({ paymentId: auto.id, amount: usd("80") }))).toBe("refund_exceeds_captured");
-    const small = await system.payments.create({ amount: usd("2"), paymentMethod: "pm_card_visa" });
-    expect((await system.refunds.create({ paymentId: small.id })).amount.toFixed()).toBe("2.00");
-    expect(await codeOf(() => system.refunds.create({ paymentId: small.id }))).toBe("refund_exceeds_captured"); // nothing left, not a zero refund
-    const toVoid = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
-    expect((await system.payments.cancel(toVoid.id)).status).toBe("canceled");
-    const declined = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_chargeDeclined" });
+    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: auto.id, amount: usd("80") }))).toBe("refund_exceeds_captured");
+    const small = await system.payments.create(ADMIN, { amount: usd("2"), paymentMethod: "pm_card_visa" });
+    expect((await system.refunds.create(ADMIN, { paymentId: small.id })).amount.toFixed()).toBe("2.00");
+    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: small.id }))).toBe("refund_exceeds_captured"); // nothing left, not a zero refund
+    const toVoid = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    expect((await system.payments.cancel(ADMIN, { paymentId: toVoid.id })).status).toBe("canceled");
+    const declined = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_chargeDeclined" });
     expect(declined.failure?.code).toBe("card_declined");
 
-    const after = await system.payments.get(auto.id);
+    const after = await system.payments.get(ADMIN, { paymentId: auto.id });
     expect([after.amountRefunded.toFixed(), after.orderId, after.customer.id]).toEqual(["20.00", "order_123", "cus_1"]);
-    const ledger = await system.transactions.listByPayment(auto.id);
+    const ledger = await system.transactions.listByPayment(ADMIN, { paymentId: auto.id });
     expect(ledger.items.map((t) => t.type)).toEqual(["authorization", "capture", "refund"]);
     expect(ledger.items.every(isBalanced)).toBe(true);
     expect(gateway.chargeCount(auto.id)).toBe(1);
@@ -58,27 +59,27 @@ describe("the payment system on PostgreSQL", () => {
   it("replays an idempotency key, refuses other parameters, and works in JPY and KWD", async () => {
     const { system, gateway } = makePgSystem();
     const input = { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "pg-key-1" };
-    const [a, b] = await Promise.all([system.payments.create(input), system.payments.create({ ...input, amount: usd("10.00") })]);
+    const [a, b] = await Promise.all([system.payments.create(ADMIN, input), system.payments.create(ADMIN, { ...input, amount: usd("10.00") })]);
     expect(a.id).toBe(b.id);
     expect(gateway.chargeCount(a.id)).toBe(1);
-    expect(await codeOf(() => system.payments.create({ ...input, amount: usd("11") }))).toBe("idempotency_conflict");
-    const yen = await system.payments.create({ amount: { amount: "1000", currency: "JPY" }, paymentMethod: "pm_card_visa" });
-    const dinar = await system.payments.create({ amount: { amount: "1.234", currency: "KWD" }, paymentMethod: "pm_card_visa" });
-    expect((await system.payments.get(yen.id)).amount.equals(Money.of("1000", "JPY"))).toBe(true);
-    expect((await system.payments.get(dinar.id)).amountCaptured.toFixed()).toBe("1.234");
+    expect(await codeOf(() => system.payments.create(ADMIN, { ...input, amount: usd("11") }))).toBe("idempotency_conflict");
+    const yen = await system.payments.create(ADMIN, { amount: { amount: "1000", currency: "JPY" }, paymentMethod: "pm_card_visa" });
+    const dinar = await system.payments.create(ADMIN, { amount: { amount: "1.234", currency: "KWD" }, paymentMethod: "pm_card_visa" });
+    expect((await system.payments.get(ADMIN, { paymentId: yen.id })).amount.equals(Money.of("1000", "JPY"))).toBe(true);
+    expect((await system.payments.get(ADMIN, { paymentId: dinar.id })).amountCaptured.toFixed()).toBe("1.234");
   });
 
   it("evaluates fraud rules, lists and velocity from the database", async () => {
     const { system } = makePgSystem();
-    await system.fraud.addRule("review if payments_per_customer_hourly > 1");
-    await system.fraud.lists.add({ list: "block", type: "email", value: "Mallory@Example.com" });
-    const blocked = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { email: "mallory@example.com" } });
+    await system.fraud.addRule(ADMIN, { rule: "review if payments_per_customer_hourly > 1" });
+    await system.fraud.lists.add(ADMIN, { list: "block", type: "email", value: "Mallory@Example.com" });
+    const blocked = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { email: "mallory@example.com" } });
     expect(blocked.failure?.code).toBe("fraud_blocked");
-    for (let i = 0; i < 2; i++) expect((await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_velocity" } })).status).toBe("succeeded");
-    const third = await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "CUS_VELOCITY" } });
+    for (let i = 0; i < 2; i++) expect((await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_velocity" } })).status).toBe("succeeded");
+    const third = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "CUS_VELOCITY" } });
     expect([third.status, third.review?.status]).toEqual(["created", "pending"]);
-    expect((await system.payments.approveReview(third.id)).status).toBe("succeeded");
-    expect((await system.fraud.listRules()).map((r) => r.position)).toEqual([1]);
+    expect((await system.payments.approveReview(ADMIN, { paymentId: third.id })).status).toBe("succeeded");
+    expect((await system.fraud.listRules(ADMIN)).items.map((r) => r.position)).toEqual([1]);
   });
 
   it("queues webhook deliveries with the event and sends them signed", async () => {
@@ -87,23 +88,23 @@ describe("the payment system on PostgreSQL", () => {
       sent.push({ id: req.headers["webhook-id"]!, type: (JSON.parse(req.body) as { type: string }).type });
       return { status: 200, headers: {} };
     });
-    const ep = await system.webhooks.createEndpoint({ url: "https://hooks.example.com/pg", events: ["payment.succeeded"] });
-    const p = await system.payments.create({ amount: usd("7"), paymentMethod: "pm_card_visa" });
+    const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/pg", events: ["payment.succeeded"] });
+    const p = await system.payments.create(ADMIN, { amount: usd("7"), paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBeGreaterThanOrEqual(1);
     expect(sent.filter((s) => s.type === "payment.succeeded").length).toBeGreaterThanOrEqual(1);
-    const [d] = (await system.webhooks.listDeliveries(ep.id)).items;
+    const [d] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;
     expect([d?.status, d?.attempts.length, JSON.parse(d!.payload).data.payment.id]).toEqual(["succeeded", 1, p.id]);
     expect(d!.attempts[0]!.at).toBeInstanceOf(Date);
-    const rotated = await system.webhooks.rotateSecret(ep.id);
-    expect((await system.webhooks.getEndpoint(ep.id)).secrets.map((s) => s.expiresAt instanceof Date)).toEqual(rotated.secrets.map((s) => s.expiresAt instanceof Date));
+    const rotated = await system.webhooks.rotateSecret(ADMIN, { endpointId: ep.id });
+    expect((await system.webhooks.getEndpoint(ADMIN, { endpointId: ep.id })).secrets.map((s) => s.expiresAt instanceof Date)).toEqual(rotated.secrets.map((s) => s.expiresAt instanceof Date));
   });
 
   it("keeps a failed delivery as a durable job with its retry time, re-offered when due by the clock", async () => {
     let answer = 500;
     const { system, clock } = makePgSystem(async () => ({ status: answer, headers: {} }));
     await db.pool.query("UPDATE webhook_endpoints SET enabled = false"); // endpoints of earlier tests
-    const ep = await system.webhooks.createEndpoint({ url: "https://hooks.example.com/retry", events: ["payment.succeeded"] });
-    await system.payments.create({ amount: usd("3"), paymentMethod: "pm_card_visa" });
+    const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/retry", events: ["payment.succeeded"] });
+    await system.payments.create(ADMIN, { amount: usd("3"), paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBe(1);
     const { rows } = await db.pool.query<{ status: string; attempt_count: number; wait: number }>(
       "SELECT status, attempt_count, extract(epoch FROM next_attempt_at - $2::timestamptz)::float8 AS wait FROM webhook_deliveries WHERE endpoint_id = $1",
@@ -116,19 +117,19 @@ describe("the payment system on PostgreSQL", () => {
     answer = 200;
     clock.advance({ seconds: 6 });
     expect(await system.webhooks.dispatchDue()).toBe(1);
-    const [d] = (await system.webhooks.listDeliveries(ep.id)).items;
+    const [d] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;
     expect([d!.status, d!.attempts.map((a) => a.status)]).toEqual(["succeeded", [500, 200]]);
   });
 
   it("row locks keep concurrent refunds within the capture and give concurrent rules distinct positions", async () => {
     const { system } = makePgSystem();
-    const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa" });
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => system.refunds.create({ paymentId: p.id, amount: usd("3") }).then((r) => r.status, (e: unknown) => (PlatformError.is(e) ? e.code : "other"))));
+    const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa" });
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("3") }).then((r) => r.status, (e: unknown) => (PlatformError.is(e) ? e.code : "other"))));
     expect(outcomes.filter((o) => o === "succeeded")).toHaveLength(3);
     expect(outcomes.filter((o) => o === "refund_exceeds_captured")).toHaveLength(5);
-    expect((await system.payments.get(p.id)).amountRefunded.toFixed()).toBe("9.00");
-    await Promise.all(Array.from({ length: 6 }, (_, i) => system.fraud.addRule(`review if amount > ${1000 + i} USD`)));
-    const positions = (await system.fraud.listRules()).map((r) => r.position);
+    expect((await system.payments.get(ADMIN, { paymentId: p.id })).amountRefunded.toFixed()).toBe("9.00");
+    await Promise.all(Array.from({ length: 6 }, (_, i) => system.fraud.addRule(ADMIN, { rule: `review if amount > ${1000 + i} USD` })));
+    const positions = (await system.fraud.listRules(ADMIN)).items.map((r) => r.position);
     expect(new Set(positions).size).toBe(positions.length);
   });
 
@@ -151,7 +152,7 @@ describe("the payment system on PostgreSQL", () => {
       expect(report.applied).toEqual([]);
       expect(report.skipped).toEqual(expect.arrayContaining(["payments/001-payments.sql", "payments/002-refund-order.sql", "payments/003-delivery-lease-token.sql"]));
       const system = createPaymentSystem({ store, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
-      expect((await system.payments.create({ amount: usd("1"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
+      expect((await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     } finally {
       await store.close();
     }
@@ -174,7 +175,7 @@ describe("the schema", () => {
 
   it("refuses what a buggy caller could write: over-refund, over-capture, a duplicate key, an unbalanced or edited ledger", async () => {
     const { system } = makePgSystem();
-    const p = await system.payments.create({ amount: usd("10"), paymentMethod: "pm_card_visa" });
+    const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa" });
     const state = async (sql: string, values: unknown[] = []) => {
       try {
         await db.pool.query(sql, values);

@@ -6,6 +6,7 @@ import { PlatformError } from "@platform/core";
 import { createWebhookTransport, MemoryPaymentStore, type ClosableWebhookTransport, type HostResolver, type WebhookRequest } from "../src/index.js";
 import { checkedLookup } from "../src/adapters/http/checked-connector.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
 // Only loopback is reachable here, and no name with a dot resolves to it: the tests inject a resolver
 // into the transport so a public-looking name answers 127.0.0.1, as an attacker's DNS would.
@@ -55,7 +56,7 @@ async function rejection(p: Promise<unknown>): Promise<string> {
   return "sent";
 }
 
-describe("webhook URLs: every spelling of an inside host is refused", () => {
+describe("webhook URLs on memory: every spelling of an inside host is refused", () => {
   const spellings = [
     "localhost.",
     "LOCALHOST",
@@ -85,14 +86,14 @@ describe("webhook URLs: every spelling of an inside host is refused", () => {
 
   it("at createEndpoint and updateEndpoint (private_url), changing nothing", async () => {
     const { system } = makeSystem();
-    const ep = await system.webhooks.createEndpoint({ url: "https://hooks.example.com/x" });
+    const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/x" });
     for (const host of spellings) {
-      expect([host, await codeOf(() => system.webhooks.createEndpoint({ url: `https://${host}/hooks` }))]).toEqual([host, "private_url"]);
-      expect([host, await codeOf(() => system.webhooks.updateEndpoint(ep.id, { url: `https://${host}:8443/` }))]).toEqual([host, "private_url"]);
+      expect([host, await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: `https://${host}/hooks` }))]).toEqual([host, "private_url"]);
+      expect([host, await codeOf(() => system.webhooks.updateEndpoint(ADMIN, { endpointId: ep.id, url: `https://${host}:8443/` }))]).toEqual([host, "private_url"]);
     }
-    expect((await system.webhooks.listEndpoints()).items.map((e) => e.url)).toEqual(["https://hooks.example.com/x"]);
+    expect((await system.webhooks.listEndpoints(ADMIN)).items.map((e) => e.url)).toEqual(["https://hooks.example.com/x"]);
     // Public names and addresses stay accepted, including a trailing dot and upper case.
-    for (const url of ["https://HOOKS.Example.com./x", "https://93.184.215.14/x", "https://[2606:4700::1111]/x"]) await system.webhooks.createEndpoint({ url });
+    for (const url of ["https://HOOKS.Example.com./x", "https://93.184.215.14/x", "https://[2606:4700::1111]/x"]) await system.webhooks.createEndpoint(ADMIN, { url });
   });
 
   it("again in the transport, for a URL stored before the check existed, before any connection", async () => {
@@ -105,14 +106,14 @@ describe("webhook URLs: every spelling of an inside host is refused", () => {
   });
 });
 
-describe("webhook transport: names that resolve inside", () => {
+describe("webhook transport on memory: names that resolve inside", () => {
   it("a public name that resolves to loopback never receives a delivery; its answer is not logged", async () => {
     const receiver = await listen((res) => res.end("secret internal answer"));
     const { system } = makeSystem({ webhooks: { allowHttp: true, autoDispatch: false, transport: transport({ resolve: resolver(["127.0.0.1"]) }) } });
-    const ep = await system.webhooks.createEndpoint({ url: `http://hooks.example.com:${receiver.port}/hooks`, events: ["payment.succeeded"] });
-    await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
+    const ep = await system.webhooks.createEndpoint(ADMIN, { url: `http://hooks.example.com:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBe(1);
-    const [d] = (await system.webhooks.listDeliveries(ep.id)).items;
+    const [d] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;
     expect(receiver.hits()).toBe(0);
     expect(d!.status).toBe("pending"); // a failed attempt, retried on schedule
     expect(d!.attempts[0]).toMatchObject({ error: expect.stringContaining("non-public") });
@@ -120,23 +121,23 @@ describe("webhook transport: names that resolve inside", () => {
 
     // The same set-up with private networks allowed does reach it: the resolver is what decides.
     const open = makeSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false, transport: transport({ resolve: resolver(["127.0.0.1"]), allowPrivateNetworks: true }) } });
-    const ep2 = await open.system.webhooks.createEndpoint({ url: `http://hooks.example.com:${receiver.port}/hooks`, events: ["payment.succeeded"] });
-    await open.system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
+    const ep2 = await open.system.webhooks.createEndpoint(ADMIN, { url: `http://hooks.example.com:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    await open.system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     await open.system.webhooks.dispatchDue();
     expect(receiver.hits()).toBe(1);
-    expect((await open.system.webhooks.listDeliveries(ep2.id)).items[0]).toMatchObject({ status: "succeeded" });
+    expect((await open.system.webhooks.listDeliveries(ADMIN, { endpointId: ep2.id })).items[0]).toMatchObject({ status: "succeeded" });
   });
 
   it("the default transport of createPaymentSystem refuses an inside URL already stored (before this check, or by a laxer process)", async () => {
     const receiver = await listen((res) => res.end("internal"));
     const store = new MemoryPaymentStore();
     const lax = makeSystem({ store, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
-    const ep = await lax.system.webhooks.createEndpoint({ url: `http://127.0.0.1:${receiver.port}/hooks`, events: ["payment.succeeded"] });
-    await lax.system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
+    const ep = await lax.system.webhooks.createEndpoint(ADMIN, { url: `http://127.0.0.1:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    await lax.system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     const strict = makeSystem({ store, webhooks: { allowHttp: true, autoDispatch: false } }); // default transport
     expect(await strict.system.webhooks.dispatchDue()).toBe(1);
     expect(receiver.hits()).toBe(0);
-    expect((await strict.system.webhooks.listDeliveries(ep.id)).items[0]!.attempts[0]).toMatchObject({ error: expect.stringContaining("not a public") });
+    expect((await strict.system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items[0]!.attempts[0]).toMatchObject({ error: expect.stringContaining("not a public") });
   });
 
   it("every address is checked: one inside answer among public ones refuses the name (private_address)", async () => {
@@ -164,7 +165,7 @@ describe("webhook transport: names that resolve inside", () => {
   });
 });
 
-describe("webhook transport: bounded resource use", () => {
+describe("webhook transport on memory: bounded resource use", () => {
   it("a receiver streaming without end: the body is cut at the cap, the connection closed, little is read", async () => {
     let written = 0;
     let closed!: () => void;
@@ -189,10 +190,10 @@ describe("webhook transport: bounded resource use", () => {
 
     // Through the system: the delivery succeeds and logs the first 1 KiB.
     const { system } = makeSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false, timeoutMs: 60_000, transport: t } });
-    const ep = await system.webhooks.createEndpoint({ url: `http://hooks.example.com:${receiver.port}/`, events: ["payment.succeeded"] });
-    await system.payments.create({ amount: usd("5"), paymentMethod: "pm_card_visa" });
+    const ep = await system.webhooks.createEndpoint(ADMIN, { url: `http://hooks.example.com:${receiver.port}/`, events: ["payment.succeeded"] });
+    await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
-    const [d] = (await system.webhooks.listDeliveries(ep.id)).items;
+    const [d] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;
     expect(d).toMatchObject({ status: "succeeded", attempts: [{ status: 200, responseBody: "x".repeat(1024) }] });
   });
 

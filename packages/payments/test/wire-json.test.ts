@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { toPaymentJSON } from "../src/index.js";
 import { makeSystem, usd } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
-describe("wire DTO of a payment", () => {
+describe("wire DTO of a payment on memory", () => {
   it("answers exactly its public fields: no payment method token, card fingerprint, customer e-mail or IP, pending bookkeeping or version", async () => {
     const { system } = makeSystem();
-    const payment = await system.payments.create({
+    const payment = await system.payments.create(ADMIN, {
       amount: usd("20.00"),
       paymentMethod: "pm_card_visa",
       idempotencyKey: "wire-json-payment-1",

@@ -3,6 +3,7 @@ import { createWorker } from "@platform/core";
 import { waitUntil } from "@platform/core/testing";
 import type { WebhookRequest, WebhookTransport } from "../src/index.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
+import { ADMIN } from "./helpers.js";
 
 function countingTransport() {
   const requests: WebhookRequest[] = [];
@@ -13,7 +14,7 @@ function countingTransport() {
   return { requests, transport };
 }
 
-describe("payments as worker duties", () => {
+describe("payments as worker duties on memory", () => {
   it("declares its duties; the memory store has no outbox to purge", () => {
     const { system } = makeSystem();
     expect(createWorker({ payments: system }).duties).toEqual([
@@ -31,8 +32,8 @@ describe("payments as worker duties", () => {
   it("webhooks.dispatchDue({ maxBatches: 1 }) claims one batch and leaves the rest due", async () => {
     const { requests, transport } = countingTransport();
     const { system } = makeSystem({ webhooks: { transport, autoDispatch: false, allowHttp: true, allowPrivateNetworks: true } });
-    await system.webhooks.createEndpoint({ url: "http://127.0.0.1:9/hooks", events: ["payment.succeeded"] });
-    for (let i = 0; i < 5; i++) await system.payments.create({ amount: usd("10.00"), paymentMethod: "pm_card_visa" });
+    await system.webhooks.createEndpoint(ADMIN, { url: "http://127.0.0.1:9/hooks", events: ["payment.succeeded"] });
+    for (let i = 0; i < 5; i++) await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue({ limit: 2, maxBatches: 1 })).toBe(2);
     expect(requests).toHaveLength(2);
     expect(await system.webhooks.dispatchDue({ limit: 2 })).toBe(3);
@@ -42,14 +43,14 @@ describe("payments as worker duties", () => {
   it("a worker on the memory store sends due webhooks and expires authorisations on its timers", async () => {
     const { requests, transport } = countingTransport();
     const { system, clock } = makeSystem({ webhooks: { transport, autoDispatch: false, allowHttp: true, allowPrivateNetworks: true } });
-    await system.webhooks.createEndpoint({ url: "http://127.0.0.1:9/hooks", events: ["payment.succeeded", "payment.canceled"] });
-    for (let i = 0; i < 7; i++) await system.payments.create({ amount: usd("10.00"), paymentMethod: "pm_card_visa" });
-    const held = await system.payments.create({ amount: usd("30.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
+    await system.webhooks.createEndpoint(ADMIN, { url: "http://127.0.0.1:9/hooks", events: ["payment.succeeded", "payment.canceled"] });
+    for (let i = 0; i < 7; i++) await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_visa" });
+    const held = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     clock.advance({ days: 8 });
     const fast = { intervalMs: 10, batchSize: 3 };
     const worker = createWorker({ payments: system, clock, duties: { "payments.webhooks.dispatch": fast, "payments.authorizations.expire": fast } }).start();
     try {
-      await waitUntil(async () => requests.length >= 8 && (await system.payments.get(held.id)).status === "canceled", "8 webhooks and the expired authorisation", { timeoutMs: 10_000 });
+      await waitUntil(async () => requests.length >= 8 && (await system.payments.get(ADMIN, { paymentId: held.id })).status === "canceled", "8 webhooks and the expired authorisation", { timeoutMs: 10_000 });
     } finally {
       expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
     }
@@ -59,14 +60,14 @@ describe("payments as worker duties", () => {
 
   it("a worker cancels payments whose 3-D Secure step expired (payments.actions.expire)", async () => {
     const { system, clock } = makeSystem();
-    const waiting = await system.payments.create({ amount: usd("30.00"), paymentMethod: "pm_card_threeDSecure2Required" });
+    const waiting = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     clock.advance({ hours: 2 });
     const worker = createWorker({ payments: system, clock, duties: { "payments.actions.expire": { intervalMs: 10, batchSize: 3 } } }).start();
     try {
-      await waitUntil(async () => (await system.payments.get(waiting.id)).status === "canceled", "the expired customer action canceled", { timeoutMs: 10_000 });
+      await waitUntil(async () => (await system.payments.get(ADMIN, { paymentId: waiting.id })).status === "canceled", "the expired customer action canceled", { timeoutMs: 10_000 });
     } finally {
       expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
     }
-    expect((await system.payments.get(waiting.id)).cancellationReason).toBe("abandoned");
+    expect((await system.payments.get(ADMIN, { paymentId: waiting.id })).cancellationReason).toBe("abandoned");
   });
 });

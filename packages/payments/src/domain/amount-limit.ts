@@ -1,4 +1,6 @@
 import { Money, ValidationError } from "@platform/core";
+import { paymentsCodes } from "./error-codes.js";
+import { coreCodes } from "@platform/core";
 
 /** Stripe's limit, in minor units: 99,999,999 (999,999.99 USD). The default `maxAmount` of a payment system. */
 export const DEFAULT_MAX_AMOUNT_MINOR = 99_999_999n;
@@ -11,7 +13,7 @@ export function maxAmountOf(value: number | bigint | undefined): bigint {
   if (value === undefined) return DEFAULT_MAX_AMOUNT_MINOR;
   const ok = typeof value === "bigint" || Number.isSafeInteger(value);
   const minor = ok ? BigInt(value) : 0n;
-  if (minor <= 0n || minor >= 10n ** 18n) throw ValidationError.field("invalid_max_amount", "maxAmount", `maxAmount is a positive integer number of minor units below 10^18, got ${String(value)}`);
+  if (minor <= 0n || minor >= 10n ** 18n) throw ValidationError.field(paymentsCodes.invalid_max_amount, "maxAmount", `maxAmount is a positive integer number of minor units below 10^18, got ${String(value)}`);
   return minor;
 }
 
@@ -23,6 +25,6 @@ export function maxAmountOf(value: number | bigint | undefined): bigint {
 export function assertWithinMaxAmount(amount: Money, maxMinor: bigint): void {
   if (amount.toMinor() > maxMinor) {
     const limit = Money.fromMinor(maxMinor, amount.currency);
-    throw ValidationError.field("amount_too_large", "amount", `amounts are at most ${limit.toString()} (maxAmount ${maxMinor} minor units), got ${amount.toString()}`);
+    throw ValidationError.field(coreCodes.amount_too_large, "amount", `amounts are at most ${limit.toString()} (maxAmount ${maxMinor} minor units), got ${amount.toString()}`);
   }
 }

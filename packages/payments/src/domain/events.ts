@@ -1,4 +1,4 @@
-import type { PaymentJSON } from "./payment.js";
+import type { PaymentJSON } from "./payment-json.js";
 import type { RefundJSON } from "./refund.js";
 
 /** Payload of every `payment.*` event: the payment as it stands after the change. */

@@ -9,6 +9,7 @@ import {
   type FraudField,
   type FraudOperator,
 } from "./fraud-rule.js";
+import { paymentsCodes } from "./error-codes.js";
 
 interface Token {
   kind: "word" | "number" | "string" | "op" | "punct" | "list" | "end";
@@ -21,7 +22,7 @@ function fail(source: string, token: Token, expected: string): never {
   const shown = token.kind === "end" ? "end of rule" : JSON.stringify(token.text);
   const pointer = `${source}\n${" ".repeat(token.position)}^`;
   throw new ValidationError(
-    "invalid_rule", `rule text: expected ${expected} at column ${token.position + 1}, found ${shown}\n${pointer}`, { issues: [{ path: ["rule"], message: `expected ${expected}, found ${shown}`, code: "invalid_rule" }], details: { position: token.position, token: token.kind === "end" ? null : token.text, expected } }
+    paymentsCodes.invalid_rule, `rule text: expected ${expected} at column ${token.position + 1}, found ${shown}\n${pointer}`, { issues: [{ path: ["rule"], message: `expected ${expected}, found ${shown}`, code: "invalid_rule" }], details: { position: token.position, token: token.kind === "end" ? null : token.text, expected } }
   );
 }
 

@@ -1,5 +1,7 @@
 import { Money, PlatformError } from "@platform/core";
 import { z } from "zod";
+import { paymentsCodes } from "./error-codes.js";
+import { coreCodes } from "@platform/core";
 
 /** The three verdicts, evaluated in this order: the first matching rule wins. */
 export type FraudAction = "allow" | "block" | "review";
@@ -75,9 +77,9 @@ const ruleTextSchema = z
   .string()
   .max(500)
   .superRefine((v, ctx) => {
-    if (v.includes("\u0000")) ctx.addIssue({ code: "custom", message: "text may not contain NUL (U+0000) characters", params: { code: "nul_character" } });
+    if (v.includes("\u0000")) ctx.addIssue({ code: "custom", message: "text may not contain NUL (U+0000) characters", params: { code: coreCodes.nul_character } });
     else if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)) {
-      ctx.addIssue({ code: "custom", message: "text may not contain unpaired surrogate characters", params: { code: "invalid_text" } });
+      ctx.addIssue({ code: "custom", message: "text may not contain unpaired surrogate characters", params: { code: coreCodes.invalid_text } });
     }
   });
 const valueSchema = z.discriminatedUnion("kind", [
@@ -97,7 +99,7 @@ export const fraudConditionSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.field === "amount" && (c.value.kind !== "money" || c.value.currency === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["value", "currency"], message: "an amount condition needs its currency (amounts compare only within one currency)", params: { code: "invalid_rule" } });
+      ctx.addIssue({ code: "custom", path: ["value", "currency"], message: "an amount condition needs its currency (amounts compare only within one currency)", params: { code: paymentsCodes.invalid_rule } });
     } else if (c.value.kind === "money" && c.value.currency !== undefined) {
       // A bound is an amount like any other: the currency's scale and the digit limit hold for it too.
       try {
@@ -115,7 +117,7 @@ export const fraudRuleDescriptionSchema = z
   .trim()
   .min(1)
   .max(1000)
-  .refine((s) => !s.includes("\u0000"), { message: "must not contain NUL characters", params: { code: "nul_character" } });
+  .refine((s) => !s.includes("\u0000"), { message: "must not contain NUL characters", params: { code: coreCodes.nul_character } });
 
 /** Input of `fraud.addRule` in structured form; `fraud.addRule("block if ...")` takes text. */
 export const fraudRuleInputSchema = z

@@ -1,4 +1,5 @@
 import { DomainRuleError } from "@platform/core";
+import { paymentsCodes } from "./error-codes.js";
 
 /**
  * Lifecycle of a payment, after Stripe's PaymentIntent:
@@ -38,7 +39,7 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
  */
 export function assertTransition(from: PaymentStatus, to: PaymentStatus, paymentId?: string): void {
   if (!canTransition(from, to)) {
-    throw new DomainRuleError("invalid_transition", `payment cannot move from ${from} to ${to}`, { details: { from, to, paymentId } });
+    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment cannot move from ${from} to ${to}`, { details: { from, to, paymentId } });
   }
 }
 

@@ -1,6 +1,8 @@
-import { DomainRuleError, Money, type MoneyJSON } from "@platform/core";
+import { DomainRuleError, Money } from "@platform/core";
 import type { GatewayData } from "./gateway-data.js";
 import { assertTransition, type PaymentStatus } from "./payment-status.js";
+import { paymentsCodes } from "./error-codes.js";
+import { coreCodes } from "@platform/core";
 
 /** `automatic`: authorise and capture in one step. `manual`: authorise now, capture later. */
 export type CaptureMethod = "automatic" | "manual";
@@ -34,6 +36,8 @@ export interface PaymentReview {
   readonly openedAt: Date;
   readonly closedAt?: Date | undefined;
   readonly note?: string | undefined;
+  /** The id of the actor who approved or rejected it (null or absent: an actor without id). */
+  readonly decidedBy?: string | undefined;
 }
 
 /** Who pays: fed to fraud rules and velocity counts. */
@@ -142,7 +146,7 @@ function assertAmountInvariants(p: Payment): void {
     p.amountRefunded.add(p.amountRefundPending).lessThanOrEqual(p.amountCaptured) &&
     p.amountCaptured.lessThanOrEqual(p.amountAuthorized) &&
     p.amountAuthorized.lessThanOrEqual(p.amount);
-  if (!ok) throw new DomainRuleError("amount_invariant_violated", `payment ${p.id} amounts are inconsistent`, { details: { paymentId: p.id } });
+  if (!ok) throw new DomainRuleError(paymentsCodes.amount_invariant_violated, `payment ${p.id} amounts are inconsistent`, { details: { paymentId: p.id } });
 }
 
 function move(p: Payment, to: PaymentStatus, now: Date, patch: Partial<Payment>): Payment {
@@ -192,7 +196,7 @@ export function markRequiresAction(p: Payment, reference: string, action: Custom
  */
 export function markCaptured(p: Payment, reference: string, authorized: Money, captured: Money, now: Date): Payment {
   if (captured.greaterThan(authorized)) {
-    throw new DomainRuleError("capture_exceeds_authorized", `capture ${captured} exceeds authorised ${authorized}`, { details: { paymentId: p.id } });
+    throw new DomainRuleError(paymentsCodes.capture_exceeds_authorized, `capture ${captured} exceeds authorised ${authorized}`, { details: { paymentId: p.id } });
   }
   return move(p, "succeeded", now, {
     amountAuthorized: authorized,
@@ -232,13 +236,13 @@ export function markCanceled(p: Payment, reason: string, now: Date): Payment {
 export function assertCapturable(p: Payment, amount: Money): void {
   assertTransition(p.status, "processing", p.id);
   if (p.status !== "requires_capture") {
-    throw new DomainRuleError("invalid_transition", `payment ${p.id} is ${p.status}, only requires_capture can be captured`, { details: { from: p.status, to: "succeeded" } });
+    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${p.id} is ${p.status}, only requires_capture can be captured`, { details: { from: p.status, to: "succeeded" } });
   }
   if (amount.currency !== p.amount.currency) {
-    throw new DomainRuleError("currency_mismatch", `capture in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
+    throw new DomainRuleError(coreCodes.currency_mismatch, `capture in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
   }
   if (amount.greaterThan(p.amountAuthorized)) {
-    throw new DomainRuleError("capture_exceeds_authorized", `capture ${amount} exceeds authorised ${p.amountAuthorized}`, {
+    throw new DomainRuleError(paymentsCodes.capture_exceeds_authorized, `capture ${amount} exceeds authorised ${p.amountAuthorized}`, {
       details: { paymentId: p.id, authorized: p.amountAuthorized.toJSON() },
     });
   }
@@ -247,15 +251,15 @@ export function assertCapturable(p: Payment, amount: Money): void {
 /** Reserves a refund amount on the payment. @throws DomainRuleError `invalid_transition`, `refund_exceeds_captured`, `currency_mismatch`. */
 export function reserveRefund(p: Payment, amount: Money, now: Date): Payment {
   if (p.status !== "succeeded") {
-    throw new DomainRuleError("invalid_transition", `payment ${p.id} is ${p.status}: only succeeded payments can be refunded`, { details: { from: p.status, to: "refunded" } });
+    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${p.id} is ${p.status}: only succeeded payments can be refunded`, { details: { from: p.status, to: "refunded" } });
   }
   if (amount.currency !== p.amount.currency) {
-    throw new DomainRuleError("currency_mismatch", `refund in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
+    throw new DomainRuleError(coreCodes.currency_mismatch, `refund in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
   }
   const left = refundableAmount(p);
   // Nothing left (a default amount on a fully refunded payment) is refused like any excess.
   if (amount.greaterThan(left) || amount.isZero()) {
-    throw new DomainRuleError("refund_exceeds_captured", `refund ${amount} exceeds the refundable ${left}`, { details: { paymentId: p.id, refundable: left.toJSON() } });
+    throw new DomainRuleError(paymentsCodes.refund_exceeds_captured, `refund ${amount} exceeds the refundable ${left}`, { details: { paymentId: p.id, refundable: left.toJSON() } });
   }
   const next = { ...p, amountRefundPending: p.amountRefundPending.add(amount), updatedAt: now };
   assertAmountInvariants(next);
@@ -273,52 +277,4 @@ export function settleRefund(p: Payment, amount: Money, succeeded: boolean, now:
   const next: Payment = { ...settled, refundStatus: refundStatusOf(settled) };
   assertAmountInvariants(next);
   return next;
-}
-
-/** JSON-safe view of a payment (amounts as decimal strings, dates as ISO), used in events and webhooks. */
-export interface PaymentJSON {
-  id: string;
-  orderId: string | null;
-  amount: MoneyJSON;
-  amountAuthorized: MoneyJSON;
-  amountCaptured: MoneyJSON;
-  amountRefunded: MoneyJSON;
-  status: PaymentStatus;
-  refundStatus: RefundStatus;
-  captureMethod: CaptureMethod;
-  paymentMethodType: string;
-  gateway: string;
-  gatewayTransactionId: string | null;
-  failure: PaymentFailure | null;
-  fraud: FraudAssessment;
-  review: { status: string } | null;
-  customerId: string | null;
-  metadata: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The JSON view of a payment; never contains the payment method token or customer PII beyond the id. */
-export function toPaymentJSON(p: Payment): PaymentJSON {
-  return {
-    id: p.id,
-    orderId: p.orderId ?? null,
-    amount: p.amount.toJSON(),
-    amountAuthorized: p.amountAuthorized.toJSON(),
-    amountCaptured: p.amountCaptured.toJSON(),
-    amountRefunded: p.amountRefunded.toJSON(),
-    status: p.status,
-    refundStatus: p.refundStatus,
-    captureMethod: p.captureMethod,
-    paymentMethodType: p.paymentMethodDetails.type,
-    gateway: p.gateway,
-    gatewayTransactionId: p.gatewayTransactionId ?? null,
-    failure: p.failure ?? null,
-    fraud: p.fraud,
-    review: p.review ? { status: p.review.status } : null,
-    customerId: p.customer.id ?? null,
-    metadata: { ...p.metadata },
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
-  };
 }

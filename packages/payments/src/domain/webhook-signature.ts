@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { AuthenticationError, ValidationError } from "@platform/core";
+import { paymentsCodes } from "./error-codes.js";
 
 const PREFIX = "whsec_";
 
@@ -11,7 +12,7 @@ export function generateWebhookSecret(): string {
 function keyOf(secret: string): Buffer {
   const raw = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   const key = Buffer.from(raw, "base64");
-  if (key.length < 16) throw ValidationError.field("invalid_secret", "secret", "secret must hold at least 16 base64 bytes");
+  if (key.length < 16) throw ValidationError.field(paymentsCodes.invalid_secret, "secret", "secret must hold at least 16 base64 bytes");
   return key;
 }
 
@@ -62,13 +63,13 @@ export function verifyWebhookAt(
   const id = header(headers, "webhook-id");
   const ts = header(headers, "webhook-timestamp");
   const sig = header(headers, "webhook-signature");
-  if (!id || !ts || !sig) throw new AuthenticationError("webhook_headers_missing", "missing webhook-id, webhook-timestamp or webhook-signature header");
-  if (!/^\d{1,12}$/.test(ts)) throw new AuthenticationError("webhook_timestamp_invalid", "webhook-timestamp is not a unix time in seconds");
+  if (!id || !ts || !sig) throw new AuthenticationError(paymentsCodes.webhook_headers_missing, "missing webhook-id, webhook-timestamp or webhook-signature header");
+  if (!/^\d{1,12}$/.test(ts)) throw new AuthenticationError(paymentsCodes.webhook_timestamp_invalid, "webhook-timestamp is not a unix time in seconds");
   const timestamp = Number(ts);
   const now = Math.floor(time.now.getTime() / 1000);
   const tolerance = time.toleranceSeconds ?? 300;
   if (Math.abs(now - timestamp) > tolerance) {
-    throw new AuthenticationError("webhook_timestamp_stale", "webhook timestamp is outside the tolerance", { details: { timestamp, now, tolerance } });
+    throw new AuthenticationError(paymentsCodes.webhook_timestamp_stale, "webhook timestamp is outside the tolerance", { details: { timestamp, now, tolerance } });
   }
   const text = typeof body === "string" ? body : body.toString("utf8");
   const expected = Buffer.from(computeSignature(secret, id, timestamp, text), "base64");
@@ -78,7 +79,7 @@ export function verifyWebhookAt(
     const given = Buffer.from(value, "base64");
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  if (!ok) throw new AuthenticationError("webhook_signature_invalid", "no webhook signature matches");
+  if (!ok) throw new AuthenticationError(paymentsCodes.webhook_signature_invalid, "no webhook signature matches");
   let payload: unknown;
   try {
     payload = JSON.parse(text);

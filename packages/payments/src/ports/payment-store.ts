@@ -17,9 +17,9 @@ export interface PageQuery {
 
 /** Payments. SQL: `payments` table, version column, indexes on status, expiry and velocity keys. */
 export interface PaymentRepository {
-  get(id: string): Promise<Payment | undefined>;
+  get(id: string): Promise<Payment | null>;
   /** Reads for an update in this transaction (SQL: `SELECT ... FOR UPDATE`). */
-  getForUpdate(id: string): Promise<Payment | undefined>;
+  getForUpdate(id: string): Promise<Payment | null>;
   insert(payment: Payment): Promise<void>;
   /**
    * Saves a new state if the stored version is still `payment.version - 1`.
@@ -47,7 +47,7 @@ export interface PaymentRepository {
 export interface LedgerRepository {
   /** Appends, assigning the next `sequence` (ledger order, also the order of same-instant entries). */
   append(transaction: LedgerTransaction): Promise<void>;
-  get(id: string): Promise<LedgerTransaction | undefined>;
+  get(id: string): Promise<LedgerTransaction | null>;
   /** Every transaction of a payment in ledger order (a payment has few). */
   allForPayment(paymentId: string): Promise<LedgerTransaction[]>;
   /** Transactions of a payment in ledger order. */
@@ -58,10 +58,10 @@ export interface LedgerRepository {
 
 /** Refunds. SQL: `refunds` table indexed by payment and status. */
 export interface RefundRepository {
-  get(id: string): Promise<Refund | undefined>;
+  get(id: string): Promise<Refund | null>;
   insert(refund: Refund): Promise<void>;
   update(refund: Refund): Promise<void>;
-  listByPayment(paymentId: string): Promise<Refund[]>;
+  listByPayment(paymentId: string, page: PageQuery): Promise<Page<Refund>>;
   listByStatus(status: Refund["status"], limit: number): Promise<Refund[]>;
 }
 
@@ -72,7 +72,7 @@ export type IdempotencyClaim = { claimed: true } | { claimed: false; existing: I
 export interface IdempotencyRepository {
   /** Inserts an `in_progress` record unless a live (unexpired at `now`) one exists, which is returned instead. */
   claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyClaim>;
-  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  get(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /** Links the resource created by the claiming call. */
   attach(scope: string, key: string, resourceId: string): Promise<void>;
   /** Stores the final response. */
@@ -87,10 +87,10 @@ export interface IdempotencyRepository {
   renewLease(scope: string, key: string, leaseToken: string, until: Date): Promise<boolean>;
   /**
    * Takes over an in-progress key whose lease lapsed at `now` (its owner is presumed dead): sets the
-   * new token and lease and returns the record, or undefined when the lease is live, the key completed
+   * new token and lease and returns the record, or null when the lease is live, the key completed
    * or another caller took it first. One conditional UPDATE, so exactly one caller wins.
    */
-  takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | undefined>;
+  takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | null>;
   /**
    * Deletes up to `limit` records that expired at or before `now` and were created at or before
    * `createdBefore` (the retention); returns how many. A live key is never deleted. SQL: one bounded
@@ -101,8 +101,11 @@ export interface IdempotencyRepository {
 
 /** Fraud rules, ordered by position. */
 export interface FraudRuleRepository {
+  /** Every rule, by position (what the fraud engine evaluates; few). */
   list(): Promise<FraudRule[]>;
-  get(id: string): Promise<FraudRule | undefined>;
+  /** Rules by position, paginated. */
+  page(page: PageQuery): Promise<Page<FraudRule>>;
+  get(id: string): Promise<FraudRule | null>;
   insert(rule: FraudRule): Promise<void>;
   update(rule: FraudRule): Promise<void>;
   delete(id: string): Promise<boolean>;
@@ -121,7 +124,7 @@ export interface FraudListRepository {
 
 /** Webhook endpoints. */
 export interface WebhookEndpointRepository {
-  get(id: string): Promise<WebhookEndpoint | undefined>;
+  get(id: string): Promise<WebhookEndpoint | null>;
   insert(endpoint: WebhookEndpoint): Promise<void>;
   update(endpoint: WebhookEndpoint): Promise<void>;
   /**
@@ -138,7 +141,7 @@ export interface WebhookEndpointRepository {
 
 /** Webhook deliveries: the durable queue of the dispatcher. */
 export interface WebhookDeliveryRepository {
-  get(id: string): Promise<WebhookDelivery | undefined>;
+  get(id: string): Promise<WebhookDelivery | null>;
   insert(delivery: WebhookDelivery): Promise<void>;
   update(delivery: WebhookDelivery): Promise<void>;
   /**
@@ -149,10 +152,10 @@ export interface WebhookDeliveryRepository {
   claimDue(now: Date, leaseUntil: Date, limit: number, leaseToken: string): Promise<WebhookDelivery[]>;
   /**
    * Claims one delivery whatever its status or schedule (a manual retry), marking it `sending` until
-   * `leaseUntil` under `leaseToken`, unless it is `sending` under a lease still live at `now`: then undefined (as when it
+   * `leaseUntil` under `leaseToken`, unless it is `sending` under a lease still live at `now`: then null (as when it
    * does not exist). SQL: one conditional `UPDATE ... WHERE NOT (status = 'sending' AND lease_until > now) RETURNING *`.
    */
-  claim(id: string, now: Date, leaseUntil: Date, leaseToken: string): Promise<WebhookDelivery | undefined>;
+  claim(id: string, now: Date, leaseUntil: Date, leaseToken: string): Promise<WebhookDelivery | null>;
   /**
    * Saves a delivery after an attempt only if it is still `sending` under `leaseToken` (the claim of
    * the caller), whether or not the lease time lapsed meanwhile; returns false, changing nothing, when
@@ -161,7 +164,7 @@ export interface WebhookDeliveryRepository {
   recordAttempt(delivery: WebhookDelivery, leaseToken: string): Promise<boolean>;
   listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>>;
   /** When the earliest pending delivery is due (for a worker's sleep), if any. */
-  nextDueAt(): Promise<Date | undefined>;
+  nextDueAt(): Promise<Date | null>;
   /**
    * Deletes up to `limit` finished (`succeeded` or `failed`) deliveries, with their attempt logs, last
    * updated at or before `before`; returns how many. Pending and sending ones stay, and so does an

@@ -44,8 +44,9 @@ export function paymentDuties(parts: PaymentDutyParts): BackgroundDuty[] {
       name: "payments.payments.reconcile",
       intervalMs: 30 * SECOND,
       batchSize: 100,
-      // Walks every due `processing` payment in one call; the batch size does not apply.
-      run: async () => ({ processed: (await payments.reconcile()).length, more: false }),
+      maxBatchSize: 1_000,
+      // One batch per run: a payment the gateway still reports pending stays due, so chaining batches could loop on it.
+      run: async (limit) => ({ processed: (await payments.reconcileDue({ limit })).length, more: false }),
       ...(lock ? { lock } : {}),
     },
     {
@@ -54,7 +55,7 @@ export function paymentDuties(parts: PaymentDutyParts): BackgroundDuty[] {
       batchSize: 100,
       maxBatchSize: 1_000,
       // Refunds still pending after their retry stay first in the list: one batch per run, never a loop on them.
-      run: async (limit) => ({ processed: (await refunds.reconcilePending(limit)).length, more: false }),
+      run: async (limit) => ({ processed: (await refunds.reconcilePending({ limit })).length, more: false }),
       ...(lock ? { lock } : {}),
     },
     {
@@ -62,7 +63,7 @@ export function paymentDuties(parts: PaymentDutyParts): BackgroundDuty[] {
       intervalMs: MINUTE,
       batchSize: 100,
       maxBatchSize: 1_000,
-      run: async (limit) => full((await payments.expireAuthorizations(limit)).length, limit),
+      run: async (limit) => full((await payments.expireAuthorizations({ limit })).length, limit),
     },
     {
       name: "payments.actions.expire",

@@ -1,27 +1,31 @@
-import { createId, NotFoundError, pageRequestSchema, parse, type Page } from "@platform/core";
+import { createId, NotFoundError, pageRequestSchema, parse, type Actor, type Page, type PageRequest } from "@platform/core";
 import { z } from "zod";
-import { assessFraud, DEFAULT_RISK_CONFIG, listKeysOf, riskScore, type ListEntryType, type RiskScoreConfig } from "../domain/fraud-assessment.js";
+import { type ListEntryType } from "../domain/fraud-assessment.js";
 import { parseFraudRule } from "../domain/fraud-rule-parser.js";
-import {
-  FRAUD_ACTIONS,
-  fraudRuleDescriptionSchema,
-  fraudRuleInputSchema,
-  VELOCITY_FIELDS,
-  VELOCITY_WINDOWS,
-  type FraudAction,
-  type FraudContext,
-  type FraudRule,
-  type FraudRuleInput,
-  type VelocityDimension,
-  type VelocityField,
-  type VelocityWindow,
-} from "../domain/fraud-rule.js";
-import type { FraudAssessment, Payment } from "../domain/payment.js";
-import type { PaymentTx } from "../ports/payment-store.js";
+import { FRAUD_ACTIONS, fraudRuleDescriptionSchema, fraudRuleInputSchema, type FraudAction, type FraudRule, type FraudRuleInput } from "../domain/fraud-rule.js";
+import { authorize } from "./authorize.js";
 import type { ServiceContext } from "./context.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 const ruleIdSchema = z.string().trim().min(1).max(64);
 const listNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "list names are lower-case identifiers");
+const listValuesSchema = pageRequestSchema.extend({ list: listNameSchema }).strict();
+const ruleRefSchema = z.object({ ruleId: ruleIdSchema }).strict();
+
+/** Input of `fraud.addRule`: the rule in text (`"block if amount > 10000 USD"`) or structured form, and its name and description for text rules. */
+export const addRuleSchema = z
+  .object({
+    rule: z.union([z.string().min(1).max(2000), z.custom<FraudRuleInput>((v) => typeof v === "object" && v !== null)]),
+    name: z.string().trim().min(1).max(200).optional(),
+    description: fraudRuleDescriptionSchema.optional(),
+  })
+  .strict();
+/** Input of `fraud.addRule`. */
+export interface AddRuleInput {
+  rule: string | FraudRuleInput;
+  name?: string;
+  description?: string;
+}
 
 /** Input of `fraud.lists.add/remove`. */
 export const listEntrySchema = z
@@ -36,68 +40,62 @@ export const listEntrySchema = z
 /** Input of `fraud.lists.add/remove`. */
 export type ListEntryInput = z.input<typeof listEntrySchema>;
 
-/** The facts of a payment the fraud engine needs, before it is stored. */
-export type FraudSubject = Pick<Payment, "amount" | "paymentMethod" | "paymentMethodDetails" | "customer">;
-
-const DIM_KEY: Record<VelocityDimension, (s: FraudSubject) => string | undefined> = {
-  customer: (s) => s.customer.id,
-  email: (s) => s.customer.email,
-  ip: (s) => s.customer.ip,
-  card: (s) => s.paymentMethodDetails.fingerprint,
-};
-
 /**
  * Fraud rules that really read their conditions: rules in text or structured form, built-in
  * allow/block/review lists, custom lists for `in @name`, velocity counts and a 0-100 risk score.
+ * Every method needs the `admin` role (ForbiddenError `role_required`).
  * @example
  * ```ts
- * await system.fraud.addRule("block if amount > 10000 USD");
- * await system.fraud.addRule("review if payments_per_customer_hourly > 5");
- * await system.fraud.lists.add({ list: "block", type: "email", value: "mallory@example.com" });
+ * await system.fraud.addRule(admin, { rule: "block if amount > 10000 USD" });
+ * await system.fraud.addRule(admin, { rule: "review if payments_per_customer_hourly > 5" });
+ * await system.fraud.lists.add(admin, { list: "block", type: "email", value: "mallory@example.com" });
  * ```
  */
 export class FraudService {
   /** Named lists: built-in `allow`, `block`, `review` (typed entries) and custom ones for `in @list`. */
   readonly lists: {
-    add(input: ListEntryInput): Promise<void>;
-    remove(input: ListEntryInput): Promise<boolean>;
-    values(list: string, page?: { limit?: number; cursor?: string | null }): Promise<Page<string>>;
+    /** Adds a value to a list (a value already there stays once). */
+    add(actor: Actor, input: ListEntryInput): Promise<void>;
+    /** Removes a value from a list; removing a value that is not there does nothing. */
+    remove(actor: Actor, input: ListEntryInput): Promise<void>;
+    /** A list's values, paginated. */
+    values(actor: Actor, input: { list: string } & PageRequest): Promise<Page<string>>;
   };
 
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly config: RiskScoreConfig = DEFAULT_RISK_CONFIG,
-  ) {
-    const entry = (input: ListEntryInput) => {
+  constructor(private readonly ctx: ServiceContext) {
+    const entry = (actor: Actor, input: ListEntryInput) => {
+      authorize(actor, "admin");
       const e = parse(listEntrySchema, input);
       return { list: e.list, value: e.type ? `${e.type as ListEntryType}:${e.value.toLowerCase()}` : e.value.toLowerCase() };
     };
     this.lists = {
-      add: async (input) => {
-        const e = entry(input);
+      add: async (actor, input) => {
+        const e = entry(actor, input);
         await ctx.store.transaction((tx) => tx.fraudLists.add(e.list, e.value, ctx.clock.now()));
       },
-      remove: async (input) => {
-        const e = entry(input);
-        return ctx.store.transaction((tx) => tx.fraudLists.remove(e.list, e.value));
+      remove: async (actor, input) => {
+        const e = entry(actor, input);
+        await ctx.store.transaction((tx) => tx.fraudLists.remove(e.list, e.value));
       },
-      values: async (list, page = {}) => {
-        const name = parse(listNameSchema, list);
-        const p = parse(pageRequestSchema, page);
-        return ctx.store.transaction((tx) => tx.fraudLists.values(name, p));
+      values: async (actor, input) => {
+        authorize(actor, "admin");
+        const { list, ...page } = parse(listValuesSchema, input);
+        return ctx.store.transaction((tx) => tx.fraudLists.values(list, page));
       },
     };
   }
 
   /**
    * Adds a rule, from text (`"block if amount > 10000 USD"`) or structured form, after the existing ones.
-   * @throws ValidationError `invalid_rule` (text, with the bad token's position) or naming the bad field.
+   * `name` and `description` apply to a text rule (a structured one carries its own).
+   * @throws ValidationError `invalid_rule` (text, with the bad token's position) or naming the bad field; ForbiddenError `role_required`.
    */
-  async addRule(rule: string | FraudRuleInput, options: { name?: string; description?: string } = {}): Promise<FraudRule> {
-    const opts = parse(z.object({ name: z.string().trim().min(1).max(200).optional(), description: fraudRuleDescriptionSchema.optional() }).strict(), options);
+  async addRule(actor: Actor, input: AddRuleInput): Promise<FraudRule> {
+    authorize(actor, "admin");
+    const { rule, ...opts } = parse(addRuleSchema, input);
     const parsed =
       typeof rule === "string"
-        ? { ...parseFraudRule(parse(z.string().min(1).max(2000), rule)), name: opts.name ?? rule, enabled: true, source: rule, description: opts.description }
+        ? { ...parseFraudRule(rule), name: opts.name ?? rule, enabled: true, source: rule, description: opts.description }
         : { ...parse(fraudRuleInputSchema, rule), source: undefined };
     return this.ctx.store.transaction(async (tx) => {
       const stored: FraudRule = {
@@ -116,96 +114,32 @@ export class FraudService {
     });
   }
 
-  /** Rules in evaluation position order. */
-  async listRules(): Promise<FraudRule[]> {
-    return this.ctx.store.transaction((tx) => tx.fraudRules.list());
+  /** Rules in evaluation (position) order, paginated. @throws ValidationError `invalid_cursor`; ForbiddenError `role_required`. */
+  async listRules(actor: Actor, input: PageRequest = {}): Promise<Page<FraudRule>> {
+    authorize(actor, "admin");
+    const page = parse(pageRequestSchema.strict(), input);
+    return this.ctx.store.transaction((tx) => tx.fraudRules.page(page));
   }
 
-  /** Enables or disables a rule. @throws NotFoundError `rule_not_found`. */
-  async setRuleEnabled(id: string, enabled: boolean): Promise<FraudRule> {
-    const rid = parse(ruleIdSchema, id);
-    parse(z.boolean(), enabled);
+  /** Enables or disables a rule. @throws NotFoundError `rule_not_found`; ForbiddenError `role_required`. */
+  async setRuleEnabled(actor: Actor, input: { ruleId: string; enabled: boolean }): Promise<FraudRule> {
+    authorize(actor, "admin");
+    const { ruleId: rid, enabled } = parse(z.object({ ruleId: ruleIdSchema, enabled: z.boolean() }).strict(), input);
     return this.ctx.store.transaction(async (tx) => {
       const rule = await tx.fraudRules.get(rid);
-      if (!rule) throw NotFoundError.of("rule_not_found", "fraud rule", id);
+      if (!rule) throw NotFoundError.of(paymentsCodes.rule_not_found, "fraud rule", rid);
       const next = { ...rule, enabled };
       await tx.fraudRules.update(next);
       return next;
     });
   }
 
-  /** Deletes a rule. @throws NotFoundError `rule_not_found`. */
-  async removeRule(id: string): Promise<void> {
-    const rid = parse(ruleIdSchema, id);
+  /** Deletes a rule. @throws NotFoundError `rule_not_found`; ForbiddenError `role_required`. */
+  async removeRule(actor: Actor, input: { ruleId: string }): Promise<void> {
+    authorize(actor, "admin");
+    const rid = parse(ruleRefSchema, input).ruleId;
     await this.ctx.store.transaction(async (tx) => {
-      if (!(await tx.fraudRules.delete(rid))) throw NotFoundError.of("rule_not_found", "fraud rule", rid);
+      if (!(await tx.fraudRules.delete(rid))) throw NotFoundError.of(paymentsCodes.rule_not_found, "fraud rule", rid);
     });
-  }
-
-  /** @internal Evaluates a payment inside the creating transaction (velocity counts exclude it). */
-  async assess(tx: PaymentTx, subject: FraudSubject): Promise<FraudAssessment> {
-    const rules = await tx.fraudRules.list();
-    const now = this.ctx.clock.now().getTime();
-    const wanted = new Set<VelocityField>(["payments_per_customer_hourly", "payments_per_card_hourly", "payments_per_ip_hourly", "payments_per_email_hourly"]);
-    for (const r of rules) for (const c of r.conditions) if ((VELOCITY_FIELDS as readonly string[]).includes(c.field)) wanted.add(c.field as VelocityField);
-    const velocity: Partial<Record<VelocityField, number>> = {};
-    for (const field of wanted) {
-      const [, , dim, win] = field.split("_") as [string, string, VelocityDimension, VelocityWindow];
-      const value = DIM_KEY[dim](subject);
-      velocity[field] = value ? await tx.payments.countSince(dim, value, new Date(now - VELOCITY_WINDOWS[win])) : 0;
-    }
-    const base: Omit<FraudContext, "riskScore"> = {
-      amount: subject.amount,
-      method: subject.paymentMethodDetails.type,
-      paymentMethod: subject.paymentMethod,
-      customer: subject.customer.id,
-      email: subject.customer.email,
-      ip: subject.customer.ip,
-      country: subject.customer.country,
-      cardCountry: subject.paymentMethodDetails.country,
-      cardFingerprint: subject.paymentMethodDetails.fingerprint,
-      velocity,
-    };
-    const context: FraudContext = { ...base, riskScore: riskScore(base, this.config) };
-    const keys = listKeysOf(context);
-    const hits = new Set<FraudAction>();
-    for (const action of FRAUD_ACTIONS) if ((await tx.fraudLists.findMembers(action, keys)).length > 0) hits.add(action);
-    // Resolve every `in @list` lookup the rules need up front; evaluation itself stays pure.
-    const members = new Set<string>();
-    for (const r of rules) {
-      for (const c of r.conditions) {
-        if (c.value.kind !== "list") continue;
-        const v = fieldText(c.field, context);
-        if (v && (await tx.fraudLists.findMembers(c.value.list, [v])).length > 0) members.add(`${c.value.list}\u0000${v.toLowerCase()}`);
-      }
-    }
-    return assessFraud(context, rules, hits, (list, value) => members.has(`${list}\u0000${value.toLowerCase()}`), this.config);
-  }
-}
-
-function fieldText(field: string, c: FraudContext): string | undefined {
-  switch (field) {
-    case "email":
-      return c.email;
-    case "email_domain":
-      return c.email?.split("@")[1];
-    case "ip":
-      return c.ip;
-    case "customer":
-      return c.customer;
-    case "card_fingerprint":
-      return c.cardFingerprint;
-    case "country":
-      return c.country ?? c.cardCountry;
-    case "card_country":
-      return c.cardCountry;
-    case "currency":
-      return c.amount.currency;
-    case "method":
-      return c.method;
-    case "payment_method":
-      return c.paymentMethod;
-    default:
-      return undefined;
   }
 }

@@ -1,11 +1,13 @@
-import { parse, ValidationError } from "@platform/core";
+import { parse, ValidationError, type Actor } from "@platform/core";
 import { z } from "zod";
 import type { Payment } from "../domain/payment.js";
 import type { GatewayPaymentState } from "../ports/payment-gateway.js";
+import { authorize } from "./authorize.js";
 import type { ServiceContext } from "./context.js";
 import { actionOutcome, type PaymentReconciler } from "./payment-reconciler.js";
 import type { GatewayOutcome, PaymentSettlement } from "./payment-settlement.js";
-import type { RefundOutcome, RefundService } from "./refund-service.js";
+import { settleRefundIn, type RefundOutcome } from "./refund-settlement.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** A provider event (a Stripe webhook), already verified and translated by the provider's adapter. */
 export interface GatewayEventInput {
@@ -81,7 +83,6 @@ export class GatewayEventService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly settlement: PaymentSettlement,
-    private readonly refunds: RefundService,
     private readonly reconciler: PaymentReconciler,
   ) {}
 
@@ -89,11 +90,14 @@ export class GatewayEventService {
    * Applies one verified provider event. A payment failed by the event while it waited for its
    * customer gets its charge canceled at the gateway afterwards (best effort), so the customer cannot
    * complete a payment recorded as failed.
-   * @throws ValidationError `unknown_gateway` (not registered), `validation_failed` (malformed input).
+   * Needs `admin`: events come from the provider's verified webhooks (`handleStripeWebhook` holds
+   * its own actor), never from a client.
+   * @throws ValidationError `unknown_gateway` (not registered), `validation_failed` (malformed input); ForbiddenError `role_required`.
    */
-  async apply(input: GatewayEventInput): Promise<GatewayEventResult> {
+  async apply(actor: Actor, input: GatewayEventInput): Promise<GatewayEventResult> {
+    authorize(actor, "admin");
     const data = parse(inputSchema, input);
-    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field("unknown_gateway", "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
+    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field(paymentsCodes.unknown_gateway, "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
     let waitedForCustomer = false;
     const result = await this.ctx.store.transaction(async (tx): Promise<GatewayEventResult> => {
       if (!(await tx.gatewayEvents.record({ gateway: data.gateway, eventId: data.eventId, type: data.type, receivedAt: this.ctx.clock.now() }))) return { outcome: "duplicate" };
@@ -116,8 +120,8 @@ export class GatewayEventService {
           continue;
         }
         const o: RefundOutcome = r.status === "failed" ? { status: "failed", reference: r.reference, code: "refund_failed", declineCode: r.declineCode, message: "the gateway failed the refund", gatewayData: r.gatewayData } : { status: r.status, reference: r.reference, gatewayData: r.gatewayData };
-        if (await this.refunds.settleIn(tx, refund.id, o)) outcome = "applied";
-        payment ??= await tx.payments.get(refund.paymentId);
+        if (await settleRefundIn(this.ctx, tx, refund.id, o)) outcome = "applied";
+        payment ??= (await tx.payments.get(refund.paymentId)) ?? undefined;
       }
       return { outcome, payment };
     });

@@ -1,5 +1,6 @@
 import { callAttributes, ConfigurationError, GatewayError, PlatformError, silentLogger, ValidationError, withSpan, writeLog, type Logger } from "@platform/core";
 import type { PaymentGateway } from "../ports/payment-gateway.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** True when a gateway error means "sent, outcome unknown": never retry elsewhere, reconcile instead. */
 export function isAmbiguous(error: unknown): boolean {
@@ -17,7 +18,7 @@ export function isFallbackEligible(error: unknown): boolean {
 // and returned through the API.
 function mapError(name: string, error: unknown): never {
   if (PlatformError.is(error)) throw error;
-  throw new GatewayError("gateway_error", `gateway ${name} failed with an unexpected error`, {
+  throw new GatewayError(paymentsCodes.gateway_error, `gateway ${name} failed with an unexpected error`, {
     provider: name,
     retryable: true,
     details: { ambiguous: true },
@@ -43,7 +44,7 @@ function levelOf(error: unknown): "info" | "warn" | "error" {
 
 function testGatewayRefused(name: string): ConfigurationError {
   return new ConfigurationError(
-    "test_gateway_in_production", `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`, { details: { gateway: name } }
+    paymentsCodes.test_gateway_in_production, `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`, { details: { gateway: name } }
   );
 }
 
@@ -99,7 +100,7 @@ export class GatewayRegistry {
    * @throws ConfigurationError `test_gateway_in_production` for a `testMode` gateway once {@link refuseTestGateways} was called.
    */
   register(name: string, gateway: PaymentGateway): this {
-    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field("invalid_gateway_name", "name", "gateway names are 1-64 lower-case letters, digits, - or _");
+    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field(paymentsCodes.invalid_gateway_name, "name", "gateway names are 1-64 lower-case letters, digits, - or _");
     if (this.testGatewaysRefused && gateway.testMode === true) throw testGatewayRefused(name);
     this.gateways.set(name, guarded(name, gateway, () => this.logger));
     return this;
@@ -130,7 +131,7 @@ export class GatewayRegistry {
   /** The gateway, with errors mapped to GatewayError. @throws ConfigurationError `unknown_gateway`. */
   get(name: string): PaymentGateway {
     const g = this.gateways.get(name);
-    if (!g) throw new ConfigurationError("unknown_gateway", `payment gateway ${JSON.stringify(name)} is not registered (known: ${this.names().join(", ") || "none"})`, { details: { gateway: name } });
+    if (!g) throw new ConfigurationError(paymentsCodes.unknown_gateway, `payment gateway ${JSON.stringify(name)} is not registered (known: ${this.names().join(", ") || "none"})`, { details: { gateway: name } });
     return g;
   }
 }

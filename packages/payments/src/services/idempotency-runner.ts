@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GatewayError, IdempotencyError, silentLogger, writeLog, type Clock, type Logger } from "@platform/core";
 import { DEFAULT_IDEMPOTENCY_LEASE_MS, fingerprintOf, IDEMPOTENCY_TTL_MS, leaseEndOf, type IdempotencyRecord, type IdempotencyResponse } from "../domain/idempotency.js";
 import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** One idempotent operation: `begin` runs in the claiming transaction, `finish` after it (gateway calls). */
 export interface IdempotentOperation<R> {
@@ -32,7 +33,7 @@ export interface IdempotencyRunnerOptions {
 
 /** The answer while another live caller runs the operation: retryable, never a failed payment. */
 function keyInUse(scope: string, key: string): IdempotencyError {
-  return new IdempotencyError("idempotency_key_in_use", `idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`, {
+  return new IdempotencyError(paymentsCodes.idempotency_key_in_use, `idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`, {
     details: { scope, key, retryable: true },
   });
 }
@@ -190,7 +191,7 @@ export class IdempotencyRunner {
     let waited = 0;
     for (;;) {
       if (current.fingerprint !== fingerprint) {
-        throw new IdempotencyError("idempotency_conflict", `idempotency key ${JSON.stringify(current.key)} was used with other parameters`, {
+        throw new IdempotencyError(paymentsCodes.idempotency_conflict, `idempotency key ${JSON.stringify(current.key)} was used with other parameters`, {
           details: { scope: op.scope, key: current.key },
         });
       }

@@ -1,13 +1,15 @@
 import { NotFoundError, parse, PlatformError, writeLog, type GatewayError, type Page } from "@platform/core";
 import { z } from "zod";
 import { voidTransaction } from "../domain/ledger.js";
-import { markCanceled, toPaymentJSON, type Payment } from "../domain/payment.js";
+import { markCanceled, type Payment } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";
 import type { GatewayPaymentState } from "../ports/payment-gateway.js";
 import { authorizationOutcome, failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
-const idSchema = z.string().trim().min(1).max(64);
+const batchSchema = z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict();
 
 // The provider key of canceling a customer's step: never the `:void` of an authorisation, whose
 // stored answer (Stripe replays errors too) must not decide a later void of the completed payment.
@@ -65,7 +67,7 @@ export class PaymentReconciler {
 
   private async get(id: string): Promise<Payment> {
     const p = await this.ctx.store.transaction((tx) => tx.payments.get(id));
-    if (!p) throw NotFoundError.of("payment_not_found", "payment", id);
+    if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", id);
     return p;
   }
 
@@ -74,8 +76,8 @@ export class PaymentReconciler {
    * then releases them at the gateway (best effort: the provider's hold lapses anyway).
    * Run it from a scheduler. Returns the canceled payments.
    */
-  async expireAuthorizations(limit = 100): Promise<Payment[]> {
-    const n = parse(z.number().int().min(1).max(1000), limit);
+  async expireAuthorizations(options: { limit?: number } = {}): Promise<Payment[]> {
+    const n = parse(batchSchema, options).limit;
     const expired = await this.ctx.store.transaction(async (tx) => {
       const now = this.ctx.clock.now();
       const out: Payment[] = [];
@@ -103,22 +105,27 @@ export class PaymentReconciler {
    * Asks the gateway for the truth about `processing` payments (one, or every one) that have been
    * `processing` for at least `reconcileAfter`, and records it. An operation the gateway has not
    * applied is sent again with the same provider idempotency key (never a second charge); only a
-   * definitive decline fails it. Younger payments are left alone (`reconcile(id)` returns them as they are).
-   * @returns the payments after reconciliation (the sweep: only those that were due).
+   * definitive decline fails it. Younger payments are left alone. At most `limit` (default 100) are
+   * reconciled per call, oldest first.
+   * @returns the payments after reconciliation (only those that were due).
    */
-  async reconcile(id?: string): Promise<Payment[]> {
-    if (id !== undefined) return [await this.reconcileOne(parse(idSchema, id))];
+  async reconcileDue(options: { limit?: number } = {}): Promise<Payment[]> {
+    const { limit } = parse(batchSchema, options);
     const out: Payment[] = [];
     let cursor: string | null = null;
     do {
       const page: Page<Payment> = await this.ctx.store.transaction((tx) => tx.payments.listByStatus("processing", { limit: 100, cursor }));
-      for (const p of page.items) if (this.isDue(p)) out.push(await this.reconcileOne(p.id));
+      for (const p of page.items) {
+        if (out.length >= limit) return out;
+        if (this.isDue(p)) out.push(await this.reconcileOne(p.id));
+      }
       cursor = page.nextCursor;
     } while (cursor);
     return out;
   }
 
-  private async reconcileOne(id: string): Promise<Payment> {
+  /** Reconciles one payment: a due `processing` one with the gateway, a `requires_action` one by its customer's step; others unchanged. */
+  async reconcileOne(id: string): Promise<Payment> {
     const p = await this.get(id);
     if (p.status === "requires_action") return this.refreshAction(p);
     if (p.status !== "processing" || !p.pendingOperation || !this.isDue(p)) return p;

@@ -6,23 +6,13 @@ import {
   failureTransaction,
   voidTransaction,
 } from "../domain/ledger.js";
-import {
-  markAuthorized,
-  markCanceled,
-  markCaptured,
-  markFailed,
-  markRequiresAction,
-  revertToAuthorized,
-  type CustomerAction,
-  toPaymentJSON,
-  type Payment,
-  type PaymentFailure,
-  type PendingOperation,
-} from "../domain/payment.js";
+import { markAuthorized, markCanceled, markCaptured, markFailed, markRequiresAction, revertToAuthorized, type CustomerAction, type Payment, type PaymentFailure, type PendingOperation } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import { gatewayDataOf } from "../domain/gateway-data.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous, isFallbackEligible } from "./gateway-registry.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 /** What a gateway call (or a reconciliation) established. */
 export type GatewayOutcome =
@@ -41,7 +31,7 @@ export type GatewayOutcome =
 export function authorizationOutcome(gateway: string, res: GatewayAuthorization): GatewayOutcome {
   if (res.status === "captured") return { kind: "captured", gateway, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };
   if (res.status === "authorized") return { kind: "authorized", gateway, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
-  if (!res.action) throw new GatewayError("invalid_gateway_response", "the gateway asked for a customer action without describing it", { provider: gateway, retryable: false });
+  if (!res.action) throw new GatewayError(paymentsCodes.invalid_gateway_response, "the gateway asked for a customer action without describing it", { provider: gateway, retryable: false });
   return { kind: "requires_action", gateway, reference: res.reference, action: res.action, gatewayData: res.gatewayData };
 }
 

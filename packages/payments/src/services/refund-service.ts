@@ -1,26 +1,22 @@
-import { createId, NotFoundError, parse, PlatformError } from "@platform/core";
+import { createId, NotFoundError, pageRequestSchema, parse, PlatformError, type Actor, type Page, type PageRequest } from "@platform/core";
 import { z } from "zod";
 import { assertWithinMaxAmount } from "../domain/amount-limit.js";
-import { gatewayDataOf } from "../domain/gateway-data.js";
-import { failureTransaction, refundTransaction } from "../domain/ledger.js";
-import { refundableAmount, refundStatusOf, reserveRefund, settleRefund, toPaymentJSON, type Payment } from "../domain/payment.js";
+import { refundableAmount, reserveRefund } from "../domain/payment.js";
+import { toPaymentJSON } from "../domain/payment-json.js";
 import { createRefundSchema, toRefundJSON, type CreateRefundInput, type Refund } from "../domain/refund.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import { isAmbiguous } from "./gateway-registry.js";
-import type { PaymentTx } from "../ports/payment-store.js";
 import type { IdempotencyRunner } from "./idempotency-runner.js";
+import { settleRefundIn, type RefundOutcome } from "./refund-settlement.js";
+
+export type { RefundOutcome } from "./refund-settlement.js";
+import { authorize } from "./authorize.js";
+import { paymentsCodes } from "../domain/error-codes.js";
 
 const idSchema = z.string().trim().min(1).max(64);
-
-/** What the gateway said about a refund. */
-export interface RefundOutcome {
-  status: "succeeded" | "failed" | "pending";
-  reference?: string | undefined;
-  code?: string;
-  declineCode?: string | undefined;
-  message?: string;
-  gatewayData?: unknown;
-}
+const refundRefSchema = z.object({ refundId: idSchema }).strict();
+const byPaymentSchema = pageRequestSchema.extend({ paymentId: idSchema }).strict();
+const batchSchema = z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict();
 
 /**
  * Refunds, full or partial, sent through the gateway that captured the payment. The amount is
@@ -39,12 +35,14 @@ export class RefundService {
    * @throws ValidationError `amount_too_large` (above `maxAmount`), the money input codes.
    * @throws DomainRuleError `refund_exceeds_captured`, `invalid_transition` (payment not succeeded), `currency_mismatch`.
    * @throws NotFoundError `payment_not_found`. @throws IdempotencyError `idempotency_conflict`.
+   * @throws ForbiddenError `role_required` (needs `payments:write`).
    * @example
    * ```ts
-   * const refund = await system.refunds.create({ paymentId: p.id, amount: { amount: "10.00", currency: "USD" }, reason: "requested_by_customer" });
+   * const refund = await system.refunds.create(actor, { paymentId: p.id, amount: { amount: "10.00", currency: "USD" }, reason: "requested_by_customer" });
    * ```
    */
-  async create(input: CreateRefundInput): Promise<Refund> {
+  async create(actor: Actor, input: CreateRefundInput): Promise<Refund> {
+    authorize(actor, "payments:write");
     const data = parse(createRefundSchema, input);
     if (data.amount) assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     const { idempotencyKey, ...params } = data;
@@ -54,7 +52,7 @@ export class RefundService {
       params,
       begin: async (tx) => {
         const p = await tx.payments.getForUpdate(data.paymentId);
-        if (!p) throw NotFoundError.of("payment_not_found", "payment", data.paymentId);
+        if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", data.paymentId);
         const now = this.ctx.clock.now();
         const amount = data.amount ?? refundableAmount(p);
         const reserved = { ...reserveRefund(p, amount, now), version: p.version + 1 };
@@ -75,12 +73,12 @@ export class RefundService {
         return refund.id;
       },
       finish: (id) => this.send(id),
-      load: (id) => this.get(id),
+      load: (id) => this.load(id),
     });
   }
 
   private async send(refundId: string): Promise<void> {
-    const refund = await this.get(refundId);
+    const refund = await this.load(refundId);
     const payment = await this.ctx.store.transaction((tx) => tx.payments.get(refund.paymentId));
     try {
       const res = await this.ctx.gateways.get(refund.gateway).refund({
@@ -102,73 +100,55 @@ export class RefundService {
   }
 
   private async settle(refundId: string, o: RefundOutcome): Promise<void> {
-    await this.ctx.store.transaction((tx) => this.settleIn(tx, refundId, o));
+    await this.ctx.store.transaction((tx) => settleRefundIn(this.ctx, tx, refundId, o));
   }
 
   /**
-   * Records a gateway outcome of a `pending` refund in the caller's transaction (a refund already
-   * settled is left as it is); true when it changed the refund.
+   * Settles a refund whose outcome was unknown now (`payments:write` or `admin`, as `payments.reconcile`), by sending it again with the same
+   * provider idempotency key (the provider answers with the original result and never refunds
+   * twice). A settled refund is returned as it is.
+   * @throws NotFoundError `refund_not_found`; ForbiddenError `role_required`.
    */
-  async settleIn(tx: PaymentTx, refundId: string, o: RefundOutcome): Promise<boolean> {
-    const refund = (await tx.refunds.get(refundId))!;
-    if (refund.status !== "pending") return false;
-    if (o.status === "pending") {
-      if (refund.gatewayRefundId === o.reference) return false;
-      await tx.refunds.update({ ...refund, gatewayRefundId: o.reference, updatedAt: this.ctx.clock.now() });
-      return true;
-    }
-    const p = (await tx.payments.getForUpdate(refund.paymentId))!;
-    const now = this.ctx.clock.now();
-    const ok = o.status === "succeeded";
-    const nextPayment: Payment = { ...settleRefund(p, refund.amount, ok, now), version: p.version + 1 };
-    const next: Refund = {
-      ...refund,
-      status: o.status,
-      gatewayRefundId: o.reference ?? refund.gatewayRefundId,
-      failure: ok ? undefined : { code: o.code ?? "refund_failed", declineCode: o.declineCode, message: o.message ?? "refund failed" },
-      updatedAt: now,
-    };
-    await tx.payments.update(nextPayment);
-    await tx.refunds.update(next);
-    const base = { paymentId: p.id, gateway: refund.gateway, gatewayReference: next.gatewayRefundId, gatewayData: gatewayDataOf(o.gatewayData), now };
-    await tx.ledger.append(ok ? refundTransaction(base, refund.amount, refund.id) : failureTransaction(base, refund.amount, "refund", next.failure!.code, refund.id));
-    const data = { refund: toRefundJSON(next), payment: toPaymentJSON(nextPayment) };
-    await recordEvent(this.ctx, tx, ok ? "refund.succeeded" : "refund.failed", data);
-    if (ok && refundStatusOf(nextPayment) === "refunded") await recordEvent(this.ctx, tx, "payment.refunded", { payment: data.payment });
-    return true;
+  async reconcile(actor: Actor, input: { refundId: string }): Promise<Refund> {
+    authorize(actor, "payments:write");
+    return this.reconcileOne(parse(refundRefSchema, input).refundId);
   }
 
-  /**
-   * Settles a refund whose outcome was unknown, by sending it again with the same provider
-   * idempotency key (the provider answers with the original result and never refunds twice).
-   * @throws NotFoundError `refund_not_found`.
-   */
-  async reconcile(id: string): Promise<Refund> {
-    const refund = await this.get(id);
+  private async reconcileOne(id: string): Promise<Refund> {
+    const refund = await this.load(id);
     if (refund.status === "pending") await this.send(refund.id);
-    return this.get(id);
+    return this.load(id);
   }
 
-  /** Reconciles up to `limit` pending refunds (run it from a scheduler); returns them after the attempt. */
-  async reconcilePending(limit = 100): Promise<Refund[]> {
-    const n = parse(z.number().int().min(1).max(1000), limit);
-    const pending = await this.ctx.store.transaction((tx) => tx.refunds.listByStatus("pending", n));
+  /**
+   * Reconciles up to `limit` (default 100, at most 1000) pending refunds, oldest first: a background
+   * duty, no actor. Returns them after the attempt.
+   * @throws ValidationError `validation_failed` for a bad `limit`.
+   */
+  async reconcilePending(options: { limit?: number } = {}): Promise<Refund[]> {
+    const { limit } = parse(batchSchema, options);
+    const pending = await this.ctx.store.transaction((tx) => tx.refunds.listByStatus("pending", limit));
     const out: Refund[] = [];
-    for (const r of pending) out.push(await this.reconcile(r.id));
+    for (const r of pending) out.push(await this.reconcileOne(r.id));
     return out;
   }
 
-  /** A refund by id. @throws NotFoundError `refund_not_found`. */
-  async get(id: string): Promise<Refund> {
-    const rid = parse(idSchema, id);
+  /** A refund by id (`payments:read`). @throws NotFoundError `refund_not_found`; ForbiddenError `role_required`. */
+  async get(actor: Actor, input: { refundId: string }): Promise<Refund> {
+    authorize(actor, "payments:read");
+    return this.load(parse(refundRefSchema, input).refundId);
+  }
+
+  private async load(rid: string): Promise<Refund> {
     const r = await this.ctx.store.transaction((tx) => tx.refunds.get(rid));
-    if (!r) throw NotFoundError.of("refund_not_found", "refund", rid);
+    if (!r) throw NotFoundError.of(paymentsCodes.refund_not_found, "refund", rid);
     return r;
   }
 
-  /** Every refund of a payment, oldest first. */
-  async listByPayment(paymentId: string): Promise<Refund[]> {
-    const pid = parse(idSchema, paymentId);
-    return this.ctx.store.transaction((tx) => tx.refunds.listByPayment(pid));
+  /** Refunds of a payment, oldest first, paginated (`payments:read`). @throws ValidationError `invalid_cursor`; ForbiddenError `role_required`. */
+  async listByPayment(actor: Actor, input: { paymentId: string } & PageRequest): Promise<Page<Refund>> {
+    authorize(actor, "payments:read");
+    const { paymentId, ...page } = parse(byPaymentSchema, input);
+    return this.ctx.store.transaction((tx) => tx.refunds.listByPayment(paymentId, page));
   }
 }

@@ -64,7 +64,7 @@ export class WebhookDispatcher {
         const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, createId("wls")));
         // One read of the batch's endpoints instead of one transaction per delivery.
         const endpoints = await this.ctx.store.transaction(async (tx) => {
-          const map = new Map<string, WebhookEndpoint | undefined>();
+          const map = new Map<string, WebhookEndpoint | null>();
           for (const id of new Set(batch.map((d) => d.endpointId))) map.set(id, await tx.webhookEndpoints.get(id));
           return map;
         });
@@ -189,7 +189,7 @@ export class WebhookDispatcher {
   }
 
   /** Records an attempt and what comes next, under the claim's lease token. */
-  private record(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined, retryAfter: number | undefined, endpoint: WebhookEndpoint | undefined, manual: boolean, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
+  private record(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined, retryAfter: number | undefined, endpoint: WebhookEndpoint | null | undefined, manual: boolean, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
     return this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(d.id);
       // Our lease lapsed and another claim took the delivery over (or it is gone): its holder records

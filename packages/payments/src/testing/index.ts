@@ -5,6 +5,7 @@
 export { describePaymentStoreContract, samplePayment } from "./payment-store-contract.js";
 export { describePaymentGatewayContract, type PaymentGatewayContractOptions } from "./payment-gateway-contract.js";
 export { TestGateway, TEST_PAYMENT_METHODS } from "../adapters/test/test-gateway.js";
+export { PAYMENTS_ADMIN_ACTOR } from "./test-actors.js";
 export {
   startStripeMockServer,
   StripeMockApi,

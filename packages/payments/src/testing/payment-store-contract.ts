@@ -3,11 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { LedgerTransaction } from "../domain/ledger.js";
 import { authorizationTransaction } from "../domain/ledger.js";
 import type { Payment } from "../domain/payment.js";
-import type { WebhookDelivery } from "../domain/webhook-delivery.js";
 import type { PaymentStore } from "../ports/payment-store.js";
 
-const T0 = new Date("2026-02-01T00:00:00.000Z");
-const at = (ms: number) => new Date(T0.getTime() + ms);
+import { at, T0 } from "./contract-clock.js";
+import { webhookStoreContract } from "./webhook-store-contract.js";
 
 /** A minimal valid payment for store tests. */
 export function samplePayment(over: Partial<Payment> = {}): Payment {
@@ -36,22 +35,6 @@ export function samplePayment(over: Partial<Payment> = {}): Payment {
   };
 }
 
-function sampleDelivery(over: Partial<WebhookDelivery> = {}): WebhookDelivery {
-  return {
-    id: createId("whd"),
-    endpointId: "we_1",
-    messageId: createId("evt"),
-    eventType: "payment.succeeded",
-    payload: "{}",
-    status: "pending",
-    attemptCount: 0,
-    attempts: [],
-    nextAttemptAt: T0,
-    createdAt: T0,
-    updatedAt: T0,
-    ...over,
-  };
-}
 
 /**
  * The behaviour every {@link PaymentStore} adapter must show (memory today, PostgreSQL later):
@@ -71,10 +54,10 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
         store.transaction(async (tx) => {
           await tx.payments.insert(p);
           await tx.ledger.append(authorizationTransaction({ paymentId: p.id, gateway: "test", now: T0 }, p.amount));
-          throw new Error("boom");
+          throw new Error("boom!");
         }),
-      ).rejects.toThrow("boom");
-      expect(await store.transaction((tx) => tx.payments.get(p.id))).toBeUndefined();
+      ).rejects.toThrow("boom!");
+      expect(await store.transaction((tx) => tx.payments.get(p.id))).toBeNull();
       expect(await store.transaction((tx) => tx.ledger.allForPayment(p.id))).toEqual([]);
     });
 
@@ -153,7 +136,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       await store
         .transaction(async (tx) => {
           await tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" });
-          throw new Error("rollback");
+          throw new Error("roll back!");
         })
         .catch(() => undefined);
       expect(await store.transaction((tx) => tx.gatewayEvents.record({ ...event, eventId: "evt_contract_2" }))).toBe(true);
@@ -211,7 +194,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       const later = await store.transaction((tx) => tx.idempotency.claim({ ...rec, fingerprint: "g", expiresAt: at(5000) }, at(1000)));
       expect(later.claimed).toBe(true);
       await store.transaction((tx) => tx.idempotency.release("s", "k"));
-      expect(await store.transaction((tx) => tx.idempotency.get("s", "k"))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.idempotency.get("s", "k"))).toBeNull();
     });
 
     it("leases an in-progress key: only its token renews it, and one caller takes it over once it lapsed", async () => {
@@ -224,9 +207,9 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "other", at(9000)))).toBe(false);
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(2000)))).toBe(true);
       // Live lease: nobody takes over.
-      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeNull();
       const takers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(2000), `t${i + 1}`, at(4000)))));
-      const won = takers.filter((t) => t !== undefined);
+      const won = takers.filter((t) => t !== null);
       expect(won).toHaveLength(1);
       expect(won[0]).toMatchObject({ resourceId: "pay_1", status: "in_progress" });
       expect(won[0]!.leaseExpiresAt!.getTime()).toBe(at(4000).getTime());
@@ -234,7 +217,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(9000)))).toBe(false);
       await store.transaction((tx) => tx.idempotency.complete("s", "lease", { resourceId: "pay_1" }));
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", won[0]!.leaseToken!, at(9000)))).toBe(false);
-      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(50_000), "t99", at(60_000)))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(50_000), "t99", at(60_000)))).toBeNull();
     });
 
     it("keeps provider data and rule descriptions exactly, prototype-named keys included", async () => {
@@ -268,97 +251,32 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
         await tx.fraudLists.add("block", "email:Bad@Example.com", T0);
       });
       expect((await store.transaction((tx) => tx.refunds.listByStatus("pending", 10))).map((r) => r.id)).toEqual(["re_1"]);
-      expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1"))).map((r) => r.id)).toEqual(["re_1"]);
+      expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 10 }))).items.map((r) => r.id)).toEqual(["re_1"]);
       expect((await store.transaction((tx) => tx.fraudRules.list())).map((r) => r.id)).toEqual(["frr_a", "frr_b"]);
       expect(await store.transaction((tx) => tx.fraudRules.nextPosition())).toBe(3);
       expect(await store.transaction((tx) => tx.fraudLists.findMembers("block", ["email:bad@example.com", "ip:1.2.3.4"]))).toEqual(["email:bad@example.com"]);
     });
 
-    it("claims only due deliveries, each once, and re-offers them when the lease lapses", async () => {
+    it("pages refunds of a payment in insertion order and fraud rules by position", async () => {
       const store = await makeStore();
-      const due = sampleDelivery();
-      const later = sampleDelivery({ nextAttemptAt: at(60_000) });
       await store.transaction(async (tx) => {
-        await tx.webhookDeliveries.insert(due);
-        await tx.webhookDeliveries.insert(later);
+        await tx.payments.insert(samplePayment({ id: "pay_1" }));
+        await tx.payments.insert(samplePayment({ id: "pay_2" }));
+        for (const id of ["re_c", "re_a", "re_b"]) await tx.refunds.insert({ id, paymentId: "pay_1", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
+        await tx.refunds.insert({ id: "re_other", paymentId: "pay_2", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
+        for (const [id, position] of [["frr_3", 3], ["frr_1", 1], ["frr_2", 2]] as const) await tx.fraudRules.insert({ id, name: id, action: "review", conditions: [], enabled: true, position, createdAt: T0 });
       });
-      const [a, b] = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claimDue(T0, at(30_000), 10, "wls_t"))));
-      expect([...a!, ...b!].map((d) => d.id)).toEqual([due.id]);
-      expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10, "wls_t"))).toEqual([]);
-      const reclaimed = await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(61_000), at(90_000), 10, "wls_t"));
-      expect(reclaimed.map((d) => d.id).sort()).toEqual([due.id, later.id].sort());
-      expect(await store.transaction((tx) => tx.webhookDeliveries.nextDueAt())).toEqual(at(90_000));
+      const first = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2 }));
+      expect(first.items.map((r) => r.id)).toEqual(["re_c", "re_a"]);
+      const second = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2, cursor: first.nextCursor }));
+      expect(second).toEqual({ items: [expect.objectContaining({ id: "re_b" })], nextCursor: null });
+      const rules = await store.transaction((tx) => tx.fraudRules.page({ limit: 2 }));
+      expect(rules.items.map((r) => r.id)).toEqual(["frr_1", "frr_2"]);
+      const rest = await store.transaction((tx) => tx.fraudRules.page({ limit: 2, cursor: rules.nextCursor }));
+      expect(rest.items.map((r) => r.id)).toEqual(["frr_3"]);
+      expect(rest.nextCursor).toBeNull();
     });
 
-    it("claims one delivery for a manual retry unless another holder's lease is live", async () => {
-      const store = await makeStore();
-      const gaveUp = sampleDelivery({ status: "failed", nextAttemptAt: undefined });
-      await store.transaction((tx) => tx.webhookDeliveries.insert(gaveUp));
-      const first = await store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, T0, at(30_000), "wls_m"));
-      expect(first).toMatchObject({ id: gaveUp.id, status: "sending", leaseUntil: at(30_000) });
-      const racing = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(10_000), at(40_000), "wls_m"))));
-      expect(racing).toEqual([undefined, undefined]);
-      expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10, "wls_t"))).toEqual([]);
-      const both = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(30_000), at(60_000), "wls_m"))));
-      expect(both.filter((d) => d !== undefined)).toHaveLength(1);
-      expect(await store.transaction((tx) => tx.webhookDeliveries.claim("whd_missing", T0, at(1000), "wls_m"))).toBeUndefined();
-    });
-
-    it("records an attempt only for the claim holding the lease, even after its time lapsed", async () => {
-      const store = await makeStore();
-      const d = sampleDelivery();
-      await store.transaction((tx) => tx.webhookDeliveries.insert(d));
-      const [mine] = await store.transaction((tx) => tx.webhookDeliveries.claimDue(T0, at(30_000), 10, "wls_first"));
-      expect(mine).toMatchObject({ status: "sending", leaseToken: "wls_first" });
-      const done = (status: WebhookDelivery["status"]): WebhookDelivery => ({
-        ...mine!,
-        status,
-        attemptCount: 1,
-        attempts: [{ at: T0, status: status === "succeeded" ? 200 : 500, durationMs: 3 }],
-        nextAttemptAt: status === "pending" ? at(40_000) : undefined,
-        leaseUntil: undefined,
-        leaseToken: undefined,
-        updatedAt: at(35_000),
-      });
-      // The lease lapses and a second claim takes the delivery over.
-      const [theirs] = await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(31_000), at(60_000), 10, "wls_second"));
-      expect(theirs).toMatchObject({ id: d.id, leaseToken: "wls_second" });
-      expect(await store.transaction((tx) => tx.webhookDeliveries.recordAttempt(done("pending"), "wls_first"))).toBe(false);
-      expect(await store.transaction((tx) => tx.webhookDeliveries.recordAttempt(done("succeeded"), "wls_second"))).toBe(true);
-      expect(await store.transaction((tx) => tx.webhookDeliveries.recordAttempt(done("pending"), "wls_second"))).toBe(false);
-      const stored = await store.transaction((tx) => tx.webhookDeliveries.get(d.id));
-      expect(stored).toMatchObject({ status: "succeeded", attemptCount: 1, attempts: [{ status: 200 }] });
-      expect(stored!.leaseToken).toBeUndefined();
-      // A claim whose time lapsed but was not taken over still records (nobody else sent it).
-      expect(await store.transaction((tx) => tx.webhookDeliveries.claim(d.id, at(70_000), at(80_000), "wls_third"))).toMatchObject({ leaseToken: "wls_third" });
-      expect(await store.transaction((tx) => tx.webhookDeliveries.recordAttempt({ ...stored!, status: "succeeded", attemptCount: 2, leaseToken: undefined, updatedAt: at(90_000) }, "wls_third"))).toBe(true);
-    });
-
-    it("lists enabled endpoints only", async () => {
-      const store = await makeStore();
-      const base = { url: "https://a.example.com/", events: ["*"], secrets: [], createdAt: T0, updatedAt: T0 };
-      await store.transaction(async (tx) => {
-        await tx.webhookEndpoints.insert({ ...base, id: "we_on", enabled: true });
-        await tx.webhookEndpoints.insert({ ...base, id: "we_off", enabled: false });
-      });
-      expect((await store.transaction((tx) => tx.webhookEndpoints.listEnabled())).map((e) => e.id)).toEqual(["we_on"]);
-      expect((await store.transaction((tx) => tx.webhookEndpoints.list({ limit: 10 }))).items).toHaveLength(2);
-    });
-
-    it("disables an endpoint by flag only, and only while it still has the given url", async () => {
-      const store = await makeStore();
-      const base = { events: ["*"], secrets: [], enabled: true, createdAt: T0, updatedAt: T0 };
-      await store.transaction(async (tx) => {
-        await tx.webhookEndpoints.insert({ ...base, id: "we_a", url: "https://a.example.com/", description: "kept" });
-        await tx.webhookEndpoints.insert({ ...base, id: "we_b", url: "https://b.example.com/" });
-      });
-      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_a", "https://a.example.com/", "gone", at(1000)))).toBe(true);
-      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_a", "https://a.example.com/", "gone", at(2000)))).toBe(false);
-      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_b", "https://old.example.com/", "gone", at(1000)))).toBe(false);
-      expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_missing", "https://a.example.com/", "gone", at(1000)))).toBe(false);
-      const a = await store.transaction((tx) => tx.webhookEndpoints.get("we_a"));
-      expect(a).toMatchObject({ enabled: false, disabledReason: "gone", description: "kept", url: "https://a.example.com/", updatedAt: at(1000) });
-      expect((await store.transaction((tx) => tx.webhookEndpoints.listEnabled())).map((e) => e.id)).toEqual(["we_b"]);
-    });
+    webhookStoreContract(makeStore);
   });
 }

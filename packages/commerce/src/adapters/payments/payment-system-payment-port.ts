@@ -1,6 +1,5 @@
-import { GatewayError, PlatformError, ValidationError } from "@platform/core";
+import { checkActor, GatewayError, PlatformError, ValidationError, type Actor } from "@platform/core";
 import type { Payment, PaymentSystem, Refund } from "@platform/payments";
-import { ADMIN_ACTOR, type Actor } from "../../domain/schemas.js";
 import type { ChargeLookup, ChargeRequest, ChargeResult, ChargeStatus, PaymentPort, RefundRequest } from "../../ports/payment-port.js";
 import { commerceCodes } from "../../domain/error-codes.js";
 
@@ -10,7 +9,16 @@ export interface PaymentSystemPortOptions {
   defaultPaymentMethod?: string;
   /** Forces one gateway of the payment system; otherwise its routing rules choose. */
   gateway?: string;
+  /**
+   * The actor the adapter calls the payment system with (default {@link COMMERCE_PAYMENTS_ACTOR}:
+   * `payments:read` and `payments:write`, which `payments.create`, `get`, `findByIdempotencyKey`,
+   * `cancel`, `reconcile` and `refunds.create` need).
+   */
+  actor?: Actor;
 }
+
+/** The default actor of {@link PaymentSystemPaymentPort}: charges, refunds and reads, nothing admin. */
+export const COMMERCE_PAYMENTS_ACTOR: Actor = Object.freeze({ id: "commerce", roles: Object.freeze(["payments:read", "payments:write"]) as readonly string[] });
 
 /** The part of a payment system the adapter uses (the documented stable contract). */
 export type PaymentSystemLike = {
@@ -30,10 +38,21 @@ export type PaymentSystemLike = {
  * ```
  */
 export class PaymentSystemPaymentPort implements PaymentPort {
+  private readonly actor: Actor;
+
+  /** @throws ValidationError `invalid_actor` for a malformed `options.actor`. */
   constructor(
     private readonly system: PaymentSystemLike,
     private readonly options: PaymentSystemPortOptions = {},
-  ) {}
+  ) {
+    this.actor = checkActor(options.actor ?? COMMERCE_PAYMENTS_ACTOR);
+  }
+
+  /** A payment still open after asking its gateway (`payments.reconcile`); a settled one as it stands. */
+  private async refreshed(payment: Payment): Promise<Payment> {
+    if (payment.status !== "processing" && payment.status !== "requires_action") return payment;
+    return this.system.payments.reconcile(this.actor, { paymentId: payment.id });
+  }
 
   /**
    * Creates and captures a payment. A payment method that needs the customer (3-D Secure) answers the
@@ -45,7 +64,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const paymentMethod = request.paymentToken ?? this.options.defaultPaymentMethod;
     if (!paymentMethod) throw ValidationError.field(commerceCodes.payment_method_required, "paymentToken", "a payment token is required");
-    let payment: Payment = await this.system.payments.create({
+    let payment: Payment = await this.system.payments.create(this.actor, {
       amount: request.amount.toJSON(),
       paymentMethod,
       captureMethod: "automatic",
@@ -59,7 +78,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     // A replay of a key whose outcome was unknown: let the payment system ask its gateway (it
     // does so only once the payment is old enough to have no request in flight).
     // Waiting for the customer: a replay (a retried checkout) asks the gateway whether the step ended.
-    if (payment.status === "processing" || payment.status === "requires_action") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
+    payment = await this.refreshed(payment);
     if (payment.status === "succeeded") return { reference: payment.id };
     if (payment.status === "requires_action") {
       return { reference: payment.id, action: { clientSecret: payment.customerAction?.clientSecret ?? null, nextAction: payment.customerAction?.nextAction ?? {} } };
@@ -86,9 +105,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     const found = await this.find(lookup);
     if (found === "unknown") return { status: "pending", reference: null };
     if (!found) return { status: "not_found" };
-    let payment = found;
-    if (payment.status === "processing" || payment.status === "requires_action") payment = (await this.system.payments.reconcile(payment.id))[0] ?? payment;
-    return statusOf(payment);
+    return statusOf(await this.refreshed(found));
   }
 
   /**
@@ -100,7 +117,7 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     const found = await this.find(lookup);
     if (!found || found === "unknown" || found.status !== "requires_action" || !this.system.payments.cancel) return this.retrieve(lookup);
     try {
-      return statusOf(await this.system.payments.cancel(found.id, { reason: "abandoned" }));
+      return statusOf(await this.system.payments.cancel(this.actor, { paymentId: found.id, reason: "abandoned" }));
     } catch (e) {
       if (e instanceof GatewayError || (PlatformError.is(e) && e.kind === "gateway")) return { status: "requires_action", reference: found.id };
       throw e;
@@ -108,14 +125,14 @@ export class PaymentSystemPaymentPort implements PaymentPort {
   }
 
   private async find(lookup: ChargeLookup): Promise<Payment | null | "unknown"> {
-    if (lookup.reference !== null) return this.system.payments.get(lookup.reference);
+    if (lookup.reference !== null) return this.system.payments.get(this.actor, { paymentId: lookup.reference });
     if (!this.system.payments.findByIdempotencyKey) return "unknown";
-    return this.system.payments.findByIdempotencyKey(lookup.idempotencyKey);
+    return this.system.payments.findByIdempotencyKey(this.actor, { idempotencyKey: lookup.idempotencyKey });
   }
 
   /** Refunds a captured payment. @throws GatewayError with the refund's failure code. */
   async refund(request: RefundRequest): Promise<{ reference: string }> {
-    const refund: Refund = await this.system.refunds.create({
+    const refund: Refund = await this.system.refunds.create(this.actor, {
       paymentId: request.reference,
       amount: request.amount.toJSON(),
       reason: "requested_by_customer",
@@ -137,9 +154,15 @@ function statusOf(payment: Payment): ChargeStatus {
 }
 
 /**
+ * The actor {@link followPaymentEvents} confirms orders with by default: `admin` (commerce's
+ * `orders.confirmPayment` is a back-office action; the payment events are the system's own).
+ */
+export const PAYMENT_EVENTS_ACTOR: Actor = Object.freeze({ id: "payment-events", roles: Object.freeze(["admin"]) as readonly string[] });
+
+/**
  * Keeps orders in step with their payments: on `payment.succeeded`, `payment.failed`,
  * `payment.canceled` and `payment.action_required` of a payment made for an order (its `orderId`),
- * calls `orders.confirmPayment(ADMIN_ACTOR, { orderId })`, which asks the payment port and pays, cancels or marks the
+ * calls `orders.confirmPayment(actor, { orderId })` (default actor {@link PAYMENT_EVENTS_ACTOR}), which asks the payment port and pays, cancels or marks the
  * order. Events are published after commit in the process that made the change (a Stripe webhook
  * handled by `handleStripeWebhook`, a reconcile, an expiry sweep); the order sweeper
  * (`orders.sweepPendingPayments`) covers what another process changed. Errors go to `onError`
@@ -152,11 +175,12 @@ function statusOf(payment: Payment): ChargeStatus {
 export function followPaymentEvents(
   system: { events: Pick<PaymentSystem["events"], "on"> },
   orders: { confirmPayment(actor: Actor, input: { orderId: string }): Promise<unknown> },
-  options: { onError?: (error: unknown) => void } = {},
+  options: { onError?: (error: unknown) => void; actor?: Actor } = {},
 ): () => void {
+  const actor = checkActor(options.actor ?? PAYMENT_EVENTS_ACTOR);
   const follow = (e: { data: { payment: { orderId: string | null } } }) => {
     const orderId = e.data.payment.orderId;
-    if (orderId) void orders.confirmPayment(ADMIN_ACTOR, { orderId }).catch((error: unknown) => options.onError?.(error));
+    if (orderId) void orders.confirmPayment(actor, { orderId }).catch((error: unknown) => options.onError?.(error));
   };
   const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.action_required"] as const).map((type) => system.events.on(type, follow));
   return () => offs.forEach((off) => off());

@@ -4,12 +4,18 @@ import type { FraudListRepository, FraudRuleRepository, PageQuery } from "../../
 
 /** Fraud rules (few: read whole, sorted by position). */
 export class MemoryFraudRuleRepository implements FraudRuleRepository {
-  constructor(private readonly table: MemoryTable<FraudRule>) {}
+  constructor(
+    private readonly table: MemoryTable<FraudRule>,
+    private readonly codec: CursorCodec,
+  ) {}
   async list() {
     return [...this.table.values()].sort((a, b) => a.position - b.position);
   }
+  async page(page: PageQuery) {
+    return paginate([...this.table.values()], page, { kind: "fraud.rules", key: (r) => [r.position, r.id], direction: "asc", codec: this.codec });
+  }
   async get(id: string) {
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async insert(rule: FraudRule) {
     this.table.insert(rule);

@@ -15,7 +15,7 @@ export class MemoryIdempotencyRepository implements IdempotencyRepository {
     return { claimed: true };
   }
   async get(scope: string, key: string) {
-    return this.table.get(idemId(scope, key));
+    return this.table.get(idemId(scope, key)) ?? null;
   }
   async attach(scope: string, key: string, resourceId: string) {
     const r = this.table.get(idemId(scope, key));
@@ -36,7 +36,7 @@ export class MemoryIdempotencyRepository implements IdempotencyRepository {
   }
   async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date) {
     const r = this.table.get(idemId(scope, key));
-    if (!r || r.status !== "in_progress" || r.resourceId === undefined || leaseEndOf(r).getTime() > now.getTime()) return undefined;
+    if (!r || r.status !== "in_progress" || r.resourceId === undefined || leaseEndOf(r).getTime() > now.getTime()) return null;
     const next = { ...r, leaseToken, leaseExpiresAt: until };
     this.table.put(next);
     return next;

@@ -21,7 +21,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
     this.table.insert({ ...t, sequence: ++this.counter.next });
   }
   async get(id: string) {
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async allForPayment(paymentId: string) {
     return this.table.findBy("payment", paymentId).sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));

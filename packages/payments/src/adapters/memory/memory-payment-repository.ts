@@ -3,6 +3,7 @@ import type { VelocityDimension } from "../../domain/fraud-rule.js";
 import type { Payment } from "../../domain/payment.js";
 import type { PaymentStatus } from "../../domain/payment-status.js";
 import type { PageQuery, PaymentRepository } from "../../ports/payment-store.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -43,11 +44,11 @@ export class MemoryPaymentRepository implements PaymentRepository {
     private readonly codec: CursorCodec,
   ) {}
   async get(id: string) {
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async getForUpdate(id: string) {
     // Memory transactions are serialised: a plain read is already exclusive.
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async insert(payment: Payment) {
     this.table.insert(payment);
@@ -57,7 +58,7 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async update(payment: Payment) {
     const current = this.table.get(payment.id);
     if (!current || current.version !== payment.version - 1) {
-      throw new ConflictError("version_conflict", `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
+      throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
     }
     this.table.put(payment);
   }

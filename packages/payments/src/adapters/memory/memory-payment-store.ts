@@ -43,6 +43,7 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     indexes: { payment: (r) => r.paymentId, status: (r) => r.status },
   });
   private readonly ledgerSequence = { next: 0 };
+  private readonly refundOrder = new Map<string, number>();
   private readonly velocityLatestHour = new Map<string, number>();
   private readonly idempotencyTable = this.table<IdempotencyRecord>("idempotency_keys", { id: (r) => idemId(r.scope, r.key) });
   private readonly rulesTable = this.table<FraudRule>("fraud_rules", { id: (r) => r.id });
@@ -78,9 +79,9 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
       outbox: tx,
       payments: new MemoryPaymentRepository(this.paymentsTable, this.velocityLatestHour, this.cursorCodec),
       ledger: new MemoryLedgerRepository(this.ledgerTable, this.ledgerSequence, this.cursorCodec),
-      refunds: new MemoryRefundRepository(this.refundsTable),
+      refunds: new MemoryRefundRepository(this.refundsTable, this.cursorCodec, this.refundOrder),
       idempotency: new MemoryIdempotencyRepository(this.idempotencyTable),
-      fraudRules: new MemoryFraudRuleRepository(this.rulesTable),
+      fraudRules: new MemoryFraudRuleRepository(this.rulesTable, this.cursorCodec),
       fraudLists: new MemoryFraudListRepository(this.listsTable, this.cursorCodec),
       webhookEndpoints: new MemoryWebhookEndpointRepository(this.endpointsTable, this.cursorCodec),
       webhookDeliveries: new MemoryWebhookDeliveryRepository(this.deliveriesTable, this.cursorCodec),

@@ -10,7 +10,7 @@ export class MemoryWebhookEndpointRepository implements WebhookEndpointRepositor
     private readonly codec: CursorCodec,
   ) {}
   async get(id: string) {
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async insert(e: WebhookEndpoint) {
     this.table.insert(e);
@@ -42,7 +42,7 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
     private readonly codec: CursorCodec,
   ) {}
   async get(id: string) {
-    return this.table.get(id);
+    return this.table.get(id) ?? null;
   }
   async insert(d: WebhookDelivery) {
     this.table.insert(d);
@@ -62,7 +62,7 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
   }
   async claim(id: string, now: Date, leaseUntil: Date, leaseToken: string) {
     const d = this.table.get(id);
-    if (!d || (d.status === "sending" && (d.leaseUntil?.getTime() ?? 0) > now.getTime())) return undefined;
+    if (!d || (d.status === "sending" && (d.leaseUntil?.getTime() ?? 0) > now.getTime())) return null;
     return this.table.put({ ...d, status: "sending", leaseUntil, leaseToken, updatedAt: now });
   }
   async recordAttempt(d: WebhookDelivery, leaseToken: string) {
@@ -80,7 +80,7 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
       const at = d.status === "pending" ? (d.nextAttemptAt?.getTime() ?? 0) : (d.leaseUntil?.getTime() ?? 0);
       if (min === undefined || at < min) min = at;
     }
-    return min === undefined ? undefined : new Date(min);
+    return min === undefined ? null : new Date(min);
   }
   async purgeFinished(before: Date, limit: number) {
     const replayed = new Set<string>();

@@ -23,7 +23,7 @@ export interface PaymentRow {
   failure: Payment["failure"] | null;
   last_error: Payment["lastError"] | null;
   fraud: Payment["fraud"];
-  review: { status: PaymentReview["status"]; openedAt: string; closedAt?: string; note?: string } | null;
+  review: { status: PaymentReview["status"]; openedAt: string; closedAt?: string; note?: string; decidedBy?: string } | null;
   customer_id: string | null;
   customer_email: string | null;
   customer_ip: string | null;

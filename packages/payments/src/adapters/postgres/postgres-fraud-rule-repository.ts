@@ -1,6 +1,8 @@
+import type { CursorCodec, Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { FraudRule } from "../../domain/fraud-rule.js";
-import type { FraudRuleRepository } from "../../ports/payment-store.js";
+import type { FraudRuleRepository, PageQuery } from "../../ports/payment-store.js";
+import { afterKey, toPage } from "./keyset.js";
 import { run } from "./sql-errors.js";
 
 interface RuleRow {
@@ -38,16 +40,25 @@ function toRule(r: RuleRow): FraudRule {
  * @throws ConflictError `duplicate_id`, `duplicate_position` (at commit); ValidationError `nul_character`.
  */
 export class PostgresFraudRuleRepository implements FraudRuleRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async list(): Promise<FraudRule[]> {
     const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules ORDER BY position`);
     return rows.map(toRule);
   }
 
-  async get(id: string): Promise<FraudRule | undefined> {
+  async page(page: PageQuery): Promise<Page<FraudRule>> {
+    const after = afterKey(this.codec, "fraud.rules", page.cursor);
+    const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules WHERE ($1::int IS NULL OR position > $1) ORDER BY position LIMIT $2`, [after ? after[0] : null, page.limit + 1]);
+    return toPage(this.codec, rows.map(toRule), page.limit, "fraud.rules", (r) => [r.position, r.id]);
+  }
+
+  async get(id: string): Promise<FraudRule | null> {
     const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules WHERE id = $1`, [id]);
-    return rows[0] ? toRule(rows[0]) : undefined;
+    return rows[0] ? toRule(rows[0]) : null;
   }
 
   async insert(rule: FraudRule): Promise<void> {

@@ -3,6 +3,7 @@ import type { Queryable } from "@platform/core/postgres";
 import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
 import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
 import { run } from "./sql-errors.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 interface KeyRow {
   scope: string;
@@ -63,13 +64,13 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
       if (rows.length === 1) return { claimed: true };
       const existing = await this.get(record.scope, record.key);
       if (existing) return { claimed: false, existing };
-      if (attempt >= 3) throw new IdempotencyError("idempotency_key_in_use", `idempotency key ${JSON.stringify(record.key)} is contended`, { details: { scope: record.scope, key: record.key, retryable: true } });
+      if (attempt >= 3) throw new IdempotencyError(paymentsCodes.idempotency_key_in_use, `idempotency key ${JSON.stringify(record.key)} is contended`, { details: { scope: record.scope, key: record.key, retryable: true } });
     }
   }
 
-  async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+  async get(scope: string, key: string): Promise<IdempotencyRecord | null> {
     const { rows } = await run<KeyRow>(this.db, `SELECT ${COLUMNS} FROM payment_idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async attach(scope: string, key: string, resourceId: string): Promise<void> {
@@ -98,7 +99,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     return rowCount === 1;
   }
 
-  async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | undefined> {
+  async takeOver(scope: string, key: string, now: Date, leaseToken: string, until: Date): Promise<IdempotencyRecord | null> {
     // Conditional on the lapsed lease: of several callers taking over at once, one row update wins.
     const { rows } = await run<KeyRow>(
       this.db,
@@ -107,7 +108,7 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
        RETURNING ${COLUMNS}`,
       [scope, key, now, leaseToken, until],
     );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async purgeExpired(now: Date, createdBefore: Date, limit: number): Promise<number> {

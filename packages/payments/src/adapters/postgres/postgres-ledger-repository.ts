@@ -94,9 +94,9 @@ export class PostgresLedgerRepository implements LedgerRepository {
     );
   }
 
-  async get(id: string): Promise<LedgerTransaction | undefined> {
+  async get(id: string): Promise<LedgerTransaction | null> {
     const { rows } = await run<LedgerRow>(this.db, `${SELECT} WHERE t.id = $1`, [id]);
-    return rows[0] ? toTransaction(rows[0]) : undefined;
+    return rows[0] ? toTransaction(rows[0]) : null;
   }
 
   async allForPayment(paymentId: string): Promise<LedgerTransaction[]> {

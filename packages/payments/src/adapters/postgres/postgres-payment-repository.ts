@@ -7,6 +7,7 @@ import type { PageQuery, PaymentRepository } from "../../ports/payment-store.js"
 import { afterKey, toPage } from "./keyset.js";
 import { PAYMENT_COLUMNS, paymentValues, toPayment, type PaymentRow } from "./payment-row.js";
 import { run } from "./sql-errors.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 const COLUMNS = PAYMENT_COLUMNS.join(", ");
 const PLACEHOLDERS = PAYMENT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ");
@@ -41,14 +42,14 @@ export class PostgresPaymentRepository implements PaymentRepository {
     private readonly codec: CursorCodec,
   ) {}
 
-  async get(id: string): Promise<Payment | undefined> {
+  async get(id: string): Promise<Payment | null> {
     const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
-    return rows[0] ? toPayment(rows[0]) : undefined;
+    return rows[0] ? toPayment(rows[0]) : null;
   }
 
-  async getForUpdate(id: string): Promise<Payment | undefined> {
+  async getForUpdate(id: string): Promise<Payment | null> {
     const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`, [id]);
-    return rows[0] ? toPayment(rows[0]) : undefined;
+    return rows[0] ? toPayment(rows[0]) : null;
   }
 
   async insert(payment: Payment): Promise<void> {
@@ -59,7 +60,7 @@ export class PostgresPaymentRepository implements PaymentRepository {
   async update(payment: Payment): Promise<void> {
     const { rowCount } = await run(this.db, UPDATE_SQL, [...paymentValues(payment), payment.version - 1]);
     if (rowCount !== 1) {
-      throw new ConflictError("version_conflict", `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
+      throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
     }
   }
 

@@ -1,7 +1,8 @@
-import { Money } from "@platform/core";
+import { Money, type CursorCodec, type Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { Refund } from "../../domain/refund.js";
-import type { RefundRepository } from "../../ports/payment-store.js";
+import type { PageQuery, RefundRepository } from "../../ports/payment-store.js";
+import { afterKey, toPage } from "./keyset.js";
 import { run } from "./sql-errors.js";
 
 interface RefundRow {
@@ -17,9 +18,10 @@ interface RefundRow {
   metadata: Record<string, string>;
   created_at: Date;
   updated_at: Date;
+  seq: string;
 }
 
-const COLUMNS = "id, payment_id, amount::text AS amount, currency, reason, status, gateway, gateway_refund_id, failure, metadata, created_at, updated_at";
+const COLUMNS = "id, payment_id, amount::text AS amount, currency, reason, status, gateway, gateway_refund_id, failure, metadata, created_at, updated_at, seq::text AS seq";
 
 function toRefund(r: RefundRow): Refund {
   return {
@@ -44,11 +46,14 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
  * @throws ConflictError `duplicate_id`, `reference_not_found`; ValidationError `nul_character`.
  */
 export class PostgresRefundRepository implements RefundRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly codec: CursorCodec,
+  ) {}
 
-  async get(id: string): Promise<Refund | undefined> {
+  async get(id: string): Promise<Refund | null> {
     const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE id = $1`, [id]);
-    return rows[0] ? toRefund(rows[0]) : undefined;
+    return rows[0] ? toRefund(rows[0]) : null;
   }
 
   async insert(r: Refund): Promise<void> {
@@ -74,9 +79,11 @@ export class PostgresRefundRepository implements RefundRepository {
     ]);
   }
 
-  async listByPayment(paymentId: string): Promise<Refund[]> {
-    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1 ORDER BY seq`, [paymentId]);
-    return rows.map(toRefund);
+  async listByPayment(paymentId: string, page: PageQuery): Promise<Page<Refund>> {
+    const after = afterKey(this.codec, "refunds.payment", page.cursor);
+    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [paymentId, after ? after[0] : "0", page.limit + 1]);
+    const bySeq = new Map(rows.map((r) => [r.id, r.seq]));
+    return toPage(this.codec, rows.map(toRefund), page.limit, "refunds.payment", (r) => [bySeq.get(r.id)!, r.id]);
   }
 
   async listByStatus(status: Refund["status"], limit: number): Promise<Refund[]> {

@@ -83,9 +83,9 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
     private readonly codec: CursorCodec,
   ) {}
 
-  async get(id: string): Promise<WebhookDelivery | undefined> {
+  async get(id: string): Promise<WebhookDelivery | null> {
     const { rows } = await run<DeliveryRow>(this.db, `SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);
-    return rows[0] ? toDelivery(rows[0]) : undefined;
+    return rows[0] ? toDelivery(rows[0]) : null;
   }
 
   async insert(d: WebhookDelivery): Promise<void> {
@@ -118,7 +118,7 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
     return rows.map(toDelivery).sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
   }
 
-  async claim(id: string, now: Date, leaseUntil: Date, leaseToken: string): Promise<WebhookDelivery | undefined> {
+  async claim(id: string, now: Date, leaseUntil: Date, leaseToken: string): Promise<WebhookDelivery | null> {
     const { rows } = await run<DeliveryRow>(
       this.db,
       `UPDATE webhook_deliveries SET status = 'sending', lease_until = $3, lease_token = $4, updated_at = $2
@@ -126,7 +126,7 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
         RETURNING ${COLUMNS}`,
       [id, now, leaseUntil, leaseToken],
     );
-    return rows[0] ? toDelivery(rows[0]) : undefined;
+    return rows[0] ? toDelivery(rows[0]) : null;
   }
 
   async listByEndpoint(endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>> {
@@ -141,14 +141,14 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
     return toPage(this.codec, rows.map(toDelivery), page.limit, "webhooks.deliveries", (d) => [d.createdAt.getTime(), d.id]);
   }
 
-  async nextDueAt(): Promise<Date | undefined> {
+  async nextDueAt(): Promise<Date | null> {
     const { rows } = await run<{ at: Date | null }>(
       this.db,
       `SELECT least(
          (SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'),
          (SELECT min(lease_until) FROM webhook_deliveries WHERE status = 'sending')) AS at`,
     );
-    return rows[0]?.at ?? undefined;
+    return rows[0]?.at ?? null;
   }
 
   async purgeFinished(before: Date, limit: number): Promise<number> {

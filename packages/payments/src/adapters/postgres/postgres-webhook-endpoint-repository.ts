@@ -47,9 +47,9 @@ export class PostgresWebhookEndpointRepository implements WebhookEndpointReposit
     private readonly codec: CursorCodec,
   ) {}
 
-  async get(id: string): Promise<WebhookEndpoint | undefined> {
+  async get(id: string): Promise<WebhookEndpoint | null> {
     const { rows } = await run<EndpointRow>(this.db, `SELECT ${COLUMNS} FROM webhook_endpoints WHERE id = $1`, [id]);
-    return rows[0] ? toEndpoint(rows[0]) : undefined;
+    return rows[0] ? toEndpoint(rows[0]) : null;
   }
 
   async insert(e: WebhookEndpoint): Promise<void> {

@@ -9,4 +9,4 @@ export { toStripeAmount, fromStripeAmount, stripeDecimals, isStripeCurrency } fr
 export { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
 export { stripeIdempotencyKey, actionOf as stripeActionOf, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, type StripeGatewayData } from "./stripe-intents.js";
 export { verifyStripeWebhook, STRIPE_PAYMENT_EVENT_TYPES, type VerifyStripeWebhookOptions, type VerifiedStripeEvent } from "./stripe-webhook.js";
-export { handleStripeWebhook, type HandleStripeWebhookOptions, type StripeWebhookResult } from "./stripe-webhook-handler.js";
+export { handleStripeWebhook, STRIPE_WEBHOOK_ACTOR, type HandleStripeWebhookOptions, type StripeWebhookResult } from "./stripe-webhook-handler.js";

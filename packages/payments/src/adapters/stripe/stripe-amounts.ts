@@ -1,4 +1,6 @@
 import { Decimal, Money, ValidationError } from "@platform/core";
+import { paymentsCodes } from "../../domain/error-codes.js";
+import { coreCodes } from "@platform/core";
 
 // Stripe's presentment currencies (lower case, as the API wants them).
 const SUPPORTED = new Set(
@@ -58,23 +60,23 @@ export function isStripeCurrency(currency: string): boolean {
 export function toStripeAmount(money: Money, options: { minimum?: boolean } = {}): { amount: number; currency: string } {
   const currency = money.currency.toLowerCase();
   if (!SUPPORTED.has(currency)) {
-    throw ValidationError.field("currency_not_supported", "amount.currency", `Stripe does not accept payments in ${money.currency}`);
+    throw ValidationError.field(paymentsCodes.currency_not_supported, "amount.currency", `Stripe does not accept payments in ${money.currency}`);
   }
   const decimals = stripeDecimals(currency);
   const scaled = money.amount.times(new Decimal(10).pow(decimals));
   if (!scaled.isInteger() || (THREE_DECIMAL.has(currency) && !scaled.mod(10).isZero())) {
     const step = THREE_DECIMAL.has(currency) ? "0.010" : decimals === 0 ? "1" : "0.01";
-    throw ValidationError.field("amount_precision_unsupported", "amount.amount", `Stripe charges ${money.currency} in steps of ${step}; ${money.amount.toString()} is not one`);
+    throw ValidationError.field(paymentsCodes.amount_precision_unsupported, "amount.amount", `Stripe charges ${money.currency} in steps of ${step}; ${money.amount.toString()} is not one`);
   }
   const minor = BigInt(scaled.toFixed(0));
   const min = MINIMUM[currency];
   if (options.minimum !== false && min !== undefined && money.amount.lessThan(min)) {
-    throw ValidationError.field("amount_below_gateway_minimum", "amount.amount", `Stripe's minimum charge in ${money.currency} is ${min}`);
+    throw ValidationError.field(paymentsCodes.amount_below_gateway_minimum, "amount.amount", `Stripe's minimum charge in ${money.currency} is ${min}`);
   }
   if (minor > MAX_MINOR(currency)) {
-    throw ValidationError.field("amount_above_gateway_maximum", "amount.amount", `Stripe's largest ${money.currency} amount is ${MAX_MINOR(currency)} minor units`);
+    throw ValidationError.field(paymentsCodes.amount_above_gateway_maximum, "amount.amount", `Stripe's largest ${money.currency} amount is ${MAX_MINOR(currency)} minor units`);
   }
-  if (minor <= 0n) throw ValidationError.field("amount_not_positive", "amount.amount", "Stripe amounts are positive");
+  if (minor <= 0n) throw ValidationError.field(coreCodes.amount_not_positive, "amount.amount", "Stripe amounts are positive");
   return { amount: Number(minor), currency };
 }
 

@@ -1,4 +1,5 @@
 import { ConfigurationError, GatewayError, IdempotencyError, PlatformError, ValidationError } from "@platform/core";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** The fields of the stripe SDK's `StripeError` this mapping reads (read structurally: `stripe` is an optional peer). */
 interface StripeErrorLike {
@@ -61,7 +62,7 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
   if (PlatformError.is(error)) return error;
   if (!isStripeError(error)) {
     // Anything else (a bug, a TypeError in a response handler) after a POST may follow a charge.
-    return new GatewayError("gateway_error", `Stripe call failed: ${error instanceof Error ? error.message : String(error)}`, {
+    return new GatewayError(paymentsCodes.gateway_error, `Stripe call failed: ${error instanceof Error ? error.message : String(error)}`, {
       provider: PROVIDER,
       retryable: true,
       details: { ambiguous: call !== "read" },
@@ -73,7 +74,7 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
   switch (error.type) {
     case "StripeCardError": {
       const declineCode = error.decline_code || error.code || "generic_decline";
-      return new GatewayError("card_declined", error.message, {
+      return new GatewayError(paymentsCodes.card_declined, error.message, {
         provider: PROVIDER,
         retryable: false,
         declineCode,
@@ -82,17 +83,17 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
       });
     }
     case "StripeAuthenticationError":
-      return new ConfigurationError("stripe_authentication_failed", "Stripe refused the secret key (401): check STRIPE_SECRET_KEY", { details, cause: error });
+      return new ConfigurationError(paymentsCodes.stripe_authentication_failed, "Stripe refused the secret key (401): check STRIPE_SECRET_KEY", { details, cause: error });
     case "StripePermissionError":
-      return new ConfigurationError("stripe_permission_denied", "the Stripe key may not do this (403): use a secret key or a restricted key with PaymentIntents and Refunds write access", { details, cause: error });
+      return new ConfigurationError(paymentsCodes.stripe_permission_denied, "the Stripe key may not do this (403): use a secret key or a restricted key with PaymentIntents and Refunds write access", { details, cause: error });
     case "StripeRateLimitError":
-      return new GatewayError("gateway_rate_limited", "Stripe rate-limited the request (429)", { provider: PROVIDER, retryable: true, details, cause: error });
+      return new GatewayError(paymentsCodes.gateway_rate_limited, "Stripe rate-limited the request (429)", { provider: PROVIDER, retryable: true, details, cause: error });
     case "StripeIdempotencyError":
       // The key was first used with other parameters: whatever that first request did stands, so the
       // outcome of this one is unknown, never "nothing happened".
       return call === "read"
-        ? new IdempotencyError("gateway_idempotency_conflict", error.message, { details, cause: error })
-        : new GatewayError("gateway_idempotency_conflict", error.message, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous: true }, cause: error });
+        ? new IdempotencyError(paymentsCodes.gateway_idempotency_conflict, error.message, { details, cause: error })
+        : new GatewayError(paymentsCodes.gateway_idempotency_conflict, error.message, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous: true }, cause: error });
     case "StripeInvalidRequestError": {
       if (call === "authorize" && !STATE_CODES.has(error.code ?? "")) {
         const code = error.code === "amount_too_small" ? "amount_below_gateway_minimum" : error.code === "amount_too_large" ? "amount_above_gateway_maximum" : "gateway_invalid_request";
@@ -103,12 +104,12 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
     case "StripeConnectionError": {
       const socket = causeCode(error.detail);
       if (socket === "ECONNREFUSED" || socket === "ENOTFOUND" || socket === "EAI_AGAIN") {
-        return new GatewayError("gateway_unavailable", `Stripe is unreachable (${socket})`, { provider: PROVIDER, retryable: true, details: { ...details, socket }, cause: error });
+        return new GatewayError(paymentsCodes.gateway_unavailable, `Stripe is unreachable (${socket})`, { provider: PROVIDER, retryable: true, details: { ...details, socket }, cause: error });
       }
-      return new GatewayError("gateway_timeout", `no answer from Stripe: ${error.message}`, { provider: PROVIDER, retryable: true, details: { ...details, socket, ambiguous }, cause: error });
+      return new GatewayError(paymentsCodes.gateway_timeout, `no answer from Stripe: ${error.message}`, { provider: PROVIDER, retryable: true, details: { ...details, socket, ambiguous }, cause: error });
     }
     default:
       // StripeAPIError: 5xx, or 409 while the same key is in flight. Stripe may have done the work.
-      return new GatewayError("gateway_error", `Stripe failed (${error.statusCode ?? "no status"}): ${error.message}`, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous }, cause: error });
+      return new GatewayError(paymentsCodes.gateway_error, `Stripe failed (${error.statusCode ?? "no status"}): ${error.message}`, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous }, cause: error });
   }
 }

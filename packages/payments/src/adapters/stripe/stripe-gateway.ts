@@ -6,6 +6,8 @@ import { fromStripeAmount, toStripeAmount } from "./stripe-amounts.js";
 import { stripeModeOf, type StripeGatewayOptions, type StripeMode } from "./stripe-config.js";
 import { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
 import { actionOf, declineCodeOf, gatewayDataOf, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf, stripeIdempotencyKey, type StripeGatewayData } from "./stripe-intents.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
+import { coreCodes } from "@platform/core";
 
 /** An authorisation, with what Stripe knows about it. */
 export type StripeAuthorization = GatewayAuthorization & { readonly gatewayData: StripeGatewayData };
@@ -69,7 +71,7 @@ export class StripeGateway implements PaymentGateway {
       },
       (cause: unknown) => {
         this.client = undefined;
-        throw new ConfigurationError("missing_peer_dependency", "the Stripe gateway needs the optional peer dependency stripe (npm install stripe)", { cause });
+        throw new ConfigurationError(paymentsCodes.missing_peer_dependency, "the Stripe gateway needs the optional peer dependency stripe (npm install stripe)", { cause });
       },
     );
     return this.client;
@@ -128,7 +130,7 @@ export class StripeGateway implements PaymentGateway {
    */
   async authorize(req: GatewayAuthorizeRequest): Promise<StripeAuthorization> {
     const { amount, currency } = toStripeAmount(req.amount);
-    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field("validation_failed", "paymentId", "payment ids are letters, digits, _ and -");
+    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
     const created = await this.call("authorize", (s) =>
       s.paymentIntents.create(
         {
@@ -232,7 +234,7 @@ export class StripeGateway implements PaymentGateway {
         throw e;
       }
     }
-    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field("validation_failed", "paymentId", "payment ids are letters, digits, _ and -");
+    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
     const found = await this.call("read", (s) => s.paymentIntents.search({ query: `metadata['${PAYMENT_ID_METADATA_KEY}']:'${req.paymentId}'`, limit: 10 }));
     const intents = found.data;
     if (intents.length === 0) return { status: "not_found" };

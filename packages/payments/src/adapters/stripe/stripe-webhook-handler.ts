@@ -1,9 +1,10 @@
-import { ValidationError } from "@platform/core";
+import { ValidationError, type Actor } from "@platform/core";
 import type Stripe from "stripe";
 import type { PaymentSystem } from "../../create-payment-system.js";
 import type { GatewayEventInput, GatewayEventResult } from "../../services/gateway-event-service.js";
 import { PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf } from "./stripe-intents.js";
 import { verifyStripeWebhook } from "./stripe-webhook.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** Options of {@link handleStripeWebhook}. */
 export interface HandleStripeWebhookOptions {
@@ -14,6 +15,12 @@ export interface HandleStripeWebhookOptions {
   /** Largest accepted age of the signature, in seconds (default 300, as Stripe). */
   toleranceSeconds?: number;
 }
+
+/**
+ * The actor {@link handleStripeWebhook} applies verified Stripe events with: `admin`, the role
+ * `gatewayEvents.apply` needs. The signature check is its authentication; no caller's actor is involved.
+ */
+export const STRIPE_WEBHOOK_ACTOR: Actor = Object.freeze({ id: "stripe-webhook", roles: Object.freeze(["admin"]) as readonly string[] });
 
 /** What {@link handleStripeWebhook} did with a delivery; every result is acknowledged (HTTP 200). */
 export interface StripeWebhookResult extends GatewayEventResult {
@@ -40,7 +47,7 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
     // Signed by Stripe, yet still read as untrusted: an object without the fields a PaymentIntent
     // always has is refused with a code (nothing changes) instead of failing with a TypeError.
     if (typeof pi.id !== "string" || typeof pi.amount !== "number" || typeof pi.currency !== "string" || typeof pi.status !== "string") {
-      throw ValidationError.field("invalid_webhook_payload", "data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`);
+      throw ValidationError.field(paymentsCodes.invalid_webhook_payload, "data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`);
     }
     return { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } };
   }
@@ -61,7 +68,8 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
  * applies `payment_intent.succeeded`, `.payment_failed`, `.requires_action`, `.canceled`,
  * `charge.refunded` and `charge.refund.updated` to the payment or refund named in the object's
  * metadata (`platform_payment_id`, `platform_refund_id`), through `system.gatewayEvents`: each event
- * once by its id across processes, never moving a payment backwards.
+ * once by its id across processes, never moving a payment backwards. It applies them as
+ * {@link STRIPE_WEBHOOK_ACTOR} (`admin`): the verified signature is what authorises the delivery.
  *
  * Answer HTTP 200 for every result (including `ignored` for other event types and `unknown_payment`
  * for objects that are not ours: another integration on the same account; Stripe would otherwise
@@ -94,5 +102,5 @@ export async function handleStripeWebhook(
   if (!relevant) return { ...named, outcome: "ignored" };
   const input = inputOf(event, options.gateway ?? "stripe");
   if (!input) return { ...named, outcome: event.type.startsWith("payment_intent.") ? "unknown_payment" : "unknown_refund" };
-  return { ...named, ...(await system.gatewayEvents.apply(input)) };
+  return { ...named, ...(await system.gatewayEvents.apply(STRIPE_WEBHOOK_ACTOR, input)) };
 }

@@ -1,5 +1,6 @@
 import { AuthenticationError, ConfigurationError, PlatformError } from "@platform/core";
 import type Stripe from "stripe";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** The Stripe event types that move payments and refunds; any other type is acknowledged and ignored. */
 export const STRIPE_PAYMENT_EVENT_TYPES = [
@@ -43,14 +44,14 @@ export interface VerifiedStripeEvent {
  */
 export async function verifyStripeWebhook(rawBody: string | Buffer, signatureHeader: string | undefined, options: VerifyStripeWebhookOptions): Promise<VerifiedStripeEvent> {
   const { secret } = options;
-  if (!secret) throw new ConfigurationError("stripe_webhook_secret_missing", "no Stripe webhook signing secret: set STRIPE_WEBHOOK_SECRET (whsec_...)");
-  if (!/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(secret)) throw new ConfigurationError("stripe_webhook_secret_malformed", "malformed Stripe webhook signing secret: expected whsec_...");
-  if (!signatureHeader) throw new AuthenticationError("stripe_signature_missing", "no Stripe-Signature header");
+  if (!secret) throw new ConfigurationError(paymentsCodes.stripe_webhook_secret_missing, "no Stripe webhook signing secret: set STRIPE_WEBHOOK_SECRET (whsec_...)");
+  if (!/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(secret)) throw new ConfigurationError(paymentsCodes.stripe_webhook_secret_malformed, "malformed Stripe webhook signing secret: expected whsec_...");
+  if (!signatureHeader) throw new AuthenticationError(paymentsCodes.stripe_signature_missing, "no Stripe-Signature header");
   let mod: typeof import("stripe");
   try {
     mod = await import("stripe");
   } catch (cause) {
-    throw new ConfigurationError("missing_peer_dependency", "verifying Stripe webhooks needs the optional peer dependency stripe (npm install stripe)", { cause });
+    throw new ConfigurationError(paymentsCodes.missing_peer_dependency, "verifying Stripe webhooks needs the optional peer dependency stripe (npm install stripe)", { cause });
   }
   const StripeClass = (mod.default ?? mod) as unknown as typeof Stripe;
   let event: Stripe.Event;
@@ -59,13 +60,13 @@ export async function verifyStripeWebhook(rawBody: string | Buffer, signatureHea
     event = StripeClass.webhooks.constructEvent(rawBody, signatureHeader, secret, 0);
   } catch (cause) {
     if (PlatformError.is(cause)) throw cause;
-    throw new AuthenticationError("stripe_signature_invalid", "the Stripe-Signature does not match the body", { cause });
+    throw new AuthenticationError(paymentsCodes.stripe_signature_invalid, "the Stripe-Signature does not match the body", { cause });
   }
   const timestamp = Number(/(?:^|,)t=(\d{1,12})(?:,|$)/.exec(signatureHeader)?.[1]);
   const tolerance = options.toleranceSeconds ?? 300;
   const age = Math.floor(options.now.getTime() / 1000) - timestamp;
   if (!Number.isFinite(age) || Math.abs(age) > tolerance) {
-    throw new AuthenticationError("stripe_signature_stale", "the Stripe-Signature timestamp is outside the tolerance", { details: { timestamp, toleranceSeconds: tolerance } });
+    throw new AuthenticationError(paymentsCodes.stripe_signature_stale, "the Stripe-Signature timestamp is outside the tolerance", { details: { timestamp, toleranceSeconds: tolerance } });
   }
   return { event, relevant: (STRIPE_PAYMENT_EVENT_TYPES as readonly string[]).includes(event.type) };
 }

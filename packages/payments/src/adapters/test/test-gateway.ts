@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createId, GatewayError, Money } from "@platform/core";
 import type { PaymentMethodDetails } from "../../domain/payment.js";
 import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
+import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** How a test payment method behaves. */
 type Behaviour = "succeed" | "decline" | "insufficient_funds" | "authentication_required" | "three_d_secure" | "timeout_after_charge" | "refund_fail";
@@ -118,12 +119,12 @@ export class TestGateway implements PaymentGateway {
     const fault = this.faults[i]!;
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) this.faults.splice(i, 1);
-    if (fault.kind === "unavailable") throw new GatewayError("gateway_unavailable", `${this.name} is unavailable`, { provider: this.name, retryable: true });
+    if (fault.kind === "unavailable") throw new GatewayError(paymentsCodes.gateway_unavailable, `${this.name} is unavailable`, { provider: this.name, retryable: true });
     return "timeout";
   }
 
   private timeout(): never {
-    throw new GatewayError("gateway_timeout", `${this.name} did not answer in time`, { provider: this.name, retryable: true, details: { ambiguous: true } });
+    throw new GatewayError(paymentsCodes.gateway_timeout, `${this.name} did not answer in time`, { provider: this.name, retryable: true, details: { ambiguous: true } });
   }
 
   private decline(code: string, declineCode: string, message: string): never {
