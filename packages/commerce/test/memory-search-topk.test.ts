@@ -38,7 +38,7 @@ describe("memory search index: top-k equals the full ranking", () => {
         const got: { id: string; score: number }[] = [];
         let after: { id: string; score: number } | null = null;
         for (let guard = 0; guard < 100; guard++) {
-          const page = index.top(plan, limit, after, accept)!;
+          const page: { id: string; score: number }[] = index.top(plan, limit, after, accept)!;
           got.push(...page);
           if (page.length < limit) break;
           after = page[page.length - 1]!;

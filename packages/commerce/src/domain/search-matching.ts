@@ -62,6 +62,16 @@ export function osaDistance(a: string, b: string, max: number): number {
 }
 
 /**
+ * How many deletions of a catalog word an index keeps so that any query word within its typo
+ * budget finds it: a query word of 9+ characters (2 typos) reaches words of 7+, one of 5-8
+ * (1 typo) words of 4+. Words holding a digit are never typo targets.
+ */
+export function deletionDepth(word: string): 0 | 1 | 2 {
+  if (/\p{N}/u.test(word)) return 0;
+  return word.length >= 7 ? 2 : word.length >= 4 ? 1 : 0;
+}
+
+/**
  * The strings left after deleting up to `depth` characters of `word` (the word itself
  * included): two words are within `d` edits (swaps included) only if their deletion sets at
  * depth `d` meet, which lets an index find typo candidates by lookups instead of a scan.

@@ -1,4 +1,4 @@
-import { deletionNeighbourhood, osaDistance } from "../../domain/search-matching.js";
+import { deletionDepth, deletionNeighbourhood, osaDistance } from "../../domain/search-matching.js";
 
 /** A vocabulary term matched by a query word: how many typos it took, and whether it is the whole word. */
 export interface TermMatch {
@@ -12,13 +12,6 @@ function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** Deletion depth a vocabulary term needs so that any query word allowed `k` typos finds it. */
-function depthFor(term: string): number {
-  if (/\p{N}/u.test(term)) return 0;
-  // A query word of 9+ characters (2 typos) can reach terms of 7+; one of 5-8 (1 typo) terms of 4+.
-  return term.length >= 7 ? 2 : term.length >= 4 ? 1 : 0;
 }
 
 const PENDING_LIMIT = 2048;
@@ -46,7 +39,7 @@ export class MemorySearchVocabulary {
     this.terms.push(term);
     this.pending.push(term);
     if (this.pending.length >= PENDING_LIMIT) this.mergePending();
-    for (const d of deletionNeighbourhood(term, depthFor(term))) {
+    for (const d of deletionNeighbourhood(term, deletionDepth(term))) {
       const h = hash(d);
       const at = this.deletions.get(h);
       if (at === undefined) this.deletions.set(h, id);

@@ -4,6 +4,7 @@ import { normalizeSku } from "../../domain/text.js";
 import type { ProductHit, ProductRepository, ProductSearchQuery } from "../../ports/product-repository.js";
 import { attributeText, PRODUCT_COLUMNS, searchVectorSql, skuText, toProduct, type ProductRow } from "./product-rows.js";
 import { searchProducts } from "./postgres-product-search.js";
+import { recordSearchWords } from "./postgres-search-vocabulary.js";
 import type { Sql } from "./sql-errors.js";
 
 /**
@@ -43,6 +44,7 @@ export class PostgresProductRepository implements ProductRepository {
     );
     await this.claimSkus(p.id, skus);
     await this.writeChildren(p);
+    await recordSearchWords(this.sql, p);
   }
 
   async update(p: Product, expectedVersion: number): Promise<void> {
@@ -64,6 +66,7 @@ export class PostgresProductRepository implements ProductRepository {
     await this.sql.query("DELETE FROM product_attributes WHERE product_id = $1", [p.id]);
     await this.sql.query("DELETE FROM commerce_product_variants WHERE product_id = $1", [p.id]);
     await this.writeChildren(p);
+    await recordSearchWords(this.sql, p);
   }
 
   search(query: ProductSearchQuery): Promise<Page<ProductHit>> {
