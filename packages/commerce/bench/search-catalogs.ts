@@ -82,7 +82,7 @@ export function zipfCatalog(n: number): BenchCatalog {
   const vocab: string[] = [];
   while (vocab.length < 20_000) {
     let w = "";
-    const syllables = 2 + rnd(3);
+    const syllables = 2 + rnd(4);
     for (let s = 0; s < syllables; s++) w += letters[rnd(letters.length)]! + vowels[rnd(vowels.length)]!;
     if (!seen.has(w)) {
       seen.add(w);

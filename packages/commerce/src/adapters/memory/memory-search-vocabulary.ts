@@ -16,6 +16,18 @@ function hash(s: string): number {
 
 const PENDING_LIMIT = 2048;
 
+/** Position of the first term >= `term` in a sorted array (UTF-16 order). */
+function lowerBound(terms: readonly string[], term: string): number {
+  let lo = 0;
+  let hi = terms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (terms[mid]! < term) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The distinct terms of the catalog, numbered: exact lookup, prefix ranges (a sorted array plus a
  * small unsorted tail merged in batches, so adding terms stays cheap) and typo candidates from a
@@ -37,7 +49,9 @@ export class MemorySearchVocabulary {
     id = this.terms.length;
     this.ids.set(term, id);
     this.terms.push(term);
-    this.pending.push(term);
+    // The tail stays sorted (a binary insert into at most PENDING_LIMIT terms), so prefix reads
+    // are two binary searches, never a scan.
+    this.pending.splice(lowerBound(this.pending, term), 0, term);
     if (this.pending.length >= PENDING_LIMIT) this.mergePending();
     for (const d of deletionNeighbourhood(term, deletionDepth(term))) {
       const h = hash(d);
@@ -83,19 +97,13 @@ export class MemorySearchVocabulary {
 
   /** Every known term starting with `prefix`. */
   private *withPrefix(prefix: string): Generator<string> {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
+    for (const terms of [this.sorted, this.pending]) {
+      for (let i = lowerBound(terms, prefix); i < terms.length && terms[i]!.startsWith(prefix); i++) yield terms[i]!;
     }
-    for (let i = lo; i < this.sorted.length && this.sorted[i]!.startsWith(prefix); i++) yield this.sorted[i]!;
-    for (const term of this.pending) if (term.startsWith(prefix)) yield term;
   }
 
   private mergePending(): void {
-    const add = this.pending.sort();
+    const add = this.pending;
     const out = new Array<string>(this.sorted.length + add.length);
     let i = 0;
     let j = 0;
