@@ -14,7 +14,7 @@ import { summarizeLatencies } from "@platform/core/testing";
 import { createECommercePlatform, testPaymentPort, type Product } from "../src/index.js";
 import { MemoryProductSearchIndex } from "../src/adapters/memory/memory-product-search-index.js";
 import { searchWords } from "../src/domain/search-matching.js";
-import { externalEngines } from "./search-engines.js";
+import { externalEngines, type BenchEngine } from "./search-engines.js";
 import { uniformCatalog, zipfCatalog, type BenchCatalog, type BenchQuery } from "./search-catalogs.js";
 
 const N = Number(process.env.BENCH_PRODUCTS ?? 100_000);
@@ -104,6 +104,30 @@ const row = (label: string, samples: number[]) => {
   return `${label.padEnd(34)} p50 ${f(s.p50)}  p99 ${f(s.p99)}  max ${f(s.max)}  (${s.count} samples)`;
 };
 
+/** One third-party engine on the catalog: build time, heap, latency over the same queries (no filters or cursors). */
+async function measureEngine(engine: BenchEngine, catalog: BenchCatalog): Promise<void> {
+  gc();
+  const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const b0 = performance.now();
+  const search = await engine.build(catalog.products);
+  const buildMs = performance.now() - b0;
+  gc();
+  const engineBytes = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - before;
+  const samples: number[] = [];
+  const found: string[] = [];
+  for (const q of catalog.queries) {
+    if (q.kind === "page 2" || q.kind === "filtered") continue;
+    const perQuery: number[] = [];
+    await time(() => search(q.text, 20), Math.max(3, Math.floor(ROUNDS / 3)), perQuery);
+    samples.push(...perQuery);
+    if (q.kind === "typo") found.push(`${q.text}: ${(await search(q.text, 20)).length}`);
+  }
+  console.log(`[search bench]   ${row(engine.name, samples)}; built in ${(buildMs / 1000).toFixed(1)} s, ${(engineBytes / 2 ** 20).toFixed(0)} MiB; typo hits ${found.join(", ")}`);
+  console.log(`[search bench]   ${row(`${engine.name}, CPU time`, cpuSamples)}`);
+  console.log(`[search bench]     (${engine.semantics})`);
+  cpuSamples.length = 0;
+}
+
 async function run(catalog: BenchCatalog): Promise<Platform> {
   const t0 = performance.now();
   const platform = await loaded(catalog.products);
@@ -136,26 +160,7 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
   cpuSamples.length = 0;
   const [i, s] = [summarizeLatencies(all), summarizeLatencies(scanAll)];
   console.log(`[search bench]   index p99 ${i.p99.toFixed(3)} ms (target <= 1 ms); linear scan ÷ index: x${(s.p50 / i.p50).toFixed(0)} at p50, x${(s.p99 / i.p99).toFixed(0)} at p99`);
-  for (const engine of await externalEngines()) {
-    gc();
-    const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
-    const b0 = performance.now();
-    const search = await engine.build(catalog.products);
-    const buildMs = performance.now() - b0;
-    gc();
-    const engineBytes = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - before;
-    const samples: number[] = [];
-    const found: string[] = [];
-    for (const q of catalog.queries) {
-      if (q.kind === "page 2" || q.kind === "filtered") continue;
-      const perQuery: number[] = [];
-      await time(() => search(q.text, 20), Math.max(3, Math.floor(ROUNDS / 3)), perQuery);
-      samples.push(...perQuery);
-      if (q.kind === "typo") found.push(`${q.text}: ${(await search(q.text, 20)).length}`);
-    }
-    console.log(`[search bench]   ${row(engine.name, samples)}; built in ${(buildMs / 1000).toFixed(1)} s, ${(engineBytes / 2 ** 20).toFixed(0)} MiB; typo hits ${found.join(", ")}`);
-    console.log(`[search bench]     (${engine.semantics})`);
-  }
+  for (const engine of await externalEngines()) await measureEngine(engine, catalog);
   return platform;
 }
 
