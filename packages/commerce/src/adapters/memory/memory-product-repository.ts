@@ -189,7 +189,10 @@ export class MemoryProductRepository implements ProductRepository {
     if (categories && (p.categoryId === null || !categories.has(p.categoryId))) return false;
     // A product is in a price range when its base price or one of its variants' prices is (both
     // bounds on the same price); a variant without its own price sells at the base price.
-    if ((q.minPrice || q.maxPrice) && !pricesOf(p).some((m) => inPriceRange(m, q))) return false;
+    if (q.minPrice || q.maxPrice) {
+      const [min, max] = boundsOf(q);
+      if (!pricesOf(p).some((m) => inPriceRange(m, min, max))) return false;
+    }
     // Own keys only: a filter on "constructor" must not reach Object.prototype.
     for (const [k, v] of Object.entries(q.attributes)) if (!Object.hasOwn(p.attributes, k) || foldText(p.attributes[k]!) !== foldText(v)) return false;
     return !q.inStockOnly || this.inStock(p);
@@ -204,12 +207,39 @@ export class MemoryProductRepository implements ProductRepository {
   }
 }
 
-function pricesOf(p: Product): Money[] {
-  return [p.price, ...p.variants.flatMap((v) => (v.price ? [v.price] : []))];
+/** A price as the filters compare it: currency and exact minor units (bigint: no decimal arithmetic per row). */
+interface MinorPrice {
+  readonly currency: string;
+  readonly minor: bigint;
 }
 
-function inPriceRange(m: Money, q: ProductSearchQuery): boolean {
-  if (q.minPrice && (m.currency !== q.minPrice.currency || m.lessThan(q.minPrice))) return false;
-  if (q.maxPrice && (m.currency !== q.maxPrice.currency || m.greaterThan(q.maxPrice))) return false;
+// Products are immutable values: their prices in minor units are computed once per object.
+const minorPrices = new WeakMap<Product, readonly MinorPrice[]>();
+
+function pricesOf(p: Product): readonly MinorPrice[] {
+  let prices = minorPrices.get(p);
+  if (!prices) {
+    prices = [p.price, ...p.variants.flatMap((v) => (v.price ? [v.price] : []))].map((m) => ({ currency: m.currency, minor: m.toMinor() }));
+    minorPrices.set(p, prices);
+  }
+  return prices;
+}
+
+function inPriceRange(m: MinorPrice, min: MinorPrice | null, max: MinorPrice | null): boolean {
+  if (min && (m.currency !== min.currency || m.minor < min.minor)) return false;
+  if (max && (m.currency !== max.currency || m.minor > max.minor)) return false;
   return true;
+}
+
+// A query's bounds in minor units, computed once per query rather than once per row.
+const queryBounds = new WeakMap<ProductSearchQuery, readonly [MinorPrice | null, MinorPrice | null]>();
+
+function boundsOf(q: ProductSearchQuery): readonly [MinorPrice | null, MinorPrice | null] {
+  let bounds = queryBounds.get(q);
+  if (!bounds) {
+    const minor = (m: Money | null) => (m ? { currency: m.currency, minor: m.toMinor() } : null);
+    bounds = [minor(q.minPrice), minor(q.maxPrice)];
+    queryBounds.set(q, bounds);
+  }
+  return bounds;
 }

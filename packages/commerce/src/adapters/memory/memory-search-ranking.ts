@@ -6,8 +6,6 @@ export interface SearchLevel {
   readonly lists: readonly PostingList[];
   /** Sum of the lists' lengths (an upper bound of the level's documents). */
   readonly size: number;
-  /** The lists' union, ascending, built on first need within one query. */
-  union?: Uint32Array;
 }
 
 /** One query word: its levels, best value first. A document's value for the word is its best level's. */
@@ -35,28 +33,15 @@ export interface RankCursor {
 /** Combinations of levels tried one by one before the remaining ranks are computed in one pass. */
 const COMBINATION_BUDGET = 32;
 
-function unionOf(level: SearchLevel): Uint32Array {
-  if (level.union) return level.union;
-  const all = new Uint32Array(level.size);
+/** The union of ascending lists, ascending. */
+function unionOf(lists: readonly PostingList[]): Uint32Array {
+  const all = new Uint32Array(lists.reduce((n, l) => n + l.length, 0));
   let n = 0;
-  for (const list of level.lists) for (let i = 0; i < list.length; i++) all[n++] = list.at(i);
+  for (const list of lists) for (let i = 0; i < list.length; i++) all[n++] = list.at(i);
   all.sort();
   let k = 0;
   for (let i = 0; i < n; i++) if (k === 0 || all[i] !== all[k - 1]) all[k++] = all[i]!;
-  level.union = all.subarray(0, k);
-  return level.union;
-}
-
-/** Position of the first value >= `v` in an ascending array. */
-function lowerBound(a: Uint32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return all.subarray(0, k);
 }
 
 /** The index of the best level of `word` holding `doc`, looking at levels 0..upTo only; -1 when none. */
@@ -88,7 +73,7 @@ export function allMatches(plan: SearchPlan): RankedDoc[] {
   if (plan.words.length === 0) return [];
   let driver = plan.words[0]!;
   for (const word of plan.words) if (word.levels.reduce((n, l) => n + l.size, 0) < driver.levels.reduce((n, l) => n + l.size, 0)) driver = word;
-  const docs = unionOf({ value: 0, lists: driver.levels.flatMap((l) => l.lists), size: driver.levels.reduce((n, l) => n + l.size, 0) });
+  const docs = unionOf(driver.levels.flatMap((l) => l.lists));
   const out: RankedDoc[] = [];
   for (let i = 0; i < docs.length; i++) {
     const score = scoreOf(plan, docs[i]!);
@@ -159,14 +144,55 @@ function intersect(words: readonly SearchWordPlan[], combo: readonly number[], b
     for (let i = 0; i < words.length; i++) if (levelOf(words[i]!, doc, combo[i]!) !== combo[i]) return false;
     return accept(doc);
   };
-  if (level.lists.length === 1) {
-    const list = level.lists[0]!;
-    for (let i = list.lowerBound(below) - 1; i >= 0 && out.length < limit; i--) if (check(list.at(i))) out.push(list.at(i));
-  } else {
-    const docs = unionOf(level);
-    for (let i = lowerBound(docs, below) - 1; i >= 0 && out.length < limit; i--) if (check(docs[i]!)) out.push(docs[i]!);
+  for (const doc of descending(level.lists, below)) {
+    if (out.length === limit) break;
+    if (check(doc)) out.push(doc);
   }
   return out;
+}
+
+/**
+ * The documents of several ascending lists below `below`, highest first, each once: a lazy merge
+ * (a binary heap of list heads), so a prefix that expands to many terms costs the documents
+ * visited, not the union of its lists.
+ */
+function* descending(lists: readonly PostingList[], below: number): Generator<number> {
+  if (lists.length === 1) {
+    const list = lists[0]!;
+    for (let i = list.lowerBound(below) - 1; i >= 0; i--) yield list.at(i);
+    return;
+  }
+  const heads: { list: PostingList; i: number }[] = [];
+  for (const list of lists) {
+    const i = list.lowerBound(below) - 1;
+    if (i >= 0) heads.push({ list, i });
+  }
+  const top = (h: { list: PostingList; i: number }) => h.list.at(h.i);
+  const sift = (k: number) => {
+    for (;;) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let m = k;
+      if (l < heads.length && top(heads[l]!) > top(heads[m]!)) m = l;
+      if (r < heads.length && top(heads[r]!) > top(heads[m]!)) m = r;
+      if (m === k) return;
+      [heads[k], heads[m]] = [heads[m]!, heads[k]!];
+      k = m;
+    }
+  };
+  for (let k = (heads.length >> 1) - 1; k >= 0; k--) sift(k);
+  let last = -1;
+  while (heads.length > 0) {
+    const h = heads[0]!;
+    const doc = top(h);
+    if (doc !== last) yield doc;
+    last = doc;
+    if (--h.i < 0) {
+      heads[0] = heads[heads.length - 1]!;
+      heads.pop();
+    }
+    if (heads.length > 0) sift(0);
+  }
 }
 
 /** The ranks below `sum` in one pass: every match scored, sorted, accepted in order until `need`. */
