@@ -7,7 +7,6 @@
  * (see search-engines.ts). BENCH_PRODUCTS overrides 100,000; BENCH_ROUNDS overrides 30.
  * Run: corepack pnpm exec vitest bench --run packages/commerce/bench/search.bench.ts
  */
-import { PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { bench, describe } from "vitest";
@@ -73,32 +72,13 @@ function linearScanner(products: readonly Product[]) {
 
 /** CPU time of each sample (ms): on a shared 2-core machine the wall clock includes time spent descheduled. */
 const cpuSamples: number[] = [];
-/** Wall-clock windows of the samples and of the garbage collector's pauses, to tell them apart. */
-const windows: { start: number; end: number; ms: number }[] = [];
-const gcPauses: { start: number; end: number }[] = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
-}).observe({ entryTypes: ["gc"] });
-
-/** The samples of `windows` no garbage-collection pause overlapped, and how many one did. */
-async function withoutGc(): Promise<{ clean: number[]; hit: number }> {
-  await new Promise((r) => setTimeout(r, 10)); // let the observer deliver
-  const clean = windows.filter((w) => !gcPauses.some((g) => g.start < w.end && g.end > w.start)).map((w) => w.ms);
-  const hit = windows.length - clean.length;
-  windows.length = 0;
-  gcPauses.length = 0;
-  return { clean, hit };
-}
-
 async function time(fn: () => unknown, rounds: number, into: number[]): Promise<void> {
   await fn(); // warm
   for (let r = 0; r < rounds; r++) {
     const c = process.cpuUsage();
     const s = performance.now();
     await fn();
-    const end = performance.now();
-    into.push(end - s);
-    windows.push({ start: s, end, ms: end - s });
+    into.push(performance.now() - s);
     const used = process.cpuUsage(c);
     cpuSamples.push((used.user + used.system) / 1000);
   }
@@ -113,7 +93,6 @@ async function noiseFloor(rounds: number): Promise<number[]> {
   const samples: number[] = [];
   await time(work, rounds, samples);
   cpuSamples.length = 0;
-  windows.length = 0;
   if (sink < 0) throw new Error("unreachable");
   return samples;
 }
@@ -144,8 +123,6 @@ async function measureEngine(engine: BenchEngine, catalog: BenchCatalog): Promis
   }
   console.log(`[search bench]   ${row(engine.name, samples)}; built in ${(buildMs / 1000).toFixed(1)} s, ${(engineBytes / 2 ** 20).toFixed(0)} MiB; hits on page 1: ${found.join(", ")}`);
   console.log(`[search bench]   ${row(`${engine.name}, CPU time`, cpuSamples)}`);
-  const gcFree = await withoutGc();
-  console.log(`[search bench]   ${row(`${engine.name}, no GC pause overlapped`, gcFree.clean)}; ${gcFree.hit} overlapped one`);
   console.log(`[search bench]     (${engine.semantics})`);
   cpuSamples.length = 0;
 }
@@ -170,17 +147,13 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
     byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), ...samples]);
     all.push(...samples);
     const cpuBefore = cpuSamples.length;
-    const windowsBefore = windows.length;
     if (q.kind !== "page 2" && q.kind !== "filtered") await time(() => scan(q.text, 20), 2, scanAll);
     cpuSamples.length = cpuBefore;
-    windows.length = windowsBefore;
     console.log(`[search bench]   ${JSON.stringify(q.text).padEnd(28)} ${q.kind.padEnd(9)} ${String(first.items.length).padStart(2)} hits on page 1, p99 ${f(summarizeLatencies(samples).p99)} ms`);
   }
   for (const [kind, samples] of byKind) console.log(`[search bench]   ${row(`index, ${kind}`, samples)}`);
   console.log(`[search bench]   ${row("index, all queries", all)}`);
   console.log(`[search bench]   ${row("index, all queries, CPU time", cpuSamples)}`);
-  const gcFree = await withoutGc();
-  console.log(`[search bench]   ${row("index, samples no GC pause overlapped", gcFree.clean)}; ${gcFree.hit} overlapped one`);
   console.log(`[search bench]   ${row("noise: fixed work of the same size", noise)}`);
   console.log(`[search bench]   ${row("linear scan over pre-folded text", scanAll)}`);
   cpuSamples.length = 0;
