@@ -151,7 +151,7 @@ console.log(`[commerce bench] three-line cart checkouts/s (8 clients, memory sto
 
 describe("search over 100,000 products", () => {
   let q = 0;
-  bench("inverted index (MiniSearch)", async () => {
+  bench("inverted index", async () => {
     await search.products.search(ANONYMOUS_ACTOR, { text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
   });
   bench("linear scan (baseline)", () => {

@@ -23,6 +23,8 @@ export const COMMERCE_TABLES = [
   "commerce_login_throttles",
   "commerce_login_client_throttles",
   "commerce_notifications",
+  "commerce_search_terms",
+  "commerce_search_term_deletions",
   "platform_outbox",
 ];
 

@@ -36,7 +36,7 @@ export interface MemoryCommerceStoreOptions {
 
 /**
  * The default commerce store: indexed in-memory tables with serialised, fully
- * rolled-back transactions (core's MemoryStore) and a MiniSearch index for products.
+ * rolled-back transactions (core's MemoryStore) and a top-k inverted index for products.
  * @example
  * ```ts
  * const platform = createECommercePlatform({ store: new MemoryCommerceStore(), payments: testPaymentPort() });

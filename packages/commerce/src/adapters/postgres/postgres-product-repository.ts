@@ -6,6 +6,7 @@ import { attributeText, PRODUCT_COLUMNS, searchVectorSql, skuText, toProduct, ty
 import { searchProducts } from "./postgres-product-search.js";
 import type { Sql } from "./sql-runner.js";
 import { commerceCodes } from "../../domain/error-codes.js";
+import { recordSearchWords } from "./postgres-search-vocabulary.js";
 
 /**
  * {@link ProductRepository} on `products`, `product_images`, `product_attributes`,
@@ -44,6 +45,7 @@ export class PostgresProductRepository implements ProductRepository {
     );
     await this.claimSkus(p.id, skus);
     await this.writeChildren(p);
+    await recordSearchWords(this.sql, p);
   }
 
   async update(p: Product, expectedVersion: number): Promise<void> {
@@ -65,6 +67,7 @@ export class PostgresProductRepository implements ProductRepository {
     await this.sql.query("DELETE FROM product_attributes WHERE product_id = $1", [p.id]);
     await this.sql.query("DELETE FROM commerce_product_variants WHERE product_id = $1", [p.id]);
     await this.writeChildren(p);
+    await recordSearchWords(this.sql, p);
   }
 
   search(query: ProductSearchQuery): Promise<Page<ProductHit>> {

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { CursorCodec, Page } from "@platform/core";
-import { foldText } from "../../domain/text.js";
+import { MAX_QUERY_WORDS, MIN_PREFIX_LENGTH, searchWords } from "../../domain/search-matching.js";
 import type { ProductHit, ProductSearchQuery, ProductSort } from "../../ports/product-repository.js";
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from "./product-rows.js";
 import type { Sql } from "./sql-runner.js";
+import { typoAlternatives } from "./postgres-search-vocabulary.js";
 
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 
@@ -16,13 +17,14 @@ const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
  * ```
  */
 export function searchTerms(text: string): string[] {
-  return foldText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return searchWords(text);
 }
 
 /**
  * A `to_tsquery('simple', ...)` SQL expression over one parameter per term (added with `param`):
  * every term required, the last one a prefix when it has 3+ characters (search-as-you-type, as
- * the memory index does). Each term is folded by the database's `commerce_fold` first and
+ * the memory index does), each term OR its `alternatives[i]` (typo matches, whole words). Each
+ * term is folded by the database's `commerce_fold` first and
  * quoted after: unaccent() turns some letters into tsquery syntax (ʼ U+02BC and ˈ into `'`,
  * ŉ into `'n`), so quoting before folding let a letter end the quote. Inside a quoted lexeme
  * only `'` and `\` are special and both are escaped, so no term can make the query fail to parse
@@ -33,12 +35,29 @@ export function searchTerms(text: string): string[] {
  * const sql = tsQuerySql(searchTerms(text), (v) => `$${params.push(v)}`);
  * ```
  */
-export function tsQuerySql(terms: readonly string[], param: (value: unknown) => string): string {
+export function tsQuerySql(terms: readonly string[], param: (value: unknown) => string, alternatives: readonly (readonly string[])[] = []): string {
   const quoted = terms.map((term, i) => {
-    const lexeme = `'''' || replace(replace(commerce_fold(${param(term)}), '\\', '\\\\'), '''', '''''') || ''''`;
-    return i === terms.length - 1 && term.length >= 3 ? `${lexeme} || ':*'` : lexeme;
+    const exact = lexemeSql(term, i === terms.length - 1 && term.length >= MIN_PREFIX_LENGTH, param);
+    const others = alternatives[i] ?? [];
+    return others.length === 0 ? exact : `'(' || ${[exact, ...others.map((a) => lexemeSql(a, false, param))].join(" || ' | ' || ")} || ')'`;
   });
   return `to_tsquery('simple', ${quoted.join(" || ' & ' || ")})`;
+}
+
+function lexemeSql(term: string, prefix: boolean, param: (value: unknown) => string): string {
+  const lexeme = `'''' || replace(replace(commerce_fold(${param(term)}), '\\', '\\\\'), '''', '''''') || ''''`;
+  return prefix ? `${lexeme} || ':*'` : lexeme;
+}
+
+/**
+ * The relevance of a text search: with typo alternatives, the number of words a product matches
+ * without a typo first (Meilisearch's typo rule), then `ts_rank` scaled into [0, 1); else `ts_rank`.
+ */
+function rankSql(terms: readonly string[], alternatives: readonly (readonly string[])[], query: string, param: (value: unknown) => string): string {
+  const typoWords = terms.flatMap((_, i) => ((alternatives[i] ?? []).length > 0 ? [i] : []));
+  if (typoWords.length === 0) return `ts_rank(p.search, ${query})`;
+  const exact = typoWords.map((i) => `(p.search @@ to_tsquery('simple', ${lexemeSql(terms[i]!, i === terms.length - 1 && terms[i]!.length >= MIN_PREFIX_LENGTH, param)}))::int`);
+  return `((${exact.join(" + ")})::real + ts_rank(p.search, ${query}, 32))::real`;
 }
 
 interface SortPlan {
@@ -87,11 +106,12 @@ export async function searchProducts(sql: Sql, codec: CursorCodec, q: ProductSea
   const where = ["p.status = 'active'"];
   let rank: string | null = null;
   if (q.text !== null) {
-    const terms = searchTerms(q.text);
+    const terms = searchTerms(q.text).slice(0, MAX_QUERY_WORDS);
     if (terms.length === 0) return { items: [], nextCursor: null };
-    const query = tsQuerySql(terms, $);
+    const alternatives = await typoAlternatives(sql, terms);
+    const query = tsQuerySql(terms, $, alternatives);
     where.push(`p.search @@ ${query}`);
-    rank = `ts_rank(p.search, ${query})`;
+    rank = rankSql(terms, alternatives, query, $);
   }
   if (q.categoryIds !== null) where.push(`p.category_id = ANY(${$([...q.categoryIds])}::text[])`);
   if (q.minPrice || q.maxPrice) {
