@@ -1,6 +1,6 @@
 import { ConflictError, coreCodes, type MemoryTransactionRunner } from "@platform/core";
 import type { Activity, Delivery } from "../../domain/post.js";
-import { grown, type StringInterner } from "./columns.js";
+import { flatten, grown, type StringInterner } from "./columns.js";
 import { mergeNewest } from "./merge-newest.js";
 import { SortedLists } from "./sorted-lists.js";
 
@@ -78,8 +78,8 @@ export class ActivityColumns {
     if (row + 1 > this.seqs.length) this.ensure(row + 1);
     this.size = row + 1;
     this.rowOf.set(a.id, row);
-    this.ids[row] = a.id;
-    this.postIds[row] = a.postId;
+    this.ids[row] = flatten(a.id);
+    this.postIds[row] = flatten(a.postId);
     this.seqs[row] = a.seq;
     this.actors[row] = this.users.intern(a.actorId);
     this.flags[row] = (a.verb === "repost" ? REPOST : 0) | (a.delivery === "pull" ? PULL : 0);

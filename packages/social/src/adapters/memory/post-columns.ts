@@ -1,6 +1,6 @@
 import { ConflictError, coreCodes, type MemoryTransactionRunner } from "@platform/core";
 import type { Post } from "../../domain/post.js";
-import { dateOrNull, grown, ListInterner, msOrNaN, StringInterner } from "./columns.js";
+import { dateOrNull, flatten, grown, ListInterner, msOrNaN, StringInterner } from "./columns.js";
 import { SortedLists } from "./sorted-lists.js";
 
 const FOLLOWERS_ONLY = 1;
@@ -90,7 +90,7 @@ export class PostColumns {
     this.ensure(row + 1);
     this.size = row + 1;
     this.rowOf.set(post.id, row);
-    this.ids[row] = post.id;
+    this.ids[row] = flatten(post.id);
     this.seqs[row] = post.seq;
     this.authors[row] = this.users.intern(post.authorId);
     this.write(row, post);
@@ -167,7 +167,7 @@ export class PostColumns {
   }
 
   private write(row: number, p: Omit<Post, "id" | "seq" | "authorId">): void {
-    this.contents[row] = p.content;
+    this.contents[row] = flatten(p.content);
     this.images[row] = p.images.length === 0 ? this.lists.intern(p.images) : Object.freeze([...p.images]);
     this.hashtags[row] = this.lists.intern(p.hashtags);
     this.mentions[row] = p.mentionIds.length === 0 ? this.lists.intern(p.mentionIds) : Object.freeze([...p.mentionIds]);
