@@ -18,6 +18,7 @@ import { PostColumns } from "./post-columns.js";
 import { ActivityColumns } from "./activity-columns.js";
 import { StringInterner } from "./columns.js";
 import { FeedLists } from "./feed-lists.js";
+import { FollowEdges } from "./follow-edges.js";
 
 /**
  * The default, in-memory social store: indexed tables (no scans for look-ups), ordered indexes
@@ -41,11 +42,16 @@ export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySo
       externalId: { key: (u) => u.externalId, code: "external_id_taken" },
     },
   });
-  /** @internal */ readonly followTable = new OrderedTable<Follow, "pair", "followers" | "following">(this.runner, "follows", {
+  /** @internal */ readonly followTable = new OrderedTable<Follow, "pair", never>(this.runner, "follows", {
     id: (f) => f.id,
     unique: { pair: { key: (f) => pair(f.followerId, f.followeeId), code: "already_following" } },
-    orders: { followers: (f) => f.followeeId, following: (f) => f.followerId },
+    orders: {},
   });
+  /**
+   * @internal The follow graph by seq, holding user ids rather than follow row ids: a home feed
+   * reads its ~200 sources as one array copy instead of 200 look-ups in a table of millions of rows.
+   */
+  readonly followEdges = new FollowEdges(this.runner);
   /** @internal */ readonly requestTable = new OrderedTable<FollowRequest, "pair", "incoming">(this.runner, "follow_requests", {
     id: (r) => r.id,
     unique: { pair: { key: (r) => pair(r.requesterId, r.targetId), code: "already_requested" } },

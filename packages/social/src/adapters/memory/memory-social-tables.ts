@@ -8,6 +8,7 @@ import type { User } from "../../domain/user.js";
 import type { FeedState } from "../../ports/feed-repository.js";
 import type { ActivityColumns } from "./activity-columns.js";
 import type { FeedLists } from "./feed-lists.js";
+import type { FollowEdges } from "./follow-edges.js";
 import type { OrderedTable } from "./ordered-table.js";
 import type { PostColumns } from "./post-columns.js";
 
@@ -22,7 +23,8 @@ export interface MemorySocialTables {
   /** Store-wide increasing sequence (PostgreSQL: identity columns). */
   readonly nextSeq: () => number;
   readonly userTable: MemoryTable<User, "username" | "email" | "externalId">;
-  readonly followTable: OrderedTable<Follow, "pair", "followers" | "following">;
+  readonly followTable: OrderedTable<Follow, "pair", never>;
+  readonly followEdges: FollowEdges;
   readonly requestTable: OrderedTable<FollowRequest, "pair", "incoming">;
   readonly blockTable: MemoryTable<Block, "pair">;
   readonly muteTable: MemoryTable<Mute, "pair">;
