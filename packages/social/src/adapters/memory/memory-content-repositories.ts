@@ -6,6 +6,7 @@ import type { ActivityRepository, CommentRepository, LikeRepository, PostCounter
 import type { Keyset } from "../../ports/keyset.js";
 import { pair, type MemorySocialTables } from "./memory-social-tables.js";
 import { socialCodes } from "../../domain/error-codes.js";
+import type { PostColumns } from "./post-columns.js";
 
 /** {@link PostRepository} on the memory store. */
 export class MemoryPostRepository implements PostRepository {
@@ -29,13 +30,12 @@ export class MemoryPostRepository implements PostRepository {
   }
 
   async update(id: string, patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Post> {
-    return this.store.postTable.update({ ...this.require(id), ...patch });
+    return this.write(id, patch);
   }
 
   async incrementCounters(id: string, delta: PostCounterDelta): Promise<Post> {
     const p = this.require(id);
-    return this.store.postTable.update({
-      ...p,
+    return this.write(id, {
       likesCount: p.likesCount + (delta.likesCount ?? 0),
       commentsCount: p.commentsCount + (delta.commentsCount ?? 0),
       repostsCount: p.repostsCount + (delta.repostsCount ?? 0),
@@ -43,28 +43,34 @@ export class MemoryPostRepository implements PostRepository {
   }
 
   async setCounters(id: string, counters: PostCounters): Promise<void> {
-    this.store.postTable.update({ ...this.require(id), ...counters });
+    this.write(id, counters);
   }
 
   async listByAuthor(authorId: string, page: Keyset): Promise<Post[]> {
-    return this.store.postTable.page("author", authorId, page.before, page.limit);
+    return this.store.postTable.pageByAuthor(authorId, page.before, page.limit);
   }
 
   async listByHashtag(tag: string, page: Keyset): Promise<Post[]> {
-    return this.store.postTable.page("hashtag", tag, page.before, page.limit);
+    return this.store.postTable.pageByHashtag(tag, page.before, page.limit);
   }
 
   async countByAuthor(authorId: string): Promise<number> {
-    return this.store.postTable.count("author", authorId);
+    return this.store.postTable.countByAuthor(authorId);
   }
 
   async count(): Promise<number> {
-    return this.store.postTable.count("live", "all");
+    return this.store.postTable.liveCount;
   }
 
   private require(id: string): Post {
     const p = this.store.postTable.get(id);
     if (!p) throw NotFoundError.of(socialCodes.post_not_found, "post", id);
+    return p;
+  }
+
+  private write(id: string, patch: Parameters<PostColumns["update"]>[1]): Post {
+    const p = this.store.postTable.update(id, patch);
+    if (!p) throw NotFoundError.of("post_not_found", "post", id);
     return p;
   }
 }
@@ -104,22 +110,13 @@ export class MemoryActivityRepository implements ActivityRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.store.activityTable.delete(id) !== undefined;
+    return this.store.activityTable.delete(id);
   }
 
   async listByActors(actorIds: readonly string[], page: Keyset & { atLeast?: number | null; delivery?: Delivery }): Promise<Activity[]> {
-    const deliveries: Delivery[] = page.delivery ? [page.delivery] : ["push", "pull"];
     const t = this.store.activityTable;
-    // Merge on (seq, id) pairs and load only the rows that make the page.
-    const all: { seq: number; value: string }[] = [];
-    for (const actorId of actorIds) {
-      for (const d of deliveries) {
-        for (const e of t.pageIds("actor", pair(actorId, d), page.before, page.limit, page.atLeast)) all.push(e);
-      }
-    }
-    all.sort((a, b) => b.seq - a.seq);
-    if (all.length > page.limit) all.length = page.limit;
-    return all.map((e) => t.get(e.value)!);
+    // Merge row numbers and build objects only for the rows that make the page.
+    return t.newestRows(actorIds, page).map((row) => t.materialise(row));
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Keyset } from "../../ports/keyset.js";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
-import type { CompactFeedEntry, MemorySocialTables } from "./memory-social-tables.js";
+import type { MemorySocialTables } from "./memory-social-tables.js";
 
-/** {@link FeedRepository} on the memory store: one seq-ordered list per user. */
+/** {@link FeedRepository} on the memory store: one seq-ordered list of activity rows per user. */
 export class MemoryFeedRepository implements FeedRepository {
   constructor(private readonly store: MemorySocialTables) {}
 
@@ -11,25 +11,26 @@ export class MemoryFeedRepository implements FeedRepository {
   }
 
   async replace(userId: string, entries: readonly FeedEntry[], floorSeq: number): Promise<void> {
+    const feed = this.store.feedEntries;
     const sorted = [...entries].sort((a, b) => a.seq - b.seq);
-    this.store.feedEntries.replace(
+    feed.lists.replace(
       userId,
-      sorted.map((e) => ({ seq: e.seq, value: { activityId: e.activityId, actorId: e.actorId, postId: e.postId } })),
+      sorted.map((e) => ({ seq: e.seq, value: feed.encode(e) })),
     );
     this.store.feedStates.put({ userId, floorSeq });
   }
 
   async drop(userId: string): Promise<void> {
-    this.store.feedEntries.replace(userId, []);
+    this.store.feedEntries.lists.replace(userId, []);
     this.store.feedStates.delete(userId);
   }
 
   async deliver(userIds: readonly string[], entry: Omit<FeedEntry, "userId">, cap: number): Promise<number> {
     let written = 0;
-    const value: CompactFeedEntry = { activityId: entry.activityId, actorId: entry.actorId, postId: entry.postId };
+    const value = this.store.feedEntries.encode(entry);
     for (const userId of userIds) {
       if (!this.store.feedStates.has(userId)) continue;
-      this.store.feedEntries.add(userId, entry.seq, value);
+      this.store.feedEntries.lists.add(userId, entry.seq, value);
       this.trim(userId, cap);
       written++;
     }
@@ -38,7 +39,8 @@ export class MemoryFeedRepository implements FeedRepository {
 
   async insertMany(userId: string, entries: readonly FeedEntry[], cap: number): Promise<void> {
     if (!this.store.feedStates.has(userId)) return;
-    for (const e of entries) this.store.feedEntries.add(userId, e.seq, { activityId: e.activityId, actorId: e.actorId, postId: e.postId });
+    const feed = this.store.feedEntries;
+    for (const e of entries) feed.lists.add(userId, e.seq, feed.encode(e));
     this.trim(userId, cap);
   }
 
@@ -48,30 +50,33 @@ export class MemoryFeedRepository implements FeedRepository {
   }
 
   async removeActor(userId: string, actorId: string): Promise<number> {
-    const list = this.store.feedEntries.before(userId, null, Number.MAX_SAFE_INTEGER);
+    const feed = this.store.feedEntries;
+    const list = feed.lists.before(userId, null, Number.MAX_SAFE_INTEGER);
     let removed = 0;
     for (const e of list) {
-      if (e.value.actorId !== actorId) continue;
-      this.store.feedEntries.remove(userId, e.seq);
+      if (feed.actorOf(e.value) !== actorId) continue;
+      feed.lists.remove(userId, e.seq);
       removed++;
     }
     return removed;
   }
 
   async page(userId: string, page: Keyset): Promise<FeedEntry[]> {
-    return this.store.feedEntries.before(userId, page.before, page.limit).map((e) => ({ userId, seq: e.seq, ...e.value }));
+    const feed = this.store.feedEntries;
+    return feed.lists.before(userId, page.before, page.limit).map((e) => feed.decode(userId, e.seq, e.value));
   }
 
   async size(userId: string): Promise<number> {
-    return this.store.feedEntries.size(userId);
+    return this.store.feedEntries.lists.size(userId);
   }
 
   private trim(userId: string, cap: number): void {
-    const size = this.store.feedEntries.size(userId);
+    const lists = this.store.feedEntries.lists;
+    const size = lists.size(userId);
     if (size <= cap) return;
-    this.store.feedEntries.trimOldest(userId, size - cap);
+    lists.trimOldest(userId, size - cap);
     // Everything below the oldest kept entry now comes from storage at read time.
-    const oldest = this.store.feedEntries.oldestSeq(userId);
+    const oldest = lists.oldestSeq(userId);
     const state = this.store.feedStates.get(userId);
     if (oldest !== undefined && state && oldest > state.floorSeq) this.store.feedStates.put({ userId, floorSeq: oldest });
   }

@@ -10,13 +10,16 @@ export class MemoryFollowRepository implements FollowRepository {
   async insertIfAbsent(follow: Omit<Follow, "seq">): Promise<Follow | null> {
     const t = this.store.followTable;
     if (t.getByUnique("pair", pair(follow.followerId, follow.followeeId))) return null;
-    return t.insert({ ...follow, seq: this.store.nextSeq() });
+    const row = t.insert({ ...follow, seq: this.store.nextSeq() });
+    this.store.followEdges.add(row);
+    return row;
   }
 
   async delete(followerId: string, followeeId: string): Promise<Follow | null> {
     const row = this.store.followTable.getByUnique("pair", pair(followerId, followeeId));
     if (!row) return null;
     this.store.followTable.delete(row.id);
+    this.store.followEdges.remove(row);
     return row;
   }
 
@@ -25,29 +28,29 @@ export class MemoryFollowRepository implements FollowRepository {
   }
 
   async listFollowers(userId: string, page: Keyset): Promise<Follow[]> {
-    return this.store.followTable.page("followers", userId, page.before, page.limit);
+    const t = this.store.followTable;
+    return this.store.followEdges.followers.before(userId, page.before, page.limit).map((e) => t.getByUnique("pair", pair(e.value, userId))!);
   }
 
   async listFollowing(userId: string, page: Keyset): Promise<Follow[]> {
-    return this.store.followTable.page("following", userId, page.before, page.limit);
+    const t = this.store.followTable;
+    return this.store.followEdges.following.before(userId, page.before, page.limit).map((e) => t.getByUnique("pair", pair(userId, e.value))!);
   }
 
   async followingIds(userId: string): Promise<string[]> {
-    const t = this.store.followTable;
-    return t.ids("following", userId).map((id) => t.get(id)!.followeeId);
+    return [...this.store.followEdges.following.all(userId)];
   }
 
   async followerIds(userId: string): Promise<string[]> {
-    const t = this.store.followTable;
-    return t.ids("followers", userId).map((id) => t.get(id)!.followerId);
+    return [...this.store.followEdges.followers.all(userId)];
   }
 
   async countFollowers(userId: string): Promise<number> {
-    return this.store.followTable.count("followers", userId);
+    return this.store.followEdges.followers.size(userId);
   }
 
   async countFollowing(userId: string): Promise<number> {
-    return this.store.followTable.count("following", userId);
+    return this.store.followEdges.following.size(userId);
   }
 
   async count(): Promise<number> {

@@ -1,4 +1,5 @@
 import { MemoryTable, type MemoryTransactionRunner, type UniqueIndexDefinition } from "@platform/core";
+import { flatten } from "./columns.js";
 import { SortedLists } from "./sorted-lists.js";
 
 type OrderKey = string | readonly string[] | null | undefined;
@@ -38,6 +39,8 @@ export class OrderedTable<V extends { readonly seq: number }, U extends string, 
   }
 
   insert(row: V): V {
+    // Ids from createId are cons-string trees (~360 bytes); flat, they cost 48 (see flatten).
+    flatten(this.options.id(row));
     const frozen = this.table.insert(row);
     this.index(frozen);
     return frozen;

@@ -80,6 +80,18 @@ export class SortedLists<V> {
     return out;
   }
 
+  /**
+   * The stretch of the list under `key` with `atLeast <= seq < before`, as positions `[start, end)`
+   * into live views of its arrays (no copy: read it before the next write).
+   */
+  range(key: string, before: number | null | undefined, atLeast?: number | null): { seqs: readonly number[]; values: readonly V[]; start: number; end: number } | undefined {
+    const list = this.lists.get(key);
+    if (!list) return undefined;
+    const end = before === null || before === undefined ? list.seqs.length : lowerBound(list.seqs, before);
+    const start = atLeast === null || atLeast === undefined ? 0 : lowerBound(list.seqs, atLeast);
+    return start < end ? { seqs: list.seqs, values: list.values, start, end } : undefined;
+  }
+
   /** Values under `key` with seq > `after`, oldest first, at most `limit`. */
   after(key: string, after: number | null | undefined, limit: number): { seq: number; value: V }[] {
     const list = this.lists.get(key);
