@@ -1,9 +1,15 @@
+/**
+ * Payments on PostgreSQL: create + capture per second against core's TPC-B-like transaction, with
+ * statements, round trips and transactions per operation.
+ * Run: corepack pnpm exec vitest bench --run packages/payments/bench/postgres.bench.ts
+ * (BENCH_TRACE=1 also prints every statement of one create + capture.)
+ */
 import { afterAll, bench, describe } from "vitest";
-import { createIsolatedDatabase, measureThroughput, startPostgresServer, tpcbBaseline, type PostgresServer } from "@platform/core/testing";
+import { countingPool, createIsolatedDatabase, measureThroughput, startPostgresServer, tpcbBaseline, type IsolatedDatabase, type PostgresServer, type QueryCounts } from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 
-// Payments on PostgreSQL: one operation = create a manual-capture payment, then capture it
+// One operation = create a manual-capture payment, then capture it
 // (2 gateway calls on the in-process test gateway, 6 store transactions, 2 ledger entries with
 // postings, 4 outbox events). 8 concurrent clients against a TPC-B-like transaction
 // (3 updates, 1 select, 1 insert) from 8 clients through the same pool, same server, same run.
@@ -12,10 +18,28 @@ const CLIENTS = 8;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 
 let server: PostgresServer | undefined;
-const adminUrl = process.env.DATABASE_URL ?? (server = await startPostgresServer()).url;
-const db = await createIsolatedDatabase(adminUrl, { prefix: "pay_bench", max: CLIENTS + 2 });
-await migratePayments(db.pool);
-const system = createPaymentSystem({ store: new PostgresPaymentStore(db.pool), gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
+let db: IsolatedDatabase | undefined;
+// Registered before anything starts, at the top level (a describe's afterAll never runs when the
+// module fails before its bench): the run stops its throwaway server whatever happens.
+async function cleanUp(): Promise<void> {
+  await db?.drop().catch(() => undefined);
+  db = undefined;
+  await server?.stop();
+  server = undefined;
+}
+afterAll(cleanUp);
+const pool = await (async () => {
+  try {
+    const adminUrl = process.env.DATABASE_URL ?? (server = await startPostgresServer()).url;
+    db = await createIsolatedDatabase(adminUrl, { prefix: "pay_bench", max: CLIENTS + 2 });
+    await migratePayments(db.pool);
+    return countingPool(db.pool);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+})();
+const system = createPaymentSystem({ store: new PostgresPaymentStore(pool), gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
 
 let n = 0;
 async function createAndCapture(): Promise<void> {
@@ -23,26 +47,34 @@ async function createAndCapture(): Promise<void> {
   await system.payments.capture(p.id);
 }
 
-await createAndCapture(); // warm up: connections, plans
-const baseline = await tpcbBaseline(db.pool, { clients: CLIENTS, durationMs: DURATION_MS });
-const payments = await measureThroughput(() => createAndCapture(), { clients: CLIENTS, durationMs: DURATION_MS });
-const automatic = await measureThroughput(
-  () => system.payments.create({ amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } }),
-  { clients: CLIENTS, durationMs: DURATION_MS },
-);
-console.log(
-  [
-    `payments on PostgreSQL, ${CLIENTS} concurrent clients, ${DURATION_MS} ms each, same pool and server:`,
-    `  TPC-B-like baseline:            ${baseline.toFixed(0)} tx/s`,
-    `  create (manual) + capture:      ${payments.toFixed(0)} payments/s  (ratio ${(payments / baseline).toFixed(3)} of baseline)`,
-    `  create (automatic capture):     ${automatic.toFixed(0)} payments/s  (ratio ${(automatic / baseline).toFixed(3)} of baseline)`,
-  ].join("\n"),
-);
+const createAutomatic = () => system.payments.create({ amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } });
+
+// Everything the module does before its bench stops the server when it fails.
+try {
+  await createAndCapture(); // warm up: connections, plans
+  // Statements per operation, counted on one operation running alone (the TPC-B-like transaction: 7
+  // round trips, BEGIN and COMMIT included, in 1 transaction).
+  if (process.env.BENCH_TRACE) pool.trace = (text) => console.log(`  | ${text.replace(/\s+/g, " ").slice(0, 160)}`);
+  const perManual = await pool.measure(createAndCapture);
+  pool.trace = undefined;
+  const perAutomatic = await pool.measure(createAutomatic);
+  const baseline = await tpcbBaseline(pool, { clients: CLIENTS, durationMs: DURATION_MS });
+  const payments = await measureThroughput(() => createAndCapture(), { clients: CLIENTS, durationMs: DURATION_MS });
+  const automatic = await measureThroughput(createAutomatic, { clients: CLIENTS, durationMs: DURATION_MS });
+  const per = (c: QueryCounts) => `${c.statements} statements, ${c.roundTrips} round trips, ${c.transactions} transactions`;
+  console.log(
+    [
+      `payments on PostgreSQL, ${CLIENTS} concurrent clients, ${DURATION_MS} ms each, same pool and server:`,
+      `  TPC-B-like baseline:            ${baseline.toFixed(0)} tx/s`,
+      `  create (manual) + capture:      ${payments.toFixed(0)} payments/s  (ratio ${(payments / baseline).toFixed(3)} of baseline; ${per(perManual)})`,
+      `  create (automatic capture):     ${automatic.toFixed(0)} payments/s  (ratio ${(automatic / baseline).toFixed(3)} of baseline; ${per(perAutomatic)})`,
+    ].join("\n"),
+  );
+} catch (error) {
+  await cleanUp();
+  throw error;
+}
 
 describe("payments on PostgreSQL (one client)", () => {
-  afterAll(async () => {
-    await db.drop();
-    await server?.stop();
-  });
   bench("create (manual) + capture", createAndCapture, { time: 1500 });
 });
