@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { StorageError } from "../errors/errors.js";
 import { isRetryableTransactionError, toStorageError } from "./errors.js";
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
+import { isPipelining, preparingStatements } from "./prepared-statements.js";
 import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Options of {@link runTransaction}. */
@@ -35,8 +36,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * ```
  */
 export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<T>, options: RunTransactionOptions = {}): Promise<T> {
+  return runTransactionWithTail(pool, async (client) => ({ value: await work(client) }), options);
+}
+
+/**
+ * What the work of {@link runTransactionWithTail} hands back: its value, and optionally its last
+ * statement still in flight, so a pipelining connection sends it together with the COMMIT.
+ * @internal
+ */
+export interface TransactionOutcome<T> {
+  value: T;
+  tail?: Promise<unknown>;
+}
+
+/**
+ * {@link runTransaction} whose work may leave its last statement in flight (`tail`): on a connection
+ * in node-postgres pipeline mode the COMMIT is written right behind it, one round trip for both.
+ * A failed tail leaves the transaction aborted, so the COMMIT rolls back, and the tail's error is
+ * what the caller gets.
+ * @internal
+ */
+export async function runTransactionWithTail<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<TransactionOutcome<T>>, options: RunTransactionOptions = {}): Promise<T> {
   const maxRetries = options.maxRetries ?? 8;
   const base = options.baseDelayMs ?? 5;
+  const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
   for (let attempt = 0; ; attempt++) {
     let client: PoolClientLike;
     let done: (destroy?: boolean) => void;
@@ -47,10 +70,27 @@ export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClien
     }
     let broken: unknown;
     try {
-      await client.query(options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
+      const pipelined = isPipelining(client);
+      const tx = preparingStatements(client);
+      // In pipeline mode BEGIN goes out with the first statement of `work`. The server answers in
+      // order, so by the time `work` has the answer of its first statement BEGIN's is in too; BEGIN
+      // itself fails only with its connection, which fails everything written behind it as well.
+      const begun = client.query(begin);
+      if (pipelined) begun.catch(() => undefined);
+      else await begun;
+      const { value, tail } = await work(tx);
+      tail?.catch(() => undefined); // awaited below, unless an earlier failure ends the attempt first
+      if (!pipelined) await tail;
+      const committed = client.query("COMMIT");
+      if (pipelined) {
+        committed.catch(() => undefined);
+        await begun;
+        await tail;
+      }
+      const result = await committed;
+      // COMMIT of an aborted transaction answers ROLLBACK without an error.
+      if ((result as { command?: string }).command === "ROLLBACK") throw new StorageError(coreCodes.storage_unavailable, "the transaction was rolled back at COMMIT");
+      return value;
     } catch (error) {
       try {
         await client.query("ROLLBACK");
