@@ -2,7 +2,10 @@ import type { PoolClientLike, PoolLike, QueryResultLike } from "../postgres/quer
 
 /** What a {@link countingPool} has seen since it was made or last reset. */
 export interface QueryCounts {
-  /** Round trips: one per `query()` call (node-postgres sends one at a time per connection). */
+  /**
+   * Round trips: one per `query()` call made while its connection had no answer outstanding; a
+   * query written behind another (node-postgres pipeline mode) rides on that one's round trip.
+   */
   roundTrips: number;
   /** SQL statements: a parameterless multi-statement text counts each statement. */
   statements: number;
@@ -41,17 +44,23 @@ function statementsIn(text: string, values: readonly unknown[] | undefined): num
  */
 export function countingPool(pool: PoolLike): CountingPool {
   const counts: QueryCounts = { roundTrips: 0, statements: 0, transactions: 0, checkouts: 0 };
-  const record = (text: string, values: readonly unknown[] | undefined) => {
-    counts.roundTrips++;
+  const record = (text: string, values: readonly unknown[] | undefined, pipelined: boolean) => {
+    if (!pipelined) counts.roundTrips++;
     counts.statements += statementsIn(text, values);
     if (/^\s*(BEGIN|START TRANSACTION)\b/i.test(text)) counts.transactions++;
     wrapper.trace?.(text);
   };
+  const outstanding = new WeakMap<object, number>();
   const query = <R>(target: { query: PoolLike["query"] }, arg: unknown, values?: readonly unknown[]): Promise<QueryResultLike<R>> => {
     const text = typeof arg === "string" ? arg : String((arg as { text?: string }).text ?? "");
     const vals = typeof arg === "string" ? values : ((arg as { values?: unknown[] }).values ?? values);
-    record(text, vals);
-    return (target.query as (a: unknown, v?: readonly unknown[]) => Promise<QueryResultLike<R>>).call(target, arg, values);
+    const before = outstanding.get(target) ?? 0;
+    record(text, vals, before > 0);
+    outstanding.set(target, before + 1);
+    const settle = () => outstanding.set(target, (outstanding.get(target) ?? 1) - 1);
+    const result = (target.query as (a: unknown, v?: readonly unknown[]) => Promise<QueryResultLike<R>>).call(target, arg, values);
+    result.then(settle, settle);
+    return result;
   };
   const wrapper: CountingPool = {
     counts,

@@ -5,6 +5,8 @@ import type { OrderRepository } from "../../ports/order-repository.js";
 import { ORDER_COLUMNS, ORDER_SELECT, orderValues, toOrder, type OrderRow } from "./order-rows.js";
 import type { Sql } from "./sql-errors.js";
 
+/** {@link ORDER_SELECT} plus whether the row it locks is the one its snapshot sees (see `get`). */
+const LOCKED_ORDER_SELECT = ORDER_SELECT.replace(/\n  FROM orders o$/, ",\n  o.xmin = (SELECT v.xmin FROM orders v WHERE v.id = o.id) AS fresh\n  FROM orders o");
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = { subtotal: "numeric", shipping: "numeric", tax: "numeric", total: "numeric", shipping_address: "jsonb", billing_address: "jsonb" };
 const placeholders = ORDER_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
@@ -24,13 +26,17 @@ export class PostgresOrderRepository implements OrderRepository {
    * Reads an order and locks its row until the transaction ends (`FOR UPDATE`): services read
    * an order, then decide and write, so operations on one order (a payment settling while a
    * concurrent retry resumes it, a cancel racing an expiry) serialize as on the memory store.
-   * The lock is its own statement: one that waited for a row lock would see the items as of
-   * its start, so the read follows it.
+   * One statement locks and reads: one that waited for a row lock would see the items as of its
+   * start, so it also compares the locked row's `xmin` with the row its snapshot sees (every
+   * change of the items rewrites the order row in the same transaction), and reads again only
+   * when they differ.
    */
   async get(id: string): Promise<Order | null> {
-    if (!(await this.sql.one("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE", [id]))) return null;
-    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
-    return r ? toOrder(r) : null;
+    const r = await this.sql.one<OrderRow & { fresh: boolean }>(`${LOCKED_ORDER_SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+    if (!r) return null;
+    if (r.fresh) return toOrder(r);
+    const again = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
+    return again ? toOrder(again) : null;
   }
 
   /**
