@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createEvent, ManualClock, type DomainEvent } from "@platform/core";
-import { coreMigrations, migrate, PostgresStore, runTransaction, type PoolClientLike, type PostgresOutbox } from "@platform/core/postgres";
+import { coreMigrations, migrate, PostgresStore, runTransaction, snapshotRead, type PoolClientLike, type PostgresOutbox } from "@platform/core/postgres";
 import { codeOf, countingPool, createIsolatedDatabase, type CountingPool, type IsolatedDatabase } from "@platform/core/testing";
 
 interface Tx {
@@ -88,5 +88,35 @@ describe("transactions on a pipelining pool", () => {
     );
     expect(code).toBe("storage_unavailable");
     expect(await count("p3")).toBe(0);
+  });
+
+  const READ = snapshotRead("SELECT n FROM items WHERE id = $1");
+  const LEVEL = snapshotRead("SELECT current_setting('transaction_isolation') AS l, $1::text AS x");
+
+  it("a transaction of snapshot reads only sends neither BEGIN nor COMMIT", async () => {
+    const per = await pool.measure(() => store.transaction(async (tx) => (await tx.client.query(READ, ["p1"])).rows));
+    expect(per).toMatchObject({ statements: 1, roundTrips: 1, transactions: 0 });
+  });
+
+  it("a write after a snapshot read is still all-or-nothing", async () => {
+    const failed = await store
+      .transaction(async (tx) => {
+        await tx.client.query(READ, ["p1"]);
+        await tx.client.query("INSERT INTO items VALUES ($1, 1)", ["p4"]);
+        throw new Error("abort");
+      })
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect(await count("p4")).toBe(0);
+    await store.transaction(async (tx) => {
+      await tx.client.query(READ, ["p1"]);
+      await tx.client.query("INSERT INTO items VALUES ($1, 1)", ["p4"]);
+    });
+    expect(await count("p4")).toBe(1);
+  });
+
+  it("under REPEATABLE READ or SERIALIZABLE a snapshot read runs inside the transaction (its snapshot starts there)", async () => {
+    const level = await runTransaction(pool, async (c) => (await c.query<{ l: string }>(LEVEL, ["x"])).rows[0]!.l, { isolation: "serializable" });
+    expect(level).toBe("serializable");
   });
 });

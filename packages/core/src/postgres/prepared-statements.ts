@@ -46,3 +46,25 @@ export function preparingStatements(client: PoolClientLike): PoolClientLike {
     release: (destroy) => client.release(destroy),
   };
 }
+
+const snapshotReads = new Set<string>();
+
+/**
+ * Registers `text` as a snapshot read and returns it: a plain SELECT (no `FOR UPDATE`/`FOR SHARE`,
+ * no advisory lock, no function with side effects). In READ COMMITTED such a statement takes its own
+ * snapshot whether it runs before BEGIN or after it, so `runTransaction` sends it without opening
+ * the transaction yet: a transaction made only of snapshot reads costs no BEGIN and no COMMIT.
+ * @example
+ * ```ts
+ * const GET = snapshotRead("SELECT id, status FROM payments WHERE id = $1");
+ * ```
+ */
+export function snapshotRead(text: string): string {
+  snapshotReads.add(text);
+  return text;
+}
+
+/** Whether `text` was registered by {@link snapshotRead}. */
+export function isSnapshotRead(text: string): boolean {
+  return snapshotReads.has(text);
+}

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { StorageError } from "../errors/errors.js";
 import { isRetryableTransactionError, toStorageError } from "./errors.js";
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
-import { isPipelining, preparingStatements } from "./prepared-statements.js";
+import { isPipelining, isSnapshotRead, preparingStatements } from "./prepared-statements.js";
 import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Options of {@link runTransaction}. */
@@ -69,31 +69,46 @@ export async function runTransactionWithTail<T>(pool: PoolLike, work: (client: P
       throw toStorageError(error);
     }
     let broken: unknown;
+    let begun: Promise<unknown> | undefined;
     try {
       const pipelined = isPipelining(client);
-      const tx = preparingStatements(client);
-      // In pipeline mode BEGIN goes out with the first statement of `work`. The server answers in
-      // order, so by the time `work` has the answer of its first statement BEGIN's is in too; BEGIN
-      // itself fails only with its connection, which fails everything written behind it as well.
-      const begun = client.query(begin);
-      if (pipelined) begun.catch(() => undefined);
-      else await begun;
+      const inner = preparingStatements(client);
+      // BEGIN goes out with the first statement that needs the transaction: in READ COMMITTED a
+      // registered snapshot read (see `snapshotRead`) reads the same before BEGIN as after it, so a
+      // transaction that only reads sends neither BEGIN nor COMMIT. In pipeline mode BEGIN is written
+      // right before that statement; the server answers in order, so by the time `work` has that
+      // statement's answer BEGIN's is in too, and BEGIN fails only with its connection, which fails
+      // everything written behind it as well.
+      const lazy = options.isolation === undefined || options.isolation === "read committed";
+      const tx: PoolClientLike = {
+        query<R>(text: string, values?: readonly unknown[]) {
+          if (begun === undefined && !(lazy && isSnapshotRead(text))) {
+            begun = client.query(begin);
+            begun.catch(() => undefined); // awaited before COMMIT
+            if (!pipelined) return begun.then(() => inner.query<R>(text, values));
+          }
+          return inner.query<R>(text, values);
+        },
+        release: (destroy) => client.release(destroy),
+      };
       const { value, tail } = await work(tx);
       tail?.catch(() => undefined); // awaited below, unless an earlier failure ends the attempt first
+      if (begun === undefined) {
+        await tail; // sent nothing that needs a transaction
+        return value;
+      }
       if (!pipelined) await tail;
       const committed = client.query("COMMIT");
-      if (pipelined) {
-        committed.catch(() => undefined);
-        await begun;
-        await tail;
-      }
+      committed.catch(() => undefined);
+      await begun;
+      await tail;
       const result = await committed;
       // COMMIT of an aborted transaction answers ROLLBACK without an error.
       if ((result as { command?: string }).command === "ROLLBACK") throw new StorageError(coreCodes.storage_unavailable, "the transaction was rolled back at COMMIT");
       return value;
     } catch (error) {
       try {
-        await client.query("ROLLBACK");
+        if (begun !== undefined) await client.query("ROLLBACK");
       } catch (rollbackError) {
         broken = rollbackError;
       }
