@@ -23,6 +23,7 @@ export async function createPool(options: CreatePoolOptions): Promise<PoolLike> 
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "@platform",
+    pipeline: options.pipeline ?? true,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its connection emits 'error' on the pool; without a listener

@@ -8,6 +8,7 @@ export type { Queryable, QueryResultLike, PoolLike, PoolClientLike, CreatePoolOp
 export { checkout } from "./queryable.js";
 export { createPool, openPool, type PoolSource } from "./create-pool.js";
 export { runTransaction, type RunTransactionOptions } from "./transaction.js";
+export { snapshotRead } from "./prepared-statements.js";
 export { isRetryableTransactionError, sqlState, toStorageError, RETRYABLE_SQLSTATES } from "./errors.js";
 export { migrate, loadMigrations, migrationChecksum, type Migration, type MigrationSet, type MigrationReport } from "./migrations.js";
 export { coreMigrations } from "./core-migrations.js";

@@ -7,7 +7,7 @@ import { toStorageError } from "./errors.js";
 import type { PurgeOptions } from "../validation/schemas.js";
 import { writeLog, type Logger } from "../observability/logger.js";
 import { purgeDispatchedOutbox } from "./outbox-retention.js";
-import { runTransaction, type RunTransactionOptions } from "./transaction.js";
+import { runTransactionWithTail, type RunTransactionOptions } from "./transaction.js";
 
 /** Options of a {@link PostgresStore}: its transactions, and the retention of the shared outbox. */
 export interface PostgresStoreOptions extends RunTransactionOptions {
@@ -157,15 +157,15 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
     const active = this.als.getStore();
     if (active) return work(active.tx);
     let committed: readonly DomainEvent[] = [];
-    const result = await runTransaction(
+    const result = await runTransactionWithTail(
       this.pool,
       async (client) => {
         const outbox = new PostgresOutbox();
         const tx = this.createTransaction(client, outbox);
         const value = await this.als.run({ tx }, () => work(tx));
-        await outbox.flush(client);
         committed = outbox.pending;
-        return value;
+        // The outbox insert is the last statement: a pipelining connection sends COMMIT with it.
+        return { value, tail: outbox.flush(client) };
       },
       this.options,
     );

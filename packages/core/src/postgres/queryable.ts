@@ -52,4 +52,10 @@ export interface CreatePoolOptions {
   applicationName?: string;
   /** Receives errors of idle connections (default: silent). */
   logger?: Logger;
+  /**
+   * node-postgres pipeline mode (default true): a connection writes a query without waiting for the
+   * answers before it, so the stores send BEGIN with a transaction's first statement and COMMIT with
+   * its last. Set false for a server behind a proxy that does not accept pipelined messages.
+   */
+  pipeline?: boolean;
 }

@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import { StorageError } from "../errors/errors.js";
 import { isRetryableTransactionError, toStorageError } from "./errors.js";
 import { checkout, type PoolClientLike, type PoolLike } from "./queryable.js";
+import { isPipelining, isSnapshotRead, preparingStatements } from "./prepared-statements.js";
 import { coreCodes } from "../errors/core-error-codes.js";
 
 /** Options of {@link runTransaction}. */
@@ -35,8 +36,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * ```
  */
 export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<T>, options: RunTransactionOptions = {}): Promise<T> {
+  return runTransactionWithTail(pool, async (client) => ({ value: await work(client) }), options);
+}
+
+/**
+ * What the work of {@link runTransactionWithTail} hands back: its value, and optionally its last
+ * statement still in flight, so a pipelining connection sends it together with the COMMIT.
+ * @internal
+ */
+export interface TransactionOutcome<T> {
+  value: T;
+  tail?: Promise<unknown>;
+}
+
+/**
+ * {@link runTransaction} whose work may leave its last statement in flight (`tail`): on a connection
+ * in node-postgres pipeline mode the COMMIT is written right behind it, one round trip for both.
+ * A failed tail leaves the transaction aborted, so the COMMIT rolls back, and the tail's error is
+ * what the caller gets.
+ * @internal
+ */
+export async function runTransactionWithTail<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<TransactionOutcome<T>>, options: RunTransactionOptions = {}): Promise<T> {
   const maxRetries = options.maxRetries ?? 8;
   const base = options.baseDelayMs ?? 5;
+  const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
   for (let attempt = 0; ; attempt++) {
     let client: PoolClientLike;
     let done: (destroy?: boolean) => void;
@@ -46,14 +69,46 @@ export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClien
       throw toStorageError(error);
     }
     let broken: unknown;
+    let begun: Promise<unknown> | undefined;
     try {
-      await client.query(options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
+      const pipelined = isPipelining(client);
+      const inner = preparingStatements(client);
+      // BEGIN goes out with the first statement that needs the transaction: in READ COMMITTED a
+      // registered snapshot read (see `snapshotRead`) reads the same before BEGIN as after it, so a
+      // transaction that only reads sends neither BEGIN nor COMMIT. In pipeline mode BEGIN is written
+      // right before that statement; the server answers in order, so by the time `work` has that
+      // statement's answer BEGIN's is in too, and BEGIN fails only with its connection, which fails
+      // everything written behind it as well.
+      const lazy = options.isolation === undefined || options.isolation === "read committed";
+      const tx: PoolClientLike = {
+        query<R>(text: string, values?: readonly unknown[]) {
+          if (begun === undefined && !(lazy && isSnapshotRead(text))) {
+            begun = client.query(begin);
+            begun.catch(() => undefined); // awaited before COMMIT
+            if (!pipelined) return begun.then(() => inner.query<R>(text, values));
+          }
+          return inner.query<R>(text, values);
+        },
+        release: (destroy) => client.release(destroy),
+      };
+      const { value, tail } = await work(tx);
+      tail?.catch(() => undefined); // awaited below, unless an earlier failure ends the attempt first
+      if (begun === undefined) {
+        await tail; // sent nothing that needs a transaction
+        return value;
+      }
+      if (!pipelined) await tail;
+      const committed = client.query("COMMIT");
+      committed.catch(() => undefined);
+      await begun;
+      await tail;
+      const result = await committed;
+      // COMMIT of an aborted transaction answers ROLLBACK without an error.
+      if ((result as { command?: string }).command === "ROLLBACK") throw new StorageError(coreCodes.storage_unavailable, "the transaction was rolled back at COMMIT");
+      return value;
     } catch (error) {
       try {
-        await client.query("ROLLBACK");
+        if (begun !== undefined) await client.query("ROLLBACK");
       } catch (rollbackError) {
         broken = rollbackError;
       }

@@ -20,6 +20,9 @@ const SELECT = `SELECT c.id, c.user_id, c.created_at, c.updated_at, c.version, c
    FROM commerce_cart_lines l WHERE l.cart_id = c.id), '[]') AS lines
   FROM cart c`;
 
+/** {@link SELECT} plus whether the row it locks is the one its snapshot sees (see `get`). */
+const LOCKED_SELECT = SELECT.replace(/\n  FROM cart c$/, ",\n  c.xmin = (SELECT v.xmin FROM cart v WHERE v.id = c.id) AS fresh\n  FROM cart c");
+
 function toCart(r: CartRow): Cart {
   const lines: CartLine[] = r.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, addedUnitPrice: Money.of(l.price, l.currency) }));
   return { id: r.id, customerId: r.user_id, lines, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version, checkoutOrderId: r.checkout_order_id };
@@ -31,14 +34,13 @@ export class PostgresCartRepository implements CartRepository {
 
   /**
    * Reads a cart and locks it until the transaction ends, so changes to one cart serialize.
-   * The lock is taken by its own statement first: a statement that waited for a row lock sees
-   * the new row but other tables (the lines) as of its start, so the read comes after.
+   * One statement locks and reads. A statement that waited for the lock sees the new cart row but
+   * other tables (the lines) as of its start, so it also compares the locked row's `xmin` with the
+   * row its snapshot sees: every change of the lines rewrites the cart row, so equal means the
+   * lines are current, and only otherwise (the lock waited for a writer) is the cart read again.
    */
   async get(id: string): Promise<Cart | null> {
-    const locked = await this.sql.one("SELECT 1 FROM cart WHERE id = $1 FOR UPDATE", [id]);
-    if (!locked) return null;
-    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1`, [id]);
-    return r ? toCart(r) : null;
+    return this.lockAndRead("c.id = $1", id);
   }
 
   /**
@@ -47,15 +49,18 @@ export class PostgresCartRepository implements CartRepository {
    * creating the customer's first cart at once queue instead of one failing with `cart_exists`.
    */
   async getByCustomer(customerId: string): Promise<Cart | null> {
-    const lock = "SELECT id FROM cart WHERE user_id = $1 FOR UPDATE";
-    let locked = await this.sql.one<{ id: string }>(lock, [customerId]);
-    if (!locked) {
-      await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.cart' || chr(1) || $1, 0))", [customerId]);
-      locked = await this.sql.one<{ id: string }>(lock, [customerId]);
-      if (!locked) return null;
-    }
-    const r = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1`, [locked.id]);
-    return r ? toCart(r) : null;
+    const cart = await this.lockAndRead("c.user_id = $1", customerId);
+    if (cart) return cart;
+    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.cart' || chr(1) || $1, 0))", [customerId]);
+    return this.lockAndRead("c.user_id = $1", customerId);
+  }
+
+  private async lockAndRead(where: string, value: string): Promise<Cart | null> {
+    const r = await this.sql.one<CartRow & { fresh: boolean }>(`${LOCKED_SELECT} WHERE ${where} FOR UPDATE OF c`, [value]);
+    if (!r) return null;
+    if (r.fresh) return toCart(r);
+    const again = await this.sql.one<CartRow>(`${SELECT} WHERE c.id = $1`, [r.id]);
+    return again ? toCart(again) : null;
   }
 
   async insert(cart: Cart): Promise<void> {

@@ -45,6 +45,17 @@ const toLevel = (r: LevelRow): StockLevel => ({
 });
 const toReservation = (r: ReservationRow): Reservation => ({ id: r.id, orderId: r.order_id, lines: r.lines, status: r.status, expiresAt: r.expires_at, createdAt: r.created_at });
 
+/**
+ * The lines of a statement ($6/$7 or $2/$3: keys and quantities), one row per key, and their stock
+ * rows locked in key order (`COLLATE "C"`: the byte order of the ASCII keys, the order `byKey` gives)
+ * with the free quantity of the latest row version. The lock order is what keeps checkouts of
+ * overlapping carts from deadlocking; statements that change the rows gate on `locked` so the
+ * locks are all taken before the first change.
+ */
+const wantedLines = (keys: number) => `w AS (SELECT key, sum(quantity)::int AS quantity FROM unnest($${keys}::text[], $${keys + 1}::int[]) AS t(key, quantity) GROUP BY key)`;
+const lockedStock = (keys: number) =>
+  `locked AS (SELECT s.key, s.on_hand - s.reserved AS free FROM commerce_stock_levels s WHERE s.key = ANY($${keys}::text[]) ORDER BY s.key COLLATE "C" FOR UPDATE)`;
+
 /** Lines sorted by key: every transaction locks stock rows in the same order, so none deadlock. */
 const byKey = (lines: readonly ReservationLine[]) => [...lines].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
@@ -99,35 +110,29 @@ export class PostgresInventoryRepository implements InventoryRepository {
     return toLevel(r);
   }
 
+  /**
+   * One statement: the stock rows locked in key order, every line checked against the locked
+   * (latest) figures, then either all lines reserved and the reservation written, or nothing
+   * changed (all-or-nothing even when a caller catches the error).
+   */
   async reserve(res: Reservation): Promise<void> {
     const lines = byKey(res.lines);
-    // A savepoint keeps the method all-or-nothing even when a caller catches the error.
-    const guarded = lines.length > 1;
-    if (guarded) await this.sql.query("SAVEPOINT commerce_reserve");
-    try {
-      for (const line of lines) {
-        const hit = await this.sql.query(
-          "UPDATE commerce_stock_levels SET reserved = reserved + $2, updated_at = $3 WHERE key = $1 AND on_hand - reserved >= $2 RETURNING key",
-          [line.key, line.quantity, res.createdAt],
-        );
-        if (hit.rowCount === 0) {
-          const level = await this.get(line.key);
-          const free = level ? level.onHand - level.reserved : 0;
-          throw new DomainRuleError(commerceCodes.insufficient_stock, `only ${free} of ${line.key} available, ${line.quantity} requested`, {
-            details: { key: line.key, available: free, requested: line.quantity },
-          });
-        }
-      }
-    } catch (error) {
-      if (guarded) await this.sql.query("ROLLBACK TO SAVEPOINT commerce_reserve");
-      throw error;
-    }
-    if (guarded) await this.sql.query("RELEASE SAVEPOINT commerce_reserve");
-    await this.sql.query(
-      `WITH r AS (INSERT INTO commerce_reservations (id, order_id, status, expires_at, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id)
-       INSERT INTO commerce_reservation_lines (reservation_id, key, quantity) SELECT r.id, l.key, l.quantity FROM r, unnest($6::text[], $7::int[]) AS l(key, quantity)`,
+    const r = await this.sql.one<{ ok: boolean; free: Record<string, number> }>(
+      `WITH ${wantedLines(6)}, ${lockedStock(6)},
+       ok AS (SELECT count(*) = (SELECT count(*) FROM w) AS ok FROM w JOIN locked l ON l.key = w.key WHERE l.free >= w.quantity),
+       upd AS (UPDATE commerce_stock_levels s SET reserved = s.reserved + w.quantity, updated_at = $5 FROM w WHERE s.key = w.key AND (SELECT ok FROM ok)),
+       r AS (INSERT INTO commerce_reservations (id, order_id, status, expires_at, created_at) SELECT $1, $2, $3, $4, $5 WHERE (SELECT ok FROM ok) RETURNING id),
+       rl AS (INSERT INTO commerce_reservation_lines (reservation_id, key, quantity) SELECT r.id, l.key, l.quantity FROM r, unnest($6::text[], $7::int[]) AS l(key, quantity))
+       SELECT (SELECT ok FROM ok) AS ok, COALESCE((SELECT json_object_agg(key, free) FROM locked), '{}') AS free`,
       [res.id, res.orderId, res.status, res.expiresAt, res.createdAt, lines.map((l) => l.key), lines.map((l) => l.quantity)],
     );
+    if (r?.ok) return;
+    // Nothing was written; report the first line (in key order) the stock cannot cover.
+    const wanted = new Map<string, number>();
+    for (const line of lines) wanted.set(line.key, (wanted.get(line.key) ?? 0) + line.quantity);
+    const [key, requested] = [...wanted].find(([k, q]) => (r?.free[k] ?? 0) < q) ?? [lines[0]!.key, lines[0]!.quantity];
+    const available = r?.free[key] ?? 0;
+    throw new DomainRuleError(commerceCodes.insufficient_stock, `only ${available} of ${key} available, ${requested} requested`, { details: { key, available, requested } });
   }
 
   async getReservation(id: string): Promise<Reservation | null> {
@@ -145,25 +150,34 @@ export class PostgresInventoryRepository implements InventoryRepository {
 
   async release(id: string, status: "released" | "expired", at: Date): Promise<Reservation> {
     const r = await this.lockActive(id);
-    for (const line of byKey(r.lines)) {
-      const hit = await this.sql.query("UPDATE commerce_stock_levels SET reserved = reserved - $2, updated_at = $3 WHERE key = $1 AND reserved >= $2", [line.key, line.quantity, at]);
-      if (hit.rowCount === 0) throw new DomainRuleError(commerceCodes.over_release, `cannot release ${line.quantity} of ${line.key}: not that many reserved`, { details: { key: line.key, requested: line.quantity } });
-    }
-    await this.sql.query("UPDATE commerce_reservations SET status = $2 WHERE id = $1", [id, status]);
+    const missed = await this.settle(r, "reserved = s.reserved - w.quantity", "s.reserved >= w.quantity", status, at);
+    if (missed) throw new DomainRuleError(commerceCodes.over_release, `cannot release ${missed.quantity} of ${missed.key}: not that many reserved`, { details: { key: missed.key, requested: missed.quantity } });
     return { ...r, status };
   }
 
   async commit(id: string, at: Date): Promise<Reservation> {
     const r = await this.lockActive(id);
-    for (const line of byKey(r.lines)) {
-      const hit = await this.sql.query(
-        "UPDATE commerce_stock_levels SET on_hand = on_hand - $2, reserved = reserved - $2, sold = sold + $2, updated_at = $3 WHERE key = $1 AND reserved >= $2 AND on_hand >= $2",
-        [line.key, line.quantity, at],
-      );
-      if (hit.rowCount === 0) throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
-    }
-    await this.sql.query("UPDATE commerce_reservations SET status = 'committed' WHERE id = $1", [id]);
+    const missed = await this.settle(r, "on_hand = s.on_hand - w.quantity, reserved = s.reserved - w.quantity, sold = s.sold + w.quantity", "s.reserved >= w.quantity AND s.on_hand >= w.quantity", "committed", at);
+    if (missed) throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${missed.key} than is reserved`, { details: { key: missed.key } });
     return { ...r, status: "committed" };
+  }
+
+  /**
+   * One statement for a reservation the caller locked: its stock rows locked in key order, each
+   * changed by `set` where `guard` holds, and the reservation's status set only when every line
+   * was. Returns the first line (in key order) whose guard failed, if any.
+   */
+  private async settle(r: Reservation, set: string, guard: string, status: Reservation["status"], at: Date): Promise<ReservationLine | undefined> {
+    const lines = byKey(r.lines);
+    const row = await this.sql.one<{ keys: string[] }>(
+      `WITH ${wantedLines(2)}, ${lockedStock(2)},
+       upd AS (UPDATE commerce_stock_levels s SET ${set}, updated_at = $4 FROM w WHERE s.key = w.key AND ${guard} AND (SELECT count(*) FROM locked) >= 0 RETURNING s.key),
+       st AS (UPDATE commerce_reservations SET status = $5 WHERE id = $1 AND (SELECT count(*) FROM upd) = (SELECT count(*) FROM w))
+       SELECT ARRAY(SELECT key FROM upd) AS keys`,
+      [r.id, lines.map((l) => l.key), lines.map((l) => l.quantity), at, status],
+    );
+    const done = new Set(row?.keys ?? []);
+    return lines.find((l) => !done.has(l.key));
   }
 
   async restock(lines: readonly ReservationLine[], at: Date): Promise<StockLevel[]> {

@@ -6,6 +6,8 @@ import { ORDER_COLUMNS, ORDER_SELECT, orderValues, toOrder, type OrderRow } from
 import type { Sql } from "./sql-runner.js";
 import { commerceCodes } from "../../domain/error-codes.js";
 
+/** {@link ORDER_SELECT} plus whether the row it locks is the one its snapshot sees (see `get`). */
+const LOCKED_ORDER_SELECT = ORDER_SELECT.replace(/\n  FROM orders o$/, ",\n  o.xmin = (SELECT v.xmin FROM orders v WHERE v.id = o.id) AS fresh\n  FROM orders o");
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = { subtotal: "numeric", shipping: "numeric", tax: "numeric", total: "numeric", shipping_address: "jsonb", billing_address: "jsonb" };
 const placeholders = ORDER_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
@@ -25,13 +27,17 @@ export class PostgresOrderRepository implements OrderRepository {
    * Reads an order and locks its row until the transaction ends (`FOR UPDATE`): services read
    * an order, then decide and write, so operations on one order (a payment settling while a
    * concurrent retry resumes it, a cancel racing an expiry) serialize as on the memory store.
-   * The lock is its own statement: one that waited for a row lock would see the items as of
-   * its start, so the read follows it.
+   * One statement locks and reads: one that waited for a row lock would see the items as of its
+   * start, so it also compares the locked row's `xmin` with the row its snapshot sees (every
+   * change of the items rewrites the order row in the same transaction), and reads again only
+   * when they differ.
    */
   async get(id: string): Promise<Order | null> {
-    if (!(await this.sql.one("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE", [id]))) return null;
-    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
-    return r ? toOrder(r) : null;
+    const r = await this.sql.one<OrderRow & { fresh: boolean }>(`${LOCKED_ORDER_SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+    if (!r) return null;
+    if (r.fresh) return toOrder(r);
+    const again = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
+    return again ? toOrder(again) : null;
   }
 
   /**
@@ -46,17 +52,19 @@ export class PostgresOrderRepository implements OrderRepository {
     return r ? toOrder(r) : null;
   }
 
+  /** One statement: the order (ON CONFLICT on its checkout key: nothing is written) and its items. */
   async insert(o: Order): Promise<void> {
-    const r = await this.sql.query(`INSERT INTO orders (${ORDER_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (user_id, idempotency_key) DO NOTHING`, orderValues(o));
-    if (r.rowCount === 0) throw new ConflictError(commerceCodes.idempotency_key_taken, "an order with this idempotency key exists", { details: { idempotencyKey: o.idempotencyKey } });
-    if (o.lines.length === 0) return;
-    await this.sql.query(
-      `INSERT INTO order_items (order_id, line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled_quantity)
-       SELECT $1, l.line_id, l.position, l.product_id, l.variant_id, l.sku, l.name, l.quantity, l.price::numeric, l.total::numeric, l.currency, l.fulfilled
-         FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::int[])
-           AS l(line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled)`,
+    const n = ORDER_COLUMNS.length;
+    const arrays = Array.from({ length: 11 }, (_, i) => `$${n + i + 1}`);
+    const r = await this.sql.one<{ inserted: number }>(
+      `WITH o AS (INSERT INTO orders (${ORDER_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id),
+       i AS (INSERT INTO order_items (order_id, line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled_quantity)
+         SELECT o.id, l.line_id, l.position, l.product_id, l.variant_id, l.sku, l.name, l.quantity, l.price::numeric, l.total::numeric, l.currency, l.fulfilled
+           FROM o, unnest(${arrays[0]}::text[], ${arrays[1]}::int[], ${arrays[2]}::text[], ${arrays[3]}::text[], ${arrays[4]}::text[], ${arrays[5]}::text[], ${arrays[6]}::int[], ${arrays[7]}::text[], ${arrays[8]}::text[], ${arrays[9]}::text[], ${arrays[10]}::int[])
+             AS l(line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled))
+       SELECT count(*)::int AS inserted FROM o`,
       [
-        o.id,
+        ...orderValues(o),
         o.lines.map((l) => l.lineId),
         o.lines.map((_, i) => i),
         o.lines.map((l) => l.productId),
@@ -70,19 +78,21 @@ export class PostgresOrderRepository implements OrderRepository {
         o.lines.map((l) => l.fulfilledQuantity),
       ],
     );
+    if (!r || r.inserted === 0) throw new ConflictError(commerceCodes.idempotency_key_taken, "an order with this idempotency key exists", { details: { idempotencyKey: o.idempotencyKey } });
   }
 
+  /** One statement: the version-guarded order row and, only when it matched, its items' fulfilled quantities (lines are frozen at checkout). */
   async update(o: Order, expectedVersion: number): Promise<void> {
+    const n = ORDER_COLUMNS.length;
     const sets = ORDER_COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
-    const r = await this.sql.query(`UPDATE orders SET ${sets} WHERE id = $1 AND version = $${ORDER_COLUMNS.length + 1}`, [...orderValues(o), expectedVersion]);
-    if (r.rowCount === 0) throw new ConflictError(commerceCodes.version_conflict, `order ${o.id} was changed concurrently`);
-    // Lines are frozen at checkout; only their fulfilled quantities move.
-    if (o.lines.length === 0) return;
-    await this.sql.query(
-      `UPDATE order_items i SET fulfilled_quantity = l.fulfilled FROM unnest($2::text[], $3::int[]) AS l(line_id, fulfilled)
-        WHERE i.order_id = $1 AND i.line_id = l.line_id AND i.fulfilled_quantity <> l.fulfilled`,
-      [o.id, o.lines.map((l) => l.lineId), o.lines.map((l) => l.fulfilledQuantity)],
+    const r = await this.sql.one<{ updated: number }>(
+      `WITH u AS (UPDATE orders SET ${sets} WHERE id = $1 AND version = $${n + 1} RETURNING id),
+       i AS (UPDATE order_items i SET fulfilled_quantity = l.fulfilled FROM u, unnest($${n + 2}::text[], $${n + 3}::int[]) AS l(line_id, fulfilled)
+         WHERE i.order_id = u.id AND i.line_id = l.line_id AND i.fulfilled_quantity <> l.fulfilled)
+       SELECT count(*)::int AS updated FROM u`,
+      [...orderValues(o), expectedVersion, o.lines.map((l) => l.lineId), o.lines.map((l) => l.fulfilledQuantity)],
     );
+    if (!r || r.updated === 0) throw new ConflictError(commerceCodes.version_conflict, `order ${o.id} was changed concurrently`);
   }
 
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {

@@ -1,5 +1,5 @@
 import { ConflictError, type CursorCodec, type Page } from "@platform/core";
-import type { Queryable } from "@platform/core/postgres";
+import { snapshotRead, type Queryable } from "@platform/core/postgres";
 import type { VelocityDimension } from "../../domain/fraud-rule.js";
 import type { Payment } from "../../domain/payment.js";
 import type { PaymentStatus } from "../../domain/payment-status.js";
@@ -10,6 +10,8 @@ import { run } from "./sql-errors.js";
 import { paymentsCodes } from "../../domain/error-codes.js";
 
 const COLUMNS = PAYMENT_COLUMNS.join(", ");
+// A plain read: a transaction that only reads a payment needs no BEGIN/COMMIT.
+const GET_SQL = snapshotRead(`SELECT ${COLUMNS} FROM payments WHERE id = $1`);
 const PLACEHOLDERS = PAYMENT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ");
 // Every column but the key.
 const UPDATED = PAYMENT_COLUMNS.map((c, i) => [c, i] as const).filter(([c]) => c !== "id");
@@ -43,7 +45,7 @@ export class PostgresPaymentRepository implements PaymentRepository {
   ) {}
 
   async get(id: string): Promise<Payment | null> {
-    const { rows } = await run<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id]);
+    const { rows } = await run<PaymentRow>(this.db, GET_SQL, [id]);
     return rows[0] ? toPayment(rows[0]) : null;
   }
 
