@@ -73,7 +73,7 @@ describe("docs/guides", () => {
       expect(values.order.status).toBe("paid");
       expect(logged).toContainEqual(["paid", true]);
       expect(logged).toContainEqual([402, "card_declined"]);
-      expect((await values.payments.payments.get(values.order.payment.reference)).gateway).toBe("stripe");
+      expect((await values.payments.payments.get({ id: "test", roles: ["payments:read"] }, { paymentId: values.order.payment.reference })).gateway).toBe("stripe");
     } finally {
       if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
     }

@@ -9,7 +9,7 @@ export interface SearchLevel {
 }
 
 /** One query word: its levels, best value first. A document's value for the word is its best level's. */
-export interface SearchWordPlan {
+interface SearchWordPlan {
   readonly levels: readonly SearchLevel[];
 }
 
