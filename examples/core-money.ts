@@ -13,7 +13,9 @@ console.log(`$100 split 3 ways: ${shares.map((s) => s.format("en-US")).join(" + 
 const fee = Money.of("10.00", "EUR").allocate([70, 20, 10]);
 console.log(`€10 split 70/20/10: ${fee.map((s) => s.format("de-DE")).join(", ")}`);
 
-console.log(`Formatting:        ${Money.of("1234.5", "EUR").format("de-DE")} | ${Money.of("1234", "JPY").format("ja-JP")} | ${Money.of("1.234", "KWD").format("en-US")}`);
+console.log(
+  `Formatting:        ${Money.of("1234.5", "EUR").format("de-DE")} | ${Money.of("1234", "JPY").format("ja-JP")} | ${Money.of("1.234", "KWD").format("en-US")}`,
+);
 
 for (const attempt of [() => Money.of("1.001", "USD"), () => Money.of("5", "XYZ"), () => laptop.add(Money.of("1", "EUR"))]) {
   try {

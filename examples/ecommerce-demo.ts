@@ -14,7 +14,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { ANONYMOUS_ACTOR } from "@platform/core";
-import { ADMIN_ACTOR, createECommercePlatform, FlatRateShippingCalculator, PercentageTaxCalculator, testPaymentPort, type CommerceStore } from "@platform/commerce";
+import {
+  ADMIN_ACTOR,
+  createECommercePlatform,
+  FlatRateShippingCalculator,
+  PercentageTaxCalculator,
+  testPaymentPort,
+  type CommerceStore,
+} from "@platform/commerce";
 import { createPostgresCommerceStore, migrateCommerce, type PostgresCommerceStore } from "@platform/commerce/postgres";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -42,7 +49,10 @@ const laptop = await platform.products.create(ADMIN_ACTOR, {
   description: "High-performance laptop",
   price: { amount: "999.99", currency: "USD" },
   categoryId: electronics.id,
-  images: [{ url: "https://cdn.example.com/laptop1.jpg", alt: "Laptop, front" }, { url: "https://cdn.example.com/laptop2.jpg", alt: "Laptop, side" }],
+  images: [
+    { url: "https://cdn.example.com/laptop1.jpg", alt: "Laptop, front" },
+    { url: "https://cdn.example.com/laptop2.jpg", alt: "Laptop, side" },
+  ],
   attributes: { brand: "Dell", model: "XPS 13" },
   initialStock: 10,
 });
@@ -61,7 +71,14 @@ const email = run ? `test+${run}@example.com` : "test@example.com";
 await platform.users.register(ANONYMOUS_ACTOR, { email, password: "correct-horse-42", name: "John Doe", phone: "555-1234" });
 const session = await platform.users.login(ANONYMOUS_ACTOR, { email, password: "correct-horse-42" });
 const john = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: session.token });
-await platform.users.addAddress(john, { name: "John Doe", line1: "123 Main St", city: "New York", region: "NY", postalCode: "10001", country: "US" });
+await platform.users.addAddress(john, {
+  name: "John Doe",
+  line1: "123 Main St",
+  city: "New York",
+  region: "NY",
+  postalCode: "10001",
+  country: "US",
+});
 
 await platform.carts.addItem(john, { productId: laptop.id, quantity: 1 });
 await platform.carts.addItem(john, { productId: mouse.id, quantity: 2 });

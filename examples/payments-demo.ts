@@ -65,7 +65,12 @@ console.log(verdict(payment));
 
 // A fraud rule that really reads its condition (the specification's rules ignored theirs).
 const rule = await system.fraud.addRule(actor, { rule: "block if amount > 10000 USD", name: "High amount" });
-const big = await system.payments.create(actor, { orderId: "order_124", amount: { amount: "12500.00", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: "cus_john" } });
+const big = await system.payments.create(actor, {
+  orderId: "order_124",
+  amount: { amount: "12500.00", currency: "USD" },
+  paymentMethod: "pm_card_visa",
+  customer: { id: "cus_john" },
+});
 console.log("");
 console.log(`Rule: ${rule.source}`);
 console.log(`Payment ID: ${big.id}`);
@@ -74,12 +79,18 @@ console.log(`Status: ${big.status} (${big.failure?.code}, risk score ${big.fraud
 console.log(verdict(big));
 
 // A partial refund through the gateway that captured the payment.
-const refund = await system.refunds.create(actor, { paymentId: payment.id, amount: { amount: "20.00", currency: "USD" }, reason: "requested_by_customer" });
+const refund = await system.refunds.create(actor, {
+  paymentId: payment.id,
+  amount: { amount: "20.00", currency: "USD" },
+  reason: "requested_by_customer",
+});
 const after = await system.payments.get(actor, { paymentId: payment.id });
 console.log("");
 console.log(`Refund ID: ${refund.id}`);
 console.log(`Refund: ${refund.amount.format("en-US")} ${refund.amount.currency} ${refund.status} via ${refund.gateway}`);
-console.log(`Refunded: ${after.amountRefunded.format("en-US")} of ${after.amountCaptured.format("en-US")} (${after.amountCaptured.subtract(after.amountRefunded).format("en-US")} kept)`);
+console.log(
+  `Refunded: ${after.amountRefunded.format("en-US")} of ${after.amountCaptured.format("en-US")} (${after.amountCaptured.subtract(after.amountRefunded).format("en-US")} kept)`,
+);
 
 const ledger = await system.transactions.listByPayment(actor, { paymentId: payment.id });
 console.log(`Ledger: ${ledger.items.map((t) => `${t.type} ${t.amount.toFixed()}`).join(", ")}`);

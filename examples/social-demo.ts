@@ -14,7 +14,9 @@ import { createSocialMediaPlatform, type SocialMediaPlatform } from "@platform/s
 import { createPostgresSocialStore, type PostgresSocialStore } from "@platform/social/postgres";
 
 const databaseUrl = process.env.DATABASE_URL;
-const postgres: PostgresSocialStore | undefined = databaseUrl ? await createPostgresSocialStore({ connectionString: databaseUrl, migrate: true }) : undefined;
+const postgres: PostgresSocialStore | undefined = databaseUrl
+  ? await createPostgresSocialStore({ connectionString: databaseUrl, migrate: true })
+  : undefined;
 const run = databaseUrl ? randomBytes(3).toString("hex") : "";
 const unique = (username: string) => (run ? `${username}_${run}` : username);
 
@@ -83,7 +85,9 @@ async function show(platform: SocialMediaPlatform, user: { id: string; username:
   console.log(`\n@${user.username}'s home feed:`);
   for (const item of (await platform.feeds.home(actorOf(user))).items) {
     const p = item.post;
-    console.log(`  @${p.author.username}: ${p.content}  [${p.likesCount} like(s), ${p.commentsCount} comment(s), ${p.images.length} image(s)]`);
+    console.log(
+      `  @${p.author.username}: ${p.content}  [${p.likesCount} like(s), ${p.commentsCount} comment(s), ${p.images.length} image(s)]`,
+    );
   }
   console.log(`@${user.username}'s notifications (${await platform.notifications.unreadCount(actorOf(user))} unread):`);
   for (const group of (await platform.notifications.listGrouped(actorOf(user))).items) console.log(`  ${group.summary}`);

@@ -38,9 +38,16 @@ const shop = createECommercePlatform({
 });
 
 const run = randomBytes(3).toString("hex");
-const lamp = await shop.products.create(ADMIN_ACTOR, { sku: `LAMP-${run}`, name: "Desk lamp", price: { amount: "49.90", currency: "USD" }, initialStock: 5 });
+const lamp = await shop.products.create(ADMIN_ACTOR, {
+  sku: `LAMP-${run}`,
+  name: "Desk lamp",
+  price: { amount: "49.90", currency: "USD" },
+  initialStock: 5,
+});
 await shop.users.register(ANONYMOUS_ACTOR, { email: `ada+${run}@example.com`, password: "correct-horse-42", name: "Ada" });
-const ada = await shop.users.authenticate(ANONYMOUS_ACTOR, { token: (await shop.users.login(ANONYMOUS_ACTOR, { email: `ada+${run}@example.com`, password: "correct-horse-42" })).token });
+const ada = await shop.users.authenticate(ANONYMOUS_ACTOR, {
+  token: (await shop.users.login(ANONYMOUS_ACTOR, { email: `ada+${run}@example.com`, password: "correct-horse-42" })).token,
+});
 await shop.users.addAddress(ada, { name: "Ada", line1: "1 Main St", city: "Boston", region: "MA", postalCode: "02110", country: "US" });
 
 console.log(`Stripe Checkout Demo (${local ? "local Stripe-compatible server" : "Stripe test mode"}):`);
@@ -75,13 +82,20 @@ console.log(`Refunded: $${refunded.amountRefunded.toFixed()} of $${refunded.amou
 const stopFollowing = followPaymentEvents(payments, shop.orders);
 await shop.carts.addItem(ada, { productId: lamp.id, quantity: 1 });
 const waiting = await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-3`, paymentToken: "pm_card_threeDSecure2Required" });
-console.log(`Order ${waiting.id}: ${waiting.status}, payment ${waiting.payment.status}, client secret ${waiting.payment.action?.clientSecret ? "handed to the front end" : "missing"}`);
+console.log(
+  `Order ${waiting.id}: ${waiting.status}, payment ${waiting.payment.status}, client secret ${waiting.payment.action?.clientSecret ? "handed to the front end" : "missing"}`,
+);
 if (local) {
   // What the customer's browser and Stripe do: authenticate, then deliver a signed webhook.
   const webhookSecret = "whsec_local_checkout_demo";
   const intentId = (await payments.payments.get(actor, { paymentId: waiting.payment.reference! })).gatewayTransactionId!;
   local.completeAction(intentId, "succeed");
-  const delivery = await stripeWebhookDelivery({ type: "payment_intent.succeeded", object: local.api.intentJson(local.api.intents.get(intentId)!), secret: webhookSecret, at: new Date() });
+  const delivery = await stripeWebhookDelivery({
+    type: "payment_intent.succeeded",
+    object: local.api.intentJson(local.api.intents.get(intentId)!),
+    secret: webhookSecret,
+    at: new Date(),
+  });
   const result = await handleStripeWebhook(payments, delivery.payload, delivery.header, { secret: webhookSecret });
   console.log(`Webhook payment_intent.succeeded: ${result.outcome}`);
   const paid = await shop.orders.confirmPayment(ADMIN_ACTOR, { orderId: waiting.id });

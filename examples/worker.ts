@@ -26,7 +26,8 @@ const databaseUrl = process.env.DATABASE_URL;
 
 // pino-compatible: pass `pino()` instead. Duty failures arrive as error lines with the duty name and code,
 // gateway, webhook and notification failures as the packages' own lines (docs/observability.md).
-const line = (level: string) => (obj: Record<string, unknown>, msg: string) => console.log(JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj }));
+const line = (level: string) => (obj: Record<string, unknown>, msg: string) =>
+  console.log(JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj }));
 const logger: Logger = { debug: () => undefined, info: line("info"), warn: line("warn"), error: line("error") };
 
 const pools: { end?: () => Promise<void> }[] = [];
@@ -60,10 +61,21 @@ const worker = createWorker({ commerce, payments, logger, closeOnStop: pools });
 
 if (!databaseUrl) {
   // An app server on the same store that records notifications and leaves sending to the worker.
-  const app = createECommercePlatform({ store: commerce.store, payments: paymentPortFor(payments), notifications: { email, sms: null, sendInProcess: false } });
-  const mouse = await app.products.create(ADMIN_ACTOR, { sku: "MOUSE001", name: "Mouse", price: { amount: "29.99", currency: "USD" }, initialStock: 5 });
+  const app = createECommercePlatform({
+    store: commerce.store,
+    payments: paymentPortFor(payments),
+    notifications: { email, sms: null, sendInProcess: false },
+  });
+  const mouse = await app.products.create(ADMIN_ACTOR, {
+    sku: "MOUSE001",
+    name: "Mouse",
+    price: { amount: "29.99", currency: "USD" },
+    initialStock: 5,
+  });
   await app.users.register(ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42", name: "John Doe" });
-  const john = await app.users.authenticate(ANONYMOUS_ACTOR, { token: (await app.users.login(ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42" })).token });
+  const john = await app.users.authenticate(ANONYMOUS_ACTOR, {
+    token: (await app.users.login(ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42" })).token,
+  });
   await app.carts.addItem(john, { productId: mouse.id, quantity: 1 });
   await app.orders.checkout(john, { idempotencyKey: "worker-demo-1", paymentToken: "pm_card_visa" });
   console.log(`Before the worker: ${outbox.emails.length} email(s) sent`);

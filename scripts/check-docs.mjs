@@ -12,7 +12,16 @@ import { readPrelude, typescriptBlocks } from "./docs-check/extract.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-const base = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.base.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
+const base = ts.getParsedCommandLineOfConfigFile(
+  join(root, "tsconfig.base.json"),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
+  },
+);
 const options = { ...base.options, noEmit: true, declaration: false, sourceMap: false, moduleDetection: ts.ModuleDetectionKind.Force };
 
 const blocks = typescriptBlocks(root);
@@ -29,7 +38,9 @@ for (const block of checked) {
     // The block goes on from the previous one of the page: checked with everything before it.
     if (!previous || block.preludes.length > 0) {
       setupErrors++;
-      console.error(`${block.file}:${block.line}: a "continued" block needs an earlier checked block on the page and takes no prelude of its own`);
+      console.error(
+        `${block.file}:${block.line}: a "continued" block needs an earlier checked block on the page and takes no prelude of its own`,
+      );
       continue;
     }
     head = previous.text;
@@ -48,7 +59,8 @@ const host = ts.createCompilerHost(options);
 const { getSourceFile, fileExists, readFile } = host;
 host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
 host.readFile = (f) => virtual.get(f)?.text ?? readFile.call(host, f);
-host.getSourceFile = (f, lang, ...rest) => (virtual.has(f) ? ts.createSourceFile(f, virtual.get(f).text, lang, true) : getSourceFile.call(host, f, lang, ...rest));
+host.getSourceFile = (f, lang, ...rest) =>
+  virtual.has(f) ? ts.createSourceFile(f, virtual.get(f).text, lang, true) : getSourceFile.call(host, f, lang, ...rest);
 
 const program = ts.createProgram([...virtual.keys()], options, host);
 let errors = setupErrors;
@@ -64,7 +76,8 @@ for (const d of ts.getPreEmitDiagnostics(program)) {
   const { block, start, preludeLines } = entry;
   let where;
   if (line >= start) where = `${block.file}:${block.line + 1 + line - start}:${character + 1}`;
-  else if (line < preludeLines && !block.flags.includes("continued")) where = `${block.file}:${block.line} (in prelude ${block.preludes.join(", ")}, line ${line + 1})`;
+  else if (line < preludeLines && !block.flags.includes("continued"))
+    where = `${block.file}:${block.line} (in prelude ${block.preludes.join(", ")}, line ${line + 1})`;
   else continue; // in an earlier block of the page: reported where that block is checked
   errors++;
   console.error(`${where}: TS${d.code} ${message}`);

@@ -31,11 +31,14 @@ try {
   mkdirSync(tarballs);
   for (const p of packages) {
     const dist = join(root, "packages", p, "dist");
-    if (readdirSync(dist, { withFileTypes: true }).length === 0) throw new Error(`packages/${p}/dist is empty: run corepack pnpm build first`);
+    if (readdirSync(dist, { withFileTypes: true }).length === 0)
+      throw new Error(`packages/${p}/dist is empty: run corepack pnpm build first`);
     // pnpm pack turns workspace:^ into the real version range, as publishing does.
     run("corepack", ["pnpm", "pack", "--pack-destination", tarballs], join(root, "packages", p));
   }
-  const files = readdirSync(tarballs).filter((f) => f.endsWith(".tgz")).map((f) => join(tarballs, f));
+  const files = readdirSync(tarballs)
+    .filter((f) => f.endsWith(".tgz"))
+    .map((f) => join(tarballs, f));
 
   const app = join(work, "app");
   cpSync(fixtures, app, { recursive: true });

@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   entry: {
-    "index": "src/index.ts",
+    index: "src/index.ts",
     "testing/index": "src/testing/index.ts",
     "payments/index": "src/adapters/payments/index.ts",
     "smtp/index": "src/adapters/smtp/index.ts",

@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   entry: {
-    "index": "src/index.ts",
+    index: "src/index.ts",
     "testing/index": "src/testing/index.ts",
     "stripe-mock/index": "src/testing/stripe-mock/index.ts",
     "postgres/index": "src/adapters/postgres/index.ts",

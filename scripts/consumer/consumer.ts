@@ -11,7 +11,12 @@ import { createSocialMediaPlatform, type SocialMediaPlatform } from "@platform/s
 export async function shop(clock: Clock): Promise<Order> {
   const system: PaymentSystem = createPaymentSystem({ clock, gateways: { test: new TestGateway() } });
   const platform: ECommercePlatform = createECommercePlatform({ clock, payments: paymentPortFor(system) });
-  const product = await platform.products.create({ sku: "SKU1", name: "Thing", price: { amount: "1.00", currency: "USD" }, initialStock: 1 });
+  const product = await platform.products.create({
+    sku: "SKU1",
+    name: "Thing",
+    price: { amount: "1.00", currency: "USD" },
+    initialStock: 1,
+  });
   const actor = await platform.users.authenticate("token");
   await platform.carts.addItem(actor, { productId: product.id, quantity: 1 });
   const order = await platform.orders.checkout(actor, { idempotencyKey: "k", paymentToken: "pm_card_visa" });

@@ -13,11 +13,21 @@ module.exports = async function scenario({ core, commerce, commercePayments, pay
     assert.equal(e.name, "ValidationError");
     assert.equal(e.toJSON().code, "amount_precision");
   }
-  assert.deepEqual(Money.of("100", "USD").allocate([1, 1, 1]).map((m) => m.toFixed()), ["33.34", "33.33", "33.33"]);
+  assert.deepEqual(
+    Money.of("100", "USD")
+      .allocate([1, 1, 1])
+      .map((m) => m.toFixed()),
+    ["33.34", "33.33", "33.33"],
+  );
 
   const system = payments.createPaymentSystem({ gateways: { test: new payments.TestGateway() } });
   const shop = commerce.createECommercePlatform({ payments: commercePayments.paymentPortFor(system) });
-  const laptop = await shop.products.create({ sku: "LAPTOP001", name: "Laptop", price: { amount: "999.99", currency: "USD" }, initialStock: 10 });
+  const laptop = await shop.products.create({
+    sku: "LAPTOP001",
+    name: "Laptop",
+    price: { amount: "999.99", currency: "USD" },
+    initialStock: 10,
+  });
   await shop.users.register({ email: "john@example.com", password: "correct-horse-42", name: "John Doe" });
   const { token } = await shop.users.login({ email: "john@example.com", password: "correct-horse-42" });
   const john = await shop.users.authenticate(token);

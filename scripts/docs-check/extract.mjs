@@ -5,7 +5,13 @@ import { join, relative } from "node:path";
 
 /** The markdown files whose code blocks are checked, relative to the workspace root. */
 export function docFiles(root) {
-  const list = (dir, pick) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter(pick).sort().map((f) => join(dir, f)) : []);
+  const list = (dir, pick) =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir))
+          .filter(pick)
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
   const md = (f) => f.endsWith(".md");
   const packageReadmes = list("packages", () => true)
     .map((dir) => join(dir, "README.md"))
@@ -40,8 +46,16 @@ export function extractBlocks(text, file) {
       line: i + 1, // 1-based line of the opening fence
       lang: lang.toLowerCase(),
       flags: rest.split(/\s+/).filter(Boolean),
-      preludes: prelude ? prelude[1].split(",").map((s) => s.trim()).filter(Boolean) : [],
-      code: lines.slice(i + 1, end).map((l) => (indent && l.startsWith(indent) ? l.slice(indent.length) : l)).join("\n"),
+      preludes: prelude
+        ? prelude[1]
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+      code: lines
+        .slice(i + 1, end)
+        .map((l) => (indent && l.startsWith(indent) ? l.slice(indent.length) : l))
+        .join("\n"),
     });
     i = end;
   }
@@ -50,7 +64,9 @@ export function extractBlocks(text, file) {
 
 /** The TypeScript blocks of every checked file. */
 export function typescriptBlocks(root) {
-  return docFiles(root).flatMap((file) => extractBlocks(readFileSync(join(root, file), "utf8"), file)).filter((b) => b.lang === "ts" || b.lang === "typescript");
+  return docFiles(root)
+    .flatMap((file) => extractBlocks(readFileSync(join(root, file), "utf8"), file))
+    .filter((b) => b.lang === "ts" || b.lang === "typescript");
 }
 
 /** Reads a named prelude (scripts/docs-check/preludes/<name>.ts). */

@@ -45,7 +45,13 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 64 * 1024,
       onError: (c) => {
-        const body: HttpErrorBody = { status: 413, code: "payload_too_large", kind: "validation", message: "the request body is too large", requestId: c.get("requestId") };
+        const body: HttpErrorBody = {
+          status: 413,
+          code: "payload_too_large",
+          kind: "validation",
+          message: "the request body is too large",
+          requestId: c.get("requestId"),
+        };
         return c.json(body, 413);
       },
     }),
@@ -57,10 +63,13 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   app.route("/social", socialRoutes(services));
   app.route("/admin", adminRoutes(services, options.adminToken));
   // Stripe's events only mean something to a system that pays through Stripe.
-  if (options.stripeWebhookSecret && services.payments.gateways.has("stripe")) app.route("/", stripeRoutes(services, options.stripeWebhookSecret));
+  if (options.stripeWebhookSecret && services.payments.gateways.has("stripe"))
+    app.route("/", stripeRoutes(services, options.stripeWebhookSecret));
 
   app.notFound((c) => {
-    const { status, headers, body } = toHttpError(NotFoundError.of("route_not_found", "route", `${c.req.method} ${c.req.path}`), { requestId: c.get("requestId") });
+    const { status, headers, body } = toHttpError(NotFoundError.of("route_not_found", "route", `${c.req.method} ${c.req.path}`), {
+      requestId: c.get("requestId"),
+    });
     return c.json(body, status as ContentfulStatusCode, headers);
   });
 

@@ -3,7 +3,13 @@ import { ConfigurationError } from "@platform/core";
 /** How the server takes payments: named explicitly, never defaulted (fail closed). */
 export type PaymentsConfig =
   | { readonly gateway: "test" }
-  | { readonly gateway: "stripe"; readonly secretKey: string | undefined; readonly host?: string; readonly port?: number; readonly protocol?: "http" | "https" };
+  | {
+      readonly gateway: "stripe";
+      readonly secretKey: string | undefined;
+      readonly host?: string;
+      readonly port?: number;
+      readonly protocol?: "http" | "https";
+    };
 
 /** Everything the server reads from its environment. */
 export interface ServerConfig {
@@ -37,9 +43,16 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   const gateway = env.PAYMENTS_GATEWAY?.trim();
   let payments: PaymentsConfig;
   if (!gateway) {
-    throw new ConfigurationError("payments_gateway_missing", "set PAYMENTS_GATEWAY to stripe (with STRIPE_SECRET_KEY) or, outside production, to test");
+    throw new ConfigurationError(
+      "payments_gateway_missing",
+      "set PAYMENTS_GATEWAY to stripe (with STRIPE_SECRET_KEY) or, outside production, to test",
+    );
   } else if (gateway === "test") {
-    if (production) throw new ConfigurationError("test_gateway_in_production", "the test gateway takes no real money: it is refused with NODE_ENV=production");
+    if (production)
+      throw new ConfigurationError(
+        "test_gateway_in_production",
+        "the test gateway takes no real money: it is refused with NODE_ENV=production",
+      );
     payments = { gateway: "test" };
   } else if (gateway === "stripe") {
     const port = env.STRIPE_API_PORT ? portOf(env.STRIPE_API_PORT) : undefined;
@@ -55,7 +68,10 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   }
   const adminToken = env.ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN) {
-    throw new ConfigurationError("weak_admin_token", `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (e.g. openssl rand -base64 32)`);
+    throw new ConfigurationError(
+      "weak_admin_token",
+      `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (e.g. openssl rand -base64 32)`,
+    );
   }
   return {
     databaseUrl: env.DATABASE_URL || undefined,

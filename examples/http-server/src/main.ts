@@ -19,8 +19,14 @@ try {
     }
   }
   const services = createServices(config);
-  const server = await startServer(services, { port: config.port, host: config.host }, { adminToken: config.adminToken, stripeWebhookSecret: config.stripeWebhookSecret });
-  console.log(`@platform reference server on ${server.url} (${config.databaseUrl ? "PostgreSQL" : "memory"}, payments: ${config.payments.gateway})`);
+  const server = await startServer(
+    services,
+    { port: config.port, host: config.host },
+    { adminToken: config.adminToken, stripeWebhookSecret: config.stripeWebhookSecret },
+  );
+  console.log(
+    `@platform reference server on ${server.url} (${config.databaseUrl ? "PostgreSQL" : "memory"}, payments: ${config.payments.gateway})`,
+  );
   const stop = async () => {
     await server.close();
     await services.close();

@@ -18,7 +18,11 @@ export interface RunningServer {
  * const server = await startServer(createServices(config), { port: 0, host: "127.0.0.1" });
  * ```
  */
-export async function startServer(services: Services, listen: { port: number; host: string }, options: AppOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  services: Services,
+  listen: { port: number; host: string },
+  options: AppOptions = {},
+): Promise<RunningServer> {
   const app = createApp(services, options);
   let server!: ServerType;
   const address = await new Promise<AddressInfo>((resolve, reject) => {

@@ -33,7 +33,15 @@ export interface ServicesOptions {
 function gatewayFor(config: PaymentsConfig): { name: string; gateway: PaymentGateway } {
   if (config.gateway === "test") return { name: "test", gateway: new TestGateway() };
   const { secretKey, host, port, protocol } = config;
-  return { name: "stripe", gateway: new StripeGateway({ secretKey, ...(host ? { host } : {}), ...(port !== undefined ? { port } : {}), ...(protocol ? { protocol } : {}) }) };
+  return {
+    name: "stripe",
+    gateway: new StripeGateway({
+      secretKey,
+      ...(host ? { host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(protocol ? { protocol } : {}),
+    }),
+  };
 }
 
 /** Applies every package's migrations (under the runner's advisory lock: safe from several processes). */
@@ -52,7 +60,12 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
   const { name, gateway } = gatewayFor(config.payments);
   const clock = options.clock ? { clock: options.clock } : {};
   const cursorSecret = config.cursorSecret ? { cursorSecret: config.cursorSecret } : {};
-  const payments = createPaymentSystem({ store: pool ? new PostgresPaymentStore(pool) : new MemoryPaymentStore(), gateways: { [name]: gateway }, ...clock, ...cursorSecret });
+  const payments = createPaymentSystem({
+    store: pool ? new PostgresPaymentStore(pool) : new MemoryPaymentStore(),
+    gateways: { [name]: gateway },
+    ...clock,
+    ...cursorSecret,
+  });
   const shop = createECommercePlatform({
     store: pool ? new PostgresCommerceStore(pool) : new MemoryCommerceStore(),
     payments: paymentPortFor(payments),
@@ -60,7 +73,11 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
     ...cursorSecret,
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
   });
-  const social = createSocialMediaPlatform({ store: pool ? new PostgresSocialStore(pool) : new MemorySocialStore(), ...clock, ...cursorSecret });
+  const social = createSocialMediaPlatform({
+    store: pool ? new PostgresSocialStore(pool) : new MemorySocialStore(),
+    ...clock,
+    ...cursorSecret,
+  });
   // Payments settled here (a Stripe webhook, a reconcile) pay or cancel their orders at once; the
   // worker's payment sweeper covers what another process settled.
   const unfollow = followPaymentEvents(payments, shop.orders);

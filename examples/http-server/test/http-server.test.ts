@@ -5,8 +5,37 @@ import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 import { migrateAll } from "../src/services.js";
 import { ADMIN_TOKEN, allKeys, keys, serverFor, STRIPE_WEBHOOK_SECRET } from "./helpers.js";
 
-const ORDER_KEYS = ["billingAddress", "cancelReason", "createdAt", "currency", "customerId", "id", "lines", "payment", "shipping", "shippingAddress", "status", "subtotal", "tax", "total", "trackingNumber", "updatedAt"];
-const INTERNAL = ["requestFingerprint", "reservationId", "idempotencyKey", "refundAttempts", "checkoutOrderId", "passwordHash", "externalId", "dedupeKey", "groupKey", "seq", "recipientId"];
+const ORDER_KEYS = [
+  "billingAddress",
+  "cancelReason",
+  "createdAt",
+  "currency",
+  "customerId",
+  "id",
+  "lines",
+  "payment",
+  "shipping",
+  "shippingAddress",
+  "status",
+  "subtotal",
+  "tax",
+  "total",
+  "trackingNumber",
+  "updatedAt",
+];
+const INTERNAL = [
+  "requestFingerprint",
+  "reservationId",
+  "idempotencyKey",
+  "refundAttempts",
+  "checkoutOrderId",
+  "passwordHash",
+  "externalId",
+  "dedupeKey",
+  "groupKey",
+  "seq",
+  "recipientId",
+];
 const PASSWORD = "s3cure-passw0rd";
 
 describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s", (storage) => {
@@ -27,7 +56,8 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
   });
 
   const call: typeof server.call = (...args) => server.call(...args);
-  const admin = (method: string, path: string, body?: unknown) => call(method, path, { token: ADMIN_TOKEN, ...(body !== undefined ? { body } : {}) });
+  const admin = (method: string, path: string, body?: unknown) =>
+    call(method, path, { token: ADMIN_TOKEN, ...(body !== undefined ? { body } : {}) });
 
   async function signUp(name = "Jane Roe"): Promise<{ token: string; email: string; customerId: string }> {
     const email = `http${++n}@example.com`;
@@ -38,7 +68,12 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
   }
 
   async function product(sku: string, price: string, stock: number) {
-    const res = await admin("POST", "/admin/products", { sku, name: `Desk lamp ${sku}`, price: { amount: price, currency: "USD" }, initialStock: stock });
+    const res = await admin("POST", "/admin/products", {
+      sku,
+      name: `Desk lamp ${sku}`,
+      price: { amount: price, currency: "USD" },
+      initialStock: stock,
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string };
   }
@@ -84,7 +119,9 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
   });
 
   it("serves the catalog and search; products are created through the admin API only", async () => {
-    expect((await call("POST", "/admin/products", { body: { sku: "NOPE-1", name: "x", price: { amount: "1.00", currency: "USD" } } })).body).toMatchObject({ status: 401, code: "admin_token_invalid" });
+    expect(
+      (await call("POST", "/admin/products", { body: { sku: "NOPE-1", name: "x", price: { amount: "1.00", currency: "USD" } } })).body,
+    ).toMatchObject({ status: 401, code: "admin_token_invalid" });
     const lamp = await product(`LAMP-SEARCH-${storage}`, "49.90", 3);
     const found = await call("GET", "/products?q=desk%20lamp&limit=50");
     expect(found.status).toBe(200);
@@ -103,16 +140,35 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     expect(bad.body.issues[0]).toMatchObject({ path: ["quantity"], code: "invalid_quantity" });
     const cart = await call("POST", "/cart/items", { token, body: { productId: lamp.id, quantity: 2 } });
     expect(cart.status).toBe(200);
-    expect(keys(cart.body)).toEqual(["currency", "customerId", "id", "issues", "itemCount", "lines", "shipping", "subtotal", "tax", "total", "updatedAt"]);
+    expect(keys(cart.body)).toEqual([
+      "currency",
+      "customerId",
+      "id",
+      "issues",
+      "itemCount",
+      "lines",
+      "shipping",
+      "subtotal",
+      "tax",
+      "total",
+      "updatedAt",
+    ]);
     expect(cart.body.total).toEqual({ amount: "50.00", currency: "USD" });
 
-    const address = await call("POST", "/me/addresses", { token, body: { name: "Jane", line1: "1 Main St", city: "Boston", region: "MA", postalCode: "02110", country: "US" } });
+    const address = await call("POST", "/me/addresses", {
+      token,
+      body: { name: "Jane", line1: "1 Main St", city: "Boston", region: "MA", postalCode: "02110", country: "US" },
+    });
     expect(address.status).toBe(201);
     expect(address.body.customerId).toBeUndefined();
 
     const noKey = await call("POST", "/checkout", { token, body: { paymentToken: "pm_card_visa" } });
     expect(noKey.body).toMatchObject({ status: 400, code: "idempotency_key_required" });
-    const declined = await call("POST", "/checkout", { token, headers: { "idempotency-key": `decline-${storage}-1` }, body: { shippingAddressId: address.body.id, paymentToken: "pm_card_chargeDeclined" } });
+    const declined = await call("POST", "/checkout", {
+      token,
+      headers: { "idempotency-key": `decline-${storage}-1` },
+      body: { shippingAddressId: address.body.id, paymentToken: "pm_card_chargeDeclined" },
+    });
     expect(declined.status).toBe(402);
     expect(declined.body).toMatchObject({ code: "card_declined", kind: "gateway" });
     expect(declined.headers.get("retry-after")).toBeNull();
@@ -122,7 +178,11 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     const placed = await call("POST", "/checkout", { token, headers, body });
     expect(placed.status).toBe(201);
     expect(keys(placed.body)).toEqual(ORDER_KEYS.sort());
-    expect(placed.body).toMatchObject({ status: "paid", total: { amount: "50.00", currency: "USD" }, payment: { status: "succeeded", failureCode: null } });
+    expect(placed.body).toMatchObject({
+      status: "paid",
+      total: { amount: "50.00", currency: "USD" },
+      payment: { status: "succeeded", failureCode: null },
+    });
     for (const k of INTERNAL) expect(allKeys(placed.body).has(k)).toBe(false);
 
     const retried = await call("POST", "/checkout", { token, headers, body });
@@ -134,7 +194,9 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
 
     const listed = await call("GET", "/orders", { token });
     // The declined attempt is on record as a canceled order whose payment failed.
-    const statuses = Object.fromEntries(listed.body.items.map((o: { id: string; status: string; payment: { status: string } }) => [o.id, `${o.status}/${o.payment.status}`]));
+    const statuses = Object.fromEntries(
+      listed.body.items.map((o: { id: string; status: string; payment: { status: string } }) => [o.id, `${o.status}/${o.payment.status}`]),
+    );
     expect(Object.values(statuses).sort()).toEqual(["canceled/failed", "paid/succeeded"]);
     expect(statuses[placed.body.id]).toBe("paid/succeeded");
     const other = await signUp("Mallory");
@@ -158,10 +220,15 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     expect(waiting.body.paymentAction.nextAction).toBeTypeOf("object");
     for (const k of INTERNAL) expect(allKeys(waiting.body).has(k)).toBe(false);
     // The customer completes the step; the payment is reconciled (as a webhook would), which pays the order.
-    const payment = await server.services.payments.payments.findByIdempotencyKey(PAYMENTS_ADMIN_ACTOR, { idempotencyKey: `order_${waiting.body.id}` });
+    const payment = await server.services.payments.payments.findByIdempotencyKey(PAYMENTS_ADMIN_ACTOR, {
+      idempotencyKey: `order_${waiting.body.id}`,
+    });
     (server.services.gateway as TestGateway).completeAction(payment!.id, "succeed");
     await server.services.payments.payments.reconcile(PAYMENTS_ADMIN_ACTOR, { paymentId: payment!.id });
-    await waitUntil(async () => (await call("GET", `/orders/${waiting.body.id}`, { token })).body.status === "paid", "the order to be paid");
+    await waitUntil(
+      async () => (await call("GET", `/orders/${waiting.body.id}`, { token })).body.status === "paid",
+      "the order to be paid",
+    );
     const again = await call("POST", "/checkout", { token, headers, body });
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ id: waiting.body.id, status: "paid", payment: { status: "succeeded" } });
@@ -172,7 +239,9 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     const guest = await call("POST", "/guest-carts");
     expect(guest.status).toBe(201);
     expect(guest.body.customerId).toBeNull();
-    expect((await call("POST", `/guest-carts/${guest.body.id}/items`, { body: { productId: mug.id, quantity: 3 } })).body.itemCount).toBe(3);
+    expect((await call("POST", `/guest-carts/${guest.body.id}/items`, { body: { productId: mug.id, quantity: 3 } })).body.itemCount).toBe(
+      3,
+    );
     expect((await call("GET", "/guest-carts/cart_unknown")).status).toBe(404);
     const email = `guest${++n}@example.com`;
     await call("POST", "/auth/register", { body: { email, password: PASSWORD, name: "Guest" } });
@@ -196,7 +265,10 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     // a client cannot make itself admin.
     expect(adaUser.body).toMatchObject({ email: ada.email, role: "user", name: "Ada" });
     expect(JSON.stringify(adaUser.body)).not.toContain(ada.customerId);
-    expect((await call("POST", "/social/me", { token: ada.token, body: { username: `ada2_${storage}` } })).body).toMatchObject({ status: 409, code: "social_profile_exists" });
+    expect((await call("POST", "/social/me", { token: ada.token, body: { username: `ada2_${storage}` } })).body).toMatchObject({
+      status: 409,
+      code: "social_profile_exists",
+    });
     expect((await call("POST", "/social/me", { token: bob.token, body: { username: "x" } })).status).toBe(400);
     const bobUser = await call("POST", "/social/me", { token: bob.token, body: { username: `bob_${storage}`, name: "Bobby" } });
     expect(bobUser.status).toBe(201);
@@ -220,7 +292,8 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     expect(notes.body.items).toHaveLength(1);
     expect(keys(notes.body.items[0])).toEqual(["actor", "commentId", "createdAt", "id", "postId", "readAt", "type"]);
     expect(notes.body.items[0]).toMatchObject({ type: "follow", actor: { id: bobUser.body.id } });
-    for (const body of [adaUser.body, profile.body, feed.body, notes.body]) for (const k of INTERNAL) expect(allKeys(body).has(k)).toBe(false);
+    for (const body of [adaUser.body, profile.body, feed.body, notes.body])
+      for (const k of INTERNAL) expect(allKeys(body).has(k)).toBe(false);
     expect((await call("POST", "/social/notifications/read", { token: ada.token })).body).toEqual({ marked: 1 });
   });
 
@@ -238,8 +311,6 @@ describe.each(["memory", "postgres"] as const)("the reference HTTP server on %s"
     expect((await admin("DELETE", `/admin/webhook-endpoints/${created.body.id}`)).status).toBe(204);
     expect((await admin("GET", `/admin/webhook-endpoints/${created.body.id}`)).status).toBe(404);
   });
-
-
 });
 
 describe("the reference HTTP server during a storage outage", () => {

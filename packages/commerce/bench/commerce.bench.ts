@@ -20,13 +20,162 @@ const rnd = (n: number) => {
 };
 // A catalog-like vocabulary: 45 adjectives, 60 nouns, 24 brands, and descriptions drawn from
 // 1,728 generated words plus common ones (real catalogs are Zipf-like, not a handful of words).
-const ADJ = ["wireless", "ergonomic", "compact", "rugged", "silent", "premium", "vintage", "smart", "portable", "crème", "deluxe", "ultra", "mini", "classic", "modern", "foldable", "waterproof", "heated", "cordless", "digital", "analog", "magnetic", "adjustable", "organic", "bamboo", "ceramic", "wooden", "leather", "steel", "glass", "retro", "slim", "heavy-duty", "lightweight", "solar", "rechargeable", "stackable", "insulated", "padded", "transparent", "matte", "glossy", "curved", "dual", "triple"];
-const NOUN = ["mouse", "keyboard", "laptop", "monitor", "headset", "speaker", "lamp", "chair", "desk", "camera", "charger", "cable", "router", "tablet", "watch", "brûlée torch", "kettle", "blender", "toaster", "backpack", "wallet", "jacket", "sneaker", "umbrella", "mug", "bottle", "pan", "knife", "tent", "sleeping bag", "drone", "projector", "microphone", "tripod", "printer", "scanner", "shelf", "sofa", "mattress", "pillow", "blanket", "rug", "mirror", "clock", "fan", "heater", "vacuum", "iron", "grill", "cooler", "bicycle", "helmet", "scooter", "skateboard", "guitar", "piano", "violin", "easel", "notebook", "pen"];
-const BRAND = ["Logitech", "Dell", "Razer", "Sony", "Bose", "Anker", "Philips", "Ikea", "Canon", "Apple", "Lenovo", "Asus", "Nikon", "Braun", "Tefal", "Bosch", "Dyson", "Fender", "Yamaha", "Garmin", "Samsung", "Xiaomi", "Moleskine", "Patagonia"];
+const ADJ = [
+  "wireless",
+  "ergonomic",
+  "compact",
+  "rugged",
+  "silent",
+  "premium",
+  "vintage",
+  "smart",
+  "portable",
+  "crème",
+  "deluxe",
+  "ultra",
+  "mini",
+  "classic",
+  "modern",
+  "foldable",
+  "waterproof",
+  "heated",
+  "cordless",
+  "digital",
+  "analog",
+  "magnetic",
+  "adjustable",
+  "organic",
+  "bamboo",
+  "ceramic",
+  "wooden",
+  "leather",
+  "steel",
+  "glass",
+  "retro",
+  "slim",
+  "heavy-duty",
+  "lightweight",
+  "solar",
+  "rechargeable",
+  "stackable",
+  "insulated",
+  "padded",
+  "transparent",
+  "matte",
+  "glossy",
+  "curved",
+  "dual",
+  "triple",
+];
+const NOUN = [
+  "mouse",
+  "keyboard",
+  "laptop",
+  "monitor",
+  "headset",
+  "speaker",
+  "lamp",
+  "chair",
+  "desk",
+  "camera",
+  "charger",
+  "cable",
+  "router",
+  "tablet",
+  "watch",
+  "brûlée torch",
+  "kettle",
+  "blender",
+  "toaster",
+  "backpack",
+  "wallet",
+  "jacket",
+  "sneaker",
+  "umbrella",
+  "mug",
+  "bottle",
+  "pan",
+  "knife",
+  "tent",
+  "sleeping bag",
+  "drone",
+  "projector",
+  "microphone",
+  "tripod",
+  "printer",
+  "scanner",
+  "shelf",
+  "sofa",
+  "mattress",
+  "pillow",
+  "blanket",
+  "rug",
+  "mirror",
+  "clock",
+  "fan",
+  "heater",
+  "vacuum",
+  "iron",
+  "grill",
+  "cooler",
+  "bicycle",
+  "helmet",
+  "scooter",
+  "skateboard",
+  "guitar",
+  "piano",
+  "violin",
+  "easel",
+  "notebook",
+  "pen",
+];
+const BRAND = [
+  "Logitech",
+  "Dell",
+  "Razer",
+  "Sony",
+  "Bose",
+  "Anker",
+  "Philips",
+  "Ikea",
+  "Canon",
+  "Apple",
+  "Lenovo",
+  "Asus",
+  "Nikon",
+  "Braun",
+  "Tefal",
+  "Bosch",
+  "Dyson",
+  "Fender",
+  "Yamaha",
+  "Garmin",
+  "Samsung",
+  "Xiaomi",
+  "Moleskine",
+  "Patagonia",
+];
 const COLOUR = ["black", "white", "graphite", "red", "blue", "green", "silver", "gold", "pink", "orange"];
 const SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "fu"];
 const WORDS = SYL.flatMap((a) => SYL.flatMap((b) => SYL.map((c) => a + b + c)));
-const COMMON = ["durable", "battery", "bluetooth", "usb", "aluminium", "fabric", "hd", "noise", "cancelling", "fast", "quiet", "travel", "office", "gaming", "kitchen", "outdoor"];
+const COMMON = [
+  "durable",
+  "battery",
+  "bluetooth",
+  "usb",
+  "aluminium",
+  "fabric",
+  "hd",
+  "noise",
+  "cancelling",
+  "fast",
+  "quiet",
+  "travel",
+  "office",
+  "gaming",
+  "kitchen",
+  "outdoor",
+];
 const pick = <T>(a: readonly T[]) => a[rnd(a.length)]!;
 
 function generated(i: number, at: Date): Product {
@@ -49,7 +198,20 @@ function generated(i: number, at: Date): Product {
   };
 }
 
-const QUERIES = ["wireless mouse", "Creme brulee", "LOGITECH keyboard", "silent graphite", "portable speaker bluetooth", "gaming chair", "steel kettle", "ultra laptop", "vintage lamp", "smart watch", "kalomi", "waterproof jacket patagonia"];
+const QUERIES = [
+  "wireless mouse",
+  "Creme brulee",
+  "LOGITECH keyboard",
+  "silent graphite",
+  "portable speaker bluetooth",
+  "gaming chair",
+  "steel kettle",
+  "ultra laptop",
+  "vintage lamp",
+  "smart watch",
+  "kalomi",
+  "waterproof jacket patagonia",
+];
 
 // ---------- search setup: 100,000 products ----------
 const N = 100_000;
@@ -116,15 +278,28 @@ const idx = summarizeLatencies(indexSamples);
 const scan = summarizeLatencies(scanSamples);
 const f = (n: number) => n.toFixed(2).padStart(8);
 console.log(`\n[commerce bench] ${N} products generated and indexed in ${(generationMs / 1000).toFixed(1)} s`);
-console.log(`[commerce bench] search latency over ${indexSamples.length} queries (ms):      p50 ${f(idx.p50)}  p90 ${f(idx.p90)}  p99 ${f(idx.p99)}  mean ${f(idx.mean)}`);
-console.log(`[commerce bench] linear scan, same products, ${scanSamples.length} queries (ms): p50 ${f(scan.p50)}  p90 ${f(scan.p90)}  p99 ${f(scan.p99)}  mean ${f(scan.mean)}`);
-console.log(`[commerce bench] browse without text (price/newest page of 20) (ms):     p50 ${f(browse.p50)}  p90 ${f(browse.p90)}  p99 ${f(browse.p99)}`);
+console.log(
+  `[commerce bench] search latency over ${indexSamples.length} queries (ms):      p50 ${f(idx.p50)}  p90 ${f(idx.p90)}  p99 ${f(idx.p99)}  mean ${f(idx.mean)}`,
+);
+console.log(
+  `[commerce bench] linear scan, same products, ${scanSamples.length} queries (ms): p50 ${f(scan.p50)}  p90 ${f(scan.p90)}  p99 ${f(scan.p99)}  mean ${f(scan.mean)}`,
+);
+console.log(
+  `[commerce bench] browse without text (price/newest page of 20) (ms):     p50 ${f(browse.p50)}  p90 ${f(browse.p90)}  p99 ${f(browse.p99)}`,
+);
 console.log(`[commerce bench] index speed-up at p50: x${(scan.p50 / idx.p50).toFixed(1)}, at p99: x${(scan.p99 / idx.p99).toFixed(1)}`);
 
 // ---------- checkout setup ----------
 const shop = createECommercePlatform({ payments: testPaymentPort(), passwordHashing: { N: 1024 } });
 const items = await Promise.all(
-  ["A", "B", "C"].map((s, i) => shop.products.create(ADMIN_ACTOR, { sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
+  ["A", "B", "C"].map((s, i) =>
+    shop.products.create(ADMIN_ACTOR, {
+      sku: `BENCH-${s}`,
+      name: `Bench item ${s}`,
+      price: { amount: `${10 + i}.99`, currency: "USD" },
+      initialStock: 1_000_000,
+    }),
+  ),
 );
 const shoppers = await Promise.all(
   Array.from({ length: 8 }, async (_, i) => {
@@ -147,7 +322,9 @@ async function cartOnly(who: number) {
 }
 const baseline = await measureThroughput((c) => cartOnly(c), { clients: 8, durationMs: 1500 });
 const checkouts = await measureThroughput((c) => checkoutThreeLines(c), { clients: 8, durationMs: 1500 });
-console.log(`[commerce bench] three-line cart checkouts/s (8 clients, memory store): ${checkouts.toFixed(0)}  (baseline: fill + clear the same cart ${baseline.toFixed(0)}/s)\n`);
+console.log(
+  `[commerce bench] three-line cart checkouts/s (8 clients, memory store): ${checkouts.toFixed(0)}  (baseline: fill + clear the same cart ${baseline.toFixed(0)}/s)\n`,
+);
 
 describe("search over 100,000 products", () => {
   let q = 0;

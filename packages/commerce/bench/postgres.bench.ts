@@ -11,7 +11,17 @@
  * (BENCH_TRACE=1 also prints every statement of one fill + checkout.)
  */
 import { afterAll, bench, describe } from "vitest";
-import { countingPool, createIsolatedDatabase, measureThroughput, startPostgresServer, summarizeLatencies, tpcbBaseline, type IsolatedDatabase, type PostgresServer, type QueryCounts } from "@platform/core/testing";
+import {
+  countingPool,
+  createIsolatedDatabase,
+  measureThroughput,
+  startPostgresServer,
+  summarizeLatencies,
+  tpcbBaseline,
+  type IsolatedDatabase,
+  type PostgresServer,
+  type QueryCounts,
+} from "@platform/core/testing";
 import { ANONYMOUS_ACTOR } from "@platform/core";
 import { ADMIN_ACTOR, createECommercePlatform, foldText, testPaymentPort, type Actor } from "../src/index.js";
 import { migrateCommerce, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
@@ -46,7 +56,20 @@ const store = new PostgresCommerceStore(db.pool);
 const platform = createECommercePlatform({ store, payments: testPaymentPort(), passwordHashing: { N: 1024 } });
 const f = (n: number) => n.toFixed(2).padStart(8);
 
-const QUERIES = ["wireless mouse", "Creme brulee", "LOGITECH keyboard", "silent graphite", "portable speaker bluetooth", "gaming chair", "steel kettle", "ultra laptop", "vintage lamp", "smart watch", "kalomi", "waterproof jacket patagonia"];
+const QUERIES = [
+  "wireless mouse",
+  "Creme brulee",
+  "LOGITECH keyboard",
+  "silent graphite",
+  "portable speaker bluetooth",
+  "gaming chair",
+  "steel kettle",
+  "ultra laptop",
+  "vintage lamp",
+  "smart watch",
+  "kalomi",
+  "waterproof jacket patagonia",
+];
 const ROUNDS = 4;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function measureRatio(op: (client: number) => Promise<unknown>, baselines: number[]): Promise<{ ratio: number; rates: number[] }> {
@@ -66,12 +89,23 @@ let checkoutThreeLines: (who: number) => Promise<void>;
 try {
   // ---------- checkout vs TPC-B ----------
   const items = await Promise.all(
-    ["A", "B", "C"].map((s, i) => platform.products.create(ADMIN_ACTOR, { sku: `BENCH-${s}`, name: `Bench item ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 })),
+    ["A", "B", "C"].map((s, i) =>
+      platform.products.create(ADMIN_ACTOR, {
+        sku: `BENCH-${s}`,
+        name: `Bench item ${s}`,
+        price: { amount: `${10 + i}.99`, currency: "USD" },
+        initialStock: 1_000_000,
+      }),
+    ),
   );
   const shoppers: Actor[] = [];
   for (let i = 0; i < CLIENTS; i++) {
     await platform.users.register(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
-    shoppers.push(await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd" })).token }));
+    shoppers.push(
+      await platform.users.authenticate(ANONYMOUS_ACTOR, {
+        token: (await platform.users.login(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd" })).token,
+      }),
+    );
   }
   let key = 0;
   checkoutThreeLines = async (who: number): Promise<void> => {
@@ -82,7 +116,18 @@ try {
   // spread variant gives each client its own 3 products.
   const own: (typeof items)[] = [];
   for (let c = 0; c < CLIENTS; c++) {
-    own.push(await Promise.all(["A", "B", "C"].map((s, i) => platform.products.create(ADMIN_ACTOR, { sku: `OWN-${c}-${s}`, name: `Own item ${c} ${s}`, price: { amount: `${10 + i}.99`, currency: "USD" }, initialStock: 1_000_000 }))));
+    own.push(
+      await Promise.all(
+        ["A", "B", "C"].map((s, i) =>
+          platform.products.create(ADMIN_ACTOR, {
+            sku: `OWN-${c}-${s}`,
+            name: `Own item ${c} ${s}`,
+            price: { amount: `${10 + i}.99`, currency: "USD" },
+            initialStock: 1_000_000,
+          }),
+        ),
+      ),
+    );
   }
   async function checkoutOwnLines(who: number): Promise<void> {
     for (const [i, it] of own[who]!.entries()) await platform.carts.addItem(shoppers[who]!, { productId: it.id, quantity: i + 1 });
@@ -109,13 +154,162 @@ try {
   const spread = median(own3.rates);
 
   // ---------- search over N products ----------
-  const ADJ = ["wireless", "ergonomic", "compact", "rugged", "silent", "premium", "vintage", "smart", "portable", "crème", "deluxe", "ultra", "mini", "classic", "modern", "foldable", "waterproof", "heated", "cordless", "digital", "analog", "magnetic", "adjustable", "organic", "bamboo", "ceramic", "wooden", "leather", "steel", "glass", "retro", "slim", "heavy-duty", "lightweight", "solar", "rechargeable", "stackable", "insulated", "padded", "transparent", "matte", "glossy", "curved", "dual", "triple"];
-  const NOUN = ["mouse", "keyboard", "laptop", "monitor", "headset", "speaker", "lamp", "chair", "desk", "camera", "charger", "cable", "router", "tablet", "watch", "brûlée torch", "kettle", "blender", "toaster", "backpack", "wallet", "jacket", "sneaker", "umbrella", "mug", "bottle", "pan", "knife", "tent", "sleeping bag", "drone", "projector", "microphone", "tripod", "printer", "scanner", "shelf", "sofa", "mattress", "pillow", "blanket", "rug", "mirror", "clock", "fan", "heater", "vacuum", "iron", "grill", "cooler", "bicycle", "helmet", "scooter", "skateboard", "guitar", "piano", "violin", "easel", "notebook", "pen"];
-  const BRAND = ["Logitech", "Dell", "Razer", "Sony", "Bose", "Anker", "Philips", "Ikea", "Canon", "Apple", "Lenovo", "Asus", "Nikon", "Braun", "Tefal", "Bosch", "Dyson", "Fender", "Yamaha", "Garmin", "Samsung", "Xiaomi", "Moleskine", "Patagonia"];
+  const ADJ = [
+    "wireless",
+    "ergonomic",
+    "compact",
+    "rugged",
+    "silent",
+    "premium",
+    "vintage",
+    "smart",
+    "portable",
+    "crème",
+    "deluxe",
+    "ultra",
+    "mini",
+    "classic",
+    "modern",
+    "foldable",
+    "waterproof",
+    "heated",
+    "cordless",
+    "digital",
+    "analog",
+    "magnetic",
+    "adjustable",
+    "organic",
+    "bamboo",
+    "ceramic",
+    "wooden",
+    "leather",
+    "steel",
+    "glass",
+    "retro",
+    "slim",
+    "heavy-duty",
+    "lightweight",
+    "solar",
+    "rechargeable",
+    "stackable",
+    "insulated",
+    "padded",
+    "transparent",
+    "matte",
+    "glossy",
+    "curved",
+    "dual",
+    "triple",
+  ];
+  const NOUN = [
+    "mouse",
+    "keyboard",
+    "laptop",
+    "monitor",
+    "headset",
+    "speaker",
+    "lamp",
+    "chair",
+    "desk",
+    "camera",
+    "charger",
+    "cable",
+    "router",
+    "tablet",
+    "watch",
+    "brûlée torch",
+    "kettle",
+    "blender",
+    "toaster",
+    "backpack",
+    "wallet",
+    "jacket",
+    "sneaker",
+    "umbrella",
+    "mug",
+    "bottle",
+    "pan",
+    "knife",
+    "tent",
+    "sleeping bag",
+    "drone",
+    "projector",
+    "microphone",
+    "tripod",
+    "printer",
+    "scanner",
+    "shelf",
+    "sofa",
+    "mattress",
+    "pillow",
+    "blanket",
+    "rug",
+    "mirror",
+    "clock",
+    "fan",
+    "heater",
+    "vacuum",
+    "iron",
+    "grill",
+    "cooler",
+    "bicycle",
+    "helmet",
+    "scooter",
+    "skateboard",
+    "guitar",
+    "piano",
+    "violin",
+    "easel",
+    "notebook",
+    "pen",
+  ];
+  const BRAND = [
+    "Logitech",
+    "Dell",
+    "Razer",
+    "Sony",
+    "Bose",
+    "Anker",
+    "Philips",
+    "Ikea",
+    "Canon",
+    "Apple",
+    "Lenovo",
+    "Asus",
+    "Nikon",
+    "Braun",
+    "Tefal",
+    "Bosch",
+    "Dyson",
+    "Fender",
+    "Yamaha",
+    "Garmin",
+    "Samsung",
+    "Xiaomi",
+    "Moleskine",
+    "Patagonia",
+  ];
   const COLOUR = ["black", "white", "graphite", "red", "blue", "green", "silver", "gold", "pink", "orange"];
   const SYL = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "sa", "do", "fu"];
   const WORDS = SYL.flatMap((a) => SYL.flatMap((b) => SYL.map((c) => a + b + c)));
-  const COMMON = ["durable", "battery", "bluetooth", "usb", "aluminium", "fabric", "hd", "noise", "cancelling", "fast", "quiet", "travel", "office", "gaming", "kitchen", "outdoor"];
+  const COMMON = [
+    "durable",
+    "battery",
+    "bluetooth",
+    "usb",
+    "aluminium",
+    "fabric",
+    "hd",
+    "noise",
+    "cancelling",
+    "fast",
+    "quiet",
+    "travel",
+    "office",
+    "gaming",
+    "kitchen",
+    "outdoor",
+  ];
 
   const t0 = performance.now();
   // Bulk load the usual way: build the GIN index once after the rows are in.
@@ -142,9 +336,13 @@ try {
             || setweight(to_tsvector('simple', commerce_fold('GEN-' || i)), 'B') || setweight(to_tsvector('simple', commerce_fold('brand ' || brand || ' colour ' || colour)), 'C')
        FROM bench_gen`,
   );
-  await db.pool.query(`INSERT INTO product_attributes (product_id, attribute_name, attribute_value) SELECT id, 'brand', brand FROM bench_gen UNION ALL SELECT id, 'colour', colour FROM bench_gen`);
+  await db.pool.query(
+    `INSERT INTO product_attributes (product_id, attribute_name, attribute_value) SELECT id, 'brand', brand FROM bench_gen UNION ALL SELECT id, 'colour', colour FROM bench_gen`,
+  );
   await db.pool.query(`INSERT INTO commerce_skus (sku, product_id) SELECT 'GEN-' || i, id FROM bench_gen`);
-  await db.pool.query(`INSERT INTO commerce_stock_levels (key, product_id, on_hand, received, updated_at) SELECT id, id, i % 3, i % 3, now() FROM bench_gen`);
+  await db.pool.query(
+    `INSERT INTO commerce_stock_levels (key, product_id, on_hand, received, updated_at) SELECT id, id, i % 3, i % 3, now() FROM bench_gen`,
+  );
   await db.pool.query("CREATE INDEX commerce_products_search ON products USING gin (search)");
   await db.pool.query("DROP TABLE bench_gen");
   await db.pool.query("ANALYZE");
@@ -172,7 +370,14 @@ try {
   const browseSamples: number[] = [];
   for (let i = 0; i < 60; i++) {
     let s = performance.now();
-    await platform.products.search(ANONYMOUS_ACTOR, { text: QUERIES[i % QUERIES.length]!, inStockOnly: true, maxPrice: { amount: "500", currency: "USD" }, attributes: { colour: "Black" }, sort: "price_asc", limit: 20 });
+    await platform.products.search(ANONYMOUS_ACTOR, {
+      text: QUERIES[i % QUERIES.length]!,
+      inStockOnly: true,
+      maxPrice: { amount: "500", currency: "USD" },
+      attributes: { colour: "Black" },
+      sort: "price_asc",
+      limit: 20,
+    });
     filteredSamples.push(performance.now() - s);
     s = performance.now();
     await platform.products.search(ANONYMOUS_ACTOR, { sort: i % 2 === 0 ? "price_asc" : "newest", limit: 20 });
@@ -207,8 +412,12 @@ try {
 
 describe("commerce on PostgreSQL (one client)", () => {
   let q = 0;
-  bench("search over the bulk-loaded catalog (GIN tsvector)", async () => {
-    await platform.products.search(ANONYMOUS_ACTOR, { text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
-  }, { time: 1000 });
+  bench(
+    "search over the bulk-loaded catalog (GIN tsvector)",
+    async () => {
+      await platform.products.search(ANONYMOUS_ACTOR, { text: QUERIES[q++ % QUERIES.length]!, limit: 20 });
+    },
+    { time: 1000 },
+  );
   bench("three-line cart: fill + checkout", () => checkoutThreeLines(0), { time: 1000 });
 });

@@ -28,8 +28,13 @@ async function load(dir: string, name: string, entry: string): Promise<Record<st
 export async function externalEngines(): Promise<BenchEngine[]> {
   const dir = process.env.SEARCH_BENCH_ENGINES;
   if (!dir) return [];
-  const MiniSearch = (await load(dir, "minisearch", "dist/es/index.js")).default as new (o: object) => { addAll(d: object[]): void; search(q: string): { id: string }[] };
-  const flex = (await load(dir, "flexsearch", "dist/flexsearch.bundle.module.min.mjs")) as { Index: new (o: object) => { add(id: number, text: string): void; search(q: string, o: object): number[] } };
+  const MiniSearch = (await load(dir, "minisearch", "dist/es/index.js")).default as new (o: object) => {
+    addAll(d: object[]): void;
+    search(q: string): { id: string }[];
+  };
+  const flex = (await load(dir, "flexsearch", "dist/flexsearch.bundle.module.min.mjs")) as {
+    Index: new (o: object) => { add(id: number, text: string): void; search(q: string, o: object): number[] };
+  };
   const orama = (await load(dir, "@orama/orama", "dist/esm/index.js")) as {
     create(o: object): unknown;
     insertMultiple(db: unknown, docs: object[], batch?: number): unknown;
@@ -43,10 +48,19 @@ export async function externalEngines(): Promise<BenchEngine[]> {
         const ms = new MiniSearch({
           fields: ["name", "details", "description"],
           processTerm: (t: string) => foldText(t) || null,
-          searchOptions: { boost: { name: 3, details: 2 }, combineWith: "AND", prefix: (t: string, i: number, all: string[]) => i === all.length - 1 && t.length >= 3, fuzzy: (t: string) => typoBudget(t) || false },
+          searchOptions: {
+            boost: { name: 3, details: 2 },
+            combineWith: "AND",
+            prefix: (t: string, i: number, all: string[]) => i === all.length - 1 && t.length >= 3,
+            fuzzy: (t: string) => typoBudget(t) || false,
+          },
         });
         ms.addAll(products.map((p) => ({ id: p.id, name: p.name, details: details(p), description: p.description })));
-        return (text, limit) => ms.search(text).slice(0, limit).map((r) => r.id);
+        return (text, limit) =>
+          ms
+            .search(text)
+            .slice(0, limit)
+            .map((r) => r.id);
       },
     },
     {
@@ -63,8 +77,15 @@ export async function externalEngines(): Promise<BenchEngine[]> {
       semantics: "BM25, every term required (threshold 0), prefix on every word, tolerance 1 (Levenshtein) on every word",
       async build(products) {
         const db = orama.create({ schema: { name: "string", details: "string", description: "string" } });
-        await orama.insertMultiple(db, products.map((p) => ({ id: p.id, name: foldText(p.name), details: foldText(details(p)), description: foldText(p.description) })), 5_000);
-        return async (text, limit) => (await orama.search(db, { term: foldText(text), limit, tolerance: 1, threshold: 0, boost: { name: 3, details: 2 } })).hits.map((h) => h.id);
+        await orama.insertMultiple(
+          db,
+          products.map((p) => ({ id: p.id, name: foldText(p.name), details: foldText(details(p)), description: foldText(p.description) })),
+          5_000,
+        );
+        return async (text, limit) =>
+          (await orama.search(db, { term: foldText(text), limit, tolerance: 1, threshold: 0, boost: { name: 3, details: 2 } })).hits.map(
+            (h) => h.id,
+          );
       },
     },
   ];

@@ -26,7 +26,12 @@ const gc = vm.runInNewContext("gc") as () => void;
 type Platform = ReturnType<typeof createECommercePlatform>;
 // The one place the bench calls the service API.
 const searchPage = (platform: Platform, q: BenchQuery, cursor: string | null = null) =>
-  platform.products.search(ANONYMOUS_ACTOR, { text: q.text, limit: 20, cursor, ...(q.maxPrice ? { maxPrice: { amount: q.maxPrice, currency: "USD" } } : {}) });
+  platform.products.search(ANONYMOUS_ACTOR, {
+    text: q.text,
+    limit: 20,
+    cursor,
+    ...(q.maxPrice ? { maxPrice: { amount: q.maxPrice, currency: "USD" } } : {}),
+  });
 
 async function loaded(products: readonly Product[]): Promise<Platform> {
   const platform = createECommercePlatform({ payments: testPaymentPort(), passwordHashing: { N: 1024 } });
@@ -50,7 +55,9 @@ function indexBytes(products: readonly Product[]): number {
 
 /** The baseline: every product's text folded once up front, each query a scan of all of them. */
 function linearScanner(products: readonly Product[]) {
-  const hay = products.map((p) => searchWords(`${p.name} ${p.sku} ${Object.entries(p.attributes).flat().join(" ")} ${p.description}`).join(" "));
+  const hay = products.map((p) =>
+    searchWords(`${p.name} ${p.sku} ${Object.entries(p.attributes).flat().join(" ")} ${p.description}`).join(" "),
+  );
   const names = products.map((p) => searchWords(p.name).join(" "));
   return (text: string, limit: number): string[] => {
     const words = searchWords(text);
@@ -67,7 +74,10 @@ function linearScanner(products: readonly Product[]) {
       }
       if (all) hits.push({ i, score });
     }
-    return hits.sort((a, b) => b.score - a.score || b.i - a.i).slice(0, limit).map((h) => products[h.i]!.id);
+    return hits
+      .sort((a, b) => b.score - a.score || b.i - a.i)
+      .slice(0, limit)
+      .map((h) => products[h.i]!.id);
   };
 }
 
@@ -122,7 +132,9 @@ async function measureEngine(engine: BenchEngine, catalog: BenchCatalog): Promis
     samples.push(...perQuery);
     found.push(`${q.text}: ${(await search(q.text, 20)).length}`);
   }
-  console.log(`[search bench]   ${row(engine.name, samples)}; built in ${(buildMs / 1000).toFixed(1)} s, ${(engineBytes / 2 ** 20).toFixed(0)} MiB; hits on page 1: ${found.join(", ")}`);
+  console.log(
+    `[search bench]   ${row(engine.name, samples)}; built in ${(buildMs / 1000).toFixed(1)} s, ${(engineBytes / 2 ** 20).toFixed(0)} MiB; hits on page 1: ${found.join(", ")}`,
+  );
   console.log(`[search bench]   ${row(`${engine.name}, CPU time`, cpuSamples)}`);
   console.log(`[search bench]     (${engine.semantics})`);
   cpuSamples.length = 0;
@@ -133,8 +145,12 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
   const platform = await loaded(catalog.products);
   const loadMs = performance.now() - t0;
   const bytes = indexBytes(catalog.products);
-  const commonShare = (await platform.products.search(ANONYMOUS_ACTOR, { text: catalog.commonWord, limit: 1 })).items.length && catalog.products.filter((p) => searchWords(`${p.name} ${p.description}`).includes(catalog.commonWord)).length / catalog.products.length;
-  console.log(`\n[search bench] ${catalog.name}: ${catalog.products.length} products loaded and indexed in ${(loadMs / 1000).toFixed(1)} s; index heap ${(bytes / 2 ** 20).toFixed(1)} MiB (${(bytes / catalog.products.length).toFixed(0)} B/product); "${catalog.commonWord}" is in ${(commonShare * 100).toFixed(0)}% of the products`);
+  const commonShare =
+    (await platform.products.search(ANONYMOUS_ACTOR, { text: catalog.commonWord, limit: 1 })).items.length &&
+    catalog.products.filter((p) => searchWords(`${p.name} ${p.description}`).includes(catalog.commonWord)).length / catalog.products.length;
+  console.log(
+    `\n[search bench] ${catalog.name}: ${catalog.products.length} products loaded and indexed in ${(loadMs / 1000).toFixed(1)} s; index heap ${(bytes / 2 ** 20).toFixed(1)} MiB (${(bytes / catalog.products.length).toFixed(0)} B/product); "${catalog.commonWord}" is in ${(commonShare * 100).toFixed(0)}% of the products`,
+  );
   const noise = await noiseFloor(catalog.queries.length * ROUNDS);
   const byKind = new Map<string, number[]>();
   const all: number[] = [];
@@ -150,7 +166,9 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
     const cpuBefore = cpuSamples.length;
     if (q.kind !== "page 2" && q.kind !== "filtered") await time(() => scan(q.text, 20), 2, scanAll);
     cpuSamples.length = cpuBefore;
-    console.log(`[search bench]   ${JSON.stringify(q.text).padEnd(28)} ${q.kind.padEnd(9)} ${String(first.items.length).padStart(2)} hits on page 1, p99 ${f(summarizeLatencies(samples).p99)} ms`);
+    console.log(
+      `[search bench]   ${JSON.stringify(q.text).padEnd(28)} ${q.kind.padEnd(9)} ${String(first.items.length).padStart(2)} hits on page 1, p99 ${f(summarizeLatencies(samples).p99)} ms`,
+    );
   }
   for (const [kind, samples] of byKind) console.log(`[search bench]   ${row(`index, ${kind}`, samples)}`);
   console.log(`[search bench]   ${row("index, all queries", all)}`);
@@ -159,7 +177,9 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
   console.log(`[search bench]   ${row("linear scan over pre-folded text", scanAll)}`);
   cpuSamples.length = 0;
   const [i, s] = [summarizeLatencies(all), summarizeLatencies(scanAll)];
-  console.log(`[search bench]   index p99 ${i.p99.toFixed(3)} ms (target <= 1 ms); linear scan ÷ index: x${(s.p50 / i.p50).toFixed(0)} at p50, x${(s.p99 / i.p99).toFixed(0)} at p99`);
+  console.log(
+    `[search bench]   index p99 ${i.p99.toFixed(3)} ms (target <= 1 ms); linear scan ÷ index: x${(s.p50 / i.p50).toFixed(0)} at p50, x${(s.p99 / i.p99).toFixed(0)} at p99`,
+  );
   for (const engine of await externalEngines()) await measureEngine(engine, catalog);
   return platform;
 }

@@ -1,4 +1,18 @@
-import { ConfigurationError, CursorCodec, defaultCursorCodec, EventBus, METRICS, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
+import {
+  ConfigurationError,
+  CursorCodec,
+  defaultCursorCodec,
+  EventBus,
+  METRICS,
+  silentLogger,
+  systemClock,
+  traceService,
+  traceTransactions,
+  type BackgroundDuty,
+  type Clock,
+  type EventBusOptions,
+  type Logger,
+} from "@platform/core";
 import { MemoryCommerceStore } from "./adapters/memory/memory-commerce-store.js";
 import { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
 import { DEFAULT_RESERVATION_TTL_MS } from "./domain/inventory.js";
@@ -146,13 +160,30 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
   const sms = n.sms === undefined ? outbox : n.sms;
   // Every transaction of the services records its events' notifications before it commits, and is
   // traced (commerce.store.transaction).
-  const recorder = new NotificationRecorder({ clock, sms: sms !== null, ...(n.templates ? { templates: n.templates } : {}), ...(n.locale ? { locale: n.locale } : {}) });
+  const recorder = new NotificationRecorder({
+    clock,
+    sms: sms !== null,
+    ...(n.templates ? { templates: n.templates } : {}),
+    ...(n.locale ? { locale: n.locale } : {}),
+  });
   const recording = withNotificationRecording(store, recorder);
-  const ctx = { store: traceTransactions(recording, "commerce", store.constructor.name), clock, currency, logger, cursors: options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret) };
-  const events = new EventBus<CommerceEvents>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
+  const ctx = {
+    store: traceTransactions(recording, "commerce", store.constructor.name),
+    clock,
+    currency,
+    logger,
+    cursors: options.cursorSecret === undefined ? defaultCursorCodec : new CursorCodec(options.cursorSecret),
+  };
+  const events = new EventBus<CommerceEvents>(
+    options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger },
+  );
   store.setEventPublisher((batch) => events.publish(batch));
 
-  const pricing = new CartPricing(options.shipping ?? new FlatRateShippingCalculator(), options.tax ?? new PercentageTaxCalculator(), currency);
+  const pricing = new CartPricing(
+    options.shipping ?? new FlatRateShippingCalculator(),
+    options.tax ?? new PercentageTaxCalculator(),
+    currency,
+  );
   const carts = new CartService(ctx, pricing);
   const hasher = new PasswordHasher({ ...DEFAULT_SCRYPT_PARAMS, ...options.passwordHashing });
   const users = new UserService(ctx, {
@@ -163,19 +194,32 @@ export function createECommercePlatform(options: ECommercePlatformOptions = {}):
     mergeGuestCart: (tx, customerId, guestCartId) => mergeGuestCart(tx, clock, customerId, guestCartId),
   });
   const checkout = new CheckoutService(ctx, pricing, payments, options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS);
-  const notifications = new NotificationService(ctx, {
-    email: n.email ?? outbox,
-    sms,
-    ...(n.retry ? { retry: n.retry } : {}),
-    ...(n.sleep ? { sleep: n.sleep } : {}),
-    ...(n.leaseMs !== undefined ? { leaseMs: n.leaseMs } : {}),
-    ...(n.sendInProcess !== undefined ? { sendInProcess: n.sendInProcess } : {}),
-  }, events);
+  const notifications = new NotificationService(
+    ctx,
+    {
+      email: n.email ?? outbox,
+      sms,
+      ...(n.retry ? { retry: n.retry } : {}),
+      ...(n.sleep ? { sleep: n.sleep } : {}),
+      ...(n.leaseMs !== undefined ? { leaseMs: n.leaseMs } : {}),
+      ...(n.sendInProcess !== undefined ? { sendInProcess: n.sendInProcess } : {}),
+    },
+    events,
+  );
 
   // Each public service call is one span, `commerce.<service>.<method>`; internal calls between
   // services use the unwrapped objects and show as that span's store and payment children.
   const inventory = traceService(new InventoryService(ctx, new OrderSettlement(ctx, payments)), "commerce.inventory");
-  const orders = traceService(new OrderService(ctx, checkout, payments, options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {}), "commerce.orders", { counters: { checkout: METRICS.checkouts } });
+  const orders = traceService(
+    new OrderService(
+      ctx,
+      checkout,
+      payments,
+      options.paymentSweepAfterMs !== undefined ? { paymentSweepAfterMs: options.paymentSweepAfterMs } : {},
+    ),
+    "commerce.orders",
+    { counters: { checkout: METRICS.checkouts } },
+  );
   const tracedUsers = traceService(users, "commerce.users");
   const tracedNotifications = traceService(notifications, "commerce.notifications");
   return {
@@ -204,13 +248,17 @@ function paymentPortOf(options: ECommercePlatformOptions): PaymentPort {
   if (!port) {
     const inMemory = options.store === undefined || options.store instanceof MemoryCommerceStore;
     if (production || !inMemory) {
-      throw new ConfigurationError(commerceCodes.no_payment_port, `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`);
+      throw new ConfigurationError(
+        commerceCodes.no_payment_port,
+        `${NO_PORT_HELP}${production ? " (NODE_ENV is production)" : " (the store is not the in-memory one)"}`,
+      );
     }
     return UNCONFIGURED_PAYMENT_PORT;
   }
   if (production && port.testMode === true && options.allowTestPaymentPort !== true) {
     throw new ConfigurationError(
-      commerceCodes.test_payment_port_in_production, "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments"
+      commerceCodes.test_payment_port_in_production,
+      "the payment port is a test port and moves no real money; NODE_ENV is production. Pass a real port, or allowTestPaymentPort: true for a staging shop that must take test payments",
     );
   }
   return port;

@@ -12,8 +12,20 @@ export { COMMERCE_ERROR_CODES, commerceCodes, type CommerceErrorCode } from "./d
 export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";
 export { productSearchSchema, type ProductSearchInput } from "./services/product-search-schema.js";
 export { CategoryService } from "./services/category-service.js";
-export { UserService, DEFAULT_SESSION_RETENTION_MS, type LoginResult, type RegistrationReceipt, type UserServiceOptions } from "./services/user-service.js";
-export { DEFAULT_LOGIN_THROTTLE, resolveLoginThrottle, type AttemptSource, type LoginThrottleOptions, type LoginThrottlePolicy } from "./services/login-guard.js";
+export {
+  UserService,
+  DEFAULT_SESSION_RETENTION_MS,
+  type LoginResult,
+  type RegistrationReceipt,
+  type UserServiceOptions,
+} from "./services/user-service.js";
+export {
+  DEFAULT_LOGIN_THROTTLE,
+  resolveLoginThrottle,
+  type AttemptSource,
+  type LoginThrottleOptions,
+  type LoginThrottlePolicy,
+} from "./services/login-guard.js";
 export { AddressBook } from "./services/address-book.js";
 export { CartService, type CartRef } from "./services/cart-service.js";
 export { CartPricing, toCartJSON, type CartView, type CartJSON, type PricedLine, type CartIssue } from "./services/cart-pricing.js";
@@ -23,10 +35,19 @@ export { DEFAULT_PAYMENT_SWEEP_AFTER_MS, type PaymentSweepSummary } from "./serv
 export { classifyChargeError, type ChargeFailure } from "./domain/charge-outcome.js";
 export { CheckoutService } from "./services/checkout-service.js";
 export { NotificationService, type NotificationOptions, type RetryPolicy } from "./services/notification-service.js";
-export { NotificationDispatcher, type NotificationDispatcherOptions, type NotificationDispatchReport } from "./services/notification-dispatcher.js";
+export {
+  NotificationDispatcher,
+  type NotificationDispatcherOptions,
+  type NotificationDispatchReport,
+} from "./services/notification-dispatcher.js";
 export { NotificationRecorder, withNotificationRecording, NOTIFYING_EVENTS } from "./services/notification-recorder.js";
 export type { NewNotification, ClaimedNotification, NotificationChannel, NotificationSettlement } from "./domain/notification-job.js";
-export { FlatRateShippingCalculator, PercentageTaxCalculator, type FlatRateOptions, type PercentageTaxOptions } from "./services/default-calculators.js";
+export {
+  FlatRateShippingCalculator,
+  PercentageTaxCalculator,
+  type FlatRateOptions,
+  type PercentageTaxOptions,
+} from "./services/default-calculators.js";
 export { PasswordHasher, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./services/password-hasher.js";
 
 // Domain
@@ -62,8 +83,25 @@ export {
 } from "./domain/customer.js";
 export { type Session, DEFAULT_SESSION_TTL_MS } from "./domain/session.js";
 export { claimAttempt, isStale, type LoginThrottle, type AttemptPolicy, type AttemptClaim } from "./domain/login-throttle.js";
-export { addAddressSchema, addressFieldsSchema, setDefaultAddressSchema, type Address, type AddressSnapshot, type AddAddressInput } from "./domain/address.js";
-export { addCartItemSchema, setCartQuantitySchema, removeCartItemSchema, MAX_CART_LINES, MAX_LINE_QUANTITY, type Cart, type CartLine, type AddCartItemInput, type GuestCartMerge } from "./domain/cart.js";
+export {
+  addAddressSchema,
+  addressFieldsSchema,
+  setDefaultAddressSchema,
+  type Address,
+  type AddressSnapshot,
+  type AddAddressInput,
+} from "./domain/address.js";
+export {
+  addCartItemSchema,
+  setCartQuantitySchema,
+  removeCartItemSchema,
+  MAX_CART_LINES,
+  MAX_LINE_QUANTITY,
+  type Cart,
+  type CartLine,
+  type AddCartItemInput,
+  type GuestCartMerge,
+} from "./domain/cart.js";
 export {
   adjustStockSchema,
   adjustmentReasonSchema,
@@ -98,7 +136,14 @@ export {
   type CheckoutInput,
 } from "./domain/order.js";
 export { type CommerceEvents } from "./domain/events.js";
-export { orderConfirmation, orderShipped, passwordChanged, registrationAttempted, escapeHtml, type RenderedMessage } from "./domain/notification-templates.js";
+export {
+  orderConfirmation,
+  orderShipped,
+  passwordChanged,
+  registrationAttempted,
+  escapeHtml,
+  type RenderedMessage,
+} from "./domain/notification-templates.js";
 export {
   NOTIFICATION_TEMPLATE_NAMES,
   canonicalLocale,
@@ -118,4 +163,10 @@ export { emailMessageSchema, smsMessageSchema } from "./domain/notification-mess
 // Default adapters
 export { MemoryCommerceStore, type MemoryCommerceStoreOptions } from "./adapters/memory/memory-commerce-store.js";
 export { MemoryNotificationOutbox } from "./adapters/memory/memory-notification-outbox.js";
-export { TestPaymentPort, testPaymentPort, DECLINING_TOKENS, TIMEOUT_AFTER_CHARGE_TOKEN, type TestCharge } from "./adapters/memory/test-payment-port.js";
+export {
+  TestPaymentPort,
+  testPaymentPort,
+  DECLINING_TOKENS,
+  TIMEOUT_AFTER_CHARGE_TOKEN,
+  type TestCharge,
+} from "./adapters/memory/test-payment-port.js";

@@ -13,16 +13,28 @@ describe.each(commerceStores())("call shape on $name", (store) => {
     const input = { sku: "LAMP-2", name: "Lamp 2", price: { amount: "5.00", currency: "USD" }, initialStock: 1 };
     for (const who of [ANONYMOUS_ACTOR, actor]) {
       expect(await codeOf(() => platform.products.create(who, input))).toBe("role_required");
-      expect(await codeOf(() => platform.products.update(who, { productId: lamp.id, expectedVersion: 1, name: "Renamed" }))).toBe("role_required");
+      expect(await codeOf(() => platform.products.update(who, { productId: lamp.id, expectedVersion: 1, name: "Renamed" }))).toBe(
+        "role_required",
+      );
       expect(await codeOf(() => platform.products.archive(who, { productId: lamp.id, expectedVersion: 1 }))).toBe("role_required");
       expect(await codeOf(() => platform.categories.create(who, { name: "Lamps" }))).toBe("role_required");
-      expect(await codeOf(() => platform.inventory.adjust(who, { productId: lamp.id, delta: 5, reason: "received" }))).toBe("role_required");
+      expect(await codeOf(() => platform.inventory.adjust(who, { productId: lamp.id, delta: 5, reason: "received" }))).toBe(
+        "role_required",
+      );
       expect(await codeOf(() => platform.inventory.setLowStockThreshold(who, { productId: lamp.id, threshold: 1 }))).toBe("role_required");
-      expect(await codeOf(() => platform.notifications.sendEmail(who, { to: "a@example.com", subject: "s", text: "t", html: "<p>t</p>", template: "x" }))).toBe("role_required");
+      expect(
+        await codeOf(() =>
+          platform.notifications.sendEmail(who, { to: "a@example.com", subject: "s", text: "t", html: "<p>t</p>", template: "x" }),
+        ),
+      ).toBe("role_required");
     }
     expect(await codeOf(() => platform.users.setRoles(actor, { customerId: actor.id!, roles: ["admin"] }))).toBe("role_required");
     expect(await codeOf(() => platform.products.getBySku(ANONYMOUS_ACTOR, { sku: "LAMP-2" }))).toBe("product_not_found");
-    expect(await platform.products.get(ANONYMOUS_ACTOR, { productId: lamp.id })).toMatchObject({ name: "Product LAMP-1", version: 1, status: "active" });
+    expect(await platform.products.get(ANONYMOUS_ACTOR, { productId: lamp.id })).toMatchObject({
+      name: "Product LAMP-1",
+      version: 1,
+      status: "active",
+    });
     expect((await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: lamp.id })).onHand).toBe(3);
     expect((await platform.categories.children(ANONYMOUS_ACTOR)).items).toEqual([]);
     expect((await platform.products.search(actor, { text: "lamp" })).items.map((h) => h.product.id)).toEqual([lamp.id]);
@@ -41,7 +53,11 @@ describe.each(commerceStores())("call shape on $name", (store) => {
     const { actor } = await signUp(platform);
     const lamp = await product(platform, "LAMP-3", "20.00", 3);
     await platform.carts.addItem(actor, { productId: lamp.id, quantity: 1 });
-    const order = await platform.orders.checkout(actor, { idempotencyKey: "call-shape-0001", paymentToken: "tok_visa", shippingAddress: { name: "A", line1: "1 St", city: "X", postalCode: "1", country: "US" } });
+    const order = await platform.orders.checkout(actor, {
+      idempotencyKey: "call-shape-0001",
+      paymentToken: "tok_visa",
+      shippingAddress: { name: "A", line1: "1 St", city: "X", postalCode: "1", country: "US" },
+    });
     expect(await codeOf(() => platform.orders.confirmPayment(actor, { orderId: order.id }))).toBe("role_required");
     expect((await platform.orders.confirmPayment(ADMIN_ACTOR, { orderId: order.id })).status).toBe("paid");
   });
@@ -63,7 +79,8 @@ describe.each(commerceStores())("call shape on $name", (store) => {
     expect((await platform.carts.get(actor)).lines.map((l) => l.quantity)).toEqual([1]);
     expect(await codeOf(() => platform.carts.get(ANONYMOUS_ACTOR, { guestCartId: "cart_unknown" }))).toBe("cart_not_found");
     // Work that takes a transaction is not on the service.
-    for (const name of ["mergeGuestCart", "view", "load"]) expect((platform.carts as unknown as Record<string, unknown>)[name]).toBeUndefined();
+    for (const name of ["mergeGuestCart", "view", "load"])
+      expect((platform.carts as unknown as Record<string, unknown>)[name]).toBeUndefined();
     expect((platform.notifications as unknown as Record<string, unknown>).subscribe).toBeUndefined();
   });
 
@@ -80,7 +97,11 @@ describe.each(commerceStores())("call shape on $name", (store) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof platform.categories.subtree>> = await platform.categories.subtree(ANONYMOUS_ACTOR, { categoryId: home.id, limit: 2, cursor });
+      const page: Awaited<ReturnType<typeof platform.categories.subtree>> = await platform.categories.subtree(ANONYMOUS_ACTOR, {
+        categoryId: home.id,
+        limit: 2,
+        cursor,
+      });
       expect(page.items.length).toBeLessThanOrEqual(2);
       names.push(...page.items.map((c) => c.name));
       cursor = page.nextCursor;
@@ -91,10 +112,15 @@ describe.each(commerceStores())("call shape on $name", (store) => {
     expect(roots.items.map((c) => c.name)).toEqual(["Home"]);
     const next = await platform.categories.children(ANONYMOUS_ACTOR, { limit: 1, cursor: roots.nextCursor });
     expect(next).toEqual({ items: [expect.objectContaining({ name: "Office" })], nextCursor: null });
-    expect((await platform.categories.children(ANONYMOUS_ACTOR, { parentId: lighting.id })).items.map((c) => c.name)).toEqual(["Bulbs", "Lamps"]);
+    expect((await platform.categories.children(ANONYMOUS_ACTOR, { parentId: lighting.id })).items.map((c) => c.name)).toEqual([
+      "Bulbs",
+      "Lamps",
+    ]);
     // A cursor of one list is refused by another.
     const sub = await platform.categories.subtree(ANONYMOUS_ACTOR, { categoryId: home.id, limit: 1 });
-    expect(await codeOf(() => platform.categories.subtree(ANONYMOUS_ACTOR, { categoryId: lighting.id, cursor: sub.nextCursor }))).toBe("invalid_cursor");
+    expect(await codeOf(() => platform.categories.subtree(ANONYMOUS_ACTOR, { categoryId: lighting.id, cursor: sub.nextCursor }))).toBe(
+      "invalid_cursor",
+    );
     expect(await codeOf(() => platform.categories.subtree(ANONYMOUS_ACTOR, { categoryId: "cat_missing" }))).toBe("category_not_found");
   });
 
@@ -122,8 +148,20 @@ describe.each(commerceStores().filter((s) => s.name === "postgres"))("SQL errors
   it("a NUL that reaches the database answers nul_character (core's SQL error mapper), and a unique violation its commerce code", async () => {
     const s = store.make();
     const at = new Date("2026-03-01T10:00:00Z");
-    const customer = (id: string, email: string, name: string) => ({ id, email, name, phone: null, roles: ["customer" as const], passwordHash: { algorithm: "scrypt" as const, salt: "c2FsdA", hash: "aGFzaA", N: 1024, r: 8, p: 1, keyLength: 64 }, createdAt: at, updatedAt: at, version: 1 });
-    expect(await codeOf(() => s.transaction((tx) => tx.customers.insert(customer("cus_nul", "nul@example.com", "a\u0000b"))))).toBe("nul_character");
+    const customer = (id: string, email: string, name: string) => ({
+      id,
+      email,
+      name,
+      phone: null,
+      roles: ["customer" as const],
+      passwordHash: { algorithm: "scrypt" as const, salt: "c2FsdA", hash: "aGFzaA", N: 1024, r: 8, p: 1, keyLength: 64 },
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    });
+    expect(await codeOf(() => s.transaction((tx) => tx.customers.insert(customer("cus_nul", "nul@example.com", "a\u0000b"))))).toBe(
+      "nul_character",
+    );
     await s.transaction((tx) => tx.customers.insert(customer("cus_1", "one@example.com", "One")));
     expect(await codeOf(() => s.transaction((tx) => tx.customers.insert(customer("cus_2", "one@example.com", "Two"))))).toBe("email_taken");
   });

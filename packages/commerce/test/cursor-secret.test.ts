@@ -27,8 +27,17 @@ describe.each(stores)("page cursors on the %s store", (name, makeStore, shared) 
       const { platform } = makePlatform({ store: await makeStore(), ...options });
       await product(platform, `FORGE-${name}-${Object.keys(options).length}`, "5.00", 1);
       const { actor } = await signUp(platform);
-      expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", cursor: legacyCursor("products.search.newest", [Date.now(), "prod_x"]) }))).toBe("invalid_cursor");
-      expect(await codeOf(() => platform.orders.list(actor, { cursor: legacyCursor("orders.by_customer", [Date.now(), "ord_x"]) }))).toBe("invalid_cursor");
+      expect(
+        await codeOf(() =>
+          platform.products.search(ANONYMOUS_ACTOR, {
+            sort: "newest",
+            cursor: legacyCursor("products.search.newest", [Date.now(), "prod_x"]),
+          }),
+        ),
+      ).toBe("invalid_cursor");
+      expect(await codeOf(() => platform.orders.list(actor, { cursor: legacyCursor("orders.by_customer", [Date.now(), "ord_x"]) }))).toBe(
+        "invalid_cursor",
+      );
     }
   });
 
@@ -44,8 +53,13 @@ describe.each(stores)("page cursors on the %s store", (name, makeStore, shared) 
     expect(first.items.map((h) => h.product.sku)).toEqual(["SHARE-3", "SHARE-2"]);
     const next = await b.platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", limit: 2, cursor: first.nextCursor });
     if (shared) expect(next.items.map((h) => h.product.sku)).toEqual(["SHARE-1"]);
-    for (const other of [makePlatform({ store: await makeStore() }), makePlatform({ store: await makeStore(), cursorSecret: `${SHARED}-rotated` })]) {
-      expect(await codeOf(() => other.platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", limit: 2, cursor: first.nextCursor }))).toBe("invalid_cursor");
+    for (const other of [
+      makePlatform({ store: await makeStore() }),
+      makePlatform({ store: await makeStore(), cursorSecret: `${SHARED}-rotated` }),
+    ]) {
+      expect(
+        await codeOf(() => other.platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", limit: 2, cursor: first.nextCursor })),
+      ).toBe("invalid_cursor");
     }
   });
 
@@ -63,7 +77,11 @@ it("the PostgreSQL store takes the secret at construction too", async () => {
     await product(a.platform, sku, "5.00", 1);
   }
   const first = await a.platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", limit: 1 });
-  expect((await b.platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", limit: 1, cursor: first.nextCursor })).items.map((h) => h.product.sku)).toEqual(["CTOR-1"]);
+  expect(
+    (await b.platform.products.search(ANONYMOUS_ACTOR, { sort: "newest", limit: 1, cursor: first.nextCursor })).items.map(
+      (h) => h.product.sku,
+    ),
+  ).toEqual(["CTOR-1"]);
   expect(await codeOf(() => createPostgresCommerceStore({ pool: db.pool }, { cursorSecret: "short" }))).toBe("weak_cursor_secret");
   expect(await codeOf(async () => new MemoryCommerceStore({ cursorSecret: "short" }))).toBe("weak_cursor_secret");
 });

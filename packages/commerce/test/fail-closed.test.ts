@@ -30,7 +30,11 @@ describe("a platform built without a payment port", () => {
     const before = await platform.carts.get(actor);
 
     for (const paymentToken of ["tok_visa", undefined]) {
-      expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: `fc-${paymentToken}`, ...(paymentToken ? { paymentToken } : {}) }))).toBe("no_payment_port");
+      expect(
+        await codeOf(() =>
+          platform.orders.checkout(actor, { idempotencyKey: `fc-${paymentToken}`, ...(paymentToken ? { paymentToken } : {}) }),
+        ),
+      ).toBe("no_payment_port");
     }
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 4, reserved: 0, sold: 0 });
     expect((await platform.orders.list(actor)).items).toEqual([]);
@@ -55,7 +59,11 @@ describe("test payment ports in production", () => {
     vi.stubEnv("NODE_ENV", "production");
     expect(codeOfSync(() => createECommercePlatform({ payments: testPaymentPort() }))).toBe("test_payment_port_in_production");
     expect(() => createECommercePlatform({ payments: testPaymentPort(), allowTestPaymentPort: true })).not.toThrow();
-    const real: PaymentPort = { charge: async () => ({ reference: "ch_1" }), retrieve: async () => ({ status: "not_found" }), refund: async () => ({ reference: "re_1" }) };
+    const real: PaymentPort = {
+      charge: async () => ({ reference: "ch_1" }),
+      retrieve: async () => ({ status: "not_found" }),
+      refund: async () => ({ reference: "re_1" }),
+    };
     expect(() => createECommercePlatform({ payments: real })).not.toThrow();
   });
 

@@ -15,7 +15,9 @@ const dir = join(root, ".docs-run");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function runGuide(name: string, exported: string[]): Promise<{ values: Record<string, any>; logged: unknown[][] }> {
-  const checked = extractBlocks(readFileSync(join(root, "docs/guides", name), "utf8"), name).filter((b) => b.lang === "ts" && !b.flags.includes("fragment"));
+  const checked = extractBlocks(readFileSync(join(root, "docs/guides", name), "utf8"), name).filter(
+    (b) => b.lang === "ts" && !b.flags.includes("fragment"),
+  );
   // The guide's program: its first block and the blocks that continue it (later standalone blocks,
   // such as a worker's wiring, are type-checked only).
   const end = checked.findIndex((b, i) => i > 0 && !b.flags.includes("continued"));
@@ -55,7 +57,9 @@ describe("docs/guides", () => {
       const { values, logged } = await runGuide("run-on-postgresql.md", ["order", "author"]);
       expect(values.order.status).toBe("paid");
       expect(logged).toContainEqual(["paid", "59.98", 3]);
-      const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE id = $1 AND status = 'paid'", [values.order.id]);
+      const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE id = $1 AND status = 'paid'", [
+        values.order.id,
+      ]);
       expect(rows[0]!.n).toBe(1);
       expect(values.author.externalId).toBe(values.order.customerId);
     } finally {
@@ -73,7 +77,10 @@ describe("docs/guides", () => {
       expect(values.order.status).toBe("paid");
       expect(logged).toContainEqual(["paid", true]);
       expect(logged).toContainEqual([402, "card_declined"]);
-      expect((await values.payments.payments.get({ id: "test", roles: ["payments:read"] }, { paymentId: values.order.payment.reference })).gateway).toBe("stripe");
+      expect(
+        (await values.payments.payments.get({ id: "test", roles: ["payments:read"] }, { paymentId: values.order.payment.reference }))
+          .gateway,
+      ).toBe("stripe");
     } finally {
       if (saved !== undefined) process.env.STRIPE_SECRET_KEY = saved;
     }
@@ -100,7 +107,11 @@ describe("docs/guides", () => {
       },
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-    const env = { SMTP_HOST: "127.0.0.1", SMTP_PORT: String((server.server.address() as AddressInfo).port), SMTP_FROM: "Shop <noreply@shop.test>" };
+    const env = {
+      SMTP_HOST: "127.0.0.1",
+      SMTP_PORT: String((server.server.address() as AddressInfo).port),
+      SMTP_FROM: "Shop <noreply@shop.test>",
+    };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     Object.assign(process.env, env);
     try {

@@ -1,7 +1,15 @@
 import { inject } from "vitest";
 import { ANONYMOUS_ACTOR, ManualClock } from "@platform/core";
 import { memoryStoreFixture, postgresStoreFixture, waitUntil, type StoreFixture } from "@platform/core/testing";
-import { ADMIN_ACTOR, createECommercePlatform, MemoryCommerceStore, TestPaymentPort, type Actor, type CommerceStore, type ECommercePlatformOptions } from "../src/index.js";
+import {
+  ADMIN_ACTOR,
+  createECommercePlatform,
+  MemoryCommerceStore,
+  TestPaymentPort,
+  type Actor,
+  type CommerceStore,
+  type ECommercePlatformOptions,
+} from "../src/index.js";
 import { migrateCommerce, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
 import { COMMERCE_TABLES } from "./postgres-helpers.js";
 
@@ -53,7 +61,13 @@ export async function signUp(platform: TestPlatform, name = "Jane Roe"): Promise
 
 /** Creates an active USD product with stock. */
 export async function product(platform: TestPlatform, sku: string, price: string, stock: number, extra: Record<string, unknown> = {}) {
-  return platform.products.create(ADMIN_ACTOR, { sku, name: `Product ${sku}`, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
+  return platform.products.create(ADMIN_ACTOR, {
+    sku,
+    name: `Product ${sku}`,
+    price: { amount: price, currency: "USD" },
+    initialStock: stock,
+    ...extra,
+  });
 }
 
 /** Waits (10 s at most, then fails) until `done` holds for what `read` answers, and returns that. */

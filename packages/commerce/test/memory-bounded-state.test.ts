@@ -26,7 +26,9 @@ describe("bounded state: the memory login throttle", () => {
     expect(await store.transaction((tx) => tx.loginThrottles.get(emails.at(-1)!))).not.toBeNull();
 
     clock.advance({ hours: 24 });
-    const removed = await drainPurge(() => store.transaction((tx) => tx.loginThrottles.purgeStale(clock.now(), DEFAULT_LOGIN_THROTTLE.email.windowMs, 500)));
+    const removed = await drainPurge(() =>
+      store.transaction((tx) => tx.loginThrottles.purgeStale(clock.now(), DEFAULT_LOGIN_THROTTLE.email.windowMs, 500)),
+    );
     expect(await liveCounters(store, emails)).toBe(0);
     expect(removed).toBeGreaterThan(0);
     expect(removed).toBeLessThanOrEqual(2_000);
@@ -38,9 +40,12 @@ describe("bounded state: the memory login throttle", () => {
     const t0 = new Date("2026-03-01T00:00:00Z");
     // The first key is locked for a minute; nine more fill the table, and go stale after a minute.
     for (let i = 0; i < 2; i++) await store.transaction((tx) => tx.loginThrottles.claimAttempt("victim@example.com", t0, policy));
-    for (let i = 0; i < 9; i++) await store.transaction((tx) => tx.loginThrottles.claimAttempt(`old${i}@example.com`, new Date(t0.getTime() - 120_000), policy));
+    for (let i = 0; i < 9; i++)
+      await store.transaction((tx) => tx.loginThrottles.claimAttempt(`old${i}@example.com`, new Date(t0.getTime() - 120_000), policy));
     await store.transaction((tx) => tx.loginThrottles.claimAttempt("new@example.com", new Date(t0.getTime() + 1_000), policy));
-    expect((await store.transaction((tx) => tx.loginThrottles.get("victim@example.com")))?.lockedUntil?.getTime()).toBe(t0.getTime() + 60_000);
+    expect((await store.transaction((tx) => tx.loginThrottles.get("victim@example.com")))?.lockedUntil?.getTime()).toBe(
+      t0.getTime() + 60_000,
+    );
   });
 
   it("through the platform: a stream of logins for unknown e-mails keeps the table under the cap", async () => {

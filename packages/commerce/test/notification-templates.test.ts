@@ -7,15 +7,34 @@ import { makePlatform, product, ANONYMOUS_ACTOR } from "./helpers.js";
 // style ("*") for every other locale of the shipping notice.
 const templates: NotificationTemplates = {
   order_confirmation: {
-    de: ({ customerName, order }) => ({ subject: `Bestellung ${order.id} bestätigt`, text: `Hallo ${customerName}`, html: `<p>Hallo ${escapeHtml(customerName)}</p>`, sms: `Bestellung ${order.id} bestätigt` }),
-    "de-ch": ({ customerName, order }) => ({ subject: `Bestellung ${order.id} bestätigt (CH)`, text: `Grüezi ${customerName}`, html: `<p>Grüezi ${escapeHtml(customerName)}</p>`, sms: "CH" }),
+    de: ({ customerName, order }) => ({
+      subject: `Bestellung ${order.id} bestätigt`,
+      text: `Hallo ${customerName}`,
+      html: `<p>Hallo ${escapeHtml(customerName)}</p>`,
+      sms: `Bestellung ${order.id} bestätigt`,
+    }),
+    "de-ch": ({ customerName, order }) => ({
+      subject: `Bestellung ${order.id} bestätigt (CH)`,
+      text: `Grüezi ${customerName}`,
+      html: `<p>Grüezi ${escapeHtml(customerName)}</p>`,
+      sms: "CH",
+    }),
   },
-  order_shipped: { "*": ({ order, locale }) => ({ subject: `Shipped: ${order.id} [${locale ?? "none"}]`, text: "On its way", html: "<p>On its way</p>", sms: "On its way" }) },
+  order_shipped: {
+    "*": ({ order, locale }) => ({
+      subject: `Shipped: ${order.id} [${locale ?? "none"}]`,
+      text: "On its way",
+      html: "<p>On its way</p>",
+      sms: "On its way",
+    }),
+  },
 };
 
 async function buyAndShip(platform: ReturnType<typeof makePlatform>["platform"], email: string, key: string) {
   await platform.users.register(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", name: "Lena <b>" });
-  const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token });
+  const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, {
+    token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token,
+  });
   const p = await product(platform, `TPL-${key}`, "8.00", 5);
   await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
   const order = await platform.orders.checkout(actor, { idempotencyKey: `template-order-${key}` });
@@ -27,7 +46,12 @@ async function buyAndShip(platform: ReturnType<typeof makePlatform>["platform"],
 describe("notification templates per message type and locale", () => {
   it("picks the most specific locale override, then '*', then the built-in template", async () => {
     const outbox = new MemoryNotificationOutbox();
-    const locales: Record<string, string | null> = { "de@example.com": "de-AT", "ch@example.com": "DE-ch", "en@example.com": null, "bad@example.com": "not a locale!" };
+    const locales: Record<string, string | null> = {
+      "de@example.com": "de-AT",
+      "ch@example.com": "DE-ch",
+      "en@example.com": null,
+      "bad@example.com": "not a locale!",
+    };
     const seen: string[] = [];
     const { platform } = makePlatform({
       notifications: { email: outbox, sms: null, templates, locale: (c) => (seen.push(c.email), locales[c.email] ?? null) },
@@ -54,7 +78,11 @@ describe("notification templates per message type and locale", () => {
         email: outbox,
         sms: null,
         templates: {
-          order_confirmation: { "*": () => { throw new Error("template bug"); } },
+          order_confirmation: {
+            "*": () => {
+              throw new Error("template bug");
+            },
+          },
           order_shipped: { "*": () => ({ subject: "", text: "x", html: "x", sms: "x" }) },
         },
       },
@@ -81,7 +109,9 @@ describe("notification templates per message type and locale", () => {
       "templates",
     ];
     for (const templates of bad) {
-      expect(() => checkNotificationTemplates(templates), JSON.stringify(templates)).toThrow(expect.objectContaining({ code: "invalid_notification_templates" }));
+      expect(() => checkNotificationTemplates(templates), JSON.stringify(templates)).toThrow(
+        expect.objectContaining({ code: "invalid_notification_templates" }),
+      );
     }
     let caught: unknown;
     try {

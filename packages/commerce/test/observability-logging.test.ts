@@ -40,7 +40,16 @@ describe("logging through the logger option", () => {
     // Endpoints answer 500; the request (with its signature header) is what a careless log line would dump.
     const transport: WebhookTransport = async () => ({ status: 500, headers: {}, body: "upstream exploded" });
     const system = createPaymentSystem({
-      gateways: { test: new TestGateway({ extraMethods: [CARD_TOKEN] }), stripe: new StripeGateway({ secretKey: WRONG_STRIPE_KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 }) },
+      gateways: {
+        test: new TestGateway({ extraMethods: [CARD_TOKEN] }),
+        stripe: new StripeGateway({
+          secretKey: WRONG_STRIPE_KEY,
+          host: server.host,
+          port: server.port,
+          protocol: "http",
+          maxNetworkRetries: 0,
+        }),
+      },
       defaultGateway: "test",
       routing: [{ gateway: "stripe", currencies: ["EUR"] }],
       cursorSecret: CURSOR_SECRET,
@@ -50,7 +59,10 @@ describe("logging through the logger option", () => {
     const { platform } = makePlatform({ payments: paymentPortFor(system), cursorSecret: CURSOR_SECRET, logger });
 
     // Webhook endpoint create and rotate: both answers carry a signing secret.
-    const endpoint = await system.webhooks.createEndpoint(PAYMENTS_ADMIN_ACTOR, { url: "https://hooks.example.com/platform", events: ["*"] });
+    const endpoint = await system.webhooks.createEndpoint(PAYMENTS_ADMIN_ACTOR, {
+      url: "https://hooks.example.com/platform",
+      events: ["*"],
+    });
     const rotated = await system.webhooks.rotateSecret(PAYMENTS_ADMIN_ACTOR, { endpointId: endpoint.id });
     secrets.push(endpoint.secret, rotated.secret);
 
@@ -65,9 +77,15 @@ describe("logging through the logger option", () => {
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
     await platform.orders.checkout(actor, { idempotencyKey: "obs-checkout-1", paymentToken: CARD_TOKEN });
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
-    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "obs-checkout-2", paymentToken: "pm_card_chargeDeclined" }))).toBe("card_declined");
+    expect(
+      await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "obs-checkout-2", paymentToken: "pm_card_chargeDeclined" })),
+    ).toBe("card_declined");
     // A Stripe call with a key Stripe refuses.
-    expect(await codeOf(() => system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "10.00", currency: "EUR" }, paymentMethod: "pm_card_visa" }))).not.toBe("");
+    expect(
+      await codeOf(() =>
+        system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "10.00", currency: "EUR" }, paymentMethod: "pm_card_visa" }),
+      ),
+    ).not.toBe("");
     // A payment that succeeds, so its events reach the endpoint, which fails.
     await system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "12.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBeGreaterThan(0);

@@ -14,9 +14,15 @@ import { migratedDatabase, storeOn } from "./postgres-helpers.js";
 // pick @opentelemetry/api's bundler-only ESM build, which Node cannot run.
 const load = createRequire(import.meta.url);
 const { context, metrics, SpanStatusCode, trace } = load("@opentelemetry/api") as typeof import("@opentelemetry/api");
-const { AsyncLocalStorageContextManager } = load("@opentelemetry/context-async-hooks") as typeof import("@opentelemetry/context-async-hooks");
-const { AggregationTemporality, MeterProvider, MetricReader } = load("@opentelemetry/sdk-metrics") as typeof import("@opentelemetry/sdk-metrics");
-const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
+const { AsyncLocalStorageContextManager } = load(
+  "@opentelemetry/context-async-hooks",
+) as typeof import("@opentelemetry/context-async-hooks");
+const { AggregationTemporality, MeterProvider, MetricReader } = load(
+  "@opentelemetry/sdk-metrics",
+) as typeof import("@opentelemetry/sdk-metrics");
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load(
+  "@opentelemetry/sdk-trace-base",
+) as typeof import("@opentelemetry/sdk-trace-base");
 
 // A reader the test collects from on demand.
 class CollectingReader extends MetricReader {
@@ -72,7 +78,8 @@ async function counterValue(name: string, attributes: Record<string, string>): P
   for (const scope of resourceMetrics.scopeMetrics)
     for (const metric of scope.metrics)
       if (metric.descriptor.name === name)
-        for (const point of metric.dataPoints) if (Object.entries(attributes).every(([k, v]) => point.attributes[k] === v)) total += point.value as number;
+        for (const point of metric.dataPoints)
+          if (Object.entries(attributes).every(([k, v]) => point.attributes[k] === v)) total += point.value as number;
   return total;
 }
 
@@ -81,46 +88,68 @@ describe("tracing of a checkout paid through @platform/payments", () => {
     ["memory", "MemoryCommerceStore", () => undefined],
     ["postgres", "PostgresCommerceStore", () => storeOn(db)],
   ];
-  it.each(stores)("emits the documented spans with their parent/child structure and attributes (%s store)", async (_kind, storeClass, makeStore) => {
-    const { platform, buyer } = await wired(makeStore());
-    const order = await platform.orders.checkout(buyer.actor, { idempotencyKey: `otel-checkout-${storeClass}`, paymentToken: "pm_card_visa" });
-    const spans = exporter.getFinishedSpans();
+  it.each(stores)(
+    "emits the documented spans with their parent/child structure and attributes (%s store)",
+    async (_kind, storeClass, makeStore) => {
+      const { platform, buyer } = await wired(makeStore());
+      const order = await platform.orders.checkout(buyer.actor, {
+        idempotencyKey: `otel-checkout-${storeClass}`,
+        paymentToken: "pm_card_visa",
+      });
+      const spans = exporter.getFinishedSpans();
 
-    const [checkout] = named(spans, "commerce.orders.checkout");
-    expect(checkout).toBeDefined();
-    expect(parentOf(checkout!)).toBeUndefined();
-    expect(checkout!.status.code).not.toBe(SpanStatusCode.ERROR);
-    expect(checkout!.attributes).toMatchObject({
-      "platform.order.id": order.id,
-      "platform.customer.id": buyer.actor.id,
-      "platform.currency": "USD",
-      "platform.amount": "80.00",
-      "platform.status": "paid",
-    });
+      const [checkout] = named(spans, "commerce.orders.checkout");
+      expect(checkout).toBeDefined();
+      expect(parentOf(checkout!)).toBeUndefined();
+      expect(checkout!.status.code).not.toBe(SpanStatusCode.ERROR);
+      expect(checkout!.attributes).toMatchObject({
+        "platform.order.id": order.id,
+        "platform.customer.id": buyer.actor.id,
+        "platform.currency": "USD",
+        "platform.amount": "80.00",
+        "platform.status": "paid",
+      });
 
-    // Direct children: the commerce transactions (place, then mark paid) and the payment call.
-    const direct = childrenOf(spans, checkout!).map((s) => s.name);
-    expect(direct.filter((n) => n === "commerce.store.transaction").length).toBeGreaterThanOrEqual(2);
-    expect(direct).toContain("payments.payments.create");
-    for (const tx of named(childrenOf(spans, checkout!), "commerce.store.transaction")) expect(tx.attributes["platform.store"]).toBe(storeClass);
+      // Direct children: the commerce transactions (place, then mark paid) and the payment call.
+      const direct = childrenOf(spans, checkout!).map((s) => s.name);
+      expect(direct.filter((n) => n === "commerce.store.transaction").length).toBeGreaterThanOrEqual(2);
+      expect(direct).toContain("payments.payments.create");
+      for (const tx of named(childrenOf(spans, checkout!), "commerce.store.transaction"))
+        expect(tx.attributes["platform.store"]).toBe(storeClass);
 
-    const [create] = named(spans, "payments.payments.create");
-    expect(create!.attributes).toMatchObject({ "platform.payment.id": order.payment.reference, "platform.order.id": order.id, "platform.amount": "80.00", "platform.currency": "USD", "platform.status": "succeeded" });
-    const underCreate = descendantsOf(spans, create!);
-    const [authorize] = named(underCreate, "payments.gateway.authorize");
-    expect(authorize).toBeDefined();
-    expect(authorize!.attributes).toMatchObject({ "platform.gateway": "test", "platform.payment.id": order.payment.reference, "platform.amount": "80.00", "platform.currency": "USD" });
-    expect(named(underCreate, "payments.store.transaction").length).toBeGreaterThanOrEqual(2);
-    // The gateway is called outside any store transaction.
-    expect(named(spans, "payments.store.transaction").map((s) => s.spanContext().spanId)).not.toContain(parentOf(authorize!));
-    // No span of the checkout carries the payment method token.
-    for (const s of spans) expect(JSON.stringify(s.attributes)).not.toContain("pm_card_visa");
-  });
+      const [create] = named(spans, "payments.payments.create");
+      expect(create!.attributes).toMatchObject({
+        "platform.payment.id": order.payment.reference,
+        "platform.order.id": order.id,
+        "platform.amount": "80.00",
+        "platform.currency": "USD",
+        "platform.status": "succeeded",
+      });
+      const underCreate = descendantsOf(spans, create!);
+      const [authorize] = named(underCreate, "payments.gateway.authorize");
+      expect(authorize).toBeDefined();
+      expect(authorize!.attributes).toMatchObject({
+        "platform.gateway": "test",
+        "platform.payment.id": order.payment.reference,
+        "platform.amount": "80.00",
+        "platform.currency": "USD",
+      });
+      expect(named(underCreate, "payments.store.transaction").length).toBeGreaterThanOrEqual(2);
+      // The gateway is called outside any store transaction.
+      expect(named(spans, "payments.store.transaction").map((s) => s.spanContext().spanId)).not.toContain(parentOf(authorize!));
+      // No span of the checkout carries the payment method token.
+      for (const s of spans) expect(JSON.stringify(s.attributes)).not.toContain("pm_card_visa");
+    },
+  );
 
   it("marks a failed checkout and its gateway call ERROR with the error code, and counts checkouts by outcome", async () => {
     const { platform, buyer } = await wired();
     const before = await counterValue(METRICS.checkouts, { "platform.outcome": "card_declined" });
-    expect(await codeOf(() => platform.orders.checkout(buyer.actor, { idempotencyKey: "otel-checkout-2", paymentToken: "pm_card_chargeDeclined" }))).toBe("card_declined");
+    expect(
+      await codeOf(() =>
+        platform.orders.checkout(buyer.actor, { idempotencyKey: "otel-checkout-2", paymentToken: "pm_card_chargeDeclined" }),
+      ),
+    ).toBe("card_declined");
     const spans = exporter.getFinishedSpans();
     const [checkout] = named(spans, "commerce.orders.checkout");
     expect(checkout!.status.code).toBe(SpanStatusCode.ERROR);

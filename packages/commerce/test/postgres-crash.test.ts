@@ -2,7 +2,14 @@ import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coreMigrations, migrate } from "@platform/core/postgres";
-import { createIsolatedDatabase, spawnWorkers, startDurablePostgresServer, type DurablePostgresServer, type WorkerResult, waitUntil } from "@platform/core/testing";
+import {
+  createIsolatedDatabase,
+  spawnWorkers,
+  startDurablePostgresServer,
+  type DurablePostgresServer,
+  type WorkerResult,
+  waitUntil,
+} from "@platform/core/testing";
 import { paymentsMigrations } from "@platform/payments/postgres";
 import { TestPaymentPort } from "../src/index.js";
 import { commerceMigrations, createPostgresCommerceStore } from "../src/adapters/postgres/index.js";
@@ -25,7 +32,8 @@ afterAll(() => server?.stop());
 const WORKER = fileURLToPath(new URL("./fixtures/crash-checkout-worker.ts", import.meta.url));
 const LEASE_MS = 1_000;
 
-const last = (r: WorkerResult) => JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { order?: string; status?: string; error?: string; retryable?: boolean };
+const last = (r: WorkerResult) =>
+  JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { order?: string; status?: string; error?: string; retryable?: boolean };
 
 describe("checkout across a PostgreSQL crash", () => {
   it("a checkout charging when the server stops is retried with its key from another process within 5 s: the same order paid, one charge", async () => {
@@ -67,8 +75,12 @@ describe("checkout across a PostgreSQL crash", () => {
       expect(gateway.charges.size).toBe(1);
       const check = await createPostgresCommerceStore({ connectionString: url, max: 2 });
       const q = async <T>(text: string, values: unknown[] = []) => (await check.pool.query(text, values)).rows as T[];
-      expect(await q("SELECT id, status, payment_status FROM orders WHERE user_id = $1", [actor.id])).toEqual([{ id: out.order, status: "paid", payment_status: "succeeded" }]);
-      expect(await q("SELECT status, amount::text AS amount FROM payments WHERE order_id = $1", [out.order])).toEqual([{ status: "succeeded", amount: "80.00" }]);
+      expect(await q("SELECT id, status, payment_status FROM orders WHERE user_id = $1", [actor.id])).toEqual([
+        { id: out.order, status: "paid", payment_status: "succeeded" },
+      ]);
+      expect(await q("SELECT status, amount::text AS amount FROM payments WHERE order_id = $1", [out.order])).toEqual([
+        { status: "succeeded", amount: "80.00" },
+      ]);
       const after = makePlatform({ store: check, payments: new TestPaymentPort() }).platform;
       expect(await after.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
       expect(await q("SELECT count(*)::int AS n FROM orders WHERE status = 'canceled'")).toEqual([{ n: 0 }]);

@@ -28,7 +28,11 @@ describe("hostile strings on PostgreSQL", () => {
       await platform.products.search(ANONYMOUS_ACTOR, { text });
     }
     expect((await platform.products.search(ANONYMOUS_ACTOR, { text: "O'Brien deluxe" })).items.map((h) => h.product.id)).toEqual([p.id]);
-    expect((await platform.products.search(ANONYMOUS_ACTOR, { attributes: { "brand'; --": "BEN & JERRY'S 🍦" } })).items.map((h) => h.product.id)).toEqual([p.id]);
+    expect(
+      (await platform.products.search(ANONYMOUS_ACTOR, { attributes: { "brand'; --": "BEN & JERRY'S 🍦" } })).items.map(
+        (h) => h.product.id,
+      ),
+    ).toEqual([p.id]);
     const tables = await db.pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('products', 'users')");
     expect(tables.rows[0]).toEqual({ n: 2 });
 
@@ -60,7 +64,14 @@ describe("storage failures on PostgreSQL", () => {
         blocker.release();
       }
       expect((await db.pool.query("SELECT count(*)::int AS n FROM orders WHERE user_id = $1", [actor.id])).rows[0]).toEqual({ n: 0 });
-      expect((await db.pool.query("SELECT count(*)::int AS n FROM commerce_reservations r JOIN commerce_reservation_lines l ON l.reservation_id = r.id WHERE l.key = $1", [p.id])).rows[0]).toEqual({ n: 0 });
+      expect(
+        (
+          await db.pool.query(
+            "SELECT count(*)::int AS n FROM commerce_reservations r JOIN commerce_reservation_lines l ON l.reservation_id = r.id WHERE l.key = $1",
+            [p.id],
+          )
+        ).rows[0],
+      ).toEqual({ n: 0 });
       expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
       // The same key works once the database answers again.
       expect((await platform.orders.checkout(actor, { idempotencyKey: "timeout-checkout-1" })).status).toBe("paid");
@@ -77,14 +88,32 @@ describe("storage failures on PostgreSQL", () => {
       const p = await product(platform, "LOST-1", "3.00", 5);
       const code = await codeOf(() =>
         store.transaction(async (tx) => {
-          await tx.inventory.adjust({ id: "adj_lost_1", key: p.id, delta: 10, reason: "received", note: null, at: new Date("2026-03-01T10:00:00Z") });
-          await db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'commerce-doomed' AND state = 'idle in transaction'");
-          await tx.inventory.adjust({ id: "adj_lost_2", key: p.id, delta: 1, reason: "received", note: null, at: new Date("2026-03-01T10:00:00Z") });
+          await tx.inventory.adjust({
+            id: "adj_lost_1",
+            key: p.id,
+            delta: 10,
+            reason: "received",
+            note: null,
+            at: new Date("2026-03-01T10:00:00Z"),
+          });
+          await db.pool.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'commerce-doomed' AND state = 'idle in transaction'",
+          );
+          await tx.inventory.adjust({
+            id: "adj_lost_2",
+            key: p.id,
+            delta: 1,
+            reason: "received",
+            note: null,
+            at: new Date("2026-03-01T10:00:00Z"),
+          });
         }),
       );
       expect(code).toBe("storage_unavailable");
       expect((await db.pool.query("SELECT on_hand FROM commerce_stock_levels WHERE key = $1", [p.id])).rows[0]).toEqual({ on_hand: 5 });
-      expect((await db.pool.query("SELECT count(*)::int AS n FROM commerce_stock_adjustments WHERE id LIKE 'adj_lost_%'")).rows[0]).toEqual({ n: 0 });
+      expect((await db.pool.query("SELECT count(*)::int AS n FROM commerce_stock_adjustments WHERE id LIKE 'adj_lost_%'")).rows[0]).toEqual(
+        { n: 0 },
+      );
       // The pool recovers with a fresh connection.
       expect((await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).onHand).toBe(5);
     } finally {

@@ -16,7 +16,12 @@ let productId: string;
 
 // The one service call of this file.
 const createProduct = (platform: ReturnType<typeof createECommercePlatform>) =>
-  platform.products.create(ADMIN_ACTOR, { sku: "LOCKED-READ", name: "Locked read", price: { amount: "10.00", currency: "USD" }, initialStock: 10 });
+  platform.products.create(ADMIN_ACTOR, {
+    sku: "LOCKED-READ",
+    name: "Locked read",
+    price: { amount: "10.00", currency: "USD" },
+    initialStock: 10,
+  });
 
 beforeAll(async () => {
   db = await migratedDatabase(inject("databaseUrl"));
@@ -29,7 +34,15 @@ const line = (quantity: number) => ({ productId, variantId: null, quantity, adde
 
 test("a cart read that waited for the lock sees the lines its holder committed", async () => {
   const at = new Date("2026-01-01T00:00:00Z");
-  const cart: Cart = { id: "cart_locked_read", customerId: null, lines: [line(1)], createdAt: at, updatedAt: at, version: 1, checkoutOrderId: null };
+  const cart: Cart = {
+    id: "cart_locked_read",
+    customerId: null,
+    lines: [line(1)],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    checkoutOrderId: null,
+  };
   await store.transaction((tx) => tx.carts.insert(cart));
 
   let release!: () => void;

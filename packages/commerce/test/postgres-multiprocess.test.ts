@@ -33,7 +33,9 @@ describe("checkout storm across processes", () => {
       timeoutMs: 30_000,
     });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const outs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { won: { id: string; status: string }[]; lost: string[]; charges: number });
+    const outs = results.map(
+      (r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { won: { id: string; status: string }[]; lost: string[]; charges: number },
+    );
     const won = outs.flatMap((o) => o.won);
     const lost = outs.flatMap((o) => o.lost);
     expect(won).toHaveLength(5);
@@ -44,7 +46,11 @@ describe("checkout storm across processes", () => {
     // More than one process won (the storm really raced across processes) is likely but not required.
 
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: scarce.id })).toMatchObject({ onHand: 0, reserved: 0, sold: 5 });
-    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: plenty.id })).toMatchObject({ onHand: 995, reserved: 0, sold: 5 });
+    expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: plenty.id })).toMatchObject({
+      onHand: 995,
+      reserved: 0,
+      sold: 5,
+    });
     const q = async (text: string) => (await db.pool.query<{ n: number }>(text)).rows[0]!.n;
     expect(await q("SELECT count(*)::int AS n FROM commerce_reservations WHERE status = 'active'")).toBe(0);
     expect(await q("SELECT count(*)::int AS n FROM commerce_reservations WHERE status = 'committed'")).toBe(5);
@@ -52,7 +58,9 @@ describe("checkout storm across processes", () => {
     expect(await q("SELECT count(*)::int AS n FROM orders WHERE status = 'paid' AND payment_status = 'succeeded'")).toBe(5);
     expect(await q("SELECT count(*)::int AS n FROM order_items")).toBe(10);
     // Stock rows still balance: on_hand + sold = received + adjusted (also a CHECK).
-    expect(await q("SELECT count(*)::int AS n FROM commerce_stock_levels WHERE on_hand + sold <> received + adjusted OR reserved <> 0")).toBe(0);
+    expect(
+      await q("SELECT count(*)::int AS n FROM commerce_stock_levels WHERE on_hand + sold <> received + adjusted OR reserved <> 0"),
+    ).toBe(0);
   });
 
   it(`${WORKERS} processes retry one checkout with one idempotency key: one order, one gateway key, stock taken once`, async () => {
@@ -66,7 +74,9 @@ describe("checkout storm across processes", () => {
       timeoutMs: 30_000,
     });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const outs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { orders: string[]; errors: string[]; charges: string[] });
+    const outs = results.map(
+      (r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { orders: string[]; errors: string[]; charges: string[] },
+    );
     expect(outs.flatMap((o) => o.errors)).toEqual([]);
     const orders = new Set(outs.flatMap((o) => o.orders));
     expect(orders.size).toBe(1);
@@ -88,7 +98,9 @@ describe("checkout storm across processes", () => {
       timeoutMs: 30_000,
     });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const outs = results.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { orders: string[]; errors: string[]; charges: string[] });
+    const outs = results.map(
+      (r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { orders: string[]; errors: string[]; charges: string[] },
+    );
     const orders = outs.flatMap((o) => o.orders);
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatch(/:paid$/);

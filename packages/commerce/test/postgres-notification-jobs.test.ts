@@ -35,8 +35,15 @@ async function seed() {
   const orders: string[] = [];
   for (let i = 0; i < 12; i++) {
     const email = `notify${i}@example.com`;
-    await platform.users.register(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555000${String(i).padStart(4, "0")}` } : {}) });
-    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token });
+    await platform.users.register(ANONYMOUS_ACTOR, {
+      email,
+      password: "s3cure-passw0rd",
+      name: `Buyer ${i}`,
+      ...(i % 2 === 0 ? { phone: `+1555000${String(i).padStart(4, "0")}` } : {}),
+    });
+    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, {
+      token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token,
+    });
     await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
     orders.push((await platform.orders.checkout(actor, { idempotencyKey: `notify-order-${i}` })).id);
   }
@@ -54,8 +61,15 @@ async function seedOrdered() {
   const password = "s3cure-passw0rd";
   for (let i = 0; i < 6; i++) {
     const email = `ordered${i}@example.com`;
-    await platform.users.register(ANONYMOUS_ACTOR, { email, password, name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555100${String(i).padStart(4, "0")}` } : {}) });
-    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password })).token });
+    await platform.users.register(ANONYMOUS_ACTOR, {
+      email,
+      password,
+      name: `Buyer ${i}`,
+      ...(i % 2 === 0 ? { phone: `+1555100${String(i).padStart(4, "0")}` } : {}),
+    });
+    const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, {
+      token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password })).token,
+    });
     const buy = async (key: string) => {
       await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
       return (await platform.orders.checkout(actor, { idempotencyKey: key })).id;
@@ -87,20 +101,25 @@ describe("notification jobs on PostgreSQL", () => {
     expect(sent).toHaveLength(6 * 5 + 3 * 5);
     expect(new Set(sent.map(([id]) => id)).size).toBe(sent.length); // each once
     const byRecipient = new Map<string, string[]>();
-    for (const [, channel, to, template] of sent) byRecipient.set(`${channel} ${to}`, [...(byRecipient.get(`${channel} ${to}`) ?? []), template]);
+    for (const [, channel, to, template] of sent)
+      byRecipient.set(`${channel} ${to}`, [...(byRecipient.get(`${channel} ${to}`) ?? []), template]);
     expect(byRecipient.size).toBe(9);
     for (const [recipient, templates] of byRecipient) {
-      expect([recipient, templates]).toEqual([recipient, ["order_confirmation", "order_shipped", "order_confirmation", "password_changed", "order_shipped"]]);
+      expect([recipient, templates]).toEqual([
+        recipient,
+        ["order_confirmation", "order_shipped", "order_confirmation", "password_changed", "order_shipped"],
+      ]);
     }
   });
-
 
   it("a dispatcher killed with SIGKILL mid-dispatch: after a restart on 4 processes every notification is delivered, each with its one id", async () => {
     const { expected } = await seed();
     const log = join(dir, "sent.log");
     // tsx's loader in this very process (the tsx CLI would run the script in a child that a
     // SIGKILL of the CLI leaves alive).
-    const doomed = spawn(process.execPath, ["--import", loader(), "--conditions=@platform/source", WORKER, db.url, log, "slow", "3000"], { stdio: ["ignore", "ignore", "pipe"] });
+    const doomed = spawn(process.execPath, ["--import", loader(), "--conditions=@platform/source", WORKER, db.url, log, "slow", "3000"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     doomed.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => doomed.on("exit", (_code, signal) => resolve(signal)));
@@ -121,7 +140,11 @@ describe("notification jobs on PostgreSQL", () => {
     const results = await spawnWorkers(WORKER, 4, { args: () => [db.url, log, "drain", "3000"], timeoutMs: 30_000 });
     for (const r of results) expect(r.code, r.stderr).toBe(0);
 
-    const rows = (await db.pool.query<{ id: string; channel: string; recipient: string; status: string }>("SELECT id, channel, recipient, status FROM commerce_notifications")).rows;
+    const rows = (
+      await db.pool.query<{ id: string; channel: string; recipient: string; status: string }>(
+        "SELECT id, channel, recipient, status FROM commerce_notifications",
+      )
+    ).rows;
     expect(rows).toHaveLength(expected);
     expect(rows.every((r) => r.status === "sent")).toBe(true);
     const sent = lines(log).map((l) => l.split(" ") as [string, string, string]);
@@ -157,7 +180,9 @@ describe("notification jobs on PostgreSQL", () => {
     clock.advance({ minutes: 1 });
     expect(await jobs.runOnce()).toMatchObject({ failed: 4, retried: 0 });
     expect(new Set(sends).size).toBe(16);
-    const failed = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'smtp_unavailable'");
+    const failed = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'smtp_unavailable'",
+    );
     expect(failed.rows[0]!.n).toBe(16);
   });
 
@@ -170,16 +195,34 @@ describe("notification jobs on PostgreSQL", () => {
         // buyers 0 and 2 (those with a phone) write in German
         locale: (customer) => (Number(/^tpl(\d+)@/.exec(customer.email)![1]) % 2 === 0 ? "de-DE" : "en"),
         templates: {
-          order_confirmation: { de: ({ order }) => ({ subject: `Bestellung ${order.id} bestätigt`, text: "Danke", html: "<p>Danke</p>", sms: "Bestellung bestätigt" }) },
-          order_shipped: { "*": () => { throw new Error("template bug"); } },
+          order_confirmation: {
+            de: ({ order }) => ({
+              subject: `Bestellung ${order.id} bestätigt`,
+              text: "Danke",
+              html: "<p>Danke</p>",
+              sms: "Bestellung bestätigt",
+            }),
+          },
+          order_shipped: {
+            "*": () => {
+              throw new Error("template bug");
+            },
+          },
         },
       },
     });
     const p = await product(platform, "TPL-PG-1", "12.00", 10);
     for (let i = 0; i < 4; i++) {
       const email = `tpl${i}@example.com`;
-      await platform.users.register(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd", name: `Buyer ${i}`, ...(i % 2 === 0 ? { phone: `+1555200${i}` } : {}) });
-      const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, { token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token });
+      await platform.users.register(ANONYMOUS_ACTOR, {
+        email,
+        password: "s3cure-passw0rd",
+        name: `Buyer ${i}`,
+        ...(i % 2 === 0 ? { phone: `+1555200${i}` } : {}),
+      });
+      const actor = await platform.users.authenticate(ANONYMOUS_ACTOR, {
+        token: (await platform.users.login(ANONYMOUS_ACTOR, { email, password: "s3cure-passw0rd" })).token,
+      });
       await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
       const order = await platform.orders.checkout(actor, { idempotencyKey: `template-pg-${i}` });
       await platform.orders.fulfill(ADMIN_ACTOR, { orderId: order.id });
@@ -193,10 +236,22 @@ describe("notification jobs on PostgreSQL", () => {
       sms: { send: async (m) => void sms.push(m.text) },
     });
     expect(await jobs.runOnce()).toMatchObject({ sent: 6, retried: 0, failed: 0 });
-    expect(emails.filter((m) => m.subject.startsWith("Bestellung ")).map((m) => m.to).sort()).toEqual(["tpl0@example.com", "tpl2@example.com"]);
-    expect(emails.filter((m) => m.subject.startsWith("Your order ")).map((m) => m.to).sort()).toEqual(["tpl1@example.com", "tpl3@example.com"]);
+    expect(
+      emails
+        .filter((m) => m.subject.startsWith("Bestellung "))
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(["tpl0@example.com", "tpl2@example.com"]);
+    expect(
+      emails
+        .filter((m) => m.subject.startsWith("Your order "))
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(["tpl1@example.com", "tpl3@example.com"]);
     expect(sms).toEqual(["Bestellung bestätigt", "Bestellung bestätigt"]);
-    const failed = await db.pool.query<{ template: string }>("SELECT data->>'template' AS template FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'template_failed'");
+    const failed = await db.pool.query<{ template: string }>(
+      "SELECT data->>'template' AS template FROM platform_outbox WHERE type = 'notification.failed' AND data->>'code' = 'template_failed'",
+    );
     expect(failed.rows.map((r) => r.template)).toEqual(Array(4).fill("order_shipped"));
     expect(await jobs.runOnce()).toMatchObject({ sent: 0 }); // nothing was recorded for the failed renders
   });

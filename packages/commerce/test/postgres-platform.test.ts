@@ -28,18 +28,36 @@ describe.each(commerceStores())("services on $name", (store) => {
       clock.advance({ seconds: 1 });
       return platform.products.create(ADMIN_ACTOR, { sku, name, price: { amount: price, currency: "USD" }, initialStock: stock, ...extra });
     };
-    await mk("CB-1", "Crème Brûlée Torch", "39.00", 3, { description: "Kitchen torch for desserts", attributes: { brand: "Iwatani" }, categoryId: kitchen.id });
-    await mk("MS-1", "Wireless Mouse", "29.99", 10, { description: "Ergonomic wireless mouse", attributes: { brand: "Logitech", colour: "Graphite" }, categoryId: mice.id });
-    await mk("MS-2", "Gaming Mouse", "59.99", 0, { description: "Wired mouse with RGB", attributes: { brand: "Razer" }, categoryId: mice.id });
+    await mk("CB-1", "Crème Brûlée Torch", "39.00", 3, {
+      description: "Kitchen torch for desserts",
+      attributes: { brand: "Iwatani" },
+      categoryId: kitchen.id,
+    });
+    await mk("MS-1", "Wireless Mouse", "29.99", 10, {
+      description: "Ergonomic wireless mouse",
+      attributes: { brand: "Logitech", colour: "Graphite" },
+      categoryId: mice.id,
+    });
+    await mk("MS-2", "Gaming Mouse", "59.99", 0, {
+      description: "Wired mouse with RGB",
+      attributes: { brand: "Razer" },
+      categoryId: mice.id,
+    });
     await mk("KB-1", "Wireless Keyboard", "49.99", 5, { description: "Quiet keys", attributes: { brand: "Logitech" }, categoryId: el.id });
     await mk("DR-1", "Draft Mouse", "9.99", 5, { status: "draft" });
-    await mk("TS-1", "T-Shirt", "15.00", 0, { variants: [{ sku: "TS-1-S", options: { size: "Small" } }, { sku: "TS-1-L", price: { amount: "17.00", currency: "USD" }, options: { size: "Large" } }] });
+    await mk("TS-1", "T-Shirt", "15.00", 0, {
+      variants: [
+        { sku: "TS-1-S", options: { size: "Small" } },
+        { sku: "TS-1-L", price: { amount: "17.00", currency: "USD" }, options: { size: "Large" } },
+      ],
+    });
     return { ...made, el, mice, kitchen };
   }
 
   it("searches case- and accent-insensitively, ranked, with filters, sorts and cursors", async () => {
     const { platform, el } = await seeded();
-    const skus = async (q: Parameters<typeof platform.products.search>[1]) => (await platform.products.search(ANONYMOUS_ACTOR, q)).items.map((h) => h.product.sku);
+    const skus = async (q: Parameters<typeof platform.products.search>[1]) =>
+      (await platform.products.search(ANONYMOUS_ACTOR, q)).items.map((h) => h.product.sku);
     expect(await skus({ text: "creme brulee" })).toEqual(["CB-1"]);
     expect(await skus({ text: "DESSERTS" })).toEqual(["CB-1"]);
     expect((await skus({ text: "logitech" })).sort()).toEqual(["KB-1", "MS-1"]);
@@ -47,7 +65,9 @@ describe.each(commerceStores())("services on $name", (store) => {
     expect(await skus({ text: "keyb" })).toEqual(["KB-1"]); // the last term is a prefix
     expect((await skus({ text: "wireless mouse" }))[0]).toBe("MS-1");
     expect(await skus({ text: "large" })).toEqual(["TS-1"]); // variant options are indexed
-    expect(await skus({ minPrice: { amount: "30", currency: "USD" }, maxPrice: { amount: "50", currency: "USD" }, sort: "price_asc" })).toEqual(["CB-1", "KB-1"]);
+    expect(
+      await skus({ minPrice: { amount: "30", currency: "USD" }, maxPrice: { amount: "50", currency: "USD" }, sort: "price_asc" }),
+    ).toEqual(["CB-1", "KB-1"]);
     expect(await skus({ attributes: { brand: "LOGITECH" }, sort: "price_desc" })).toEqual(["KB-1", "MS-1"]);
     expect(await skus({ text: "mouse", inStockOnly: true })).toEqual(["MS-1"]);
     expect(await skus({ categoryId: el.id, sort: "price_asc" })).toEqual(["MS-1", "KB-1", "MS-2"]);
@@ -58,7 +78,11 @@ describe.each(commerceStores())("services on $name", (store) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, { sort, limit: 2, cursor });
+        const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, {
+          sort,
+          limit: 2,
+          cursor,
+        });
         seen.push(...page.items.map((h) => h.product.sku));
         cursor = page.nextCursor;
       } while (cursor);
@@ -68,7 +92,11 @@ describe.each(commerceStores())("services on $name", (store) => {
     const ranked: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, { text: "mouse", limit: 1, cursor });
+      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, {
+        text: "mouse",
+        limit: 1,
+        cursor,
+      });
       ranked.push(...page.items.map((h) => h.product.sku));
       cursor = page.nextCursor;
     } while (cursor);
@@ -83,11 +111,22 @@ describe.each(commerceStores())("services on $name", (store) => {
       ["TS-1-S", null, { size: "Small" }],
       ["TS-1-L", "17.00", { size: "Large" }],
     ]);
-    const withImages = await platform.products.update(ADMIN_ACTOR, { productId: ts.id, expectedVersion: ts.version, images: [{ url: "https://cdn.example.com/a.jpg", alt: "a" }, { url: "https://cdn.example.com/b.jpg", alt: "b", primary: true }] });
+    const withImages = await platform.products.update(ADMIN_ACTOR, {
+      productId: ts.id,
+      expectedVersion: ts.version,
+      images: [
+        { url: "https://cdn.example.com/a.jpg", alt: "a" },
+        { url: "https://cdn.example.com/b.jpg", alt: "b", primary: true },
+      ],
+    });
     expect((await platform.products.get(ANONYMOUS_ACTOR, { productId: ts.id })).images).toEqual(withImages.images);
-    expect(await codeOf(() => platform.products.update(ADMIN_ACTOR, { productId: ts.id, expectedVersion: ts.version, name: "stale" }))).toBe("version_conflict");
+    expect(
+      await codeOf(() => platform.products.update(ADMIN_ACTOR, { productId: ts.id, expectedVersion: ts.version, name: "stale" })),
+    ).toBe("version_conflict");
     await platform.categories.move(ADMIN_ACTOR, { categoryId: el.id, parentId: kitchen.id });
-    expect((await platform.products.search(ANONYMOUS_ACTOR, { categoryId: kitchen.id, sort: "price_asc" })).items.map((h) => h.product.sku)).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
+    expect(
+      (await platform.products.search(ANONYMOUS_ACTOR, { categoryId: kitchen.id, sort: "price_asc" })).items.map((h) => h.product.sku),
+    ).toEqual(["MS-1", "CB-1", "KB-1", "MS-2"]);
   });
 
   it("registers, signs in, fills a cart, checks out, cancels, and pages orders", async () => {
@@ -95,7 +134,15 @@ describe.each(commerceStores())("services on $name", (store) => {
     const { actor } = await signUp(platform);
     const ms = await platform.products.getBySku(ANONYMOUS_ACTOR, { sku: "MS-1" });
     const kb = await platform.products.getBySku(ANONYMOUS_ACTOR, { sku: "KB-1" });
-    await platform.users.addAddress(actor, { name: "Jane", line1: "1 Main St", city: "Springfield", region: "il", postalCode: "62701", country: "us", isDefaultShipping: true });
+    await platform.users.addAddress(actor, {
+      name: "Jane",
+      line1: "1 Main St",
+      city: "Springfield",
+      region: "il",
+      postalCode: "62701",
+      country: "us",
+      isDefaultShipping: true,
+    });
     await platform.carts.addItem(actor, { productId: ms.id, quantity: 2 });
     await platform.carts.addItem(actor, { productId: kb.id, quantity: 1 });
     const order = await platform.orders.checkout(actor, { idempotencyKey: "checkout-0001" });
@@ -142,7 +189,9 @@ describe("PostgreSQL only", () => {
     const more = await expirers[0]!.platform.inventory.releaseExpired();
     expect(counts.reduce((a, b) => a + b, 0) + more).toBe(8);
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 50, reserved: 0 });
-    const canceled = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'canceled' AND cancel_reason = 'reservation_expired'");
+    const canceled = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM orders WHERE status = 'canceled' AND cancel_reason = 'reservation_expired'",
+    );
     expect(canceled.rows[0]!.n).toBe(orders.length);
   });
 

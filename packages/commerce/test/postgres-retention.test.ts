@@ -21,7 +21,10 @@ describe("bounded state on PostgreSQL: sessions and login-throttle counters", ()
       `INSERT INTO commerce_login_throttles (email, failures, window_started_at) SELECT 'nobody' || g || '@example.com', 1, $1::timestamptz - interval '2 days' FROM generate_series(1, 20000) g`,
       [clock.now()],
     );
-    await db.pool.query(`INSERT INTO commerce_login_client_throttles (key, failures, window_started_at) SELECT '10.0.' || g || '.1', 3, $1::timestamptz - interval '2 hours' FROM generate_series(1, 50) g`, [clock.now()]);
+    await db.pool.query(
+      `INSERT INTO commerce_login_client_throttles (key, failures, window_started_at) SELECT '10.0.' || g || '.1', 3, $1::timestamptz - interval '2 hours' FROM generate_series(1, 50) g`,
+      [clock.now()],
+    );
     await db.pool.query(
       `INSERT INTO commerce_login_throttles (email, failures, window_started_at, locked_until) VALUES ('live@example.com', 9, $1::timestamptz - interval '2 days', $1::timestamptz + interval '1 minute')`,
       [clock.now()],
@@ -30,9 +33,14 @@ describe("bounded state on PostgreSQL: sessions and login-throttle counters", ()
       `INSERT INTO commerce_sessions (token_hash, customer_id, created_at, expires_at) SELECT 'h' || g, 'cus_x', $1::timestamptz - interval '9 days', $1::timestamptz - interval '8 days' FROM generate_series(1, 3000) g`,
       [clock.now()],
     );
-    await db.pool.query(`INSERT INTO commerce_sessions (token_hash, customer_id, created_at, expires_at) VALUES ('live', 'cus_x', $1, $1::timestamptz + interval '1 day')`, [clock.now()]);
+    await db.pool.query(
+      `INSERT INTO commerce_sessions (token_hash, customer_id, created_at, expires_at) VALUES ('live', 'cus_x', $1, $1::timestamptz + interval '1 day')`,
+      [clock.now()],
+    );
 
-    const platforms = Array.from({ length: 4 }, () => createECommercePlatform({ store: storeOn(db), clock, payments: new TestPaymentPort(), passwordHashing: { N: 1024 } }));
+    const platforms = Array.from({ length: 4 }, () =>
+      createECommercePlatform({ store: storeOn(db), clock, payments: new TestPaymentPort(), passwordHashing: { N: 1024 } }),
+    );
     const throttles = await Promise.all(platforms.map((p) => drainPurge(() => p.users.purgeLoginThrottles({ limit: 1_000 }))));
     const sessions = await Promise.all(platforms.map((p) => drainPurge(() => p.users.purgeEndedSessions({ limit: 500 }))));
     expect(throttles.reduce((a, b) => a + b, 0)).toBe(20_050);

@@ -13,14 +13,43 @@ afterAll(() => db?.drop());
 
 // unaccent() turns these letters into tsquery syntax: ʼ (U+02BC) and ˈ (U+02C8) into ', ŉ into 'n.
 const HOSTILE = [
-  "\u02BC", "\u02C8", "\u0149", "d\u02BCartagnan", "rock \u0149 roll", "\u02BC\u02BC\u02BC", "a\u02C8b:c",
-  "'", "''", '"', "a'b", "o'brien", ":", "a:b", ":*", "a:*", "\\", "a\\", "\\'", "'\\", "a\\:b",
-  "&|!():*", "a & b | !c", "(a", "a)", "!", "<->", "<1>", "a <-> b",
-  "\uFFFD", "\u200B", "\u0301", "\u00A0mouse", "\uD83D\uDE00",
+  "\u02BC",
+  "\u02C8",
+  "\u0149",
+  "d\u02BCartagnan",
+  "rock \u0149 roll",
+  "\u02BC\u02BC\u02BC",
+  "a\u02C8b:c",
+  "'",
+  "''",
+  '"',
+  "a'b",
+  "o'brien",
+  ":",
+  "a:b",
+  ":*",
+  "a:*",
+  "\\",
+  "a\\",
+  "\\'",
+  "'\\",
+  "a\\:b",
+  "&|!():*",
+  "a & b | !c",
+  "(a",
+  "a)",
+  "!",
+  "<->",
+  "<1>",
+  "a <-> b",
+  "\uFFFD",
+  "\u200B",
+  "\u0301",
+  "\u00A0mouse",
+  "\uD83D\uDE00",
 ];
 // Unpaired surrogates: no store could keep such text, so every input refuses it (invalid_text).
 const LONE_SURROGATES = ["\uD800", "a\uDC00b", "\uDBFF\uD800", "mouse \uD83D"];
-
 
 describe.each(commerceStores())("search input on $name", (store) => {
   beforeAll(() => store.setup());
@@ -28,19 +57,25 @@ describe.each(commerceStores())("search input on $name", (store) => {
 
   it("answers every hostile text (letters unaccent turns into quotes or colons, operators, backslashes) with a page", async () => {
     const { platform } = makePlatform({ store: store.make() });
-    const sword = await product(platform, "SWORD-1", "20.00", 1, { name: "D\u02BCArtagnan Sword", description: "rock \u0149 roll replica" });
+    const sword = await product(platform, "SWORD-1", "20.00", 1, {
+      name: "D\u02BCArtagnan Sword",
+      description: "rock \u0149 roll replica",
+    });
     for (const text of HOSTILE) {
       const page = await platform.products.search(ANONYMOUS_ACTOR, { text });
       expect(Array.isArray(page.items)).toBe(true);
     }
     // The letters still find what holds them.
-    expect((await platform.products.search(ANONYMOUS_ACTOR, { text: "d\u02BCartagnan" })).items.map((h) => h.product.id)).toEqual([sword.id]);
+    expect((await platform.products.search(ANONYMOUS_ACTOR, { text: "d\u02BCartagnan" })).items.map((h) => h.product.id)).toEqual([
+      sword.id,
+    ]);
     expect((await platform.products.search(ANONYMOUS_ACTOR, { text: "sword \u0149" })).items.map((h) => h.product.id)).toEqual([sword.id]);
   });
 
   it("refuses NUL (nul_character) and unpaired surrogates (invalid_text) in the search text or an attribute filter", async () => {
     const { platform } = makePlatform({ store: store.make() });
-    for (const text of LONE_SURROGATES) expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text })), JSON.stringify(text)).toBe("invalid_text");
+    for (const text of LONE_SURROGATES)
+      expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text })), JSON.stringify(text)).toBe("invalid_text");
     expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text: "mouse\u0000" }))).toBe("nul_character");
     expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { text: "\u0000" }))).toBe("nul_character");
     expect(await codeOf(() => platform.products.search(ANONYMOUS_ACTOR, { attributes: { brand: "x\u0000" } }))).toBe("nul_character");

@@ -32,7 +32,9 @@ describe("commerce and payments in one PostgreSQL database", () => {
     expect(joined.rows).toEqual([{ status: "succeeded", total: "80.00" }]);
     const canceled = await platform.orders.cancel(actor, { orderId: order.id });
     expect(canceled.payment.status).toBe("refunded");
-    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).amountRefunded.toFixed()).toBe("80.00");
+    expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).amountRefunded.toFixed()).toBe(
+      "80.00",
+    );
     expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0, sold: 0 });
     // Both packages' events went through the one platform_outbox.
     const types = (await db.pool.query<{ type: string }>("SELECT DISTINCT type FROM platform_outbox")).rows.map((r) => r.type);

@@ -67,28 +67,52 @@ async function seed() {
   const past = new ManualClock(new Date(Date.now() - 10 * DAY));
   const older = new ManualClock(new Date(Date.now() - 40 * DAY));
   const paymentsThen = (clock: ManualClock, gateway = new TestGateway()) =>
-    createPaymentSystem({ store: new PostgresPaymentStore(db.pool), clock, gateways: { test: gateway }, webhooks: { allowPrivateNetworks: true, allowHttp: true, autoDispatch: false } });
+    createPaymentSystem({
+      store: new PostgresPaymentStore(db.pool),
+      clock,
+      gateways: { test: gateway },
+      webhooks: { allowPrivateNetworks: true, allowHttp: true, autoDispatch: false },
+    });
 
   // Webhook deliveries 40 days old, delivered then: purgeable.
   const ancient = paymentsThen(older);
   await ancient.webhooks.createEndpoint(PAYMENTS_ADMIN_ACTOR, { url: receiverUrl, events: ["payment.succeeded"] });
-  for (let i = 0; i < 4; i++) await ancient.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
+  for (let i = 0; i < 4; i++)
+    await ancient.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
   expect(await ancient.webhooks.dispatchDue()).toBe(4);
 
   // 48 payments whose webhooks are due, 4 processing (the gateway timed out after charging: reconcile),
   // 4 manual authorisations past their 7-day hold (expire); their idempotency keys are past retention.
   const system = paymentsThen(past);
-  for (let i = 0; i < 48; i++) await system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: `${10 + i}.00`, currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `pay-${i}` });
+  for (let i = 0; i < 48; i++)
+    await system.payments.create(PAYMENTS_ADMIN_ACTOR, {
+      amount: { amount: `${10 + i}.00`, currency: "USD" },
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: `pay-${i}`,
+    });
   const timingOut = new TestGateway();
   timingOut.injectFault({ operation: "authorize", kind: "timeout", times: 4 });
   const unanswered = paymentsThen(past, timingOut);
   for (let i = 0; i < 4; i++) {
-    const outcome = await unanswered.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "7.00", currency: "USD" }, paymentMethod: "pm_card_visa", idempotencyKey: `slow-${i}` });
+    const outcome = await unanswered.payments.create(PAYMENTS_ADMIN_ACTOR, {
+      amount: { amount: "7.00", currency: "USD" },
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: `slow-${i}`,
+    });
     expect(outcome.status).toBe("processing");
   }
   const processing = (await db.pool.query<{ id: string }>("SELECT id FROM payments WHERE status = 'processing'")).rows.map((r) => r.id);
   const authorizations: string[] = [];
-  for (let i = 0; i < 4; i++) authorizations.push((await system.payments.create(PAYMENTS_ADMIN_ACTOR, { amount: { amount: "9.00", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual" })).id);
+  for (let i = 0; i < 4; i++)
+    authorizations.push(
+      (
+        await system.payments.create(PAYMENTS_ADMIN_ACTOR, {
+          amount: { amount: "9.00", currency: "USD" },
+          paymentMethod: "pm_card_visa",
+          captureMethod: "manual",
+        })
+      ).id,
+    );
 
   // Commerce: 6 customers, each with a checkout whose charge outcome is unknown (its reservation expired
   // long ago), 3 password changes (3 notifications in order), a failed login counter and ended sessions.
@@ -99,14 +123,23 @@ async function seed() {
     passwordHashing: { N: 1024 },
     notifications: { sendInProcess: false, sms: null },
   });
-  const product = await shop.products.create(ADMIN_ACTOR, { sku: "WORKER-1", name: "Worker widget", price: { amount: "12.00", currency: "USD" }, initialStock: 50 });
+  const product = await shop.products.create(ADMIN_ACTOR, {
+    sku: "WORKER-1",
+    name: "Worker widget",
+    price: { amount: "12.00", currency: "USD" },
+    initialStock: 50,
+  });
   const orders: string[] = [];
   for (let i = 0; i < 6; i++) {
     const email = `worker${i}@example.com`;
     await shop.users.register(ANONYMOUS_ACTOR, { email, password: PASSWORDS[0]!, name: `Buyer ${i}` });
-    const actor = await shop.users.authenticate(ANONYMOUS_ACTOR, { token: (await shop.users.login(ANONYMOUS_ACTOR, { email, password: PASSWORDS[0]! })).token });
+    const actor = await shop.users.authenticate(ANONYMOUS_ACTOR, {
+      token: (await shop.users.login(ANONYMOUS_ACTOR, { email, password: PASSWORDS[0]! })).token,
+    });
     await shop.carts.addItem(actor, { productId: product.id, quantity: 2 });
-    const failure = await shop.orders.checkout(actor, { idempotencyKey: `worker-order-${i}` }).catch((e: { code?: string; details?: { orderId?: string } }) => e);
+    const failure = await shop.orders
+      .checkout(actor, { idempotencyKey: `worker-order-${i}` })
+      .catch((e: { code?: string; details?: { orderId?: string } }) => e);
     expect((failure as { code?: string }).code).toBe("payment_pending");
     for (let k = 1; k <= 3; k++) await shop.users.changePassword(actor, { currentPassword: PASSWORDS[k - 1]!, newPassword: PASSWORDS[k]! });
     await shop.users.login(ANONYMOUS_ACTOR, { email: `nobody${i}@example.com`, password: "wrong-passw0rd" }).catch(() => undefined);
@@ -141,7 +174,8 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
       },
     });
     const deadline = Date.now() + 30_000;
-    const waitFor = (what: string, check: () => Promise<boolean> | boolean) => waitUntil(check, what, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 50 });
+    const waitFor = (what: string, check: () => Promise<boolean> | boolean) =>
+      waitUntil(check, what, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 50 });
     let termAt = 0;
     try {
       // Mid-run: every worker running its duties (signal handler installed), some webhooks out, others still due.
@@ -156,13 +190,19 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
       await waitFor("notifications", async () => (await count("SELECT count(*) FROM commerce_notifications WHERE status <> 'sent'")) === 0);
       await waitFor("orders", async () => (await count("SELECT count(*) FROM orders WHERE status = 'pending'")) === 0);
       await waitFor("reservations", async () => (await count("SELECT count(*) FROM commerce_stock_levels WHERE reserved > 0")) === 0);
-      await waitFor("payments", async () => (await count("SELECT count(*) FROM payments WHERE status IN ('processing', 'requires_capture')")) === 0);
-      await waitFor("purges", async () =>
-        (await count("SELECT count(*) FROM commerce_sessions")) +
-          (await count("SELECT count(*) FROM commerce_login_throttles")) +
-          (await count("SELECT count(*) FROM payment_idempotency_keys WHERE created_at < now() - interval '9 days'")) +
-          (await count("SELECT count(*) FROM webhook_deliveries WHERE updated_at < now() - interval '30 days'")) +
-          (await count("SELECT count(*) FROM platform_outbox WHERE dispatched_at IS NOT NULL")) === 0,
+      await waitFor(
+        "payments",
+        async () => (await count("SELECT count(*) FROM payments WHERE status IN ('processing', 'requires_capture')")) === 0,
+      );
+      await waitFor(
+        "purges",
+        async () =>
+          (await count("SELECT count(*) FROM commerce_sessions")) +
+            (await count("SELECT count(*) FROM commerce_login_throttles")) +
+            (await count("SELECT count(*) FROM payment_idempotency_keys WHERE created_at < now() - interval '9 days'")) +
+            (await count("SELECT count(*) FROM webhook_deliveries WHERE updated_at < now() - interval '30 days'")) +
+            (await count("SELECT count(*) FROM platform_outbox WHERE dispatched_at IS NOT NULL")) ===
+          0,
       );
     } finally {
       for (const c of children) if (c && c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
@@ -176,7 +216,9 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
 
     // Webhooks: every delivery recorded succeeded with one successful attempt, each event id received;
     // a second receipt only for a delivery the killed process had in flight (same id: receivers de-duplicate).
-    const deliveries = (await db.pool.query<{ message_id: string; attempts: { status?: number }[] }>("SELECT message_id, attempts FROM webhook_deliveries")).rows;
+    const deliveries = (
+      await db.pool.query<{ message_id: string; attempts: { status?: number }[] }>("SELECT message_id, attempts FROM webhook_deliveries")
+    ).rows;
     expect(deliveries).toHaveLength(48 + 4);
     for (const d of deliveries) expect(d.attempts.filter((a) => a.status === 200)).toHaveLength(1);
     expect(new Set(received)).toEqual(new Set(deliveries.map((d) => d.message_id)));
@@ -191,11 +233,14 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
     // Expired reservations of never-charged orders: each order canceled once, its stock back on hand.
     for (const id of orders) expect(await eventsOf("order.canceled", "{orderId}", id)).toBe(1);
     expect(await count("SELECT count(*) FROM orders WHERE status = 'canceled'")).toBe(6);
-    expect((await db.pool.query("SELECT on_hand, reserved, sold FROM commerce_stock_levels WHERE product_id = $1", [productId])).rows).toEqual([{ on_hand: 50, reserved: 0, sold: 0 }]);
+    expect(
+      (await db.pool.query("SELECT on_hand, reserved, sold FROM commerce_stock_levels WHERE product_id = $1", [productId])).rows,
+    ).toEqual([{ on_hand: 50, reserved: 0, sold: 0 }]);
 
     // Notifications: each sent once (a resend only for the one the killed process had in flight), in order per recipient.
     const sent = (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []).map((l) => l.split(" ") as [string, string, string]);
-    const rows = (await db.pool.query<{ id: string; recipient: string }>("SELECT id, recipient FROM commerce_notifications ORDER BY seq")).rows;
+    const rows = (await db.pool.query<{ id: string; recipient: string }>("SELECT id, recipient FROM commerce_notifications ORDER BY seq"))
+      .rows;
     expect(new Set(sent.map(([id]) => id))).toEqual(new Set(rows.map((r) => r.id)));
     expect(sent.length - rows.length).toBeLessThanOrEqual(1);
     for (const recipient of new Set(rows.map((r) => r.recipient))) {

@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
 // imports continues an earlier one in the text and is covered by it; a block with a docs-check
 // prelude (`<!-- prelude: ... -->`) uses values it declares and is type-checked only.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/(<!-- prelude:[^>]*-->\n)?```ts\n([\s\S]*?)```/g)].filter((m) => m[1] === undefined).map((m) => m[2]!).filter((code) => /^import /m.test(code));
+const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/(<!-- prelude:[^>]*-->\n)?```ts\n([\s\S]*?)```/g)]
+  .filter((m) => m[1] === undefined)
+  .map((m) => m[2]!)
+  .filter((code) => /^import /m.test(code));
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 
 describe("README.md", () => {
@@ -18,18 +21,26 @@ describe("README.md", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(blocks.map((code, i) => [i + 1, code] as const))("code block %i runs as written", (i, code) => {
-    // Inside the workspace, so @platform/* and their dependencies resolve from its node_modules.
-    const dir = join(root, "node_modules", ".cache", `readme-${process.pid}-${i}`);
-    mkdirSync(dir, { recursive: true });
-    try {
-      const file = join(dir, "block.mts");
-      writeFileSync(file, `${code}\nexport {};\n`);
-      const run = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", file], { cwd: root, encoding: "utf8", timeout: 60_000 });
-      expect(run.stderr).toBe("");
-      expect(run.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 90_000);
+  it.each(blocks.map((code, i) => [i + 1, code] as const))(
+    "code block %i runs as written",
+    (i, code) => {
+      // Inside the workspace, so @platform/* and their dependencies resolve from its node_modules.
+      const dir = join(root, "node_modules", ".cache", `readme-${process.pid}-${i}`);
+      mkdirSync(dir, { recursive: true });
+      try {
+        const file = join(dir, "block.mts");
+        writeFileSync(file, `${code}\nexport {};\n`);
+        const run = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", file], {
+          cwd: root,
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });

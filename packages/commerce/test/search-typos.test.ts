@@ -6,14 +6,19 @@ describe.each(commerceStores())("typo-tolerant search on $name", (store) => {
   afterAll(() => store.teardown());
   async function seeded() {
     const { platform } = makeOn(store);
-    await product(platform, "KB-1", "49.99", 5, { name: "Wireless Keyboard", description: "Quiet keys", attributes: { brand: "Logitech" } });
+    await product(platform, "KB-1", "49.99", 5, {
+      name: "Wireless Keyboard",
+      description: "Quiet keys",
+      attributes: { brand: "Logitech" },
+    });
     await product(platform, "MS-1", "29.99", 10, { name: "Logitech Mouse", description: "Ergonomic mouse" });
     await product(platform, "HS-1", "19.99", 0, { name: "House Plant", description: "Green and leafy" });
     await product(platform, "RC-1", "9.99", 3, { name: "Rechargeable Lamp", description: "Crème brûlée coloured" });
     await product(platform, "X1-1", "99.00", 1, { name: "Camera X1000", description: "Mirrorless" });
     return platform;
   }
-  const skus = async (platform: Awaited<ReturnType<typeof seeded>>, text: string, extra: Record<string, unknown> = {}) => (await platform.products.search(ANONYMOUS_ACTOR, { text, ...extra })).items.map((h) => h.product.sku);
+  const skus = async (platform: Awaited<ReturnType<typeof seeded>>, text: string, extra: Record<string, unknown> = {}) =>
+    (await platform.products.search(ANONYMOUS_ACTOR, { text, ...extra })).items.map((h) => h.product.sku);
 
   it("counts a swap of two adjacent letters as one typo: keybaord finds the keyboard", async () => {
     const platform = await seeded();
@@ -54,7 +59,11 @@ describe.each(commerceStores())("typo-tolerant search on $name", (store) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, { text: "house", limit: 1, cursor });
+      const page: Awaited<ReturnType<typeof platform.products.search>> = await platform.products.search(ANONYMOUS_ACTOR, {
+        text: "house",
+        limit: 1,
+        cursor,
+      });
       seen.push(...page.items.map((h) => h.product.sku));
       cursor = page.nextCursor;
     } while (cursor);

@@ -30,7 +30,12 @@ describe("SMTP adapter against a real local SMTP server", () => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("end", () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8"), user: session.user as string | undefined });
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString("utf8"),
+            user: session.user as string | undefined,
+          });
           cb();
         });
       },
@@ -44,7 +49,16 @@ describe("SMTP adapter against a real local SMTP server", () => {
   });
 
   it("delivers a text + HTML message with credentials from configuration", async () => {
-    const options = smtpOptionsFromEnv({ SHOP_SMTP_HOST: "127.0.0.1", SHOP_SMTP_PORT: String(port), SHOP_SMTP_USER: "shop", SHOP_SMTP_PASS: "from-config", SHOP_SMTP_FROM: "Shop <noreply@shop.test>" }, "SHOP_");
+    const options = smtpOptionsFromEnv(
+      {
+        SHOP_SMTP_HOST: "127.0.0.1",
+        SHOP_SMTP_PORT: String(port),
+        SHOP_SMTP_USER: "shop",
+        SHOP_SMTP_PASS: "from-config",
+        SHOP_SMTP_FROM: "Shop <noreply@shop.test>",
+      },
+      "SHOP_",
+    );
     const sender = new SmtpEmailSender(options);
     await sender.send({ to: "john@example.com", subject: "Hello", text: "plain body", html: "<p>html body</p>", template: "test" });
     await sender.close();

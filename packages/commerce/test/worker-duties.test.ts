@@ -24,7 +24,9 @@ describe("commerce as worker duties", () => {
     const { actor, email } = await signUp(platform);
     await platform.carts.addItem(actor, { productId: p.id, quantity: 2 });
     // The test port charges, then times out: the order stays pending with its stock held.
-    expect(await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "worker-mem-1", paymentToken: TIMEOUT_AFTER_CHARGE_TOKEN }))).toBe("gateway_timeout");
+    expect(
+      await codeOf(() => platform.orders.checkout(actor, { idempotencyKey: "worker-mem-1", paymentToken: TIMEOUT_AFTER_CHARGE_TOKEN })),
+    ).toBe("gateway_timeout");
     const [pending] = (await platform.orders.list(ADMIN_ACTOR, { customerId: actor.id! })).items;
     expect(pending!.status).toBe("pending");
     clock.advance({ minutes: 16 }); // past the reservation TTL and the sweeper's wait
@@ -36,7 +38,11 @@ describe("commerce as worker duties", () => {
       duties: { "commerce.reservations.release": fast, "commerce.orders.sweep_payments": fast, "commerce.notifications.dispatch": fast },
     }).start();
     try {
-      await waitUntil(async () => (await platform.orders.get(ADMIN_ACTOR, { orderId: pending!.id })).status === "paid" && outbox.emails.length > 0, "the worker to settle the order and send its confirmation", { timeoutMs: 10_000 });
+      await waitUntil(
+        async () => (await platform.orders.get(ADMIN_ACTOR, { orderId: pending!.id })).status === "paid" && outbox.emails.length > 0,
+        "the worker to settle the order and send its confirmation",
+        { timeoutMs: 10_000 },
+      );
     } finally {
       await worker.stop({ deadlineMs: 5_000 });
     }

@@ -8,9 +8,15 @@ import { makePlatform } from "./helpers.js";
 // Loaded as Node loads them for a host (see observability-tracing.test.ts).
 const load = createRequire(import.meta.url);
 const { context, metrics, SpanStatusCode, trace } = load("@opentelemetry/api") as typeof import("@opentelemetry/api");
-const { AsyncLocalStorageContextManager } = load("@opentelemetry/context-async-hooks") as typeof import("@opentelemetry/context-async-hooks");
-const { AggregationTemporality, MeterProvider, MetricReader } = load("@opentelemetry/sdk-metrics") as typeof import("@opentelemetry/sdk-metrics");
-const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load("@opentelemetry/sdk-trace-base") as typeof import("@opentelemetry/sdk-trace-base");
+const { AsyncLocalStorageContextManager } = load(
+  "@opentelemetry/context-async-hooks",
+) as typeof import("@opentelemetry/context-async-hooks");
+const { AggregationTemporality, MeterProvider, MetricReader } = load(
+  "@opentelemetry/sdk-metrics",
+) as typeof import("@opentelemetry/sdk-metrics");
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load(
+  "@opentelemetry/sdk-trace-base",
+) as typeof import("@opentelemetry/sdk-trace-base");
 
 class CollectingReader extends MetricReader {
   constructor() {
@@ -36,7 +42,12 @@ afterAll(() => {
 describe("the worker's spans and metrics", () => {
   it("each duty run is a worker.duty.run span, parent of the service span it calls; a failed run is ERROR with its code", async () => {
     const { platform } = makePlatform();
-    const failing = { name: "host.always.fails", intervalMs: 60_000, batchSize: 1, run: async () => Promise.reject(new StorageError("storage_unavailable", "storage is unavailable; try again later")) };
+    const failing = {
+      name: "host.always.fails",
+      intervalMs: 60_000,
+      batchSize: 1,
+      run: async () => Promise.reject(new StorageError("storage_unavailable", "storage is unavailable; try again later")),
+    };
     const worker = createWorker({ commerce: platform, additionalDuties: [failing] });
     exporter.reset();
     await worker.runOnce("commerce.orders.sweep_payments");
@@ -56,7 +67,10 @@ describe("the worker's spans and metrics", () => {
     const { platform } = makePlatform();
     const worker = createWorker({ commerce: platform, duties: { "commerce.sessions.purge": { intervalMs: 10 } } }).start();
     try {
-      await waitUntil(() => (worker.health().duties.find((d) => d.name === "commerce.sessions.purge")?.lastOutcome ?? null) === "succeeded", "a timed run");
+      await waitUntil(
+        () => (worker.health().duties.find((d) => d.name === "commerce.sessions.purge")?.lastOutcome ?? null) === "succeeded",
+        "a timed run",
+      );
     } finally {
       await worker.stop({ deadlineMs: 5_000 });
     }

@@ -53,7 +53,16 @@ export { MemoryStore } from "./memory/memory-store.js";
 export { recordSchema } from "./validation/record-schema.js";
 export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";
 export { MemoryTransactionRunner, MemoryTransaction } from "./memory/memory-transaction-runner.js";
-export { CursorCodec, defaultCursorCodec, MIN_CURSOR_SECRET_LENGTH, paginate, pageRequestSchema, type Page, type PageRequest, type SortKey } from "./pagination/cursor.js";
+export {
+  CursorCodec,
+  defaultCursorCodec,
+  MIN_CURSOR_SECRET_LENGTH,
+  paginate,
+  pageRequestSchema,
+  type Page,
+  type PageRequest,
+  type SortKey,
+} from "./pagination/cursor.js";
 export {
   type Logger,
   type LogLevel,

@@ -10,7 +10,9 @@ describe("startDurablePostgresServer", () => {
     server = await startDurablePostgresServer();
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
-    const settings = await client.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name");
+    const settings = await client.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name",
+    );
     expect(settings.rows).toEqual([
       { name: "fsync", setting: "on" },
       { name: "synchronous_commit", setting: "on" },

@@ -49,7 +49,12 @@ describe("PostgresStore.runExclusive (the worker's per-duty lock)", () => {
     const store = new TestStore(db.pool);
     let pid = 0;
     const held = store.runExclusive("test.killed", async () => {
-      pid = (await db.pool.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND granted LIMIT 1", [0x706c7477])).rows[0]!.pid;
+      pid = (
+        await db.pool.query<{ pid: number }>(
+          "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND granted LIMIT 1",
+          [0x706c7477],
+        )
+      ).rows[0]!.pid;
       await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
       return "done";
     });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PlatformError } from "@platform/core";
-import { coreMigrations, migrate, OutboxDispatcher, PostgresStore, purgeDispatchedOutbox, type PoolClientLike, type PostgresOutbox } from "@platform/core/postgres";
+import {
+  coreMigrations,
+  migrate,
+  OutboxDispatcher,
+  PostgresStore,
+  purgeDispatchedOutbox,
+  type PoolClientLike,
+  type PostgresOutbox,
+} from "@platform/core/postgres";
 import { createIsolatedDatabase, drainPurge, type IsolatedDatabase } from "@platform/core/testing";
 
 class TestStore extends PostgresStore<{ outbox: PostgresOutbox }> {
@@ -28,7 +36,8 @@ async function events(n: number, prefix: string, dispatchedAgo: number | null): 
   );
 }
 
-const count = async (where: string) => (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform_outbox WHERE ${where}`)).rows[0]!.n;
+const count = async (where: string) =>
+  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform_outbox WHERE ${where}`)).rows[0]!.n;
 
 describe("bounded state: the PostgreSQL outbox", () => {
   it("purges dispatched rows past the retention in bounded batches, never pending or recent ones", async () => {

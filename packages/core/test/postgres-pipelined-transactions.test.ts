@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createEvent, ManualClock, type DomainEvent } from "@platform/core";
-import { coreMigrations, migrate, PostgresStore, runTransaction, snapshotRead, type PoolClientLike, type PostgresOutbox } from "@platform/core/postgres";
+import {
+  coreMigrations,
+  migrate,
+  PostgresStore,
+  runTransaction,
+  snapshotRead,
+  type PoolClientLike,
+  type PostgresOutbox,
+} from "@platform/core/postgres";
 import { codeOf, countingPool, createIsolatedDatabase, type CountingPool, type IsolatedDatabase } from "@platform/core/testing";
 
 interface Tx {
@@ -36,11 +44,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const count = async (id: string) => (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM items WHERE id = $1", [id])).rows[0]!.n;
+const count = async (id: string) =>
+  (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM items WHERE id = $1", [id])).rows[0]!.n;
 
 describe("transactions on a pipelining pool", () => {
   it("runs the first statement inside the transaction BEGIN opened, at its isolation level", async () => {
-    const level = await runTransaction(pool, async (c) => (await c.query<{ l: string }>("SELECT current_setting('transaction_isolation') AS l")).rows[0]!.l, { isolation: "serializable" });
+    const level = await runTransaction(
+      pool,
+      async (c) => (await c.query<{ l: string }>("SELECT current_setting('transaction_isolation') AS l")).rows[0]!.l,
+      { isolation: "serializable" },
+    );
     expect(level).toBe("serializable");
   });
 
@@ -59,7 +72,9 @@ describe("transactions on a pipelining pool", () => {
   it("names the statements of a transaction (parsed once per connection)", async () => {
     const names = await runTransaction(pool, async (c) => {
       await c.query("SELECT n FROM items WHERE id = $1", ["p1"]);
-      return (await c.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'SELECT n FROM items%'")).rows.map((r) => r.name);
+      return (
+        await c.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE statement LIKE 'SELECT n FROM items%'")
+      ).rows.map((r) => r.name);
     });
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^platform_/);
@@ -116,7 +131,9 @@ describe("transactions on a pipelining pool", () => {
   });
 
   it("under REPEATABLE READ or SERIALIZABLE a snapshot read runs inside the transaction (its snapshot starts there)", async () => {
-    const level = await runTransaction(pool, async (c) => (await c.query<{ l: string }>(LEVEL, ["x"])).rows[0]!.l, { isolation: "serializable" });
+    const level = await runTransaction(pool, async (c) => (await c.query<{ l: string }>(LEVEL, ["x"])).rows[0]!.l, {
+      isolation: "serializable",
+    });
     expect(level).toBe("serializable");
   });
 });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { createEvent, ManualClock, type DomainEvent } from "@platform/core";
-import { coreMigrations, migrate, OutboxDispatcher, PostgresStore, type PoolClientLike, type PostgresOutbox } from "@platform/core/postgres";
+import {
+  coreMigrations,
+  migrate,
+  OutboxDispatcher,
+  PostgresStore,
+  type PoolClientLike,
+  type PostgresOutbox,
+} from "@platform/core/postgres";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
 
 interface Tx {
@@ -52,7 +59,9 @@ describe("PostgresStore", () => {
       }),
     ).rejects.toThrow("abort");
     expect(published.length).toBe(before);
-    const { rows } = await db.pool.query("SELECT 1 FROM items WHERE id = 'b' UNION ALL SELECT 1 FROM platform_outbox WHERE data->>'id' = 'b'");
+    const { rows } = await db.pool.query(
+      "SELECT 1 FROM items WHERE id = 'b' UNION ALL SELECT 1 FROM platform_outbox WHERE data->>'id' = 'b'",
+    );
     expect(rows).toHaveLength(0);
   });
 

@@ -1,7 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DomainRuleError, PlatformError } from "@platform/core";
-import { coreMigrations, createPool, createSqlErrorMapper, migrate, queryMapped, runTransaction, type MigrationSet } from "@platform/core/postgres";
+import {
+  coreMigrations,
+  createPool,
+  createSqlErrorMapper,
+  migrate,
+  queryMapped,
+  runTransaction,
+  type MigrationSet,
+} from "@platform/core/postgres";
 import { createIsolatedDatabase, spawnWorkers, type IsolatedDatabase } from "@platform/core/testing";
 
 const worker = fileURLToPath(new URL("./fixtures/migrate-worker.ts", import.meta.url));
@@ -70,12 +78,18 @@ describe("createSqlErrorMapper", () => {
     await db.pool.query(`CREATE TABLE map_parent (id text PRIMARY KEY);
       CREATE TABLE map_child (id text PRIMARY KEY, sku text NOT NULL CONSTRAINT map_child_sku UNIQUE, qty int NOT NULL CONSTRAINT map_child_qty CHECK (qty >= 0), parent text REFERENCES map_parent (id))`);
     const map = createSqlErrorMapper({ unique: { map_child_sku: "sku_taken" }, check: { map_child_qty: "negative_stock" } });
-    const q = (sql: string, values: unknown[]) => queryMapped(db.pool, map, sql, values).then(() => "ok", (e: unknown) => (PlatformError.is(e) ? e.code : String(e)));
+    const q = (sql: string, values: unknown[]) =>
+      queryMapped(db.pool, map, sql, values).then(
+        () => "ok",
+        (e: unknown) => (PlatformError.is(e) ? e.code : String(e)),
+      );
     expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["a", "S1", 1])).toBe("ok");
     expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["b", "S1", 1])).toBe("sku_taken");
     expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["a", "S2", 1])).toBe("duplicate_id");
     expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["c", "S3", -1])).toBe("negative_stock");
-    expect(await q("INSERT INTO map_child (id, sku, qty, parent) VALUES ($1, $2, $3, $4)", ["d", "S4", 1, "nope"])).toBe("reference_not_found");
+    expect(await q("INSERT INTO map_child (id, sku, qty, parent) VALUES ($1, $2, $3, $4)", ["d", "S4", 1, "nope"])).toBe(
+      "reference_not_found",
+    );
     expect(await q("INSERT INTO map_child (id, sku, qty) VALUES ($1, $2, $3)", ["e", "bad\u0000sku", 1])).toBe("nul_character");
     expect((await db.pool.query("SELECT count(*)::int AS n FROM map_child")).rows[0]).toEqual({ n: 1 });
   });
@@ -118,7 +132,13 @@ describe("lost connections", () => {
       await c.query("SELECT pg_sleep(2) AS secret_column");
     }).catch((e: unknown) => e);
     expect(PlatformError.is(err, "storage_unavailable")).toBe(true);
-    expect((err as PlatformError).toJSON()).toEqual({ name: "StorageError", kind: "storage", code: "storage_unavailable", message: (err as Error).message, details: { retryable: true, sqlState: "57014" } });
+    expect((err as PlatformError).toJSON()).toEqual({
+      name: "StorageError",
+      kind: "storage",
+      code: "storage_unavailable",
+      message: (err as Error).message,
+      details: { retryable: true, sqlState: "57014" },
+    });
     expect((err as Error).message).not.toMatch(/cancel|statement|secret_column/i);
   });
 });
@@ -145,7 +165,14 @@ describe("migrate", () => {
   }, 60_000);
 
   it("refuses to run when an applied migration was edited", async () => {
-    const edited: MigrationSet = { namespace: "race", migrations: [set.migrations[0]!, { name: "002-seed.sql", sql: "INSERT INTO race_a VALUES (2);" }, { name: "003-more.sql", sql: "CREATE TABLE race_b (id int);" }] };
+    const edited: MigrationSet = {
+      namespace: "race",
+      migrations: [
+        set.migrations[0]!,
+        { name: "002-seed.sql", sql: "INSERT INTO race_a VALUES (2);" },
+        { name: "003-more.sql", sql: "CREATE TABLE race_b (id int);" },
+      ],
+    };
     const err = await migrate(db.pool, edited).catch((e: unknown) => e);
     expect(PlatformError.is(err, "migration_checksum_mismatch")).toBe(true);
     const { rows } = await db.pool.query("SELECT to_regclass('race_b') AS t");
@@ -158,12 +185,20 @@ describe("migrate", () => {
       await held.pool.query("CREATE TABLE held (id int); INSERT INTO held VALUES (7)");
       const sets: MigrationSet[] = [
         coreMigrations,
-        { namespace: "second", migrations: [{ name: "001.sql", sql: "CREATE TABLE second_t (id int);" }, { name: "002.sql", sql: "CREATE TABLE held (id int, name text);" }] },
+        {
+          namespace: "second",
+          migrations: [
+            { name: "001.sql", sql: "CREATE TABLE second_t (id int);" },
+            { name: "002.sql", sql: "CREATE TABLE held (id int, name text);" },
+          ],
+        },
       ];
       const err = await migrate(held.pool, sets).catch((e: unknown) => e);
       expect(PlatformError.is(err, "schema_conflict")).toBe(true);
       expect((err as PlatformError).details).toMatchObject({ namespace: "second", name: "002.sql", table: "held" });
-      const { rows } = await held.pool.query("SELECT to_regclass('platform_outbox') AS o, to_regclass('second_t') AS s, to_regclass('platform_migrations') AS m, (SELECT count(*)::int FROM held) AS n");
+      const { rows } = await held.pool.query(
+        "SELECT to_regclass('platform_outbox') AS o, to_regclass('second_t') AS s, to_regclass('platform_migrations') AS m, (SELECT count(*)::int FROM held) AS n",
+      );
       expect(rows[0]).toEqual({ o: null, s: null, m: null, n: 1 });
       // The tables made by hand for core's own migration: the same answer, naming that table.
       await held.pool.query("CREATE TABLE platform_outbox (id int)");
@@ -175,9 +210,14 @@ describe("migrate", () => {
   });
 
   it("rolls back a failing migration and records nothing for it", async () => {
-    const bad: MigrationSet = { namespace: "bad", migrations: [{ name: "001.sql", sql: "CREATE TABLE bad_t (id int); SELECT * FROM no_such_table;" }] };
+    const bad: MigrationSet = {
+      namespace: "bad",
+      migrations: [{ name: "001.sql", sql: "CREATE TABLE bad_t (id int); SELECT * FROM no_such_table;" }],
+    };
     await expect(migrate(db.pool, bad)).rejects.toBeTruthy();
-    const { rows } = await db.pool.query("SELECT to_regclass('bad_t') AS t, (SELECT count(*)::int FROM platform_migrations WHERE namespace = 'bad') AS n");
+    const { rows } = await db.pool.query(
+      "SELECT to_regclass('bad_t') AS t, (SELECT count(*)::int FROM platform_migrations WHERE namespace = 'bad') AS n",
+    );
     expect(rows[0]).toEqual({ t: null, n: 0 });
   });
 });

@@ -15,7 +15,12 @@ describe("payments on the memory store", () => {
   bench(
     "create (manual) + capture",
     async () => {
-      const p = await system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual", customer: { id: `cus_${n++ % 100}` } });
+      const p = await system.payments.create(ADMIN, {
+        amount: { amount: "19.99", currency: "USD" },
+        paymentMethod: "pm_card_visa",
+        captureMethod: "manual",
+        customer: { id: `cus_${n++ % 100}` },
+      });
       await system.payments.capture(ADMIN, { paymentId: p.id });
     },
     { time: 1500 },
@@ -23,7 +28,11 @@ describe("payments on the memory store", () => {
   bench(
     "create (automatic capture)",
     async () => {
-      await system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } });
+      await system.payments.create(ADMIN, {
+        amount: { amount: "19.99", currency: "USD" },
+        paymentMethod: "pm_card_visa",
+        customer: { id: `cus_${n++ % 100}` },
+      });
     },
     { time: 1500 },
   );
@@ -39,7 +48,10 @@ const server: Server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
 server.unref();
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-const hooks: PaymentSystem = createPaymentSystem({ gateways: { test: new TestGateway() }, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+const hooks: PaymentSystem = createPaymentSystem({
+  gateways: { test: new TestGateway() },
+  webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false },
+});
 const endpoint = await hooks.webhooks.createEndpoint(ADMIN, { url, events: ["payment.succeeded"] });
 await hooks.payments.create(ADMIN, { amount: { amount: "5.00", currency: "USD" }, paymentMethod: "pm_card_visa" });
 await hooks.webhooks.dispatchDue();
@@ -68,7 +80,8 @@ describe("webhook deliveries to a local HTTP receiver", () => {
     async () => {
       const queue = new WebhookQueue(hooks.clock);
       await hooks.store.transaction(async (tx) => {
-        for (let i = 0; i < 50; i++) await queue.enqueue(tx, createEvent("payment.succeeded", { payment: JSON.parse(first.payload).data.payment }, hooks.clock));
+        for (let i = 0; i < 50; i++)
+          await queue.enqueue(tx, createEvent("payment.succeeded", { payment: JSON.parse(first.payload).data.payment }, hooks.clock));
       });
       await hooks.webhooks.dispatchDue({ limit: 50 });
     },

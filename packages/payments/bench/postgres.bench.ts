@@ -5,7 +5,16 @@
  * (BENCH_TRACE=1 also prints every statement of one create + capture.)
  */
 import { afterAll, bench, describe } from "vitest";
-import { countingPool, createIsolatedDatabase, measureThroughput, startPostgresServer, tpcbBaseline, type IsolatedDatabase, type PostgresServer, type QueryCounts } from "@platform/core/testing";
+import {
+  countingPool,
+  createIsolatedDatabase,
+  measureThroughput,
+  startPostgresServer,
+  tpcbBaseline,
+  type IsolatedDatabase,
+  type PostgresServer,
+  type QueryCounts,
+} from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { ADMIN } from "../test/helpers.js";
@@ -40,15 +49,29 @@ const pool = await (async () => {
     throw error;
   }
 })();
-const system = createPaymentSystem({ store: new PostgresPaymentStore(pool), gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
+const system = createPaymentSystem({
+  store: new PostgresPaymentStore(pool),
+  gateways: { test: new TestGateway() },
+  webhooks: { autoDispatch: false },
+});
 
 let n = 0;
 async function createAndCapture(): Promise<void> {
-  const p = await system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", captureMethod: "manual", customer: { id: `cus_${n++ % 100}` } });
+  const p = await system.payments.create(ADMIN, {
+    amount: { amount: "19.99", currency: "USD" },
+    paymentMethod: "pm_card_visa",
+    captureMethod: "manual",
+    customer: { id: `cus_${n++ % 100}` },
+  });
   await system.payments.capture(ADMIN, { paymentId: p.id });
 }
 
-const createAutomatic = () => system.payments.create(ADMIN, { amount: { amount: "19.99", currency: "USD" }, paymentMethod: "pm_card_visa", customer: { id: `cus_${n++ % 100}` } });
+const createAutomatic = () =>
+  system.payments.create(ADMIN, {
+    amount: { amount: "19.99", currency: "USD" },
+    paymentMethod: "pm_card_visa",
+    customer: { id: `cus_${n++ % 100}` },
+  });
 
 const ROUNDS = 4;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,4 +1,19 @@
-import { EventBus, durationMs, parse, systemClock, ConfigurationError, countMetric, METRICS, silentLogger, traceService, traceTransactions, type BackgroundDuty, type Clock, type DurationInput, type Logger } from "@platform/core";
+import {
+  EventBus,
+  durationMs,
+  parse,
+  systemClock,
+  ConfigurationError,
+  countMetric,
+  METRICS,
+  silentLogger,
+  traceService,
+  traceTransactions,
+  type BackgroundDuty,
+  type Clock,
+  type DurationInput,
+  type Logger,
+} from "@platform/core";
 import { z } from "zod";
 import { MemoryPaymentStore } from "./adapters/memory/memory-payment-store.js";
 import type { PaymentEventMap } from "./domain/events.js";
@@ -140,18 +155,34 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   // More gateways may be registered later (system.gateways.register), so names are checked on use
   // too; here we fail fast when the wiring is already known to be wrong.
   for (const name of [defaultGateway, ...fallback, ...routing.flatMap((r) => [r.gateway, ...(r.fallback ?? [])])]) {
-    if (!registry.has(name)) throw new ConfigurationError(paymentsCodes.unknown_gateway, `gateway ${JSON.stringify(name)} is not registered`, { details: { gateway: name } });
+    if (!registry.has(name))
+      throw new ConfigurationError(paymentsCodes.unknown_gateway, `gateway ${JSON.stringify(name)} is not registered`, {
+        details: { gateway: name },
+      });
   }
   const ttl = durationMs(options.authorizationTtl ?? { days: 7 });
-  const { reconcileAfter, idempotencyLease, actionTtl } = parse(z.object({ reconcileAfter: z.number().int().min(0), idempotencyLease: z.number().int().min(100).max(3_600_000), actionTtl: z.number().int().min(60_000).max(7 * 86_400_000) }), {
-    reconcileAfter: durationMs(options.reconcileAfter ?? 60_000),
-    actionTtl: durationMs(options.requiresActionTtl ?? { hours: 1 }),
-    idempotencyLease: durationMs(options.idempotencyLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
-  });
+  const { reconcileAfter, idempotencyLease, actionTtl } = parse(
+    z.object({
+      reconcileAfter: z.number().int().min(0),
+      idempotencyLease: z.number().int().min(100).max(3_600_000),
+      actionTtl: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(7 * 86_400_000),
+    }),
+    {
+      reconcileAfter: durationMs(options.reconcileAfter ?? 60_000),
+      actionTtl: durationMs(options.requiresActionTtl ?? { hours: 1 }),
+      idempotencyLease: durationMs(options.idempotencyLease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
+    },
+  );
   const logger = options.logger ?? silentLogger;
   registry.useLogger(logger);
   store.setLogger?.(logger);
-  const events = new EventBus<PaymentEventMap>(options.onEventError ? { onError: options.onEventError } : options.logger ? { logger: options.logger } : {});
+  const events = new EventBus<PaymentEventMap>(
+    options.onEventError ? { onError: options.onEventError } : options.logger ? { logger: options.logger } : {},
+  );
   // Services see a store whose transactions are traced (payments.store.transaction).
   // The webhook queue comes first, so the context is complete when built (never patched afterwards).
   const webhookQueue = new WebhookQueue(clock);
@@ -163,7 +194,14 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
     maxAmountMinor: maxAmountOf(options.maxAmount),
     enqueueDeliveries: (tx, event) => webhookQueue.enqueue(tx, event),
   };
-  const webhooks = new WebhookService(ctx, { ...options.webhooks, transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }) }, webhookQueue);
+  const webhooks = new WebhookService(
+    ctx,
+    {
+      ...options.webhooks,
+      transport: options.webhooks?.transport ?? createWebhookTransport({ allowPrivateNetworks: options.webhooks?.allowPrivateNetworks }),
+    },
+    webhookQueue,
+  );
   const autoDispatch = options.webhooks?.autoDispatch ?? true;
   store.setEventPublisher((list) => {
     for (const e of list) {
@@ -180,7 +218,10 @@ export function createPaymentSystem(options: PaymentSystemOptions = {}): Payment
   const reconciler = new PaymentReconciler(ctx, settlement, reconcileAfter);
   const refundService = new RefundService(ctx, idempotency);
   // Each public service call is one span, `payments.<service>.<method>`.
-  const payments = traceService(new PaymentService(ctx, assessor, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler), "payments.payments");
+  const payments = traceService(
+    new PaymentService(ctx, assessor, idempotency, settlement, { routing, defaultGateway, fallback }, reconciler),
+    "payments.payments",
+  );
   const refunds = traceService(refundService, "payments.refunds");
   const tracedWebhooks = traceService(webhooks, "payments.webhooks");
   const maintenance = traceService(new MaintenanceService(ctx, options.retention), "payments.maintenance");

@@ -15,7 +15,12 @@ export { FraudService, listEntrySchema, addRuleSchema, type ListEntryInput, type
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";
 export { MaintenanceService, DEFAULT_RETENTION, type RetentionOptions } from "./services/maintenance-service.js";
 export { GatewayRegistry, isAmbiguous, isFallbackEligible } from "./services/gateway-registry.js";
-export { createWebhookTransport, fetchTransport, type WebhookTransportOptions, type ClosableWebhookTransport } from "./adapters/http/http-webhook-transport.js";
+export {
+  createWebhookTransport,
+  fetchTransport,
+  type WebhookTransportOptions,
+  type ClosableWebhookTransport,
+} from "./adapters/http/http-webhook-transport.js";
 export { systemResolver, type HostResolver } from "./adapters/http/checked-connector.js";
 export { TestGateway, TEST_PAYMENT_METHODS, type InjectedFault, type TestGatewayOptions } from "./adapters/test/test-gateway.js";
 export { MemoryPaymentStore, type MemoryPaymentStoreOptions } from "./adapters/memory/memory-payment-store.js";
@@ -52,7 +57,15 @@ export {
   paymentMethodSchema,
   paymentCustomerSchema,
 } from "./domain/payment-schemas.js";
-export { type Refund, type RefundJSON, type RefundReason, type RefundStatusValue, type CreateRefundInput, createRefundSchema, toRefundJSON } from "./domain/refund.js";
+export {
+  type Refund,
+  type RefundJSON,
+  type RefundReason,
+  type RefundStatusValue,
+  type CreateRefundInput,
+  createRefundSchema,
+  toRefundJSON,
+} from "./domain/refund.js";
 export {
   type LedgerTransaction,
   type LedgerTransactionJSON,
@@ -63,7 +76,13 @@ export {
   accountBalances,
   toLedgerTransactionJSON,
 } from "./domain/ledger.js";
-export { type PaymentEventMap, type PaymentEventData, type RefundEventData, type PaymentEventType, PAYMENT_EVENT_TYPES } from "./domain/events.js";
+export {
+  type PaymentEventMap,
+  type PaymentEventData,
+  type RefundEventData,
+  type PaymentEventType,
+  PAYMENT_EVENT_TYPES,
+} from "./domain/events.js";
 export { type IdempotencyRecord, type IdempotencyResponse, IDEMPOTENCY_TTL_MS, fingerprintOf } from "./domain/idempotency.js";
 export { type RoutingRule, routingRuleSchema, routeGateways } from "./domain/routing.js";
 export { DEFAULT_MAX_AMOUNT_MINOR } from "./domain/amount-limit.js";
@@ -109,9 +128,22 @@ export {
   eventMatches,
   urlProblem,
 } from "./domain/webhook-endpoint.js";
-export { type WebhookEndpointView, type WebhookSecretSummary, type CreatedWebhookEndpoint, maskWebhookSecret, toEndpointView } from "./domain/webhook-endpoint-view.js";
+export {
+  type WebhookEndpointView,
+  type WebhookSecretSummary,
+  type CreatedWebhookEndpoint,
+  maskWebhookSecret,
+  toEndpointView,
+} from "./domain/webhook-endpoint-view.js";
 export { isPublicAddress, isLocalHost, normaliseHost } from "./domain/network-address.js";
-export { type WebhookDelivery, type DeliveryAttempt, type DeliveryStatus, DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter } from "./domain/webhook-delivery.js";
+export {
+  type WebhookDelivery,
+  type DeliveryAttempt,
+  type DeliveryStatus,
+  DEFAULT_RETRY_SCHEDULE_MS,
+  nextRetryDelay,
+  parseRetryAfter,
+} from "./domain/webhook-delivery.js";
 export { signWebhook, computeSignature, generateWebhookSecret } from "./domain/webhook-signature.js";
 export { verifyWebhook, type VerifyWebhookOptions } from "./verify-webhook.js";
 export type {

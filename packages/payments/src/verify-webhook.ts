@@ -27,6 +27,9 @@ export function verifyWebhook(
   options: VerifyWebhookOptions = {},
 ): { id: string; timestamp: number; payload: unknown } {
   // The host's edge is where the clock is read; the signature rules in domain/ take the time.
-  const time = { now: options.now ?? systemClock.now(), ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }) };
+  const time = {
+    now: options.now ?? systemClock.now(),
+    ...(options.toleranceSeconds === undefined ? {} : { toleranceSeconds: options.toleranceSeconds }),
+  };
   return verifyWebhookAt(body, headers, secret, time);
 }

@@ -50,7 +50,9 @@ describe.each(stores)("page cursors on the %s store", (_name, makeStore, shared)
     const next = await b.system.transactions.listByPayment(ADMIN, { paymentId: p.id, limit: 1, cursor: first.nextCursor });
     if (shared) expect(next.items.map((t) => t.type)).toEqual(["capture"]);
     for (const other of [makeSystem({ store: makeStore() }), makeSystem({ store: makeStore(), cursorSecret: `${SHARED}-rotated` })]) {
-      expect(await codeOf(() => other.system.transactions.listByPayment(ADMIN, { paymentId: p.id, limit: 1, cursor: first.nextCursor }))).toBe("invalid_cursor");
+      expect(
+        await codeOf(() => other.system.transactions.listByPayment(ADMIN, { paymentId: p.id, limit: 1, cursor: first.nextCursor })),
+      ).toBe("invalid_cursor");
     }
   });
 
@@ -64,8 +66,17 @@ it("the PostgreSQL store, which could not be given a secret before, takes one at
   const b = makeSystem({ store: new PostgresPaymentStore(db.pool, { cursorSecret: SHARED }) });
   for (const value of ["a@example.com", "b@example.com"]) await a.system.fraud.lists.add(ADMIN, { list: "shared_list", value });
   const first = await a.system.fraud.lists.values(ADMIN, { list: "shared_list", limit: 1 });
-  expect((await b.system.fraud.lists.values(ADMIN, { list: "shared_list", limit: 1, cursor: first.nextCursor })).items).toEqual(["b@example.com"]);
-  expect(await codeOf(() => makeSystem({ store: new PostgresPaymentStore(db.pool) }).system.fraud.lists.values(ADMIN, { list: "shared_list", cursor: first.nextCursor }))).toBe("invalid_cursor");
+  expect((await b.system.fraud.lists.values(ADMIN, { list: "shared_list", limit: 1, cursor: first.nextCursor })).items).toEqual([
+    "b@example.com",
+  ]);
+  expect(
+    await codeOf(() =>
+      makeSystem({ store: new PostgresPaymentStore(db.pool) }).system.fraud.lists.values(ADMIN, {
+        list: "shared_list",
+        cursor: first.nextCursor,
+      }),
+    ),
+  ).toBe("invalid_cursor");
   expect(await codeOf(() => createPostgresPaymentStore({ pool: db.pool, cursorSecret: "short" }))).toBe("weak_cursor_secret");
   expect(await codeOf(async () => new MemoryPaymentStore({ cursorSecret: "short" }))).toBe("weak_cursor_secret");
 });

@@ -44,7 +44,10 @@ describe.each(paymentStores())("payments waiting for the customer (requires_acti
     const stored = await system.payments.get(ADMIN, { paymentId: p.id });
     expect(stored.customerAction).toBeUndefined();
     expect(gateway.chargeCount(p.id)).toBe(1);
-    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual(["authorization", "capture"]);
+    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual([
+      "authorization",
+      "capture",
+    ]);
   });
 
   it("manual capture: the completed step leaves an authorisation to capture", async () => {
@@ -125,7 +128,10 @@ describe.each(paymentStores())("payments waiting for the customer (requires_acti
     gateway.injectFault({ operation: "void", kind: "unavailable" });
     expect(await codeOf(() => system.payments.cancel(ADMIN, { paymentId: p.id, reason: "abandoned" }))).toBe("gateway_unavailable");
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).status).toBe("requires_action");
-    expect(await system.payments.cancel(ADMIN, { paymentId: p.id, reason: "abandoned" })).toMatchObject({ status: "canceled", cancellationReason: "abandoned" });
+    expect(await system.payments.cancel(ADMIN, { paymentId: p.id, reason: "abandoned" })).toMatchObject({
+      status: "canceled",
+      cancellationReason: "abandoned",
+    });
     const q = await system.payments.create(ADMIN, { amount: usd("50"), paymentMethod: threeDS });
     gateway.completeAction(q.id, "succeed");
     expect((await system.payments.cancel(ADMIN, { paymentId: q.id })).status).toBe("succeeded");

@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { ConfigurationError } from "@platform/core";
 import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
-import { createPaymentSystem, GatewayRegistry, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore } from "../src/index.js";
+import {
+  createPaymentSystem,
+  GatewayRegistry,
+  MemoryPaymentStore,
+  TestGateway,
+  type PaymentGateway,
+  type PaymentStore,
+} from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
 import { ADMIN } from "./helpers.js";
 
@@ -70,9 +77,17 @@ describe.each(stores)("createPaymentSystem on the %s store", (_name, makeStore) 
 
   it("refuses a test gateway under NODE_ENV=production unless allowTestGateways", () => {
     vi.stubEnv("NODE_ENV", "production");
-    expect(configurationCode(() => createPaymentSystem({ store: makeStore(), gateways: { test: new TestGateway() } }))).toBe("test_gateway_in_production");
-    expect(configurationCode(() => createPaymentSystem({ store: makeStore(), gateways: { live: liveGateway(), test: new TestGateway() } }))).toBe("test_gateway_in_production");
-    expect(configurationCode(() => createPaymentSystem({ store: makeStore(), gateways: new GatewayRegistry().register("test", new TestGateway()) }))).toBe("test_gateway_in_production");
+    expect(configurationCode(() => createPaymentSystem({ store: makeStore(), gateways: { test: new TestGateway() } }))).toBe(
+      "test_gateway_in_production",
+    );
+    expect(
+      configurationCode(() => createPaymentSystem({ store: makeStore(), gateways: { live: liveGateway(), test: new TestGateway() } })),
+    ).toBe("test_gateway_in_production");
+    expect(
+      configurationCode(() =>
+        createPaymentSystem({ store: makeStore(), gateways: new GatewayRegistry().register("test", new TestGateway()) }),
+      ),
+    ).toBe("test_gateway_in_production");
     expect(() => createPaymentSystem({ store: makeStore(), gateways: { test: new TestGateway() }, allowTestGateways: true })).not.toThrow();
 
     // A live system cannot gain a test gateway later either.

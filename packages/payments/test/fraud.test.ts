@@ -9,7 +9,16 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
     const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 5.001 USD" }))).toBe("amount_precision");
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: `block if amount > 1${"0".repeat(400)} USD` }))).toBe("amount_too_large");
-    expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: { action: "block", conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "1.5", currency: "JPY" } }] } }))).toBe("amount_precision");
+    expect(
+      await codeOf(() =>
+        system.fraud.addRule(ADMIN, {
+          rule: {
+            action: "block",
+            conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "1.5", currency: "JPY" } }],
+          },
+        }),
+      ),
+    ).toBe("amount_precision");
     expect((await system.fraud.listRules(ADMIN)).items.length).toBe(0);
     expect((await system.fraud.addRule(ADMIN, { rule: "block if amount > 5.00 USD" })).conditions).toHaveLength(1);
   });
@@ -19,10 +28,32 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
     const huge = "9".repeat(400); // Number(huge) is Infinity: JSON would store it as null
     const long = "x".repeat(501);
     const cases: [string, { action: "block"; conditions: unknown[] }][] = [
-      [`review if risk_score > 0 and payments_per_customer_hourly > ${huge}`, { action: "block", conditions: [{ field: "payments_per_customer_hourly", operator: ">", value: { kind: "number", value: Number(huge) } }] }],
-      [`block if email == "${long}"`, { action: "block", conditions: [{ field: "email", operator: "==", value: { kind: "string", value: long } }] }],
-      [`block if country in ["US", "${long}"]`, { action: "block", conditions: [{ field: "country", operator: "in", value: { kind: "values", values: ["US", long] } }] }],
-      [`block if ${Array.from({ length: 21 }, (_, i) => `ip == "10.0.0.${i}"`).join(" and ")}`, { action: "block", conditions: Array.from({ length: 21 }, (_, i) => ({ field: "ip", operator: "==", value: { kind: "string", value: `10.0.0.${i}` } })) }],
+      [
+        `review if risk_score > 0 and payments_per_customer_hourly > ${huge}`,
+        {
+          action: "block",
+          conditions: [{ field: "payments_per_customer_hourly", operator: ">", value: { kind: "number", value: Number(huge) } }],
+        },
+      ],
+      [
+        `block if email == "${long}"`,
+        { action: "block", conditions: [{ field: "email", operator: "==", value: { kind: "string", value: long } }] },
+      ],
+      [
+        `block if country in ["US", "${long}"]`,
+        { action: "block", conditions: [{ field: "country", operator: "in", value: { kind: "values", values: ["US", long] } }] },
+      ],
+      [
+        `block if ${Array.from({ length: 21 }, (_, i) => `ip == "10.0.0.${i}"`).join(" and ")}`,
+        {
+          action: "block",
+          conditions: Array.from({ length: 21 }, (_, i) => ({
+            field: "ip",
+            operator: "==",
+            value: { kind: "string", value: `10.0.0.${i}` },
+          })),
+        },
+      ],
     ];
     for (const [text, structured] of cases) {
       const code = await codeOf(() => system.fraud.addRule(ADMIN, { rule: structured as never }));
@@ -31,15 +62,24 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
     }
     expect((await system.fraud.listRules(ADMIN)).items).toEqual([]);
     // Text neither store could keep exactly: the same code in both forms, on both stores.
-    for (const [bad, code] of [["a\u0000b", "nul_character"], ["a\uD800b", "invalid_text"], ["\uDC00", "invalid_text"]] as const) {
-      const structured = { action: "block" as const, conditions: [{ field: "email", operator: "in" as const, value: { kind: "values" as const, values: ["ok", bad] } }] };
+    for (const [bad, code] of [
+      ["a\u0000b", "nul_character"],
+      ["a\uD800b", "invalid_text"],
+      ["\uDC00", "invalid_text"],
+    ] as const) {
+      const structured = {
+        action: "block" as const,
+        conditions: [{ field: "email", operator: "in" as const, value: { kind: "values" as const, values: ["ok", bad] } }],
+      };
       expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: structured }))).toBe(code);
       expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: `block if email == ${JSON.stringify(bad)}` }))).toBe(code); // escaped: \u0000, \ud800
       expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: `block if email == "${bad}"` }))).toBe(code); // raw
     }
     expect((await system.fraud.listRules(ADMIN)).items).toEqual([]);
     // At the limits both forms are accepted.
-    await system.fraud.addRule(ADMIN, { rule: `block if email == "${"x".repeat(500)}" and payments_per_customer_hourly > ${"9".repeat(300)}` });
+    await system.fraud.addRule(ADMIN, {
+      rule: `block if email == "${"x".repeat(500)}" and payments_per_customer_hourly > ${"9".repeat(300)}`,
+    });
     expect((await system.fraud.listRules(ADMIN)).items).toHaveLength(1);
   });
 
@@ -58,9 +98,15 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
   it("an amount rule needs its currency (text or structured) and never blocks another currency (¥5000)", async () => {
     const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 100" }))).toBe("invalid_rule");
-    const structured = { action: "block" as const, conditions: [{ field: "amount", operator: ">" as const, value: { kind: "money" as const, amount: "100" } }] };
+    const structured = {
+      action: "block" as const,
+      conditions: [{ field: "amount", operator: ">" as const, value: { kind: "money" as const, amount: "100" } }],
+    };
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: structured }))).toBe("invalid_rule");
-    const asNumber = { action: "block" as const, conditions: [{ field: "amount", operator: ">" as const, value: { kind: "number" as const, value: 100 } }] };
+    const asNumber = {
+      action: "block" as const,
+      conditions: [{ field: "amount", operator: ">" as const, value: { kind: "number" as const, value: 100 } }],
+    };
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: asNumber }))).toBe("invalid_rule");
     expect((await system.fraud.listRules(ADMIN)).items).toEqual([]);
     await system.fraud.addRule(ADMIN, { rule: "block if amount > 100 USD" });
@@ -74,9 +120,17 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
     await system.fraud.addRule(ADMIN, { rule: "review if amount > 100 USD" });
     await system.fraud.addRule(ADMIN, { rule: "block if amount > 100 USD" });
     const allow = await system.fraud.addRule(ADMIN, { rule: 'allow if email == "ceo@example.com"' });
-    const blocked = await system.payments.create(ADMIN, { amount: usd("500"), paymentMethod: "pm_card_visa", customer: { email: "x@example.com" } });
+    const blocked = await system.payments.create(ADMIN, {
+      amount: usd("500"),
+      paymentMethod: "pm_card_visa",
+      customer: { email: "x@example.com" },
+    });
     expect(blocked.fraud.outcome).toBe("block");
-    const allowed = await system.payments.create(ADMIN, { amount: usd("500"), paymentMethod: "pm_card_visa", customer: { email: "CEO@example.com" } });
+    const allowed = await system.payments.create(ADMIN, {
+      amount: usd("500"),
+      paymentMethod: "pm_card_visa",
+      customer: { email: "CEO@example.com" },
+    });
     expect(allowed.fraud).toMatchObject({ outcome: "allow", reason: `rule:${allow.id}` });
     expect(allowed.status).toBe("succeeded");
   });
@@ -95,7 +149,9 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
     clock.advance({ minutes: 61 });
     expect((await pay()).status).toBe("succeeded");
     // Another customer is not affected.
-    expect((await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_2" } })).status).toBe("succeeded");
+    expect(
+      (await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { id: "cus_2" } })).status,
+    ).toBe("succeeded");
   });
 
   it("review holds the payment until approved (then charged) or rejected (then canceled)", async () => {
@@ -121,7 +177,11 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
   it("built-in block list and custom lists referenced with @name", async () => {
     const { system } = makeSystem({ store: fixture.make() });
     await system.fraud.lists.add(ADMIN, { list: "block", type: "email", value: "Mallory@Evil.com" });
-    const p = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa", customer: { email: "mallory@evil.com" } });
+    const p = await system.payments.create(ADMIN, {
+      amount: usd("5"),
+      paymentMethod: "pm_card_visa",
+      customer: { email: "mallory@evil.com" },
+    });
     expect(p.fraud).toMatchObject({ outcome: "block", reason: "list:block" });
     await system.fraud.addRule(ADMIN, { rule: "review if ip in @suspicious_ips" });
     await system.fraud.lists.add(ADMIN, { list: "suspicious_ips", value: "203.0.113.9" });
@@ -135,17 +195,34 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
   it("risk score thresholds decide when no rule matches", async () => {
     const { system } = makeSystem({ store: fixture.make(), fraud: { reviewThreshold: 60, blockThreshold: 95 } });
     // High amount (+30) and card country (US) differing from the customer's (+25) on top of base 5 = 60.
-    const p = await system.payments.create(ADMIN, { amount: usd("6000"), paymentMethod: "pm_card_visa", customer: { id: "c", country: "FR" } });
+    const p = await system.payments.create(ADMIN, {
+      amount: usd("6000"),
+      paymentMethod: "pm_card_visa",
+      customer: { id: "c", country: "FR" },
+    });
     expect(p.fraud).toMatchObject({ outcome: "review", score: 60, reason: "score_threshold" });
-    const q = await system.payments.create(ADMIN, { amount: usd("60"), paymentMethod: "pm_card_visa", customer: { id: "c2", country: "US" } });
+    const q = await system.payments.create(ADMIN, {
+      amount: usd("60"),
+      paymentMethod: "pm_card_visa",
+      customer: { id: "c2", country: "US" },
+    });
     expect(q.fraud.outcome).toBe("allow");
     expect(q.fraud.score).toBeLessThan(60);
   });
 
   it("a rule keeps its description (text and structured form); a bad one is refused and stores nothing", async () => {
     const { system } = makeSystem({ store: fixture.make() });
-    const text = await system.fraud.addRule(ADMIN, { rule: "block if country in [\"XX\"]", description: "Sanctioned region: card networks refuse these anyway" });
-    const structured = await system.fraud.addRule(ADMIN, { rule: { action: "review", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 50 } }], description: "  Manual look above 50  " } });
+    const text = await system.fraud.addRule(ADMIN, {
+      rule: 'block if country in ["XX"]',
+      description: "Sanctioned region: card networks refuse these anyway",
+    });
+    const structured = await system.fraud.addRule(ADMIN, {
+      rule: {
+        action: "review",
+        conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 50 } }],
+        description: "  Manual look above 50  ",
+      },
+    });
     const plain = await system.fraud.addRule(ADMIN, { rule: "review if payments_per_card_daily > 9" });
     expect(text.description).toBe("Sanctioned region: card networks refuse these anyway");
     expect(structured.description).toBe("Manual look above 50");
@@ -156,14 +233,28 @@ describe.each(paymentStores())("fraud rules on $name", (fixture) => {
     expect(disabled.description).toBe(text.description);
     expect((await system.fraud.listRules(ADMIN)).items[0]!.description).toBe(text.description);
 
-    expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 5 USD", description: "x".repeat(1001) }))).toBe("validation_failed");
-    expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: { action: "block", conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 1 } }], description: "a\u0000b" } }))).toBe("nul_character");
+    expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount > 5 USD", description: "x".repeat(1001) }))).toBe(
+      "validation_failed",
+    );
+    expect(
+      await codeOf(() =>
+        system.fraud.addRule(ADMIN, {
+          rule: {
+            action: "block",
+            conditions: [{ field: "risk_score", operator: ">", value: { kind: "number", value: 1 } }],
+            description: "a\u0000b",
+          },
+        }),
+      ),
+    ).toBe("nul_character");
     expect((await system.fraud.listRules(ADMIN)).items).toHaveLength(3);
   });
 
   it("disabled rules are ignored; malformed text is invalid_rule and stores nothing", async () => {
     const { system } = makeSystem({ store: fixture.make() });
-    const rule = await system.fraud.addRule(ADMIN, { rule: { action: "block", conditions: [{ field: "currency", operator: "==", value: { kind: "string", value: "USD" } }] } });
+    const rule = await system.fraud.addRule(ADMIN, {
+      rule: { action: "block", conditions: [{ field: "currency", operator: "==", value: { kind: "string", value: "USD" } }] },
+    });
     await system.fraud.setRuleEnabled(ADMIN, { ruleId: rule.id, enabled: false });
     expect((await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     expect(await codeOf(() => system.fraud.addRule(ADMIN, { rule: "block if amount >" }))).toBe("invalid_rule");

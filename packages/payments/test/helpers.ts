@@ -2,7 +2,14 @@ import { inject } from "vitest";
 import { ManualClock } from "@platform/core";
 import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
-import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentGateway, type PaymentStore, type PaymentSystemOptions } from "../src/index.js";
+import {
+  createPaymentSystem,
+  MemoryPaymentStore,
+  TestGateway,
+  type PaymentGateway,
+  type PaymentStore,
+  type PaymentSystemOptions,
+} from "../src/index.js";
 
 /** A store the service suites run on. */
 export type PaymentStoreFixture = StoreFixture<PaymentStore>;
@@ -41,7 +48,13 @@ export function paymentStores(): PaymentStoreFixture[] {
 export function makeSystem(options: PaymentSystemOptions = {}) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new TestGateway();
-  const system = createPaymentSystem({ store: new MemoryPaymentStore(), clock, gateways: { test: gateway }, webhooks: { autoDispatch: false }, ...options });
+  const system = createPaymentSystem({
+    store: new MemoryPaymentStore(),
+    clock,
+    gateways: { test: gateway },
+    webhooks: { autoDispatch: false },
+    ...options,
+  });
   return { system, clock, gateway };
 }
 

@@ -20,7 +20,8 @@ function crashable(inner: PaymentStore) {
 function hangingOnce(inner: TestGateway, op: "authorize" | "capture") {
   let hung = false;
   const reached = { first: false };
-  const hang = <T>(call: () => Promise<T>): Promise<T> => (hung ? call() : ((hung = true), (reached.first = true), new Promise<T>(() => undefined)));
+  const hang = <T>(call: () => Promise<T>): Promise<T> =>
+    hung ? call() : ((hung = true), (reached.first = true), new Promise<T>(() => undefined));
   const gateway: PaymentGateway = {
     describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
     authorize: (r) => (op === "authorize" ? hang(() => inner.authorize(r)) : inner.authorize(r)),
@@ -43,7 +44,13 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "authorize");
     const owner = crashable(shared);
-    const a = createPaymentSystem({ ...options, store: owner.store, clock, gateways: { test: hanging.gateway }, idempotencyLease: { seconds: 2 } });
+    const a = createPaymentSystem({
+      ...options,
+      store: owner.store,
+      clock,
+      gateways: { test: hanging.gateway },
+      idempotencyLease: { seconds: 2 },
+    });
     const b = createPaymentSystem({ ...options, store: shared, clock, gateways: { test: inner }, idempotencyLease: { seconds: 2 } });
     const input = { amount: usd("9.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-crash-1" };
     void a.payments.create(ADMIN, input).catch(() => undefined);
@@ -63,7 +70,13 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
     const hanging = hangingOnce(inner, "authorize");
     const owner = crashable(shared);
     // Real clock: the retry arrives while the lease is still live and must outwait it.
-    const a = createPaymentSystem({ ...options, store: owner.store, clock: systemClock, gateways: { test: hanging.gateway }, idempotencyLease: 300 });
+    const a = createPaymentSystem({
+      ...options,
+      store: owner.store,
+      clock: systemClock,
+      gateways: { test: hanging.gateway },
+      idempotencyLease: 300,
+    });
     const b = createPaymentSystem({ ...options, store: shared, clock: systemClock, gateways: { test: inner }, idempotencyLease: 300 });
     const input = { amount: usd("7.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-crash-2" };
     void a.payments.create(ADMIN, input).catch(() => undefined);
@@ -86,7 +99,8 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
     const input = { amount: usd("5.00"), paymentMethod: "pm_card_visa", idempotencyKey: "lease-live" };
     const first = a.payments.create(ADMIN, input);
     await slow.entered("authorize");
-    const leaseEnd = async () => (await store.transaction((tx) => tx.idempotency.get("payments.create", "lease-live")))!.leaseExpiresAt!.getTime();
+    const leaseEnd = async () =>
+      (await store.transaction((tx) => tx.idempotency.get("payments.create", "lease-live")))!.leaseExpiresAt!.getTime();
     // Time passes in steps shorter than the lease, ten leases in all: each step, the owner's heartbeat renews it.
     for (let step = 0; step < 15; step++) {
       clock.advance(200);
@@ -108,7 +122,13 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
     const inner = new TestGateway();
     const hanging = hangingOnce(inner, "capture");
     const owner = crashable(shared);
-    const a = createPaymentSystem({ ...options, store: owner.store, clock, gateways: { test: hanging.gateway }, idempotencyLease: { seconds: 2 } });
+    const a = createPaymentSystem({
+      ...options,
+      store: owner.store,
+      clock,
+      gateways: { test: hanging.gateway },
+      idempotencyLease: { seconds: 2 },
+    });
     const b = createPaymentSystem({ ...options, store: shared, clock, gateways: { test: inner }, idempotencyLease: { seconds: 2 } });
     const p = await a.payments.create(ADMIN, { amount: usd("20"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     void a.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-lease" }).catch(() => undefined);
@@ -128,15 +148,17 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
     let failSettle = true;
     // Storage fails right after the gateway answered (the outcome is not recorded): a non-gateway error.
     const flaky: PaymentStore = {
-      transaction: (work) => shared.transaction(async (tx) => {
-        const payments = new Proxy(tx.payments, {
-          get(target, prop, receiver) {
-            if (prop === "getForUpdate" && failSettle && inner.calls.authorize > 0) return () => ((failSettle = false), Promise.reject(new StorageError("storage_unavailable", "connection lost")));
-            return Reflect.get(target, prop, receiver);
-          },
-        });
-        return work({ ...tx, payments });
-      }),
+      transaction: (work) =>
+        shared.transaction(async (tx) => {
+          const payments = new Proxy(tx.payments, {
+            get(target, prop, receiver) {
+              if (prop === "getForUpdate" && failSettle && inner.calls.authorize > 0)
+                return () => ((failSettle = false), Promise.reject(new StorageError("storage_unavailable", "connection lost")));
+              return Reflect.get(target, prop, receiver);
+            },
+          });
+          return work({ ...tx, payments });
+        }),
       setEventPublisher: (p) => shared.setEventPublisher(p),
       setCursorSecret: (secret) => shared.setCursorSecret(secret),
     };
@@ -150,6 +172,8 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
   });
 
   it("idempotencyLease below 100 ms is refused", () => {
-    expect(() => createPaymentSystem({ idempotencyLease: 10, gateways: { test: new TestGateway() } })).toThrow(expect.objectContaining({ code: "validation_failed" }));
+    expect(() => createPaymentSystem({ idempotencyLease: 10, gateways: { test: new TestGateway() } })).toThrow(
+      expect.objectContaining({ code: "validation_failed" }),
+    );
   });
 });

@@ -10,11 +10,23 @@ describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
   it("metadata keys are data: __proto__ and constructor are stored exactly and count in the request's fingerprint", async () => {
     const { system } = makeSystem({ store: fixture.make() });
     const metadata = JSON.parse('{"__proto__":"a","constructor":"b"}') as Record<string, string>;
-    const p = await system.payments.create(ADMIN, { amount: usd("7"), paymentMethod: "pm_card_visa", idempotencyKey: "proto-meta", metadata });
+    const p = await system.payments.create(ADMIN, {
+      amount: usd("7"),
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: "proto-meta",
+      metadata,
+    });
     const back = await system.payments.get(ADMIN, { paymentId: p.id });
-    expect(Object.entries(back.metadata).sort()).toEqual([["__proto__", "a"], ["constructor", "b"]]);
+    expect(Object.entries(back.metadata).sort()).toEqual([
+      ["__proto__", "a"],
+      ["constructor", "b"],
+    ]);
     const other = JSON.parse('{"__proto__":"changed","constructor":"b"}') as Record<string, string>;
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("7"), paymentMethod: "pm_card_visa", idempotencyKey: "proto-meta", metadata: other }))).toBe("idempotency_conflict");
+    expect(
+      await codeOf(() =>
+        system.payments.create(ADMIN, { amount: usd("7"), paymentMethod: "pm_card_visa", idempotencyKey: "proto-meta", metadata: other }),
+      ),
+    ).toBe("idempotency_conflict");
   });
 
   it("50 concurrent creates with one key reach the gateway once and return the same payment", async () => {
@@ -33,7 +45,9 @@ describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
     const store = new MemoryPaymentStore();
     const gateway = new TestGateway();
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
-    const systems = Array.from({ length: 5 }, () => createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } }));
+    const systems = Array.from({ length: 5 }, () =>
+      createPaymentSystem({ store, clock, gateways: { test: gateway }, webhooks: { autoDispatch: false } }),
+    );
     const input = { amount: usd("42.00"), paymentMethod: "pm_card_visa", idempotencyKey: "order-2" };
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => systems[i % 5]!.payments.create(ADMIN, input)));
     expect(gateway.calls.authorize).toBe(1);
@@ -50,9 +64,15 @@ describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
   it("same key and equivalent parameters replay; other parameters are idempotency_conflict", async () => {
     const { system, gateway } = makeSystem({ store: fixture.make() });
     const a = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "k" });
-    const b = await system.payments.create(ADMIN, { amount: { amount: "10.00", currency: "usd" }, paymentMethod: "pm_card_visa", idempotencyKey: "k" });
+    const b = await system.payments.create(ADMIN, {
+      amount: { amount: "10.00", currency: "usd" },
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: "k",
+    });
     expect(b.id).toBe(a.id);
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("11"), paymentMethod: "pm_card_visa", idempotencyKey: "k" }))).toBe("idempotency_conflict");
+    expect(
+      await codeOf(() => system.payments.create(ADMIN, { amount: usd("11"), paymentMethod: "pm_card_visa", idempotencyKey: "k" })),
+    ).toBe("idempotency_conflict");
     expect(gateway.calls.authorize).toBe(1);
   });
 
@@ -71,14 +91,20 @@ describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
     clock.advance({ hours: 23, minutes: 59 });
     expect((await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" })).id).toBe(a.id);
     clock.advance({ minutes: 2 });
-    expect((await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" })).id).not.toBe(a.id);
+    expect((await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: "e" })).id).not.toBe(
+      a.id,
+    );
   });
 
   it("a rejected first call leaves the key free", async () => {
     const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
-    expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("11"), idempotencyKey: "c" }))).toBe("capture_exceeds_authorized");
-    const ok = await system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("11"), idempotencyKey: "c" }).catch((e: { code: string }) => e.code);
+    expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("11"), idempotencyKey: "c" }))).toBe(
+      "capture_exceeds_authorized",
+    );
+    const ok = await system.payments
+      .capture(ADMIN, { paymentId: p.id, amount: usd("11"), idempotencyKey: "c" })
+      .catch((e: { code: string }) => e.code);
     expect(ok).toBe("capture_exceeds_authorized");
     const done = await system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("5"), idempotencyKey: "c2" });
     expect(done.amountCaptured.toFixed()).toBe("5.00");
@@ -87,10 +113,14 @@ describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
   it("concurrent captures, cancels and refunds with one key execute once", async () => {
     const { system, gateway } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
-    const caps = await Promise.all(Array.from({ length: 10 }, () => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("20"), idempotencyKey: "cap" })));
+    const caps = await Promise.all(
+      Array.from({ length: 10 }, () => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("20"), idempotencyKey: "cap" })),
+    );
     expect(new Set(caps.map((c) => c.amountCaptured.toFixed()))).toEqual(new Set(["20.00"]));
     expect(gateway.calls.capture).toBe(1);
-    const refunds = await Promise.all(Array.from({ length: 10 }, () => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("5"), idempotencyKey: "ref" })));
+    const refunds = await Promise.all(
+      Array.from({ length: 10 }, () => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("5"), idempotencyKey: "ref" })),
+    );
     expect(new Set(refunds.map((r) => r.id)).size).toBe(1);
     expect(gateway.calls.refund).toBe(1);
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).amountRefunded.toFixed()).toBe("5.00");
@@ -134,7 +164,10 @@ describe.each(paymentStores())("idempotency keys on $name", (fixture) => {
       describePaymentMethod: (pm) => inner.describePaymentMethod(pm),
       authorize: (r) => inner.authorize(r),
       // The first process "crashes" mid-capture: its call never returns.
-      capture: (r) => (captures.push({ amount: r.amount }), hang ? ((hang = false), new Promise<never>(() => undefined)) : inner.capture(r)),
+      capture: (r) => (
+        captures.push({ amount: r.amount }),
+        hang ? ((hang = false), new Promise<never>(() => undefined)) : inner.capture(r)
+      ),
       void: (r) => inner.void(r),
       refund: (r) => inner.refund(r),
       retrieve: (r) => inner.retrieve(r),

@@ -17,11 +17,26 @@ type Cmd =
   | { t: "expire" };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("create" as const), method: fc.nat(METHODS.length - 1), manual: fc.boolean(), cents: fc.integer({ min: 1, max: 50_000 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("create" as const),
+      method: fc.nat(METHODS.length - 1),
+      manual: fc.boolean(),
+      cents: fc.integer({ min: 1, max: 50_000 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("capture" as const), p: fc.nat(20), pct: fc.integer({ min: 1, max: 120 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("cancel" as const), p: fc.nat(20) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("refund" as const), p: fc.nat(20), cents: fc.integer({ min: 1, max: 30_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("fault" as const), kind: fc.constantFrom("unavailable" as const, "timeout" as const), op: fc.constantFrom("authorize" as const, "capture" as const, "refund" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant("fault" as const),
+      kind: fc.constantFrom("unavailable" as const, "timeout" as const),
+      op: fc.constantFrom("authorize" as const, "capture" as const, "refund" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ t: "reconcile" as const }) },
   { weight: 1, arbitrary: fc.constant({ t: "expire" as const }) },
 );
@@ -36,19 +51,30 @@ async function checkInvariants(system: PaymentSystem, ids: string[]): Promise<vo
     const txns: LedgerTransaction[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof system.transactions.listByPayment>> = await system.transactions.listByPayment(ADMIN, { paymentId: id, limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof system.transactions.listByPayment>> = await system.transactions.listByPayment(ADMIN, {
+        paymentId: id,
+        limit: 3,
+        cursor,
+      });
       txns.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
     for (const t of txns) expect(isBalanced(t)).toBe(true);
     // The ledger and the payment tell the same story.
-    const sum = (type: string) => Money.sum(txns.filter((t) => t.type === type).map((t) => t.amount), p.amount.currency);
+    const sum = (type: string) =>
+      Money.sum(
+        txns.filter((t) => t.type === type).map((t) => t.amount),
+        p.amount.currency,
+      );
     expect(sum("authorization").equals(p.amountAuthorized)).toBe(true);
     expect(sum("capture").equals(p.amountCaptured)).toBe(true);
     expect(sum("refund").equals(p.amountRefunded)).toBe(true);
     const bal = accountBalances(txns);
     const held = bal.get(`authorized_funds:${p.amount.currency}`) ?? Money.zero(p.amount.currency);
-    const expectedHeld = p.status === "requires_capture" || (p.status === "processing" && p.pendingOperation !== "authorize") ? p.amountAuthorized : Money.zero(p.amount.currency);
+    const expectedHeld =
+      p.status === "requires_capture" || (p.status === "processing" && p.pendingOperation !== "authorize")
+        ? p.amountAuthorized
+        : Money.zero(p.amount.currency);
     expect(held.equals(expectedHeld)).toBe(true);
     const merchant = bal.get(`merchant_balance:${p.amount.currency}`) ?? Money.zero(p.amount.currency);
     expect(merchant.equals(p.amountCaptured.subtract(p.amountRefunded))).toBe(true);
@@ -65,7 +91,11 @@ describe("ledger property on memory", () => {
         for (const c of cmds) {
           try {
             if (c.t === "create") {
-              const p = await system.payments.create(ADMIN, { amount: Money.fromMinor(c.cents, "USD").toJSON(), paymentMethod: METHODS[c.method]!, captureMethod: c.manual ? "manual" : "automatic" });
+              const p = await system.payments.create(ADMIN, {
+                amount: Money.fromMinor(c.cents, "USD").toJSON(),
+                paymentMethod: METHODS[c.method]!,
+                captureMethod: c.manual ? "manual" : "automatic",
+              });
               ids.push(p.id);
             } else if (c.t === "capture") {
               const id = pick(c.p);

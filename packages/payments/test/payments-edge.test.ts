@@ -37,7 +37,11 @@ describe.each(paymentStores())("gateway failures after authorisation on $name", 
 
   it("timeout-after-charge with manual capture reconciles to requires_capture, then captures", async () => {
     const { system, gateway, clock } = makeSystem({ store: fixture.make() });
-    const p = await system.payments.create(ADMIN, { amount: usd("12"), paymentMethod: "pm_card_timeoutAfterCharge", captureMethod: "manual" });
+    const p = await system.payments.create(ADMIN, {
+      amount: usd("12"),
+      paymentMethod: "pm_card_timeoutAfterCharge",
+      captureMethod: "manual",
+    });
     expect(p.status).toBe("processing");
     clock.advance({ minutes: 1 });
     const r = await system.payments.reconcile(ADMIN, { paymentId: p.id });
@@ -59,13 +63,20 @@ describe.each(paymentStores())("gateway failures after authorisation on $name", 
       refund: (r) => inner.refund(r),
       retrieve: async () => ({ status: "not_found" }),
     };
-    const { system, clock } = makeSystem({ store: fixture.make(), gateways: { broken, test: new TestGateway() }, defaultGateway: "broken", fallback: ["test"] });
+    const { system, clock } = makeSystem({
+      store: fixture.make(),
+      gateways: { broken, test: new TestGateway() },
+      defaultGateway: "broken",
+      fallback: ["test"],
+    });
     const p = await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     // Ambiguous: never retried on the fallback gateway, left for reconcile.
     expect(p.status).toBe("processing");
     expect(p.lastError?.code).toBe("gateway_error");
     // The raw text (an internal address here) is kept out of what the API stores and returns.
-    expect(JSON.stringify([p, await system.transactions.listByPayment(ADMIN, { paymentId: p.id })])).not.toMatch(/10\.20\.30\.40|ECONNREFUSED/);
+    expect(JSON.stringify([p, await system.transactions.listByPayment(ADMIN, { paymentId: p.id })])).not.toMatch(
+      /10\.20\.30\.40|ECONNREFUSED/,
+    );
     expect(p.gateway).toBe("broken");
     clock.advance({ minutes: 1 });
     // Not found at the gateway: re-sent there (never elsewhere); still no answer, so still processing.
@@ -121,10 +132,14 @@ describe.each(paymentStores())("text no store can keep on $name", (fixture) => {
       [{ metadata: { note: "a\u0000" } }, "nul_character"],
     ];
     for (const [extra, code] of attempts) {
-      expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("1.00"), paymentMethod: "pm_card_visa", ...extra })), JSON.stringify(extra)).toBe(code);
+      expect(
+        await codeOf(() => system.payments.create(ADMIN, { amount: usd("1.00"), paymentMethod: "pm_card_visa", ...extra })),
+        JSON.stringify(extra),
+      ).toBe(code);
     }
     expect(gateway.calls.authorize).toBe(0);
-    for (const status of ["created", "processing", "succeeded", "failed"] as const) expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
+    for (const status of ["created", "processing", "succeeded", "failed"] as const)
+      expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
   });
 });
 
@@ -133,9 +148,17 @@ describe.each(paymentStores())("amount limits and Money inputs on $name", (fixtu
   afterAll(() => fixture.teardown());
   it("refuses amounts above maxAmount (default 99,999,999 minor units) on create, capture and refund, changing nothing", async () => {
     const { system, gateway } = makeSystem({ store: fixture.make() });
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("1000000.00"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: { amount: "100000000", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("9".repeat(61) + ".99"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("1000000.00"), paymentMethod: "pm_card_visa" }))).toBe(
+      "amount_too_large",
+    );
+    expect(
+      await codeOf(() =>
+        system.payments.create(ADMIN, { amount: { amount: "100000000", currency: "JPY" }, paymentMethod: "pm_card_visa" }),
+      ),
+    ).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("9".repeat(61) + ".99"), paymentMethod: "pm_card_visa" }))).toBe(
+      "amount_too_large",
+    );
     expect(gateway.calls.authorize).toBe(0);
     expect((await system.payments.listByStatus(ADMIN, { status: "failed" })).items).toHaveLength(0);
 
@@ -144,17 +167,22 @@ describe.each(paymentStores())("amount limits and Money inputs on $name", (fixtu
     expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("1000000.00") }))).toBe("amount_too_large");
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).status).toBe("requires_capture");
     const captured = await system.payments.capture(ADMIN, { paymentId: p.id });
-    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: captured.id, amount: usd("1000000.00") }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: captured.id, amount: usd("1000000.00") }))).toBe(
+      "amount_too_large",
+    );
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).amountRefunded.isZero()).toBe(true);
   });
 
   it("maxAmount is configurable and checked at construction", async () => {
     const { system } = makeSystem({ store: fixture.make(), maxAmount: 5_000 });
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("50.01"), paymentMethod: "pm_card_visa" }))).toBe("amount_too_large");
+    expect(await codeOf(() => system.payments.create(ADMIN, { amount: usd("50.01"), paymentMethod: "pm_card_visa" }))).toBe(
+      "amount_too_large",
+    );
     expect((await system.payments.create(ADMIN, { amount: usd("50.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
     const { system: big } = makeSystem({ store: fixture.make(), maxAmount: 10n ** 17n });
     expect((await big.payments.create(ADMIN, { amount: usd("1000000.00"), paymentMethod: "pm_card_visa" })).status).toBe("succeeded");
-    for (const maxAmount of [0, -1, 1.5, 10n ** 18n, Number.MAX_VALUE]) expect(await codeOf(async () => makeSystem({ store: fixture.make(), maxAmount }))).toBe("invalid_max_amount");
+    for (const maxAmount of [0, -1, 1.5, 10n ** 18n, Number.MAX_VALUE])
+      expect(await codeOf(async () => makeSystem({ store: fixture.make(), maxAmount }))).toBe("invalid_max_amount");
   });
 
   it("takes Money instances as amount inputs (create, capture, refund)", async () => {
@@ -165,7 +193,10 @@ describe.each(paymentStores())("amount limits and Money inputs on $name", (fixtu
     const captured = await system.payments.capture(ADMIN, { paymentId: again.id, amount: again.amountAuthorized });
     expect(captured.status).toBe("succeeded");
     expect(captured.amountCaptured.toFixed()).toBe("40.00");
-    const refund = await system.refunds.create(ADMIN, { paymentId: captured.id, amount: captured.amountCaptured.subtract(captured.amountCaptured.multiply("0.5")) });
+    const refund = await system.refunds.create(ADMIN, {
+      paymentId: captured.id,
+      amount: captured.amountCaptured.subtract(captured.amountCaptured.multiply("0.5")),
+    });
     expect(refund.amount.toFixed()).toBe("20.00");
   });
 });
@@ -183,7 +214,9 @@ describe.each(paymentStores())("refundStatus on $name", (fixture) => {
     await system.refunds.create(ADMIN, { paymentId: p.id });
     const full = await system.payments.get(ADMIN, { paymentId: p.id });
     expect(full.refundStatus).toBe("refunded");
-    expect((await system.payments.listByStatus(ADMIN, { status: "succeeded" })).items.find((x) => x.id === p.id)?.refundStatus).toBe("refunded");
+    expect((await system.payments.listByStatus(ADMIN, { status: "succeeded" })).items.find((x) => x.id === p.id)?.refundStatus).toBe(
+      "refunded",
+    );
     // A refund that fails leaves it as it was.
     const q = await system.payments.create(ADMIN, { amount: usd("5.00"), paymentMethod: "pm_card_refundFail" });
     expect((await system.refunds.create(ADMIN, { paymentId: q.id })).status).toBe("failed");
@@ -207,7 +240,9 @@ describe.each(paymentStores())("provider data (gatewayData) on $name", (fixture)
   }
 
   it("is kept exactly on the payment and its ledger transactions, prototype-named keys included", async () => {
-    const provider = JSON.parse('{"charge":"ch_3Nx","outcome":{"risk_level":"normal","network_status":"approved_by_network"},"fees":[30,2.9],"__proto__":{"polluted":true},"constructor":"kept","refunded":false,"note":null}');
+    const provider = JSON.parse(
+      '{"charge":"ch_3Nx","outcome":{"risk_level":"normal","network_status":"approved_by_network"},"fees":[30,2.9],"__proto__":{"polluted":true},"constructor":"kept","refunded":false,"note":null}',
+    );
     const inner = new TestGateway();
     const { system } = makeSystem({ store: fixture.make(), gateways: { test: withData(inner, () => provider) } });
     const p = await system.payments.create(ADMIN, { amount: usd("12.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
@@ -230,14 +265,23 @@ describe.each(paymentStores())("provider data (gatewayData) on $name", (fixture)
   });
 
   it("that is not a plain JSON object of at most 16 KiB is not kept, and the payment is recorded all the same", async () => {
-    const bad: unknown[] = [{ big: "x".repeat(20_000) }, { when: new Date(0) }, { n: Number.NaN }, ["not", "a", "record"], "text", { s: "nul\u0000" }];
+    const bad: unknown[] = [
+      { big: "x".repeat(20_000) },
+      { when: new Date(0) },
+      { n: Number.NaN },
+      ["not", "a", "record"],
+      "text",
+      { s: "nul\u0000" },
+    ];
     for (const data of bad) {
       const { system } = makeSystem({ store: fixture.make(), gateways: { test: withData(new TestGateway(), () => data) } });
       const p = await system.payments.create(ADMIN, { amount: usd("3.00"), paymentMethod: "pm_card_visa" });
       expect(p.status).toBe("succeeded");
       expect(p.gatewayData).toBeUndefined();
       expect((await system.payments.get(ADMIN, { paymentId: p.id })).gatewayData).toBeUndefined();
-      expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.every((t) => t.gatewayData === undefined)).toBe(true);
+      expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.every((t) => t.gatewayData === undefined)).toBe(
+        true,
+      );
     }
   });
 });

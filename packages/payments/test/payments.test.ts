@@ -23,7 +23,9 @@ describe.each(paymentStores())("payments lifecycle on $name", (fixture) => {
     const p = await system.payments.create(ADMIN, { amount: usd("100"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(p.status).toBe("requires_capture");
     expect(p.amountAuthorized.toFixed()).toBe("100.00");
-    expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("100.01") }))).toBe("capture_exceeds_authorized");
+    expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("100.01") }))).toBe(
+      "capture_exceeds_authorized",
+    );
     const c = await system.payments.capture(ADMIN, { paymentId: p.id, amount: usd("60") });
     expect(c.status).toBe("succeeded");
     expect(c.amountCaptured.toFixed()).toBe("60.00");
@@ -72,7 +74,9 @@ describe.each(paymentStores())("payments lifecycle on $name", (fixture) => {
     const p = await system.payments.create(ADMIN, { amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge", idempotencyKey: "t1" });
     expect(p.status).toBe("processing");
     // A retry with the key returns the same payment and never charges again.
-    expect((await system.payments.create(ADMIN, { amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge", idempotencyKey: "t1" })).id).toBe(p.id);
+    expect(
+      (await system.payments.create(ADMIN, { amount: usd("25"), paymentMethod: "pm_card_timeoutAfterCharge", idempotencyKey: "t1" })).id,
+    ).toBe(p.id);
     clock.advance({ seconds: 60 });
     const [r] = await system.payments.reconcileDue();
     expect(r!.id).toBe(p.id);
@@ -115,17 +119,29 @@ describe.each(paymentStores())("payments lifecycle on $name", (fixture) => {
 
   it("works in zero- and three-decimal currencies with their own precision rules", async () => {
     const { system } = makeSystem({ store: fixture.make() });
-    expect(await codeOf(() => system.payments.create(ADMIN, { amount: { amount: "1.5", currency: "JPY" }, paymentMethod: "pm_card_visa" }))).toBe("amount_precision");
-    const yen = await system.payments.create(ADMIN, { amount: { amount: "1500", currency: "JPY" }, paymentMethod: "pm_card_visa", captureMethod: "manual" });
-    expect((await system.payments.capture(ADMIN, { paymentId: yen.id, amount: { amount: "1000", currency: "JPY" } })).amountCaptured.toFixed()).toBe("1000");
+    expect(
+      await codeOf(() => system.payments.create(ADMIN, { amount: { amount: "1.5", currency: "JPY" }, paymentMethod: "pm_card_visa" })),
+    ).toBe("amount_precision");
+    const yen = await system.payments.create(ADMIN, {
+      amount: { amount: "1500", currency: "JPY" },
+      paymentMethod: "pm_card_visa",
+      captureMethod: "manual",
+    });
+    expect(
+      (await system.payments.capture(ADMIN, { paymentId: yen.id, amount: { amount: "1000", currency: "JPY" } })).amountCaptured.toFixed(),
+    ).toBe("1000");
     const kwd = await system.payments.create(ADMIN, { amount: { amount: "1.234", currency: "KWD" }, paymentMethod: "pm_card_visa" });
     const r = await system.refunds.create(ADMIN, { paymentId: kwd.id, amount: { amount: "0.005", currency: "KWD" } });
     expect(r.amount.toFixed()).toBe("0.005");
-    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: kwd.id, amount: { amount: "0.0005", currency: "KWD" } }))).toBe("amount_precision");
+    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: kwd.id, amount: { amount: "0.0005", currency: "KWD" } }))).toBe(
+      "amount_precision",
+    );
   });
 
   it("an unknown gateway in the wiring is a configuration error", () => {
-    expect(() => createPaymentSystem({ gateways: { test: new TestGateway() }, fallback: ["stripe"] })).toThrowError(expect.objectContaining({ code: "unknown_gateway" }));
+    expect(() => createPaymentSystem({ gateways: { test: new TestGateway() }, fallback: ["stripe"] })).toThrowError(
+      expect.objectContaining({ code: "unknown_gateway" }),
+    );
   });
 
   it("events are published after commit only", async () => {
@@ -146,7 +162,8 @@ describe.each(paymentStores())("routing and fallback on $name", (fixture) => {
     const primary = new TestGateway({ name: "primary" });
     const backup = new TestGateway({ name: "backup" });
     const eur = new TestGateway({ name: "eur" });
-    const { system, clock } = makeSystem({ store: fixture.make(),
+    const { system, clock } = makeSystem({
+      store: fixture.make(),
       gateways: { primary, backup, eur },
       defaultGateway: "primary",
       fallback: ["backup"],
@@ -174,17 +191,33 @@ describe.each(paymentStores())("routing and fallback on $name", (fixture) => {
 
   it("routing bounds take Money instances and are checked like every money input", async () => {
     const big = new TestGateway({ name: "big" });
-    const { system } = makeSystem({ store: fixture.make(), gateways: { test: new TestGateway(), big }, routing: [{ gateway: "big", minAmount: Money.of("1000.00", "USD") }] });
+    const { system } = makeSystem({
+      store: fixture.make(),
+      gateways: { test: new TestGateway(), big },
+      routing: [{ gateway: "big", minAmount: Money.of("1000.00", "USD") }],
+    });
     expect((await system.payments.create(ADMIN, { amount: usd("999.99"), paymentMethod: "pm_card_visa" })).gateway).toBe("test");
     expect((await system.payments.create(ADMIN, { amount: usd("1000.00"), paymentMethod: "pm_card_visa" })).gateway).toBe("big");
-    expect(await codeOf(async () => makeSystem({ store: fixture.make(), gateways: { test: new TestGateway() }, routing: [{ gateway: "test", maxAmount: { amount: "1.001", currency: "USD" } }] }))).toBe("amount_precision");
+    expect(
+      await codeOf(async () =>
+        makeSystem({
+          store: fixture.make(),
+          gateways: { test: new TestGateway() },
+          routing: [{ gateway: "test", maxAmount: { amount: "1.001", currency: "USD" } }],
+        }),
+      ),
+    ).toBe("amount_precision");
   });
 
   it("falls back when a step before the charge fails retryably: the payment-method lookup", async () => {
     for (const kind of ["unavailable", "timeout"] as const) {
       const { system, primary, backup } = routed();
       primary.injectFault({ operation: "describe", kind });
-      const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", idempotencyKey: `describe-${kind}` });
+      const p = await system.payments.create(ADMIN, {
+        amount: usd("10"),
+        paymentMethod: "pm_card_visa",
+        idempotencyKey: `describe-${kind}`,
+      });
       expect(p.status).toBe("succeeded");
       expect(p.gateway).toBe("backup");
       expect(p.paymentMethodDetails.last4).toBe("4242");
@@ -199,14 +232,22 @@ describe.each(paymentStores())("routing and fallback on $name", (fixture) => {
     eur.injectFault({ operation: "describe", kind: "unavailable" });
     let error: unknown;
     try {
-      await system.payments.create(ADMIN, { amount: { amount: "10", currency: "EUR" }, paymentMethod: "pm_card_visa", idempotencyKey: "describe-eur" });
+      await system.payments.create(ADMIN, {
+        amount: { amount: "10", currency: "EUR" },
+        paymentMethod: "pm_card_visa",
+        idempotencyKey: "describe-eur",
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toMatchObject({ code: "gateway_unavailable", retryable: true });
     expect(eur.calls.authorize).toBe(0);
     // The key was not taken: a retry once the gateway is back goes through.
-    const p = await system.payments.create(ADMIN, { amount: { amount: "10", currency: "EUR" }, paymentMethod: "pm_card_visa", idempotencyKey: "describe-eur" });
+    const p = await system.payments.create(ADMIN, {
+      amount: { amount: "10", currency: "EUR" },
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: "describe-eur",
+    });
     expect(p.status).toBe("succeeded");
   });
 
@@ -258,7 +299,9 @@ describe.each(paymentStores())("refunds on $name", (fixture) => {
     const m = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: m.id }))).toBe("invalid_transition");
     await system.payments.capture(ADMIN, { paymentId: m.id });
-    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: m.id, amount: { amount: "1", currency: "EUR" } }))).toBe("currency_mismatch");
+    expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: m.id, amount: { amount: "1", currency: "EUR" } }))).toBe(
+      "currency_mismatch",
+    );
     expect(await codeOf(() => system.refunds.create(ADMIN, { paymentId: "pay_nope" }))).toBe("payment_not_found");
   });
 
@@ -270,13 +313,17 @@ describe.each(paymentStores())("refunds on $name", (fixture) => {
     const after = await system.payments.get(ADMIN, { paymentId: p.id });
     expect(after.amountRefunded.isZero()).toBe(true);
     expect(after.amountRefundPending.isZero()).toBe(true);
-    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.some((t) => t.type === "failure" && t.refundId === r.id)).toBe(true);
+    expect(
+      (await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.some((t) => t.type === "failure" && t.refundId === r.id),
+    ).toBe(true);
   });
 
   it("concurrent refunds can never exceed the captured amount", async () => {
     const { system } = makeSystem({ store: fixture.make() });
     const p = await system.payments.create(ADMIN, { amount: usd("100"), paymentMethod: "pm_card_visa" });
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("15") })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("15") })),
+    );
     const ok = results.filter((r) => r.status === "fulfilled");
     expect(ok).toHaveLength(6);
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).amountRefunded.toFixed()).toBe("90.00");
@@ -310,16 +357,27 @@ describe.each(paymentStores())("transactions listing on $name", (fixture) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof system.transactions.list>> = await system.transactions.list(ADMIN, { from: start, to: clock.now(), limit: 4, cursor });
+      const page: Awaited<ReturnType<typeof system.transactions.list>> = await system.transactions.list(ADMIN, {
+        from: start,
+        to: clock.now(),
+        limit: 4,
+        cursor,
+      });
       seen.push(...page.items.map((t) => t.id));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toHaveLength(14);
     expect(new Set(seen).size).toBe(14);
-    const middle = await system.transactions.list(ADMIN, { from: new Date(start.getTime() + 5 * 3_600_000), to: new Date(start.getTime() + 10 * 3_600_000), limit: 100 });
+    const middle = await system.transactions.list(ADMIN, {
+      from: new Date(start.getTime() + 5 * 3_600_000),
+      to: new Date(start.getTime() + 10 * 3_600_000),
+      limit: 100,
+    });
     expect(middle.items).toHaveLength(2);
     expect(middle.items.every((t) => t.amount.equals(Money.of("2", "USD")))).toBe(true);
     expect(await codeOf(() => system.transactions.list(ADMIN, { from: clock.now(), to: start }))).toBe("invalid_range");
-    expect(await codeOf(() => system.transactions.list(ADMIN, { from: start, to: clock.now(), cursor: "forged.cursor" }))).toBe("invalid_cursor");
+    expect(await codeOf(() => system.transactions.list(ADMIN, { from: start, to: clock.now(), cursor: "forged.cursor" }))).toBe(
+      "invalid_cursor",
+    );
   });
 });

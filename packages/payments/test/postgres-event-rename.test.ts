@@ -17,7 +17,8 @@ afterAll(async () => {
 
 describe("payment event renames on PostgreSQL", () => {
   it("rewrites stored endpoint subscriptions of the old names and leaves the others", async () => {
-    const insert = "INSERT INTO webhook_endpoints (id, url, events, secrets, enabled, created_at, updated_at) VALUES ($1, 'https://x.example/h', $2, '[]', true, now(), now())";
+    const insert =
+      "INSERT INTO webhook_endpoints (id, url, events, secrets, enabled, created_at, updated_at) VALUES ($1, 'https://x.example/h', $2, '[]', true, now(), now())";
     await db.pool.query(insert, ["we_old", ["payment.processing", "payment.requires_action", "refund.succeeded"]]);
     await db.pool.query(insert, ["we_wild", ["payment.*"]]);
     await migratePayments(db.pool);

@@ -24,7 +24,10 @@ describe("bounded state on PostgreSQL: idempotency keys and webhook deliveries",
          FROM generate_series(1, 3000) g`,
       [clock.now()],
     );
-    await db.pool.query(`INSERT INTO payment_idempotency_keys (scope, key, fingerprint, status, created_at, expires_at) VALUES ('payments.create', 'live', 'f', 'in_progress', $1, $1::timestamptz + interval '1 day')`, [clock.now()]);
+    await db.pool.query(
+      `INSERT INTO payment_idempotency_keys (scope, key, fingerprint, status, created_at, expires_at) VALUES ('payments.create', 'live', 'f', 'in_progress', $1, $1::timestamptz + interval '1 day')`,
+      [clock.now()],
+    );
     await db.pool.query(
       `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, created_at, updated_at)
        SELECT 'whd_' || g, 'we_1', 'evt_' || g, 'payment.succeeded', '{}', CASE WHEN g % 2 = 0 THEN 'succeeded' ELSE 'failed' END, 1,
@@ -37,7 +40,14 @@ describe("bounded state on PostgreSQL: idempotency keys and webhook deliveries",
        VALUES ('whd_pending', 'we_1', 'evt_p', 'payment.succeeded', '{}', 'pending', 3, $1, $1::timestamptz - interval '40 days', $1::timestamptz - interval '40 days')`,
       [clock.now()],
     );
-    const systems = Array.from({ length: 4 }, () => createPaymentSystem({ store: new PostgresPaymentStore(db.pool), clock, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } }));
+    const systems = Array.from({ length: 4 }, () =>
+      createPaymentSystem({
+        store: new PostgresPaymentStore(db.pool),
+        clock,
+        gateways: { test: new TestGateway() },
+        webhooks: { autoDispatch: false },
+      }),
+    );
     const keys = await Promise.all(systems.map((s) => drainPurge(() => s.maintenance.purgeIdempotencyKeys({ limit: 250 }))));
     const deliveries = await Promise.all(systems.map((s) => drainPurge(() => s.maintenance.purgeWebhookDeliveries({ limit: 250 }))));
     expect(keys.reduce((a, b) => a + b, 0)).toBe(3_000);

@@ -23,7 +23,12 @@ afterAll(async () => {
 
 function makeSystem(pool: PoolLike) {
   const gateway = new TestGateway();
-  const system = createPaymentSystem({ store: new PostgresPaymentStore(pool), clock: new ManualClock("2026-03-01T12:00:00Z"), gateways: { test: gateway }, webhooks: { autoDispatch: false } });
+  const system = createPaymentSystem({
+    store: new PostgresPaymentStore(pool),
+    clock: new ManualClock("2026-03-01T12:00:00Z"),
+    gateways: { test: gateway },
+    webhooks: { autoDispatch: false },
+  });
   return { system, gateway };
 }
 
@@ -57,7 +62,9 @@ describe("storage failures on PostgreSQL", () => {
     const before = await snapshot(p.id);
     const release = await lockPayment(p.id);
     try {
-      expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-timeout" }))).toBe("storage_unavailable");
+      expect(await codeOf(() => system.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "cap-timeout" }))).toBe(
+        "storage_unavailable",
+      );
     } finally {
       await release();
     }
@@ -74,7 +81,14 @@ describe("storage failures on PostgreSQL", () => {
     await client.query("BEGIN");
     await client.query("LOCK TABLE fraud_velocity_events IN EXCLUSIVE MODE"); // the payment's insert waits here
     try {
-      const pending = codeOf(() => system.payments.create(ADMIN, { amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } }));
+      const pending = codeOf(() =>
+        system.payments.create(ADMIN, {
+          amount: usd("12"),
+          paymentMethod: "pm_card_visa",
+          idempotencyKey: "create-killed",
+          customer: { id: "cus_k" },
+        }),
+      );
       const pid = await waitForLockWaiter(db.pool);
       await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
       expect(await pending).toBe("storage_unavailable");
@@ -83,7 +97,16 @@ describe("storage failures on PostgreSQL", () => {
       done();
     }
     expect(await snapshot("none")).toEqual(before);
-    expect((await system.payments.create(ADMIN, { amount: usd("12"), paymentMethod: "pm_card_visa", idempotencyKey: "create-killed", customer: { id: "cus_k" } })).status).toBe("succeeded");
+    expect(
+      (
+        await system.payments.create(ADMIN, {
+          amount: usd("12"),
+          paymentMethod: "pm_card_visa",
+          idempotencyKey: "create-killed",
+          customer: { id: "cus_k" },
+        })
+      ).status,
+    ).toBe("succeeded");
   });
 
   it("an unreachable server is storage_unavailable", async () => {

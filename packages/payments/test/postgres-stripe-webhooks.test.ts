@@ -29,18 +29,34 @@ afterAll(async () => {
 describe("Stripe webhooks across processes on one PostgreSQL database", () => {
   it("the same event delivered to two processes at once is applied once", { timeout: 90_000 }, async () => {
     const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
-    const system = createPaymentSystem({ store: new PostgresPaymentStore(db.pool), gateways: { stripe: gateway }, webhooks: { autoDispatch: false } });
-    const p = await system.payments.create(ADMIN, { amount: { amount: "64.00", currency: "USD" }, paymentMethod: "pm_card_threeDSecure2Required" });
+    const system = createPaymentSystem({
+      store: new PostgresPaymentStore(db.pool),
+      gateways: { stripe: gateway },
+      webhooks: { autoDispatch: false },
+    });
+    const p = await system.payments.create(ADMIN, {
+      amount: { amount: "64.00", currency: "USD" },
+      paymentMethod: "pm_card_threeDSecure2Required",
+    });
     expect(p.status).toBe("requires_action");
     server.completeAction(p.gatewayTransactionId!, "succeed");
     const at = Math.floor(Date.now() / 1000);
     const object = server.api.intentJson(server.api.intents.get(p.gatewayTransactionId!)!);
-    const payload = JSON.stringify({ id: "evt_multi_1", object: "event", api_version: "2026-10-28.endive", created: at, livemode: false, type: "payment_intent.succeeded", data: { object } });
+    const payload = JSON.stringify({
+      id: "evt_multi_1",
+      object: "event",
+      api_version: "2026-10-28.endive",
+      created: at,
+      livemode: false,
+      type: "payment_intent.succeeded",
+      data: { object },
+    });
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: at });
     const barrier = mkdtempSync(join(tmpdir(), "stripe-wh-"));
     const go = (async () => {
       const deadline = Date.now() + 60_000;
-      while (Array.from({ length: PROCESSES }, (_, i) => existsSync(join(barrier, `ready-${i}`))).includes(false) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (Array.from({ length: PROCESSES }, (_, i) => existsSync(join(barrier, `ready-${i}`))).includes(false) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
       writeFileSync(join(barrier, "go"), "");
     })();
     const results = await spawnWorkers(fileURLToPath(new URL("./fixtures/stripe-webhook-worker.ts", import.meta.url)), PROCESSES, {

@@ -23,7 +23,10 @@ describe.each(paymentStores())("reconcile never undoes a gateway call still in f
     expect(p.status).toBe("succeeded");
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).status).toBe("succeeded");
     expect(inner.chargeCount(p.id)).toBe(1);
-    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual(["authorization", "capture"]);
+    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual([
+      "authorization",
+      "capture",
+    ]);
   });
 
   it("an old authorisation the gateway has not seen is re-sent with the same key, never failed: succeeded, 1 charge", async () => {
@@ -59,7 +62,10 @@ describe.each(paymentStores())("reconcile never undoes a gateway call still in f
     const p = await capturing;
     expect(p.status).toBe("succeeded");
     expect(p.amountCaptured.toFixed()).toBe("25.00");
-    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual(["authorization", "capture"]);
+    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual([
+      "authorization",
+      "capture",
+    ]);
   });
 
   it("an old capture the gateway has not applied is re-sent with the same key, not reverted", async () => {
@@ -77,7 +83,10 @@ describe.each(paymentStores())("reconcile never undoes a gateway call still in f
     const [p, r] = await Promise.all([capturing, reconciling]);
     expect(r.status).toBe("succeeded");
     expect(p.amountCaptured.toFixed()).toBe("25.00");
-    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual(["authorization", "capture"]);
+    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual([
+      "authorization",
+      "capture",
+    ]);
   });
 
   it("reconcileAfter is configurable and validated", async () => {
@@ -86,14 +95,21 @@ describe.each(paymentStores())("reconcile never undoes a gateway call still in f
     expect((await system.payments.reconcile(ADMIN, { paymentId: p.id })).status).toBe("processing");
     clock.advance({ seconds: 5 });
     expect((await system.payments.reconcile(ADMIN, { paymentId: p.id })).status).toBe("succeeded");
-    expect(() => makeSystem({ store: fixture.make(), reconcileAfter: -1 })).toThrowError(expect.objectContaining({ code: "validation_failed" }));
+    expect(() => makeSystem({ store: fixture.make(), reconcileAfter: -1 })).toThrowError(
+      expect.objectContaining({ code: "validation_failed" }),
+    );
   });
 
   it("a fallback authorisation in flight is reconciled at the fallback gateway, never re-sent to the primary", async () => {
     const primary = new TestGateway({ name: "primary" });
     const inner = new TestGateway({ name: "backup" });
     const slow = slowGateway(inner);
-    const { system, clock } = makeSystem({ store: fixture.make(), gateways: { primary, backup: slow.gateway }, defaultGateway: "primary", fallback: ["backup"] });
+    const { system, clock } = makeSystem({
+      store: fixture.make(),
+      gateways: { primary, backup: slow.gateway },
+      defaultGateway: "primary",
+      fallback: ["backup"],
+    });
     primary.injectFault({ operation: "authorize", kind: "unavailable" });
     slow.hold("authorize");
     const creating = system.payments.create(ADMIN, { amount: usd("30"), paymentMethod: "pm_card_visa" });

@@ -50,7 +50,10 @@ describe.each(paymentStores())("bounded state: webhook deliveries and their atte
   it("purges finished deliveries past the retention; pending ones and replayed originals stay", async () => {
     let answer = 200;
     const transport: WebhookTransport = async (): Promise<WebhookResponse> => ({ status: answer, headers: {} });
-    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+    const { system, clock } = makeSystem({
+      store: fixture.make(),
+      webhooks: { transport, allowHttp: true, allowPrivateNetworks: true, autoDispatch: false },
+    });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/in", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("1.00"), paymentMethod: "pm_card_visa" });
     await system.payments.create(ADMIN, { amount: usd("2.00"), paymentMethod: "pm_card_visa" });
@@ -82,7 +85,10 @@ describe.each(paymentStores())("bounded state: provider events (Stripe webhooks 
   afterAll(() => fixture.teardown());
   it("purges event records past the retention (default 30 days); refuses less than Stripe's 3 days of redelivery", async () => {
     const { system, clock } = makeSystem({ store: fixture.make() });
-    const record = (eventId: string) => system.store.transaction((tx) => tx.gatewayEvents.record({ gateway: "test", eventId, type: "payment_intent.succeeded", receivedAt: system.clock.now() }));
+    const record = (eventId: string) =>
+      system.store.transaction((tx) =>
+        tx.gatewayEvents.record({ gateway: "test", eventId, type: "payment_intent.succeeded", receivedAt: system.clock.now() }),
+      );
     expect(await record("evt_old_1")).toBe(true);
     expect(await record("evt_old_2")).toBe(true);
     clock.advance(29 * DAY);
@@ -94,6 +100,8 @@ describe.each(paymentStores())("bounded state: provider events (Stripe webhooks 
     expect(await system.maintenance.purgeGatewayEvents()).toBe(0);
     expect(await record("evt_young")).toBe(false);
     expect(await codeOf(() => system.maintenance.purgeGatewayEvents({ limit: 0 }))).toBe("invalid_limit");
-    expect(await codeOf(async () => makeSystem({ store: fixture.make(), retention: { gatewayEvents: { days: 2 } } }))).toBe("validation_failed");
+    expect(await codeOf(async () => makeSystem({ store: fixture.make(), retention: { gatewayEvents: { days: 2 } } }))).toBe(
+      "validation_failed",
+    );
   });
 });

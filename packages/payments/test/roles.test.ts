@@ -27,14 +27,22 @@ describe("payments roles on memory", () => {
     const both: Actor = { id: "key_both", roles: ["payments:read", "payments:write"] };
     expect(await codeOf(() => system.fraud.addRule(both, { rule: "review if amount > 100 USD" }))).toBe("role_required");
     expect(await codeOf(() => system.fraud.listRules(both))).toBe("role_required");
-    expect(await codeOf(() => system.fraud.lists.add(both, { list: "block", type: "email", value: "m@example.com" }))).toBe("role_required");
+    expect(await codeOf(() => system.fraud.lists.add(both, { list: "block", type: "email", value: "m@example.com" }))).toBe(
+      "role_required",
+    );
     await system.fraud.addRule(ADMIN, { rule: "review if amount > 100 USD" });
     const held = await system.payments.create(both, { amount: usd("150"), paymentMethod: "pm_card_visa" });
     expect(held.review?.status).toBe("pending");
     expect(await codeOf(() => system.payments.approveReview(both, { paymentId: held.id }))).toBe("role_required");
     expect(await codeOf(() => system.payments.rejectReview(both, { paymentId: held.id, note: "no" }))).toBe("role_required");
-    expect((await system.payments.approveReview(ADMIN, { paymentId: held.id, note: "known customer" })).review).toMatchObject({ status: "approved", note: "known customer", decidedBy: ADMIN.id });
-    expect(await codeOf(() => system.webhooks.createEndpoint(both, { url: "https://shop.example.com/hooks", events: ["payment.*"] }))).toBe("role_required");
+    expect((await system.payments.approveReview(ADMIN, { paymentId: held.id, note: "known customer" })).review).toMatchObject({
+      status: "approved",
+      note: "known customer",
+      decidedBy: ADMIN.id,
+    });
+    expect(await codeOf(() => system.webhooks.createEndpoint(both, { url: "https://shop.example.com/hooks", events: ["payment.*"] }))).toBe(
+      "role_required",
+    );
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://shop.example.com/hooks", events: ["payment.*"] });
     expect((await system.webhooks.getEndpoint(READER, { endpointId: ep.id })).url).toBe("https://shop.example.com/hooks");
     expect(await codeOf(() => system.webhooks.deleteEndpoint(both, { endpointId: ep.id }))).toBe("role_required");
@@ -44,9 +52,15 @@ describe("payments roles on memory", () => {
 
   it("the anonymous actor holds no role; a malformed actor is invalid_actor and changes nothing", async () => {
     const { system } = makeSystem();
-    expect(await codeOf(() => system.payments.create(ANONYMOUS_ACTOR, { amount: usd("5"), paymentMethod: "pm_card_visa" }))).toBe("role_required");
-    expect(await codeOf(() => system.payments.create({ id: "x", roles: "admin" } as never, { amount: usd("5"), paymentMethod: "pm_card_visa" }))).toBe("invalid_actor");
-    expect(await codeOf(() => system.payments.create(undefined as never, { amount: usd("5"), paymentMethod: "pm_card_visa" }))).toBe("invalid_actor");
+    expect(await codeOf(() => system.payments.create(ANONYMOUS_ACTOR, { amount: usd("5"), paymentMethod: "pm_card_visa" }))).toBe(
+      "role_required",
+    );
+    expect(
+      await codeOf(() => system.payments.create({ id: "x", roles: "admin" } as never, { amount: usd("5"), paymentMethod: "pm_card_visa" })),
+    ).toBe("invalid_actor");
+    expect(await codeOf(() => system.payments.create(undefined as never, { amount: usd("5"), paymentMethod: "pm_card_visa" }))).toBe(
+      "invalid_actor",
+    );
     expect((await system.payments.listByStatus(ADMIN, { status: "succeeded" })).items).toEqual([]);
   });
 });
@@ -64,7 +78,9 @@ describe("payments lists and duties on memory", () => {
     for (const rule of ["review if amount > 100 USD", "block if amount > 1000 USD"]) await system.fraud.addRule(ADMIN, { rule });
     const rules = await system.fraud.listRules(ADMIN, { limit: 1 });
     expect(rules.items.map((r) => r.source)).toEqual(["review if amount > 100 USD"]);
-    expect((await system.fraud.listRules(ADMIN, { cursor: rules.nextCursor })).items.map((r) => r.source)).toEqual(["block if amount > 1000 USD"]);
+    expect((await system.fraud.listRules(ADMIN, { cursor: rules.nextCursor })).items.map((r) => r.source)).toEqual([
+      "block if amount > 1000 USD",
+    ]);
   });
 
   it("reconcileDue takes no actor and reconciles at most `limit` due payments; reconcile(actor) takes one", async () => {

@@ -26,7 +26,13 @@ const usd = (amount: string) => ({ amount, currency: "USD" });
 
 /** A Stripe event about `object` as Stripe would deliver it, signed at the system's clock. */
 const delivery = (system: PaymentSystem, type: string, object: unknown, options: { id?: string; secret?: string } = {}) =>
-  stripeWebhookDelivery({ type, object, secret: options.secret ?? SECRET, at: system.clock.now(), ...(options.id ? { id: options.id } : {}) });
+  stripeWebhookDelivery({
+    type,
+    object,
+    secret: options.secret ?? SECRET,
+    at: system.clock.now(),
+    ...(options.id ? { id: options.id } : {}),
+  });
 async function deliver(system: PaymentSystem, type: string, object: unknown, options: { id?: string } = {}) {
   const d = await delivery(system, type, object, options);
   return handleStripeWebhook(system, d.payload, d.header, { secret: SECRET });
@@ -38,7 +44,11 @@ describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $na
   afterAll(() => fixture.teardown());
   it("end to end: create -> requires_action with the client secret -> customer completes -> webhook -> succeeded, once", async () => {
     const { system } = stripeSystem(fixture);
-    const p = await system.payments.create(ADMIN, { amount: usd("80.00"), paymentMethod: "pm_card_threeDSecure2Required", idempotencyKey: "3ds-e2e" });
+    const p = await system.payments.create(ADMIN, {
+      amount: usd("80.00"),
+      paymentMethod: "pm_card_threeDSecure2Required",
+      idempotencyKey: "3ds-e2e",
+    });
     expect(p.status).toBe("requires_action");
     const pi = server.api.intents.get(p.gatewayTransactionId!)!;
     expect(pi.status).toBe("requires_action");
@@ -60,7 +70,10 @@ describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $na
     expect(after.amountCaptured.toFixed()).toBe("80.00");
     expect(after.customerAction).toBeUndefined();
     expect(server.chargeCount(p.id)).toBe(1);
-    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual(["authorization", "capture"]);
+    expect((await system.transactions.listByPayment(ADMIN, { paymentId: p.id })).items.map((t) => t.type)).toEqual([
+      "authorization",
+      "capture",
+    ]);
   });
 
   it("abandoned: payment_intent.payment_failed fails the payment and cancels the intent at Stripe", async () => {
@@ -105,12 +118,16 @@ describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $na
     server.completeAction(p.gatewayTransactionId!, "succeed");
     const object = intentJson(p.gatewayTransactionId!);
     const forged = await delivery(system, "payment_intent.succeeded", object, { id: "evt_forged_1", secret: "whsec_attacker_secret_0001" });
-    expect(await codeOf(() => handleStripeWebhook(system, forged.payload, forged.header, { secret: SECRET }))).toBe("stripe_signature_invalid");
+    expect(await codeOf(() => handleStripeWebhook(system, forged.payload, forged.header, { secret: SECRET }))).toBe(
+      "stripe_signature_invalid",
+    );
     const genuine = await delivery(system, "payment_intent.succeeded", object, { id: "evt_forged_1" });
     const tampered = genuine.payload.replace('"amount_received":2000', '"amount_received":1');
     expect(await codeOf(() => handleStripeWebhook(system, tampered, genuine.header, { secret: SECRET }))).toBe("stripe_signature_invalid");
     clock.advance({ minutes: 6 });
-    expect(await codeOf(() => handleStripeWebhook(system, genuine.payload, genuine.header, { secret: SECRET }))).toBe("stripe_signature_stale");
+    expect(await codeOf(() => handleStripeWebhook(system, genuine.payload, genuine.header, { secret: SECRET }))).toBe(
+      "stripe_signature_stale",
+    );
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).status).toBe("requires_action");
     // Refused deliveries recorded nothing: the same event id, delivered genuinely, applies.
     expect((await deliver(system, "payment_intent.succeeded", object, { id: "evt_forged_1" })).outcome).toBe("applied");
@@ -120,13 +137,23 @@ describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $na
     const { system } = stripeSystem(fixture);
     const p = await system.payments.create(ADMIN, { amount: usd("20.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     const partial = { id: p.gatewayTransactionId, object: "payment_intent", status: "succeeded", metadata: { platform_payment_id: p.id } };
-    expect(await codeOf(() => deliver(system, "payment_intent.succeeded", partial, { id: "evt_partial_1" }))).toBe("invalid_webhook_payload");
+    expect(await codeOf(() => deliver(system, "payment_intent.succeeded", partial, { id: "evt_partial_1" }))).toBe(
+      "invalid_webhook_payload",
+    );
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).status).toBe("requires_action");
   });
 
   it("unknown intents and other event types are acknowledged no-ops", async () => {
     const { system } = stripeSystem(fixture);
-    const foreign = { id: "pi_foreign_1", object: "payment_intent", status: "succeeded", amount: 500, amount_received: 500, currency: "usd", metadata: {} };
+    const foreign = {
+      id: "pi_foreign_1",
+      object: "payment_intent",
+      status: "succeeded",
+      amount: 500,
+      amount_received: 500,
+      currency: "usd",
+      metadata: {},
+    };
     expect((await deliver(system, "payment_intent.succeeded", foreign)).outcome).toBe("unknown_payment");
     const stranger = { ...foreign, metadata: { platform_payment_id: "pay_doesnotexist" } };
     expect((await deliver(system, "payment_intent.succeeded", stranger)).outcome).toBe("unknown_payment");
@@ -151,7 +178,9 @@ describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $na
     expect((await deliver(system, "charge.refund.updated", object, { id: "evt_refund_1" })).outcome).toBe("duplicate");
     expect((await deliver(system, "charge.refund.updated", object)).outcome).toBe("ignored");
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).amountRefunded.toFixed()).toBe("15.00");
-    expect((await deliver(system, "charge.refund.updated", { ...object, metadata: { platform_refund_id: "re_unknown" } })).outcome).toBe("unknown_refund");
+    expect((await deliver(system, "charge.refund.updated", { ...object, metadata: { platform_refund_id: "re_unknown" } })).outcome).toBe(
+      "unknown_refund",
+    );
   });
 
   it("charge.refunded settles the refunds it lists, and is acknowledged without a list", async () => {
@@ -164,7 +193,10 @@ describe.each(paymentStores())("3-D Secure on Stripe, settled by webhooks on $na
     expect((await system.refunds.get(ADMIN, { refundId: refund.id })).status).toBe("pending");
     const listed = { ...charge, refunds: { object: "list", data: [server.api.getRefund(refund.gatewayRefundId!)] } };
     expect((await deliver(system, "charge.refunded", listed)).outcome).toBe("applied");
-    expect(await system.refunds.get(ADMIN, { refundId: refund.id })).toMatchObject({ status: "failed", failure: { code: "refund_failed" } });
+    expect(await system.refunds.get(ADMIN, { refundId: refund.id })).toMatchObject({
+      status: "failed",
+      failure: { code: "refund_failed" },
+    });
     expect((await system.payments.get(ADMIN, { paymentId: p.id })).amountRefundPending.isZero()).toBe(true);
   });
 });

@@ -7,7 +7,11 @@ const root = new URL("../../..", import.meta.url).pathname;
 const env = { ...process.env, STRIPE_SECRET_KEY: "", DATABASE_URL: "" };
 
 it("examples/payments-demo.ts --stripe prints the specification's lines with a pi_ provider id from the local Stripe server", () => {
-  const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/payments-demo.ts", "--stripe"], { encoding: "utf8", env, cwd: root });
+  const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/payments-demo.ts", "--stripe"], {
+    encoding: "utf8",
+    env,
+    cwd: root,
+  });
   expect(out.stderr).not.toMatch(/Error/);
   expect(out.status).toBe(0);
   const lines = out.stdout.split("\n");
@@ -20,7 +24,11 @@ it("examples/payments-demo.ts --stripe prints the specification's lines with a p
 });
 
 it("examples/stripe-checkout.ts pays an order through StripeGateway, survives a decline, refunds a cancellation and pays after 3-D Secure", () => {
-  const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/stripe-checkout.ts"], { encoding: "utf8", env, cwd: root });
+  const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/stripe-checkout.ts"], {
+    encoding: "utf8",
+    env,
+    cwd: root,
+  });
   expect(out.stderr).not.toMatch(/Error/);
   expect(out.status).toBe(0);
   const lines = out.stdout.split("\n");
@@ -32,7 +40,9 @@ it("examples/stripe-checkout.ts pays an order through StripeGateway, survives a 
   expect(lines).toContain("Lamps available: 3 of 5");
   expect(lines.find((l) => l.includes("canceled"))).toMatch(/: canceled, payment refunded$/);
   expect(lines).toContain("Refunded: $99.80 of $99.80");
-  expect(lines.find((l) => l.includes("payment requires_action"))).toMatch(/^Order ord_\S+: pending, payment requires_action, client secret handed to the front end$/);
+  expect(lines.find((l) => l.includes("payment requires_action"))).toMatch(
+    /^Order ord_\S+: pending, payment requires_action, client secret handed to the front end$/,
+  );
   expect(lines).toContain("Webhook payment_intent.succeeded: applied");
   expect(lines.find((l) => l.includes("after 3-D Secure"))).toMatch(/after 3-D Secure: paid$/);
 });

@@ -10,9 +10,13 @@ afterAll(() => server.close());
 
 describePaymentGatewayContract(
   "StripeGateway on the local Stripe server",
-  () => new StripeGateway({ secretKey: "sk_test_contract0001", host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 }),
+  () =>
+    new StripeGateway({ secretKey: "sk_test_contract0001", host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 }),
   {
     chargeCount: (paymentId) => server.chargeCount(paymentId),
-    customerAction: { method: "pm_card_threeDSecure2Required", complete: ({ reference }, outcome) => server.completeAction(reference, outcome) },
+    customerAction: {
+      method: "pm_card_threeDSecure2Required",
+      complete: ({ reference }, outcome) => server.completeAction(reference, outcome),
+    },
   },
 );

@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const gateway = (over: Partial<StripeGatewayOptions> = {}) => new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0, ...over });
+const gateway = (over: Partial<StripeGatewayOptions> = {}) =>
+  new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0, ...over });
 let n = 0;
 const request = (amount: Money, paymentMethod = "pm_card_visa", capture = true) => {
   const paymentId = `pay_gw${++n}x${Date.now()}`;
@@ -33,14 +34,31 @@ describe("StripeGateway: the wire", () => {
       expect(res.status).toBe("authorized");
       expect(res.reference).toMatch(/^pi_/);
       expect(res.amountAuthorized.equals(amount)).toBe(true);
-      expect(res.gatewayData).toMatchObject({ provider: "stripe", paymentIntentId: res.reference, brand: "visa", last4: "4242", paymentIntentStatus: "requires_capture" });
+      expect(res.gatewayData).toMatchObject({
+        provider: "stripe",
+        paymentIntentId: res.reference,
+        brand: "visa",
+        last4: "4242",
+        paymentIntentStatus: "requires_capture",
+      });
       expect(res.gatewayData.chargeId).toMatch(/^ch_/);
       const [create, confirm] = since(mark);
       expect(create).toMatchObject({ method: "POST", path: "/v1/payment_intents", idempotencyKey: `${req.paymentId}:authorize:create` });
       expect(create!.contentType).toMatch(/^application\/x-www-form-urlencoded/);
       expect(create!.stripeVersion).toMatch(/^\d{4}-\d{2}-\d{2}/);
-      expect(create!.form).toMatchObject({ amount: minor, currency, capture_method: "manual", payment_method: "pm_card_visa", metadata: { order: "ord_1", platform_payment_id: req.paymentId }, automatic_payment_methods: { enabled: "true", allow_redirects: "never" } });
-      expect(confirm).toMatchObject({ method: "POST", path: `/v1/payment_intents/${res.reference}/confirm`, idempotencyKey: `${req.paymentId}:authorize:confirm` });
+      expect(create!.form).toMatchObject({
+        amount: minor,
+        currency,
+        capture_method: "manual",
+        payment_method: "pm_card_visa",
+        metadata: { order: "ord_1", platform_payment_id: req.paymentId },
+        automatic_payment_methods: { enabled: "true", allow_redirects: "never" },
+      });
+      expect(confirm).toMatchObject({
+        method: "POST",
+        path: `/v1/payment_intents/${res.reference}/confirm`,
+        idempotencyKey: `${req.paymentId}:authorize:confirm`,
+      });
     }
   });
 
@@ -57,13 +75,26 @@ describe("StripeGateway: the wire", () => {
     const req = request(Money.of("80.00", "EUR"), "pm_card_mastercard", false);
     const auth = await g.authorize(req);
     const mark = server.requests.length;
-    const cap = await g.capture({ reference: auth.reference, amount: Money.of("79.99", "EUR"), idempotencyKey: `${req.paymentId}:capture` });
+    const cap = await g.capture({
+      reference: auth.reference,
+      amount: Money.of("79.99", "EUR"),
+      idempotencyKey: `${req.paymentId}:capture`,
+    });
     expect(cap.gatewayData).toMatchObject({ brand: "mastercard", last4: "4444", paymentIntentStatus: "succeeded" });
-    const refund = await g.refund({ reference: auth.reference, refundId: "re_ours1", amount: Money.of("0.01", "EUR"), idempotencyKey: "re_ours1:refund" });
+    const refund = await g.refund({
+      reference: auth.reference,
+      refundId: "re_ours1",
+      amount: Money.of("0.01", "EUR"),
+      idempotencyKey: "re_ours1:refund",
+    });
     expect(refund).toMatchObject({ status: "succeeded", reference: expect.stringMatching(/^re_/) });
     const [c, r] = since(mark);
     expect(c).toMatchObject({ idempotencyKey: `${req.paymentId}:capture:capture`, form: { amount_to_capture: "7999" } });
-    expect(r).toMatchObject({ path: "/v1/refunds", idempotencyKey: "re_ours1:refund:refund", form: { payment_intent: auth.reference, amount: "1", metadata: { platform_refund_id: "re_ours1" } } });
+    expect(r).toMatchObject({
+      path: "/v1/refunds",
+      idempotencyKey: "re_ours1:refund:refund",
+      form: { payment_intent: auth.reference, amount: "1", metadata: { platform_refund_id: "re_ours1" } },
+    });
   });
 });
 
@@ -92,7 +123,14 @@ describe("StripeGateway: bad input changes nothing", () => {
     };
     expect(codeOfSync(() => new StripeGateway(undefined))).toBe("configuration:stripe_secret_key_missing");
     expect(codeOfSync(() => new StripeGateway({ secretKey: "" }))).toBe("configuration:stripe_secret_key_missing");
-    for (const bad of ["pk_test_abcdefghij", "sk_test_abc", " sk_test_abcdefghij", "sk_test_abcdefghij\n", "sk_prod_abcdefghij", 42 as unknown as string]) {
+    for (const bad of [
+      "pk_test_abcdefghij",
+      "sk_test_abc",
+      " sk_test_abcdefghij",
+      "sk_test_abcdefghij\n",
+      "sk_prod_abcdefghij",
+      42 as unknown as string,
+    ]) {
       expect(codeOfSync(() => new StripeGateway({ secretKey: bad }))).toBe("configuration:stripe_secret_key_malformed");
     }
     expect(new StripeGateway("sk_live_abcdefghij").mode).toBe("live");
@@ -100,15 +138,22 @@ describe("StripeGateway: bad input changes nothing", () => {
   });
 
   it("maps a key Stripe refuses (401) to a configuration error", async () => {
-    const e = await gateway({ secretKey: "sk_test_someoneelse1" }).describePaymentMethod("pm_card_visa").catch((x: unknown) => x);
+    const e = await gateway({ secretKey: "sk_test_someoneelse1" })
+      .describePaymentMethod("pm_card_visa")
+      .catch((x: unknown) => x);
     expect(PlatformError.is(e) && `${e.kind}:${e.code}`).toBe("configuration:stripe_authentication_failed");
   });
 });
 
 describe("StripeGateway: errors by what the caller does next", () => {
   it("declines with card_declined and Stripe's decline_code", async () => {
-    for (const [pm, declineCode] of [["pm_card_chargeDeclinedExpiredCard", "expired_card"], ["pm_card_chargeDeclinedLostCard", "lost_card"]] as const) {
-      const e = await gateway().authorize(request(Money.of("20.00", "USD"), pm)).catch((x: unknown) => x);
+    for (const [pm, declineCode] of [
+      ["pm_card_chargeDeclinedExpiredCard", "expired_card"],
+      ["pm_card_chargeDeclinedLostCard", "lost_card"],
+    ] as const) {
+      const e = await gateway()
+        .authorize(request(Money.of("20.00", "USD"), pm))
+        .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(GatewayError);
       expect(e).toMatchObject({ code: "card_declined", declineCode, retryable: false });
     }
@@ -123,24 +168,33 @@ describe("StripeGateway: errors by what the caller does next", () => {
     expect(res.action?.clientSecret).toBe(intents[0]!.clientSecret);
     expect((await gateway().retrieve({ reference: res.reference, paymentId: req.paymentId })).status).toBe("requires_action");
     server.completeAction(res.reference, "fail");
-    expect(await gateway().retrieve({ reference: res.reference, paymentId: req.paymentId })).toMatchObject({ status: "failed", declineCode: "payment_intent_authentication_failure" });
+    expect(await gateway().retrieve({ reference: res.reference, paymentId: req.paymentId })).toMatchObject({
+      status: "failed",
+      declineCode: "payment_intent_authentication_failure",
+    });
     await gateway().void({ reference: res.reference, idempotencyKey: `${req.paymentId}:void` });
     expect(intents[0]!.status).toBe("canceled");
   });
 
   it("429 is retryable and not ambiguous; 500 on a POST is ambiguous; a refused idempotency key is ambiguous", async () => {
     server.injectFault({ operation: "create", kind: "rate_limit" });
-    const limited = await gateway().authorize(request(Money.of("5.00", "USD"))).catch((x: unknown) => x);
+    const limited = await gateway()
+      .authorize(request(Money.of("5.00", "USD")))
+      .catch((x: unknown) => x);
     expect(limited).toMatchObject({ code: "gateway_rate_limited", retryable: true });
     expect((limited as GatewayError).details.ambiguous).toBeUndefined();
 
     server.injectFault({ operation: "confirm", kind: "server_error" });
-    const failed = await gateway().authorize(request(Money.of("5.00", "USD"))).catch((x: unknown) => x);
+    const failed = await gateway()
+      .authorize(request(Money.of("5.00", "USD")))
+      .catch((x: unknown) => x);
     expect(failed).toMatchObject({ code: "gateway_error", retryable: true, details: { ambiguous: true } });
 
     const req = request(Money.of("5.00", "USD"));
     await gateway().authorize(req);
-    const conflict = await gateway().authorize({ ...req, amount: Money.of("6.00", "USD") }).catch((x: unknown) => x);
+    const conflict = await gateway()
+      .authorize({ ...req, amount: Money.of("6.00", "USD") })
+      .catch((x: unknown) => x);
     expect(conflict).toMatchObject({ code: "gateway_idempotency_conflict", details: { ambiguous: true } });
     expect(server.chargeCount(req.paymentId)).toBe(1);
   });
@@ -156,7 +210,9 @@ describe("StripeGateway: errors by what the caller does next", () => {
   });
 
   it("a connection refused means nothing was sent: retryable, not ambiguous", async () => {
-    const e = await new StripeGateway({ secretKey: KEY, host: "127.0.0.1", port: 1, protocol: "http", maxNetworkRetries: 0 }).authorize(request(Money.of("5.00", "USD"))).catch((x: unknown) => x);
+    const e = await new StripeGateway({ secretKey: KEY, host: "127.0.0.1", port: 1, protocol: "http", maxNetworkRetries: 0 })
+      .authorize(request(Money.of("5.00", "USD")))
+      .catch((x: unknown) => x);
     expect(e).toMatchObject({ code: "gateway_unavailable", retryable: true });
     expect((e as GatewayError).details.ambiguous).toBeUndefined();
   });

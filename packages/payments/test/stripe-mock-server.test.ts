@@ -13,29 +13,47 @@ afterAll(() => server.close());
 async function call(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
   const res = await fetch(`http://${server.host}:${server.port}${path}`, {
     method,
-    headers: { authorization: `Bearer ${KEY}`, "stripe-version": VERSION, ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${KEY}`,
+      "stripe-version": VERSION,
+      ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body } : {}),
   });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> };
 }
 const create = (body: string, key?: string) => call("POST", "/v1/payment_intents", body, key ? { "idempotency-key": key } : {});
-const ok = "amount=1000&currency=usd&payment_method=pm_card_visa&automatic_payment_methods[enabled]=true&automatic_payment_methods[allow_redirects]=never";
+const ok =
+  "amount=1000&currency=usd&payment_method=pm_card_visa&automatic_payment_methods[enabled]=true&automatic_payment_methods[allow_redirects]=never";
 
 describe("the local Stripe server checks requests as Stripe does", () => {
   it("refuses a missing or wrong key (401), a missing API version, and a JSON body", async () => {
-    expect((await call("GET", "/v1/payment_methods/pm_card_visa", undefined, { authorization: "Bearer sk_test_wrongwrong" })).status).toBe(401);
-    expect((await call("GET", "/v1/payment_methods/pm_card_visa", undefined, { authorization: "Bearer sk_live_abcdefghij" })).status).toBe(401);
+    expect((await call("GET", "/v1/payment_methods/pm_card_visa", undefined, { authorization: "Bearer sk_test_wrongwrong" })).status).toBe(
+      401,
+    );
+    expect((await call("GET", "/v1/payment_methods/pm_card_visa", undefined, { authorization: "Bearer sk_live_abcdefghij" })).status).toBe(
+      401,
+    );
     const noVersion = await call("GET", "/v1/payment_methods/pm_card_visa", undefined, { "stripe-version": "" });
     expect(noVersion.json.error.code).toBe("api_version_invalid");
-    const json = await call("POST", "/v1/payment_intents", JSON.stringify({ amount: 1000, currency: "usd" }), { "content-type": "application/json" });
+    const json = await call("POST", "/v1/payment_intents", JSON.stringify({ amount: 1000, currency: "usd" }), {
+      "content-type": "application/json",
+    });
     expect(json.status).toBe(400);
   });
 
   it("wants integer minor units, lower-case currencies, Stripe's minimum, three-decimal amounts ending in 0", async () => {
-    expect((await create(ok.replace("amount=1000", "amount=10.00"))).json.error).toMatchObject({ type: "invalid_request_error", code: "parameter_invalid_integer", param: "amount" });
+    expect((await create(ok.replace("amount=1000", "amount=10.00"))).json.error).toMatchObject({
+      type: "invalid_request_error",
+      code: "parameter_invalid_integer",
+      param: "amount",
+    });
     expect((await create(ok.replace("currency=usd", "currency=USD"))).json.error).toMatchObject({ param: "currency" });
     expect((await create(ok.replace("amount=1000", "amount=49"))).json.error).toMatchObject({ code: "amount_too_small" });
-    expect((await create(ok.replace("amount=1000&currency=usd", "amount=1235&currency=kwd"))).json.error).toMatchObject({ param: "amount" });
+    expect((await create(ok.replace("amount=1000&currency=usd", "amount=1235&currency=kwd"))).json.error).toMatchObject({
+      param: "amount",
+    });
     expect((await create(`${ok}&payment_method_types[0]=card`)).json.error).toMatchObject({ code: "parameter_unknown" });
   });
 
@@ -55,11 +73,20 @@ describe("the local Stripe server checks requests as Stripe does", () => {
     const pi = (await create(ok.replace("pm_card_visa", "pm_card_chargeDeclined"))).json;
     const declined = await call("POST", `/v1/payment_intents/${pi.id}/confirm`, "");
     expect(declined.status).toBe(402);
-    expect(declined.json.error).toMatchObject({ type: "card_error", code: "card_declined", decline_code: "generic_decline", payment_intent: { id: pi.id, status: "requires_payment_method" } });
+    expect(declined.json.error).toMatchObject({
+      type: "card_error",
+      code: "card_declined",
+      decline_code: "generic_decline",
+      payment_intent: { id: pi.id, status: "requires_payment_method" },
+    });
 
     const sca = (await create(ok.replace("pm_card_visa", "pm_card_threeDSecure2Required"))).json;
     const confirmed = await call("POST", `/v1/payment_intents/${sca.id}/confirm`, "");
-    expect(confirmed.json).toMatchObject({ status: "requires_action", next_action: { type: "use_stripe_sdk" }, client_secret: expect.stringMatching(new RegExp(`^${sca.id}_secret_`)) });
+    expect(confirmed.json).toMatchObject({
+      status: "requires_action",
+      next_action: { type: "use_stripe_sdk" },
+      client_secret: expect.stringMatching(new RegExp(`^${sca.id}_secret_`)),
+    });
     server.completeAction(sca.id, "succeed");
     expect((await call("GET", `/v1/payment_intents/${sca.id}`)).json.status).toBe("succeeded");
   });
@@ -67,7 +94,9 @@ describe("the local Stripe server checks requests as Stripe does", () => {
   it("needs a return_url to confirm an intent that allows redirects", async () => {
     const pi = (await create("amount=1000&currency=usd&payment_method=pm_card_visa")).json;
     expect((await call("POST", `/v1/payment_intents/${pi.id}/confirm`, "")).json.error).toMatchObject({ param: "return_url" });
-    expect((await call("POST", `/v1/payment_intents/${pi.id}/confirm`, "return_url=https%3A%2F%2Fshop.example%2Fdone")).json.status).toBe("succeeded");
+    expect((await call("POST", `/v1/payment_intents/${pi.id}/confirm`, "return_url=https%3A%2F%2Fshop.example%2Fdone")).json.status).toBe(
+      "succeeded",
+    );
   });
 
   it("simulates 429 and 500 before acting, and a lost response after acting", async () => {

@@ -17,7 +17,13 @@ function stripeSystem(fixture: PaymentStoreFixture) {
   const clock = new ManualClock("2026-03-01T12:00:00.000Z");
   const gateway = new StripeGateway({ secretKey: KEY, host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
   // maxAmount above Stripe's own limit, so the gateway's check (amount_above_gateway_maximum) is the one that answers.
-  const system = createPaymentSystem({ store: fixture.make(), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
+  const system = createPaymentSystem({
+    store: fixture.make(),
+    clock,
+    gateways: { stripe: gateway },
+    maxAmount: 10n ** 12n,
+    webhooks: { autoDispatch: false },
+  });
   return { system, clock, gateway };
 }
 const usd = (amount: string) => ({ amount, currency: "USD" });
@@ -36,7 +42,11 @@ describe.each(paymentStores())("StripeGateway in the payment system on $name", (
     expect(server.chargeCount(p.id)).toBe(1);
 
     // The host retries its request with the same key: same payment, nothing new sent to Stripe.
-    const again = await system.payments.create(ADMIN, { amount: usd("49.99"), paymentMethod: "pm_card_visa", idempotencyKey: "order-crash-1" });
+    const again = await system.payments.create(ADMIN, {
+      amount: usd("49.99"),
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: "order-crash-1",
+    });
     expect(again.id).toBe(p.id);
 
     clock.advance({ seconds: 61 });
@@ -93,11 +103,18 @@ describe.each(paymentStores())("StripeGateway in the payment system on $name", (
   it("a 429 from Stripe is no failure: the payment stays processing (nothing charged) and reconcile charges it once", async () => {
     const { system, clock } = stripeSystem(fixture);
     server.injectFault({ operation: "confirm", kind: "rate_limit", times: 1 });
-    const p = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa", idempotencyKey: "rate-limited-1" });
+    const p = await system.payments.create(ADMIN, {
+      amount: usd("30.00"),
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: "rate-limited-1",
+    });
     expect(p.status).toBe("processing");
     expect(server.chargeCount(p.id)).toBe(0);
     // A retry with the key answers the same pending payment, never a terminal failure.
-    expect((await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa", idempotencyKey: "rate-limited-1" })).status).toBe("processing");
+    expect(
+      (await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa", idempotencyKey: "rate-limited-1" }))
+        .status,
+    ).toBe("processing");
     clock.advance({ seconds: 61 });
     const settled = await system.payments.reconcile(ADMIN, { paymentId: p.id });
     expect(settled!.status).toBe("succeeded");
@@ -106,7 +123,10 @@ describe.each(paymentStores())("StripeGateway in the payment system on $name", (
 
   it("a decline fails the payment with Stripe's decline code; refunds go through Stripe, partially, never above the capture", async () => {
     const { system } = stripeSystem(fixture);
-    const declined = await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_chargeDeclinedInsufficientFunds" });
+    const declined = await system.payments.create(ADMIN, {
+      amount: usd("10.00"),
+      paymentMethod: "pm_card_chargeDeclinedInsufficientFunds",
+    });
     expect(declined).toMatchObject({ status: "failed", failure: { code: "card_declined", declineCode: "insufficient_funds" } });
 
     const p = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa" });
@@ -128,23 +148,47 @@ describe.each(paymentStores())("StripeGateway in the payment system on $name", (
       [{ amount: "1000000.00", currency: "USD" }, "amount_above_gateway_maximum"],
       [{ amount: "10.0000", currency: "CLF" }, "currency_not_supported"],
     ] as const) {
-      const e = await system.payments.create(ADMIN, { amount, paymentMethod: "pm_card_visa", idempotencyKey: `bad-${code}` }).catch((x: unknown) => x);
+      const e = await system.payments
+        .create(ADMIN, { amount, paymentMethod: "pm_card_visa", idempotencyKey: `bad-${code}` })
+        .catch((x: unknown) => x);
       expect(e).toMatchObject({ kind: "validation", code });
     }
-    for (const status of ["created", "processing", "failed"] as const) expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
+    for (const status of ["created", "processing", "failed"] as const)
+      expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
     expect(server.requests.slice(mark).every((r) => r.operation === "payment_method")).toBe(true);
     // The keys were not consumed: the corrected request goes through.
-    expect((await system.payments.create(ADMIN, { amount: { amount: "1.230", currency: "KWD" }, paymentMethod: "pm_card_visa", idempotencyKey: "bad-amount_precision_unsupported" })).status).toBe("succeeded");
+    expect(
+      (
+        await system.payments.create(ADMIN, {
+          amount: { amount: "1.230", currency: "KWD" },
+          paymentMethod: "pm_card_visa",
+          idempotencyKey: "bad-amount_precision_unsupported",
+        })
+      ).status,
+    ).toBe("succeeded");
   });
 
   it("a key Stripe refuses fails payments.create before anything is recorded", async () => {
     const clock = new ManualClock("2026-03-01T12:00:00.000Z");
-    const gateway = new StripeGateway({ secretKey: "sk_test_revokedkey001", host: server.host, port: server.port, protocol: "http", maxNetworkRetries: 0 });
+    const gateway = new StripeGateway({
+      secretKey: "sk_test_revokedkey001",
+      host: server.host,
+      port: server.port,
+      protocol: "http",
+      maxNetworkRetries: 0,
+    });
     // maxAmount above Stripe's own limit, so the gateway's check (amount_above_gateway_maximum) is the one that answers.
-  const system = createPaymentSystem({ store: fixture.make(), clock, gateways: { stripe: gateway }, maxAmount: 10n ** 12n, webhooks: { autoDispatch: false } });
+    const system = createPaymentSystem({
+      store: fixture.make(),
+      clock,
+      gateways: { stripe: gateway },
+      maxAmount: 10n ** 12n,
+      webhooks: { autoDispatch: false },
+    });
     const e = await system.payments.create(ADMIN, { amount: usd("10.00"), paymentMethod: "pm_card_visa" }).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: "configuration", code: "stripe_authentication_failed" });
-    for (const status of ["created", "processing", "failed", "succeeded"] as const) expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
+    for (const status of ["created", "processing", "failed", "succeeded"] as const)
+      expect((await system.payments.listByStatus(ADMIN, { status })).items).toEqual([]);
   });
 
   it("a pending refund settles on refunds.reconcile: the re-send is replayed by Stripe, the gateway reads the refund as it stands", async () => {

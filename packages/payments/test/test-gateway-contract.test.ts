@@ -5,5 +5,8 @@ import { describePaymentGatewayContract } from "../src/testing/index.js";
 const gateway = new TestGateway();
 describePaymentGatewayContract("TestGateway", () => gateway, {
   chargeCount: (paymentId) => gateway.chargeCount(paymentId),
-  customerAction: { method: "pm_card_threeDSecure2Required", complete: ({ paymentId }, outcome) => gateway.completeAction(paymentId, outcome) },
+  customerAction: {
+    method: "pm_card_threeDSecure2Required",
+    complete: ({ paymentId }, outcome) => gateway.completeAction(paymentId, outcome),
+  },
 });

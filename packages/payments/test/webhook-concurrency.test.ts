@@ -23,7 +23,10 @@ describe.each(paymentStores())("webhook sends per endpoint on $name", (fixture) 
     expect(await system.webhooks.dispatchDue()).toBe(24);
     expect(peak.get("https://slow.example.com/")).toBe(3);
     expect(peak.get("https://other.example.com/")).toBe(3);
-    for (const ep of [slow, other]) expect((await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id, limit: 100 })).items.map((d) => d.status)).toEqual(Array(12).fill("succeeded"));
+    for (const ep of [slow, other])
+      expect((await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id, limit: 100 })).items.map((d) => d.status)).toEqual(
+        Array(12).fill("succeeded"),
+      );
   });
 
   it("a delivery that waited for a slot until its lease ran short goes back to the queue unsent, then is sent", async () => {
@@ -35,16 +38,29 @@ describe.each(paymentStores())("webhook sends per endpoint on $name", (fixture) 
       advance = () => undefined;
       return { status: 200, headers: {} };
     };
-    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false, maxConcurrentPerEndpoint: 1, timeoutMs: 15_000, leaseMs: 60_000 } });
+    const { system, clock } = makeSystem({
+      store: fixture.make(),
+      webhooks: { transport, autoDispatch: false, maxConcurrentPerEndpoint: 1, timeoutMs: 15_000, leaseMs: 60_000 },
+    });
     advance = () => clock.advance({ seconds: 50 });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/", events: ["payment.succeeded"] });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBe(1);
     expect(urls).toHaveLength(1);
-    const states = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items.map((d) => [d.status, d.attemptCount, d.leaseToken ?? null]);
-    expect(states.sort()).toEqual([["pending", 0, null], ["succeeded", 1, null]]);
+    const states = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items.map((d) => [
+      d.status,
+      d.attemptCount,
+      d.leaseToken ?? null,
+    ]);
+    expect(states.sort()).toEqual([
+      ["pending", 0, null],
+      ["succeeded", 1, null],
+    ]);
     expect(await system.webhooks.dispatchDue()).toBe(1);
-    expect((await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items.map((d) => d.status)).toEqual(["succeeded", "succeeded"]);
+    expect((await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items.map((d) => d.status)).toEqual([
+      "succeeded",
+      "succeeded",
+    ]);
   });
 });

@@ -10,7 +10,10 @@ describe.each(paymentStores())("webhook signing secrets on $name", (fixture) => 
   afterAll(() => fixture.teardown());
   it("appear only in the answers of create and rotate; every read path masks them", async () => {
     const sent: { body: string; headers: Record<string, string> }[] = [];
-    const transport: WebhookTransport = async (req) => (sent.push({ body: req.body, headers: { ...req.headers } }), { status: 200, headers: {} });
+    const transport: WebhookTransport = async (req) => (
+      sent.push({ body: req.body, headers: { ...req.headers } }),
+      { status: 200, headers: {} }
+    );
     const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { transport, autoDispatch: false } });
     const created = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/a", events: ["payment.succeeded"] });
     const first = created.secret;
@@ -23,7 +26,10 @@ describe.each(paymentStores())("webhook signing secrets on $name", (fixture) => 
     expect(second).not.toBe(first);
     expect(rotated.secrets.map((s) => s.masked)).toEqual([`${first.slice(0, 10)}…`, `${second.slice(0, 10)}…`]);
     expect(JSON.stringify(rotated)).not.toContain(first.slice(6)); // the old key is not repeated
-    await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/b", secret: `whsec_${Buffer.alloc(32, 9).toString("base64")}` });
+    await system.webhooks.createEndpoint(ADMIN, {
+      url: "https://hooks.example.com/b",
+      secret: `whsec_${Buffer.alloc(32, 9).toString("base64")}`,
+    });
     const own = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
 
     const reads: [string, unknown][] = [
@@ -37,12 +43,20 @@ describe.each(paymentStores())("webhook signing secrets on $name", (fixture) => 
     await system.payments.create(ADMIN, { amount: usd("2"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
     const [delivery] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: created.id })).items;
-    reads.push(["listDeliveries", delivery], ["getDelivery", await system.webhooks.getDelivery(ADMIN, { deliveryId: delivery!.id })], ["retry", await system.webhooks.retry(ADMIN, { deliveryId: delivery!.id })]);
+    reads.push(
+      ["listDeliveries", delivery],
+      ["getDelivery", await system.webhooks.getDelivery(ADMIN, { deliveryId: delivery!.id })],
+      ["retry", await system.webhooks.retry(ADMIN, { deliveryId: delivery!.id })],
+    );
     for (const [path, value] of reads) {
       const json = JSON.stringify(value);
       for (const key of [first, second, own]) expect([path, json.includes(key.slice(6))]).toEqual([path, false]);
     }
-    expect((await system.webhooks.getEndpoint(ADMIN, { endpointId: created.id })).secrets.every((s) => Object.keys(s).sort().join() === "createdAt,expiresAt,masked")).toBe(true);
+    expect(
+      (await system.webhooks.getEndpoint(ADMIN, { endpointId: created.id })).secrets.every(
+        (s) => Object.keys(s).sort().join() === "createdAt,expiresAt,masked",
+      ),
+    ).toBe(true);
 
     // The secrets still sign: both live ones, as before.
     const last = sent.at(-1)!;

@@ -3,7 +3,13 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { PlatformError } from "@platform/core";
-import { createWebhookTransport, MemoryPaymentStore, type ClosableWebhookTransport, type HostResolver, type WebhookRequest } from "../src/index.js";
+import {
+  createWebhookTransport,
+  MemoryPaymentStore,
+  type ClosableWebhookTransport,
+  type HostResolver,
+  type WebhookRequest,
+} from "../src/index.js";
 import { checkedLookup } from "../src/adapters/http/checked-connector.js";
 import { codeOf, makeSystem, usd } from "./helpers.js";
 import { ADMIN } from "./helpers.js";
@@ -88,19 +94,27 @@ describe("webhook URLs on memory: every spelling of an inside host is refused", 
     const { system } = makeSystem();
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/x" });
     for (const host of spellings) {
-      expect([host, await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: `https://${host}/hooks` }))]).toEqual([host, "private_url"]);
-      expect([host, await codeOf(() => system.webhooks.updateEndpoint(ADMIN, { endpointId: ep.id, url: `https://${host}:8443/` }))]).toEqual([host, "private_url"]);
+      expect([host, await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: `https://${host}/hooks` }))]).toEqual([
+        host,
+        "private_url",
+      ]);
+      expect([
+        host,
+        await codeOf(() => system.webhooks.updateEndpoint(ADMIN, { endpointId: ep.id, url: `https://${host}:8443/` })),
+      ]).toEqual([host, "private_url"]);
     }
     expect((await system.webhooks.listEndpoints(ADMIN)).items.map((e) => e.url)).toEqual(["https://hooks.example.com/x"]);
     // Public names and addresses stay accepted, including a trailing dot and upper case.
-    for (const url of ["https://HOOKS.Example.com./x", "https://93.184.215.14/x", "https://[2606:4700::1111]/x"]) await system.webhooks.createEndpoint(ADMIN, { url });
+    for (const url of ["https://HOOKS.Example.com./x", "https://93.184.215.14/x", "https://[2606:4700::1111]/x"])
+      await system.webhooks.createEndpoint(ADMIN, { url });
   });
 
   it("again in the transport, for a URL stored before the check existed, before any connection", async () => {
     const receiver = await listen((res) => res.end("ok"));
     const all = resolver(["127.0.0.1"]);
     const t = transport({ resolve: all });
-    for (const host of spellings) expect([host, await rejection(t(post(`http://${host}:${receiver.port}/`)))]).toEqual([host, "private_url"]);
+    for (const host of spellings)
+      expect([host, await rejection(t(post(`http://${host}:${receiver.port}/`)))]).toEqual([host, "private_url"]);
     expect(receiver.hits()).toBe(0);
     expect(all.calls).toEqual([]); // refused on the name itself, before resolving
   });
@@ -109,8 +123,13 @@ describe("webhook URLs on memory: every spelling of an inside host is refused", 
 describe("webhook transport on memory: names that resolve inside", () => {
   it("a public name that resolves to loopback never receives a delivery; its answer is not logged", async () => {
     const receiver = await listen((res) => res.end("secret internal answer"));
-    const { system } = makeSystem({ webhooks: { allowHttp: true, autoDispatch: false, transport: transport({ resolve: resolver(["127.0.0.1"]) }) } });
-    const ep = await system.webhooks.createEndpoint(ADMIN, { url: `http://hooks.example.com:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    const { system } = makeSystem({
+      webhooks: { allowHttp: true, autoDispatch: false, transport: transport({ resolve: resolver(["127.0.0.1"]) }) },
+    });
+    const ep = await system.webhooks.createEndpoint(ADMIN, {
+      url: `http://hooks.example.com:${receiver.port}/hooks`,
+      events: ["payment.succeeded"],
+    });
     await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     expect(await system.webhooks.dispatchDue()).toBe(1);
     const [d] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;
@@ -120,8 +139,18 @@ describe("webhook transport on memory: names that resolve inside", () => {
     expect(d!.attempts[0]!.responseBody).toBeUndefined();
 
     // The same set-up with private networks allowed does reach it: the resolver is what decides.
-    const open = makeSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false, transport: transport({ resolve: resolver(["127.0.0.1"]), allowPrivateNetworks: true }) } });
-    const ep2 = await open.system.webhooks.createEndpoint(ADMIN, { url: `http://hooks.example.com:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    const open = makeSystem({
+      webhooks: {
+        allowHttp: true,
+        allowPrivateNetworks: true,
+        autoDispatch: false,
+        transport: transport({ resolve: resolver(["127.0.0.1"]), allowPrivateNetworks: true }),
+      },
+    });
+    const ep2 = await open.system.webhooks.createEndpoint(ADMIN, {
+      url: `http://hooks.example.com:${receiver.port}/hooks`,
+      events: ["payment.succeeded"],
+    });
     await open.system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     await open.system.webhooks.dispatchDue();
     expect(receiver.hits()).toBe(1);
@@ -132,17 +161,30 @@ describe("webhook transport on memory: names that resolve inside", () => {
     const receiver = await listen((res) => res.end("internal"));
     const store = new MemoryPaymentStore();
     const lax = makeSystem({ store, webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
-    const ep = await lax.system.webhooks.createEndpoint(ADMIN, { url: `http://127.0.0.1:${receiver.port}/hooks`, events: ["payment.succeeded"] });
+    const ep = await lax.system.webhooks.createEndpoint(ADMIN, {
+      url: `http://127.0.0.1:${receiver.port}/hooks`,
+      events: ["payment.succeeded"],
+    });
     await lax.system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     const strict = makeSystem({ store, webhooks: { allowHttp: true, autoDispatch: false } }); // default transport
     expect(await strict.system.webhooks.dispatchDue()).toBe(1);
     expect(receiver.hits()).toBe(0);
-    expect((await strict.system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items[0]!.attempts[0]).toMatchObject({ error: expect.stringContaining("not a public") });
+    expect((await strict.system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items[0]!.attempts[0]).toMatchObject({
+      error: expect.stringContaining("not a public"),
+    });
   });
 
   it("every address is checked: one inside answer among public ones refuses the name (private_address)", async () => {
     const receiver = await listen((res) => res.end("ok"));
-    for (const answer of [["93.184.215.14", "127.0.0.1"], ["2606:4700::1111", "::1"], ["93.184.215.14", "::ffff:7f00:1"], ["0.0.0.0"], ["::"], ["169.254.169.254"], ["fc00::5"]]) {
+    for (const answer of [
+      ["93.184.215.14", "127.0.0.1"],
+      ["2606:4700::1111", "::1"],
+      ["93.184.215.14", "::ffff:7f00:1"],
+      ["0.0.0.0"],
+      ["::"],
+      ["169.254.169.254"],
+      ["fc00::5"],
+    ]) {
       const t = transport({ resolve: resolver(answer) });
       expect([answer, await rejection(t(post(`http://hooks.example.com:${receiver.port}/`)))]).toEqual([answer, "private_address"]);
     }
@@ -154,13 +196,17 @@ describe("webhook transport on memory: names that resolve inside", () => {
     // answer and connect with the second.
     const dns = resolver(["93.184.215.14"], ["127.0.0.1"]);
     const lookup = checkedLookup(dns, false);
-    const first = await new Promise<unknown>((resolve, reject) => lookup("rebind.example.com", { all: true }, (e, a) => (e ? reject(e) : resolve(a))));
+    const first = await new Promise<unknown>((resolve, reject) =>
+      lookup("rebind.example.com", { all: true }, (e, a) => (e ? reject(e) : resolve(a))),
+    );
     expect(first).toEqual([{ address: "93.184.215.14", family: 4 }]);
     expect(dns.calls).toHaveLength(1);
     const second = await new Promise<unknown>((resolve) => lookup("rebind.example.com", { all: true }, (e) => resolve(e)));
     expect(PlatformError.is(second) && second.code).toBe("private_address");
     // Single-address form (`all` unset), as sockets without family autoselection ask.
-    const single = await new Promise<unknown>((resolve) => checkedLookup(resolver(["93.184.215.14"]), false)("a.example.com", {}, (e, a, f) => resolve([a, f])));
+    const single = await new Promise<unknown>((resolve) =>
+      checkedLookup(resolver(["93.184.215.14"]), false)("a.example.com", {}, (e, a, f) => resolve([a, f])),
+    );
     expect(single).toEqual(["93.184.215.14", 4]);
   });
 });
@@ -189,8 +235,13 @@ describe("webhook transport on memory: bounded resource use", () => {
     expect(written).toBeLessThan(32 * 1024 * 1024);
 
     // Through the system: the delivery succeeds and logs the first 1 KiB.
-    const { system } = makeSystem({ webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false, timeoutMs: 60_000, transport: t } });
-    const ep = await system.webhooks.createEndpoint(ADMIN, { url: `http://hooks.example.com:${receiver.port}/`, events: ["payment.succeeded"] });
+    const { system } = makeSystem({
+      webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false, timeoutMs: 60_000, transport: t },
+    });
+    const ep = await system.webhooks.createEndpoint(ADMIN, {
+      url: `http://hooks.example.com:${receiver.port}/`,
+      events: ["payment.succeeded"],
+    });
     await system.payments.create(ADMIN, { amount: usd("5"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
     const [d] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;

@@ -51,7 +51,10 @@ describe.each(paymentStores())("webhook delivery to a real HTTP server on $name"
   afterAll(() => fixture.teardown());
   it("fails the first attempts, is retried on schedule by the clock, arrives signed; tampering is rejected", async () => {
     const { url, received } = await receiver(2);
-    const { system, clock } = makeSystem({ store: fixture.make(), webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false } });
+    const { system, clock } = makeSystem({
+      store: fixture.make(),
+      webhooks: { allowHttp: true, allowPrivateNetworks: true, autoDispatch: false },
+    });
     const ep = await system.webhooks.createEndpoint(ADMIN, { url, events: ["payment.succeeded"] });
     const secret = ep.secret;
     expect(secret).toMatch(/^whsec_/);
@@ -69,7 +72,10 @@ describe.each(paymentStores())("webhook delivery to a real HTTP server on $name"
 
     const last = received[2]!;
     const verified = verifyWebhook(last.body, last.headers as Record<string, string>, secret, { now: clock.now() });
-    expect(verified.payload).toMatchObject({ type: "payment.succeeded", data: { payment: { id: p.id, amount: { amount: "99.99", currency: "USD" } } } });
+    expect(verified.payload).toMatchObject({
+      type: "payment.succeeded",
+      data: { payment: { id: p.id, amount: { amount: "99.99", currency: "USD" } } },
+    });
     expect(new Set(received.map((r) => r.headers["webhook-id"])).size).toBe(1);
 
     const [delivery] = (await system.webhooks.listDeliveries(ADMIN, { endpointId: ep.id })).items;
@@ -88,7 +94,9 @@ describe.each(paymentStores())("webhook delivery to a real HTTP server on $name"
     expect(reject(last.body.replace("99.99", "0.01"), headers, secret)).toBe("webhook_signature_invalid");
     expect(reject(last.body, headers, "whsec_" + Buffer.alloc(32, 7).toString("base64"))).toBe("webhook_signature_invalid");
     expect(reject(last.body, headers, secret, new Date(clock.now().getTime() + 6 * 60_000))).toBe("webhook_timestamp_stale");
-    expect(reject(last.body, { ...headers, "webhook-timestamp": String(Number(headers["webhook-timestamp"]) - 1) }, secret)).toBe("webhook_signature_invalid");
+    expect(reject(last.body, { ...headers, "webhook-timestamp": String(Number(headers["webhook-timestamp"]) - 1) }, secret)).toBe(
+      "webhook_signature_invalid",
+    );
     expect(reject(last.body, { "webhook-id": headers["webhook-id"]! }, secret)).toBe("webhook_headers_missing");
   });
 });
@@ -99,12 +107,23 @@ describe.each(paymentStores())("webhook endpoints on $name", (fixture) => {
   it("refuses non-https, private, loopback and malformed URLs unless allowed", async () => {
     const { system } = makeSystem({ store: fixture.make() });
     expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: "http://hooks.example.com/x" }))).toBe("insecure_url");
-    for (const url of ["https://127.0.0.1/x", "https://10.1.2.3/x", "https://192.168.0.5/", "https://169.254.169.254/latest", "https://localhost:8443/", "https://[::1]/", "https://[::ffff:127.0.0.1]/", "https://intranet/"]) {
+    for (const url of [
+      "https://127.0.0.1/x",
+      "https://10.1.2.3/x",
+      "https://192.168.0.5/",
+      "https://169.254.169.254/latest",
+      "https://localhost:8443/",
+      "https://[::1]/",
+      "https://[::ffff:127.0.0.1]/",
+      "https://intranet/",
+    ]) {
       expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url }))).toBe("private_url");
     }
     expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: "not a url" }))).toBe("invalid_url");
     expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: "https://user:pw@hooks.example.com/" }))).toBe("invalid_url");
-    expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/", events: ["payment.**"] }))).toBe("validation_failed");
+    expect(await codeOf(() => system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/", events: ["payment.**"] }))).toBe(
+      "validation_failed",
+    );
     expect((await system.webhooks.listEndpoints(ADMIN)).items).toHaveLength(0);
     const ep = await system.webhooks.createEndpoint(ADMIN, { url: "https://hooks.example.com/x" });
     expect(ep.events).toEqual(["*"]);
@@ -118,7 +137,11 @@ describe.each(paymentStores())("webhook endpoints on $name", (fixture) => {
     const p = await system.payments.create(ADMIN, { amount: usd("10"), paymentMethod: "pm_card_visa" });
     await system.refunds.create(ADMIN, { paymentId: p.id, amount: usd("1") });
     await system.webhooks.dispatchDue();
-    const byUrl = (u: string) => requests.filter((r) => r.url === u).map((r) => (JSON.parse(r.body) as { type: string }).type).sort();
+    const byUrl = (u: string) =>
+      requests
+        .filter((r) => r.url === u)
+        .map((r) => (JSON.parse(r.body) as { type: string }).type)
+        .sort();
     expect(byUrl("https://a.example.com/")).toEqual(["refund.created", "refund.succeeded"]);
     expect(byUrl("https://b.example.com/")).toEqual(["payment.succeeded"]);
   });
@@ -141,7 +164,9 @@ describe.each(paymentStores())("webhook endpoints on $name", (fixture) => {
     const r2 = requests.at(-1)!;
     expect(r2.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
     expect(() => verifyWebhook(r2.body, r2.headers, fresh, { now: clock.now() })).not.toThrow();
-    expect(() => verifyWebhook(r2.body, r2.headers, old, { now: clock.now() })).toThrowError(expect.objectContaining({ code: "webhook_signature_invalid" }));
+    expect(() => verifyWebhook(r2.body, r2.headers, old, { now: clock.now() })).toThrowError(
+      expect.objectContaining({ code: "webhook_signature_invalid" }),
+    );
   });
 
   it("410 Gone disables the endpoint", async () => {
@@ -181,7 +206,10 @@ describe.each(paymentStores())("webhook endpoints on $name", (fixture) => {
     change = () => system.webhooks.updateEndpoint(ADMIN, { endpointId: ep2.id, url: "https://new.example.com/" });
     await system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" });
     await system.webhooks.dispatchDue();
-    expect(await system.webhooks.getEndpoint(ADMIN, { endpointId: ep2.id })).toMatchObject({ enabled: true, url: "https://new.example.com/" });
+    expect(await system.webhooks.getEndpoint(ADMIN, { endpointId: ep2.id })).toMatchObject({
+      enabled: true,
+      url: "https://new.example.com/",
+    });
   });
 
   it("honours Retry-After and gives up after the schedule; manual retry and replay still work", async () => {
@@ -319,7 +347,9 @@ describe.each(paymentStores())("webhook endpoints on $name", (fixture) => {
     const one = makeSystem({ store, webhooks: { transport, autoDispatch: false } });
     const two = makeSystem({ store, webhooks: { transport, autoDispatch: false } });
     await one.system.webhooks.createEndpoint(ADMIN, { url: "https://a.example.com/", events: ["payment.succeeded"] });
-    await Promise.all(Array.from({ length: 20 }, () => one.system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" })));
+    await Promise.all(
+      Array.from({ length: 20 }, () => one.system.payments.create(ADMIN, { amount: usd("1"), paymentMethod: "pm_card_visa" })),
+    );
     const [a, b] = await Promise.all([one.system.webhooks.dispatchDue({ limit: 3 }), two.system.webhooks.dispatchDue({ limit: 3 })]);
     expect(a + b).toBe(20);
     expect(requests).toHaveLength(20);

@@ -14,10 +14,31 @@ describe("wire DTO of a payment on memory", () => {
     });
     const json = toPaymentJSON(payment);
     expect(Object.keys(json).sort()).toEqual(
-      ["amount", "amountAuthorized", "amountCaptured", "amountRefunded", "captureMethod", "createdAt", "customerId", "failure", "fraud", "gateway", "gatewayTransactionId", "id", "metadata", "orderId", "paymentMethodType", "refundStatus", "review", "status", "updatedAt"].sort(),
+      [
+        "amount",
+        "amountAuthorized",
+        "amountCaptured",
+        "amountRefunded",
+        "captureMethod",
+        "createdAt",
+        "customerId",
+        "failure",
+        "fraud",
+        "gateway",
+        "gatewayTransactionId",
+        "id",
+        "metadata",
+        "orderId",
+        "paymentMethodType",
+        "refundStatus",
+        "review",
+        "status",
+        "updatedAt",
+      ].sort(),
     );
     const text = JSON.stringify(json);
-    for (const secret of ["pm_card_visa", "pay@example.com", "203.0.113.9", payment.paymentMethodDetails.fingerprint ?? "fp"]) expect(text).not.toContain(secret);
+    for (const secret of ["pm_card_visa", "pay@example.com", "203.0.113.9", payment.paymentMethodDetails.fingerprint ?? "fp"])
+      expect(text).not.toContain(secret);
     expect(json).toMatchObject({ customerId: "cus_1", status: "succeeded", amount: usd("20.00") });
   });
 });

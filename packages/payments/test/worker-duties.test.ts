@@ -48,23 +48,42 @@ describe("payments as worker duties on memory", () => {
     const held = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_visa", captureMethod: "manual" });
     clock.advance({ days: 8 });
     const fast = { intervalMs: 10, batchSize: 3 };
-    const worker = createWorker({ payments: system, clock, duties: { "payments.webhooks.dispatch": fast, "payments.authorizations.expire": fast } }).start();
+    const worker = createWorker({
+      payments: system,
+      clock,
+      duties: { "payments.webhooks.dispatch": fast, "payments.authorizations.expire": fast },
+    }).start();
     try {
-      await waitUntil(async () => requests.length >= 8 && (await system.payments.get(ADMIN, { paymentId: held.id })).status === "canceled", "8 webhooks and the expired authorisation", { timeoutMs: 10_000 });
+      await waitUntil(
+        async () => requests.length >= 8 && (await system.payments.get(ADMIN, { paymentId: held.id })).status === "canceled",
+        "8 webhooks and the expired authorisation",
+        { timeoutMs: 10_000 },
+      );
     } finally {
       expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
     }
     expect(new Set(requests.map((r) => JSON.parse(r.body).id)).size).toBe(8); // 7 succeeded + 1 canceled, each once
-    expect(worker.health().duties.find((d) => d.name === "payments.webhooks.dispatch")).toMatchObject({ consecutiveFailures: 0, lastOutcome: "succeeded" });
+    expect(worker.health().duties.find((d) => d.name === "payments.webhooks.dispatch")).toMatchObject({
+      consecutiveFailures: 0,
+      lastOutcome: "succeeded",
+    });
   });
 
   it("a worker cancels payments whose 3-D Secure step expired (payments.actions.expire)", async () => {
     const { system, clock } = makeSystem();
     const waiting = await system.payments.create(ADMIN, { amount: usd("30.00"), paymentMethod: "pm_card_threeDSecure2Required" });
     clock.advance({ hours: 2 });
-    const worker = createWorker({ payments: system, clock, duties: { "payments.actions.expire": { intervalMs: 10, batchSize: 3 } } }).start();
+    const worker = createWorker({
+      payments: system,
+      clock,
+      duties: { "payments.actions.expire": { intervalMs: 10, batchSize: 3 } },
+    }).start();
     try {
-      await waitUntil(async () => (await system.payments.get(ADMIN, { paymentId: waiting.id })).status === "canceled", "the expired customer action canceled", { timeoutMs: 10_000 });
+      await waitUntil(
+        async () => (await system.payments.get(ADMIN, { paymentId: waiting.id })).status === "canceled",
+        "the expired customer action canceled",
+        { timeoutMs: 10_000 },
+      );
     } finally {
       expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
     }

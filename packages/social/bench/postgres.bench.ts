@@ -22,7 +22,14 @@
  */
 import { afterAll, bench, describe } from "vitest";
 import { ManualClock, type Actor } from "@platform/core";
-import { createIsolatedDatabase, measureThroughput, startPostgresServer, summarizeLatencies, tpcbBaseline, type PostgresServer } from "@platform/core/testing";
+import {
+  createIsolatedDatabase,
+  measureThroughput,
+  startPostgresServer,
+  summarizeLatencies,
+  tpcbBaseline,
+  type PostgresServer,
+} from "@platform/core/testing";
 import { createSocialMediaPlatform } from "../src/index.js";
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 import { describeStatements, StatementRecorder, type RecordedStatement } from "./statement-recorder.js";
@@ -82,8 +89,12 @@ async function measure() {
      ON CONFLICT DO NOTHING`,
     [USERS, Math.min(CELEBRITY_FOLLOWS, FOLLOWEES), FOLLOWEES, new Date("2026-01-01T00:00:00Z")],
   );
-  await q(`UPDATE social_users u SET followers_count = c.n FROM (SELECT followee_id, count(*)::int AS n FROM social_follows GROUP BY 1) c WHERE u.id = c.followee_id`);
-  await q(`UPDATE social_users u SET following_count = c.n FROM (SELECT follower_id, count(*)::int AS n FROM social_follows GROUP BY 1) c WHERE u.id = c.follower_id`);
+  await q(
+    `UPDATE social_users u SET followers_count = c.n FROM (SELECT followee_id, count(*)::int AS n FROM social_follows GROUP BY 1) c WHERE u.id = c.followee_id`,
+  );
+  await q(
+    `UPDATE social_users u SET following_count = c.n FROM (SELECT follower_id, count(*)::int AS n FROM social_follows GROUP BY 1) c WHERE u.id = c.follower_id`,
+  );
   const tFollows = performance.now();
   const { rows: fc } = await q("SELECT count(*)::int AS n FROM social_follows");
   log(`built ${USERS} users and ${fc[0]!.n} follows in ${secs(t0)} s`);
@@ -101,15 +112,21 @@ async function measure() {
      ORDER BY g`,
     [POSTS, new Date("2026-01-02T00:00:00Z"), THRESHOLD],
   );
-  await q("INSERT INTO social_activities (id, seq, actor_id, verb, post_id, delivery, created_at) SELECT id, seq, author_id, 'post', id, delivery, created_at FROM social_posts");
+  await q(
+    "INSERT INTO social_activities (id, seq, actor_id, verb, post_id, delivery, created_at) SELECT id, seq, author_id, 'post', id, delivery, created_at FROM social_posts",
+  );
   await q("INSERT INTO social_post_hashtags (tag, seq, post_id) SELECT hashtags[1], seq, id FROM social_posts");
-  await q(`UPDATE social_users u SET posts_count = c.n FROM (SELECT author_id, count(*)::int AS n FROM social_posts GROUP BY 1) c WHERE u.id = c.author_id`);
+  await q(
+    `UPDATE social_users u SET posts_count = c.n FROM (SELECT author_id, count(*)::int AS n FROM social_posts GROUP BY 1) c WHERE u.id = c.author_id`,
+  );
   await q("RESET session_replication_role");
   loader.release();
   // A long-lived table is vacuumed by autovacuum (visibility map set: index-only scans work).
   await db.pool.query("VACUUM (ANALYZE)");
   const { rows: size } = await db.pool.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS size");
-  log(`loaded ${POSTS} posts (+ activities, hashtags) in ${((performance.now() - tFollows) / 1000).toFixed(1)} s; database ${size[0]!.size}`);
+  log(
+    `loaded ${POSTS} posts (+ activities, hashtags) in ${((performance.now() - tFollows) / 1000).toFixed(1)} s; database ${size[0]!.size}`,
+  );
 
   // ---------- measurements ----------
   const recorder = new StatementRecorder(db.pool);
@@ -138,7 +155,8 @@ async function measure() {
   // Correctness check in the same run: the hybrid page equals the seed's page.
   for (const u of sample.slice(0, 5)) {
     const hybrid = (await social.feeds.home(act(u), { limit: 20 })).items.map((i) => i.post.id);
-    if (JSON.stringify(hybrid) !== JSON.stringify(await seedFirstPage(u))) throw new Error(`hybrid first page differs from the seed's for ${u}`);
+    if (JSON.stringify(hybrid) !== JSON.stringify(await seedFirstPage(u)))
+      throw new Error(`hybrid first page differs from the seed's for ${u}`);
   }
   const sWarm = summarizeLatencies(warm);
   const sCold = summarizeLatencies(cold);
@@ -147,11 +165,15 @@ async function measure() {
   log(`home first page, hybrid (warm, materialised):  ${fmt(sWarm)}`);
   log(`home first page, hybrid (cold, rebuild first): ${fmt(sCold)}`);
   log(`home first page, seed approach as SQL:         ${fmt(sSeed)}`);
-  log(`ratio seed / hybrid warm: p50 ${(sSeed.p50 / sWarm.p50).toFixed(1)}x, p99 ${(sSeed.p99 / sWarm.p99).toFixed(1)}x; seed / cold p50 ${(sSeed.p50 / sCold.p50).toFixed(1)}x`);
+  log(
+    `ratio seed / hybrid warm: p50 ${(sSeed.p50 / sWarm.p50).toFixed(1)}x, p99 ${(sSeed.p99 / sWarm.p99).toFixed(1)}x; seed / cold p50 ${(sSeed.p50 / sCold.p50).toFixed(1)}x`,
+  );
 
   // ---------- one post's fan-out ----------
   const author = ordinary(SAMPLE + 1);
-  const followersOfAuthor = (await db.pool.query<{ follower_id: string }>("SELECT follower_id FROM social_follows WHERE followee_id = $1", [author])).rows.map((r) => r.follower_id);
+  const followersOfAuthor = (
+    await db.pool.query<{ follower_id: string }>("SELECT follower_id FROM social_follows WHERE followee_id = $1", [author])
+  ).rows.map((r) => r.follower_id);
   for (const f of followersOfAuthor) await social.feeds.home(act(f), { limit: 1 });
   const celebrity = `usr_bench${"0".padStart(19, "0")}`;
   const fanout: number[] = [];
@@ -169,11 +191,19 @@ async function measure() {
   const warmRead = await recorder.record(() => social.feeds.home(act(reader), { limit: 20 }));
   log(`statements per home read, warm: ${describeStatements(warmRead)}`);
   await social.feeds.evict(act(reader), {});
-  log(`statements per home read, cold (rebuild): ${describeStatements(await recorder.record(() => social.feeds.home(act(reader), { limit: 20 })))}`);
+  log(
+    `statements per home read, cold (rebuild): ${describeStatements(await recorder.record(() => social.feeds.home(act(reader), { limit: 20 })))}`,
+  );
   clock.advance(1000);
-  log(`statements per push post (${followersOfAuthor.length} followers): ${describeStatements(await recorder.record(() => social.posts.create(act(author), { content: "counted" })))}`);
-  log(`statements per pull post: ${describeStatements(await recorder.record(() => social.posts.create(act(celebrity), { content: "counted" })))}`);
-  log(`statements per follow (backfill of a materialised feed): ${describeStatements(await recorder.record(() => social.follows.follow(act(reader), { userId: author })))}`);
+  log(
+    `statements per push post (${followersOfAuthor.length} followers): ${describeStatements(await recorder.record(() => social.posts.create(act(author), { content: "counted" })))}`,
+  );
+  log(
+    `statements per pull post: ${describeStatements(await recorder.record(() => social.posts.create(act(celebrity), { content: "counted" })))}`,
+  );
+  log(
+    `statements per follow (backfill of a materialised feed): ${describeStatements(await recorder.record(() => social.follows.follow(act(reader), { userId: author })))}`,
+  );
   await explainAll("warm home read", warmRead);
 
   /** EXPLAIN (ANALYZE, BUFFERS) of each statement of one operation: execution time, buffers, plan head. */
@@ -181,7 +211,10 @@ async function measure() {
     log(`EXPLAIN (ANALYZE, BUFFERS) of the ${what}:`);
     for (const st of statements) {
       if (/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(st.text)) continue;
-      const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${st.text}`, st.values as unknown[] | undefined);
+      const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${st.text}`,
+        st.values as unknown[] | undefined,
+      );
       const lines = rows.map((r) => r["QUERY PLAN"]);
       const exec = lines.find((l) => l.startsWith("Execution Time")) ?? "";
       const buffers = lines.find((l) => l.includes("Buffers:")) ?? "";
@@ -193,7 +226,9 @@ async function measure() {
   // ---------- posts per second from 1 and 8 clients (different authors) against TPC-B-like ----------
   // Every user's feed is materialised (empty above the newest seq: a valid feed state), so each post
   // by these ordinary authors fans out to all of its ~200 followers' feeds.
-  await db.pool.query("INSERT INTO social_feed_states (user_id, floor_seq, size) SELECT id, (SELECT last_value + 1 FROM social_seq), 0 FROM social_users ON CONFLICT DO NOTHING");
+  await db.pool.query(
+    "INSERT INTO social_feed_states (user_id, floor_seq, size) SELECT id, (SELECT last_value + 1 FROM social_seq), 0 FROM social_users ON CONFLICT DO NOTHING",
+  );
   const writers = Array.from({ length: 8 }, (_, i) => ordinary(SAMPLE + 10 + i * 13));
   const postFrom = (client: number, i: number) => social.posts.create(act(writers[client]!), { content: `scaling ${client} ${i}` });
   const durationMs = SECONDS * 1000;
@@ -216,10 +251,18 @@ const { social, sample, seedFirstPage } = await measure().catch(async (e: unknow
 
 describe(`social home feed on PostgreSQL (${USERS} users, ${POSTS} posts, ~${FOLLOWEES} followees)`, () => {
   let k = 0;
-  bench("hybrid home feed, first page (materialised)", async () => {
-    await social.feeds.home(act(sample[k++ % sample.length]!), { limit: 20 });
-  }, { iterations: 300, warmupIterations: 10 });
-  bench("seed approach as SQL: all posts of followed users, sorted", async () => {
-    await seedFirstPage(sample[k++ % sample.length]!);
-  }, { iterations: 50, warmupIterations: 2 });
+  bench(
+    "hybrid home feed, first page (materialised)",
+    async () => {
+      await social.feeds.home(act(sample[k++ % sample.length]!), { limit: 20 });
+    },
+    { iterations: 300, warmupIterations: 10 },
+  );
+  bench(
+    "seed approach as SQL: all posts of followed users, sorted",
+    async () => {
+      await seedFirstPage(sample[k++ % sample.length]!);
+    },
+    { iterations: 50, warmupIterations: 2 },
+  );
 });

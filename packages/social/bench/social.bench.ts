@@ -72,7 +72,20 @@ const ids: string[] = [];
 for (let start = 0; start < USERS; start += 2_000) {
   await store.transaction(async (tx) => {
     for (let i = start; i < Math.min(USERS, start + 2_000); i++) {
-      const u = await tx.users.insert({ id: createId("usr"), username: `user_${i}`, email: `user${i}@example.com`, name: `User ${i}`, bio: "", avatarUrl: null, isPrivate: false, isVerified: false, role: "user", externalId: null, createdAt: clock.now(), updatedAt: clock.now() });
+      const u = await tx.users.insert({
+        id: createId("usr"),
+        username: `user_${i}`,
+        email: `user${i}@example.com`,
+        name: `User ${i}`,
+        bio: "",
+        avatarUrl: null,
+        isPrivate: false,
+        isVerified: false,
+        role: "user",
+        externalId: null,
+        createdAt: clock.now(),
+        updatedAt: clock.now(),
+      });
       ids.push(u.id);
     }
   });
@@ -88,13 +101,19 @@ for (let start = 0; start < USERS; start += 500) {
       while (chosen.size < Math.min(CELEBRITY_FOLLOWS + RISING_FOLLOWS, FOLLOWEES)) chosen.add(CELEBRITIES + rnd(RISING));
       while (chosen.size < FOLLOWEES) chosen.add(CELEBRITIES + RISING + rnd(USERS - CELEBRITIES - RISING));
       chosen.delete(i);
-      for (const j of chosen) await tx.follows.insertIfAbsent({ id: createId("flw"), followerId: me, followeeId: ids[j]!, createdAt: clock.now() });
+      for (const j of chosen)
+        await tx.follows.insertIfAbsent({ id: createId("flw"), followerId: me, followeeId: ids[j]!, createdAt: clock.now() });
     }
   });
 }
 // Counters in bulk (what a migration would do), from the rows themselves.
 await store.transaction(async (tx) => {
-  for (const id of ids) await tx.users.setCounters(id, { followersCount: await tx.follows.countFollowers(id), followingCount: await tx.follows.countFollowing(id), postsCount: 0 });
+  for (const id of ids)
+    await tx.users.setCounters(id, {
+      followersCount: await tx.follows.countFollowers(id),
+      followingCount: await tx.follows.countFollowing(id),
+      postsCount: 0,
+    });
 });
 const tFollows = performance.now();
 log(`built ${USERS} users and ${await store.transaction((tx) => tx.follows.count())} follows in ${((tFollows - t0) / 1000).toFixed(1)} s`);
@@ -112,12 +131,18 @@ for (let start = 0; start < POSTS; start += 10_000) {
     for (let i = start; i < Math.min(POSTS, start + 10_000); i++) {
       // 5% of the posts come from celebrities, 5% from authors just below the threshold.
       const kind = rnd(20);
-      const authorId = ids[kind === 0 ? rnd(CELEBRITIES) : kind === 1 ? CELEBRITIES + rnd(RISING) : CELEBRITIES + RISING + rnd(USERS - CELEBRITIES - RISING)]!;
+      const authorId =
+        ids[
+          kind === 0 ? rnd(CELEBRITIES) : kind === 1 ? CELEBRITIES + rnd(RISING) : CELEBRITIES + RISING + rnd(USERS - CELEBRITIES - RISING)
+        ]!;
       clock.advance(1000);
       const now = clock.now();
       const delivery = followerCount.get(authorId)! > THRESHOLD ? "pull" : "push";
       // A flat string, as a parsed request body would be (a template literal is a chain of cons strings).
-      const content = Buffer.from(`Post number ${i} about #topic${i % 1000} and more text to make it look like a real post`, "latin1").toString("latin1");
+      const content = Buffer.from(
+        `Post number ${i} about #topic${i % 1000} and more text to make it look like a real post`,
+        "latin1",
+      ).toString("latin1");
       contentBytes += stringBytes(content);
       const post = await tx.posts.insert({
         id: createId("post"),
@@ -136,7 +161,15 @@ for (let start = 0; start < POSTS; start += 10_000) {
         editedAt: null,
         deletedAt: null,
       });
-      await tx.activities.insert({ id: post.id, seq: post.seq, actorId: authorId, verb: "post", postId: post.id, delivery, createdAt: now });
+      await tx.activities.insert({
+        id: post.id,
+        seq: post.seq,
+        actorId: authorId,
+        verb: "post",
+        postId: post.id,
+        delivery,
+        createdAt: now,
+      });
       postsBy.set(authorId, (postsBy.get(authorId) ?? 0) + 1);
     }
   });
@@ -149,14 +182,19 @@ const tPosts = performance.now();
 const delta = heapAfter.heap + heapAfter.buffers - heapBefore.heap - heapBefore.buffers;
 const perPost = delta / POSTS;
 const gib = (n: number) => (n / 2 ** 30).toFixed(2);
-log(`loaded ${POSTS} posts in ${((tPosts - tFollows) / 1000).toFixed(1)} s; heap ${gib(heapAfter.heap)} GiB of ${gib(getHeapStatistics().heap_size_limit)} GiB, array buffers ${gib(heapAfter.buffers)} GiB`);
-log(`memory per stored post (post + activity + indexes): ${perPost.toFixed(0)} bytes = ${((delta - contentBytes) / POSTS).toFixed(0)} bytes + content (${(contentBytes / POSTS).toFixed(0)} bytes of content strings); JS heap part ${((heapAfter.heap - heapBefore.heap) / POSTS).toFixed(0)} bytes, typed arrays ${((heapAfter.buffers - heapBefore.buffers) / POSTS).toFixed(0)} bytes`);
+log(
+  `loaded ${POSTS} posts in ${((tPosts - tFollows) / 1000).toFixed(1)} s; heap ${gib(heapAfter.heap)} GiB of ${gib(getHeapStatistics().heap_size_limit)} GiB, array buffers ${gib(heapAfter.buffers)} GiB`,
+);
+log(
+  `memory per stored post (post + activity + indexes): ${perPost.toFixed(0)} bytes = ${((delta - contentBytes) / POSTS).toFixed(0)} bytes + content (${(contentBytes / POSTS).toFixed(0)} bytes of content strings); JS heap part ${((heapAfter.heap - heapBefore.heap) / POSTS).toFixed(0)} bytes, typed arrays ${((heapAfter.buffers - heapBefore.buffers) / POSTS).toFixed(0)} bytes`,
+);
 
 // ---------- the seed's approach: every post of every followee, sorted, first 20 ----------
 async function seedFirstPage(userId: string): Promise<Post[]> {
   return store.transaction(async (tx) => {
     const all: Post[] = [];
-    for (const f of await tx.follows.followingIds(userId)) all.push(...(await tx.posts.listByAuthor(f, { limit: Number.MAX_SAFE_INTEGER })));
+    for (const f of await tx.follows.followingIds(userId))
+      all.push(...(await tx.posts.listByAuthor(f, { limit: Number.MAX_SAFE_INTEGER })));
     all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     return all.slice(0, 20);
   });
@@ -174,7 +212,8 @@ for (const u of sample) cold.push(await time(() => social.feeds.home(act(u), { l
 // Garbage-collector pauses during the warm reads: the evidence for where a p99 goes.
 const gcPauses: { kind: number; ms: number }[] = [];
 const gcObserver = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcPauses.push({ kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
+  for (const e of list.getEntries())
+    gcPauses.push({ kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
 });
 gcObserver.observe({ entryTypes: ["gc"] });
 const warm: number[] = [];
@@ -208,7 +247,9 @@ for (const p of gcPauses) {
   gcKinds.set(p.kind, { n: k.n + 1, max: Math.max(k.max, p.ms), total: k.total + p.ms });
 }
 // perf_hooks kinds: 1 minor (scavenge), 4 major (mark-compact), 8 incremental marking, 16 weak callbacks.
-log(`GC during ${warm.length} warm reads: ${[...gcKinds].map(([kind, k]) => `kind ${kind}: ${k.n} pauses, max ${k.max.toFixed(2)} ms, total ${k.total.toFixed(1)} ms`).join("; ") || "none"}`);
+log(
+  `GC during ${warm.length} warm reads: ${[...gcKinds].map(([kind, k]) => `kind ${kind}: ${k.n} pauses, max ${k.max.toFixed(2)} ms, total ${k.total.toFixed(1)} ms`).join("; ") || "none"}`,
+);
 log(`home first page, seed approach (scan followees): ${fmt(summarizeLatencies(seedTimes))}`);
 
 // ---------- one post's fan-out ----------
@@ -225,18 +266,32 @@ for (let i = 0; i < 200; i++) {
   noFanout.push(await time(() => social.posts.create(act(celebrity), { content: `pull ${i}` })));
 }
 log(`post by an author with ${followersOfAuthor.length} materialised followers (fan-out on write): ${fmt(summarizeLatencies(fanout))}`);
-log(`post by a celebrity with ${followerCount.get(celebrity)} followers (fan-out on read, no writes): ${fmt(summarizeLatencies(noFanout))}`);
+log(
+  `post by a celebrity with ${followerCount.get(celebrity)} followers (fan-out on read, no writes): ${fmt(summarizeLatencies(noFanout))}`,
+);
 
 describe(`social home feed (${USERS} users, ${POSTS} posts, ~${FOLLOWEES} followees)`, () => {
   let k = 0;
-  bench("hybrid home feed, first page", async () => {
-    await social.feeds.home(act(sample[k++ % sample.length]!), { limit: 20 });
-  }, { iterations: 600, warmupIterations: 20, setup: gc });
-  bench("seed approach: scan all posts of followed users", async () => {
-    await seedFirstPage(sample[k++ % sample.length]!);
-  }, { iterations: 30, warmupIterations: 2, setup: gc });
-  bench(`one post fanned out to ${followersOfAuthor.length} feeds`, async () => {
-    clock.advance(1000);
-    await social.posts.create(act(author), { content: "bench" });
-  }, { iterations: 300, warmupIterations: 10, setup: gc });
+  bench(
+    "hybrid home feed, first page",
+    async () => {
+      await social.feeds.home(act(sample[k++ % sample.length]!), { limit: 20 });
+    },
+    { iterations: 600, warmupIterations: 20, setup: gc },
+  );
+  bench(
+    "seed approach: scan all posts of followed users",
+    async () => {
+      await seedFirstPage(sample[k++ % sample.length]!);
+    },
+    { iterations: 30, warmupIterations: 2, setup: gc },
+  );
+  bench(
+    `one post fanned out to ${followersOfAuthor.length} feeds`,
+    async () => {
+      clock.advance(1000);
+      await social.posts.create(act(author), { content: "bench" });
+    },
+    { iterations: 300, warmupIterations: 10, setup: gc },
+  );
 });

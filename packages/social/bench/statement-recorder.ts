@@ -16,10 +16,12 @@ export class StatementRecorder {
 
   constructor(inner: PoolLike) {
     const note = (text: string, values?: readonly unknown[]) => this.log?.push({ text, values });
-    const wrap = (q: Queryable) => <R>(text: string, values?: readonly unknown[]) => {
-      note(text, values);
-      return q.query<R>(text, values);
-    };
+    const wrap =
+      (q: Queryable) =>
+      <R>(text: string, values?: readonly unknown[]) => {
+        note(text, values);
+        return q.query<R>(text, values);
+      };
     this.pool = {
       query: wrap(inner),
       connect: async (): Promise<PoolClientLike> => {

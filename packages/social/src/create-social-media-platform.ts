@@ -1,4 +1,16 @@
-import { CursorCodec, defaultCursorCodec, EventBus, silentLogger, systemClock, traceService, traceTransactions, type BackgroundDuty, type Clock, type EventBusOptions, type Logger } from "@platform/core";
+import {
+  CursorCodec,
+  defaultCursorCodec,
+  EventBus,
+  silentLogger,
+  systemClock,
+  traceService,
+  traceTransactions,
+  type BackgroundDuty,
+  type Clock,
+  type EventBusOptions,
+  type Logger,
+} from "@platform/core";
 import { MemorySocialStore } from "./adapters/memory/memory-social-store.js";
 import type { SocialEventMap } from "./domain/events.js";
 import { DEFAULT_RANKING, type RankingOptions } from "./domain/ranking.js";
@@ -77,7 +89,9 @@ export interface SocialMediaPlatform {
 export function createSocialMediaPlatform(options: SocialPlatformOptions = {}): SocialMediaPlatform {
   const store: SocialStore = options.store ?? new MemorySocialStore();
   store.setLogger?.(options.logger ?? silentLogger);
-  const events = new EventBus<SocialEventMap>(options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger });
+  const events = new EventBus<SocialEventMap>(
+    options.events?.onError || !options.logger ? options.events : { ...options.events, logger: options.logger },
+  );
   store.setEventPublisher((batch) => events.publish(batch));
   const config: SocialConfig = {
     fanoutThreshold: options.fanoutThreshold ?? 10_000,

@@ -6,7 +6,14 @@
 export { createSocialMediaPlatform, type SocialMediaPlatform, type SocialPlatformOptions } from "./create-social-media-platform.js";
 
 // Services
-export { UserService, recountUserSchema, externalIdLookupSchema, linkExternalIdSchema, relationship, type RecountResult } from "./services/user-service.js";
+export {
+  UserService,
+  recountUserSchema,
+  externalIdLookupSchema,
+  linkExternalIdSchema,
+  relationship,
+  type RecountResult,
+} from "./services/user-service.js";
 export { RelationshipService } from "./services/relationship-service.js";
 export { FollowService, followListSchema } from "./services/follow-service.js";
 export { PostService, recountPostSchema } from "./services/post-service.js";
@@ -41,7 +48,16 @@ export {
   toUserJSON,
   type UserJSON,
 } from "./domain/user.js";
-export { type Follow, type FollowRequest, type Block, type Mute, type FollowOutcome, relationTargetSchema, muteSchema, followRequestTargetSchema } from "./domain/follow.js";
+export {
+  type Follow,
+  type FollowRequest,
+  type Block,
+  type Mute,
+  type FollowOutcome,
+  relationTargetSchema,
+  muteSchema,
+  followRequestTargetSchema,
+} from "./domain/follow.js";
 export {
   type Post,
   type PostView,
@@ -59,11 +75,33 @@ export {
   postPageSchema,
   postView,
 } from "./domain/post.js";
-export { type Comment, type CommentView, createCommentSchema, editCommentSchema, commentTargetSchema, listCommentsSchema, commentPageSchema, commentView } from "./domain/comment.js";
+export {
+  type Comment,
+  type CommentView,
+  createCommentSchema,
+  editCommentSchema,
+  commentTargetSchema,
+  listCommentsSchema,
+  commentPageSchema,
+  commentView,
+} from "./domain/comment.js";
 export type { Like, LikeTarget } from "./domain/like.js";
 export type { FeedItem, RankedFeedItem } from "./domain/feed.js";
-export { type Notification, type NotificationType, type NotificationCandidate, listNotificationsSchema, markReadSchema } from "./domain/notification.js";
-export { shouldNotify, candidatesForPost, candidatesForComment, notificationKeys, actionText, type RecipientRelation } from "./domain/notification-rules.js";
+export {
+  type Notification,
+  type NotificationType,
+  type NotificationCandidate,
+  listNotificationsSchema,
+  markReadSchema,
+} from "./domain/notification.js";
+export {
+  shouldNotify,
+  candidatesForPost,
+  candidatesForComment,
+  notificationKeys,
+  actionText,
+  type RecipientRelation,
+} from "./domain/notification-rules.js";
 export { groupNotifications, actorsPhrase, type NotificationGroup } from "./domain/notification-grouping.js";
 export { rankScore, DEFAULT_RANKING, type RankingOptions } from "./domain/ranking.js";
 export { canSeePost, canSeeContentOf, isRepostable, type ViewerRelation } from "./domain/visibility.js";
@@ -75,7 +113,14 @@ export type { SocialStore, SocialTx } from "./ports/social-store.js";
 export type { Keyset } from "./ports/keyset.js";
 export type { UserRepository, UserCounterDelta } from "./ports/user-repository.js";
 export type { FollowRepository, FollowRequestRepository, BlockRepository, MuteRepository } from "./ports/relationship-repository.js";
-export type { PostRepository, RepostRepository, ActivityRepository, CommentRepository, LikeRepository, PostCounterDelta } from "./ports/content-repository.js";
+export type {
+  PostRepository,
+  RepostRepository,
+  ActivityRepository,
+  CommentRepository,
+  LikeRepository,
+  PostCounterDelta,
+} from "./ports/content-repository.js";
 export type { FeedRepository, FeedEntry, FeedState } from "./ports/feed-repository.js";
 export type { NotificationRepository } from "./ports/notification-repository.js";
 

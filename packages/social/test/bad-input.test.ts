@@ -44,7 +44,14 @@ describe.each(socialStores())("bad input: each case has its own code and changes
       ["content_too_long", () => social.posts.create(act(john.id), { content: "a".repeat(501) })],
       ["content_too_long", () => social.comments.create(act(john.id), { postId: post.id, content: "🌅".repeat(501) })],
       ["content_empty", () => social.comments.create(act(john.id), { postId: post.id, content: "" })],
-      ["too_many_images", () => social.posts.create(act(john.id), { content: "x", images: Array.from({ length: 5 }, (_, i) => `https://cdn.example.com/${i}.jpg`) })],
+      [
+        "too_many_images",
+        () =>
+          social.posts.create(act(john.id), {
+            content: "x",
+            images: Array.from({ length: 5 }, (_, i) => `https://cdn.example.com/${i}.jpg`),
+          }),
+      ],
       ["invalid_image_url", () => social.posts.create(act(john.id), { content: "x", images: ["screenshot1.jpg"] })],
       ["invalid_image_url", () => social.posts.create(act(john.id), { content: "x", images: ["javascript:alert(1)"] })],
       ["invalid_avatar_url", () => social.users.updateProfile(act(john.id), { avatarUrl: "avatar1.jpg" })],
@@ -87,7 +94,9 @@ describe.each(socialStores())("bad input: each case has its own code and changes
   it("names the offending field", async () => {
     const { social, user } = world({ store: store.make() });
     const john = await user("john_doe");
-    const e = await social.posts.create(act(john.id), { content: "x", images: ["https://ok.example.com/a.png", "nope"] }).catch((x: unknown) => x);
+    const e = await social.posts
+      .create(act(john.id), { content: "x", images: ["https://ok.example.com/a.png", "nope"] })
+      .catch((x: unknown) => x);
     expect(PlatformError.is(e, "invalid_image_url") && e.details["fields"]).toEqual(["images.1"]);
   });
 });

@@ -43,7 +43,11 @@ describe.each(socialStores())("comments on $name", (store) => {
     const got: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof social.comments.list>> = await social.comments.list(act(john.id), { postId: post.id, limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof social.comments.list>> = await social.comments.list(act(john.id), {
+        postId: post.id,
+        limit: 3,
+        cursor,
+      });
       got.push(...page.items.map((c) => c.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -74,7 +78,10 @@ describe.each(socialStores())("likes on $name", (store) => {
     const [john, jane] = [await user("john_doe"), await user("jane_smith")];
     const post = await social.posts.create(act(john.id), { content: "p" });
     const c = await social.comments.create(act(jane.id), { postId: post.id, content: "c" });
-    await Promise.all([social.likes.likeComment(act(john.id), { commentId: c.id }), social.likes.likeComment(act(john.id), { commentId: c.id })]);
+    await Promise.all([
+      social.likes.likeComment(act(john.id), { commentId: c.id }),
+      social.likes.likeComment(act(john.id), { commentId: c.id }),
+    ]);
     expect((await social.likes.commentLikers(act(jane.id), { commentId: c.id })).items.map((u) => u.username)).toEqual(["john_doe"]);
     expect((await social.likes.unlikeComment(act(john.id), { commentId: c.id })).likesCount).toBe(0);
     await social.comments.delete(act(jane.id), { commentId: c.id });

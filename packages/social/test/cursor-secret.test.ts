@@ -32,8 +32,17 @@ describe.each(stores)("page cursors on the %s store", (name, server) => {
       const { social, user } = world({ store: store(), ...options });
       const author = await user(`forge_${name}_${Object.keys(options).length}`);
       await social.posts.create(act(author.id), { content: "one" });
-      expect(await codeOf(social.posts.listByUser(act(author.id), { userId: author.id, cursor: legacyCursor(`social.posts_by_user:${author.id}`, { s: 1e9 }) }))).toBe("invalid_cursor");
-      expect(await codeOf(social.feeds.home(act(author.id), { cursor: legacyCursor(`social.home:${author.id}`, { s: 1e9 }) }))).toBe("invalid_cursor");
+      expect(
+        await codeOf(
+          social.posts.listByUser(act(author.id), {
+            userId: author.id,
+            cursor: legacyCursor(`social.posts_by_user:${author.id}`, { s: 1e9 }),
+          }),
+        ),
+      ).toBe("invalid_cursor");
+      expect(await codeOf(social.feeds.home(act(author.id), { cursor: legacyCursor(`social.home:${author.id}`, { s: 1e9 }) }))).toBe(
+        "invalid_cursor",
+      );
     }
   });
 
@@ -48,7 +57,9 @@ describe.each(stores)("page cursors on the %s store", (name, server) => {
     const next = await b.social.posts.listByUser(act(author.id), { userId: author.id, limit: 2, cursor: page.nextCursor });
     expect(next.items.map((p) => p.content)).toEqual(["first"]);
     for (const other of [world({ store: store() }), world({ store: store(), cursorSecret: `${SHARED}-rotated` })]) {
-      expect(await codeOf(other.social.posts.listByUser(act(author.id), { userId: author.id, limit: 2, cursor: page.nextCursor }))).toBe("invalid_cursor");
+      expect(await codeOf(other.social.posts.listByUser(act(author.id), { userId: author.id, limit: 2, cursor: page.nextCursor }))).toBe(
+        "invalid_cursor",
+      );
     }
   });
 

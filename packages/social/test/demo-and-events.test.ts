@@ -35,7 +35,10 @@ describe.each(socialStores())("the seed's scenario on $name", (store) => {
 describe("the seed's scenario as a program", () => {
   it("examples/social-demo.ts prints the seed's lines with rule-generated notifications", () => {
     const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-    const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/social-demo.ts"], { encoding: "utf8", cwd: new URL("../../..", import.meta.url).pathname });
+    const out = spawnSync(process.execPath, [tsx, "--conditions=@platform/source", "examples/social-demo.ts"], {
+      encoding: "utf8",
+      cwd: new URL("../../..", import.meta.url).pathname,
+    });
     expect(out.status).toBe(0);
     expect(out.stdout.split("\n").slice(0, 8)).toEqual([
       "Social Media Platform Demo:",

@@ -92,7 +92,6 @@ describe("home feed delivery on memory", () => {
     expect(await feedIds(social, fans[0]!.id)).toEqual([pushed.id, pulled.id]);
     expect(await feedIds(social, fans[0]!.id)).toEqual(oracleHome(await loadRows(store, null), fans[0]!.id));
   });
-
 });
 
 describe.each(socialStores())("home feed reads on $name", (store) => {

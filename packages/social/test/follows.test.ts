@@ -29,9 +29,15 @@ describe.each(socialStores())("follows on $name", (store) => {
     const { social, user } = world({ store: store.make() });
     const star = await user("star");
     const fans = await Promise.all(Array.from({ length: 15 }, (_, i) => user(`fan${i}`)));
-    await Promise.all(fans.flatMap((f) => [social.follows.follow(act(f.id), { userId: star.id }), social.follows.follow(act(f.id), { userId: star.id })]));
+    await Promise.all(
+      fans.flatMap((f) => [social.follows.follow(act(f.id), { userId: star.id }), social.follows.follow(act(f.id), { userId: star.id })]),
+    );
     expect((await social.users.me(act(star.id))).followersCount).toBe(15);
-    await Promise.all(fans.slice(0, 5).flatMap((f) => [social.follows.unfollow(act(f.id), { userId: star.id }), social.follows.unfollow(act(f.id), { userId: star.id })]));
+    await Promise.all(
+      fans
+        .slice(0, 5)
+        .flatMap((f) => [social.follows.unfollow(act(f.id), { userId: star.id }), social.follows.unfollow(act(f.id), { userId: star.id })]),
+    );
     const r = await social.users.recount(ADMIN, { userId: star.id });
     expect(r).toMatchObject({ consistent: true, actual: { followersCount: 10 } });
   });
@@ -67,7 +73,14 @@ describe.each(socialStores())("follows on $name", (store) => {
     expect(await codeOf(social.follows.cancel(act(c.id), { userId: priv.id }))).toBe("follow_request_not_found");
     expect(await codeOf(social.follows.reject(act(priv.id), { userId: c.id }))).toBe("follow_request_not_found");
     await waitUntil(() => requestEvents.length === 6, "six follow_request events");
-    expect(requestEvents).toEqual(["follow_request.created", "follow_request.created", "follow_request.created", "follow_request.approved", "follow_request.rejected", "follow_request.canceled"]);
+    expect(requestEvents).toEqual([
+      "follow_request.created",
+      "follow_request.created",
+      "follow_request.created",
+      "follow_request.approved",
+      "follow_request.rejected",
+      "follow_request.canceled",
+    ]);
   });
 });
 

@@ -1,13 +1,32 @@
 import { inject } from "vitest";
 import { ANONYMOUS_ACTOR, ManualClock, type Actor } from "@platform/core";
 import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
-import { createSocialMediaPlatform, MemorySocialStore, type SocialMediaPlatform, type SocialPlatformOptions, type SocialStore, type User } from "../src/index.js";
+import {
+  createSocialMediaPlatform,
+  MemorySocialStore,
+  type SocialMediaPlatform,
+  type SocialPlatformOptions,
+  type SocialStore,
+  type User,
+} from "../src/index.js";
 import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
 
 /** Every social table plus the outbox: what a PostgreSQL fixture empties for a new store. */
 const SOCIAL_TABLES = [
-  "social_users", "social_follows", "social_follow_requests", "social_blocks", "social_mutes", "social_posts", "social_post_hashtags",
-  "social_reposts", "social_activities", "social_comments", "social_likes", "social_notifications", "social_feed_states", "social_feed_entries",
+  "social_users",
+  "social_follows",
+  "social_follow_requests",
+  "social_blocks",
+  "social_mutes",
+  "social_posts",
+  "social_post_hashtags",
+  "social_reposts",
+  "social_activities",
+  "social_comments",
+  "social_likes",
+  "social_notifications",
+  "social_feed_states",
+  "social_feed_entries",
   "platform_outbox",
 ] as const;
 
@@ -53,7 +72,13 @@ export function world(options: SocialPlatformOptions = {}): World {
   return {
     social,
     clock,
-    user: (name, extra = {}) => social.users.create(extra.role === "admin" ? ADMIN : ANONYMOUS_ACTOR, { username: name, email: `${name}@example.com`, name, ...extra }),
+    user: (name, extra = {}) =>
+      social.users.create(extra.role === "admin" ? ADMIN : ANONYMOUS_ACTOR, {
+        username: name,
+        email: `${name}@example.com`,
+        name,
+        ...extra,
+      }),
   };
 }
 

@@ -54,7 +54,10 @@ describe.each(socialStores())("notifications on $name", (store) => {
       await social.follows.follow(act(u.id), { userId: john.id });
     }
     const grouped = await social.notifications.listGrouped(act(john.id));
-    expect(grouped.items.map((g) => g.summary)).toEqual(["jane_smith and 3 others followed you", "jane_smith and 3 others liked your post"]);
+    expect(grouped.items.map((g) => g.summary)).toEqual([
+      "jane_smith and 3 others followed you",
+      "jane_smith and 3 others liked your post",
+    ]);
     expect(grouped.items[1]).toMatchObject({ actorsCount: 4, postId: post.id, unread: true });
     expect(await social.notifications.unreadCount(act(john.id))).toBe(8);
     const one = (await social.notifications.list(act(john.id), { limit: 1 })).items[0]!;
@@ -63,7 +66,9 @@ describe.each(socialStores())("notifications on $name", (store) => {
     expect(await social.notifications.unreadCount(act(john.id))).toBe(7);
     expect((await social.notifications.list(act(john.id), { unreadOnly: true })).items).toHaveLength(7);
     expect(await codeOf(social.notifications.markRead(act(fans[0]!.id), { notificationId: one.id }))).toBe("not_recipient");
-    expect(await codeOf(social.notifications.markRead(act(john.id), { notificationId: "ntf_000000000000000000000000" }))).toBe("notification_not_found");
+    expect(await codeOf(social.notifications.markRead(act(john.id), { notificationId: "ntf_000000000000000000000000" }))).toBe(
+      "notification_not_found",
+    );
     expect(await social.notifications.markAllRead(act(john.id))).toEqual({ marked: 7 });
     expect(await social.notifications.unreadCount(act(john.id))).toBe(0);
   });
@@ -79,7 +84,10 @@ describe.each(socialStores())("notifications on $name", (store) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof social.notifications.list>> = await social.notifications.list(act(john.id), { limit: 4, cursor });
+      const page: Awaited<ReturnType<typeof social.notifications.list>> = await social.notifications.list(act(john.id), {
+        limit: 4,
+        cursor,
+      });
       for (const n of page.items) ids.add(n.id);
       cursor = page.nextCursor;
       pages++;

@@ -33,7 +33,11 @@ export async function loadRows(store: SocialStore, pool: PoolLike | null): Promi
     mutes: await keys("SELECT muter_id || '|' || muted_id AS k FROM social_mutes"),
     users: new Map((await pool.query<UserRow>("SELECT * FROM social_users")).rows.map((r) => [r.id, toUser(r)])),
     posts: new Map((await pool.query<PostRow>("SELECT * FROM social_posts")).rows.map((r) => [r.id, toPost(r)])),
-    activities: (await pool.query<{ id: string; seq: string; actor_id: string; post_id: string }>("SELECT id, seq, actor_id, post_id FROM social_activities")).rows.map((a) => ({
+    activities: (
+      await pool.query<{ id: string; seq: string; actor_id: string; post_id: string }>(
+        "SELECT id, seq, actor_id, post_id FROM social_activities",
+      )
+    ).rows.map((a) => ({
       id: a.id,
       seq: Number(a.seq),
       actorId: a.actor_id,
@@ -56,7 +60,11 @@ export function oracleHome(rows: SocialRows, viewerId: string): string[] {
     const post = rows.posts.get(a.postId);
     if (!post) continue;
     const author = rows.users.get(post.authorId)!;
-    const rel = { isSelf: post.authorId === viewerId, follows: follows(viewerId, post.authorId), blocked: post.authorId !== viewerId && blocked(viewerId, post.authorId) };
+    const rel = {
+      isSelf: post.authorId === viewerId,
+      follows: follows(viewerId, post.authorId),
+      blocked: post.authorId !== viewerId && blocked(viewerId, post.authorId),
+    };
     if (!canSeePost(post, author, rel)) continue;
     if (hides(post.authorId) || hides(a.actorId)) continue;
     out.push({ seq: a.seq, id: a.id });

@@ -26,7 +26,12 @@ describe.each(socialStores())("hidden posts and comments answer like missing one
     const w = world({ store: store.make() });
     const { social, user } = w;
     const pat = await user("private_pat", { isPrivate: true });
-    const [fay, sam, bo, ann] = [await user("follower_fay"), await user("stranger_sam"), await user("blocked_bo"), await user("public_ann")];
+    const [fay, sam, bo, ann] = [
+      await user("follower_fay"),
+      await user("stranger_sam"),
+      await user("blocked_bo"),
+      await user("public_ann"),
+    ];
     for (const u of [fay, bo]) {
       await social.follows.follow(act(u.id), { userId: pat.id });
       await social.follows.approve(act(pat.id), { userId: u.id });
@@ -80,7 +85,13 @@ describe.each(socialStores())("hidden posts and comments answer like missing one
     const missing = createId("post");
     const expected = await answers(postPaths(social, sam.id, missing), missing);
     for (const [k, v] of Object.entries(expected)) expect(v, k).toMatchObject({ code: "post_not_found", kind: "not_found" });
-    for (const [actor, post] of [[sam, secret], [sam, fansOnly], [bo, secret], [sam, gone], [bo, gone]] as const) {
+    for (const [actor, post] of [
+      [sam, secret],
+      [sam, fansOnly],
+      [bo, secret],
+      [sam, gone],
+      [bo, gone],
+    ] as const) {
       expect(await answers(postPaths(social, actor.id, post.id), post.id), `${actor.username} on ${post.content}`).toEqual(expected);
     }
     // Nothing changed on the hidden post.
@@ -102,7 +113,9 @@ describe.each(socialStores())("hidden posts and comments answer like missing one
   it("those who may see the content keep the precise answers, and undo their own like after losing sight", async () => {
     const { social, pat, fay, sam, secret, gone, open } = await setup();
     expect(await answer(social.posts.get(act(fay.id), { postId: gone.id }), gone.id)).toMatchObject({ code: "post_deleted" });
-    expect(await answer(social.posts.edit(act(fay.id), { postId: secret.id, content: "x" }), secret.id)).toMatchObject({ code: "not_author" });
+    expect(await answer(social.posts.edit(act(fay.id), { postId: secret.id, content: "x" }), secret.id)).toMatchObject({
+      code: "not_author",
+    });
     expect(await answer(social.posts.edit(act(sam.id), { postId: open.id, content: "x" }), open.id)).toMatchObject({ code: "not_author" });
     await social.likes.likePost(act(fay.id), { postId: secret.id });
     await social.follows.unfollow(act(fay.id), { userId: pat.id });

@@ -31,12 +31,18 @@ afterAll(async () => {
 const platform = (store: PostgresSocialStore, fanoutThreshold: number, feedCap: number) =>
   createSocialMediaPlatform({ store, fanoutThreshold, feedCap, clock: new ManualClock("2026-01-01T00:00:00Z") });
 const act = (id: string): Actor => ({ id, roles: [] });
-const newUser = (social: SocialMediaPlatform, name: string) => social.users.create(ANONYMOUS_ACTOR, { username: name, email: `${name}@example.com`, name });
+const newUser = (social: SocialMediaPlatform, name: string) =>
+  social.users.create(ANONYMOUS_ACTOR, { username: name, email: `${name}@example.com`, name });
 const follow = (social: SocialMediaPlatform, actorId: string, userId: string) => social.follows.follow(act(actorId), { userId });
-const post = async (social: SocialMediaPlatform, actorId: string, content: string) => (await social.posts.create(act(actorId), { content })).id;
+const post = async (social: SocialMediaPlatform, actorId: string, content: string) =>
+  (await social.posts.create(act(actorId), { content })).id;
 const repost = (social: SocialMediaPlatform, actorId: string, postId: string) => social.posts.repost(act(actorId), { postId });
-const homePage = (social: SocialMediaPlatform, actorId: string, limit: number, cursor: string | null): Promise<{ items: FeedItem[]; nextCursor: string | null }> =>
-  social.feeds.home(act(actorId), { limit, ...(cursor ? { cursor } : {}) });
+const homePage = (
+  social: SocialMediaPlatform,
+  actorId: string,
+  limit: number,
+  cursor: string | null,
+): Promise<{ items: FeedItem[]; nextCursor: string | null }> => social.feeds.home(act(actorId), { limit, ...(cursor ? { cursor } : {}) });
 const evict = (social: SocialMediaPlatform, userId: string) => social.feeds.evict(act(userId));
 
 describe("home feed paging on PostgreSQL under 8 concurrent writers", () => {
@@ -71,9 +77,10 @@ describe("home feed paging on PostgreSQL under 8 concurrent writers", () => {
             return (async () => {
               for (const r of mine) {
                 if (r < 80) known.push(await post(social, authorId, `p${r}`));
-                else await repost(social, authorId, known[r % known.length]!).catch((e: unknown) => {
-                  if (!PlatformError.is(e) || e.kind === "storage") throw e; // e.g. post_not_repostable
-                });
+                else
+                  await repost(social, authorId, known[r % known.length]!).catch((e: unknown) => {
+                    if (!PlatformError.is(e) || e.kind === "storage") throw e; // e.g. post_not_repostable
+                  });
               }
             })();
           });
@@ -82,7 +89,8 @@ describe("home feed paging on PostgreSQL under 8 concurrent writers", () => {
           let pages = 0;
           const reading = (async () => {
             // Start once the writers are under way, so the pages race them.
-            while (known.length < started + WRITERS && known.length < started + ops.length * 0.7) await new Promise((r) => setTimeout(r, 2));
+            while (known.length < started + WRITERS && known.length < started + ops.length * 0.7)
+              await new Promise((r) => setTimeout(r, 2));
             do {
               const page = await homePage(readerSocial, reader, limit, cursor);
               seen.push(...page.items.map((i) => i.id));

@@ -25,8 +25,19 @@ it("examples/social-demo.ts with DATABASE_URL migrates, runs on PostgreSQL and p
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
   expect(out.code, out.stderr).toBe(0);
-  expect(out.stdout.split("\n").slice(0, 8)).toEqual(["Social Media Platform Demo:", "==========================", "Users: 2", "Posts: 2", "Comments: 1", "Likes: 2", "Follows: 2", "Notifications: 5"]);
+  expect(out.stdout.split("\n").slice(0, 8)).toEqual([
+    "Social Media Platform Demo:",
+    "==========================",
+    "Users: 2",
+    "Posts: 2",
+    "Comments: 1",
+    "Likes: 2",
+    "Follows: 2",
+    "Notifications: 5",
+  ]);
   expect(out.stdout).toMatch(/jane_smith_[0-9a-f]{6} commented on your post/);
-  const { rows } = await db.pool.query<{ users: number; notifications: number }>("SELECT (SELECT count(*)::int FROM social_users) AS users, (SELECT count(*)::int FROM social_notifications) AS notifications");
+  const { rows } = await db.pool.query<{ users: number; notifications: number }>(
+    "SELECT (SELECT count(*)::int FROM social_users) AS users, (SELECT count(*)::int FROM social_notifications) AS notifications",
+  );
   expect(rows[0]).toEqual({ users: 2, notifications: 5 });
 });

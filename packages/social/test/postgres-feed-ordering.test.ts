@@ -49,10 +49,31 @@ function heldPost(authorId: string) {
   const ready = new Promise<void>((r) => (markReady = r));
   const done = store.transaction(async (tx) => {
     const post = await tx.posts.insert({
-      id: createId("post"), authorId, content: "held", images: [], visibility: "public", hashtags: [], mentionIds: [], delivery: "push",
-      likesCount: 0, commentsCount: 0, repostsCount: 0, createdAt: new Date(), updatedAt: new Date(), editedAt: null, deletedAt: null,
+      id: createId("post"),
+      authorId,
+      content: "held",
+      images: [],
+      visibility: "public",
+      hashtags: [],
+      mentionIds: [],
+      delivery: "push",
+      likesCount: 0,
+      commentsCount: 0,
+      repostsCount: 0,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      editedAt: null,
+      deletedAt: null,
     });
-    await tx.activities.insert({ id: post.id, seq: post.seq, actorId: authorId, verb: "post", postId: post.id, delivery: "push", createdAt: post.createdAt });
+    await tx.activities.insert({
+      id: post.id,
+      seq: post.seq,
+      actorId: authorId,
+      verb: "post",
+      postId: post.id,
+      delivery: "push",
+      createdAt: post.createdAt,
+    });
     seq = post.seq;
     markReady();
     await gate;
@@ -82,7 +103,9 @@ describe("feed ordering on PostgreSQL", () => {
     held.release();
     const post = await held.done;
     expect((await read).items.map((i) => i.id)).toEqual([post.id]);
-    expect((await pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
+    expect((await pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([
+      { activity_id: post.id },
+    ]);
   });
 
   it("a follow waits for the followee's post in flight, so the backfill holds it", async () => {
@@ -95,7 +118,9 @@ describe("feed ordering on PostgreSQL", () => {
     const post = await held.done;
     expect(await follow).toEqual({ status: "following" });
     expect((await social.feeds.home(act(bob.id))).items.map((i) => i.id)).toEqual([post.id]);
-    expect((await pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([{ activity_id: post.id }]);
+    expect((await pool.query("SELECT activity_id FROM social_feed_entries WHERE user_id = $1", [bob.id])).rows).toEqual([
+      { activity_id: post.id },
+    ]);
   });
 
   it("paging while others post: no duplicate, no gap against the first page's snapshot", async () => {

@@ -18,9 +18,9 @@ afterAll(async () => {
 });
 
 const HOSTILE = [
-  "O'Reilly \"quoted\" `back` \\ backslash",
+  'O\'Reilly "quoted" `back` \\ backslash',
   "'; DROP TABLE social_posts; --",
-  "\"); DELETE FROM social_users; -- #tag",
+  '"); DELETE FROM social_users; -- #tag',
   "emoji 🎉🇯🇵👩‍👩‍👧 ñ 日本語 עברית #日本",
   "$1 $2 %s %n {{x}} ${process.env}",
   "line\nbreak\ttab\r\u2028\u202e",
@@ -43,7 +43,12 @@ async function counts() {
 describe("hostile strings on PostgreSQL", () => {
   it("round-trip exactly through profiles, posts, hashtags, comments and look-ups", async () => {
     const social = makeSocial();
-    const ann = await social.users.create(ANONYMOUS_ACTOR, { username: "hostile_ann", email: "ann@example.com", name: "Ann 'O\"Neil 🎉", bio: HOSTILE[1]! });
+    const ann = await social.users.create(ANONYMOUS_ACTOR, {
+      username: "hostile_ann",
+      email: "ann@example.com",
+      name: "Ann 'O\"Neil 🎉",
+      bio: HOSTILE[1]!,
+    });
     const bob = await social.users.create(ANONYMOUS_ACTOR, { username: "bob", email: "bob@example.com", name: "Bob" });
     await social.follows.follow(act(bob.id), { userId: ann.id });
     for (const text of [...HOSTILE, LONG]) {
@@ -62,7 +67,9 @@ describe("hostile strings on PostgreSQL", () => {
     expect((await social.posts.listByHashtag(act(bob.id), { hashtag: "#日本" })).items.map((p) => p.content)).toEqual([HOSTILE[3]]);
     expect((await social.posts.listByHashtag(act(bob.id), { hashtag: "'; DROP TABLE social_posts; --" })).items).toEqual([]);
     expect(await codeOf(social.users.getByUsername(act(bob.id), { username: "x'; DROP TABLE social_users; --" }))).toBe("user_not_found");
-    expect(await codeOf(social.posts.get(act(bob.id), { postId: "post_'; DROP TABLE social_posts; --" }))).toMatch(/invalid_id|validation_failed|post_not_found/);
+    expect(await codeOf(social.posts.get(act(bob.id), { postId: "post_'; DROP TABLE social_posts; --" }))).toMatch(
+      /invalid_id|validation_failed|post_not_found/,
+    );
     expect((await counts()).posts).toBe(HOSTILE.length + 1); // still there
   });
 
@@ -75,7 +82,9 @@ describe("hostile strings on PostgreSQL", () => {
     expect(await codeOf(social.posts.create(act(cat.id), { content: nul }))).toBe("nul_character");
     expect(await codeOf(social.comments.create(act(cat.id), { postId: post.id, content: nul }))).toBe("nul_character");
     expect(await codeOf(social.users.updateProfile(act(cat.id), { bio: nul }))).toBe("nul_character");
-    expect(await codeOf(social.users.create(ANONYMOUS_ACTOR, { username: "dan", email: "dan@example.com", name: nul }))).toBe("nul_character");
+    expect(await codeOf(social.users.create(ANONYMOUS_ACTOR, { username: "dan", email: "dan@example.com", name: nul }))).toBe(
+      "nul_character",
+    );
     expect(await codeOf(social.posts.create(act(cat.id), { content: `${LONG}x` }))).toBe("content_too_long");
     expect(await codeOf(social.posts.edit(act(cat.id), { postId: post.id, content: nul }))).toBe("nul_character");
     expect(await counts()).toEqual(before);

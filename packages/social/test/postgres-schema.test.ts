@@ -26,18 +26,33 @@ async function fails(sql: string, values: unknown[] = []): Promise<string> {
 }
 
 const user = (name: string) =>
-  db.pool.query<{ id: string }>("INSERT INTO social_users (id, username, email, name, created_at, updated_at) VALUES ($1, $2, $3, $2, now(), now()) RETURNING id", [
-    createId("usr"),
-    name,
-    `${name.toLowerCase()}@example.com`,
-  ]).then((r) => r.rows[0]!.id);
+  db.pool
+    .query<{ id: string }>(
+      "INSERT INTO social_users (id, username, email, name, created_at, updated_at) VALUES ($1, $2, $3, $2, now(), now()) RETURNING id",
+      [createId("usr"), name, `${name.toLowerCase()}@example.com`],
+    )
+    .then((r) => r.rows[0]!.id);
 
 describe("social schema on PostgreSQL", () => {
   it("creates every social_ table, once, however many times migrate runs", async () => {
-    const { rows } = await db.pool.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'social%' ORDER BY 1");
+    const { rows } = await db.pool.query<{ t: string }>(
+      "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'social%' ORDER BY 1",
+    );
     expect(rows.map((r) => r.t)).toEqual([
-      "social_activities", "social_blocks", "social_comments", "social_feed_entries", "social_feed_states", "social_follow_requests", "social_follows",
-      "social_likes", "social_mutes", "social_notifications", "social_post_hashtags", "social_posts", "social_reposts", "social_users",
+      "social_activities",
+      "social_blocks",
+      "social_comments",
+      "social_feed_entries",
+      "social_feed_states",
+      "social_follow_requests",
+      "social_follows",
+      "social_likes",
+      "social_mutes",
+      "social_notifications",
+      "social_post_hashtags",
+      "social_posts",
+      "social_reposts",
+      "social_users",
     ]);
     expect((await migrateSocial(db.pool)).applied).toEqual([]);
   });
@@ -45,14 +60,40 @@ describe("social schema on PostgreSQL", () => {
   it("refuses self-follows, double likes, case-insensitive duplicate usernames and negative counters", async () => {
     const a = await user("Schema_Ann");
     const b = await user("schema_bob");
-    expect(await fails("INSERT INTO social_users (id, username, email, name, created_at, updated_at) VALUES ($1, 'SCHEMA_ANN', 'other@example.com', 'x', now(), now())", [createId("usr")])).toBe("23505 social_users_username_key");
-    expect(await fails("INSERT INTO social_follows (id, follower_id, followee_id, created_at) VALUES ('f1', $1, $1, now())", [a])).toBe("23514 social_follows_no_self");
-    expect(await fails("INSERT INTO social_follows (id, follower_id, followee_id, created_at) VALUES ('f2', $1, 'usr_nobody', now())", [a])).toMatch(/^23503/);
-    expect(await fails("INSERT INTO social_likes (id, user_id, target_type, target_id, created_at) VALUES ('l1', $1, 'post', 'post_x', now())", [b])).toBe("ok");
-    expect(await fails("INSERT INTO social_likes (id, user_id, target_type, target_id, created_at) VALUES ('l2', $1, 'post', 'post_x', now())", [b])).toBe("23505 social_likes_pkey");
-    expect(await fails("UPDATE social_users SET followers_count = followers_count - 1 WHERE id = $1", [a])).toBe("23514 social_users_followers_count_check");
-    expect(await fails("INSERT INTO social_blocks (id, blocker_id, blocked_id, created_at) VALUES ('b1', $1, $1, now())", [a])).toBe("23514 social_blocks_no_self");
-    expect(await fails("INSERT INTO social_posts (id, author_id, content, visibility, delivery, created_at, updated_at) VALUES ($1, $2, $3, 'public', 'push', now(), now())", [createId("post"), a, "x".repeat(501)])).toBe("23514 social_posts_content_check");
+    expect(
+      await fails(
+        "INSERT INTO social_users (id, username, email, name, created_at, updated_at) VALUES ($1, 'SCHEMA_ANN', 'other@example.com', 'x', now(), now())",
+        [createId("usr")],
+      ),
+    ).toBe("23505 social_users_username_key");
+    expect(await fails("INSERT INTO social_follows (id, follower_id, followee_id, created_at) VALUES ('f1', $1, $1, now())", [a])).toBe(
+      "23514 social_follows_no_self",
+    );
+    expect(
+      await fails("INSERT INTO social_follows (id, follower_id, followee_id, created_at) VALUES ('f2', $1, 'usr_nobody', now())", [a]),
+    ).toMatch(/^23503/);
+    expect(
+      await fails("INSERT INTO social_likes (id, user_id, target_type, target_id, created_at) VALUES ('l1', $1, 'post', 'post_x', now())", [
+        b,
+      ]),
+    ).toBe("ok");
+    expect(
+      await fails("INSERT INTO social_likes (id, user_id, target_type, target_id, created_at) VALUES ('l2', $1, 'post', 'post_x', now())", [
+        b,
+      ]),
+    ).toBe("23505 social_likes_pkey");
+    expect(await fails("UPDATE social_users SET followers_count = followers_count - 1 WHERE id = $1", [a])).toBe(
+      "23514 social_users_followers_count_check",
+    );
+    expect(await fails("INSERT INTO social_blocks (id, blocker_id, blocked_id, created_at) VALUES ('b1', $1, $1, now())", [a])).toBe(
+      "23514 social_blocks_no_self",
+    );
+    expect(
+      await fails(
+        "INSERT INTO social_posts (id, author_id, content, visibility, delivery, created_at, updated_at) VALUES ($1, $2, $3, 'public', 'push', now(), now())",
+        [createId("post"), a, "x".repeat(501)],
+      ),
+    ).toBe("23514 social_posts_content_check");
   });
 
   it("maps constraint errors to the platform's codes", () => {

@@ -9,7 +9,10 @@ describe.each(socialStores())("posts on $name", (store) => {
   it("creates posts with hashtags and mentions, counts them, and lists by user and hashtag", async () => {
     const { social, user, clock } = world({ store: store.make() });
     const [john, jane] = [await user("john_doe"), await user("jane_smith")];
-    const p1 = await social.posts.create(act(john.id), { content: "Built it! #Coding #golang cc @Jane_Smith", images: ["https://cdn.example.com/s1.jpg"] });
+    const p1 = await social.posts.create(act(john.id), {
+      content: "Built it! #Coding #golang cc @Jane_Smith",
+      images: ["https://cdn.example.com/s1.jpg"],
+    });
     clock.advance(1000);
     const p2 = await social.posts.create(act(john.id), { content: "Café au lait #café #coding" });
     expect(p1.hashtags).toEqual(["coding", "golang"]);

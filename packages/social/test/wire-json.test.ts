@@ -3,12 +3,29 @@ import { toUserJSON } from "../src/index.js";
 import { world, ANONYMOUS_ACTOR } from "./helpers.js";
 
 const keys = (o: object) => Object.keys(o).sort();
-const PUBLIC = ["avatarUrl", "bio", "createdAt", "followersCount", "followingCount", "id", "isPrivate", "isVerified", "name", "postsCount", "username"];
+const PUBLIC = [
+  "avatarUrl",
+  "bio",
+  "createdAt",
+  "followersCount",
+  "followingCount",
+  "id",
+  "isPrivate",
+  "isVerified",
+  "name",
+  "postsCount",
+  "username",
+];
 
 describe("wire DTO of a social user", () => {
   it("shows e-mail and role to the owner only, and the host's externalId to no one", async () => {
     const { social } = world();
-    const ada = await social.users.create(ANONYMOUS_ACTOR, { username: "ada", email: "ada@example.com", name: "Ada", externalId: "cus_ada" });
+    const ada = await social.users.create(ANONYMOUS_ACTOR, {
+      username: "ada",
+      email: "ada@example.com",
+      name: "Ada",
+      externalId: "cus_ada",
+    });
     const bob = await social.users.create(ANONYMOUS_ACTOR, { username: "bob", email: "bob@example.com", name: "Bob" });
     const own = toUserJSON(ada, ada.id);
     expect(keys(own)).toEqual([...PUBLIC, "email", "role"].sort());

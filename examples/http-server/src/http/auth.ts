@@ -33,7 +33,9 @@ export function requireAdmin(adminToken: string | undefined) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!expected) throw new ForbiddenError("admin_disabled", "the admin API is disabled: set ADMIN_TOKEN");
     const token = bearerToken(c.req.header("authorization"));
-    const given = createHash("sha256").update(token ?? "").digest();
+    const given = createHash("sha256")
+      .update(token ?? "")
+      .digest();
     if (!token || !timingSafeEqual(given, expected)) throw new AuthenticationError("admin_token_invalid", "admin token required");
     await next();
   });

@@ -10,14 +10,18 @@ export async function readJson(c: Context): Promise<Record<string, unknown>> {
   try {
     body = await c.req.json();
   } catch {
-    throw new ValidationError("invalid_json", "the request body is not valid JSON", { issues: [{ path: [], message: "not valid JSON", code: "invalid_json" }] });
+    throw new ValidationError("invalid_json", "the request body is not valid JSON", {
+      issues: [{ path: [], message: "not valid JSON", code: "invalid_json" }],
+    });
   }
   return asObject(body);
 }
 
 function asObject(body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ValidationError("invalid_body", "the request body must be a JSON object", { issues: [{ path: [], message: "must be an object", code: "invalid_body" }] });
+    throw new ValidationError("invalid_body", "the request body must be a JSON object", {
+      issues: [{ path: [], message: "must be an object", code: "invalid_body" }],
+    });
   }
   return body as Record<string, unknown>;
 }
@@ -41,7 +45,9 @@ export async function readOptionalJson(c: Context): Promise<Record<string, unkno
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ValidationError("invalid_json", "the request body is not valid JSON", { issues: [{ path: [], message: "not valid JSON", code: "invalid_json" }] });
+    throw new ValidationError("invalid_json", "the request body is not valid JSON", {
+      issues: [{ path: [], message: "not valid JSON", code: "invalid_json" }],
+    });
   }
   return asObject(body);
 }

@@ -23,13 +23,19 @@ export function adminRoutes({ payments, shop }: Services, adminToken: string | u
     return c.json(await shop.products.create(ADMIN_ACTOR, b as CreateProductInput & { initialStock?: number }), 201);
   });
 
-  app.post("/webhook-endpoints", async (c) => c.json(await payments.webhooks.createEndpoint(actor, (await readJson(c)) as CreateEndpointInput), 201));
+  app.post("/webhook-endpoints", async (c) =>
+    c.json(await payments.webhooks.createEndpoint(actor, (await readJson(c)) as CreateEndpointInput), 201),
+  );
 
   app.get("/webhook-endpoints", async (c) => c.json(await payments.webhooks.listEndpoints(actor, pageQuery(c))));
 
   app.get("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.getEndpoint(actor, { endpointId: c.req.param("id") })));
 
-  app.patch("/webhook-endpoints/:id", async (c) => c.json(await payments.webhooks.updateEndpoint(actor, { ...((await readJson(c)) as UpdateEndpointInput), endpointId: c.req.param("id") })));
+  app.patch("/webhook-endpoints/:id", async (c) =>
+    c.json(
+      await payments.webhooks.updateEndpoint(actor, { ...((await readJson(c)) as UpdateEndpointInput), endpointId: c.req.param("id") }),
+    ),
+  );
 
   app.delete("/webhook-endpoints/:id", async (c) => {
     await payments.webhooks.deleteEndpoint(actor, { endpointId: c.req.param("id") });

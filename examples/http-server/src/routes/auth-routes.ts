@@ -22,13 +22,23 @@ export function authRoutes({ shop }: Services): Hono<AppEnv> {
   // Uniform: the same 202 whether the e-mail was new or taken, so the form cannot enumerate accounts.
   app.post("/auth/register", async (c) => {
     const b = await readJson(c);
-    const receipt = await shop.users.register(ANONYMOUS_ACTOR, { email: b.email as string, password: b.password as string, name: b.name as string, phone: b.phone as string | null | undefined, uniform: true });
+    const receipt = await shop.users.register(ANONYMOUS_ACTOR, {
+      email: b.email as string,
+      password: b.password as string,
+      name: b.name as string,
+      phone: b.phone as string | null | undefined,
+      uniform: true,
+    });
     return c.json(receipt, 202);
   });
 
   app.post("/auth/login", async (c) => {
     const b = await readJson(c);
-    const input = { email: b.email as string, password: b.password as string, ...(b.guestCartId !== undefined ? { guestCartId: b.guestCartId as string } : {}) };
+    const input = {
+      email: b.email as string,
+      password: b.password as string,
+      ...(b.guestCartId !== undefined ? { guestCartId: b.guestCartId as string } : {}),
+    };
     const { token, expiresAt, customer, guestCart } = await shop.users.login(ANONYMOUS_ACTOR, { ...input, source: clientKey(c) });
     // guestCart: what the merge took and what it left out (lines in another currency), to tell the customer.
     return c.json({ token, expiresAt: expiresAt.toISOString(), customer: toCustomerJSON(customer), ...(guestCart ? { guestCart } : {}) });

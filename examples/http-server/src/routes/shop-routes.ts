@@ -17,7 +17,8 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
   app.get("/products", async (c) => {
     const q = c.req.query();
     const sort = q.sort;
-    if (sort !== undefined && !SORTS.has(sort)) throw ValidationError.field("invalid_sort", "sort", "must be relevance, price_asc, price_desc or newest");
+    if (sort !== undefined && !SORTS.has(sort))
+      throw ValidationError.field("invalid_sort", "sort", "must be relevance, price_asc, price_desc or newest");
     const input: ProductSearchInput = {
       ...pageQuery(c),
       ...(q.q !== undefined ? { text: q.q } : {}),
@@ -34,20 +35,40 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
   // A guest cart's id is its credential (random, unguessable): keep it client-side, pass it as
   // `guestCartId` at login to merge it into the customer's cart.
   app.post("/guest-carts", async (c) => c.json(toCartJSON(await shop.carts.createGuestCart(ANONYMOUS_ACTOR)), 201));
-  cartRoutes("/guest-carts/:cartId", () => ANONYMOUS_ACTOR, (c) => ({ guestCartId: c.req.param("cartId")! }));
+  cartRoutes(
+    "/guest-carts/:cartId",
+    () => ANONYMOUS_ACTOR,
+    (c) => ({ guestCartId: c.req.param("cartId")! }),
+  );
   app.use("/cart", session);
   app.use("/cart/*", session);
-  cartRoutes("/cart", (c) => c.get("actor"), () => ({}));
+  cartRoutes(
+    "/cart",
+    (c) => c.get("actor"),
+    () => ({}),
+  );
 
   /** The read and line routes of one kind of cart: the customer's (`/cart`, no `guestCartId`) or a guest's. */
   function cartRoutes(base: string, actor: (c: Context<AppEnv>) => Actor, ref: (c: Context<AppEnv>) => CartRef) {
-    const item = (b: Record<string, unknown>) => ({ productId: b.productId as string, variantId: b.variantId as string | null | undefined, quantity: b.quantity as number });
+    const item = (b: Record<string, unknown>) => ({
+      productId: b.productId as string,
+      variantId: b.variantId as string | null | undefined,
+      quantity: b.quantity as number,
+    });
     app.get(base, async (c) => c.json(toCartJSON(await shop.carts.get(actor(c), ref(c)))));
-    app.post(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.addItem(actor(c), { ...ref(c), ...item(await readJson(c)) }))));
-    app.put(`${base}/items`, async (c) => c.json(toCartJSON(await shop.carts.setQuantity(actor(c), { ...ref(c), ...item(await readJson(c)) }))));
+    app.post(`${base}/items`, async (c) =>
+      c.json(toCartJSON(await shop.carts.addItem(actor(c), { ...ref(c), ...item(await readJson(c)) }))),
+    );
+    app.put(`${base}/items`, async (c) =>
+      c.json(toCartJSON(await shop.carts.setQuantity(actor(c), { ...ref(c), ...item(await readJson(c)) }))),
+    );
     app.delete(`${base}/items/:productId`, async (c) => {
       const variantId = c.req.query("variantId");
-      return c.json(toCartJSON(await shop.carts.removeItem(actor(c), { ...ref(c), productId: c.req.param("productId")!, ...(variantId ? { variantId } : {}) })));
+      return c.json(
+        toCartJSON(
+          await shop.carts.removeItem(actor(c), { ...ref(c), productId: c.req.param("productId")!, ...(variantId ? { variantId } : {}) }),
+        ),
+      );
     });
   }
 
@@ -55,7 +76,12 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
   // order instead of charging again; the same key with another body answers 409.
   app.post("/checkout", session, async (c) => {
     const key = c.req.header("idempotency-key");
-    if (!key) throw ValidationError.field("idempotency_key_required", "Idempotency-Key", "send an Idempotency-Key header (e.g. a UUID) with each checkout attempt");
+    if (!key)
+      throw ValidationError.field(
+        "idempotency_key_required",
+        "Idempotency-Key",
+        "send an Idempotency-Key header (e.g. a UUID) with each checkout attempt",
+      );
     const b = await readJson(c);
     const order = await shop.orders.checkout(c.get("actor"), {
       idempotencyKey: key,
@@ -81,7 +107,10 @@ export function shopRoutes({ shop }: Services): Hono<AppEnv> {
 
   app.post("/orders/:id/cancel", session, async (c) => {
     const b = await readOptionalJson(c);
-    const order = await shop.orders.cancel(c.get("actor"), { orderId: c.req.param("id"), ...(b.reason !== undefined ? { reason: b.reason as string } : {}) });
+    const order = await shop.orders.cancel(c.get("actor"), {
+      orderId: c.req.param("id"),
+      ...(b.reason !== undefined ? { reason: b.reason as string } : {}),
+    });
     return c.json(toOrderJSON(order));
   });
 

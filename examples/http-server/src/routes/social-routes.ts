@@ -86,7 +86,9 @@ export function socialRoutes({ shop, social }: Services): Hono<AppEnv> {
 
   app.put("/users/:userId/follow", async (c) => c.json(await social.follows.follow(await actor(c), { userId: c.req.param("userId") })));
 
-  app.delete("/users/:userId/follow", async (c) => c.json(await social.follows.unfollow(await actor(c), { userId: c.req.param("userId") })));
+  app.delete("/users/:userId/follow", async (c) =>
+    c.json(await social.follows.unfollow(await actor(c), { userId: c.req.param("userId") })),
+  );
 
   app.get("/feed", async (c) => c.json(await social.feeds.home(await actor(c), pageQuery(c))));
 

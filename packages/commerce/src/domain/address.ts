@@ -26,7 +26,16 @@ export type AddressSnapshot = Omit<Address, "id" | "customerId" | "isDefaultShip
 
 /** Copies the postal fields of an address. */
 export function snapshotAddress(a: Address): AddressSnapshot {
-  return { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country, phone: a.phone };
+  return {
+    name: a.name,
+    line1: a.line1,
+    line2: a.line2,
+    city: a.city,
+    region: a.region,
+    postalCode: a.postalCode,
+    country: a.country,
+    phone: a.phone,
+  };
 }
 
 /** Postal fields of an address input. */
@@ -41,7 +50,10 @@ export const addressFieldsSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine((v) => /^[A-Z]{2}$/.test(v), { message: "country must be an ISO 3166-1 alpha-2 code", params: { code: commerceCodes.invalid_country } }),
+    .refine((v) => /^[A-Z]{2}$/.test(v), {
+      message: "country must be an ISO 3166-1 alpha-2 code",
+      params: { code: commerceCodes.invalid_country },
+    }),
   phone: z.string().trim().max(30).nullish(),
 });
 

@@ -4,7 +4,12 @@ import { MAX_LINE_QUANTITY, mergeLines, type CartLine } from "./cart.js";
 import { sumByKey } from "./inventory.js";
 import { foldText, normalizeSku } from "./text.js";
 
-const line = (productId: string, quantity: number): CartLine => ({ productId, variantId: null, quantity, addedUnitPrice: Money.of("1", "USD") });
+const line = (productId: string, quantity: number): CartLine => ({
+  productId,
+  variantId: null,
+  quantity,
+  addedUnitPrice: Money.of("1", "USD"),
+});
 
 describe("cart and inventory rules", () => {
   it("merges guest lines: same items add up, capped; new items append", () => {
@@ -17,7 +22,13 @@ describe("cart and inventory rules", () => {
   });
 
   it("sums reservation lines per stock key", () => {
-    expect(sumByKey([{ key: "x", quantity: 2 }, { key: "y", quantity: 1 }, { key: "x", quantity: 3 }])).toEqual([
+    expect(
+      sumByKey([
+        { key: "x", quantity: 2 },
+        { key: "y", quantity: 1 },
+        { key: "x", quantity: 3 },
+      ]),
+    ).toEqual([
       { key: "x", quantity: 5 },
       { key: "y", quantity: 1 },
     ]);

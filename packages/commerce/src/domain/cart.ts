@@ -67,7 +67,13 @@ export interface GuestCartMerge {
    * Guest lines left out because they are priced in another currency than the customer's cart
    * (a cart holds one currency): the customer re-adds them after checking out, if wanted.
    */
-  readonly skipped: readonly { readonly productId: string; readonly variantId: string | null; readonly quantity: number; readonly currency: string; readonly reason: "currency_mismatch" }[];
+  readonly skipped: readonly {
+    readonly productId: string;
+    readonly variantId: string | null;
+    readonly quantity: number;
+    readonly currency: string;
+    readonly reason: "currency_mismatch";
+  }[];
 }
 
 export function mergeLines(into: readonly CartLine[], from: readonly CartLine[]): CartLine[] {

@@ -14,7 +14,8 @@ export type ChargeFailure = { readonly kind: "declined"; readonly code: string }
 /** Classifies an error thrown by `PaymentPort.charge` (see {@link ChargeFailure}). */
 export function classifyChargeError(error: unknown): ChargeFailure {
   if (error instanceof GatewayError) return error.retryable ? { kind: "unknown" } : { kind: "declined", code: error.code };
-  if (PlatformError.is(error) && error.kind === "gateway") return error.details.retryable === false ? { kind: "declined", code: error.code } : { kind: "unknown" };
+  if (PlatformError.is(error) && error.kind === "gateway")
+    return error.details.retryable === false ? { kind: "declined", code: error.code } : { kind: "unknown" };
   if (PlatformError.is(error) && error.kind === "validation") return { kind: "declined", code: error.code };
   return { kind: "unknown" };
 }

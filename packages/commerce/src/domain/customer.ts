@@ -70,16 +70,14 @@ export function toCustomerJSON(customer: CustomerProfile | Customer): CustomerJS
 }
 
 /** A normalised email; a bad one answers `invalid_email`. */
-export const customerEmailSchema = z
-  .unknown()
-  .transform((v, ctx) => {
-    const result = emailSchema.safeParse(v);
-    if (!result.success) {
-      ctx.addIssue({ code: "custom", message: "invalid email address", params: { code: commerceCodes.invalid_email } });
-      return z.NEVER;
-    }
-    return result.data;
-  });
+export const customerEmailSchema = z.unknown().transform((v, ctx) => {
+  const result = emailSchema.safeParse(v);
+  if (!result.success) {
+    ctx.addIssue({ code: "custom", message: "invalid email address", params: { code: commerceCodes.invalid_email } });
+    return z.NEVER;
+  }
+  return result.data;
+});
 
 /**
  * Password policy (NIST 800-63B flavoured): 10-128 characters, at least one letter and
@@ -91,7 +89,8 @@ export const passwordSchema = z.string().superRefine((v, ctx) => {
   if (v.length > 128) problems.push("at most 128 characters");
   if (!/\p{L}/u.test(v)) problems.push("a letter");
   if (!/[^\p{L}]/u.test(v)) problems.push("a digit or symbol");
-  if (problems.length > 0) ctx.addIssue({ code: "custom", message: `password needs ${problems.join(", ")}`, params: { code: commerceCodes.weak_password } });
+  if (problems.length > 0)
+    ctx.addIssue({ code: "custom", message: `password needs ${problems.join(", ")}`, params: { code: commerceCodes.weak_password } });
 });
 
 const phoneSchema = z

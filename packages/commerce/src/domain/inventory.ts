@@ -68,7 +68,10 @@ export const adjustStockSchema = z.object({
   delta: z
     .number()
     .int()
-    .refine((d) => d !== 0 && Math.abs(d) <= 1_000_000, { message: "delta must be a non-zero integer up to 1,000,000", params: { code: coreCodes.invalid_quantity } }),
+    .refine((d) => d !== 0 && Math.abs(d) <= 1_000_000, {
+      message: "delta must be a non-zero integer up to 1,000,000",
+      params: { code: coreCodes.invalid_quantity },
+    }),
   reason: adjustmentReasonSchema,
   note: z.string().trim().max(500).nullish(),
 });
@@ -76,7 +79,11 @@ export const adjustStockSchema = z.object({
 export type AdjustStockInput = z.input<typeof adjustStockSchema>;
 
 /** Input of `inventory.setLowStockThreshold`. */
-export const lowStockThresholdSchema = z.object({ productId: refSchema, variantId: refSchema.nullish(), threshold: z.number().int().min(0).max(1_000_000) });
+export const lowStockThresholdSchema = z.object({
+  productId: refSchema,
+  variantId: refSchema.nullish(),
+  threshold: z.number().int().min(0).max(1_000_000),
+});
 
 /** Sums quantities per key, so two lines of one item reserve their total (all-or-nothing). */
 export function sumByKey(lines: readonly ReservationLine[]): ReservationLine[] {

@@ -57,13 +57,16 @@ export function canonicalLocale(value: unknown): string | null {
  */
 export function checkNotificationTemplates(templates: unknown): NotificationTemplates {
   const fail = (why: string): never => {
-    throw new ConfigurationError(commerceCodes.invalid_notification_templates, `notification templates: ${why}`, { details: { reason: why } });
+    throw new ConfigurationError(commerceCodes.invalid_notification_templates, `notification templates: ${why}`, {
+      details: { reason: why },
+    });
   };
   if (templates === undefined || templates === null) return {};
   if (typeof templates !== "object" || Array.isArray(templates)) return fail("expected an object keyed by message type");
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, byLocale] of Object.entries(templates)) {
-    if (!(NOTIFICATION_TEMPLATE_NAMES as readonly string[]).includes(name)) fail(`unknown message type "${name}" (expected one of ${NOTIFICATION_TEMPLATE_NAMES.join(", ")})`);
+    if (!(NOTIFICATION_TEMPLATE_NAMES as readonly string[]).includes(name))
+      fail(`unknown message type "${name}" (expected one of ${NOTIFICATION_TEMPLATE_NAMES.join(", ")})`);
     if (typeof byLocale !== "object" || byLocale === null || Array.isArray(byLocale)) fail(`${name}: expected an object keyed by locale`);
     const locales: Record<string, unknown> = {};
     for (const [tag, template] of Object.entries(byLocale as object)) {
@@ -79,7 +82,11 @@ export function checkNotificationTemplates(templates: unknown): NotificationTemp
 }
 
 /** The template for a type and locale: the most specific locale override, then `"*"`, then the built-in one. */
-export function selectTemplate<K extends NotificationTemplateName>(templates: NotificationTemplates, name: K, locale: string | null): NotificationTemplate<K> {
+export function selectTemplate<K extends NotificationTemplateName>(
+  templates: NotificationTemplates,
+  name: K,
+  locale: string | null,
+): NotificationTemplate<K> {
   const byLocale = templates[name] as Readonly<Record<string, NotificationTemplate<K>>> | undefined;
   if (byLocale) {
     const subtags = locale ? locale.split("-") : [];

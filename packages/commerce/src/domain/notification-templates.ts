@@ -5,7 +5,16 @@ import type { Order } from "./order.js";
 const formatters = new Map<string, Intl.NumberFormat>();
 function money(m: Money): string {
   let f = formatters.get(m.currency);
-  if (!f) formatters.set(m.currency, (f = new Intl.NumberFormat("en-US", { style: "currency", currency: m.currency, minimumFractionDigits: m.scale, maximumFractionDigits: m.scale })));
+  if (!f)
+    formatters.set(
+      m.currency,
+      (f = new Intl.NumberFormat("en-US", {
+        style: "currency",
+        currency: m.currency,
+        minimumFractionDigits: m.scale,
+        maximumFractionDigits: m.scale,
+      })),
+    );
   return f.format(m.toFixed() as unknown as number);
 }
 
@@ -31,7 +40,12 @@ function layout(title: string, body: string): string {
 export function orderConfirmation(input: { customerName: string; order: Order }): RenderedMessage {
   const { customerName, order } = input;
   const lines = order.lines.map((l) => `${l.quantity} x ${l.name} (${l.sku}) @ ${money(l.unitPrice)} = ${money(l.lineTotal)}`);
-  const totals = [`Subtotal: ${money(order.subtotal)}`, `Shipping: ${money(order.shipping)}`, `Tax: ${money(order.tax)}`, `Total: ${money(order.total)}`];
+  const totals = [
+    `Subtotal: ${money(order.subtotal)}`,
+    `Shipping: ${money(order.shipping)}`,
+    `Tax: ${money(order.tax)}`,
+    `Total: ${money(order.total)}`,
+  ];
   const text = [`Hello ${customerName},`, "", `Thank you for your order ${order.id}.`, "", ...lines, "", ...totals].join("\n");
   const html = layout(
     `Order ${order.id} confirmed`,
@@ -45,21 +59,43 @@ export function orderShipped(input: { customerName: string; order: Order }): Ren
   const { customerName, order } = input;
   const tracking = order.trackingNumber ? `Tracking number: ${order.trackingNumber}` : "A tracking number will follow.";
   const text = [`Hello ${customerName},`, "", `Your order ${order.id} has shipped.`, tracking].join("\n");
-  const html = layout(`Order ${order.id} shipped`, `<p>Hello ${escapeHtml(customerName)},</p><p>Your order has shipped.</p><p>${escapeHtml(tracking)}</p>`);
+  const html = layout(
+    `Order ${order.id} shipped`,
+    `<p>Hello ${escapeHtml(customerName)},</p><p>Your order has shipped.</p><p>${escapeHtml(tracking)}</p>`,
+  );
   return { subject: `Your order ${order.id} has shipped`, text, html, sms: `Order ${order.id} shipped. ${tracking}` };
 }
 
 /** The security notice after a password change. */
 export function passwordChanged(input: { customerName: string }): RenderedMessage {
-  const text = [`Hello ${input.customerName},`, "", "Your password was changed and your other sessions were signed out.", "If this was not you, reset your password now."].join("\n");
-  const html = layout("Password changed", `<p>Hello ${escapeHtml(input.customerName)},</p><p>Your password was changed and your other sessions were signed out.</p><p>If this was not you, reset your password now.</p>`);
+  const text = [
+    `Hello ${input.customerName},`,
+    "",
+    "Your password was changed and your other sessions were signed out.",
+    "If this was not you, reset your password now.",
+  ].join("\n");
+  const html = layout(
+    "Password changed",
+    `<p>Hello ${escapeHtml(input.customerName)},</p><p>Your password was changed and your other sessions were signed out.</p><p>If this was not you, reset your password now.</p>`,
+  );
   return { subject: "Your password was changed", text, html, sms: "Your password was changed. If this was not you, reset it now." };
 }
 
 /** The notice to an existing customer after someone tried to register with their e-mail (uniform registration). */
 export function registrationAttempted(input: { customerName: string }): RenderedMessage {
-  const lines = ["Someone tried to create a new account with this e-mail address, which already has one.", "If that was you, sign in or reset your password. Otherwise you can ignore this message: nothing changed."];
+  const lines = [
+    "Someone tried to create a new account with this e-mail address, which already has one.",
+    "If that was you, sign in or reset your password. Otherwise you can ignore this message: nothing changed.",
+  ];
   const text = [`Hello ${input.customerName},`, "", ...lines].join("\n");
-  const html = layout("Registration attempt", `<p>Hello ${escapeHtml(input.customerName)},</p>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}`);
-  return { subject: "Someone tried to register with your e-mail", text, html, sms: "Someone tried to register with your e-mail. If it was you, sign in or reset your password." };
+  const html = layout(
+    "Registration attempt",
+    `<p>Hello ${escapeHtml(input.customerName)},</p>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}`,
+  );
+  return {
+    subject: "Someone tried to register with your e-mail",
+    text,
+    html,
+    sms: "Someone tried to register with your e-mail. If it was you, sign in or reset your password.",
+  };
 }

@@ -6,7 +6,16 @@ import { addressFieldsSchema } from "./address.js";
 import { commerceCodes } from "./error-codes.js";
 
 /** States of an order. */
-export const orderStatusSchema = z.enum(["pending", "paid", "partially_fulfilled", "fulfilled", "shipped", "delivered", "canceled", "refunded"]);
+export const orderStatusSchema = z.enum([
+  "pending",
+  "paid",
+  "partially_fulfilled",
+  "fulfilled",
+  "shipped",
+  "delivered",
+  "canceled",
+  "refunded",
+]);
 /** An order status. */
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
@@ -122,7 +131,10 @@ export type CheckoutInput = z.input<typeof checkoutSchema>;
 /** Input of `orders.fulfill`: lines and quantities to fulfil; all remaining when omitted. */
 export const fulfillSchema = z.object({
   orderId: refSchema,
-  lines: z.array(z.object({ lineId: refSchema, quantity: z.number().int().positive().max(100_000) })).max(100).optional(),
+  lines: z
+    .array(z.object({ lineId: refSchema, quantity: z.number().int().positive().max(100_000) }))
+    .max(100)
+    .optional(),
 });
 
 /** Input of `orders.ship`. */
@@ -218,5 +230,14 @@ export function toOrderJSON(order: Order): OrderJSON {
 }
 
 function addressJSON(a: AddressSnapshot): AddressSnapshot {
-  return { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country, phone: a.phone };
+  return {
+    name: a.name,
+    line1: a.line1,
+    line2: a.line2,
+    city: a.city,
+    region: a.region,
+    postalCode: a.postalCode,
+    country: a.country,
+    phone: a.phone,
+  };
 }

@@ -53,7 +53,9 @@ const imageInputSchema = z.object({
 });
 
 // recordSchema keeps every key exactly (`__proto__` included) in an object without prototype.
-const attributesSchema = recordSchema(storableText(1, 60), storableText(0, 300)).refine((a) => Object.keys(a).length <= 50, { message: "at most 50 attributes" });
+const attributesSchema = recordSchema(storableText(1, 60), storableText(0, 300)).refine((a) => Object.keys(a).length <= 50, {
+  message: "at most 50 attributes",
+});
 
 const variantInputSchema = z.object({
   sku: skuSchema,
@@ -94,7 +96,10 @@ export type UpdateProductInput = z.input<typeof updateProductSchema>;
 
 /** Orders images, keeping exactly one primary (the flagged one, else the first). */
 export function normalizeImages(images: readonly z.output<typeof imageInputSchema>[]): ProductImage[] {
-  const primaryIndex = Math.max(0, images.findIndex((i) => i.primary === true));
+  const primaryIndex = Math.max(
+    0,
+    images.findIndex((i) => i.primary === true),
+  );
   return images.map((img, position) => ({ url: img.url, alt: img.alt, position, primary: position === primaryIndex }));
 }
 
@@ -114,4 +119,3 @@ export function unitPriceOf(product: Product, variantId: string | null): Money {
 export function stockKeyOf(productId: string, variantId: string | null): string {
   return variantId ?? productId;
 }
-

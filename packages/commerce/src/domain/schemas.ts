@@ -64,5 +64,8 @@ export function storableText(min: number, max: number) {
     .min(min)
     .max(max)
     .refine((v) => !NUL.test(v), { message: "may not contain NUL (U+0000) characters", params: { code: coreCodes.nul_character } })
-    .refine((v) => !LONE_SURROGATE.test(v), { message: "may not contain unpaired surrogate characters", params: { code: coreCodes.invalid_text } });
+    .refine((v) => !LONE_SURROGATE.test(v), {
+      message: "may not contain unpaired surrogate characters",
+      params: { code: coreCodes.invalid_text },
+    });
 }

@@ -7,5 +7,13 @@ export type { InventoryRepository } from "./inventory-repository.js";
 export type { OrderRepository } from "./order-repository.js";
 export type { PaymentPort, ChargeRequest, ChargeResult, RefundRequest, ChargeLookup, ChargeStatus } from "./payment-port.js";
 export type { ShippingCalculator, TaxCalculator, PricingContext } from "./pricing-ports.js";
-export type { EmailSender, SmsSender, EmailMessage, SmsMessage, IdentifiedEmailMessage, IdentifiedSmsMessage, NotificationLocaleResolver } from "./notification-ports.js";
+export type {
+  EmailSender,
+  SmsSender,
+  EmailMessage,
+  SmsMessage,
+  IdentifiedEmailMessage,
+  IdentifiedSmsMessage,
+  NotificationLocaleResolver,
+} from "./notification-ports.js";
 export type { NotificationRepository, NotificationClaim } from "./notification-repository.js";

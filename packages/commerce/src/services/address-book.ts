@@ -1,4 +1,14 @@
-import { createId, NotFoundError, pageRequestSchema, paginate, parse, requireActorId, type Page, type PageRequest, type Actor } from "@platform/core";
+import {
+  createId,
+  NotFoundError,
+  pageRequestSchema,
+  paginate,
+  parse,
+  requireActorId,
+  type Page,
+  type PageRequest,
+  type Actor,
+} from "@platform/core";
 import { z } from "zod";
 import { addAddressSchema, setDefaultAddressSchema, type AddAddressInput, type Address } from "../domain/address.js";
 import { refSchema } from "../domain/schemas.js";
@@ -51,7 +61,12 @@ export class AddressBook {
     const customerId = this.customerOf(actor);
     const q = parse(pageRequestSchema, input);
     const all = await this.ctx.store.transaction((tx) => tx.addresses.listByCustomer(customerId));
-    return paginate(all, q, { kind: "addresses.by_customer", key: (a) => [a.createdAt.getTime(), a.id], direction: "asc", codec: this.ctx.cursors });
+    return paginate(all, q, {
+      kind: "addresses.by_customer",
+      key: (a) => [a.createdAt.getTime(), a.id],
+      direction: "asc",
+      codec: this.ctx.cursors,
+    });
   }
 
   /** Makes an address the default for shipping or billing. @throws NotFoundError `address_not_found` (also for another customer's address). */
@@ -89,7 +104,12 @@ export class AddressBook {
       if (a.id === winner.id) continue;
       const shipping = winner.isDefaultShipping && a.isDefaultShipping;
       const billing = winner.isDefaultBilling && a.isDefaultBilling;
-      if (shipping || billing) await tx.addresses.save({ ...a, isDefaultShipping: a.isDefaultShipping && !shipping, isDefaultBilling: a.isDefaultBilling && !billing });
+      if (shipping || billing)
+        await tx.addresses.save({
+          ...a,
+          isDefaultShipping: a.isDefaultShipping && !shipping,
+          isDefaultBilling: a.isDefaultBilling && !billing,
+        });
     }
   }
 }

@@ -73,7 +73,12 @@ export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
   const outbox = store as Partial<{ purgeOutbox(options?: PurgeOptions): Promise<number> }>;
   if (typeof outbox.purgeOutbox === "function") {
     const purge = outbox.purgeOutbox.bind(store);
-    duties.push({ name: "commerce.outbox.purge", intervalMs: 5 * MINUTE, batchSize: 1_000, run: async (limit) => full(await purge({ limit }), limit) });
+    duties.push({
+      name: "commerce.outbox.purge",
+      intervalMs: 5 * MINUTE,
+      batchSize: 1_000,
+      run: async (limit) => full(await purge({ limit }), limit),
+    });
   }
   return duties;
 }

@@ -17,7 +17,12 @@ export type CartTarget = { readonly customerId: string } | { readonly guestCartI
  * reported (merging them would make the cart unreadable and checkout impossible).
  * An unknown or already-claimed guest cart is ignored (null): login must not fail because of it.
  */
-export async function mergeGuestCart(tx: CommerceTx, clock: Clock, customerId: string, guestCartId: string): Promise<GuestCartMerge | null> {
+export async function mergeGuestCart(
+  tx: CommerceTx,
+  clock: Clock,
+  customerId: string,
+  guestCartId: string,
+): Promise<GuestCartMerge | null> {
   const guest = await tx.carts.get(guestCartId);
   if (!guest || guest.customerId !== null) return null;
   const now = clock.now();
@@ -25,12 +30,20 @@ export async function mergeGuestCart(tx: CommerceTx, clock: Clock, customerId: s
   const products = await tx.products.getMany([...(mine?.lines ?? []), ...guest.lines].map((l) => l.productId));
   // The catalog's currency decides, as in addItem; a line whose product is gone keeps the price it was added at.
   const currencyOf = (l: CartLine) => products.get(l.productId)?.price.currency ?? l.addedUnitPrice.currency;
-  const cartCurrency = mine && mine.lines.length > 0 ? currencyOf(mine.lines[0]!) : guest.lines.length > 0 ? currencyOf(guest.lines[0]!) : null;
+  const cartCurrency =
+    mine && mine.lines.length > 0 ? currencyOf(mine.lines[0]!) : guest.lines.length > 0 ? currencyOf(guest.lines[0]!) : null;
   const kept = guest.lines.filter((l) => currencyOf(l) === cartCurrency);
   const skipped = guest.lines
     .filter((l) => currencyOf(l) !== cartCurrency)
-    .map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, currency: currencyOf(l), reason: "currency_mismatch" as const }));
-  if (mine) await tx.carts.update({ ...mine, lines: mergeLines(mine.lines, kept), updatedAt: now, version: mine.version + 1 }, mine.version);
+    .map((l) => ({
+      productId: l.productId,
+      variantId: l.variantId,
+      quantity: l.quantity,
+      currency: currencyOf(l),
+      reason: "currency_mismatch" as const,
+    }));
+  if (mine)
+    await tx.carts.update({ ...mine, lines: mergeLines(mine.lines, kept), updatedAt: now, version: mine.version + 1 }, mine.version);
   else await tx.carts.insert({ id: createId("cart"), customerId, lines: kept, createdAt: now, updatedAt: now, version: 1 });
   await tx.carts.delete(guest.id);
   const cartId = mine?.id ?? (await tx.carts.getByCustomer(customerId))!.id;

@@ -42,7 +42,16 @@ export interface CartJSON {
   id: string;
   customerId: string | null;
   currency: string;
-  lines: { productId: string; variantId: string | null; sku: string; name: string; quantity: number; unitPrice: MoneyJSON; lineTotal: MoneyJSON; available: boolean }[];
+  lines: {
+    productId: string;
+    variantId: string | null;
+    sku: string;
+    name: string;
+    quantity: number;
+    unitPrice: MoneyJSON;
+    lineTotal: MoneyJSON;
+    available: boolean;
+  }[];
   itemCount: number;
   subtotal: MoneyJSON;
   shipping: MoneyJSON;
@@ -107,19 +116,46 @@ export class CartPricing {
       const ok = p !== undefined && p.status === "active" && (line.variantId === null ? p.variants.length === 0 : variant !== undefined);
       if (!ok) {
         issues.push({ code: "product_unavailable", productId: line.productId, variantId: line.variantId, status: p?.status ?? "deleted" });
-        lines.push({ productId: line.productId, variantId: line.variantId, sku: variant?.sku ?? p?.sku ?? "", name: p?.name ?? "", quantity: line.quantity, unitPrice: line.addedUnitPrice, lineTotal: line.addedUnitPrice.times(line.quantity), available: false });
+        lines.push({
+          productId: line.productId,
+          variantId: line.variantId,
+          sku: variant?.sku ?? p?.sku ?? "",
+          name: p?.name ?? "",
+          quantity: line.quantity,
+          unitPrice: line.addedUnitPrice,
+          lineTotal: line.addedUnitPrice.times(line.quantity),
+          available: false,
+        });
         continue;
       }
       const unitPrice = unitPriceOf(p, line.variantId);
       currency ??= unitPrice.currency;
       if (!unitPrice.equals(line.addedUnitPrice)) {
-        issues.push({ code: "price_changed", productId: line.productId, variantId: line.variantId, previous: line.addedUnitPrice.toJSON(), current: unitPrice.toJSON() });
+        issues.push({
+          code: "price_changed",
+          productId: line.productId,
+          variantId: line.variantId,
+          previous: line.addedUnitPrice.toJSON(),
+          current: unitPrice.toJSON(),
+        });
       }
-      lines.push({ productId: p.id, variantId: line.variantId, sku: variant?.sku ?? p.sku, name: p.name, quantity: line.quantity, unitPrice, lineTotal: unitPrice.times(line.quantity), available: true });
+      lines.push({
+        productId: p.id,
+        variantId: line.variantId,
+        sku: variant?.sku ?? p.sku,
+        name: p.name,
+        quantity: line.quantity,
+        unitPrice,
+        lineTotal: unitPrice.times(line.quantity),
+        available: true,
+      });
     }
     const cur = currency ?? this.defaultCurrency;
     const charged = lines.filter((l) => l.available);
-    const subtotal = Money.sum(charged.map((l) => l.lineTotal), cur);
+    const subtotal = Money.sum(
+      charged.map((l) => l.lineTotal),
+      cur,
+    );
     const ctx = { currency: cur, subtotal, lines: charged, shippingAddress: destination };
     const shipping = this.shippingCalculator.shipping(ctx);
     const tax = this.taxCalculator.tax({ ...ctx, shipping });

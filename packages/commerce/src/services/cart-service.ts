@@ -1,4 +1,15 @@
-import { checkActor, createEvent, createId, DomainRuleError, NotFoundError, parse, requireActorId, ValidationError, coreCodes, type Actor } from "@platform/core";
+import {
+  checkActor,
+  createEvent,
+  createId,
+  DomainRuleError,
+  NotFoundError,
+  parse,
+  requireActorId,
+  ValidationError,
+  coreCodes,
+  type Actor,
+} from "@platform/core";
 import { z } from "zod";
 import {
   addCartItemSchema,
@@ -83,16 +94,21 @@ export class CartService {
       for (const l of cart.lines) {
         const p = others.get(l.productId);
         if (p && !sameItem(l, data.productId, variantId) && p.price.currency !== price.currency) {
-          throw new DomainRuleError(coreCodes.currency_mismatch, `the cart holds ${p.price.currency} items; this one is in ${price.currency}`);
+          throw new DomainRuleError(
+            coreCodes.currency_mismatch,
+            `the cart holds ${p.price.currency} items; this one is in ${price.currency}`,
+          );
         }
       }
       const i = cart.lines.findIndex((l) => sameItem(l, data.productId, variantId));
       if (i === -1) {
-        if (cart.lines.length >= MAX_CART_LINES) throw new DomainRuleError(commerceCodes.cart_full, `a cart holds at most ${MAX_CART_LINES} lines`);
+        if (cart.lines.length >= MAX_CART_LINES)
+          throw new DomainRuleError(commerceCodes.cart_full, `a cart holds at most ${MAX_CART_LINES} lines`);
         return [...cart.lines, { productId: data.productId, variantId, quantity: data.quantity, addedUnitPrice: price }];
       }
       const quantity = cart.lines[i]!.quantity + data.quantity;
-      if (quantity > MAX_LINE_QUANTITY) throw ValidationError.field(commerceCodes.quantity_too_large, "quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`);
+      if (quantity > MAX_LINE_QUANTITY)
+        throw ValidationError.field(commerceCodes.quantity_too_large, "quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`);
       // The line keeps the price of its first units: a change since then is reported before checkout.
       return cart.lines.map((l, j) => (j === i ? { ...l, quantity } : l));
     });
@@ -107,7 +123,8 @@ export class CartService {
     const data = parse(setCartQuantitySchema, input);
     const variantId = data.variantId ?? null;
     return this.mutate(r, async (_tx, cart) => {
-      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId))) throw NotFoundError.of(commerceCodes.line_not_found, "cart line", data.productId);
+      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId)))
+        throw NotFoundError.of(commerceCodes.line_not_found, "cart line", data.productId);
       return cart.lines.map((l) => (sameItem(l, data.productId, variantId) ? { ...l, quantity: data.quantity } : l));
     });
   }
@@ -118,7 +135,8 @@ export class CartService {
     const data = parse(removeCartItemSchema, input);
     const variantId = data.variantId ?? null;
     return this.mutate(r, async (_tx, cart) => {
-      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId))) throw NotFoundError.of(commerceCodes.line_not_found, "cart line", data.productId);
+      if (!cart.lines.some((l) => sameItem(l, data.productId, variantId)))
+        throw NotFoundError.of(commerceCodes.line_not_found, "cart line", data.productId);
       return cart.lines.filter((l) => !sameItem(l, data.productId, variantId));
     });
   }
@@ -160,9 +178,14 @@ export class CartService {
   private async sellable(tx: CommerceTx, productId: string, variantId: string | null): Promise<Product> {
     const p = await tx.products.get(productId);
     if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", productId);
-    if (p.status !== "active") throw new DomainRuleError(commerceCodes.product_unavailable, `product ${productId} is ${p.status}`, { details: { productId, status: p.status } });
-    if (variantId === null && p.variants.length > 0) throw ValidationError.field(commerceCodes.variant_required, "variantId", "this product is sold by variant");
-    if (variantId !== null && !p.variants.some((v) => v.id === variantId)) throw NotFoundError.of(commerceCodes.variant_not_found, "variant", variantId);
+    if (p.status !== "active")
+      throw new DomainRuleError(commerceCodes.product_unavailable, `product ${productId} is ${p.status}`, {
+        details: { productId, status: p.status },
+      });
+    if (variantId === null && p.variants.length > 0)
+      throw ValidationError.field(commerceCodes.variant_required, "variantId", "this product is sold by variant");
+    if (variantId !== null && !p.variants.some((v) => v.id === variantId))
+      throw NotFoundError.of(commerceCodes.variant_not_found, "variant", variantId);
     return p;
   }
 }

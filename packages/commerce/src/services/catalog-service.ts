@@ -1,5 +1,19 @@
 import { z } from "zod";
-import { checkActor, ConflictError, createEvent, createId, DomainRuleError, NotFoundError, parse, recordSchema, requireRole, ValidationError, type Page, coreCodes, type Actor } from "@platform/core";
+import {
+  checkActor,
+  ConflictError,
+  createEvent,
+  createId,
+  DomainRuleError,
+  NotFoundError,
+  parse,
+  recordSchema,
+  requireRole,
+  ValidationError,
+  type Page,
+  coreCodes,
+  type Actor,
+} from "@platform/core";
 import {
   createProductSchema,
   normalizeImages,
@@ -40,7 +54,11 @@ function variantStockOf(variants: readonly { sku: string }[], stock: Readonly<Re
     else byKey.set(key, qty);
   }
   if (unknown.length > 0) {
-    const issues = unknown.map((sku) => ({ path: ["variantStock", sku], message: "names no variant of this product, or one already named", code: commerceCodes.unknown_variant_sku }));
+    const issues = unknown.map((sku) => ({
+      path: ["variantStock", sku],
+      message: "names no variant of this product, or one already named",
+      code: commerceCodes.unknown_variant_sku,
+    }));
     throw new ValidationError(commerceCodes.unknown_variant_sku, `variantStock names no variant: ${unknown.join(", ")}`, { issues });
   }
   return byKey;
@@ -63,7 +81,10 @@ export class CatalogService {
    * const laptop = await platform.products.create(ADMIN_ACTOR, { sku: "LAPTOP001", name: "Laptop", price: { amount: "999.99", currency: "USD" }, initialStock: 10 });
    * ```
    */
-  async create(actor: Actor, input: CreateProductInput & { initialStock?: number; variantStock?: Record<string, number> }): Promise<Product> {
+  async create(
+    actor: Actor,
+    input: CreateProductInput & { initialStock?: number; variantStock?: Record<string, number> },
+  ): Promise<Product> {
     requireRole(actor, "admin");
     const data = parse(createProductWithStockSchema, input);
     const opening = variantStockOf(data.variants, data.variantStock);
@@ -72,7 +93,12 @@ export class CatalogService {
       if (data.categoryId) await this.requireCategory(tx, data.categoryId);
       const now = clock.now();
       const id = createId("prod");
-      const variants: ProductVariant[] = data.variants.map((v) => ({ id: createId("var"), sku: v.sku, price: v.price ?? null, options: v.options }));
+      const variants: ProductVariant[] = data.variants.map((v) => ({
+        id: createId("var"),
+        sku: v.sku,
+        price: v.price ?? null,
+        options: v.options,
+      }));
       this.assertCurrency(data.price.currency, variants);
       const product: Product = {
         id,
@@ -90,11 +116,15 @@ export class CatalogService {
         version: 1,
       };
       await tx.products.insert(product);
-      const items = variants.length > 0 ? variants.map((v) => ({ variantId: v.id as string | null, qty: opening.get(normalizeSku(v.sku)) ?? 0 })) : [{ variantId: null, qty: data.initialStock }];
+      const items =
+        variants.length > 0
+          ? variants.map((v) => ({ variantId: v.id as string | null, qty: opening.get(normalizeSku(v.sku)) ?? 0 }))
+          : [{ variantId: null, qty: data.initialStock }];
       for (const item of items) {
         const key = stockKeyOf(id, item.variantId);
         await tx.inventory.ensure({ key, productId: id, variantId: item.variantId, lowStockThreshold: this.lowStockThreshold }, now);
-        if (item.qty > 0) await tx.inventory.adjust({ id: createId("adj"), key, delta: item.qty, reason: "received", note: "initial stock", at: now });
+        if (item.qty > 0)
+          await tx.inventory.adjust({ id: createId("adj"), key, delta: item.qty, reason: "received", note: "initial stock", at: now });
       }
       tx.outbox.add(createEvent("product.created", { productId: id, sku: product.sku }, clock));
       return product;
@@ -113,7 +143,9 @@ export class CatalogService {
       const current = await tx.products.get(data.productId);
       if (!current) throw NotFoundError.of(commerceCodes.product_not_found, "product", data.productId);
       if (current.version !== data.expectedVersion) {
-        throw new ConflictError(commerceCodes.version_conflict, `product ${data.productId} is at version ${current.version}`, { details: { expectedVersion: data.expectedVersion, actualVersion: current.version } });
+        throw new ConflictError(commerceCodes.version_conflict, `product ${data.productId} is at version ${current.version}`, {
+          details: { expectedVersion: data.expectedVersion, actualVersion: current.version },
+        });
       }
       if (data.categoryId) await this.requireCategory(tx, data.categoryId);
       const now = clock.now();
@@ -121,7 +153,12 @@ export class CatalogService {
       if (data.variants) {
         // Keep the id (and stock) of a variant whose SKU stays; new SKUs get new variants.
         const bySku = new Map(current.variants.map((v) => [v.sku.toUpperCase(), v]));
-        variants = data.variants.map((v) => ({ id: bySku.get(v.sku.toUpperCase())?.id ?? createId("var"), sku: v.sku, price: v.price ?? null, options: v.options }));
+        variants = data.variants.map((v) => ({
+          id: bySku.get(v.sku.toUpperCase())?.id ?? createId("var"),
+          sku: v.sku,
+          price: v.price ?? null,
+          options: v.options,
+        }));
       }
       const price = data.price ?? current.price;
       this.assertCurrency(price.currency, variants);
@@ -211,7 +248,10 @@ export class CatalogService {
   private assertCurrency(currency: string, variants: readonly ProductVariant[]): void {
     for (const v of variants) {
       if (v.price && v.price.currency !== currency) {
-        throw new DomainRuleError(coreCodes.currency_mismatch, `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`);
+        throw new DomainRuleError(
+          coreCodes.currency_mismatch,
+          `variant ${v.sku} is priced in ${v.price.currency}, the product in ${currency}`,
+        );
       }
     }
   }

@@ -1,6 +1,26 @@
-import { checkActor, createEvent, createId, DomainRuleError, NotFoundError, pageRequestSchema, paginate, parse, requireRole, type Page, type PageRequest, type Actor } from "@platform/core";
+import {
+  checkActor,
+  createEvent,
+  createId,
+  DomainRuleError,
+  NotFoundError,
+  pageRequestSchema,
+  paginate,
+  parse,
+  requireRole,
+  type Page,
+  type PageRequest,
+  type Actor,
+} from "@platform/core";
 import { z } from "zod";
-import { createCategorySchema, moveCategorySchema, slugify, wouldCreateCycle, type Category, type CreateCategoryInput } from "../domain/category.js";
+import {
+  createCategorySchema,
+  moveCategorySchema,
+  slugify,
+  wouldCreateCycle,
+  type Category,
+  type CreateCategoryInput,
+} from "../domain/category.js";
 import { refSchema } from "../domain/schemas.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ServiceContext } from "./service-context.js";
@@ -61,7 +81,12 @@ export class CategoryService {
     const q = parse(childrenSchema, input);
     const parentId = q.parentId ?? null;
     const all = await this.ctx.store.transaction((tx) => tx.categories.children(parentId));
-    return paginate(all, q, { kind: `categories.children:${parentId ?? ""}`, key: (c) => [c.name, c.id], direction: "asc", codec: this.ctx.cursors });
+    return paginate(all, q, {
+      kind: `categories.children:${parentId ?? ""}`,
+      key: (c) => [c.name, c.id],
+      direction: "asc",
+      codec: this.ctx.cursors,
+    });
   }
 
   /**
@@ -81,8 +106,14 @@ export class CategoryService {
     // The key of a node is its branch from the root, (name, id) per level: sorting the keys gives
     // the depth-first order, and a key stays valid while other categories are added or moved.
     const segment = (id: string) => `${byId.get(id)?.name ?? ""}\u0000${id}`;
-    const branch = (c: Category) => (c.id === root.id ? [c.id] : [...c.path.slice(c.path.indexOf(root.id)), c.id]).map(segment).join("\u0001");
-    return paginate(all, q, { kind: `categories.subtree:${root.id}`, key: (c) => [branch(c), c.id], direction: "asc", codec: this.ctx.cursors });
+    const branch = (c: Category) =>
+      (c.id === root.id ? [c.id] : [...c.path.slice(c.path.indexOf(root.id)), c.id]).map(segment).join("\u0001");
+    return paginate(all, q, {
+      kind: `categories.subtree:${root.id}`,
+      key: (c) => [branch(c), c.id],
+      direction: "asc",
+      codec: this.ctx.cursors,
+    });
   }
 
   private async existing(tx: CommerceTx, categoryId: string): Promise<Category> {
@@ -105,7 +136,8 @@ export class CategoryService {
       if (!node) throw NotFoundError.of(commerceCodes.category_not_found, "category", data.categoryId);
       const parent = data.parentId ? await tx.categories.get(data.parentId) : null;
       if (data.parentId && !parent) throw NotFoundError.of(commerceCodes.category_not_found, "category", data.parentId);
-      if (wouldCreateCycle(node.id, parent)) throw new DomainRuleError(commerceCodes.category_cycle, "a category cannot move under itself or its descendants");
+      if (wouldCreateCycle(node.id, parent))
+        throw new DomainRuleError(commerceCodes.category_cycle, "a category cannot move under itself or its descendants");
       const path = parent ? [...parent.path, parent.id] : [];
       const moved: Category = { ...node, parentId: parent?.id ?? null, path, version: node.version + 1 };
       // Rewrite the ancestor paths of the whole subtree (one UPDATE ... SET path = ... in SQL).

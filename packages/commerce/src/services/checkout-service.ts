@@ -1,5 +1,16 @@
 import { createHash } from "node:crypto";
-import { ConflictError, createEvent, createId, DomainRuleError, GatewayError, IdempotencyError, NotFoundError, PlatformError, parse, writeLog } from "@platform/core";
+import {
+  ConflictError,
+  createEvent,
+  createId,
+  DomainRuleError,
+  GatewayError,
+  IdempotencyError,
+  NotFoundError,
+  PlatformError,
+  parse,
+  writeLog,
+} from "@platform/core";
 import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { classifyChargeError, unknownOutcomeError } from "../domain/charge-outcome.js";
 import { sumByKey } from "../domain/inventory.js";
@@ -52,12 +63,20 @@ export class CheckoutService {
     if (isUnconfiguredPaymentPort(this.payments)) throw noPaymentPortError();
     const data = parse(checkoutSchema, input);
     const fingerprint = createHash("sha256")
-      .update(JSON.stringify([data.shippingAddressId ?? null, data.shippingAddress ?? null, data.billingAddressId ?? null, data.paymentToken ?? null]))
+      .update(
+        JSON.stringify([
+          data.shippingAddressId ?? null,
+          data.shippingAddress ?? null,
+          data.billingAddressId ?? null,
+          data.paymentToken ?? null,
+        ]),
+      )
       .digest("hex");
     const key = `${customerId}\u0000${data.idempotencyKey}`;
     const running = this.inflight.get(key);
     if (running) {
-      if (running.fingerprint !== fingerprint) throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
+      if (running.fingerprint !== fingerprint)
+        throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
       return running.promise;
     }
     const promise = this.run(customerId, data, fingerprint).finally(() => this.inflight.delete(key));
@@ -69,7 +88,8 @@ export class CheckoutService {
     const placed = await this.ctx.store.transaction(async (tx) => {
       const existing = await tx.orders.getByIdempotencyKey(customerId, data.idempotencyKey);
       if (existing) {
-        if (existing.requestFingerprint !== fingerprint) throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
+        if (existing.requestFingerprint !== fingerprint)
+          throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
         return { order: existing, fresh: false };
       }
       return { order: await this.place(tx, customerId, data, fingerprint), fresh: true };
@@ -78,10 +98,15 @@ export class CheckoutService {
     if (!placed.fresh) {
       // Canceled (or expired) while the charge outcome was unknown: resolve it now and refund
       // a charge that went through; never answer with a silently canceled, charged order.
-      if (order.status === "canceled" && order.payment.status === "pending") throw canceledCheckoutError((await this.settlement.resolveCanceled(order.id)) ?? order);
+      if (order.status === "canceled" && order.payment.status === "pending")
+        throw canceledCheckoutError((await this.settlement.resolveCanceled(order.id)) ?? order);
       // Expired before the payment settled: the checkout did not happen (its charge was refunded).
       if (order.status === "canceled" && order.cancelReason === "reservation_expired") throw canceledCheckoutError(order);
-      if (order.payment.status === "failed") throw new GatewayError(order.payment.failureCode ?? "payment_failed", "the payment of this checkout failed", { provider: "payment_port", retryable: false });
+      if (order.payment.status === "failed")
+        throw new GatewayError(order.payment.failureCode ?? "payment_failed", "the payment of this checkout failed", {
+          provider: "payment_port",
+          retryable: false,
+        });
       // A pending order whose payment never settled (crash, other process): resume it; the
       // gateway idempotency key makes the charge happen at most once.
       // One waiting for its customer is asked again too: the same key answers the same step (or the
@@ -91,7 +116,12 @@ export class CheckoutService {
     return this.pay(order, data.paymentToken ?? null);
   }
 
-  private async place(tx: CommerceTx, customerId: string, data: ReturnType<typeof parse<typeof checkoutSchema>>, fingerprint: string): Promise<Order> {
+  private async place(
+    tx: CommerceTx,
+    customerId: string,
+    data: ReturnType<typeof parse<typeof checkoutSchema>>,
+    fingerprint: string,
+  ): Promise<Order> {
     const { clock } = this.ctx;
     const cart = await tx.carts.getByCustomer(customerId);
     if (!cart || cart.lines.length === 0) throw new DomainRuleError(commerceCodes.empty_cart, "the cart is empty");
@@ -100,19 +130,33 @@ export class CheckoutService {
     if (cart.checkoutOrderId) {
       const claimer = await tx.orders.get(cart.checkoutOrderId);
       if (claimer && claimer.status === "pending") {
-        throw new ConflictError(commerceCodes.checkout_in_progress, "another checkout of this cart is in progress; retry shortly", { details: { orderId: claimer.id, retryable: true } });
+        throw new ConflictError(commerceCodes.checkout_in_progress, "another checkout of this cart is in progress; retry shortly", {
+          details: { orderId: claimer.id, retryable: true },
+        });
       }
     }
     const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
-    const billingAddress = data.billingAddressId ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing") : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
+    const billingAddress = data.billingAddressId
+      ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing")
+      : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
     const view = await viewCart(tx, this.pricing, cart, shippingAddress);
-    if (view.issues.length > 0) throw new DomainRuleError(commerceCodes.cart_changed, "the cart changed since items were added; review it first", { details: { issues: view.issues } });
+    if (view.issues.length > 0)
+      throw new DomainRuleError(commerceCodes.cart_changed, "the cart changed since items were added; review it first", {
+        details: { issues: view.issues },
+      });
     const now = clock.now();
     const orderId = createId("ord");
     const reservationId = createId("res");
     const lines = sumByKey(view.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity })));
     const before = await tx.inventory.getMany(lines.map((l) => l.key));
-    await tx.inventory.reserve({ id: reservationId, orderId, lines, status: "active", expiresAt: new Date(now.getTime() + this.reservationTtlMs), createdAt: now });
+    await tx.inventory.reserve({
+      id: reservationId,
+      orderId,
+      lines,
+      status: "active",
+      expiresAt: new Date(now.getTime() + this.reservationTtlMs),
+      createdAt: now,
+    });
     // Available stock drops when it is reserved: that is when low stock is crossed.
     for (const [k, level] of await tx.inventory.getMany(lines.map((l) => l.key))) recordLowStock(tx.outbox, clock, before.get(k), level);
     const orderLines: OrderLine[] = view.lines.map((l, i) => ({
@@ -154,14 +198,32 @@ export class CheckoutService {
     return order;
   }
 
-  private async address(tx: CommerceTx, customerId: string, id: string | undefined, inline: { [K in keyof AddressSnapshot]?: AddressSnapshot[K] | undefined } | undefined, kind: "shipping" | "billing"): Promise<AddressSnapshot | null> {
-    if (inline) return { name: inline.name!, line1: inline.line1!, line2: inline.line2 ?? null, city: inline.city!, region: inline.region ?? null, postalCode: inline.postalCode!, country: inline.country!, phone: inline.phone ?? null };
+  private async address(
+    tx: CommerceTx,
+    customerId: string,
+    id: string | undefined,
+    inline: { [K in keyof AddressSnapshot]?: AddressSnapshot[K] | undefined } | undefined,
+    kind: "shipping" | "billing",
+  ): Promise<AddressSnapshot | null> {
+    if (inline)
+      return {
+        name: inline.name!,
+        line1: inline.line1!,
+        line2: inline.line2 ?? null,
+        city: inline.city!,
+        region: inline.region ?? null,
+        postalCode: inline.postalCode!,
+        country: inline.country!,
+        phone: inline.phone ?? null,
+      };
     if (id) {
       const a = await tx.addresses.get(id);
       if (!a || a.customerId !== customerId) throw NotFoundError.of(commerceCodes.address_not_found, "address", id);
       return snapshotAddress(a);
     }
-    const def = (await tx.addresses.listByCustomer(customerId)).find((a) => (kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling));
+    const def = (await tx.addresses.listByCustomer(customerId)).find((a) =>
+      kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling,
+    );
     return def ? snapshotAddress(def) : null;
   }
 
@@ -172,11 +234,18 @@ export class CheckoutService {
    */
   private async awaitCustomer(orderId: string, reference: string, action: NonNullable<Order["payment"]["action"]>): Promise<Order> {
     const waiting = await this.settlement.markRequiresAction(orderId, reference);
-    if (waiting.status === "pending" && waiting.payment.status === "requires_action") return { ...waiting, payment: { ...waiting.payment, action } };
+    if (waiting.status === "pending" && waiting.payment.status === "requires_action")
+      return { ...waiting, payment: { ...waiting.payment, action } };
     if (waiting.status === "canceled") {
       // Best effort: if the cancel fails, the sweeper and the action's expiry cancel the charge later.
       await this.payments.cancel?.({ orderId, idempotencyKey: chargeKeyOf(orderId), reference }).catch((error: unknown) => {
-        writeLog(this.ctx.logger, "warn", "cancel of a payment waiting for the customer failed; the order waits", { orderId, customerId: waiting.customerId }, error);
+        writeLog(
+          this.ctx.logger,
+          "warn",
+          "cancel of a payment waiting for the customer failed; the order waits",
+          { orderId, customerId: waiting.customerId },
+          error,
+        );
       });
       throw canceledCheckoutError(waiting);
     }
@@ -208,8 +277,22 @@ export class CheckoutService {
       // Only a hint for the sweeper (it can find the charge by its key): a failure here is logged, not thrown.
       await this.settlement
         .notePendingReference(order.id, reference)
-        .catch((noteError: unknown) => writeLog(this.ctx.logger, "warn", "could not record the pending charge reference", { orderId: order.id, customerId: order.customerId }, noteError));
-      writeLog(this.ctx.logger, "warn", "checkout charge outcome unknown; order left pending", { orderId: order.id, customerId: order.customerId }, error);
+        .catch((noteError: unknown) =>
+          writeLog(
+            this.ctx.logger,
+            "warn",
+            "could not record the pending charge reference",
+            { orderId: order.id, customerId: order.customerId },
+            noteError,
+          ),
+        );
+      writeLog(
+        this.ctx.logger,
+        "warn",
+        "checkout charge outcome unknown; order left pending",
+        { orderId: order.id, customerId: order.customerId },
+        error,
+      );
       throw unknownOutcomeError(error, order.id);
     }
     if (action) return this.awaitCustomer(order.id, reference, action);
@@ -218,7 +301,10 @@ export class CheckoutService {
       const expired = outcome.order.cancelReason === "reservation_expired";
       await this.settlement.refund(outcome.order, outcome.order.cancelReason ?? "canceled");
       throw expired
-        ? new DomainRuleError(commerceCodes.reservation_expired, "the stock reservation expired before the payment completed; the payment was refunded")
+        ? new DomainRuleError(
+            commerceCodes.reservation_expired,
+            "the stock reservation expired before the payment completed; the payment was refunded",
+          )
         : new DomainRuleError(commerceCodes.order_canceled, "the order was canceled while the payment ran; the payment was refunded");
     }
     // Canceled while the charge ran, and the cancel already resolved and refunded the charge.

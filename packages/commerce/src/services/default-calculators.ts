@@ -20,14 +20,27 @@ export class FlatRateShippingCalculator implements ShippingCalculator {
   private readonly freeOver: string | undefined;
 
   constructor(options: FlatRateOptions = {}) {
-    const o = parse(z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/).default("0"), freeOver: z.string().regex(/^\d+(\.\d+)?$/).optional() }), options);
+    const o = parse(
+      z.object({
+        amount: z
+          .string()
+          .regex(/^\d+(\.\d+)?$/)
+          .default("0"),
+        freeOver: z
+          .string()
+          .regex(/^\d+(\.\d+)?$/)
+          .optional(),
+      }),
+      options,
+    );
     this.amount = o.amount;
     this.freeOver = o.freeOver;
   }
 
   shipping(ctx: PricingContext): Money {
     if (ctx.lines.length === 0) return Money.zero(ctx.currency);
-    if (this.freeOver !== undefined && ctx.subtotal.greaterThanOrEqual(Money.rounded(this.freeOver, ctx.currency))) return Money.zero(ctx.currency);
+    if (this.freeOver !== undefined && ctx.subtotal.greaterThanOrEqual(Money.rounded(this.freeOver, ctx.currency)))
+      return Money.zero(ctx.currency);
     return Money.rounded(this.amount, ctx.currency);
   }
 }
@@ -56,7 +69,10 @@ export class PercentageTaxCalculator implements TaxCalculator {
 
   constructor(options: PercentageTaxOptions = {}) {
     const rate = z.string().regex(/^\d+(\.\d+)?$/);
-    const o = parse(z.object({ rates: z.record(z.string(), rate).default({}), defaultRate: rate.default("0"), taxShipping: z.boolean().default(false) }), options);
+    const o = parse(
+      z.object({ rates: z.record(z.string(), rate).default({}), defaultRate: rate.default("0"), taxShipping: z.boolean().default(false) }),
+      options,
+    );
     this.rates = new Map(Object.entries(o.rates).map(([k, v]) => [k.toUpperCase(), v]));
     this.defaultRate = o.defaultRate;
     this.taxShipping = o.taxShipping;

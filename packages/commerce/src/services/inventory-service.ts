@@ -1,4 +1,14 @@
-import { checkActor, createEvent, createId, NotFoundError, parse, requireRole, type Clock, type EventOutbox, type Actor } from "@platform/core";
+import {
+  checkActor,
+  createEvent,
+  createId,
+  NotFoundError,
+  parse,
+  requireRole,
+  type Clock,
+  type EventOutbox,
+  type Actor,
+} from "@platform/core";
 import { z } from "zod";
 import { adjustStockSchema, available, lowStockThresholdSchema, type AdjustStockInput, type StockLevel } from "../domain/inventory.js";
 import { stockKeyOf } from "../domain/product.js";
@@ -24,7 +34,17 @@ export interface StockView {
 
 /** Shapes a stock level for callers. */
 export function toStockView(l: StockLevel): StockView {
-  return { productId: l.productId, variantId: l.variantId, onHand: l.onHand, reserved: l.reserved, available: available(l), sold: l.sold, received: l.received, adjusted: l.adjusted, lowStockThreshold: l.lowStockThreshold };
+  return {
+    productId: l.productId,
+    variantId: l.variantId,
+    onHand: l.onHand,
+    reserved: l.reserved,
+    available: available(l),
+    sold: l.sold,
+    received: l.received,
+    adjusted: l.adjusted,
+    lowStockThreshold: l.lowStockThreshold,
+  };
 }
 
 /** Records `inventory.low_stock_reached` when available stock crosses below its threshold. */
@@ -32,7 +52,13 @@ export function recordLowStock(outbox: EventOutbox, clock: Clock, before: StockL
   const was = before ? available(before) : Number.POSITIVE_INFINITY;
   const now = available(after);
   if (now < after.lowStockThreshold && was >= after.lowStockThreshold) {
-    outbox.add(createEvent("inventory.low_stock_reached", { productId: after.productId, variantId: after.variantId, available: now, threshold: after.lowStockThreshold }, clock));
+    outbox.add(
+      createEvent(
+        "inventory.low_stock_reached",
+        { productId: after.productId, variantId: after.variantId, available: now, threshold: after.lowStockThreshold },
+        clock,
+      ),
+    );
   }
 }
 
@@ -70,8 +96,21 @@ export class InventoryService {
       const key = stockKeyOf(data.productId, data.variantId ?? null);
       const before = await tx.inventory.get(key);
       if (!before) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
-      const after = await tx.inventory.adjust({ id: createId("adj"), key, delta: data.delta, reason: data.reason, note: data.note ?? null, at: clock.now() });
-      tx.outbox.add(createEvent("inventory.adjusted", { productId: after.productId, variantId: after.variantId, delta: data.delta, reason: data.reason, onHand: after.onHand }, clock));
+      const after = await tx.inventory.adjust({
+        id: createId("adj"),
+        key,
+        delta: data.delta,
+        reason: data.reason,
+        note: data.note ?? null,
+        at: clock.now(),
+      });
+      tx.outbox.add(
+        createEvent(
+          "inventory.adjusted",
+          { productId: after.productId, variantId: after.variantId, delta: data.delta, reason: data.reason, onHand: after.onHand },
+          clock,
+        ),
+      );
       recordLowStock(tx.outbox, clock, before, after);
       return toStockView(after);
     });

@@ -30,8 +30,14 @@ export interface LoginThrottleOptions {
   client?: Partial<AttemptPolicy>;
 }
 
-const ms = z.number().int().min(0).max(366 * 24 * 3_600_000);
-const policySchema = z.object({ freeAttempts: z.number().int().min(1).max(1_000_000), baseDelayMs: ms, maxDelayMs: ms, windowMs: ms.min(1) }).refine((p) => p.maxDelayMs >= p.baseDelayMs);
+const ms = z
+  .number()
+  .int()
+  .min(0)
+  .max(366 * 24 * 3_600_000);
+const policySchema = z
+  .object({ freeAttempts: z.number().int().min(1).max(1_000_000), baseDelayMs: ms, maxDelayMs: ms, windowMs: ms.min(1) })
+  .refine((p) => p.maxDelayMs >= p.baseDelayMs);
 
 /**
  * Merges options with the defaults and checks them.
@@ -41,7 +47,10 @@ export function resolveLoginThrottle(options: LoginThrottleOptions = {}): LoginT
   const email = { ...DEFAULT_LOGIN_THROTTLE.email, ...options.email };
   const client = { ...DEFAULT_LOGIN_THROTTLE.client, ...options.client };
   if (!policySchema.safeParse(email).success || !policySchema.safeParse(client).success) {
-    throw new ConfigurationError(commerceCodes.invalid_login_throttle, "loginThrottle: attempts >= 1, delays and windows in ms (0 <= base <= max), window > 0");
+    throw new ConfigurationError(
+      commerceCodes.invalid_login_throttle,
+      "loginThrottle: attempts >= 1, delays and windows in ms (0 <= base <= max), window > 0",
+    );
   }
   return { email, client };
 }
@@ -55,7 +64,9 @@ export interface AttemptSource {
   clientKey?: string;
 }
 
-const sourceSchema = z.object({ clientKey: withErrorCode(z.string().trim().min(1).max(256), commerceCodes.invalid_client_key).optional() }).optional();
+const sourceSchema = z
+  .object({ clientKey: withErrorCode(z.string().trim().min(1).max(256), commerceCodes.invalid_client_key).optional() })
+  .optional();
 
 /** Parses an {@link AttemptSource}. @throws ValidationError `invalid_client_key`. */
 export function parseSource(source: AttemptSource | undefined): string | undefined {
@@ -63,7 +74,9 @@ export function parseSource(source: AttemptSource | undefined): string | undefin
 }
 
 function tooMany(t: LoginThrottle): AuthenticationError {
-  return new AuthenticationError(commerceCodes.too_many_attempts, "too many failed attempts; try again later", { details: { retryAt: t.lockedUntil?.toISOString() ?? null } });
+  return new AuthenticationError(commerceCodes.too_many_attempts, "too many failed attempts; try again later", {
+    details: { retryAt: t.lockedUntil?.toISOString() ?? null },
+  });
 }
 
 /**

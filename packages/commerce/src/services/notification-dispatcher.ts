@@ -1,7 +1,14 @@
 import { createEvent, createId, silentLogger, writeLog, type Clock, type Logger } from "@platform/core";
 import type { ClaimedNotification, NotificationChannel, NotificationSettlement } from "../domain/notification-job.js";
 import type { CommerceStore } from "../ports/commerce-store.js";
-import type { EmailMessage, EmailSender, IdentifiedEmailMessage, IdentifiedSmsMessage, SmsMessage, SmsSender } from "../ports/notification-ports.js";
+import type {
+  EmailMessage,
+  EmailSender,
+  IdentifiedEmailMessage,
+  IdentifiedSmsMessage,
+  SmsMessage,
+  SmsSender,
+} from "../ports/notification-ports.js";
 
 /** Options of a {@link NotificationDispatcher}. */
 export interface NotificationDispatcherOptions {
@@ -85,7 +92,20 @@ export class NotificationDispatcher {
     try {
       await this.send(job);
     } catch (error) {
-      writeLog(this.ctx.logger ?? silentLogger, job.attempts < this.attempts ? "warn" : "error", "notification send failed", { code: errorCode(error), notificationId: job.id, channel: job.channel, template: job.template, attempt: job.attempts, of: this.attempts }, error);
+      writeLog(
+        this.ctx.logger ?? silentLogger,
+        job.attempts < this.attempts ? "warn" : "error",
+        "notification send failed",
+        {
+          code: errorCode(error),
+          notificationId: job.id,
+          channel: job.channel,
+          template: job.template,
+          attempt: job.attempts,
+          of: this.attempts,
+        },
+        error,
+      );
       return this.settleFailure(job, errorCode(error));
     }
     await this.settle(job, { status: "sent", at: this.ctx.clock.now() });

@@ -2,13 +2,24 @@ import { createEvent, createId, type Clock, type DomainEvent, type EventOutbox, 
 import { toProfile } from "../domain/customer.js";
 import type { NewNotification } from "../domain/notification-job.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
-import { canonicalLocale, checkNotificationTemplates, selectTemplate, type NotificationTemplateName, type NotificationTemplates } from "../domain/notification-rendering.js";
+import {
+  canonicalLocale,
+  checkNotificationTemplates,
+  selectTemplate,
+  type NotificationTemplateName,
+  type NotificationTemplates,
+} from "../domain/notification-rendering.js";
 import type { RenderedMessage } from "../domain/notification-templates.js";
 import type { CommerceStore, CommerceTx } from "../ports/commerce-store.js";
 import type { NotificationLocaleResolver } from "../ports/notification-ports.js";
 
 /** The events that notify a customer. */
-export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set(["order.paid", "order.shipped", "customer.password_changed", "customer.registration_attempted"]);
+export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
+  "order.paid",
+  "order.shipped",
+  "customer.password_changed",
+  "customer.registration_attempted",
+]);
 
 /** Options of a {@link NotificationRecorder}. */
 export interface NotificationRecorderOptions {
@@ -49,7 +60,13 @@ export class NotificationRecorder {
     const customer = customerId ? await tx.customers.get(customerId) : null;
     if (!customer || (data.orderId && !order)) return [];
     const template: NotificationTemplateName =
-      event.type === "order.paid" ? "order_confirmation" : event.type === "order.shipped" ? "order_shipped" : event.type === "customer.registration_attempted" ? "registration_attempted" : "password_changed";
+      event.type === "order.paid"
+        ? "order_confirmation"
+        : event.type === "order.shipped"
+          ? "order_shipped"
+          : event.type === "customer.registration_attempted"
+            ? "registration_attempted"
+            : "password_changed";
     // A message that cannot be valid is skipped, never thrown: this runs in the transaction of a
     // payment or a shipment, which a notification must not undo. The host hears of it through
     // notification.failed (template_failed): its template or locale resolver is at fault.
@@ -70,10 +87,20 @@ export class NotificationRecorder {
     const createdAt = this.options.clock.now();
     const out: NewNotification[] = [];
     const email = emailMessageSchema.safeParse({ to: customer.email, subject: msg?.subject, text: msg?.text, html: msg?.html, template });
-    if (email.success) out.push({ id: createId("ntf"), eventId: event.id, channel: "email", recipient: email.data.to, template, message: email.data, createdAt });
+    if (email.success)
+      out.push({
+        id: createId("ntf"),
+        eventId: event.id,
+        channel: "email",
+        recipient: email.data.to,
+        template,
+        message: email.data,
+        createdAt,
+      });
     else failed("email", customer.email);
     const sms = customer.phone && this.options.sms ? smsMessageSchema.safeParse({ to: customer.phone, text: msg?.sms, template }) : null;
-    if (sms?.success) out.push({ id: createId("ntf"), eventId: event.id, channel: "sms", recipient: sms.data.to, template, message: sms.data, createdAt });
+    if (sms?.success)
+      out.push({ id: createId("ntf"), eventId: event.id, channel: "sms", recipient: sms.data.to, template, message: sms.data, createdAt });
     else if (sms) failed("sms", customer.phone!);
     return out;
   }

@@ -135,12 +135,21 @@ export class NotificationService {
         return true;
       } catch (error) {
         lastCode = typeof (error as { code?: unknown })?.code === "string" ? String((error as { code: string }).code) : "send_failed";
-        writeLog(this.ctx.logger, attempt < this.retry.attempts ? "warn" : "error", "notification send failed", { code: lastCode, channel: kind, template, attempt, of: this.retry.attempts }, error);
-        if (attempt < this.retry.attempts) await this.sleep(this.retry.delaysMs[Math.min(attempt - 1, this.retry.delaysMs.length - 1)] ?? 0);
+        writeLog(
+          this.ctx.logger,
+          attempt < this.retry.attempts ? "warn" : "error",
+          "notification send failed",
+          { code: lastCode, channel: kind, template, attempt, of: this.retry.attempts },
+          error,
+        );
+        if (attempt < this.retry.attempts)
+          await this.sleep(this.retry.delaysMs[Math.min(attempt - 1, this.retry.delaysMs.length - 1)] ?? 0);
       }
     }
     await this.ctx.store.transaction(async (tx) => {
-      tx.outbox.add(createEvent("notification.failed", { kind, template, to, attempts: this.retry.attempts, code: lastCode }, this.ctx.clock));
+      tx.outbox.add(
+        createEvent("notification.failed", { kind, template, to, attempts: this.retry.attempts, code: lastCode }, this.ctx.clock),
+      );
     });
     return false;
   }

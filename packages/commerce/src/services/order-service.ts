@@ -1,4 +1,19 @@
-import { checkActor, createEvent, ForbiddenError, GatewayError, hasRole, NotFoundError, pageRequestSchema, parse, requireActorId, requireRole, ValidationError, type Page, coreCodes, type Actor } from "@platform/core";
+import {
+  checkActor,
+  createEvent,
+  ForbiddenError,
+  GatewayError,
+  hasRole,
+  NotFoundError,
+  pageRequestSchema,
+  parse,
+  requireActorId,
+  requireRole,
+  ValidationError,
+  type Page,
+  coreCodes,
+  type Actor,
+} from "@platform/core";
 import { z } from "zod";
 import { sumByKey } from "../domain/inventory.js";
 import {
@@ -67,8 +82,10 @@ export class OrderService {
     const a = checkActor(actor);
     const q = parse(listSchema, input);
     const customerId = q.customerId ?? a.id;
-    if (customerId === null || customerId === undefined) throw ValidationError.field(coreCodes.validation_failed, "customerId", "customerId is required for admin listings");
-    if (customerId !== a.id && !hasRole(a, "admin")) throw new ForbiddenError(commerceCodes.forbidden, "only admins read other customers' orders");
+    if (customerId === null || customerId === undefined)
+      throw ValidationError.field(coreCodes.validation_failed, "customerId", "customerId is required for admin listings");
+    if (customerId !== a.id && !hasRole(a, "admin"))
+      throw new ForbiddenError(commerceCodes.forbidden, "only admins read other customers' orders");
     return this.ctx.store.transaction((tx) => tx.orders.listByCustomer(customerId, { limit: q.limit, cursor: q.cursor ?? null }));
   }
 
@@ -104,7 +121,10 @@ export class OrderService {
         const r = o.reservationId ? await tx.inventory.getReservation(o.reservationId) : null;
         if (r && r.status === "active") await tx.inventory.release(r.id, "released", now);
       } else {
-        await tx.inventory.restock(sumByKey(o.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity }))), now);
+        await tx.inventory.restock(
+          sumByKey(o.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity }))),
+          now,
+        );
       }
       const payment = o.payment.status === "succeeded" ? { ...o.payment, status: "refund_pending" as const } : o.payment;
       const next: Order = { ...o, status: "canceled", cancelReason: data.reason, payment, updatedAt: now, version: o.version + 1 };
@@ -165,11 +185,19 @@ export class OrderService {
     const data = parse(fulfillSchema, input);
     return this.change(data.orderId, async (o) => {
       const lines = o.lines.map((l) => {
-        const asked = data.lines ? data.lines.filter((x) => x.lineId === l.lineId).reduce((n, x) => n + x.quantity, 0) : l.quantity - l.fulfilledQuantity;
-        if (l.fulfilledQuantity + asked > l.quantity) throw new ValidationError(commerceCodes.over_fulfilment, `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`, { issues: [{ path: ["lines"], message: "too many units", code: commerceCodes.over_fulfilment }] });
+        const asked = data.lines
+          ? data.lines.filter((x) => x.lineId === l.lineId).reduce((n, x) => n + x.quantity, 0)
+          : l.quantity - l.fulfilledQuantity;
+        if (l.fulfilledQuantity + asked > l.quantity)
+          throw new ValidationError(
+            commerceCodes.over_fulfilment,
+            `line ${l.lineId} has only ${l.quantity - l.fulfilledQuantity} units left`,
+            { issues: [{ path: ["lines"], message: "too many units", code: commerceCodes.over_fulfilment }] },
+          );
         return { ...l, fulfilledQuantity: l.fulfilledQuantity + asked };
       });
-      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId))) throw NotFoundError.of(commerceCodes.line_not_found, "order line", o.id);
+      if (data.lines?.some((x) => !o.lines.some((l) => l.lineId === x.lineId)))
+        throw NotFoundError.of(commerceCodes.line_not_found, "order line", o.id);
       const status = fulfilmentStatus(lines);
       assertTransition(o.status, status);
       return { next: { ...o, lines, status }, event: createEvent("order.fulfilled", { orderId: o.id, status }, this.ctx.clock) };
@@ -183,7 +211,10 @@ export class OrderService {
     return this.change(data.orderId, async (o) => {
       assertTransition(o.status, "shipped");
       const trackingNumber = data.trackingNumber ?? null;
-      return { next: { ...o, status: "shipped", trackingNumber }, event: createEvent("order.shipped", { orderId: o.id, customerId: o.customerId, trackingNumber }, this.ctx.clock) };
+      return {
+        next: { ...o, status: "shipped", trackingNumber },
+        event: createEvent("order.shipped", { orderId: o.id, customerId: o.customerId, trackingNumber }, this.ctx.clock),
+      };
     });
   }
 
@@ -193,7 +224,10 @@ export class OrderService {
     const { orderId: id } = parse(orderRefSchema, input);
     return this.change(id, async (o) => {
       assertTransition(o.status, "delivered");
-      return { next: { ...o, status: "delivered" }, event: createEvent("order.delivered", { orderId: o.id, customerId: o.customerId }, this.ctx.clock) };
+      return {
+        next: { ...o, status: "delivered" },
+        event: createEvent("order.delivered", { orderId: o.id, customerId: o.customerId }, this.ctx.clock),
+      };
     });
   }
 
@@ -208,7 +242,10 @@ export class OrderService {
     return this.settlement.refund(order, data.reason);
   }
 
-  private async change(orderId: string, apply: (o: Order) => Promise<{ next: Order; event: ReturnType<typeof createEvent> | null }>): Promise<Order> {
+  private async change(
+    orderId: string,
+    apply: (o: Order) => Promise<{ next: Order; event: ReturnType<typeof createEvent> | null }>,
+  ): Promise<Order> {
     return this.ctx.store.transaction(async (tx) => {
       const o = await tx.orders.get(orderId);
       if (!o) throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
@@ -223,11 +260,16 @@ export class OrderService {
   private async readable(tx: CommerceTx, actor: Actor, orderId: string): Promise<Order> {
     const o = await tx.orders.get(orderId);
     // Another customer's order answers exactly like a missing one: no existence leak.
-    if (!o || (o.customerId !== actor.id && !hasRole(actor, "admin"))) throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
+    if (!o || (o.customerId !== actor.id && !hasRole(actor, "admin")))
+      throw NotFoundError.of(commerceCodes.order_not_found, "order", orderId);
     return o;
   }
 }
 
 function paymentPending(orderId: string): GatewayError {
-  return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true, details: { orderId } });
+  return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", {
+    provider: "payment_port",
+    retryable: true,
+    details: { orderId },
+  });
 }

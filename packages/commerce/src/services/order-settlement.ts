@@ -19,8 +19,16 @@ export function chargeKeyOf(orderId: string): string {
  */
 export function canceledCheckoutError(order: Order): Error {
   const p = order.payment;
-  if (p.status === "pending") return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", { provider: "payment_port", retryable: true });
-  if (p.status === "failed") return new GatewayError(p.failureCode ?? "payment_failed", "the payment of this checkout failed", { provider: "payment_port", retryable: false });
+  if (p.status === "pending")
+    return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", {
+      provider: "payment_port",
+      retryable: true,
+    });
+  if (p.status === "failed")
+    return new GatewayError(p.failureCode ?? "payment_failed", "the payment of this checkout failed", {
+      provider: "payment_port",
+      retryable: false,
+    });
   const refunded = p.status === "refunded" || p.status === "refund_pending" ? "; the payment was refunded" : "";
   return order.cancelReason === "reservation_expired"
     ? new DomainRuleError(commerceCodes.reservation_expired, `the stock reservation expired before the payment completed${refunded}`)
@@ -50,7 +58,14 @@ export class OrderSettlement {
         if (reason === "reservation_expired") tx.outbox.add(createEvent("inventory.reservation_expired", { reservationId: r.id }, clock));
       }
       await tx.orders.update(
-        { ...cur, status: "canceled", cancelReason: reason, payment: { ...cur.payment, reference: null, status: "failed", failureCode: code }, updatedAt: clock.now(), version: cur.version + 1 },
+        {
+          ...cur,
+          status: "canceled",
+          cancelReason: reason,
+          payment: { ...cur.payment, reference: null, status: "failed", failureCode: code },
+          updatedAt: clock.now(),
+          version: cur.version + 1,
+        },
         cur.version,
       );
       tx.outbox.add(createEvent("order.payment_failed", { orderId, customerId: cur.customerId, code }, clock));
@@ -66,23 +81,45 @@ export class OrderSettlement {
    * marked `refund_pending` instead: the caller refunds it. The cart is locked before the order,
    * the same order as checkout's first transaction, so the two never deadlock.
    */
-  async markPaid(tx: CommerceTx, order: Pick<Order, "id" | "customerId">, reference: string): Promise<{ kind: "paid" | "settled" | "refund"; order: Order }> {
+  async markPaid(
+    tx: CommerceTx,
+    order: Pick<Order, "id" | "customerId">,
+    reference: string,
+  ): Promise<{ kind: "paid" | "settled" | "refund"; order: Order }> {
     const { clock } = this.ctx;
     const cart = await tx.carts.getByCustomer(order.customerId);
     const current = (await tx.orders.get(order.id))!;
     if (current.status !== "pending") {
       // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
-      if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending") return { kind: "settled", order: current };
-      const marked = { ...current, payment: { ...current.payment, reference, status: "refund_pending" as const, failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+      if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending")
+        return { kind: "settled", order: current };
+      const marked = {
+        ...current,
+        payment: { ...current.payment, reference, status: "refund_pending" as const, failureCode: null },
+        updatedAt: clock.now(),
+        version: current.version + 1,
+      };
       await tx.orders.update(marked, current.version);
       return { kind: "refund", order: marked };
     }
     const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
     if (reservation && reservation.status === "active") await tx.inventory.commit(reservation.id, clock.now());
-    const paid: Order = { ...current, status: "paid", payment: { ...current.payment, reference, status: "succeeded", failureCode: null }, updatedAt: clock.now(), version: current.version + 1 };
+    const paid: Order = {
+      ...current,
+      status: "paid",
+      payment: { ...current.payment, reference, status: "succeeded", failureCode: null },
+      updatedAt: clock.now(),
+      version: current.version + 1,
+    };
     await tx.orders.update(paid, current.version);
     if (cart) await this.removePurchased(tx, cart, paid);
-    tx.outbox.add(createEvent("order.paid", { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference }, clock));
+    tx.outbox.add(
+      createEvent(
+        "order.paid",
+        { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference },
+        clock,
+      ),
+    );
     return { kind: "paid", order: paid };
   }
 
@@ -97,18 +134,31 @@ export class OrderSettlement {
       const cur = (await tx.orders.get(orderId))!;
       if (cur.status !== "pending" || !isPaymentOpen(cur.payment)) return cur;
       if (cur.payment.status === "requires_action" && cur.payment.reference === reference) return cur;
-      const next: Order = { ...cur, payment: { ...cur.payment, reference, status: "requires_action", failureCode: null }, updatedAt: clock.now(), version: cur.version + 1 };
+      const next: Order = {
+        ...cur,
+        payment: { ...cur.payment, reference, status: "requires_action", failureCode: null },
+        updatedAt: clock.now(),
+        version: cur.version + 1,
+      };
       await tx.orders.update(next, cur.version);
-      tx.outbox.add(createEvent("order.payment_action_required", { orderId, customerId: cur.customerId, paymentReference: reference }, clock));
+      tx.outbox.add(
+        createEvent("order.payment_action_required", { orderId, customerId: cur.customerId, paymentReference: reference }, clock),
+      );
       return next;
     });
   }
 
   /** Takes the purchased units out of the cart (items added meanwhile stay) and frees its claim. */
-  private async removePurchased(tx: CommerceTx, cart: NonNullable<Awaited<ReturnType<CommerceTx["carts"]["get"]>>>, order: Order): Promise<void> {
+  private async removePurchased(
+    tx: CommerceTx,
+    cart: NonNullable<Awaited<ReturnType<CommerceTx["carts"]["get"]>>>,
+    order: Order,
+  ): Promise<void> {
     const lines = cart.lines
       .map((l) => {
-        const bought = order.lines.filter((o) => o.productId === l.productId && o.variantId === l.variantId).reduce((n, o) => n + o.quantity, 0);
+        const bought = order.lines
+          .filter((o) => o.productId === l.productId && o.variantId === l.variantId)
+          .reduce((n, o) => n + o.quantity, 0);
         return { ...l, quantity: l.quantity - bought };
       })
       .filter((l) => l.quantity > 0);
@@ -128,7 +178,11 @@ export class OrderSettlement {
    * order settled by the answer. A canceled order whose
    * charge was unresolved (left so by earlier versions) is resolved and refunded.
    */
-  async resolvePending(orderId: string, reason = "payment_failed", options: { abandonAction?: boolean } = {}): Promise<{ resolution: PendingResolution; order: Order | null }> {
+  async resolvePending(
+    orderId: string,
+    reason = "payment_failed",
+    options: { abandonAction?: boolean } = {},
+  ): Promise<{ resolution: PendingResolution; order: Order | null }> {
     const order = await this.ctx.store.transaction((tx) => tx.orders.get(orderId));
     if (!order || !isPaymentOpen(order.payment)) return { resolution: "settled", order };
     if (order.status === "canceled") {
@@ -140,7 +194,13 @@ export class OrderSettlement {
     try {
       outcome = await this.payments.retrieve({ orderId, idempotencyKey: chargeKeyOf(orderId), reference: order.payment.reference });
     } catch (error) {
-      writeLog(this.ctx.logger, "warn", "payment lookup of a pending order failed; outcome stays unknown", { orderId, customerId: order.customerId }, error);
+      writeLog(
+        this.ctx.logger,
+        "warn",
+        "payment lookup of a pending order failed; outcome stays unknown",
+        { orderId, customerId: order.customerId },
+        error,
+      );
       return { resolution: "unknown", order };
     }
     // Given up (reservation expired, order canceled): a charge still waiting for the customer is
@@ -148,7 +208,13 @@ export class OrderSettlement {
     if (outcome.status === "requires_action" && options.abandonAction && this.payments.cancel) {
       const lookup = { orderId, idempotencyKey: chargeKeyOf(orderId), reference: outcome.reference };
       outcome = await this.payments.cancel(lookup).catch((error: unknown): ChargeStatus => {
-        writeLog(this.ctx.logger, "warn", "cancel of a payment waiting for the customer failed; the order waits", { orderId, customerId: order.customerId }, error);
+        writeLog(
+          this.ctx.logger,
+          "warn",
+          "cancel of a payment waiting for the customer failed; the order waits",
+          { orderId, customerId: order.customerId },
+          error,
+        );
         return { status: "requires_action", reference: lookup.reference };
       });
     }
@@ -162,7 +228,8 @@ export class OrderSettlement {
     if (outcome.status === "succeeded") {
       const reference = outcome.reference;
       const settled = await this.ctx.store.transaction((tx) => this.markPaid(tx, order, reference));
-      if (settled.kind === "refund") return { resolution: "refunded", order: await this.refund(settled.order, settled.order.cancelReason ?? "canceled") };
+      if (settled.kind === "refund")
+        return { resolution: "refunded", order: await this.refund(settled.order, settled.order.cancelReason ?? "canceled") };
       return { resolution: settled.kind, order: settled.order };
     }
     const changed = await this.failPayment(orderId, outcome.status === "failed" ? outcome.code : "payment_not_found", reason);
@@ -174,7 +241,10 @@ export class OrderSettlement {
       const cur = await tx.orders.get(orderId);
       // Another caller already counted this attempt (or the refund went through meanwhile).
       if (!cur || cur.payment.status !== "refund_pending" || cur.payment.refundAttempts !== attempt) return;
-      await tx.orders.update({ ...cur, payment: { ...cur.payment, refundAttempts: attempt + 1 }, updatedAt: this.ctx.clock.now(), version: cur.version + 1 }, cur.version);
+      await tx.orders.update(
+        { ...cur, payment: { ...cur.payment, refundAttempts: attempt + 1 }, updatedAt: this.ctx.clock.now(), version: cur.version + 1 },
+        cur.version,
+      );
     });
   }
 
@@ -184,7 +254,10 @@ export class OrderSettlement {
     await this.ctx.store.transaction(async (tx) => {
       const cur = await tx.orders.get(orderId);
       if (!cur || cur.payment.status !== "pending" || cur.payment.reference !== null) return;
-      await tx.orders.update({ ...cur, payment: { ...cur.payment, reference }, updatedAt: this.ctx.clock.now(), version: cur.version + 1 }, cur.version);
+      await tx.orders.update(
+        { ...cur, payment: { ...cur.payment, reference }, updatedAt: this.ctx.clock.now(), version: cur.version + 1 },
+        cur.version,
+      );
     });
   }
 

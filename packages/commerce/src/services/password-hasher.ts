@@ -20,7 +20,9 @@ export const DEFAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 17, r
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   // scrypt needs 128 * N * r * p bytes; Node refuses anything above `maxmem` (32 MiB by default).
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r * params.p + 1024 * 1024 };
-  return new Promise((resolve, reject) => scrypt(password.normalize("NFKC"), salt, params.keyLength, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize("NFKC"), salt, params.keyLength, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /**

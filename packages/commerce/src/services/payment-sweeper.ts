@@ -50,7 +50,12 @@ export class PaymentSweeper {
     const { store, clock } = this.ctx;
     const now = clock.now();
     const claimed = await store.transaction((tx) =>
-      tx.orders.claimPaymentPending({ changedBefore: new Date(now.getTime() - this.sweepAfterMs), now, leaseUntil: new Date(now.getTime() + SWEEP_LEASE_MS), limit }),
+      tx.orders.claimPaymentPending({
+        changedBefore: new Date(now.getTime() - this.sweepAfterMs),
+        now,
+        leaseUntil: new Date(now.getTime() + SWEEP_LEASE_MS),
+        limit,
+      }),
     );
     const summary = { examined: claimed.length, paid: 0, canceled: 0, refunded: 0, unknown: 0, skipped: 0, errors: 0 };
     for (const order of claimed) {

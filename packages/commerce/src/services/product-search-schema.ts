@@ -2,7 +2,6 @@ import { z } from "zod";
 import { moneyInputSchema, pageRequestSchema, recordSchema } from "@platform/core";
 import { refSchema, storableText } from "../domain/schemas.js";
 
-
 /** Input of `products.search`. */
 export const productSearchSchema = pageRequestSchema.extend({
   // NUL and unpaired surrogates are refused by parse() on every store (nul_character, invalid_text).

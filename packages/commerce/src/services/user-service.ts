@@ -1,4 +1,16 @@
-import { AuthenticationError, checkActor, ConflictError, createEvent, createId, NotFoundError, parse, purgeOptionsSchema, requireRole, type PurgeOptions, type Actor } from "@platform/core";
+import {
+  AuthenticationError,
+  checkActor,
+  ConflictError,
+  createEvent,
+  createId,
+  NotFoundError,
+  parse,
+  purgeOptionsSchema,
+  requireRole,
+  type PurgeOptions,
+  type Actor,
+} from "@platform/core";
 import { z } from "zod";
 import {
   changePasswordSchema,
@@ -99,11 +111,22 @@ export class UserService extends AddressBook {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const now = clock.now();
-      const customer = { id: createId("cus"), email: data.email, name: data.name, phone: data.phone ?? null, roles: ["customer" as const], passwordHash, createdAt: now, updatedAt: now, version: 1 };
+      const customer = {
+        id: createId("cus"),
+        email: data.email,
+        name: data.name,
+        phone: data.phone ?? null,
+        roles: ["customer" as const],
+        passwordHash,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
       try {
         await tx.customers.insert(customer);
       } catch (error) {
-        const owner = uniform && error instanceof ConflictError && error.code === "email_taken" ? await tx.customers.getByEmail(data.email) : null;
+        const owner =
+          uniform && error instanceof ConflictError && error.code === "email_taken" ? await tx.customers.getByEmail(data.email) : null;
         if (!owner) throw error;
         tx.outbox.add(createEvent("customer.registration_attempted", { customerId: owner.id }, clock));
         return { email: data.email };
@@ -138,7 +161,9 @@ export class UserService extends AddressBook {
       return tx.customers.getByEmail(data.email);
     });
     // scrypt runs outside the transaction so a slow hash never holds the store.
-    const ok = customer ? await this.options.hasher.verify(data.password, customer.passwordHash) : await this.options.hasher.verifyDummy(data.password);
+    const ok = customer
+      ? await this.options.hasher.verify(data.password, customer.passwordHash)
+      : await this.options.hasher.verifyDummy(data.password);
     if (!customer || !ok) throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid email or password");
     const upgraded = this.options.hasher.needsRehash(customer.passwordHash) ? await this.options.hasher.hash(data.password) : null;
     const token = newSessionToken();
@@ -148,7 +173,8 @@ export class UserService extends AddressBook {
       if (upgraded) await this.rehash(tx, customer, upgraded, now);
       const expiresAt = new Date(now.getTime() + this.ttl);
       await tx.sessions.insert({ tokenHash: hashToken(token), customerId: customer.id, createdAt: now, expiresAt, revokedAt: null });
-      const guestCart = data.guestCartId && this.options.mergeGuestCart ? await this.options.mergeGuestCart(tx, customer.id, data.guestCartId) : null;
+      const guestCart =
+        data.guestCartId && this.options.mergeGuestCart ? await this.options.mergeGuestCart(tx, customer.id, data.guestCartId) : null;
       tx.outbox.add(createEvent("customer.logged_in", { customerId: customer.id }, clock));
       return { token, expiresAt, customer: toProfile(customer), ...(guestCart ? { guestCart } : {}) };
     });
@@ -178,8 +204,10 @@ export class UserService extends AddressBook {
     const { store, clock } = this.ctx;
     return store.transaction(async (tx) => {
       const session = await tx.sessions.get(hashToken(t));
-      if (!session || session.revokedAt !== null) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
-      if (session.expiresAt.getTime() <= clock.now().getTime()) throw new AuthenticationError(commerceCodes.session_expired, "session expired");
+      if (!session || session.revokedAt !== null)
+        throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
+      if (session.expiresAt.getTime() <= clock.now().getTime())
+        throw new AuthenticationError(commerceCodes.session_expired, "session expired");
       const customer = await tx.customers.get(session.customerId);
       if (!customer) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
       return { id: customer.id, roles: customer.roles };
@@ -206,7 +234,10 @@ export class UserService extends AddressBook {
    * @throws AuthenticationError `invalid_credentials` for a wrong current password, `too_many_attempts`.
    * @throws ValidationError `weak_password`, `invalid_client_key`.
    */
-  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; currentToken?: string; source?: AttemptSource }): Promise<void> {
+  async changePassword(
+    actor: Actor,
+    input: { currentPassword: string; newPassword: string; currentToken?: string; source?: AttemptSource },
+  ): Promise<void> {
     const customerId = this.customerOf(actor);
     const data = parse(changePasswordSchema, input);
     const clientKey = parseSource(input.source);
@@ -218,7 +249,8 @@ export class UserService extends AddressBook {
       return c;
     });
     if (!customer) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
-    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash))) throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid password");
+    if (!(await this.options.hasher.verify(data.currentPassword, customer.passwordHash)))
+      throw new AuthenticationError(commerceCodes.invalid_credentials, "invalid password");
     const passwordHash = await this.options.hasher.hash(data.newPassword);
     await store.transaction(async (tx) => {
       const now = clock.now();
@@ -288,7 +320,13 @@ export class UserService extends AddressBook {
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.customers.get(customerId);
       if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
-      const next = { ...c, name: data.name ?? c.name, phone: data.phone === undefined ? c.phone : data.phone, updatedAt: this.ctx.clock.now(), version: c.version + 1 };
+      const next = {
+        ...c,
+        name: data.name ?? c.name,
+        phone: data.phone === undefined ? c.phone : data.phone,
+        updatedAt: this.ctx.clock.now(),
+        version: c.version + 1,
+      };
       await tx.customers.update(next, c.version);
       return toProfile(next);
     });
@@ -302,4 +340,3 @@ function parseToken(token: unknown): string {
   if (!r.success) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
   return r.data;
 }
-

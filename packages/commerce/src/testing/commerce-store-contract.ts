@@ -30,7 +30,17 @@ function productRow(sku: string, extra: Partial<Product> = {}): Product {
 }
 
 function customerRow(email: string): Customer {
-  return { id: createId("cus"), email, name: "C", phone: null, roles: ["customer"], passwordHash: { algorithm: "scrypt", salt: "s", hash: "h", N: 1024, r: 8, p: 1, keyLength: 64 }, createdAt: T0, updatedAt: T0, version: 1 };
+  return {
+    id: createId("cus"),
+    email,
+    name: "C",
+    phone: null,
+    roles: ["customer"],
+    passwordHash: { algorithm: "scrypt", salt: "s", hash: "h", N: 1024, r: 8, p: 1, keyLength: 64 },
+    createdAt: T0,
+    updatedAt: T0,
+    version: 1,
+  };
 }
 
 function orderRow(customerId: string, key: string, at: Date): Order {
@@ -96,10 +106,34 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
         }),
       ).rejects.toThrow("rolled back on purpose");
       expect(await run(store, (tx) => tx.products.get(p.id))).toBeNull();
-      const page = await run(store, (tx) => tx.products.search({ text: "zebra", categoryIds: null, minPrice: null, maxPrice: null, attributes: {}, inStockOnly: false, sort: "relevance", limit: 10, cursor: null }));
+      const page = await run(store, (tx) =>
+        tx.products.search({
+          text: "zebra",
+          categoryIds: null,
+          minPrice: null,
+          maxPrice: null,
+          attributes: {},
+          inStockOnly: false,
+          sort: "relevance",
+          limit: 10,
+          cursor: null,
+        }),
+      );
       expect(page.items).toHaveLength(0);
       await run(store, (tx) => tx.products.insert(p));
-      const found = await run(store, (tx) => tx.products.search({ text: "ZÉBRA", categoryIds: null, minPrice: null, maxPrice: null, attributes: { colour: "blue" }, inStockOnly: false, sort: "relevance", limit: 10, cursor: null }));
+      const found = await run(store, (tx) =>
+        tx.products.search({
+          text: "ZÉBRA",
+          categoryIds: null,
+          minPrice: null,
+          maxPrice: null,
+          attributes: { colour: "blue" },
+          inStockOnly: false,
+          sort: "relevance",
+          limit: 10,
+          cursor: null,
+        }),
+      );
       expect(found.items.map((h) => h.product.id)).toEqual([p.id]);
     });
 
@@ -111,20 +145,51 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
           await tx.inventory.adjust({ id: createId("adj"), key, delta: 5, reason: "received", note: null, at: T0 });
         }
       });
-      const reservation = (lines: { key: string; quantity: number }[]) => ({ id: createId("res"), orderId: null, lines, status: "active" as const, expiresAt: new Date(T0.getTime() + 60_000), createdAt: T0 });
-      expect(await codeOf(() => run(store, (tx) => tx.inventory.reserve(reservation([{ key: "k1", quantity: 2 }, { key: "k2", quantity: 6 }]))))).toBe("insufficient_stock");
+      const reservation = (lines: { key: string; quantity: number }[]) => ({
+        id: createId("res"),
+        orderId: null,
+        lines,
+        status: "active" as const,
+        expiresAt: new Date(T0.getTime() + 60_000),
+        createdAt: T0,
+      });
+      expect(
+        await codeOf(() =>
+          run(store, (tx) =>
+            tx.inventory.reserve(
+              reservation([
+                { key: "k1", quantity: 2 },
+                { key: "k2", quantity: 6 },
+              ]),
+            ),
+          ),
+        ),
+      ).toBe("insufficient_stock");
       expect((await run(store, (tx) => tx.inventory.get("k1")))?.reserved).toBe(0);
-      const r = reservation([{ key: "k1", quantity: 2 }, { key: "k2", quantity: 5 }]);
+      const r = reservation([
+        { key: "k1", quantity: 2 },
+        { key: "k2", quantity: 5 },
+      ]);
       await run(store, (tx) => tx.inventory.reserve(r));
-      expect(await codeOf(() => run(store, (tx) => tx.inventory.reserve(reservation([{ key: "k2", quantity: 1 }]))))).toBe("insufficient_stock");
-      expect(await codeOf(() => run(store, (tx) => tx.inventory.adjust({ id: createId("adj"), key: "k2", delta: -1, reason: "lost", note: null, at: T0 })))).toBe("negative_stock");
+      expect(await codeOf(() => run(store, (tx) => tx.inventory.reserve(reservation([{ key: "k2", quantity: 1 }]))))).toBe(
+        "insufficient_stock",
+      );
+      expect(
+        await codeOf(() =>
+          run(store, (tx) => tx.inventory.adjust({ id: createId("adj"), key: "k2", delta: -1, reason: "lost", note: null, at: T0 })),
+        ),
+      ).toBe("negative_stock");
       await run(store, (tx) => tx.inventory.commit(r.id, T0));
       expect(await run(store, (tx) => tx.inventory.get("k1"))).toMatchObject({ onHand: 3, reserved: 0, sold: 2, received: 5 });
       expect(await codeOf(() => run(store, (tx) => tx.inventory.release(r.id, "released", T0)))).toBe("reservation_not_active");
       const r2 = reservation([{ key: "k1", quantity: 3 }]);
       await run(store, (tx) => tx.inventory.reserve(r2));
-      expect((await run(store, (tx) => tx.inventory.expiredReservations(new Date(T0.getTime() + 59_000), 10))).map((x) => x.id)).toEqual([]);
-      expect((await run(store, (tx) => tx.inventory.expiredReservations(new Date(T0.getTime() + 60_000), 10))).map((x) => x.id)).toEqual([r2.id]);
+      expect((await run(store, (tx) => tx.inventory.expiredReservations(new Date(T0.getTime() + 59_000), 10))).map((x) => x.id)).toEqual(
+        [],
+      );
+      expect((await run(store, (tx) => tx.inventory.expiredReservations(new Date(T0.getTime() + 60_000), 10))).map((x) => x.id)).toEqual([
+        r2.id,
+      ]);
       await run(store, (tx) => tx.inventory.release(r2.id, "expired", T0));
       expect(await run(store, (tx) => tx.inventory.get("k1"))).toMatchObject({ onHand: 3, reserved: 0 });
       await run(store, (tx) => tx.inventory.restock([{ key: "k1", quantity: 2 }], T0));
@@ -139,7 +204,18 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
         await tx.inventory.adjust({ id: createId("adj"), key: "hot", delta: 7, reason: "received", note: null, at: T0 });
       });
       const results = await Promise.allSettled(
-        Array.from({ length: 30 }, () => run(store, (tx) => tx.inventory.reserve({ id: createId("res"), orderId: null, lines: [{ key: "hot", quantity: 1 }], status: "active", expiresAt: T0, createdAt: T0 }))),
+        Array.from({ length: 30 }, () =>
+          run(store, (tx) =>
+            tx.inventory.reserve({
+              id: createId("res"),
+              orderId: null,
+              lines: [{ key: "hot", quantity: 1 }],
+              status: "active",
+              expiresAt: T0,
+              createdAt: T0,
+            }),
+          ),
+        ),
       );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(7);
       expect(await run(store, (tx) => tx.inventory.get("hot"))).toMatchObject({ onHand: 7, reserved: 7 });
@@ -171,7 +247,11 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
 
       const old = orderRow(c.id, "sweep-old", T0);
       const young = orderRow(c.id, "sweep-young", new Date(T0.getTime() + 60_000));
-      const paid = { ...orderRow(c.id, "sweep-paid", T0), status: "paid" as const, payment: { reference: "pay_1", status: "succeeded" as const, failureCode: null, refundAttempts: 0 } };
+      const paid = {
+        ...orderRow(c.id, "sweep-paid", T0),
+        status: "paid" as const,
+        payment: { reference: "pay_1", status: "succeeded" as const, failureCode: null, refundAttempts: 0 },
+      };
       for (const o of [old, young, paid]) await run(store, (tx) => tx.orders.insert(o));
       const at = (ms: number) => new Date(T0.getTime() + ms);
       const query = { changedBefore: at(30_000), now: at(30_000), leaseUntil: at(90_000), limit: 10 };
@@ -180,7 +260,9 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       expect(claims.flat().map((o) => o.id)).toEqual([old.id]);
       expect(await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(60_000) }))).toEqual([]);
       // Once the lease lapsed, another sweeper may take it.
-      expect((await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(90_000), leaseUntil: at(200_000) }))).map((o) => o.id)).toEqual([old.id]);
+      expect(
+        (await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(90_000), leaseUntil: at(200_000) }))).map((o) => o.id),
+      ).toEqual([old.id]);
     });
 
     it("pages a customer's orders newest first with stable cursors", async () => {

@@ -20,7 +20,9 @@ export function describeCredentialStoreContract(name: string, makeStore: () => C
     it("claims attempts atomically: of parallel claims only the free ones pass, on both counters", async () => {
       const store = await makeStore();
       for (const repo of ["loginThrottles", "clientThrottles"] as const) {
-        const claims = await Promise.all(Array.from({ length: 10 }, () => run(store, (tx) => tx[repo].claimAttempt("y@example.com", T0, hardLock))));
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, () => run(store, (tx) => tx[repo].claimAttempt("y@example.com", T0, hardLock))),
+        );
         expect(claims.filter((c) => c.allowed)).toHaveLength(3);
         expect(claims.filter((c) => !c.allowed).every((c) => c.throttle.lockedUntil?.getTime() === T0.getTime() + 60_000)).toBe(true);
         expect((await run(store, (tx) => tx[repo].claimAttempt("y@example.com", at(60_000), hardLock))).allowed).toBe(true);
@@ -66,8 +68,15 @@ export function describeCredentialStoreContract(name: string, makeStore: () => C
     it("purges ended sessions only, in bounded batches", async () => {
       const store = await makeStore();
       await run(store, async (tx) => {
-        for (let i = 0; i < 5; i++) await tx.sessions.insert({ tokenHash: `exp${i}`, customerId: "cus_a", createdAt: T0, expiresAt: at(1_000), revokedAt: null });
-        await tx.sessions.insert({ tokenHash: "revoked", customerId: "cus_a", createdAt: T0, expiresAt: at(3_600_000), revokedAt: at(500) });
+        for (let i = 0; i < 5; i++)
+          await tx.sessions.insert({ tokenHash: `exp${i}`, customerId: "cus_a", createdAt: T0, expiresAt: at(1_000), revokedAt: null });
+        await tx.sessions.insert({
+          tokenHash: "revoked",
+          customerId: "cus_a",
+          createdAt: T0,
+          expiresAt: at(3_600_000),
+          revokedAt: at(500),
+        });
         await tx.sessions.insert({ tokenHash: "live", customerId: "cus_a", createdAt: T0, expiresAt: at(3_600_000), revokedAt: null });
       });
       expect(await run(store, (tx) => tx.sessions.purgeEnded(at(499), 100))).toBe(0);

@@ -7,7 +7,15 @@ const T0 = new Date("2026-01-01T00:00:00Z");
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 function note(eventId: string, recipient: string, template: string): NewNotification {
-  return { id: createId("ntf"), eventId, channel: "email", recipient, template, message: { to: recipient, subject: template, text: "t", html: "<p>t</p>", template }, createdAt: T0 };
+  return {
+    id: createId("ntf"),
+    eventId,
+    channel: "email",
+    recipient,
+    template,
+    message: { to: recipient, subject: template, text: "t", html: "<p>t</p>", template },
+    createdAt: T0,
+  };
 }
 
 /**
@@ -19,8 +27,13 @@ export function notificationQueueContract(makeStore: () => CommerceStore | Promi
     const store = await makeStore();
     const claim = async (claimToken: string, now = T0, channels: ("email" | "sms")[] = ["email"]) =>
       store.transaction((tx) => tx.notifications.claimNext({ now, leaseUntil: new Date(now.getTime() + 60_000), claimToken, channels }));
-    const settle = (id: string, token: string, s: NotificationSettlement) => store.transaction((tx) => tx.notifications.settle(id, token, s));
-    const [a1, b1, a2] = [note("evt_a1", "a@example.com", "first"), note("evt_b1", "b@example.com", "first"), note("evt_a2", "a@example.com", "second")];
+    const settle = (id: string, token: string, s: NotificationSettlement) =>
+      store.transaction((tx) => tx.notifications.settle(id, token, s));
+    const [a1, b1, a2] = [
+      note("evt_a1", "a@example.com", "first"),
+      note("evt_b1", "b@example.com", "first"),
+      note("evt_a2", "a@example.com", "second"),
+    ];
     await store.transaction((tx) => tx.notifications.enqueue([a1, b1]));
     await store.transaction((tx) => tx.notifications.enqueue([a2, { ...a1, id: createId("ntf") }])); // the same event and channel again is ignored
     await expect(

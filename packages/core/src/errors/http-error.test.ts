@@ -65,21 +65,39 @@ describe("toHttpError", () => {
       issues: [{ path: ["lines", "0", "quantity"], message: "must be positive", code: "invalid_quantity" }],
       requestId: "req_1",
     });
-    const storage = new StorageError("storage_unavailable", "connect ECONNREFUSED 10.0.0.5:5432", { cause: new Error("ECONNREFUSED 10.0.0.5"), details: { host: "10.0.0.5" } });
+    const storage = new StorageError("storage_unavailable", "connect ECONNREFUSED 10.0.0.5:5432", {
+      cause: new Error("ECONNREFUSED 10.0.0.5"),
+      details: { host: "10.0.0.5" },
+    });
     const text = JSON.stringify(toHttpError(storage).body);
     expect(text).not.toContain("10.0.0.5");
     expect(toHttpError(storage).body.code).toBe("storage_unavailable");
-    const config = JSON.stringify(toHttpError(new ConfigurationError("unknown_gateway", "gateway secret-gw is not registered", { details: { gateway: "secret-gw" } })).body);
+    const config = JSON.stringify(
+      toHttpError(new ConfigurationError("unknown_gateway", "gateway secret-gw is not registered", { details: { gateway: "secret-gw" } }))
+        .body,
+    );
     expect(config).not.toContain("secret-gw");
     const unknown = toHttpError(Object.assign(new Error("password=hunter2"), { code: "EPIPE" }), { requestId: "r" });
     expect(unknown.body).toEqual({ status: 500, code: "internal_error", kind: "internal", message: "internal error", requestId: "r" });
   });
 
   it("keeps a decline's code and reason for the client, never the provider's internals", () => {
-    const { body } = toHttpError(new GatewayError("card_declined", "your card was declined", { provider: "stripe", retryable: false, declineCode: "insufficient_funds" }));
+    const { body } = toHttpError(
+      new GatewayError("card_declined", "your card was declined", {
+        provider: "stripe",
+        retryable: false,
+        declineCode: "insufficient_funds",
+      }),
+    );
     expect(body.code).toBe("card_declined");
     expect(body.details).toEqual({ retryable: false, declineCode: "insufficient_funds" });
-    const outage = toHttpError(new GatewayError("gateway_unavailable", "down", { provider: "stripe", retryable: true, details: { requestId: "req_123", statusCode: 500, stripeType: "api_error" } }));
+    const outage = toHttpError(
+      new GatewayError("gateway_unavailable", "down", {
+        provider: "stripe",
+        retryable: true,
+        details: { requestId: "req_123", statusCode: 500, stripeType: "api_error" },
+      }),
+    );
     expect(outage.body.details).toEqual({ retryable: true });
   });
 });

@@ -88,14 +88,20 @@ export function toHttpError(error: unknown, options: ToHttpErrorOptions = {}): H
   const wait = retryAfterSeconds(error, options.defaultRetryAfterSeconds ?? 1);
   if (wait !== null) headers["retry-after"] = String(wait);
   const message = GENERIC_MESSAGES[error.kind] ?? error.message;
-  const { issues, fields: _fields, ...rest } = error.details as { issues?: readonly ValidationIssue[]; fields?: unknown } & Record<string, unknown>;
+  const {
+    issues,
+    fields: _fields,
+    ...rest
+  } = error.details as { issues?: readonly ValidationIssue[]; fields?: unknown } & Record<string, unknown>;
   const details = error.kind === "configuration" || error.kind === "storage" ? {} : error.kind === "gateway" ? gatewayDetails(rest) : rest;
   const body: HttpErrorBody = {
     status,
     code: error.code,
     kind: error.kind,
     message,
-    ...(Array.isArray(issues) && issues.length > 0 ? { issues: issues.map((i) => ({ path: [...i.path], message: i.message, code: i.code })) } : {}),
+    ...(Array.isArray(issues) && issues.length > 0
+      ? { issues: issues.map((i) => ({ path: [...i.path], message: i.message, code: i.code })) }
+      : {}),
     ...(Object.keys(details).length > 0 ? { details } : {}),
     ...requestId,
   };

@@ -62,7 +62,9 @@ describe("MemoryStore", () => {
   it("enforces unique keys with the index's code", async () => {
     const store = new TestStore();
     await store.transaction(async (tx) => void tx.items.insert({ id: "a", sku: "Sku", tag: "x", stock: 1 }));
-    const err = await store.transaction(async (tx) => tx.items.insert({ id: "b", sku: "SKU", tag: "x", stock: 1 })).catch((e: unknown) => e);
+    const err = await store
+      .transaction(async (tx) => tx.items.insert({ id: "b", sku: "SKU", tag: "x", stock: 1 }))
+      .catch((e: unknown) => e);
     expect(PlatformError.is(err, "sku_taken")).toBe(true);
   });
 
@@ -89,7 +91,9 @@ describe("MemoryStore", () => {
     const store = new TestStore();
     await store.transaction(async () => store.transaction(async (tx) => void tx.items.insert({ id: "n", sku: "N", tag: "x", stock: 1 })));
     expect(store.items.has("n")).toBe(true);
-    expect(() => store.items.insert({ id: "z", sku: "Z", tag: "x", stock: 1 })).toThrow(expect.objectContaining({ code: "transaction_required" }));
+    expect(() => store.items.insert({ id: "z", sku: "Z", tag: "x", stock: 1 })).toThrow(
+      expect.objectContaining({ code: "transaction_required" }),
+    );
   });
 
   it("keeps rows frozen", async () => {

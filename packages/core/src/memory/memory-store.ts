@@ -23,7 +23,10 @@ export abstract class MemoryStore<Tx> implements UnitOfWork<Tx> {
   protected abstract createTransaction(tx: MemoryTransaction): Tx;
 
   /** Declares a table bound to this store's transactions. */
-  protected table<V, U extends string = never, I extends string = never>(name: string, options: MemoryTableOptions<V, U, I>): MemoryTable<V, U, I> {
+  protected table<V, U extends string = never, I extends string = never>(
+    name: string,
+    options: MemoryTableOptions<V, U, I>,
+  ): MemoryTable<V, U, I> {
     return new MemoryTable<V, U, I>(this.runner, name, options);
   }
 

@@ -92,7 +92,8 @@ export class MemoryTable<V, U extends string = never, I extends string = never> 
   /** Inserts a new row. @throws ConflictError `duplicate_id` or the unique index's code. */
   insert(row: V): V {
     const id = this.options.id(row);
-    if (this.rows.has(id)) throw new ConflictError(coreCodes.duplicate_id, `${this.name} ${id} already exists`, { details: { table: this.name, id } });
+    if (this.rows.has(id))
+      throw new ConflictError(coreCodes.duplicate_id, `${this.name} ${id} already exists`, { details: { table: this.name, id } });
     return this.write(id, row);
   }
 
@@ -124,7 +125,9 @@ export class MemoryTable<V, U extends string = never, I extends string = never> 
       if (key === null || key === undefined) continue;
       const holder = this.uniques.get(name)!.get(key);
       if (holder !== undefined && holder !== id) {
-        throw new ConflictError(def.code, `${this.name}.${name} ${JSON.stringify(key)} is taken`, { details: { table: this.name, index: name } });
+        throw new ConflictError(def.code, `${this.name}.${name} ${JSON.stringify(key)} is taken`, {
+          details: { table: this.name, index: name },
+        });
       }
     }
     if (before !== undefined) this.unindex(id, before);

@@ -27,7 +27,8 @@ export class MemoryTransaction implements EventOutbox {
 
   /** Throws unless the transaction is still running. @throws ConfigurationError `transaction_closed`. */
   assertOpen(): void {
-    if (!this.open) throw new ConfigurationError(coreCodes.transaction_closed, "write after the transaction ended (a promise escaped its transaction)");
+    if (!this.open)
+      throw new ConfigurationError(coreCodes.transaction_closed, "write after the transaction ended (a promise escaped its transaction)");
   }
 
   /** @internal */

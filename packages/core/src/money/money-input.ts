@@ -31,7 +31,11 @@ export const MAX_AMOUNT_DIGITS = 18;
  */
 export function assertAmountDigits(value: Decimal, scale: number, path: string): void {
   if (value.abs().greaterThanOrEqualTo(new Decimal(10).pow(MAX_AMOUNT_DIGITS - scale))) {
-    throw ValidationError.field(coreCodes.amount_too_large, path, `amounts have at most ${MAX_AMOUNT_DIGITS} digits at the currency's scale (${MAX_AMOUNT_DIGITS - scale} before the point)`);
+    throw ValidationError.field(
+      coreCodes.amount_too_large,
+      path,
+      `amounts have at most ${MAX_AMOUNT_DIGITS} digits at the currency's scale (${MAX_AMOUNT_DIGITS - scale} before the point)`,
+    );
   }
 }
 
@@ -51,7 +55,8 @@ export function parseAmount(value: AmountInput, path: string): Decimal {
   }
   if (typeof value === "string") {
     const s = value.trim();
-    if (!DECIMAL_STRING.test(s)) throw ValidationError.field(coreCodes.invalid_amount, path, `amount must be a decimal string, got ${JSON.stringify(value)}`);
+    if (!DECIMAL_STRING.test(s))
+      throw ValidationError.field(coreCodes.invalid_amount, path, `amount must be a decimal string, got ${JSON.stringify(value)}`);
     return new Decimal(s);
   }
   if (value instanceof Object && typeof (value as Decimal).isFinite === "function") {
@@ -61,4 +66,3 @@ export function parseAmount(value: AmountInput, path: string): Decimal {
   }
   throw ValidationError.field(coreCodes.invalid_amount, path, "amount must be a decimal string or number");
 }
-

@@ -87,9 +87,21 @@ describe("Money", () => {
   });
 
   it("allocates 100 USD three ways without losing a cent", () => {
-    expect(Money.of("100", "USD").allocate([1, 1, 1]).map((m) => m.toFixed())).toEqual(["33.34", "33.33", "33.33"]);
-    expect(Money.of("-0.05", "USD").allocate([1, 1]).map((m) => m.toFixed())).toEqual(["-0.03", "-0.02"]);
-    expect(Money.of("5", "JPY").allocate([70, 30]).map((m) => m.toFixed())).toEqual(["4", "1"]);
+    expect(
+      Money.of("100", "USD")
+        .allocate([1, 1, 1])
+        .map((m) => m.toFixed()),
+    ).toEqual(["33.34", "33.33", "33.33"]);
+    expect(
+      Money.of("-0.05", "USD")
+        .allocate([1, 1])
+        .map((m) => m.toFixed()),
+    ).toEqual(["-0.03", "-0.02"]);
+    expect(
+      Money.of("5", "JPY")
+        .allocate([70, 30])
+        .map((m) => m.toFixed()),
+    ).toEqual(["4", "1"]);
   });
 
   it("formats via Intl without floats", () => {
@@ -114,30 +126,39 @@ describe("Money", () => {
 
   it("property: allocation sums back exactly for any amount, ratios and scale", () => {
     fc.assert(
-      fc.property(moneyArb, fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 12 }).filter((r) => r.some((x) => x > 0)), (m, ratios) => {
-        const parts = m.allocate(ratios);
-        expect(parts).toHaveLength(ratios.length);
-        expect(Money.sum(parts, m.currency).equals(m)).toBe(true);
-        for (const p of parts) expect(p.amount.decimalPlaces()).toBeLessThanOrEqual(m.scale);
-        // No part is more than one minor unit away from its exact share.
-        const total = ratios.reduce((a, b) => a + b, 0);
-        parts.forEach((p, i) => {
-          const exact = m.amount.times(ratios[i]!).div(total);
-          expect(p.amount.minus(exact).abs().lessThan(Money.fromMinor(1, m.currency).amount)).toBe(true);
-        });
-      }),
+      fc.property(
+        moneyArb,
+        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 12 }).filter((r) => r.some((x) => x > 0)),
+        (m, ratios) => {
+          const parts = m.allocate(ratios);
+          expect(parts).toHaveLength(ratios.length);
+          expect(Money.sum(parts, m.currency).equals(m)).toBe(true);
+          for (const p of parts) expect(p.amount.decimalPlaces()).toBeLessThanOrEqual(m.scale);
+          // No part is more than one minor unit away from its exact share.
+          const total = ratios.reduce((a, b) => a + b, 0);
+          parts.forEach((p, i) => {
+            const exact = m.amount.times(ratios[i]!).div(total);
+            expect(p.amount.minus(exact).abs().lessThan(Money.fromMinor(1, m.currency).amount)).toBe(true);
+          });
+        },
+      ),
     );
   });
 
   it("property: add and subtract are inverse", () => {
     fc.assert(
       // Halves of the money limit (fewer than 10^18 minor units), so every sum is a valid amount.
-      fc.property(currency, fc.bigInt({ min: -HALF_LIMIT, max: HALF_LIMIT }), fc.bigInt({ min: -HALF_LIMIT, max: HALF_LIMIT }), (c, x, y) => {
-        const a = Money.fromMinor(x, c);
-        const b = Money.fromMinor(y, c);
-        expect(a.add(b).subtract(b).equals(a)).toBe(true);
-        expect(a.add(b).toMinor()).toBe(x + y);
-      }),
+      fc.property(
+        currency,
+        fc.bigInt({ min: -HALF_LIMIT, max: HALF_LIMIT }),
+        fc.bigInt({ min: -HALF_LIMIT, max: HALF_LIMIT }),
+        (c, x, y) => {
+          const a = Money.fromMinor(x, c);
+          const b = Money.fromMinor(y, c);
+          expect(a.add(b).subtract(b).equals(a)).toBe(true);
+          expect(a.add(b).toMinor()).toBe(x + y);
+        },
+      ),
     );
   });
 

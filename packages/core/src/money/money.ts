@@ -11,7 +11,6 @@ export interface MoneyJSON {
   readonly currency: string;
 }
 
-
 /**
  * An immutable amount of one currency, always held at the currency's scale.
  *
@@ -66,8 +65,16 @@ export class Money {
    */
   static fromMinor(minor: number | bigint | string, currency: string): Money {
     const code = currencyOf(currency, "currency");
-    const text = typeof minor === "bigint" ? minor.toString() : typeof minor === "number" ? (Number.isSafeInteger(minor) ? String(minor) : "x") : minor.trim();
-    if (!/^[+-]?\d+$/.test(text)) throw ValidationError.field(coreCodes.invalid_amount, "amount", `minor units must be a safe integer, got ${String(minor)}`);
+    const text =
+      typeof minor === "bigint"
+        ? minor.toString()
+        : typeof minor === "number"
+          ? Number.isSafeInteger(minor)
+            ? String(minor)
+            : "x"
+          : minor.trim();
+    if (!/^[+-]?\d+$/.test(text))
+      throw ValidationError.field(coreCodes.invalid_amount, "amount", `minor units must be a safe integer, got ${String(minor)}`);
     const units = new Decimal(text);
     assertAmountDigits(units, 0, "amount");
     return new Money(units.div(new Decimal(10).pow(minorUnits(code)!)), code);
@@ -91,7 +98,8 @@ export class Money {
 
   /** Parses `{ amount: "12.30", currency: "EUR" }`. @throws ValidationError as {@link Money.of}. */
   static fromJSON(json: MoneyJSON): Money {
-    if (typeof json !== "object" || json === null) throw ValidationError.field(coreCodes.invalid_amount, "amount", "money must be an object");
+    if (typeof json !== "object" || json === null)
+      throw ValidationError.field(coreCodes.invalid_amount, "amount", "money must be an object");
     return Money.of(json.amount, json.currency);
   }
 
@@ -144,7 +152,8 @@ export class Money {
   /** Multiplies by an integer quantity (exact). @throws ValidationError `invalid_quantity` for a non-integer. */
   times(quantity: number | bigint): Money {
     const q = typeof quantity === "bigint" ? quantity.toString() : quantity;
-    if (typeof q === "number" && !Number.isSafeInteger(q)) throw ValidationError.field(coreCodes.invalid_quantity, "quantity", "quantity must be an integer");
+    if (typeof q === "number" && !Number.isSafeInteger(q))
+      throw ValidationError.field(coreCodes.invalid_quantity, "quantity", "quantity must be an integer");
     return new Money(this.amount.times(q), this.currency);
   }
 
@@ -184,9 +193,7 @@ export class Money {
     const exact = rs.map((r) => whole.times(r).div(total));
     const parts = exact.map((e) => e.floor());
     let left = whole.minus(parts.reduce((a, b) => a.plus(b), new Decimal(0))).toNumber();
-    const order = exact
-      .map((e, i) => ({ i, rem: e.minus(parts[i]!) }))
-      .sort((a, b) => b.rem.comparedTo(a.rem) || a.i - b.i);
+    const order = exact.map((e, i) => ({ i, rem: e.minus(parts[i]!) })).sort((a, b) => b.rem.comparedTo(a.rem) || a.i - b.i);
     for (let k = 0; left > 0; k = (k + 1) % order.length, left--) {
       const idx = order[k]!.i;
       parts[idx] = parts[idx]!.plus(1);
@@ -262,7 +269,9 @@ export class Money {
    * @example Money.of("1234.5", "EUR").format("de-DE") // "1.234,50 €"
    */
   format(locale = "en-US", options?: Intl.NumberFormatOptions): string {
-    const fmt = options ? new Intl.NumberFormat(locale, { ...currencyFormat(this.currency, this.scale), ...options }) : cachedFormatter(locale, this.currency, this.scale);
+    const fmt = options
+      ? new Intl.NumberFormat(locale, { ...currencyFormat(this.currency, this.scale), ...options })
+      : cachedFormatter(locale, this.currency, this.scale);
     // Intl.NumberFormat v3 formats decimal strings exactly (no float conversion).
     return fmt.format(this.toFixed() as unknown as number);
   }

@@ -44,7 +44,11 @@ export function errorFields(error: unknown): { code: string; kind?: string; name
   }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { code: typeof code === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : "unexpected_error", name: error.name, message: redactText(error.message) };
+    return {
+      code: typeof code === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : "unexpected_error",
+      name: error.name,
+      message: redactText(error.message),
+    };
   }
   return { code: "unexpected_error", name: typeof error, message: redactText(String(error)) };
 }

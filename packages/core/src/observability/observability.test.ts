@@ -41,7 +41,8 @@ describe("redaction", () => {
       idempotencyKey: "checkout-1",
     };
     const out = redact(input) as Record<string, unknown>;
-    for (const key of Object.keys(input).filter((k) => !["email", "nested", "orderId", "idempotencyKey"].includes(k))) expect(out[key], key).toBe(REDACTED);
+    for (const key of Object.keys(input).filter((k) => !["email", "nested", "orderId", "idempotencyKey"].includes(k)))
+      expect(out[key], key).toBe(REDACTED);
     expect(out.nested).toEqual({ deeper: [{ password: REDACTED, secretKey: REDACTED }] });
     expect(out).toMatchObject({ email: "a@example.com", orderId: "ord_1", idempotencyKey: "checkout-1" });
     expect(isSecretField("customerId")).toBe(false);
@@ -52,17 +53,42 @@ describe("redaction", () => {
       "key sk_live_51HxYzAbCdEf secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw auth Bearer eyJhbGciOiJIUzI1NiJ9.x card 4242 4242 4242 4242 " +
         "db postgres://app:pa55word@db:5432/x pm pm_card_visa tok tok_1Abc client pi_123_secret_456 order 1764300000000",
     );
-    for (const secret of ["sk_live_51HxYzAbCdEf", "whsec_MfKQ9r8G", "eyJhbGciOiJIUzI1NiJ9", "4242 4242 4242 4242", "pa55word", "pm_card_visa", "tok_1Abc", "pi_123_secret_456"]) expect(text).not.toContain(secret);
+    for (const secret of [
+      "sk_live_51HxYzAbCdEf",
+      "whsec_MfKQ9r8G",
+      "eyJhbGciOiJIUzI1NiJ9",
+      "4242 4242 4242 4242",
+      "pa55word",
+      "pm_card_visa",
+      "tok_1Abc",
+      "pi_123_secret_456",
+    ])
+      expect(text).not.toContain(secret);
     // A millisecond timestamp is not a card number (it fails the Luhn check).
     expect(text).toContain("1764300000000");
   });
 
   it("writeLog copies the error code to the top level, never throws, and redacts fields", () => {
     const { logger, lines } = capture();
-    writeLog(logger, "warn", "failed", { deliveryId: "whd_1", signature: "v1,abc" }, new ValidationError("bad_thing", "bad sk_test_abcdefgh"));
-    expect(lines[0]).toMatchObject({ level: "warn", message: "failed", fields: { code: "bad_thing", deliveryId: "whd_1", signature: REDACTED, err: { code: "bad_thing", kind: "validation" } } });
+    writeLog(
+      logger,
+      "warn",
+      "failed",
+      { deliveryId: "whd_1", signature: "v1,abc" },
+      new ValidationError("bad_thing", "bad sk_test_abcdefgh"),
+    );
+    expect(lines[0]).toMatchObject({
+      level: "warn",
+      message: "failed",
+      fields: { code: "bad_thing", deliveryId: "whd_1", signature: REDACTED, err: { code: "bad_thing", kind: "validation" } },
+    });
     expect(JSON.stringify(lines)).not.toContain("sk_test_abcdefgh");
-    const broken: Logger = { ...logger, error: () => { throw new Error("logger down"); } };
+    const broken: Logger = {
+      ...logger,
+      error: () => {
+        throw new Error("logger down");
+      },
+    };
     expect(() => writeLog(broken, "error", "x", {}, new Error("y"))).not.toThrow();
   });
 });
@@ -76,12 +102,23 @@ describe("swallowed errors become log lines", () => {
     });
     const event = createEvent("thing.happened", { id: "x" }, systemClock);
     bus.publish([event]);
-    expect(lines).toEqual([{ level: "error", message: "event subscriber failed", fields: expect.objectContaining({ code: "subscriber_failed", eventType: "thing.happened", eventId: event.id }) }]);
+    expect(lines).toEqual([
+      {
+        level: "error",
+        message: "event subscriber failed",
+        fields: expect.objectContaining({ code: "subscriber_failed", eventType: "thing.happened", eventId: event.id }),
+      },
+    ]);
   });
 
   it("PostgreSQL store: an idle-connection error of the pool is logged, not a crash", () => {
     const { logger, lines } = capture();
-    const pool = Object.assign(new EventEmitter(), { query: async () => ({ rows: [], rowCount: 0 }), connect: async () => { throw new Error("unused"); } }) as unknown as PoolLike & EventEmitter;
+    const pool = Object.assign(new EventEmitter(), {
+      query: async () => ({ rows: [], rowCount: 0 }),
+      connect: async () => {
+        throw new Error("unused");
+      },
+    }) as unknown as PoolLike & EventEmitter;
     class Store extends PostgresStore<object> {
       protected createTransaction(): object {
         return {};
@@ -89,14 +126,20 @@ describe("swallowed errors become log lines", () => {
     }
     new Store(pool).setLogger(logger);
     pool.emit("error", Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }));
-    expect(lines).toEqual([{ level: "error", message: "idle PostgreSQL connection failed", fields: expect.objectContaining({ code: "57P01", store: "Store" }) }]);
+    expect(lines).toEqual([
+      { level: "error", message: "idle PostgreSQL connection failed", fields: expect.objectContaining({ code: "57P01", store: "Store" }) },
+    ]);
   });
 });
 
 describe("tracing helpers without a registered provider", () => {
   it("withSpan and traceService pass results and errors through unchanged", async () => {
     expect(withSpan("core.test", {}, () => 41 + 1)).toBe(42);
-    await expect(withSpan("core.test", {}, async () => { throw new ValidationError("some_code", "x"); })).rejects.toMatchObject({ code: "some_code" });
+    await expect(
+      withSpan("core.test", {}, async () => {
+        throw new ValidationError("some_code", "x");
+      }),
+    ).rejects.toMatchObject({ code: "some_code" });
     class Service {
       #secret = 2;
       get factor(): number {
@@ -118,6 +161,11 @@ describe("tracing helpers without a registered provider", () => {
       "ord_abcdef123",
       "tok_abcdef123",
     ]);
-    expect(attrs).toEqual({ "platform.customer.id": "cus_abcdef", "platform.amount": "9.99", "platform.currency": "EUR", "platform.order.id": "ord_abcdef123" });
+    expect(attrs).toEqual({
+      "platform.customer.id": "cus_abcdef",
+      "platform.amount": "9.99",
+      "platform.currency": "EUR",
+      "platform.order.id": "ord_abcdef123",
+    });
   });
 });

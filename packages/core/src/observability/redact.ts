@@ -3,7 +3,8 @@ export const REDACTED = "[redacted]";
 
 // Field names whose values are credentials or card data, in any casing and with - or _.
 // `key` alone is not here: idempotency keys are ids, useful in logs and not secret.
-const SECRET_KEY = /pass(word|phrase)?|secret|token|authori[sz]ation|cookie|api_?key|private_?key|signature|card|cvc|cvv|^pan$|iban|payment_?method$|credential|session_?id|^dsn$|connection_?string/i;
+const SECRET_KEY =
+  /pass(word|phrase)?|secret|token|authori[sz]ation|cookie|api_?key|private_?key|signature|card|cvc|cvv|^pan$|iban|payment_?method$|credential|session_?id|^dsn$|connection_?string/i;
 
 // Values that look like credentials wherever they appear: provider keys, webhook secrets and
 // bearer tokens. Card numbers (Luhn-valid runs of 13-19 digits) and URL passwords are handled apart.

@@ -97,7 +97,8 @@ export function traceService<S extends object>(service: S, prefix: string, optio
     // Getters run on the target too (private fields would not resolve on the proxy).
     get(target, property) {
       const value = Reflect.get(target, property, target);
-      if (typeof value !== "function" || typeof property !== "string" || property === "constructor" || property.startsWith("_")) return value;
+      if (typeof value !== "function" || typeof property !== "string" || property === "constructor" || property.startsWith("_"))
+        return value;
       const hit = wrapped.get(property);
       if (hit) return hit;
       const name = `${prefix}.${property}`;
@@ -111,7 +112,11 @@ export function traceService<S extends object>(service: S, prefix: string, optio
             const status = result !== null && typeof result === "object" ? (result as { status?: unknown }).status : undefined;
             if (typeof status === "string") attrs["platform.status"] = status;
             span.setAttributes(attrs);
-            if (counter) countMetric(counter, { "platform.outcome": "success", ...(typeof attrs["platform.currency"] === "string" ? { "platform.currency": attrs["platform.currency"] } : {}) });
+            if (counter)
+              countMetric(counter, {
+                "platform.outcome": "success",
+                ...(typeof attrs["platform.currency"] === "string" ? { "platform.currency": attrs["platform.currency"] } : {}),
+              });
             return result;
           };
           const failed = (error: unknown): never => {
@@ -143,7 +148,11 @@ export function traceService<S extends object>(service: S, prefix: string, optio
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any store's transaction(work), whatever its Tx.
-export function traceTransactions<S extends { transaction(work: any): Promise<unknown> }>(store: S, pkg: string, storeName = store.constructor.name): S {
+export function traceTransactions<S extends { transaction(work: any): Promise<unknown> }>(
+  store: S,
+  pkg: string,
+  storeName = store.constructor.name,
+): S {
   const name = `${pkg}.store.transaction`;
   const attributes = { "platform.store": storeName };
   const inside = new AsyncLocalStorage<true>();

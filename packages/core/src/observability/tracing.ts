@@ -58,7 +58,10 @@ export function withSpan<R>(name: string, attributes: Record<string, AttributeVa
   if (!api) return fn(NOOP_SPAN);
   const errorStatus = api.SpanStatusCode.ERROR;
   return api.trace.getTracer(tracerName(name)).startActiveSpan(name, { attributes: defined(attributes) }, (span) => {
-    const handle: SpanHandle = { setAttributes: (a) => void span.setAttributes(defined(a)), setError: (code) => markFailed(span, code, errorStatus) };
+    const handle: SpanHandle = {
+      setAttributes: (a) => void span.setAttributes(defined(a)),
+      setError: (code) => markFailed(span, code, errorStatus),
+    };
     let result: R;
     try {
       result = fn(handle);

@@ -10,7 +10,11 @@ describe("cursors", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: ReturnType<typeof paginate<(typeof rows)[number]>> = paginate(rows, { limit: 4, cursor }, { kind: "test", key: (r) => [r.at, r.id] });
+      const page: ReturnType<typeof paginate<(typeof rows)[number]>> = paginate(
+        rows,
+        { limit: 4, cursor },
+        { kind: "test", key: (r) => [r.at, r.id] },
+      );
       seen.push(...page.items.map((r) => r.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -30,23 +34,47 @@ describe("cursors", () => {
     const good = codec.encode("orders", [1, "a"]);
     const [body, tag] = good.split(".");
     const forgedBody = Buffer.from(JSON.stringify({ k: "orders", p: [999, "z"] })).toString("base64url");
-    for (const bad of [`${forgedBody}.${tag}`, `${body}.AAAA${tag}`, "garbage", good.slice(0, -2), new CursorCodec("other-other-other-other-other-other").encode("orders", [1, "a"])]) {
+    for (const bad of [
+      `${forgedBody}.${tag}`,
+      `${body}.AAAA${tag}`,
+      "garbage",
+      good.slice(0, -2),
+      new CursorCodec("other-other-other-other-other-other").encode("orders", [1, "a"]),
+    ]) {
       expect(() => codec.decode("orders", bad, PlatformErrorShape)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
     }
     expect(() => codec.decode("posts", good, PlatformErrorShape)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
-    expect(PlatformError.is(catchIt(() => codec.decode("orders", "x.y", PlatformErrorShape)), "invalid_cursor")).toBe(true);
+    expect(
+      PlatformError.is(
+        catchIt(() => codec.decode("orders", "x.y", PlatformErrorShape)),
+        "invalid_cursor",
+      ),
+    ).toBe(true);
   });
 
   it("ships no secret: a cursor minted with the old built-in constant is refused, and short secrets are refused", () => {
     // What anyone could compute from the published package before: the constant secret of 0.x.
     const forged = legacyCursor("orders", [1, "a"]);
-    expect(() => defaultCursorCodec.decode("orders", forged, PlatformErrorShape)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
-    expect(() => new CursorCodec().decode("orders", forged, PlatformErrorShape)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
+    expect(() => defaultCursorCodec.decode("orders", forged, PlatformErrorShape)).toThrow(
+      expect.objectContaining({ code: "invalid_cursor" }),
+    );
+    expect(() => new CursorCodec().decode("orders", forged, PlatformErrorShape)).toThrow(
+      expect.objectContaining({ code: "invalid_cursor" }),
+    );
     // Codecs without a configured secret agree within the process.
     expect(new CursorCodec().decode("orders", defaultCursorCodec.encode("orders", [1, "a"]), PlatformErrorShape)).toEqual([1, "a"]);
-    for (const weak of ["", "s3cret", "x".repeat(31)]) expect(PlatformError.is(catchIt(() => new CursorCodec(weak)), "weak_cursor_secret")).toBe(true);
+    for (const weak of ["", "s3cret", "x".repeat(31)])
+      expect(
+        PlatformError.is(
+          catchIt(() => new CursorCodec(weak)),
+          "weak_cursor_secret",
+        ),
+      ).toBe(true);
     const shared = "a-shared-secret-of-at-least-32-chars";
-    expect(new CursorCodec(shared).decode("orders", new CursorCodec(shared).encode("orders", [1, "a"]), PlatformErrorShape)).toEqual([1, "a"]);
+    expect(new CursorCodec(shared).decode("orders", new CursorCodec(shared).encode("orders", [1, "a"]), PlatformErrorShape)).toEqual([
+      1,
+      "a",
+    ]);
   });
 });
 

@@ -46,9 +46,13 @@ export class CursorCodec {
 
   constructor(secret?: string) {
     if (secret !== undefined && (typeof secret !== "string" || secret.length < MIN_CURSOR_SECRET_LENGTH)) {
-      throw new ConfigurationError(coreCodes.weak_cursor_secret, `the cursor secret must be a string of at least ${MIN_CURSOR_SECRET_LENGTH} characters`, {
-        details: { minLength: MIN_CURSOR_SECRET_LENGTH },
-      });
+      throw new ConfigurationError(
+        coreCodes.weak_cursor_secret,
+        `the cursor secret must be a string of at least ${MIN_CURSOR_SECRET_LENGTH} characters`,
+        {
+          details: { minLength: MIN_CURSOR_SECRET_LENGTH },
+        },
+      );
     }
     this.secret = secret ?? processSecret;
   }

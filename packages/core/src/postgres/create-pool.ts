@@ -30,7 +30,9 @@ export async function createPool(options: CreatePoolOptions): Promise<PoolLike> 
   // node would crash the host process. The next query reports the failure to its caller; the
   // event itself is only logged.
   const logger = options.logger ?? silentLogger;
-  pool.on("error", (error) => writeLog(logger, "error", "idle PostgreSQL connection failed", { applicationName: options.applicationName ?? "@platform" }, error));
+  pool.on("error", (error) =>
+    writeLog(logger, "error", "idle PostgreSQL connection failed", { applicationName: options.applicationName ?? "@platform" }, error),
+  );
   return pool as unknown as PoolLike;
 }
 
@@ -44,7 +46,11 @@ export async function createPool(options: CreatePoolOptions): Promise<PoolLike> 
  * const { pool, owned } = await openPool(options, "@platform/social", options.migrate ? migrateSocial : undefined);
  * ```
  */
-export async function openPool(source: PoolSource, applicationName: string, prepare?: (pool: PoolLike) => Promise<unknown>): Promise<{ pool: PoolLike; owned: boolean }> {
+export async function openPool(
+  source: PoolSource,
+  applicationName: string,
+  prepare?: (pool: PoolLike) => Promise<unknown>,
+): Promise<{ pool: PoolLike; owned: boolean }> {
   if ("pool" in source) {
     if (prepare) await prepare(source.pool);
     return { pool: source.pool, owned: false };

@@ -34,9 +34,24 @@ export function toStorageError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const connectionLost =
     (typeof code === "string" && CONNECTION_CODES.has(code)) ||
-    /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
-  if (connectionLost || (state && (state.startsWith("08") || state === "57P01" || state === "57P02" || state === "57P03" || state === "57014" || state === "55P03" || state === "53300"))) {
-    return new StorageError(coreCodes.storage_unavailable, "storage is unavailable; try again later", { cause: error, details: { retryable: true, ...(state ? { sqlState: state } : {}) } });
+    /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+      message,
+    );
+  if (
+    connectionLost ||
+    (state &&
+      (state.startsWith("08") ||
+        state === "57P01" ||
+        state === "57P02" ||
+        state === "57P03" ||
+        state === "57014" ||
+        state === "55P03" ||
+        state === "53300"))
+  ) {
+    return new StorageError(coreCodes.storage_unavailable, "storage is unavailable; try again later", {
+      cause: error,
+      details: { retryable: true, ...(state ? { sqlState: state } : {}) },
+    });
   }
   return error;
 }

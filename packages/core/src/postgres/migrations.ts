@@ -56,7 +56,9 @@ function schemaConflict(namespace: string, name: string, cause: unknown): Config
   const message = cause instanceof Error ? cause.message : String(cause);
   const object = /"([^"]+)"/.exec(message)?.[1] ?? null;
   return new ConfigurationError(
-    coreCodes.schema_conflict, `migration ${namespace}/${name} would create ${object ? `"${object}"` : "an object"}, which the database already holds (another application's schema, or tables made by hand): migrate into an empty database or schema`, { cause, details: { namespace, name, table: object } }
+    coreCodes.schema_conflict,
+    `migration ${namespace}/${name} would create ${object ? `"${object}"` : "an object"}, which the database already holds (another application's schema, or tables made by hand): migrate into an empty database or schema`,
+    { cause, details: { namespace, name, table: object } },
   );
 }
 
@@ -127,9 +129,13 @@ async function applySet(client: PoolClientLike, set: MigrationSet, report: Migra
   for (const m of set.migrations) {
     const sum = applied.get(m.name);
     if (sum !== undefined && sum !== migrationChecksum(m.sql)) {
-      throw new ConfigurationError(coreCodes.migration_checksum_mismatch, `migration ${set.namespace}/${m.name} was edited after it was applied`, {
-        details: { namespace: set.namespace, name: m.name },
-      });
+      throw new ConfigurationError(
+        coreCodes.migration_checksum_mismatch,
+        `migration ${set.namespace}/${m.name} was edited after it was applied`,
+        {
+          details: { namespace: set.namespace, name: m.name },
+        },
+      );
     }
   }
   for (const m of set.migrations) {
@@ -143,7 +149,11 @@ async function applySet(client: PoolClientLike, set: MigrationSet, report: Migra
     } catch (error) {
       throw DUPLICATE_STATES.has(sqlState(error) ?? "") ? schemaConflict(set.namespace, m.name, error) : error;
     }
-    await client.query("INSERT INTO platform_migrations (namespace, name, checksum) VALUES ($1, $2, $3)", [set.namespace, m.name, migrationChecksum(m.sql)]);
+    await client.query("INSERT INTO platform_migrations (namespace, name, checksum) VALUES ($1, $2, $3)", [
+      set.namespace,
+      m.name,
+      migrationChecksum(m.sql),
+    ]);
     report.applied.push(key);
   }
 }

@@ -53,7 +53,10 @@ export class OutboxDispatcher {
           done.push(row.seq);
         } catch (error) {
           failure = error;
-          await client.query("UPDATE platform_outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1", [row.seq, String(error).slice(0, 1000)]);
+          await client.query("UPDATE platform_outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1", [
+            row.seq,
+            String(error).slice(0, 1000),
+          ]);
           break;
         }
       }

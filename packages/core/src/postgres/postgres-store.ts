@@ -130,7 +130,10 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
     }
     try {
       // Two-key advisory locks do not overlap the one-key space the migrations and stores use.
-      const { rows } = await held.client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [WORKER_LOCK_CLASS, name]);
+      const { rows } = await held.client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [
+        WORKER_LOCK_CLASS,
+        name,
+      ]);
       acquired = rows[0]?.ok === true;
     } catch (error) {
       held.done(true);

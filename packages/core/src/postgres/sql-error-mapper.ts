@@ -38,7 +38,11 @@ export function createSqlErrorMapper(codes: SqlErrorCodes = {}): SqlErrorMapper 
     const context = { cause: error, details: { table, constraint } };
     switch (state) {
       case "23505":
-        return new ConflictError(unique[constraint] ?? (constraint.endsWith("_pkey") ? "duplicate_id" : "duplicate_key"), `${table ?? "row"} already exists (${constraint})`, context);
+        return new ConflictError(
+          unique[constraint] ?? (constraint.endsWith("_pkey") ? "duplicate_id" : "duplicate_key"),
+          `${table ?? "row"} already exists (${constraint})`,
+          context,
+        );
       case "23514":
         return new DomainRuleError(check[constraint] ?? "constraint_violated", `a stored rule was violated (${constraint})`, context);
       case "23503":
@@ -56,7 +60,12 @@ export function createSqlErrorMapper(codes: SqlErrorCodes = {}): SqlErrorMapper 
  * Runs one parameterised query and maps constraint errors with `map`.
  * @throws the mapped ConflictError / DomainRuleError / ValidationError, or the driver's error.
  */
-export async function queryMapped<R = Record<string, unknown>>(db: Queryable, map: SqlErrorMapper, text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
+export async function queryMapped<R = Record<string, unknown>>(
+  db: Queryable,
+  map: SqlErrorMapper,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<QueryResultLike<R>> {
   try {
     return await db.query<R>(text, values);
   } catch (error) {

@@ -35,7 +35,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * });
  * ```
  */
-export async function runTransaction<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<T>, options: RunTransactionOptions = {}): Promise<T> {
+export async function runTransaction<T>(
+  pool: PoolLike,
+  work: (client: PoolClientLike) => Promise<T>,
+  options: RunTransactionOptions = {},
+): Promise<T> {
   return runTransactionWithTail(pool, async (client) => ({ value: await work(client) }), options);
 }
 
@@ -56,7 +60,11 @@ export interface TransactionOutcome<T> {
  * what the caller gets.
  * @internal
  */
-export async function runTransactionWithTail<T>(pool: PoolLike, work: (client: PoolClientLike) => Promise<TransactionOutcome<T>>, options: RunTransactionOptions = {}): Promise<T> {
+export async function runTransactionWithTail<T>(
+  pool: PoolLike,
+  work: (client: PoolClientLike) => Promise<TransactionOutcome<T>>,
+  options: RunTransactionOptions = {},
+): Promise<T> {
   const maxRetries = options.maxRetries ?? 8;
   const base = options.baseDelayMs ?? 5;
   const begin = options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : "BEGIN";
@@ -104,7 +112,8 @@ export async function runTransactionWithTail<T>(pool: PoolLike, work: (client: P
       await tail;
       const result = await committed;
       // COMMIT of an aborted transaction answers ROLLBACK without an error.
-      if ((result as { command?: string }).command === "ROLLBACK") throw new StorageError(coreCodes.storage_unavailable, "the transaction was rolled back at COMMIT");
+      if ((result as { command?: string }).command === "ROLLBACK")
+        throw new StorageError(coreCodes.storage_unavailable, "the transaction was rolled back at COMMIT");
       return value;
     } catch (error) {
       try {

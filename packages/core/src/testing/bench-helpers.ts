@@ -26,7 +26,10 @@ export function summarizeLatencies(samples: readonly number[]): LatencySummary {
 }
 
 /** Runs `op` from `clients` concurrent loops for `durationMs`; returns operations per second. */
-export async function measureThroughput(op: (client: number, iteration: number) => Promise<unknown>, options: { clients: number; durationMs: number }): Promise<number> {
+export async function measureThroughput(
+  op: (client: number, iteration: number) => Promise<unknown>,
+  options: { clients: number; durationMs: number },
+): Promise<number> {
   const started = performance.now();
   const deadline = started + options.durationMs;
   let done = 0;

@@ -3,10 +3,28 @@ import { eventNamesInSource, eventNameViolations } from "./event-names.js";
 
 describe("event name rule", () => {
   it("accepts past-tense facts, regular and the listed irregular ones", () => {
-    expect(eventNameViolations(["order.placed", "order.paid", "feed.rebuilt", "customer.logged_in", "inventory.low_stock_reached", "follow_request.canceled"])).toEqual([]);
+    expect(
+      eventNameViolations([
+        "order.placed",
+        "order.paid",
+        "feed.rebuilt",
+        "customer.logged_in",
+        "inventory.low_stock_reached",
+        "follow_request.canceled",
+      ]),
+    ).toEqual([]);
   });
   it("refuses present tense, nouns, British spelling and bad shapes", () => {
-    expect(eventNameViolations(["payment.processing", "inventory.low_stock", "payment.requires_action", "follow_request.cancelled", "Order.placed", "placed"])).toEqual([
+    expect(
+      eventNameViolations([
+        "payment.processing",
+        "inventory.low_stock",
+        "payment.requires_action",
+        "follow_request.cancelled",
+        "Order.placed",
+        "placed",
+      ]),
+    ).toEqual([
       "payment.processing: not in the past tense",
       "inventory.low_stock: not in the past tense",
       "payment.requires_action: not in the past tense",
@@ -16,6 +34,8 @@ describe("event name rule", () => {
     ]);
   });
   it("reads the keys of an event map from its source", () => {
-    expect(eventNamesInSource('export type M = {\n  "a.created": { x: 1 };\n  /** doc */\n  "b_c.moved": X;\n  [type: string]: unknown;\n};')).toEqual(["a.created", "b_c.moved"]);
+    expect(
+      eventNamesInSource('export type M = {\n  "a.created": { x: 1 };\n  /** doc */\n  "b_c.moved": X;\n  [type: string]: unknown;\n};'),
+    ).toEqual(["a.created", "b_c.moved"]);
   });
 });

@@ -4,7 +4,13 @@
  */
 export { createIsolatedDatabase, type IsolatedDatabase } from "./test-database.js";
 export { ManualClock } from "../clock/clock.js";
-export { startPostgresServer, startDurablePostgresServer, type PostgresServer, type DurablePostgresServer, type StartPostgresOptions } from "./postgres-server.js";
+export {
+  startPostgresServer,
+  startDurablePostgresServer,
+  type PostgresServer,
+  type DurablePostgresServer,
+  type StartPostgresOptions,
+} from "./postgres-server.js";
 export { spawnWorkers, type WorkerResult, type SpawnWorkersOptions } from "./spawn-workers.js";
 export { summarizeLatencies, measureThroughput, tpcbBaseline, type LatencySummary } from "./bench-helpers.js";
 export { countingPool, type CountingPool, type QueryCounts } from "./counting-pool.js";

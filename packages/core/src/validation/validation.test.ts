@@ -88,13 +88,30 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe("parse refuses text no store can keep", () => {
-  const schema = z.object({ name: z.string(), meta: z.record(z.string(), z.string()), tags: z.array(z.string()), price: moneyInputSchema.optional() });
+  const schema = z.object({
+    name: z.string(),
+    meta: z.record(z.string(), z.string()),
+    tags: z.array(z.string()),
+    price: moneyInputSchema.optional(),
+  });
 
   it("NUL is nul_character and an unpaired surrogate invalid_text, anywhere in the value, with its path", () => {
-    expect(fail(() => parse(schema, { name: "a\u0000b", meta: {}, tags: [] }))).toMatchObject({ code: "nul_character", details: { fields: ["name"] } });
-    expect(fail(() => parse(schema, { name: "ok", meta: { note: "x\uD800" }, tags: [] }))).toMatchObject({ code: "invalid_text", details: { fields: ["meta.note"] } });
-    expect(fail(() => parse(schema, { name: "ok", meta: { "k\uDC00": "v" }, tags: [] }))).toMatchObject({ code: "invalid_text", details: { fields: ["meta.k\uDC00"] } });
-    expect(fail(() => parse(schema, { name: "ok", meta: {}, tags: ["fine", "\uDBFF"] }))).toMatchObject({ code: "invalid_text", details: { fields: ["tags.1"] } });
+    expect(fail(() => parse(schema, { name: "a\u0000b", meta: {}, tags: [] }))).toMatchObject({
+      code: "nul_character",
+      details: { fields: ["name"] },
+    });
+    expect(fail(() => parse(schema, { name: "ok", meta: { note: "x\uD800" }, tags: [] }))).toMatchObject({
+      code: "invalid_text",
+      details: { fields: ["meta.note"] },
+    });
+    expect(fail(() => parse(schema, { name: "ok", meta: { "k\uDC00": "v" }, tags: [] }))).toMatchObject({
+      code: "invalid_text",
+      details: { fields: ["meta.k\uDC00"] },
+    });
+    expect(fail(() => parse(schema, { name: "ok", meta: {}, tags: ["fine", "\uDBFF"] }))).toMatchObject({
+      code: "invalid_text",
+      details: { fields: ["tags.1"] },
+    });
     const both = fail(() => parse(schema, { name: "\u0000", meta: { a: "\uD800" }, tags: [] }));
     expect(both.code).toBe("validation_failed");
     expect(both.issues.map((i) => i.code).sort()).toEqual(["invalid_text", "nul_character"]);
@@ -113,7 +130,11 @@ describe("recordSchema", () => {
   it("keeps every key exactly, __proto__ included, in an object without prototype", () => {
     const out = parse(schema, JSON.parse('{"__proto__":"a","constructor":"b"," c ":"d"}'));
     expect(Object.getPrototypeOf(out)).toBeNull();
-    expect(Object.entries(out)).toEqual([["__proto__", "a"], ["constructor", "b"], ["c", "d"]]);
+    expect(Object.entries(out)).toEqual([
+      ["__proto__", "a"],
+      ["constructor", "b"],
+      ["c", "d"],
+    ]);
     expect(parse(schema, {}).toString).toBeUndefined();
   });
 

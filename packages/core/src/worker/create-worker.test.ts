@@ -51,7 +51,12 @@ describe("createWorker", () => {
     await worker.runOnce();
     expect(q.left()).toBe(0);
     expect(q.taken).toEqual([[10], [10], [5]]);
-    expect(worker.health().duties[0]).toMatchObject({ name: "test.queue.drain", lastOutcome: "succeeded", lastProcessed: 25, consecutiveFailures: 0 });
+    expect(worker.health().duties[0]).toMatchObject({
+      name: "test.queue.drain",
+      lastOutcome: "succeeded",
+      lastProcessed: 25,
+      consecutiveFailures: 0,
+    });
   });
 
   it("stops chaining at maxBatchesPerRun so a flooded duty yields", async () => {
@@ -91,19 +96,30 @@ describe("createWorker", () => {
     await worker.runOnce();
     expect(worker.health().ok).toBe(true);
     await worker.runOnce();
-    expect(worker.health()).toMatchObject({ ok: false, duties: [{ consecutiveFailures: 3, lastOutcome: "failed", lastErrorCode: "storage_unavailable", lastSuccessAt: null }] });
+    expect(worker.health()).toMatchObject({
+      ok: false,
+      duties: [{ consecutiveFailures: 3, lastOutcome: "failed", lastErrorCode: "storage_unavailable", lastSuccessAt: null }],
+    });
     const errors = lines.filter((l) => l.level === "error");
     expect(errors).toHaveLength(3);
     expect(errors[0]!.obj).toMatchObject({ duty: "test.flaky.run", code: "storage_unavailable", errorName: "StorageError" });
     fail = false;
     await worker.runOnce();
-    expect(worker.health()).toMatchObject({ ok: true, duties: [{ consecutiveFailures: 0, lastOutcome: "succeeded", lastErrorCode: null }] });
+    expect(worker.health()).toMatchObject({
+      ok: true,
+      duties: [{ consecutiveFailures: 0, lastOutcome: "succeeded", lastErrorCode: null }],
+    });
     expect(worker.health().duties[0]!.lastSuccessAt).toBeInstanceOf(Date);
   });
 
   it("logs a thrown non-platform error as duty_failed without its message", async () => {
     const { logger, lines } = capturingLogger();
-    const duty: BackgroundDuty = { name: "test.broken.run", intervalMs: 1_000, batchSize: 1, run: async () => Promise.reject(new Error("password=hunter2")) };
+    const duty: BackgroundDuty = {
+      name: "test.broken.run",
+      intervalMs: 1_000,
+      batchSize: 1,
+      run: async () => Promise.reject(new Error("password=hunter2")),
+    };
     await createWorker({ additionalDuties: [duty], logger }).runOnce();
     expect(lines.filter((l) => l.level === "error").map((l) => l.obj.code)).toEqual(["duty_failed"]);
     expect(JSON.stringify(lines)).not.toContain("hunter2");
@@ -173,9 +189,17 @@ describe("createWorker", () => {
     const q = queueDuty("test.queue.opts", 0);
     expect(codeOf(() => createWorker({ additionalDuties: [q.duty, q.duty] }))).toBe("duplicate_duty");
     expect(codeOf(() => createWorker({ additionalDuties: [q.duty], duties: { "test.nope": { enabled: false } } }))).toBe("unknown_duty");
-    expect(codeOf(() => createWorker({ additionalDuties: [q.duty], duties: { "test.queue.opts": { batchSize: 0 } } }))).toBe("invalid_duty_options");
-    expect(codeOf(() => createWorker({ additionalDuties: [{ ...q.duty, maxBatchSize: 100 }], duties: { "test.queue.opts": { batchSize: 101 } } }))).toBe("invalid_duty_options");
-    expect(codeOf(() => createWorker({ additionalDuties: [q.duty], duties: { "test.queue.opts": { intervalMs: 1.5 } } }))).toBe("invalid_duty_options");
+    expect(codeOf(() => createWorker({ additionalDuties: [q.duty], duties: { "test.queue.opts": { batchSize: 0 } } }))).toBe(
+      "invalid_duty_options",
+    );
+    expect(
+      codeOf(() =>
+        createWorker({ additionalDuties: [{ ...q.duty, maxBatchSize: 100 }], duties: { "test.queue.opts": { batchSize: 101 } } }),
+      ),
+    ).toBe("invalid_duty_options");
+    expect(codeOf(() => createWorker({ additionalDuties: [q.duty], duties: { "test.queue.opts": { intervalMs: 1.5 } } }))).toBe(
+      "invalid_duty_options",
+    );
     const worker = createWorker({ additionalDuties: [q.duty] });
     await expect(worker.runOnce("test.nope")).rejects.toMatchObject({ code: "unknown_duty" });
     await expect(worker.stop({ deadlineMs: -1 })).rejects.toMatchObject({ code: "invalid_deadline" });

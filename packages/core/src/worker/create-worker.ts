@@ -91,13 +91,21 @@ const MAX_INTERVAL_MS = 86_400_000;
 
 function settingsFor(duty: BackgroundDuty, given: DutyOptions | undefined): DutySettings {
   const max = duty.maxBatchSize ?? 10_000;
-  const s = { intervalMs: given?.intervalMs ?? duty.intervalMs, batchSize: given?.batchSize ?? duty.batchSize, enabled: given?.enabled ?? true };
+  const s = {
+    intervalMs: given?.intervalMs ?? duty.intervalMs,
+    batchSize: given?.batchSize ?? duty.batchSize,
+    enabled: given?.enabled ?? true,
+  };
   const okInterval = Number.isInteger(s.intervalMs) && s.intervalMs >= 10 && s.intervalMs <= MAX_INTERVAL_MS;
   const okBatch = Number.isInteger(s.batchSize) && s.batchSize >= 1 && s.batchSize <= max;
   if (!okInterval || !okBatch || typeof s.enabled !== "boolean") {
-    throw new ConfigurationError(coreCodes.invalid_duty_options, `invalid options for duty ${duty.name}: intervalMs 10-${MAX_INTERVAL_MS}, batchSize 1-${max}`, {
-      details: { duty: duty.name },
-    });
+    throw new ConfigurationError(
+      coreCodes.invalid_duty_options,
+      `invalid options for duty ${duty.name}: intervalMs 10-${MAX_INTERVAL_MS}, batchSize 1-${max}`,
+      {
+        details: { duty: duty.name },
+      },
+    );
   }
   return s;
 }
@@ -126,7 +134,8 @@ export function createWorker(options: WorkerOptions = {}): Worker {
   ];
   const names = new Set<string>();
   for (const d of all) {
-    if (names.has(d.name)) throw new ConfigurationError(coreCodes.duplicate_duty, `two duties are named ${d.name}`, { details: { duty: d.name } });
+    if (names.has(d.name))
+      throw new ConfigurationError(coreCodes.duplicate_duty, `two duties are named ${d.name}`, { details: { duty: d.name } });
     names.add(d.name);
   }
   for (const name of Object.keys(options.duties ?? {})) {
@@ -151,14 +160,19 @@ export function createWorker(options: WorkerOptions = {}): Worker {
       return worker;
     },
     async runOnce(name) {
-      if (name !== undefined && !names.has(name)) throw new ConfigurationError(coreCodes.unknown_duty, `no duty is named ${name}`, { details: { duty: name } });
+      if (name !== undefined && !names.has(name))
+        throw new ConfigurationError(coreCodes.unknown_duty, `no duty is named ${name}`, { details: { duty: name } });
       const chosen = runners.filter((r) => r.settings.enabled && (name === undefined || r.duty.name === name));
       await Promise.all(chosen.map((r) => r.runNow()));
     },
     stop(stopOptions = {}) {
       const deadlineMs = stopOptions.deadlineMs ?? 30_000;
       if (!Number.isInteger(deadlineMs) || deadlineMs < 0 || deadlineMs > 3_600_000) {
-        return Promise.reject(new ValidationError(coreCodes.invalid_deadline, "deadlineMs must be an integer 0-3600000", { issues: [{ path: ["deadlineMs"], message: "out of range", code: "invalid_deadline" }] }));
+        return Promise.reject(
+          new ValidationError(coreCodes.invalid_deadline, "deadlineMs must be an integer 0-3600000", {
+            issues: [{ path: ["deadlineMs"], message: "out of range", code: "invalid_deadline" }],
+          }),
+        );
       }
       stopped ??= (async () => {
         logger.info({ deadlineMs }, "worker stopping");
@@ -169,7 +183,9 @@ export function createWorker(options: WorkerOptions = {}): Worker {
         const unfinished = runners.filter((r) => r.running).map((r) => r.duty.name);
         if (unfinished.length > 0) logger.warn({ unfinished }, "worker stop deadline passed with duties running");
         for (const resource of options.closeOnStop ?? []) {
-          await Promise.resolve(resource.end?.()).catch((error: unknown) => logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, "closing a pool failed"));
+          await Promise.resolve(resource.end?.()).catch((error: unknown) =>
+            logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, "closing a pool failed"),
+          );
         }
         logger.info({ finished: unfinished.length === 0 }, "worker stopped");
         return { finished: unfinished.length === 0, unfinished };

@@ -121,11 +121,19 @@ export class DutyRunner {
     this.lastRunAt = this.deps.clock.now();
     try {
       // One span per run (`worker.duty.run`): the service, store and gateway spans of its batches are its children.
-      const outcome = await withSpan("worker.duty.run", { "platform.duty": duty.name, "platform.batch.size": this.settings.batchSize }, async (span) => {
-        const result = duty.lock ? await duty.lock.runExclusive(`platform.worker:${duty.name}`, () => this.batches()) : { acquired: true as const, value: await this.batches() };
-        span.setAttributes(result.acquired ? { "platform.outcome": "succeeded", "platform.processed": result.value } : { "platform.outcome": "skipped" });
-        return result;
-      });
+      const outcome = await withSpan(
+        "worker.duty.run",
+        { "platform.duty": duty.name, "platform.batch.size": this.settings.batchSize },
+        async (span) => {
+          const result = duty.lock
+            ? await duty.lock.runExclusive(`platform.worker:${duty.name}`, () => this.batches())
+            : { acquired: true as const, value: await this.batches() };
+          span.setAttributes(
+            result.acquired ? { "platform.outcome": "succeeded", "platform.processed": result.value } : { "platform.outcome": "skipped" },
+          );
+          return result;
+        },
+      );
       if (!outcome.acquired) {
         this.succeeded("skipped", 0);
         this.deps.logger.debug({ duty: duty.name }, "duty skipped: another process holds it");
@@ -139,7 +147,12 @@ export class DutyRunner {
       this.lastErrorCode = errorCode(error);
       // The code and the error's class only: messages of driver errors may quote connection details.
       this.deps.logger.error(
-        { duty: duty.name, code: this.lastErrorCode, errorName: error instanceof Error ? error.name : typeof error, consecutiveFailures: this.consecutiveFailures },
+        {
+          duty: duty.name,
+          code: this.lastErrorCode,
+          errorName: error instanceof Error ? error.name : typeof error,
+          consecutiveFailures: this.consecutiveFailures,
+        },
         "duty failed",
       );
     }

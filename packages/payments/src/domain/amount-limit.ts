@@ -13,7 +13,12 @@ export function maxAmountOf(value: number | bigint | undefined): bigint {
   if (value === undefined) return DEFAULT_MAX_AMOUNT_MINOR;
   const ok = typeof value === "bigint" || Number.isSafeInteger(value);
   const minor = ok ? BigInt(value) : 0n;
-  if (minor <= 0n || minor >= 10n ** 18n) throw ValidationError.field(paymentsCodes.invalid_max_amount, "maxAmount", `maxAmount is a positive integer number of minor units below 10^18, got ${String(value)}`);
+  if (minor <= 0n || minor >= 10n ** 18n)
+    throw ValidationError.field(
+      paymentsCodes.invalid_max_amount,
+      "maxAmount",
+      `maxAmount is a positive integer number of minor units below 10^18, got ${String(value)}`,
+    );
   return minor;
 }
 
@@ -25,6 +30,10 @@ export function maxAmountOf(value: number | bigint | undefined): bigint {
 export function assertWithinMaxAmount(amount: Money, maxMinor: bigint): void {
   if (amount.toMinor() > maxMinor) {
     const limit = Money.fromMinor(maxMinor, amount.currency);
-    throw ValidationError.field(coreCodes.amount_too_large, "amount", `amounts are at most ${limit.toString()} (maxAmount ${maxMinor} minor units), got ${amount.toString()}`);
+    throw ValidationError.field(
+      coreCodes.amount_too_large,
+      "amount",
+      `amounts are at most ${limit.toString()} (maxAmount ${maxMinor} minor units), got ${amount.toString()}`,
+    );
   }
 }

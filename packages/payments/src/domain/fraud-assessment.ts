@@ -78,7 +78,9 @@ export function assessFraud(
       return { outcome: action, score: ctx.riskScore, matchedRules: [hit.id, ...others], reason: `rule:${hit.id}` };
     }
   }
-  if (ctx.riskScore >= config.blockThreshold) return { outcome: "block", score: ctx.riskScore, matchedRules: [], reason: "score_threshold" };
-  if (ctx.riskScore >= config.reviewThreshold) return { outcome: "review", score: ctx.riskScore, matchedRules: [], reason: "score_threshold" };
+  if (ctx.riskScore >= config.blockThreshold)
+    return { outcome: "block", score: ctx.riskScore, matchedRules: [], reason: "score_threshold" };
+  if (ctx.riskScore >= config.reviewThreshold)
+    return { outcome: "review", score: ctx.riskScore, matchedRules: [], reason: "score_threshold" };
   return { outcome: "allow", score: ctx.riskScore, matchedRules: [], reason: "default" };
 }

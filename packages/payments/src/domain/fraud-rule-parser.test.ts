@@ -58,7 +58,10 @@ describe("parseFraudRule", () => {
 
   it("parses the issue's examples into conditions that really match", () => {
     const big = parseFraudRule("block if amount > 10000 USD");
-    expect(big).toEqual({ action: "block", conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "10000", currency: "USD" } }] });
+    expect(big).toEqual({
+      action: "block",
+      conditions: [{ field: "amount", operator: ">", value: { kind: "money", amount: "10000", currency: "USD" } }],
+    });
     expect(ruleMatches(big, ctx({ amount: Money.of("10000.01", "USD") }), () => false)).toBe(true);
     expect(ruleMatches(big, ctx({ amount: Money.of("10000", "USD") }), () => false)).toBe(false);
     expect(ruleMatches(big, ctx({ amount: Money.of("20000", "EUR") }), () => false)).toBe(false);

@@ -22,7 +22,12 @@ function fail(source: string, token: Token, expected: string): never {
   const shown = token.kind === "end" ? "end of rule" : JSON.stringify(token.text);
   const pointer = `${source}\n${" ".repeat(token.position)}^`;
   throw new ValidationError(
-    paymentsCodes.invalid_rule, `rule text: expected ${expected} at column ${token.position + 1}, found ${shown}\n${pointer}`, { issues: [{ path: ["rule"], message: `expected ${expected}, found ${shown}`, code: "invalid_rule" }], details: { position: token.position, token: token.kind === "end" ? null : token.text, expected } }
+    paymentsCodes.invalid_rule,
+    `rule text: expected ${expected} at column ${token.position + 1}, found ${shown}\n${pointer}`,
+    {
+      issues: [{ path: ["rule"], message: `expected ${expected}, found ${shown}`, code: "invalid_rule" }],
+      details: { position: token.position, token: token.kind === "end" ? null : token.text, expected },
+    },
   );
 }
 
@@ -59,7 +64,8 @@ function unquote(source: string, raw: string, position: number): string {
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(>=|<=|==|!=|>|<|=)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(@[A-Za-z0-9_]*)|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_.\-:@]*)|([[\],])|(\S))/y;
+  const re =
+    /\s*(?:(>=|<=|==|!=|>|<|=)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(@[A-Za-z0-9_]*)|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_.\-:@]*)|([[\],])|(\S))/y;
   let m: RegExpExecArray | null;
   re.lastIndex = 0;
   while (re.lastIndex < source.length && (m = re.exec(source)) !== null) {
@@ -74,7 +80,8 @@ function tokenize(source: string): Token[] {
     else if (m[6]) tokens.push({ kind: "punct", text: m[6], position });
     // A quote the string pattern could not close: stop here. Going on would re-scan the rest of
     // the text from every later quote (quadratic on long escaped text).
-    else if (text === '"' || text === "'") fail(source, { kind: "punct", text, position }, `a closing ${text} for the string that starts here`);
+    else if (text === '"' || text === "'")
+      fail(source, { kind: "punct", text, position }, `a closing ${text} for the string that starts here`);
     // An unknown character becomes a token of its own, so the parser reports it with what it expected there.
     else tokens.push({ kind: "punct", text, position });
   }
@@ -127,11 +134,15 @@ export function parseFraudRule(source: string): ParsedFraudRule {
   }
   // The limits of the structured form hold for text too, with the same codes: a number that
   // overflows to Infinity (stored as null in JSON), over-long strings, too many conditions.
-  return parse(fraudRuleInputSchema.pick({ action: true, conditions: true }), { action: action as FraudAction, conditions }) as ParsedFraudRule;
+  return parse(fraudRuleInputSchema.pick({ action: true, conditions: true }), {
+    action: action as FraudAction,
+    conditions,
+  }) as ParsedFraudRule;
 
   function parseCondition(): FraudCondition {
     const fieldTok = next();
-    if (fieldTok.kind !== "word" || !FIELDS.has(fieldTok.text.toLowerCase())) fail(source, fieldTok, "a field (amount, currency, country, email, ip, payments_per_customer_hourly ...)");
+    if (fieldTok.kind !== "word" || !FIELDS.has(fieldTok.text.toLowerCase()))
+      fail(source, fieldTok, "a field (amount, currency, country, email, ip, payments_per_customer_hourly ...)");
     const field = fieldTok.text.toLowerCase() as FraudField;
     const opTok = next();
     let operator: FraudOperator;
@@ -163,7 +174,8 @@ export function parseFraudRule(source: string): ParsedFraudRule {
         // Without a currency, "amount > 100" would compare 100 USD with ¥5000: the currency is required.
         return fail(source, valueTok, `an amount with its currency (e.g. ${valueTok.text} USD)`);
       }
-      if (field === "risk_score" && (Number(valueTok.text) < 0 || Number(valueTok.text) > 100)) fail(source, valueTok, "a score between 0 and 100");
+      if (field === "risk_score" && (Number(valueTok.text) < 0 || Number(valueTok.text) > 100))
+        fail(source, valueTok, "a score between 0 and 100");
       return { field, operator, value: { kind: "number", value: Number(valueTok.text) } };
     }
     if (operator !== "==" && operator !== "!=") fail(source, opTok, "==, !=, in or not in for a text field");

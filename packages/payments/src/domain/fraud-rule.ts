@@ -25,7 +25,18 @@ export const VELOCITY_FIELDS: readonly VelocityField[] = VELOCITY_DIMENSIONS.fla
 );
 
 /** Fields a condition can read. */
-export const STRING_FIELDS = ["currency", "method", "payment_method", "customer", "email", "email_domain", "ip", "country", "card_country", "card_fingerprint"] as const;
+export const STRING_FIELDS = [
+  "currency",
+  "method",
+  "payment_method",
+  "customer",
+  "email",
+  "email_domain",
+  "ip",
+  "country",
+  "card_country",
+  "card_fingerprint",
+] as const;
 /** A text field. */
 export type StringField = (typeof STRING_FIELDS)[number];
 /** Numeric fields (amount aside). */
@@ -77,15 +88,24 @@ const ruleTextSchema = z
   .string()
   .max(500)
   .superRefine((v, ctx) => {
-    if (v.includes("\u0000")) ctx.addIssue({ code: "custom", message: "text may not contain NUL (U+0000) characters", params: { code: coreCodes.nul_character } });
+    if (v.includes("\u0000"))
+      ctx.addIssue({ code: "custom", message: "text may not contain NUL (U+0000) characters", params: { code: coreCodes.nul_character } });
     else if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)) {
-      ctx.addIssue({ code: "custom", message: "text may not contain unpaired surrogate characters", params: { code: coreCodes.invalid_text } });
+      ctx.addIssue({
+        code: "custom",
+        message: "text may not contain unpaired surrogate characters",
+        params: { code: coreCodes.invalid_text },
+      });
     }
   });
 const valueSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("number"), value: z.number().finite() }),
   z.object({ kind: z.literal("string"), value: ruleTextSchema }),
-  z.object({ kind: z.literal("money"), amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().length(3).toUpperCase().optional() }),
+  z.object({
+    kind: z.literal("money"),
+    amount: z.string().regex(/^\d+(\.\d+)?$/),
+    currency: z.string().length(3).toUpperCase().optional(),
+  }),
   z.object({ kind: z.literal("values"), values: z.array(ruleTextSchema).max(1000) }),
   z.object({ kind: z.literal("list"), list: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/) }),
 ]);
@@ -99,14 +119,24 @@ export const fraudConditionSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.field === "amount" && (c.value.kind !== "money" || c.value.currency === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["value", "currency"], message: "an amount condition needs its currency (amounts compare only within one currency)", params: { code: paymentsCodes.invalid_rule } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["value", "currency"],
+        message: "an amount condition needs its currency (amounts compare only within one currency)",
+        params: { code: paymentsCodes.invalid_rule },
+      });
     } else if (c.value.kind === "money" && c.value.currency !== undefined) {
       // A bound is an amount like any other: the currency's scale and the digit limit hold for it too.
       try {
         Money.of(c.value.amount, c.value.currency);
       } catch (error) {
         const code = PlatformError.is(error) ? error.code : "invalid_amount";
-        ctx.addIssue({ code: "custom", path: ["value", "amount"], message: error instanceof Error ? error.message : "not an amount", params: { code } });
+        ctx.addIssue({
+          code: "custom",
+          path: ["value", "amount"],
+          message: error instanceof Error ? error.message : "not an amount",
+          params: { code },
+        });
       }
     }
   });

@@ -9,7 +9,9 @@ function nested(depth: number): unknown {
 
 describe("provider data", () => {
   it("keeps a plain JSON record as a deep copy, with prototype-named keys as ordinary keys", () => {
-    const source = JSON.parse('{"a":1,"b":[true,null,"x",{"c":-2.5}],"__proto__":{"x":1},"constructor":{"prototype":1},"hasOwnProperty":"s"}');
+    const source = JSON.parse(
+      '{"a":1,"b":[true,null,"x",{"c":-2.5}],"__proto__":{"x":1},"constructor":{"prototype":1},"hasOwnProperty":"s"}',
+    );
     const kept = gatewayDataOf(source)!;
     expect(kept).toEqual(source);
     expect(kept).not.toBe(source);

@@ -53,7 +53,8 @@ function problem(value: unknown, depth: number): string | undefined {
  * never touches a prototype).
  */
 export function checkGatewayData(value: unknown): GatewayDataCheck {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "provider data must be a JSON object" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { ok: false, reason: "provider data must be a JSON object" };
   const p = problem(value, 1);
   if (p) return { ok: false, reason: p };
   const text = JSON.stringify(value);

@@ -61,5 +61,7 @@ function canonical(value: unknown): unknown {
 
 /** A stable hash of normalised parameters (key order and `"10"` vs `"10.00"` do not matter). */
 export function fingerprintOf(params: unknown): string {
-  return createHash("sha256").update(JSON.stringify(canonical(params))).digest("base64url");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(params)))
+    .digest("base64url");
 }

@@ -59,7 +59,13 @@ interface Base {
   now: Date;
 }
 
-function make(base: Base, type: LedgerTransactionType, amount: Money, postings: Posting[], extra: Partial<LedgerTransaction> = {}): LedgerTransaction {
+function make(
+  base: Base,
+  type: LedgerTransactionType,
+  amount: Money,
+  postings: Posting[],
+  extra: Partial<LedgerTransaction> = {},
+): LedgerTransaction {
   return {
     id: createId("txn"),
     paymentId: base.paymentId,
@@ -83,7 +89,10 @@ export function authorizationTransaction(base: Base, amount: Money): LedgerTrans
 /** Captures `captured` of an authorisation of `authorized`; the rest of the hold goes back to the customer. */
 export function captureTransaction(base: Base, captured: Money, authorized: Money): LedgerTransaction {
   const released = authorized.subtract(captured);
-  return make(base, "capture", captured, [...pair("merchant_balance", "authorized_funds", captured), ...pair("customer", "authorized_funds", released)]);
+  return make(base, "capture", captured, [
+    ...pair("merchant_balance", "authorized_funds", captured),
+    ...pair("customer", "authorized_funds", released),
+  ]);
 }
 
 /** Releases a whole authorisation. */

@@ -17,9 +17,17 @@ export const paymentMethodSchema = z
   .trim()
   .superRefine((value, ctx) => {
     if (LOOKS_LIKE_PAN.test(value)) {
-      ctx.addIssue({ code: "custom", message: "raw card numbers are never accepted: tokenise the card with the gateway first", params: { code: paymentsCodes.raw_card_data } });
+      ctx.addIssue({
+        code: "custom",
+        message: "raw card numbers are never accepted: tokenise the card with the gateway first",
+        params: { code: paymentsCodes.raw_card_data },
+      });
     } else if (!PAYMENT_METHOD.test(value)) {
-      ctx.addIssue({ code: "custom", message: "must be a payment method token such as pm_card_visa", params: { code: paymentsCodes.unknown_payment_method } });
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a payment method token such as pm_card_visa",
+        params: { code: paymentsCodes.unknown_payment_method },
+      });
     }
   });
 
@@ -65,7 +73,9 @@ export type PaymentRef = z.input<typeof paymentRefSchema>;
 export const findByIdempotencyKeySchema = z.object({ idempotencyKey: z.string().min(1).max(255) }).strict();
 
 /** Input of `payments.listByStatus`: a status and a page. */
-export const listByStatusSchema = pageRequestSchema.extend({ status: z.enum(PAYMENT_STATUSES as [PaymentStatus, ...PaymentStatus[]]) }).strict();
+export const listByStatusSchema = pageRequestSchema
+  .extend({ status: z.enum(PAYMENT_STATUSES as [PaymentStatus, ...PaymentStatus[]]) })
+  .strict();
 /** Input of `payments.listByStatus`. */
 export type ListByStatusInput = z.input<typeof listByStatusSchema>;
 

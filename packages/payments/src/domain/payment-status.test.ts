@@ -27,9 +27,11 @@ describe("payment state machine", () => {
   it("requires_action is entered from processing only and left only forward", () => {
     expect(canTransition("processing", "requires_action")).toBe(true);
     expect(canTransition("created", "requires_action")).toBe(false);
-    for (const to of ["requires_capture", "succeeded", "failed", "canceled"] as const) expect(canTransition("requires_action", to)).toBe(true);
+    for (const to of ["requires_capture", "succeeded", "failed", "canceled"] as const)
+      expect(canTransition("requires_action", to)).toBe(true);
     for (const to of ["created", "processing", "requires_action"] as const) expect(canTransition("requires_action", to)).toBe(false);
-    for (const from of ["succeeded", "failed", "canceled", "requires_capture"] as const) expect(canTransition(from, "requires_action")).toBe(false);
+    for (const from of ["succeeded", "failed", "canceled", "requires_capture"] as const)
+      expect(canTransition(from, "requires_action")).toBe(false);
   });
 
   it("cannot cancel a captured payment nor capture a failed one", () => {

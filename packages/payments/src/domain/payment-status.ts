@@ -12,7 +12,15 @@ import { paymentsCodes } from "./error-codes.js";
 export type PaymentStatus = "created" | "requires_action" | "requires_capture" | "processing" | "succeeded" | "failed" | "canceled";
 
 /** Every status, in lifecycle order. */
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ["created", "processing", "requires_action", "requires_capture", "succeeded", "failed", "canceled"];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
+  "created",
+  "processing",
+  "requires_action",
+  "requires_capture",
+  "succeeded",
+  "failed",
+  "canceled",
+];
 
 // `processing -> requires_capture` covers both "manual authorisation confirmed" and
 // "capture request declined, the authorisation still stands". `requires_action` is entered only from
@@ -39,7 +47,9 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
  */
 export function assertTransition(from: PaymentStatus, to: PaymentStatus, paymentId?: string): void {
   if (!canTransition(from, to)) {
-    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment cannot move from ${from} to ${to}`, { details: { from, to, paymentId } });
+    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment cannot move from ${from} to ${to}`, {
+      details: { from, to, paymentId },
+    });
   }
 }
 

@@ -146,7 +146,10 @@ function assertAmountInvariants(p: Payment): void {
     p.amountRefunded.add(p.amountRefundPending).lessThanOrEqual(p.amountCaptured) &&
     p.amountCaptured.lessThanOrEqual(p.amountAuthorized) &&
     p.amountAuthorized.lessThanOrEqual(p.amount);
-  if (!ok) throw new DomainRuleError(paymentsCodes.amount_invariant_violated, `payment ${p.id} amounts are inconsistent`, { details: { paymentId: p.id } });
+  if (!ok)
+    throw new DomainRuleError(paymentsCodes.amount_invariant_violated, `payment ${p.id} amounts are inconsistent`, {
+      details: { paymentId: p.id },
+    });
 }
 
 function move(p: Payment, to: PaymentStatus, now: Date, patch: Partial<Payment>): Payment {
@@ -196,7 +199,9 @@ export function markRequiresAction(p: Payment, reference: string, action: Custom
  */
 export function markCaptured(p: Payment, reference: string, authorized: Money, captured: Money, now: Date): Payment {
   if (captured.greaterThan(authorized)) {
-    throw new DomainRuleError(paymentsCodes.capture_exceeds_authorized, `capture ${captured} exceeds authorised ${authorized}`, { details: { paymentId: p.id } });
+    throw new DomainRuleError(paymentsCodes.capture_exceeds_authorized, `capture ${captured} exceeds authorised ${authorized}`, {
+      details: { paymentId: p.id },
+    });
   }
   return move(p, "succeeded", now, {
     amountAuthorized: authorized,
@@ -226,7 +231,12 @@ export function revertToAuthorized(p: Payment, error: PaymentFailure, now: Date)
 
 /** Voided (or never sent): `canceled` (terminal). */
 export function markCanceled(p: Payment, reason: string, now: Date): Payment {
-  return move(p, "canceled", now, { cancellationReason: reason, pendingOperation: undefined, pendingCaptureAmount: undefined, authorizationExpiresAt: undefined });
+  return move(p, "canceled", now, {
+    cancellationReason: reason,
+    pendingOperation: undefined,
+    pendingCaptureAmount: undefined,
+    authorizationExpiresAt: undefined,
+  });
 }
 
 /**
@@ -236,10 +246,14 @@ export function markCanceled(p: Payment, reason: string, now: Date): Payment {
 export function assertCapturable(p: Payment, amount: Money): void {
   assertTransition(p.status, "processing", p.id);
   if (p.status !== "requires_capture") {
-    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${p.id} is ${p.status}, only requires_capture can be captured`, { details: { from: p.status, to: "succeeded" } });
+    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${p.id} is ${p.status}, only requires_capture can be captured`, {
+      details: { from: p.status, to: "succeeded" },
+    });
   }
   if (amount.currency !== p.amount.currency) {
-    throw new DomainRuleError(coreCodes.currency_mismatch, `capture in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
+    throw new DomainRuleError(coreCodes.currency_mismatch, `capture in ${amount.currency} of a ${p.amount.currency} payment`, {
+      details: { paymentId: p.id },
+    });
   }
   if (amount.greaterThan(p.amountAuthorized)) {
     throw new DomainRuleError(paymentsCodes.capture_exceeds_authorized, `capture ${amount} exceeds authorised ${p.amountAuthorized}`, {
@@ -251,15 +265,21 @@ export function assertCapturable(p: Payment, amount: Money): void {
 /** Reserves a refund amount on the payment. @throws DomainRuleError `invalid_transition`, `refund_exceeds_captured`, `currency_mismatch`. */
 export function reserveRefund(p: Payment, amount: Money, now: Date): Payment {
   if (p.status !== "succeeded") {
-    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${p.id} is ${p.status}: only succeeded payments can be refunded`, { details: { from: p.status, to: "refunded" } });
+    throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${p.id} is ${p.status}: only succeeded payments can be refunded`, {
+      details: { from: p.status, to: "refunded" },
+    });
   }
   if (amount.currency !== p.amount.currency) {
-    throw new DomainRuleError(coreCodes.currency_mismatch, `refund in ${amount.currency} of a ${p.amount.currency} payment`, { details: { paymentId: p.id } });
+    throw new DomainRuleError(coreCodes.currency_mismatch, `refund in ${amount.currency} of a ${p.amount.currency} payment`, {
+      details: { paymentId: p.id },
+    });
   }
   const left = refundableAmount(p);
   // Nothing left (a default amount on a fully refunded payment) is refused like any excess.
   if (amount.greaterThan(left) || amount.isZero()) {
-    throw new DomainRuleError(paymentsCodes.refund_exceeds_captured, `refund ${amount} exceeds the refundable ${left}`, { details: { paymentId: p.id, refundable: left.toJSON() } });
+    throw new DomainRuleError(paymentsCodes.refund_exceeds_captured, `refund ${amount} exceeds the refundable ${left}`, {
+      details: { paymentId: p.id, refundable: left.toJSON() },
+    });
   }
   const next = { ...p, amountRefundPending: p.amountRefundPending.add(amount), updatedAt: now };
   assertAmountInvariants(next);

@@ -55,7 +55,12 @@ export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
  * `jitter` in [-1, 1] spreads retries by up to ±10 % so a recovering receiver is not hit by a herd;
  * a `Retry-After` longer than the scheduled delay wins.
  */
-export function nextRetryDelay(attemptsMade: number, schedule: readonly number[], jitter: number, retryAfterMs?: number): number | undefined {
+export function nextRetryDelay(
+  attemptsMade: number,
+  schedule: readonly number[],
+  jitter: number,
+  retryAfterMs?: number,
+): number | undefined {
   const base = schedule[attemptsMade];
   if (base === undefined) return undefined;
   const jittered = Math.round(base * (1 + 0.1 * Math.max(-1, Math.min(1, jitter))));

@@ -43,5 +43,8 @@ export function maskWebhookSecret(secret: string): string {
 
 /** The read view of a stored endpoint (secrets masked). */
 export function toEndpointView(endpoint: WebhookEndpoint): WebhookEndpointView {
-  return { ...endpoint, secrets: endpoint.secrets.map((s) => ({ masked: maskWebhookSecret(s.secret), createdAt: s.createdAt, expiresAt: s.expiresAt })) };
+  return {
+    ...endpoint,
+    secrets: endpoint.secrets.map((s) => ({ masked: maskWebhookSecret(s.secret), createdAt: s.createdAt, expiresAt: s.expiresAt })),
+  };
 }

@@ -36,7 +36,10 @@ export const createEndpointSchema = z
     url: z.string().trim().min(1).max(2048),
     events: z.array(z.string().regex(FILTER, "must be an event type, `<aggregate>.*` or `*`")).min(1).max(100).default(["*"]),
     /** Bring your own `whsec_` secret (e.g. when migrating); generated otherwise. */
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be whsec_ followed by at least 24 base64 bytes").optional(),
+    secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be whsec_ followed by at least 24 base64 bytes")
+      .optional(),
     description: z.string().max(500).optional(),
     enabled: z.boolean().default(true),
   })
@@ -82,7 +85,8 @@ export function urlProblem(raw: string, policy: UrlPolicy = {}): { code: string;
   } catch {
     return { code: "invalid_url", message: "url is not a valid absolute URL" };
   }
-  if (url.protocol !== "https:" && !(policy.allowHttp && url.protocol === "http:")) return { code: "insecure_url", message: "webhook URLs must use https" };
+  if (url.protocol !== "https:" && !(policy.allowHttp && url.protocol === "http:"))
+    return { code: "insecure_url", message: "webhook URLs must use https" };
   if (url.username || url.password) return { code: "invalid_url", message: "webhook URLs must not carry credentials" };
   if (!policy.allowPrivateNetworks && isLocalHost(normaliseHost(url.hostname))) {
     return { code: "private_url", message: "webhook URLs must not point at private, loopback or local addresses" };

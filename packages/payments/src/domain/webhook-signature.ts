@@ -63,13 +63,20 @@ export function verifyWebhookAt(
   const id = header(headers, "webhook-id");
   const ts = header(headers, "webhook-timestamp");
   const sig = header(headers, "webhook-signature");
-  if (!id || !ts || !sig) throw new AuthenticationError(paymentsCodes.webhook_headers_missing, "missing webhook-id, webhook-timestamp or webhook-signature header");
-  if (!/^\d{1,12}$/.test(ts)) throw new AuthenticationError(paymentsCodes.webhook_timestamp_invalid, "webhook-timestamp is not a unix time in seconds");
+  if (!id || !ts || !sig)
+    throw new AuthenticationError(
+      paymentsCodes.webhook_headers_missing,
+      "missing webhook-id, webhook-timestamp or webhook-signature header",
+    );
+  if (!/^\d{1,12}$/.test(ts))
+    throw new AuthenticationError(paymentsCodes.webhook_timestamp_invalid, "webhook-timestamp is not a unix time in seconds");
   const timestamp = Number(ts);
   const now = Math.floor(time.now.getTime() / 1000);
   const tolerance = time.toleranceSeconds ?? 300;
   if (Math.abs(now - timestamp) > tolerance) {
-    throw new AuthenticationError(paymentsCodes.webhook_timestamp_stale, "webhook timestamp is outside the tolerance", { details: { timestamp, now, tolerance } });
+    throw new AuthenticationError(paymentsCodes.webhook_timestamp_stale, "webhook timestamp is outside the tolerance", {
+      details: { timestamp, now, tolerance },
+    });
   }
   const text = typeof body === "string" ? body : body.toString("utf8");
   const expected = Buffer.from(computeSignature(secret, id, timestamp, text), "base64");

@@ -85,7 +85,11 @@ export interface PaymentGateway {
   assertSupported?(request: { amount: Money; capture: boolean }): Promise<void>;
   authorize(request: GatewayAuthorizeRequest): Promise<GatewayAuthorization>;
   /** Captures `amount` (<= authorised) of an authorisation; the rest is released. */
-  capture(request: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money; gatewayData?: GatewayData | undefined }>;
+  capture(request: {
+    reference: string;
+    amount: Money;
+    idempotencyKey: string;
+  }): Promise<{ reference: string; amountCaptured: Money; gatewayData?: GatewayData | undefined }>;
   /** Releases an uncaptured authorisation, or cancels a charge waiting for the customer (`requires_action`). */
   void(request: { reference: string; idempotencyKey: string }): Promise<void>;
   refund(request: { reference: string; refundId: string; amount: Money; idempotencyKey: string }): Promise<GatewayRefund>;

@@ -100,7 +100,12 @@ export function paymentDuties(parts: PaymentDutyParts): BackgroundDuty[] {
   const outbox = store as Partial<{ purgeOutbox(options?: PurgeOptions): Promise<number> }>;
   if (typeof outbox.purgeOutbox === "function") {
     const purge = outbox.purgeOutbox.bind(store);
-    duties.push({ name: "payments.outbox.purge", intervalMs: 5 * MINUTE, batchSize: 1_000, run: async (limit) => full(await purge({ limit }), limit) });
+    duties.push({
+      name: "payments.outbox.purge",
+      intervalMs: 5 * MINUTE,
+      batchSize: 1_000,
+      run: async (limit) => full(await purge({ limit }), limit),
+    });
   }
   return duties;
 }

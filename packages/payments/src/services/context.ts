@@ -24,7 +24,12 @@ export interface ServiceContext {
  * deliveries are written in the same transaction, so a rolled-back change announces nothing and a
  * committed one is never lost between commit and delivery.
  */
-export async function recordEvent<K extends keyof PaymentEventMap & string>(ctx: ServiceContext, tx: PaymentTx, type: K, data: PaymentEventMap[K]): Promise<void> {
+export async function recordEvent<K extends keyof PaymentEventMap & string>(
+  ctx: ServiceContext,
+  tx: PaymentTx,
+  type: K,
+  data: PaymentEventMap[K],
+): Promise<void> {
   const event = createEvent(type, data, ctx.clock);
   tx.outbox.add(event);
   await ctx.enqueueDeliveries(tx, event);

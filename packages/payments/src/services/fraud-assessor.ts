@@ -1,5 +1,14 @@
 import { assessFraud, DEFAULT_RISK_CONFIG, listKeysOf, riskScore, type RiskScoreConfig } from "../domain/fraud-assessment.js";
-import { FRAUD_ACTIONS, VELOCITY_FIELDS, VELOCITY_WINDOWS, type FraudAction, type FraudContext, type VelocityDimension, type VelocityField, type VelocityWindow } from "../domain/fraud-rule.js";
+import {
+  FRAUD_ACTIONS,
+  VELOCITY_FIELDS,
+  VELOCITY_WINDOWS,
+  type FraudAction,
+  type FraudContext,
+  type VelocityDimension,
+  type VelocityField,
+  type VelocityWindow,
+} from "../domain/fraud-rule.js";
 import type { FraudAssessment, Payment } from "../domain/payment.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import type { ServiceContext } from "./context.js";
@@ -25,8 +34,14 @@ export class FraudAssessor {
   async assess(tx: PaymentTx, subject: FraudSubject): Promise<FraudAssessment> {
     const rules = await tx.fraudRules.list();
     const now = this.ctx.clock.now().getTime();
-    const wanted = new Set<VelocityField>(["payments_per_customer_hourly", "payments_per_card_hourly", "payments_per_ip_hourly", "payments_per_email_hourly"]);
-    for (const r of rules) for (const c of r.conditions) if ((VELOCITY_FIELDS as readonly string[]).includes(c.field)) wanted.add(c.field as VelocityField);
+    const wanted = new Set<VelocityField>([
+      "payments_per_customer_hourly",
+      "payments_per_card_hourly",
+      "payments_per_ip_hourly",
+      "payments_per_email_hourly",
+    ]);
+    for (const r of rules)
+      for (const c of r.conditions) if ((VELOCITY_FIELDS as readonly string[]).includes(c.field)) wanted.add(c.field as VelocityField);
     const velocity: Partial<Record<VelocityField, number>> = {};
     for (const field of wanted) {
       const [, , dim, win] = field.split("_") as [string, string, VelocityDimension, VelocityWindow];

@@ -2,7 +2,14 @@ import { createId, NotFoundError, pageRequestSchema, parse, type Actor, type Pag
 import { z } from "zod";
 import { type ListEntryType } from "../domain/fraud-assessment.js";
 import { parseFraudRule } from "../domain/fraud-rule-parser.js";
-import { FRAUD_ACTIONS, fraudRuleDescriptionSchema, fraudRuleInputSchema, type FraudAction, type FraudRule, type FraudRuleInput } from "../domain/fraud-rule.js";
+import {
+  FRAUD_ACTIONS,
+  fraudRuleDescriptionSchema,
+  fraudRuleInputSchema,
+  type FraudAction,
+  type FraudRule,
+  type FraudRuleInput,
+} from "../domain/fraud-rule.js";
 import { authorize } from "./authorize.js";
 import type { ServiceContext } from "./context.js";
 import { paymentsCodes } from "../domain/error-codes.js";
@@ -36,7 +43,10 @@ export const listEntrySchema = z
     value: z.string().trim().min(1).max(500),
   })
   .strict()
-  .refine((e) => !FRAUD_ACTIONS.includes(e.list as FraudAction) || e.type !== undefined, { message: "allow/block/review entries need a type", path: ["type"] });
+  .refine((e) => !FRAUD_ACTIONS.includes(e.list as FraudAction) || e.type !== undefined, {
+    message: "allow/block/review entries need a type",
+    path: ["type"],
+  });
 /** Input of `fraud.lists.add/remove`. */
 export type ListEntryInput = z.input<typeof listEntrySchema>;
 

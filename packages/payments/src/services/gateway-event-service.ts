@@ -20,7 +20,15 @@ export interface GatewayEventInput {
   /** The payment the event is about: our id (from the provider's metadata), its reference, and its state as the event tells it. */
   payment?: { paymentId: string; reference: string; state: GatewayPaymentState } | undefined;
   /** Refunds the event is about: our refund id, the provider's reference and status. */
-  refunds?: readonly { refundId: string; reference: string; status: "succeeded" | "failed" | "pending"; declineCode?: string | undefined; gatewayData?: unknown }[] | undefined;
+  refunds?:
+    | readonly {
+        refundId: string;
+        reference: string;
+        status: "succeeded" | "failed" | "pending";
+        declineCode?: string | undefined;
+        gatewayData?: unknown;
+      }[]
+    | undefined;
 }
 
 /**
@@ -41,8 +49,25 @@ const inputSchema = z
     gateway: z.string().min(1).max(64),
     eventId: z.string().min(1).max(255),
     type: z.string().min(1).max(255),
-    payment: z.object({ paymentId: z.string().min(1).max(64), reference: z.string().min(1).max(255), state: z.custom<GatewayPaymentState>((v) => typeof v === "object" && v !== null) }).optional(),
-    refunds: z.array(z.object({ refundId: z.string().min(1).max(64), reference: z.string().min(1).max(255), status: z.enum(["succeeded", "failed", "pending"]), declineCode: z.string().max(255).optional(), gatewayData: z.unknown().optional() })).max(100).optional(),
+    payment: z
+      .object({
+        paymentId: z.string().min(1).max(64),
+        reference: z.string().min(1).max(255),
+        state: z.custom<GatewayPaymentState>((v) => typeof v === "object" && v !== null),
+      })
+      .optional(),
+    refunds: z
+      .array(
+        z.object({
+          refundId: z.string().min(1).max(64),
+          reference: z.string().min(1).max(255),
+          status: z.enum(["succeeded", "failed", "pending"]),
+          declineCode: z.string().max(255).optional(),
+          gatewayData: z.unknown().optional(),
+        }),
+      )
+      .max(100)
+      .optional(),
   })
   .strict();
 
@@ -58,15 +83,33 @@ function eventOutcome(p: Payment, state: GatewayPaymentState): GatewayOutcome | 
   const reference = state.reference ?? p.gatewayTransactionId ?? "";
   const authorized = state.amountAuthorized ?? p.amount;
   const op = p.pendingOperation;
-  if (state.status === "captured" && (op === "authorize" || op === "capture")) return { kind: "captured", gateway: name, reference, authorized: op === "capture" ? p.amountAuthorized : authorized, captured: state.amountCaptured ?? authorized, gatewayData: state.gatewayData };
-  if (op !== "authorize") return state.status === "voided" && op === "void" ? { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" } : undefined;
+  if (state.status === "captured" && (op === "authorize" || op === "capture"))
+    return {
+      kind: "captured",
+      gateway: name,
+      reference,
+      authorized: op === "capture" ? p.amountAuthorized : authorized,
+      captured: state.amountCaptured ?? authorized,
+      gatewayData: state.gatewayData,
+    };
+  if (op !== "authorize")
+    return state.status === "voided" && op === "void"
+      ? { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" }
+      : undefined;
   switch (state.status) {
     case "authorized":
       return { kind: "authorized", gateway: name, reference, authorized, gatewayData: state.gatewayData };
     case "requires_action":
-      return state.action ? { kind: "requires_action", gateway: name, reference, action: state.action, gatewayData: state.gatewayData } : undefined;
+      return state.action
+        ? { kind: "requires_action", gateway: name, reference, action: state.action, gatewayData: state.gatewayData }
+        : undefined;
     case "failed":
-      return { kind: "failed", gateway: name, reference, failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (provider event)" } };
+      return {
+        kind: "failed",
+        gateway: name,
+        reference,
+        failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (provider event)" },
+      };
     case "voided":
       return { kind: "voided", gateway: name, reason: "abandoned" };
     default:
@@ -97,16 +140,30 @@ export class GatewayEventService {
   async apply(actor: Actor, input: GatewayEventInput): Promise<GatewayEventResult> {
     authorize(actor, "admin");
     const data = parse(inputSchema, input);
-    if (!this.ctx.gateways.has(data.gateway)) throw ValidationError.field(paymentsCodes.unknown_gateway, "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
+    if (!this.ctx.gateways.has(data.gateway))
+      throw ValidationError.field(
+        paymentsCodes.unknown_gateway,
+        "gateway",
+        `no gateway named ${JSON.stringify(data.gateway)} is registered`,
+      );
     let waitedForCustomer = false;
     const result = await this.ctx.store.transaction(async (tx): Promise<GatewayEventResult> => {
-      if (!(await tx.gatewayEvents.record({ gateway: data.gateway, eventId: data.eventId, type: data.type, receivedAt: this.ctx.clock.now() }))) return { outcome: "duplicate" };
+      if (
+        !(await tx.gatewayEvents.record({
+          gateway: data.gateway,
+          eventId: data.eventId,
+          type: data.type,
+          receivedAt: this.ctx.clock.now(),
+        }))
+      )
+        return { outcome: "duplicate" };
       let outcome: GatewayEventResult["outcome"] = "ignored";
       let payment: Payment | undefined;
       if (data.payment) {
         const p = await tx.payments.getForUpdate(data.payment.paymentId);
         // Our id in the provider's metadata must point at a payment of this gateway holding this reference.
-        if (!p || p.gateway !== data.gateway || (p.gatewayTransactionId !== undefined && p.gatewayTransactionId !== data.payment.reference)) return { outcome: "unknown_payment" };
+        if (!p || p.gateway !== data.gateway || (p.gatewayTransactionId !== undefined && p.gatewayTransactionId !== data.payment.reference))
+          return { outcome: "unknown_payment" };
         waitedForCustomer = p.status === "requires_action";
         const o = eventOutcome(p, data.payment.state);
         const settled = o ? await this.settlement.settleIn(tx, p.id, o) : { payment: p, applied: false };
@@ -115,17 +172,32 @@ export class GatewayEventService {
       }
       for (const r of data.refunds ?? []) {
         const refund = await tx.refunds.get(r.refundId);
-        if (!refund || refund.gateway !== data.gateway || (refund.gatewayRefundId !== undefined && refund.gatewayRefundId !== r.reference)) {
+        if (
+          !refund ||
+          refund.gateway !== data.gateway ||
+          (refund.gatewayRefundId !== undefined && refund.gatewayRefundId !== r.reference)
+        ) {
           if (!data.payment && data.refunds!.length === 1) return { outcome: "unknown_refund" };
           continue;
         }
-        const o: RefundOutcome = r.status === "failed" ? { status: "failed", reference: r.reference, code: "refund_failed", declineCode: r.declineCode, message: "the gateway failed the refund", gatewayData: r.gatewayData } : { status: r.status, reference: r.reference, gatewayData: r.gatewayData };
+        const o: RefundOutcome =
+          r.status === "failed"
+            ? {
+                status: "failed",
+                reference: r.reference,
+                code: "refund_failed",
+                declineCode: r.declineCode,
+                message: "the gateway failed the refund",
+                gatewayData: r.gatewayData,
+              }
+            : { status: r.status, reference: r.reference, gatewayData: r.gatewayData };
         if (await settleRefundIn(this.ctx, tx, refund.id, o)) outcome = "applied";
         payment ??= (await tx.payments.get(refund.paymentId)) ?? undefined;
       }
       return { outcome, payment };
     });
-    if (waitedForCustomer && result.outcome === "applied" && result.payment?.status === "failed") await this.reconciler.cancelAtGateway(result.payment);
+    if (waitedForCustomer && result.outcome === "applied" && result.payment?.status === "failed")
+      await this.reconciler.cancelAtGateway(result.payment);
     return result;
   }
 }

@@ -1,4 +1,14 @@
-import { callAttributes, ConfigurationError, GatewayError, PlatformError, silentLogger, ValidationError, withSpan, writeLog, type Logger } from "@platform/core";
+import {
+  callAttributes,
+  ConfigurationError,
+  GatewayError,
+  PlatformError,
+  silentLogger,
+  ValidationError,
+  withSpan,
+  writeLog,
+  type Logger,
+} from "@platform/core";
 import type { PaymentGateway } from "../ports/payment-gateway.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
@@ -44,7 +54,9 @@ function levelOf(error: unknown): "info" | "warn" | "error" {
 
 function testGatewayRefused(name: string): ConfigurationError {
   return new ConfigurationError(
-    paymentsCodes.test_gateway_in_production, `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`, { details: { gateway: name } }
+    paymentsCodes.test_gateway_in_production,
+    `gateway ${JSON.stringify(name)} is a test gateway and moves no real money; NODE_ENV is production. Register a real gateway, or pass allowTestGateways: true to createPaymentSystem for a staging system that must take test payments`,
+    { details: { gateway: name } },
   );
 }
 
@@ -53,18 +65,22 @@ function guarded(name: string, gateway: PaymentGateway, logger: () => Logger): P
     <A, R>(operation: string, fn: (a: A) => Promise<R>) =>
     (a: A): Promise<R> =>
       // describePaymentMethod takes the payment method token itself: no attributes from it.
-      withSpan(`payments.gateway.${operation}`, { "platform.gateway": name, ...(operation === "describePaymentMethod" ? {} : callAttributes([a])) }, async () => {
-        try {
-          return await fn.call(gateway, a);
-        } catch (e) {
+      withSpan(
+        `payments.gateway.${operation}`,
+        { "platform.gateway": name, ...(operation === "describePaymentMethod" ? {} : callAttributes([a])) },
+        async () => {
           try {
-            return mapError(name, e);
-          } catch (mapped) {
-            writeLog(logger(), levelOf(mapped), "payment gateway call failed", { gateway: name, operation, ...requestIds(a) }, mapped);
-            throw mapped;
+            return await fn.call(gateway, a);
+          } catch (e) {
+            try {
+              return mapError(name, e);
+            } catch (mapped) {
+              writeLog(logger(), levelOf(mapped), "payment gateway call failed", { gateway: name, operation, ...requestIds(a) }, mapped);
+              throw mapped;
+            }
           }
-        }
-      });
+        },
+      );
   return {
     testMode: gateway.testMode === true,
     describePaymentMethod: wrap("describePaymentMethod", gateway.describePaymentMethod),
@@ -100,9 +116,13 @@ export class GatewayRegistry {
    * @throws ConfigurationError `test_gateway_in_production` for a `testMode` gateway once {@link refuseTestGateways} was called.
    */
   register(name: string, gateway: PaymentGateway): this {
-    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) throw ValidationError.field(paymentsCodes.invalid_gateway_name, "name", "gateway names are 1-64 lower-case letters, digits, - or _");
+    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name))
+      throw ValidationError.field(paymentsCodes.invalid_gateway_name, "name", "gateway names are 1-64 lower-case letters, digits, - or _");
     if (this.testGatewaysRefused && gateway.testMode === true) throw testGatewayRefused(name);
-    this.gateways.set(name, guarded(name, gateway, () => this.logger));
+    this.gateways.set(
+      name,
+      guarded(name, gateway, () => this.logger),
+    );
     return this;
   }
 
@@ -131,7 +151,12 @@ export class GatewayRegistry {
   /** The gateway, with errors mapped to GatewayError. @throws ConfigurationError `unknown_gateway`. */
   get(name: string): PaymentGateway {
     const g = this.gateways.get(name);
-    if (!g) throw new ConfigurationError(paymentsCodes.unknown_gateway, `payment gateway ${JSON.stringify(name)} is not registered (known: ${this.names().join(", ") || "none"})`, { details: { gateway: name } });
+    if (!g)
+      throw new ConfigurationError(
+        paymentsCodes.unknown_gateway,
+        `payment gateway ${JSON.stringify(name)} is not registered (known: ${this.names().join(", ") || "none"})`,
+        { details: { gateway: name } },
+      );
     return g;
   }
 }

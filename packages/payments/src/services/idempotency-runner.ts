@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { GatewayError, IdempotencyError, silentLogger, writeLog, type Clock, type Logger } from "@platform/core";
-import { DEFAULT_IDEMPOTENCY_LEASE_MS, fingerprintOf, IDEMPOTENCY_TTL_MS, leaseEndOf, type IdempotencyRecord, type IdempotencyResponse } from "../domain/idempotency.js";
+import {
+  DEFAULT_IDEMPOTENCY_LEASE_MS,
+  fingerprintOf,
+  IDEMPOTENCY_TTL_MS,
+  leaseEndOf,
+  type IdempotencyRecord,
+  type IdempotencyResponse,
+} from "../domain/idempotency.js";
 import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
@@ -33,9 +40,13 @@ export interface IdempotencyRunnerOptions {
 
 /** The answer while another live caller runs the operation: retryable, never a failed payment. */
 function keyInUse(scope: string, key: string): IdempotencyError {
-  return new IdempotencyError(paymentsCodes.idempotency_key_in_use, `idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`, {
-    details: { scope, key, retryable: true },
-  });
+  return new IdempotencyError(
+    paymentsCodes.idempotency_key_in_use,
+    `idempotency key ${JSON.stringify(key)} is still in use; retry with the same key`,
+    {
+      details: { scope, key, retryable: true },
+    },
+  );
 }
 
 function sleep(ms: number): Promise<void> {
@@ -81,14 +92,19 @@ export class IdempotencyRunner {
    */
   private heartbeat(scope: string, key: string, token: string): () => void {
     let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      this.store
-        .transaction((tx) => tx.idempotency.renewLease(scope, key, token, this.leaseFrom(this.clock.now())))
-        .catch((error: unknown) => writeLog(this.logger, "warn", "idempotency lease renewal failed", { scope, idempotencyKey: key }, error))
-        .finally(() => (busy = false));
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        if (busy) return;
+        busy = true;
+        this.store
+          .transaction((tx) => tx.idempotency.renewLease(scope, key, token, this.leaseFrom(this.clock.now())))
+          .catch((error: unknown) =>
+            writeLog(this.logger, "warn", "idempotency lease renewal failed", { scope, idempotencyKey: key }, error),
+          )
+          .finally(() => (busy = false));
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     timer.unref?.();
     return () => clearInterval(timer);
   }
@@ -162,7 +178,15 @@ export class IdempotencyRunner {
           // If this write fails too, the lease simply runs out and a retry takes over a little later.
           await this.store
             .transaction((tx) => tx.idempotency.renewLease(op.scope, key, token, this.clock.now()))
-            .catch((error: unknown) => writeLog(this.logger, "warn", "idempotency lease release failed", { scope: op.scope, idempotencyKey: key, resourceId }, error));
+            .catch((error: unknown) =>
+              writeLog(
+                this.logger,
+                "warn",
+                "idempotency lease release failed",
+                { scope: op.scope, idempotencyKey: key, resourceId },
+                error,
+              ),
+            );
           throw e;
         }
         error = { code: e.code, message: e.message, provider: e.provider, retryable: e.retryable, declineCode: e.declineCode };
@@ -191,9 +215,13 @@ export class IdempotencyRunner {
     let waited = 0;
     for (;;) {
       if (current.fingerprint !== fingerprint) {
-        throw new IdempotencyError(paymentsCodes.idempotency_conflict, `idempotency key ${JSON.stringify(current.key)} was used with other parameters`, {
-          details: { scope: op.scope, key: current.key },
-        });
+        throw new IdempotencyError(
+          paymentsCodes.idempotency_conflict,
+          `idempotency key ${JSON.stringify(current.key)} was used with other parameters`,
+          {
+            details: { scope: op.scope, key: current.key },
+          },
+        );
       }
       if (current.status === "completed" && current.response) {
         if (current.response.error) throw toError(current.response.error);

@@ -19,9 +19,20 @@ export interface RetentionOptions {
 }
 
 /** Default retentions, in ms. */
-export const DEFAULT_RETENTION = Object.freeze({ idempotencyKeysMs: 7 * 24 * 3_600_000, webhookDeliveriesMs: 30 * 24 * 3_600_000, gatewayEventsMs: 30 * 24 * 3_600_000 });
+export const DEFAULT_RETENTION = Object.freeze({
+  idempotencyKeysMs: 7 * 24 * 3_600_000,
+  webhookDeliveriesMs: 30 * 24 * 3_600_000,
+  gatewayEventsMs: 30 * 24 * 3_600_000,
+});
 
-const retentionSchema = z.object({ idempotencyKeysMs: z.number().int().min(0), webhookDeliveriesMs: z.number().int().min(0), gatewayEventsMs: z.number().int().min(3 * 24 * 3_600_000) });
+const retentionSchema = z.object({
+  idempotencyKeysMs: z.number().int().min(0),
+  webhookDeliveriesMs: z.number().int().min(0),
+  gatewayEventsMs: z
+    .number()
+    .int()
+    .min(3 * 24 * 3_600_000),
+});
 
 /**
  * Retention purges of the payment system (`system.maintenance`), for a background worker: each call
@@ -44,8 +55,10 @@ export class MaintenanceService {
     retention: RetentionOptions = {},
   ) {
     this.retention = parse(retentionSchema, {
-      idempotencyKeysMs: retention.idempotencyKeys === undefined ? DEFAULT_RETENTION.idempotencyKeysMs : durationMs(retention.idempotencyKeys),
-      webhookDeliveriesMs: retention.webhookDeliveries === undefined ? DEFAULT_RETENTION.webhookDeliveriesMs : durationMs(retention.webhookDeliveries),
+      idempotencyKeysMs:
+        retention.idempotencyKeys === undefined ? DEFAULT_RETENTION.idempotencyKeysMs : durationMs(retention.idempotencyKeys),
+      webhookDeliveriesMs:
+        retention.webhookDeliveries === undefined ? DEFAULT_RETENTION.webhookDeliveriesMs : durationMs(retention.webhookDeliveries),
       gatewayEventsMs: retention.gatewayEvents === undefined ? DEFAULT_RETENTION.gatewayEventsMs : durationMs(retention.gatewayEvents),
     });
   }

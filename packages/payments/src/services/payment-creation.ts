@@ -38,10 +38,18 @@ export class PaymentCreation {
 
   /** Gateways to try for a payment, in order. */
   candidates(p: Pick<Payment, "amount" | "paymentMethod">, methodType: string, forced?: string): string[] {
-    return routeGateways(this.routing.routing, { amount: p.amount, paymentMethod: p.paymentMethod, methodType }, { ...this.routing, forced });
+    return routeGateways(
+      this.routing.routing,
+      { amount: p.amount, paymentMethod: p.paymentMethod, methodType },
+      { ...this.routing, forced },
+    );
   }
 
-  async createOnce(data: ReturnType<typeof createPaymentSchema.parse>, idempotencyKey: string | undefined, params: object): Promise<Payment> {
+  async createOnce(
+    data: ReturnType<typeof createPaymentSchema.parse>,
+    idempotencyKey: string | undefined,
+    params: object,
+  ): Promise<Payment> {
     const routed = this.candidates(data, guessMethodType(data.paymentMethod), data.gateway);
     // The lookup is a step before the charge: a gateway that fails it retryably is skipped like one
     // that refuses the authorisation, and the rest of the list (never the skipped one) is tried.
@@ -81,7 +89,9 @@ export class PaymentCreation {
         let payment: Payment = { ...draft, fraud };
         if (fraud.outcome === "block") {
           payment = markFailed(payment, { code: "fraud_blocked", message: `blocked by fraud ${fraud.reason}` }, now);
-          await tx.ledger.append(failureTransaction({ paymentId: payment.id, gateway: primary, now }, payment.amount, "authorize", "fraud_blocked"));
+          await tx.ledger.append(
+            failureTransaction({ paymentId: payment.id, gateway: primary, now }, payment.amount, "authorize", "fraud_blocked"),
+          );
         } else if (fraud.outcome === "review") {
           payment = { ...payment, review: { status: "pending", openedAt: now } };
         } else {
@@ -107,7 +117,10 @@ export class PaymentCreation {
    * lookup, so any retryable gateway failure (also an ambiguous one) moves on to the next candidate;
    * a definitive answer ("unknown method", a non-retryable error) does not.
    */
-  private async describe(candidates: readonly string[], paymentMethod: string): Promise<{ details: PaymentMethodDetails; candidates: string[] }> {
+  private async describe(
+    candidates: readonly string[],
+    paymentMethod: string,
+  ): Promise<{ details: PaymentMethodDetails; candidates: string[] }> {
     for (const [i, name] of candidates.entries()) {
       let details: PaymentMethodDetails | undefined;
       try {
@@ -116,7 +129,12 @@ export class PaymentCreation {
         if (e instanceof GatewayError && e.retryable && i < candidates.length - 1) continue;
         throw e;
       }
-      if (!details) throw ValidationError.field(paymentsCodes.unknown_payment_method, "paymentMethod", `gateway ${name} does not know payment method ${paymentMethod}`);
+      if (!details)
+        throw ValidationError.field(
+          paymentsCodes.unknown_payment_method,
+          "paymentMethod",
+          `gateway ${name} does not know payment method ${paymentMethod}`,
+        );
       return { details, candidates: candidates.slice(i) };
     }
     throw new ConfigurationError(paymentsCodes.unknown_gateway, "no gateway to route the payment to");

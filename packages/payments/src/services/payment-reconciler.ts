@@ -35,11 +35,27 @@ export function actionOutcome(p: Payment, state: GatewayPaymentState): GatewayOu
   const authorized = state.amountAuthorized ?? p.amount;
   switch (state.status) {
     case "captured":
-      return { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized, gatewayData: state.gatewayData };
+      return {
+        kind: "captured",
+        gateway: name,
+        reference: ref,
+        authorized,
+        captured: state.amountCaptured ?? authorized,
+        gatewayData: state.gatewayData,
+      };
     case "authorized":
       return { kind: "authorized", gateway: name, reference: ref, authorized, gatewayData: state.gatewayData };
     case "failed":
-      return { kind: "failed", gateway: name, reference: ref || undefined, failure: { code: "authentication_failed", declineCode: state.declineCode, message: "the customer did not complete the authentication" } };
+      return {
+        kind: "failed",
+        gateway: name,
+        reference: ref || undefined,
+        failure: {
+          code: "authentication_failed",
+          declineCode: state.declineCode,
+          message: "the customer did not complete the authentication",
+        },
+      };
     case "voided":
       return { kind: "voided", gateway: name, reason: "abandoned" };
     default:
@@ -84,7 +100,9 @@ export class PaymentReconciler {
       for (const p of await tx.payments.listExpiredAuthorizations(now, n)) {
         const next = { ...markCanceled(p, "expired", now), version: p.version + 1 };
         await tx.payments.update(next);
-        await tx.ledger.append(voidTransaction({ paymentId: p.id, gateway: p.gateway, gatewayReference: p.gatewayTransactionId, now }, p.amountAuthorized));
+        await tx.ledger.append(
+          voidTransaction({ paymentId: p.id, gateway: p.gateway, gatewayReference: p.gatewayTransactionId, now }, p.amountAuthorized),
+        );
         await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
         out.push(next);
       }
@@ -136,7 +154,14 @@ export class PaymentReconciler {
     let outcome: GatewayOutcome | undefined;
     switch (state.status) {
       case "captured":
-        outcome = { kind: "captured", gateway: name, reference: ref, authorized, captured: state.amountCaptured ?? authorized, gatewayData: state.gatewayData };
+        outcome = {
+          kind: "captured",
+          gateway: name,
+          reference: ref,
+          authorized,
+          captured: state.amountCaptured ?? authorized,
+          gatewayData: state.gatewayData,
+        };
         break;
       case "authorized":
         // A capture or void not applied (yet): send it again rather than undo an intent that may still land.
@@ -150,8 +175,21 @@ export class PaymentReconciler {
         // A failed capture or void leaves the authorisation standing; only a failed authorisation fails the payment.
         outcome =
           p.pendingOperation === "authorize"
-            ? { kind: "failed", gateway: name, failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (reconciled)" }, reference: ref || undefined }
-            : { kind: "reverted", gateway: name, failure: { code: `${p.pendingOperation}_failed`, declineCode: state.declineCode, message: `the gateway failed the ${p.pendingOperation}` } };
+            ? {
+                kind: "failed",
+                gateway: name,
+                failure: { code: "card_declined", declineCode: state.declineCode, message: "declined (reconciled)" },
+                reference: ref || undefined,
+              }
+            : {
+                kind: "reverted",
+                gateway: name,
+                failure: {
+                  code: `${p.pendingOperation}_failed`,
+                  declineCode: state.declineCode,
+                  message: `the gateway failed the ${p.pendingOperation}`,
+                },
+              };
         break;
       case "not_found":
         // The request may not have landed yet (or was lost): re-send it with the same idempotency key.
@@ -160,7 +198,10 @@ export class PaymentReconciler {
         break;
       case "requires_action":
         // The authorisation reached the gateway and waits for the customer (the answer was lost).
-        outcome = p.pendingOperation === "authorize" && state.action ? { kind: "requires_action", gateway: name, reference: ref, action: state.action, gatewayData: state.gatewayData } : undefined;
+        outcome =
+          p.pendingOperation === "authorize" && state.action
+            ? { kind: "requires_action", gateway: name, reference: ref, action: state.action, gatewayData: state.gatewayData }
+            : undefined;
         break;
       case "pending":
         outcome = undefined;
@@ -190,7 +231,15 @@ export class PaymentReconciler {
     await this.ctx.gateways
       .get(p.gateway)
       .void({ reference: p.gatewayTransactionId, idempotencyKey: abandonKey(p) })
-      .catch((error: unknown) => writeLog(this.ctx.logger, "warn", "cancel of a failed customer action at the gateway failed", { paymentId: p.id, reference: p.gatewayTransactionId }, error));
+      .catch((error: unknown) =>
+        writeLog(
+          this.ctx.logger,
+          "warn",
+          "cancel of a failed customer action at the gateway failed",
+          { paymentId: p.id, reference: p.gatewayTransactionId },
+          error,
+        ),
+      );
   }
 
   /**
@@ -204,7 +253,8 @@ export class PaymentReconciler {
       // would release a hold the customer just gave.
       const current = await this.refreshAction(p);
       if (current.status !== "requires_action") return { result: "completed", payment: current };
-      if (p.gatewayTransactionId) await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: abandonKey(p) });
+      if (p.gatewayTransactionId)
+        await this.ctx.gateways.get(p.gateway).void({ reference: p.gatewayTransactionId, idempotencyKey: abandonKey(p) });
     } catch (e) {
       if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
       if (isAmbiguous(e) || (e as GatewayError).retryable) return { result: "deferred", payment: p, error: e };
@@ -250,8 +300,19 @@ export class PaymentReconciler {
         });
         outcome = authorizationOutcome(name, res);
       } else if (p.pendingOperation === "capture") {
-        const res = await gateway.capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount ?? p.amountAuthorized, idempotencyKey: `${p.id}:capture` });
-        outcome = { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };
+        const res = await gateway.capture({
+          reference: p.gatewayTransactionId!,
+          amount: p.pendingCaptureAmount ?? p.amountAuthorized,
+          idempotencyKey: `${p.id}:capture`,
+        });
+        outcome = {
+          kind: "captured",
+          gateway: name,
+          reference: res.reference,
+          authorized: p.amountAuthorized,
+          captured: res.amountCaptured,
+          gatewayData: res.gatewayData,
+        };
       } else {
         await gateway.void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` });
         outcome = { kind: "voided", gateway: name, reason: p.cancellationReason ?? "requested_by_customer" };
@@ -261,7 +322,9 @@ export class PaymentReconciler {
       const failure = failureOf(e as GatewayError);
       if (isAmbiguous(e)) outcome = { kind: "unknown", gateway: name, failure };
       else if ((e as GatewayError).retryable) return p;
-      else outcome = p.pendingOperation === "authorize" ? { kind: "failed", gateway: name, failure } : { kind: "reverted", gateway: name, failure };
+      else
+        outcome =
+          p.pendingOperation === "authorize" ? { kind: "failed", gateway: name, failure } : { kind: "reverted", gateway: name, failure };
     }
     return this.settlement.settle(p.id, outcome);
   }

@@ -71,7 +71,11 @@ export class PaymentService {
     const data = parse(createPaymentSchema, input);
     assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
     if (data.gateway !== undefined && !this.ctx.gateways.has(data.gateway)) {
-      throw ValidationError.field(paymentsCodes.unknown_gateway, "gateway", `no gateway named ${JSON.stringify(data.gateway)} is registered`);
+      throw ValidationError.field(
+        paymentsCodes.unknown_gateway,
+        "gateway",
+        `no gateway named ${JSON.stringify(data.gateway)} is registered`,
+      );
     }
     const { idempotencyKey, ...params } = data;
     return this.idempotency.shared("payments.create", idempotencyKey, params, () => this.creation.createOnce(data, idempotencyKey, params));
@@ -143,7 +147,11 @@ export class PaymentService {
         const p = await this.lock(tx, pid);
         const now = this.ctx.clock.now();
         if (p.status === "requires_capture" && p.authorizationExpiresAt && p.authorizationExpiresAt.getTime() <= now.getTime()) {
-          throw new DomainRuleError(paymentsCodes.authorization_expired, `the authorisation of ${pid} expired at ${p.authorizationExpiresAt.toISOString()}`, { details: { paymentId: pid } });
+          throw new DomainRuleError(
+            paymentsCodes.authorization_expired,
+            `the authorisation of ${pid} expired at ${p.authorizationExpiresAt.toISOString()}`,
+            { details: { paymentId: pid } },
+          );
         }
         const amount = data.amount ?? p.amountAuthorized;
         assertCapturable(p, amount);
@@ -156,11 +164,22 @@ export class PaymentService {
         if (p.status !== "processing" || p.pendingOperation !== "capture" || !p.pendingCaptureAmount) return;
         const name = p.gateway;
         try {
-          const res = await this.ctx.gateways.get(name).capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          await this.settlement.settle(p.id, { kind: "captured", gateway: name, reference: res.reference, authorized: p.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData });
+          const res = await this.ctx.gateways
+            .get(name)
+            .capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
+          await this.settlement.settle(p.id, {
+            kind: "captured",
+            gateway: name,
+            reference: res.reference,
+            authorized: p.amountAuthorized,
+            captured: res.amountCaptured,
+            gatewayData: res.gatewayData,
+          });
         } catch (e) {
           if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
-          const outcome: GatewayOutcome = isAmbiguous(e) ? { kind: "unknown", gateway: name, failure: failureOf(e as never) } : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
+          const outcome: GatewayOutcome = isAmbiguous(e)
+            ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
+            : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
           await this.settlement.settle(p.id, outcome);
           if (outcome.kind === "reverted") throw e;
         }
@@ -191,7 +210,11 @@ export class PaymentService {
         const p = await this.lock(tx, pid);
         const now = this.ctx.clock.now();
         if (p.status === "created") {
-          const next = { ...markCanceled(p, data.reason, now), review: p.review ? { ...p.review, status: "rejected" as const, closedAt: now } : undefined, version: p.version + 1 };
+          const next = {
+            ...markCanceled(p, data.reason, now),
+            review: p.review ? { ...p.review, status: "rejected" as const, closedAt: now } : undefined,
+            version: p.version + 1,
+          };
           await tx.payments.update(next);
           await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
           return pid;
@@ -199,7 +222,9 @@ export class PaymentService {
         // Waiting for the customer: canceled at the gateway first (finish), as an expiry would.
         if (p.status === "requires_action") return pid;
         if (p.status !== "requires_capture") {
-          throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${pid} is ${p.status} and cannot be canceled`, { details: { from: p.status, to: "canceled" } });
+          throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${pid} is ${p.status} and cannot be canceled`, {
+            details: { from: p.status, to: "canceled" },
+          });
         }
         await tx.payments.update({ ...markProcessing(p, "void", now), cancellationReason: data.reason, version: p.version + 1 });
         return pid;
@@ -225,7 +250,9 @@ export class PaymentService {
       await this.settlement.settle(p.id, { kind: "voided", gateway: name, reason });
     } catch (e) {
       if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
-      const outcome: GatewayOutcome = isAmbiguous(e) ? { kind: "unknown", gateway: name, failure: failureOf(e as never) } : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
+      const outcome: GatewayOutcome = isAmbiguous(e)
+        ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
+        : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
       await this.settlement.settle(p.id, outcome);
       if (rethrow && outcome.kind === "reverted") throw e;
     }
@@ -255,16 +282,24 @@ export class PaymentService {
     const { paymentId: pid, note } = parse(reviewDecisionSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const cur = await this.lock(tx, pid);
-      if (cur.status !== "created" || cur.review?.status !== "pending") throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, { details: { paymentId: pid } });
+      if (cur.status !== "created" || cur.review?.status !== "pending")
+        throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, {
+          details: { paymentId: pid },
+        });
       const now = this.ctx.clock.now();
       const moved = decision === "approved" ? markProcessing(cur, "authorize", now) : markCanceled(cur, "fraudulent", now);
-      const next = { ...moved, review: { ...cur.review, status: decision, closedAt: now, note, decidedBy: actor.id ?? undefined }, version: cur.version + 1 };
+      const next = {
+        ...moved,
+        review: { ...cur.review, status: decision, closedAt: now, note, decidedBy: actor.id ?? undefined },
+        version: cur.version + 1,
+      };
       await tx.payments.update(next);
-      await recordEvent(this.ctx, tx, decision === "approved" ? "payment.review_approved" : "payment.canceled", { payment: toPaymentJSON(next) });
+      await recordEvent(this.ctx, tx, decision === "approved" ? "payment.review_approved" : "payment.canceled", {
+        payment: toPaymentJSON(next),
+      });
       return next;
     });
   }
-
 
   /**
    * Cancels manual authorisations whose hold expired (by the clock), as Stripe does after 7 days,

@@ -1,12 +1,18 @@
 import { GatewayError, type Money } from "@platform/core";
 import type { GatewayAuthorization } from "../ports/payment-gateway.js";
+import { authorizationTransaction, captureTransaction, failureTransaction, voidTransaction } from "../domain/ledger.js";
 import {
-  authorizationTransaction,
-  captureTransaction,
-  failureTransaction,
-  voidTransaction,
-} from "../domain/ledger.js";
-import { markAuthorized, markCanceled, markCaptured, markFailed, markRequiresAction, revertToAuthorized, type CustomerAction, type Payment, type PaymentFailure, type PendingOperation } from "../domain/payment.js";
+  markAuthorized,
+  markCanceled,
+  markCaptured,
+  markFailed,
+  markRequiresAction,
+  revertToAuthorized,
+  type CustomerAction,
+  type Payment,
+  type PaymentFailure,
+  type PendingOperation,
+} from "../domain/payment.js";
 import { toPaymentJSON } from "../domain/payment-json.js";
 import type { PaymentTx } from "../ports/payment-store.js";
 import { gatewayDataOf } from "../domain/gateway-data.js";
@@ -29,9 +35,22 @@ export type GatewayOutcome =
  * @throws GatewayError `invalid_gateway_response` (non-retryable) for `requires_action` without an action.
  */
 export function authorizationOutcome(gateway: string, res: GatewayAuthorization): GatewayOutcome {
-  if (res.status === "captured") return { kind: "captured", gateway, reference: res.reference, authorized: res.amountAuthorized, captured: res.amountCaptured, gatewayData: res.gatewayData };
-  if (res.status === "authorized") return { kind: "authorized", gateway, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
-  if (!res.action) throw new GatewayError(paymentsCodes.invalid_gateway_response, "the gateway asked for a customer action without describing it", { provider: gateway, retryable: false });
+  if (res.status === "captured")
+    return {
+      kind: "captured",
+      gateway,
+      reference: res.reference,
+      authorized: res.amountAuthorized,
+      captured: res.amountCaptured,
+      gatewayData: res.gatewayData,
+    };
+  if (res.status === "authorized")
+    return { kind: "authorized", gateway, reference: res.reference, authorized: res.amountAuthorized, gatewayData: res.gatewayData };
+  if (!res.action)
+    throw new GatewayError(paymentsCodes.invalid_gateway_response, "the gateway asked for a customer action without describing it", {
+      provider: gateway,
+      retryable: false,
+    });
   return { kind: "requires_action", gateway, reference: res.reference, action: res.action, gatewayData: res.gatewayData };
 }
 
@@ -77,30 +96,50 @@ export class PaymentSettlement {
   private async apply(tx: PaymentTx, p: Payment, op: PendingOperation, o: GatewayOutcome): Promise<Payment> {
     const now = this.ctx.clock.now();
     // Provider data is checked here, where results are recorded: unacceptable data is not kept, the outcome is.
-    const gatewayData = o.kind === "authorized" || o.kind === "captured" || o.kind === "requires_action" ? gatewayDataOf(o.gatewayData) : undefined;
+    const gatewayData =
+      o.kind === "authorized" || o.kind === "captured" || o.kind === "requires_action" ? gatewayDataOf(o.gatewayData) : undefined;
     const base = { paymentId: p.id, gateway: o.gateway, now, gatewayData };
     let next: Payment;
     switch (o.kind) {
       case "authorized": {
-        next = markAuthorized({ ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData }, o.reference, o.authorized, new Date(now.getTime() + this.authorizationTtlMs), now);
+        next = markAuthorized(
+          { ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData },
+          o.reference,
+          o.authorized,
+          new Date(now.getTime() + this.authorizationTtlMs),
+          now,
+        );
         await tx.ledger.append(authorizationTransaction({ ...base, gatewayReference: o.reference }, o.authorized));
         break;
       }
       case "captured": {
-        next = markCaptured({ ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData }, o.reference, o.authorized, o.captured, now);
+        next = markCaptured(
+          { ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData },
+          o.reference,
+          o.authorized,
+          o.captured,
+          now,
+        );
         if (op === "authorize") await tx.ledger.append(authorizationTransaction({ ...base, gatewayReference: o.reference }, o.authorized));
         await tx.ledger.append(captureTransaction({ ...base, gatewayReference: o.reference }, o.captured, o.authorized));
         break;
       }
       case "requires_action": {
         // Nothing moved yet: no ledger entry until the customer's step ends.
-        next = markRequiresAction({ ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData }, o.reference, o.action, new Date(now.getTime() + this.actionTtlMs), now);
+        next = markRequiresAction(
+          { ...p, gateway: o.gateway, gatewayData: gatewayData ?? p.gatewayData },
+          o.reference,
+          o.action,
+          new Date(now.getTime() + this.actionTtlMs),
+          now,
+        );
         break;
       }
       case "voided": {
         next = markCanceled(p, o.reason, now);
         // A payment canceled while waiting for its customer held nothing: there is no hold to release.
-        if (p.status !== "requires_action") await tx.ledger.append(voidTransaction({ ...base, gatewayReference: p.gatewayTransactionId }, p.amountAuthorized));
+        if (p.status !== "requires_action")
+          await tx.ledger.append(voidTransaction({ ...base, gatewayReference: p.gatewayTransactionId }, p.amountAuthorized));
         break;
       }
       case "failed": {
@@ -186,6 +225,10 @@ export class PaymentSettlement {
       }
     }
     // Unreachable with a non-empty candidate list; kept for type completeness.
-    return this.settle(payment.id, { kind: "failed", gateway: candidates[0] ?? payment.gateway, failure: failureOf(lastError ?? { code: "gateway_unavailable", message: "no gateway available" }) });
+    return this.settle(payment.id, {
+      kind: "failed",
+      gateway: candidates[0] ?? payment.gateway,
+      failure: failureOf(lastError ?? { code: "gateway_unavailable", message: "no gateway available" }),
+    });
   }
 }

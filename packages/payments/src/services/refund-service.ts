@@ -90,12 +90,25 @@ export class RefundService {
       const gatewayData = res.gatewayData;
       if (res.status === "pending") await this.settle(refund.id, { status: "pending", reference: res.reference });
       else if (res.status === "succeeded") await this.settle(refund.id, { status: "succeeded", reference: res.reference, gatewayData });
-      else await this.settle(refund.id, { status: "failed", reference: res.reference, code: "refund_failed", declineCode: res.declineCode, message: "the gateway failed the refund", gatewayData });
+      else
+        await this.settle(refund.id, {
+          status: "failed",
+          reference: res.reference,
+          code: "refund_failed",
+          declineCode: res.declineCode,
+          message: "the gateway failed the refund",
+          gatewayData,
+        });
     } catch (e) {
       if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
       // Unknown outcome: stays pending (the amount stays reserved) until reconcile().
       if (isAmbiguous(e)) return;
-      await this.settle(refund.id, { status: "failed", code: e.code, declineCode: (e.details.declineCode as string | undefined) ?? undefined, message: e.message });
+      await this.settle(refund.id, {
+        status: "failed",
+        code: e.code,
+        declineCode: (e.details.declineCode as string | undefined) ?? undefined,
+        message: e.message,
+      });
     }
   }
 

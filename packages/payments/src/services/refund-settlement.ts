@@ -41,8 +41,18 @@ export async function settleRefundIn(ctx: ServiceContext, tx: PaymentTx, refundI
   };
   await tx.payments.update(nextPayment);
   await tx.refunds.update(next);
-  const base = { paymentId: p.id, gateway: refund.gateway, gatewayReference: next.gatewayRefundId, gatewayData: gatewayDataOf(o.gatewayData), now };
-  await tx.ledger.append(ok ? refundTransaction(base, refund.amount, refund.id) : failureTransaction(base, refund.amount, "refund", next.failure!.code, refund.id));
+  const base = {
+    paymentId: p.id,
+    gateway: refund.gateway,
+    gatewayReference: next.gatewayRefundId,
+    gatewayData: gatewayDataOf(o.gatewayData),
+    now,
+  };
+  await tx.ledger.append(
+    ok
+      ? refundTransaction(base, refund.amount, refund.id)
+      : failureTransaction(base, refund.amount, "refund", next.failure!.code, refund.id),
+  );
   const data = { refund: toRefundJSON(next), payment: toPaymentJSON(nextPayment) };
   await recordEvent(ctx, tx, ok ? "refund.succeeded" : "refund.failed", data);
   if (ok && refundStatusOf(nextPayment) === "refunded") await recordEvent(ctx, tx, "payment.refunded", { payment: data.payment });

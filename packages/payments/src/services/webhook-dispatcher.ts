@@ -1,7 +1,13 @@
 import { randomInt } from "node:crypto";
 import { countMetric, createId, METRICS, parse, withSpan, writeLog } from "@platform/core";
 import { z } from "zod";
-import { DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, parseRetryAfter, type DeliveryAttempt, type WebhookDelivery } from "../domain/webhook-delivery.js";
+import {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  nextRetryDelay,
+  parseRetryAfter,
+  type DeliveryAttempt,
+  type WebhookDelivery,
+} from "../domain/webhook-delivery.js";
 import type { WebhookEndpoint } from "../domain/webhook-endpoint.js";
 import { signWebhook } from "../domain/webhook-signature.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
@@ -61,7 +67,9 @@ export class WebhookDispatcher {
       for (let batches = 1; ; batches++) {
         this.again = false;
         const now = this.ctx.clock.now();
-        const batch = await this.ctx.store.transaction((tx) => tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, createId("wls")));
+        const batch = await this.ctx.store.transaction((tx) =>
+          tx.webhookDeliveries.claimDue(now, new Date(now.getTime() + this.leaseMs), limit, createId("wls")),
+        );
         // One read of the batch's endpoints instead of one transaction per delivery.
         const endpoints = await this.ctx.store.transaction(async (tx) => {
           const map = new Map<string, WebhookEndpoint | null>();
@@ -87,7 +95,10 @@ export class WebhookDispatcher {
    */
   startWorker(options: { intervalMs?: number } = {}): () => void {
     const ms = parse(z.number().int().min(10).max(3_600_000).default(1000), options.intervalMs);
-    const timer = setInterval(() => void this.dispatchDue().catch((error: unknown) => writeLog(this.ctx.logger, "error", "webhook dispatch run failed", {}, error)), ms);
+    const timer = setInterval(
+      () => void this.dispatchDue().catch((error: unknown) => writeLog(this.ctx.logger, "error", "webhook dispatch run failed", {}, error)),
+      ms,
+    );
     timer.unref?.();
     return () => clearInterval(timer);
   }
@@ -96,13 +107,24 @@ export class WebhookDispatcher {
    * Sends one claimed delivery and records the attempt and what comes next. `previous`: the status
    * before a manual retry claimed it (a retry of one that gave up does not restart the schedule).
    */
-  async deliver(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
+  async deliver(
+    d: WebhookDelivery,
+    manual: boolean,
+    preloaded?: WebhookEndpoint | null,
+    previous?: WebhookDelivery["status"],
+  ): Promise<WebhookDelivery> {
     return (await this.send(d, manual, preloaded, previous)).delivery;
   }
 
   /** As `deliver`; `attempted` is false when the delivery went back to the queue unsent. */
-  private async send(d: WebhookDelivery, manual: boolean, preloaded?: WebhookEndpoint | null, previous?: WebhookDelivery["status"]): Promise<{ delivery: WebhookDelivery; attempted: boolean }> {
-    const endpoint = preloaded !== undefined ? (preloaded ?? undefined) : await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
+  private async send(
+    d: WebhookDelivery,
+    manual: boolean,
+    preloaded?: WebhookEndpoint | null,
+    previous?: WebhookDelivery["status"],
+  ): Promise<{ delivery: WebhookDelivery; attempted: boolean }> {
+    const endpoint =
+      preloaded !== undefined ? (preloaded ?? undefined) : await this.ctx.store.transaction((tx) => tx.webhookEndpoints.get(d.endpointId));
     let attempt: DeliveryAttempt;
     let status: number | undefined;
     let retryAfter: number | undefined;
@@ -119,7 +141,14 @@ export class WebhookDispatcher {
       try {
         ({ attempt, status, retryAfter } = await withSpan(
           "payments.webhook.deliver",
-          { "platform.webhook_delivery.id": d.id, "platform.webhook_endpoint.id": d.endpointId, "platform.event.id": d.messageId, "platform.event.type": d.eventType, "platform.attempt": d.attemptCount + 1, "platform.manual": manual },
+          {
+            "platform.webhook_delivery.id": d.id,
+            "platform.webhook_endpoint.id": d.endpointId,
+            "platform.event.id": d.messageId,
+            "platform.event.type": d.eventType,
+            "platform.attempt": d.attemptCount + 1,
+            "platform.manual": manual,
+          },
           async (span) => {
             const result = await this.attempt(d, endpoint, manual);
             const outcome = this.observe(d, result.attempt, result.status);
@@ -137,7 +166,11 @@ export class WebhookDispatcher {
   }
 
   /** One HTTP attempt, signed (at send time) with the endpoint's live secrets; never throws. */
-  private async attempt(d: WebhookDelivery, endpoint: WebhookEndpoint, manual: boolean): Promise<{ attempt: DeliveryAttempt; status?: number; retryAfter?: number }> {
+  private async attempt(
+    d: WebhookDelivery,
+    endpoint: WebhookEndpoint,
+    manual: boolean,
+  ): Promise<{ attempt: DeliveryAttempt; status?: number; retryAfter?: number }> {
     const started = this.ctx.clock.now();
     const secrets = endpoint.secrets.filter((s) => !s.expiresAt || s.expiresAt.getTime() > started.getTime()).map((s) => s.secret);
     const headers = {
@@ -149,9 +182,26 @@ export class WebhookDispatcher {
       const res = await this.transport({ url: endpoint.url, headers, body: d.payload, timeoutMs: this.timeoutMs });
       const status = res.status;
       const retryAfter = parseRetryAfter(res.headers["retry-after"], this.ctx.clock.now());
-      return { status, retryAfter, attempt: { at: started, status, durationMs: this.ctx.clock.now().getTime() - started.getTime(), responseBody: res.body?.slice(0, 1024), manual } };
+      return {
+        status,
+        retryAfter,
+        attempt: {
+          at: started,
+          status,
+          durationMs: this.ctx.clock.now().getTime() - started.getTime(),
+          responseBody: res.body?.slice(0, 1024),
+          manual,
+        },
+      };
     } catch (e) {
-      return { attempt: { at: started, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), durationMs: this.ctx.clock.now().getTime() - started.getTime(), manual } };
+      return {
+        attempt: {
+          at: started,
+          error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+          durationMs: this.ctx.clock.now().getTime() - started.getTime(),
+          manual,
+        },
+      };
     }
   }
 
@@ -161,7 +211,14 @@ export class WebhookDispatcher {
    * `network_error` or `endpoint_unavailable`.
    */
   private observe(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined): string {
-    const outcome = status !== undefined ? (status >= 200 && status < 300 ? "delivered" : "http_error") : attempt.error === "endpoint disabled" || attempt.error === "endpoint deleted" ? "endpoint_unavailable" : "network_error";
+    const outcome =
+      status !== undefined
+        ? status >= 200 && status < 300
+          ? "delivered"
+          : "http_error"
+        : attempt.error === "endpoint disabled" || attempt.error === "endpoint deleted"
+          ? "endpoint_unavailable"
+          : "network_error";
     countMetric(METRICS.webhookAttempts, { "platform.outcome": outcome });
     if (outcome !== "delivered") {
       writeLog(this.ctx.logger, "warn", "webhook delivery attempt failed", {
@@ -183,13 +240,28 @@ export class WebhookDispatcher {
       const cur = await tx.webhookDeliveries.get(d.id);
       if (!cur || cur.status !== "sending" || d.leaseToken === undefined || cur.leaseToken !== d.leaseToken) return cur ?? d;
       const now = this.ctx.clock.now();
-      const next: WebhookDelivery = { ...cur, status: "pending", nextAttemptAt: now, leaseUntil: undefined, leaseToken: undefined, updatedAt: now };
+      const next: WebhookDelivery = {
+        ...cur,
+        status: "pending",
+        nextAttemptAt: now,
+        leaseUntil: undefined,
+        leaseToken: undefined,
+        updatedAt: now,
+      };
       return (await tx.webhookDeliveries.recordAttempt(next, d.leaseToken)) ? next : ((await tx.webhookDeliveries.get(d.id)) ?? cur);
     });
   }
 
   /** Records an attempt and what comes next, under the claim's lease token. */
-  private record(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined, retryAfter: number | undefined, endpoint: WebhookEndpoint | null | undefined, manual: boolean, previous?: WebhookDelivery["status"]): Promise<WebhookDelivery> {
+  private record(
+    d: WebhookDelivery,
+    attempt: DeliveryAttempt,
+    status: number | undefined,
+    retryAfter: number | undefined,
+    endpoint: WebhookEndpoint | null | undefined,
+    manual: boolean,
+    previous?: WebhookDelivery["status"],
+  ): Promise<WebhookDelivery> {
     return this.ctx.store.transaction(async (tx) => {
       const cur = await tx.webhookDeliveries.get(d.id);
       // Our lease lapsed and another claim took the delivery over (or it is gone): its holder records
@@ -197,7 +269,14 @@ export class WebhookDispatcher {
       if (!cur || cur.status !== "sending" || d.leaseToken === undefined || cur.leaseToken !== d.leaseToken) return cur ?? d;
       const now = this.ctx.clock.now();
       const attemptCount = cur.attemptCount + 1;
-      const base = { ...cur, attemptCount, attempts: [...cur.attempts, attempt], leaseUntil: undefined, leaseToken: undefined, updatedAt: now };
+      const base = {
+        ...cur,
+        attemptCount,
+        attempts: [...cur.attempts, attempt],
+        leaseUntil: undefined,
+        leaseToken: undefined,
+        updatedAt: now,
+      };
       let next: WebhookDelivery;
       if (status !== undefined && status >= 200 && status < 300) {
         next = { ...base, status: "succeeded", nextAttemptAt: undefined };
@@ -205,8 +284,14 @@ export class WebhookDispatcher {
         next = { ...base, status: "failed", nextAttemptAt: undefined };
       } else {
         // A manual retry of a delivery that had given up does not restart the schedule.
-        const delay = manual && (previous ?? cur.status) === "failed" ? undefined : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
-        next = delay === undefined ? { ...base, status: "failed", nextAttemptAt: undefined } : { ...base, status: "pending", nextAttemptAt: new Date(now.getTime() + delay) };
+        const delay =
+          manual && (previous ?? cur.status) === "failed"
+            ? undefined
+            : nextRetryDelay(attemptCount, this.schedule, randomInt(-1000, 1001) / 1000, retryAfter);
+        next =
+          delay === undefined
+            ? { ...base, status: "failed", nextAttemptAt: undefined }
+            : { ...base, status: "pending", nextAttemptAt: new Date(now.getTime() + delay) };
       }
       if (!(await tx.webhookDeliveries.recordAttempt(next, d.leaseToken))) return (await tx.webhookDeliveries.get(d.id)) ?? cur;
       // Only the flag, on the row as it is now: the copy read before the request may be stale (a
@@ -215,5 +300,4 @@ export class WebhookDispatcher {
       return next;
     });
   }
-
 }

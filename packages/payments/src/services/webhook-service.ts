@@ -1,4 +1,14 @@
-import { ConflictError, createId, NotFoundError, pageRequestSchema, parse, ValidationError, type Actor, type Page, type PageRequest } from "@platform/core";
+import {
+  ConflictError,
+  createId,
+  NotFoundError,
+  pageRequestSchema,
+  parse,
+  ValidationError,
+  type Actor,
+  type Page,
+  type PageRequest,
+} from "@platform/core";
 import { z } from "zod";
 import type { WebhookDelivery } from "../domain/webhook-delivery.js";
 import {
@@ -26,7 +36,18 @@ const idSchema = z.string().trim().min(1).max(64);
 const endpointRefSchema = z.object({ endpointId: idSchema }).strict();
 const deliveryRefSchema = z.object({ deliveryId: idSchema }).strict();
 const deliveriesSchema = pageRequestSchema.extend({ endpointId: idSchema }).strict();
-const rotateSchema = z.object({ endpointId: idSchema, overlapSeconds: z.number().int().min(0).max(7 * 86_400).default(86_400), secret: createEndpointSchema.shape.secret }).strict();
+const rotateSchema = z
+  .object({
+    endpointId: idSchema,
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .default(86_400),
+    secret: createEndpointSchema.shape.secret,
+  })
+  .strict();
 
 /**
  * Webhooks per the Standard Webhooks specification: endpoints with event filters and `whsec_`
@@ -141,7 +162,10 @@ export class WebhookService {
    * last) with the new secret in clear in `secret`: the only read of it after this call.
    * @throws NotFoundError `endpoint_not_found`; ForbiddenError `role_required` (needs `admin`).
    */
-  async rotateSecret(actor: Actor, input: { endpointId: string; overlapSeconds?: number; secret?: string }): Promise<CreatedWebhookEndpoint> {
+  async rotateSecret(
+    actor: Actor,
+    input: { endpointId: string; overlapSeconds?: number; secret?: string },
+  ): Promise<CreatedWebhookEndpoint> {
     authorize(actor, "admin");
     const o = parse(rotateSchema, input);
     const eid = o.endpointId;
@@ -201,7 +225,9 @@ export class WebhookService {
       const now = this.ctx.clock.now();
       const d = await tx.webhookDeliveries.claim(id, now, new Date(now.getTime() + this.leaseMs), createId("wls"));
       if (!d) {
-        throw new ConflictError(paymentsCodes.delivery_in_flight, `webhook delivery ${id} is being sent by a dispatcher`, { details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null } });
+        throw new ConflictError(paymentsCodes.delivery_in_flight, `webhook delivery ${id} is being sent by a dispatcher`, {
+          details: { deliveryId: id, leaseUntil: cur.leaseUntil?.toISOString() ?? null },
+        });
       }
       return { claimed: d, previous: cur.status };
     });
@@ -219,7 +245,19 @@ export class WebhookService {
       const cur = await tx.webhookDeliveries.get(id);
       if (!cur) throw NotFoundError.of(paymentsCodes.delivery_not_found, "webhook delivery", id);
       const now = this.ctx.clock.now();
-      const d: WebhookDelivery = { ...cur, id: createId("whd"), status: "sending", attemptCount: 0, attempts: [], nextAttemptAt: now, leaseUntil: new Date(now.getTime() + this.leaseMs), leaseToken: createId("wls"), replayOf: cur.id, createdAt: now, updatedAt: now };
+      const d: WebhookDelivery = {
+        ...cur,
+        id: createId("whd"),
+        status: "sending",
+        attemptCount: 0,
+        attempts: [],
+        nextAttemptAt: now,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+        leaseToken: createId("wls"),
+        replayOf: cur.id,
+        createdAt: now,
+        updatedAt: now,
+      };
       await tx.webhookDeliveries.insert(d);
       return d;
     });

@@ -17,7 +17,10 @@ export interface PaymentGatewayContractOptions {
    * customer. When given, the suite proves the `requires_action` path: the answer carries the step,
    * nothing is charged, `retrieve` tells the wait and then the outcome, and `void` cancels a waiting charge.
    */
-  customerAction?: { method: string; complete: (ids: { paymentId: string; reference: string }, outcome: "succeed" | "fail") => void | Promise<void> };
+  customerAction?: {
+    method: string;
+    complete: (ids: { paymentId: string; reference: string }, outcome: "succeed" | "fail") => void | Promise<void>;
+  };
   /**
    * How many times money was authorised at the provider for one of our payment ids. When given, the
    * suite proves that re-sending with the same idempotency key never charges twice.
@@ -50,7 +53,11 @@ async function failureOf(fn: () => Promise<unknown>): Promise<PlatformError> {
  * describePaymentGatewayContract("my-psp", () => new MyPspGateway(testConfig), { chargeCount: (id) => sandbox.charges(id) });
  * ```
  */
-export function describePaymentGatewayContract(name: string, makeGateway: () => PaymentGateway | Promise<PaymentGateway>, options: PaymentGatewayContractOptions = {}): void {
+export function describePaymentGatewayContract(
+  name: string,
+  makeGateway: () => PaymentGateway | Promise<PaymentGateway>,
+  options: PaymentGatewayContractOptions = {},
+): void {
   const approved = options.approvedMethod ?? "pm_card_visa";
   const declined = options.declinedMethod ?? "pm_card_chargeDeclined";
   const insufficient = options.insufficientFundsMethod ?? "pm_card_chargeDeclinedInsufficientFunds";
@@ -110,7 +117,11 @@ export function describePaymentGatewayContract(name: string, makeGateway: () => 
       const g = await makeGateway();
       const req = request(Money.of("100.00", "USD"), false);
       const res = await g.authorize(req);
-      const cap = await g.capture({ reference: res.reference, amount: Money.of("60.25", "USD"), idempotencyKey: `${req.paymentId}:capture` });
+      const cap = await g.capture({
+        reference: res.reference,
+        amount: Money.of("60.25", "USD"),
+        idempotencyKey: `${req.paymentId}:capture`,
+      });
       same(cap.amountCaptured, Money.of("60.25", "USD"));
       const state = await g.retrieve({ reference: res.reference, paymentId: req.paymentId });
       expect(state.status).toBe("captured");
@@ -121,7 +132,9 @@ export function describePaymentGatewayContract(name: string, makeGateway: () => 
       const g = await makeGateway();
       const req = request(Money.of("10.00", "USD"), false);
       const res = await g.authorize(req);
-      const e = await failureOf(() => g.capture({ reference: res.reference, amount: Money.of("10.01", "USD"), idempotencyKey: `${req.paymentId}:capture` }));
+      const e = await failureOf(() =>
+        g.capture({ reference: res.reference, amount: Money.of("10.01", "USD"), idempotencyKey: `${req.paymentId}:capture` }),
+      );
       expect(e.kind).toBe("gateway");
       expect(e.details.retryable).toBe(false);
       expect((await g.retrieve({ reference: res.reference, paymentId: req.paymentId })).status).toBe("authorized");
@@ -147,13 +160,30 @@ export function describePaymentGatewayContract(name: string, makeGateway: () => 
       const g = await makeGateway();
       const req = request(Money.of("30.00", "USD"), true);
       const res = await g.authorize(req);
-      const first = await g.refund({ reference: res.reference, refundId: createId("re"), amount: Money.of("10.50", "USD"), idempotencyKey: `${req.paymentId}:r1` });
+      const first = await g.refund({
+        reference: res.reference,
+        refundId: createId("re"),
+        amount: Money.of("10.50", "USD"),
+        idempotencyKey: `${req.paymentId}:r1`,
+      });
       expect(first.status).toBe("succeeded");
       expect(first.reference).toBeTruthy();
-      const over = await failureOf(() => g.refund({ reference: res.reference, refundId: createId("re"), amount: Money.of("19.51", "USD"), idempotencyKey: `${req.paymentId}:r2` }));
+      const over = await failureOf(() =>
+        g.refund({
+          reference: res.reference,
+          refundId: createId("re"),
+          amount: Money.of("19.51", "USD"),
+          idempotencyKey: `${req.paymentId}:r2`,
+        }),
+      );
       expect(over.kind).toBe("gateway");
       expect(over.details.retryable).toBe(false);
-      const rest = await g.refund({ reference: res.reference, refundId: createId("re"), amount: Money.of("19.50", "USD"), idempotencyKey: `${req.paymentId}:r3` });
+      const rest = await g.refund({
+        reference: res.reference,
+        refundId: createId("re"),
+        amount: Money.of("19.50", "USD"),
+        idempotencyKey: `${req.paymentId}:r3`,
+      });
       expect(rest.status).toBe("succeeded");
       expect(rest.reference).not.toBe(first.reference);
     });
@@ -169,12 +199,26 @@ export function describePaymentGatewayContract(name: string, makeGateway: () => 
       const captureReq = { reference: a1.reference, amount: Money.of("40.00", "USD"), idempotencyKey: `${req.paymentId}:capture` };
       same((await g.capture(captureReq)).amountCaptured, captureReq.amount);
       same((await g.capture(captureReq)).amountCaptured, captureReq.amount);
-      const refundReq = { reference: a1.reference, refundId: createId("re"), amount: Money.of("25.00", "USD"), idempotencyKey: `${req.paymentId}:refund` };
+      const refundReq = {
+        reference: a1.reference,
+        refundId: createId("re"),
+        amount: Money.of("25.00", "USD"),
+        idempotencyKey: `${req.paymentId}:refund`,
+      };
       const r1 = await g.refund(refundReq);
       const r2 = await g.refund(refundReq);
       expect(r2.reference).toBe(r1.reference);
       // Had the re-sent refund moved money again, only 15.00 - 25.00 < 0 would be left: this one would fail.
-      expect((await g.refund({ reference: a1.reference, refundId: createId("re"), amount: Money.of("15.00", "USD"), idempotencyKey: `${req.paymentId}:refund2` })).status).toBe("succeeded");
+      expect(
+        (
+          await g.refund({
+            reference: a1.reference,
+            refundId: createId("re"),
+            amount: Money.of("15.00", "USD"),
+            idempotencyKey: `${req.paymentId}:refund2`,
+          })
+        ).status,
+      ).toBe("succeeded");
     });
 
     it("declines with card_declined and the decline code, not retryable, and no money moved", async () => {

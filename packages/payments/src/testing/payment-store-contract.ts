@@ -35,7 +35,6 @@ export function samplePayment(over: Partial<Payment> = {}): Payment {
   };
 }
 
-
 /**
  * The behaviour every {@link PaymentStore} adapter must show (memory today, PostgreSQL later):
  * rollback, optimistic versions, atomic idempotency claims, indexed lookups, keyset pages and
@@ -75,7 +74,9 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
 
     it("lists by status with keyset pages and counts velocity since a time", async () => {
       const store = await makeStore();
-      const ps = Array.from({ length: 5 }, (_, i) => samplePayment({ createdAt: at(i * 60_000), status: i % 2 ? "succeeded" : "processing" }));
+      const ps = Array.from({ length: 5 }, (_, i) =>
+        samplePayment({ createdAt: at(i * 60_000), status: i % 2 ? "succeeded" : "processing" }),
+      );
       await store.transaction(async (tx) => {
         for (const p of ps) await tx.payments.insert(p);
       });
@@ -90,7 +91,14 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.payments.countSince("ip", "198.51.100.1", T0))).toBe(0);
       // Across hours and days: one payment per 7 hours over a week.
       await store.transaction(async (tx) => {
-        for (let h = 0; h < 24 * 7; h += 7) await tx.payments.insert(samplePayment({ customer: { id: "cus_week" }, paymentMethodDetails: { type: "card" }, createdAt: at(h * 3_600_000 + 30 * 60_000) }));
+        for (let h = 0; h < 24 * 7; h += 7)
+          await tx.payments.insert(
+            samplePayment({
+              customer: { id: "cus_week" },
+              paymentMethodDetails: { type: "card" },
+              createdAt: at(h * 3_600_000 + 30 * 60_000),
+            }),
+          );
       });
       expect(await store.transaction((tx) => tx.payments.countSince("customer", "cus_week", T0))).toBe(24);
       expect(await store.transaction((tx) => tx.payments.countSince("customer", "cus_week", at(7 * 3_600_000 + 30 * 60_000)))).toBe(23);
@@ -112,10 +120,28 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
 
     it("finds expired customer actions only, earliest first, and round-trips the action", async () => {
       const store = await makeStore();
-      const action = { nextAction: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect" } }, clientSecret: "pi_1_secret_abc" };
-      const late = samplePayment({ status: "requires_action", gatewayTransactionId: "pi_late", customerAction: action, actionExpiresAt: at(2000) });
-      const early = samplePayment({ status: "requires_action", gatewayTransactionId: "pi_early", customerAction: action, actionExpiresAt: at(1000) });
-      const open = samplePayment({ status: "requires_action", gatewayTransactionId: "pi_open", customerAction: action, actionExpiresAt: at(10_000) });
+      const action = {
+        nextAction: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect" } },
+        clientSecret: "pi_1_secret_abc",
+      };
+      const late = samplePayment({
+        status: "requires_action",
+        gatewayTransactionId: "pi_late",
+        customerAction: action,
+        actionExpiresAt: at(2000),
+      });
+      const early = samplePayment({
+        status: "requires_action",
+        gatewayTransactionId: "pi_early",
+        customerAction: action,
+        actionExpiresAt: at(1000),
+      });
+      const open = samplePayment({
+        status: "requires_action",
+        gatewayTransactionId: "pi_open",
+        customerAction: action,
+        actionExpiresAt: at(10_000),
+      });
       await store.transaction(async (tx) => {
         for (const p of [late, early, open]) await tx.payments.insert(p);
       });
@@ -151,7 +177,12 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
 
     it("pages the ledger by payment and by time range", async () => {
       const store = await makeStore();
-      const txns: LedgerTransaction[] = Array.from({ length: 6 }, (_, i) => authorizationTransaction({ paymentId: i < 4 ? "pay_a" : "pay_b", gateway: "test", now: at(i * 3_600_000 * 10) }, Money.of(String(i + 1), "EUR")));
+      const txns: LedgerTransaction[] = Array.from({ length: 6 }, (_, i) =>
+        authorizationTransaction(
+          { paymentId: i < 4 ? "pay_a" : "pay_b", gateway: "test", now: at(i * 3_600_000 * 10) },
+          Money.of(String(i + 1), "EUR"),
+        ),
+      );
       await store.transaction(async (tx) => {
         for (const id of ["pay_a", "pay_b"]) await tx.payments.insert(samplePayment({ id }));
         for (const t of txns) await tx.ledger.append(t);
@@ -160,7 +191,9 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(byPay.items.map((t) => t.id)).toEqual(txns.slice(0, 3).map((t) => t.id));
       const rest = await store.transaction((tx) => tx.ledger.listByPayment("pay_a", { limit: 3, cursor: byPay.nextCursor }));
       expect(rest.items.map((t) => t.id)).toEqual([txns[3]!.id]);
-      const range = await store.transaction((tx) => tx.ledger.listByTime({ from: at(3_600_000 * 10), to: at(3_600_000 * 40) }, { limit: 10 }));
+      const range = await store.transaction((tx) =>
+        tx.ledger.listByTime({ from: at(3_600_000 * 10), to: at(3_600_000 * 40) }, { limit: 10 }),
+      );
       expect(range.items.map((t) => t.id)).toEqual([txns[3]!.id, txns[2]!.id, txns[1]!.id]);
       const got = await store.transaction((tx) => tx.ledger.get(txns[0]!.id));
       expect(got?.postings).toHaveLength(2);
@@ -169,7 +202,9 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
 
     it("keeps append order for entries of the same instant", async () => {
       const store = await makeStore();
-      const txns = Array.from({ length: 10 }, (_, i) => authorizationTransaction({ paymentId: "pay_same", gateway: "test", now: T0 }, Money.of(String(i + 1), "USD")));
+      const txns = Array.from({ length: 10 }, (_, i) =>
+        authorizationTransaction({ paymentId: "pay_same", gateway: "test", now: T0 }, Money.of(String(i + 1), "USD")),
+      );
       await store.transaction(async (tx) => {
         await tx.payments.insert(samplePayment({ id: "pay_same" }));
         for (const t of txns) await tx.ledger.append(t);
@@ -199,7 +234,16 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
 
     it("leases an in-progress key: only its token renews it, and one caller takes it over once it lapsed", async () => {
       const store = await makeStore();
-      const rec = { scope: "s", key: "lease", fingerprint: "f", status: "in_progress" as const, createdAt: T0, expiresAt: at(100_000), leaseToken: "t0", leaseExpiresAt: at(1000) };
+      const rec = {
+        scope: "s",
+        key: "lease",
+        fingerprint: "f",
+        status: "in_progress" as const,
+        createdAt: T0,
+        expiresAt: at(100_000),
+        leaseToken: "t0",
+        leaseExpiresAt: at(1000),
+      };
       await store.transaction(async (tx) => {
         await tx.idempotency.claim(rec, T0);
         await tx.idempotency.attach("s", "lease", "pay_1");
@@ -208,7 +252,11 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(await store.transaction((tx) => tx.idempotency.renewLease("s", "lease", "t0", at(2000)))).toBe(true);
       // Live lease: nobody takes over.
       expect(await store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(1500), "t1", at(3000)))).toBeNull();
-      const takers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(2000), `t${i + 1}`, at(4000)))));
+      const takers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.transaction((tx) => tx.idempotency.takeOver("s", "lease", at(2000), `t${i + 1}`, at(4000))),
+        ),
+      );
       const won = takers.filter((t) => t !== null);
       expect(won).toHaveLength(1);
       expect(won[0]).toMatchObject({ resourceId: "pay_1", status: "in_progress" });
@@ -227,7 +275,16 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       await store.transaction(async (tx) => {
         await tx.payments.insert(p);
         await tx.ledger.append(authorizationTransaction({ paymentId: p.id, gateway: "test", gatewayData, now: T0 }, p.amount));
-        await tx.fraudRules.insert({ id: "frr_d", name: "d", action: "review", conditions: [], enabled: true, position: 1, description: "Why this rule exists", createdAt: T0 });
+        await tx.fraudRules.insert({
+          id: "frr_d",
+          name: "d",
+          action: "review",
+          conditions: [],
+          enabled: true,
+          position: 1,
+          description: "Why this rule exists",
+          createdAt: T0,
+        });
       });
       const got = await store.transaction((tx) => tx.payments.get(p.id));
       expect(got?.gatewayData).toEqual(gatewayData);
@@ -245,7 +302,17 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       const store = await makeStore();
       await store.transaction(async (tx) => {
         await tx.payments.insert(samplePayment({ id: "pay_1" }));
-        await tx.refunds.insert({ id: "re_1", paymentId: "pay_1", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
+        await tx.refunds.insert({
+          id: "re_1",
+          paymentId: "pay_1",
+          amount: Money.of("1", "USD"),
+          reason: "other",
+          status: "pending",
+          gateway: "test",
+          metadata: {},
+          createdAt: T0,
+          updatedAt: T0,
+        });
         await tx.fraudRules.insert({ id: "frr_b", name: "b", action: "block", conditions: [], enabled: true, position: 2, createdAt: T0 });
         await tx.fraudRules.insert({ id: "frr_a", name: "a", action: "review", conditions: [], enabled: true, position: 1, createdAt: T0 });
         await tx.fraudLists.add("block", "email:Bad@Example.com", T0);
@@ -254,7 +321,9 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 10 }))).items.map((r) => r.id)).toEqual(["re_1"]);
       expect((await store.transaction((tx) => tx.fraudRules.list())).map((r) => r.id)).toEqual(["frr_a", "frr_b"]);
       expect(await store.transaction((tx) => tx.fraudRules.nextPosition())).toBe(3);
-      expect(await store.transaction((tx) => tx.fraudLists.findMembers("block", ["email:bad@example.com", "ip:1.2.3.4"]))).toEqual(["email:bad@example.com"]);
+      expect(await store.transaction((tx) => tx.fraudLists.findMembers("block", ["email:bad@example.com", "ip:1.2.3.4"]))).toEqual([
+        "email:bad@example.com",
+      ]);
     });
 
     it("pages refunds of a payment in insertion order and fraud rules by position", async () => {
@@ -262,9 +331,35 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       await store.transaction(async (tx) => {
         await tx.payments.insert(samplePayment({ id: "pay_1" }));
         await tx.payments.insert(samplePayment({ id: "pay_2" }));
-        for (const id of ["re_c", "re_a", "re_b"]) await tx.refunds.insert({ id, paymentId: "pay_1", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
-        await tx.refunds.insert({ id: "re_other", paymentId: "pay_2", amount: Money.of("1", "USD"), reason: "other", status: "pending", gateway: "test", metadata: {}, createdAt: T0, updatedAt: T0 });
-        for (const [id, position] of [["frr_3", 3], ["frr_1", 1], ["frr_2", 2]] as const) await tx.fraudRules.insert({ id, name: id, action: "review", conditions: [], enabled: true, position, createdAt: T0 });
+        for (const id of ["re_c", "re_a", "re_b"])
+          await tx.refunds.insert({
+            id,
+            paymentId: "pay_1",
+            amount: Money.of("1", "USD"),
+            reason: "other",
+            status: "pending",
+            gateway: "test",
+            metadata: {},
+            createdAt: T0,
+            updatedAt: T0,
+          });
+        await tx.refunds.insert({
+          id: "re_other",
+          paymentId: "pay_2",
+          amount: Money.of("1", "USD"),
+          reason: "other",
+          status: "pending",
+          gateway: "test",
+          metadata: {},
+          createdAt: T0,
+          updatedAt: T0,
+        });
+        for (const [id, position] of [
+          ["frr_3", 3],
+          ["frr_1", 1],
+          ["frr_2", 2],
+        ] as const)
+          await tx.fraudRules.insert({ id, name: id, action: "review", conditions: [], enabled: true, position, createdAt: T0 });
       });
       const first = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2 }));
       expect(first.items.map((r) => r.id)).toEqual(["re_c", "re_a"]);

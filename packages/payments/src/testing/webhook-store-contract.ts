@@ -31,7 +31,9 @@ export function webhookStoreContract(makeStore: () => PaymentStore | Promise<Pay
       await tx.webhookDeliveries.insert(due);
       await tx.webhookDeliveries.insert(later);
     });
-    const [a, b] = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claimDue(T0, at(30_000), 10, "wls_t"))));
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claimDue(T0, at(30_000), 10, "wls_t"))),
+    );
     expect([...a!, ...b!].map((d) => d.id)).toEqual([due.id]);
     expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10, "wls_t"))).toEqual([]);
     const reclaimed = await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(61_000), at(90_000), 10, "wls_t"));
@@ -45,10 +47,14 @@ export function webhookStoreContract(makeStore: () => PaymentStore | Promise<Pay
     await store.transaction((tx) => tx.webhookDeliveries.insert(gaveUp));
     const first = await store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, T0, at(30_000), "wls_m"));
     expect(first).toMatchObject({ id: gaveUp.id, status: "sending", leaseUntil: at(30_000) });
-    const racing = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(10_000), at(40_000), "wls_m"))));
+    const racing = await Promise.all(
+      [0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(10_000), at(40_000), "wls_m"))),
+    );
     expect(racing).toEqual([null, null]);
     expect(await store.transaction((tx) => tx.webhookDeliveries.claimDue(at(10_000), at(40_000), 10, "wls_t"))).toEqual([]);
-    const both = await Promise.all([0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(30_000), at(60_000), "wls_m"))));
+    const both = await Promise.all(
+      [0, 1].map(() => store.transaction((tx) => tx.webhookDeliveries.claim(gaveUp.id, at(30_000), at(60_000), "wls_m"))),
+    );
     expect(both.filter((d) => d !== null)).toHaveLength(1);
     expect(await store.transaction((tx) => tx.webhookDeliveries.claim("whd_missing", T0, at(1000), "wls_m"))).toBeNull();
   });
@@ -79,8 +85,17 @@ export function webhookStoreContract(makeStore: () => PaymentStore | Promise<Pay
     expect(stored).toMatchObject({ status: "succeeded", attemptCount: 1, attempts: [{ status: 200 }] });
     expect(stored!.leaseToken).toBeUndefined();
     // A claim whose time lapsed but was not taken over still records (nobody else sent it).
-    expect(await store.transaction((tx) => tx.webhookDeliveries.claim(d.id, at(70_000), at(80_000), "wls_third"))).toMatchObject({ leaseToken: "wls_third" });
-    expect(await store.transaction((tx) => tx.webhookDeliveries.recordAttempt({ ...stored!, status: "succeeded", attemptCount: 2, leaseToken: undefined, updatedAt: at(90_000) }, "wls_third"))).toBe(true);
+    expect(await store.transaction((tx) => tx.webhookDeliveries.claim(d.id, at(70_000), at(80_000), "wls_third"))).toMatchObject({
+      leaseToken: "wls_third",
+    });
+    expect(
+      await store.transaction((tx) =>
+        tx.webhookDeliveries.recordAttempt(
+          { ...stored!, status: "succeeded", attemptCount: 2, leaseToken: undefined, updatedAt: at(90_000) },
+          "wls_third",
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("lists enabled endpoints only", async () => {
@@ -104,9 +119,17 @@ export function webhookStoreContract(makeStore: () => PaymentStore | Promise<Pay
     expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_a", "https://a.example.com/", "gone", at(1000)))).toBe(true);
     expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_a", "https://a.example.com/", "gone", at(2000)))).toBe(false);
     expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_b", "https://old.example.com/", "gone", at(1000)))).toBe(false);
-    expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_missing", "https://a.example.com/", "gone", at(1000)))).toBe(false);
+    expect(await store.transaction((tx) => tx.webhookEndpoints.disable("we_missing", "https://a.example.com/", "gone", at(1000)))).toBe(
+      false,
+    );
     const a = await store.transaction((tx) => tx.webhookEndpoints.get("we_a"));
-    expect(a).toMatchObject({ enabled: false, disabledReason: "gone", description: "kept", url: "https://a.example.com/", updatedAt: at(1000) });
+    expect(a).toMatchObject({
+      enabled: false,
+      disabledReason: "gone",
+      description: "kept",
+      url: "https://a.example.com/",
+      updatedAt: at(1000),
+    });
     expect((await store.transaction((tx) => tx.webhookEndpoints.listEnabled())).map((e) => e.id)).toEqual(["we_b"]);
   });
 }

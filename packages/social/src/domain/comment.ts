@@ -60,6 +60,15 @@ export interface CommentView {
 
 /** Builds the view of a comment. */
 export function commentView(c: Comment, author: UserSummary): CommentView {
-  return { id: c.id, postId: c.postId, parentId: c.parentId, author, content: c.content, likesCount: c.likesCount, repliesCount: c.repliesCount, createdAt: c.createdAt, editedAt: c.editedAt };
+  return {
+    id: c.id,
+    postId: c.postId,
+    parentId: c.parentId,
+    author,
+    content: c.content,
+    likesCount: c.likesCount,
+    repliesCount: c.repliesCount,
+    createdAt: c.createdAt,
+    editedAt: c.editedAt,
+  };
 }
-

@@ -5,7 +5,11 @@ export interface SocialEventMap {
   [type: string]: unknown;
   "user.created": { userId: string; username: string };
   "user.updated": { userId: string };
-  "user.verified": { userId: string; verified: boolean; /** The admin actor's id (null for an operator acting without one). */ by: string | null };
+  "user.verified": {
+    userId: string;
+    verified: boolean;
+    /** The admin actor's id (null for an operator acting without one). */ by: string | null;
+  };
   "user.followed": { followerId: string; followeeId: string };
   "user.unfollowed": { followerId: string; followeeId: string };
   "follow_request.created": { requesterId: string; targetId: string };

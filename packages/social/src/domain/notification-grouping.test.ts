@@ -10,9 +10,23 @@ function n(seq: number, type: Notification["type"], actorId: string, postId: str
 
 describe("notification grouping", () => {
   it("groups likes of one post and follows, keeps comments apart", () => {
-    const users = new Map(["jane_smith", "a", "b", "c", "d"].map((u) => [u, { id: u, username: u, name: u, avatarUrl: null, isVerified: false, isPrivate: false }]));
+    const users = new Map(
+      ["jane_smith", "a", "b", "c", "d"].map((u) => [
+        u,
+        { id: u, username: u, name: u, avatarUrl: null, isVerified: false, isPrivate: false },
+      ]),
+    );
     const groups = groupNotifications(
-      [n(9, "like", "jane_smith", "p1"), n(8, "follow", "a", null), n(7, "like", "a", "p1"), n(6, "comment", "b", "p1"), n(5, "like", "b", "p1"), n(4, "like", "c", "p1"), n(3, "follow", "d", null), n(2, "like", "d", "p2")],
+      [
+        n(9, "like", "jane_smith", "p1"),
+        n(8, "follow", "a", null),
+        n(7, "like", "a", "p1"),
+        n(6, "comment", "b", "p1"),
+        n(5, "like", "b", "p1"),
+        n(4, "like", "c", "p1"),
+        n(3, "follow", "d", null),
+        n(2, "like", "d", "p2"),
+      ],
       users,
     );
     expect(groups.map((g) => g.summary)).toEqual([

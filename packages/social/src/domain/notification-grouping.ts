@@ -33,7 +33,11 @@ export function actorsPhrase(names: readonly string[], total: number): string {
  * Groups notifications (newest first) by `groupKey`, keeping the order of each group's newest
  * member. Groups form at read time only, so marking one read or muting an actor needs no rewrite.
  */
-export function groupNotifications(items: readonly Notification[], actors: ReadonlyMap<string, UserSummary>, sampleSize = 3): NotificationGroup[] {
+export function groupNotifications(
+  items: readonly Notification[],
+  actors: ReadonlyMap<string, UserSummary>,
+  sampleSize = 3,
+): NotificationGroup[] {
   const groups = new Map<string, Notification[]>();
   for (const n of items) {
     const list = groups.get(n.groupKey);
@@ -44,7 +48,10 @@ export function groupNotifications(items: readonly Notification[], actors: Reado
   for (const [groupKey, list] of groups) {
     const first = list[0]!;
     const actorIds = [...new Set(list.map((n) => n.actorId))];
-    const sample = actorIds.slice(0, sampleSize).map((id) => actors.get(id)).filter((u): u is UserSummary => u !== undefined);
+    const sample = actorIds
+      .slice(0, sampleSize)
+      .map((id) => actors.get(id))
+      .filter((u): u is UserSummary => u !== undefined);
     out.push({
       groupKey,
       type: first.type,
@@ -55,7 +62,10 @@ export function groupNotifications(items: readonly Notification[], actors: Reado
       postId: first.postId,
       commentId: first.commentId,
       unread: list.some((n) => n.readAt === null),
-      summary: `${actorsPhrase(sample.map((u) => u.username), actorIds.length)} ${actionText(first)}`,
+      summary: `${actorsPhrase(
+        sample.map((u) => u.username),
+        actorIds.length,
+      )} ${actionText(first)}`,
     });
   }
   return out;

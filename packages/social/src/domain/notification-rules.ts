@@ -31,7 +31,8 @@ export function candidatesForPost(post: Post): NotificationCandidate[] {
 export function candidatesForComment(comment: Comment, post: Post, parent: Comment | null): NotificationCandidate[] {
   const byRecipient = new Map<string, NotificationCandidate>();
   const add = (type: NotificationType, recipientId: string): void => {
-    if (!byRecipient.has(recipientId)) byRecipient.set(recipientId, { type, recipientId, actorId: comment.authorId, postId: post.id, commentId: comment.id });
+    if (!byRecipient.has(recipientId))
+      byRecipient.set(recipientId, { type, recipientId, actorId: comment.authorId, postId: post.id, commentId: comment.id });
   };
   if (parent) add("reply", parent.authorId);
   for (const id of comment.mentionIds) add("mention", id);

@@ -75,14 +75,19 @@ export interface Activity {
 /** Post text: non-empty after trimming (`content_empty`), at most 500 code points (`content_too_long`). */
 export function contentSchema(max: number, what = "content") {
   return z.string().superRefine((value, ctx) => {
-    if (value.trim().length === 0) ctx.addIssue({ code: "custom", message: `${what} must not be empty`, params: { code: socialCodes.content_empty } });
-    else if (codePointLength(value) > max) ctx.addIssue({ code: "custom", message: `${what} is longer than ${max} characters`, params: { code: socialCodes.content_too_long } });
+    if (value.trim().length === 0)
+      ctx.addIssue({ code: "custom", message: `${what} must not be empty`, params: { code: socialCodes.content_empty } });
+    else if (codePointLength(value) > max)
+      ctx.addIssue({ code: "custom", message: `${what} is longer than ${max} characters`, params: { code: socialCodes.content_too_long } });
   });
 }
 
 const imagesSchema = z
   .array(codedUrlSchema(socialCodes.invalid_image_url))
-  .refine((list) => list.length <= POST_MAX_IMAGES, { message: `at most ${POST_MAX_IMAGES} images`, params: { code: socialCodes.too_many_images } })
+  .refine((list) => list.length <= POST_MAX_IMAGES, {
+    message: `at most ${POST_MAX_IMAGES} images`,
+    params: { code: socialCodes.too_many_images },
+  })
   .default([]);
 
 /** Input of `posts.create`. */
@@ -98,7 +103,10 @@ export const editPostSchema = z.object({
   content: contentSchema(POST_MAX_LENGTH).optional(),
   images: z
     .array(codedUrlSchema(socialCodes.invalid_image_url))
-    .refine((list) => list.length <= POST_MAX_IMAGES, { message: `at most ${POST_MAX_IMAGES} images`, params: { code: socialCodes.too_many_images } })
+    .refine((list) => list.length <= POST_MAX_IMAGES, {
+      message: `at most ${POST_MAX_IMAGES} images`,
+      params: { code: socialCodes.too_many_images },
+    })
     .optional(),
 });
 

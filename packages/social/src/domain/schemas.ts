@@ -7,7 +7,10 @@ import { z } from "zod";
  * with core's `idSchema` (`invalid_id`).
  */
 function prefixedId<P extends string>(prefix: P) {
-  return z.string().pipe(idSchema(prefix)).transform((v): string => v);
+  return z
+    .string()
+    .pipe(idSchema(prefix))
+    .transform((v): string => v);
 }
 
 /** A user id (`usr_...`). */
@@ -21,12 +24,16 @@ export const notificationIdSchema = prefixedId("ntf");
 
 /** An http(s) URL with its own error code, e.g. `invalid_image_url`. */
 export function codedUrlSchema(code: SocialErrorCode) {
-  return z.string().trim().max(2048).superRefine((value, ctx) => {
-    try {
-      if (["http:", "https:"].includes(new URL(value).protocol)) return;
-    } catch {
-      // fall through
-    }
-    ctx.addIssue({ code: "custom", message: "must be an http(s) URL", params: { code } });
-  });
+  return z
+    .string()
+    .trim()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      try {
+        if (["http:", "https:"].includes(new URL(value).protocol)) return;
+      } catch {
+        // fall through
+      }
+      ctx.addIssue({ code: "custom", message: "must be an http(s) URL", params: { code } });
+    });
 }

@@ -3,7 +3,13 @@ import { codePointLength, extractHashtags, extractMentions } from "./text.js";
 
 describe("text entities", () => {
   it("extracts Unicode hashtags, normalised and de-duplicated", () => {
-    expect(extractHashtags("Hi #Café #CAFÉ #日本語 #naïve_art #42 #coding, #golang!")).toEqual(["café", "日本語", "naïve_art", "coding", "golang"]);
+    expect(extractHashtags("Hi #Café #CAFÉ #日本語 #naïve_art #42 #coding, #golang!")).toEqual([
+      "café",
+      "日本語",
+      "naïve_art",
+      "coding",
+      "golang",
+    ]);
     expect(extractHashtags("a#b c&#39; https://x.org/#anchor")).toEqual([]);
     expect(extractHashtags("#ｆｕｌｌ")).toEqual(["full"]);
   });

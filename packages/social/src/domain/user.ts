@@ -45,9 +45,37 @@ export interface UserCounters {
  * platform (Mastodon and GitHub keep similar lists).
  */
 export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
-  "admin", "administrator", "root", "system", "support", "help", "about", "api", "www", "mail", "settings",
-  "login", "logout", "signup", "register", "home", "explore", "search", "notifications", "me", "moderator",
-  "staff", "official", "security", "null", "undefined", "everyone", "here", "all", "abuse", "postmaster",
+  "admin",
+  "administrator",
+  "root",
+  "system",
+  "support",
+  "help",
+  "about",
+  "api",
+  "www",
+  "mail",
+  "settings",
+  "login",
+  "logout",
+  "signup",
+  "register",
+  "home",
+  "explore",
+  "search",
+  "notifications",
+  "me",
+  "moderator",
+  "staff",
+  "official",
+  "security",
+  "null",
+  "undefined",
+  "everyone",
+  "here",
+  "all",
+  "abuse",
+  "postmaster",
 ]);
 
 /** Lower-cased username used for uniqueness and look-ups. */
@@ -62,14 +90,31 @@ export const usernameSchema = z
   .superRefine((value, ctx) => {
     const re = new RegExp(`^[A-Za-z0-9_]{${USERNAME_MIN_LENGTH},${USERNAME_MAX_LENGTH}}$`);
     if (!re.test(value)) {
-      ctx.addIssue({ code: "custom", message: `must be ${USERNAME_MIN_LENGTH}-${USERNAME_MAX_LENGTH} letters, digits or underscores`, params: { code: socialCodes.invalid_username } });
+      ctx.addIssue({
+        code: "custom",
+        message: `must be ${USERNAME_MIN_LENGTH}-${USERNAME_MAX_LENGTH} letters, digits or underscores`,
+        params: { code: socialCodes.invalid_username },
+      });
     } else if (RESERVED_USERNAMES.has(usernameKey(value))) {
       ctx.addIssue({ code: "custom", message: "is reserved", params: { code: socialCodes.username_reserved } });
     }
   });
 
-const nameSchema = z.string().trim().min(1).refine((v) => codePointLength(v) <= NAME_MAX_LENGTH, { message: `at most ${NAME_MAX_LENGTH} characters`, params: { code: socialCodes.name_too_long } });
-const bioSchema = z.string().trim().refine((v) => codePointLength(v) <= BIO_MAX_LENGTH, { message: `at most ${BIO_MAX_LENGTH} characters`, params: { code: socialCodes.bio_too_long } });
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((v) => codePointLength(v) <= NAME_MAX_LENGTH, {
+    message: `at most ${NAME_MAX_LENGTH} characters`,
+    params: { code: socialCodes.name_too_long },
+  });
+const bioSchema = z
+  .string()
+  .trim()
+  .refine((v) => codePointLength(v) <= BIO_MAX_LENGTH, {
+    message: `at most ${BIO_MAX_LENGTH} characters`,
+    params: { code: socialCodes.bio_too_long },
+  });
 const avatarSchema = codedUrlSchema(socialCodes.invalid_avatar_url);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -128,7 +173,14 @@ export interface UserSummary {
 
 /** A user's public face. */
 export function summarize(user: User): UserSummary {
-  return { id: user.id, username: user.username, name: user.name, avatarUrl: user.avatarUrl, isVerified: user.isVerified, isPrivate: user.isPrivate };
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    avatarUrl: user.avatarUrl,
+    isVerified: user.isVerified,
+    isPrivate: user.isPrivate,
+  };
 }
 
 /** A user as it crosses the wire; `email` and `role` only in the owner's own view. */

@@ -14,7 +14,10 @@ describe("visibility rules", () => {
     expect(canSeePost(live, { isPrivate: false }, blocked)).toBe(false);
   });
   it("followers-only and private-account posts need an accepted follow", () => {
-    for (const [post, author] of [[followersOnly, { isPrivate: false }], [live, { isPrivate: true }]] as const) {
+    for (const [post, author] of [
+      [followersOnly, { isPrivate: false }],
+      [live, { isPrivate: true }],
+    ] as const) {
       expect(canSeePost(post, author, stranger)).toBe(false);
       expect(canSeePost(post, author, follower)).toBe(true);
       expect(canSeePost(post, author, blocked)).toBe(false);

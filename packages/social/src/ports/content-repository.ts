@@ -12,7 +12,10 @@ export interface PostRepository {
   get(id: string): Promise<Post | null>;
   getMany(ids: readonly string[]): Promise<Map<string, Post>>;
   /** Writes content fields and tombstones (`deletedAt`); never counters. */
-  update(id: string, patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Post>;
+  update(
+    id: string,
+    patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>,
+  ): Promise<Post>;
   incrementCounters(id: string, delta: PostCounterDelta): Promise<Post>;
   setCounters(id: string, counters: PostCounters): Promise<void>;
   /** Live posts of an author, newest first. */

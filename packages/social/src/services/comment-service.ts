@@ -1,7 +1,26 @@
-import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, requireActorId, requireRole, type Actor, type Page } from "@platform/core";
+import {
+  createEvent,
+  createId,
+  DomainRuleError,
+  ForbiddenError,
+  NotFoundError,
+  parse,
+  requireActorId,
+  requireRole,
+  type Actor,
+  type Page,
+} from "@platform/core";
 import { socialCodes } from "../domain/error-codes.js";
 import { z } from "zod";
-import { commentTargetSchema, commentView, createCommentSchema, editCommentSchema, listCommentsSchema, type Comment, type CommentView } from "../domain/comment.js";
+import {
+  commentTargetSchema,
+  commentView,
+  createCommentSchema,
+  editCommentSchema,
+  listCommentsSchema,
+  type Comment,
+  type CommentView,
+} from "../domain/comment.js";
 import { candidatesForComment } from "../domain/notification-rules.js";
 import { commentIdSchema } from "../domain/schemas.js";
 import { summarize } from "../domain/user.js";
@@ -82,7 +101,12 @@ export class CommentService {
       const actor = await requireActor(tx, actorId);
       const comment = await this.changeableComment(tx, actorId, commentId, false);
       const now = this.ctx.clock.now();
-      const updated = await tx.comments.update(commentId, { content, mentionIds: await resolveMentions(tx, actorId, content), editedAt: now, updatedAt: now });
+      const updated = await tx.comments.update(commentId, {
+        content,
+        mentionIds: await resolveMentions(tx, actorId, content),
+        editedAt: now,
+        updatedAt: now,
+      });
       tx.outbox.add(createEvent("comment.edited", { commentId, postId: comment.postId }, this.ctx.clock));
       return commentView(updated, summarize(actor));
     });
@@ -151,14 +175,20 @@ export class CommentService {
   }
 
   /** Recounts a comment's likes and replies from the rows, optionally repairing them. Operator work (admin only). @throws ForbiddenError `role_required`; NotFoundError `comment_not_found`. */
-  async recount(actor: Actor, input: z.input<typeof recountCommentSchema>): Promise<RecountResult<{ likesCount: number; repliesCount: number }>> {
+  async recount(
+    actor: Actor,
+    input: z.input<typeof recountCommentSchema>,
+  ): Promise<RecountResult<{ likesCount: number; repliesCount: number }>> {
     requireRole(actor, "admin");
     const { commentId, repair } = parse(recountCommentSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       const c = await tx.comments.get(commentId);
       if (!c) throw commentNotFound(commentId);
       const stored = { likesCount: c.likesCount, repliesCount: c.repliesCount };
-      const actual = { likesCount: await tx.likes.countByTarget("comment", commentId), repliesCount: await tx.comments.countReplies(commentId) };
+      const actual = {
+        likesCount: await tx.likes.countByTarget("comment", commentId),
+        repliesCount: await tx.comments.countReplies(commentId),
+      };
       const consistent = stored.likesCount === actual.likesCount && stored.repliesCount === actual.repliesCount;
       if (!consistent && repair) await tx.comments.setCounters(commentId, actual);
       return { stored, actual, consistent, repaired: !consistent && repair };
@@ -177,6 +207,9 @@ export class CommentService {
       return c;
     }
     await new Viewer(tx, actorId).visibleComment(commentId);
-    throw new ForbiddenError(socialCodes.not_author, postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment");
+    throw new ForbiddenError(
+      socialCodes.not_author,
+      postOwner ? "only the author or the post's owner may delete this comment" : "only the author may edit this comment",
+    );
   }
 }

@@ -21,7 +21,11 @@ export class FeedDelivery {
     if (activity.delivery !== "push") return 0;
     const targets = await tx.follows.followerIds(activity.actorId);
     targets.push(activity.actorId);
-    return tx.feeds.deliver(targets, { seq: activity.seq, activityId: activity.id, actorId: activity.actorId, postId: activity.postId }, this.ctx.config.feedCap);
+    return tx.feeds.deliver(
+      targets,
+      { seq: activity.seq, activityId: activity.id, actorId: activity.actorId, postId: activity.postId },
+      this.ctx.config.feedCap,
+    );
   }
 
   /** Backfill: the followee's push activities at or above the follower's floor enter the feed. */

@@ -19,7 +19,14 @@ export interface ActivityRef {
  * read time) and, below the floor of a trimmed feed, the push activities read from storage.
  * The three are disjoint, so the newest `n` of their union is the newest `n` of the feed.
  */
-export async function homeCandidates(tx: SocialTx, userId: string, sources: readonly string[], floorSeq: number, before: number | null, n: number): Promise<ActivityRef[]> {
+export async function homeCandidates(
+  tx: SocialTx,
+  userId: string,
+  sources: readonly string[],
+  floorSeq: number,
+  before: number | null,
+  n: number,
+): Promise<ActivityRef[]> {
   const materialised = (await tx.feeds.page(userId, { before, limit: n })).filter((e) => e.seq >= floorSeq);
   const pulled = await tx.activities.listByActors(sources, { before, limit: n, delivery: "pull" });
   const below: ActivityRef[] = [];
@@ -27,11 +34,16 @@ export async function homeCandidates(tx: SocialTx, userId: string, sources: read
   // full batch, every item below the floor is older than all of them.
   if (floorSeq > 0 && materialised.length < n) {
     const bound = before === null ? floorSeq : Math.min(before, floorSeq);
-    for (const a of await tx.activities.listByActors(sources, { before: bound, limit: n, delivery: "push" })) below.push({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt });
+    for (const a of await tx.activities.listByActors(sources, { before: bound, limit: n, delivery: "push" }))
+      below.push({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt });
   }
   const seen = new Set<string>();
   const all: ActivityRef[] = [];
-  for (const list of [materialised, pulled.map((a) => ({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt })), below]) {
+  for (const list of [
+    materialised,
+    pulled.map((a) => ({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt })),
+    below,
+  ]) {
     for (const r of list) {
       if (seen.has(r.activityId)) continue;
       seen.add(r.activityId);
@@ -61,5 +73,11 @@ export async function hydrate(tx: SocialTx, viewer: Viewer, ref: ActivityRef, re
   if (respectMutes && ((await viewer.hides(post.authorId)) || (isRepost && (await viewer.hides(ref.actorId))))) return null;
   const author = (await viewer.user(post.authorId))!;
   const reposter = isRepost ? await viewer.user(ref.actorId) : null;
-  return { id: ref.activityId, kind: isRepost ? "repost" : "post", post: postView(post, summarize(author)), repostedBy: reposter ? summarize(reposter) : null, at };
+  return {
+    id: ref.activityId,
+    kind: isRepost ? "repost" : "post",
+    post: postView(post, summarize(author)),
+    repostedBy: reposter ? summarize(reposter) : null,
+    at,
+  };
 }

@@ -67,7 +67,13 @@ export class FeedService {
       return collectPage({
         limit,
         start,
-        fetch: async (before, n) => (await tx.activities.listByActors([userId], { before, limit: n })).map((a) => ({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId })),
+        fetch: async (before, n) =>
+          (await tx.activities.listByActors([userId], { before, limit: n })).map((a) => ({
+            seq: a.seq,
+            activityId: a.id,
+            actorId: a.actorId,
+            postId: a.postId,
+          })),
         seqOf: (r) => r.seq,
         accept: (r) => hydrate(tx, viewer, r, false),
         codec: this.ctx.codec,
@@ -88,7 +94,10 @@ export class FeedService {
       await requireActor(tx, actorId);
       const window = await this.homePage(tx, actorId, null, this.ctx.config.rankedWindow, `social.home:${actorId}`);
       const now = this.ctx.clock.now().getTime();
-      const scored = window.items.map((item) => ({ ...item, score: rankScore(item.post, now - item.at.getTime(), this.ctx.config.ranking) }));
+      const scored = window.items.map((item) => ({
+        ...item,
+        score: rankScore(item.post, now - item.at.getTime(), this.ctx.config.ranking),
+      }));
       scored.sort((a, b) => b.score - a.score || b.at.getTime() - a.at.getTime());
       return { items: scored.slice(0, limit), nextCursor: null };
     });

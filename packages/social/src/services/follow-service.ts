@@ -1,4 +1,15 @@
-import { createEvent, createId, DomainRuleError, NotFoundError, pageRequestSchema, parse, requireActorId, type Actor, type Page, type PageRequest } from "@platform/core";
+import {
+  createEvent,
+  createId,
+  DomainRuleError,
+  NotFoundError,
+  pageRequestSchema,
+  parse,
+  requireActorId,
+  type Actor,
+  type Page,
+  type PageRequest,
+} from "@platform/core";
 import { socialCodes } from "../domain/error-codes.js";
 import { z } from "zod";
 import { followRequestTargetSchema, relationTargetSchema, type FollowOutcome } from "../domain/follow.js";
@@ -44,7 +55,12 @@ export class FollowService {
       await assertNotBlocked(tx, actorId, userId);
       if (await tx.follows.get(actorId, userId)) return { status: "following" as const };
       if (target.isPrivate) {
-        const request = await tx.followRequests.insertIfAbsent({ id: createId("freq"), requesterId: actorId, targetId: userId, createdAt: this.ctx.clock.now() });
+        const request = await tx.followRequests.insertIfAbsent({
+          id: createId("freq"),
+          requesterId: actorId,
+          targetId: userId,
+          createdAt: this.ctx.clock.now(),
+        });
         if (request) {
           tx.outbox.add(createEvent("follow_request.created", { requesterId: actorId, targetId: userId }, this.ctx.clock));
           await this.notifier.notify(tx, [{ type: "follow_request", recipientId: userId, actorId }]);
@@ -64,7 +80,8 @@ export class FollowService {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
       await this.graph.remove(tx, actorId, userId);
-      if (await tx.followRequests.delete(actorId, userId)) tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
+      if (await tx.followRequests.delete(actorId, userId))
+        tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
       return { status: "none" as const };
     });
   }
@@ -92,7 +109,8 @@ export class FollowService {
     const { userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      if (!(await tx.followRequests.delete(userId, actorId))) throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${userId}->${actorId}`);
+      if (!(await tx.followRequests.delete(userId, actorId)))
+        throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${userId}->${actorId}`);
       tx.outbox.add(createEvent("follow_request.rejected", { requesterId: userId, targetId: actorId }, this.ctx.clock));
       return { status: "none" as const };
     });
@@ -104,7 +122,8 @@ export class FollowService {
     const { userId } = parse(followRequestTargetSchema, input);
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
-      if (!(await tx.followRequests.delete(actorId, userId))) throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${actorId}->${userId}`);
+      if (!(await tx.followRequests.delete(actorId, userId)))
+        throw NotFoundError.of(socialCodes.follow_request_not_found, "follow request", `${actorId}->${userId}`);
       tx.outbox.add(createEvent("follow_request.canceled", { requesterId: actorId, targetId: userId }, this.ctx.clock));
       return { status: "none" as const };
     });
@@ -158,7 +177,12 @@ export class FollowService {
       return collectPage({
         limit,
         start: decodeSeq(this.ctx.codec, kind, cursor),
-        fetch: async (before, n) => (canSee ? (which === "followers" ? tx.follows.listFollowers(userId, { before, limit: n }) : tx.follows.listFollowing(userId, { before, limit: n })) : []),
+        fetch: async (before, n) =>
+          canSee
+            ? which === "followers"
+              ? tx.follows.listFollowers(userId, { before, limit: n })
+              : tx.follows.listFollowing(userId, { before, limit: n })
+            : [],
         seqOf: (f) => f.seq,
         accept: async (f) => {
           const otherId = which === "followers" ? f.followerId : f.followeeId;

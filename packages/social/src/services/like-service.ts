@@ -34,7 +34,13 @@ export class LikeService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const { post } = await new Viewer(tx, actorId).visiblePost(postId);
-      const like = await tx.likes.insertIfAbsent({ id: createId("like"), userId: actorId, targetType: "post", targetId: postId, createdAt: this.ctx.clock.now() });
+      const like = await tx.likes.insertIfAbsent({
+        id: createId("like"),
+        userId: actorId,
+        targetType: "post",
+        targetId: postId,
+        createdAt: this.ctx.clock.now(),
+      });
       if (!like) return { liked: true as const, likesCount: post.likesCount };
       const updated = await tx.posts.incrementCounters(postId, { likesCount: 1 });
       tx.outbox.add(createEvent("post.liked", { postId, userId: actorId }, this.ctx.clock));
@@ -75,7 +81,13 @@ export class LikeService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       const { comment } = await new Viewer(tx, actorId).visibleComment(commentId);
-      const like = await tx.likes.insertIfAbsent({ id: createId("like"), userId: actorId, targetType: "comment", targetId: commentId, createdAt: this.ctx.clock.now() });
+      const like = await tx.likes.insertIfAbsent({
+        id: createId("like"),
+        userId: actorId,
+        targetType: "comment",
+        targetId: commentId,
+        createdAt: this.ctx.clock.now(),
+      });
       if (!like) return { liked: true as const, likesCount: comment.likesCount };
       const updated = await tx.comments.incrementCounters(commentId, { likesCount: 1 });
       tx.outbox.add(createEvent("comment.liked", { commentId, userId: actorId }, this.ctx.clock));
@@ -143,7 +155,14 @@ export class LikeService {
     });
   }
 
-  private likers(tx: SocialTx, viewer: Viewer, type: "post" | "comment", id: string, limit: number, cursor: string | null | undefined): Promise<Page<UserSummary>> {
+  private likers(
+    tx: SocialTx,
+    viewer: Viewer,
+    type: "post" | "comment",
+    id: string,
+    limit: number,
+    cursor: string | null | undefined,
+  ): Promise<Page<UserSummary>> {
     const kind = `social.likers:${type}:${id}`;
     return collectPage({
       limit,

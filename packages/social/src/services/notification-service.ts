@@ -113,7 +113,13 @@ export class NotificationService {
     });
   }
 
-  private async page(tx: SocialTx, actorId: string, limit: number, cursor: string | null | undefined, unreadOnly: boolean): Promise<Page<NotificationView>> {
+  private async page(
+    tx: SocialTx,
+    actorId: string,
+    limit: number,
+    cursor: string | null | undefined,
+    unreadOnly: boolean,
+  ): Promise<Page<NotificationView>> {
     await requireActor(tx, actorId);
     const viewer = new Viewer(tx, actorId);
     const kind = `social.notifications:${actorId}:${unreadOnly ? "unread" : "all"}`;

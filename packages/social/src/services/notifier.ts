@@ -46,7 +46,9 @@ export class Notifier {
       });
       if (!row) continue;
       created++;
-      tx.outbox.add(createEvent("notification.created", { notificationId: row.id, recipientId: row.recipientId, type: row.type }, this.ctx.clock));
+      tx.outbox.add(
+        createEvent("notification.created", { notificationId: row.id, recipientId: row.recipientId, type: row.type }, this.ctx.clock),
+      );
     }
     return created;
   }

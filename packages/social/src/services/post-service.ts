@@ -1,8 +1,29 @@
-import { createEvent, createId, DomainRuleError, ForbiddenError, NotFoundError, parse, requireActorId, requireRole, type Actor, type Page } from "@platform/core";
+import {
+  createEvent,
+  createId,
+  DomainRuleError,
+  ForbiddenError,
+  NotFoundError,
+  parse,
+  requireActorId,
+  requireRole,
+  type Actor,
+  type Page,
+} from "@platform/core";
 import { socialCodes } from "../domain/error-codes.js";
 import { z } from "zod";
 import { candidatesForPost } from "../domain/notification-rules.js";
-import { createPostSchema, editPostSchema, postsByHashtagSchema, postsByUserSchema, postTargetSchema, postView, type Post, type PostCounters, type PostView } from "../domain/post.js";
+import {
+  createPostSchema,
+  editPostSchema,
+  postsByHashtagSchema,
+  postsByUserSchema,
+  postTargetSchema,
+  postView,
+  type Post,
+  type PostCounters,
+  type PostView,
+} from "../domain/post.js";
 import { postIdSchema } from "../domain/schemas.js";
 import { extractHashtags } from "../domain/text.js";
 import { summarize } from "../domain/user.js";
@@ -69,7 +90,9 @@ export class PostService {
       await tx.activities.insert(activity);
       const updated = await tx.users.incrementCounters(author.id, { postsCount: 1 });
       await this.delivery.fanOut(tx, activity);
-      tx.outbox.add(createEvent("post.created", { postId: post.id, authorId: author.id, delivery, hashtags: post.hashtags }, this.ctx.clock));
+      tx.outbox.add(
+        createEvent("post.created", { postId: post.id, authorId: author.id, delivery, hashtags: post.hashtags }, this.ctx.clock),
+      );
       await this.notifier.notify(tx, candidatesForPost(post));
       return postView(post, summarize(updated));
     });
@@ -103,12 +126,17 @@ export class PostService {
       const updated = await tx.posts.update(post.id, {
         editedAt: now,
         updatedAt: now,
-        ...(content !== undefined ? { content, hashtags: extractHashtags(content), mentionIds: await resolveMentions(tx, actorId, content) } : {}),
+        ...(content !== undefined
+          ? { content, hashtags: extractHashtags(content), mentionIds: await resolveMentions(tx, actorId, content) }
+          : {}),
         ...(images !== undefined ? { images } : {}),
       });
       tx.outbox.add(createEvent("post.edited", { postId, authorId: actorId }, this.ctx.clock));
       // Only people newly mentioned hear about it: the dedupe key stops repeats.
-      await this.notifier.notify(tx, candidatesForPost(updated).filter((c) => !post.mentionIds.includes(c.recipientId)));
+      await this.notifier.notify(
+        tx,
+        candidatesForPost(updated).filter((c) => !post.mentionIds.includes(c.recipientId)),
+      );
       return postView(updated, summarize(actor));
     });
   }
@@ -143,9 +171,16 @@ export class PostService {
     return this.ctx.store.transaction(async (tx) => {
       const actor = await requireActor(tx, actorId);
       const { post, author } = await new Viewer(tx, actorId).visiblePost(postId);
-      if (!isRepostable(post, author)) throw new DomainRuleError(socialCodes.post_not_repostable, "only public posts of public accounts can be reposted");
+      if (!isRepostable(post, author))
+        throw new DomainRuleError(socialCodes.post_not_repostable, "only public posts of public accounts can be reposted");
       const delivery = this.delivery.deliveryFor(actor.followersCount);
-      const repost = await tx.reposts.insertIfAbsent({ id: createId("rep"), userId: actorId, postId, delivery, createdAt: this.ctx.clock.now() });
+      const repost = await tx.reposts.insertIfAbsent({
+        id: createId("rep"),
+        userId: actorId,
+        postId,
+        delivery,
+        createdAt: this.ctx.clock.now(),
+      });
       if (!repost) return { reposted: true as const, repostsCount: post.repostsCount };
       const activity = { id: repost.id, seq: repost.seq, actorId, verb: "repost" as const, postId, delivery, createdAt: repost.createdAt };
       await tx.activities.insert(activity);
@@ -249,7 +284,10 @@ export class PostService {
         commentsCount: await tx.comments.countByPost(postId),
         repostsCount: await tx.reposts.countByPost(postId),
       };
-      const consistent = stored.likesCount === actual.likesCount && stored.commentsCount === actual.commentsCount && stored.repostsCount === actual.repostsCount;
+      const consistent =
+        stored.likesCount === actual.likesCount &&
+        stored.commentsCount === actual.commentsCount &&
+        stored.repostsCount === actual.repostsCount;
       if (!consistent && repair) await tx.posts.setCounters(postId, actual);
       return { stored, actual, consistent, repaired: !consistent && repair };
     });

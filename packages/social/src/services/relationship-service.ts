@@ -28,7 +28,12 @@ export class RelationshipService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
-      const row = await tx.blocks.insertIfAbsent({ id: createId("blk"), blockerId: actorId, blockedId: userId, createdAt: this.ctx.clock.now() });
+      const row = await tx.blocks.insertIfAbsent({
+        id: createId("blk"),
+        blockerId: actorId,
+        blockedId: userId,
+        createdAt: this.ctx.clock.now(),
+      });
       if (row) {
         await this.graph.remove(tx, actorId, userId);
         await this.graph.remove(tx, userId, actorId);
@@ -50,7 +55,8 @@ export class RelationshipService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
-      if (await tx.blocks.delete(actorId, userId)) tx.outbox.add(createEvent("user.unblocked", { blockerId: actorId, blockedId: userId }, this.ctx.clock));
+      if (await tx.blocks.delete(actorId, userId))
+        tx.outbox.add(createEvent("user.unblocked", { blockerId: actorId, blockedId: userId }, this.ctx.clock));
       return { blocking: false as const };
     });
   }
@@ -68,7 +74,13 @@ export class RelationshipService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
-      const mute = { id: createId("mute"), muterId: actorId, mutedId: userId, hideNotifications: notifications, createdAt: this.ctx.clock.now() };
+      const mute = {
+        id: createId("mute"),
+        muterId: actorId,
+        mutedId: userId,
+        hideNotifications: notifications,
+        createdAt: this.ctx.clock.now(),
+      };
       const row = await tx.mutes.insertIfAbsent(mute);
       if (row) tx.outbox.add(createEvent("user.muted", { muterId: actorId, mutedId: userId }, this.ctx.clock));
       else {
@@ -86,7 +98,8 @@ export class RelationshipService {
     return this.ctx.store.transaction(async (tx) => {
       await requireActor(tx, actorId);
       await requireUser(tx, userId);
-      if (await tx.mutes.delete(actorId, userId)) tx.outbox.add(createEvent("user.unmuted", { muterId: actorId, mutedId: userId }, this.ctx.clock));
+      if (await tx.mutes.delete(actorId, userId))
+        tx.outbox.add(createEvent("user.unmuted", { muterId: actorId, mutedId: userId }, this.ctx.clock));
       return { muting: false as const };
     });
   }

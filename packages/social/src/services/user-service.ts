@@ -1,6 +1,19 @@
 import { checkActor, createEvent, createId, NotFoundError, parse, requireActorId, requireRole, type Actor } from "@platform/core";
 import { z } from "zod";
-import { setVerifiedSchema, summarize, updateProfileSchema, createUserSchema, externalIdSchema, userTargetSchema, usernameLookupSchema, type CreateUserInput, type Profile, type Relationship, type User, type UserCounters } from "../domain/user.js";
+import {
+  setVerifiedSchema,
+  summarize,
+  updateProfileSchema,
+  createUserSchema,
+  externalIdSchema,
+  userTargetSchema,
+  usernameLookupSchema,
+  type CreateUserInput,
+  type Profile,
+  type Relationship,
+  type User,
+  type UserCounters,
+} from "../domain/user.js";
 import { socialCodes } from "../domain/error-codes.js";
 import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
@@ -218,7 +231,10 @@ export class UserService {
         followingCount: await tx.follows.countFollowing(userId),
         postsCount: await tx.posts.countByAuthor(userId),
       };
-      const consistent = stored.followersCount === actual.followersCount && stored.followingCount === actual.followingCount && stored.postsCount === actual.postsCount;
+      const consistent =
+        stored.followersCount === actual.followersCount &&
+        stored.followingCount === actual.followingCount &&
+        stored.postsCount === actual.postsCount;
       if (!consistent && repair) await tx.users.setCounters(userId, actual);
       return { stored, actual, consistent, repaired: !consistent && repair };
     });

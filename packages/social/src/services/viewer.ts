@@ -54,8 +54,10 @@ export function commentNotFound(commentId: string): NotFoundError {
  */
 export async function assertNotBlocked(tx: SocialTx, actorId: string, otherId: string): Promise<void> {
   if (actorId === otherId) return;
-  if (await tx.blocks.get(otherId, actorId)) throw new ForbiddenError(socialCodes.blocked_by_user, "this user has blocked you", { details: { userId: otherId } });
-  if (await tx.blocks.get(actorId, otherId)) throw new ForbiddenError(socialCodes.user_blocked, "you have blocked this user", { details: { userId: otherId } });
+  if (await tx.blocks.get(otherId, actorId))
+    throw new ForbiddenError(socialCodes.blocked_by_user, "this user has blocked you", { details: { userId: otherId } });
+  if (await tx.blocks.get(actorId, otherId))
+    throw new ForbiddenError(socialCodes.user_blocked, "you have blocked this user", { details: { userId: otherId } });
 }
 
 /**
@@ -87,7 +89,11 @@ export class Viewer {
       const isSelf = userId === this.id;
       rel = isSelf
         ? { isSelf, follows: false, blocked: false }
-        : { isSelf, follows: (await this.tx.follows.get(this.id, userId)) !== null, blocked: await this.tx.blocks.eitherBlocks(this.id, userId) };
+        : {
+            isSelf,
+            follows: (await this.tx.follows.get(this.id, userId)) !== null,
+            blocked: await this.tx.blocks.eitherBlocks(this.id, userId),
+          };
       this.relations.set(userId, rel);
     }
     return rel;
@@ -162,7 +168,8 @@ export class Viewer {
   /** The content of `user` (posts, lists) if the viewer may see it. @throws ForbiddenError `blocked_by_user` or `account_private`. */
   async assertCanSeeContentOf(user: User): Promise<void> {
     if (user.id === this.id) return;
-    if (await this.tx.blocks.get(user.id, this.id)) throw new ForbiddenError(socialCodes.blocked_by_user, "this user has blocked you", { details: { userId: user.id } });
+    if (await this.tx.blocks.get(user.id, this.id))
+      throw new ForbiddenError(socialCodes.blocked_by_user, "this user has blocked you", { details: { userId: user.id } });
     // A viewer who blocked a private account is not its follower either: refuse here rather than
     // trusting every caller to filter the items it reads afterwards.
     if (user.isPrivate && !(await this.canSeeContentOf(user))) {

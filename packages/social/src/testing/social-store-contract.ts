@@ -7,7 +7,20 @@ import type { SocialStore, SocialTx } from "../ports/social-store.js";
 const T0 = new Date("2026-01-01T00:00:00Z");
 
 function newUser(username: string) {
-  return { id: createId("usr"), username, email: `${username.toLowerCase()}@example.com`, name: username, bio: "", avatarUrl: null, isPrivate: false, isVerified: false, role: "user" as const, externalId: null, createdAt: T0, updatedAt: T0 };
+  return {
+    id: createId("usr"),
+    username,
+    email: `${username.toLowerCase()}@example.com`,
+    name: username,
+    bio: "",
+    avatarUrl: null,
+    isPrivate: false,
+    isVerified: false,
+    role: "user" as const,
+    externalId: null,
+    createdAt: T0,
+    updatedAt: T0,
+  };
 }
 
 function newPost(authorId: string, extra: Partial<Post> = {}): Omit<Post, "seq"> {
@@ -70,7 +83,9 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
     it("applies counter deltas atomically and rolls back with the transaction", async () => {
       const store = await makeStore();
       const u = await run(store, (tx) => tx.users.insert(newUser("alice")));
-      await Promise.all(Array.from({ length: 10 }, () => run(store, (tx) => tx.users.incrementCounters(u.id, { followersCount: 1, postsCount: 2 }))));
+      await Promise.all(
+        Array.from({ length: 10 }, () => run(store, (tx) => tx.users.incrementCounters(u.id, { followersCount: 1, postsCount: 2 }))),
+      );
       await expect(
         run(store, async (tx) => {
           await tx.users.incrementCounters(u.id, { followersCount: 100 });
@@ -84,7 +99,9 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
       const store = await makeStore();
       const [a, b] = await run(store, async (tx) => [await tx.users.insert(newUser("alice")), await tx.users.insert(newUser("bob"))]);
       const follow = { id: createId("flw"), followerId: a.id, followeeId: b.id, createdAt: T0 };
-      const results = await Promise.all(Array.from({ length: 5 }, () => run(store, (tx) => tx.follows.insertIfAbsent({ ...follow, id: createId("flw") }))));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => run(store, (tx) => tx.follows.insertIfAbsent({ ...follow, id: createId("flw") }))),
+      );
       expect(results.filter((r) => r !== null)).toHaveLength(1);
       expect(await run(store, (tx) => tx.follows.countFollowers(b.id))).toBe(1);
       expect(await run(store, (tx) => tx.follows.followingIds(a.id))).toEqual([b.id]);
@@ -114,7 +131,10 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
         seen.push(...page.map((p) => p.id));
         before = page[page.length - 1]!.seq;
       }
-      const live = posts.filter((_, i) => i !== 3).reverse().map((p) => p.id);
+      const live = posts
+        .filter((_, i) => i !== 3)
+        .reverse()
+        .map((p) => p.id);
       expect(seen).toEqual(live);
       expect((await run(store, (tx) => tx.posts.listByHashtag("tag", { limit: 100 }))).map((p) => p.id)).toEqual(live);
       expect(await run(store, (tx) => tx.posts.countByAuthor(a.id))).toBe(6);
@@ -123,12 +143,23 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
     it("merges activities of several actors by seq, by delivery and bounds", async () => {
       const store = await makeStore();
       // Real authors: a SQL store may enforce the posts -> users foreign key.
-      const [ua, ub] = await run(store, async (tx) => [await tx.users.insert(newUser("author_a")), await tx.users.insert(newUser("author_b"))]);
+      const [ua, ub] = await run(store, async (tx) => [
+        await tx.users.insert(newUser("author_a")),
+        await tx.users.insert(newUser("author_b")),
+      ]);
       const acts = await run(store, async (tx) => {
         const out = [];
         for (let i = 0; i < 6; i++) {
           const post = await tx.posts.insert(newPost(i % 2 ? ub.id : ua.id, { delivery: i % 3 ? "push" : "pull" }));
-          const a = { id: post.id, seq: post.seq, actorId: post.authorId, verb: "post" as const, postId: post.id, delivery: post.delivery, createdAt: T0 };
+          const a = {
+            id: post.id,
+            seq: post.seq,
+            actorId: post.authorId,
+            verb: "post" as const,
+            postId: post.id,
+            delivery: post.delivery,
+            createdAt: T0,
+          };
           await tx.activities.insert(a);
           out.push(a);
         }
@@ -138,7 +169,9 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
       expect(all.map((a) => a.id)).toEqual([...acts].reverse().map((a) => a.id));
       const pulled = await run(store, (tx) => tx.activities.listByActors([ua.id, ub.id], { limit: 10, delivery: "pull" }));
       expect(pulled.map((a) => a.id)).toEqual([acts[3]!.id, acts[0]!.id]);
-      const window = await run(store, (tx) => tx.activities.listByActors([ua.id, ub.id], { limit: 2, before: acts[4]!.seq, atLeast: acts[1]!.seq }));
+      const window = await run(store, (tx) =>
+        tx.activities.listByActors([ua.id, ub.id], { limit: 2, before: acts[4]!.seq, atLeast: acts[1]!.seq }),
+      );
       expect(window.map((a) => a.id)).toEqual([acts[3]!.id, acts[2]!.id]);
     });
 
@@ -146,7 +179,13 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
       const store = await makeStore();
       await run(store, (tx) => tx.feeds.replace("usr_r", [], 0));
       for (let seq = 1; seq <= 5; seq++) {
-        const n = await run(store, (tx) => tx.feeds.deliver(["usr_r", "usr_cold"], { seq: seq * 10, activityId: `a${seq}`, actorId: seq % 2 ? "usr_x" : "usr_y", postId: `p${seq}` }, 3));
+        const n = await run(store, (tx) =>
+          tx.feeds.deliver(
+            ["usr_r", "usr_cold"],
+            { seq: seq * 10, activityId: `a${seq}`, actorId: seq % 2 ? "usr_x" : "usr_y", postId: `p${seq}` },
+            3,
+          ),
+        );
         expect(n).toBe(1);
       }
       expect(await run(store, (tx) => tx.feeds.getState("usr_cold"))).toBeNull();
@@ -160,10 +199,22 @@ export function describeSocialStoreContract(name: string, makeStore: () => Socia
 
     it("de-duplicates notifications per recipient and marks them read", async () => {
       const store = await makeStore();
-      const base = { recipientId: "usr_r", type: "like" as const, actorId: "usr_a", postId: "post_p", commentId: null, dedupeKey: "like:a:p", groupKey: "like:p", readAt: null, createdAt: T0 };
+      const base = {
+        recipientId: "usr_r",
+        type: "like" as const,
+        actorId: "usr_a",
+        postId: "post_p",
+        commentId: null,
+        dedupeKey: "like:a:p",
+        groupKey: "like:p",
+        readAt: null,
+        createdAt: T0,
+      };
       expect(await run(store, (tx) => tx.notifications.insertIfAbsent({ ...base, id: createId("ntf") }))).not.toBeNull();
       expect(await run(store, (tx) => tx.notifications.insertIfAbsent({ ...base, id: createId("ntf") }))).toBeNull();
-      await run(store, (tx) => tx.notifications.insertIfAbsent({ ...base, id: createId("ntf"), dedupeKey: "follow:a", type: "follow", groupKey: "follow" }));
+      await run(store, (tx) =>
+        tx.notifications.insertIfAbsent({ ...base, id: createId("ntf"), dedupeKey: "follow:a", type: "follow", groupKey: "follow" }),
+      );
       expect(await run(store, (tx) => tx.notifications.countUnread("usr_r"))).toBe(2);
       expect(await run(store, (tx) => tx.notifications.markAllRead("usr_r", T0))).toBe(2);
       expect(await run(store, (tx) => tx.notifications.countUnread("usr_r"))).toBe(0);

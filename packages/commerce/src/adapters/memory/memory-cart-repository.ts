@@ -17,7 +17,8 @@ export class MemoryCartRepository implements CartRepository {
   }
   async update(cart: Cart, expectedVersion: number): Promise<void> {
     const current = this.table.get(cart.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError(commerceCodes.version_conflict, `cart ${cart.id} was changed concurrently`);
+    if (!current || current.version !== expectedVersion)
+      throw new ConflictError(commerceCodes.version_conflict, `cart ${cart.id} was changed concurrently`);
     this.table.put(cart);
   }
   async delete(id: string): Promise<void> {

@@ -11,7 +11,13 @@ import type { Session } from "../../domain/session.js";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { MemoryCartRepository } from "./memory-cart-repository.js";
 import { MemoryCategoryRepository } from "./memory-category-repository.js";
-import { DEFAULT_MEMORY_THROTTLE_ROWS, MemoryAddressRepository, MemoryCustomerRepository, MemoryLoginThrottleRepository, MemorySessionRepository } from "./memory-customer-repositories.js";
+import {
+  DEFAULT_MEMORY_THROTTLE_ROWS,
+  MemoryAddressRepository,
+  MemoryCustomerRepository,
+  MemoryLoginThrottleRepository,
+  MemorySessionRepository,
+} from "./memory-customer-repositories.js";
 import { MemoryInventoryRepository } from "./memory-inventory-repository.js";
 import { MemoryNotificationRepository, queueKey, type NotificationRow } from "./memory-notification-repository.js";
 import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repository.js";
@@ -57,21 +63,39 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     id: (c) => c.id,
     unique: { email: { key: (c) => c.email, code: commerceCodes.email_taken } },
   });
-  private readonly sessions = this.table<Session, never, "customer">("sessions", { id: (s) => s.tokenHash, indexes: { customer: (s) => s.customerId } });
+  private readonly sessions = this.table<Session, never, "customer">("sessions", {
+    id: (s) => s.tokenHash,
+    indexes: { customer: (s) => s.customerId },
+  });
   private readonly throttles = this.table<LoginThrottle>("login_throttles", { id: (t) => t.key });
   private readonly clientThrottles = this.table<LoginThrottle>("login_client_throttles", { id: (t) => t.key });
-  private readonly addresses = this.table<Address, never, "customer">("addresses", { id: (a) => a.id, indexes: { customer: (a) => a.customerId } });
+  private readonly addresses = this.table<Address, never, "customer">("addresses", {
+    id: (a) => a.id,
+    indexes: { customer: (a) => a.customerId },
+  });
   private readonly carts = this.table<Cart, "customer">("carts", {
     id: (c) => c.id,
     unique: { customer: { key: (c) => c.customerId, code: commerceCodes.cart_exists } },
   });
-  private readonly stock = this.table<StockLevel, never, "product">("stock", { id: (s) => s.key, indexes: { product: (s) => s.productId } });
-  private readonly reservations = this.table<Reservation, never, "status">("reservations", { id: (r) => r.id, indexes: { status: (r) => r.status } });
-  private readonly adjustments = this.table<StockAdjustment, never, "key">("stock_adjustments", { id: (a) => a.id, indexes: { key: (a) => a.key } });
+  private readonly stock = this.table<StockLevel, never, "product">("stock", {
+    id: (s) => s.key,
+    indexes: { product: (s) => s.productId },
+  });
+  private readonly reservations = this.table<Reservation, never, "status">("reservations", {
+    id: (r) => r.id,
+    indexes: { status: (r) => r.status },
+  });
+  private readonly adjustments = this.table<StockAdjustment, never, "key">("stock_adjustments", {
+    id: (a) => a.id,
+    indexes: { key: (a) => a.key },
+  });
   private readonly orders = this.table<Order, "idempotency", "customer" | "paymentPending">("orders", {
     id: (o) => o.id,
     unique: { idempotency: { key: (o) => idempotencyIndexKey(o.customerId, o.idempotencyKey), code: commerceCodes.idempotency_key_taken } },
-    indexes: { customer: (o) => o.customerId, paymentPending: (o) => (o.payment.status === "pending" || o.payment.status === "requires_action" ? "1" : null) },
+    indexes: {
+      customer: (o) => o.customerId,
+      paymentPending: (o) => (o.payment.status === "pending" || o.payment.status === "requires_action" ? "1" : null),
+    },
   });
   private readonly sweepLeases = new Map<string, number>();
   private readonly notifications = this.table<NotificationRow, "event", "pending" | "queue">("notifications", {
@@ -100,7 +124,17 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
   protected createTransaction(tx: MemoryTransaction): CommerceTx {
     return {
       outbox: tx,
-      products: new MemoryProductRepository({ products: this.products, skus: this.skus, stock: this.stock, searchIndex: this.searchIndex, browseIndex: this.browseIndex, cursorCodec: this.cursorCodec }, tx),
+      products: new MemoryProductRepository(
+        {
+          products: this.products,
+          skus: this.skus,
+          stock: this.stock,
+          searchIndex: this.searchIndex,
+          browseIndex: this.browseIndex,
+          cursorCodec: this.cursorCodec,
+        },
+        tx,
+      ),
       categories: new MemoryCategoryRepository(this.categories),
       customers: new MemoryCustomerRepository(this.customers),
       sessions: new MemorySessionRepository(this.sessions),

@@ -20,7 +20,8 @@ export class MemoryCustomerRepository implements CustomerRepository {
   }
   async update(customer: Customer, expectedVersion: number): Promise<void> {
     const current = this.table.get(customer.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError(commerceCodes.version_conflict, `customer ${customer.id} was changed concurrently`);
+    if (!current || current.version !== expectedVersion)
+      throw new ConflictError(commerceCodes.version_conflict, `customer ${customer.id} was changed concurrently`);
     this.table.put(customer);
   }
 }
@@ -126,7 +127,9 @@ export class MemoryAddressRepository implements AddressRepository {
     return this.table.get(id) ?? null;
   }
   async listByCustomer(customerId: string): Promise<Address[]> {
-    return this.table.findBy("customer", customerId).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    return this.table
+      .findBy("customer", customerId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
   }
   async save(address: Address): Promise<void> {
     this.table.put(address);

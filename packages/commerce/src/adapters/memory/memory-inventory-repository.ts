@@ -46,7 +46,9 @@ export class MemoryInventoryRepository implements InventoryRepository {
     const l = this.level(a.key);
     const onHand = l.onHand + a.delta;
     if (onHand < l.reserved) {
-      throw new DomainRuleError(commerceCodes.negative_stock, `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: l.onHand, reserved: l.reserved, delta: a.delta } });
+      throw new DomainRuleError(commerceCodes.negative_stock, `on-hand of ${a.key} would drop below reserved or zero`, {
+        details: { key: a.key, onHand: l.onHand, reserved: l.reserved, delta: a.delta },
+      });
     }
     this.t.adjustments.insert(a);
     const received = a.reason === "received" ? l.received + a.delta : l.received;
@@ -83,7 +85,10 @@ export class MemoryInventoryRepository implements InventoryRepository {
   private active(id: string): Reservation {
     const r = this.t.reservations.get(id);
     if (!r) throw NotFoundError.of(commerceCodes.reservation_not_found, "reservation", id);
-    if (r.status !== "active") throw new DomainRuleError(commerceCodes.reservation_not_active, `reservation ${id} is ${r.status}`, { details: { id, status: r.status } });
+    if (r.status !== "active")
+      throw new DomainRuleError(commerceCodes.reservation_not_active, `reservation ${id} is ${r.status}`, {
+        details: { id, status: r.status },
+      });
     return r;
   }
 
@@ -92,7 +97,11 @@ export class MemoryInventoryRepository implements InventoryRepository {
     for (const line of r.lines) {
       const l = this.level(line.key);
       if (l.reserved < line.quantity) {
-        throw new DomainRuleError(commerceCodes.over_release, `cannot release ${line.quantity} of ${line.key}: only ${l.reserved} reserved`, { details: { key: line.key, reserved: l.reserved, requested: line.quantity } });
+        throw new DomainRuleError(
+          commerceCodes.over_release,
+          `cannot release ${line.quantity} of ${line.key}: only ${l.reserved} reserved`,
+          { details: { key: line.key, reserved: l.reserved, requested: line.quantity } },
+        );
       }
       this.t.stock.put({ ...l, reserved: l.reserved - line.quantity, updatedAt: at });
     }
@@ -104,9 +113,17 @@ export class MemoryInventoryRepository implements InventoryRepository {
     for (const line of r.lines) {
       const l = this.level(line.key);
       if (l.reserved < line.quantity || l.onHand < line.quantity) {
-        throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${line.key} than is reserved`, { details: { key: line.key } });
+        throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${line.key} than is reserved`, {
+          details: { key: line.key },
+        });
       }
-      this.t.stock.put({ ...l, onHand: l.onHand - line.quantity, reserved: l.reserved - line.quantity, sold: l.sold + line.quantity, updatedAt: at });
+      this.t.stock.put({
+        ...l,
+        onHand: l.onHand - line.quantity,
+        reserved: l.reserved - line.quantity,
+        sold: l.sold + line.quantity,
+        updatedAt: at,
+      });
     }
     return this.t.reservations.put({ ...r, status: "committed" });
   }
@@ -115,7 +132,8 @@ export class MemoryInventoryRepository implements InventoryRepository {
     const out: StockLevel[] = [];
     for (const line of lines) {
       const l = this.level(line.key);
-      if (l.sold < line.quantity) throw new DomainRuleError(commerceCodes.over_release, `cannot restock ${line.quantity} of ${line.key}: only ${l.sold} sold`);
+      if (l.sold < line.quantity)
+        throw new DomainRuleError(commerceCodes.over_release, `cannot restock ${line.quantity} of ${line.key}: only ${l.sold} sold`);
       out.push(this.t.stock.put({ ...l, onHand: l.onHand + line.quantity, sold: l.sold - line.quantity, updatedAt: at }));
     }
     return out;

@@ -28,7 +28,16 @@ export class MemoryNotificationRepository implements NotificationRepository {
   async enqueue(notifications: readonly NewNotification[]): Promise<void> {
     for (const n of notifications) {
       if (this.rows.getByUnique("event", `${n.eventId}\u0000${n.channel}`)) continue;
-      this.rows.insert({ ...n, seq: ++this.sequence.next, status: "pending", attempts: 0, nextAttemptAt: n.createdAt, leaseUntil: null, claimToken: null, lastError: null });
+      this.rows.insert({
+        ...n,
+        seq: ++this.sequence.next,
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: n.createdAt,
+        leaseUntil: null,
+        claimToken: null,
+        lastError: null,
+      });
     }
   }
 
@@ -36,9 +45,15 @@ export class MemoryNotificationRepository implements NotificationRepository {
     const now = claim.now.getTime();
     let best: NotificationRow | undefined;
     for (const row of this.rows.findBy("pending", "1")) {
-      if (!claim.channels.includes(row.channel) || row.nextAttemptAt.getTime() > now || (row.leaseUntil && row.leaseUntil.getTime() > now)) continue;
+      if (!claim.channels.includes(row.channel) || row.nextAttemptAt.getTime() > now || (row.leaseUntil && row.leaseUntil.getTime() > now))
+        continue;
       if (this.rows.findBy("queue", queueKey(row)).some((other) => other.seq < row.seq)) continue;
-      if (!best || row.nextAttemptAt < best.nextAttemptAt || (row.nextAttemptAt.getTime() === best.nextAttemptAt.getTime() && row.seq < best.seq)) best = row;
+      if (
+        !best ||
+        row.nextAttemptAt < best.nextAttemptAt ||
+        (row.nextAttemptAt.getTime() === best.nextAttemptAt.getTime() && row.seq < best.seq)
+      )
+        best = row;
     }
     if (!best) return null;
     const claimed = this.rows.put({ ...best, attempts: best.attempts + 1, leaseUntil: claim.leaseUntil, claimToken: claim.claimToken });
@@ -50,7 +65,8 @@ export class MemoryNotificationRepository implements NotificationRepository {
     const row = this.rows.get(id);
     if (!row || row.status !== "pending" || row.claimToken !== claimToken) return false;
     if (settlement.status === "sent") this.rows.delete(id);
-    else if (settlement.status === "retry") this.rows.put({ ...row, nextAttemptAt: settlement.nextAttemptAt, leaseUntil: null, claimToken: null, lastError: settlement.error });
+    else if (settlement.status === "retry")
+      this.rows.put({ ...row, nextAttemptAt: settlement.nextAttemptAt, leaseUntil: null, claimToken: null, lastError: settlement.error });
     else this.rows.put({ ...row, status: "failed", leaseUntil: null, claimToken: null, lastError: settlement.error });
     return true;
   }

@@ -27,12 +27,17 @@ export class MemoryOrderRepository implements OrderRepository {
   }
   async update(order: Order, expectedVersion: number): Promise<void> {
     const current = this.table.get(order.id);
-    if (!current || current.version !== expectedVersion) throw new ConflictError(commerceCodes.version_conflict, `order ${order.id} was changed concurrently`);
+    if (!current || current.version !== expectedVersion)
+      throw new ConflictError(commerceCodes.version_conflict, `order ${order.id} was changed concurrently`);
     this.table.put(order);
   }
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {
     // The customer index holds only this customer's orders: the page is cut from them alone.
-    return paginate(this.table.findBy("customer", customerId), page, { kind: "orders.by_customer", key: (o) => [o.createdAt.getTime(), o.id], codec: this.codec });
+    return paginate(this.table.findBy("customer", customerId), page, {
+      kind: "orders.by_customer",
+      key: (o) => [o.createdAt.getTime(), o.id],
+      codec: this.codec,
+    });
   }
   async claimPaymentPending(query: { changedBefore: Date; now: Date; leaseUntil: Date; limit: number }): Promise<Order[]> {
     const due = this.table

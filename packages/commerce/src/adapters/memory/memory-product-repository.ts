@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { ConflictError, paginate, ValidationError, type CursorCodec, type MemoryTable, type MemoryTransaction, type Money, type Page } from "@platform/core";
+import {
+  ConflictError,
+  paginate,
+  ValidationError,
+  type CursorCodec,
+  type MemoryTable,
+  type MemoryTransaction,
+  type Money,
+  type Page,
+} from "@platform/core";
 import type { Product } from "../../domain/product.js";
 import { skusOf } from "../../domain/product.js";
 import { available, type StockLevel } from "../../domain/inventory.js";
@@ -77,10 +86,12 @@ export class MemoryProductRepository implements ProductRepository {
 
   private claimSkus(next: Product, previous: Product | null): void {
     const wanted = skusOf(next).map(normalizeSku);
-    if (new Set(wanted).size !== wanted.length) throw new ConflictError(commerceCodes.sku_taken, "a SKU repeats within the product", { details: { productId: next.id } });
+    if (new Set(wanted).size !== wanted.length)
+      throw new ConflictError(commerceCodes.sku_taken, "a SKU repeats within the product", { details: { productId: next.id } });
     for (const sku of wanted) {
       const holder = this.t.skus.get(sku);
-      if (holder && holder.productId !== next.id) throw new ConflictError(commerceCodes.sku_taken, `SKU ${sku} is taken`, { details: { sku } });
+      if (holder && holder.productId !== next.id)
+        throw new ConflictError(commerceCodes.sku_taken, `SKU ${sku} is taken`, { details: { sku } });
     }
     const keep = new Set(wanted);
     for (const sku of previous ? skusOf(previous).map(normalizeSku) : []) if (!keep.has(sku)) this.t.skus.delete(sku);
@@ -113,12 +124,16 @@ export class MemoryProductRepository implements ProductRepository {
   }
 
   private paginateHits(q: ProductSearchQuery, hits: ProductHit[]): Page<ProductHit> {
-    return paginate(hits, { limit: q.limit, cursor: q.cursor }, {
-      kind: `products.search.${q.sort}`,
-      key: (h) => browseKey(q.sort, h.product, h.score),
-      direction: directionOf(q.sort) === 1 ? "asc" : "desc",
-      codec: this.t.cursorCodec,
-    });
+    return paginate(
+      hits,
+      { limit: q.limit, cursor: q.cursor },
+      {
+        kind: `products.search.${q.sort}`,
+        key: (h) => browseKey(q.sort, h.product, h.score),
+        direction: directionOf(q.sort) === 1 ? "asc" : "desc",
+        codec: this.t.cursorCodec,
+      },
+    );
   }
 
   /**
@@ -148,7 +163,10 @@ export class MemoryProductRepository implements ProductRepository {
       };
     }
     const materialise = (): Page<ProductHit> =>
-      this.paginateHits(q, index.matches(plan).flatMap((h) => (accept(h.id) ? [{ product: this.t.products.get(h.id)!, score: h.score }] : [])));
+      this.paginateHits(
+        q,
+        index.matches(plan).flatMap((h) => (accept(h.id) ? [{ product: this.t.products.get(h.id)!, score: h.score }] : [])),
+      );
     if (index.bound(plan) <= MATERIALISE_BELOW) return materialise();
     return this.browse(q, (p) => index.score(plan, p.id), categories) ?? materialise();
   }
@@ -159,8 +177,16 @@ export class MemoryProductRepository implements ProductRepository {
    * walk gives up (null): the caller materialises the matches instead.
    */
   private browse(q: ProductSearchQuery, score: null, categories?: null): Page<ProductHit>;
-  private browse(q: ProductSearchQuery, score: (p: Product) => number | null, categories: ReadonlySet<string> | null): Page<ProductHit> | null;
-  private browse(q: ProductSearchQuery, score: ((p: Product) => number | null) | null, categories: ReadonlySet<string> | null = null): Page<ProductHit> | null {
+  private browse(
+    q: ProductSearchQuery,
+    score: (p: Product) => number | null,
+    categories: ReadonlySet<string> | null,
+  ): Page<ProductHit> | null;
+  private browse(
+    q: ProductSearchQuery,
+    score: ((p: Product) => number | null) | null,
+    categories: ReadonlySet<string> | null = null,
+  ): Page<ProductHit> | null {
     const kind = `products.search.${q.sort}`;
     const after = q.cursor ? this.t.cursorCodec.decode(kind, q.cursor, sortKeySchema) : null;
     const dir = directionOf(q.sort);
@@ -195,7 +221,8 @@ export class MemoryProductRepository implements ProductRepository {
       if (!pricesOf(p).some((m) => inPriceRange(m, min, max))) return false;
     }
     // Own keys only: a filter on "constructor" must not reach Object.prototype.
-    for (const [k, v] of Object.entries(q.attributes)) if (!Object.hasOwn(p.attributes, k) || foldText(p.attributes[k]!) !== foldText(v)) return false;
+    for (const [k, v] of Object.entries(q.attributes))
+      if (!Object.hasOwn(p.attributes, k) || foldText(p.attributes[k]!) !== foldText(v)) return false;
     return !q.inStockOnly || this.inStock(p);
   }
 

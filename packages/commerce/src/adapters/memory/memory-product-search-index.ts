@@ -2,7 +2,15 @@ import type { Product } from "../../domain/product.js";
 import { MAX_QUERY_WORDS, MIN_PREFIX_LENGTH, searchWords, typoBudget } from "../../domain/search-matching.js";
 import { PostingList } from "./posting-list.js";
 import { MemorySearchVocabulary } from "./memory-search-vocabulary.js";
-import { allMatches, candidateBound, scoreOf, topByRelevance, type RankCursor, type SearchLevel, type SearchPlan } from "./memory-search-ranking.js";
+import {
+  allMatches,
+  candidateBound,
+  scoreOf,
+  topByRelevance,
+  type RankCursor,
+  type SearchLevel,
+  type SearchPlan,
+} from "./memory-search-ranking.js";
 
 /** Indexed fields and their weights: the name, then SKUs / attributes / variant options, then the description. */
 const FIELD_WEIGHTS = [3, 2, 1] as const;
@@ -106,7 +114,12 @@ export class MemoryProductSearchIndex {
    * `after` (a previous page's last product and score), keeping only those `accept` takes.
    * Unknown `after` ids yield null (the cursor names no product this index has seen).
    */
-  top(plan: ProductSearchPlan, limit: number, after: { score: number; id: string } | null, accept: (id: string) => boolean): { id: string; score: number }[] | null {
+  top(
+    plan: ProductSearchPlan,
+    limit: number,
+    after: { score: number; id: string } | null,
+    accept: (id: string) => boolean,
+  ): { id: string; score: number }[] | null {
     let cursor: RankCursor | null = null;
     if (after) {
       const doc = this.docOf.get(after.id);
@@ -134,6 +147,6 @@ export class MemoryProductSearchIndex {
 
   /** Ids and scores of the products matching every word, best first (every match ranked). */
   search(text: string): { id: string; score: number }[] {
-    return this.matches(this.plan(text)).sort((a, b) => b.score - a.score || (this.docOf.get(b.id)! - this.docOf.get(a.id)!));
+    return this.matches(this.plan(text)).sort((a, b) => b.score - a.score || this.docOf.get(b.id)! - this.docOf.get(a.id)!);
   }
 }

@@ -64,7 +64,11 @@ export function scoreOf(plan: SearchPlan, doc: number): number | null {
 /** An upper bound of the documents matching the plan: the rarest word's postings. */
 export function candidateBound(plan: SearchPlan): number {
   let best = Infinity;
-  for (const word of plan.words) best = Math.min(best, word.levels.reduce((n, l) => n + l.size, 0));
+  for (const word of plan.words)
+    best = Math.min(
+      best,
+      word.levels.reduce((n, l) => n + l.size, 0),
+    );
   return plan.words.length === 0 ? 0 : best;
 }
 
@@ -72,7 +76,8 @@ export function candidateBound(plan: SearchPlan): number {
 export function allMatches(plan: SearchPlan): RankedDoc[] {
   if (plan.words.length === 0) return [];
   let driver = plan.words[0]!;
-  for (const word of plan.words) if (word.levels.reduce((n, l) => n + l.size, 0) < driver.levels.reduce((n, l) => n + l.size, 0)) driver = word;
+  for (const word of plan.words)
+    if (word.levels.reduce((n, l) => n + l.size, 0) < driver.levels.reduce((n, l) => n + l.size, 0)) driver = word;
   const docs = unionOf(driver.levels.flatMap((l) => l.lists));
   const out: RankedDoc[] = [];
   for (let i = 0; i < docs.length; i++) {
@@ -122,7 +127,8 @@ export function topByRelevance(plan: SearchPlan, need: number, after: RankCursor
     if (after && sum > after.score) continue;
     const below = after && sum === after.score ? after.doc : Number.MAX_SAFE_INTEGER;
     const found: RankedDoc[] = [];
-    for (const combo of combos) for (const doc of intersect(words, combo, below, need - out.length, accept)) found.push({ doc, score: sum });
+    for (const combo of combos)
+      for (const doc of intersect(words, combo, below, need - out.length, accept)) found.push({ doc, score: sum });
     found.sort(byRank);
     out.push(...found.slice(0, need - out.length));
     tried += combos.length;
@@ -135,7 +141,13 @@ export function topByRelevance(plan: SearchPlan, need: number, after: RankCursor
 }
 
 /** Up to `limit` accepted documents below `below` whose best level for each word is `combo`'s, highest first. */
-function intersect(words: readonly SearchWordPlan[], combo: readonly number[], below: number, limit: number, accept: (doc: number) => boolean): number[] {
+function intersect(
+  words: readonly SearchWordPlan[],
+  combo: readonly number[],
+  below: number,
+  limit: number,
+  accept: (doc: number) => boolean,
+): number[] {
   let d = 0;
   for (let i = 1; i < words.length; i++) if (words[i]!.levels[combo[i]!]!.size < words[d]!.levels[combo[d]!]!.size) d = i;
   const level = words[d]!.levels[combo[d]!]!;

@@ -73,8 +73,10 @@ export class TestPaymentPort implements PaymentPort {
     const done = this.refunds.get(request.idempotencyKey);
     if (done) return { reference: done };
     const charge = this.charges.find((c) => c.reference === request.reference);
-    if (!charge) throw new GatewayError(commerceCodes.charge_not_found, `no charge ${request.reference}`, { provider: "test", retryable: false });
-    if (request.amount.greaterThan(charge.amount)) throw new GatewayError(commerceCodes.refund_exceeds_charge, "refund larger than the charge", { provider: "test", retryable: false });
+    if (!charge)
+      throw new GatewayError(commerceCodes.charge_not_found, `no charge ${request.reference}`, { provider: "test", retryable: false });
+    if (request.amount.greaterThan(charge.amount))
+      throw new GatewayError(commerceCodes.refund_exceeds_charge, "refund larger than the charge", { provider: "test", retryable: false });
     charge.refunded = request.amount;
     const reference = createId("re");
     this.refunds.set(request.idempotencyKey, reference);
@@ -87,12 +89,23 @@ export class TestPaymentPort implements PaymentPort {
     // Own keys only: "constructor" or "__proto__" are tokens like any other, not Object.prototype members.
     const token = request.paymentToken;
     const decline = token && Object.hasOwn(DECLINING_TOKENS, token) ? DECLINING_TOKENS[token] : undefined;
-    if (decline) throw new GatewayError(decline, `test payment declined: ${decline}`, { provider: "test", retryable: false, declineCode: decline });
+    if (decline)
+      throw new GatewayError(decline, `test payment declined: ${decline}`, { provider: "test", retryable: false, declineCode: decline });
     const reference = createId("pay");
-    this.charges.push({ reference, orderId: request.orderId, amount: request.amount, idempotencyKey: request.idempotencyKey, refunded: null });
+    this.charges.push({
+      reference,
+      orderId: request.orderId,
+      amount: request.amount,
+      idempotencyKey: request.idempotencyKey,
+      refunded: null,
+    });
     if (request.paymentToken === TIMEOUT_AFTER_CHARGE_TOKEN) {
       this.timedOut.set(request.idempotencyKey, reference);
-      throw new GatewayError(commerceCodes.gateway_timeout, "test gateway charged, then timed out", { provider: "test", retryable: true, details: { reference } });
+      throw new GatewayError(commerceCodes.gateway_timeout, "test gateway charged, then timed out", {
+        provider: "test",
+        retryable: true,
+        details: { reference },
+      });
     }
     return { reference };
   }

@@ -18,11 +18,15 @@ export interface PaymentSystemPortOptions {
 }
 
 /** The default actor of {@link PaymentSystemPaymentPort}: charges, refunds and reads, nothing admin. */
-export const COMMERCE_PAYMENTS_ACTOR: Actor = Object.freeze({ id: "commerce", roles: Object.freeze(["payments:read", "payments:write"]) as readonly string[] });
+export const COMMERCE_PAYMENTS_ACTOR: Actor = Object.freeze({
+  id: "commerce",
+  roles: Object.freeze(["payments:read", "payments:write"]) as readonly string[],
+});
 
 /** The part of a payment system the adapter uses (the documented stable contract). */
 export type PaymentSystemLike = {
-  payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile"> & Partial<Pick<PaymentSystem["payments"], "findByIdempotencyKey" | "cancel">>;
+  payments: Pick<PaymentSystem["payments"], "create" | "get" | "reconcile"> &
+    Partial<Pick<PaymentSystem["payments"], "findByIdempotencyKey" | "cancel">>;
   refunds: Pick<PaymentSystem["refunds"], "create">;
 };
 
@@ -81,7 +85,10 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     payment = await this.refreshed(payment);
     if (payment.status === "succeeded") return { reference: payment.id };
     if (payment.status === "requires_action") {
-      return { reference: payment.id, action: { clientSecret: payment.customerAction?.clientSecret ?? null, nextAction: payment.customerAction?.nextAction ?? {} } };
+      return {
+        reference: payment.id,
+        action: { clientSecret: payment.customerAction?.clientSecret ?? null, nextAction: payment.customerAction?.nextAction ?? {} },
+      };
     }
     if (payment.status === "failed" || payment.status === "canceled") {
       const code = payment.failure?.code ?? "payment_failed";
@@ -92,7 +99,11 @@ export class PaymentSystemPaymentPort implements PaymentPort {
         details: { paymentId: payment.id },
       });
     }
-    throw new GatewayError(commerceCodes.payment_pending, `payment ${payment.id} is ${payment.status}`, { provider: "platform_payments", retryable: true, details: { paymentId: payment.id, reference: payment.id } });
+    throw new GatewayError(commerceCodes.payment_pending, `payment ${payment.id} is ${payment.status}`, {
+      provider: "platform_payments",
+      retryable: true,
+      details: { paymentId: payment.id, reference: payment.id },
+    });
   }
 
   /**
@@ -119,7 +130,8 @@ export class PaymentSystemPaymentPort implements PaymentPort {
     try {
       return statusOf(await this.system.payments.cancel(this.actor, { paymentId: found.id, reason: "abandoned" }));
     } catch (e) {
-      if (e instanceof GatewayError || (PlatformError.is(e) && e.kind === "gateway")) return { status: "requires_action", reference: found.id };
+      if (e instanceof GatewayError || (PlatformError.is(e) && e.kind === "gateway"))
+        return { status: "requires_action", reference: found.id };
       throw e;
     }
   }
@@ -140,7 +152,11 @@ export class PaymentSystemPaymentPort implements PaymentPort {
       metadata: { orderId: request.orderId, reason: request.reason.slice(0, 500) },
     });
     if (refund.status === "failed") {
-      throw new GatewayError(refund.failure?.code ?? "refund_failed", refund.failure?.message ?? "refund failed", { provider: "platform_payments", retryable: false, details: { refundId: refund.id } });
+      throw new GatewayError(refund.failure?.code ?? "refund_failed", refund.failure?.message ?? "refund failed", {
+        provider: "platform_payments",
+        retryable: false,
+        details: { refundId: refund.id },
+      });
     }
     return { reference: refund.id };
   }
@@ -148,7 +164,8 @@ export class PaymentSystemPaymentPort implements PaymentPort {
 
 function statusOf(payment: Payment): ChargeStatus {
   if (payment.status === "succeeded") return { status: "succeeded", reference: payment.id };
-  if (payment.status === "failed" || payment.status === "canceled") return { status: "failed", code: payment.failure?.code ?? "payment_failed" };
+  if (payment.status === "failed" || payment.status === "canceled")
+    return { status: "failed", code: payment.failure?.code ?? "payment_failed" };
   if (payment.status === "requires_action") return { status: "requires_action", reference: payment.id };
   return { status: "pending", reference: payment.id };
 }
@@ -182,7 +199,9 @@ export function followPaymentEvents(
     const orderId = e.data.payment.orderId;
     if (orderId) void orders.confirmPayment(actor, { orderId }).catch((error: unknown) => options.onError?.(error));
   };
-  const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.action_required"] as const).map((type) => system.events.on(type, follow));
+  const offs = (["payment.succeeded", "payment.failed", "payment.canceled", "payment.action_required"] as const).map((type) =>
+    system.events.on(type, follow),
+  );
   return () => offs.forEach((off) => off());
 }
 

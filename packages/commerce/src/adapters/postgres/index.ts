@@ -3,7 +3,12 @@
  * its SQL migrations, and the durable notification jobs.
  * @packageDocumentation
  */
-export { PostgresCommerceStore, createPostgresCommerceStore, type PostgresCommerceStoreOptions, type PostgresCommerceConnection } from "./postgres-commerce-store.js";
+export {
+  PostgresCommerceStore,
+  createPostgresCommerceStore,
+  type PostgresCommerceStoreOptions,
+  type PostgresCommerceConnection,
+} from "./postgres-commerce-store.js";
 export { commerceMigrations, migrateCommerce } from "./commerce-migrations.js";
 export { PostgresProductRepository } from "./postgres-product-repository.js";
 export { PostgresCategoryRepository } from "./postgres-category-repository.js";

@@ -26,7 +26,18 @@ export interface OrderRow {
   created_at: Date;
   updated_at: Date;
   version: number;
-  items: { lineId: string; productId: string; variantId: string | null; sku: string; name: string; quantity: number; price: string; total: string; currency: string; fulfilled: number }[];
+  items: {
+    lineId: string;
+    productId: string;
+    variantId: string | null;
+    sku: string;
+    name: string;
+    quantity: number;
+    price: string;
+    total: string;
+    currency: string;
+    fulfilled: number;
+  }[];
 }
 
 /** A full order read, `o` being the orders table. */
@@ -65,7 +76,12 @@ export function toOrder(r: OrderRow): Order {
     reservationId: r.reservation_id,
     idempotencyKey: r.idempotency_key,
     requestFingerprint: r.request_fingerprint,
-    payment: { reference: r.payment_reference, status: r.payment_status, failureCode: r.payment_failure_code, refundAttempts: r.refund_attempts },
+    payment: {
+      reference: r.payment_reference,
+      status: r.payment_status,
+      failureCode: r.payment_failure_code,
+      refundAttempts: r.refund_attempts,
+    },
     trackingNumber: r.tracking_number,
     cancelReason: r.cancel_reason,
     createdAt: r.created_at,

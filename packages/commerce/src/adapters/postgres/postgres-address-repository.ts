@@ -18,7 +18,8 @@ interface AddressRow {
   created_at: Date;
 }
 
-const COLUMNS = "id, user_id, name, street, street2, city, state, zip_code, country, phone, is_default_shipping, is_default_billing, created_at";
+const COLUMNS =
+  "id, user_id, name, street, street2, city, state, zip_code, country, phone, is_default_shipping, is_default_billing, created_at";
 
 function toAddress(r: AddressRow): Address {
   return {
@@ -48,7 +49,9 @@ export class PostgresAddressRepository implements AddressRepository {
   }
 
   async listByCustomer(customerId: string): Promise<Address[]> {
-    return (await this.sql.rows<AddressRow>(`SELECT ${COLUMNS} FROM addresses WHERE user_id = $1 ORDER BY created_at, id`, [customerId])).map(toAddress);
+    return (
+      await this.sql.rows<AddressRow>(`SELECT ${COLUMNS} FROM addresses WHERE user_id = $1 ORDER BY created_at, id`, [customerId])
+    ).map(toAddress);
   }
 
   async save(a: Address): Promise<void> {
@@ -57,7 +60,21 @@ export class PostgresAddressRepository implements AddressRepository {
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, street = EXCLUDED.street, street2 = EXCLUDED.street2, city = EXCLUDED.city,
          state = EXCLUDED.state, zip_code = EXCLUDED.zip_code, country = EXCLUDED.country, phone = EXCLUDED.phone,
          is_default_shipping = EXCLUDED.is_default_shipping, is_default_billing = EXCLUDED.is_default_billing`,
-      [a.id, a.customerId, a.name, a.line1, a.line2, a.city, a.region, a.postalCode, a.country, a.phone, a.isDefaultShipping, a.isDefaultBilling, a.createdAt],
+      [
+        a.id,
+        a.customerId,
+        a.name,
+        a.line1,
+        a.line2,
+        a.city,
+        a.region,
+        a.postalCode,
+        a.country,
+        a.phone,
+        a.isDefaultShipping,
+        a.isDefaultBilling,
+        a.createdAt,
+      ],
     );
   }
 

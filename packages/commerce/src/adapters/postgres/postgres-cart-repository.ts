@@ -21,11 +21,27 @@ const SELECT = `SELECT c.id, c.user_id, c.created_at, c.updated_at, c.version, c
   FROM cart c`;
 
 /** {@link SELECT} plus whether the row it locks is the one its snapshot sees (see `get`). */
-const LOCKED_SELECT = SELECT.replace(/\n  FROM cart c$/, ",\n  c.xmin = (SELECT v.xmin FROM cart v WHERE v.id = c.id) AS fresh\n  FROM cart c");
+const LOCKED_SELECT = SELECT.replace(
+  /\n  FROM cart c$/,
+  ",\n  c.xmin = (SELECT v.xmin FROM cart v WHERE v.id = c.id) AS fresh\n  FROM cart c",
+);
 
 function toCart(r: CartRow): Cart {
-  const lines: CartLine[] = r.lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity, addedUnitPrice: Money.of(l.price, l.currency) }));
-  return { id: r.id, customerId: r.user_id, lines, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version, checkoutOrderId: r.checkout_order_id };
+  const lines: CartLine[] = r.lines.map((l) => ({
+    productId: l.productId,
+    variantId: l.variantId,
+    quantity: l.quantity,
+    addedUnitPrice: Money.of(l.price, l.currency),
+  }));
+  return {
+    id: r.id,
+    customerId: r.user_id,
+    lines,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+    checkoutOrderId: r.checkout_order_id,
+  };
 }
 
 /** {@link CartRepository} on the `cart` table (one row per cart, unique `idx_cart_user_id`) and `commerce_cart_lines`. */
@@ -64,14 +80,10 @@ export class PostgresCartRepository implements CartRepository {
   }
 
   async insert(cart: Cart): Promise<void> {
-    const r = await this.sql.query("INSERT INTO cart (id, user_id, created_at, updated_at, version, checkout_order_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO NOTHING", [
-      cart.id,
-      cart.customerId,
-      cart.createdAt,
-      cart.updatedAt,
-      cart.version,
-      cart.checkoutOrderId ?? null,
-    ]);
+    const r = await this.sql.query(
+      "INSERT INTO cart (id, user_id, created_at, updated_at, version, checkout_order_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO NOTHING",
+      [cart.id, cart.customerId, cart.createdAt, cart.updatedAt, cart.version, cart.checkoutOrderId ?? null],
+    );
     if (r.rowCount === 0) throw new ConflictError(commerceCodes.cart_exists, "the customer already has a cart");
     await this.writeLines(cart);
   }

@@ -34,7 +34,8 @@ export class PostgresCategoryRepository implements CategoryRepository {
       `INSERT INTO categories (${COLUMNS}) VALUES ($1, $2, $3, $4, $5::text[], $6, $7) ON CONFLICT (slug) DO NOTHING`,
       [c.id, c.name, c.slug, c.parentId, [...c.path], c.createdAt, c.version],
     );
-    if (inserted.rowCount === 0) throw new ConflictError(commerceCodes.slug_taken, `slug ${c.slug} is taken`, { details: { slug: c.slug } });
+    if (inserted.rowCount === 0)
+      throw new ConflictError(commerceCodes.slug_taken, `slug ${c.slug} is taken`, { details: { slug: c.slug } });
   }
 
   async save(c: Category): Promise<void> {
@@ -46,12 +47,18 @@ export class PostgresCategoryRepository implements CategoryRepository {
   }
 
   async children(parentId: string | null): Promise<Category[]> {
-    const rows = await this.sql.rows<CategoryRow>(`SELECT ${COLUMNS} FROM categories WHERE parent_id IS NOT DISTINCT FROM $1 ORDER BY name, id`, [parentId]);
+    const rows = await this.sql.rows<CategoryRow>(
+      `SELECT ${COLUMNS} FROM categories WHERE parent_id IS NOT DISTINCT FROM $1 ORDER BY name, id`,
+      [parentId],
+    );
     return rows.map(toCategory);
   }
 
   async descendants(id: string): Promise<Category[]> {
-    const rows = await this.sql.rows<CategoryRow>(`SELECT ${COLUMNS} FROM categories WHERE path @> ARRAY[$1::text] ORDER BY array_length(path, 1), name, id`, [id]);
+    const rows = await this.sql.rows<CategoryRow>(
+      `SELECT ${COLUMNS} FROM categories WHERE path @> ARRAY[$1::text] ORDER BY array_length(path, 1), name, id`,
+      [id],
+    );
     return rows.map(toCategory);
   }
 }

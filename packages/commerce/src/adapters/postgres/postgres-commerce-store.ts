@@ -1,5 +1,12 @@
 import { CursorCodec, defaultCursorCodec } from "@platform/core";
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
+import {
+  openPool,
+  PostgresStore,
+  type PoolClientLike,
+  type PoolLike,
+  type PostgresOutbox,
+  type PostgresStoreOptions,
+} from "@platform/core/postgres";
 import type { CommerceStore, CommerceTx } from "../../ports/commerce-store.js";
 import { PostgresAddressRepository } from "./postgres-address-repository.js";
 import { PostgresCartRepository } from "./postgres-cart-repository.js";
@@ -80,7 +87,10 @@ export type PostgresCommerceConnection = { pool: PoolLike } | { connectionString
  * const platform = createECommercePlatform({ store, payments: paymentPortFor(paymentSystem) });
  * ```
  */
-export async function createPostgresCommerceStore(connection: PostgresCommerceConnection, options: PostgresCommerceStoreOptions = {}): Promise<PostgresCommerceStore> {
+export async function createPostgresCommerceStore(
+  connection: PostgresCommerceConnection,
+  options: PostgresCommerceStoreOptions = {},
+): Promise<PostgresCommerceStore> {
   if (options.cursorSecret !== undefined) new CursorCodec(options.cursorSecret); // refused before a pool is opened
   const { pool } = await openPool(connection, "@platform/commerce");
   return new PostgresCommerceStore(pool, options);

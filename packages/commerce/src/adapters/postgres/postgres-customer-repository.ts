@@ -20,7 +20,17 @@ interface CustomerRow {
 const COLUMNS = "id, email, name, phone, roles, password_hash, created_at, updated_at, version";
 
 function toCustomer(r: CustomerRow): Customer {
-  return { id: r.id, email: r.email, name: r.name, phone: r.phone, roles: r.roles, passwordHash: r.password_hash, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version };
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    phone: r.phone,
+    roles: r.roles,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  };
 }
 
 /** {@link CustomerRepository} on the `users` table (unique index `idx_users_email` on lower(email)). */

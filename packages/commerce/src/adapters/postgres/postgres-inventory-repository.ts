@@ -43,7 +43,14 @@ const toLevel = (r: LevelRow): StockLevel => ({
   lowStockThreshold: r.low_stock_threshold,
   updatedAt: r.updated_at,
 });
-const toReservation = (r: ReservationRow): Reservation => ({ id: r.id, orderId: r.order_id, lines: r.lines, status: r.status, expiresAt: r.expires_at, createdAt: r.created_at });
+const toReservation = (r: ReservationRow): Reservation => ({
+  id: r.id,
+  orderId: r.order_id,
+  lines: r.lines,
+  status: r.status,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+});
 
 /**
  * The lines of a statement ($6/$7 or $2/$3: keys and quantities), one row per key, and their stock
@@ -52,7 +59,8 @@ const toReservation = (r: ReservationRow): Reservation => ({ id: r.id, orderId: 
  * overlapping carts from deadlocking; statements that change the rows gate on `locked` so the
  * locks are all taken before the first change.
  */
-const wantedLines = (keys: number) => `w AS (SELECT key, sum(quantity)::int AS quantity FROM unnest($${keys}::text[], $${keys + 1}::int[]) AS t(key, quantity) GROUP BY key)`;
+const wantedLines = (keys: number) =>
+  `w AS (SELECT key, sum(quantity)::int AS quantity FROM unnest($${keys}::text[], $${keys + 1}::int[]) AS t(key, quantity) GROUP BY key)`;
 const lockedStock = (keys: number) =>
   `locked AS (SELECT s.key, s.on_hand - s.reserved AS free FROM commerce_stock_levels s WHERE s.key = ANY($${keys}::text[]) ORDER BY s.key COLLATE "C" FOR UPDATE)`;
 
@@ -76,7 +84,8 @@ export class PostgresInventoryRepository implements InventoryRepository {
   async getMany(keys: readonly string[]): Promise<Map<string, StockLevel>> {
     const out = new Map<string, StockLevel>();
     if (keys.length === 0) return out;
-    for (const r of await this.sql.rows<LevelRow>(`SELECT ${LEVEL} FROM commerce_stock_levels WHERE key = ANY($1::text[])`, [[...keys]])) out.set(r.key, toLevel(r));
+    for (const r of await this.sql.rows<LevelRow>(`SELECT ${LEVEL} FROM commerce_stock_levels WHERE key = ANY($1::text[])`, [[...keys]]))
+      out.set(r.key, toLevel(r));
     return out;
   }
 
@@ -98,14 +107,26 @@ export class PostgresInventoryRepository implements InventoryRepository {
     if (!r) {
       const current = await this.get(a.key);
       if (!current) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", a.key);
-      throw new DomainRuleError(commerceCodes.negative_stock, `on-hand of ${a.key} would drop below reserved or zero`, { details: { key: a.key, onHand: current.onHand, reserved: current.reserved, delta: a.delta } });
+      throw new DomainRuleError(commerceCodes.negative_stock, `on-hand of ${a.key} would drop below reserved or zero`, {
+        details: { key: a.key, onHand: current.onHand, reserved: current.reserved, delta: a.delta },
+      });
     }
-    await this.sql.query("INSERT INTO commerce_stock_adjustments (id, key, delta, reason, note, at) VALUES ($1, $2, $3, $4, $5, $6)", [a.id, a.key, a.delta, a.reason, a.note, a.at]);
+    await this.sql.query("INSERT INTO commerce_stock_adjustments (id, key, delta, reason, note, at) VALUES ($1, $2, $3, $4, $5, $6)", [
+      a.id,
+      a.key,
+      a.delta,
+      a.reason,
+      a.note,
+      a.at,
+    ]);
     return toLevel(r);
   }
 
   async setLowStockThreshold(key: string, threshold: number, at: Date): Promise<StockLevel> {
-    const r = await this.sql.one<LevelRow>(`UPDATE commerce_stock_levels SET low_stock_threshold = $2, updated_at = $3 WHERE key = $1 RETURNING ${LEVEL}`, [key, threshold, at]);
+    const r = await this.sql.one<LevelRow>(
+      `UPDATE commerce_stock_levels SET low_stock_threshold = $2, updated_at = $3 WHERE key = $1 RETURNING ${LEVEL}`,
+      [key, threshold, at],
+    );
     if (!r) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", key);
     return toLevel(r);
   }
@@ -132,7 +153,9 @@ export class PostgresInventoryRepository implements InventoryRepository {
     for (const line of lines) wanted.set(line.key, (wanted.get(line.key) ?? 0) + line.quantity);
     const [key, requested] = [...wanted].find(([k, q]) => (r?.free[k] ?? 0) < q) ?? [lines[0]!.key, lines[0]!.quantity];
     const available = r?.free[key] ?? 0;
-    throw new DomainRuleError(commerceCodes.insufficient_stock, `only ${available} of ${key} available, ${requested} requested`, { details: { key, available, requested } });
+    throw new DomainRuleError(commerceCodes.insufficient_stock, `only ${available} of ${key} available, ${requested} requested`, {
+      details: { key, available, requested },
+    });
   }
 
   async getReservation(id: string): Promise<Reservation | null> {
@@ -144,21 +167,36 @@ export class PostgresInventoryRepository implements InventoryRepository {
   private async lockActive(id: string): Promise<Reservation> {
     const row = await this.sql.one<ReservationRow>(`${RESERVATION} WHERE r.id = $1 FOR UPDATE OF r`, [id]);
     if (!row) throw NotFoundError.of(commerceCodes.reservation_not_found, "reservation", id);
-    if (row.status !== "active") throw new DomainRuleError(commerceCodes.reservation_not_active, `reservation ${id} is ${row.status}`, { details: { id, status: row.status } });
+    if (row.status !== "active")
+      throw new DomainRuleError(commerceCodes.reservation_not_active, `reservation ${id} is ${row.status}`, {
+        details: { id, status: row.status },
+      });
     return toReservation(row);
   }
 
   async release(id: string, status: "released" | "expired", at: Date): Promise<Reservation> {
     const r = await this.lockActive(id);
     const missed = await this.settle(r, "reserved = s.reserved - w.quantity", "s.reserved >= w.quantity", status, at);
-    if (missed) throw new DomainRuleError(commerceCodes.over_release, `cannot release ${missed.quantity} of ${missed.key}: not that many reserved`, { details: { key: missed.key, requested: missed.quantity } });
+    if (missed)
+      throw new DomainRuleError(commerceCodes.over_release, `cannot release ${missed.quantity} of ${missed.key}: not that many reserved`, {
+        details: { key: missed.key, requested: missed.quantity },
+      });
     return { ...r, status };
   }
 
   async commit(id: string, at: Date): Promise<Reservation> {
     const r = await this.lockActive(id);
-    const missed = await this.settle(r, "on_hand = s.on_hand - w.quantity, reserved = s.reserved - w.quantity, sold = s.sold + w.quantity", "s.reserved >= w.quantity AND s.on_hand >= w.quantity", "committed", at);
-    if (missed) throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${missed.key} than is reserved`, { details: { key: missed.key } });
+    const missed = await this.settle(
+      r,
+      "on_hand = s.on_hand - w.quantity, reserved = s.reserved - w.quantity, sold = s.sold + w.quantity",
+      "s.reserved >= w.quantity AND s.on_hand >= w.quantity",
+      "committed",
+      at,
+    );
+    if (missed)
+      throw new DomainRuleError(commerceCodes.over_release, `reservation ${id} holds more of ${missed.key} than is reserved`, {
+        details: { key: missed.key },
+      });
     return { ...r, status: "committed" };
   }
 
@@ -167,7 +205,13 @@ export class PostgresInventoryRepository implements InventoryRepository {
    * changed by `set` where `guard` holds, and the reservation's status set only when every line
    * was. Returns the first line (in key order) whose guard failed, if any.
    */
-  private async settle(r: Reservation, set: string, guard: string, status: Reservation["status"], at: Date): Promise<ReservationLine | undefined> {
+  private async settle(
+    r: Reservation,
+    set: string,
+    guard: string,
+    status: Reservation["status"],
+    at: Date,
+  ): Promise<ReservationLine | undefined> {
     const lines = byKey(r.lines);
     const row = await this.sql.one<{ keys: string[] }>(
       `WITH ${wantedLines(2)}, ${lockedStock(2)},
@@ -183,11 +227,10 @@ export class PostgresInventoryRepository implements InventoryRepository {
   async restock(lines: readonly ReservationLine[], at: Date): Promise<StockLevel[]> {
     const out = new Map<string, StockLevel>();
     for (const line of byKey(lines)) {
-      const r = await this.sql.one<LevelRow>(`UPDATE commerce_stock_levels SET on_hand = on_hand + $2, sold = sold - $2, updated_at = $3 WHERE key = $1 AND sold >= $2 RETURNING ${LEVEL}`, [
-        line.key,
-        line.quantity,
-        at,
-      ]);
+      const r = await this.sql.one<LevelRow>(
+        `UPDATE commerce_stock_levels SET on_hand = on_hand + $2, sold = sold - $2, updated_at = $3 WHERE key = $1 AND sold >= $2 RETURNING ${LEVEL}`,
+        [line.key, line.quantity, at],
+      );
       if (!r) {
         if (!(await this.get(line.key))) throw NotFoundError.of(commerceCodes.stock_not_found, "stock item", line.key);
         throw new DomainRuleError(commerceCodes.over_release, `cannot restock ${line.quantity} of ${line.key}: not that many sold`);
@@ -202,7 +245,10 @@ export class PostgresInventoryRepository implements InventoryRepository {
    * take disjoint sets, and one a checkout is committing right now is left to it.
    */
   async expiredReservations(now: Date, limit: number): Promise<Reservation[]> {
-    const rows = await this.sql.rows<ReservationRow>(`${RESERVATION} WHERE r.status = 'active' AND r.expires_at <= $1 ORDER BY r.expires_at, r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED`, [now, limit]);
+    const rows = await this.sql.rows<ReservationRow>(
+      `${RESERVATION} WHERE r.status = 'active' AND r.expires_at <= $1 ORDER BY r.expires_at, r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
+      [now, limit],
+    );
     return rows.map(toReservation);
   }
 }

@@ -48,17 +48,35 @@ export class PostgresNotificationRepository implements NotificationRepository {
     );
     const row = rows[0];
     if (!row) return null;
-    return { id: row.id, eventId: row.event_id, channel: row.channel, recipient: row.recipient, template: row.template, message: row.message, attempts: row.attempts, claimToken: claim.claimToken };
+    return {
+      id: row.id,
+      eventId: row.event_id,
+      channel: row.channel,
+      recipient: row.recipient,
+      template: row.template,
+      message: row.message,
+      attempts: row.attempts,
+      claimToken: claim.claimToken,
+    };
   }
 
   async settle(id: string, claimToken: string, settlement: NotificationSettlement): Promise<boolean> {
     const where = "WHERE id = $1 AND claim_token = $2 AND status = 'pending'";
     const result =
       settlement.status === "sent"
-        ? await this.sql.query(`UPDATE commerce_notifications SET status = 'sent', sent_at = $3, last_error = NULL, lease_until = NULL, claim_token = NULL ${where}`, [id, claimToken, settlement.at])
+        ? await this.sql.query(
+            `UPDATE commerce_notifications SET status = 'sent', sent_at = $3, last_error = NULL, lease_until = NULL, claim_token = NULL ${where}`,
+            [id, claimToken, settlement.at],
+          )
         : settlement.status === "retry"
-          ? await this.sql.query(`UPDATE commerce_notifications SET next_attempt_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL ${where}`, [id, claimToken, settlement.nextAttemptAt, settlement.error])
-          : await this.sql.query(`UPDATE commerce_notifications SET status = 'failed', last_error = $3, lease_until = NULL, claim_token = NULL ${where}`, [id, claimToken, settlement.error]);
+          ? await this.sql.query(
+              `UPDATE commerce_notifications SET next_attempt_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL ${where}`,
+              [id, claimToken, settlement.nextAttemptAt, settlement.error],
+            )
+          : await this.sql.query(
+              `UPDATE commerce_notifications SET status = 'failed', last_error = $3, lease_until = NULL, claim_token = NULL ${where}`,
+              [id, claimToken, settlement.error],
+            );
     return (result.rowCount ?? 0) > 0;
   }
 }

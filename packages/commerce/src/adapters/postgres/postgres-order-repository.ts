@@ -7,9 +7,19 @@ import type { Sql } from "./sql-runner.js";
 import { commerceCodes } from "../../domain/error-codes.js";
 
 /** {@link ORDER_SELECT} plus whether the row it locks is the one its snapshot sees (see `get`). */
-const LOCKED_ORDER_SELECT = ORDER_SELECT.replace(/\n  FROM orders o$/, ",\n  o.xmin = (SELECT v.xmin FROM orders v WHERE v.id = o.id) AS fresh\n  FROM orders o");
+const LOCKED_ORDER_SELECT = ORDER_SELECT.replace(
+  /\n  FROM orders o$/,
+  ",\n  o.xmin = (SELECT v.xmin FROM orders v WHERE v.id = o.id) AS fresh\n  FROM orders o",
+);
 const sortKeySchema = z.tuple([z.union([z.number(), z.string()]), z.string()]);
-const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = { subtotal: "numeric", shipping: "numeric", tax: "numeric", total: "numeric", shipping_address: "jsonb", billing_address: "jsonb" };
+const CASTS: Partial<Record<(typeof ORDER_COLUMNS)[number], string>> = {
+  subtotal: "numeric",
+  shipping: "numeric",
+  tax: "numeric",
+  total: "numeric",
+  shipping_address: "jsonb",
+  billing_address: "jsonb",
+};
 const placeholders = ORDER_COLUMNS.map((c, i) => `$${i + 1}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
 
 /**
@@ -47,7 +57,10 @@ export class PostgresOrderRepository implements OrderRepository {
    * index (where it would lose with `idempotency_key_taken`).
    */
   async getByIdempotencyKey(customerId: string, key: string): Promise<Order | null> {
-    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.checkout' || chr(1) || $1 || chr(1) || $2, 0))", [customerId, key]);
+    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.checkout' || chr(1) || $1 || chr(1) || $2, 0))", [
+      customerId,
+      key,
+    ]);
     const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`, [customerId, key]);
     return r ? toOrder(r) : null;
   }
@@ -78,13 +91,18 @@ export class PostgresOrderRepository implements OrderRepository {
         o.lines.map((l) => l.fulfilledQuantity),
       ],
     );
-    if (!r || r.inserted === 0) throw new ConflictError(commerceCodes.idempotency_key_taken, "an order with this idempotency key exists", { details: { idempotencyKey: o.idempotencyKey } });
+    if (!r || r.inserted === 0)
+      throw new ConflictError(commerceCodes.idempotency_key_taken, "an order with this idempotency key exists", {
+        details: { idempotencyKey: o.idempotencyKey },
+      });
   }
 
   /** One statement: the version-guarded order row and, only when it matched, its items' fulfilled quantities (lines are frozen at checkout). */
   async update(o: Order, expectedVersion: number): Promise<void> {
     const n = ORDER_COLUMNS.length;
-    const sets = ORDER_COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}${CASTS[c] ? `::${CASTS[c]}` : ""}`).join(", ");
+    const sets = ORDER_COLUMNS.slice(1)
+      .map((c, i) => `${c} = $${i + 2}${CASTS[c] ? `::${CASTS[c]}` : ""}`)
+      .join(", ");
     const r = await this.sql.one<{ updated: number }>(
       `WITH u AS (UPDATE orders SET ${sets} WHERE id = $1 AND version = $${n + 1} RETURNING id),
        i AS (UPDATE order_items i SET fulfilled_quantity = l.fulfilled FROM u, unnest($${n + 2}::text[], $${n + 3}::int[]) AS l(line_id, fulfilled)
@@ -104,7 +122,10 @@ export class PostgresOrderRepository implements OrderRepository {
       params.push(after[0], after[1]);
       cond = "AND (o.created_at, o.id) < (timestamptz 'epoch' + $3::bigint * interval '1 millisecond', $4)";
     }
-    const rows = await this.sql.rows<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 ${cond} ORDER BY o.created_at DESC, o.id DESC LIMIT $2`, params);
+    const rows = await this.sql.rows<OrderRow>(
+      `${ORDER_SELECT} WHERE o.user_id = $1 ${cond} ORDER BY o.created_at DESC, o.id DESC LIMIT $2`,
+      params,
+    );
     const items = rows.slice(0, page.limit).map(toOrder);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > page.limit && last ? this.codec.encode(kind, [last.createdAt.getTime(), last.id]) : null };
@@ -121,7 +142,9 @@ export class PostgresOrderRepository implements OrderRepository {
       [query.changedBefore, query.now, query.leaseUntil, query.limit],
     );
     if (claimed.length === 0) return [];
-    const rows = await this.sql.rows<OrderRow>(`${ORDER_SELECT} WHERE o.id = ANY($1::text[]) ORDER BY o.updated_at, o.id`, [claimed.map((c) => c.id)]);
+    const rows = await this.sql.rows<OrderRow>(`${ORDER_SELECT} WHERE o.id = ANY($1::text[]) ORDER BY o.updated_at, o.id`, [
+      claimed.map((c) => c.id),
+    ]);
     return rows.map(toOrder);
   }
 }

@@ -27,12 +27,16 @@ export class PostgresProductRepository implements ProductRepository {
   async getMany(ids: readonly string[]): Promise<Map<string, Product>> {
     const out = new Map<string, Product>();
     if (ids.length === 0) return out;
-    for (const row of await this.sql.rows<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = ANY($1::text[])`, [[...ids]])) out.set(row.id, toProduct(row));
+    for (const row of await this.sql.rows<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = ANY($1::text[])`, [[...ids]]))
+      out.set(row.id, toProduct(row));
     return out;
   }
 
   async getBySku(sku: string): Promise<Product | null> {
-    const row = await this.sql.one<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM commerce_skus s JOIN products p ON p.id = s.product_id WHERE s.sku = $1`, [normalizeSku(sku)]);
+    const row = await this.sql.one<ProductRow>(
+      `SELECT ${PRODUCT_COLUMNS} FROM commerce_skus s JOIN products p ON p.id = s.product_id WHERE s.sku = $1`,
+      [normalizeSku(sku)],
+    );
     return row ? toProduct(row) : null;
   }
 
@@ -75,12 +79,26 @@ export class PostgresProductRepository implements ProductRepository {
   }
 
   private columns(p: Product): unknown[] {
-    return [p.id, p.sku, p.name, p.description, p.price.toFixed(), p.price.currency, p.price.toMinor().toString(), p.categoryId, p.status, p.createdAt, p.updatedAt, p.version];
+    return [
+      p.id,
+      p.sku,
+      p.name,
+      p.description,
+      p.price.toFixed(),
+      p.price.currency,
+      p.price.toMinor().toString(),
+      p.categoryId,
+      p.status,
+      p.createdAt,
+      p.updatedAt,
+      p.version,
+    ];
   }
 
   private wantedSkus(p: Product): string[] {
     const wanted = skusOf(p).map(normalizeSku);
-    if (new Set(wanted).size !== wanted.length) throw new ConflictError(commerceCodes.sku_taken, "a SKU repeats within the product", { details: { productId: p.id } });
+    if (new Set(wanted).size !== wanted.length)
+      throw new ConflictError(commerceCodes.sku_taken, "a SKU repeats within the product", { details: { productId: p.id } });
     return wanted;
   }
 
@@ -91,8 +109,14 @@ export class PostgresProductRepository implements ProductRepository {
    */
   private async claimSkus(productId: string, skus: string[]): Promise<void> {
     await this.sql.query("DELETE FROM commerce_skus WHERE product_id = $1 AND sku <> ALL($2::text[])", [productId, skus]);
-    await this.sql.query("INSERT INTO commerce_skus (sku, product_id) SELECT s, $1 FROM unnest($2::text[]) s ON CONFLICT (sku) DO NOTHING", [productId, skus]);
-    const taken = await this.sql.one<{ sku: string }>("SELECT sku FROM commerce_skus WHERE sku = ANY($2::text[]) AND product_id <> $1 LIMIT 1", [productId, skus]);
+    await this.sql.query(
+      "INSERT INTO commerce_skus (sku, product_id) SELECT s, $1 FROM unnest($2::text[]) s ON CONFLICT (sku) DO NOTHING",
+      [productId, skus],
+    );
+    const taken = await this.sql.one<{ sku: string }>(
+      "SELECT sku FROM commerce_skus WHERE sku = ANY($2::text[]) AND product_id <> $1 LIMIT 1",
+      [productId, skus],
+    );
     if (taken) throw new ConflictError(commerceCodes.sku_taken, `SKU ${taken.sku} is taken`, { details: { sku: taken.sku } });
   }
 
@@ -106,11 +130,10 @@ export class PostgresProductRepository implements ProductRepository {
     }
     const attributes = Object.entries(p.attributes);
     if (attributes.length > 0) {
-      await this.sql.query(`INSERT INTO product_attributes (product_id, attribute_name, attribute_value) SELECT $1, * FROM unnest($2::text[], $3::text[])`, [
-        p.id,
-        attributes.map(([k]) => k),
-        attributes.map(([, v]) => v),
-      ]);
+      await this.sql.query(
+        `INSERT INTO product_attributes (product_id, attribute_name, attribute_value) SELECT $1, * FROM unnest($2::text[], $3::text[])`,
+        [p.id, attributes.map(([k]) => k), attributes.map(([, v]) => v)],
+      );
     }
     if (p.variants.length > 0) {
       await this.sql.query(

@@ -35,7 +35,11 @@ export function searchTerms(text: string): string[] {
  * const sql = tsQuerySql(searchTerms(text), (v) => `$${params.push(v)}`);
  * ```
  */
-export function tsQuerySql(terms: readonly string[], param: (value: unknown) => string, alternatives: readonly (readonly string[])[] = []): string {
+export function tsQuerySql(
+  terms: readonly string[],
+  param: (value: unknown) => string,
+  alternatives: readonly (readonly string[])[] = [],
+): string {
   const quoted = terms.map((term, i) => {
     const exact = lexemeSql(term, i === terms.length - 1 && term.length >= MIN_PREFIX_LENGTH, param);
     const others = alternatives[i] ?? [];
@@ -53,10 +57,18 @@ function lexemeSql(term: string, prefix: boolean, param: (value: unknown) => str
  * The relevance of a text search: with typo alternatives, the number of words a product matches
  * without a typo first (Meilisearch's typo rule), then `ts_rank` scaled into [0, 1); else `ts_rank`.
  */
-function rankSql(terms: readonly string[], alternatives: readonly (readonly string[])[], query: string, param: (value: unknown) => string): string {
+function rankSql(
+  terms: readonly string[],
+  alternatives: readonly (readonly string[])[],
+  query: string,
+  param: (value: unknown) => string,
+): string {
   const typoWords = terms.flatMap((_, i) => ((alternatives[i] ?? []).length > 0 ? [i] : []));
   if (typoWords.length === 0) return `ts_rank(p.search, ${query})`;
-  const exact = typoWords.map((i) => `(p.search @@ to_tsquery('simple', ${lexemeSql(terms[i]!, i === terms.length - 1 && terms[i]!.length >= MIN_PREFIX_LENGTH, param)}))::int`);
+  const exact = typoWords.map(
+    (i) =>
+      `(p.search @@ to_tsquery('simple', ${lexemeSql(terms[i]!, i === terms.length - 1 && terms[i]!.length >= MIN_PREFIX_LENGTH, param)}))::int`,
+  );
   return `((${exact.join(" + ")})::real + ts_rank(p.search, ${query}, 32))::real`;
 }
 
@@ -79,7 +91,12 @@ function plan(sort: ProductSort, rank: string | null): SortPlan {
     case "price_desc":
       return { key: "p.price_minor", outer: "page.price_minor", dir: "DESC", cursorValue: (v) => `${v}::bigint` };
     case "newest":
-      return { key: "p.created_at", outer: "page.created_at", dir: "DESC", cursorValue: (v) => `(timestamptz 'epoch' + ${v}::bigint * interval '1 millisecond')` };
+      return {
+        key: "p.created_at",
+        outer: "page.created_at",
+        dir: "DESC",
+        cursorValue: (v) => `(timestamptz 'epoch' + ${v}::bigint * interval '1 millisecond')`,
+      };
   }
 }
 
@@ -123,7 +140,9 @@ export async function searchProducts(sql: Sql, codec: CursorCodec, q: ProductSea
       if (q.maxPrice) parts.push(`${currency} = ${$(q.maxPrice.currency)} AND ${price} <= ${$(q.maxPrice.toFixed())}::numeric`);
       return parts.join(" AND ");
     };
-    where.push(`((${inRange("p.price", "p.currency")}) OR EXISTS (SELECT 1 FROM commerce_product_variants v WHERE v.product_id = p.id AND ${inRange("v.price", "v.currency")}))`);
+    where.push(
+      `((${inRange("p.price", "p.currency")}) OR EXISTS (SELECT 1 FROM commerce_product_variants v WHERE v.product_id = p.id AND ${inRange("v.price", "v.currency")}))`,
+    );
   }
   for (const [name, value] of Object.entries(q.attributes)) {
     where.push(`EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id AND a.attribute_name = ${$(name)}

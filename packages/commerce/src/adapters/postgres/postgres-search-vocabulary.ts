@@ -13,7 +13,10 @@ import type { Sql } from "./sql-runner.js";
 export async function recordSearchWords(sql: Sql, p: Product): Promise<void> {
   const words = [...new Set(searchWords(`${p.name} ${p.description} ${skuText(p)} ${attributeText(p)}`))].sort();
   if (words.length === 0) return;
-  const added = await sql.rows<{ term: string }>("INSERT INTO commerce_search_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING term", [words]);
+  const added = await sql.rows<{ term: string }>(
+    "INSERT INTO commerce_search_terms (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING term",
+    [words],
+  );
   if (added.length === 0) return;
   const deletions: string[] = [];
   const terms: string[] = [];
@@ -23,7 +26,10 @@ export async function recordSearchWords(sql: Sql, p: Product): Promise<void> {
       terms.push(term);
     }
   }
-  await sql.query("INSERT INTO commerce_search_term_deletions (deletion, term) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING", [deletions, terms]);
+  await sql.query(
+    "INSERT INTO commerce_search_term_deletions (deletion, term) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+    [deletions, terms],
+  );
 }
 
 /**
@@ -35,7 +41,10 @@ export async function typoAlternatives(sql: Sql, words: readonly string[]): Prom
   const neighbourhoods = words.map((w) => (typoBudget(w) > 0 ? deletionNeighbourhood(w, typoBudget(w)) : new Set<string>()));
   const keys = [...new Set(neighbourhoods.flatMap((n) => [...n]))];
   if (keys.length === 0) return words.map(() => []);
-  const rows = await sql.rows<{ deletion: string; term: string }>("SELECT deletion, term FROM commerce_search_term_deletions WHERE deletion = ANY($1::text[])", [keys]);
+  const rows = await sql.rows<{ deletion: string; term: string }>(
+    "SELECT deletion, term FROM commerce_search_term_deletions WHERE deletion = ANY($1::text[])",
+    [keys],
+  );
   return words.map((word, i) => {
     const budget = typoBudget(word);
     const found = new Set<string>();

@@ -16,18 +16,20 @@ export class PostgresSessionRepository implements SessionRepository {
   constructor(private readonly sql: Sql) {}
 
   async get(tokenHash: string): Promise<Session | null> {
-    const r = await this.sql.one<SessionRow>("SELECT token_hash, customer_id, created_at, expires_at, revoked_at FROM commerce_sessions WHERE token_hash = $1", [tokenHash]);
-    return r ? { tokenHash: r.token_hash, customerId: r.customer_id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at } : null;
+    const r = await this.sql.one<SessionRow>(
+      "SELECT token_hash, customer_id, created_at, expires_at, revoked_at FROM commerce_sessions WHERE token_hash = $1",
+      [tokenHash],
+    );
+    return r
+      ? { tokenHash: r.token_hash, customerId: r.customer_id, createdAt: r.created_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }
+      : null;
   }
 
   async insert(s: Session): Promise<void> {
-    await this.sql.query("INSERT INTO commerce_sessions (token_hash, customer_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5)", [
-      s.tokenHash,
-      s.customerId,
-      s.createdAt,
-      s.expiresAt,
-      s.revokedAt,
-    ]);
+    await this.sql.query(
+      "INSERT INTO commerce_sessions (token_hash, customer_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5)",
+      [s.tokenHash, s.customerId, s.createdAt, s.expiresAt, s.revokedAt],
+    );
   }
 
   async revoke(tokenHash: string, at: Date): Promise<void> {
@@ -60,7 +62,12 @@ interface ThrottleRow {
   locked_until: Date | null;
 }
 
-const toThrottle = (r: ThrottleRow): LoginThrottle => ({ key: r.key, failures: r.failures, windowStartedAt: r.window_started_at, lockedUntil: r.locked_until });
+const toThrottle = (r: ThrottleRow): LoginThrottle => ({
+  key: r.key,
+  failures: r.failures,
+  windowStartedAt: r.window_started_at,
+  lockedUntil: r.locked_until,
+});
 
 /** The two throttle tables and their key column (identifiers from code, never from input). */
 export type ThrottleTable = { table: "commerce_login_throttles"; key: "email" } | { table: "commerce_login_client_throttles"; key: "key" };
@@ -87,13 +94,21 @@ export class PostgresLoginThrottleRepository implements LoginThrottleRepository 
 
   async claimAttempt(key: string, now: Date, policy: AttemptPolicy): Promise<AttemptClaim> {
     // An empty row (no failures, window starting now) decides exactly as a missing one.
-    await this.sql.query(`INSERT INTO ${this.t.table} (${this.t.key}, failures, window_started_at) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`, [key, now]);
+    await this.sql.query(
+      `INSERT INTO ${this.t.table} (${this.t.key}, failures, window_started_at) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`,
+      [key, now],
+    );
     const row = await this.sql.one<ThrottleRow>(`SELECT ${this.columns} FROM ${this.t.table} WHERE ${this.t.key} = $1 FOR UPDATE`, [key]);
     const current = row && !(row.failures === 0 && row.locked_until === null) ? toThrottle(row) : null;
     const claim = claimAttempt(key, current, now, policy);
     if (claim.allowed) {
       const next = claim.throttle;
-      await this.sql.query(`UPDATE ${this.t.table} SET failures = $2, window_started_at = $3, locked_until = $4 WHERE ${this.t.key} = $1`, [key, next.failures, next.windowStartedAt, next.lockedUntil]);
+      await this.sql.query(`UPDATE ${this.t.table} SET failures = $2, window_started_at = $3, locked_until = $4 WHERE ${this.t.key} = $1`, [
+        key,
+        next.failures,
+        next.windowStartedAt,
+        next.lockedUntil,
+      ]);
     }
     return claim;
   }

@@ -46,7 +46,12 @@ export function toProduct(r: ProductRow): Product {
     status: r.status,
     images: r.images.map((i) => ({ url: i.url, alt: i.alt, position: i.position, primary: i.primary })),
     attributes: ownRecord(r.attributes),
-    variants: r.variants.map((v) => ({ id: v.id, sku: v.sku, price: v.price !== null && v.currency !== null ? Money.of(v.price, v.currency) : null, options: ownRecord(v.options) })),
+    variants: r.variants.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      price: v.price !== null && v.currency !== null ? Money.of(v.price, v.currency) : null,
+      options: ownRecord(v.options),
+    })),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,

@@ -80,7 +80,11 @@ export class SmtpEmailSender implements EmailSender {
       },
       (cause: unknown) => {
         this.transporter = undefined;
-        throw new ConfigurationError(commerceCodes.missing_peer_dependency, "the SMTP adapter needs the optional peer dependency nodemailer", { cause });
+        throw new ConfigurationError(
+          commerceCodes.missing_peer_dependency,
+          "the SMTP adapter needs the optional peer dependency nodemailer",
+          { cause },
+        );
       },
     );
     return this.transporter;
@@ -90,9 +94,20 @@ export class SmtpEmailSender implements EmailSender {
   async send(message: EmailMessage): Promise<void> {
     const transporter = await this.transport();
     try {
-      await transporter.sendMail({ from: this.options.from, to: message.to, subject: message.subject, text: message.text, html: message.html, headers: { "X-Template": message.template } });
+      await transporter.sendMail({
+        from: this.options.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: { "X-Template": message.template },
+      });
     } catch (cause) {
-      throw new GatewayError(commerceCodes.smtp_failed, `SMTP delivery to ${message.to} failed`, { provider: "smtp", retryable: true, cause });
+      throw new GatewayError(commerceCodes.smtp_failed, `SMTP delivery to ${message.to} failed`, {
+        provider: "smtp",
+        retryable: true,
+        cause,
+      });
     }
   }
 

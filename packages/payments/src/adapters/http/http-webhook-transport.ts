@@ -33,8 +33,18 @@ const optionsSchema = z
   .object({
     allowPrivateNetworks: z.boolean().default(false),
     resolve: z.custom<HostResolver>((v) => typeof v === "function").optional(),
-    maxResponseBytes: z.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024),
-    maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(8 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024)
+      .default(8 * 1024),
     connectionsPerOrigin: z.number().int().min(1).max(1000).default(10),
     connectTimeoutMs: z.number().int().min(1).max(120_000).default(10_000),
   })

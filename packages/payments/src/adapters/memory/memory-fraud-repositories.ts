@@ -12,7 +12,12 @@ export class MemoryFraudRuleRepository implements FraudRuleRepository {
     return [...this.table.values()].sort((a, b) => a.position - b.position);
   }
   async page(page: PageQuery) {
-    return paginate([...this.table.values()], page, { kind: "fraud.rules", key: (r) => [r.position, r.id], direction: "asc", codec: this.codec });
+    return paginate([...this.table.values()], page, {
+      kind: "fraud.rules",
+      key: (r) => [r.position, r.id],
+      direction: "asc",
+      codec: this.codec,
+    });
   }
   async get(id: string) {
     return this.table.get(id) ?? null;
@@ -57,7 +62,12 @@ export class MemoryFraudListRepository implements FraudListRepository {
     return values.filter((v) => this.table.has(`${list}\u0000${v.toLowerCase()}`));
   }
   async values(list: string, page: PageQuery) {
-    const p = paginate(this.table.findBy("list", list), page, { kind: `fraud.list.${list}`, key: (e) => [e.value, e.value], direction: "asc", codec: this.codec });
+    const p = paginate(this.table.findBy("list", list), page, {
+      kind: `fraud.list.${list}`,
+      key: (e) => [e.value, e.value],
+      direction: "asc",
+      codec: this.codec,
+    });
     return { items: p.items.map((e) => e.value), nextCursor: p.nextCursor };
   }
 }

@@ -27,7 +27,12 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return this.table.findBy("payment", paymentId).sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
   }
   async listByPayment(paymentId: string, page: PageQuery) {
-    return paginate(this.table.findBy("payment", paymentId), page, { kind: "ledger.payment", key: (t) => [t.sequence ?? 0, t.id], direction: "asc", codec: this.codec });
+    return paginate(this.table.findBy("payment", paymentId), page, {
+      kind: "ledger.payment",
+      key: (t) => [t.sequence ?? 0, t.id],
+      direction: "asc",
+      codec: this.codec,
+    });
   }
   async listByTime(range: { from: Date; to: Date }, page: PageQuery): Promise<Page<LedgerTransaction>> {
     // Day buckets keep a range query proportional to the days it spans, not to the whole ledger.

@@ -58,12 +58,19 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async update(payment: Payment) {
     const current = this.table.get(payment.id);
     if (!current || current.version !== payment.version - 1) {
-      throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
+      throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, {
+        details: { paymentId: payment.id },
+      });
     }
     this.table.put(payment);
   }
   async listByStatus(status: PaymentStatus, page: PageQuery) {
-    return paginate(this.table.findBy("status", status), page, { kind: `payments.status.${status}`, key: (p) => [p.createdAt.getTime(), p.id], direction: "asc", codec: this.codec });
+    return paginate(this.table.findBy("status", status), page, {
+      kind: `payments.status.${status}`,
+      key: (p) => [p.createdAt.getTime(), p.id],
+      direction: "asc",
+      codec: this.codec,
+    });
   }
   async listExpiredAuthorizations(now: Date, limit: number) {
     const out: Payment[] = [];
@@ -74,7 +81,9 @@ export class MemoryPaymentRepository implements PaymentRepository {
     return out;
   }
   async listExpiredActions(now: Date, limit: number) {
-    const due = this.table.findBy("status", "requires_action").filter((p) => p.actionExpiresAt && p.actionExpiresAt.getTime() <= now.getTime());
+    const due = this.table
+      .findBy("status", "requires_action")
+      .filter((p) => p.actionExpiresAt && p.actionExpiresAt.getTime() <= now.getTime());
     return due.sort((a, b) => a.actionExpiresAt!.getTime() - b.actionExpiresAt!.getTime()).slice(0, limit);
   }
   async countSince(dimension: VelocityDimension, value: string, since: Date) {
@@ -92,5 +101,4 @@ export class MemoryPaymentRepository implements PaymentRepository {
     for (let h = hourOf(t) + 1; h <= latest; h++) n += this.table.countBy("velocity", `${key}|h${h}`);
     return n;
   }
-
 }

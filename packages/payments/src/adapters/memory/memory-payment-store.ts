@@ -59,7 +59,9 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
     id: (d) => d.id,
     indexes: { active: (d) => (d.status === "pending" || d.status === "sending" ? "1" : null), endpoint: (d) => d.endpointId },
   });
-  private readonly gatewayEventsTable = this.table<GatewayEventRecord>("gateway_events", { id: (e) => gatewayEventId(e.gateway, e.eventId) });
+  private readonly gatewayEventsTable = this.table<GatewayEventRecord>("gateway_events", {
+    id: (e) => gatewayEventId(e.gateway, e.eventId),
+  });
 
   private cursorCodec: CursorCodec;
 

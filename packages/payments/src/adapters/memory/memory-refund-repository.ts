@@ -24,7 +24,12 @@ export class MemoryRefundRepository implements RefundRepository {
     this.table.put(r);
   }
   async listByPayment(paymentId: string, page: PageQuery) {
-    return paginate(this.table.findBy("payment", paymentId), page, { kind: "refunds.payment", key: (r) => [this.seq(r), r.id], direction: "asc", codec: this.codec });
+    return paginate(this.table.findBy("payment", paymentId), page, {
+      kind: "refunds.payment",
+      key: (r) => [this.seq(r), r.id],
+      direction: "asc",
+      codec: this.codec,
+    });
   }
   async listByStatus(status: Refund["status"], limit: number) {
     return this.table

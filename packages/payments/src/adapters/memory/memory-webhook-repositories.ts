@@ -31,7 +31,12 @@ export class MemoryWebhookEndpointRepository implements WebhookEndpointRepositor
     return this.table.findBy("enabled", "1");
   }
   async list(page: PageQuery) {
-    return paginate(this.table.values(), page, { kind: "webhooks.endpoints", key: (e) => [e.createdAt.getTime(), e.id], direction: "asc", codec: this.codec });
+    return paginate(this.table.values(), page, {
+      kind: "webhooks.endpoints",
+      key: (e) => [e.createdAt.getTime(), e.id],
+      direction: "asc",
+      codec: this.codec,
+    });
   }
 }
 
@@ -72,7 +77,12 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
     return true;
   }
   async listByEndpoint(endpointId: string, page: PageQuery) {
-    return paginate(this.table.findBy("endpoint", endpointId), page, { kind: "webhooks.deliveries", key: (d) => [d.createdAt.getTime(), d.id], direction: "desc", codec: this.codec });
+    return paginate(this.table.findBy("endpoint", endpointId), page, {
+      kind: "webhooks.deliveries",
+      key: (d) => [d.createdAt.getTime(), d.id],
+      direction: "desc",
+      codec: this.codec,
+    });
   }
   async nextDueAt() {
     let min: number | undefined;
@@ -88,7 +98,8 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
     const doomed: string[] = [];
     for (const d of this.table.values()) {
       if (doomed.length >= limit) break;
-      if ((d.status === "succeeded" || d.status === "failed") && d.updatedAt.getTime() <= before.getTime() && !replayed.has(d.id)) doomed.push(d.id);
+      if ((d.status === "succeeded" || d.status === "failed") && d.updatedAt.getTime() <= before.getTime() && !replayed.has(d.id))
+        doomed.push(d.id);
     }
     for (const id of doomed) this.table.delete(id);
     return doomed.length;

@@ -15,7 +15,11 @@ export class PostgresFraudListRepository implements FraudListRepository {
   ) {}
 
   async add(list: string, value: string, now: Date): Promise<void> {
-    await run(this.db, "INSERT INTO fraud_list_entries (list, value, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [list, value.toLowerCase(), now]);
+    await run(this.db, "INSERT INTO fraud_list_entries (list, value, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
+      list,
+      value.toLowerCase(),
+      now,
+    ]);
   }
 
   async remove(list: string, value: string): Promise<boolean> {
@@ -25,10 +29,11 @@ export class PostgresFraudListRepository implements FraudListRepository {
 
   async findMembers(list: string, values: readonly string[]): Promise<string[]> {
     if (values.length === 0) return [];
-    const { rows } = await run<{ value: string }>(this.db, "SELECT value FROM fraud_list_entries WHERE list = $1 AND value = ANY($2::text[])", [
-      list,
-      values.map((v) => v.toLowerCase()),
-    ]);
+    const { rows } = await run<{ value: string }>(
+      this.db,
+      "SELECT value FROM fraud_list_entries WHERE list = $1 AND value = ANY($2::text[])",
+      [list, values.map((v) => v.toLowerCase())],
+    );
     const found = new Set(rows.map((r) => r.value));
     return values.filter((v) => found.has(v.toLowerCase()));
   }
@@ -36,11 +41,11 @@ export class PostgresFraudListRepository implements FraudListRepository {
   async values(list: string, page: PageQuery): Promise<Page<string>> {
     const kind = `fraud.list.${list}`;
     const after = afterKey(this.codec, kind, page.cursor);
-    const { rows } = await run<{ value: string }>(this.db, "SELECT value FROM fraud_list_entries WHERE list = $1 AND value > $2 ORDER BY value LIMIT $3", [
-      list,
-      after ? String(after[0]) : "",
-      page.limit + 1,
-    ]);
+    const { rows } = await run<{ value: string }>(
+      this.db,
+      "SELECT value FROM fraud_list_entries WHERE list = $1 AND value > $2 ORDER BY value LIMIT $3",
+      [list, after ? String(after[0]) : "", page.limit + 1],
+    );
     return toPage(
       this.codec,
       rows.map((r) => r.value),

@@ -52,7 +52,11 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
 
   async page(page: PageQuery): Promise<Page<FraudRule>> {
     const after = afterKey(this.codec, "fraud.rules", page.cursor);
-    const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules WHERE ($1::int IS NULL OR position > $1) ORDER BY position LIMIT $2`, [after ? after[0] : null, page.limit + 1]);
+    const { rows } = await run<RuleRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM fraud_rules WHERE ($1::int IS NULL OR position > $1) ORDER BY position LIMIT $2`,
+      [after ? after[0] : null, page.limit + 1],
+    );
     return toPage(this.codec, rows.map(toRule), page.limit, "fraud.rules", (r) => [r.position, r.id]);
   }
 
@@ -76,16 +80,20 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
   }
 
   async update(rule: FraudRule): Promise<void> {
-    await run(this.db, "UPDATE fraud_rules SET name = $2, action = $3, conditions = $4, enabled = $5, position = $6, source = $7, description = $8 WHERE id = $1", [
-      rule.id,
-      rule.name,
-      rule.action,
-      JSON.stringify(rule.conditions),
-      rule.enabled,
-      rule.position,
-      rule.source ?? null,
-      rule.description ?? null,
-    ]);
+    await run(
+      this.db,
+      "UPDATE fraud_rules SET name = $2, action = $3, conditions = $4, enabled = $5, position = $6, source = $7, description = $8 WHERE id = $1",
+      [
+        rule.id,
+        rule.name,
+        rule.action,
+        JSON.stringify(rule.conditions),
+        rule.enabled,
+        rule.position,
+        rule.source ?? null,
+        rule.description ?? null,
+      ],
+    );
   }
 
   async delete(id: string): Promise<boolean> {

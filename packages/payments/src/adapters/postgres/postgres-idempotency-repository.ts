@@ -59,17 +59,32 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
                lease_token = EXCLUDED.lease_token, lease_expires_at = EXCLUDED.lease_expires_at
          WHERE k.expires_at <= $6
          RETURNING k.scope`,
-        [record.scope, record.key, record.fingerprint, record.createdAt, record.expiresAt, now, record.leaseToken ?? null, record.leaseExpiresAt ?? null],
+        [
+          record.scope,
+          record.key,
+          record.fingerprint,
+          record.createdAt,
+          record.expiresAt,
+          now,
+          record.leaseToken ?? null,
+          record.leaseExpiresAt ?? null,
+        ],
       );
       if (rows.length === 1) return { claimed: true };
       const existing = await this.get(record.scope, record.key);
       if (existing) return { claimed: false, existing };
-      if (attempt >= 3) throw new IdempotencyError(paymentsCodes.idempotency_key_in_use, `idempotency key ${JSON.stringify(record.key)} is contended`, { details: { scope: record.scope, key: record.key, retryable: true } });
+      if (attempt >= 3)
+        throw new IdempotencyError(paymentsCodes.idempotency_key_in_use, `idempotency key ${JSON.stringify(record.key)} is contended`, {
+          details: { scope: record.scope, key: record.key, retryable: true },
+        });
     }
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | null> {
-    const { rows } = await run<KeyRow>(this.db, `SELECT ${COLUMNS} FROM payment_idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
+    const { rows } = await run<KeyRow>(this.db, `SELECT ${COLUMNS} FROM payment_idempotency_keys WHERE scope = $1 AND key = $2`, [
+      scope,
+      key,
+    ]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -78,12 +93,11 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
   }
 
   async complete(scope: string, key: string, response: IdempotencyResponse): Promise<void> {
-    await run(this.db, "UPDATE payment_idempotency_keys SET status = 'completed', resource_id = $3, response = $4 WHERE scope = $1 AND key = $2", [
-      scope,
-      key,
-      response.resourceId,
-      JSON.stringify(response),
-    ]);
+    await run(
+      this.db,
+      "UPDATE payment_idempotency_keys SET status = 'completed', resource_id = $3, response = $4 WHERE scope = $1 AND key = $2",
+      [scope, key, response.resourceId, JSON.stringify(response)],
+    );
   }
 
   async release(scope: string, key: string): Promise<void> {

@@ -62,7 +62,9 @@ export class PostgresPaymentRepository implements PaymentRepository {
   async update(payment: Payment): Promise<void> {
     const { rowCount } = await run(this.db, UPDATE_SQL, [...paymentValues(payment), payment.version - 1]);
     if (rowCount !== 1) {
-      throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, { details: { paymentId: payment.id } });
+      throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, {
+        details: { paymentId: payment.id },
+      });
     }
   }
 

@@ -1,5 +1,12 @@
 import { CursorCodec, defaultCursorCodec } from "@platform/core";
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
+import {
+  openPool,
+  PostgresStore,
+  type PoolClientLike,
+  type PoolLike,
+  type PostgresOutbox,
+  type PostgresStoreOptions,
+} from "@platform/core/postgres";
 import type { PaymentTx } from "../../ports/payment-store.js";
 import { migratePayments } from "./payments-migrations.js";
 import { PostgresFraudListRepository } from "./postgres-fraud-list-repository.js";

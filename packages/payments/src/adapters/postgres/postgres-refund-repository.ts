@@ -21,7 +21,8 @@ interface RefundRow {
   seq: string;
 }
 
-const COLUMNS = "id, payment_id, amount::text AS amount, currency, reason, status, gateway, gateway_refund_id, failure, metadata, created_at, updated_at, seq::text AS seq";
+const COLUMNS =
+  "id, payment_id, amount::text AS amount, currency, reason, status, gateway, gateway_refund_id, failure, metadata, created_at, updated_at, seq::text AS seq";
 
 function toRefund(r: RefundRow): Refund {
   return {
@@ -61,33 +62,48 @@ export class PostgresRefundRepository implements RefundRepository {
       this.db,
       `INSERT INTO refunds (id, payment_id, amount, currency, reason, status, gateway, gateway_refund_id, failure, metadata, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [r.id, r.paymentId, r.amount.toFixed(), r.amount.currency, r.reason, r.status, r.gateway, r.gatewayRefundId ?? null, json(r.failure), json(r.metadata), r.createdAt, r.updatedAt],
+      [
+        r.id,
+        r.paymentId,
+        r.amount.toFixed(),
+        r.amount.currency,
+        r.reason,
+        r.status,
+        r.gateway,
+        r.gatewayRefundId ?? null,
+        json(r.failure),
+        json(r.metadata),
+        r.createdAt,
+        r.updatedAt,
+      ],
     );
   }
 
   async update(r: Refund): Promise<void> {
     // Amount, payment and currency of a refund never change.
-    await run(this.db, "UPDATE refunds SET reason = $2, status = $3, gateway = $4, gateway_refund_id = $5, failure = $6, metadata = $7, updated_at = $8 WHERE id = $1", [
-      r.id,
-      r.reason,
-      r.status,
-      r.gateway,
-      r.gatewayRefundId ?? null,
-      json(r.failure),
-      json(r.metadata),
-      r.updatedAt,
-    ]);
+    await run(
+      this.db,
+      "UPDATE refunds SET reason = $2, status = $3, gateway = $4, gateway_refund_id = $5, failure = $6, metadata = $7, updated_at = $8 WHERE id = $1",
+      [r.id, r.reason, r.status, r.gateway, r.gatewayRefundId ?? null, json(r.failure), json(r.metadata), r.updatedAt],
+    );
   }
 
   async listByPayment(paymentId: string, page: PageQuery): Promise<Page<Refund>> {
     const after = afterKey(this.codec, "refunds.payment", page.cursor);
-    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [paymentId, after ? after[0] : "0", page.limit + 1]);
+    const { rows } = await run<RefundRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM refunds WHERE payment_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [paymentId, after ? after[0] : "0", page.limit + 1],
+    );
     const bySeq = new Map(rows.map((r) => [r.id, r.seq]));
     return toPage(this.codec, rows.map(toRefund), page.limit, "refunds.payment", (r) => [bySeq.get(r.id)!, r.id]);
   }
 
   async listByStatus(status: Refund["status"], limit: number): Promise<Refund[]> {
-    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE status = $1 ORDER BY seq LIMIT $2`, [status, limit]);
+    const { rows } = await run<RefundRow>(this.db, `SELECT ${COLUMNS} FROM refunds WHERE status = $1 ORDER BY seq LIMIT $2`, [
+      status,
+      limit,
+    ]);
     return rows.map(toRefund);
   }
 }

@@ -22,7 +22,8 @@ interface DeliveryRow {
   updated_at: Date;
 }
 
-const COLUMNS = "id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, next_attempt_at, lease_until, lease_token, replay_of, created_at, updated_at";
+const COLUMNS =
+  "id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, next_attempt_at, lease_until, lease_token, replay_of, created_at, updated_at";
 
 function toDelivery(r: DeliveryRow): WebhookDelivery {
   return {
@@ -63,10 +64,20 @@ function values(d: WebhookDelivery): unknown[] {
 }
 
 // Identity, message and payload of a delivery never change.
-const UPDATE_SQL = "UPDATE webhook_deliveries SET status = $2, attempt_count = $3, attempts = $4, next_attempt_at = $5, lease_until = $6, lease_token = $7, updated_at = $8";
+const UPDATE_SQL =
+  "UPDATE webhook_deliveries SET status = $2, attempt_count = $3, attempts = $4, next_attempt_at = $5, lease_until = $6, lease_token = $7, updated_at = $8";
 
 function stateValues(d: WebhookDelivery): unknown[] {
-  return [d.id, d.status, d.attemptCount, JSON.stringify(d.attempts), d.nextAttemptAt ?? null, d.leaseUntil ?? null, d.leaseToken ?? null, d.updatedAt];
+  return [
+    d.id,
+    d.status,
+    d.attemptCount,
+    JSON.stringify(d.attempts),
+    d.nextAttemptAt ?? null,
+    d.leaseUntil ?? null,
+    d.leaseToken ?? null,
+    d.updatedAt,
+  ];
 }
 
 /**
@@ -89,7 +100,11 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
   }
 
   async insert(d: WebhookDelivery): Promise<void> {
-    await run(this.db, `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, values(d));
+    await run(
+      this.db,
+      `INSERT INTO webhook_deliveries (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      values(d),
+    );
   }
 
   async update(d: WebhookDelivery): Promise<void> {
@@ -98,7 +113,10 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
 
   async recordAttempt(d: WebhookDelivery, leaseToken: string): Promise<boolean> {
     // Conditional on the claim: a dispatcher whose lease was taken over writes nothing.
-    const { rowCount } = await run(this.db, `${UPDATE_SQL} WHERE id = $1 AND status = 'sending' AND lease_token = $9`, [...stateValues(d), leaseToken]);
+    const { rowCount } = await run(this.db, `${UPDATE_SQL} WHERE id = $1 AND status = 'sending' AND lease_token = $9`, [
+      ...stateValues(d),
+      leaseToken,
+    ]);
     return rowCount === 1;
   }
 
@@ -112,7 +130,9 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
           FOR UPDATE SKIP LOCKED)
        UPDATE webhook_deliveries d SET status = 'sending', lease_until = $2, lease_token = $4, updated_at = $1
          FROM due WHERE d.id = due.id
-       RETURNING ${COLUMNS.split(", ").map((c) => `d.${c}`).join(", ")}`,
+       RETURNING ${COLUMNS.split(", ")
+         .map((c) => `d.${c}`)
+         .join(", ")}`,
       [now, leaseUntil, limit, leaseToken],
     );
     return rows.map(toDelivery).sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));

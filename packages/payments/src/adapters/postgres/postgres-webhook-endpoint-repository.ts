@@ -24,7 +24,11 @@ function toEndpoint(r: EndpointRow): WebhookEndpoint {
     id: r.id,
     url: r.url,
     events: r.events,
-    secrets: r.secrets.map((s) => ({ secret: s.secret, createdAt: new Date(s.createdAt), expiresAt: s.expiresAt ? new Date(s.expiresAt) : undefined })),
+    secrets: r.secrets.map((s) => ({
+      secret: s.secret,
+      createdAt: new Date(s.createdAt),
+      expiresAt: s.expiresAt ? new Date(s.expiresAt) : undefined,
+    })),
     enabled: r.enabled,
     disabledReason: r.disabled_reason ?? undefined,
     description: r.description ?? undefined,
@@ -34,7 +38,17 @@ function toEndpoint(r: EndpointRow): WebhookEndpoint {
 }
 
 function values(e: WebhookEndpoint): unknown[] {
-  return [e.id, e.url, [...e.events], JSON.stringify(e.secrets), e.enabled, e.disabledReason ?? null, e.description ?? null, e.createdAt, e.updatedAt];
+  return [
+    e.id,
+    e.url,
+    [...e.events],
+    JSON.stringify(e.secrets),
+    e.enabled,
+    e.disabledReason ?? null,
+    e.description ?? null,
+    e.createdAt,
+    e.updatedAt,
+  ];
 }
 
 /**
@@ -57,20 +71,19 @@ export class PostgresWebhookEndpointRepository implements WebhookEndpointReposit
   }
 
   async update(e: WebhookEndpoint): Promise<void> {
-    await run(this.db, "UPDATE webhook_endpoints SET url = $2, events = $3, secrets = $4, enabled = $5, disabled_reason = $6, description = $7, updated_at = $8 WHERE id = $1", [
-      e.id,
-      e.url,
-      [...e.events],
-      JSON.stringify(e.secrets),
-      e.enabled,
-      e.disabledReason ?? null,
-      e.description ?? null,
-      e.updatedAt,
-    ]);
+    await run(
+      this.db,
+      "UPDATE webhook_endpoints SET url = $2, events = $3, secrets = $4, enabled = $5, disabled_reason = $6, description = $7, updated_at = $8 WHERE id = $1",
+      [e.id, e.url, [...e.events], JSON.stringify(e.secrets), e.enabled, e.disabledReason ?? null, e.description ?? null, e.updatedAt],
+    );
   }
 
   async disable(id: string, url: string, reason: string, now: Date): Promise<boolean> {
-    const { rowCount } = await run(this.db, "UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = $4 WHERE id = $1 AND url = $2 AND enabled", [id, url, reason, now]);
+    const { rowCount } = await run(
+      this.db,
+      "UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = $4 WHERE id = $1 AND url = $2 AND enabled",
+      [id, url, reason, now],
+    );
     return rowCount === 1;
   }
 

@@ -13,7 +13,24 @@ const SUPPORTED = new Set(
 );
 
 /** Sent as whole units: no multiplication. */
-const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+const ZERO_DECIMAL = new Set([
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
+]);
 /** Sent x1000, and Stripe's acquirers need the last digit to be 0. */
 const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
 
@@ -22,9 +39,30 @@ const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
  * others the minimum depends on the settlement currency, so Stripe itself decides: `amount_too_small`).
  */
 const MINIMUM: Readonly<Record<string, string>> = {
-  usd: "0.50", aed: "2.00", aud: "0.50", bgn: "1.00", brl: "0.50", cad: "0.50", chf: "0.50", czk: "15.00", dkk: "2.50", eur: "0.50",
-  gbp: "0.30", hkd: "4.00", huf: "175.00", inr: "0.50", jpy: "50", mxn: "10", myr: "2", nok: "3.00", nzd: "0.50", pln: "2.00",
-  ron: "2.00", sek: "3.00", sgd: "0.50", thb: "10",
+  usd: "0.50",
+  aed: "2.00",
+  aud: "0.50",
+  bgn: "1.00",
+  brl: "0.50",
+  cad: "0.50",
+  chf: "0.50",
+  czk: "15.00",
+  dkk: "2.50",
+  eur: "0.50",
+  gbp: "0.30",
+  hkd: "4.00",
+  huf: "175.00",
+  inr: "0.50",
+  jpy: "50",
+  mxn: "10",
+  myr: "2",
+  nok: "3.00",
+  nzd: "0.50",
+  pln: "2.00",
+  ron: "2.00",
+  sek: "3.00",
+  sgd: "0.50",
+  thb: "10",
 };
 
 /** Stripe's amount field holds up to eight digits (twelve for IDR). */
@@ -60,21 +98,37 @@ export function isStripeCurrency(currency: string): boolean {
 export function toStripeAmount(money: Money, options: { minimum?: boolean } = {}): { amount: number; currency: string } {
   const currency = money.currency.toLowerCase();
   if (!SUPPORTED.has(currency)) {
-    throw ValidationError.field(paymentsCodes.currency_not_supported, "amount.currency", `Stripe does not accept payments in ${money.currency}`);
+    throw ValidationError.field(
+      paymentsCodes.currency_not_supported,
+      "amount.currency",
+      `Stripe does not accept payments in ${money.currency}`,
+    );
   }
   const decimals = stripeDecimals(currency);
   const scaled = money.amount.times(new Decimal(10).pow(decimals));
   if (!scaled.isInteger() || (THREE_DECIMAL.has(currency) && !scaled.mod(10).isZero())) {
     const step = THREE_DECIMAL.has(currency) ? "0.010" : decimals === 0 ? "1" : "0.01";
-    throw ValidationError.field(paymentsCodes.amount_precision_unsupported, "amount.amount", `Stripe charges ${money.currency} in steps of ${step}; ${money.amount.toString()} is not one`);
+    throw ValidationError.field(
+      paymentsCodes.amount_precision_unsupported,
+      "amount.amount",
+      `Stripe charges ${money.currency} in steps of ${step}; ${money.amount.toString()} is not one`,
+    );
   }
   const minor = BigInt(scaled.toFixed(0));
   const min = MINIMUM[currency];
   if (options.minimum !== false && min !== undefined && money.amount.lessThan(min)) {
-    throw ValidationError.field(paymentsCodes.amount_below_gateway_minimum, "amount.amount", `Stripe's minimum charge in ${money.currency} is ${min}`);
+    throw ValidationError.field(
+      paymentsCodes.amount_below_gateway_minimum,
+      "amount.amount",
+      `Stripe's minimum charge in ${money.currency} is ${min}`,
+    );
   }
   if (minor > MAX_MINOR(currency)) {
-    throw ValidationError.field(paymentsCodes.amount_above_gateway_maximum, "amount.amount", `Stripe's largest ${money.currency} amount is ${MAX_MINOR(currency)} minor units`);
+    throw ValidationError.field(
+      paymentsCodes.amount_above_gateway_maximum,
+      "amount.amount",
+      `Stripe's largest ${money.currency} amount is ${MAX_MINOR(currency)} minor units`,
+    );
   }
   if (minor <= 0n) throw ValidationError.field(coreCodes.amount_not_positive, "amount.amount", "Stripe amounts are positive");
   return { amount: Number(minor), currency };

@@ -45,11 +45,19 @@ export type StripeMode = "test" | "live";
  */
 export function stripeModeOf(secretKey: unknown): StripeMode {
   if (secretKey === undefined || secretKey === null || secretKey === "") {
-    throw new ConfigurationError(paymentsCodes.stripe_secret_key_missing, "no Stripe secret key: set STRIPE_SECRET_KEY (sk_test_... for test mode)");
+    throw new ConfigurationError(
+      paymentsCodes.stripe_secret_key_missing,
+      "no Stripe secret key: set STRIPE_SECRET_KEY (sk_test_... for test mode)",
+    );
   }
   if (typeof secretKey !== "string" || !KEY.test(secretKey)) {
-    const hint = typeof secretKey === "string" && secretKey.startsWith("pk_") ? "a publishable key (pk_) was given; the server needs the secret key (sk_)" : "expected sk_test_..., sk_live_..., rk_test_... or rk_live_...";
-    throw new ConfigurationError(paymentsCodes.stripe_secret_key_malformed, `malformed Stripe secret key: ${hint}`, { details: { prefix: typeof secretKey === "string" ? secretKey.slice(0, 3) : typeof secretKey } });
+    const hint =
+      typeof secretKey === "string" && secretKey.startsWith("pk_")
+        ? "a publishable key (pk_) was given; the server needs the secret key (sk_)"
+        : "expected sk_test_..., sk_live_..., rk_test_... or rk_live_...";
+    throw new ConfigurationError(paymentsCodes.stripe_secret_key_malformed, `malformed Stripe secret key: ${hint}`, {
+      details: { prefix: typeof secretKey === "string" ? secretKey.slice(0, 3) : typeof secretKey },
+    });
   }
   return secretKey.includes("_live_") ? "live" : "test";
 }

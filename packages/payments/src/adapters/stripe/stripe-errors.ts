@@ -43,7 +43,9 @@ function isStripeError(e: unknown): e is StripeErrorLike & Error {
 }
 
 function causeCode(detail: unknown): string | undefined {
-  return typeof detail === "object" && detail !== null && typeof (detail as { code?: unknown }).code === "string" ? (detail as { code: string }).code : undefined;
+  return typeof detail === "object" && detail !== null && typeof (detail as { code?: unknown }).code === "string"
+    ? (detail as { code: string }).code
+    : undefined;
 }
 
 /**
@@ -69,7 +71,13 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
       cause: error,
     });
   }
-  const details = { stripeType: error.rawType, stripeCode: error.code, param: error.param, requestId: error.requestId, statusCode: error.statusCode };
+  const details = {
+    stripeType: error.rawType,
+    stripeCode: error.code,
+    param: error.param,
+    requestId: error.requestId,
+    statusCode: error.statusCode,
+  };
   const ambiguous = call !== "read";
   switch (error.type) {
     case "StripeCardError": {
@@ -83,33 +91,81 @@ export function mapStripeError(error: unknown, call: StripeCallKind): PlatformEr
       });
     }
     case "StripeAuthenticationError":
-      return new ConfigurationError(paymentsCodes.stripe_authentication_failed, "Stripe refused the secret key (401): check STRIPE_SECRET_KEY", { details, cause: error });
+      return new ConfigurationError(
+        paymentsCodes.stripe_authentication_failed,
+        "Stripe refused the secret key (401): check STRIPE_SECRET_KEY",
+        { details, cause: error },
+      );
     case "StripePermissionError":
-      return new ConfigurationError(paymentsCodes.stripe_permission_denied, "the Stripe key may not do this (403): use a secret key or a restricted key with PaymentIntents and Refunds write access", { details, cause: error });
+      return new ConfigurationError(
+        paymentsCodes.stripe_permission_denied,
+        "the Stripe key may not do this (403): use a secret key or a restricted key with PaymentIntents and Refunds write access",
+        { details, cause: error },
+      );
     case "StripeRateLimitError":
-      return new GatewayError(paymentsCodes.gateway_rate_limited, "Stripe rate-limited the request (429)", { provider: PROVIDER, retryable: true, details, cause: error });
+      return new GatewayError(paymentsCodes.gateway_rate_limited, "Stripe rate-limited the request (429)", {
+        provider: PROVIDER,
+        retryable: true,
+        details,
+        cause: error,
+      });
     case "StripeIdempotencyError":
       // The key was first used with other parameters: whatever that first request did stands, so the
       // outcome of this one is unknown, never "nothing happened".
       return call === "read"
         ? new IdempotencyError(paymentsCodes.gateway_idempotency_conflict, error.message, { details, cause: error })
-        : new GatewayError(paymentsCodes.gateway_idempotency_conflict, error.message, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous: true }, cause: error });
+        : new GatewayError(paymentsCodes.gateway_idempotency_conflict, error.message, {
+            provider: PROVIDER,
+            retryable: true,
+            details: { ...details, ambiguous: true },
+            cause: error,
+          });
     case "StripeInvalidRequestError": {
       if (call === "authorize" && !STATE_CODES.has(error.code ?? "")) {
-        const code = error.code === "amount_too_small" ? "amount_below_gateway_minimum" : error.code === "amount_too_large" ? "amount_above_gateway_maximum" : "gateway_invalid_request";
-        return new ValidationError(code, `Stripe refused the request: ${error.message}`, { issues: error.param ? [{ path: error.param.split(/[[\]]+/).filter(Boolean), message: error.message ?? "", code }] : [], details, cause: error });
+        const code =
+          error.code === "amount_too_small"
+            ? "amount_below_gateway_minimum"
+            : error.code === "amount_too_large"
+              ? "amount_above_gateway_maximum"
+              : "gateway_invalid_request";
+        return new ValidationError(code, `Stripe refused the request: ${error.message}`, {
+          issues: error.param ? [{ path: error.param.split(/[[\]]+/).filter(Boolean), message: error.message ?? "", code }] : [],
+          details,
+          cause: error,
+        });
       }
-      return new GatewayError(error.code ?? "gateway_invalid_request", error.message, { provider: PROVIDER, retryable: false, declineCode: error.code, details, cause: error });
+      return new GatewayError(error.code ?? "gateway_invalid_request", error.message, {
+        provider: PROVIDER,
+        retryable: false,
+        declineCode: error.code,
+        details,
+        cause: error,
+      });
     }
     case "StripeConnectionError": {
       const socket = causeCode(error.detail);
       if (socket === "ECONNREFUSED" || socket === "ENOTFOUND" || socket === "EAI_AGAIN") {
-        return new GatewayError(paymentsCodes.gateway_unavailable, `Stripe is unreachable (${socket})`, { provider: PROVIDER, retryable: true, details: { ...details, socket }, cause: error });
+        return new GatewayError(paymentsCodes.gateway_unavailable, `Stripe is unreachable (${socket})`, {
+          provider: PROVIDER,
+          retryable: true,
+          details: { ...details, socket },
+          cause: error,
+        });
       }
-      return new GatewayError(paymentsCodes.gateway_timeout, `no answer from Stripe: ${error.message}`, { provider: PROVIDER, retryable: true, details: { ...details, socket, ambiguous }, cause: error });
+      return new GatewayError(paymentsCodes.gateway_timeout, `no answer from Stripe: ${error.message}`, {
+        provider: PROVIDER,
+        retryable: true,
+        details: { ...details, socket, ambiguous },
+        cause: error,
+      });
     }
     default:
       // StripeAPIError: 5xx, or 409 while the same key is in flight. Stripe may have done the work.
-      return new GatewayError(paymentsCodes.gateway_error, `Stripe failed (${error.statusCode ?? "no status"}): ${error.message}`, { provider: PROVIDER, retryable: true, details: { ...details, ambiguous }, cause: error });
+      return new GatewayError(paymentsCodes.gateway_error, `Stripe failed (${error.statusCode ?? "no status"}): ${error.message}`, {
+        provider: PROVIDER,
+        retryable: true,
+        details: { ...details, ambiguous },
+        cause: error,
+      });
   }
 }

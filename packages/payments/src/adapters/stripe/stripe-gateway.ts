@@ -1,11 +1,26 @@
 import { ConfigurationError, GatewayError, Money, PlatformError, ValidationError } from "@platform/core";
 import type Stripe from "stripe";
 import type { PaymentMethodDetails } from "../../domain/payment.js";
-import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
+import type {
+  GatewayAuthorization,
+  GatewayAuthorizeRequest,
+  GatewayPaymentState,
+  GatewayRefund,
+  PaymentGateway,
+} from "../../ports/payment-gateway.js";
 import { fromStripeAmount, toStripeAmount } from "./stripe-amounts.js";
 import { stripeModeOf, type StripeGatewayOptions, type StripeMode } from "./stripe-config.js";
 import { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
-import { actionOf, declineCodeOf, gatewayDataOf, PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf, stripeIdempotencyKey, type StripeGatewayData } from "./stripe-intents.js";
+import {
+  actionOf,
+  declineCodeOf,
+  gatewayDataOf,
+  PAYMENT_ID_METADATA_KEY,
+  REFUND_ID_METADATA_KEY,
+  stateOf,
+  stripeIdempotencyKey,
+  type StripeGatewayData,
+} from "./stripe-intents.js";
 import { paymentsCodes } from "../../domain/error-codes.js";
 import { coreCodes } from "@platform/core";
 
@@ -71,7 +86,11 @@ export class StripeGateway implements PaymentGateway {
       },
       (cause: unknown) => {
         this.client = undefined;
-        throw new ConfigurationError(paymentsCodes.missing_peer_dependency, "the Stripe gateway needs the optional peer dependency stripe (npm install stripe)", { cause });
+        throw new ConfigurationError(
+          paymentsCodes.missing_peer_dependency,
+          "the Stripe gateway needs the optional peer dependency stripe (npm install stripe)",
+          { cause },
+        );
       },
     );
     return this.client;
@@ -85,17 +104,30 @@ export class StripeGateway implements PaymentGateway {
       const mapped = mapStripeError(e, kind);
       // Name the gateway as registered (a host may run two Stripe accounts).
       throw mapped instanceof GatewayError && this.name !== "stripe"
-        ? new GatewayError(mapped.code, mapped.message, { provider: this.name, retryable: mapped.retryable, declineCode: mapped.declineCode, details: mapped.details, cause: mapped.cause })
+        ? new GatewayError(mapped.code, mapped.message, {
+            provider: this.name,
+            retryable: mapped.retryable,
+            declineCode: mapped.declineCode,
+            details: mapped.details,
+            cause: mapped.cause,
+          })
         : mapped;
     }
   }
 
-  private fail(code: string, message: string, options: { retryable: boolean; declineCode?: string; ambiguous?: boolean; pi?: Stripe.PaymentIntent }): never {
+  private fail(
+    code: string,
+    message: string,
+    options: { retryable: boolean; declineCode?: string; ambiguous?: boolean; pi?: Stripe.PaymentIntent },
+  ): never {
     throw new GatewayError(code, message, {
       provider: this.name,
       retryable: options.retryable,
       ...(options.declineCode ? { declineCode: options.declineCode } : {}),
-      details: { ...(options.ambiguous ? { ambiguous: true } : {}), ...(options.pi ? { paymentIntentId: options.pi.id, paymentIntentStatus: options.pi.status } : {}) },
+      details: {
+        ...(options.ambiguous ? { ambiguous: true } : {}),
+        ...(options.pi ? { paymentIntentId: options.pi.id, paymentIntentStatus: options.pi.status } : {}),
+      },
     });
   }
 
@@ -105,7 +137,13 @@ export class StripeGateway implements PaymentGateway {
     try {
       const pm = await this.call("read", (s) => s.paymentMethods.retrieve(paymentMethod));
       const card = pm.card ?? undefined;
-      return { type: pm.type, brand: card?.brand ?? undefined, last4: card?.last4 ?? undefined, country: card?.country ?? undefined, fingerprint: card?.fingerprint ?? undefined };
+      return {
+        type: pm.type,
+        brand: card?.brand ?? undefined,
+        last4: card?.last4 ?? undefined,
+        country: card?.country ?? undefined,
+        fingerprint: card?.fingerprint ?? undefined,
+      };
     } catch (e) {
       if (PlatformError.is(e) && e.details.stripeCode === "resource_missing") return undefined;
       throw e;
@@ -130,7 +168,8 @@ export class StripeGateway implements PaymentGateway {
    */
   async authorize(req: GatewayAuthorizeRequest): Promise<StripeAuthorization> {
     const { amount, currency } = toStripeAmount(req.amount);
-    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
+    if (!OUR_ID.test(req.paymentId))
+      throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
     const created = await this.call("authorize", (s) =>
       s.paymentIntents.create(
         {
@@ -159,14 +198,37 @@ export class StripeGateway implements PaymentGateway {
     const gatewayData = gatewayDataOf(pi);
     switch (pi.status) {
       case "succeeded":
-        return { reference: pi.id, status: "captured", amountAuthorized: fromStripeAmount(pi.amount, pi.currency), amountCaptured: fromStripeAmount(pi.amount_received, pi.currency), gatewayData };
+        return {
+          reference: pi.id,
+          status: "captured",
+          amountAuthorized: fromStripeAmount(pi.amount, pi.currency),
+          amountCaptured: fromStripeAmount(pi.amount_received, pi.currency),
+          gatewayData,
+        };
       case "requires_capture":
-        return { reference: pi.id, status: "authorized", amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency), amountCaptured: fromStripeAmount(0, pi.currency), gatewayData };
+        return {
+          reference: pi.id,
+          status: "authorized",
+          amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency),
+          amountCaptured: fromStripeAmount(0, pi.currency),
+          gatewayData,
+        };
       case "requires_action":
         // The customer must authenticate (3-D Secure) on the host's front end with the client secret.
-        return { reference: pi.id, status: "requires_action", amountAuthorized: fromStripeAmount(0, pi.currency), amountCaptured: fromStripeAmount(0, pi.currency), gatewayData, action: actionOf(pi) };
+        return {
+          reference: pi.id,
+          status: "requires_action",
+          amountAuthorized: fromStripeAmount(0, pi.currency),
+          amountCaptured: fromStripeAmount(0, pi.currency),
+          gatewayData,
+          action: actionOf(pi),
+        };
       case "requires_payment_method":
-        return this.fail("card_declined", pi.last_payment_error?.message ?? "the card was declined", { retryable: false, declineCode: declineCodeOf(pi) ?? "generic_decline", pi });
+        return this.fail("card_declined", pi.last_payment_error?.message ?? "the card was declined", {
+          retryable: false,
+          declineCode: declineCodeOf(pi) ?? "generic_decline",
+          pi,
+        });
       case "canceled":
         return this.fail("payment_canceled", "the PaymentIntent was canceled", { retryable: false, pi });
       default:
@@ -179,12 +241,21 @@ export class StripeGateway implements PaymentGateway {
    * Captures all or part of an authorised PaymentIntent; Stripe releases the rest.
    * @throws GatewayError non-retryable with Stripe's code (`amount_too_large`, `payment_intent_unexpected_state`) when refused.
    */
-  async capture(req: { reference: string; amount: Money; idempotencyKey: string }): Promise<{ reference: string; amountCaptured: Money; gatewayData: StripeGatewayData }> {
+  async capture(req: {
+    reference: string;
+    amount: Money;
+    idempotencyKey: string;
+  }): Promise<{ reference: string; amountCaptured: Money; gatewayData: StripeGatewayData }> {
     const { amount } = toStripeAmount(req.amount, { minimum: false });
     const pi = await this.call("follow_up", (s) =>
-      s.paymentIntents.capture(req.reference, { amount_to_capture: amount, expand: ["latest_charge"] }, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "capture") }),
+      s.paymentIntents.capture(
+        req.reference,
+        { amount_to_capture: amount, expand: ["latest_charge"] },
+        { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "capture") },
+      ),
     );
-    if (pi.status !== "succeeded") this.fail("gateway_pending", `the PaymentIntent is ${pi.status} after capture`, { retryable: true, ambiguous: true, pi });
+    if (pi.status !== "succeeded")
+      this.fail("gateway_pending", `the PaymentIntent is ${pi.status} after capture`, { retryable: true, ambiguous: true, pi });
     return { reference: pi.id, amountCaptured: fromStripeAmount(pi.amount_received, pi.currency), gatewayData: gatewayDataOf(pi) };
   }
 
@@ -194,7 +265,9 @@ export class StripeGateway implements PaymentGateway {
    */
   async void(req: { reference: string; idempotencyKey: string }): Promise<void> {
     try {
-      await this.call("follow_up", (s) => s.paymentIntents.cancel(req.reference, {}, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "cancel") }));
+      await this.call("follow_up", (s) =>
+        s.paymentIntents.cancel(req.reference, {}, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "cancel") }),
+      );
     } catch (e) {
       if (!PlatformError.is(e, "payment_intent_unexpected_state")) throw e;
       // Canceled by another request (or by Stripe when the hold lapsed): the void holds.
@@ -207,16 +280,26 @@ export class StripeGateway implements PaymentGateway {
    * Refunds all or part of a captured PaymentIntent. `pending` refunds settle later at Stripe: the
    * refund stays pending until `refunds.reconcile()` re-sends it (same key) and reads its current state.
    */
-  async refund(req: { reference: string; refundId: string; amount: Money; idempotencyKey: string }): Promise<GatewayRefund & { gatewayData: Record<string, string> }> {
+  async refund(req: {
+    reference: string;
+    refundId: string;
+    amount: Money;
+    idempotencyKey: string;
+  }): Promise<GatewayRefund & { gatewayData: Record<string, string> }> {
     const { amount } = toStripeAmount(req.amount, { minimum: false });
     let refund = await this.call("follow_up", (s) =>
-      s.refunds.create({ payment_intent: req.reference, amount, metadata: { [REFUND_ID_METADATA_KEY]: req.refundId } }, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "refund") }),
+      s.refunds.create(
+        { payment_intent: req.reference, amount, metadata: { [REFUND_ID_METADATA_KEY]: req.refundId } },
+        { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "refund") },
+      ),
     );
     // A re-send (refunds.reconcile) is answered with the refund as it was then: read how it stands now.
-    if (refund.status === "pending" || refund.status === "requires_action") refund = await this.call("read", (s) => s.refunds.retrieve(refund.id));
+    if (refund.status === "pending" || refund.status === "requires_action")
+      refund = await this.call("read", (s) => s.refunds.retrieve(refund.id));
     const gatewayData = { provider: "stripe", refundId: refund.id, refundStatus: refund.status ?? "unknown" };
     if (refund.status === "succeeded") return { reference: refund.id, status: "succeeded", gatewayData };
-    if (refund.status === "failed" || refund.status === "canceled") return { reference: refund.id, status: "failed", declineCode: refund.failure_reason ?? "refund_failed", gatewayData };
+    if (refund.status === "failed" || refund.status === "canceled")
+      return { reference: refund.id, status: "failed", declineCode: refund.failure_reason ?? "refund_failed", gatewayData };
     return { reference: refund.id, status: "pending", gatewayData };
   }
 
@@ -225,7 +308,10 @@ export class StripeGateway implements PaymentGateway {
    * by our payment id in the intent's metadata (Stripe's search: it can lag by a minute, which is why
    * reconciliation waits and re-sends with the same Idempotency-Keys when nothing is found).
    */
-  async retrieve(req: { reference?: string | undefined; paymentId: string }): Promise<GatewayPaymentState & { gatewayData?: StripeGatewayData }> {
+  async retrieve(req: {
+    reference?: string | undefined;
+    paymentId: string;
+  }): Promise<GatewayPaymentState & { gatewayData?: StripeGatewayData }> {
     if (req.reference) {
       try {
         return stateOf(await this.call("read", (s) => s.paymentIntents.retrieve(req.reference!, { expand: ["latest_charge"] })));
@@ -234,12 +320,18 @@ export class StripeGateway implements PaymentGateway {
         throw e;
       }
     }
-    if (!OUR_ID.test(req.paymentId)) throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
-    const found = await this.call("read", (s) => s.paymentIntents.search({ query: `metadata['${PAYMENT_ID_METADATA_KEY}']:'${req.paymentId}'`, limit: 10 }));
+    if (!OUR_ID.test(req.paymentId))
+      throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
+    const found = await this.call("read", (s) =>
+      s.paymentIntents.search({ query: `metadata['${PAYMENT_ID_METADATA_KEY}']:'${req.paymentId}'`, limit: 10 }),
+    );
     const intents = found.data;
     if (intents.length === 0) return { status: "not_found" };
     // One create key per payment makes one intent; should there be more, the one that moved money tells.
-    const pi = intents.find((i) => i.status === "succeeded" || i.status === "requires_capture") ?? intents.find((i) => i.status === "processing") ?? intents[0]!;
+    const pi =
+      intents.find((i) => i.status === "succeeded" || i.status === "requires_capture") ??
+      intents.find((i) => i.status === "processing") ??
+      intents[0]!;
     return stateOf(pi);
   }
 }

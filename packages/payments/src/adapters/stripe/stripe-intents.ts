@@ -82,7 +82,12 @@ export function stateOf(pi: Stripe.PaymentIntent): GatewayPaymentState & { gatew
     case "succeeded":
       return { ...base, status: "captured", amountCaptured: fromStripeAmount(pi.amount_received, pi.currency) };
     case "requires_capture":
-      return { ...base, status: "authorized", amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency), amountCaptured: fromStripeAmount(0, pi.currency) };
+      return {
+        ...base,
+        status: "authorized",
+        amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency),
+        amountCaptured: fromStripeAmount(0, pi.currency),
+      };
     case "canceled":
       return { ...base, status: "voided" };
     case "processing":

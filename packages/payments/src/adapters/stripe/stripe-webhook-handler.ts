@@ -34,7 +34,13 @@ function refundOf(r: Stripe.Refund): RefundInput | undefined {
   const refundId = r.metadata?.[REFUND_ID_METADATA_KEY];
   if (!refundId) return undefined;
   const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
-  return { refundId, reference: r.id, status, declineCode: r.failure_reason ?? undefined, gatewayData: { provider: "stripe", refundId: r.id, refundStatus: r.status ?? "unknown" } };
+  return {
+    refundId,
+    reference: r.id,
+    status,
+    declineCode: r.failure_reason ?? undefined,
+    gatewayData: { provider: "stripe", refundId: r.id, refundStatus: r.status ?? "unknown" },
+  };
 }
 
 /** The event as the payment system's input, or undefined when it names nothing of ours. */
@@ -47,7 +53,11 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
     // Signed by Stripe, yet still read as untrusted: an object without the fields a PaymentIntent
     // always has is refused with a code (nothing changes) instead of failing with a TypeError.
     if (typeof pi.id !== "string" || typeof pi.amount !== "number" || typeof pi.currency !== "string" || typeof pi.status !== "string") {
-      throw ValidationError.field(paymentsCodes.invalid_webhook_payload, "data.object", `Stripe event ${event.id} carries an incomplete PaymentIntent`);
+      throw ValidationError.field(
+        paymentsCodes.invalid_webhook_payload,
+        "data.object",
+        `Stripe event ${event.id} carries an incomplete PaymentIntent`,
+      );
     }
     return { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } };
   }

@@ -42,16 +42,32 @@ export interface VerifiedStripeEvent {
  * const { event, relevant } = await verifyStripeWebhook(rawBody, req.headers["stripe-signature"], { secret: process.env.STRIPE_WEBHOOK_SECRET, now: new Date() });
  * ```
  */
-export async function verifyStripeWebhook(rawBody: string | Buffer, signatureHeader: string | undefined, options: VerifyStripeWebhookOptions): Promise<VerifiedStripeEvent> {
+export async function verifyStripeWebhook(
+  rawBody: string | Buffer,
+  signatureHeader: string | undefined,
+  options: VerifyStripeWebhookOptions,
+): Promise<VerifiedStripeEvent> {
   const { secret } = options;
-  if (!secret) throw new ConfigurationError(paymentsCodes.stripe_webhook_secret_missing, "no Stripe webhook signing secret: set STRIPE_WEBHOOK_SECRET (whsec_...)");
-  if (!/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(secret)) throw new ConfigurationError(paymentsCodes.stripe_webhook_secret_malformed, "malformed Stripe webhook signing secret: expected whsec_...");
+  if (!secret)
+    throw new ConfigurationError(
+      paymentsCodes.stripe_webhook_secret_missing,
+      "no Stripe webhook signing secret: set STRIPE_WEBHOOK_SECRET (whsec_...)",
+    );
+  if (!/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(secret))
+    throw new ConfigurationError(
+      paymentsCodes.stripe_webhook_secret_malformed,
+      "malformed Stripe webhook signing secret: expected whsec_...",
+    );
   if (!signatureHeader) throw new AuthenticationError(paymentsCodes.stripe_signature_missing, "no Stripe-Signature header");
   let mod: typeof import("stripe");
   try {
     mod = await import("stripe");
   } catch (cause) {
-    throw new ConfigurationError(paymentsCodes.missing_peer_dependency, "verifying Stripe webhooks needs the optional peer dependency stripe (npm install stripe)", { cause });
+    throw new ConfigurationError(
+      paymentsCodes.missing_peer_dependency,
+      "verifying Stripe webhooks needs the optional peer dependency stripe (npm install stripe)",
+      { cause },
+    );
   }
   const StripeClass = (mod.default ?? mod) as unknown as typeof Stripe;
   let event: Stripe.Event;
@@ -66,7 +82,9 @@ export async function verifyStripeWebhook(rawBody: string | Buffer, signatureHea
   const tolerance = options.toleranceSeconds ?? 300;
   const age = Math.floor(options.now.getTime() / 1000) - timestamp;
   if (!Number.isFinite(age) || Math.abs(age) > tolerance) {
-    throw new AuthenticationError(paymentsCodes.stripe_signature_stale, "the Stripe-Signature timestamp is outside the tolerance", { details: { timestamp, toleranceSeconds: tolerance } });
+    throw new AuthenticationError(paymentsCodes.stripe_signature_stale, "the Stripe-Signature timestamp is outside the tolerance", {
+      details: { timestamp, toleranceSeconds: tolerance },
+    });
   }
   return { event, relevant: (STRIPE_PAYMENT_EVENT_TYPES as readonly string[]).includes(event.type) };
 }

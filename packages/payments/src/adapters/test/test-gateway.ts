@@ -1,11 +1,18 @@
 import { createHash } from "node:crypto";
 import { createId, GatewayError, Money } from "@platform/core";
 import type { PaymentMethodDetails } from "../../domain/payment.js";
-import type { GatewayAuthorization, GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
+import type {
+  GatewayAuthorization,
+  GatewayAuthorizeRequest,
+  GatewayPaymentState,
+  GatewayRefund,
+  PaymentGateway,
+} from "../../ports/payment-gateway.js";
 import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** How a test payment method behaves. */
-type Behaviour = "succeed" | "decline" | "insufficient_funds" | "authentication_required" | "three_d_secure" | "timeout_after_charge" | "refund_fail";
+type Behaviour =
+  "succeed" | "decline" | "insufficient_funds" | "authentication_required" | "three_d_secure" | "timeout_after_charge" | "refund_fail";
 
 const METHODS: Record<string, { brand: string; last4: string; country: string; behaviour: Behaviour }> = {
   pm_card_visa: { brand: "visa", last4: "4242", country: "US", behaviour: "succeed" },
@@ -23,7 +30,13 @@ const METHODS: Record<string, { brand: string; last4: string; country: string; b
 
 // The 3-D Secure step in Stripe's shape, so a host's front-end code reads the same fields.
 function actionOf(c: Charge) {
-  return { nextAction: { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `https://test.invalid/3ds2?charge=${c.reference}` } }, clientSecret: c.clientSecret };
+  return {
+    nextAction: {
+      type: "use_stripe_sdk",
+      use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `https://test.invalid/3ds2?charge=${c.reference}` },
+    },
+    clientSecret: c.clientSecret,
+  };
 }
 
 /** The payment method tokens the test gateway knows. */
@@ -119,12 +132,17 @@ export class TestGateway implements PaymentGateway {
     const fault = this.faults[i]!;
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) this.faults.splice(i, 1);
-    if (fault.kind === "unavailable") throw new GatewayError(paymentsCodes.gateway_unavailable, `${this.name} is unavailable`, { provider: this.name, retryable: true });
+    if (fault.kind === "unavailable")
+      throw new GatewayError(paymentsCodes.gateway_unavailable, `${this.name} is unavailable`, { provider: this.name, retryable: true });
     return "timeout";
   }
 
   private timeout(): never {
-    throw new GatewayError(paymentsCodes.gateway_timeout, `${this.name} did not answer in time`, { provider: this.name, retryable: true, details: { ambiguous: true } });
+    throw new GatewayError(paymentsCodes.gateway_timeout, `${this.name} did not answer in time`, {
+      provider: this.name,
+      retryable: true,
+      details: { ambiguous: true },
+    });
   }
 
   private decline(code: string, declineCode: string, message: string): never {
@@ -153,17 +171,34 @@ export class TestGateway implements PaymentGateway {
     if (!behaviour) this.decline("invalid_payment_method", "invalid_payment_method", `unknown payment method ${req.paymentMethod}`);
     if (behaviour === "decline") this.decline("card_declined", "generic_decline", "Your card was declined.");
     if (behaviour === "insufficient_funds") this.decline("card_declined", "insufficient_funds", "Your card has insufficient funds.");
-    if (behaviour === "authentication_required") this.decline("card_declined", "authentication_required", "This payment requires authentication.");
+    if (behaviour === "authentication_required")
+      this.decline("card_declined", "authentication_required", "This payment requires authentication.");
     const result = this.once(`authorize:${req.idempotencyKey}`, (): GatewayAuthorization => {
       const reference = createId("ch");
       const zero = Money.zero(req.amount.currency);
       const clientSecret = `${reference}_secret_${createId("cs").slice(3)}`;
-      const charge: Charge = { reference, paymentId: req.paymentId, amountAuthorized: req.amount, amountCaptured: zero, status: "requires_action", capture: req.capture, clientSecret, refunded: zero, refundsFail: behaviour === "refund_fail" };
+      const charge: Charge = {
+        reference,
+        paymentId: req.paymentId,
+        amountAuthorized: req.amount,
+        amountCaptured: zero,
+        status: "requires_action",
+        capture: req.capture,
+        clientSecret,
+        refunded: zero,
+        refundsFail: behaviour === "refund_fail",
+      };
       this.charges.set(reference, charge);
       this.byPayment.set(req.paymentId, reference);
-      if (behaviour === "three_d_secure") return { reference, status: "requires_action", amountAuthorized: zero, amountCaptured: zero, action: actionOf(charge) };
+      if (behaviour === "three_d_secure")
+        return { reference, status: "requires_action", amountAuthorized: zero, amountCaptured: zero, action: actionOf(charge) };
       this.charge(charge);
-      return { reference, status: charge.status as "authorized" | "captured", amountAuthorized: req.amount, amountCaptured: charge.amountCaptured };
+      return {
+        reference,
+        status: charge.status as "authorized" | "captured",
+        amountAuthorized: req.amount,
+        amountCaptured: charge.amountCaptured,
+      };
     });
     if (fault === "timeout" || behaviour === "timeout_after_charge") this.timeout();
     return result;
@@ -195,7 +230,8 @@ export class TestGateway implements PaymentGateway {
     if (!charge) this.decline("resource_missing", "resource_missing", `no charge ${req.reference}`);
     const result = this.once(`capture:${req.idempotencyKey}`, () => {
       if (charge.status !== "authorized") this.decline("charge_not_capturable", "charge_not_capturable", `charge is ${charge.status}`);
-      if (req.amount.greaterThan(charge.amountAuthorized)) this.decline("amount_too_large", "amount_too_large", "capture exceeds the authorisation");
+      if (req.amount.greaterThan(charge.amountAuthorized))
+        this.decline("amount_too_large", "amount_too_large", "capture exceeds the authorisation");
       charge.amountCaptured = req.amount;
       charge.status = "captured";
       return { reference: charge.reference, amountCaptured: req.amount };
@@ -219,7 +255,8 @@ export class TestGateway implements PaymentGateway {
     if (!charge) this.decline("resource_missing", "resource_missing", `no charge ${req.reference}`);
     const result = this.once(`refund:${req.idempotencyKey}`, (): GatewayRefund => {
       if (charge.refundsFail) return { reference: createId("re"), status: "failed", declineCode: "refund_failed" };
-      if (charge.refunded.add(req.amount).greaterThan(charge.amountCaptured)) this.decline("amount_too_large", "amount_too_large", "refund exceeds the captured amount");
+      if (charge.refunded.add(req.amount).greaterThan(charge.amountCaptured))
+        this.decline("amount_too_large", "amount_too_large", "refund exceeds the captured amount");
       charge.refunded = charge.refunded.add(req.amount);
       return { reference: createId("re"), status: "succeeded" };
     });

@@ -19,5 +19,10 @@ export {
   type Refund as StripeMockRefund,
   type Json as StripeMockJson,
 } from "./stripe-mock-objects.js";
-export { TEST_CARDS as STRIPE_TEST_CARDS, type TestCard as StripeTestCard, type FormObject as StripeFormObject, type FormValue as StripeFormValue } from "./stripe-wire.js";
+export {
+  TEST_CARDS as STRIPE_TEST_CARDS,
+  type TestCard as StripeTestCard,
+  type FormObject as StripeFormObject,
+  type FormValue as StripeFormValue,
+} from "./stripe-wire.js";
 export { stripeWebhookDelivery, type StripeWebhookDelivery, type StripeWebhookDeliveryInput } from "./stripe-webhook-delivery.js";

@@ -1,8 +1,19 @@
 import { chargeJson, intentJson, refundJson, type Charge, type Intent, type Json, type Refund } from "./stripe-mock-objects.js";
-import { CURRENCY_RULES, invalidParam, listOf, stripeId, StripeWireError, TEST_CARDS, type FormObject, type FormValue, type TestCard } from "./stripe-wire.js";
+import {
+  CURRENCY_RULES,
+  invalidParam,
+  listOf,
+  stripeId,
+  StripeWireError,
+  TEST_CARDS,
+  type FormObject,
+  type FormValue,
+  type TestCard,
+} from "./stripe-wire.js";
 
 const str = (v: FormValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
-const record = (v: FormValue | undefined): Record<string, string> => (typeof v === "object" ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {});
+const record = (v: FormValue | undefined): Record<string, string> =>
+  typeof v === "object" ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
 const now = () => Math.floor(Date.now() / 1000);
 
 function positiveInt(v: FormValue | undefined, param: string): number {
@@ -23,18 +34,32 @@ export class StripeMockApi {
 
   private intent(id: string): Intent {
     const pi = this.intents.get(id);
-    if (!pi) throw new StripeWireError(404, { type: "invalid_request_error", code: "resource_missing", param: "intent", message: `No such payment_intent: '${id}'` });
+    if (!pi)
+      throw new StripeWireError(404, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "intent",
+        message: `No such payment_intent: '${id}'`,
+      });
     return pi;
   }
 
   private checkAmount(form: FormObject, param = "amount"): { amount: number; currency: string } {
     const currency = str(form.currency) ?? "";
-    if (currency !== currency.toLowerCase() || !CURRENCY_RULES[currency]) throw invalidParam("currency", `Invalid currency: ${currency}. Currencies are three-letter lower-case ISO codes Stripe supports.`, "parameter_invalid");
+    if (currency !== currency.toLowerCase() || !CURRENCY_RULES[currency])
+      throw invalidParam(
+        "currency",
+        `Invalid currency: ${currency}. Currencies are three-letter lower-case ISO codes Stripe supports.`,
+        "parameter_invalid",
+      );
     const amount = positiveInt(form[param], param);
     const rule = CURRENCY_RULES[currency]!;
-    if (rule.decimals === 3 && amount % 10 !== 0) throw invalidParam(param, "Three-decimal currency amounts must end in 0.", "parameter_invalid");
-    if (amount < rule.minimum) throw invalidParam(param, `Amount must be at least ${rule.minimum} ${currency} minor units.`, "amount_too_small");
-    if (amount > (currency === "idr" ? 999_999_999_999 : 99_999_999)) throw invalidParam(param, "Amount must be no more than 99999999.", "amount_too_large");
+    if (rule.decimals === 3 && amount % 10 !== 0)
+      throw invalidParam(param, "Three-decimal currency amounts must end in 0.", "parameter_invalid");
+    if (amount < rule.minimum)
+      throw invalidParam(param, `Amount must be at least ${rule.minimum} ${currency} minor units.`, "amount_too_small");
+    if (amount > (currency === "idr" ? 999_999_999_999 : 99_999_999))
+      throw invalidParam(param, "Amount must be no more than 99999999.", "amount_too_large");
     return { amount, currency };
   }
 
@@ -47,26 +72,62 @@ export class StripeMockApi {
   /** GET /v1/payment_methods/:id */
   paymentMethod(id: string): Json {
     const card = TEST_CARDS[id];
-    if (!card) throw new StripeWireError(404, { type: "invalid_request_error", code: "resource_missing", param: "payment_method", message: `No such PaymentMethod: '${id}'` });
-    return { id, object: "payment_method", type: "card", card: { brand: card.brand, last4: card.last4, country: card.country, exp_month: 12, exp_year: 2034, funding: "credit", fingerprint: `fp${card.last4}${card.brand}` }, created: now(), livemode: false };
+    if (!card)
+      throw new StripeWireError(404, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "payment_method",
+        message: `No such PaymentMethod: '${id}'`,
+      });
+    return {
+      id,
+      object: "payment_method",
+      type: "card",
+      card: {
+        brand: card.brand,
+        last4: card.last4,
+        country: card.country,
+        exp_month: 12,
+        exp_year: 2034,
+        funding: "credit",
+        fingerprint: `fp${card.last4}${card.brand}`,
+      },
+      created: now(),
+      livemode: false,
+    };
   }
 
   /** POST /v1/payment_intents */
   create(form: FormObject): Json {
-    if (form.payment_method_types !== undefined) throw invalidParam("payment_method_types", "payment_method_types cannot be used with this API version; use automatic_payment_methods.", "parameter_unknown");
+    if (form.payment_method_types !== undefined)
+      throw invalidParam(
+        "payment_method_types",
+        "payment_method_types cannot be used with this API version; use automatic_payment_methods.",
+        "parameter_unknown",
+      );
     const { amount, currency } = this.checkAmount(form);
     const captureMethod = str(form.capture_method) ?? "automatic_async";
-    if (!["automatic", "automatic_async", "manual"].includes(captureMethod)) throw invalidParam("capture_method", `Invalid capture_method: ${captureMethod}`);
+    if (!["automatic", "automatic_async", "manual"].includes(captureMethod))
+      throw invalidParam("capture_method", `Invalid capture_method: ${captureMethod}`);
     const apm = typeof form.automatic_payment_methods === "object" ? form.automatic_payment_methods : {};
     const paymentMethod = str(form.payment_method) ?? null;
     const id = stripeId("pi");
     const pi: Intent = {
-      id, amount, currency, captureMethod, paymentMethod,
+      id,
+      amount,
+      currency,
+      captureMethod,
+      paymentMethod,
       status: paymentMethod ? "requires_confirmation" : "requires_payment_method",
       allowRedirects: str(apm.allow_redirects) ?? "always",
       metadata: record(form.metadata),
-      amountCapturable: 0, amountReceived: 0, amountRefunded: 0,
-      chargeId: null, lastPaymentError: null, nextAction: null, cancellationReason: null,
+      amountCapturable: 0,
+      amountReceived: 0,
+      amountRefunded: 0,
+      chargeId: null,
+      lastPaymentError: null,
+      nextAction: null,
+      cancellationReason: null,
       clientSecret: `${id}_secret_${stripeId("cs").slice(3)}`,
       created: now(),
     };
@@ -80,7 +141,11 @@ export class StripeMockApi {
     const pi = this.intent(id);
     if (!["requires_confirmation", "requires_payment_method"].includes(pi.status)) throw this.unexpected(pi, "confirm");
     if (pi.allowRedirects !== "never" && str(form.return_url) === undefined) {
-      throw invalidParam("return_url", "This PaymentIntent accepts redirect-based payment methods: provide a return_url, or create it with automatic_payment_methods[allow_redirects]=never.", "parameter_missing");
+      throw invalidParam(
+        "return_url",
+        "This PaymentIntent accepts redirect-based payment methods: provide a return_url, or create it with automatic_payment_methods[allow_redirects]=never.",
+        "parameter_missing",
+      );
     }
     const pmId = str(form.payment_method) ?? pi.paymentMethod;
     const card = pmId ? TEST_CARDS[pmId] : undefined;
@@ -88,7 +153,14 @@ export class StripeMockApi {
     pi.paymentMethod = pmId;
     if (card.behaviour === "requires_action") {
       pi.status = "requires_action";
-      pi.nextAction = { type: "use_stripe_sdk", use_stripe_sdk: { type: "three_d_secure_redirect", stripe_js: `https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=${pi.id}`, source: stripeId("payatt") } };
+      pi.nextAction = {
+        type: "use_stripe_sdk",
+        use_stripe_sdk: {
+          type: "three_d_secure_redirect",
+          stripe_js: `https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=${pi.id}`,
+          source: stripeId("payatt"),
+        },
+      };
       return this.intentJson(pi, listOf(form.expand));
     }
     return this.attempt(pi, card, listOf(form.expand));
@@ -96,12 +168,28 @@ export class StripeMockApi {
 
   /** Charges the card of an intent: success moves it on, a decline answers 402 as Stripe does. */
   private attempt(pi: Intent, card: TestCard, expand: string[]): Json {
-    const charge: Charge = { id: stripeId("ch"), intent: pi.id, amount: pi.amount, currency: pi.currency, status: card.behaviour === "decline" ? "failed" : "succeeded", card, paymentMethod: pi.paymentMethod!, created: now() };
+    const charge: Charge = {
+      id: stripeId("ch"),
+      intent: pi.id,
+      amount: pi.amount,
+      currency: pi.currency,
+      status: card.behaviour === "decline" ? "failed" : "succeeded",
+      card,
+      paymentMethod: pi.paymentMethod!,
+      created: now(),
+    };
     this.charges.set(charge.id, charge);
     pi.chargeId = charge.id;
     pi.nextAction = null;
     if (card.behaviour === "decline") {
-      const error = { type: "card_error", code: card.code!, decline_code: card.declineCode, message: card.message!, charge: charge.id, doc_url: `https://stripe.com/docs/error-codes/${card.code}` };
+      const error = {
+        type: "card_error",
+        code: card.code!,
+        decline_code: card.declineCode,
+        message: card.message!,
+        charge: charge.id,
+        doc_url: `https://stripe.com/docs/error-codes/${card.code}`,
+      };
       pi.status = "requires_payment_method";
       pi.lastPaymentError = error;
       throw new StripeWireError(402, { ...error, payment_intent: this.intentJson(pi) });
@@ -118,7 +206,12 @@ export class StripeMockApi {
   }
 
   private unexpected(pi: Intent, action: string): StripeWireError {
-    return new StripeWireError(400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}.`, payment_intent: this.intentJson(pi) });
+    return new StripeWireError(400, {
+      type: "invalid_request_error",
+      code: "payment_intent_unexpected_state",
+      message: `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}.`,
+      payment_intent: this.intentJson(pi),
+    });
   }
 
   /** POST /v1/payment_intents/:id/capture */
@@ -126,8 +219,15 @@ export class StripeMockApi {
     const pi = this.intent(id);
     if (pi.status !== "requires_capture") throw this.unexpected(pi, "capture");
     const amount = form.amount_to_capture === undefined ? pi.amountCapturable : positiveInt(form.amount_to_capture, "amount_to_capture");
-    if (amount > pi.amountCapturable) throw new StripeWireError(400, { type: "invalid_request_error", code: "amount_too_large", param: "amount_to_capture", message: "The amount to capture is greater than the amount capturable." });
-    if (CURRENCY_RULES[pi.currency]!.decimals === 3 && amount % 10 !== 0) throw invalidParam("amount_to_capture", "Three-decimal currency amounts must end in 0.");
+    if (amount > pi.amountCapturable)
+      throw new StripeWireError(400, {
+        type: "invalid_request_error",
+        code: "amount_too_large",
+        param: "amount_to_capture",
+        message: "The amount to capture is greater than the amount capturable.",
+      });
+    if (CURRENCY_RULES[pi.currency]!.decimals === 3 && amount % 10 !== 0)
+      throw invalidParam("amount_to_capture", "Three-decimal currency amounts must end in 0.");
     pi.amountReceived = amount;
     pi.amountCapturable = 0;
     pi.status = "succeeded";
@@ -137,7 +237,8 @@ export class StripeMockApi {
   /** POST /v1/payment_intents/:id/cancel */
   cancel(id: string, form: FormObject): Json {
     const pi = this.intent(id);
-    if (!["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"].includes(pi.status)) throw this.unexpected(pi, "cancel");
+    if (!["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"].includes(pi.status))
+      throw this.unexpected(pi, "cancel");
     pi.status = "canceled";
     pi.amountCapturable = 0;
     pi.nextAction = null;
@@ -156,22 +257,50 @@ export class StripeMockApi {
     const m = /^metadata\['([^'\\]+)'\]:'((?:[^'\\]|\\.)*)'$/.exec(q);
     if (!m) throw invalidParam("query", `This local server only searches metadata['key']:'value', got ${q}`);
     const value = m[2]!.replace(/\\(.)/g, "$1");
-    const data = [...this.intents.values()].filter((pi) => pi.metadata[m[1]!] === value).map((pi) => this.intentJson(pi, listOf(query.expand)));
+    const data = [...this.intents.values()]
+      .filter((pi) => pi.metadata[m[1]!] === value)
+      .map((pi) => this.intentJson(pi, listOf(query.expand)));
     return { object: "search_result", data, has_more: false, next_page: null, url: "/v1/payment_intents/search" };
   }
 
   /** POST /v1/refunds */
   refund(form: FormObject): Json {
     const pi = this.intent(str(form.payment_intent) ?? "");
-    if (pi.status !== "succeeded") throw new StripeWireError(400, { type: "invalid_request_error", code: "charge_not_refundable", message: `This PaymentIntent is ${pi.status} and has nothing to refund.` });
+    if (pi.status !== "succeeded")
+      throw new StripeWireError(400, {
+        type: "invalid_request_error",
+        code: "charge_not_refundable",
+        message: `This PaymentIntent is ${pi.status} and has nothing to refund.`,
+      });
     const left = pi.amountReceived - pi.amountRefunded;
     const amount = form.amount === undefined ? left : positiveInt(form.amount, "amount");
-    if (left === 0) throw new StripeWireError(400, { type: "invalid_request_error", code: "charge_already_refunded", message: "This charge has already been refunded." });
-    if (amount > left) throw new StripeWireError(400, { type: "invalid_request_error", code: "amount_too_large", param: "amount", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left}).` });
+    if (left === 0)
+      throw new StripeWireError(400, {
+        type: "invalid_request_error",
+        code: "charge_already_refunded",
+        message: "This charge has already been refunded.",
+      });
+    if (amount > left)
+      throw new StripeWireError(400, {
+        type: "invalid_request_error",
+        code: "amount_too_large",
+        param: "amount",
+        message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left}).`,
+      });
     const card = this.charges.get(pi.chargeId!)!.card;
     const fails = card.behaviour === "refund_fail";
     const status = fails ? "failed" : card.behaviour === "refund_pending" ? "pending" : "succeeded";
-    const r: Refund = { id: stripeId("re"), intent: pi.id, charge: pi.chargeId!, amount, currency: pi.currency, status, failureReason: fails ? "expired_or_canceled_card" : null, metadata: record(form.metadata), created: now() };
+    const r: Refund = {
+      id: stripeId("re"),
+      intent: pi.id,
+      charge: pi.chargeId!,
+      amount,
+      currency: pi.currency,
+      status,
+      failureReason: fails ? "expired_or_canceled_card" : null,
+      metadata: record(form.metadata),
+      created: now(),
+    };
     // A pending refund already counts against what is left to refund, as at Stripe.
     if (!fails) pi.amountRefunded += amount;
     this.refunds.set(r.id, r);
@@ -181,14 +310,21 @@ export class StripeMockApi {
   /** GET /v1/refunds/:id */
   getRefund(id: string): Json {
     const r = this.refunds.get(id);
-    if (!r) throw new StripeWireError(404, { type: "invalid_request_error", code: "resource_missing", param: "id", message: `No such refund: '${id}'` });
+    if (!r)
+      throw new StripeWireError(404, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "id",
+        message: `No such refund: '${id}'`,
+      });
     return refundJson(r);
   }
 
   /** A pending refund settles (as Stripe's `charge.refund.updated` would tell). */
   settleRefund(id: string, status: "succeeded" | "failed"): void {
     const r = this.refunds.get(id);
-    if (!r || r.status !== "pending") throw new StripeWireError(400, { type: "invalid_request_error", message: `refund ${id} is not pending` });
+    if (!r || r.status !== "pending")
+      throw new StripeWireError(400, { type: "invalid_request_error", message: `refund ${id} is not pending` });
     r.status = status;
     if (status === "failed") {
       r.failureReason = "unknown";
@@ -203,7 +339,11 @@ export class StripeMockApi {
     if (outcome === "succeed") return this.attempt(pi, { ...TEST_CARDS[pi.paymentMethod!]!, behaviour: "succeed" }, []);
     pi.status = "requires_payment_method";
     pi.nextAction = null;
-    pi.lastPaymentError = { type: "card_error", code: "payment_intent_authentication_failure", message: "The customer failed to authenticate." };
+    pi.lastPaymentError = {
+      type: "card_error",
+      code: "payment_intent_authentication_failure",
+      message: "The customer failed to authenticate.",
+    };
     return this.intentJson(pi);
   }
 }

@@ -94,7 +94,18 @@ export function chargeJson(c: Charge, pi: Intent): Json {
     status: c.status,
     payment_intent: c.intent,
     payment_method: c.paymentMethod,
-    payment_method_details: { type: "card", card: { brand: c.card.brand, last4: c.card.last4, country: c.card.country, exp_month: 12, exp_year: 2034, funding: "credit", fingerprint: `fp${c.card.last4}${c.card.brand}` } },
+    payment_method_details: {
+      type: "card",
+      card: {
+        brand: c.card.brand,
+        last4: c.card.last4,
+        country: c.card.country,
+        exp_month: 12,
+        exp_year: 2034,
+        funding: "credit",
+        fingerprint: `fp${c.card.last4}${c.card.brand}`,
+      },
+    },
     created: c.created,
     livemode: false,
   };
@@ -102,5 +113,16 @@ export function chargeJson(c: Charge, pi: Intent): Json {
 
 /** A refund in Stripe's wire format. */
 export function refundJson(r: Refund): Json {
-  return { id: r.id, object: "refund", amount: r.amount, currency: r.currency, status: r.status, payment_intent: r.intent, charge: r.charge, failure_reason: r.failureReason, metadata: r.metadata, created: r.created };
+  return {
+    id: r.id,
+    object: "refund",
+    amount: r.amount,
+    currency: r.currency,
+    status: r.status,
+    payment_intent: r.intent,
+    charge: r.charge,
+    failure_reason: r.failureReason,
+    metadata: r.metadata,
+    created: r.created,
+  };
 }

@@ -5,7 +5,8 @@ import { StripeMockApi } from "./stripe-mock-api.js";
 import { parseForm, stripeId, StripeWireError, type FormObject } from "./stripe-wire.js";
 
 /** An operation of the local Stripe server, for faults and the request log. */
-export type StripeMockOperation = "create" | "confirm" | "capture" | "cancel" | "retrieve" | "search" | "refund" | "retrieve_refund" | "payment_method";
+export type StripeMockOperation =
+  "create" | "confirm" | "capture" | "cancel" | "retrieve" | "search" | "refund" | "retrieve_refund" | "payment_method";
 
 /**
  * A fault the next matching requests suffer: `rate_limit` (429, nothing done), `server_error` (500,
@@ -69,7 +70,8 @@ function route(method: string, path: string): { operation: StripeMockOperation |
   let m: RegExpExecArray | null;
   if (method === "POST" && path === "/v1/payment_intents") return { operation: "create" };
   if (method === "GET" && path === "/v1/payment_intents/search") return { operation: "search" };
-  if ((m = /^\/v1\/payment_intents\/([A-Za-z0-9_]+)\/(confirm|capture|cancel)$/.exec(path)) && method === "POST") return { operation: m[2] as StripeMockOperation, id: m[1]! };
+  if ((m = /^\/v1\/payment_intents\/([A-Za-z0-9_]+)\/(confirm|capture|cancel)$/.exec(path)) && method === "POST")
+    return { operation: m[2] as StripeMockOperation, id: m[1]! };
   if ((m = /^\/v1\/payment_intents\/([A-Za-z0-9_]+)$/.exec(path)) && method === "GET") return { operation: "retrieve", id: m[1]! };
   if (method === "POST" && path === "/v1/refunds") return { operation: "refund" };
   if ((m = /^\/v1\/refunds\/([A-Za-z0-9_]+)$/.exec(path)) && method === "GET") return { operation: "retrieve_refund", id: m[1]! };
@@ -118,16 +120,30 @@ export async function startStripeMockServer(options: StripeMockServerOptions = {
 
   const dispatch = (operation: StripeMockOperation | "unknown", id: string | undefined, form: FormObject): unknown => {
     switch (operation) {
-      case "create": return api.create(form);
-      case "confirm": return api.confirm(id!, form);
-      case "capture": return api.capture(id!, form);
-      case "cancel": return api.cancel(id!, form);
-      case "retrieve": return api.retrieve(id!, form);
-      case "search": return api.search(form);
-      case "refund": return api.refund(form);
-      case "retrieve_refund": return api.getRefund(id!);
-      case "payment_method": return api.paymentMethod(id!);
-      default: throw new StripeWireError(404, { type: "invalid_request_error", code: "resource_missing", message: "Unrecognized request URL." }, false);
+      case "create":
+        return api.create(form);
+      case "confirm":
+        return api.confirm(id!, form);
+      case "capture":
+        return api.capture(id!, form);
+      case "cancel":
+        return api.cancel(id!, form);
+      case "retrieve":
+        return api.retrieve(id!, form);
+      case "search":
+        return api.search(form);
+      case "refund":
+        return api.refund(form);
+      case "retrieve_refund":
+        return api.getRefund(id!);
+      case "payment_method":
+        return api.paymentMethod(id!);
+      default:
+        throw new StripeWireError(
+          404,
+          { type: "invalid_request_error", code: "resource_missing", message: "Unrecognized request URL." },
+          false,
+        );
     }
   };
 
@@ -138,7 +154,16 @@ export async function startStripeMockServer(options: StripeMockServerOptions = {
     const { operation, id } = route(method, url.pathname);
     const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : undefined);
     const form = method === "POST" ? parseForm(raw) : parseForm(url.search.slice(1));
-    const entry: StripeMockRequest = { method, path: url.pathname, operation, idempotencyKey: header("idempotency-key"), stripeVersion: header("stripe-version"), contentType: header("content-type"), form, replayed: false };
+    const entry: StripeMockRequest = {
+      method,
+      path: url.pathname,
+      operation,
+      idempotencyKey: header("idempotency-key"),
+      stripeVersion: header("stripe-version"),
+      contentType: header("content-type"),
+      form,
+      replayed: false,
+    };
     requests.push(entry);
     const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", "request-id": stripeId("req"), ...extra });
@@ -148,18 +173,34 @@ export async function startStripeMockServer(options: StripeMockServerOptions = {
 
     const auth = /^Bearer (\S+)$/.exec(header("authorization") ?? "")?.[1];
     if (!auth || (options.secretKey ? auth !== options.secretKey : !/^(sk|rk)_test_[A-Za-z0-9]+$/.test(auth))) {
-      return send(401, { error: { type: "invalid_request_error", message: "Invalid API Key provided (this local server takes test keys only)." } });
+      return send(401, {
+        error: { type: "invalid_request_error", message: "Invalid API Key provided (this local server takes test keys only)." },
+      });
     }
     const version = entry.stripeVersion;
     if (!version || !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(version) || (options.apiVersion && version !== options.apiVersion)) {
-      return error(new StripeWireError(400, { type: "invalid_request_error", code: "api_version_invalid", message: `Invalid Stripe API version: ${version ?? "(none)"}` }));
+      return error(
+        new StripeWireError(400, {
+          type: "invalid_request_error",
+          code: "api_version_invalid",
+          message: `Invalid Stripe API version: ${version ?? "(none)"}`,
+        }),
+      );
     }
     if (method === "POST" && !(entry.contentType ?? "").startsWith("application/x-www-form-urlencoded")) {
-      return error(new StripeWireError(400, { type: "invalid_request_error", message: "POST bodies are form-encoded (application/x-www-form-urlencoded)." }));
+      return error(
+        new StripeWireError(400, {
+          type: "invalid_request_error",
+          message: "POST bodies are form-encoded (application/x-www-form-urlencoded).",
+        }),
+      );
     }
     const fault = takeFault(operation);
     if (fault === "reset") return void req.socket.destroy();
-    if (fault === "rate_limit") return send(429, { error: { type: "invalid_request_error", code: "rate_limit", message: "Too many requests hit the API too quickly." } });
+    if (fault === "rate_limit")
+      return send(429, {
+        error: { type: "invalid_request_error", code: "rate_limit", message: "Too many requests hit the API too quickly." },
+      });
     if (fault === "server_error") return send(500, { error: { type: "api_error", message: "An unknown error occurred." } });
 
     const key = method === "POST" ? entry.idempotencyKey : undefined;
@@ -168,9 +209,21 @@ export async function startStripeMockServer(options: StripeMockServerOptions = {
       const fingerprint = `${method} ${url.pathname} ${JSON.stringify(form)}`;
       const stored = idempotency.get(key);
       if (stored && stored.fingerprint !== fingerprint) {
-        return send(400, { error: { type: "idempotency_error", message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.` } });
+        return send(400, {
+          error: {
+            type: "idempotency_error",
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          },
+        });
       }
-      if (stored && !stored.done) return send(409, { error: { type: "invalid_request_error", code: "idempotency_key_in_use", message: "There is currently another in-progress request using this Idempotent Key." } });
+      if (stored && !stored.done)
+        return send(409, {
+          error: {
+            type: "invalid_request_error",
+            code: "idempotency_key_in_use",
+            message: "There is currently another in-progress request using this Idempotent Key.",
+          },
+        });
       if (stored) {
         entry.replayed = true;
         if (fault === "lost_response") return void req.socket.destroy();
@@ -214,7 +267,9 @@ export async function startStripeMockServer(options: StripeMockServerOptions = {
     requests,
     injectFault: (fault) => void faults.push({ ...fault, times: fault.times ?? 1 }),
     chargeCount: (paymentId) =>
-      [...api.charges.values()].filter((c) => c.status === "succeeded" && api.intents.get(c.intent)?.metadata[PAYMENT_ID_METADATA_KEY] === paymentId).length,
+      [...api.charges.values()].filter(
+        (c) => c.status === "succeeded" && api.intents.get(c.intent)?.metadata[PAYMENT_ID_METADATA_KEY] === paymentId,
+      ).length,
     completeAction: (paymentIntentId, outcome) => void api.completeAction(paymentIntentId, outcome),
     close: () =>
       new Promise<void>((resolve) => {
@@ -225,5 +280,9 @@ export async function startStripeMockServer(options: StripeMockServerOptions = {
 }
 
 function invalidKey(message: string): StripeWireError {
-  return new StripeWireError(400, { type: "invalid_request_error", code: "idempotency_key_invalid", param: "Idempotency-Key", message }, false);
+  return new StripeWireError(
+    400,
+    { type: "invalid_request_error", code: "idempotency_key_invalid", param: "Idempotency-Key", message },
+    false,
+  );
 }

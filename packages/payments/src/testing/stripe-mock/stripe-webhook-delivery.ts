@@ -37,6 +37,15 @@ export async function stripeWebhookDelivery(input: StripeWebhookDeliveryInput): 
   const StripeClass = (mod.default ?? mod) as unknown as typeof Stripe;
   const created = Math.floor(input.at.getTime() / 1000);
   const id = input.id ?? `evt_local_${created}_${++sequence}`;
-  const payload = JSON.stringify({ id, object: "event", api_version: "2026-10-28.endive", created, livemode: false, pending_webhooks: 1, type: input.type, data: { object: input.object } });
+  const payload = JSON.stringify({
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created,
+    livemode: false,
+    pending_webhooks: 1,
+    type: input.type,
+    data: { object: input.object },
+  });
   return { payload, header: StripeClass.webhooks.generateTestHeaderString({ payload, secret: input.secret, timestamp: created }) };
 }

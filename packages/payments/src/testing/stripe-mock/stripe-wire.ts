@@ -61,7 +61,15 @@ export interface TestCard {
   message?: string;
 }
 
-const declined = (last4: string, code: string, declineCode: string, message: string): TestCard => ({ brand: "visa", last4, country: "US", behaviour: "decline", code, declineCode, message });
+const declined = (last4: string, code: string, declineCode: string, message: string): TestCard => ({
+  brand: "visa",
+  last4,
+  country: "US",
+  behaviour: "decline",
+  code,
+  declineCode,
+  message,
+});
 
 /** Stripe's test PaymentMethod tokens the local server knows. */
 export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
@@ -72,7 +80,12 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   pm_card_de: { brand: "visa", last4: "0016", country: "DE", behaviour: "succeed" },
   pm_card_chargeDeclined: declined("0002", "card_declined", "generic_decline", "Your card was declined."),
   pm_card_chargeDeclinedInsufficientFunds: declined("9995", "card_declined", "insufficient_funds", "Your card has insufficient funds."),
-  pm_card_visa_chargeDeclinedInsufficientFunds: declined("9995", "card_declined", "insufficient_funds", "Your card has insufficient funds."),
+  pm_card_visa_chargeDeclinedInsufficientFunds: declined(
+    "9995",
+    "card_declined",
+    "insufficient_funds",
+    "Your card has insufficient funds.",
+  ),
   pm_card_chargeDeclinedLostCard: declined("9987", "card_declined", "lost_card", "Your card was declined."),
   pm_card_chargeDeclinedExpiredCard: declined("0069", "expired_card", "expired_card", "Your card has expired."),
   pm_card_chargeDeclinedIncorrectCvc: declined("0127", "incorrect_cvc", "incorrect_cvc", "Your card's security code is incorrect."),
@@ -84,10 +97,28 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
 
 /** Stripe's presentment rules the server checks: decimals and minimums (minor units) of the currencies it knows. */
 export const CURRENCY_RULES: Readonly<Record<string, { decimals: number; minimum: number }>> = {
-  usd: { decimals: 2, minimum: 50 }, eur: { decimals: 2, minimum: 50 }, gbp: { decimals: 2, minimum: 30 }, cad: { decimals: 2, minimum: 50 },
-  aud: { decimals: 2, minimum: 50 }, chf: { decimals: 2, minimum: 50 }, sek: { decimals: 2, minimum: 300 }, dkk: { decimals: 2, minimum: 250 },
-  nok: { decimals: 2, minimum: 300 }, pln: { decimals: 2, minimum: 200 }, czk: { decimals: 2, minimum: 1500 }, huf: { decimals: 2, minimum: 17500 },
-  jpy: { decimals: 0, minimum: 50 }, krw: { decimals: 0, minimum: 1 }, clp: { decimals: 0, minimum: 1 }, vnd: { decimals: 0, minimum: 1 },
-  kwd: { decimals: 3, minimum: 10 }, bhd: { decimals: 3, minimum: 10 }, jod: { decimals: 3, minimum: 10 }, omr: { decimals: 3, minimum: 10 },
-  tnd: { decimals: 3, minimum: 10 }, isk: { decimals: 2, minimum: 100 }, mxn: { decimals: 2, minimum: 1000 }, idr: { decimals: 2, minimum: 1 },
+  usd: { decimals: 2, minimum: 50 },
+  eur: { decimals: 2, minimum: 50 },
+  gbp: { decimals: 2, minimum: 30 },
+  cad: { decimals: 2, minimum: 50 },
+  aud: { decimals: 2, minimum: 50 },
+  chf: { decimals: 2, minimum: 50 },
+  sek: { decimals: 2, minimum: 300 },
+  dkk: { decimals: 2, minimum: 250 },
+  nok: { decimals: 2, minimum: 300 },
+  pln: { decimals: 2, minimum: 200 },
+  czk: { decimals: 2, minimum: 1500 },
+  huf: { decimals: 2, minimum: 17500 },
+  jpy: { decimals: 0, minimum: 50 },
+  krw: { decimals: 0, minimum: 1 },
+  clp: { decimals: 0, minimum: 1 },
+  vnd: { decimals: 0, minimum: 1 },
+  kwd: { decimals: 3, minimum: 10 },
+  bhd: { decimals: 3, minimum: 10 },
+  jod: { decimals: 3, minimum: 10 },
+  omr: { decimals: 3, minimum: 10 },
+  tnd: { decimals: 3, minimum: 10 },
+  isk: { decimals: 2, minimum: 100 },
+  mxn: { decimals: 2, minimum: 1000 },
+  idr: { decimals: 2, minimum: 1 },
 };

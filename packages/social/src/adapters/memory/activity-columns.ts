@@ -73,7 +73,8 @@ export class ActivityColumns {
   /** Appends an activity. @throws ConflictError `duplicate_id`. */
   insert(a: Activity): void {
     const tx = this.runner.require();
-    if (this.rowOf.has(a.id)) throw new ConflictError(coreCodes.duplicate_id, `activities ${a.id} already exists`, { details: { table: "activities", id: a.id } });
+    if (this.rowOf.has(a.id))
+      throw new ConflictError(coreCodes.duplicate_id, `activities ${a.id} already exists`, { details: { table: "activities", id: a.id } });
     const row = this.size;
     if (row + 1 > this.seqs.length) this.ensure(row + 1);
     this.size = row + 1;
@@ -112,7 +113,10 @@ export class ActivityColumns {
    * `atLeast`, optionally of one delivery: a k-way merge over the actors' ordered lists that reads
    * at most `limit` entries and builds no object per entry.
    */
-  newestRows(actorIds: readonly string[], page: { before?: number | null; limit: number; atLeast?: number | null; delivery?: Delivery }): number[] {
+  newestRows(
+    actorIds: readonly string[],
+    page: { before?: number | null; limit: number; atLeast?: number | null; delivery?: Delivery },
+  ): number[] {
     const sources = page.delivery === "push" ? [this.push] : page.delivery === "pull" ? [this.pull] : [this.push, this.pull];
     const ranges = [];
     for (const actorId of actorIds) {

@@ -2,7 +2,14 @@ import { NotFoundError } from "@platform/core";
 import type { Comment } from "../../domain/comment.js";
 import type { Like, LikeTarget } from "../../domain/like.js";
 import type { Activity, Delivery, Post, PostCounters, Repost } from "../../domain/post.js";
-import type { ActivityRepository, CommentRepository, LikeRepository, PostCounterDelta, PostRepository, RepostRepository } from "../../ports/content-repository.js";
+import type {
+  ActivityRepository,
+  CommentRepository,
+  LikeRepository,
+  PostCounterDelta,
+  PostRepository,
+  RepostRepository,
+} from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { pair, type MemorySocialTables } from "./memory-social-tables.js";
 import { socialCodes } from "../../domain/error-codes.js";
@@ -29,7 +36,10 @@ export class MemoryPostRepository implements PostRepository {
     return out;
   }
 
-  async update(id: string, patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Post> {
+  async update(
+    id: string,
+    patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>,
+  ): Promise<Post> {
     return this.write(id, patch);
   }
 
@@ -132,13 +142,20 @@ export class MemoryCommentRepository implements CommentRepository {
     return this.store.commentTable.get(id) ?? null;
   }
 
-  async update(id: string, patch: Partial<Pick<Comment, "content" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Comment> {
+  async update(
+    id: string,
+    patch: Partial<Pick<Comment, "content" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>,
+  ): Promise<Comment> {
     return this.store.commentTable.update({ ...this.require(id), ...patch });
   }
 
   async incrementCounters(id: string, delta: { likesCount?: number; repliesCount?: number }): Promise<Comment> {
     const c = this.require(id);
-    return this.store.commentTable.update({ ...c, likesCount: c.likesCount + (delta.likesCount ?? 0), repliesCount: c.repliesCount + (delta.repliesCount ?? 0) });
+    return this.store.commentTable.update({
+      ...c,
+      likesCount: c.likesCount + (delta.likesCount ?? 0),
+      repliesCount: c.repliesCount + (delta.repliesCount ?? 0),
+    });
   }
 
   async setCounters(id: string, counters: { likesCount: number; repliesCount: number }): Promise<void> {

@@ -29,12 +29,16 @@ export class MemoryFollowRepository implements FollowRepository {
 
   async listFollowers(userId: string, page: Keyset): Promise<Follow[]> {
     const t = this.store.followTable;
-    return this.store.followEdges.followers.before(userId, page.before, page.limit).map((e) => t.getByUnique("pair", pair(e.value, userId))!);
+    return this.store.followEdges.followers
+      .before(userId, page.before, page.limit)
+      .map((e) => t.getByUnique("pair", pair(e.value, userId))!);
   }
 
   async listFollowing(userId: string, page: Keyset): Promise<Follow[]> {
     const t = this.store.followTable;
-    return this.store.followEdges.following.before(userId, page.before, page.limit).map((e) => t.getByUnique("pair", pair(userId, e.value))!);
+    return this.store.followEdges.following
+      .before(userId, page.before, page.limit)
+      .map((e) => t.getByUnique("pair", pair(userId, e.value))!);
   }
 
   async followingIds(userId: string): Promise<string[]> {

@@ -7,10 +7,21 @@ import type { Repost } from "../../domain/post.js";
 import { usernameKey, type User } from "../../domain/user.js";
 import type { FeedState } from "../../ports/feed-repository.js";
 import type { SocialTx } from "../../ports/social-store.js";
-import { MemoryActivityRepository, MemoryCommentRepository, MemoryLikeRepository, MemoryPostRepository, MemoryRepostRepository } from "./memory-content-repositories.js";
+import {
+  MemoryActivityRepository,
+  MemoryCommentRepository,
+  MemoryLikeRepository,
+  MemoryPostRepository,
+  MemoryRepostRepository,
+} from "./memory-content-repositories.js";
 import { MemoryFeedRepository } from "./memory-feed-repository.js";
 import { MemoryNotificationRepository } from "./memory-notification-repository.js";
-import { MemoryBlockRepository, MemoryFollowRepository, MemoryFollowRequestRepository, MemoryMuteRepository } from "./memory-relationship-repositories.js";
+import {
+  MemoryBlockRepository,
+  MemoryFollowRepository,
+  MemoryFollowRequestRepository,
+  MemoryMuteRepository,
+} from "./memory-relationship-repositories.js";
 import { pair, type MemorySocialTables } from "./memory-social-tables.js";
 import { MemoryUserRepository } from "./memory-user-repository.js";
 import { OrderedTable } from "./ordered-table.js";
@@ -58,8 +69,14 @@ export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySo
     unique: { pair: { key: (r) => pair(r.requesterId, r.targetId), code: socialCodes.already_requested } },
     orders: { incoming: (r) => r.targetId },
   });
-  /** @internal */ readonly blockTable = this.table<Block, "pair">("blocks", { id: (b) => b.id, unique: { pair: { key: (b) => pair(b.blockerId, b.blockedId), code: socialCodes.already_blocked } } });
-  /** @internal */ readonly muteTable = this.table<Mute, "pair">("mutes", { id: (m) => m.id, unique: { pair: { key: (m) => pair(m.muterId, m.mutedId), code: socialCodes.already_muted } } });
+  /** @internal */ readonly blockTable = this.table<Block, "pair">("blocks", {
+    id: (b) => b.id,
+    unique: { pair: { key: (b) => pair(b.blockerId, b.blockedId), code: socialCodes.already_blocked } },
+  });
+  /** @internal */ readonly muteTable = this.table<Mute, "pair">("mutes", {
+    id: (m) => m.id,
+    unique: { pair: { key: (m) => pair(m.muterId, m.mutedId), code: socialCodes.already_muted } },
+  });
   /** User ids as small integers, shared by the columnar tables. */
   private readonly userCodes = new StringInterner();
   /** @internal Posts in columns: the bulk of the store, kept out of the garbage collector's way. */
@@ -83,11 +100,20 @@ export class MemorySocialStore extends MemoryStore<SocialTx> implements MemorySo
     unique: { pair: { key: (l) => `${l.userId}|${l.targetType}|${l.targetId}`, code: socialCodes.already_liked } },
     orders: { target: (l) => pair(l.targetType, l.targetId), all: () => "all" },
   });
-  /** @internal */ readonly notificationTable = new OrderedTable<Notification, "dedupe", "recipient" | "unread" | "pair" | "all">(this.runner, "notifications", {
-    id: (n) => n.id,
-    unique: { dedupe: { key: (n) => pair(n.recipientId, n.dedupeKey), code: socialCodes.notification_exists } },
-    orders: { recipient: (n) => n.recipientId, unread: (n) => (n.readAt ? null : n.recipientId), pair: (n) => pair(n.recipientId, n.actorId), all: () => "all" },
-  });
+  /** @internal */ readonly notificationTable = new OrderedTable<Notification, "dedupe", "recipient" | "unread" | "pair" | "all">(
+    this.runner,
+    "notifications",
+    {
+      id: (n) => n.id,
+      unique: { dedupe: { key: (n) => pair(n.recipientId, n.dedupeKey), code: socialCodes.notification_exists } },
+      orders: {
+        recipient: (n) => n.recipientId,
+        unread: (n) => (n.readAt ? null : n.recipientId),
+        pair: (n) => pair(n.recipientId, n.actorId),
+        all: () => "all",
+      },
+    },
+  );
   /** @internal */ readonly feedStates: MemoryTable<FeedState> = this.table<FeedState>("feed_states", { id: (s) => s.userId });
   /** @internal */ readonly feedEntries = new FeedLists(this.runner, this.activityTable);
 

@@ -37,7 +37,11 @@ export class MemoryUserRepository implements UserRepository {
     return this.store.userTable.put({ ...this.require(id), externalId, updatedAt: at });
   }
 
-  async updateProfile(id: string, patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>, at: Date): Promise<User> {
+  async updateProfile(
+    id: string,
+    patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>,
+    at: Date,
+  ): Promise<User> {
     return this.store.userTable.put({ ...this.require(id), ...patch, updatedAt: at });
   }
 

@@ -20,7 +20,11 @@ export class OrderedTable<V extends { readonly seq: number }, U extends string, 
   constructor(
     runner: MemoryTransactionRunner,
     name: string,
-    private readonly options: { id: (row: V) => string; unique?: Record<U, UniqueIndexDefinition<V>>; orders: Record<O, (row: V) => OrderKey> },
+    private readonly options: {
+      id: (row: V) => string;
+      unique?: Record<U, UniqueIndexDefinition<V>>;
+      orders: Record<O, (row: V) => OrderKey>;
+    },
   ) {
     this.table = new MemoryTable<V, U>(runner, name, { id: options.id, ...(options.unique ? { unique: options.unique } : {}) });
     for (const o of Object.keys(options.orders) as O[]) this.lists.set(o, new SortedLists<string>(runner));
@@ -80,7 +84,13 @@ export class OrderedTable<V extends { readonly seq: number }, U extends string, 
   }
 
   /** Like {@link OrderedTable.page} but only `{ seq, value: id }`, without loading the rows. */
-  pageIds(order: O, key: string, before: number | null | undefined, limit: number, atLeast?: number | null): { seq: number; value: string }[] {
+  pageIds(
+    order: O,
+    key: string,
+    before: number | null | undefined,
+    limit: number,
+    atLeast?: number | null,
+  ): { seq: number; value: string }[] {
     return this.lists.get(order)!.before(key, before, limit, atLeast);
   }
 

@@ -85,7 +85,8 @@ export class PostColumns {
   /** Appends a post. @throws ConflictError `duplicate_id`. */
   insert(post: Post): Post {
     const tx = this.runner.require();
-    if (this.rowOf.has(post.id)) throw new ConflictError(coreCodes.duplicate_id, `posts ${post.id} already exists`, { details: { table: "posts", id: post.id } });
+    if (this.rowOf.has(post.id))
+      throw new ConflictError(coreCodes.duplicate_id, `posts ${post.id} already exists`, { details: { table: "posts", id: post.id } });
     const row = this.size;
     this.ensure(row + 1);
     this.size = row + 1;

@@ -84,7 +84,11 @@ export class SortedLists<V> {
    * The stretch of the list under `key` with `atLeast <= seq < before`, as positions `[start, end)`
    * into live views of its arrays (no copy: read it before the next write).
    */
-  range(key: string, before: number | null | undefined, atLeast?: number | null): { seqs: readonly number[]; values: readonly V[]; start: number; end: number } | undefined {
+  range(
+    key: string,
+    before: number | null | undefined,
+    atLeast?: number | null,
+  ): { seqs: readonly number[]; values: readonly V[]; start: number; end: number } | undefined {
     const list = this.lists.get(key);
     if (!list) return undefined;
     const end = before === null || before === undefined ? list.seqs.length : lowerBound(list.seqs, before);

@@ -32,9 +32,12 @@ export class PostgresActivityRepository implements ActivityRepository {
   async listByActors(actorIds: readonly string[], page: Keyset & { atLeast?: number | null; delivery?: Delivery }): Promise<Activity[]> {
     if (actorIds.length === 0 || page.limit <= 0) return [];
     const deliveries: Delivery[] = page.delivery ? [page.delivery] : ["push", "pull"];
-    const { rows } = page.delivery === "pull" ? await this.listPulled(actorIds, page) : await run<ActivityRow>(
-      this.db,
-      `SELECT a.* FROM unnest($1::text[]) AS s(actor_id)
+    const { rows } =
+      page.delivery === "pull"
+        ? await this.listPulled(actorIds, page)
+        : await run<ActivityRow>(
+            this.db,
+            `SELECT a.* FROM unnest($1::text[]) AS s(actor_id)
        CROSS JOIN unnest($2::text[]) AS d(delivery)
        CROSS JOIN LATERAL (
          SELECT * FROM social_activities x
@@ -42,10 +45,15 @@ export class PostgresActivityRepository implements ActivityRepository {
          ORDER BY x.seq DESC LIMIT $5
        ) a
        ORDER BY a.seq DESC LIMIT $5`,
-      [[...new Set(actorIds)], deliveries, beforeBound(page.before), page.atLeast ?? 0, page.limit],
-    );
+            [[...new Set(actorIds)], deliveries, beforeBound(page.before), page.atLeast ?? 0, page.limit],
+          );
     // Within a home read (a feed page named the reader), the pulled items are loaded in bulk too.
-    if (cacheOf(this.db)?.viewer) await prefetchFeedRows(this.db, rows.map((r) => r.post_id), rows.map((r) => r.actor_id));
+    if (cacheOf(this.db)?.viewer)
+      await prefetchFeedRows(
+        this.db,
+        rows.map((r) => r.post_id),
+        rows.map((r) => r.actor_id),
+      );
     return rows.map(toActivity);
   }
 

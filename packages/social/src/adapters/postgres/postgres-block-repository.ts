@@ -22,12 +22,18 @@ export class PostgresBlockRepository implements BlockRepository {
   }
 
   async delete(blockerId: string, blockedId: string): Promise<Block | null> {
-    const { rows } = await run<BlockRow>(this.db, "DELETE FROM social_blocks WHERE blocker_id = $1 AND blocked_id = $2 RETURNING *", [blockerId, blockedId]);
+    const { rows } = await run<BlockRow>(this.db, "DELETE FROM social_blocks WHERE blocker_id = $1 AND blocked_id = $2 RETURNING *", [
+      blockerId,
+      blockedId,
+    ]);
     return rows[0] ? toBlock(rows[0]) : null;
   }
 
   async get(blockerId: string, blockedId: string): Promise<Block | null> {
-    const { rows } = await run<BlockRow>(this.db, "SELECT * FROM social_blocks WHERE blocker_id = $1 AND blocked_id = $2", [blockerId, blockedId]);
+    const { rows } = await run<BlockRow>(this.db, "SELECT * FROM social_blocks WHERE blocker_id = $1 AND blocked_id = $2", [
+      blockerId,
+      blockedId,
+    ]);
     return rows[0] ? toBlock(rows[0]) : null;
   }
 

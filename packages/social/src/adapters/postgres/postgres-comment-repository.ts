@@ -7,7 +7,13 @@ import { setClause } from "./set-clause.js";
 import { run } from "./sql-errors.js";
 import { socialCodes } from "../../domain/error-codes.js";
 
-const PATCH_COLUMNS = { content: "content", mentionIds: "mention_ids", editedAt: "edited_at", deletedAt: "deleted_at", updatedAt: "updated_at" };
+const PATCH_COLUMNS = {
+  content: "content",
+  mentionIds: "mention_ids",
+  editedAt: "edited_at",
+  deletedAt: "deleted_at",
+  updatedAt: "updated_at",
+};
 
 /**
  * {@link CommentRepository} on `social_comments` (threads read oldest first on the partial index
@@ -23,7 +29,20 @@ export class PostgresCommentRepository implements CommentRepository {
       this.db,
       `INSERT INTO social_comments (id, post_id, author_id, parent_id, content, mention_ids, likes_count, replies_count, created_at, updated_at, edited_at, deleted_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-      [comment.id, comment.postId, comment.authorId, comment.parentId, comment.content, comment.mentionIds, comment.likesCount, comment.repliesCount, comment.createdAt, comment.updatedAt, comment.editedAt, comment.deletedAt],
+      [
+        comment.id,
+        comment.postId,
+        comment.authorId,
+        comment.parentId,
+        comment.content,
+        comment.mentionIds,
+        comment.likesCount,
+        comment.repliesCount,
+        comment.createdAt,
+        comment.updatedAt,
+        comment.editedAt,
+        comment.deletedAt,
+      ],
     );
     return toComment(rows[0]!);
   }
@@ -33,10 +52,16 @@ export class PostgresCommentRepository implements CommentRepository {
     return rows[0] ? toComment(rows[0]) : null;
   }
 
-  async update(id: string, patch: Partial<Pick<Comment, "content" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Comment> {
+  async update(
+    id: string,
+    patch: Partial<Pick<Comment, "content" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>,
+  ): Promise<Comment> {
     const set = setClause(patch, PATCH_COLUMNS, 2);
     const { rows } = set.sql
-      ? await run<CommentRow>(this.db, `UPDATE social_comments SET ${set.sql} WHERE id = $1 AND deleted_at IS NULL RETURNING *`, [id, ...set.values])
+      ? await run<CommentRow>(this.db, `UPDATE social_comments SET ${set.sql} WHERE id = $1 AND deleted_at IS NULL RETURNING *`, [
+          id,
+          ...set.values,
+        ])
       : await run<CommentRow>(this.db, "SELECT * FROM social_comments WHERE id = $1 AND deleted_at IS NULL", [id]);
     if (!rows[0]) throw await this.missing(id);
     return toComment(rows[0]);
@@ -53,7 +78,11 @@ export class PostgresCommentRepository implements CommentRepository {
   }
 
   async setCounters(id: string, counters: { likesCount: number; repliesCount: number }): Promise<void> {
-    const { rowCount } = await run(this.db, "UPDATE social_comments SET likes_count = $2, replies_count = $3 WHERE id = $1", [id, counters.likesCount, counters.repliesCount]);
+    const { rowCount } = await run(this.db, "UPDATE social_comments SET likes_count = $2, replies_count = $3 WHERE id = $1", [
+      id,
+      counters.likesCount,
+      counters.repliesCount,
+    ]);
     if (!rowCount) throw NotFoundError.of(socialCodes.comment_not_found, "comment", id);
   }
 
@@ -75,12 +104,20 @@ export class PostgresCommentRepository implements CommentRepository {
   }
 
   async countByPost(postId: string): Promise<number> {
-    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_comments WHERE post_id = $1 AND deleted_at IS NULL", [postId]);
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      "SELECT count(*)::int AS n FROM social_comments WHERE post_id = $1 AND deleted_at IS NULL",
+      [postId],
+    );
     return rows[0]!.n;
   }
 
   async countReplies(commentId: string): Promise<number> {
-    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_comments WHERE parent_id = $1 AND deleted_at IS NULL", [commentId]);
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      "SELECT count(*)::int AS n FROM social_comments WHERE parent_id = $1 AND deleted_at IS NULL",
+      [commentId],
+    );
     return rows[0]!.n;
   }
 
@@ -91,7 +128,11 @@ export class PostgresCommentRepository implements CommentRepository {
 
   /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
   private async missing(id: string): Promise<NotFoundError> {
-    const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_comments WHERE id = $1", [id]);
+    const { rows } = await run<{ deleted: boolean }>(
+      this.db,
+      "SELECT deleted_at IS NOT NULL AS deleted FROM social_comments WHERE id = $1",
+      [id],
+    );
     return NotFoundError.of(rows[0] ? socialCodes.comment_deleted : "comment_not_found", "comment", id);
   }
 }

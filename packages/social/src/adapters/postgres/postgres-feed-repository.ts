@@ -19,7 +19,11 @@ export class PostgresFeedRepository implements FeedRepository {
    * the one after any delivery in flight (a trim raises it), and the pull lock shared.
    */
   async getState(userId: string): Promise<FeedState | null> {
-    const { rows } = await run<{ user_id: string; floor_seq: string }>(this.db, `${lockedStateSql} SELECT st.user_id, st.floor_seq FROM pl JOIN st ON true`, [userId, SOCIAL_FEED_LOCK_KEY]);
+    const { rows } = await run<{ user_id: string; floor_seq: string }>(
+      this.db,
+      `${lockedStateSql} SELECT st.user_id, st.floor_seq FROM pl JOIN st ON true`,
+      [userId, SOCIAL_FEED_LOCK_KEY],
+    );
     return rows[0] ? { userId: rows[0].user_id, floorSeq: Number(rows[0].floor_seq) } : null;
   }
 
@@ -33,7 +37,11 @@ export class PostgresFeedRepository implements FeedRepository {
     );
     await run(this.db, "DELETE FROM social_feed_entries WHERE user_id = $1", [userId]);
     await this.insertEntries(userId, entries);
-    await run(this.db, "UPDATE social_feed_states SET size = (SELECT count(*) FROM social_feed_entries WHERE user_id = $1) WHERE user_id = $1", [userId]);
+    await run(
+      this.db,
+      "UPDATE social_feed_states SET size = (SELECT count(*) FROM social_feed_entries WHERE user_id = $1) WHERE user_id = $1",
+      [userId],
+    );
   }
 
   async drop(userId: string): Promise<void> {
@@ -104,8 +112,14 @@ export class PostgresFeedRepository implements FeedRepository {
       cache.viewer = userId;
       for (const r of rows) cache.posts.set(r.post_id, r.id ? toPost(r as PostRow) : null);
     }
-    await prefetchFeedRows(this.db, rows.map((r) => r.post_id), rows.map((r) => r.actor_id));
-    return rows.map((r) => toFeedEntry({ user_id: userId, seq: r.entry_seq, activity_id: r.activity_id, actor_id: r.actor_id, post_id: r.post_id }));
+    await prefetchFeedRows(
+      this.db,
+      rows.map((r) => r.post_id),
+      rows.map((r) => r.actor_id),
+    );
+    return rows.map((r) =>
+      toFeedEntry({ user_id: userId, seq: r.entry_seq, activity_id: r.activity_id, actor_id: r.actor_id, post_id: r.post_id }),
+    );
   }
 
   async size(userId: string): Promise<number> {

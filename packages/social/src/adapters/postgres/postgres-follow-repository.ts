@@ -29,24 +29,38 @@ export class PostgresFollowRepository implements FollowRepository {
 
   async delete(followerId: string, followeeId: string): Promise<Follow | null> {
     await lockUsers(this.db, [followerId, followeeId]);
-    const { rows } = await run<FollowRow>(this.db, "DELETE FROM social_follows WHERE follower_id = $1 AND followee_id = $2 RETURNING *", [followerId, followeeId]);
+    const { rows } = await run<FollowRow>(this.db, "DELETE FROM social_follows WHERE follower_id = $1 AND followee_id = $2 RETURNING *", [
+      followerId,
+      followeeId,
+    ]);
     return rows[0] ? toFollow(rows[0]) : null;
   }
 
   async get(followerId: string, followeeId: string): Promise<Follow | null> {
     const cached = cacheOf(this.db)?.follows.get(`${followerId}|${followeeId}`);
     if (cached !== undefined) return cached;
-    const { rows } = await run<FollowRow>(this.db, "SELECT * FROM social_follows WHERE follower_id = $1 AND followee_id = $2", [followerId, followeeId]);
+    const { rows } = await run<FollowRow>(this.db, "SELECT * FROM social_follows WHERE follower_id = $1 AND followee_id = $2", [
+      followerId,
+      followeeId,
+    ]);
     return rows[0] ? toFollow(rows[0]) : null;
   }
 
   async listFollowers(userId: string, page: Keyset): Promise<Follow[]> {
-    const { rows } = await run<FollowRow>(this.db, "SELECT * FROM social_follows WHERE followee_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [userId, beforeBound(page.before), page.limit]);
+    const { rows } = await run<FollowRow>(
+      this.db,
+      "SELECT * FROM social_follows WHERE followee_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+      [userId, beforeBound(page.before), page.limit],
+    );
     return rows.map(toFollow);
   }
 
   async listFollowing(userId: string, page: Keyset): Promise<Follow[]> {
-    const { rows } = await run<FollowRow>(this.db, "SELECT * FROM social_follows WHERE follower_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [userId, beforeBound(page.before), page.limit]);
+    const { rows } = await run<FollowRow>(
+      this.db,
+      "SELECT * FROM social_follows WHERE follower_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+      [userId, beforeBound(page.before), page.limit],
+    );
     return rows.map(toFollow);
   }
 
@@ -56,7 +70,11 @@ export class PostgresFollowRepository implements FollowRepository {
   }
 
   async followerIds(userId: string): Promise<string[]> {
-    const { rows } = await run<{ follower_id: string }>(this.db, "SELECT follower_id FROM social_follows WHERE followee_id = $1 ORDER BY seq", [userId]);
+    const { rows } = await run<{ follower_id: string }>(
+      this.db,
+      "SELECT follower_id FROM social_follows WHERE followee_id = $1 ORDER BY seq",
+      [userId],
+    );
     return rows.map((r) => r.follower_id);
   }
 

@@ -23,21 +23,29 @@ export class PostgresFollowRequestRepository implements FollowRequestRepository 
   }
 
   async delete(requesterId: string, targetId: string): Promise<FollowRequest | null> {
-    const { rows } = await run<FollowRequestRow>(this.db, "DELETE FROM social_follow_requests WHERE requester_id = $1 AND target_id = $2 RETURNING *", [requesterId, targetId]);
+    const { rows } = await run<FollowRequestRow>(
+      this.db,
+      "DELETE FROM social_follow_requests WHERE requester_id = $1 AND target_id = $2 RETURNING *",
+      [requesterId, targetId],
+    );
     return rows[0] ? toFollowRequest(rows[0]) : null;
   }
 
   async get(requesterId: string, targetId: string): Promise<FollowRequest | null> {
-    const { rows } = await run<FollowRequestRow>(this.db, "SELECT * FROM social_follow_requests WHERE requester_id = $1 AND target_id = $2", [requesterId, targetId]);
+    const { rows } = await run<FollowRequestRow>(
+      this.db,
+      "SELECT * FROM social_follow_requests WHERE requester_id = $1 AND target_id = $2",
+      [requesterId, targetId],
+    );
     return rows[0] ? toFollowRequest(rows[0]) : null;
   }
 
   async listIncoming(targetId: string, page: Keyset): Promise<FollowRequest[]> {
-    const { rows } = await run<FollowRequestRow>(this.db, "SELECT * FROM social_follow_requests WHERE target_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", [
-      targetId,
-      beforeBound(page.before),
-      page.limit,
-    ]);
+    const { rows } = await run<FollowRequestRow>(
+      this.db,
+      "SELECT * FROM social_follow_requests WHERE target_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+      [targetId, beforeBound(page.before), page.limit],
+    );
     return rows.map(toFollowRequest);
   }
 }

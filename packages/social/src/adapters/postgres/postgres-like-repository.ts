@@ -24,12 +24,20 @@ export class PostgresLikeRepository implements LikeRepository {
   }
 
   async delete(userId: string, targetType: LikeTarget, targetId: string): Promise<Like | null> {
-    const { rows } = await run<LikeRow>(this.db, "DELETE FROM social_likes WHERE user_id = $1 AND target_type = $2 AND target_id = $3 RETURNING *", [userId, targetType, targetId]);
+    const { rows } = await run<LikeRow>(
+      this.db,
+      "DELETE FROM social_likes WHERE user_id = $1 AND target_type = $2 AND target_id = $3 RETURNING *",
+      [userId, targetType, targetId],
+    );
     return rows[0] ? toLike(rows[0]) : null;
   }
 
   async get(userId: string, targetType: LikeTarget, targetId: string): Promise<Like | null> {
-    const { rows } = await run<LikeRow>(this.db, "SELECT * FROM social_likes WHERE user_id = $1 AND target_type = $2 AND target_id = $3", [userId, targetType, targetId]);
+    const { rows } = await run<LikeRow>(this.db, "SELECT * FROM social_likes WHERE user_id = $1 AND target_type = $2 AND target_id = $3", [
+      userId,
+      targetType,
+      targetId,
+    ]);
     return rows[0] ? toLike(rows[0]) : null;
   }
 
@@ -43,7 +51,11 @@ export class PostgresLikeRepository implements LikeRepository {
   }
 
   async countByTarget(targetType: LikeTarget, targetId: string): Promise<number> {
-    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_likes WHERE target_type = $1 AND target_id = $2", [targetType, targetId]);
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      "SELECT count(*)::int AS n FROM social_likes WHERE target_type = $1 AND target_id = $2",
+      [targetType, targetId],
+    );
     return rows[0]!.n;
   }
 

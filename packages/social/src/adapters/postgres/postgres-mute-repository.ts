@@ -32,7 +32,10 @@ export class PostgresMuteRepository implements MuteRepository {
   }
 
   async delete(muterId: string, mutedId: string): Promise<Mute | null> {
-    const { rows } = await run<MuteRow>(this.db, "DELETE FROM social_mutes WHERE muter_id = $1 AND muted_id = $2 RETURNING *", [muterId, mutedId]);
+    const { rows } = await run<MuteRow>(this.db, "DELETE FROM social_mutes WHERE muter_id = $1 AND muted_id = $2 RETURNING *", [
+      muterId,
+      mutedId,
+    ]);
     return rows[0] ? toMute(rows[0]) : null;
   }
 
@@ -46,7 +49,10 @@ export class PostgresMuteRepository implements MuteRepository {
   async mutedAmong(muterId: string, others: readonly string[]): Promise<Map<string, Mute>> {
     const out = new Map<string, Mute>();
     if (others.length === 0) return out;
-    const { rows } = await run<MuteRow>(this.db, "SELECT * FROM social_mutes WHERE muter_id = $1 AND muted_id = ANY($2::text[])", [muterId, others]);
+    const { rows } = await run<MuteRow>(this.db, "SELECT * FROM social_mutes WHERE muter_id = $1 AND muted_id = ANY($2::text[])", [
+      muterId,
+      others,
+    ]);
     for (const r of rows) out.set(r.muted_id, toMute(r));
     return out;
   }

@@ -39,9 +39,13 @@ export class PostgresNotificationRepository implements NotificationRepository {
   }
 
   async countUnread(recipientId: string): Promise<number> {
-    const { rows } = await run<{ n: number }>(this.db, `SELECT count(*)::int AS n FROM social_notifications n
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      `SELECT count(*)::int AS n FROM social_notifications n
         WHERE n.recipient_id = $1 AND n.read_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM social_mutes m WHERE m.muter_id = $1 AND m.muted_id = n.actor_id AND m.hide_notifications)`, [recipientId]);
+          AND NOT EXISTS (SELECT 1 FROM social_mutes m WHERE m.muter_id = $1 AND m.muted_id = n.actor_id AND m.hide_notifications)`,
+      [recipientId],
+    );
     return rows[0]!.n;
   }
 
@@ -51,12 +55,18 @@ export class PostgresNotificationRepository implements NotificationRepository {
   }
 
   async markAllRead(recipientId: string, at: Date): Promise<number> {
-    const { rowCount } = await run(this.db, "UPDATE social_notifications SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL", [recipientId, at]);
+    const { rowCount } = await run(this.db, "UPDATE social_notifications SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL", [
+      recipientId,
+      at,
+    ]);
     return rowCount ?? 0;
   }
 
   async deleteFromActor(recipientId: string, actorId: string): Promise<number> {
-    const { rowCount } = await run(this.db, "DELETE FROM social_notifications WHERE recipient_id = $1 AND actor_id = $2", [recipientId, actorId]);
+    const { rowCount } = await run(this.db, "DELETE FROM social_notifications WHERE recipient_id = $1 AND actor_id = $2", [
+      recipientId,
+      actorId,
+    ]);
     return rowCount ?? 0;
   }
 

@@ -10,7 +10,15 @@ import { setClause } from "./set-clause.js";
 import { beforeBound, run } from "./sql-errors.js";
 import { socialCodes } from "../../domain/error-codes.js";
 
-const PATCH_COLUMNS = { content: "content", images: "images", hashtags: "hashtags", mentionIds: "mention_ids", editedAt: "edited_at", deletedAt: "deleted_at", updatedAt: "updated_at" };
+const PATCH_COLUMNS = {
+  content: "content",
+  images: "images",
+  hashtags: "hashtags",
+  mentionIds: "mention_ids",
+  editedAt: "edited_at",
+  deletedAt: "deleted_at",
+  updatedAt: "updated_at",
+};
 
 /**
  * {@link PostRepository} on `social_posts` plus `social_post_hashtags` (one row per tag of a live
@@ -29,7 +37,23 @@ export class PostgresPostRepository implements PostRepository {
       this.db,
       `INSERT INTO social_posts (id, author_id, content, images, visibility, hashtags, mention_ids, delivery, likes_count, comments_count, reposts_count, created_at, updated_at, edited_at, deleted_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
-      [post.id, post.authorId, post.content, post.images, post.visibility, post.hashtags, post.mentionIds, post.delivery, post.likesCount, post.commentsCount, post.repostsCount, post.createdAt, post.updatedAt, post.editedAt, post.deletedAt],
+      [
+        post.id,
+        post.authorId,
+        post.content,
+        post.images,
+        post.visibility,
+        post.hashtags,
+        post.mentionIds,
+        post.delivery,
+        post.likesCount,
+        post.commentsCount,
+        post.repostsCount,
+        post.createdAt,
+        post.updatedAt,
+        post.editedAt,
+        post.deletedAt,
+      ],
     );
     const saved = toPost(rows[0]!);
     await this.indexHashtags(saved);
@@ -51,10 +75,16 @@ export class PostgresPostRepository implements PostRepository {
     return out;
   }
 
-  async update(id: string, patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>): Promise<Post> {
+  async update(
+    id: string,
+    patch: Partial<Pick<Post, "content" | "images" | "hashtags" | "mentionIds" | "editedAt" | "deletedAt" | "updatedAt">>,
+  ): Promise<Post> {
     const set = setClause(patch, PATCH_COLUMNS, 2);
     const { rows } = set.sql
-      ? await run<PostRow>(this.db, `UPDATE social_posts SET ${set.sql} WHERE id = $1 AND deleted_at IS NULL RETURNING *`, [id, ...set.values])
+      ? await run<PostRow>(this.db, `UPDATE social_posts SET ${set.sql} WHERE id = $1 AND deleted_at IS NULL RETURNING *`, [
+          id,
+          ...set.values,
+        ])
       : await run<PostRow>(this.db, "SELECT * FROM social_posts WHERE id = $1 AND deleted_at IS NULL", [id]);
     if (!rows[0]) throw await this.missing(id);
     const saved = toPost(rows[0]);
@@ -77,12 +107,11 @@ export class PostgresPostRepository implements PostRepository {
   }
 
   async setCounters(id: string, counters: PostCounters): Promise<void> {
-    const { rowCount } = await run(this.db, "UPDATE social_posts SET likes_count = $2, comments_count = $3, reposts_count = $4 WHERE id = $1", [
-      id,
-      counters.likesCount,
-      counters.commentsCount,
-      counters.repostsCount,
-    ]);
+    const { rowCount } = await run(
+      this.db,
+      "UPDATE social_posts SET likes_count = $2, comments_count = $3, reposts_count = $4 WHERE id = $1",
+      [id, counters.likesCount, counters.commentsCount, counters.repostsCount],
+    );
     if (!rowCount) throw NotFoundError.of(socialCodes.post_not_found, "post", id);
   }
 
@@ -106,7 +135,11 @@ export class PostgresPostRepository implements PostRepository {
   }
 
   async countByAuthor(authorId: string): Promise<number> {
-    const { rows } = await run<{ n: number }>(this.db, "SELECT count(*)::int AS n FROM social_posts WHERE author_id = $1 AND deleted_at IS NULL", [authorId]);
+    const { rows } = await run<{ n: number }>(
+      this.db,
+      "SELECT count(*)::int AS n FROM social_posts WHERE author_id = $1 AND deleted_at IS NULL",
+      [authorId],
+    );
     return rows[0]!.n;
   }
 
@@ -126,7 +159,9 @@ export class PostgresPostRepository implements PostRepository {
 
   /** Why a conditional update found no live row: a tombstone (a concurrent delete won) or no row at all. */
   private async missing(id: string): Promise<NotFoundError> {
-    const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_posts WHERE id = $1", [id]);
+    const { rows } = await run<{ deleted: boolean }>(this.db, "SELECT deleted_at IS NOT NULL AS deleted FROM social_posts WHERE id = $1", [
+      id,
+    ]);
     return NotFoundError.of(rows[0] ? socialCodes.post_deleted : "post_not_found", "post", id);
   }
 }

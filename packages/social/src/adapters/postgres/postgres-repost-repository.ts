@@ -25,7 +25,10 @@ export class PostgresRepostRepository implements RepostRepository {
   }
 
   async delete(userId: string, postId: string): Promise<Repost | null> {
-    const { rows } = await run<RepostRow>(this.db, "DELETE FROM social_reposts WHERE user_id = $1 AND post_id = $2 RETURNING *", [userId, postId]);
+    const { rows } = await run<RepostRow>(this.db, "DELETE FROM social_reposts WHERE user_id = $1 AND post_id = $2 RETURNING *", [
+      userId,
+      postId,
+    ]);
     return rows[0] ? toRepost(rows[0]) : null;
   }
 

@@ -1,4 +1,11 @@
-import { openPool, PostgresStore, type PoolClientLike, type PoolLike, type PostgresOutbox, type PostgresStoreOptions } from "@platform/core/postgres";
+import {
+  openPool,
+  PostgresStore,
+  type PoolClientLike,
+  type PoolLike,
+  type PostgresOutbox,
+  type PostgresStoreOptions,
+} from "@platform/core/postgres";
 import type { SocialTx } from "../../ports/social-store.js";
 import { PostgresActivityRepository } from "./postgres-activity-repository.js";
 import { PostgresBlockRepository } from "./postgres-block-repository.js";

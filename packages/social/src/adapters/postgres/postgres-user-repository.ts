@@ -21,7 +21,20 @@ export class PostgresUserRepository implements UserRepository {
       this.db,
       `INSERT INTO social_users (id, username, email, name, bio, avatar_url, is_private, is_verified, role, external_id, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-      [user.id, user.username, user.email, user.name, user.bio, user.avatarUrl, user.isPrivate, user.isVerified, user.role, user.externalId, user.createdAt, user.updatedAt],
+      [
+        user.id,
+        user.username,
+        user.email,
+        user.name,
+        user.bio,
+        user.avatarUrl,
+        user.isPrivate,
+        user.isVerified,
+        user.role,
+        user.externalId,
+        user.createdAt,
+        user.updatedAt,
+      ],
     );
     return toUser(rows[0]!);
   }
@@ -52,12 +65,20 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async setExternalId(id: string, externalId: string | null, at: Date): Promise<User> {
-    const { rows } = await run<UserRow>(this.db, "UPDATE social_users SET external_id = $2, updated_at = $3 WHERE id = $1 RETURNING *", [id, externalId, at]);
+    const { rows } = await run<UserRow>(this.db, "UPDATE social_users SET external_id = $2, updated_at = $3 WHERE id = $1 RETURNING *", [
+      id,
+      externalId,
+      at,
+    ]);
     if (!rows[0]) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
     return toUser(rows[0]);
   }
 
-  async updateProfile(id: string, patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>, at: Date): Promise<User> {
+  async updateProfile(
+    id: string,
+    patch: Partial<Pick<User, "name" | "bio" | "avatarUrl" | "isPrivate" | "isVerified">>,
+    at: Date,
+  ): Promise<User> {
     const { rows } = await run<UserRow>(
       this.db,
       `UPDATE social_users SET
@@ -68,7 +89,18 @@ export class PostgresUserRepository implements UserRepository {
          is_verified = COALESCE($9, is_verified),
          updated_at = $10
        WHERE id = $1 RETURNING *`,
-      [id, patch.name !== undefined, patch.name ?? null, patch.bio !== undefined, patch.bio ?? null, patch.avatarUrl !== undefined, patch.avatarUrl ?? null, patch.isPrivate ?? null, patch.isVerified ?? null, at],
+      [
+        id,
+        patch.name !== undefined,
+        patch.name ?? null,
+        patch.bio !== undefined,
+        patch.bio ?? null,
+        patch.avatarUrl !== undefined,
+        patch.avatarUrl ?? null,
+        patch.isPrivate ?? null,
+        patch.isVerified ?? null,
+        at,
+      ],
     );
     if (!rows[0]) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
     return toUser(rows[0]);
@@ -86,12 +118,11 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async setCounters(id: string, counters: UserCounters): Promise<void> {
-    const { rowCount } = await run(this.db, "UPDATE social_users SET followers_count = $2, following_count = $3, posts_count = $4 WHERE id = $1", [
-      id,
-      counters.followersCount,
-      counters.followingCount,
-      counters.postsCount,
-    ]);
+    const { rowCount } = await run(
+      this.db,
+      "UPDATE social_users SET followers_count = $2, following_count = $3, posts_count = $4 WHERE id = $1",
+      [id, counters.followersCount, counters.followingCount, counters.postsCount],
+    );
     if (!rowCount) throw NotFoundError.of(socialCodes.user_not_found, "user", id);
   }
 

@@ -54,7 +54,15 @@ export function cacheOf(db: Queryable): ReadCache | undefined {
 }
 
 /** One row of the relations prefetch: a follow, block or mute of the viewer. */
-interface RelationRow { kind: "f" | "b" | "m"; id: string; seq: string | null; a: string; b: string; created_at: Date; hide: boolean | null }
+interface RelationRow {
+  kind: "f" | "b" | "m";
+  id: string;
+  seq: string | null;
+  a: string;
+  b: string;
+  created_at: Date;
+  hide: boolean | null;
+}
 
 /**
  * Loads the posts `postIds`, the users who wrote or shared them (`actorIds` plus the authors), and
@@ -103,8 +111,13 @@ export async function prefetchFeedRows(db: Queryable, postIds: readonly string[]
     cache.mutes.set(`${viewer}|${id}`, null);
   }
   for (const r of rows) {
-    if (r.kind === "f") cache.follows.set(`${r.a}|${r.b}`, toFollow({ id: r.id, seq: r.seq!, follower_id: r.a, followee_id: r.b, created_at: r.created_at }));
+    if (r.kind === "f")
+      cache.follows.set(`${r.a}|${r.b}`, toFollow({ id: r.id, seq: r.seq!, follower_id: r.a, followee_id: r.b, created_at: r.created_at }));
     else if (r.kind === "b") cache.blocks.set(eitherKey(r.a, r.b), true);
-    else cache.mutes.set(`${r.a}|${r.b}`, toMute({ id: r.id, muter_id: r.a, muted_id: r.b, hide_notifications: r.hide!, created_at: r.created_at }));
+    else
+      cache.mutes.set(
+        `${r.a}|${r.b}`,
+        toMute({ id: r.id, muter_id: r.a, muted_id: r.b, hide_notifications: r.hide!, created_at: r.created_at }),
+      );
   }
 }

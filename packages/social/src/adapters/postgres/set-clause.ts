@@ -2,7 +2,11 @@
  * A `SET a = $2, b = $3` clause from a patch, for the columns of `columns` only (field name ->
  * column name: a fixed whitelist, never caller text). Values start at `$first`.
  */
-export function setClause(patch: Readonly<Record<string, unknown>>, columns: Readonly<Record<string, string>>, first: number): { sql: string; values: unknown[] } {
+export function setClause(
+  patch: Readonly<Record<string, unknown>>,
+  columns: Readonly<Record<string, string>>,
+  first: number,
+): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
   for (const [field, column] of Object.entries(columns)) {

@@ -24,7 +24,11 @@ export const mapSqlError = createSqlErrorMapper({
  * Runs a parameterised query, mapping constraint errors with {@link mapSqlError}.
  * @throws the mapped ConflictError / DomainRuleError / ValidationError, or the driver's error.
  */
-export function run<R = Record<string, unknown>>(db: Queryable, text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
+export function run<R = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<QueryResultLike<R>> {
   return queryMapped<R>(db, mapSqlError, text, values);
 }
 
