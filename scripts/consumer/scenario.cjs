@@ -22,15 +22,15 @@ module.exports = async function scenario({ core, commerce, commercePayments, pay
 
   const system = payments.createPaymentSystem({ gateways: { test: new payments.TestGateway() } });
   const shop = commerce.createECommercePlatform({ payments: commercePayments.paymentPortFor(system) });
-  const laptop = await shop.products.create({
+  const laptop = await shop.products.create(commerce.ADMIN_ACTOR, {
     sku: "LAPTOP001",
     name: "Laptop",
     price: { amount: "999.99", currency: "USD" },
     initialStock: 10,
   });
-  await shop.users.register({ email: "john@example.com", password: "correct-horse-42", name: "John Doe" });
-  const { token } = await shop.users.login({ email: "john@example.com", password: "correct-horse-42" });
-  const john = await shop.users.authenticate(token);
+  await shop.users.register(core.ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42", name: "John Doe" });
+  const { token } = await shop.users.login(core.ANONYMOUS_ACTOR, { email: "john@example.com", password: "correct-horse-42" });
+  const john = await shop.users.authenticate(core.ANONYMOUS_ACTOR, { token });
   await shop.carts.addItem(john, { productId: laptop.id, quantity: 2 });
   const order = await shop.orders.checkout(john, { idempotencyKey: "consumer-1", paymentToken: "pm_card_visa" });
   assert.equal(order.status, "paid");
