@@ -1,4 +1,4 @@
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 import { ANONYMOUS_ACTOR, ManualClock } from "@platform/core";
 import { memoryStoreFixture, postgresStoreFixture, waitUntil, type StoreFixture } from "@platform/core/testing";
 import {
@@ -15,18 +15,20 @@ import { COMMERCE_TABLES } from "./postgres-helpers.js";
 
 export { ADMIN_ACTOR, ANONYMOUS_ACTOR };
 
+// One PostgreSQL database per test file, shared by its describe blocks (each store starts empty).
+const sharedPostgres = postgresStoreFixture<CommerceStore>({
+  adminUrl: () => inject("databaseUrl"),
+  prefix: "commerce",
+  migrate: async (pool) => void (await migrateCommerce(pool)),
+  tables: COMMERCE_TABLES,
+  create: (pool) => new PostgresCommerceStore(pool),
+  shared: true,
+});
+afterAll(() => sharedPostgres.dispose());
+
 /** The stores every service suite runs on, for `describe.each(commerceStores())("... on $name", ...)`. */
 export function commerceStores(): StoreFixture<CommerceStore>[] {
-  return [
-    memoryStoreFixture<CommerceStore>(() => new MemoryCommerceStore()),
-    postgresStoreFixture<CommerceStore>({
-      adminUrl: () => inject("databaseUrl"),
-      prefix: "commerce",
-      migrate: async (pool) => void (await migrateCommerce(pool)),
-      tables: COMMERCE_TABLES,
-      create: (pool) => new PostgresCommerceStore(pool),
-    }),
-  ];
+  return [memoryStoreFixture<CommerceStore>(() => new MemoryCommerceStore()), sharedPostgres];
 }
 
 /** A platform on a manual clock with cheap scrypt (tests only) and an instant retry sleep; memory store unless `options.store`. */

@@ -1,4 +1,4 @@
-import { createIsolatedDatabase, type IsolatedDatabase } from "@platform/core/testing";
+import { createMigratedDatabase, type IsolatedDatabase } from "@platform/core/testing";
 import { migrateCommerce, PostgresCommerceStore } from "../src/adapters/postgres/index.js";
 
 /** Every table the commerce migrations create (emptied between contract tests). */
@@ -30,9 +30,7 @@ export const COMMERCE_TABLES = [
 
 /** A fresh, migrated database for one test file. */
 export async function migratedDatabase(adminUrl: string, max = 10): Promise<IsolatedDatabase> {
-  const db = await createIsolatedDatabase(adminUrl, { prefix: "commerce", max });
-  await migrateCommerce(db.pool);
-  return db;
+  return createMigratedDatabase(adminUrl, { prefix: "commerce", max, migrate: migrateCommerce });
 }
 
 /** Empties every commerce table. */

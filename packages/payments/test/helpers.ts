@@ -1,4 +1,4 @@
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 import { ManualClock } from "@platform/core";
 import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
@@ -30,18 +30,20 @@ const TABLES = [
   "platform_outbox",
 ];
 
-/** The stores every service suite is looped over: memory and PostgreSQL (a migrated throwaway database per suite). */
+// One PostgreSQL database per test file, shared by its describe blocks (each store starts empty).
+const sharedPostgres = postgresStoreFixture<PaymentStore>({
+  adminUrl: () => inject("databaseUrl"),
+  prefix: "pay_suite",
+  migrate: async (pool) => void (await migratePayments(pool)),
+  tables: TABLES,
+  create: (pool) => new PostgresPaymentStore(pool),
+  shared: true,
+});
+afterAll(() => sharedPostgres.dispose());
+
+/** The stores every service suite is looped over: memory and PostgreSQL (one migrated throwaway database per test file). */
 export function paymentStores(): PaymentStoreFixture[] {
-  return [
-    memoryStoreFixture<PaymentStore>(() => new MemoryPaymentStore()),
-    postgresStoreFixture<PaymentStore>({
-      adminUrl: () => inject("databaseUrl"),
-      prefix: "pay_suite",
-      migrate: async (pool) => void (await migratePayments(pool)),
-      tables: TABLES,
-      create: (pool) => new PostgresPaymentStore(pool),
-    }),
-  ];
+  return [memoryStoreFixture<PaymentStore>(() => new MemoryPaymentStore()), sharedPostgres];
 }
 
 /** A system on a manual clock with a test gateway the test can inspect; `store` is the suite's store (default: a new memory store). */

@@ -1,4 +1,4 @@
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 import { ANONYMOUS_ACTOR, ManualClock, type Actor } from "@platform/core";
 import { memoryStoreFixture, postgresStoreFixture, type StoreFixture } from "@platform/core/testing";
 import {
@@ -44,9 +44,20 @@ export const postgresSocial = (max?: number): StoreFixture<SocialStore> =>
     ...(max !== undefined ? { max } : {}),
   });
 
+// One PostgreSQL database per test file for the looped suites, shared by its describe blocks.
+const sharedPostgres = postgresStoreFixture<SocialStore>({
+  adminUrl: () => inject("databaseUrl"),
+  prefix: "social_suite",
+  migrate: async (pool) => void (await migrateSocial(pool)),
+  tables: SOCIAL_TABLES,
+  create: (pool) => new PostgresSocialStore(pool),
+  shared: true,
+});
+afterAll(() => sharedPostgres.dispose());
+
 /** The stores every service suite runs on: `describe.each(socialStores())("... on $name", ...)`. */
 export function socialStores(): StoreFixture<SocialStore>[] {
-  return [memorySocial(), postgresSocial()];
+  return [memorySocial(), sharedPostgres];
 }
 
 /** The actor of a signed-in social user. */

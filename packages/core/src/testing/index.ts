@@ -2,7 +2,7 @@
  * Test helpers of @platform/core: throwaway PostgreSQL databases and the manual clock.
  * @packageDocumentation
  */
-export { createIsolatedDatabase, type IsolatedDatabase } from "./test-database.js";
+export { createIsolatedDatabase, createMigratedDatabase, type IsolatedDatabase, type MigratedDatabaseOptions } from "./test-database.js";
 export { ManualClock } from "../clock/clock.js";
 export {
   startPostgresServer,

@@ -1,6 +1,6 @@
 import { sqlState } from "../postgres/errors.js";
 import type { PoolLike } from "../postgres/queryable.js";
-import { createIsolatedDatabase, type IsolatedDatabase } from "./test-database.js";
+import { createMigratedDatabase, type IsolatedDatabase } from "./test-database.js";
 
 /**
  * One store a service suite runs on, for `describe.each`: its name goes into every test title,
@@ -46,6 +46,12 @@ export interface PostgresStoreFixtureOptions<S> {
   create(pool: PoolLike): S;
   /** Pool size (default 20). */
   max?: number;
+  /**
+   * One database for every suite that uses this fixture (a test file's describe blocks): `setup`
+   * creates it once, `teardown` keeps it, `dispose` drops it (call it in a file-level `afterAll`).
+   * Each `make()` still starts from empty tables. Saves a database (~0.3 s) per describe block.
+   */
+  shared?: boolean;
 }
 
 // What the fixture needs of a store: its unit of work. Checked at run time, so any package's typed
@@ -58,34 +64,47 @@ interface Transactional {
  * A fixture on one migrated throwaway database per suite: each `make()` gives a store that empties
  * the tables before its first transaction, so tests of a suite start from nothing, as on memory.
  */
-export function postgresStoreFixture<S extends object>(options: PostgresStoreFixtureOptions<S>): StoreFixture<S> {
+export function postgresStoreFixture<S extends object>(
+  options: PostgresStoreFixtureOptions<S>,
+): StoreFixture<S> & { dispose(): Promise<void> } {
   let db: IsolatedDatabase | undefined;
+  let creating: Promise<IsolatedDatabase> | undefined;
   const database = () => {
     if (!db) throw new Error("call setup() (in beforeAll) before make()");
     return db;
   };
-  // A previous test's after-commit work (a notification send) may still be reading: TRUNCATE's
-  // table locks can deadlock with it, so a deadlock is retried.
+  // A previous test's after-commit work (a notification send) may still be writing: its row locks
+  // can deadlock with the DELETEs, so a deadlock is retried.
   const empty = async () => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await database().pool.query(`TRUNCATE ${options.tables.join(", ")} CASCADE`);
+        // DELETE with foreign-key triggers off, in one round trip: a suite's tables hold a few rows,
+        // and TRUNCATE's new files per table and index cost ~100 ms a test.
+        await database().pool.query(
+          `BEGIN; SET LOCAL session_replication_role = replica; ${options.tables.map((t) => `DELETE FROM ${t};`).join(" ")} COMMIT;`,
+        );
         return;
       } catch (error) {
         if (sqlState(error) !== "40P01" || attempt >= 5) throw error;
       }
     }
   };
+  const dispose = async () => {
+    const created = creating;
+    creating = undefined;
+    db = undefined;
+    await (await created?.catch(() => undefined))?.drop();
+  };
   return {
     name: "postgres",
     async setup() {
-      db = await createIsolatedDatabase(options.adminUrl(), { prefix: options.prefix, max: options.max ?? 20 });
-      await options.migrate(db.pool);
+      creating ??= createMigratedDatabase(options.adminUrl(), { prefix: options.prefix, migrate: options.migrate, max: options.max ?? 20 });
+      db = await creating;
     },
     async teardown() {
-      await db?.drop();
-      db = undefined;
+      if (!options.shared) await dispose();
     },
+    dispose,
     make() {
       const store = options.create(database().pool);
       const unit = store as unknown as Transactional;

@@ -75,8 +75,8 @@ export interface PaymentGateway {
    * is refused when `NODE_ENV=production` unless the host passes `allowTestGateways: true`.
    */
   readonly testMode?: boolean | undefined;
-  /** Details of a payment method token, or undefined when the provider does not know it. */
-  describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined>;
+  /** Details of a payment method token, or null when the provider does not know it. */
+  describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | null>;
   /**
    * Optional: refuses, before anything is recorded, an amount the provider can never take (currency,
    * precision, minimum, maximum), so `payments.create` throws and changes nothing.

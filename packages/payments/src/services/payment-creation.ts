@@ -122,7 +122,7 @@ export class PaymentCreation {
     paymentMethod: string,
   ): Promise<{ details: PaymentMethodDetails; candidates: string[] }> {
     for (const [i, name] of candidates.entries()) {
-      let details: PaymentMethodDetails | undefined;
+      let details: PaymentMethodDetails | null;
       try {
         details = await this.ctx.gateways.get(name).describePaymentMethod(paymentMethod);
       } catch (e) {

@@ -131,9 +131,9 @@ export class StripeGateway implements PaymentGateway {
     });
   }
 
-  /** The card behind a PaymentMethod id (`pm_...`), or undefined when Stripe does not know it. */
-  async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined> {
-    if (!/^[A-Za-z0-9_]{3,255}$/.test(paymentMethod)) return undefined;
+  /** The card behind a PaymentMethod id (`pm_...`), or null when Stripe does not know it. */
+  async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | null> {
+    if (!/^[A-Za-z0-9_]{3,255}$/.test(paymentMethod)) return null;
     try {
       const pm = await this.call("read", (s) => s.paymentMethods.retrieve(paymentMethod));
       const card = pm.card ?? undefined;
@@ -145,7 +145,7 @@ export class StripeGateway implements PaymentGateway {
         fingerprint: card?.fingerprint ?? undefined,
       };
     } catch (e) {
-      if (PlatformError.is(e) && e.details.stripeCode === "resource_missing") return undefined;
+      if (PlatformError.is(e) && e.details.stripeCode === "resource_missing") return null;
       throw e;
     }
   }

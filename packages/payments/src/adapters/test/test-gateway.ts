@@ -156,11 +156,11 @@ export class TestGateway implements PaymentGateway {
     return value;
   }
 
-  async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | undefined> {
+  async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | null> {
     // A lookup changes nothing at the provider, so an injected timeout is just a failed lookup.
     if ((await this.step("describe")) === "timeout") this.timeout();
     const known = METHODS[paymentMethod] ?? (this.extra.has(paymentMethod) ? { brand: "visa", last4: "4242", country: "US" } : undefined);
-    if (!known) return undefined;
+    if (!known) return null;
     const fingerprint = createHash("sha256").update(`${known.brand}:${known.last4}`).digest("hex").slice(0, 16);
     return { type: "card", brand: known.brand, last4: known.last4, country: known.country, fingerprint };
   }
