@@ -4,7 +4,7 @@ import { createEvent } from "@platform/core";
 import { bench, describe } from "vitest";
 import { createPaymentSystem, MemoryPaymentStore, TestGateway, type PaymentSystem } from "../src/index.js";
 import { WebhookQueue } from "../src/services/webhook-queue.js";
-import { ADMIN } from "../test/helpers.js";
+import { PAYMENTS_ADMIN_ACTOR as ADMIN } from "../src/testing/test-actors.js";
 
 // Payments: one iteration = create a manual-capture payment, then capture it (2 gateway calls,
 // 3 store transactions, 2 ledger transactions). Baseline in the same run: an automatic-capture

@@ -17,7 +17,7 @@ import {
 } from "@platform/core/testing";
 import { createPaymentSystem, TestGateway } from "../src/index.js";
 import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/index.js";
-import { ADMIN } from "../test/helpers.js";
+import { PAYMENTS_ADMIN_ACTOR as ADMIN } from "../src/testing/test-actors.js";
 
 // One operation = create a manual-capture payment, then capture it
 // (2 gateway calls on the in-process test gateway, 6 store transactions, 2 ledger entries with
