@@ -14,6 +14,9 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "examples/http-server/test/**/*.test.ts"],
     globalSetup: ["./vitest.global-setup.ts"],
+    // Vitest's default is one worker per core minus one: a single file at a time on 2 cores. Most
+    // files wait on PostgreSQL or on child processes, so two at a time keep both cores busy.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     benchmark: { include: ["packages/*/bench/**/*.bench.ts"] },

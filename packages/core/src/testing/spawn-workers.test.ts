@@ -21,7 +21,9 @@ describe("spawnWorkers", () => {
         killedPid = child.pid;
         const poll = setInterval(() => {
           readFile(pidFile, "utf8").then(
-            () => {
+            (text) => {
+              // writeFileSync creates the file before it writes: an empty read is too early.
+              if (text === "") return;
               clearInterval(poll);
               child.kill("SIGKILL");
             },
