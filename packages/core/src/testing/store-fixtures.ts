@@ -39,7 +39,7 @@ export interface PostgresStoreFixtureOptions<S> {
   /** Prefix of the throwaway database's name. */
   prefix: string;
   /** Applies the package's migrations. */
-  migrate(pool: PoolLike): Promise<void>;
+  migrate(pool: PoolLike): Promise<unknown>;
   /** Tables emptied before a new store's first transaction. */
   tables: readonly string[];
   /** Builds a store on the pool. */
