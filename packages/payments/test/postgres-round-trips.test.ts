@@ -62,4 +62,32 @@ describe("payments on PostgreSQL: statements per operation", () => {
     // What was returned is what is stored.
     expect(await system.payments.get(ADMIN, { paymentId: id })).toEqual(settled);
   });
+
+  it("the fraud read is two round trips whatever the rules need: the rules, then every count and list look-up together", async () => {
+    const system = createPaymentSystem({
+      store: new PostgresPaymentStore(pool),
+      gateways: { test: new TestGateway() },
+      webhooks: { autoDispatch: false },
+    });
+    const create = (ip: string) =>
+      system.payments.create(ADMIN, {
+        amount: usd("5"),
+        paymentMethod: "pm_card_visa",
+        customer: { id: "cus_trips", email: "a@example.com", ip },
+        idempotencyKey: `trips-fraud-${ip}`,
+      });
+    await create("203.0.113.0"); // this customer's first payment
+    const plain = await pool.measure(() => create("203.0.113.1"));
+    await system.fraud.addRule(ADMIN, { rule: "review if ip in @suspicious_ips" });
+    await system.fraud.addRule(ADMIN, { rule: "review if email in @suspicious_emails" });
+    await system.fraud.addRule(ADMIN, { rule: "review if payments_per_customer_daily > 9" });
+    await system.fraud.lists.add(ADMIN, { list: "suspicious_ips", value: "203.0.113.9" });
+    // Looked up, not listed: the same outcome, so the same statements besides the fraud read.
+    let outcome: unknown;
+    const ruled = await pool.measure(async () => (outcome = (await create("203.0.113.2")).fraud.outcome));
+    expect(outcome).toBe("allow");
+    expect((await create("203.0.113.9")).fraud.outcome).toBe("review");
+    // Three more statements (two list look-ups, one count), no more round trips.
+    expect([ruled.statements - plain.statements, ruled.roundTrips - plain.roundTrips]).toEqual([3, 0]);
+  });
 });
