@@ -44,7 +44,7 @@ export function riskScore(ctx: Omit<FraudContext, "riskScore">, config: RiskScor
 }
 
 /** List entries that match the context, as `type:value` keys. */
-export function listKeysOf(ctx: FraudContext): string[] {
+export function listKeysOf(ctx: Omit<FraudContext, "riskScore" | "velocity">): string[] {
   const keys: string[] = [];
   if (ctx.email) keys.push(`email:${ctx.email.toLowerCase()}`, `email_domain:${ctx.email.split("@")[1]?.toLowerCase()}`);
   if (ctx.ip) keys.push(`ip:${ctx.ip.toLowerCase()}`);

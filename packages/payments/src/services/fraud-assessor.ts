@@ -42,13 +42,16 @@ export class FraudAssessor {
     ]);
     for (const r of rules)
       for (const c of r.conditions) if ((VELOCITY_FIELDS as readonly string[]).includes(c.field)) wanted.add(c.field as VelocityField);
-    const velocity: Partial<Record<VelocityField, number>> = {};
-    for (const field of wanted) {
-      const [, , dim, win] = field.split("_") as [string, string, VelocityDimension, VelocityWindow];
-      const value = DIM_KEY[dim](subject);
-      velocity[field] = value ? await tx.payments.countSince(dim, value, new Date(now - VELOCITY_WINDOWS[win])) : 0;
-    }
-    const base: Omit<FraudContext, "riskScore"> = {
+    // The velocity counts and list look-ups depend only on the rules and the payment: sent together,
+    // they share one round trip on a pipelining connection instead of one each.
+    const counted = Promise.all(
+      [...wanted].map(async (field): Promise<[VelocityField, number]> => {
+        const [, , dim, win] = field.split("_") as [string, string, VelocityDimension, VelocityWindow];
+        const value = DIM_KEY[dim](subject);
+        return [field, value ? await tx.payments.countSince(dim, value, new Date(now - VELOCITY_WINDOWS[win])) : 0];
+      }),
+    );
+    const base: PaymentFacts = {
       amount: subject.amount,
       method: subject.paymentMethodDetails.type,
       paymentMethod: subject.paymentMethod,
@@ -58,26 +61,36 @@ export class FraudAssessor {
       country: subject.customer.country,
       cardCountry: subject.paymentMethodDetails.country,
       cardFingerprint: subject.paymentMethodDetails.fingerprint,
-      velocity,
     };
-    const context: FraudContext = { ...base, riskScore: riskScore(base, this.config) };
-    const keys = listKeysOf(context);
-    const hits = new Set<FraudAction>();
-    for (const action of FRAUD_ACTIONS) if ((await tx.fraudLists.findMembers(action, keys)).length > 0) hits.add(action);
+    const keys = listKeysOf(base);
+    const listed = Promise.all(
+      FRAUD_ACTIONS.map(async (action) => ((await tx.fraudLists.findMembers(action, keys)).length > 0 ? [action] : [])),
+    );
     // Resolve every `in @list` lookup the rules need up front; evaluation itself stays pure.
-    const members = new Set<string>();
+    const lookups: Promise<string[]>[] = [];
     for (const r of rules) {
       for (const c of r.conditions) {
         if (c.value.kind !== "list") continue;
-        const v = fieldText(c.field, context);
-        if (v && (await tx.fraudLists.findMembers(c.value.list, [v])).length > 0) members.add(`${c.value.list}\u0000${v.toLowerCase()}`);
+        const list = c.value.list;
+        const v = fieldText(c.field, base);
+        if (v)
+          lookups.push(tx.fraudLists.findMembers(list, [v]).then((found) => (found.length > 0 ? [`${list}\u0000${v.toLowerCase()}`] : [])));
       }
     }
+    const [counts, hitLists, memberKeys] = await Promise.all([counted, listed, Promise.all(lookups)]);
+    const velocity: Partial<Record<VelocityField, number>> = Object.fromEntries(counts);
+    const withVelocity: Omit<FraudContext, "riskScore"> = { ...base, velocity };
+    const context: FraudContext = { ...withVelocity, riskScore: riskScore(withVelocity, this.config) };
+    const hits = new Set<FraudAction>(hitLists.flat());
+    const members = new Set<string>(memberKeys.flat());
     return assessFraud(context, rules, hits, (list, value) => members.has(`${list}\u0000${value.toLowerCase()}`), this.config);
   }
 }
 
-function fieldText(field: string, c: FraudContext): string | undefined {
+/** The payment's own facts: what list look-ups read (never velocity or the score, so they can run alongside the counts). */
+type PaymentFacts = Omit<FraudContext, "riskScore" | "velocity">;
+
+function fieldText(field: string, c: PaymentFacts): string | undefined {
   switch (field) {
     case "email":
       return c.email;

@@ -11,15 +11,25 @@ import {
 import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
+/** What `begin` recorded: the resource id and, to spare `finish` a re-read, the resource as written. */
+export interface BegunResource<B> {
+  id: string;
+  resource: B;
+}
+
 /** One idempotent operation: `begin` runs in the claiming transaction, `finish` after it (gateway calls). */
-export interface IdempotentOperation<R> {
+export interface IdempotentOperation<R, B = never> {
   scope: string;
   key: string | undefined;
   params: unknown;
-  /** Validates and records the intent; returns the resource id. Runs inside the claim transaction. */
-  begin(tx: PaymentTx): Promise<string>;
-  /** Talks to the gateway and records the outcome (own transactions). May throw a GatewayError to report. */
-  finish(resourceId: string): Promise<void>;
+  /** Validates and records the intent; returns the resource id (and the resource). Runs inside the claim transaction. */
+  begin(tx: PaymentTx): Promise<string | BegunResource<B>>;
+  /**
+   * Talks to the gateway and records the outcome (own transactions). May throw a GatewayError to report.
+   * Gets the resource `begin` wrote when this caller began it, undefined on a takeover (it re-reads).
+   * Returns the settled result, or undefined to have it loaded.
+   */
+  finish(resourceId: string, begun: B | undefined): Promise<R | undefined | void>;
   /** Loads the result to return. */
   load(resourceId: string): Promise<R>;
 }
@@ -123,11 +133,10 @@ export class IdempotencyRunner {
     return p;
   }
 
-  async run<R>(op: IdempotentOperation<R>): Promise<R> {
+  async run<R, B = never>(op: IdempotentOperation<R, B>): Promise<R> {
     if (op.key === undefined) {
-      const id = await this.store.transaction((tx) => op.begin(tx));
-      await op.finish(id);
-      return op.load(id);
+      const begun = toBegun(await this.store.transaction((tx) => op.begin(tx)));
+      return (await op.finish(begun.id, begun.resource)) ?? op.load(begun.id);
     }
     const key = op.key;
     const fingerprint = fingerprintOf(op.params);
@@ -145,30 +154,38 @@ export class IdempotencyRunner {
     };
     const slot = `${op.scope}\u0000${key}`;
 
-    const claim = await this.store.transaction(async (tx) => {
+    const claim = await this.store.transaction(async (tx): Promise<Claim<B>> => {
       const c = await tx.idempotency.claim(record, now);
-      if (!c.claimed) return c.existing;
-      const id = await op.begin(tx);
-      await tx.idempotency.attach(op.scope, key, id);
-      return id;
+      if (!c.claimed) return { existing: c.existing };
+      const begun = toBegun(await op.begin(tx));
+      await tx.idempotency.attach(op.scope, key, begun.id);
+      return { begun };
     });
 
-    if (typeof claim !== "string") return this.replay(op, claim, fingerprint, slot);
-    return this.complete(op, key, claim, slot, token);
+    if ("existing" in claim) return this.replay(op, claim.existing, fingerprint, slot);
+    return this.complete(op, key, claim.begun.id, slot, token, claim.begun.resource);
   }
 
   /**
    * Runs `finish` under the key's lease (renewed meanwhile), stores the outcome on the key and returns
    * the result (or re-throws the gateway error).
    */
-  private async complete<R>(op: IdempotentOperation<R>, key: string, resourceId: string, slot: string, token: string): Promise<R> {
+  private async complete<R, B>(
+    op: IdempotentOperation<R, B>,
+    key: string,
+    resourceId: string,
+    slot: string,
+    token: string,
+    begun?: B,
+  ): Promise<R> {
     let release!: () => void;
     this.inflight.set(slot, new Promise<void>((r) => (release = r)));
     const stop = this.heartbeat(op.scope, key, token);
     try {
       let error: IdempotencyResponse["error"];
+      let result: R | undefined | void;
       try {
-        await op.finish(resourceId);
+        result = await op.finish(resourceId, begun);
       } catch (e) {
         if (!(e instanceof GatewayError)) {
           // Not an answer of the gateway (storage lost mid-way, a bug): the outcome is unknown, so the
@@ -194,7 +211,7 @@ export class IdempotencyRunner {
       stop();
       await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId, error }));
       if (error) throw toError(error);
-      return op.load(resourceId);
+      return result ?? op.load(resourceId);
     } finally {
       stop();
       this.inflight.delete(slot);
@@ -210,7 +227,7 @@ export class IdempotencyRunner {
     return taken?.resourceId === undefined ? undefined : { resourceId: taken.resourceId, token };
   }
 
-  private async replay<R>(op: IdempotentOperation<R>, existing: IdempotencyRecord, fingerprint: string, slot: string): Promise<R> {
+  private async replay<R, B>(op: IdempotentOperation<R, B>, existing: IdempotencyRecord, fingerprint: string, slot: string): Promise<R> {
     let current = existing;
     let waited = 0;
     for (;;) {
@@ -248,6 +265,13 @@ export class IdempotencyRunner {
       current = again;
     }
   }
+}
+
+/** The claim transaction's answer: this caller began the operation, or the key's existing record. */
+type Claim<B> = { begun: { id: string; resource: B | undefined } } | { existing: IdempotencyRecord };
+
+function toBegun<B>(begun: string | BegunResource<B>): { id: string; resource: B | undefined } {
+  return typeof begun === "string" ? { id: begun, resource: undefined } : begun;
 }
 
 function toError(e: NonNullable<IdempotencyResponse["error"]>): GatewayError {

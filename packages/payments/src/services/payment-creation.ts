@@ -102,11 +102,13 @@ export class PaymentCreation {
         await recordEvent(this.ctx, tx, "payment.created", json);
         if (fraud.outcome === "block") await recordEvent(this.ctx, tx, "payment.failed", json);
         if (fraud.outcome === "review") await recordEvent(this.ctx, tx, "payment.review_required", json);
-        return payment.id;
+        return { id: payment.id, resource: payment };
       },
-      finish: async (id) => {
-        const p = await this.load(id);
-        if (p.status === "processing" && p.pendingOperation === "authorize") await this.settlement.authorize(p, candidates);
+      // The payment as begun by this caller (a takeover re-reads it); the settled one is the result.
+      finish: async (id, begun: Payment | undefined) => {
+        const p = begun ?? (await this.load(id));
+        if (p.status === "processing" && p.pendingOperation === "authorize") return this.settlement.authorize(p, candidates);
+        return p;
       },
       load: (id) => this.load(id),
     });

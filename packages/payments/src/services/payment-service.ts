@@ -155,19 +155,21 @@ export class PaymentService {
         }
         const amount = data.amount ?? p.amountAuthorized;
         assertCapturable(p, amount);
-        await tx.payments.update({ ...markProcessing(p, "capture", now, amount), version: p.version + 1 });
-        return pid;
+        const next = { ...markProcessing(p, "capture", now, amount), version: p.version + 1 };
+        await tx.payments.update(next);
+        return { id: pid, resource: next };
       },
-      finish: async (pid2) => {
-        const p = await this.load(pid2);
+      // The payment as begun by this caller (a takeover re-reads it); the settled one is the result.
+      finish: async (pid2, begun: Payment | undefined) => {
+        const p = begun ?? (await this.load(pid2));
         // A takeover of an abandoned key may find the capture already settled (by reconcile): nothing to send.
-        if (p.status !== "processing" || p.pendingOperation !== "capture" || !p.pendingCaptureAmount) return;
+        if (p.status !== "processing" || p.pendingOperation !== "capture" || !p.pendingCaptureAmount) return p;
         const name = p.gateway;
         try {
           const res = await this.ctx.gateways
             .get(name)
             .capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          await this.settlement.settle(p.id, {
+          return await this.settlement.settle(p.id, {
             kind: "captured",
             gateway: name,
             reference: res.reference,
@@ -180,8 +182,9 @@ export class PaymentService {
           const outcome: GatewayOutcome = isAmbiguous(e)
             ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
             : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
-          await this.settlement.settle(p.id, outcome);
+          const settled = await this.settlement.settle(p.id, outcome);
           if (outcome.kind === "reverted") throw e;
+          return settled;
         }
       },
       load: (pid2) => this.load(pid2),
