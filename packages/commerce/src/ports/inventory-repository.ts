@@ -19,10 +19,11 @@ export interface InventoryRepository {
   adjust(adjustment: StockAdjustment): Promise<StockLevel>;
   setLowStockThreshold(key: string, threshold: number, at: Date): Promise<StockLevel>;
   /**
-   * Reserves every line or none (lines already summed per key).
+   * Reserves every line or none (lines already summed per key). Returns the stock levels as the
+   * reservation left them, one per key, in key order (the caller need not read them again).
    * @throws DomainRuleError `insufficient_stock` with `details.key`, `details.available`.
    */
-  reserve(reservation: Reservation): Promise<void>;
+  reserve(reservation: Reservation): Promise<StockLevel[]>;
   getReservation(id: string): Promise<Reservation | null>;
   /**
    * Returns the held units of an active reservation to available stock.

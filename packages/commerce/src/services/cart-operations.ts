@@ -1,6 +1,7 @@
 import { createEvent, createId, NotFoundError, type Clock } from "@platform/core";
 import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { mergeLines, type Cart, type CartLine, type GuestCartMerge } from "../domain/cart.js";
+import type { Product } from "../domain/product.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { CartPricing, CartView } from "./cart-pricing.js";
 import { commerceCodes } from "../domain/error-codes.js";
@@ -51,14 +52,24 @@ export async function mergeGuestCart(
   return { guestCartId, merged: kept.length, skipped };
 }
 
-/** Prices a cart (default: for its owner's default shipping address). */
-export async function viewCart(tx: CommerceTx, pricing: CartPricing, cart: Cart, destination?: AddressSnapshot | null): Promise<CartView> {
-  const products = await tx.products.getMany(cart.lines.map((l) => l.productId));
-  let dest = destination ?? null;
-  if (destination === undefined && cart.customerId !== null) {
-    const a = (await tx.addresses.listByCustomer(cart.customerId)).find((x) => x.isDefaultShipping);
-    dest = a ? snapshotAddress(a) : null;
-  }
+/**
+ * Prices a cart (default: for its owner's default shipping address). `loaded`: the cart's products
+ * as already read in this transaction (every line's product that exists), so they are not read again.
+ */
+export async function viewCart(
+  tx: CommerceTx,
+  pricing: CartPricing,
+  cart: Cart,
+  destination?: AddressSnapshot | null,
+  loaded?: ReadonlyMap<string, Product>,
+): Promise<CartView> {
+  // Both reads are sent together (one round trip where the store pipelines).
+  const [products, addresses] = await Promise.all([
+    loaded ?? tx.products.getMany(cart.lines.map((l) => l.productId)),
+    destination === undefined && cart.customerId !== null ? tx.addresses.listByCustomer(cart.customerId) : null,
+  ]);
+  const a = addresses?.find((x) => x.isDefaultShipping);
+  const dest = destination === undefined ? (a ? snapshotAddress(a) : null) : destination;
   return pricing.price(cart, products, dest);
 }
 

@@ -88,9 +88,10 @@ export class CartService {
     const data = parse(addCartItemSchema, input);
     const variantId = data.variantId ?? null;
     return this.mutate(r, async (tx, cart) => {
-      const product = await this.sellable(tx, data.productId, variantId);
+      // One read for the added product and the cart's others; the cart is priced from it too.
+      const others = await tx.products.getMany([data.productId, ...cart.lines.map((l) => l.productId)]);
+      const product = sellable(others.get(data.productId), data.productId, variantId);
       const price = unitPriceOf(product, variantId);
-      const others = await tx.products.getMany(cart.lines.map((l) => l.productId));
       for (const l of cart.lines) {
         const p = others.get(l.productId);
         if (p && !sameItem(l, data.productId, variantId) && p.price.currency !== price.currency) {
@@ -104,13 +105,16 @@ export class CartService {
       if (i === -1) {
         if (cart.lines.length >= MAX_CART_LINES)
           throw new DomainRuleError(commerceCodes.cart_full, `a cart holds at most ${MAX_CART_LINES} lines`);
-        return [...cart.lines, { productId: data.productId, variantId, quantity: data.quantity, addedUnitPrice: price }];
+        return {
+          lines: [...cart.lines, { productId: data.productId, variantId, quantity: data.quantity, addedUnitPrice: price }],
+          products: others,
+        };
       }
       const quantity = cart.lines[i]!.quantity + data.quantity;
       if (quantity > MAX_LINE_QUANTITY)
         throw ValidationError.field(commerceCodes.quantity_too_large, "quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`);
       // The line keeps the price of its first units: a change since then is reported before checkout.
-      return cart.lines.map((l, j) => (j === i ? { ...l, quantity } : l));
+      return { lines: cart.lines.map((l, j) => (j === i ? { ...l, quantity } : l)), products: others };
     });
   }
 
@@ -164,30 +168,38 @@ export class CartService {
     return viewCart(tx, this.pricing, cart);
   }
 
-  private async mutate(ref: CartTarget, change: (tx: CommerceTx, cart: Cart) => Promise<CartLine[]>): Promise<CartView> {
+  /**
+   * Runs `change` on the loaded cart and stores its lines. A change that read every product of the
+   * new lines (in this transaction) hands them back, and the cart is priced from them without a re-read.
+   */
+  private async mutate(
+    ref: CartTarget,
+    change: (tx: CommerceTx, cart: Cart) => Promise<CartLine[] | { lines: CartLine[]; products: ReadonlyMap<string, Product> }>,
+  ): Promise<CartView> {
     return this.ctx.store.transaction(async (tx) => {
       const cart = await loadCart(tx, this.ctx.clock, ref);
-      const lines = await change(tx, cart);
+      const changed = await change(tx, cart);
+      const { lines, products } = Array.isArray(changed) ? { lines: changed, products: undefined } : changed;
       const next: Cart = { ...cart, lines, updatedAt: this.ctx.clock.now(), version: cart.version + 1 };
       await tx.carts.update(next, cart.version);
       tx.outbox.add(createEvent("cart.updated", { cartId: next.id, customerId: next.customerId, lineCount: lines.length }, this.ctx.clock));
-      return this.priced(tx, next);
+      return viewCart(tx, this.pricing, next, undefined, products);
     });
   }
+}
 
-  private async sellable(tx: CommerceTx, productId: string, variantId: string | null): Promise<Product> {
-    const p = await tx.products.get(productId);
-    if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", productId);
-    if (p.status !== "active")
-      throw new DomainRuleError(commerceCodes.product_unavailable, `product ${productId} is ${p.status}`, {
-        details: { productId, status: p.status },
-      });
-    if (variantId === null && p.variants.length > 0)
-      throw ValidationError.field(commerceCodes.variant_required, "variantId", "this product is sold by variant");
-    if (variantId !== null && !p.variants.some((v) => v.id === variantId))
-      throw NotFoundError.of(commerceCodes.variant_not_found, "variant", variantId);
-    return p;
-  }
+/** The product if it can be added to a cart as asked. */
+function sellable(p: Product | undefined, productId: string, variantId: string | null): Product {
+  if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", productId);
+  if (p.status !== "active")
+    throw new DomainRuleError(commerceCodes.product_unavailable, `product ${productId} is ${p.status}`, {
+      details: { productId, status: p.status },
+    });
+  if (variantId === null && p.variants.length > 0)
+    throw ValidationError.field(commerceCodes.variant_required, "variantId", "this product is sold by variant");
+  if (variantId !== null && !p.variants.some((v) => v.id === variantId))
+    throw NotFoundError.of(commerceCodes.variant_not_found, "variant", variantId);
+  return p;
 }
 
 // The guest cart named in the input, else the signed-in actor's own cart.

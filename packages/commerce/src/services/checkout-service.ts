@@ -135,11 +135,12 @@ export class CheckoutService {
         });
       }
     }
-    const shippingAddress = await this.address(tx, customerId, data.shippingAddressId, data.shippingAddress, "shipping");
-    const billingAddress = data.billingAddressId
-      ? await this.address(tx, customerId, data.billingAddressId, undefined, "billing")
-      : ((await this.address(tx, customerId, undefined, undefined, "billing")) ?? shippingAddress);
-    const view = await viewCart(tx, this.pricing, cart, shippingAddress);
+    // The addresses and the cart's products are read together (one round trip where the store pipelines).
+    const [{ shippingAddress, billingAddress }, products] = await Promise.all([
+      this.addresses(tx, customerId, data),
+      tx.products.getMany(cart.lines.map((l) => l.productId)),
+    ]);
+    const view = await viewCart(tx, this.pricing, cart, shippingAddress, products);
     if (view.issues.length > 0)
       throw new DomainRuleError(commerceCodes.cart_changed, "the cart changed since items were added; review it first", {
         details: { issues: view.issues },
@@ -148,8 +149,7 @@ export class CheckoutService {
     const orderId = createId("ord");
     const reservationId = createId("res");
     const lines = sumByKey(view.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity })));
-    const before = await tx.inventory.getMany(lines.map((l) => l.key));
-    await tx.inventory.reserve({
+    const after = await tx.inventory.reserve({
       id: reservationId,
       orderId,
       lines,
@@ -157,8 +157,11 @@ export class CheckoutService {
       expiresAt: new Date(now.getTime() + this.reservationTtlMs),
       createdAt: now,
     });
-    // Available stock drops when it is reserved: that is when low stock is crossed.
-    for (const [k, level] of await tx.inventory.getMany(lines.map((l) => l.key))) recordLowStock(tx.outbox, clock, before.get(k), level);
+    // Available stock drops when it is reserved: that is when low stock is crossed. The level before
+    // is the one the reservation found on the locked row: the level after, less this reservation's units.
+    const reserved = new Map(lines.map((l) => [l.key, l.quantity]));
+    for (const level of after)
+      recordLowStock(tx.outbox, clock, { ...level, reserved: level.reserved - (reserved.get(level.key) ?? 0) }, level);
     const orderLines: OrderLine[] = view.lines.map((l, i) => ({
       lineId: `line_${i + 1}`,
       productId: l.productId,
@@ -198,33 +201,44 @@ export class CheckoutService {
     return order;
   }
 
-  private async address(
+  /**
+   * The order's addresses: named ones (the customer's own), an inline shipping address, else the
+   * customer's defaults (billing falls back to shipping). The defaults are one read for both.
+   * @throws NotFoundError `address_not_found`.
+   */
+  private async addresses(
     tx: CommerceTx,
     customerId: string,
-    id: string | undefined,
-    inline: { [K in keyof AddressSnapshot]?: AddressSnapshot[K] | undefined } | undefined,
-    kind: "shipping" | "billing",
-  ): Promise<AddressSnapshot | null> {
-    if (inline)
-      return {
-        name: inline.name!,
-        line1: inline.line1!,
-        line2: inline.line2 ?? null,
-        city: inline.city!,
-        region: inline.region ?? null,
-        postalCode: inline.postalCode!,
-        country: inline.country!,
-        phone: inline.phone ?? null,
-      };
-    if (id) {
+    data: ReturnType<typeof parse<typeof checkoutSchema>>,
+  ): Promise<{ shippingAddress: AddressSnapshot | null; billingAddress: AddressSnapshot | null }> {
+    const named = async (id: string) => {
       const a = await tx.addresses.get(id);
       if (!a || a.customerId !== customerId) throw NotFoundError.of(commerceCodes.address_not_found, "address", id);
       return snapshotAddress(a);
-    }
-    const def = (await tx.addresses.listByCustomer(customerId)).find((a) =>
-      kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling,
-    );
-    return def ? snapshotAddress(def) : null;
+    };
+    const inline = data.shippingAddress;
+    const needsDefaults = (!inline && !data.shippingAddressId) || !data.billingAddressId;
+    const defaults = needsDefaults ? await tx.addresses.listByCustomer(customerId) : [];
+    const byDefault = (kind: "shipping" | "billing") => {
+      const def = defaults.find((a) => (kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling));
+      return def ? snapshotAddress(def) : null;
+    };
+    const shippingAddress: AddressSnapshot | null = inline
+      ? {
+          name: inline.name!,
+          line1: inline.line1!,
+          line2: inline.line2 ?? null,
+          city: inline.city!,
+          region: inline.region ?? null,
+          postalCode: inline.postalCode!,
+          country: inline.country!,
+          phone: inline.phone ?? null,
+        }
+      : data.shippingAddressId
+        ? await named(data.shippingAddressId)
+        : byDefault("shipping");
+    const billingAddress = data.billingAddressId ? await named(data.billingAddressId) : (byDefault("billing") ?? shippingAddress);
+    return { shippingAddress, billingAddress };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { createEvent, createId, type Clock, type DomainEvent, type EventOutbox, type EventPublisher } from "@platform/core";
 import { toProfile } from "../domain/customer.js";
+import type { Order } from "../domain/order.js";
 import type { NewNotification } from "../domain/notification-job.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
 import {
@@ -20,6 +21,21 @@ export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
   "customer.password_changed",
   "customer.registration_attempted",
 ]);
+
+// The order an event is about, as the transaction that records the event wrote it: the recorder
+// renders from it instead of reading the order again. Keyed by the event object, so it lives only
+// as long as the event and never crosses a process or a transaction.
+const loadedOrders = new WeakMap<DomainEvent, Order>();
+
+/**
+ * Hands the recorder the order `event` is about, exactly as this transaction wrote it (the state
+ * the recorder would read back), so it is not read again. Returns the event.
+ * @internal
+ */
+export function withLoadedOrder<E extends DomainEvent>(event: E, order: Order): E {
+  loadedOrders.set(event, order);
+  return event;
+}
 
 /** Options of a {@link NotificationRecorder}. */
 export interface NotificationRecorderOptions {
@@ -55,7 +71,8 @@ export class NotificationRecorder {
 
   private async render(tx: CommerceTx, event: DomainEvent): Promise<NewNotification[]> {
     const data = event.data as { orderId?: string; customerId?: string };
-    const order = data.orderId ? await tx.orders.get(data.orderId) : null;
+    const loaded = loadedOrders.get(event);
+    const order = data.orderId ? (loaded?.id === data.orderId ? loaded : await tx.orders.get(data.orderId)) : null;
     const customerId = order?.customerId ?? data.customerId;
     const customer = customerId ? await tx.customers.get(customerId) : null;
     if (!customer || (data.orderId && !order)) return [];

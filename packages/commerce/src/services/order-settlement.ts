@@ -1,5 +1,6 @@
-import { createEvent, DomainRuleError, GatewayError, writeLog, type Money } from "@platform/core";
+import { createEvent, DomainRuleError, GatewayError, PlatformError, writeLog, type Money } from "@platform/core";
 import { isPaymentOpen, type Order } from "../domain/order.js";
+import { withLoadedOrder } from "./notification-recorder.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
 import type { ServiceContext } from "./service-context.js";
@@ -33,6 +34,21 @@ export function canceledCheckoutError(order: Order): Error {
   return order.cancelReason === "reservation_expired"
     ? new DomainRuleError(commerceCodes.reservation_expired, `the stock reservation expired before the payment completed${refunded}`)
     : new DomainRuleError(commerceCodes.order_canceled, `the order was canceled${refunded}`);
+}
+
+/**
+ * Commits a reservation that is still active; one that is missing or no longer active (released,
+ * expired, committed) is left as it is. `commit` locks and checks the reservation itself, so this is
+ * one locking read, not a read and then the same read again under the lock.
+ */
+async function commitIfActive(tx: CommerceTx, reservationId: string, at: Date): Promise<void> {
+  try {
+    await tx.inventory.commit(reservationId, at);
+  } catch (error) {
+    const code = PlatformError.is(error) ? error.code : undefined;
+    if (code === commerceCodes.reservation_not_active || code === commerceCodes.reservation_not_found) return;
+    throw error;
+  }
 }
 
 /** Payment outcomes that touch orders and stock: failed charges, unknown charges and refunds. */
@@ -102,8 +118,7 @@ export class OrderSettlement {
       await tx.orders.update(marked, current.version);
       return { kind: "refund", order: marked };
     }
-    const reservation = current.reservationId ? await tx.inventory.getReservation(current.reservationId) : null;
-    if (reservation && reservation.status === "active") await tx.inventory.commit(reservation.id, clock.now());
+    if (current.reservationId) await commitIfActive(tx, current.reservationId, clock.now());
     const paid: Order = {
       ...current,
       status: "paid",
@@ -113,13 +128,12 @@ export class OrderSettlement {
     };
     await tx.orders.update(paid, current.version);
     if (cart) await this.removePurchased(tx, cart, paid);
-    tx.outbox.add(
-      createEvent(
-        "order.paid",
-        { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference },
-        clock,
-      ),
+    const event = createEvent(
+      "order.paid",
+      { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference },
+      clock,
     );
+    tx.outbox.add(withLoadedOrder(event, paid));
     return { kind: "paid", order: paid };
   }
 

@@ -170,7 +170,11 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
         { key: "k1", quantity: 2 },
         { key: "k2", quantity: 5 },
       ]);
-      await run(store, (tx) => tx.inventory.reserve(r));
+      // The levels as the reservation left them, in key order: checkout reads low stock from them.
+      expect((await run(store, (tx) => tx.inventory.reserve(r))).map((l) => [l.key, l.onHand, l.reserved])).toEqual([
+        ["k1", 5, 2],
+        ["k2", 5, 5],
+      ]);
       expect(await codeOf(() => run(store, (tx) => tx.inventory.reserve(reservation([{ key: "k2", quantity: 1 }]))))).toBe(
         "insufficient_stock",
       );

@@ -60,7 +60,7 @@ export class MemoryInventoryRepository implements InventoryRepository {
     return this.t.stock.put({ ...this.level(key), lowStockThreshold: threshold, updatedAt: at });
   }
 
-  async reserve(r: Reservation): Promise<void> {
+  async reserve(r: Reservation): Promise<StockLevel[]> {
     // Check every line first, then write: all-or-nothing even without the rollback.
     for (const line of r.lines) {
       const l = this.t.stock.get(line.key);
@@ -71,11 +71,15 @@ export class MemoryInventoryRepository implements InventoryRepository {
         });
       }
     }
+    const after = new Map<string, StockLevel>();
     for (const line of r.lines) {
       const l = this.level(line.key);
-      this.t.stock.put({ ...l, reserved: l.reserved + line.quantity, updatedAt: r.createdAt });
+      const next = { ...l, reserved: l.reserved + line.quantity, updatedAt: r.createdAt };
+      this.t.stock.put(next);
+      after.set(line.key, next);
     }
     this.t.reservations.insert(r);
+    return [...after.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async getReservation(id: string): Promise<Reservation | null> {

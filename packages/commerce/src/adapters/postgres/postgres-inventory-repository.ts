@@ -136,18 +136,26 @@ export class PostgresInventoryRepository implements InventoryRepository {
    * (latest) figures, then either all lines reserved and the reservation written, or nothing
    * changed (all-or-nothing even when a caller catches the error).
    */
-  async reserve(res: Reservation): Promise<void> {
+  async reserve(res: Reservation): Promise<StockLevel[]> {
     const lines = byKey(res.lines);
-    const r = await this.sql.one<{ ok: boolean; free: Record<string, number> }>(
+    const r = await this.sql.one<{
+      ok: boolean;
+      free: Record<string, number>;
+      levels: (Omit<LevelRow, "updated_at"> & { updated_at: string })[];
+    }>(
       `WITH ${wantedLines(6)}, ${lockedStock(6)},
        ok AS (SELECT count(*) = (SELECT count(*) FROM w) AS ok FROM w JOIN locked l ON l.key = w.key WHERE l.free >= w.quantity),
-       upd AS (UPDATE commerce_stock_levels s SET reserved = s.reserved + w.quantity, updated_at = $5 FROM w WHERE s.key = w.key AND (SELECT ok FROM ok)),
+       upd AS (UPDATE commerce_stock_levels s SET reserved = s.reserved + w.quantity, updated_at = $5 FROM w WHERE s.key = w.key AND (SELECT ok FROM ok) RETURNING s.*),
        r AS (INSERT INTO commerce_reservations (id, order_id, status, expires_at, created_at) SELECT $1, $2, $3, $4, $5 WHERE (SELECT ok FROM ok) RETURNING id),
        rl AS (INSERT INTO commerce_reservation_lines (reservation_id, key, quantity) SELECT r.id, l.key, l.quantity FROM r, unnest($6::text[], $7::int[]) AS l(key, quantity))
-       SELECT (SELECT ok FROM ok) AS ok, COALESCE((SELECT json_object_agg(key, free) FROM locked), '{}') AS free`,
+       SELECT (SELECT ok FROM ok) AS ok, COALESCE((SELECT json_object_agg(key, free) FROM locked), '{}') AS free,
+         COALESCE((SELECT json_agg(json_build_object(${LEVEL.split(", ")
+           .map((c) => `'${c}', u.${c}`)
+           .join(", ")}) ORDER BY u.key COLLATE "C") FROM upd u), '[]') AS levels`,
       [res.id, res.orderId, res.status, res.expiresAt, res.createdAt, lines.map((l) => l.key), lines.map((l) => l.quantity)],
     );
-    if (r?.ok) return;
+    // The levels as the reservation left them (RETURNING), so the caller need not read them again.
+    if (r?.ok) return r.levels.map((l) => toLevel({ ...l, updated_at: new Date(l.updated_at) }));
     // Nothing was written; report the first line (in key order) the stock cannot cover.
     const wanted = new Map<string, number>();
     for (const line of lines) wanted.set(line.key, (wanted.get(line.key) ?? 0) + line.quantity);
