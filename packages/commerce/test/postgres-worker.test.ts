@@ -214,15 +214,27 @@ describe("the worker: 3 processes on PostgreSQL, one SIGKILLed and one SIGTERMed
     expect(exits.get(1)! - termAt).toBeLessThan(5_000 + 1_500);
     expect(results[2]!.code, results[2]!.stderr).toBe(0);
 
-    // Webhooks: every delivery recorded succeeded with one successful attempt, each event id received;
-    // a second receipt only for a delivery the killed process had in flight (same id: receivers de-duplicate).
+    // Webhooks: every delivery recorded succeeded with one successful attempt, each event id received.
+    // A receipt beyond the recorded attempts can only be a request an interrupted process had in flight:
+    // the SIGKILLed one, or the SIGTERMed one stopping at its deadline with requests out. That is at most
+    // once per delivery, and at most 10 at once per endpoint and process (maxConcurrentPerEndpoint); other
+    // repeats are recorded attempts (a timeout under load is an unknown outcome, retried with the same id:
+    // receivers de-duplicate).
     const deliveries = (
       await db.pool.query<{ message_id: string; attempts: { status?: number }[] }>("SELECT message_id, attempts FROM webhook_deliveries")
     ).rows;
     expect(deliveries).toHaveLength(48 + 4);
     for (const d of deliveries) expect(d.attempts.filter((a) => a.status === 200)).toHaveLength(1);
     expect(new Set(received)).toEqual(new Set(deliveries.map((d) => d.message_id)));
-    expect(received.length - deliveries.length).toBeLessThanOrEqual(5);
+    const receipts = new Map<string, number>();
+    for (const id of received) receipts.set(id, (receipts.get(id) ?? 0) + 1);
+    let unrecorded = 0;
+    for (const d of deliveries) {
+      const extra = receipts.get(d.message_id)! - d.attempts.length;
+      expect(extra, d.message_id).toBeLessThanOrEqual(1);
+      unrecorded += Math.max(0, extra);
+    }
+    expect(unrecorded).toBeLessThanOrEqual(2 * 10);
 
     // Reconcile and expiry: each payment settled once (one event each).
     const eventsOf = async (type: string, field: string, id: string) =>
