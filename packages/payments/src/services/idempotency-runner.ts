@@ -12,7 +12,7 @@ import type { PaymentStore, PaymentTx } from "../ports/payment-store.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
 /** What `begin` recorded: the resource id and, to spare `finish` a re-read, the resource as written. */
-export interface BegunResource<B> {
+interface BegunResource<B> {
   id: string;
   resource: B;
 }
