@@ -93,6 +93,7 @@ export function postgresStoreFixture<S extends object>(
     const created = creating;
     creating = undefined;
     db = undefined;
+    // A database whose creation failed failed its suite's setup already: there is nothing to drop.
     await (await created?.catch(() => undefined))?.drop();
   };
   return {

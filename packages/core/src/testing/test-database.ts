@@ -92,6 +92,7 @@ async function ensureTemplate(adminUrl: string, name: string, migrate: (pool: Po
       }
       await client.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE true`);
     } finally {
+      // A session lock ends with its connection, closed just below: a failed unlock loses nothing.
       await client.query("SELECT pg_advisory_unlock(hashtext($1))", [name]).catch(() => undefined);
       client.release();
     }
