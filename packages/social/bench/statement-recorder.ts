@@ -4,6 +4,8 @@ import type { PoolClientLike, PoolLike, Queryable } from "@platform/core/postgre
 export interface RecordedStatement {
   readonly text: string;
   readonly values: readonly unknown[] | undefined;
+  /** Whether the connection had no other statement in flight when this one went out: it starts a round trip. */
+  readonly startsRoundTrip: boolean;
 }
 
 /**
@@ -15,12 +17,19 @@ export class StatementRecorder {
   readonly pool: PoolLike;
 
   constructor(inner: PoolLike) {
-    const note = (text: string, values?: readonly unknown[]) => this.log?.push({ text, values });
+    // Statements in flight per connection: one sent while another is in flight (node-postgres
+    // pipeline mode) shares its round trip.
+    const inFlight = new Map<Queryable, number>();
     const wrap =
       (q: Queryable) =>
       <R>(text: string, values?: readonly unknown[]) => {
-        note(text, values);
-        return q.query<R>(text, values);
+        const n = inFlight.get(q) ?? 0;
+        this.log?.push({ text, values, startsRoundTrip: n === 0 });
+        inFlight.set(q, n + 1);
+        const done = () => inFlight.set(q, inFlight.get(q)! - 1);
+        const result = q.query<R>(text, values);
+        result.then(done, done);
+        return result;
       };
     this.pool = {
       query: wrap(inner),
@@ -48,8 +57,13 @@ export class StatementRecorder {
   }
 }
 
-/** `n statements (m round trips)`: statements exclude BEGIN/COMMIT/ROLLBACK. */
+/**
+ * `n statements (m round trips, k sent)`: statements exclude BEGIN/COMMIT/ROLLBACK; round trips count
+ * the times the connection waited for an answer before sending more (pipelined statements share one);
+ * sent counts every message, BEGIN and COMMIT included.
+ */
 export function describeStatements(log: readonly RecordedStatement[]): string {
   const control = log.filter((s) => /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i.test(s.text)).length;
-  return `${log.length - control} statements (${log.length} round trips)`;
+  const trips = log.filter((s) => s.startsRoundTrip).length;
+  return `${log.length - control} statements (${trips} round trips, ${log.length} sent)`;
 }

@@ -110,6 +110,28 @@ describe.each(socialStores())("home feed reads on $name", (store) => {
     expect((await social.feeds.home(act(a.id))).items).toEqual([]);
   });
 
+  it("a cold read materialises only the window its page reads; older pages come from storage below its floor", async () => {
+    const made = store.make();
+    const { social, user, clock } = world({ store: made, feedCap: 50 });
+    const [reader, a, b] = [await user("reader"), await user("alice"), await user("bob")];
+    for (const u of [a, b]) await social.follows.follow(act(reader.id), { userId: u.id });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      clock.advance(1000);
+      ids.push((await social.posts.create(act((i % 2 ? a : b).id), { content: `post ${i}` })).id);
+    }
+    const first = await social.feeds.home(act(reader.id), { limit: 3 });
+    expect(first.items.map((i) => i.id)).toEqual(ids.slice(-3).reverse());
+    // A page of 3 reads batches of 5 rows: the feed holds those 5 (not all 12, under a cap of 50).
+    expect(await made.transaction((tx) => tx.feeds.size(reader.id))).toBe(5);
+    const state = await made.transaction((tx) => tx.feeds.getState(reader.id));
+    expect(state!.floorSeq).toBeGreaterThan(0);
+    clock.advance(1000);
+    ids.push((await social.posts.create(act(a.id), { content: "after the cold read" })).id); // fanned out to the new feed
+    expect(await made.transaction((tx) => tx.feeds.size(reader.id))).toBe(6);
+    expect(await feedIds(social, reader.id)).toEqual([...ids].reverse());
+  });
+
   it("ranks by engagement times time decay", async () => {
     const { social, user, clock } = world({ store: store.make() });
     const [a, b, c] = [await user("alice"), await user("bob"), await user("carol")];

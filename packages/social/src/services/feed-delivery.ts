@@ -49,13 +49,20 @@ export class FeedDelivery {
     await tx.feeds.removeActor(followerId, followeeId);
   }
 
-  /** Rebuilds a feed from the authors' timelines: the newest `feedCap` push activities of its sources. */
-  async rebuild(tx: SocialTx, userId: string): Promise<{ floorSeq: number; entries: number }> {
-    const cap = this.ctx.config.feedCap;
-    const sources = await tx.follows.followingIds(userId);
-    sources.push(userId);
-    const acts = await tx.activities.listByActors(sources, { limit: cap, delivery: "push" });
-    const floorSeq = acts.length === cap ? acts[acts.length - 1]!.seq : 0;
+  /**
+   * Rebuilds a feed from the authors' timelines: the newest `window` (default `feedCap`) push
+   * activities of its sources; when there are more, the floor is the oldest one loaded. `sources`
+   * are the user's followees when the caller has just read them (under the locks of `followingIds`).
+   */
+  async rebuild(
+    tx: SocialTx,
+    userId: string,
+    options: { sources?: readonly string[]; window?: number } = {},
+  ): Promise<{ floorSeq: number; entries: number }> {
+    const window = options.window ?? this.ctx.config.feedCap;
+    const sources = [...(options.sources ?? (await tx.follows.followingIds(userId))), userId];
+    const acts = await tx.activities.listByActors(sources, { limit: window, delivery: "push" });
+    const floorSeq = acts.length === window ? acts[acts.length - 1]!.seq : 0;
     await tx.feeds.replace(
       userId,
       acts.map((a) => ({ userId, seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId })),

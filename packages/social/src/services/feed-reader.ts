@@ -2,6 +2,7 @@ import type { FeedItem } from "../domain/feed.js";
 import { postView } from "../domain/post.js";
 import { summarize } from "../domain/user.js";
 import type { SocialTx } from "../ports/social-store.js";
+import { together } from "./together.js";
 import type { Viewer } from "./viewer.js";
 
 /** The shape every feed source is read into: a reference to an activity. */
@@ -27,8 +28,12 @@ export async function homeCandidates(
   before: number | null,
   n: number,
 ): Promise<ActivityRef[]> {
-  const materialised = (await tx.feeds.page(userId, { before, limit: n })).filter((e) => e.seq >= floorSeq);
-  const pulled = await tx.activities.listByActors(sources, { before, limit: n, delivery: "pull" });
+  // Independent reads, sent together (one round trip on PostgreSQL).
+  const [entries, pulled] = await together([
+    tx.feeds.page(userId, { before, limit: n }),
+    tx.activities.listByActors(sources, { before, limit: n, delivery: "pull" }),
+  ]);
+  const materialised = entries.filter((e) => e.seq >= floorSeq);
   const below: ActivityRef[] = [];
   // Storage below the floor is needed only once the materialised part runs out: if it returned a
   // full batch, every item below the floor is older than all of them.

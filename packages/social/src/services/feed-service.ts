@@ -7,7 +7,8 @@ import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FeedDelivery } from "./feed-delivery.js";
 import { homeCandidates, hydrate } from "./feed-reader.js";
-import { collectPage, decodeSeq } from "./paging.js";
+import { batchSize, collectPage, decodeSeq } from "./paging.js";
+import { together } from "./together.js";
 import { requireActor, requireSelfOrAdmin, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `feeds.profile`. */
@@ -44,10 +45,7 @@ export class FeedService {
     const { limit, cursor } = parse(pageRequestSchema, input);
     const kind = `social.home:${actorId}`;
     const start = decodeSeq(this.ctx.codec, kind, cursor);
-    return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
-      return this.homePage(tx, actorId, start, limit, kind);
-    });
+    return this.ctx.store.transaction((tx) => this.homePage(tx, actorId, start, limit, kind));
   }
 
   /**
@@ -91,7 +89,6 @@ export class FeedService {
     const actorId = requireActorId(actor);
     const { limit } = parse(rankedFeedSchema, input);
     return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
       const window = await this.homePage(tx, actorId, null, this.ctx.config.rankedWindow, `social.home:${actorId}`);
       const now = this.ctx.clock.now().getTime();
       const scored = window.items.map((item) => ({
@@ -133,21 +130,30 @@ export class FeedService {
     return userId;
   }
 
+  /**
+   * One home page (the reader is checked here too). The reader, their feed state and their sources
+   * are independent reads, sent together. A feed that is not materialised yet gets only its newest
+   * window (the rows this page reads) from the sources' timelines, so a cold read costs one bounded
+   * merge instead of a rebuild of `feedCap` entries; older pages come from storage below its floor
+   * until fan-out fills it.
+   */
   private async homePage(tx: SocialTx, actorId: string, start: number | null, limit: number, kind: string): Promise<Page<FeedItem>> {
-    let state = await tx.feeds.getState(actorId);
-    if (!state) {
-      await this.delivery.rebuild(tx, actorId);
-      state = (await tx.feeds.getState(actorId))!;
+    const [, state, sources] = await together([requireActor(tx, actorId), tx.feeds.getState(actorId), tx.follows.followingIds(actorId)]);
+    let floorSeq = state?.floorSeq;
+    if (floorSeq === undefined) {
+      const window = Math.min(this.ctx.config.feedCap, batchSize(limit));
+      floorSeq = (await this.delivery.rebuild(tx, actorId, { sources, window })).floorSeq;
+      // The feed now exists: its state read takes the pull lock shared before pull activities are read.
+      await tx.feeds.getState(actorId);
     }
-    const floorSeq = state.floorSeq;
-    const sources = await tx.follows.followingIds(actorId);
     sources.push(actorId);
     const sourceSet = new Set(sources);
     const viewer = new Viewer(tx, actorId);
+    const floor = floorSeq;
     return collectPage({
       limit,
       start,
-      fetch: (before, n) => homeCandidates(tx, actorId, sources, floorSeq, before, n),
+      fetch: (before, n) => homeCandidates(tx, actorId, sources, floor, before, n),
       seqOf: (r) => r.seq,
       accept: (r) => (sourceSet.has(r.actorId) ? hydrate(tx, viewer, r, true) : null),
       codec: this.ctx.codec,

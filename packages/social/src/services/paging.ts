@@ -14,6 +14,11 @@ export function decodeSeq(codec: CursorCodec, kind: string, cursor: string | nul
   return codec.decode(kind, cursor, seqPayload).s;
 }
 
+/** Rows `collectPage` reads per batch for a page of `limit`: the page, one more, and room for hidden rows. */
+export function batchSize(limit: number): number {
+  return Math.min(200, limit + 1 + (limit >> 1));
+}
+
 /**
  * Reads a keyset-ordered source batch by batch, keeps the rows `accept` maps to a value, and stops
  * after `limit` of them. Filtering (visibility, blocks, mutes) happens here, so a page is full even
@@ -33,7 +38,7 @@ export async function collectPage<T, R>(options: {
   const items: R[] = [];
   let lastSeq: number | null = null;
   let cursor = options.start;
-  const batch = Math.min(200, limit + 1 + (limit >> 1));
+  const batch = batchSize(limit);
   for (;;) {
     const rows = await fetch(cursor, batch);
     for (const row of rows) {

@@ -3,13 +3,13 @@ import type { Activity, Delivery } from "../../domain/post.js";
 import type { ActivityRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { cacheOf, prefetchFeedRows } from "./read-cache.js";
-import { toActivity, type ActivityRow } from "./rows.js";
+import { toActivity, toPost, type ActivityRow, type PostRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
- * {@link ActivityRepository} on `social_activities` (index `(actor_id, delivery, seq DESC)`, and a
- * covering one of pull activities only).
- * `listByActors` is one index range scan per (actor, delivery), merged by PostgreSQL
+ * {@link ActivityRepository} on `social_activities` (covering index `(actor_id, delivery, seq DESC)`,
+ * and a covering one of pull activities only).
+ * `listByActors` is one index-only range scan per (actor, delivery), merged by PostgreSQL
  * (`LATERAL ... LIMIT n` per actor, then the newest n of the union).
  * @throws ConflictError `reference_not_found` (unknown actor or post).
  */
@@ -31,13 +31,12 @@ export class PostgresActivityRepository implements ActivityRepository {
 
   async listByActors(actorIds: readonly string[], page: Keyset & { atLeast?: number | null; delivery?: Delivery }): Promise<Activity[]> {
     if (actorIds.length === 0 || page.limit <= 0) return [];
+    if (page.delivery === "pull") return this.listPulled(actorIds, page);
     const deliveries: Delivery[] = page.delivery ? [page.delivery] : ["push", "pull"];
-    const { rows } =
-      page.delivery === "pull"
-        ? await this.listPulled(actorIds, page)
-        : await run<ActivityRow>(
-            this.db,
-            `SELECT a.* FROM unnest($1::text[]) AS s(actor_id)
+    // Index-only scans of the covering `(actor_id, delivery, seq DESC)` index (migration 004).
+    const { rows } = await run<ActivityRow>(
+      this.db,
+      `SELECT a.* FROM unnest($1::text[]) AS s(actor_id)
        CROSS JOIN unnest($2::text[]) AS d(delivery)
        CROSS JOIN LATERAL (
          SELECT * FROM social_activities x
@@ -45,9 +44,9 @@ export class PostgresActivityRepository implements ActivityRepository {
          ORDER BY x.seq DESC LIMIT $5
        ) a
        ORDER BY a.seq DESC LIMIT $5`,
-            [[...new Set(actorIds)], deliveries, beforeBound(page.before), page.atLeast ?? 0, page.limit],
-          );
-    // Within a home read (a feed page named the reader), the pulled items are loaded in bulk too.
+      [[...new Set(actorIds)], deliveries, beforeBound(page.before), page.atLeast ?? 0, page.limit],
+    );
+    // Within a home read (a feed page named the reader), the items are loaded in bulk too.
     if (cacheOf(this.db)?.viewer)
       await prefetchFeedRows(
         this.db,
@@ -57,18 +56,58 @@ export class PostgresActivityRepository implements ActivityRepository {
     return rows.map(toActivity);
   }
 
-  /** Pull activities only: index-only scans of `social_activities_pull` (the literal predicate selects it). */
-  private listPulled(actorIds: readonly string[], page: Keyset & { atLeast?: number | null }) {
-    return run<ActivityRow>(
+  /**
+   * Pull activities only: index-only scans of `social_activities_pull` (the literal predicate
+   * selects it), with their posts in the same statement; within a home read the posts go to the
+   * transaction's read cache and the people and the reader's relations to them follow in bulk.
+   */
+  private async listPulled(actorIds: readonly string[], page: Keyset & { atLeast?: number | null }): Promise<Activity[]> {
+    const { rows } = await run<PulledRow>(
       this.db,
-      `SELECT a.id, a.seq, s.actor_id, a.verb, a.post_id, 'pull' AS delivery, a.created_at FROM unnest($1::text[]) AS s(actor_id)
-       CROSS JOIN LATERAL (
-         SELECT x.id, x.seq, x.verb, x.post_id, x.created_at FROM social_activities x
-         WHERE x.actor_id = s.actor_id AND x.delivery = 'pull' AND x.seq < $2 AND x.seq >= $3
+      `SELECT a.id AS a_id, a.seq AS a_seq, a.actor_id AS a_actor_id, a.verb AS a_verb, a.post_id AS a_post_id, a.created_at AS a_created_at, p.*
+       FROM (
+         SELECT x.id, x.seq, s.actor_id, x.verb, x.post_id, x.created_at FROM unnest($1::text[]) AS s(actor_id)
+         CROSS JOIN LATERAL (
+           SELECT y.id, y.seq, y.verb, y.post_id, y.created_at FROM social_activities y
+           WHERE y.actor_id = s.actor_id AND y.delivery = 'pull' AND y.seq < $2 AND y.seq >= $3
+           ORDER BY y.seq DESC LIMIT $4
+         ) x
          ORDER BY x.seq DESC LIMIT $4
        ) a
-       ORDER BY a.seq DESC LIMIT $4`,
+       LEFT JOIN social_posts p ON p.id = a.post_id
+       ORDER BY a.seq DESC`,
       [[...new Set(actorIds)], beforeBound(page.before), page.atLeast ?? 0, page.limit],
+    );
+    const cache = cacheOf(this.db);
+    if (cache) {
+      for (const r of rows) cache.posts.set(r.a_post_id, r.id ? toPost(r as PostRow) : null);
+      if (cache.viewer)
+        await prefetchFeedRows(
+          this.db,
+          rows.map((r) => r.a_post_id),
+          rows.map((r) => r.a_actor_id),
+        );
+    }
+    return rows.map((r) =>
+      toActivity({
+        id: r.a_id,
+        seq: r.a_seq,
+        actor_id: r.a_actor_id,
+        verb: r.a_verb,
+        post_id: r.a_post_id,
+        delivery: "pull",
+        created_at: r.a_created_at,
+      }),
     );
   }
 }
+
+/** A pull activity (`a_` columns) with its post's columns (null when the post is gone). */
+type PulledRow = {
+  a_id: string;
+  a_seq: string;
+  a_actor_id: string;
+  a_verb: Activity["verb"];
+  a_post_id: string;
+  a_created_at: Date;
+} & Partial<PostRow>;

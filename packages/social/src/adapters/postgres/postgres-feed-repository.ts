@@ -2,7 +2,7 @@ import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
-import { cacheOf, prefetchFeedRows } from "./read-cache.js";
+import { cacheOf, prefetchFeedRows, settled } from "./read-cache.js";
 import { toFeedEntry, toPost, type PostRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
@@ -28,20 +28,27 @@ export class PostgresFeedRepository implements FeedRepository {
   }
 
   async replace(userId: string, entries: readonly FeedEntry[], floorSeq: number): Promise<void> {
-    // The state row first: two readers rebuilding the same feed at once take turns here, so the second one's DELETE sees the first one's entries.
-    await run(
+    // Two statements sent together. The state row first: two readers rebuilding the same feed at
+    // once take turns here, and the second statement (its snapshot taken after the first returned)
+    // sees the first one's entries. It keeps the entries of the new set that are already there and
+    // deletes the others, so its DELETE and INSERT never touch the same row and their order in the
+    // statement does not matter.
+    const seqs = entries.map((e) => e.seq);
+    const state = run(
       this.db,
-      `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, 0)
-       ON CONFLICT (user_id) DO UPDATE SET floor_seq = EXCLUDED.floor_seq`,
-      [userId, floorSeq],
+      `INSERT INTO social_feed_states (user_id, floor_seq, size) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET floor_seq = EXCLUDED.floor_seq, size = EXCLUDED.size`,
+      [userId, floorSeq, new Set(seqs).size],
     );
-    await run(this.db, "DELETE FROM social_feed_entries WHERE user_id = $1", [userId]);
-    await this.insertEntries(userId, entries);
-    await run(
+    const rows = run(
       this.db,
-      "UPDATE social_feed_states SET size = (SELECT count(*) FROM social_feed_entries WHERE user_id = $1) WHERE user_id = $1",
-      [userId],
+      `WITH gone AS (DELETE FROM social_feed_entries WHERE user_id = $1 AND NOT (seq = ANY($2::bigint[])))
+       INSERT INTO social_feed_entries (user_id, seq, activity_id, actor_id, post_id)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[])
+       ON CONFLICT DO NOTHING`,
+      [userId, seqs, entries.map((e) => e.activityId), entries.map((e) => e.actorId), entries.map((e) => e.postId)],
     );
+    await settled([state, rows]);
   }
 
   async drop(userId: string): Promise<void> {
@@ -98,6 +105,9 @@ export class PostgresFeedRepository implements FeedRepository {
 
   async page(userId: string, page: Keyset): Promise<FeedEntry[]> {
     // The entries with their posts in one statement (the posts go to the transaction's read cache).
+    // A home read: the reader is known before the statement goes out (a pull read may be in flight with it).
+    const cache = cacheOf(this.db);
+    if (cache) cache.viewer = userId;
     const { rows } = await run<{ entry_seq: string; activity_id: string; actor_id: string; post_id: string } & Partial<PostRow>>(
       this.db,
       `SELECT e.seq AS entry_seq, e.activity_id, e.actor_id, e.post_id, p.*
@@ -106,12 +116,8 @@ export class PostgresFeedRepository implements FeedRepository {
        ORDER BY e.seq DESC`,
       [userId, beforeBound(page.before), page.limit],
     );
-    // A home read: the items' posts, people and the reader's relations to them, in bulk.
-    const cache = cacheOf(this.db);
-    if (cache) {
-      cache.viewer = userId;
-      for (const r of rows) cache.posts.set(r.post_id, r.id ? toPost(r as PostRow) : null);
-    }
+    // The items' posts, people and the reader's relations to them, in bulk.
+    if (cache) for (const r of rows) cache.posts.set(r.post_id, r.id ? toPost(r as PostRow) : null);
     await prefetchFeedRows(
       this.db,
       rows.map((r) => r.post_id),

@@ -85,15 +85,31 @@ export async function prefetchFeedRows(db: Queryable, postIds: readonly string[]
   const viewer = cache.viewer;
   if (viewer) people.add(viewer);
   const users = [...people].filter((id) => !cache.users.has(id));
-  if (users.length > 0) {
-    const { rows } = await db.query<UserRow>("SELECT * FROM social_users WHERE id = ANY($1::text[])", [users]);
-    for (const id of users) cache.users.set(id, null);
-    for (const r of rows) cache.users.set(r.id, toUser(r));
-  }
-  if (!viewer) return;
-  const others = [...people].filter((id) => id !== viewer && !cache.follows.has(`${viewer}|${id}`));
-  if (others.length === 0) return;
-  // The viewer's follow, block (either way) and mute rows with those people, in one round trip.
+  const others = viewer ? [...people].filter((id) => id !== viewer && !cache.follows.has(`${viewer}|${id}`)) : [];
+  // The people and the viewer's relations to them do not depend on each other: sent together.
+  await settled([
+    users.length > 0 ? loadUsers(db, cache, users) : null,
+    viewer && others.length > 0 ? loadRelations(db, cache, viewer, others) : null,
+  ]);
+}
+
+/**
+ * Waits for every statement sent together on one connection (pipelined), then fails with the first
+ * error: none may still be running once the transaction has ended. @internal
+ */
+export async function settled(statements: readonly (Promise<unknown> | null)[]): Promise<void> {
+  const results = await Promise.allSettled(statements);
+  for (const r of results) if (r.status === "rejected") throw r.reason;
+}
+
+async function loadUsers(db: Queryable, cache: ReadCache, users: readonly string[]): Promise<void> {
+  const { rows } = await db.query<UserRow>("SELECT * FROM social_users WHERE id = ANY($1::text[])", [users]);
+  for (const id of users) cache.users.set(id, null);
+  for (const r of rows) cache.users.set(r.id, toUser(r));
+}
+
+/** The viewer's follow, block (either way) and mute rows with `others`, in one statement. */
+async function loadRelations(db: Queryable, cache: ReadCache, viewer: string, others: readonly string[]): Promise<void> {
   const { rows } = await db.query<RelationRow>(
     `SELECT 'f' AS kind, id, seq, follower_id AS a, followee_id AS b, created_at, NULL::boolean AS hide FROM social_follows
        WHERE follower_id = $1 AND followee_id = ANY($2::text[])

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { countingPool, createIsolatedDatabase, type CountingPool, type IsolatedDatabase } from "@platform/core/testing";
+import { migrateSocial, PostgresSocialStore } from "../src/adapters/postgres/index.js";
+import { act, world } from "./helpers.js";
+
+// What a home read sends to PostgreSQL: under load every round trip is a wait on the server.
+let db: IsolatedDatabase;
+let pool: CountingPool;
+
+beforeAll(async () => {
+  db = await createIsolatedDatabase(inject("databaseUrl"), { prefix: "social_trips" });
+  await migrateSocial(db.pool);
+  pool = countingPool(db.pool);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe("home feed on PostgreSQL: round trips per read", () => {
+  it("a warm page is read in pipelined batches, a cold one materialises a window in a bounded number of round trips", async () => {
+    // Threshold 1: the star (2 followers) is pulled at read time, the friends are pushed.
+    const { social, user, clock } = world({ store: new PostgresSocialStore(pool), fanoutThreshold: 1 });
+    const [reader, other, star] = [await user("reader"), await user("other"), await user("star")];
+    const friends = [await user("friend1"), await user("friend2"), await user("friend3")];
+    for (const f of [...friends, star]) await social.follows.follow(act(reader.id), { userId: f.id });
+    await social.follows.follow(act(other.id), { userId: star.id });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      clock.advance(1000);
+      ids.push((await social.posts.create(act([...friends, star][i % 4]!.id), { content: `post ${i}` })).id);
+    }
+    let page: Awaited<ReturnType<typeof social.feeds.home>> | undefined;
+    const cold = await pool.measure(async () => (page = await social.feeds.home(act(reader.id), { limit: 5 })));
+    expect(page!.items.map((i) => i.id)).toEqual(ids.slice(-5).reverse());
+    const warm = await pool.measure(async () => (page = await social.feeds.home(act(reader.id), { limit: 5 })));
+    expect(page!.items.map((i) => i.id)).toEqual(ids.slice(-5).reverse());
+    // Warm: the reader, feed state and sources together; the entries and the pull merge together;
+    // the people and the reader's relations to them; COMMIT (was 11 round trips, one per statement).
+    expect(warm.roundTrips).toBeLessThanOrEqual(5);
+    expect(warm.transactions).toBe(1);
+    // Cold: the above plus the source locks, the window's merge, its write and the pull lock (was 20).
+    expect(cold.roundTrips).toBeLessThanOrEqual(10);
+    expect(cold.transactions).toBe(1);
+  });
+});
