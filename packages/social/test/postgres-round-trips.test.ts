@@ -38,8 +38,8 @@ describe("home feed on PostgreSQL: round trips per read", () => {
     // the people and the reader's relations to them; COMMIT (was 11 round trips, one per statement).
     expect(warm.roundTrips).toBeLessThanOrEqual(5);
     expect(warm.transactions).toBe(1);
-    // Cold: the above plus the source locks, the window's merge, its write and the pull lock (was 20).
-    expect(cold.roundTrips).toBeLessThanOrEqual(10);
+    // Cold: the above plus the source and pull locks with the follow set, the window's merge and its write (was 20).
+    expect(cold.roundTrips).toBeLessThanOrEqual(8);
     expect(cold.transactions).toBe(1);
   });
 });

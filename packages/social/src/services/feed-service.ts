@@ -135,7 +135,8 @@ export class FeedService {
    * are independent reads, sent together. A feed that is not materialised yet gets only its newest
    * window (the rows this page reads) from the sources' timelines, so a cold read costs one bounded
    * merge instead of a rebuild of `feedCap` entries; older pages come from storage below its floor
-   * until fan-out fills it.
+   * until fan-out fills it. (On PostgreSQL the sources are read under the home-read locks, the pull
+   * lock included, before the window is merged: see the adapter's `feed-lock.ts`.)
    */
   private async homePage(tx: SocialTx, actorId: string, start: number | null, limit: number, kind: string): Promise<Page<FeedItem>> {
     const [, state, sources] = await together([requireActor(tx, actorId), tx.feeds.getState(actorId), tx.follows.followingIds(actorId)]);
@@ -143,8 +144,6 @@ export class FeedService {
     if (floorSeq === undefined) {
       const window = Math.min(this.ctx.config.feedCap, batchSize(limit));
       floorSeq = (await this.delivery.rebuild(tx, actorId, { sources, window })).floorSeq;
-      // The feed now exists: its state read takes the pull lock shared before pull activities are read.
-      await tx.feeds.getState(actorId);
     }
     sources.push(actorId);
     const sourceSet = new Set(sources);

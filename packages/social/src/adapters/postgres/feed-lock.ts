@@ -1,5 +1,6 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { Delivery } from "../../domain/post.js";
+import { settled } from "./settled.js";
 
 /**
  * Key of the transaction-level advisory lock that orders pull activities (posts and reposts of
@@ -21,7 +22,7 @@ export const SOCIAL_FEED_LOCK_KEY = 7_305_150_626;
  *   see each other, and a rebuild of the follower sees a stable follow set.
  * - Rebuild (no feed-state row yet): the reader locks its own and every source's user row shared,
  *   so no post of a source is in flight while it reads their timelines, and posts that follow see
- *   the new feed-state row and deliver to it.
+ *   the new feed-state row and deliver to it; then the pull lock shared, as a materialised read.
  *
  * Lock order everywhere: user rows (id order), then SOCIAL_FEED_LOCK_KEY, then feed-state rows
  * (user-id order). Writers of different authors with different followers never wait for each other.
@@ -63,7 +64,8 @@ export const lockedStateSql = `WITH st AS (SELECT user_id, floor_seq FROM social
  * The home-feed sources of `userId` (the accounts they follow, in follow order), read under the
  * locks that make the rest of the transaction's feed reads a settled prefix (see above):
  * - a materialised feed: its feed-state row shared and the pull lock shared (one statement);
- * - no feed yet (a rebuild follows): the reader's and every source's user row shared, in id order.
+ * - no feed yet (a rebuild follows): the reader's and every source's user row shared, in id order,
+ *   then the pull lock shared.
  */
 export async function lockedSources(db: Queryable, userId: string): Promise<string[]> {
   const { rows } = await db.query<{ followee_id: string | null; materialised: boolean }>(
@@ -74,15 +76,19 @@ export async function lockedSources(db: Queryable, userId: string): Promise<stri
     [userId, SOCIAL_FEED_LOCK_KEY],
   );
   if (rows[0]?.materialised) return rows.flatMap((r) => (r.followee_id === null ? [] : [r.followee_id]));
-  // Every user row involved in id order, then the follow set again: the reader's own row now held,
-  // it cannot change, and a source followed in between (rare) is locked too.
-  await db.query(
+  // Every user row involved in id order, then the pull lock shared (the home read that follows
+  // merges pull activities), then the follow set again: the reader's own row now held, it cannot
+  // change, and a source followed in between (rare) is locked too. Sent together: the server runs
+  // them in order, each statement with a snapshot taken after the previous one's locks.
+  const users = db.query(
     `SELECT id FROM social_users WHERE id = $1 OR id IN (SELECT followee_id FROM social_follows WHERE follower_id = $1) ORDER BY id FOR SHARE`,
     [userId],
   );
-  const locked = await db.query<{ followee_id: string }>(
+  const pull = db.query("SELECT pg_advisory_xact_lock_shared($1)", [SOCIAL_FEED_LOCK_KEY]);
+  const locked = db.query<{ followee_id: string }>(
     `SELECT f.followee_id FROM social_follows f JOIN social_users u ON u.id = f.followee_id WHERE f.follower_id = $1 ORDER BY f.seq FOR SHARE OF u`,
     [userId],
   );
-  return locked.rows.map((r) => r.followee_id);
+  await settled([users, pull, locked]);
+  return (await locked).rows.map((r) => r.followee_id);
 }

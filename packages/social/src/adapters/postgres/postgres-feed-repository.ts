@@ -2,7 +2,8 @@ import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
-import { cacheOf, prefetchFeedRows, settled } from "./read-cache.js";
+import { cacheOf, prefetchFeedRows } from "./read-cache.js";
+import { settled } from "./settled.js";
 import { toFeedEntry, toPost, type PostRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 

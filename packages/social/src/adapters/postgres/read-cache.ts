@@ -3,6 +3,7 @@ import type { Follow, Mute } from "../../domain/follow.js";
 import type { Post } from "../../domain/post.js";
 import type { User } from "../../domain/user.js";
 import { toFollow, toMute, toPost, toUser, type PostRow, type UserRow } from "./rows.js";
+import { settled } from "./settled.js";
 
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|WITH|TRUNCATE|MERGE)\b/i;
 
@@ -91,15 +92,6 @@ export async function prefetchFeedRows(db: Queryable, postIds: readonly string[]
     users.length > 0 ? loadUsers(db, cache, users) : null,
     viewer && others.length > 0 ? loadRelations(db, cache, viewer, others) : null,
   ]);
-}
-
-/**
- * Waits for every statement sent together on one connection (pipelined), then fails with the first
- * error: none may still be running once the transaction has ended. @internal
- */
-export async function settled(statements: readonly (Promise<unknown> | null)[]): Promise<void> {
-  const results = await Promise.allSettled(statements);
-  for (const r of results) if (r.status === "rejected") throw r.reason;
 }
 
 async function loadUsers(db: Queryable, cache: ReadCache, users: readonly string[]): Promise<void> {
