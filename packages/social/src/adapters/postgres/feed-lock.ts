@@ -77,18 +77,20 @@ export async function lockedSources(db: Queryable, userId: string): Promise<stri
   );
   if (rows[0]?.materialised) return rows.flatMap((r) => (r.followee_id === null ? [] : [r.followee_id]));
   // Every user row involved in id order, then the pull lock shared (the home read that follows
-  // merges pull activities), then the follow set again: the reader's own row now held, it cannot
-  // change, and a source followed in between (rare) is locked too. Sent together: the server runs
-  // them in order, each statement with a snapshot taken after the previous one's locks.
-  const users = db.query(
+  // merges pull activities), then the follow set again, sent together: the server runs them in
+  // order, each with a snapshot taken after the locks of the one before. The reader's own row now
+  // held, the follow set cannot change any more; a source followed while the first statement
+  // waited for that row (rare) is missing from its locks and is locked on its own.
+  const users = db.query<{ id: string }>(
     `SELECT id FROM social_users WHERE id = $1 OR id IN (SELECT followee_id FROM social_follows WHERE follower_id = $1) ORDER BY id FOR SHARE`,
     [userId],
   );
   const pull = db.query("SELECT pg_advisory_xact_lock_shared($1)", [SOCIAL_FEED_LOCK_KEY]);
-  const locked = db.query<{ followee_id: string }>(
-    `SELECT f.followee_id FROM social_follows f JOIN social_users u ON u.id = f.followee_id WHERE f.follower_id = $1 ORDER BY f.seq FOR SHARE OF u`,
-    [userId],
-  );
-  await settled([users, pull, locked]);
-  return (await locked).rows.map((r) => r.followee_id);
+  const follows = db.query<{ followee_id: string }>("SELECT followee_id FROM social_follows WHERE follower_id = $1 ORDER BY seq", [userId]);
+  await settled([users, pull, follows]);
+  const held = new Set((await users).rows.map((r) => r.id));
+  const sources = (await follows).rows.map((r) => r.followee_id);
+  const missing = sources.filter((id) => !held.has(id)).sort();
+  if (missing.length > 0) await db.query("SELECT id FROM social_users WHERE id = ANY($1::text[]) ORDER BY id FOR SHARE", [missing]);
+  return sources;
 }
