@@ -42,4 +42,24 @@ describe("home feed on PostgreSQL: round trips per read", () => {
     expect(cold.roundTrips).toBeLessThanOrEqual(8);
     expect(cold.transactions).toBe(1);
   });
+
+  it("the merge of a cold feed's window reads only the covering activities index (migration 004)", async () => {
+    const client = await db.pool.connect();
+    try {
+      // The tables here are tiny: with sequential and bitmap scans off, the plan shows which index serves the probes.
+      await client.query("BEGIN");
+      await client.query("SET LOCAL enable_seqscan = off");
+      await client.query("SET LOCAL enable_bitmapscan = off");
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN SELECT a.* FROM unnest($1::text[]) AS s(actor_id) CROSS JOIN unnest($2::text[]) AS d(delivery)
+         CROSS JOIN LATERAL (SELECT * FROM social_activities x WHERE x.actor_id = s.actor_id AND x.delivery = d.delivery
+                             AND x.seq < $3 AND x.seq >= $4 ORDER BY x.seq DESC LIMIT $5) a ORDER BY a.seq DESC LIMIT $5`,
+        [["usr_a", "usr_b"], ["push"], "9223372036854775807", 0, 31],
+      );
+      expect(rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/Index Only Scan using social_activities_actor_cover/);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+  });
 });
