@@ -45,15 +45,17 @@ export type AddCartItemInput = z.input<typeof addCartItemSchema>;
 /** Input of `carts.addItems`: 1 to {@link MAX_CART_LINES} items, applied in order as one change. */
 export const addCartItemsSchema = z.object({
   items: z
-    .array(addCartItemSchema, { error: "items must be a list" })
+    .unknown()
     .superRefine((items, ctx) => {
-      if (items.length < 1 || items.length > MAX_CART_LINES)
+      if (!Array.isArray(items) || items.length < 1 || items.length > MAX_CART_LINES)
         ctx.addIssue({
           code: "custom",
-          message: `items must hold 1 to ${MAX_CART_LINES} items`,
+          message: `items must be a list of 1 to ${MAX_CART_LINES} items`,
           params: { code: commerceCodes.invalid_items },
+          abort: true,
         });
-    }),
+    })
+    .pipe(z.array(addCartItemSchema)),
 });
 /** Input of `carts.addItems`, before parsing. */
 export type AddCartItemsInput = z.input<typeof addCartItemsSchema>;
@@ -79,7 +81,10 @@ export function addItemsToLines(
     for (const l of out) {
       const p = products.get(l.productId);
       if (p && !sameItem(l, item.productId, item.variantId) && p.price.currency !== price.currency)
-        throw new DomainRuleError(coreCodes.currency_mismatch, `the cart holds ${p.price.currency} items; this one is in ${price.currency}`);
+        throw new DomainRuleError(
+          coreCodes.currency_mismatch,
+          `the cart holds ${p.price.currency} items; this one is in ${price.currency}`,
+        );
     }
     const i = out.findIndex((l) => sameItem(l, item.productId, item.variantId));
     if (i === -1) {

@@ -93,7 +93,9 @@ export async function loadCart(tx: CommerceTx, clock: Clock, target: CartTarget)
 export async function removePurchased(tx: CommerceTx, clock: Clock, cart: Cart, order: Order): Promise<void> {
   const lines = cart.lines
     .map((l) => {
-      const bought = order.lines.filter((o) => o.productId === l.productId && o.variantId === l.variantId).reduce((n, o) => n + o.quantity, 0);
+      const bought = order.lines
+        .filter((o) => o.productId === l.productId && o.variantId === l.variantId)
+        .reduce((n, o) => n + o.quantity, 0);
       return { ...l, quantity: l.quantity - bought };
     })
     .filter((l) => l.quantity > 0);

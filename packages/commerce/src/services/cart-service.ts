@@ -101,7 +101,10 @@ export class CartService {
     return this.add(r, parse(addCartItemsSchema, input).items);
   }
 
-  private add(ref: CartTarget, items: readonly { productId: string; variantId?: string | null | undefined; quantity: number }[]): Promise<CartView> {
+  private add(
+    ref: CartTarget,
+    items: readonly { productId: string; variantId?: string | null | undefined; quantity: number }[],
+  ): Promise<CartView> {
     const requests = items.map((i) => ({ productId: i.productId, variantId: i.variantId ?? null, quantity: i.quantity }));
     // The requested products are read with the cart (one round trip where the store pipelines).
     return this.mutate(

@@ -40,6 +40,7 @@ export function mapSqlError(error: unknown): unknown {
 
 /** The query runner of the repositories: parameterised queries only, driver errors mapped by {@link mapSqlError}. */
 export class Sql {
+  private readonly deferred: Promise<unknown>[] = [];
   private deferredFailure: unknown;
 
   /** `outbox`: the transaction's, which makes its COMMIT wait for the {@link defer}red writes. */
@@ -50,10 +51,15 @@ export class Sql {
 
   /** Runs one parameterised statement. @throws ValidationError `nul_character`; ConflictError. */
   query<R = Record<string, unknown>>(text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
-    return queryMapped<R>(this.client, mapSqlError, text, values).catch((error: unknown) => {
+    return queryMapped<R>(this.client, mapSqlError, text, values).catch(async (error: unknown) => {
       // A statement behind a failed deferred write fails only because the transaction is aborted
-      // (25P02): the write's error is the one to report.
-      throw this.deferredFailure !== undefined && sqlState(error) === "25P02" ? this.deferredFailure : error;
+      // (25P02): the write's error is the one to report. Its answer came first, but its rejection
+      // may not have been handled yet, so the deferred writes are waited for here.
+      if (sqlState(error) === "25P02" && this.deferred.length > 0) {
+        await Promise.allSettled(this.deferred);
+        if (this.deferredFailure !== undefined) throw this.deferredFailure;
+      }
+      throw error;
     });
   }
 
@@ -63,14 +69,16 @@ export class Sql {
    * statement must raise when it cannot apply (see `commerce_conflict`); its error is the transaction's.
    */
   async defer(text: string, values: readonly unknown[] = []): Promise<void> {
-    const write = this.query(text, values);
+    const write = queryMapped(this.client, mapSqlError, text, values);
     if (!this.outbox) {
       await write;
       return;
     }
-    write.catch((error: unknown) => {
-      this.deferredFailure ??= error;
-    });
+    this.deferred.push(
+      write.catch((error: unknown) => {
+        this.deferredFailure ??= error;
+      }),
+    );
     this.outbox.defer(write);
   }
 
