@@ -102,7 +102,7 @@ try {
         sku: `BENCH-${s}`,
         name: `Bench item ${s}`,
         price: { amount: `${10 + i}.99`, currency: "USD" },
-        initialStock: 10_000_000,
+        initialStock: 1_000_000,
       }),
     ),
   );
@@ -144,7 +144,7 @@ try {
             sku: `OWN-${c}-${s}`,
             name: `Own item ${c} ${s}`,
             price: { amount: `${10 + i}.99`, currency: "USD" },
-            initialStock: 10_000_000,
+            initialStock: 1_000_000,
           }),
         ),
       ),

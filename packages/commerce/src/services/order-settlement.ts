@@ -78,8 +78,13 @@ export class OrderSettlement {
     reference: string,
   ): Promise<{ kind: "paid" | "settled" | "refund"; order: Order }> {
     const { clock } = this.ctx;
-    // Sent together (one round trip where the store pipelines), the cart first: the lock order.
-    const [cart, found] = await Promise.all([tx.carts.getByCustomer(order.customerId), tx.orders.get(order.id)]);
+    // Sent together (one round trip where the store pipelines), the cart first: the lock order. The
+    // customer is for the confirmation the paid order queues (read here rather than after the writes).
+    const [cart, found, customer] = await Promise.all([
+      tx.carts.getByCustomer(order.customerId),
+      tx.orders.get(order.id),
+      tx.customers.get(order.customerId),
+    ]);
     const current = found!;
     if (current.status !== "pending") {
       // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
@@ -109,7 +114,7 @@ export class OrderSettlement {
       { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference },
       clock,
     );
-    tx.outbox.add(withLoadedOrder(event, paid));
+    tx.outbox.add(withLoadedOrder(event, paid, customer));
     return { kind: "paid", order: paid };
   }
 
