@@ -57,6 +57,14 @@ const db = await (async () => {
 })();
 const store = new PostgresCommerceStore(db.pool);
 const platform = createECommercePlatform({ store, payments: testPaymentPort(), passwordHashing: { N: 1024 } });
+// The same shop with its confirmations left queued for a worker (not sent by this process), to show
+// what sending them in process costs the checkouts.
+const quiet = createECommercePlatform({
+  store: new PostgresCommerceStore(db.pool),
+  payments: testPaymentPort(),
+  passwordHashing: { N: 1024 },
+  notifications: { sendInProcess: false },
+});
 const f = (n: number) => n.toFixed(2).padStart(8);
 
 const QUERIES = [
@@ -178,6 +186,10 @@ try {
   const same = await measureRatio((c) => checkoutThreeLines(c), baselines);
   const own3 = await measureRatio((c) => checkoutOwnLines(c), baselines);
   const lineByLine = await measureRatio((c) => checkoutLineByLine(c), baselines);
+  const unsent = await measureRatio(async (c) => {
+    await quiet.carts.addItems(shoppers[c]!, { items: items.map((it, i) => ({ productId: it.id, quantity: i + 1 })) });
+    await quiet.orders.checkout(shoppers[c]!, { idempotencyKey: `bench-quiet-${key++}` });
+  }, baselines);
   // Checkout alone: each client checks out a queue of carts filled before the round (a customer has
   // one cart, so one customer per queued cart), sized from the fill + checkout rate.
   const roundSeconds = DURATION_MS / ROUNDS / 1000;
@@ -303,6 +315,7 @@ try {
       `  same, each client its own 3 items:    ${spread.toFixed(0)} checkouts/s  (ratio ${own3.ratio.toFixed(3)} of baseline)`,
       `  checkout alone, carts filled before:  ${median(alone.rates).toFixed(0)} checkouts/s  (ratio ${alone.ratio.toFixed(3)} of baseline; same 3 items, ${perClient} carts queued per client per round)`,
       `  filled line by line (3 addItem):      ${median(lineByLine.rates).toFixed(0)} checkouts/s  (ratio ${lineByLine.ratio.toFixed(3)} of baseline)`,
+      `  fill + checkout, confirmations left to a worker: ${median(unsent.rates).toFixed(0)} checkouts/s  (ratio ${unsent.ratio.toFixed(3)} of baseline)`,
       `    per 3 addItem + checkout: ${per(perLineByLine.counts)}`,
       `[commerce pg bench] ${N} products bulk-loaded (INSERT ... SELECT generate_series) in ${(loadMs / 1000).toFixed(1)} s`,
       `  text search, GIN tsvector (ms):       p50 ${f(idx.p50)}  p90 ${f(idx.p90)}  p99 ${f(idx.p99)}  (${idx.count} queries)`,
