@@ -1,11 +1,13 @@
 /**
  * Commerce on PostgreSQL (same server, same pool, same run as its baselines):
- * - checkouts per second of a three-line cart (fill 3 lines + checkout: reserve, order, charge on
- *   the in-process test port, commit stock, clear the cart) from 8 concurrent clients, against
- *   core's TPC-B-like transaction (3 updates, 1 select, 1 insert) from 8 clients;
+ * - checkouts per second of a three-line cart (fill 3 lines with one `carts.addItems` + checkout:
+ *   reserve, order, charge on the in-process test port, commit stock, clear the cart) from 8
+ *   concurrent clients, against core's TPC-B-like transaction (3 updates, 1 select, 1 insert) from
+ *   8 clients; also each client with its own items, the checkout alone (carts filled before each
+ *   round, outside the timed region) and the cart filled line by line (3 `carts.addItem`);
  * - product search p50/p99 over 100,000 products (bulk-loaded with INSERT ... SELECT
  *   generate_series), GIN tsvector vs a sequential LIKE scan of the same folded text.
- * Statements, round trips and transactions of one fill + checkout are printed too.
+ * Statements, round trips and transactions of each operation are printed too.
  * The server is a throwaway one (fsync off) unless DATABASE_URL is set.
  * Run: corepack pnpm exec vitest bench --run packages/commerce/bench/postgres.bench.ts
  * (BENCH_TRACE=1 also prints every statement of one fill + checkout.)
@@ -55,6 +57,14 @@ const db = await (async () => {
 })();
 const store = new PostgresCommerceStore(db.pool);
 const platform = createECommercePlatform({ store, payments: testPaymentPort(), passwordHashing: { N: 1024 } });
+// The same shop with its confirmations left queued for a worker (not sent by this process), to show
+// what sending them in process costs the checkouts.
+const quiet = createECommercePlatform({
+  store: new PostgresCommerceStore(db.pool),
+  payments: testPaymentPort(),
+  passwordHashing: { N: 1024 },
+  notifications: { sendInProcess: false },
+});
 const f = (n: number) => n.toFixed(2).padStart(8);
 
 const QUERIES = [
@@ -73,10 +83,15 @@ const QUERIES = [
 ];
 const ROUNDS = 4;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-async function measureRatio(op: (client: number) => Promise<unknown>, baselines: number[]): Promise<{ ratio: number; rates: number[] }> {
+async function measureRatio(
+  op: (client: number) => Promise<unknown>,
+  baselines: number[],
+  beforeRound?: (round: number) => Promise<void>,
+): Promise<{ ratio: number; rates: number[] }> {
   const ratios: number[] = [];
   const rates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    await beforeRound?.(r); // outside the timed region
     const base = await tpcbBaseline(db.pool, { clients: CLIENTS, durationMs: DURATION_MS / ROUNDS });
     const rate = await measureThroughput(op, { clients: CLIENTS, durationMs: DURATION_MS / ROUNDS });
     baselines.push(base);
@@ -99,19 +114,32 @@ try {
       }),
     ),
   );
+  // Customers are registered directly (no login: the actor of a signed-in customer is its id).
+  let registered = 0;
+  const newShopper = async (): Promise<Actor> => {
+    const n = registered++;
+    const c = await platform.users.register(ANONYMOUS_ACTOR, {
+      email: `bench${n}@example.com`,
+      password: "bench-passw0rd",
+      name: `Bench ${n}`,
+    });
+    return { id: c.id, roles: ["customer"] };
+  };
   const shoppers: Actor[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    await platform.users.register(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd", name: `Bench ${i}` });
-    shoppers.push(
-      await platform.users.authenticate(ANONYMOUS_ACTOR, {
-        token: (await platform.users.login(ANONYMOUS_ACTOR, { email: `bench${i}@example.com`, password: "bench-passw0rd" })).token,
-      }),
-    );
-  }
+  for (let i = 0; i < CLIENTS; i++) shoppers.push(await newShopper());
   let key = 0;
+  const fill = (who: Actor, lines: typeof items) =>
+    platform.carts.addItems(who, { items: lines.map((it, i) => ({ productId: it.id, quantity: i + 1 })) });
+  const checkout = (who: Actor) => platform.orders.checkout(who, { idempotencyKey: `bench-checkout-${key++}` });
+  // The issue's operation: a three-line cart filled (one addItems call) and checked out.
   checkoutThreeLines = async (who: number): Promise<void> => {
+    await fill(shoppers[who]!, items);
+    await checkout(shoppers[who]!);
+  };
+  // The same, filled line by line (3 addItem calls), as before addItems.
+  const checkoutLineByLine = async (who: number): Promise<void> => {
     for (const [i, it] of items.entries()) await platform.carts.addItem(shoppers[who]!, { productId: it.id, quantity: i + 1 });
-    await platform.orders.checkout(shoppers[who]!, { idempotencyKey: `bench-checkout-${key++}` });
+    await checkout(shoppers[who]!);
   };
   // The same cart on every client contends for 3 stock rows (held from reserve to commit); the
   // spread variant gives each client its own 3 products.
@@ -131,25 +159,68 @@ try {
     );
   }
   async function checkoutOwnLines(who: number): Promise<void> {
-    for (const [i, it] of own[who]!.entries()) await platform.carts.addItem(shoppers[who]!, { productId: it.id, quantity: i + 1 });
-    await platform.orders.checkout(shoppers[who]!, { idempotencyKey: `bench-own-${key++}` });
+    await fill(shoppers[who]!, own[who]!);
+    await checkout(shoppers[who]!);
   }
   await checkoutThreeLines(0); // warm up: connections, plans
-  // Statements per operation, counted on one fill + checkout running alone (the TPC-B-like
-  // transaction: 7 round trips, BEGIN and COMMIT included, in 1 transaction).
+  await checkoutLineByLine(0);
+  await platform.notifications.flush();
+  // Statements per operation, counted on one operation running alone (the TPC-B-like transaction:
+  // 7 round trips, BEGIN and COMMIT included, in 1 transaction). Every paid checkout also queues its
+  // confirmation, which this process then sends (claim, mark sent): counted apart, after the operation.
+  const count = async (op: () => Promise<unknown>) => {
+    const counts = await db.pool.measure(op);
+    const dispatch = await db.pool.measure(() => platform.notifications.flush());
+    return { counts, dispatch };
+  };
   if (process.env.BENCH_TRACE) db.pool.trace = (text) => console.log(`  | ${text.replace(/\s+/g, " ").slice(0, 160)}`);
-  const perCheckout = await db.pool.measure(() => checkoutThreeLines(0));
+  const perCheckout = await count(() => checkoutThreeLines(0));
   db.pool.trace = undefined;
-  const perFill = await db.pool.measure(async () => {
-    for (const [i, it] of items.entries()) await platform.carts.addItem(shoppers[0]!, { productId: it.id, quantity: i + 1 });
-  });
-  await platform.carts.clear(shoppers[0]!, {});
+  const perFill = await count(() => fill(shoppers[0]!, items));
+  const perCheckoutAlone = await count(() => checkout(shoppers[0]!));
+  const perLineByLine = await count(() => checkoutLineByLine(0));
   const per = (c: QueryCounts) => `${c.statements} statements, ${c.roundTrips} round trips, ${c.transactions} transactions`;
   // The machine is shared: baseline and checkouts alternate in short rounds, and each ratio is the
   // median of its rounds' ratios, so a burst of someone else's load skews one round, not the figure.
   const baselines: number[] = [];
   const same = await measureRatio((c) => checkoutThreeLines(c), baselines);
   const own3 = await measureRatio((c) => checkoutOwnLines(c), baselines);
+  const lineByLine = await measureRatio((c) => checkoutLineByLine(c), baselines);
+  const unsent = await measureRatio(async (c) => {
+    await quiet.carts.addItems(shoppers[c]!, { items: items.map((it, i) => ({ productId: it.id, quantity: i + 1 })) });
+    await quiet.orders.checkout(shoppers[c]!, { idempotencyKey: `bench-quiet-${key++}` });
+  }, baselines);
+  // Checkout alone: each client checks out a queue of carts filled before the round (a customer has
+  // one cart, so one customer per queued cart), sized from the fill + checkout rate.
+  const roundSeconds = DURATION_MS / ROUNDS / 1000;
+  const perClient = Math.ceil((6 * Math.max(...same.rates) * roundSeconds) / CLIENTS) + 20;
+  const queues: Actor[][] = Array.from({ length: CLIENTS }, () => []);
+  const idle: Actor[] = [];
+  let dry = 0;
+  const alone = await measureRatio(
+    async (c) => {
+      const who = queues[c]!.pop();
+      if (!who) {
+        dry++;
+        return;
+      }
+      await checkout(who);
+      idle.push(who);
+    },
+    baselines,
+    async () => {
+      await platform.notifications.flush();
+      for (const q of queues) {
+        while (q.length < perClient) {
+          const who = idle.pop() ?? (await newShopper());
+          await fill(who, items);
+          q.push(who);
+        }
+      }
+    },
+  );
+  if (dry > 0) throw new Error(`the checkout-alone queues ran dry ${dry} times: raise their size`);
+  await platform.notifications.flush();
   const tpcb = median(baselines);
   const checkouts = median(same.rates);
   const spread = median(own3.rates);
@@ -239,8 +310,13 @@ try {
       `[commerce pg bench] ${CLIENTS} concurrent clients, ${ROUNDS} alternating rounds of ${DURATION_MS / ROUNDS} ms, same pool and server (medians):`,
       `  TPC-B-like baseline:                  ${tpcb.toFixed(0)} tx/s`,
       `  three-line cart (fill + checkout):    ${checkouts.toFixed(0)} checkouts/s  (ratio ${same.ratio.toFixed(3)} of baseline; all clients buy the same 3 items)`,
-      `    per fill + checkout: ${per(perCheckout)} (the fill alone: ${per(perFill)})`,
+      `    per fill (addItems) + checkout: ${per(perCheckout.counts)}; the confirmation's dispatch after it: ${per(perCheckout.dispatch)}`,
+      `    the fill alone: ${per(perFill.counts)}; the checkout alone: ${per(perCheckoutAlone.counts)}`,
       `  same, each client its own 3 items:    ${spread.toFixed(0)} checkouts/s  (ratio ${own3.ratio.toFixed(3)} of baseline)`,
+      `  checkout alone, carts filled before:  ${median(alone.rates).toFixed(0)} checkouts/s  (ratio ${alone.ratio.toFixed(3)} of baseline; same 3 items, ${perClient} carts queued per client per round)`,
+      `  filled line by line (3 addItem):      ${median(lineByLine.rates).toFixed(0)} checkouts/s  (ratio ${lineByLine.ratio.toFixed(3)} of baseline)`,
+      `  fill + checkout, confirmations left to a worker: ${median(unsent.rates).toFixed(0)} checkouts/s  (ratio ${unsent.ratio.toFixed(3)} of baseline)`,
+      `    per 3 addItem + checkout: ${per(perLineByLine.counts)}`,
       `[commerce pg bench] ${N} products bulk-loaded (INSERT ... SELECT generate_series) in ${(loadMs / 1000).toFixed(1)} s`,
       `  text search, GIN tsvector (ms):       p50 ${f(idx.p50)}  p90 ${f(idx.p90)}  p99 ${f(idx.p99)}  (${idx.count} queries)`,
       `  baseline: sequential LIKE scan (ms):  p50 ${f(scan.p50)}  p90 ${f(scan.p90)}  p99 ${f(scan.p99)}  (${scan.count} queries)`,
@@ -264,5 +340,5 @@ describe("commerce on PostgreSQL (one client)", () => {
     },
     { time: 1000 },
   );
-  bench("three-line cart: fill + checkout", () => checkoutThreeLines(0), { time: 1000 });
+  bench("three-line cart: fill (addItems) + checkout", () => checkoutThreeLines(0), { time: 1000 });
 });

@@ -93,6 +93,7 @@ export {
 } from "./domain/address.js";
 export {
   addCartItemSchema,
+  addCartItemsSchema,
   setCartQuantitySchema,
   removeCartItemSchema,
   MAX_CART_LINES,
@@ -100,6 +101,7 @@ export {
   type Cart,
   type CartLine,
   type AddCartItemInput,
+  type AddCartItemsInput,
   type GuestCartMerge,
 } from "./domain/cart.js";
 export {

@@ -1,4 +1,5 @@
-import { GatewayError, PlatformError } from "@platform/core";
+import { DomainRuleError, GatewayError, PlatformError } from "@platform/core";
+import type { Order } from "./order.js";
 import { commerceCodes } from "./error-codes.js";
 
 /**
@@ -34,4 +35,31 @@ export function unknownOutcomeError(error: unknown, orderId: string): GatewayErr
     cause: error,
     details: { orderId, causeCode: PlatformError.is(error) ? error.code : null },
   });
+}
+
+/** The idempotency key of an order's charge (the same on every retry and lookup). */
+export function chargeKeyOf(orderId: string): string {
+  return `order_${orderId}`;
+}
+
+/**
+ * The error a checkout retry answers for a canceled order, once its charge is resolved: the
+ * refund (reservation expired / canceled), the decline, or `payment_pending` while still unknown.
+ */
+export function canceledCheckoutError(order: Order): Error {
+  const p = order.payment;
+  if (p.status === "pending")
+    return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", {
+      provider: "payment_port",
+      retryable: true,
+    });
+  if (p.status === "failed")
+    return new GatewayError(p.failureCode ?? "payment_failed", "the payment of this checkout failed", {
+      provider: "payment_port",
+      retryable: false,
+    });
+  const refunded = p.status === "refunded" || p.status === "refund_pending" ? "; the payment was refunded" : "";
+  return order.cancelReason === "reservation_expired"
+    ? new DomainRuleError(commerceCodes.reservation_expired, `the stock reservation expired before the payment completed${refunded}`)
+    : new DomainRuleError(commerceCodes.order_canceled, `the order was canceled${refunded}`);
 }

@@ -26,6 +26,7 @@ export const COMMERCE_ERROR_CODES = {
   invalid_country: { kind: "validation", description: "a country is not an ISO 3166-1 alpha-2 code" },
   invalid_client_key: { kind: "validation", description: "`source.clientKey` of a login or password change is empty or too long" },
   quantity_too_large: { kind: "validation", description: "a cart line would hold more units than the line maximum" },
+  invalid_items: { kind: "validation", description: "`items` of `carts.addItems` is not a list of 1 to 100 items" },
   variant_required: { kind: "validation", description: "a product sold by variant was added to a cart without `variantId`" },
   over_fulfilment: { kind: "validation", description: "`orders.fulfill` asked for more units of a line than remain to fulfil" },
   payment_method_required: {

@@ -16,7 +16,10 @@ export interface NotificationClaim {
  * event they announce. Claims are safe across processes sharing the store.
  */
 export interface NotificationRepository {
-  /** Records notifications, after every one recorded before in each recipient's queue (in the given order). */
+  /**
+   * Records notifications, after every one recorded before in each recipient's queue (in the given
+   * order). May be deferred to the commit (a failure then fails the transaction).
+   */
   enqueue(notifications: readonly NewNotification[]): Promise<void>;
   /**
    * Claims one due notification that heads its recipient's queue (no earlier one pending) and

@@ -1,14 +1,18 @@
 import type { Page } from "@platform/core";
 import type { Order } from "../domain/order.js";
 
-/** Orders, unique by (customer, idempotency key). */
+/**
+ * Orders, unique by (customer, idempotency key). `insert` and `update` may be deferred to the
+ * commit (the PostgreSQL store sends them with it): their failure may then come from the
+ * transaction instead of the call, so callers never catch it to carry on.
+ */
 export interface OrderRepository {
   get(id: string): Promise<Order | null>;
   /** The order created by a checkout with this key (INSERT ... ON CONFLICT decides the winner in SQL). */
   getByIdempotencyKey(customerId: string, key: string): Promise<Order | null>;
-  /** @throws ConflictError `idempotency_key_taken`. */
+  /** @throws ConflictError `idempotency_key_taken` (here or from the transaction). */
   insert(order: Order): Promise<void>;
-  /** @throws ConflictError `version_conflict`. */
+  /** @throws ConflictError `version_conflict` (here or from the transaction). */
   update(order: Order, expectedVersion: number): Promise<void>;
   /** A customer's orders, newest first, keyset-paginated. */
   listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>>;

@@ -1,6 +1,7 @@
 import { createEvent, createId, NotFoundError, type Clock } from "@platform/core";
 import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
 import { mergeLines, type Cart, type CartLine, type GuestCartMerge } from "../domain/cart.js";
+import type { Order } from "../domain/order.js";
 import type { Product } from "../domain/product.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { CartPricing, CartView } from "./cart-pricing.js";
@@ -86,4 +87,19 @@ export async function loadCart(tx: CommerceTx, clock: Clock, target: CartTarget)
   const cart: Cart = { id: createId("cart"), customerId: target.customerId, lines: [], createdAt: now, updatedAt: now, version: 1 };
   await tx.carts.insert(cart);
   return cart;
+}
+
+/** Takes an order's purchased units out of its customer's cart (items added meanwhile stay) and frees the cart's claim. */
+export async function removePurchased(tx: CommerceTx, clock: Clock, cart: Cart, order: Order): Promise<void> {
+  const lines = cart.lines
+    .map((l) => {
+      const bought = order.lines
+        .filter((o) => o.productId === l.productId && o.variantId === l.variantId)
+        .reduce((n, o) => n + o.quantity, 0);
+      return { ...l, quantity: l.quantity - bought };
+    })
+    .filter((l) => l.quantity > 0);
+  const checkoutOrderId = cart.checkoutOrderId === order.id ? null : (cart.checkoutOrderId ?? null);
+  await tx.carts.update({ ...cart, lines, checkoutOrderId, updatedAt: clock.now(), version: cart.version + 1 }, cart.version);
+  tx.outbox.add(createEvent("cart.updated", { cartId: cart.id, customerId: cart.customerId, lineCount: lines.length }, clock));
 }

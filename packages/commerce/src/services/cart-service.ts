@@ -1,24 +1,15 @@
-import {
-  checkActor,
-  createEvent,
-  createId,
-  DomainRuleError,
-  NotFoundError,
-  parse,
-  requireActorId,
-  ValidationError,
-  coreCodes,
-  type Actor,
-} from "@platform/core";
+import { checkActor, createEvent, createId, NotFoundError, parse, requireActorId, type Actor } from "@platform/core";
 import { z } from "zod";
+import { snapshotAddress } from "../domain/address.js";
 import {
   addCartItemSchema,
-  MAX_CART_LINES,
-  MAX_LINE_QUANTITY,
+  addCartItemsSchema,
+  addItemsToLines,
   removeCartItemSchema,
   sameItem,
   setCartQuantitySchema,
   type AddCartItemInput,
+  type AddCartItemsInput,
   type Cart,
   type CartLine,
 } from "../domain/cart.js";
@@ -73,10 +64,10 @@ export class CartService {
   }
 
   /**
-   * Adds units of a product (or variant) at the catalog's price.
-   * @throws ValidationError `invalid_quantity`, `quantity_too_large`.
+   * Adds units of a product (or variant) at the catalog's price: {@link addItems} with one item.
+   * @throws ValidationError `invalid_quantity`, `quantity_too_large`, `variant_required`.
    * @throws NotFoundError `product_not_found`, `variant_not_found`, `cart_not_found`.
-   * @throws DomainRuleError `product_unavailable`, `variant_required`, `currency_mismatch`, `cart_full`.
+   * @throws DomainRuleError `product_unavailable`, `currency_mismatch`, `cart_full`.
    * @example
    * ```ts
    * await platform.carts.addItem(actor, { productId: laptop.id, quantity: 1 });
@@ -85,37 +76,46 @@ export class CartService {
    */
   async addItem(actor: Actor, input: CartRef & AddCartItemInput): Promise<CartView> {
     const r = targetOf(actor, input);
-    const data = parse(addCartItemSchema, input);
-    const variantId = data.variantId ?? null;
-    return this.mutate(r, async (tx, cart) => {
-      // One read for the added product and the cart's others; the cart is priced from it too.
-      const others = await tx.products.getMany([data.productId, ...cart.lines.map((l) => l.productId)]);
-      const product = sellable(others.get(data.productId), data.productId, variantId);
-      const price = unitPriceOf(product, variantId);
-      for (const l of cart.lines) {
-        const p = others.get(l.productId);
-        if (p && !sameItem(l, data.productId, variantId) && p.price.currency !== price.currency) {
-          throw new DomainRuleError(
-            coreCodes.currency_mismatch,
-            `the cart holds ${p.price.currency} items; this one is in ${price.currency}`,
-          );
-        }
-      }
-      const i = cart.lines.findIndex((l) => sameItem(l, data.productId, variantId));
-      if (i === -1) {
-        if (cart.lines.length >= MAX_CART_LINES)
-          throw new DomainRuleError(commerceCodes.cart_full, `a cart holds at most ${MAX_CART_LINES} lines`);
-        return {
-          lines: [...cart.lines, { productId: data.productId, variantId, quantity: data.quantity, addedUnitPrice: price }],
-          products: others,
-        };
-      }
-      const quantity = cart.lines[i]!.quantity + data.quantity;
-      if (quantity > MAX_LINE_QUANTITY)
-        throw ValidationError.field(commerceCodes.quantity_too_large, "quantity", `a line holds at most ${MAX_LINE_QUANTITY} units`);
-      // The line keeps the price of its first units: a change since then is reported before checkout.
-      return { lines: cart.lines.map((l, j) => (j === i ? { ...l, quantity } : l)), products: others };
-    });
+    return this.add(r, [parse(addCartItemSchema, input)]);
+  }
+
+  /**
+   * Adds several items in one change (as Medusa's add-to-cart takes a list), each with the rules of
+   * {@link addItem}, in order: an item already in the cart, or earlier in the list, adds to that
+   * line. All or nothing: the first item that breaks a rule throws and the cart is left unchanged.
+   * @throws ValidationError `invalid_items` (not 1 to 100 items), `invalid_quantity`, `quantity_too_large`, `variant_required`.
+   * @throws NotFoundError `product_not_found`, `variant_not_found`, `cart_not_found`.
+   * @throws DomainRuleError `product_unavailable`, `currency_mismatch`, `cart_full`.
+   * @example
+   * ```ts
+   * await platform.carts.addItems(actor, {
+   *   items: [
+   *     { productId: laptop.id, quantity: 1 },
+   *     { productId: mouse.id, quantity: 2 },
+   *   ],
+   * });
+   * ```
+   */
+  async addItems(actor: Actor, input: CartRef & AddCartItemsInput): Promise<CartView> {
+    const r = targetOf(actor, input);
+    return this.add(r, parse(addCartItemsSchema, input).items);
+  }
+
+  private add(
+    ref: CartTarget,
+    items: readonly { productId: string; variantId?: string | null | undefined; quantity: number }[],
+  ): Promise<CartView> {
+    const requests = items.map((i) => ({ productId: i.productId, variantId: i.variantId ?? null, quantity: i.quantity }));
+    // The requested products are read with the cart (one round trip where the store pipelines).
+    return this.mutate(
+      ref,
+      async (tx, cart, requested) => {
+        const missing = [...new Set(cart.lines.map((l) => l.productId))].filter((id) => !requested.has(id));
+        const products = missing.length === 0 ? requested : new Map([...requested, ...(await tx.products.getMany(missing))]);
+        return { lines: addItemsToLines(cart.lines, products, requests), products };
+      },
+      [...new Set(requests.map((i) => i.productId))],
+    );
   }
 
   /**
@@ -169,37 +169,36 @@ export class CartService {
   }
 
   /**
-   * Runs `change` on the loaded cart and stores its lines. A change that read every product of the
-   * new lines (in this transaction) hands them back, and the cart is priced from them without a re-read.
+   * Runs `change` on the loaded cart and stores its lines. The cart, the products of `prefetch`
+   * and the owner's addresses (for pricing) are read together (one round trip where the store
+   * pipelines). A change that read every product of the new lines (in this transaction) hands them
+   * back, and the cart is priced from them without a re-read.
    */
   private async mutate(
     ref: CartTarget,
-    change: (tx: CommerceTx, cart: Cart) => Promise<CartLine[] | { lines: CartLine[]; products: ReadonlyMap<string, Product> }>,
+    change: (
+      tx: CommerceTx,
+      cart: Cart,
+      prefetched: ReadonlyMap<string, Product>,
+    ) => Promise<CartLine[] | { lines: CartLine[]; products: ReadonlyMap<string, Product> }>,
+    prefetch: readonly string[] = [],
   ): Promise<CartView> {
     return this.ctx.store.transaction(async (tx) => {
-      const cart = await loadCart(tx, this.ctx.clock, ref);
-      const changed = await change(tx, cart);
+      const [cart, prefetched, addresses] = await Promise.all([
+        loadCart(tx, this.ctx.clock, ref),
+        prefetch.length > 0 ? tx.products.getMany(prefetch) : new Map<string, Product>(),
+        // A guest cart has no owner, so no default address to price it for.
+        "customerId" in ref ? tx.addresses.listByCustomer(ref.customerId) : null,
+      ]);
+      const changed = await change(tx, cart, prefetched);
       const { lines, products } = Array.isArray(changed) ? { lines: changed, products: undefined } : changed;
       const next: Cart = { ...cart, lines, updatedAt: this.ctx.clock.now(), version: cart.version + 1 };
       await tx.carts.update(next, cart.version);
       tx.outbox.add(createEvent("cart.updated", { cartId: next.id, customerId: next.customerId, lineCount: lines.length }, this.ctx.clock));
-      return viewCart(tx, this.pricing, next, undefined, products);
+      const shipTo = addresses?.find((a) => a.isDefaultShipping);
+      return viewCart(tx, this.pricing, next, shipTo ? snapshotAddress(shipTo) : null, products);
     });
   }
-}
-
-/** The product if it can be added to a cart as asked. */
-function sellable(p: Product | undefined, productId: string, variantId: string | null): Product {
-  if (!p) throw NotFoundError.of(commerceCodes.product_not_found, "product", productId);
-  if (p.status !== "active")
-    throw new DomainRuleError(commerceCodes.product_unavailable, `product ${productId} is ${p.status}`, {
-      details: { productId, status: p.status },
-    });
-  if (variantId === null && p.variants.length > 0)
-    throw ValidationError.field(commerceCodes.variant_required, "variantId", "this product is sold by variant");
-  if (variantId !== null && !p.variants.some((v) => v.id === variantId))
-    throw NotFoundError.of(commerceCodes.variant_not_found, "variant", variantId);
-  return p;
 }
 
 // The guest cart named in the input, else the signed-in actor's own cart.

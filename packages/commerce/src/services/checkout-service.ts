@@ -6,22 +6,22 @@ import {
   DomainRuleError,
   GatewayError,
   IdempotencyError,
-  NotFoundError,
   PlatformError,
   parse,
   writeLog,
 } from "@platform/core";
-import { snapshotAddress, type AddressSnapshot } from "../domain/address.js";
-import { classifyChargeError, unknownOutcomeError } from "../domain/charge-outcome.js";
+import type { Cart } from "../domain/cart.js";
+import { canceledCheckoutError, chargeKeyOf, classifyChargeError, unknownOutcomeError } from "../domain/charge-outcome.js";
 import { sumByKey } from "../domain/inventory.js";
 import { checkoutSchema, isPaymentOpen, type CheckoutInput, type Order, type OrderLine } from "../domain/order.js";
 import { stockKeyOf } from "../domain/product.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { PaymentPort } from "../ports/payment-port.js";
 import { viewCart } from "./cart-operations.js";
+import { checkoutAddresses, type CheckoutAddresses } from "./checkout-addresses.js";
 import type { CartPricing } from "./cart-pricing.js";
 import { recordLowStock } from "./inventory-service.js";
-import { canceledCheckoutError, chargeKeyOf, OrderSettlement } from "./order-settlement.js";
+import { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 import { isUnconfiguredPaymentPort, noPaymentPortError } from "./unconfigured-payment-port.js";
 import { commerceCodes } from "../domain/error-codes.js";
@@ -86,13 +86,24 @@ export class CheckoutService {
 
   private async run(customerId: string, data: ReturnType<typeof parse<typeof checkoutSchema>>, fingerprint: string): Promise<Order> {
     const placed = await this.ctx.store.transaction(async (tx) => {
-      const existing = await tx.orders.getByIdempotencyKey(customerId, data.idempotencyKey);
+      // The key's lock and order, the cart (locked) and the addresses are asked for together (one
+      // round trip where the store pipelines). A replay answers with its order whatever the
+      // addresses' read found: an address deleted since must not turn a replay into an error.
+      const [existing, cart, addresses] = await Promise.all([
+        tx.orders.getByIdempotencyKey(customerId, data.idempotencyKey),
+        tx.carts.getByCustomer(customerId),
+        checkoutAddresses(tx, customerId, data).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        ),
+      ]);
       if (existing) {
         if (existing.requestFingerprint !== fingerprint)
           throw new IdempotencyError(commerceCodes.idempotency_conflict, "idempotency key reused with other parameters");
         return { order: existing, fresh: false };
       }
-      return { order: await this.place(tx, customerId, data, fingerprint), fresh: true };
+      if ("error" in addresses) throw addresses.error;
+      return { order: await this.place(tx, customerId, data, fingerprint, cart, addresses.value), fresh: true };
     });
     const order = placed.order;
     if (!placed.fresh) {
@@ -121,9 +132,10 @@ export class CheckoutService {
     customerId: string,
     data: ReturnType<typeof parse<typeof checkoutSchema>>,
     fingerprint: string,
+    cart: Cart | null,
+    { shippingAddress, billingAddress }: CheckoutAddresses,
   ): Promise<Order> {
     const { clock } = this.ctx;
-    const cart = await tx.carts.getByCustomer(customerId);
     if (!cart || cart.lines.length === 0) throw new DomainRuleError(commerceCodes.empty_cart, "the cart is empty");
     // A cart is bought once: the cart row is locked (PostgreSQL) or the transaction serialised
     // (memory), so of two checkouts with different keys the second sees the first one's claim.
@@ -135,28 +147,36 @@ export class CheckoutService {
         });
       }
     }
-    // The addresses and the cart's products are read together (one round trip where the store pipelines).
-    const [{ shippingAddress, billingAddress }, products] = await Promise.all([
-      this.addresses(tx, customerId, data),
+    const now = clock.now();
+    const orderId = createId("ord");
+    const reservationId = createId("res");
+    // The stock of the cart's lines is reserved while its products are read (one round trip where the
+    // store pipelines). A cart with issues throws before the reservation's outcome is looked at, and the
+    // rollback undoes the reservation: the outcome is the one of checking the cart first.
+    const lines = sumByKey(cart.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity })));
+    const [products, reservation] = await Promise.all([
       tx.products.getMany(cart.lines.map((l) => l.productId)),
+      tx.inventory
+        .reserve({
+          id: reservationId,
+          orderId,
+          lines,
+          status: "active",
+          expiresAt: new Date(now.getTime() + this.reservationTtlMs),
+          createdAt: now,
+        })
+        .then(
+          (levels) => ({ levels }),
+          (error: unknown) => ({ error }),
+        ),
     ]);
     const view = await viewCart(tx, this.pricing, cart, shippingAddress, products);
     if (view.issues.length > 0)
       throw new DomainRuleError(commerceCodes.cart_changed, "the cart changed since items were added; review it first", {
         details: { issues: view.issues },
       });
-    const now = clock.now();
-    const orderId = createId("ord");
-    const reservationId = createId("res");
-    const lines = sumByKey(view.lines.map((l) => ({ key: stockKeyOf(l.productId, l.variantId), quantity: l.quantity })));
-    const after = await tx.inventory.reserve({
-      id: reservationId,
-      orderId,
-      lines,
-      status: "active",
-      expiresAt: new Date(now.getTime() + this.reservationTtlMs),
-      createdAt: now,
-    });
+    if ("error" in reservation) throw reservation.error;
+    const after = reservation.levels;
     // Available stock drops when it is reserved: that is when low stock is crossed. The level before
     // is the one the reservation found on the locked row: the level after, less this reservation's units.
     const reserved = new Map(lines.map((l) => [l.key, l.quantity]));
@@ -195,50 +215,11 @@ export class CheckoutService {
       updatedAt: now,
       version: 1,
     };
+    // Both writes go out with the COMMIT where the store defers them (their failure fails the transaction).
     await tx.orders.insert(order);
     await tx.carts.update({ ...cart, checkoutOrderId: orderId, updatedAt: now, version: cart.version + 1 }, cart.version);
     tx.outbox.add(createEvent("order.placed", { orderId, customerId, total: order.total.toJSON() }, clock));
     return order;
-  }
-
-  /**
-   * The order's addresses: named ones (the customer's own), an inline shipping address, else the
-   * customer's defaults (billing falls back to shipping). The defaults are one read for both.
-   * @throws NotFoundError `address_not_found`.
-   */
-  private async addresses(
-    tx: CommerceTx,
-    customerId: string,
-    data: ReturnType<typeof parse<typeof checkoutSchema>>,
-  ): Promise<{ shippingAddress: AddressSnapshot | null; billingAddress: AddressSnapshot | null }> {
-    const named = async (id: string) => {
-      const a = await tx.addresses.get(id);
-      if (!a || a.customerId !== customerId) throw NotFoundError.of(commerceCodes.address_not_found, "address", id);
-      return snapshotAddress(a);
-    };
-    const inline = data.shippingAddress;
-    const needsDefaults = (!inline && !data.shippingAddressId) || !data.billingAddressId;
-    const defaults = needsDefaults ? await tx.addresses.listByCustomer(customerId) : [];
-    const byDefault = (kind: "shipping" | "billing") => {
-      const def = defaults.find((a) => (kind === "shipping" ? a.isDefaultShipping : a.isDefaultBilling));
-      return def ? snapshotAddress(def) : null;
-    };
-    const shippingAddress: AddressSnapshot | null = inline
-      ? {
-          name: inline.name!,
-          line1: inline.line1!,
-          line2: inline.line2 ?? null,
-          city: inline.city!,
-          region: inline.region ?? null,
-          postalCode: inline.postalCode!,
-          country: inline.country!,
-          phone: inline.phone ?? null,
-        }
-      : data.shippingAddressId
-        ? await named(data.shippingAddressId)
-        : byDefault("shipping");
-    const billingAddress = data.billingAddressId ? await named(data.billingAddressId) : (byDefault("billing") ?? shippingAddress);
-    return { shippingAddress, billingAddress };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createEvent, createId, type Clock, type DomainEvent, type EventOutbox, type EventPublisher } from "@platform/core";
-import { toProfile } from "../domain/customer.js";
+import { toProfile, type Customer } from "../domain/customer.js";
 import type { Order } from "../domain/order.js";
 import type { NewNotification } from "../domain/notification-job.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
@@ -25,15 +25,16 @@ export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
 // The order an event is about, as the transaction that records the event wrote it: the recorder
 // renders from it instead of reading the order again. Keyed by the event object, so it lives only
 // as long as the event and never crosses a process or a transaction.
-const loadedOrders = new WeakMap<DomainEvent, Order>();
+const loadedOrders = new WeakMap<DomainEvent, { order: Order; customer: Customer | null | undefined }>();
 
 /**
  * Hands the recorder the order `event` is about, exactly as this transaction wrote it (the state
- * the recorder would read back), so it is not read again. Returns the event.
+ * the recorder would read back), and optionally its customer as read in this transaction, so
+ * neither is read again. Returns the event.
  * @internal
  */
-export function withLoadedOrder<E extends DomainEvent>(event: E, order: Order): E {
-  loadedOrders.set(event, order);
+export function withLoadedOrder<E extends DomainEvent>(event: E, order: Order, customer?: Customer | null): E {
+  loadedOrders.set(event, { order, customer });
   return event;
 }
 
@@ -72,9 +73,10 @@ export class NotificationRecorder {
   private async render(tx: CommerceTx, event: DomainEvent): Promise<NewNotification[]> {
     const data = event.data as { orderId?: string; customerId?: string };
     const loaded = loadedOrders.get(event);
-    const order = data.orderId ? (loaded?.id === data.orderId ? loaded : await tx.orders.get(data.orderId)) : null;
+    const order = data.orderId ? (loaded?.order.id === data.orderId ? loaded.order : await tx.orders.get(data.orderId)) : null;
     const customerId = order?.customerId ?? data.customerId;
-    const customer = customerId ? await tx.customers.get(customerId) : null;
+    const known = loaded?.customer !== undefined && loaded.order === order && (loaded.customer?.id ?? customerId) === customerId;
+    const customer = known ? loaded.customer! : customerId ? await tx.customers.get(customerId) : null;
     if (!customer || (data.orderId && !order)) return [];
     const template: NotificationTemplateName =
       event.type === "order.paid"

@@ -1,5 +1,7 @@
-import { createEvent, DomainRuleError, GatewayError, PlatformError, writeLog, type Money } from "@platform/core";
+import { createEvent, GatewayError, PlatformError, writeLog, type Money } from "@platform/core";
 import { isPaymentOpen, type Order } from "../domain/order.js";
+import { chargeKeyOf } from "../domain/charge-outcome.js";
+import { removePurchased } from "./cart-operations.js";
 import { withLoadedOrder } from "./notification-recorder.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
@@ -8,33 +10,6 @@ import { commerceCodes } from "../domain/error-codes.js";
 
 /** How {@link OrderSettlement.resolvePending} left an order. */
 export type PendingResolution = "paid" | "canceled" | "refunded" | "unknown" | "settled";
-
-/** The idempotency key of an order's charge (the same on every retry and lookup). */
-export function chargeKeyOf(orderId: string): string {
-  return `order_${orderId}`;
-}
-
-/**
- * The error a checkout retry answers for a canceled order, once its charge is resolved: the
- * refund (reservation expired / canceled), the decline, or `payment_pending` while still unknown.
- */
-export function canceledCheckoutError(order: Order): Error {
-  const p = order.payment;
-  if (p.status === "pending")
-    return new GatewayError(commerceCodes.payment_pending, "the outcome of this order's payment is still unknown; retry later", {
-      provider: "payment_port",
-      retryable: true,
-    });
-  if (p.status === "failed")
-    return new GatewayError(p.failureCode ?? "payment_failed", "the payment of this checkout failed", {
-      provider: "payment_port",
-      retryable: false,
-    });
-  const refunded = p.status === "refunded" || p.status === "refund_pending" ? "; the payment was refunded" : "";
-  return order.cancelReason === "reservation_expired"
-    ? new DomainRuleError(commerceCodes.reservation_expired, `the stock reservation expired before the payment completed${refunded}`)
-    : new DomainRuleError(commerceCodes.order_canceled, `the order was canceled${refunded}`);
-}
 
 /**
  * Commits a reservation that is still active; one that is missing or no longer active (released,
@@ -103,8 +78,14 @@ export class OrderSettlement {
     reference: string,
   ): Promise<{ kind: "paid" | "settled" | "refund"; order: Order }> {
     const { clock } = this.ctx;
-    const cart = await tx.carts.getByCustomer(order.customerId);
-    const current = (await tx.orders.get(order.id))!;
+    // Sent together (one round trip where the store pipelines), the cart first: the lock order. The
+    // customer is for the confirmation the paid order queues (read here rather than after the writes).
+    const [cart, found, customer] = await Promise.all([
+      tx.carts.getByCustomer(order.customerId),
+      tx.orders.get(order.id),
+      tx.customers.get(order.customerId),
+    ]);
+    const current = found!;
     if (current.status !== "pending") {
       // Settled by a concurrent retry (paid), or canceled while the charge ran (expired).
       if (current.payment.status === "succeeded" || current.payment.status === "refunded" || current.payment.status === "refund_pending")
@@ -127,13 +108,13 @@ export class OrderSettlement {
       version: current.version + 1,
     };
     await tx.orders.update(paid, current.version);
-    if (cart) await this.removePurchased(tx, cart, paid);
+    if (cart) await removePurchased(tx, clock, cart, paid);
     const event = createEvent(
       "order.paid",
       { orderId: paid.id, customerId: paid.customerId, total: paid.total.toJSON(), paymentReference: reference },
       clock,
     );
-    tx.outbox.add(withLoadedOrder(event, paid));
+    tx.outbox.add(withLoadedOrder(event, paid, customer));
     return { kind: "paid", order: paid };
   }
 
@@ -160,25 +141,6 @@ export class OrderSettlement {
       );
       return next;
     });
-  }
-
-  /** Takes the purchased units out of the cart (items added meanwhile stay) and frees its claim. */
-  private async removePurchased(
-    tx: CommerceTx,
-    cart: NonNullable<Awaited<ReturnType<CommerceTx["carts"]["get"]>>>,
-    order: Order,
-  ): Promise<void> {
-    const lines = cart.lines
-      .map((l) => {
-        const bought = order.lines
-          .filter((o) => o.productId === l.productId && o.variantId === l.variantId)
-          .reduce((n, o) => n + o.quantity, 0);
-        return { ...l, quantity: l.quantity - bought };
-      })
-      .filter((l) => l.quantity > 0);
-    const checkoutOrderId = cart.checkoutOrderId === order.id ? null : (cart.checkoutOrderId ?? null);
-    await tx.carts.update({ ...cart, lines, checkoutOrderId, updatedAt: this.ctx.clock.now(), version: cart.version + 1 }, cart.version);
-    tx.outbox.add(createEvent("cart.updated", { cartId: cart.id, customerId: cart.customerId, lineCount: lines.length }, this.ctx.clock));
   }
 
   /**

@@ -24,20 +24,39 @@ export interface PostgresStoreOptions extends RunTransactionOptions {
 export class PostgresOutbox implements EventOutbox {
   /** @internal */
   readonly pending: DomainEvent[] = [];
+  private readonly writes: Promise<unknown>[] = [];
 
   add(event: DomainEvent): void {
     this.pending.push(event);
   }
 
-  /** @internal Writes the queued events in the same transaction as the change. */
+  /**
+   * @internal A write the transaction already sent and does not wait for: the COMMIT waits for it
+   * instead (on a pipelining connection it goes out right behind it, one round trip for all). The
+   * write must fail as an SQL error when it cannot apply (a guard that matches no row must raise),
+   * since a failed write aborts the transaction and the COMMIT then rolls back, while a write that
+   * merely matched nothing would be committed around.
+   */
+  defer(write: Promise<unknown>): void {
+    write.catch(() => undefined); // observed by flush; an earlier failure may end the transaction first
+    this.writes.push(write);
+  }
+
+  /** @internal Writes the queued events in the same transaction as the change, after the deferred writes. */
   async flush(client: PoolClientLike): Promise<void> {
-    if (this.pending.length === 0) return;
-    const values: unknown[] = [];
-    const rows = this.pending.map((e, i) => {
-      values.push(e.id, e.type, e.occurredAt, JSON.stringify(e.data));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
-    });
-    await client.query(`INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ${rows.join(", ")}`, values);
+    let insert: Promise<unknown> | undefined;
+    if (this.pending.length > 0) {
+      const values: unknown[] = [];
+      const rows = this.pending.map((e, i) => {
+        values.push(e.id, e.type, e.occurredAt, JSON.stringify(e.data));
+        return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
+      });
+      insert = client.query(`INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ${rows.join(", ")}`, values);
+      insert.catch(() => undefined);
+    }
+    // In the order they were sent: the first failure is the cause, the later ones only its echo.
+    for (const write of this.writes) await write;
+    await insert;
   }
 }
 

@@ -90,10 +90,12 @@ export class PostgresCartRepository implements CartRepository {
 
   /**
    * One statement: the version-guarded header update, the lines upserted by position and the
-   * positions past the new end deleted (disjoint rows, so one statement may touch them all).
+   * positions past the new end deleted (disjoint rows, so one statement may touch them all). It is
+   * deferred (sent with the COMMIT), so a stale version raises in the statement (`commerce_conflict`)
+   * and fails the transaction with `version_conflict`.
    */
   async update(cart: Cart, expectedVersion: number): Promise<void> {
-    const r = await this.sql.one<{ updated: number }>(
+    await this.sql.defer(
       `WITH u AS (UPDATE cart SET user_id = $2, updated_at = $3, version = $4, checkout_order_id = $12 WHERE id = $1 AND version = $5 RETURNING id),
        up AS (
          INSERT INTO commerce_cart_lines (cart_id, position, product_id, variant_id, quantity, added_unit_price, currency)
@@ -102,10 +104,9 @@ export class PostgresCartRepository implements CartRepository {
          ON CONFLICT (cart_id, position) DO UPDATE SET product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id,
            quantity = EXCLUDED.quantity, added_unit_price = EXCLUDED.added_unit_price, currency = EXCLUDED.currency),
        del AS (DELETE FROM commerce_cart_lines d USING u WHERE d.cart_id = u.id AND d.position >= cardinality($6::int[]))
-       SELECT count(*)::int AS updated FROM u`,
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN 1 ELSE commerce_conflict('${commerceCodes.version_conflict}', 'cart ' || $1 || ' was changed concurrently') END AS updated`,
       [cart.id, cart.customerId, cart.updatedAt, cart.version, expectedVersion, ...this.lineArrays(cart), cart.checkoutOrderId ?? null],
     );
-    if (!r || r.updated === 0) throw new ConflictError(commerceCodes.version_conflict, `cart ${cart.id} was changed concurrently`);
   }
 
   async delete(id: string): Promise<void> {

@@ -55,7 +55,7 @@ export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements 
   }
 
   protected createTransaction(client: PoolClientLike, outbox: PostgresOutbox): CommerceTx {
-    const sql = new Sql(client);
+    const sql = new Sql(client, outbox);
     return {
       outbox,
       products: new PostgresProductRepository(sql, this.cursorCodec),

@@ -183,8 +183,7 @@ export class PostgresInventoryRepository implements InventoryRepository {
   }
 
   async release(id: string, status: "released" | "expired", at: Date): Promise<Reservation> {
-    const r = await this.lockActive(id);
-    const missed = await this.settle(r, "reserved = s.reserved - w.quantity", "s.reserved >= w.quantity", status, at);
+    const [r, missed] = await this.lockAndSettle(id, "reserved = s.reserved - w.quantity", "s.reserved >= w.quantity", status, at);
     if (missed)
       throw new DomainRuleError(commerceCodes.over_release, `cannot release ${missed.quantity} of ${missed.key}: not that many reserved`, {
         details: { key: missed.key, requested: missed.quantity },
@@ -193,9 +192,8 @@ export class PostgresInventoryRepository implements InventoryRepository {
   }
 
   async commit(id: string, at: Date): Promise<Reservation> {
-    const r = await this.lockActive(id);
-    const missed = await this.settle(
-      r,
+    const [r, missed] = await this.lockAndSettle(
+      id,
       "on_hand = s.on_hand - w.quantity, reserved = s.reserved - w.quantity, sold = s.sold + w.quantity",
       "s.reserved >= w.quantity AND s.on_hand >= w.quantity",
       "committed",
@@ -209,27 +207,34 @@ export class PostgresInventoryRepository implements InventoryRepository {
   }
 
   /**
-   * One statement for a reservation the caller locked: its stock rows locked in key order, each
-   * changed by `set` where `guard` holds, and the reservation's status set only when every line
-   * was. Returns the first line (in key order) whose guard failed, if any.
+   * Locks the reservation (it must be active) and settles it, the two statements sent together
+   * (one round trip where the connection pipelines). The settling statement runs after the lock is
+   * granted and reads the reservation's lines and status itself, so it changes nothing unless the
+   * reservation is active; its stock rows are locked in key order, each changed by `set` where
+   * `guard` holds, and the reservation's status set only when every line was. Returns the
+   * reservation and the first line (in key order) whose guard failed, if any.
    */
-  private async settle(
-    r: Reservation,
+  private async lockAndSettle(
+    id: string,
     set: string,
     guard: string,
     status: Reservation["status"],
     at: Date,
-  ): Promise<ReservationLine | undefined> {
-    const lines = byKey(r.lines);
-    const row = await this.sql.one<{ keys: string[] }>(
-      `WITH ${wantedLines(2)}, ${lockedStock(2)},
-       upd AS (UPDATE commerce_stock_levels s SET ${set}, updated_at = $4 FROM w WHERE s.key = w.key AND ${guard} AND (SELECT count(*) FROM locked) >= 0 RETURNING s.key),
-       st AS (UPDATE commerce_reservations SET status = $5 WHERE id = $1 AND (SELECT count(*) FROM upd) = (SELECT count(*) FROM w))
-       SELECT ARRAY(SELECT key FROM upd) AS keys`,
-      [r.id, lines.map((l) => l.key), lines.map((l) => l.quantity), at, status],
-    );
+  ): Promise<[Reservation, ReservationLine | undefined]> {
+    const [r, row] = await Promise.all([
+      this.lockActive(id),
+      this.sql.one<{ keys: string[] }>(
+        `WITH w AS (SELECT l.key, l.quantity FROM commerce_reservation_lines l JOIN commerce_reservations r ON r.id = l.reservation_id
+                     WHERE l.reservation_id = $1 AND r.status = 'active'),
+         locked AS (SELECT s.key FROM commerce_stock_levels s WHERE s.key IN (SELECT key FROM w) ORDER BY s.key COLLATE "C" FOR UPDATE),
+         upd AS (UPDATE commerce_stock_levels s SET ${set}, updated_at = $2 FROM w WHERE s.key = w.key AND ${guard} AND (SELECT count(*) FROM locked) >= 0 RETURNING s.key),
+         st AS (UPDATE commerce_reservations SET status = $3 WHERE id = $1 AND status = 'active' AND (SELECT count(*) FROM upd) = (SELECT count(*) FROM w))
+         SELECT ARRAY(SELECT key FROM upd) AS keys`,
+        [id, at, status],
+      ),
+    ]);
     const done = new Set(row?.keys ?? []);
-    return lines.find((l) => !done.has(l.key));
+    return [r, byKey(r.lines).find((l) => !done.has(l.key))];
   }
 
   async restock(lines: readonly ReservationLine[], at: Date): Promise<StockLevel[]> {

@@ -23,9 +23,10 @@ export class PostgresNotificationRepository implements NotificationRepository {
   constructor(private readonly sql: Sql) {}
 
   async enqueue(notifications: readonly NewNotification[]): Promise<void> {
-    // One row at a time, in order: seq (bigserial) follows the order of the inserts.
+    // One row at a time, in order: seq (bigserial) follows the order of the inserts. Deferred (sent
+    // with the COMMIT): a failed insert fails the transaction; an existing (event, channel) row is kept.
     for (const n of notifications) {
-      await this.sql.query(
+      await this.sql.defer(
         `INSERT INTO commerce_notifications (id, event_id, channel, template, recipient, message, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7) ON CONFLICT (event_id, channel) DO NOTHING`,
         [n.id, n.eventId, n.channel, n.template, n.recipient, JSON.stringify(n.message), n.createdAt],

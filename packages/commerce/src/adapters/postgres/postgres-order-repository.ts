@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, type CursorCodec, type Page } from "@platform/core";
+import type { CursorCodec, Page } from "@platform/core";
 import type { Order } from "../../domain/order.js";
 import type { OrderRepository } from "../../ports/order-repository.js";
 import { ORDER_COLUMNS, ORDER_SELECT, orderValues, toOrder, type OrderRow } from "./order-rows.js";
@@ -54,28 +54,37 @@ export class PostgresOrderRepository implements OrderRepository {
    * Reads the order of a checkout key after taking a transaction-scoped advisory lock on
    * (customer, key): concurrent checkouts with one key on several processes queue here, and
    * each later one finds the first one's committed order instead of racing it to the unique
-   * index (where it would lose with `idempotency_key_taken`).
+   * index (where it would lose with `idempotency_key_taken`). Both statements are sent together
+   * (one round trip where the connection pipelines): the server runs the read after the lock is
+   * granted, and in read committed it takes its snapshot then, so it sees the holder's commit.
    */
   async getByIdempotencyKey(customerId: string, key: string): Promise<Order | null> {
-    await this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.checkout' || chr(1) || $1 || chr(1) || $2, 0))", [
-      customerId,
-      key,
+    const [, r] = await Promise.all([
+      this.sql.query("SELECT pg_advisory_xact_lock(hashtextextended('commerce.checkout' || chr(1) || $1 || chr(1) || $2, 0))", [
+        customerId,
+        key,
+      ]),
+      this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`, [customerId, key]),
     ]);
-    const r = await this.sql.one<OrderRow>(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`, [customerId, key]);
     return r ? toOrder(r) : null;
   }
 
-  /** One statement: the order (ON CONFLICT on its checkout key: nothing is written) and its items. */
+  /**
+   * One statement: the order (ON CONFLICT on its checkout key: nothing is written) and its items.
+   * Deferred (sent with the COMMIT): an existing checkout key raises in the statement
+   * (`commerce_conflict`) and fails the transaction with `idempotency_key_taken`.
+   */
   async insert(o: Order): Promise<void> {
     const n = ORDER_COLUMNS.length;
     const arrays = Array.from({ length: 11 }, (_, i) => `$${n + i + 1}`);
-    const r = await this.sql.one<{ inserted: number }>(
+    await this.sql.defer(
       `WITH o AS (INSERT INTO orders (${ORDER_COLUMNS.join(", ")}) VALUES (${placeholders}) ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id),
        i AS (INSERT INTO order_items (order_id, line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled_quantity)
          SELECT o.id, l.line_id, l.position, l.product_id, l.variant_id, l.sku, l.name, l.quantity, l.price::numeric, l.total::numeric, l.currency, l.fulfilled
            FROM o, unnest(${arrays[0]}::text[], ${arrays[1]}::int[], ${arrays[2]}::text[], ${arrays[3]}::text[], ${arrays[4]}::text[], ${arrays[5]}::text[], ${arrays[6]}::int[], ${arrays[7]}::text[], ${arrays[8]}::text[], ${arrays[9]}::text[], ${arrays[10]}::int[])
              AS l(line_id, position, product_id, variant_id, sku, name, quantity, price, total, currency, fulfilled))
-       SELECT count(*)::int AS inserted FROM o`,
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM o) THEN 1
+         ELSE commerce_conflict('${commerceCodes.idempotency_key_taken}', 'an order with this idempotency key exists') END AS inserted`,
       [
         ...orderValues(o),
         o.lines.map((l) => l.lineId),
@@ -91,26 +100,26 @@ export class PostgresOrderRepository implements OrderRepository {
         o.lines.map((l) => l.fulfilledQuantity),
       ],
     );
-    if (!r || r.inserted === 0)
-      throw new ConflictError(commerceCodes.idempotency_key_taken, "an order with this idempotency key exists", {
-        details: { idempotencyKey: o.idempotencyKey },
-      });
   }
 
-  /** One statement: the version-guarded order row and, only when it matched, its items' fulfilled quantities (lines are frozen at checkout). */
+  /**
+   * One statement: the version-guarded order row and, only when it matched, its items' fulfilled
+   * quantities (lines are frozen at checkout). Deferred (sent with the COMMIT): a stale version
+   * raises in the statement (`commerce_conflict`) and fails the transaction with `version_conflict`.
+   */
   async update(o: Order, expectedVersion: number): Promise<void> {
     const n = ORDER_COLUMNS.length;
     const sets = ORDER_COLUMNS.slice(1)
       .map((c, i) => `${c} = $${i + 2}${CASTS[c] ? `::${CASTS[c]}` : ""}`)
       .join(", ");
-    const r = await this.sql.one<{ updated: number }>(
+    await this.sql.defer(
       `WITH u AS (UPDATE orders SET ${sets} WHERE id = $1 AND version = $${n + 1} RETURNING id),
        i AS (UPDATE order_items i SET fulfilled_quantity = l.fulfilled FROM u, unnest($${n + 2}::text[], $${n + 3}::int[]) AS l(line_id, fulfilled)
          WHERE i.order_id = u.id AND i.line_id = l.line_id AND i.fulfilled_quantity <> l.fulfilled)
-       SELECT count(*)::int AS updated FROM u`,
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM u) THEN 1
+         ELSE commerce_conflict('${commerceCodes.version_conflict}', 'order ' || $1 || ' was changed concurrently') END AS updated`,
       [...orderValues(o), expectedVersion, o.lines.map((l) => l.lineId), o.lines.map((l) => l.fulfilledQuantity)],
     );
-    if (!r || r.updated === 0) throw new ConflictError(commerceCodes.version_conflict, `order ${o.id} was changed concurrently`);
   }
 
   async listByCustomer(customerId: string, page: { limit: number; cursor: string | null }): Promise<Page<Order>> {

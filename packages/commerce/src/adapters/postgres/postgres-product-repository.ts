@@ -8,6 +8,9 @@ import type { Sql } from "./sql-runner.js";
 import { commerceCodes } from "../../domain/error-codes.js";
 import { recordSearchWords } from "./postgres-search-vocabulary.js";
 
+/** Most ids {@link PostgresProductRepository.getMany} names one by one (a cart's lines and the ones added). */
+const PLANNED_IDS = 8;
+
 /**
  * {@link ProductRepository} on `products`, `product_images`, `product_attributes`,
  * `commerce_product_variants` and the SKU registry `commerce_skus` (unique on the upper-cased
@@ -24,10 +27,18 @@ export class PostgresProductRepository implements ProductRepository {
     return row ? toProduct(row) : null;
   }
 
+  /**
+   * One parameter per id up to {@link PLANNED_IDS} (one text per count): the server then estimates a
+   * generic plan as it does a custom one and keeps it after five runs, instead of re-planning this
+   * statement at every call (with an array parameter, whose length a generic plan cannot know, the
+   * custom plan always looked cheaper: 0.5 ms of planning per cart change and per checkout).
+   */
   async getMany(ids: readonly string[]): Promise<Map<string, Product>> {
     const out = new Map<string, Product>();
     if (ids.length === 0) return out;
-    for (const row of await this.sql.rows<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = ANY($1::text[])`, [[...ids]]))
+    const where = ids.length <= PLANNED_IDS ? `p.id IN (${ids.map((_, i) => `$${i + 1}`).join(", ")})` : "p.id = ANY($1::text[])";
+    const values = ids.length <= PLANNED_IDS ? [...ids] : [[...ids]];
+    for (const row of await this.sql.rows<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE ${where}`, values))
       out.set(row.id, toProduct(row));
     return out;
   }

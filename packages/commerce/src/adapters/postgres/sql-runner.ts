@@ -1,13 +1,15 @@
-import { createSqlErrorMapper, queryMapped, type Queryable, type QueryResultLike } from "@platform/core/postgres";
+import { ConflictError } from "@platform/core";
+import {
+  createSqlErrorMapper,
+  queryMapped,
+  sqlState,
+  type PostgresOutbox,
+  type Queryable,
+  type QueryResultLike,
+} from "@platform/core/postgres";
 import { commerceCodes } from "../../domain/error-codes.js";
 
-/**
- * Core's SQL error mapper with the commerce schema's unique constraints: a unique violation
- * answers the ConflictError code the memory adapter throws for the same rule, text PostgreSQL
- * cannot hold answers `nul_character`, anything else is returned unchanged (the store's
- * transaction helper turns connection loss and timeouts into `storage_unavailable`).
- */
-export const mapSqlError = createSqlErrorMapper({
+const constraintCodes = createSqlErrorMapper({
   unique: {
     idx_users_email: commerceCodes.email_taken,
     categories_slug_key: commerceCodes.slug_taken,
@@ -18,13 +20,66 @@ export const mapSqlError = createSqlErrorMapper({
   },
 });
 
+// The codes a guard may raise through `commerce_conflict` (migration 011).
+const GUARD_CODES: ReadonlySet<string> = new Set([commerceCodes.version_conflict, commerceCodes.idempotency_key_taken]);
+
+/**
+ * Core's SQL error mapper with the commerce schema's unique constraints: a unique violation
+ * answers the ConflictError code the memory adapter throws for the same rule, a failed write guard
+ * (`commerce_conflict`, SQLSTATE PC409) its ConflictError, text PostgreSQL cannot hold answers
+ * `nul_character`, anything else is returned unchanged (the store's transaction helper turns
+ * connection loss and timeouts into `storage_unavailable`).
+ */
+export function mapSqlError(error: unknown): unknown {
+  if (sqlState(error) === "PC409") {
+    const { detail, message } = error as { detail?: string; message?: string };
+    if (detail !== undefined && GUARD_CODES.has(detail)) return new ConflictError(detail, message ?? detail, { cause: error });
+  }
+  return constraintCodes(error);
+}
+
 /** The query runner of the repositories: parameterised queries only, driver errors mapped by {@link mapSqlError}. */
 export class Sql {
-  constructor(private readonly client: Queryable) {}
+  private readonly deferred: Promise<unknown>[] = [];
+  private deferredFailure: unknown;
+
+  /** `outbox`: the transaction's, which makes its COMMIT wait for the {@link defer}red writes. */
+  constructor(
+    private readonly client: Queryable,
+    private readonly outbox?: PostgresOutbox,
+  ) {}
 
   /** Runs one parameterised statement. @throws ValidationError `nul_character`; ConflictError. */
   query<R = Record<string, unknown>>(text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
-    return queryMapped<R>(this.client, mapSqlError, text, values);
+    return queryMapped<R>(this.client, mapSqlError, text, values).catch(async (error: unknown) => {
+      // A statement behind a failed deferred write fails only because the transaction is aborted
+      // (25P02): the write's error is the one to report. Its answer came first, but its rejection
+      // may not have been handled yet, so the deferred writes are waited for here.
+      if (sqlState(error) === "25P02" && this.deferred.length > 0) {
+        await Promise.allSettled(this.deferred);
+        if (this.deferredFailure !== undefined) throw this.deferredFailure;
+      }
+      throw error;
+    });
+  }
+
+  /**
+   * Sends a write without waiting for its answer: the transaction's COMMIT waits for it (pipelined,
+   * one round trip for both). Without an outbox (no transaction to wait) it is awaited here. The
+   * statement must raise when it cannot apply (see `commerce_conflict`); its error is the transaction's.
+   */
+  async defer(text: string, values: readonly unknown[] = []): Promise<void> {
+    const write = queryMapped(this.client, mapSqlError, text, values);
+    if (!this.outbox) {
+      await write;
+      return;
+    }
+    this.deferred.push(
+      write.catch((error: unknown) => {
+        this.deferredFailure ??= error;
+      }),
+    );
+    this.outbox.defer(write);
   }
 
   /** The rows of a statement. */
