@@ -46,7 +46,11 @@ function unionOf(lists: readonly PostingList[]): Uint32Array {
 
 /** The index of the best level of `word` holding `doc`, looking at levels 0..upTo only; -1 when none. */
 function levelOf(word: SearchWordPlan, doc: number, upTo = word.levels.length - 1): number {
-  for (let j = 0; j <= upTo; j++) for (const list of word.levels[j]!.lists) if (list.has(doc)) return j;
+  // Indexed loops: this runs per candidate and word, and must allocate nothing (no iterators).
+  for (let j = 0; j <= upTo; j++) {
+    const lists = word.levels[j]!.lists;
+    for (let k = 0; k < lists.length; k++) if (lists[k]!.has(doc)) return j;
+  }
   return -1;
 }
 
