@@ -3,7 +3,11 @@
  * a Zipf-like one whose most common word is in over half the catalog), queries of one word, two
  * words, with a typo, a prefix, with a price filter and a second page: p50/p99 per kind through
  * `products.search`, next to a linear scan over pre-folded text in the same run, plus the heap
- * the index takes. SEARCH_BENCH_ENGINES adds MiniSearch, FlexSearch and Orama on the same data
+ * the index takes. Then a metered loop (every query in turn, BENCH_METERED_ROUNDS rounds, default
+ * 150, run twice: the second pass is the steady state) prints heap bytes allocated per search,
+ * scavenges per 1,000 searches (PerformanceObserver 'gc'), CPU and wall p50/p99/max with and
+ * without the searches a collection overlapped, and CPU and bytes per query (see search-meter.ts).
+ * SEARCH_BENCH_ENGINES adds MiniSearch, FlexSearch and Orama on the same data
  * (see search-engines.ts). BENCH_PRODUCTS overrides 100,000; BENCH_ROUNDS overrides 30.
  * Run: corepack pnpm exec vitest bench --run packages/commerce/bench/search.bench.ts
  */
