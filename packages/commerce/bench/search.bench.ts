@@ -3,7 +3,11 @@
  * a Zipf-like one whose most common word is in over half the catalog), queries of one word, two
  * words, with a typo, a prefix, with a price filter and a second page: p50/p99 per kind through
  * `products.search`, next to a linear scan over pre-folded text in the same run, plus the heap
- * the index takes. SEARCH_BENCH_ENGINES adds MiniSearch, FlexSearch and Orama on the same data
+ * the index takes. Then a metered loop (every query in turn, BENCH_METERED_ROUNDS rounds, default
+ * 150, run twice: the second pass is the steady state) prints heap bytes allocated per search,
+ * scavenges per 1,000 searches (PerformanceObserver 'gc'), CPU and wall p50/p99/max with and
+ * without the searches a collection overlapped, and CPU and bytes per query (see search-meter.ts).
+ * SEARCH_BENCH_ENGINES adds MiniSearch, FlexSearch and Orama on the same data
  * (see search-engines.ts). BENCH_PRODUCTS overrides 100,000; BENCH_ROUNDS overrides 30.
  * Run: corepack pnpm exec vitest bench --run packages/commerce/bench/search.bench.ts
  */
@@ -16,10 +20,13 @@ import { createECommercePlatform, testPaymentPort, type Product } from "../src/i
 import { MemoryProductSearchIndex } from "../src/adapters/memory/memory-product-search-index.js";
 import { searchWords } from "../src/domain/search-matching.js";
 import { externalEngines, type BenchEngine } from "./search-engines.js";
+import { describeSummary, SearchMeter, type MeteredSample } from "./search-meter.js";
 import { uniformCatalog, zipfCatalog, type BenchCatalog, type BenchQuery } from "./search-catalogs.js";
 
 const N = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+/** Rounds of the metered loop (every query once per round): enough searches to see scavenges below 1%. */
+const METERED_ROUNDS = Number(process.env.BENCH_METERED_ROUNDS ?? 150);
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
 
@@ -170,6 +177,33 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
       `[search bench]   ${JSON.stringify(q.text).padEnd(28)} ${q.kind.padEnd(9)} ${String(first.items.length).padStart(2)} hits on page 1, p99 ${f(summarizeLatencies(samples).p99)} ms`,
     );
   }
+  // The metered loop: every query in turn, nothing else allocating in between, so each scavenge of
+  // the window was paid for by searches.
+  const cursors = new Map<BenchQuery, string | null>();
+  for (const q of catalog.queries) cursors.set(q, q.kind === "page 2" ? (await searchPage(platform, q)).nextCursor : null);
+  // Two passes: the first one still pays for JIT compilation (optimising and re-optimising the
+  // search code for this catalog's shapes), the second is the steady state of a running service.
+  for (const pass of [1, 2]) {
+    gc();
+    const metered: MeteredSample[] = [];
+    const perQuery = new Map<BenchQuery, MeteredSample[]>(catalog.queries.map((q) => [q, []]));
+    for (let r = 0; r < METERED_ROUNDS; r++)
+      for (const q of catalog.queries) {
+        const [sample] = await meter.measure(() => searchPage(platform, q, cursors.get(q)), 1, false);
+        metered.push(sample!);
+        perQuery.get(q)!.push(sample!);
+      }
+    const label = `index, metered pass ${pass}`;
+    for (const line of describeSummary(label, await meter.summary(metered))) console.log(`[search bench]   ${line}`);
+    if (pass === 1) continue;
+    for (const [q, samples] of perQuery) {
+      const cpu = summarizeLatencies(samples.map((x) => x.cpu));
+      const bytes = samples.map((x) => x.bytes).filter((b) => b >= 0);
+      console.log(
+        `[search bench]     ${JSON.stringify(q.text).padEnd(28)} ${q.kind.padEnd(9)} CPU p50 ${f(cpu.p50)} p99 ${f(cpu.p99)} ms; ${summarizeLatencies(bytes).p50.toFixed(0).padStart(7)} B/search (p50)`,
+      );
+    }
+  }
   for (const [kind, samples] of byKind) console.log(`[search bench]   ${row(`index, ${kind}`, samples)}`);
   console.log(`[search bench]   ${row("index, all queries", all)}`);
   console.log(`[search bench]   ${row("index, all queries, CPU time", cpuSamples)}`);
@@ -184,8 +218,11 @@ async function run(catalog: BenchCatalog): Promise<Platform> {
   return platform;
 }
 
+const meter = new SearchMeter();
+await meter.calibrate();
 const uniform = await run(uniformCatalog(N));
 const zipf = await run(zipfCatalog(N));
+meter.stop();
 
 describe("memory product search, 100,000 products", () => {
   bench("uniform: two words", async () => {

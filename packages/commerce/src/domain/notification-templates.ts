@@ -27,9 +27,11 @@ export interface RenderedMessage {
   readonly sms: string;
 }
 
+const HTML_ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
 /** Escapes text for HTML bodies: customer-controlled names must not inject markup. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
 
 function layout(title: string, body: string): string {

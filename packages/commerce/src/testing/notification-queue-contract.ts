@@ -62,5 +62,14 @@ export function notificationQueueContract(makeStore: () => CommerceStore | Promi
     expect(await settle(a1.id, "t7", { status: "failed", error: "smtp_failed" })).toBe(true);
     expect(await claim("t8", at(120_000))).toMatchObject({ id: a2.id, attempts: 1, template: "second" });
     expect(await claim("t9", at(120_000))).toBeNull();
+
+    // A settlement rolled back leaves the message at the head of its queue.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.notifications.settle(a2.id, "t8", { status: "sent", at: at(120_000) });
+        throw new Error("rolled back on purpose");
+      }),
+    ).rejects.toThrow("rolled back on purpose");
+    expect(await claim("t10", at(181_000))).toMatchObject({ id: a2.id, attempts: 2 });
   });
 }

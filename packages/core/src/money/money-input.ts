@@ -30,7 +30,7 @@ export const MAX_AMOUNT_DIGITS = 18;
  * @throws ValidationError `amount_too_large` naming `path`.
  */
 export function assertAmountDigits(value: Decimal, scale: number, path: string): void {
-  if (value.abs().greaterThanOrEqualTo(new Decimal(10).pow(MAX_AMOUNT_DIGITS - scale))) {
+  if (value.abs().greaterThanOrEqualTo(powerOfTen(MAX_AMOUNT_DIGITS - scale))) {
     throw ValidationError.field(
       coreCodes.amount_too_large,
       path,
@@ -40,6 +40,17 @@ export function assertAmountDigits(value: Decimal, scale: number, path: string):
 }
 
 /** A plain decimal: optional sign, digits and one point; no exponent, no thousands separators. */
+// Every Money checks its digits on creation: 10^n is computed once per n (Decimal pow is costly).
+const POWERS_OF_TEN: Decimal[] = [];
+
+/**
+ * 10 to the power `n` (a non-negative integer), cached.
+ * @internal
+ */
+export function powerOfTen(n: number): Decimal {
+  return (POWERS_OF_TEN[n] ??= new Decimal(10).pow(n));
+}
+
 const DECIMAL_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /**

@@ -1,7 +1,7 @@
 import { ValidationError, DomainRuleError } from "../errors/errors.js";
 import { type CurrencyCode, minorUnits } from "./currencies.js";
 import { cachedFormatter, currencyFormat } from "./money-format.js";
-import { type AmountInput, assertAmountDigits, currencyOf, parseAmount } from "./money-input.js";
+import { type AmountInput, assertAmountDigits, currencyOf, parseAmount, powerOfTen } from "./money-input.js";
 import { Decimal, type RoundingMode, DEFAULT_ROUNDING, decimalRounding } from "./decimal.js";
 import { coreCodes } from "../errors/core-error-codes.js";
 
@@ -77,7 +77,7 @@ export class Money {
       throw ValidationError.field(coreCodes.invalid_amount, "amount", `minor units must be a safe integer, got ${String(minor)}`);
     const units = new Decimal(text);
     assertAmountDigits(units, 0, "amount");
-    return new Money(units.div(new Decimal(10).pow(minorUnits(code)!)), code);
+    return new Money(units.div(powerOfTen(minorUnits(code)!)), code);
   }
 
   /**
@@ -251,7 +251,7 @@ export class Money {
 
   /** The amount in minor units as a bigint (1234n for 12.34 USD). */
   toMinor(): bigint {
-    return BigInt(this.amount.times(new Decimal(10).pow(this.scale)).toFixed(0));
+    return BigInt(this.amount.times(powerOfTen(this.scale)).toFixed(0));
   }
 
   /** The amount with exactly the currency's decimals: `"12.30"`, `"1000"` for JPY. */

@@ -8,7 +8,7 @@ import { PostgresStore } from "../postgres/postgres-store.js";
 import type { PoolLike } from "../postgres/queryable.js";
 import { isSecretField, redact, redactText, REDACTED } from "./redact.js";
 import { writeLog, type Logger } from "./logger.js";
-import { callAttributes, traceService } from "./service-tracing.js";
+import { callAttributes, traceService, traceTransactions } from "./service-tracing.js";
 import { withSpan } from "./tracing.js";
 
 function capture(): { logger: Logger; lines: { level: string; fields: Record<string, unknown>; message: string }[] } {
@@ -153,6 +153,22 @@ describe("tracing helpers without a registered provider", () => {
     expect(await traced.double(21)).toBe(42);
     // Getters and methods run on the object itself, so private fields keep working.
     expect(traced.factor).toBe(2);
+  });
+
+  it("make no span and read no argument or result: the call costs what the call costs", async () => {
+    let reads = 0;
+    const counted = () =>
+      // Promise resolution looks for `then` on any object: every other read is the tracer's.
+      new Proxy({ customerId: "cus_abcdef" }, { get: (target, key) => ((reads += key === "then" ? 0 : 1), Reflect.get(target, key)) });
+    class Service {
+      async echo(input: object): Promise<object> {
+        return counted() ?? input;
+      }
+    }
+    const traced = traceService(new Service(), "core.service");
+    await traced.echo(counted());
+    await traceTransactions({ transaction: async (work: () => Promise<unknown>) => work() }, "core").transaction(async () => counted());
+    expect(reads).toBe(0);
   });
 
   it("call attributes come from an allow-list: ids by field or prefix and money, never other fields", () => {

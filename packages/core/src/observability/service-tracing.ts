@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { countMetric } from "./metrics.js";
-import { otelApi } from "./telemetry-api.js";
+import { otelApi, tracerRegistered } from "./telemetry-api.js";
 import { errorCodeOf, withSpan } from "./tracing.js";
 import type { AttributeValue } from "./telemetry-api.js";
 
@@ -104,8 +104,10 @@ export function traceService<S extends object>(service: S, prefix: string, optio
       const name = `${prefix}.${property}`;
       const counter = options.counters?.[property];
       const traced = (...args: unknown[]): unknown => {
-        // Without @opentelemetry/api there is nothing to record: no attribute extraction either.
-        if (!otelApi()) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        // Without @opentelemetry/api, or without a tracer provider and a counter to add to, there is
+        // nothing to record: no attribute extraction either.
+        const api = otelApi();
+        if (!api || (!counter && !tracerRegistered(api))) return (value as (...a: unknown[]) => unknown).apply(target, args);
         return withSpan(name, callAttributes(args), (span) => {
           const settle = (result: unknown): unknown => {
             const attrs = callAttributes([result]);
@@ -156,8 +158,12 @@ export function traceTransactions<S extends { transaction(work: any): Promise<un
   const name = `${pkg}.store.transaction`;
   const attributes = { "platform.store": storeName };
   const inside = new AsyncLocalStorage<true>();
-  const transaction = (work: unknown): Promise<unknown> =>
-    inside.getStore() ? store.transaction(work) : withSpan(name, attributes, () => inside.run(true, () => store.transaction(work)));
+  const transaction = (work: unknown): Promise<unknown> => {
+    const api = otelApi();
+    // No span to make: no async context to mark either (a nested call joins the store's transaction).
+    if (!api || !tracerRegistered(api)) return store.transaction(work);
+    return inside.getStore() ? store.transaction(work) : withSpan(name, attributes, () => inside.run(true, () => store.transaction(work)));
+  };
   return new Proxy(store, {
     get(target, property) {
       if (property === "transaction") return transaction;

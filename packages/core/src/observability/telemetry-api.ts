@@ -32,7 +32,7 @@ interface OtelMeter {
 }
 /** @internal */
 export interface OtelApi {
-  trace: { getTracer(name: string, version?: string): OtelTracer };
+  trace: { getTracer(name: string, version?: string): OtelTracer; getTracerProvider(): unknown };
   metrics: { getMeter(name: string, version?: string): OtelMeter; getMeterProvider(): unknown };
   SpanStatusCode: { ERROR: number; OK: number };
 }
@@ -54,4 +54,16 @@ export function otelApi(): OtelApi | undefined {
     }
   }
   return loaded ?? undefined;
+}
+
+/**
+ * Whether a tracer provider is registered. Without one every span the API hands out is a no-op
+ * that carries its parent's context unchanged, so the SDK makes none and reads no attributes
+ * (a service call then costs what the call costs). The API's global provider is a proxy that
+ * delegates once one is registered.
+ * @internal
+ */
+export function tracerRegistered(api: OtelApi): boolean {
+  const provider = api.trace.getTracerProvider() as { getDelegateTracer?: (name: string) => unknown } | null;
+  return typeof provider?.getDelegateTracer !== "function" || provider.getDelegateTracer("@platform/core") !== undefined;
 }

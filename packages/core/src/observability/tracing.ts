@@ -1,5 +1,5 @@
 import { PlatformError } from "../errors/platform-error.js";
-import { otelApi, type Attributes, type AttributeValue, type OtelSpan } from "./telemetry-api.js";
+import { otelApi, tracerRegistered, type Attributes, type AttributeValue, type OtelSpan } from "./telemetry-api.js";
 
 /** What a traced function can add to its span once it knows more (ids created, outcome). */
 export interface SpanHandle {
@@ -55,7 +55,7 @@ function fail(span: OtelSpan, error: unknown, errorStatus: number): void {
  */
 export function withSpan<R>(name: string, attributes: Record<string, AttributeValue | undefined>, fn: (span: SpanHandle) => R): R {
   const api = otelApi();
-  if (!api) return fn(NOOP_SPAN);
+  if (!api || !tracerRegistered(api)) return fn(NOOP_SPAN);
   const errorStatus = api.SpanStatusCode.ERROR;
   return api.trace.getTracer(tracerName(name)).startActiveSpan(name, { attributes: defined(attributes) }, (span) => {
     const handle: SpanHandle = {

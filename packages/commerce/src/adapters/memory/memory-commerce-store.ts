@@ -19,7 +19,8 @@ import {
   MemorySessionRepository,
 } from "./memory-customer-repositories.js";
 import { MemoryInventoryRepository } from "./memory-inventory-repository.js";
-import { MemoryNotificationRepository, queueKey, type NotificationRow } from "./memory-notification-repository.js";
+import { MemoryNotificationRepository, type NotificationRow } from "./memory-notification-repository.js";
+import { MemoryNotificationQueues } from "./memory-notification-queues.js";
 import { idempotencyIndexKey, MemoryOrderRepository } from "./memory-order-repository.js";
 import { MemoryProductRepository, type SkuRow } from "./memory-product-repository.js";
 import { MemoryProductSearchIndex } from "./memory-product-search-index.js";
@@ -98,11 +99,11 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     },
   });
   private readonly sweepLeases = new Map<string, number>();
-  private readonly notifications = this.table<NotificationRow, "event", "pending" | "queue">("notifications", {
+  private readonly notifications = this.table<NotificationRow, "event">("notifications", {
     id: (n) => n.id,
     unique: { event: { key: (n) => `${n.eventId}\u0000${n.channel}`, code: "notification_exists" } },
-    indexes: { pending: (n) => (n.status === "pending" ? "1" : null), queue: (n) => (n.status === "pending" ? queueKey(n) : null) },
   });
+  private readonly notificationQueues = new MemoryNotificationQueues();
   private readonly notificationSequence = { next: 0 };
   private readonly searchIndex = new MemoryProductSearchIndex();
   private readonly browseIndex = new MemoryProductBrowseIndex();
@@ -144,7 +145,7 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
       orders: new MemoryOrderRepository(this.orders, this.cursorCodec, this.sweepLeases),
-      notifications: new MemoryNotificationRepository(this.notifications, this.notificationSequence),
+      notifications: new MemoryNotificationRepository(this.notifications, this.notificationQueues, this.notificationSequence, tx),
     };
   }
 }

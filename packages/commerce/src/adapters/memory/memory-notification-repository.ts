@@ -1,6 +1,7 @@
-import type { MemoryTable } from "@platform/core";
+import type { MemoryTable, MemoryTransaction } from "@platform/core";
 import type { ClaimedNotification, NewNotification, NotificationSettlement } from "../../domain/notification-job.js";
 import type { NotificationClaim, NotificationRepository } from "../../ports/notification-repository.js";
+import type { MemoryNotificationQueues } from "./memory-notification-queues.js";
 
 /** A stored notification (sent ones are deleted: only pending and dead-lettered ones stay). */
 export interface NotificationRow extends NewNotification {
@@ -14,21 +15,23 @@ export interface NotificationRow extends NewNotification {
 }
 
 /** Key of a recipient's queue. */
-export function queueKey(row: { channel: string; recipient: string }): string {
+function queueKey(row: { channel: string; recipient: string }): string {
   return `${row.channel}\u0000${row.recipient}`;
 }
 
-/** Notification queues on the memory store: rows indexed by state and by recipient queue. */
+/** Notification queues on the memory store: rows, and each recipient queue's pending rows in order. */
 export class MemoryNotificationRepository implements NotificationRepository {
   constructor(
-    private readonly rows: MemoryTable<NotificationRow, "event", "pending" | "queue">,
+    private readonly rows: MemoryTable<NotificationRow, "event">,
+    private readonly queues: MemoryNotificationQueues,
     private readonly sequence: { next: number },
+    private readonly tx: MemoryTransaction,
   ) {}
 
   async enqueue(notifications: readonly NewNotification[]): Promise<void> {
     for (const n of notifications) {
       if (this.rows.getByUnique("event", `${n.eventId}\u0000${n.channel}`)) continue;
-      this.rows.insert({
+      const row = this.rows.insert({
         ...n,
         seq: ++this.sequence.next,
         status: "pending",
@@ -38,16 +41,18 @@ export class MemoryNotificationRepository implements NotificationRepository {
         claimToken: null,
         lastError: null,
       });
+      this.queues.add(this.tx, queueKey(row), row.seq, row.id);
     }
   }
 
   async claimNext(claim: NotificationClaim): Promise<ClaimedNotification | null> {
     const now = claim.now.getTime();
+    // Only a queue's head (its lowest pending seq) may go out.
     let best: NotificationRow | undefined;
-    for (const row of this.rows.findBy("pending", "1")) {
+    for (const id of this.queues.heads()) {
+      const row = this.rows.get(id)!;
       if (!claim.channels.includes(row.channel) || row.nextAttemptAt.getTime() > now || (row.leaseUntil && row.leaseUntil.getTime() > now))
         continue;
-      if (this.rows.findBy("queue", queueKey(row)).some((other) => other.seq < row.seq)) continue;
       if (
         !best ||
         row.nextAttemptAt < best.nextAttemptAt ||
@@ -64,6 +69,7 @@ export class MemoryNotificationRepository implements NotificationRepository {
   async settle(id: string, claimToken: string, settlement: NotificationSettlement): Promise<boolean> {
     const row = this.rows.get(id);
     if (!row || row.status !== "pending" || row.claimToken !== claimToken) return false;
+    if (settlement.status !== "retry") this.queues.remove(this.tx, queueKey(row), row.seq, row.id);
     if (settlement.status === "sent") this.rows.delete(id);
     else if (settlement.status === "retry")
       this.rows.put({ ...row, nextAttemptAt: settlement.nextAttemptAt, leaseUntil: null, claimToken: null, lastError: settlement.error });

@@ -218,11 +218,17 @@ export class MemoryProductRepository implements ProductRepository {
     // bounds on the same price); a variant without its own price sells at the base price.
     if (q.minPrice || q.maxPrice) {
       const [min, max] = boundsOf(q);
-      if (!pricesOf(p).some((m) => inPriceRange(m, min, max))) return false;
+      const prices = pricesOf(p);
+      let inRange = false;
+      for (let i = 0; i < prices.length && !inRange; i++) inRange = inPriceRange(prices[i]!, min, max);
+      if (!inRange) return false;
     }
-    // Own keys only: a filter on "constructor" must not reach Object.prototype.
-    for (const [k, v] of Object.entries(q.attributes))
-      if (!Object.hasOwn(p.attributes, k) || foldText(p.attributes[k]!) !== foldText(v)) return false;
+    // Own keys only: a filter on "constructor" must not reach Object.prototype. (for-in, not
+    // Object.entries: this runs per candidate, and an array per candidate is garbage per search.)
+    for (const k in q.attributes) {
+      if (!Object.hasOwn(q.attributes, k)) continue;
+      if (!Object.hasOwn(p.attributes, k) || foldText(p.attributes[k]!) !== foldText(q.attributes[k]!)) return false;
+    }
     return !q.inStockOnly || this.inStock(p);
   }
 

@@ -46,7 +46,11 @@ function unionOf(lists: readonly PostingList[]): Uint32Array {
 
 /** The index of the best level of `word` holding `doc`, looking at levels 0..upTo only; -1 when none. */
 function levelOf(word: SearchWordPlan, doc: number, upTo = word.levels.length - 1): number {
-  for (let j = 0; j <= upTo; j++) for (const list of word.levels[j]!.lists) if (list.has(doc)) return j;
+  // Indexed loops: this runs per candidate and word, and must allocate nothing (no iterators).
+  for (let j = 0; j <= upTo; j++) {
+    const lists = word.levels[j]!.lists;
+    for (let k = 0; k < lists.length; k++) if (lists[k]!.has(doc)) return j;
+  }
   return -1;
 }
 
@@ -101,38 +105,59 @@ const byRank = (a: RankedDoc, b: RankedDoc) => b.score - a.score || b.doc - a.do
 export function topByRelevance(plan: SearchPlan, need: number, after: RankCursor | null, accept: (doc: number) => boolean): RankedDoc[] {
   const words = plan.words;
   if (words.length === 0 || words.some((w) => w.levels.length === 0) || need <= 0) return [];
-  const sumOf = (c: readonly number[]) => c.reduce((s, j, i) => s + words[i]!.levels[j]!.value, 0);
-  const heap: { sum: number; combo: number[] }[] = [];
-  const seen = new Set<string>();
-  const push = (combo: number[]) => {
-    const key = combo.join(",");
-    if (seen.has(key)) return;
-    seen.add(key);
-    heap.push({ sum: sumOf(combo), combo });
-    // Few entries: a sorted array is simpler than a binary heap and as fast here.
-    heap.sort((a, b) => a.sum - b.sum);
+  // A combination (one level per word) is one number in mixed radix (digit i = the level of word
+  // i), so the queue and the visited set hold numbers, not arrays and their string keys. At most
+  // 18 levels per word (3 typo counts x 3 fields x exact or not) and 10 words: below 2^53.
+  const strides: number[] = [];
+  for (let i = 0, stride = 1; i < words.length; stride *= words[i]!.levels.length, i++) strides.push(stride);
+  const levelIn = (combo: number, i: number) => Math.floor(combo / strides[i]!) % words[i]!.levels.length;
+  const sumOf = (combo: number) => {
+    let sum = 0;
+    for (let i = 0; i < words.length; i++) sum += words[i]!.levels[levelIn(combo, i)]!.value;
+    return sum;
   };
-  push(words.map(() => 0));
+  // Few entries: a sorted array (ascending sums, the best at the end) with binary inserts.
+  const sums: number[] = [];
+  const combos: number[] = [];
+  const seen = new Set<number>();
+  const push = (combo: number) => {
+    if (seen.has(combo)) return;
+    seen.add(combo);
+    const sum = sumOf(combo);
+    let lo = 0;
+    let hi = sums.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sums[mid]! <= sum) lo = mid + 1;
+      else hi = mid;
+    }
+    sums.splice(lo, 0, sum);
+    combos.splice(lo, 0, combo);
+  };
+  push(0);
   const out: RankedDoc[] = [];
+  const found: number[] = [];
+  const batch: number[] = [];
   let tried = 0;
-  while (heap.length > 0 && out.length < need) {
-    const sum = heap[heap.length - 1]!.sum;
-    const combos: number[][] = [];
-    while (heap.length > 0 && heap[heap.length - 1]!.sum === sum) combos.push(heap.pop()!.combo);
-    for (const combo of combos) {
-      for (let i = 0; i < combo.length; i++) {
-        if (combo[i]! + 1 < words[i]!.levels.length) push(combo.map((j, k) => (k === i ? j + 1 : j)));
-      }
+  while (sums.length > 0 && out.length < need) {
+    const sum = sums[sums.length - 1]!;
+    batch.length = 0;
+    while (sums.length > 0 && sums[sums.length - 1] === sum) {
+      sums.pop();
+      batch.push(combos.pop()!);
+    }
+    for (const combo of batch) {
+      for (let i = 0; i < words.length; i++) if (levelIn(combo, i) + 1 < words[i]!.levels.length) push(combo + strides[i]!);
     }
     if (after && sum > after.score) continue;
     const below = after && sum === after.score ? after.doc : Number.MAX_SAFE_INTEGER;
-    const found: RankedDoc[] = [];
-    for (const combo of combos)
-      for (const doc of intersect(words, combo, below, need - out.length, accept)) found.push({ doc, score: sum });
-    found.sort(byRank);
-    out.push(...found.slice(0, need - out.length));
-    tried += combos.length;
-    if (tried >= COMBINATION_BUDGET && out.length < need && heap.length > 0) {
+    found.length = 0;
+    for (const combo of batch) intersect(words, combo, levelIn, below, need - out.length, accept, found);
+    // Equal scores rank the newer (higher) document first.
+    found.sort((a, b) => b - a);
+    for (let k = 0; k < found.length && out.length < need; k++) out.push({ doc: found[k]!, score: sum });
+    tried += batch.length;
+    if (tried >= COMBINATION_BUDGET && out.length < need && sums.length > 0) {
       out.push(...rankRest(plan, sum, after, need - out.length, accept));
       break;
     }
@@ -140,27 +165,37 @@ export function topByRelevance(plan: SearchPlan, need: number, after: RankCursor
   return out;
 }
 
-/** Up to `limit` accepted documents below `below` whose best level for each word is `combo`'s, highest first. */
+/** Appends to `out` up to `limit` accepted documents below `below` whose best level for each word is `combo`'s, highest first. */
 function intersect(
   words: readonly SearchWordPlan[],
-  combo: readonly number[],
+  combo: number,
+  levelIn: (combo: number, word: number) => number,
   below: number,
   limit: number,
   accept: (doc: number) => boolean,
-): number[] {
+  out: number[],
+): void {
   let d = 0;
-  for (let i = 1; i < words.length; i++) if (words[i]!.levels[combo[i]!]!.size < words[d]!.levels[combo[d]!]!.size) d = i;
-  const level = words[d]!.levels[combo[d]!]!;
-  const out: number[] = [];
-  const check = (doc: number): boolean => {
-    for (let i = 0; i < words.length; i++) if (levelOf(words[i]!, doc, combo[i]!) !== combo[i]) return false;
-    return accept(doc);
+  for (let i = 1; i < words.length; i++) if (words[i]!.levels[levelIn(combo, i)]!.size < words[d]!.levels[levelIn(combo, d)]!.size) d = i;
+  const level = words[d]!.levels[levelIn(combo, d)]!;
+  let taken = 0;
+  const take = (doc: number): boolean => {
+    for (let i = 0; i < words.length; i++) {
+      const j = levelIn(combo, i);
+      if (levelOf(words[i]!, doc, j) !== j) return false;
+    }
+    if (!accept(doc)) return false;
+    out.push(doc);
+    return ++taken === limit;
   };
-  for (const doc of descending(level.lists, below)) {
-    if (out.length === limit) break;
-    if (check(doc)) out.push(doc);
+  if (limit <= 0) return;
+  // One list (the usual level): walk it directly, no merge.
+  if (level.lists.length === 1) {
+    const list = level.lists[0]!;
+    for (let i = list.lowerBound(below) - 1; i >= 0; i--) if (take(list.at(i))) return;
+    return;
   }
-  return out;
+  for (const doc of descending(level.lists, below)) if (take(doc)) return;
 }
 
 /**
