@@ -25,19 +25,51 @@ export class PostgresOutbox implements EventOutbox {
   /** @internal */
   readonly pending: DomainEvent[] = [];
 
+  // Writes of this transaction already sent whose answers its work did not wait for.
+  private readonly deferred: Promise<unknown>[] = [];
+
   add(event: DomainEvent): void {
     this.pending.push(event);
   }
 
-  /** @internal Writes the queued events in the same transaction as the change. */
+  /**
+   * Hands over a write of this transaction that is already sent and whose answer the work does not
+   * wait for: on a pipelining connection it shares the round trip of the statements sent after it.
+   * Only for writes that fail with an SQL error (a constraint, an encoding), never with a check of
+   * their result, because such an error aborts the transaction: everything after it fails, COMMIT
+   * rolls back, and the transaction reports this write's error.
+   */
+  defer(write: Promise<unknown>): void {
+    write.catch(() => undefined); // reported by `flush` or `firstFailure`
+    this.deferred.push(write);
+  }
+
+  /** @internal The error of the first deferred write that failed (in the order sent), once they answered. */
+  async firstFailure(): Promise<unknown> {
+    for (const write of this.deferred) {
+      try {
+        await write;
+      } catch (error) {
+        return error;
+      }
+    }
+    return undefined;
+  }
+
+  /** @internal Writes the queued events in the same transaction as the change, then awaits the deferred writes. */
   async flush(client: PoolClientLike): Promise<void> {
-    if (this.pending.length === 0) return;
-    const values: unknown[] = [];
-    const rows = this.pending.map((e, i) => {
-      values.push(e.id, e.type, e.occurredAt, JSON.stringify(e.data));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
-    });
-    await client.query(`INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ${rows.join(", ")}`, values);
+    let insert: Promise<unknown> | undefined;
+    if (this.pending.length > 0) {
+      const values: unknown[] = [];
+      const rows = this.pending.map((e, i) => {
+        values.push(e.id, e.type, e.occurredAt, JSON.stringify(e.data));
+        return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
+      });
+      insert = client.query(`INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ${rows.join(", ")}`, values);
+      insert.catch(() => undefined); // awaited below, after the deferred writes sent before it
+    }
+    for (const write of this.deferred) await write;
+    await insert;
   }
 }
 
@@ -165,7 +197,12 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
       async (client) => {
         const outbox = new PostgresOutbox();
         const tx = this.createTransaction(client, outbox);
-        const value = await this.als.run({ tx }, () => work(tx));
+        const value = await this.als
+          .run({ tx }, () => work(tx))
+          .catch(async (error: unknown) => {
+            // A deferred write that failed aborted the transaction: what failed after it is its consequence.
+            throw (await outbox.firstFailure()) ?? error;
+          });
         committed = outbox.pending;
         // The outbox insert is the last statement: a pipelining connection sends COMMIT with it.
         return { value, tail: outbox.flush(client) };
