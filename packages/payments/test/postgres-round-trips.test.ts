@@ -64,7 +64,7 @@ describe("payments on PostgreSQL: statements per operation", () => {
     expect(await system.payments.get(ADMIN, { paymentId: id })).toEqual(settled);
   });
 
-  it("create (manual) + capture is 24 statements in 8 round trips and 4 transactions; automatic capture 14 in 4 and 2", async () => {
+  it("create (manual) + capture is 24 statements in 8 round trips and 4 transactions (30 / 10 / 4 with keys); automatic capture 14 / 4 / 2", async () => {
     const system = createPaymentSystem({
       store: new PostgresPaymentStore(pool),
       gateways: { test: new TestGateway() },
@@ -83,6 +83,16 @@ describe("payments on PostgreSQL: statements per operation", () => {
     const automatic = await pool.measure(async () => (status = (await system.payments.create(ADMIN, input)).status));
     expect(status).toBe("succeeded");
     expect([automatic.statements, automatic.roundTrips, automatic.transactions]).toEqual([14, 4, 2]);
+    // With idempotency keys: the claim goes out with BEGIN, and the key completes in the transaction
+    // that records the gateway's outcome (no transaction of its own).
+    const keyed = await pool.measure(async () => {
+      const p = await system.payments.create(ADMIN, { ...input, captureMethod: "manual", idempotencyKey: "pinned-create" });
+      status = (await system.payments.capture(ADMIN, { paymentId: p.id, idempotencyKey: "pinned-capture" })).status;
+    });
+    expect(status).toBe("succeeded");
+    expect([keyed.statements, keyed.roundTrips, keyed.transactions]).toEqual([30, 10, 4]);
+    const { rows } = await db.pool.query<{ status: string }>("SELECT status FROM payment_idempotency_keys WHERE key LIKE 'pinned-%'");
+    expect(rows.map((r) => r.status)).toEqual(["completed", "completed"]);
   });
 
   it("the fraud read is one statement whatever the rules need: the rules, every count and list look-up together", async () => {

@@ -81,7 +81,7 @@ export interface IdempotencyRepository {
   get(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /** Links the resource created by the claiming call (PostgreSQL: sent without waiting, as `payments.insert`). */
   attach(scope: string, key: string, resourceId: string): Promise<void>;
-  /** Stores the final response. */
+  /** Stores the final response (PostgreSQL: sent without waiting, as `payments.insert`). */
   complete(scope: string, key: string, response: IdempotencyResponse): Promise<void>;
   /** Forgets a key whose operation was rejected before it changed anything. */
   release(scope: string, key: string): Promise<void>;

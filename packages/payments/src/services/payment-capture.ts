@@ -1,4 +1,4 @@
-import { DomainRuleError, PlatformError } from "@platform/core";
+import { DomainRuleError, PlatformError, type GatewayError } from "@platform/core";
 import { assertCapturable, markProcessing, type Payment } from "../domain/payment.js";
 import type { capturePaymentSchema } from "../domain/payment-schemas.js";
 import type { ServiceContext } from "./context.js";
@@ -44,7 +44,7 @@ export class PaymentCapture {
         return { id: pid, resource: next };
       },
       // The payment as begun by this caller (a takeover re-reads it); the settled one is the result.
-      finish: async (pid2, begun: Payment | undefined) => {
+      finish: async (pid2, begun: Payment | undefined, completeKey) => {
         const p = begun ?? (await this.load(pid2));
         // A takeover of an abandoned key may find the capture already settled (by reconcile): nothing to send.
         if (p.status !== "processing" || p.pendingOperation !== "capture" || !p.pendingCaptureAmount) return p;
@@ -53,20 +53,27 @@ export class PaymentCapture {
           const res = await this.ctx.gateways
             .get(name)
             .capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          return await this.settlement.settle(p.id, {
-            kind: "captured",
-            gateway: name,
-            reference: res.reference,
-            authorized: p.amountAuthorized,
-            captured: res.amountCaptured,
-            gatewayData: res.gatewayData,
-          });
+          return await this.settlement.settle(
+            p.id,
+            {
+              kind: "captured",
+              gateway: name,
+              reference: res.reference,
+              authorized: p.amountAuthorized,
+              captured: res.amountCaptured,
+              gatewayData: res.gatewayData,
+            },
+            (tx) => completeKey(tx),
+          );
         } catch (e) {
           if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
           const outcome: GatewayOutcome = isAmbiguous(e)
             ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
             : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
-          const settled = await this.settlement.settle(p.id, outcome);
+          // A decline of the capture is the answer the key keeps (and the caller gets).
+          const settled = await this.settlement.settle(p.id, outcome, (tx) =>
+            completeKey(tx, outcome.kind === "reverted" ? (e as GatewayError) : undefined),
+          );
           if (outcome.kind === "reverted") throw e;
           return settled;
         }

@@ -76,8 +76,16 @@ export class PaymentSettlement {
     private readonly actionTtlMs: number,
   ) {}
 
-  async settle(paymentId: string, outcome: GatewayOutcome): Promise<Payment> {
-    return this.ctx.store.transaction(async (tx) => (await this.settleIn(tx, paymentId, outcome)).payment);
+  /**
+   * Records `outcome` in its own transaction; `alsoIn` writes more in it (the idempotency key's
+   * completion), whether or not the outcome changed the payment.
+   */
+  async settle(paymentId: string, outcome: GatewayOutcome, alsoIn?: (tx: PaymentTx) => Promise<void>): Promise<Payment> {
+    return this.ctx.store.transaction(async (tx) => {
+      const { payment } = await this.settleIn(tx, paymentId, outcome);
+      await alsoIn?.(tx);
+      return payment;
+    });
   }
 
   /** {@link settle} inside the caller's transaction; `applied` tells whether the outcome changed the payment. */
@@ -186,9 +194,10 @@ export class PaymentSettlement {
   /**
    * Sends the authorisation of a `processing` payment, outside any transaction, trying `candidates`
    * in order. The next gateway is tried only when the previous one failed retryably *before* charging;
-   * an ambiguous outcome leaves the payment `processing` for reconcile().
+   * an ambiguous outcome leaves the payment `processing` for reconcile(). `alsoIn` is written with
+   * the outcome (see {@link settle}).
    */
-  async authorize(payment: Payment, candidates: readonly string[]): Promise<Payment> {
+  async authorize(payment: Payment, candidates: readonly string[], alsoIn?: (tx: PaymentTx) => Promise<void>): Promise<Payment> {
     let lastError: GatewayError | undefined;
     let current = payment.gateway;
     for (const [i, name] of candidates.entries()) {
@@ -209,10 +218,10 @@ export class PaymentSettlement {
           capture: payment.captureMethod === "automatic",
           metadata: payment.metadata,
         });
-        return this.settle(payment.id, authorizationOutcome(name, res));
+        return this.settle(payment.id, authorizationOutcome(name, res), alsoIn);
       } catch (e) {
         const error = e as GatewayError;
-        if (isAmbiguous(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });
+        if (isAmbiguous(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) }, alsoIn);
         if (isFallbackEligible(error) && i < candidates.length - 1) {
           lastError = error;
           continue;
@@ -220,15 +229,20 @@ export class PaymentSettlement {
         // The last gateway refused retryably before any charge (a 429, unavailable): nothing moved and
         // the same request may go through later, so it is no failure of the payment. It stays
         // processing; reconciliation re-sends it with the same keys (and a retry answers "pending").
-        if (isFallbackEligible(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });
-        return this.settle(payment.id, { kind: "failed", gateway: name, failure: failureOf(error) });
+        if (isFallbackEligible(error))
+          return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) }, alsoIn);
+        return this.settle(payment.id, { kind: "failed", gateway: name, failure: failureOf(error) }, alsoIn);
       }
     }
     // Unreachable with a non-empty candidate list; kept for type completeness.
-    return this.settle(payment.id, {
-      kind: "failed",
-      gateway: candidates[0] ?? payment.gateway,
-      failure: failureOf(lastError ?? { code: "gateway_unavailable", message: "no gateway available" }),
-    });
+    return this.settle(
+      payment.id,
+      {
+        kind: "failed",
+        gateway: candidates[0] ?? payment.gateway,
+        failure: failureOf(lastError ?? { code: "gateway_unavailable", message: "no gateway available" }),
+      },
+      alsoIn,
+    );
   }
 }

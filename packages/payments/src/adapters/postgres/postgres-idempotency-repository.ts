@@ -100,8 +100,9 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
   }
 
   async complete(scope: string, key: string, response: IdempotencyResponse): Promise<void> {
-    await run(
+    await send(
       this.db,
+      this.defer,
       "UPDATE payment_idempotency_keys SET status = 'completed', resource_id = $3, response = $4 WHERE scope = $1 AND key = $2",
       [scope, key, response.resourceId, JSON.stringify(response)],
     );
