@@ -53,8 +53,8 @@ export class PaymentCapture {
           const res = await this.ctx.gateways
             .get(name)
             .capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          return await this.settlement.settle(
-            p.id,
+          return await this.settlement.settleFrom(
+            p,
             {
               kind: "captured",
               gateway: name,
@@ -71,7 +71,7 @@ export class PaymentCapture {
             ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
             : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
           // A decline of the capture is the answer the key keeps (and the caller gets).
-          const settled = await this.settlement.settle(p.id, outcome, (tx) =>
+          const settled = await this.settlement.settleFrom(p, outcome, (tx) =>
             completeKey(tx, outcome.kind === "reverted" ? (e as GatewayError) : undefined),
           );
           if (outcome.kind === "reverted") throw e;
