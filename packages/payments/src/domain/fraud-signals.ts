@@ -37,6 +37,11 @@ export function velocityParts(field: VelocityField): { dimension: VelocityDimens
  * What `rules` need read for the payment described by `query`: the velocity fields to count (the
  * always-counted ones and those the rules name) and the `[list, lower-cased value]` pairs their
  * `in @list` conditions look up (conditions on a field the payment has no text for look up nothing).
+ * What a custom store's `fraudSignals.read` must answer for. Throws nothing.
+ * @example
+ * ```ts
+ * const { fields, lookups } = signalsNeeded(await tx.fraudRules.list(), query);
+ * ```
  */
 export function signalsNeeded(
   rules: readonly FraudRule[],

@@ -22,7 +22,7 @@ interface BegunResource<B> {
  * outcome: the key completes with the change, in its round trips. `error` is the gateway's answer
  * when `finish` is about to throw it. Without a key it does nothing.
  */
-export type CompleteKey = (tx: PaymentTx, error?: GatewayError) => Promise<void>;
+type CompleteKey = (tx: PaymentTx, error?: GatewayError) => Promise<void>;
 
 /** One idempotent operation: `begin` runs in the claiming transaction, `finish` after it (gateway calls). */
 export interface IdempotentOperation<R, B = never> {
