@@ -79,13 +79,20 @@ console.log(`Refunded: $${refunded.amountRefunded.toFixed()} of $${refunded.amou
 
 // 4. A card that asks for 3-D Secure: the order waits (stock held) with the client secret for the
 // front end (Stripe.js handleNextAction). Payment events keep the order in step with its payment.
-const stopFollowing = followPaymentEvents(payments, shop.orders);
+// The follower's confirmations run in the background; the demo keeps the last one to wait for it.
+let following: Promise<unknown> = Promise.resolve();
+const stopFollowing = followPaymentEvents(payments, {
+  confirmPayment: (actor, input) => (following = shop.orders.confirmPayment(actor, input)),
+});
 await shop.carts.addItem(ada, { productId: lamp.id, quantity: 1 });
 const waiting = await shop.orders.checkout(ada, { idempotencyKey: `checkout-${run}-3`, paymentToken: "pm_card_threeDSecure2Required" });
 console.log(
   `Order ${waiting.id}: ${waiting.status}, payment ${waiting.payment.status}, client secret ${waiting.payment.action?.clientSecret ? "handed to the front end" : "missing"}`,
 );
 if (local) {
+  // The shop has taken in the payment's action_required event before the customer acts (otherwise its
+  // confirmation may ask Stripe after the customer authenticated, and the webhook finds nothing to do).
+  await following;
   // What the customer's browser and Stripe do: authenticate, then deliver a signed webhook.
   const webhookSecret = "whsec_local_checkout_demo";
   const intentId = (await payments.payments.get(actor, { paymentId: waiting.payment.reference! })).gatewayTransactionId!;

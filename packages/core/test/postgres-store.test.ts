@@ -49,6 +49,30 @@ describe("PostgresStore", () => {
     expect(rows).toEqual([{ type: "item.created", data: { id: "a" } }]);
   });
 
+  it("deferred writes commit with the transaction; a failed one rolls it back and is the error reported, before what failed after it", async () => {
+    await store.transaction(async (tx) => {
+      tx.outbox.defer(tx.client.query("INSERT INTO items VALUES ('d1', 1)"));
+      tx.outbox.add(createEvent("item.created", { id: "d1" }, clock));
+    });
+    const before = published.length;
+    const failed = await store
+      .transaction(async (tx) => {
+        tx.outbox.defer(tx.client.query("INSERT INTO items VALUES ('d2', 1)"));
+        tx.outbox.defer(tx.client.query("INSERT INTO items VALUES ('d1', 2)")); // duplicate key
+        tx.outbox.add(createEvent("item.created", { id: "d2" }, clock));
+        await tx.client.query("SELECT 1"); // fails too: the transaction is aborted
+      })
+      .catch((e: unknown) => e);
+    expect((failed as { code?: string }).code).toBe("23505");
+    const atCommit = await store
+      .transaction(async (tx) => tx.outbox.defer(tx.client.query("INSERT INTO items VALUES ('d1', 3)")))
+      .catch((e: unknown) => e);
+    expect((atCommit as { code?: string }).code).toBe("23505");
+    const { rows } = await db.pool.query<{ id: string; n: number }>("SELECT id, n FROM items WHERE id LIKE 'd%' ORDER BY id");
+    expect(rows).toEqual([{ id: "d1", n: 1 }]);
+    expect(published.length).toBe(before);
+  });
+
   it("a rolled-back transaction leaves no row, no outbox entry and publishes nothing", async () => {
     const before = published.length;
     await expect(

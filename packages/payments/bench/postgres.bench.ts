@@ -20,7 +20,7 @@ import { migratePayments, PostgresPaymentStore } from "../src/adapters/postgres/
 import { PAYMENTS_ADMIN_ACTOR as ADMIN } from "../src/testing/test-actors.js";
 
 // One operation = create a manual-capture payment, then capture it
-// (2 gateway calls on the in-process test gateway, 6 store transactions, 2 ledger entries with
+// (2 gateway calls on the in-process test gateway, 4 store transactions, 2 ledger entries with
 // postings, 4 outbox events). 8 concurrent clients against a TPC-B-like transaction
 // (3 updates, 1 select, 1 insert) from 8 clients through the same pool, same server, same run.
 // The server is a throwaway one (fsync off) unless DATABASE_URL is set.

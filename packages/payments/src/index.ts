@@ -165,8 +165,11 @@ export type {
   IdempotencyClaim,
   FraudRuleRepository,
   FraudListRepository,
+  FraudSignalRepository,
   WebhookEndpointRepository,
   WebhookDeliveryRepository,
+  DeliveryMessage,
   GatewayEventRepository,
   GatewayEventRecord,
 } from "./ports/payment-store.js";
+export { signalsNeeded, type FraudSignalQuery, type FraudSignals } from "./domain/fraud-signals.js";

@@ -152,7 +152,8 @@ describe.each(paymentStores())("idempotency leases on $name", (fixture) => {
         shared.transaction(async (tx) => {
           const payments = new Proxy(tx.payments, {
             get(target, prop, receiver) {
-              if (prop === "getForUpdate" && failSettle && inner.calls.authorize > 0)
+              // The settlement's first statement: its locking read, or its versioned update when it has none.
+              if ((prop === "getForUpdate" || prop === "update") && failSettle && inner.calls.authorize > 0)
                 return () => ((failSettle = false), Promise.reject(new StorageError("storage_unavailable", "connection lost")));
               return Reflect.get(target, prop, receiver);
             },

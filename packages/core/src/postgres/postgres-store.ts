@@ -24,25 +24,39 @@ export interface PostgresStoreOptions extends RunTransactionOptions {
 export class PostgresOutbox implements EventOutbox {
   /** @internal */
   readonly pending: DomainEvent[] = [];
-  private readonly writes: Promise<unknown>[] = [];
+
+  // Writes of this transaction already sent whose answers its work did not wait for.
+  private readonly deferred: Promise<unknown>[] = [];
 
   add(event: DomainEvent): void {
     this.pending.push(event);
   }
 
   /**
-   * @internal A write the transaction already sent and does not wait for: the COMMIT waits for it
-   * instead (on a pipelining connection it goes out right behind it, one round trip for all). The
-   * write must fail as an SQL error when it cannot apply (a guard that matches no row must raise),
-   * since a failed write aborts the transaction and the COMMIT then rolls back, while a write that
-   * merely matched nothing would be committed around.
+   * Hands over a write of this transaction that is already sent and whose answer the work does not
+   * wait for: on a pipelining connection it shares the round trip of the statements sent after it.
+   * Only for writes that fail with an SQL error (a constraint, an encoding), never with a check of
+   * their result, because such an error aborts the transaction: everything after it fails, COMMIT
+   * rolls back, and the transaction reports this write's error.
    */
   defer(write: Promise<unknown>): void {
-    write.catch(() => undefined); // observed by flush; an earlier failure may end the transaction first
-    this.writes.push(write);
+    write.catch(() => undefined); // reported by `flush` or `firstFailure`
+    this.deferred.push(write);
   }
 
-  /** @internal Writes the queued events in the same transaction as the change, after the deferred writes. */
+  /** @internal The error of the first deferred write that failed (in the order sent), once they answered. */
+  async firstFailure(): Promise<unknown> {
+    for (const write of this.deferred) {
+      try {
+        await write;
+      } catch (error) {
+        return error;
+      }
+    }
+    return undefined;
+  }
+
+  /** @internal Writes the queued events in the same transaction as the change, then awaits the deferred writes. */
   async flush(client: PoolClientLike): Promise<void> {
     let insert: Promise<unknown> | undefined;
     if (this.pending.length > 0) {
@@ -52,10 +66,9 @@ export class PostgresOutbox implements EventOutbox {
         return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
       });
       insert = client.query(`INSERT INTO platform_outbox (id, type, occurred_at, data) VALUES ${rows.join(", ")}`, values);
-      insert.catch(() => undefined);
+      insert.catch(() => undefined); // awaited below, after the deferred writes sent before it
     }
-    // In the order they were sent: the first failure is the cause, the later ones only its echo.
-    for (const write of this.writes) await write;
+    for (const write of this.deferred) await write;
     await insert;
   }
 }
@@ -184,7 +197,12 @@ export abstract class PostgresStore<Tx> implements UnitOfWork<Tx>, DutyLock {
       async (client) => {
         const outbox = new PostgresOutbox();
         const tx = this.createTransaction(client, outbox);
-        const value = await this.als.run({ tx }, () => work(tx));
+        const value = await this.als
+          .run({ tx }, () => work(tx))
+          .catch(async (error: unknown) => {
+            // A deferred write that failed aborted the transaction: what failed after it is its consequence.
+            throw (await outbox.firstFailure()) ?? error;
+          });
         committed = outbox.pending;
         // The outbox insert is the last statement: a pipelining connection sends COMMIT with it.
         return { value, tail: outbox.flush(client) };

@@ -8,6 +8,7 @@ import type { Refund } from "../domain/refund.js";
 import type { WebhookDelivery } from "../domain/webhook-delivery.js";
 import type { WebhookEndpoint } from "../domain/webhook-endpoint.js";
 import type { VelocityDimension } from "../domain/fraud-rule.js";
+import type { FraudSignalQuery, FraudSignals } from "../domain/fraud-signals.js";
 
 /** A keyset page request as repositories receive it (already validated). */
 export interface PageQuery {
@@ -20,9 +21,11 @@ export interface PaymentRepository {
   get(id: string): Promise<Payment | null>;
   /** Reads for an update in this transaction (SQL: `SELECT ... FOR UPDATE`). */
   getForUpdate(id: string): Promise<Payment | null>;
+  /** The PostgreSQL store sends it without waiting for its answer: a failure fails the transaction. */
   insert(payment: Payment): Promise<void>;
   /**
-   * Saves a new state if the stored version is still `payment.version - 1`.
+   * Saves a new state if the stored version is still `payment.version - 1`. The PostgreSQL store
+   * sends it without waiting for its answer: a conflict fails the transaction, with this error.
    * @throws ConflictError `version_conflict`.
    */
   update(payment: Payment): Promise<void>;
@@ -45,7 +48,10 @@ export interface PaymentRepository {
 
 /** The immutable ledger: append only. */
 export interface LedgerRepository {
-  /** Appends, assigning the next `sequence` (ledger order, also the order of same-instant entries). */
+  /**
+   * Appends, assigning the next `sequence` (ledger order, also the order of same-instant entries).
+   * The PostgreSQL store sends it without waiting for its answer: a failure fails the transaction.
+   */
   append(transaction: LedgerTransaction): Promise<void>;
   get(id: string): Promise<LedgerTransaction | null>;
   /** Every transaction of a payment in ledger order (a payment has few). */
@@ -73,9 +79,9 @@ export interface IdempotencyRepository {
   /** Inserts an `in_progress` record unless a live (unexpired at `now`) one exists, which is returned instead. */
   claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyClaim>;
   get(scope: string, key: string): Promise<IdempotencyRecord | null>;
-  /** Links the resource created by the claiming call. */
+  /** Links the resource created by the claiming call (PostgreSQL: sent without waiting, as `payments.insert`). */
   attach(scope: string, key: string, resourceId: string): Promise<void>;
-  /** Stores the final response. */
+  /** Stores the final response (PostgreSQL: sent without waiting, as `payments.insert`). */
   complete(scope: string, key: string, response: IdempotencyResponse): Promise<void>;
   /** Forgets a key whose operation was rejected before it changed anything. */
   release(scope: string, key: string): Promise<void>;
@@ -122,6 +128,15 @@ export interface FraudListRepository {
   values(list: string, page: PageQuery): Promise<Page<string>>;
 }
 
+/**
+ * The fraud engine's reads for a payment being created, in one call: the rules, the velocity counts
+ * and the list look-ups they need (see `signalsNeeded`). SQL: one SELECT whose sub-selects read the
+ * rules' conditions, so it is one round trip whatever the rules name.
+ */
+export interface FraudSignalRepository {
+  read(query: FraudSignalQuery): Promise<FraudSignals>;
+}
+
 /** Webhook endpoints. */
 export interface WebhookEndpointRepository {
   get(id: string): Promise<WebhookEndpoint | null>;
@@ -139,10 +154,26 @@ export interface WebhookEndpointRepository {
   list(page: PageQuery): Promise<Page<WebhookEndpoint>>;
 }
 
+/** An event as its webhook deliveries carry it. */
+export interface DeliveryMessage {
+  /** The event id (each endpoint gets it once). */
+  readonly id: string;
+  readonly type: string;
+  /** The signed body. */
+  readonly payload: string;
+}
+
 /** Webhook deliveries: the durable queue of the dispatcher. */
 export interface WebhookDeliveryRepository {
   get(id: string): Promise<WebhookDelivery | null>;
   insert(delivery: WebhookDelivery): Promise<void>;
+  /**
+   * Writes one `pending` delivery of `message`, due at `now`, per enabled endpoint whose filters match
+   * its type, and calls `onWritten` with how many once they are written (before the transaction
+   * commits). SQL: one `INSERT ... SELECT` over `webhook_endpoints`, which the PostgreSQL store sends
+   * without waiting for its answer: a failure fails the transaction.
+   */
+  insertForEvent(message: DeliveryMessage, now: Date, onWritten: (count: number) => void): Promise<void>;
   update(delivery: WebhookDelivery): Promise<void>;
   /**
    * Claims up to `limit` deliveries that are `pending` with `nextAttemptAt <= now`, or `sending` with an
@@ -207,6 +238,7 @@ export interface PaymentTx {
   readonly idempotency: IdempotencyRepository;
   readonly fraudRules: FraudRuleRepository;
   readonly fraudLists: FraudListRepository;
+  readonly fraudSignals: FraudSignalRepository;
   readonly webhookEndpoints: WebhookEndpointRepository;
   readonly webhookDeliveries: WebhookDeliveryRepository;
   readonly gatewayEvents: GatewayEventRepository;

@@ -1,7 +1,6 @@
 import { assessFraud, DEFAULT_RISK_CONFIG, listKeysOf, riskScore, type RiskScoreConfig } from "../domain/fraud-assessment.js";
 import {
-  FRAUD_ACTIONS,
-  VELOCITY_FIELDS,
+  STRING_FIELDS,
   VELOCITY_WINDOWS,
   type FraudAction,
   type FraudContext,
@@ -23,6 +22,15 @@ const DIM_KEY: Record<VelocityDimension, (s: FraudSubject) => string | undefined
   card: (s) => s.paymentMethodDetails.fingerprint,
 };
 
+// Counted for every payment: the risk score reads them.
+const SCORED_FIELDS: readonly VelocityField[] = [
+  "payments_per_customer_hourly",
+  "payments_per_card_hourly",
+  "payments_per_ip_hourly",
+  "payments_per_email_hourly",
+];
+const VELOCITY_DIMENSIONS_OF = Object.keys(DIM_KEY) as VelocityDimension[];
+
 /** Evaluates the fraud rules, lists, velocity counts and risk score of a payment being created. */
 export class FraudAssessor {
   constructor(
@@ -32,25 +40,7 @@ export class FraudAssessor {
 
   /** Evaluates a payment inside the creating transaction (velocity counts exclude it). */
   async assess(tx: PaymentTx, subject: FraudSubject): Promise<FraudAssessment> {
-    const rules = await tx.fraudRules.list();
     const now = this.ctx.clock.now().getTime();
-    const wanted = new Set<VelocityField>([
-      "payments_per_customer_hourly",
-      "payments_per_card_hourly",
-      "payments_per_ip_hourly",
-      "payments_per_email_hourly",
-    ]);
-    for (const r of rules)
-      for (const c of r.conditions) if ((VELOCITY_FIELDS as readonly string[]).includes(c.field)) wanted.add(c.field as VelocityField);
-    // The velocity counts and list look-ups depend only on the rules and the payment: sent together,
-    // they share one round trip on a pipelining connection instead of one each.
-    const counted = Promise.all(
-      [...wanted].map(async (field): Promise<[VelocityField, number]> => {
-        const [, , dim, win] = field.split("_") as [string, string, VelocityDimension, VelocityWindow];
-        const value = DIM_KEY[dim](subject);
-        return [field, value ? await tx.payments.countSince(dim, value, new Date(now - VELOCITY_WINDOWS[win])) : 0];
-      }),
-    );
     const base: PaymentFacts = {
       amount: subject.amount,
       method: subject.paymentMethodDetails.type,
@@ -62,28 +52,20 @@ export class FraudAssessor {
       cardCountry: subject.paymentMethodDetails.country,
       cardFingerprint: subject.paymentMethodDetails.fingerprint,
     };
-    const keys = listKeysOf(base);
-    const listed = Promise.all(
-      FRAUD_ACTIONS.map(async (action) => ((await tx.fraudLists.findMembers(action, keys)).length > 0 ? [action] : [])),
-    );
-    // Resolve every `in @list` lookup the rules need up front; evaluation itself stays pure.
-    const lookups: Promise<string[]>[] = [];
-    for (const r of rules) {
-      for (const c of r.conditions) {
-        if (c.value.kind !== "list") continue;
-        const list = c.value.list;
-        const v = fieldText(c.field, base);
-        if (v)
-          lookups.push(tx.fraudLists.findMembers(list, [v]).then((found) => (found.length > 0 ? [`${list}\u0000${v.toLowerCase()}`] : [])));
-      }
-    }
-    const [counts, hitLists, memberKeys] = await Promise.all([counted, listed, Promise.all(lookups)]);
-    const velocity: Partial<Record<VelocityField, number>> = Object.fromEntries(counts);
-    const withVelocity: Omit<FraudContext, "riskScore"> = { ...base, velocity };
+    // The rules, the counts and look-ups they need, and the built-in lists: one store call (one
+    // statement on PostgreSQL), since what the rules need follows from the rules and the payment.
+    const signals = await tx.fraudSignals.read({
+      identities: Object.fromEntries(VELOCITY_DIMENSIONS_OF.map((d) => [d, DIM_KEY[d](subject)])),
+      since: Object.fromEntries(Object.entries(VELOCITY_WINDOWS).map(([w, ms]) => [w, new Date(now - ms)])) as Record<VelocityWindow, Date>,
+      alwaysCounted: SCORED_FIELDS,
+      listKeys: listKeysOf(base),
+      fieldTexts: Object.fromEntries(STRING_FIELDS.map((f) => [f, fieldText(f, base)])),
+    });
+    const withVelocity: Omit<FraudContext, "riskScore"> = { ...base, velocity: signals.velocity };
     const context: FraudContext = { ...withVelocity, riskScore: riskScore(withVelocity, this.config) };
-    const hits = new Set<FraudAction>(hitLists.flat());
-    const members = new Set<string>(memberKeys.flat());
-    return assessFraud(context, rules, hits, (list, value) => members.has(`${list}\u0000${value.toLowerCase()}`), this.config);
+    const hits = new Set<FraudAction>(signals.hitLists);
+    const members = new Set<string>(signals.members.map(([list, value]) => `${list}\u0000${value}`));
+    return assessFraud(context, signals.rules, hits, (list, value) => members.has(`${list}\u0000${value.toLowerCase()}`), this.config);
   }
 }
 

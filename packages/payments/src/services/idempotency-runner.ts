@@ -17,6 +17,13 @@ interface BegunResource<B> {
   resource: B;
 }
 
+/**
+ * Stores the outcome of a keyed operation on its key inside `tx`, the transaction that records the
+ * outcome: the key completes with the change, in its round trips. `error` is the gateway's answer
+ * when `finish` is about to throw it. Without a key it does nothing.
+ */
+type CompleteKey = (tx: PaymentTx, error?: GatewayError) => Promise<void>;
+
 /** One idempotent operation: `begin` runs in the claiming transaction, `finish` after it (gateway calls). */
 export interface IdempotentOperation<R, B = never> {
   scope: string;
@@ -27,9 +34,10 @@ export interface IdempotentOperation<R, B = never> {
   /**
    * Talks to the gateway and records the outcome (own transactions). May throw a GatewayError to report.
    * Gets the resource `begin` wrote when this caller began it, undefined on a takeover (it re-reads).
-   * Returns the settled result, or undefined to have it loaded.
+   * Returns the settled result, or undefined to have it loaded. May call `completeKey` in the
+   * transaction recording its last outcome, after which the runner stores nothing more on the key.
    */
-  finish(resourceId: string, begun: B | undefined): Promise<R | undefined | void>;
+  finish(resourceId: string, begun: B | undefined, completeKey: CompleteKey): Promise<R | undefined | void>;
   /** Loads the result to return. */
   load(resourceId: string): Promise<R>;
 }
@@ -136,7 +144,7 @@ export class IdempotencyRunner {
   async run<R, B = never>(op: IdempotentOperation<R, B>): Promise<R> {
     if (op.key === undefined) {
       const begun = toBegun(await this.store.transaction((tx) => op.begin(tx)));
-      return (await op.finish(begun.id, begun.resource)) ?? op.load(begun.id);
+      return (await op.finish(begun.id, begun.resource, async () => undefined)) ?? op.load(begun.id);
     }
     const key = op.key;
     const fingerprint = fingerprintOf(op.params);
@@ -184,8 +192,15 @@ export class IdempotencyRunner {
     try {
       let error: IdempotencyResponse["error"];
       let result: R | undefined | void;
+      // The response `finish` stored with its outcome (in that transaction), if it did.
+      let stored: IdempotencyResponse | undefined;
+      const completeKey: CompleteKey = async (tx, gatewayError) => {
+        const response = { resourceId, error: gatewayError && responseError(gatewayError) };
+        await tx.idempotency.complete(op.scope, key, response);
+        stored = response;
+      };
       try {
-        result = await op.finish(resourceId, begun);
+        result = await op.finish(resourceId, begun, completeKey);
       } catch (e) {
         if (!(e instanceof GatewayError)) {
           // Not an answer of the gateway (storage lost mid-way, a bug): the outcome is unknown, so the
@@ -206,10 +221,12 @@ export class IdempotencyRunner {
             );
           throw e;
         }
-        error = { code: e.code, message: e.message, provider: e.provider, retryable: e.retryable, declineCode: e.declineCode };
+        error = responseError(e);
       }
       stop();
-      await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId, error }));
+      // Already stored with the outcome, unless `finish` ended otherwise than it told (then store what it did).
+      if (!stored || stored.error?.code !== error?.code)
+        await this.store.transaction((tx) => tx.idempotency.complete(op.scope, key, { resourceId, error }));
       if (error) throw toError(error);
       return result ?? op.load(resourceId);
     } finally {
@@ -272,6 +289,10 @@ type Claim<B> = { begun: { id: string; resource: B | undefined } } | { existing:
 
 function toBegun<B>(begun: string | BegunResource<B>): { id: string; resource: B | undefined } {
   return typeof begun === "string" ? { id: begun, resource: undefined } : begun;
+}
+
+function responseError(e: GatewayError): NonNullable<IdempotencyResponse["error"]> {
+  return { code: e.code, message: e.message, provider: e.provider, retryable: e.retryable, declineCode: e.declineCode };
 }
 
 function toError(e: NonNullable<IdempotencyResponse["error"]>): GatewayError {

@@ -105,9 +105,10 @@ export class PaymentCreation {
         return { id: payment.id, resource: payment };
       },
       // The payment as begun by this caller (a takeover re-reads it); the settled one is the result.
-      finish: async (id, begun: Payment | undefined) => {
+      finish: async (id, begun: Payment | undefined, completeKey) => {
         const p = begun ?? (await this.load(id));
-        if (p.status === "processing" && p.pendingOperation === "authorize") return this.settlement.authorize(p, candidates);
+        if (p.status === "processing" && p.pendingOperation === "authorize")
+          return this.settlement.authorize(p, candidates, (tx) => completeKey(tx));
         return p;
       },
       load: (id) => this.load(id),

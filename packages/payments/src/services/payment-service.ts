@@ -1,6 +1,6 @@
-import { DomainRuleError, NotFoundError, parse, PlatformError, ValidationError, type Actor, type Page } from "@platform/core";
+import { DomainRuleError, NotFoundError, parse, ValidationError, type Actor, type Page } from "@platform/core";
 import { assertWithinMaxAmount } from "../domain/amount-limit.js";
-import { assertCapturable, markCanceled, markProcessing, type Payment } from "../domain/payment.js";
+import { markCanceled, markProcessing, type Payment } from "../domain/payment.js";
 import { toPaymentJSON } from "../domain/payment-json.js";
 import {
   cancelPaymentSchema,
@@ -17,15 +17,16 @@ import {
   type PaymentRef,
   type ReviewDecisionInput,
 } from "../domain/payment-schemas.js";
-import type { PaymentTx } from "../ports/payment-store.js";
 import { authorize } from "./authorize.js";
 import { recordEvent, type ServiceContext } from "./context.js";
 import type { FraudAssessor } from "./fraud-assessor.js";
 import type { IdempotencyRunner } from "./idempotency-runner.js";
+import { PaymentCancellation } from "./payment-cancellation.js";
+import { PaymentCapture } from "./payment-capture.js";
 import { PaymentCreation, type PaymentRoutingOptions } from "./payment-creation.js";
+import { lockPayment } from "./payment-lock.js";
 import type { ExpireActionsSummary, PaymentReconciler } from "./payment-reconciler.js";
-import { failureOf, type GatewayOutcome, type PaymentSettlement } from "./payment-settlement.js";
-import { isAmbiguous } from "./gateway-registry.js";
+import type { PaymentSettlement } from "./payment-settlement.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
 export type { PaymentRoutingOptions } from "./payment-creation.js";
@@ -38,6 +39,8 @@ export type { PaymentRoutingOptions } from "./payment-creation.js";
  */
 export class PaymentService {
   private readonly creation: PaymentCreation;
+  private readonly captures: PaymentCapture;
+  private readonly cancellations: PaymentCancellation;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -47,7 +50,10 @@ export class PaymentService {
     routing: PaymentRoutingOptions,
     private readonly reconciler: PaymentReconciler,
   ) {
-    this.creation = new PaymentCreation(ctx, fraud, idempotency, settlement, routing, (id) => this.load(id));
+    const load = (id: string) => this.load(id);
+    this.creation = new PaymentCreation(ctx, fraud, idempotency, settlement, routing, load);
+    this.captures = new PaymentCapture(ctx, idempotency, settlement, load);
+    this.cancellations = new PaymentCancellation(ctx, idempotency, settlement, reconciler, load);
   }
 
   /**
@@ -117,12 +123,6 @@ export class PaymentService {
     return this.ctx.store.transaction((tx) => tx.payments.listByStatus(status, page));
   }
 
-  private async lock(tx: PaymentTx, id: string): Promise<Payment> {
-    const p = await tx.payments.getForUpdate(id);
-    if (!p) throw NotFoundError.of(paymentsCodes.payment_not_found, "payment", id);
-    return p;
-  }
-
   /**
    * Captures an authorised (`requires_capture`) payment, fully or partially; the rest of the hold is released.
    * @throws ValidationError `amount_too_large` (above `maxAmount`), the money input codes.
@@ -137,58 +137,8 @@ export class PaymentService {
   async capture(actor: Actor, input: CapturePaymentInput): Promise<Payment> {
     authorize(actor, "payments:write");
     const data = parse(capturePaymentSchema, input);
-    const pid = data.paymentId;
     if (data.amount) assertWithinMaxAmount(data.amount, this.ctx.maxAmountMinor);
-    return this.idempotency.run({
-      scope: "payments.capture",
-      key: data.idempotencyKey,
-      params: { paymentId: pid, amount: data.amount },
-      begin: async (tx) => {
-        const p = await this.lock(tx, pid);
-        const now = this.ctx.clock.now();
-        if (p.status === "requires_capture" && p.authorizationExpiresAt && p.authorizationExpiresAt.getTime() <= now.getTime()) {
-          throw new DomainRuleError(
-            paymentsCodes.authorization_expired,
-            `the authorisation of ${pid} expired at ${p.authorizationExpiresAt.toISOString()}`,
-            { details: { paymentId: pid } },
-          );
-        }
-        const amount = data.amount ?? p.amountAuthorized;
-        assertCapturable(p, amount);
-        const next = { ...markProcessing(p, "capture", now, amount), version: p.version + 1 };
-        await tx.payments.update(next);
-        return { id: pid, resource: next };
-      },
-      // The payment as begun by this caller (a takeover re-reads it); the settled one is the result.
-      finish: async (pid2, begun: Payment | undefined) => {
-        const p = begun ?? (await this.load(pid2));
-        // A takeover of an abandoned key may find the capture already settled (by reconcile): nothing to send.
-        if (p.status !== "processing" || p.pendingOperation !== "capture" || !p.pendingCaptureAmount) return p;
-        const name = p.gateway;
-        try {
-          const res = await this.ctx.gateways
-            .get(name)
-            .capture({ reference: p.gatewayTransactionId!, amount: p.pendingCaptureAmount, idempotencyKey: `${p.id}:capture` });
-          return await this.settlement.settle(p.id, {
-            kind: "captured",
-            gateway: name,
-            reference: res.reference,
-            authorized: p.amountAuthorized,
-            captured: res.amountCaptured,
-            gatewayData: res.gatewayData,
-          });
-        } catch (e) {
-          if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
-          const outcome: GatewayOutcome = isAmbiguous(e)
-            ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
-            : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
-          const settled = await this.settlement.settle(p.id, outcome);
-          if (outcome.kind === "reverted") throw e;
-          return settled;
-        }
-      },
-      load: (pid2) => this.load(pid2),
-    });
+    return this.captures.capture(data);
   }
 
   /**
@@ -203,62 +153,7 @@ export class PaymentService {
    */
   async cancel(actor: Actor, input: CancelPaymentInput): Promise<Payment> {
     authorize(actor, "payments:write");
-    const data = parse(cancelPaymentSchema, input);
-    const pid = data.paymentId;
-    return this.idempotency.run({
-      scope: "payments.cancel",
-      key: data.idempotencyKey,
-      params: { paymentId: pid, reason: data.reason },
-      begin: async (tx) => {
-        const p = await this.lock(tx, pid);
-        const now = this.ctx.clock.now();
-        if (p.status === "created") {
-          const next = {
-            ...markCanceled(p, data.reason, now),
-            review: p.review ? { ...p.review, status: "rejected" as const, closedAt: now } : undefined,
-            version: p.version + 1,
-          };
-          await tx.payments.update(next);
-          await recordEvent(this.ctx, tx, "payment.canceled", { payment: toPaymentJSON(next) });
-          return pid;
-        }
-        // Waiting for the customer: canceled at the gateway first (finish), as an expiry would.
-        if (p.status === "requires_action") return pid;
-        if (p.status !== "requires_capture") {
-          throw new DomainRuleError(paymentsCodes.invalid_transition, `payment ${pid} is ${p.status} and cannot be canceled`, {
-            details: { from: p.status, to: "canceled" },
-          });
-        }
-        await tx.payments.update({ ...markProcessing(p, "void", now), cancellationReason: data.reason, version: p.version + 1 });
-        return pid;
-      },
-      finish: async (pid2) => {
-        const p = await this.load(pid2);
-        if (p.status === "requires_action") {
-          const { result, error } = await this.reconciler.abandon(p, data.reason);
-          if (result === "deferred") throw error;
-          return;
-        }
-        if (p.status !== "processing" || p.pendingOperation !== "void") return;
-        await this.voidAtGateway(p, p.cancellationReason ?? data.reason, true);
-      },
-      load: (pid2) => this.load(pid2),
-    });
-  }
-
-  private async voidAtGateway(p: Payment, reason: string, rethrow: boolean): Promise<void> {
-    const name = p.gateway;
-    try {
-      await this.ctx.gateways.get(name).void({ reference: p.gatewayTransactionId!, idempotencyKey: `${p.id}:void` });
-      await this.settlement.settle(p.id, { kind: "voided", gateway: name, reason });
-    } catch (e) {
-      if (!PlatformError.is(e) || e.kind !== "gateway") throw e;
-      const outcome: GatewayOutcome = isAmbiguous(e)
-        ? { kind: "unknown", gateway: name, failure: failureOf(e as never) }
-        : { kind: "reverted", gateway: name, failure: failureOf(e as never) };
-      await this.settlement.settle(p.id, outcome);
-      if (rethrow && outcome.kind === "reverted") throw e;
-    }
+    return this.cancellations.cancel(parse(cancelPaymentSchema, input));
   }
 
   /**
@@ -284,7 +179,7 @@ export class PaymentService {
     authorize(actor, "admin");
     const { paymentId: pid, note } = parse(reviewDecisionSchema, input);
     return this.ctx.store.transaction(async (tx) => {
-      const cur = await this.lock(tx, pid);
+      const cur = await lockPayment(tx, pid);
       if (cur.status !== "created" || cur.review?.status !== "pending")
         throw new DomainRuleError(paymentsCodes.review_not_pending, `payment ${pid} has no pending review`, {
           details: { paymentId: pid },

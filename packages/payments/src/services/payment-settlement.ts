@@ -1,4 +1,4 @@
-import { GatewayError, type Money } from "@platform/core";
+import { GatewayError, PlatformError, type Money } from "@platform/core";
 import type { GatewayAuthorization } from "../ports/payment-gateway.js";
 import { authorizationTransaction, captureTransaction, failureTransaction, voidTransaction } from "../domain/ledger.js";
 import {
@@ -76,8 +76,39 @@ export class PaymentSettlement {
     private readonly actionTtlMs: number,
   ) {}
 
-  async settle(paymentId: string, outcome: GatewayOutcome): Promise<Payment> {
-    return this.ctx.store.transaction(async (tx) => (await this.settleIn(tx, paymentId, outcome)).payment);
+  /**
+   * Records `outcome` in its own transaction; `alsoIn` writes more in it (the idempotency key's
+   * completion), whether or not the outcome changed the payment.
+   */
+  async settle(paymentId: string, outcome: GatewayOutcome, alsoIn?: (tx: PaymentTx) => Promise<void>): Promise<Payment> {
+    return this.ctx.store.transaction(async (tx) => {
+      const { payment } = await this.settleIn(tx, paymentId, outcome);
+      await alsoIn?.(tx);
+      return payment;
+    });
+  }
+
+  /**
+   * {@link settle} for the caller that wrote `expected` (the payment in flight, as it last stored
+   * it), without reading it first: the update is conditional on `expected`'s version, so when nobody
+   * changed the payment meanwhile the settlement is one round trip; when someone did (a reconcile, a
+   * webhook, a concurrent caller), it is rolled back and settled again from the payment read under
+   * lock, as {@link settle} does.
+   */
+  async settleFrom(expected: Payment, outcome: GatewayOutcome, alsoIn?: (tx: PaymentTx) => Promise<void>): Promise<Payment> {
+    const op = expected.pendingOperation;
+    if (expected.status !== "processing" || !op || (outcome.kind === "requires_action" && op !== "authorize"))
+      return this.settle(expected.id, outcome, alsoIn);
+    try {
+      return await this.ctx.store.transaction(async (tx) => {
+        const payment = await this.apply(tx, expected, op, outcome);
+        await alsoIn?.(tx);
+        return payment;
+      });
+    } catch (error) {
+      if (!PlatformError.is(error, paymentsCodes.version_conflict)) throw error;
+      return this.settle(expected.id, outcome, alsoIn);
+    }
   }
 
   /** {@link settle} inside the caller's transaction; `applied` tells whether the outcome changed the payment. */
@@ -186,19 +217,20 @@ export class PaymentSettlement {
   /**
    * Sends the authorisation of a `processing` payment, outside any transaction, trying `candidates`
    * in order. The next gateway is tried only when the previous one failed retryably *before* charging;
-   * an ambiguous outcome leaves the payment `processing` for reconcile().
+   * an ambiguous outcome leaves the payment `processing` for reconcile(). `alsoIn` is written with
+   * the outcome (see {@link settle}).
    */
-  async authorize(payment: Payment, candidates: readonly string[]): Promise<Payment> {
+  async authorize(payment: Payment, candidates: readonly string[], alsoIn?: (tx: PaymentTx) => Promise<void>): Promise<Payment> {
     let lastError: GatewayError | undefined;
-    let current = payment.gateway;
+    let current = payment;
     for (const [i, name] of candidates.entries()) {
       const gateway = this.ctx.gateways.get(name);
-      if (name !== current) {
+      if (name !== current.gateway) {
         // Record the gateway about to hold the request before sending it: reconcile asks (and re-sends
         // to) the payment's gateway, and must never send this authorisation to the one that refused it.
         const moved = await this.moveTo(payment.id, name);
         if (moved.status !== "processing" || moved.gateway !== name) return moved;
-        current = name;
+        current = moved;
       }
       try {
         const res = await gateway.authorize({
@@ -209,10 +241,10 @@ export class PaymentSettlement {
           capture: payment.captureMethod === "automatic",
           metadata: payment.metadata,
         });
-        return this.settle(payment.id, authorizationOutcome(name, res));
+        return this.settleFrom(current, authorizationOutcome(name, res), alsoIn);
       } catch (e) {
         const error = e as GatewayError;
-        if (isAmbiguous(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });
+        if (isAmbiguous(error)) return this.settleFrom(current, { kind: "unknown", gateway: name, failure: failureOf(error) }, alsoIn);
         if (isFallbackEligible(error) && i < candidates.length - 1) {
           lastError = error;
           continue;
@@ -220,15 +252,20 @@ export class PaymentSettlement {
         // The last gateway refused retryably before any charge (a 429, unavailable): nothing moved and
         // the same request may go through later, so it is no failure of the payment. It stays
         // processing; reconciliation re-sends it with the same keys (and a retry answers "pending").
-        if (isFallbackEligible(error)) return this.settle(payment.id, { kind: "unknown", gateway: name, failure: failureOf(error) });
-        return this.settle(payment.id, { kind: "failed", gateway: name, failure: failureOf(error) });
+        if (isFallbackEligible(error))
+          return this.settleFrom(current, { kind: "unknown", gateway: name, failure: failureOf(error) }, alsoIn);
+        return this.settleFrom(current, { kind: "failed", gateway: name, failure: failureOf(error) }, alsoIn);
       }
     }
     // Unreachable with a non-empty candidate list; kept for type completeness.
-    return this.settle(payment.id, {
-      kind: "failed",
-      gateway: candidates[0] ?? payment.gateway,
-      failure: failureOf(lastError ?? { code: "gateway_unavailable", message: "no gateway available" }),
-    });
+    return this.settle(
+      payment.id,
+      {
+        kind: "failed",
+        gateway: candidates[0] ?? payment.gateway,
+        failure: failureOf(lastError ?? { code: "gateway_unavailable", message: "no gateway available" }),
+      },
+      alsoIn,
+    );
   }
 }

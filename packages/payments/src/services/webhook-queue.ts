@@ -1,5 +1,4 @@
-import { createId, type Clock, type DomainEvent } from "@platform/core";
-import { eventMatches } from "../domain/webhook-endpoint.js";
+import type { Clock, DomainEvent } from "@platform/core";
 import type { PaymentTx } from "../ports/payment-store.js";
 
 /**
@@ -13,29 +12,12 @@ export class WebhookQueue {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Writes one delivery per matching enabled endpoint, inside the event's transaction. */
+  /** Writes one delivery per matching enabled endpoint, inside the event's transaction (one statement on PostgreSQL). */
   async enqueue(tx: PaymentTx, event: DomainEvent): Promise<void> {
-    const endpoints = await tx.webhookEndpoints.listEnabled();
-    if (endpoints.length === 0) return;
     const payload = JSON.stringify({ id: event.id, type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
-    const now = this.clock.now();
-    for (const e of endpoints) {
-      if (!eventMatches(e.events, event.type)) continue;
-      this.queued = true;
-      await tx.webhookDeliveries.insert({
-        id: createId("whd"),
-        endpointId: e.id,
-        messageId: event.id,
-        eventType: event.type,
-        payload,
-        status: "pending",
-        attemptCount: 0,
-        attempts: [],
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
+    await tx.webhookDeliveries.insertForEvent({ id: event.id, type: event.type, payload }, this.clock.now(), (count) => {
+      if (count > 0) this.queued = true;
+    });
   }
 
   /** Whether deliveries were queued since the last call; resets the flag. */

@@ -72,6 +72,35 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect(got?.amount.equals(p.amount)).toBe(true);
     });
 
+    it("a write that fails fails its transaction with its own error, whatever was sent after it, and keeps nothing", async () => {
+      const store = await makeStore();
+      const p = samplePayment();
+      await store.transaction((tx) => tx.payments.insert(p));
+      const other = samplePayment();
+      const authorization = (q: Payment) => authorizationTransaction({ paymentId: q.id, gateway: "test", now: T0 }, q.amount);
+      const duplicate = await store
+        .transaction(async (tx) => {
+          await tx.payments.insert(other);
+          await tx.payments.insert(p);
+          await tx.ledger.append(authorization(other));
+          return tx.payments.get(other.id); // a read after the failed write
+        })
+        .catch((e: unknown) => e);
+      expect(PlatformError.is(duplicate, "duplicate_id")).toBe(true);
+      const stale = await store
+        .transaction(async (tx) => {
+          await tx.payments.update({ ...p, status: "failed", version: 7 });
+          await tx.ledger.append(authorization(p));
+        })
+        .catch((e: unknown) => e);
+      expect(PlatformError.is(stale, "version_conflict")).toBe(true);
+      expect(await store.transaction((tx) => tx.payments.get(other.id))).toBeNull();
+      expect((await store.transaction((tx) => tx.payments.get(p.id)))?.status).toBe(p.status);
+      expect(
+        await store.transaction(async (tx) => [...(await tx.ledger.allForPayment(p.id)), ...(await tx.ledger.allForPayment(other.id))]),
+      ).toEqual([]);
+    });
+
     it("lists by status with keyset pages and counts velocity since a time", async () => {
       const store = await makeStore();
       const ps = Array.from({ length: 5 }, (_, i) =>

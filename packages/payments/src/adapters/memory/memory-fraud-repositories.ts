@@ -1,6 +1,13 @@
 import { paginate, type CursorCodec, type MemoryTable } from "@platform/core";
-import type { FraudRule } from "../../domain/fraud-rule.js";
-import type { FraudListRepository, FraudRuleRepository, PageQuery } from "../../ports/payment-store.js";
+import { FRAUD_ACTIONS, type FraudRule } from "../../domain/fraud-rule.js";
+import { signalsNeeded, velocityParts, type FraudSignalQuery, type FraudSignals } from "../../domain/fraud-signals.js";
+import type {
+  FraudListRepository,
+  FraudRuleRepository,
+  FraudSignalRepository,
+  PageQuery,
+  PaymentRepository,
+} from "../../ports/payment-store.js";
 
 /** Fraud rules (few: read whole, sorted by position). */
 export class MemoryFraudRuleRepository implements FraudRuleRepository {
@@ -69,5 +76,29 @@ export class MemoryFraudListRepository implements FraudListRepository {
       codec: this.codec,
     });
     return { items: p.items.map((e) => e.value), nextCursor: p.nextCursor };
+  }
+}
+
+/** The fraud engine's reads, made of the other repositories' (the same answers as the SQL statement). */
+export class MemoryFraudSignalRepository implements FraudSignalRepository {
+  constructor(
+    private readonly rules: FraudRuleRepository,
+    private readonly lists: FraudListRepository,
+    private readonly payments: PaymentRepository,
+  ) {}
+  async read(query: FraudSignalQuery): Promise<FraudSignals> {
+    const rules = await this.rules.list();
+    const { fields, lookups } = signalsNeeded(rules, query);
+    const velocity: FraudSignals["velocity"] = {};
+    for (const field of fields) {
+      const { dimension, window } = velocityParts(field);
+      const value = query.identities[dimension];
+      velocity[field] = value ? await this.payments.countSince(dimension, value, query.since[window]) : 0;
+    }
+    const hitLists: FraudSignals["hitLists"] = [];
+    for (const action of FRAUD_ACTIONS) if ((await this.lists.findMembers(action, query.listKeys)).length > 0) hitLists.push(action);
+    const members: FraudSignals["members"] = [];
+    for (const [list, value] of lookups) if ((await this.lists.findMembers(list, [value])).length > 0) members.push([list, value]);
+    return { rules, velocity, hitLists, members };
   }
 }

@@ -7,7 +7,12 @@ import type { Refund } from "../../domain/refund.js";
 import type { WebhookDelivery } from "../../domain/webhook-delivery.js";
 import type { WebhookEndpoint } from "../../domain/webhook-endpoint.js";
 import type { GatewayEventRecord, PaymentTx } from "../../ports/payment-store.js";
-import { MemoryFraudListRepository, MemoryFraudRuleRepository, type ListEntry } from "./memory-fraud-repositories.js";
+import {
+  MemoryFraudListRepository,
+  MemoryFraudRuleRepository,
+  MemoryFraudSignalRepository,
+  type ListEntry,
+} from "./memory-fraud-repositories.js";
 import { idemId, MemoryIdempotencyRepository } from "./memory-idempotency-repository.js";
 import { dayOf, MemoryLedgerRepository } from "./memory-ledger-repository.js";
 import { MemoryPaymentRepository, velocityKeys } from "./memory-payment-repository.js";
@@ -77,16 +82,21 @@ export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
   }
 
   protected createTransaction(tx: MemoryTransaction): PaymentTx {
+    const payments = new MemoryPaymentRepository(this.paymentsTable, this.velocityLatestHour, this.cursorCodec);
+    const fraudRules = new MemoryFraudRuleRepository(this.rulesTable, this.cursorCodec);
+    const fraudLists = new MemoryFraudListRepository(this.listsTable, this.cursorCodec);
+    const webhookEndpoints = new MemoryWebhookEndpointRepository(this.endpointsTable, this.cursorCodec);
     return {
       outbox: tx,
-      payments: new MemoryPaymentRepository(this.paymentsTable, this.velocityLatestHour, this.cursorCodec),
+      payments,
       ledger: new MemoryLedgerRepository(this.ledgerTable, this.ledgerSequence, this.cursorCodec),
       refunds: new MemoryRefundRepository(this.refundsTable, this.cursorCodec, this.refundOrder),
       idempotency: new MemoryIdempotencyRepository(this.idempotencyTable),
-      fraudRules: new MemoryFraudRuleRepository(this.rulesTable, this.cursorCodec),
-      fraudLists: new MemoryFraudListRepository(this.listsTable, this.cursorCodec),
-      webhookEndpoints: new MemoryWebhookEndpointRepository(this.endpointsTable, this.cursorCodec),
-      webhookDeliveries: new MemoryWebhookDeliveryRepository(this.deliveriesTable, this.cursorCodec),
+      fraudRules,
+      fraudLists,
+      fraudSignals: new MemoryFraudSignalRepository(fraudRules, fraudLists, payments),
+      webhookEndpoints,
+      webhookDeliveries: new MemoryWebhookDeliveryRepository(this.deliveriesTable, this.cursorCodec, webhookEndpoints),
       gatewayEvents: new MemoryGatewayEventRepository(this.gatewayEventsTable),
     };
   }

@@ -1,7 +1,7 @@
-import { paginate, type CursorCodec, type MemoryTable } from "@platform/core";
+import { createId, paginate, type CursorCodec, type MemoryTable } from "@platform/core";
 import type { WebhookDelivery } from "../../domain/webhook-delivery.js";
-import type { WebhookEndpoint } from "../../domain/webhook-endpoint.js";
-import type { PageQuery, WebhookDeliveryRepository, WebhookEndpointRepository } from "../../ports/payment-store.js";
+import { eventMatches, type WebhookEndpoint } from "../../domain/webhook-endpoint.js";
+import type { DeliveryMessage, PageQuery, WebhookDeliveryRepository, WebhookEndpointRepository } from "../../ports/payment-store.js";
 
 /** Webhook endpoints with an index of the enabled ones. */
 export class MemoryWebhookEndpointRepository implements WebhookEndpointRepository {
@@ -45,12 +45,34 @@ export class MemoryWebhookDeliveryRepository implements WebhookDeliveryRepositor
   constructor(
     private readonly table: MemoryTable<WebhookDelivery, never, "active" | "endpoint">,
     private readonly codec: CursorCodec,
+    private readonly endpoints: WebhookEndpointRepository,
   ) {}
   async get(id: string) {
     return this.table.get(id) ?? null;
   }
   async insert(d: WebhookDelivery) {
     this.table.insert(d);
+  }
+  async insertForEvent(message: DeliveryMessage, now: Date, onWritten: (count: number) => void) {
+    let count = 0;
+    for (const e of await this.endpoints.listEnabled()) {
+      if (!eventMatches(e.events, message.type)) continue;
+      this.table.insert({
+        id: createId("whd"),
+        endpointId: e.id,
+        messageId: message.id,
+        eventType: message.type,
+        payload: message.payload,
+        status: "pending",
+        attemptCount: 0,
+        attempts: [],
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+      count++;
+    }
+    onWritten(count);
   }
   async update(d: WebhookDelivery) {
     this.table.put(d);

@@ -5,7 +5,8 @@ import type { FraudRuleRepository, PageQuery } from "../../ports/payment-store.j
 import { afterKey, toPage } from "./keyset.js";
 import { run } from "./sql-errors.js";
 
-interface RuleRow {
+/** A `fraud_rules` row as the driver returns it. */
+export interface RuleRow {
   id: string;
   name: string;
   action: FraudRule["action"];
@@ -17,11 +18,13 @@ interface RuleRow {
   created_at: Date;
 }
 
-const COLUMNS = "id, name, action, conditions, enabled, position, source, created_at, description";
+/** The columns of a rule, in {@link RuleRow} order. */
+export const RULE_COLUMNS = "id, name, action, conditions, enabled, position, source, created_at, description";
 // Serialises position assignment of concurrent `addRule` calls (any process) until commit.
 const POSITION_LOCK = 7_313_370_101;
 
-function toRule(r: RuleRow): FraudRule {
+/** A rule from its row. */
+export function toRule(r: RuleRow): FraudRule {
   return {
     id: r.id,
     name: r.name,
@@ -46,7 +49,7 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
   ) {}
 
   async list(): Promise<FraudRule[]> {
-    const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules ORDER BY position`);
+    const { rows } = await run<RuleRow>(this.db, `SELECT ${RULE_COLUMNS} FROM fraud_rules ORDER BY position`);
     return rows.map(toRule);
   }
 
@@ -54,19 +57,19 @@ export class PostgresFraudRuleRepository implements FraudRuleRepository {
     const after = afterKey(this.codec, "fraud.rules", page.cursor);
     const { rows } = await run<RuleRow>(
       this.db,
-      `SELECT ${COLUMNS} FROM fraud_rules WHERE ($1::int IS NULL OR position > $1) ORDER BY position LIMIT $2`,
+      `SELECT ${RULE_COLUMNS} FROM fraud_rules WHERE ($1::int IS NULL OR position > $1) ORDER BY position LIMIT $2`,
       [after ? after[0] : null, page.limit + 1],
     );
     return toPage(this.codec, rows.map(toRule), page.limit, "fraud.rules", (r) => [r.position, r.id]);
   }
 
   async get(id: string): Promise<FraudRule | null> {
-    const { rows } = await run<RuleRow>(this.db, `SELECT ${COLUMNS} FROM fraud_rules WHERE id = $1`, [id]);
+    const { rows } = await run<RuleRow>(this.db, `SELECT ${RULE_COLUMNS} FROM fraud_rules WHERE id = $1`, [id]);
     return rows[0] ? toRule(rows[0]) : null;
   }
 
   async insert(rule: FraudRule): Promise<void> {
-    await run(this.db, `INSERT INTO fraud_rules (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+    await run(this.db, `INSERT INTO fraud_rules (${RULE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
       rule.id,
       rule.name,
       rule.action,

@@ -2,7 +2,7 @@ import { IdempotencyError } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { IdempotencyRecord, IdempotencyResponse } from "../../domain/idempotency.js";
 import type { IdempotencyClaim, IdempotencyRepository } from "../../ports/payment-store.js";
-import { run } from "./sql-errors.js";
+import { run, send, type DeferWrite } from "./sql-errors.js";
 import { paymentsCodes } from "../../domain/error-codes.js";
 
 interface KeyRow {
@@ -44,7 +44,10 @@ function toRecord(r: KeyRow): IdempotencyRecord {
  *   we read it); ValidationError `nul_character`.
  */
 export class PostgresIdempotencyRepository implements IdempotencyRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly defer?: DeferWrite,
+  ) {}
 
   async claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyClaim> {
     // A loser re-reads the winner's row; if that row vanished in between (released), try again.
@@ -89,12 +92,17 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
   }
 
   async attach(scope: string, key: string, resourceId: string): Promise<void> {
-    await run(this.db, "UPDATE payment_idempotency_keys SET resource_id = $3 WHERE scope = $1 AND key = $2", [scope, key, resourceId]);
+    await send(this.db, this.defer, "UPDATE payment_idempotency_keys SET resource_id = $3 WHERE scope = $1 AND key = $2", [
+      scope,
+      key,
+      resourceId,
+    ]);
   }
 
   async complete(scope: string, key: string, response: IdempotencyResponse): Promise<void> {
-    await run(
+    await send(
       this.db,
+      this.defer,
       "UPDATE payment_idempotency_keys SET status = 'completed', resource_id = $3, response = $4 WHERE scope = $1 AND key = $2",
       [scope, key, response.resourceId, JSON.stringify(response)],
     );

@@ -3,7 +3,7 @@ import type { Queryable } from "@platform/core/postgres";
 import type { LedgerAccount, LedgerTransaction } from "../../domain/ledger.js";
 import type { LedgerRepository, PageQuery } from "../../ports/payment-store.js";
 import { afterKey, toPage } from "./keyset.js";
-import { run } from "./sql-errors.js";
+import { run, send, type DeferWrite } from "./sql-errors.js";
 
 interface LedgerRow {
   sequence: string;
@@ -61,11 +61,13 @@ export class PostgresLedgerRepository implements LedgerRepository {
   constructor(
     private readonly db: Queryable,
     private readonly codec: CursorCodec,
+    private readonly defer?: DeferWrite,
   ) {}
 
   async append(t: LedgerTransaction): Promise<void> {
-    await run(
+    await send(
       this.db,
+      this.defer,
       `WITH t AS (
          INSERT INTO payment_transactions (id, payment_id, refund_id, type, amount, currency, status, gateway, gateway_reference, failed_operation, failure_code, created_at, gateway_data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $17::jsonb) RETURNING id)

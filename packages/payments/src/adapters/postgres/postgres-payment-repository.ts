@@ -6,7 +6,7 @@ import type { PaymentStatus } from "../../domain/payment-status.js";
 import type { PageQuery, PaymentRepository } from "../../ports/payment-store.js";
 import { afterKey, toPage } from "./keyset.js";
 import { PAYMENT_COLUMNS, paymentValues, toPayment, type PaymentRow } from "./payment-row.js";
-import { run } from "./sql-errors.js";
+import { run, send, type DeferWrite } from "./sql-errors.js";
 import { paymentsCodes } from "../../domain/error-codes.js";
 
 const COLUMNS = PAYMENT_COLUMNS.join(", ");
@@ -15,8 +15,12 @@ const GET_SQL = snapshotRead(`SELECT ${COLUMNS} FROM payments WHERE id = $1`);
 const PLACEHOLDERS = PAYMENT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ");
 // Every column but the key.
 const UPDATED = PAYMENT_COLUMNS.map((c, i) => [c, i] as const).filter(([c]) => c !== "id");
-const UPDATE_SQL = `UPDATE payments SET ${UPDATED.map(([c, i]) => `${c} = $${i + 1}`).join(", ")}
-  WHERE id = $1 AND version = $${PAYMENT_COLUMNS.length + 1}`;
+// The version check fails as an SQL error (no row updated divides by zero), which aborts the
+// transaction as a constraint would: so the update can go out without waiting for its answer.
+const UPDATE_SQL = `WITH u AS (UPDATE payments SET ${UPDATED.map(([c, i]) => `${c} = $${i + 1}`).join(", ")}
+  WHERE id = $1 AND version = $${PAYMENT_COLUMNS.length + 1} RETURNING 1)
+  SELECT 1 / count(*) AS updated FROM u`;
+const DIVISION_BY_ZERO = "22012";
 const INSERT_SQL = `WITH p AS (INSERT INTO payments (${COLUMNS}) VALUES (${PLACEHOLDERS}) RETURNING id, created_at)
   INSERT INTO fraud_velocity_events (dimension, value, created_at, payment_id)
   SELECT u.dimension, u.value, p.created_at, p.id FROM p, unnest($${PAYMENT_COLUMNS.length + 1}::text[], $${PAYMENT_COLUMNS.length + 2}::text[]) AS u(dimension, value)`;
@@ -42,6 +46,7 @@ export class PostgresPaymentRepository implements PaymentRepository {
   constructor(
     private readonly db: Queryable,
     private readonly codec: CursorCodec,
+    private readonly defer?: DeferWrite,
   ) {}
 
   async get(id: string): Promise<Payment | null> {
@@ -56,16 +61,19 @@ export class PostgresPaymentRepository implements PaymentRepository {
 
   async insert(payment: Payment): Promise<void> {
     const ids = identities(payment);
-    await run(this.db, INSERT_SQL, [...paymentValues(payment), ids.map((i) => i[0]), ids.map((i) => i[1])]);
+    await send(this.db, this.defer, INSERT_SQL, [...paymentValues(payment), ids.map((i) => i[0]), ids.map((i) => i[1])]);
   }
 
   async update(payment: Payment): Promise<void> {
-    const { rowCount } = await run(this.db, UPDATE_SQL, [...paymentValues(payment), payment.version - 1]);
-    if (rowCount !== 1) {
+    const write = run(this.db, UPDATE_SQL, [...paymentValues(payment), payment.version - 1]).catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code !== DIVISION_BY_ZERO) throw error;
       throw new ConflictError(paymentsCodes.version_conflict, `payment ${payment.id} was changed concurrently`, {
         details: { paymentId: payment.id },
+        cause: error,
       });
-    }
+    });
+    if (this.defer) this.defer(write);
+    else await write;
   }
 
   async listByStatus(status: PaymentStatus, page: PageQuery): Promise<Page<Payment>> {

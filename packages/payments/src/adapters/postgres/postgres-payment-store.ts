@@ -11,6 +11,7 @@ import type { PaymentTx } from "../../ports/payment-store.js";
 import { migratePayments } from "./payments-migrations.js";
 import { PostgresFraudListRepository } from "./postgres-fraud-list-repository.js";
 import { PostgresFraudRuleRepository } from "./postgres-fraud-rule-repository.js";
+import { PostgresFraudSignalRepository } from "./postgres-fraud-signal-repository.js";
 import { PostgresIdempotencyRepository } from "./postgres-idempotency-repository.js";
 import { PostgresLedgerRepository } from "./postgres-ledger-repository.js";
 import { PostgresGatewayEventRepository } from "./postgres-gateway-event-repository.js";
@@ -53,16 +54,20 @@ export class PostgresPaymentStore extends PostgresStore<PaymentTx> {
   }
 
   protected createTransaction(client: PoolClientLike, outbox: PostgresOutbox): PaymentTx {
+    // Inserts that can only fail with an SQL error go out without waiting for their answers (see
+    // `PostgresOutbox.defer`): they share the round trip of the next statement, often the COMMIT's.
+    const defer = (write: Promise<unknown>) => outbox.defer(write);
     return {
       outbox,
-      payments: new PostgresPaymentRepository(client, this.cursorCodec),
-      ledger: new PostgresLedgerRepository(client, this.cursorCodec),
+      payments: new PostgresPaymentRepository(client, this.cursorCodec, defer),
+      ledger: new PostgresLedgerRepository(client, this.cursorCodec, defer),
       refunds: new PostgresRefundRepository(client, this.cursorCodec),
-      idempotency: new PostgresIdempotencyRepository(client),
+      idempotency: new PostgresIdempotencyRepository(client, defer),
       fraudRules: new PostgresFraudRuleRepository(client, this.cursorCodec),
       fraudLists: new PostgresFraudListRepository(client, this.cursorCodec),
+      fraudSignals: new PostgresFraudSignalRepository(client),
       webhookEndpoints: new PostgresWebhookEndpointRepository(client, this.cursorCodec),
-      webhookDeliveries: new PostgresWebhookDeliveryRepository(client, this.cursorCodec),
+      webhookDeliveries: new PostgresWebhookDeliveryRepository(client, this.cursorCodec, defer),
       gatewayEvents: new PostgresGatewayEventRepository(client),
     };
   }

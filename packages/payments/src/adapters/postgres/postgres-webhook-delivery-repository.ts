@@ -1,9 +1,9 @@
-import type { CursorCodec, Page } from "@platform/core";
+import { createId, type CursorCodec, type Page } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { DeliveryAttempt, WebhookDelivery } from "../../domain/webhook-delivery.js";
-import type { PageQuery, WebhookDeliveryRepository } from "../../ports/payment-store.js";
+import type { DeliveryMessage, PageQuery, WebhookDeliveryRepository } from "../../ports/payment-store.js";
 import { afterKey, toPage } from "./keyset.js";
-import { run } from "./sql-errors.js";
+import { run, type DeferWrite } from "./sql-errors.js";
 
 interface DeliveryRow {
   id: string;
@@ -63,6 +63,15 @@ function values(d: WebhookDelivery): unknown[] {
   ];
 }
 
+// One delivery per enabled endpoint whose filters (`*`, `payment.*`, exact) match the event type. Each
+// id is `whd_` and 24 characters of the SHA-256 of a fresh random id ($1) and the endpoint's id: as
+// unpredictable as that id, distinct per endpoint, and of the shape `createId` makes.
+const INSERT_FOR_EVENT_SQL = `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, payload, status, attempt_count, attempts, next_attempt_at, created_at, updated_at)
+  SELECT 'whd_' || left(translate(encode(sha256(convert_to($1::text || e.id, 'UTF8')), 'base64'), '+/=', 'Ab'), 24),
+         e.id, $2, $3, $4, 'pending', 0, '[]'::jsonb, $5, $5, $5
+    FROM webhook_endpoints e
+   WHERE e.enabled AND EXISTS (SELECT 1 FROM unnest(e.events) AS f WHERE f = '*' OR f = $3 OR (right(f, 2) = '.*' AND starts_with($3, left(f, -1))))`;
+
 // Identity, message and payload of a delivery never change.
 const UPDATE_SQL =
   "UPDATE webhook_deliveries SET status = $2, attempt_count = $3, attempts = $4, next_attempt_at = $5, lease_until = $6, lease_token = $7, updated_at = $8";
@@ -92,7 +101,16 @@ export class PostgresWebhookDeliveryRepository implements WebhookDeliveryReposit
   constructor(
     private readonly db: Queryable,
     private readonly codec: CursorCodec,
+    private readonly defer?: DeferWrite,
   ) {}
+
+  async insertForEvent(message: DeliveryMessage, now: Date, onWritten: (count: number) => void): Promise<void> {
+    const write = run(this.db, INSERT_FOR_EVENT_SQL, [createId("whd"), message.id, message.type, message.payload, now]).then((r) =>
+      onWritten(r.rowCount ?? 0),
+    );
+    if (this.defer) this.defer(write);
+    else await write;
+  }
 
   async get(id: string): Promise<WebhookDelivery | null> {
     const { rows } = await run<DeliveryRow>(this.db, `SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);

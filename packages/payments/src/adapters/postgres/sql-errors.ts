@@ -28,3 +28,18 @@ export function run<R = Record<string, unknown>>(
 ): Promise<QueryResultLike<R>> {
   return queryMapped<R>(db, mapSqlError, text, values);
 }
+
+/** Where a repository hands a write it does not wait for: the transaction's `PostgresOutbox.defer`. */
+export type DeferWrite = (write: Promise<unknown>) => void;
+
+/**
+ * Sends a write whose only failure is an SQL error (which aborts the transaction) without waiting for
+ * its answer when the repository has `defer`, so it shares the round trip of what is sent after it;
+ * otherwise waits for it. Never for a write whose result is checked (a version, a row count).
+ * @throws (without `defer`) what {@link run} throws.
+ */
+export async function send(db: Queryable, defer: DeferWrite | undefined, text: string, values: readonly unknown[]): Promise<void> {
+  const write = run(db, text, values);
+  if (defer) defer(write);
+  else await write;
+}
