@@ -6,8 +6,8 @@ import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FeedDelivery } from "./feed-delivery.js";
-import { homeCandidates, hydrate } from "./feed-reader.js";
-import { collectPage, decodeSeq } from "./paging.js";
+import { homeCandidates, hydrateFeed } from "./feed-reader.js";
+import { collectPageBatched, decodeSeq } from "./paging.js";
 import { requireActor, requireSelfOrAdmin, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `feeds.profile`. */
@@ -64,7 +64,7 @@ export class FeedService {
       const viewer = new Viewer(tx, actorId);
       const user = await requireUser(tx, userId);
       await viewer.assertCanSeeContentOf(user);
-      return collectPage({
+      return collectPageBatched({
         limit,
         start,
         fetch: async (before, n) =>
@@ -75,7 +75,7 @@ export class FeedService {
             postId: a.postId,
           })),
         seqOf: (r) => r.seq,
-        accept: (r) => hydrate(tx, viewer, r, false),
+        acceptMany: (rows, from, to) => hydrateFeed(tx, viewer, rows, from, to, { respectMutes: false }),
         codec: this.ctx.codec,
         kind,
       });
@@ -144,12 +144,12 @@ export class FeedService {
     sources.push(actorId);
     const sourceSet = new Set(sources);
     const viewer = new Viewer(tx, actorId);
-    return collectPage({
+    return collectPageBatched({
       limit,
       start,
       fetch: (before, n) => homeCandidates(tx, actorId, sources, floorSeq, before, n),
       seqOf: (r) => r.seq,
-      accept: (r) => (sourceSet.has(r.actorId) ? hydrate(tx, viewer, r, true) : null),
+      acceptMany: (rows, from, to) => hydrateFeed(tx, viewer, rows, from, to, { respectMutes: true, sources: sourceSet }),
       codec: this.ctx.codec,
       kind,
     });

@@ -4,7 +4,7 @@ import { socialCodes } from "../domain/error-codes.js";
 import { userIdSchema } from "../domain/schemas.js";
 import type { Mute } from "../domain/follow.js";
 import type { Post } from "../domain/post.js";
-import type { User } from "../domain/user.js";
+import { summarize, type User, type UserSummary } from "../domain/user.js";
 import { canSeeContentOf, canSeePost, type ViewerRelation } from "../domain/visibility.js";
 import type { SocialTx } from "../ports/social-store.js";
 
@@ -60,6 +60,8 @@ export async function assertNotBlocked(tx: SocialTx, actorId: string, otherId: s
     throw new ForbiddenError(socialCodes.user_blocked, "you have blocked this user", { details: { userId: otherId } });
 }
 
+const SELF: ViewerRelation = { isSelf: true, follows: false, blocked: false };
+
 /**
  * One actor's view during a transaction, with per-call caches of users and relationships so a
  * page of 20 posts costs a handful of look-ups. Every read path asks it before returning content.
@@ -68,6 +70,7 @@ export class Viewer {
   private readonly users = new Map<string, User | null>();
   private readonly relations = new Map<string, ViewerRelation>();
   private readonly muteCache = new Map<string, Mute | null>();
+  private readonly summaries = new Map<string, UserSummary>();
 
   constructor(
     readonly tx: SocialTx,
@@ -106,6 +109,67 @@ export class Viewer {
       this.muteCache.set(userId, m);
     }
     return m;
+  }
+
+  /**
+   * Loads what the checks below need about `ids` (users, relations and, with `mutes`, mutes) with
+   * one store call per kind for the ids not cached yet, so a page is judged without a look-up per
+   * item. `following`: the viewer's followees, when the caller already read them (a home feed's
+   * sources); otherwise each new id's follow is looked up.
+   */
+  async preload(ids: readonly string[], mutes: boolean, following?: ReadonlySet<string>): Promise<void> {
+    const users: string[] = [];
+    const relations: string[] = [];
+    const muted: string[] = [];
+    for (const id of ids) {
+      if (!this.users.has(id) && !users.includes(id)) users.push(id);
+      if (!this.relations.has(id) && id !== this.id && !relations.includes(id)) relations.push(id);
+      if (mutes && !this.muteCache.has(id) && id !== this.id && !muted.includes(id)) muted.push(id);
+    }
+    if (users.length > 0) {
+      const found = await this.tx.users.getMany(users);
+      for (const id of users) this.users.set(id, found.get(id) ?? null);
+    }
+    if (relations.length > 0) {
+      const blocked = await this.tx.blocks.blockedAmong(this.id, relations);
+      for (const id of relations) {
+        const follows = following ? following.has(id) : (await this.tx.follows.get(this.id, id)) !== null;
+        this.relations.set(id, { isSelf: false, follows, blocked: blocked.has(id) });
+      }
+    }
+    if (muted.length > 0) {
+      const found = await this.tx.mutes.mutedAmong(this.id, muted);
+      for (const id of muted) this.muteCache.set(id, found.get(id) ?? null);
+    }
+  }
+
+  /** The summary of a user {@link preload}ed (or read) before, built once per viewer; null when missing or not loaded. */
+  summary(id: string): UserSummary | null {
+    let s = this.summaries.get(id);
+    if (s === undefined) {
+      const user = this.users.get(id);
+      if (!user) return null;
+      this.summaries.set(id, (s = summarize(user)));
+    }
+    return s;
+  }
+
+  /** {@link canSeePost} from what {@link preload} loaded; false (fail closed) for an author not loaded. */
+  seesPost(post: Post): boolean {
+    if (post.deletedAt) return false;
+    const author = this.users.get(post.authorId);
+    const rel = post.authorId === this.id ? SELF : this.relations.get(post.authorId);
+    return author !== undefined && author !== null && rel !== undefined && canSeePost(post, author, rel);
+  }
+
+  /** {@link hides} from what {@link preload} loaded; true (fail closed) for a user not loaded. */
+  hidesLoaded(userId: string, mutes: boolean): boolean {
+    if (userId === this.id) return false;
+    const rel = this.relations.get(userId);
+    if (rel === undefined || rel.blocked) return true;
+    if (!mutes) return false;
+    const m = this.muteCache.get(userId);
+    return m !== null;
   }
 
   async canSeePost(post: Post): Promise<boolean> {
