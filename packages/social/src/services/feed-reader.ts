@@ -26,31 +26,24 @@ export async function homeCandidates(
   before: number | null,
   n: number,
 ): Promise<ActivityRef[]> {
-  const materialised = (await tx.feeds.page(userId, { before, limit: n })).filter((e) => e.seq >= floorSeq);
-  const pulled = await tx.activities.listByActors(sources, { before, limit: n, delivery: "pull" });
-  const below: ActivityRef[] = [];
+  const all: ActivityRef[] = [];
+  for (const e of await tx.feeds.page(userId, { before, limit: n })) if (e.seq >= floorSeq) all.push(e);
+  const materialised = all.length;
+  for (const a of await tx.activities.listByActors(sources, { before, limit: n, delivery: "pull" }))
+    all.push({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt });
   // Storage below the floor is needed only once the materialised part runs out: if it returned a
   // full batch, every item below the floor is older than all of them.
-  if (floorSeq > 0 && materialised.length < n) {
+  if (floorSeq > 0 && materialised < n) {
     const bound = before === null ? floorSeq : Math.min(before, floorSeq);
     for (const a of await tx.activities.listByActors(sources, { before: bound, limit: n, delivery: "push" }))
-      below.push({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt });
+      all.push({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt });
   }
-  const seen = new Set<string>();
-  const all: ActivityRef[] = [];
-  for (const list of [
-    materialised,
-    pulled.map((a) => ({ seq: a.seq, activityId: a.id, actorId: a.actorId, postId: a.postId, at: a.createdAt })),
-    below,
-  ]) {
-    for (const r of list) {
-      if (seen.has(r.activityId)) continue;
-      seen.add(r.activityId);
-      all.push(r);
-    }
-  }
-  all.sort((a, b) => b.seq - a.seq);
-  return all.length > n ? all.slice(0, n) : all;
+  all.sort((x, y) => y.seq - x.seq);
+  // An activity read twice (a seq is one activity's) sits next to itself once sorted: keep one.
+  let kept = 0;
+  for (const r of all) if (kept === 0 || all[kept - 1]!.activityId !== r.activityId) all[kept++] = r;
+  all.length = Math.min(kept, n);
+  return all;
 }
 
 /** How {@link hydrateFeed} filters a page. */
