@@ -1,6 +1,7 @@
 /**
  * Social benchmarks on the in-memory store.
- * - home feed first page p50/p99 (hybrid fan-out) with USERS users, POSTS posts, ~200 followees
+ * - home feed first page (hybrid fan-out): bytes allocated per read, scavenges per 1,000 reads,
+ *   p50/p90/p99/max of wall and CPU time per read, with the load average; USERS users, POSTS posts, ~200 followees
  *   each: 30 of them among 50 authors with ~6,000 followers (above the 1,000-follower fan-out
  *   threshold: merged at read time) and 10 among 120 authors with ~830 followers (just below it:
  *   fanned out on write to ~830 feeds each), against the seed's approach in the same run (collect
@@ -16,7 +17,7 @@
  * turns the flag on at run time, which works on Node 20 but is not a supported path):
  *   corepack pnpm exec vitest bench --run --execArgv=--expose-gc packages/social/bench/social.bench.ts
  * Full size:
- *   SOCIAL_BENCH_POSTS=1000000 corepack pnpm exec vitest bench --run --execArgv=--expose-gc --execArgv=--max-old-space-size=4096 packages/social/bench/social.bench.ts
+ *   SOCIAL_BENCH_POSTS=1000000 corepack pnpm exec vitest bench --run --execArgv=--expose-gc --execArgv=--max-old-space-size=8192 packages/social/bench/social.bench.ts
  */
 import { loadavg } from "node:os";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
