@@ -15,8 +15,6 @@ export default defineConfig({
   sourcemap: false,
   target: "node20",
   tsconfig: "tsconfig.build.json",
-  // nanoid 5 is ESM-only: bundle it so the CJS build can require() this package.
-  noExternal: ["nanoid"],
   // import.meta.url in the test-server helper needs a shim in the CJS build.
   shims: true,
 });

@@ -1,6 +1,7 @@
 /**
  * Social benchmarks on the in-memory store.
- * - home feed first page p50/p99 (hybrid fan-out) with USERS users, POSTS posts, ~200 followees
+ * - home feed first page (hybrid fan-out): bytes allocated per read, scavenges per 1,000 reads,
+ *   p50/p90/p99/max of wall and CPU time per read, with the load average; USERS users, POSTS posts, ~200 followees
  *   each: 30 of them among 50 authors with ~6,000 followers (above the 1,000-follower fan-out
  *   threshold: merged at read time) and 10 among 120 authors with ~830 followers (just below it:
  *   fanned out on write to ~830 feeds each), against the seed's approach in the same run (collect
@@ -16,8 +17,9 @@
  * turns the flag on at run time, which works on Node 20 but is not a supported path):
  *   corepack pnpm exec vitest bench --run --execArgv=--expose-gc packages/social/bench/social.bench.ts
  * Full size:
- *   SOCIAL_BENCH_POSTS=1000000 corepack pnpm exec vitest bench --run --execArgv=--expose-gc --execArgv=--max-old-space-size=4096 packages/social/bench/social.bench.ts
+ *   SOCIAL_BENCH_POSTS=1000000 corepack pnpm exec vitest bench --run --execArgv=--expose-gc --execArgv=--max-old-space-size=8192 packages/social/bench/social.bench.ts
  */
+import { loadavg } from "node:os";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -209,27 +211,50 @@ const time = async (fn: () => Promise<unknown>) => {
 
 const cold: number[] = [];
 for (const u of sample) cold.push(await time(() => social.feeds.home(act(u), { limit: 20 }))); // first read rebuilds the feed
-// Garbage-collector pauses during the warm reads: the evidence for where a p99 goes.
-const gcPauses: { kind: number; ms: number }[] = [];
-const gcObserver = new PerformanceObserver((list) => {
-  for (const e of list.getEntries())
-    gcPauses.push({ kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
-});
-gcObserver.observe({ entryTypes: ["gc"] });
-const warm: number[] = [];
-// CPU time of the process per read (main thread plus any GC helper threads): unlike wall time it
-// does not count the time the scheduler gives other processes on a shared machine.
-const warmCpu: number[] = [];
-for (let r = 0; r < 10; r++) {
-  for (const u of sample) {
-    const c = process.cpuUsage();
-    warm.push(await time(() => social.feeds.home(act(u), { limit: 20 })));
-    const d = process.cpuUsage(c);
-    warmCpu.push((d.user + d.system) / 1000);
+
+/**
+ * Warm home reads, measured so the figure can be judged without load noise: per read the wall
+ * time, the process CPU time (main thread plus GC helper threads; unlike wall time it does not
+ * count the time the scheduler gives other processes), and the bytes it allocated (used-heap
+ * delta; a read during which a collection ran is not counted, and the cost of the probe itself is
+ * subtracted). Scavenges are counted from the 'gc' performance entries over the same reads.
+ */
+async function measureReads(read: (userId: string) => Promise<unknown>, rounds: number) {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const bytes: number[] = [];
+  const used = () => getHeapStatistics().used_heap_size;
+  let probe = Number.POSITIVE_INFINITY; // the probe's own allocation: the least of a few empty deltas
+  for (let i = 0; i < 20; i++) {
+    const a = used();
+    probe = Math.min(probe, used() - a);
   }
+  const pauses: { kind: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      pauses.push({ kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  gc();
+  for (let r = 0; r < rounds; r++) {
+    for (const u of sample) {
+      const c = process.cpuUsage();
+      const h = used();
+      const s = performance.now();
+      await read(u);
+      const w = performance.now() - s;
+      const b = used() - h - probe;
+      const d = process.cpuUsage(c);
+      wall.push(w);
+      cpu.push((d.user + d.system) / 1000);
+      if (b >= 0) bytes.push(b); // negative: a scavenge ran during the read
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 10)); // let the observer deliver
+  observer.disconnect();
+  return { wall, cpu, bytes, pauses, reads: wall.length };
 }
-await new Promise((resolve) => setTimeout(resolve, 10)); // let the observer deliver
-gcObserver.disconnect();
+const warm = await measureReads((u) => social.feeds.home(act(u), { limit: 20 }), 25);
 const seedTimes: number[] = [];
 for (const u of sample.slice(0, 100)) seedTimes.push(await time(() => seedFirstPage(u)));
 // Correctness check in the same run: the hybrid page equals the seed's page.
@@ -238,17 +263,32 @@ const hybridIds = (await social.feeds.home(act(check), { limit: 20 })).items.map
 const seedIds = (await seedFirstPage(check)).map((p) => p.id);
 if (JSON.stringify(hybridIds) !== JSON.stringify(seedIds)) throw new Error("hybrid first page differs from the seed's");
 const fmt = (s: ReturnType<typeof summarizeLatencies>) => `p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms (n=${s.count})`;
-log(`home first page, hybrid (warm, materialised):   ${fmt(summarizeLatencies(warm))}`);
-log(`home first page, hybrid (warm, CPU time):        ${fmt(summarizeLatencies(warmCpu))}`);
+const fmtAll = (s: ReturnType<typeof summarizeLatencies>) =>
+  `p50 ${s.p50.toFixed(3)} / p90 ${s.p90.toFixed(3)} / p99 ${s.p99.toFixed(3)} / max ${s.max.toFixed(3)} ms (n=${s.count})`;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+log(`load average at the warm reads: ${load()}`);
+log(`home first page, hybrid (warm, wall):     ${fmtAll(summarizeLatencies(warm.wall))}`);
+log(`home first page, hybrid (warm, CPU time): ${fmtAll(summarizeLatencies(warm.cpu))}`);
+const bytes = summarizeLatencies(warm.bytes);
+log(
+  `bytes allocated per home read: median ${(bytes.p50 / 1024).toFixed(1)} KB, mean ${(bytes.mean / 1024).toFixed(1)} KB, p99 ${(bytes.p99 / 1024).toFixed(1)} KB (${bytes.count} of ${warm.reads} reads without a collection)`,
+);
 log(`home first page, hybrid (cold, rebuild first):  ${fmt(summarizeLatencies(cold))}`);
 const gcKinds = new Map<number, { n: number; max: number; total: number }>();
-for (const p of gcPauses) {
+for (const p of warm.pauses) {
   const k = gcKinds.get(p.kind) ?? { n: 0, max: 0, total: 0 };
   gcKinds.set(p.kind, { n: k.n + 1, max: Math.max(k.max, p.ms), total: k.total + p.ms });
 }
 // perf_hooks kinds: 1 minor (scavenge), 4 major (mark-compact), 8 incremental marking, 16 weak callbacks.
+const scavenges = gcKinds.get(1) ?? { n: 0, max: 0, total: 0 };
 log(
-  `GC during ${warm.length} warm reads: ${[...gcKinds].map(([kind, k]) => `kind ${kind}: ${k.n} pauses, max ${k.max.toFixed(2)} ms, total ${k.total.toFixed(1)} ms`).join("; ") || "none"}`,
+  `scavenges per 1,000 home reads: ${((scavenges.n * 1000) / warm.reads).toFixed(1)} (${scavenges.n} in ${warm.reads} reads, total ${scavenges.total.toFixed(1)} ms, max ${scavenges.max.toFixed(2)} ms)`,
+);
+log(
+  `all GC during the ${warm.reads} warm reads: ${[...gcKinds].map(([kind, k]) => `kind ${kind}: ${k.n} pauses, max ${k.max.toFixed(2)} ms, total ${k.total.toFixed(1)} ms`).join("; ") || "none"}`,
 );
 log(`home first page, seed approach (scan followees): ${fmt(summarizeLatencies(seedTimes))}`);
 

@@ -6,8 +6,8 @@ import { userIdSchema } from "../domain/schemas.js";
 import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FeedDelivery } from "./feed-delivery.js";
-import { homeCandidates, hydrate } from "./feed-reader.js";
-import { batchSize, collectPage, decodeSeq } from "./paging.js";
+import { homeCandidates, hydrateFeed } from "./feed-reader.js";
+import { batchSize, collectPageBatched, decodeSeq } from "./paging.js";
 import { together } from "./together.js";
 import { requireActor, requireSelfOrAdmin, requireUser, Viewer } from "./viewer.js";
 
@@ -62,7 +62,7 @@ export class FeedService {
       const viewer = new Viewer(tx, actorId);
       const user = await requireUser(tx, userId);
       await viewer.assertCanSeeContentOf(user);
-      return collectPage({
+      return collectPageBatched({
         limit,
         start,
         fetch: async (before, n) =>
@@ -73,7 +73,7 @@ export class FeedService {
             postId: a.postId,
           })),
         seqOf: (r) => r.seq,
-        accept: (r) => hydrate(tx, viewer, r, false),
+        acceptMany: (rows, from, to) => hydrateFeed(tx, viewer, rows, from, to, { respectMutes: false }),
         codec: this.ctx.codec,
         kind,
       });
@@ -149,12 +149,12 @@ export class FeedService {
     const sourceSet = new Set(sources);
     const viewer = new Viewer(tx, actorId);
     const floor = floorSeq;
-    return collectPage({
+    return collectPageBatched({
       limit,
       start,
       fetch: (before, n) => homeCandidates(tx, actorId, sources, floor, before, n),
       seqOf: (r) => r.seq,
-      accept: (r) => (sourceSet.has(r.actorId) ? hydrate(tx, viewer, r, true) : null),
+      acceptMany: (rows, from, to) => hydrateFeed(tx, viewer, rows, from, to, { respectMutes: true, sources: sourceSet }),
       codec: this.ctx.codec,
       kind,
     });

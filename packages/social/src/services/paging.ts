@@ -34,19 +34,50 @@ export async function collectPage<T, R>(options: {
   codec: CursorCodec;
   kind: string;
 }): Promise<Page<R>> {
-  const { limit, fetch, seqOf, accept } = options;
+  const { accept } = options;
+  return collectPageBatched({
+    ...options,
+    acceptMany: async (rows, from, to) => {
+      const out: (R | null)[] = [];
+      for (let i = from; i < to; i++) out.push(await accept(rows[i]!));
+      return out;
+    },
+  });
+}
+
+/**
+ * {@link collectPage} with the rows mapped a slice at a time (`acceptMany(rows, from, to)` answers
+ * one value or null per row of `rows[from, to)`), so a caller can hydrate a page with one store call
+ * per kind of data instead of one per row. A slice is never longer than the rows still needed to
+ * fill the page and learn whether another follows (`limit + 1` minus the items kept so far).
+ */
+export async function collectPageBatched<T, R>(options: {
+  limit: number;
+  start: number | null;
+  fetch: (cursor: number | null, n: number) => Promise<T[]>;
+  seqOf: (row: T) => number;
+  acceptMany: (rows: readonly T[], from: number, to: number) => Promise<(R | null)[]>;
+  codec: CursorCodec;
+  kind: string;
+}): Promise<Page<R>> {
+  const { limit, fetch, seqOf, acceptMany } = options;
   const items: R[] = [];
   let lastSeq: number | null = null;
   let cursor = options.start;
   const batch = batchSize(limit);
   for (;;) {
     const rows = await fetch(cursor, batch);
-    for (const row of rows) {
-      const value = await accept(row);
-      if (value === null) continue;
-      if (items.length === limit) return { items, nextCursor: lastSeq === null ? null : encodeSeq(options.codec, options.kind, lastSeq) };
-      items.push(value);
-      lastSeq = seqOf(row);
+    for (let from = 0; from < rows.length;) {
+      const to = Math.min(rows.length, from + limit + 1 - items.length);
+      const values = await acceptMany(rows, from, to);
+      for (let i = from; i < to; i++) {
+        const value = values[i - from] ?? null;
+        if (value === null) continue;
+        if (items.length === limit) return { items, nextCursor: lastSeq === null ? null : encodeSeq(options.codec, options.kind, lastSeq) };
+        items.push(value);
+        lastSeq = seqOf(rows[i]!);
+      }
+      from = to;
     }
     if (rows.length < batch) return { items, nextCursor: null };
     cursor = seqOf(rows[rows.length - 1]!);

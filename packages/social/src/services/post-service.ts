@@ -1,7 +1,6 @@
 import {
   createEvent,
   createId,
-  DomainRuleError,
   ForbiddenError,
   NotFoundError,
   parse,
@@ -27,15 +26,15 @@ import {
 import { postIdSchema } from "../domain/schemas.js";
 import { extractHashtags } from "../domain/text.js";
 import { summarize } from "../domain/user.js";
-import { isRepostable } from "../domain/visibility.js";
 import type { SocialTx } from "../ports/social-store.js";
 import type { ServiceContext } from "./context.js";
 import type { FeedDelivery } from "./feed-delivery.js";
 import { resolveMentions } from "./mentions.js";
 import type { Notifier } from "./notifier.js";
-import { collectPage, decodeSeq } from "./paging.js";
+import { PostReader } from "./post-reader.js";
+import { RepostWriter } from "./repost-writer.js";
 import type { RecountResult } from "./user-service.js";
-import { postNotFound, requireActor, requireUser, Viewer } from "./viewer.js";
+import { postNotFound, requireActor, Viewer } from "./viewer.js";
 
 /** Input of `posts.recount`. */
 export const recountPostSchema = z.object({ postId: postIdSchema, repair: z.boolean().default(false) });
@@ -46,11 +45,17 @@ export const recountPostSchema = z.object({ postId: postIdSchema, repair: z.bool
  * @throws (every user method) ValidationError `invalid_actor`; AuthenticationError `unauthenticated`, `unknown_actor`.
  */
 export class PostService {
+  private readonly reader: PostReader;
+  private readonly reposts: RepostWriter;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly delivery: FeedDelivery,
     private readonly notifier: Notifier,
-  ) {}
+  ) {
+    this.reader = new PostReader(ctx);
+    this.reposts = new RepostWriter(ctx, delivery, notifier);
+  }
 
   /**
    * Publishes a post: hashtags and mentions are extracted, the author's post count moves, the post
@@ -103,13 +108,7 @@ export class PostService {
    * @throws NotFoundError `post_not_found`, `post_deleted`; AuthenticationError `unknown_actor`.
    */
   async get(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<PostView> {
-    const actorId = requireActorId(actor);
-    const { postId } = parse(postTargetSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
-      const { post, author } = await new Viewer(tx, actorId).visiblePost(postId);
-      return postView(post, summarize(author));
-    });
+    return this.reader.get(requireActorId(actor), parse(postTargetSchema, input).postId);
   }
 
   /**
@@ -166,30 +165,7 @@ export class PostService {
    * @throws NotFoundError `post_not_found` (also for a post the actor may not see), `post_deleted`; DomainRuleError `post_not_repostable`.
    */
   async repost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<{ reposted: true; repostsCount: number }> {
-    const actorId = requireActorId(actor);
-    const { postId } = parse(postTargetSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      const actor = await requireActor(tx, actorId);
-      const { post, author } = await new Viewer(tx, actorId).visiblePost(postId);
-      if (!isRepostable(post, author))
-        throw new DomainRuleError(socialCodes.post_not_repostable, "only public posts of public accounts can be reposted");
-      const delivery = this.delivery.deliveryFor(actor.followersCount);
-      const repost = await tx.reposts.insertIfAbsent({
-        id: createId("rep"),
-        userId: actorId,
-        postId,
-        delivery,
-        createdAt: this.ctx.clock.now(),
-      });
-      if (!repost) return { reposted: true as const, repostsCount: post.repostsCount };
-      const activity = { id: repost.id, seq: repost.seq, actorId, verb: "repost" as const, postId, delivery, createdAt: repost.createdAt };
-      await tx.activities.insert(activity);
-      const updated = await tx.posts.incrementCounters(postId, { repostsCount: 1 });
-      await this.delivery.fanOut(tx, activity);
-      tx.outbox.add(createEvent("post.reposted", { postId, userId: actorId, repostId: repost.id }, this.ctx.clock));
-      await this.notifier.notify(tx, [{ type: "repost", recipientId: post.authorId, actorId, postId }]);
-      return { reposted: true as const, repostsCount: updated.repostsCount };
-    });
+    return this.reposts.repost(requireActorId(actor), parse(postTargetSchema, input).postId);
   }
 
   /**
@@ -197,24 +173,7 @@ export class PostService {
    * @throws NotFoundError `post_not_found` (also when there is no repost to withdraw and the actor may not see the post).
    */
   async unrepost(actor: Actor, input: z.input<typeof postTargetSchema>): Promise<{ reposted: false; repostsCount: number }> {
-    const actorId = requireActorId(actor);
-    const { postId } = parse(postTargetSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
-      const post = await tx.posts.get(postId);
-      if (!post) throw postNotFound(postId);
-      const repost = await tx.reposts.delete(actorId, postId);
-      if (!repost) {
-        // Nothing to withdraw: the post must not be confirmed to someone who may not see it.
-        if (!(await new Viewer(tx, actorId).mayKnowPost(post))) throw postNotFound(postId);
-        return { reposted: false as const, repostsCount: post.repostsCount };
-      }
-      await tx.activities.delete(repost.id);
-      // Feed entries of the repost are skipped at read time (its activity is gone).
-      const updated = await tx.posts.incrementCounters(postId, { repostsCount: -1 });
-      tx.outbox.add(createEvent("post.unreposted", { postId, userId: actorId }, this.ctx.clock));
-      return { reposted: false as const, repostsCount: updated.repostsCount };
-    });
+    return this.reposts.unrepost(requireActorId(actor), parse(postTargetSchema, input).postId);
   }
 
   /**
@@ -222,24 +181,7 @@ export class PostService {
    * @throws ForbiddenError `account_private`, `blocked_by_user`; NotFoundError `user_not_found`; ValidationError `invalid_cursor`.
    */
   async listByUser(actor: Actor, input: z.input<typeof postsByUserSchema>): Promise<Page<PostView>> {
-    const actorId = requireActorId(actor);
-    const { userId, limit, cursor } = parse(postsByUserSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
-      const viewer = new Viewer(tx, actorId);
-      const user = await requireUser(tx, userId);
-      await viewer.assertCanSeeContentOf(user);
-      const kind = `social.posts_by_user:${userId}`;
-      return collectPage({
-        limit,
-        start: decodeSeq(this.ctx.codec, kind, cursor),
-        fetch: (before, n) => tx.posts.listByAuthor(userId, { before, limit: n }),
-        seqOf: (p) => p.seq,
-        accept: async (p) => ((await viewer.canSeePost(p)) ? postView(p, summarize(user)) : null),
-        codec: this.ctx.codec,
-        kind,
-      });
-    });
+    return this.reader.listByUser(requireActorId(actor), parse(postsByUserSchema, input));
   }
 
   /**
@@ -247,25 +189,7 @@ export class PostService {
    * @throws ValidationError `invalid_cursor`; AuthenticationError `unknown_actor`.
    */
   async listByHashtag(actor: Actor, input: z.input<typeof postsByHashtagSchema>): Promise<Page<PostView>> {
-    const actorId = requireActorId(actor);
-    const { hashtag, limit, cursor } = parse(postsByHashtagSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      await requireActor(tx, actorId);
-      const viewer = new Viewer(tx, actorId);
-      const kind = `social.posts_by_hashtag:${hashtag}`;
-      return collectPage({
-        limit,
-        start: decodeSeq(this.ctx.codec, kind, cursor),
-        fetch: (before, n) => tx.posts.listByHashtag(hashtag, { before, limit: n }),
-        seqOf: (p) => p.seq,
-        accept: async (p) => {
-          if (!(await viewer.canSeePost(p)) || (await viewer.hides(p.authorId))) return null;
-          return postView(p, summarize((await viewer.user(p.authorId))!));
-        },
-        codec: this.ctx.codec,
-        kind,
-      });
-    });
+    return this.reader.listByHashtag(requireActorId(actor), parse(postsByHashtagSchema, input));
   }
 
   /**

@@ -4,7 +4,7 @@ import { socialCodes } from "../domain/error-codes.js";
 import { userIdSchema } from "../domain/schemas.js";
 import type { Mute } from "../domain/follow.js";
 import type { Post } from "../domain/post.js";
-import type { User } from "../domain/user.js";
+import { summarize, type User, type UserSummary } from "../domain/user.js";
 import { canSeeContentOf, canSeePost, type ViewerRelation } from "../domain/visibility.js";
 import type { SocialTx } from "../ports/social-store.js";
 
@@ -60,52 +60,117 @@ export async function assertNotBlocked(tx: SocialTx, actorId: string, otherId: s
     throw new ForbiddenError(socialCodes.user_blocked, "you have blocked this user", { details: { userId: otherId } });
 }
 
+const SELF: ViewerRelation = { isSelf: true, follows: false, blocked: false };
+
+/** What a viewer learned about one user during its transaction; an `undefined` field is not read yet. */
+class Known {
+  user: User | null | undefined = undefined;
+  relation: ViewerRelation | undefined = undefined;
+  mute: Mute | null | undefined = undefined;
+  summary: UserSummary | undefined = undefined;
+}
+
 /**
  * One actor's view during a transaction, with per-call caches of users and relationships so a
  * page of 20 posts costs a handful of look-ups. Every read path asks it before returning content.
  */
 export class Viewer {
-  private readonly users = new Map<string, User | null>();
-  private readonly relations = new Map<string, ViewerRelation>();
-  private readonly muteCache = new Map<string, Mute | null>();
+  // One map for every cached fact about a user: a page touches ~20 users, and four maps of them
+  // were a good part of what a home read allocated.
+  private readonly known = new Map<string, Known>();
 
   constructor(
     readonly tx: SocialTx,
     readonly id: string,
   ) {}
 
+  private entry(id: string): Known {
+    let k = this.known.get(id);
+    if (k === undefined) this.known.set(id, (k = new Known()));
+    return k;
+  }
+
   async user(id: string): Promise<User | null> {
-    let u = this.users.get(id);
-    if (u === undefined) {
-      u = await this.tx.users.get(id);
-      this.users.set(id, u);
-    }
-    return u;
+    const k = this.entry(id);
+    if (k.user === undefined) k.user = await this.tx.users.get(id);
+    return k.user;
   }
 
   async relation(userId: string): Promise<ViewerRelation> {
-    let rel = this.relations.get(userId);
-    if (!rel) {
-      const isSelf = userId === this.id;
-      rel = isSelf
-        ? { isSelf, follows: false, blocked: false }
-        : {
-            isSelf,
-            follows: (await this.tx.follows.get(this.id, userId)) !== null,
-            blocked: await this.tx.blocks.eitherBlocks(this.id, userId),
-          };
-      this.relations.set(userId, rel);
+    const k = this.entry(userId);
+    if (!k.relation) {
+      k.relation =
+        userId === this.id
+          ? SELF
+          : {
+              isSelf: false,
+              follows: (await this.tx.follows.get(this.id, userId)) !== null,
+              blocked: await this.tx.blocks.eitherBlocks(this.id, userId),
+            };
     }
-    return rel;
+    return k.relation;
   }
 
   async mute(userId: string): Promise<Mute | null> {
-    let m = this.muteCache.get(userId);
-    if (m === undefined) {
-      m = userId === this.id ? null : await this.tx.mutes.get(this.id, userId);
-      this.muteCache.set(userId, m);
+    const k = this.entry(userId);
+    if (k.mute === undefined) k.mute = userId === this.id ? null : await this.tx.mutes.get(this.id, userId);
+    return k.mute;
+  }
+
+  /**
+   * Loads what the checks below need about `ids` (users, relations and, with `mutes`, mutes) with
+   * one store call per kind for the ids not cached yet, so a page is judged without a look-up per
+   * item. `following`: the viewer's followees, when the caller already read them (a home feed's
+   * sources); otherwise each new id's follow is looked up.
+   */
+  async preload(ids: readonly string[], mutes: boolean, following?: ReadonlySet<string>): Promise<void> {
+    const users: string[] = [];
+    const relations: string[] = [];
+    const muted: string[] = [];
+    for (const id of ids) {
+      const k = this.entry(id);
+      if (k.user === undefined && !users.includes(id)) users.push(id);
+      if (k.relation === undefined && id !== this.id && !relations.includes(id)) relations.push(id);
+      if (mutes && k.mute === undefined && id !== this.id && !muted.includes(id)) muted.push(id);
     }
-    return m;
+    if (users.length > 0) {
+      const found = await this.tx.users.getMany(users);
+      for (const id of users) this.entry(id).user = found.get(id) ?? null;
+    }
+    if (relations.length > 0) {
+      const blocked = await this.tx.blocks.blockedAmong(this.id, relations);
+      for (const id of relations) {
+        const follows = following ? following.has(id) : (await this.tx.follows.get(this.id, id)) !== null;
+        this.entry(id).relation = { isSelf: false, follows, blocked: blocked.has(id) };
+      }
+    }
+    if (muted.length > 0) {
+      const found = await this.tx.mutes.mutedAmong(this.id, muted);
+      for (const id of muted) this.entry(id).mute = found.get(id) ?? null;
+    }
+  }
+
+  /** The summary of a user {@link preload}ed (or read) before, built once per viewer; null when missing or not loaded. */
+  summary(id: string): UserSummary | null {
+    const k = this.known.get(id);
+    if (!k?.user) return null;
+    return (k.summary ??= summarize(k.user));
+  }
+
+  /** {@link canSeePost} from what {@link preload} loaded; false (fail closed) for an author not loaded. */
+  seesPost(post: Post): boolean {
+    if (post.deletedAt) return false;
+    const k = this.known.get(post.authorId);
+    const rel = post.authorId === this.id ? SELF : k?.relation;
+    return !!k?.user && rel !== undefined && canSeePost(post, k.user, rel);
+  }
+
+  /** {@link hides} from what {@link preload} loaded; true (fail closed) for a user not loaded. */
+  hidesLoaded(userId: string, mutes: boolean): boolean {
+    if (userId === this.id) return false;
+    const k = this.known.get(userId);
+    if (k?.relation === undefined || k.relation.blocked) return true;
+    return mutes && k.mute !== null;
   }
 
   async canSeePost(post: Post): Promise<boolean> {

@@ -23,7 +23,7 @@ const ANY = /$/;
 
 /**
  * Returns `value` after making V8 store it as one flat string. Strings built by concatenation
- * (`createId`'s `prefix_` + nanoid, template literals) are trees of cons-string nodes: an id of
+ * (a host's ids, template literals) are trees of cons-string nodes: an id of
  * 26 characters held that way costs about 360 bytes instead of 48. A regular-expression test
  * flattens its subject in place, and the next collection drops the tree.
  */

@@ -49,13 +49,23 @@ export class PostgresBlockRepository implements BlockRepository {
   }
 
   async blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
-    if (others.length === 0) return new Set();
+    const out = new Set<string>();
+    // A feed page's viewer relations were prefetched with the page: only the others cost a statement.
+    const cache = cacheOf(this.db)?.blocks;
+    const missing: string[] = [];
+    for (const o of others) {
+      const hit = cache?.get(eitherKey(userId, o));
+      if (hit === undefined) missing.push(o);
+      else if (hit) out.add(o);
+    }
+    if (missing.length === 0) return out;
     const { rows } = await run<{ other: string }>(
       this.db,
       `SELECT blocked_id AS other FROM social_blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::text[])
        UNION SELECT blocker_id FROM social_blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::text[])`,
-      [userId, others],
+      [userId, missing],
     );
-    return new Set(rows.map((r) => r.other));
+    for (const r of rows) out.add(r.other);
+    return out;
   }
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from "@platform/core/postgres";
 import type { Mute } from "../../domain/follow.js";
 import type { MuteRepository } from "../../ports/relationship-repository.js";
-import { cacheOf } from "./read-cache.js";
+import { cacheOf, fromCache } from "./read-cache.js";
 import { toMute, type MuteRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 
@@ -48,10 +48,17 @@ export class PostgresMuteRepository implements MuteRepository {
 
   async mutedAmong(muterId: string, others: readonly string[]): Promise<Map<string, Mute>> {
     const out = new Map<string, Mute>();
-    if (others.length === 0) return out;
+    // A feed page's viewer relations were prefetched with the page: only the others cost a statement.
+    const missing = fromCache(
+      cacheOf(this.db)?.mutes,
+      others.map((o) => `${muterId}|${o}`),
+      others,
+      out,
+    );
+    if (missing.length === 0) return out;
     const { rows } = await run<MuteRow>(this.db, "SELECT * FROM social_mutes WHERE muter_id = $1 AND muted_id = ANY($2::text[])", [
       muterId,
-      others,
+      missing,
     ]);
     for (const r of rows) out.set(r.muted_id, toMute(r));
     return out;

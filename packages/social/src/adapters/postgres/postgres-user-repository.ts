@@ -2,7 +2,7 @@ import { NotFoundError } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { User, UserCounters } from "../../domain/user.js";
 import type { UserCounterDelta, UserRepository } from "../../ports/user-repository.js";
-import { cacheOf } from "./read-cache.js";
+import { cacheOf, fromCache } from "./read-cache.js";
 import { toUser, type UserRow } from "./rows.js";
 import { run } from "./sql-errors.js";
 import { socialCodes } from "../../domain/error-codes.js";
@@ -48,8 +48,10 @@ export class PostgresUserRepository implements UserRepository {
 
   async getMany(ids: readonly string[]): Promise<Map<string, User>> {
     const out = new Map<string, User>();
-    if (ids.length === 0) return out;
-    const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE id = ANY($1::text[])", [ids]);
+    // A feed page's authors and reposters were prefetched with the page: only the others cost a statement.
+    const missing = fromCache(cacheOf(this.db)?.users, ids, ids, out);
+    if (missing.length === 0) return out;
+    const { rows } = await run<UserRow>(this.db, "SELECT * FROM social_users WHERE id = ANY($1::text[])", [missing]);
     for (const r of rows) out.set(r.id, toUser(r));
     return out;
   }

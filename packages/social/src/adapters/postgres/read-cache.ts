@@ -33,6 +33,26 @@ export class ReadCache {
   }
 }
 
+/**
+ * Serves a batch look-up from a cache map: for each `ids[i]` cached under `keys[i]`, a row goes to
+ * `out` (a cached miss is left out, as the store would); returns the ids not cached. @internal
+ */
+export function fromCache<V>(
+  cache: ReadonlyMap<string, V | null> | undefined,
+  keys: readonly string[],
+  ids: readonly string[],
+  out: Map<string, V>,
+): string[] {
+  if (!cache || cache.size === 0) return [...ids];
+  const missing: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const hit = cache.get(keys[i]!);
+    if (hit === undefined) missing.push(ids[i]!);
+    else if (hit !== null) out.set(ids[i]!, hit);
+  }
+  return missing;
+}
+
 /** Key of an unordered pair (blocks either way). */
 export const eitherKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
