@@ -52,7 +52,8 @@ describe.each(socialStores())("feed hydration on $name", (fixture) => {
       await social.posts.create(act(authors[i % 3]!.id), { content: `post ${i}` });
     }
     await social.posts.repost(act(authors[0]!.id), { postId: shared.id });
-    await social.feeds.home(act(reader.id), { limit: 1 }); // materialise the feed
+    // Materialise the feed (a cold read stores the window its page reads: 31 rows for a page of 20).
+    await social.feeds.home(act(reader.id), { limit: 20 });
 
     calls.clear();
     const home = await social.feeds.home(act(reader.id), { limit: 10 });
@@ -97,7 +98,8 @@ describe("feed hydration on postgres, in statements", () => {
       await social.posts.create(act(authors[i % 3]!.id), { content: `post ${i}` });
     }
     await social.posts.repost(act(authors[0]!.id), { postId: shared.id });
-    await social.feeds.home(act(reader.id), { limit: 1 }); // materialise the feed
+    // Materialise the feed (a cold read stores the window its page reads: 31 rows for a page of 20).
+    await social.feeds.home(act(reader.id), { limit: 20 });
 
     // A warm home page: its posts, people and the reader's relations come with the page (10
     // statements, as with per-item look-ups served from the same prefetch).
