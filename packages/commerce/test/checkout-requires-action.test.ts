@@ -83,10 +83,12 @@ describe.each(commerceStores())("checkout requiring action on $name", (store) =>
       expect((await gateway.retrieve({ paymentId: order.payment.reference! })).status).toBe("voided");
     });
 
-    it("abandoned until expiry while payment events are followed: the expiry counts the order the follower canceled first", async () => {
-      // followPaymentEvents reacts to the payment.canceled event of the expiry's own cancel; here it is made to
-      // finish before the cancel's answer comes back (as it may, or a webhook in another process), so the
-      // order is already canceled when the expiry settles it.
+    /**
+     * A 3-D Secure order whose payment events are followed (followPaymentEvents reacts to the payment.canceled
+     * event of an abandoning cancel): here the follower is made to finish before the cancel's answer comes back,
+     * as it may (or a webhook in another process), so the order is already canceled when the canceler settles it.
+     */
+    async function followedFirst() {
       const clock = new ManualClock("2026-03-01T10:00:00Z");
       const system = createPaymentSystem({ clock, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
       const inner = paymentPortFor(system);
@@ -107,12 +109,26 @@ describe.each(commerceStores())("checkout requiring action on $name", (store) =>
       const buyer = await signUp(platform);
       await platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
       const order = await platform.orders.checkout(buyer.actor, { idempotencyKey: "checkout-3ds-follow", ...threeDS });
+      const settledWell = async () => {
+        expect((await platform.orders.get(buyer.actor, { orderId: order.id })).status).toBe("canceled");
+        expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
+        expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("canceled");
+      };
+      return { platform, clock, buyer, order, settledWell };
+    }
+
+    it("abandoned until expiry while payment events are followed: the expiry counts the order the follower canceled first", async () => {
+      const { platform, clock, settledWell } = await followedFirst();
       clock.advance(16 * 60_000);
       expect(await platform.inventory.releaseExpired()).toBe(1);
-      expect((await platform.orders.get(buyer.actor, { orderId: order.id })).status).toBe("canceled");
-      expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
-      expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("canceled");
+      await settledWell();
       expect(await platform.inventory.releaseExpired()).toBe(0);
+    });
+
+    it("canceled by the customer while payment events are followed: cancel answers the canceled order", async () => {
+      const { platform, buyer, order, settledWell } = await followedFirst();
+      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ id: order.id, status: "canceled" });
+      await settledWell();
     });
 
     it("the customer cancels the order: its payment is canceled at the gateway and the stock released", async () => {
