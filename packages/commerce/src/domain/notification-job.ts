@@ -33,8 +33,10 @@ export interface ClaimedNotification {
   readonly claimToken: string;
 }
 
-/** How a claimed notification ended: sent, due again later, or dead-lettered. */
+/** How a claimed notification ended: sent, due again later, dead-lettered, or handed back unsent. */
 export type NotificationSettlement =
   | { readonly status: "sent"; readonly at: Date }
   | { readonly status: "retry"; readonly nextAttemptAt: Date; readonly error: string }
-  | { readonly status: "failed"; readonly error: string };
+  | { readonly status: "failed"; readonly error: string }
+  /** Handed back unsent by a dispatcher that abandoned it (its worker stopping): claimable again at once. */
+  | { readonly status: "released" };

@@ -78,9 +78,10 @@ export class NotificationService {
    * timer, e.g. to send what a crashed process left behind).
    * @throws StorageError `storage_unavailable` when the store is unreachable.
    */
-  dispatchDue(options: { limit?: number } = {}): Promise<NotificationDispatchReport> {
-    const { limit } = parse(dispatchOptionsSchema, options);
-    return this.dispatcher.dispatchDue(limit);
+  dispatchDue(options: { limit?: number; signal?: AbortSignal } = {}): Promise<NotificationDispatchReport> {
+    const { signal, ...rest } = options;
+    const { limit } = parse(dispatchOptionsSchema, rest);
+    return this.dispatcher.dispatchDue(limit, signal);
   }
 
   /** Sends an email with retries (admin); resolves false when every attempt failed. @throws ValidationError for a malformed message. @throws ForbiddenError `role_required`. */

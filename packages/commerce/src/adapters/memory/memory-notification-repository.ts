@@ -65,6 +65,7 @@ export class MemoryNotificationRepository implements NotificationRepository {
     const row = this.rows.get(id);
     if (!row || row.status !== "pending" || row.claimToken !== claimToken) return false;
     if (settlement.status === "sent") this.rows.delete(id);
+    else if (settlement.status === "released") this.rows.put({ ...row, leaseUntil: null, claimToken: null });
     else if (settlement.status === "retry")
       this.rows.put({ ...row, nextAttemptAt: settlement.nextAttemptAt, leaseUntil: null, claimToken: null, lastError: settlement.error });
     else this.rows.put({ ...row, status: "failed", leaseUntil: null, claimToken: null, lastError: settlement.error });

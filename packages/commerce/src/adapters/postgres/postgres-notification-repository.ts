@@ -68,15 +68,17 @@ export class PostgresNotificationRepository implements NotificationRepository {
             `UPDATE commerce_notifications SET status = 'sent', sent_at = $3, last_error = NULL, lease_until = NULL, claim_token = NULL ${where}`,
             [id, claimToken, settlement.at],
           )
-        : settlement.status === "retry"
-          ? await this.sql.query(
-              `UPDATE commerce_notifications SET next_attempt_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL ${where}`,
-              [id, claimToken, settlement.nextAttemptAt, settlement.error],
-            )
-          : await this.sql.query(
-              `UPDATE commerce_notifications SET status = 'failed', last_error = $3, lease_until = NULL, claim_token = NULL ${where}`,
-              [id, claimToken, settlement.error],
-            );
+        : settlement.status === "released"
+          ? await this.sql.query(`UPDATE commerce_notifications SET lease_until = NULL, claim_token = NULL ${where}`, [id, claimToken])
+          : settlement.status === "retry"
+            ? await this.sql.query(
+                `UPDATE commerce_notifications SET next_attempt_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL ${where}`,
+                [id, claimToken, settlement.nextAttemptAt, settlement.error],
+              )
+            : await this.sql.query(
+                `UPDATE commerce_notifications SET status = 'failed', last_error = $3, lease_until = NULL, claim_token = NULL ${where}`,
+                [id, claimToken, settlement.error],
+              );
     return (result.rowCount ?? 0) > 0;
   }
 }

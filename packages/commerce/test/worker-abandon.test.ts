@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorker } from "@platform/core";
+import { waitUntil } from "@platform/core/testing";
+import { MemoryNotificationOutbox, type EmailMessage, type IdentifiedEmailMessage, type SendOptions } from "../src/index.js";
+import { commerceStores, makePlatform } from "./helpers.js";
+
+// A worker stopped past its deadline abandons the send in flight and hands its claim back (conditional on its
+// claim token), so another worker sends the message at once instead of after the 60 s lease; a send that does
+// not stop keeps its claim, so two workers never send the same claim at the same time.
+describe.each(commerceStores())("a worker stopping past its deadline on $name", (fixture) => {
+  beforeAll(() => fixture.setup());
+  afterAll(() => fixture.teardown());
+
+  /** A sender that never finishes by itself: it rejects on the abort when `honours`, else it hangs until `finish()`. */
+  function hangingSender(honours: boolean) {
+    let entered = 0;
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    return {
+      get entered() {
+        return entered;
+      },
+      finish,
+      send: (_m: EmailMessage, options?: SendOptions) => {
+        entered++;
+        return new Promise<void>((resolve, reject) => {
+          if (honours) options?.signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
+          void done.then(resolve);
+        });
+      },
+    };
+  }
+
+  async function twoWorkers(honours: boolean) {
+    const store = fixture.make();
+    const hanging = hangingSender(honours);
+    const outbox = new MemoryNotificationOutbox();
+    const first = makePlatform({ store, notifications: { email: hanging, sms: null, sendInProcess: false } });
+    const second = makePlatform({ store, notifications: { email: outbox, sms: null, sendInProcess: false } });
+    const now = first.clock.now();
+    await store.transaction((tx) =>
+      tx.notifications.enqueue([
+        {
+          id: "ntf_abandon_1",
+          eventId: "evt_abandon_1",
+          channel: "email",
+          recipient: "jane@example.com",
+          template: "order_confirmation",
+          message: { to: "jane@example.com", subject: "Your order", text: "Thanks", template: "order_confirmation" },
+          createdAt: now,
+        },
+      ]),
+    );
+    const only = Object.fromEntries(
+      first.platform.backgroundDuties.map((d) => [d.name, { enabled: d.name === "commerce.notifications.dispatch" }]),
+    );
+    const worker = createWorker({ commerce: first.platform, clock: first.clock, duties: only }).start();
+    await waitUntil(() => hanging.entered === 1, "the first worker to start sending", { timeoutMs: 10_000 });
+    return { hanging, outbox, worker, second };
+  }
+
+  it("hands back the claim of an abandoned send: another worker sends it at once, the same message once", async () => {
+    const { worker, second, outbox } = await twoWorkers(true);
+    const report = await worker.stop({ deadlineMs: 0, releaseMs: 10_000 });
+    // The same instant on the manual clock: the 60 s lease has not lapsed, only the handed-back claim is free.
+    expect(await second.platform.notifications.dispatchDue()).toMatchObject({ sent: 1 });
+    expect(report).toMatchObject({ finished: false, unfinished: ["commerce.notifications.dispatch"], unreleased: [] });
+    expect(outbox.emails.map((m) => [(m as IdentifiedEmailMessage).id, m.to])).toEqual([["ntf_abandon_1", "jane@example.com"]]);
+  });
+
+  it("keeps the claim of a send that does not stop, so no other worker sends it meanwhile", async () => {
+    const { worker, second, outbox, hanging } = await twoWorkers(false);
+    const report = await worker.stop({ deadlineMs: 0, releaseMs: 50 });
+    expect(report).toMatchObject({ finished: false, unreleased: ["commerce.notifications.dispatch"] });
+    expect(await second.platform.notifications.dispatchDue()).toMatchObject({ sent: 0 });
+    expect(outbox.emails).toEqual([]);
+    hanging.finish();
+  });
+});
