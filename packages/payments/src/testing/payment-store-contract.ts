@@ -326,6 +326,36 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       ]);
     });
 
+    it("finds a payment by its gateway's reference and a refund by the gateway's refund id (the import of provider-made refunds)", async () => {
+      const store = await makeStore();
+      const refund = (id: string, gatewayRefundId?: string) => ({
+        id,
+        paymentId: "pay_ref1",
+        amount: Money.of("1", "USD"),
+        reason: "other" as const,
+        status: "succeeded" as const,
+        gateway: "stripe",
+        ...(gatewayRefundId ? { gatewayRefundId } : {}),
+        metadata: {},
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      await store.transaction(async (tx) => {
+        await tx.payments.insert(samplePayment({ id: "pay_ref1", gateway: "stripe", gatewayTransactionId: "pi_ref1" }));
+        await tx.payments.insert(samplePayment({ id: "pay_ref2", gateway: "test", gatewayTransactionId: "pi_ref2" }));
+        await tx.refunds.insert(refund("re_ref1", "re_stripe1"));
+        await tx.refunds.insert(refund("re_ref2"));
+      });
+      await store.transaction(async (tx) => {
+        expect((await tx.payments.findByGatewayReferenceForUpdate("stripe", "pi_ref1"))?.id).toBe("pay_ref1");
+        expect(await tx.payments.findByGatewayReferenceForUpdate("stripe", "pi_ref2")).toBeNull();
+        expect(await tx.payments.findByGatewayReferenceForUpdate("test", "pi_ref1")).toBeNull();
+        expect((await tx.refunds.getByGatewayRefundId("stripe", "re_stripe1"))?.id).toBe("re_ref1");
+        expect(await tx.refunds.getByGatewayRefundId("test", "re_stripe1")).toBeNull();
+        expect(await tx.refunds.getByGatewayRefundId("stripe", "re_nothing")).toBeNull();
+      });
+    });
+
     it("pages refunds of a payment in insertion order and fraud rules by position", async () => {
       const store = await makeStore();
       await store.transaction(async (tx) => {
