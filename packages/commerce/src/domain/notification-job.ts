@@ -40,3 +40,18 @@ export type NotificationSettlement =
   | { readonly status: "failed"; readonly error: string }
   /** Handed back unsent by a dispatcher that abandoned it (its worker stopping): claimable again at once. */
   | { readonly status: "released" };
+
+/**
+ * A dead-lettered notification as an admin sees it: every attempt failed (`lastError` is the last
+ * failure's code). The message itself stays in the store; its body is not part of the view.
+ */
+export interface DeadLetterNotification {
+  readonly id: string;
+  readonly eventId: string;
+  readonly channel: NotificationChannel;
+  readonly recipient: string;
+  readonly template: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+}

@@ -98,10 +98,14 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     },
   });
   private readonly sweepLeases = new Map<string, number>();
-  private readonly notifications = this.table<NotificationRow, "event", "pending" | "queue">("notifications", {
+  private readonly notifications = this.table<NotificationRow, "event", "pending" | "queue" | "failed">("notifications", {
     id: (n) => n.id,
     unique: { event: { key: (n) => `${n.eventId}\u0000${n.channel}`, code: "notification_exists" } },
-    indexes: { pending: (n) => (n.status === "pending" ? "1" : null), queue: (n) => (n.status === "pending" ? queueKey(n) : null) },
+    indexes: {
+      pending: (n) => (n.status === "pending" ? "1" : null),
+      queue: (n) => (n.status === "pending" ? queueKey(n) : null),
+      failed: (n) => (n.status === "failed" ? "1" : null),
+    },
   });
   private readonly notificationSequence = { next: 0 };
   private readonly searchIndex = new MemoryProductSearchIndex();
@@ -144,7 +148,7 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
       orders: new MemoryOrderRepository(this.orders, this.cursorCodec, this.sweepLeases),
-      notifications: new MemoryNotificationRepository(this.notifications, this.notificationSequence),
+      notifications: new MemoryNotificationRepository(this.notifications, this.notificationSequence, this.cursorCodec),
     };
   }
 }

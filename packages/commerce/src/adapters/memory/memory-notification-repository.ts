@@ -1,5 +1,10 @@
-import type { MemoryTable } from "@platform/core";
-import type { ClaimedNotification, NewNotification, NotificationSettlement } from "../../domain/notification-job.js";
+import { paginate, type CursorCodec, type MemoryTable } from "@platform/core";
+import type {
+  ClaimedNotification,
+  DeadLetterNotification,
+  NewNotification,
+  NotificationSettlement,
+} from "../../domain/notification-job.js";
 import type { NotificationClaim, NotificationRepository } from "../../ports/notification-repository.js";
 
 /** A stored notification (sent ones are deleted: only pending and dead-lettered ones stay). */
@@ -21,8 +26,9 @@ export function queueKey(row: { channel: string; recipient: string }): string {
 /** Notification queues on the memory store: rows indexed by state and by recipient queue. */
 export class MemoryNotificationRepository implements NotificationRepository {
   constructor(
-    private readonly rows: MemoryTable<NotificationRow, "event", "pending" | "queue">,
+    private readonly rows: MemoryTable<NotificationRow, "event", "pending" | "queue" | "failed">,
     private readonly sequence: { next: number },
+    private readonly codec: CursorCodec,
   ) {}
 
   async enqueue(notifications: readonly NewNotification[]): Promise<void> {
@@ -71,4 +77,25 @@ export class MemoryNotificationRepository implements NotificationRepository {
     else this.rows.put({ ...row, status: "failed", leaseUntil: null, claimToken: null, lastError: settlement.error });
     return true;
   }
+
+  async listDeadLetters(page: { limit: number; cursor: string | null }) {
+    return paginate(this.rows.findBy("failed", "1").map(deadLetterOf), page, {
+      kind: "notifications.dead_letters",
+      key: (n) => [this.rows.get(n.id)!.seq, n.id],
+      direction: "asc",
+      codec: this.codec,
+    });
+  }
+
+  async requeueDeadLetter(id: string, now: Date) {
+    const row = this.rows.get(id);
+    if (!row) return null;
+    if (row.status !== "failed") return false;
+    return deadLetterOf(this.rows.put({ ...row, status: "pending", attempts: 0, nextAttemptAt: now, leaseUntil: null, claimToken: null }));
+  }
+}
+
+function deadLetterOf(row: NotificationRow): DeadLetterNotification {
+  const { id, eventId, channel, recipient, template, attempts, lastError, createdAt } = row;
+  return { id, eventId, channel, recipient, template, attempts, lastError, createdAt };
 }
