@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorker } from "@platform/core";
 import { waitUntil } from "@platform/core/testing";
-import { MemoryNotificationOutbox, type EmailMessage, type IdentifiedEmailMessage, type SendOptions } from "../src/index.js";
-import { commerceStores, makePlatform } from "./helpers.js";
+import {
+  MemoryNotificationOutbox,
+  TestPaymentPort,
+  TIMEOUT_AFTER_CHARGE_TOKEN,
+  type EmailMessage,
+  type IdentifiedEmailMessage,
+  type PaymentPort,
+  type SendOptions,
+} from "../src/index.js";
+import { codeOf, commerceStores, makePlatform, product, signUp } from "./helpers.js";
 
 // A worker stopped past its deadline abandons the send in flight and hands its claim back (conditional on its
 // claim token), so another worker sends the message at once instead of after the 60 s lease; a send that does
@@ -75,5 +83,46 @@ describe.each(commerceStores())("a worker stopping past its deadline on $name", 
     expect(await second.platform.notifications.dispatchDue()).toMatchObject({ sent: 0 });
     expect(outbox.emails).toEqual([]);
     hanging.finish();
+  });
+
+  it("hands back the sweeper's claims on orders it did not examine yet; the order in flight is examined to its end", async () => {
+    const store = fixture.make();
+    const inner = new TestPaymentPort();
+    let lookups = 0;
+    let letGo: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const port: PaymentPort = {
+      charge: (r) => inner.charge(r),
+      refund: (r) => inner.refund(r),
+      // The first lookup hangs until the test lets it go: the sweep is then in flight.
+      retrieve: async (l) => {
+        if (++lookups === 1) await held;
+        return inner.retrieve(l);
+      },
+    };
+    const first = makePlatform({ store, payments: port });
+    for (let i = 0; i < 3; i++) {
+      const p = await product(first.platform, `ABANDON-SWEEP-${i}`, "10.00", 5);
+      const { actor } = await signUp(first.platform);
+      await first.platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+      const checkout = () =>
+        first.platform.orders.checkout(actor, { idempotencyKey: `abandon-sweep-${i}`, paymentToken: TIMEOUT_AFTER_CHARGE_TOKEN });
+      expect(await codeOf(checkout)).toBe("gateway_timeout");
+    }
+    first.clock.advance(61_000);
+    const only = Object.fromEntries(
+      first.platform.backgroundDuties.map((d) => [d.name, { enabled: d.name === "commerce.orders.sweep_payments" }]),
+    );
+    const worker = createWorker({ commerce: first.platform, clock: first.clock, duties: only }).start();
+    await waitUntil(() => lookups === 1, "the sweeper to look the first order up", { timeoutMs: 10_000 });
+    const stopping = worker.stop({ deadlineMs: 0, releaseMs: 10_000 });
+    // The stop's deadline (0 ms) passes before this timer: the run is abandoned while its lookup is in flight.
+    setTimeout(letGo, 20);
+    expect(await stopping).toMatchObject({ finished: false, unreleased: [] });
+    expect(worker.health().duties.find((d) => d.name === "commerce.orders.sweep_payments")).toMatchObject({ lastProcessed: 1 });
+    // Another sweeper at the same instant: the 2 orders handed back are free, without waiting for the 2-minute lease.
+    const second = makePlatform({ store, payments: inner });
+    second.clock.set(first.clock.now());
+    expect(await second.platform.orders.sweepPendingPayments()).toMatchObject({ examined: 2, paid: 2 });
   });
 });

@@ -53,8 +53,8 @@ export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
       batchSize: 100,
       maxBatchSize: 1_000,
       // Each claimed order is leased, so the next batch takes others even while these stay unknown.
-      run: async (limit) => {
-        const summary = await orders.sweepPendingPayments({ limit });
+      run: async (limit, context) => {
+        const summary = await orders.sweepPendingPayments({ limit, ...(context ? { signal: context.signal } : {}) });
         return { processed: summary.examined, more: summary.examined >= limit };
       },
     },
