@@ -69,7 +69,7 @@ describe.each(commerceStores())("a worker stopping past its deadline on $name", 
 
   it("hands back the claim of an abandoned send: another worker sends it at once, the same message once", async () => {
     const { worker, second, outbox } = await twoWorkers(true);
-    const report = await worker.stop({ deadlineMs: 0, releaseMs: 10_000 });
+    const report = await worker.stop({ deadlineMs: 10_000, releaseMs: 10_000 });
     // The same instant on the manual clock: the 60 s lease has not lapsed, only the handed-back claim is free.
     expect(await second.platform.notifications.dispatchDue()).toMatchObject({ sent: 1 });
     expect(report).toMatchObject({ finished: false, unfinished: ["commerce.notifications.dispatch"], unreleased: [] });
@@ -78,7 +78,7 @@ describe.each(commerceStores())("a worker stopping past its deadline on $name", 
 
   it("keeps the claim of a send that does not stop, so no other worker sends it meanwhile", async () => {
     const { worker, second, outbox, hanging } = await twoWorkers(false);
-    const report = await worker.stop({ deadlineMs: 0, releaseMs: 50 });
+    const report = await worker.stop({ deadlineMs: 50, releaseMs: 50 });
     expect(report).toMatchObject({ finished: false, unreleased: ["commerce.notifications.dispatch"] });
     expect(await second.platform.notifications.dispatchDue()).toMatchObject({ sent: 0 });
     expect(outbox.emails).toEqual([]);
@@ -115,8 +115,8 @@ describe.each(commerceStores())("a worker stopping past its deadline on $name", 
     );
     const worker = createWorker({ commerce: first.platform, clock: first.clock, duties: only }).start();
     await waitUntil(() => lookups === 1, "the sweeper to look the first order up", { timeoutMs: 10_000 });
-    const stopping = worker.stop({ deadlineMs: 0, releaseMs: 10_000 });
-    // The stop's deadline (0 ms) passes before this timer: the run is abandoned while its lookup is in flight.
+    const stopping = worker.stop({ deadlineMs: 10_000, releaseMs: 10_000 });
+    // The stop abandons the run at once (all of its 10 s deadline kept for the release), before this timer fires.
     setTimeout(letGo, 20);
     expect(await stopping).toMatchObject({ finished: false, unreleased: [] });
     expect(worker.health().duties.find((d) => d.name === "commerce.orders.sweep_payments")).toMatchObject({ lastProcessed: 1 });

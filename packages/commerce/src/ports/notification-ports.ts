@@ -18,7 +18,7 @@ export interface SmsMessage {
 
 /**
  * What a sender may be handed with a message: `signal` aborts when the worker running the send is
- * stopping past its deadline. A sender that stops (rejects) on it lets the worker hand the message
+ * abandoning its run near its stop deadline. A sender that stops (rejects) on it lets the worker hand the message
  * back at once for another process to send; one that ignores it keeps the message claimed until the
  * claim's lease lapses.
  */

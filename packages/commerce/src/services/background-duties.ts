@@ -34,7 +34,7 @@ export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
       intervalMs: SECOND,
       batchSize: 100,
       // Sends in order per recipient: what app servers left (retries, a crashed sender's lapsed leases, `sendInProcess: false`).
-      // Past the worker's stop deadline (`signal`), the message in flight is handed back once its send ends unsent.
+      // Abandoned by the worker's stop (`signal`): the message in flight is handed back once its send ends unsent.
       run: async (limit, context) => {
         const report = await notifications.dispatchDue({ limit, ...(context ? { signal: context.signal } : {}) });
         return full(report.sent + report.retried + report.failed, limit);

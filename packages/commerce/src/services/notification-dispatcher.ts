@@ -69,7 +69,7 @@ export class NotificationDispatcher {
 
   /**
    * Sends due notifications one by one until none is claimable (or `limit` were tried). Once `signal`
-   * aborts (the worker stopping past its deadline) it claims nothing more, passes the abort to the send
+   * aborts (the worker abandoning its run near its stop deadline) it claims nothing more, passes the abort to the send
    * in flight, and when that send ends unsent, hands its claim back (only while this claim still holds it).
    * @throws StorageError `storage_unavailable` when the store is unreachable (claimed messages are retried after their lease).
    */

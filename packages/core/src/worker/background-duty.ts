@@ -8,7 +8,7 @@ export interface DutyBatchResult {
 
 /** What the worker hands each {@link BackgroundDuty.run}. */
 export interface DutyRunContext {
-  /** Aborted when the worker's stop deadline passes with the run in flight (the run is abandoned). */
+  /** Aborted when the worker's stop abandons the run in flight (`releaseMs` before its deadline). */
   readonly signal: AbortSignal;
 }
 
@@ -45,8 +45,8 @@ export interface BackgroundDuty {
   /** The largest batch `run` accepts (default 10,000). */
   readonly maxBatchSize?: number;
   /**
-   * Runs one batch of at most `batchSize` items. `context.signal` aborts when the worker's stop deadline
-   * passes and the run is abandoned: a duty holding claims (leases) should then stop claiming, stop the
+   * Runs one batch of at most `batchSize` items. `context.signal` aborts when the worker abandons the run
+   * (`releaseMs` before its stop deadline): a duty holding claims (leases) should then stop claiming, stop the
    * work in flight where it can, and hand back each claim it still owns (conditional on its lease token)
    * once that claim's work has ended, so another process takes it over at once.
    */

@@ -189,7 +189,7 @@ describe("createWorker", () => {
     expect(ended).toBe(1);
   });
 
-  it("past the deadline, aborts the runs in flight and waits for them to hand back their claims before closing the pools", async () => {
+  it("releaseMs before the deadline, aborts the runs in flight and waits for them to hand back their claims before closing the pools", async () => {
     const events: string[] = [];
     let seen: AbortSignal | undefined;
     const duty: BackgroundDuty = {
@@ -210,7 +210,7 @@ describe("createWorker", () => {
     const worker = createWorker({ additionalDuties: [duty], closeOnStop: [{ end: async () => void events.push("closed") }] }).start();
     await until(() => worker.health().duties[0]!.running);
     expect(seen?.aborted).toBe(false);
-    expect(await worker.stop({ deadlineMs: 0, releaseMs: 10_000 })).toEqual({
+    expect(await worker.stop({ deadlineMs: 10_000, releaseMs: 10_000 })).toEqual({
       finished: false,
       unfinished: ["test.claiming.batch"],
       unreleased: [],
@@ -218,6 +218,7 @@ describe("createWorker", () => {
     expect(seen?.aborted).toBe(true);
     expect(events).toEqual(["released", "closed"]);
     await expect(createWorker().stop({ releaseMs: 60_001 })).rejects.toMatchObject({ code: "invalid_deadline" });
+    await expect(createWorker().stop({ deadlineMs: 1_000, releaseMs: 1_001 })).rejects.toMatchObject({ code: "invalid_deadline" });
   });
 
   it("refuses bad options with stable codes", async () => {

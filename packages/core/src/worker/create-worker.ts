@@ -42,8 +42,10 @@ export interface WorkerStopOptions {
   /** How long the duties in flight may take to finish (default 30,000 ms; 0 - 1 h). */
   deadlineMs?: number;
   /**
-   * Past the deadline, the runs still in flight are abandoned (their `signal` aborts) and get this long
-   * to hand back the claims they hold before the pools close (default 2,000 ms; 0 - 60,000).
+   * The last part of the deadline, kept for handing claims back: `releaseMs` before the deadline the runs
+   * still in flight are abandoned (their `signal` aborts), and they have until the deadline to hand back the
+   * claims they hold before the pools close, so the whole stop still ends by the deadline (default a quarter
+   * of the deadline, at most 2,000 ms; 0 - 60,000 and at most `deadlineMs`).
    */
   releaseMs?: number;
 }
@@ -53,11 +55,11 @@ export interface WorkerStopReport {
   /** Every run in flight ended before the deadline. */
   readonly finished: boolean;
   /**
-   * Duties still running at the deadline: abandoned. Claims they handed back within `releaseMs` are free for
-   * another process at once; the rest lapse with their leases, their locks with the closed pools.
+   * Duties still running `releaseMs` before the deadline: abandoned. Claims they handed back by the deadline
+   * are free for another process at once; the rest lapse with their leases, their locks with the closed pools.
    */
   readonly unfinished: readonly string[];
-  /** Abandoned duties whose runs had not ended `releaseMs` after the deadline (their work may still be in flight). */
+  /** Abandoned duties whose runs had not ended by the deadline (their work may still be in flight). */
   readonly unreleased: readonly string[];
 }
 
@@ -82,11 +84,11 @@ export interface Worker {
    */
   runOnce(name?: string): Promise<void>;
   /**
-   * Stops claiming (no new run, no new batch), waits for the batches in flight up to the deadline,
-   * then abandons the runs still in flight (their `signal` aborts, so they stop and hand back what they
-   * claimed), waits up to `releaseMs` for them to end, and closes `closeOnStop`. Calling it again returns
-   * the same stop.
-   * @throws ValidationError `invalid_deadline` (`deadlineMs` or `releaseMs` out of range).
+   * Stops claiming (no new run, no new batch), waits for the batches in flight until `releaseMs` before
+   * the deadline, then abandons the runs still in flight (their `signal` aborts, so they stop and hand back
+   * what they claimed), waits for them up to the deadline, and closes `closeOnStop`. Calling it again
+   * returns the same stop.
+   * @throws ValidationError `invalid_deadline` (`deadlineMs` or `releaseMs` out of range, or `releaseMs` past `deadlineMs`).
    */
   stop(options?: WorkerStopOptions): Promise<WorkerStopReport>;
   /** Each duty's last run, last success, lag and failures. */
@@ -191,10 +193,10 @@ export function createWorker(options: WorkerOptions = {}): Worker {
     },
     stop(stopOptions = {}) {
       const deadlineMs = stopOptions.deadlineMs ?? 30_000;
-      const releaseMs = stopOptions.releaseMs ?? 2_000;
+      const releaseMs = stopOptions.releaseMs ?? Math.min(2_000, Math.floor(deadlineMs / 4));
       for (const [field, value, max] of [
         ["deadlineMs", deadlineMs, 3_600_000],
-        ["releaseMs", releaseMs, 60_000],
+        ["releaseMs", releaseMs, Math.min(60_000, Number.isInteger(deadlineMs) ? deadlineMs : 0)],
       ] as const) {
         if (!Number.isInteger(value) || value < 0 || value > max) {
           return Promise.reject(
@@ -207,12 +209,12 @@ export function createWorker(options: WorkerOptions = {}): Worker {
       stopped ??= (async () => {
         logger.info({ deadlineMs }, "worker stopping");
         const allStopped = Promise.all(runners.map((r) => r.stop()));
-        await raceTimeout(allStopped, deadlineMs);
+        await raceTimeout(allStopped, deadlineMs - releaseMs);
         const unfinished = runners.filter((r) => r.running).map((r) => r.duty.name);
         let unreleased: string[] = [];
         if (unfinished.length > 0) {
-          logger.warn({ unfinished }, "worker stop deadline passed with duties running: abandoning them");
-          abandon.abort(new Error("worker stop deadline passed"));
+          logger.warn({ unfinished }, "worker stop deadline near with duties running: abandoning them");
+          abandon.abort(new Error("worker stop: run abandoned near its deadline"));
           await raceTimeout(allStopped, releaseMs);
           unreleased = runners.filter((r) => r.running).map((r) => r.duty.name);
           if (unreleased.length > 0) logger.warn({ unreleased }, "abandoned duties still running: their claims lapse with their leases");
