@@ -41,7 +41,13 @@ export {
   type NotificationDispatchReport,
 } from "./services/notification-dispatcher.js";
 export { NotificationRecorder, withNotificationRecording, NOTIFYING_EVENTS } from "./services/notification-recorder.js";
-export type { NewNotification, ClaimedNotification, NotificationChannel, NotificationSettlement } from "./domain/notification-job.js";
+export type {
+  NewNotification,
+  ClaimedNotification,
+  DeadLetterNotification,
+  NotificationChannel,
+  NotificationSettlement,
+} from "./domain/notification-job.js";
 export {
   FlatRateShippingCalculator,
   PercentageTaxCalculator,

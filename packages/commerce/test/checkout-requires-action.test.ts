@@ -2,6 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { ManualClock } from "@platform/core";
 import { createPaymentSystem, TestGateway } from "@platform/payments";
 import { followPaymentEvents, paymentPortFor } from "../src/adapters/payments/index.js";
+import type { PaymentPort } from "../src/index.js";
 import { codeOf, commerceStores, makeOn, product, signUp, ADMIN_ACTOR, ANONYMOUS_ACTOR, eventually } from "./helpers.js";
 import { PAYMENTS_ADMIN_ACTOR } from "@platform/payments/testing";
 
@@ -80,6 +81,54 @@ describe.each(commerceStores())("checkout requiring action on $name", (store) =>
         cancellationReason: "abandoned",
       });
       expect((await gateway.retrieve({ paymentId: order.payment.reference! })).status).toBe("voided");
+    });
+
+    /**
+     * A 3-D Secure order whose payment events are followed (followPaymentEvents reacts to the payment.canceled
+     * event of an abandoning cancel): here the follower is made to finish before the cancel's answer comes back,
+     * as it may (or a webhook in another process), so the order is already canceled when the canceler settles it.
+     */
+    async function followedFirst() {
+      const clock = new ManualClock("2026-03-01T10:00:00Z");
+      const system = createPaymentSystem({ clock, gateways: { test: new TestGateway() }, webhooks: { autoDispatch: false } });
+      const inner = paymentPortFor(system);
+      let follow: (orderId: string) => Promise<unknown> = async () => undefined;
+      const port: PaymentPort = {
+        charge: (r) => inner.charge(r),
+        retrieve: (l) => inner.retrieve(l),
+        refund: (r) => inner.refund(r),
+        cancel: async (l) => {
+          const answer = await inner.cancel!(l);
+          await follow(l.orderId);
+          return answer;
+        },
+      };
+      const { platform } = makeOn(store, { clock, payments: port });
+      follow = (orderId) => platform.orders.confirmPayment(ADMIN_ACTOR, { orderId });
+      const p = await product(platform, "TDS-2", "40.00", 5);
+      const buyer = await signUp(platform);
+      await platform.carts.addItem(buyer.actor, { productId: p.id, quantity: 2 });
+      const order = await platform.orders.checkout(buyer.actor, { idempotencyKey: "checkout-3ds-follow", ...threeDS });
+      const settledWell = async () => {
+        expect((await platform.orders.get(buyer.actor, { orderId: order.id })).status).toBe("canceled");
+        expect(await platform.inventory.getStock(ANONYMOUS_ACTOR, { productId: p.id })).toMatchObject({ onHand: 5, reserved: 0 });
+        expect((await system.payments.get(PAYMENTS_ADMIN_ACTOR, { paymentId: order.payment.reference! })).status).toBe("canceled");
+      };
+      return { platform, clock, buyer, order, settledWell };
+    }
+
+    it("abandoned until expiry while payment events are followed: the expiry counts the order the follower canceled first", async () => {
+      const { platform, clock, settledWell } = await followedFirst();
+      clock.advance(16 * 60_000);
+      expect(await platform.inventory.releaseExpired()).toBe(1);
+      await settledWell();
+      expect(await platform.inventory.releaseExpired()).toBe(0);
+    });
+
+    it("canceled by the customer while payment events are followed: cancel answers the canceled order", async () => {
+      const { platform, buyer, order, settledWell } = await followedFirst();
+      expect(await platform.orders.cancel(buyer.actor, { orderId: order.id })).toMatchObject({ id: order.id, status: "canceled" });
+      await settledWell();
     });
 
     it("the customer cancels the order: its payment is canceled at the gateway and the stock released", async () => {

@@ -61,6 +61,7 @@ describe.each(commerceStores())("payment sweeper on $name", (store) => {
         unknown: 1,
         skipped: 0,
         errors: 0,
+        released: 0,
       });
       expect(await platform.orders.get(charged.actor, { orderId: charged.order.id })).toMatchObject({
         status: "paid",

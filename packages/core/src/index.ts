@@ -86,7 +86,14 @@ export {
   type Attributes,
   type AttributeValue,
 } from "./observability/index.js";
-export { type BackgroundDuty, type DutyBatchResult, type DutyLock, type DutySource, isDutyLock } from "./worker/background-duty.js";
+export {
+  type BackgroundDuty,
+  type DutyBatchResult,
+  type DutyLock,
+  type DutyRunContext,
+  type DutySource,
+  isDutyLock,
+} from "./worker/background-duty.js";
 export type { DutyHealth, DutySettings } from "./worker/duty-runner.js";
 export {
   createWorker,

@@ -188,6 +188,7 @@ describe("the payment system on PostgreSQL", () => {
         "payments/006-gateway-data-and-rule-descriptions.sql",
         "payments/007-requires-action-and-gateway-events.sql",
         "payments/008-past-tense-event-names.sql",
+        "payments/009-gateway-reference-lookups.sql",
       ]);
     } finally {
       await fresh.drop();

@@ -27,6 +27,8 @@ describe("StripeGateway: the wire", () => {
       [Money.of("500", "JPY"), "500", "jpy"],
       [Money.of("12.340", "KWD"), "12340", "kwd"],
       [Money.of("1500", "ISK"), "150000", "isk"],
+      // Stripe's special case: UGX is zero-decimal but taken as a two-decimal integer (x100)
+      [Money.of("5000", "UGX"), "500000", "ugx"],
     ] as const) {
       const mark = server.requests.length;
       const req = request(amount, "pm_card_visa", false);
@@ -111,6 +113,21 @@ describe("StripeGateway: bad input changes nothing", () => {
     expect(since(mark)).toEqual([]);
   });
 
+  it("ISK and UGX are sent x100, so Stripe's eight digits end at 999999 units: one more is refused before sending anything", async () => {
+    const mark = server.requests.length;
+    const g = gateway();
+    for (const currency of ["ISK", "UGX"]) {
+      expect(await codeOf(() => g.authorize(request(Money.of("1000000", currency))))).toBe("amount_above_gateway_maximum");
+      expect(await codeOf(() => g.assertSupported({ amount: Money.of("1000000", currency), capture: true }))).toBe(
+        "amount_above_gateway_maximum",
+      );
+    }
+    expect(since(mark)).toEqual([]);
+    const res = await g.authorize(request(Money.of("999999", "UGX")));
+    expect(res.status).toBe("captured");
+    expect(since(mark)[0]!.form).toMatchObject({ amount: "99999900", currency: "ugx" });
+  });
+
   it("refuses a missing or malformed secret key with its own code", () => {
     const codeOfSync = (fn: () => unknown) => {
       try {
@@ -142,6 +159,28 @@ describe("StripeGateway: bad input changes nothing", () => {
       .describePaymentMethod("pm_card_visa")
       .catch((x: unknown) => x);
     expect(PlatformError.is(e) && `${e.kind}:${e.code}`).toBe("configuration:stripe_authentication_failed");
+  });
+});
+
+describe("StripeGateway: ISK and UGX captures and refunds move in whole units", () => {
+  it("captures part of a UGX authorization and refunds part of it, x100 on the wire, and reads amounts back exactly", async () => {
+    const g = gateway();
+    const req = request(Money.of("5000", "UGX"), "pm_card_visa", false);
+    const auth = await g.authorize(req);
+    const mark = server.requests.length;
+    const cap = await g.capture({ reference: auth.reference, amount: Money.of("4000", "UGX"), idempotencyKey: `${req.paymentId}:capture` });
+    expect(cap.amountCaptured.equals(Money.of("4000", "UGX"))).toBe(true);
+    const refund = await g.refund({
+      reference: auth.reference,
+      refundId: "re_ugx1",
+      amount: Money.of("1500", "UGX"),
+      idempotencyKey: "re_ugx1:refund",
+    });
+    expect(refund.status).toBe("succeeded");
+    const [c, r] = since(mark);
+    expect(c!.form).toMatchObject({ amount_to_capture: "400000" });
+    expect(r!.form).toMatchObject({ amount: "150000" });
+    expect(server.api.intents.get(auth.reference)).toMatchObject({ amountReceived: 400000, amountRefunded: 150000 });
   });
 });
 

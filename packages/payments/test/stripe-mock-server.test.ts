@@ -57,6 +57,21 @@ describe("the local Stripe server checks requests as Stripe does", () => {
     expect((await create(`${ok}&payment_method_types[0]=card`)).json.error).toMatchObject({ code: "parameter_unknown" });
   });
 
+  it("takes ISK and UGX as two-decimal integers divisible by 100 (Stripe's special cases), on create, capture and refund", async () => {
+    for (const currency of ["isk", "ugx"]) {
+      const body = ok.replace("amount=1000&currency=usd", `amount=150050&currency=${currency}`);
+      expect((await create(body)).json.error).toMatchObject({ type: "invalid_request_error", param: "amount" });
+      const manual = (await create(`${body.replace("amount=150050", "amount=150000")}&capture_method=manual`)).json;
+      expect(manual).toMatchObject({ amount: 150000, currency });
+      expect((await call("POST", `/v1/payment_intents/${manual.id}/confirm`, "")).json.status).toBe("requires_capture");
+      const part = await call("POST", `/v1/payment_intents/${manual.id}/capture`, "amount_to_capture=100050");
+      expect(part.json.error).toMatchObject({ param: "amount_to_capture" });
+      expect((await call("POST", `/v1/payment_intents/${manual.id}/capture`, "amount_to_capture=100000")).json.status).toBe("succeeded");
+      expect((await call("POST", "/v1/refunds", `payment_intent=${manual.id}&amount=50`)).json.error).toMatchObject({ param: "amount" });
+      expect((await call("POST", "/v1/refunds", `payment_intent=${manual.id}&amount=500`)).json).toMatchObject({ amount: 500 });
+    }
+  });
+
   it("replays the first answer for a key, refuses the key with other parameters, and keeps no result for refused parameters", async () => {
     const first = await create(ok, "k-replay-1");
     const again = await create(ok, "k-replay-1");

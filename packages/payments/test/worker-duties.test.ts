@@ -60,7 +60,7 @@ describe("payments as worker duties on memory", () => {
         { timeoutMs: 10_000 },
       );
     } finally {
-      expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
+      expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [], unreleased: [] });
     }
     expect(new Set(requests.map((r) => JSON.parse(r.body).id)).size).toBe(8); // 7 succeeded + 1 canceled, each once
     expect(worker.health().duties.find((d) => d.name === "payments.webhooks.dispatch")).toMatchObject({
@@ -85,7 +85,7 @@ describe("payments as worker duties on memory", () => {
         { timeoutMs: 10_000 },
       );
     } finally {
-      expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [] });
+      expect(await worker.stop({ deadlineMs: 5_000 })).toEqual({ finished: true, unfinished: [], unreleased: [] });
     }
     expect((await system.payments.get(ADMIN, { paymentId: waiting.id })).cancellationReason).toBe("abandoned");
   });

@@ -47,10 +47,18 @@ export const COMMERCE_ERROR_CODES = {
   order_not_found: { kind: "not_found", description: "no order with this id visible to the actor (another customer's answers the same)" },
   stock_not_found: { kind: "not_found", description: "no stock item for this product or variant" },
   reservation_not_found: { kind: "not_found", description: "a store was asked about a stock reservation it does not hold" },
+  notification_not_found: {
+    kind: "not_found",
+    description: "no notification with this id waiting or dead-lettered (sent ones are not kept)",
+  },
   // conflict
   email_taken: { kind: "conflict", description: "another customer already registered this e-mail (case-insensitive)" },
   sku_taken: { kind: "conflict", description: "another product or variant already has this SKU (case-insensitive)" },
   slug_taken: { kind: "conflict", description: "another category already has this slug" },
+  notification_not_dead_lettered: {
+    kind: "conflict",
+    description: "`notifications.retryDeadLetter` named a notification that is still queued, not dead-lettered",
+  },
   cart_exists: { kind: "conflict", description: "the customer already has a cart (two first writes raced; the store keeps one)" },
   idempotency_key_taken: {
     kind: "conflict",

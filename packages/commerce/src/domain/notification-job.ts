@@ -33,8 +33,25 @@ export interface ClaimedNotification {
   readonly claimToken: string;
 }
 
-/** How a claimed notification ended: sent, due again later, or dead-lettered. */
+/** How a claimed notification ended: sent, due again later, dead-lettered, or handed back unsent. */
 export type NotificationSettlement =
   | { readonly status: "sent"; readonly at: Date }
   | { readonly status: "retry"; readonly nextAttemptAt: Date; readonly error: string }
-  | { readonly status: "failed"; readonly error: string };
+  | { readonly status: "failed"; readonly error: string }
+  /** Handed back unsent by a dispatcher that abandoned it (its worker stopping): claimable again at once. */
+  | { readonly status: "released" };
+
+/**
+ * A dead-lettered notification as an admin sees it: every attempt failed (`lastError` is the last
+ * failure's code). The message itself stays in the store; its body is not part of the view.
+ */
+export interface DeadLetterNotification {
+  readonly id: string;
+  readonly eventId: string;
+  readonly channel: NotificationChannel;
+  readonly recipient: string;
+  readonly template: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+}

@@ -15,5 +15,6 @@ export type {
   IdentifiedEmailMessage,
   IdentifiedSmsMessage,
   NotificationLocaleResolver,
+  SendOptions,
 } from "./notification-ports.js";
 export type { NotificationRepository, NotificationClaim } from "./notification-repository.js";

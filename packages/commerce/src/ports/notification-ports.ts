@@ -16,14 +16,24 @@ export interface SmsMessage {
   readonly template: string;
 }
 
+/**
+ * What a sender may be handed with a message: `signal` aborts when the worker running the send is
+ * abandoning its run near its stop deadline. A sender that stops (rejects) on it lets the worker hand the message
+ * back at once for another process to send; one that ignores it keeps the message claimed until the
+ * claim's lease lapses.
+ */
+export interface SendOptions {
+  readonly signal?: AbortSignal;
+}
+
 /** Sends email (SMTP, an API ...). Throw to signal failure: the notifier retries. */
 export interface EmailSender {
-  send(message: EmailMessage): Promise<void>;
+  send(message: EmailMessage, options?: SendOptions): Promise<void>;
 }
 
 /** Sends SMS. Throw to signal failure: the notifier retries. */
 export interface SmsSender {
-  send(message: SmsMessage): Promise<void>;
+  send(message: SmsMessage, options?: SendOptions): Promise<void>;
 }
 
 /** An email as the notification queue hands it to the sender: with its stable notification id (pass it on, e.g. as Message-ID). */

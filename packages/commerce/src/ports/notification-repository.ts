@@ -1,4 +1,11 @@
-import type { ClaimedNotification, NewNotification, NotificationChannel, NotificationSettlement } from "../domain/notification-job.js";
+import type { Page } from "@platform/core";
+import type {
+  ClaimedNotification,
+  DeadLetterNotification,
+  NewNotification,
+  NotificationChannel,
+  NotificationSettlement,
+} from "../domain/notification-job.js";
 
 /** What {@link NotificationRepository.claimNext} needs. */
 export interface NotificationClaim {
@@ -28,4 +35,12 @@ export interface NotificationRepository {
   claimNext(claim: NotificationClaim): Promise<ClaimedNotification | null>;
   /** Settles a claimed notification. False (and nothing changes) when the claim was lost. */
   settle(id: string, claimToken: string, settlement: NotificationSettlement): Promise<boolean>;
+  /** Dead-lettered notifications, oldest first (by queue order), in keyset pages. */
+  listDeadLetters(page: { limit: number; cursor: string | null }): Promise<Page<DeadLetterNotification>>;
+  /**
+   * Queues a dead-lettered notification again: due at `now`, with a fresh count of attempts (its last
+   * error kept). Null when no notification has this id or it was sent (sent ones need not be kept);
+   * `false` when it is still queued.
+   */
+  requeueDeadLetter(id: string, now: Date): Promise<DeadLetterNotification | false | null>;
 }

@@ -23,4 +23,10 @@ export interface OrderRepository {
    * sweepers in several processes take disjoint orders.
    */
   claimPaymentPending(query: { changedBefore: Date; now: Date; leaseUntil: Date; limit: number }): Promise<Order[]>;
+  /**
+   * Hands back sweeper claims before their lease lapses (a sweeper abandoning its run): clears the lease
+   * of each order still held under exactly `leaseUntil` (the claim's own lease, so a claim another
+   * sweeper took over since is left alone). Returns how many were released.
+   */
+  releasePaymentClaims(orderIds: readonly string[], leaseUntil: Date): Promise<number>;
 }

@@ -34,8 +34,9 @@ export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
       intervalMs: SECOND,
       batchSize: 100,
       // Sends in order per recipient: what app servers left (retries, a crashed sender's lapsed leases, `sendInProcess: false`).
-      run: async (limit) => {
-        const report = await notifications.dispatchDue({ limit });
+      // Abandoned by the worker's stop (`signal`): the message in flight is handed back once its send ends unsent.
+      run: async (limit, context) => {
+        const report = await notifications.dispatchDue({ limit, ...(context ? { signal: context.signal } : {}) });
         return full(report.sent + report.retried + report.failed, limit);
       },
     },
@@ -52,8 +53,8 @@ export function commerceDuties(parts: CommerceDutyParts): BackgroundDuty[] {
       batchSize: 100,
       maxBatchSize: 1_000,
       // Each claimed order is leased, so the next batch takes others even while these stay unknown.
-      run: async (limit) => {
-        const summary = await orders.sweepPendingPayments({ limit });
+      run: async (limit, context) => {
+        const summary = await orders.sweepPendingPayments({ limit, ...(context ? { signal: context.signal } : {}) });
         return { processed: summary.examined, more: summary.examined >= limit };
       },
     },

@@ -31,7 +31,7 @@ export interface NotificationDispatchReport {
   nextRetryAt: Date | null;
 }
 
-type Outcome = { kind: "sent" | "failed" } | { kind: "retried"; at: Date };
+type Outcome = { kind: "sent" | "failed" | "released" } | { kind: "retried"; at: Date };
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -68,21 +68,24 @@ export class NotificationDispatcher {
   }
 
   /**
-   * Sends due notifications one by one until none is claimable (or `limit` were tried).
+   * Sends due notifications one by one until none is claimable (or `limit` were tried). Once `signal`
+   * aborts (the worker abandoning its run near its stop deadline) it claims nothing more, passes the abort to the send
+   * in flight, and when that send ends unsent, hands its claim back (only while this claim still holds it).
    * @throws StorageError `storage_unavailable` when the store is unreachable (claimed messages are retried after their lease).
    */
-  async dispatchDue(limit = 1_000): Promise<NotificationDispatchReport> {
+  async dispatchDue(limit = 1_000, signal?: AbortSignal): Promise<NotificationDispatchReport> {
     const report: NotificationDispatchReport = { sent: 0, retried: 0, failed: 0, nextRetryAt: null };
-    for (let i = 0; i < limit; i++) {
-      const outcome = await this.dispatchOne();
+    for (let i = 0; i < limit && !signal?.aborted; i++) {
+      const outcome = await this.dispatchOne(signal);
       if (!outcome) break;
+      if (outcome.kind === "released") break;
       report[outcome.kind]++;
       if (outcome.kind === "retried" && (!report.nextRetryAt || outcome.at < report.nextRetryAt)) report.nextRetryAt = outcome.at;
     }
     return report;
   }
 
-  private async dispatchOne(): Promise<Outcome | null> {
+  private async dispatchOne(signal: AbortSignal | undefined): Promise<Outcome | null> {
     const now = this.ctx.clock.now();
     const claimToken = createId("clm");
     const job = await this.ctx.store.transaction((tx) =>
@@ -90,8 +93,14 @@ export class NotificationDispatcher {
     );
     if (!job) return null;
     try {
-      await this.send(job);
+      if (signal?.aborted) throw signal.reason;
+      await this.send(job, signal);
     } catch (error) {
+      // Abandoned, not failed: the send has ended unsent, so handing the claim back lets no two senders overlap.
+      if (signal?.aborted) {
+        await this.settle(job, { status: "released" });
+        return { kind: "released" };
+      }
       writeLog(
         this.ctx.logger ?? silentLogger,
         job.attempts < this.attempts ? "warn" : "error",
@@ -112,9 +121,11 @@ export class NotificationDispatcher {
     return { kind: "sent" };
   }
 
-  private async send(job: ClaimedNotification): Promise<void> {
-    if (job.channel === "email") await this.options.email.send({ ...(job.message as EmailMessage), id: job.id } as IdentifiedEmailMessage);
-    else await this.options.sms!.send({ ...(job.message as SmsMessage), id: job.id } as IdentifiedSmsMessage);
+  private async send(job: ClaimedNotification, signal: AbortSignal | undefined): Promise<void> {
+    const options = signal ? { signal } : {};
+    if (job.channel === "email")
+      await this.options.email.send({ ...(job.message as EmailMessage), id: job.id } as IdentifiedEmailMessage, options);
+    else await this.options.sms!.send({ ...(job.message as SmsMessage), id: job.id } as IdentifiedSmsMessage, options);
   }
 
   private async settleFailure(job: ClaimedNotification, code: string): Promise<Outcome> {

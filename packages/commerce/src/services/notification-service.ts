@@ -1,4 +1,18 @@
-import { createEvent, parse, requireRole, writeLog, type Actor, type EventBus } from "@platform/core";
+import {
+  ConflictError,
+  createEvent,
+  NotFoundError,
+  pageRequestSchema,
+  parse,
+  requireRole,
+  writeLog,
+  type Actor,
+  type EventBus,
+  type Page,
+  type PageRequest,
+} from "@platform/core";
+import { commerceCodes } from "../domain/error-codes.js";
+import type { DeadLetterNotification } from "../domain/notification-job.js";
 import { z } from "zod";
 import type { CommerceEvents } from "../domain/events.js";
 import { emailMessageSchema, smsMessageSchema } from "../domain/notification-message.js";
@@ -8,6 +22,7 @@ import { NOTIFYING_EVENTS, type NotificationRecorder } from "./notification-reco
 import type { ServiceContext } from "./service-context.js";
 
 const dispatchOptionsSchema = z.object({ limit: z.number().int().min(1).max(10_000).default(1_000) });
+const deadLetterRefSchema = z.object({ notificationId: z.string().trim().min(1).max(64) }).strict();
 
 /** Retry policy of sends. */
 export interface RetryPolicy {
@@ -78,9 +93,46 @@ export class NotificationService {
    * timer, e.g. to send what a crashed process left behind).
    * @throws StorageError `storage_unavailable` when the store is unreachable.
    */
-  dispatchDue(options: { limit?: number } = {}): Promise<NotificationDispatchReport> {
-    const { limit } = parse(dispatchOptionsSchema, options);
-    return this.dispatcher.dispatchDue(limit);
+  dispatchDue(options: { limit?: number; signal?: AbortSignal } = {}): Promise<NotificationDispatchReport> {
+    const { signal, ...rest } = options;
+    const { limit } = parse(dispatchOptionsSchema, rest);
+    return this.dispatcher.dispatchDue(limit, signal);
+  }
+
+  /**
+   * Dead-lettered notifications (every attempt failed, `notification.failed` was recorded), oldest
+   * first, in keyset pages (admin). They stay in the store (on PostgreSQL, `commerce_notifications`)
+   * until sent by {@link retryDeadLetter}.
+   * @throws ForbiddenError `role_required`. @throws ValidationError for a malformed page request.
+   * @example
+   * ```ts
+   * const { items, nextCursor } = await platform.notifications.listDeadLetters(ADMIN_ACTOR, { limit: 50 });
+   * ```
+   */
+  async listDeadLetters(actor: Actor, input: PageRequest = {}): Promise<Page<DeadLetterNotification>> {
+    requireRole(actor, "admin");
+    const page = parse(pageRequestSchema, input);
+    return this.ctx.store.transaction((tx) => tx.notifications.listDeadLetters({ limit: page.limit, cursor: page.cursor ?? null }));
+  }
+
+  /**
+   * Queues a dead-lettered notification again (admin): due now, with a fresh count of attempts, at
+   * its place in its recipient's queue (so it goes out before that recipient's later messages). With
+   * in-process sending it is sent at once; otherwise by the next `dispatchDue` (the worker).
+   * @throws NotFoundError `notification_not_found` (no such id, or it was sent). @throws ConflictError
+   *   `notification_not_dead_lettered` (still queued). @throws ForbiddenError `role_required`.
+   */
+  async retryDeadLetter(actor: Actor, input: { notificationId: string }): Promise<DeadLetterNotification> {
+    requireRole(actor, "admin");
+    const { notificationId } = parse(deadLetterRefSchema, input);
+    const requeued = await this.ctx.store.transaction((tx) => tx.notifications.requeueDeadLetter(notificationId, this.ctx.clock.now()));
+    if (requeued === null) throw NotFoundError.of(commerceCodes.notification_not_found, "notification", notificationId);
+    if (requeued === false)
+      throw new ConflictError(commerceCodes.notification_not_dead_lettered, `notification ${notificationId} is not dead-lettered`, {
+        details: { notificationId },
+      });
+    if (this.options.sendInProcess !== false) this.kick();
+    return requeued;
   }
 
   /** Sends an email with retries (admin); resolves false when every attempt failed. @throws ValidationError for a malformed message. @throws ForbiddenError `role_required`. */

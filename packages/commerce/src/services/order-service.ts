@@ -168,14 +168,16 @@ export class OrderService {
    * failed or never arrived, refunding a charge whose order was canceled meanwhile. Orders still
    * unknown are left for the next run. Safe with several processes sweeping at once: each order is
    * claimed by one sweeper for a while (`FOR UPDATE SKIP LOCKED` and a lease in PostgreSQL), and every
-   * settlement is conditional on the order still being pending.
+   * settlement is conditional on the order still being pending. Once `signal` aborts (the worker abandoning
+   * the run near its stop deadline) it examines no further order and hands the claims of those it did not examine back
+   * (`released`), so another sweeper takes them at once.
    * @throws ValidationError for a bad `limit` (1-1000, default 100).
    * @example
    * ```ts
    * setInterval(() => void platform.orders.sweepPendingPayments({ limit: 100 }).then((s) => s.unknown && log(s)), 30_000);
    * ```
    */
-  sweepPendingPayments(options: { limit?: number } = {}): Promise<PaymentSweepSummary> {
+  sweepPendingPayments(options: { limit?: number; signal?: AbortSignal } = {}): Promise<PaymentSweepSummary> {
     return this.sweeper.sweep(options);
   }
 

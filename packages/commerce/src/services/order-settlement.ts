@@ -181,6 +181,7 @@ export class OrderSettlement {
     }
     // Given up (reservation expired, order canceled): a charge still waiting for the customer is
     // canceled at the provider first, so it can never complete for a released order.
+    let abandonedHere = false;
     if (outcome.status === "requires_action" && options.abandonAction && this.payments.cancel) {
       const lookup = { orderId, idempotencyKey: chargeKeyOf(orderId), reference: outcome.reference };
       outcome = await this.payments.cancel(lookup).catch((error: unknown): ChargeStatus => {
@@ -193,6 +194,7 @@ export class OrderSettlement {
         );
         return { status: "requires_action", reference: lookup.reference };
       });
+      abandonedHere = outcome.status === "failed";
     }
     if (outcome.status === "requires_action") {
       return { resolution: "unknown", order: await this.markRequiresAction(orderId, outcome.reference) };
@@ -209,7 +211,12 @@ export class OrderSettlement {
       return { resolution: settled.kind, order: settled.order };
     }
     const changed = await this.failPayment(orderId, outcome.status === "failed" ? outcome.code : "payment_not_found", reason);
-    return { resolution: changed ? "canceled" : "settled", order: await this.ctx.store.transaction((tx) => tx.orders.get(orderId)) };
+    const after = await this.ctx.store.transaction((tx) => tx.orders.get(orderId));
+    // The cancel this call made publishes the payment's cancellation, and whoever follows those events
+    // (followPaymentEvents, a Stripe webhook in another process) may cancel the order first: the order was
+    // still settled by this call's cancel. Another abandoning call records this call's own reason, and counts.
+    const causedHere = abandonedHere && after?.status === "canceled" && after.cancelReason !== reason;
+    return { resolution: changed || causedHere ? "canceled" : "settled", order: after };
   }
 
   private async countFailedRefund(orderId: string, attempt: number): Promise<void> {

@@ -19,6 +19,8 @@ export interface PaymentSweepSummary {
   readonly skipped: number;
   /** Failed with an error (e.g. storage or refund failure): left for the next run. */
   readonly errors: number;
+  /** Claimed but not examined because the run was abandoned (`signal`): handed back for another sweeper at once. */
+  readonly released: number;
 }
 
 /** Default: how long a pending order must be unchanged before the sweeper asks about its payment. */
@@ -45,20 +47,24 @@ export class PaymentSweeper {
     this.sweepAfterMs = parse(z.number().int().min(0), options.paymentSweepAfterMs ?? DEFAULT_PAYMENT_SWEEP_AFTER_MS);
   }
 
-  async sweep(options: { limit?: number } = {}): Promise<PaymentSweepSummary> {
-    const { limit } = parse(sweepSchema, options);
+  async sweep(options: { limit?: number; signal?: AbortSignal } = {}): Promise<PaymentSweepSummary> {
+    const { signal, ...rest } = options;
+    const { limit } = parse(sweepSchema, rest);
     const { store, clock } = this.ctx;
     const now = clock.now();
+    const leaseUntil = new Date(now.getTime() + SWEEP_LEASE_MS);
     const claimed = await store.transaction((tx) =>
-      tx.orders.claimPaymentPending({
-        changedBefore: new Date(now.getTime() - this.sweepAfterMs),
-        now,
-        leaseUntil: new Date(now.getTime() + SWEEP_LEASE_MS),
-        limit,
-      }),
+      tx.orders.claimPaymentPending({ changedBefore: new Date(now.getTime() - this.sweepAfterMs), now, leaseUntil, limit }),
     );
-    const summary = { examined: claimed.length, paid: 0, canceled: 0, refunded: 0, unknown: 0, skipped: 0, errors: 0 };
-    for (const order of claimed) {
+    const summary = { examined: claimed.length, paid: 0, canceled: 0, refunded: 0, unknown: 0, skipped: 0, errors: 0, released: 0 };
+    for (const [i, order] of claimed.entries()) {
+      if (signal?.aborted) {
+        // Abandoned: the orders not looked at yet go back now (the one in flight has ended), not after the lease.
+        const rest = claimed.slice(i).map((o) => o.id);
+        summary.released = await store.transaction((tx) => tx.orders.releasePaymentClaims(rest, leaseUntil));
+        summary.examined = i;
+        break;
+      }
       try {
         const { resolution } = await this.settlement.resolvePending(order.id);
         if (resolution === "settled") summary.skipped++;

@@ -267,6 +267,13 @@ export function describeCommerceStoreContract(name: string, makeStore: () => Com
       expect(
         (await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(90_000), leaseUntil: at(200_000) }))).map((o) => o.id),
       ).toEqual([old.id]);
+      // A release under a lease that is no longer the holder's changes nothing; the holder's own frees it at once.
+      expect(await run(store, (tx) => tx.orders.releasePaymentClaims([old.id], at(90_000)))).toBe(0);
+      expect(await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(100_000), leaseUntil: at(300_000) }))).toEqual([]);
+      expect(await run(store, (tx) => tx.orders.releasePaymentClaims([old.id, young.id], at(200_000)))).toBe(1);
+      expect(
+        (await run(store, (tx) => tx.orders.claimPaymentPending({ ...query, now: at(100_000), leaseUntil: at(300_000) }))).map((o) => o.id),
+      ).toEqual([old.id]);
     });
 
     it("pages a customer's orders newest first with stable cursors", async () => {

@@ -6,6 +6,12 @@ export interface DutyBatchResult {
   readonly more: boolean;
 }
 
+/** What the worker hands each {@link BackgroundDuty.run}. */
+export interface DutyRunContext {
+  /** Aborted when the worker's stop abandons the run in flight (`releaseMs` before its deadline). */
+  readonly signal: AbortSignal;
+}
+
 /**
  * Mutual exclusion across processes for duties whose work is not claimed row by row. The
  * PostgreSQL stores implement it with a session advisory lock, which the server drops when the
@@ -38,8 +44,13 @@ export interface BackgroundDuty {
   readonly batchSize: number;
   /** The largest batch `run` accepts (default 10,000). */
   readonly maxBatchSize?: number;
-  /** Runs one batch of at most `batchSize` items. */
-  run(batchSize: number): Promise<DutyBatchResult>;
+  /**
+   * Runs one batch of at most `batchSize` items. `context.signal` aborts when the worker abandons the run
+   * (`releaseMs` before its stop deadline): a duty holding claims (leases) should then stop claiming, stop the
+   * work in flight where it can, and hand back each claim it still owns (conditional on its lease token)
+   * once that claim's work has ended, so another process takes it over at once.
+   */
+  run(batchSize: number, context?: DutyRunContext): Promise<DutyBatchResult>;
   /**
    * Set when several processes must not run this duty at once (its work is not claimed row by
    * row): each run then holds this lock, and a process that does not get it skips the run.

@@ -170,19 +170,55 @@ describe("createWorker", () => {
     const stopping = worker.stop({ deadlineMs: 10_000 });
     expect(worker.health().stopping).toBe(true);
     release();
-    expect(await stopping).toEqual({ finished: true, unfinished: [] });
+    expect(await stopping).toEqual({ finished: true, unfinished: [], unreleased: [] });
     expect(runs).toBe(1);
     expect(ended).toBe(1);
-    expect(await worker.stop()).toEqual({ finished: true, unfinished: [] });
+    expect(await worker.stop()).toEqual({ finished: true, unfinished: [], unreleased: [] });
   });
 
-  it("returns at the deadline when a run does not finish, naming it", async () => {
+  it("returns at the deadline when a run does not finish, naming it (still running after releaseMs: unreleased)", async () => {
     const duty: BackgroundDuty = { name: "test.stuck.batch", intervalMs: 10, batchSize: 1, run: () => new Promise(() => undefined) };
     let ended = 0;
     const worker = createWorker({ additionalDuties: [duty], closeOnStop: [{ end: async () => void ended++ }] }).start();
     await until(() => worker.health().duties[0]!.running);
-    expect(await worker.stop({ deadlineMs: 20 })).toEqual({ finished: false, unfinished: ["test.stuck.batch"] });
+    expect(await worker.stop({ deadlineMs: 20, releaseMs: 20 })).toEqual({
+      finished: false,
+      unfinished: ["test.stuck.batch"],
+      unreleased: ["test.stuck.batch"],
+    });
     expect(ended).toBe(1);
+  });
+
+  it("releaseMs before the deadline, aborts the runs in flight and waits for them to hand back their claims before closing the pools", async () => {
+    const events: string[] = [];
+    let seen: AbortSignal | undefined;
+    const duty: BackgroundDuty = {
+      name: "test.claiming.batch",
+      intervalMs: 10,
+      batchSize: 1,
+      run: (_n, context) => {
+        seen = context?.signal;
+        return new Promise((resolve) => {
+          // The claim is handed back only once the work has stopped, then the run ends.
+          context?.signal.addEventListener("abort", () => {
+            events.push("released");
+            resolve({ processed: 0, more: false });
+          });
+        });
+      },
+    };
+    const worker = createWorker({ additionalDuties: [duty], closeOnStop: [{ end: async () => void events.push("closed") }] }).start();
+    await until(() => worker.health().duties[0]!.running);
+    expect(seen?.aborted).toBe(false);
+    expect(await worker.stop({ deadlineMs: 10_000, releaseMs: 10_000 })).toEqual({
+      finished: false,
+      unfinished: ["test.claiming.batch"],
+      unreleased: [],
+    });
+    expect(seen?.aborted).toBe(true);
+    expect(events).toEqual(["released", "closed"]);
+    await expect(createWorker().stop({ releaseMs: 60_001 })).rejects.toMatchObject({ code: "invalid_deadline" });
+    await expect(createWorker().stop({ deadlineMs: 1_000, releaseMs: 1_001 })).rejects.toMatchObject({ code: "invalid_deadline" });
   });
 
   it("refuses bad options with stable codes", async () => {

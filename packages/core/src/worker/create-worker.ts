@@ -41,14 +41,26 @@ export interface WorkerOptions {
 export interface WorkerStopOptions {
   /** How long the duties in flight may take to finish (default 30,000 ms; 0 - 1 h). */
   deadlineMs?: number;
+  /**
+   * The last part of the deadline, kept for handing claims back: `releaseMs` before the deadline the runs
+   * still in flight are abandoned (their `signal` aborts), and they have until the deadline to hand back the
+   * claims they hold before the pools close, so the whole stop still ends by the deadline (default a quarter
+   * of the deadline, at most 2,000 ms; 0 - 60,000 and at most `deadlineMs`).
+   */
+  releaseMs?: number;
 }
 
 /** What {@link Worker.stop} observed. */
 export interface WorkerStopReport {
   /** Every run in flight ended before the deadline. */
   readonly finished: boolean;
-  /** Duties still running at the deadline (their claims lapse with their leases, their locks with the closed pools). */
+  /**
+   * Duties still running `releaseMs` before the deadline: abandoned. Claims they handed back by the deadline
+   * are free for another process at once; the rest lapse with their leases, their locks with the closed pools.
+   */
   readonly unfinished: readonly string[];
+  /** Abandoned duties whose runs had not ended by the deadline (their work may still be in flight). */
+  readonly unreleased: readonly string[];
 }
 
 /** What {@link Worker.health} reports. */
@@ -72,9 +84,11 @@ export interface Worker {
    */
   runOnce(name?: string): Promise<void>;
   /**
-   * Stops claiming (no new run, no new batch), waits for the batches in flight up to the deadline,
-   * then closes `closeOnStop`. Calling it again returns the same stop.
-   * @throws ValidationError `invalid_deadline`.
+   * Stops claiming (no new run, no new batch), waits for the batches in flight until `releaseMs` before
+   * the deadline, then abandons the runs still in flight (their `signal` aborts, so they stop and hand back
+   * what they claimed), waits for them up to the deadline, and closes `closeOnStop`. Calling it again
+   * returns the same stop.
+   * @throws ValidationError `invalid_deadline` (`deadlineMs` or `releaseMs` out of range, or `releaseMs` past `deadlineMs`).
    */
   stop(options?: WorkerStopOptions): Promise<WorkerStopReport>;
   /** Each duty's last run, last success, lag and failures. */
@@ -88,6 +102,14 @@ export interface Worker {
 }
 
 const MAX_INTERVAL_MS = 86_400_000;
+
+/** Resolves when `work` settles or `ms` pass, whichever comes first (the timer never outlives it). */
+async function raceTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([work, timeout]);
+  clearTimeout(timer);
+}
 
 function settingsFor(duty: BackgroundDuty, given: DutyOptions | undefined): DutySettings {
   const max = duty.maxBatchSize ?? 10_000;
@@ -147,7 +169,11 @@ export function createWorker(options: WorkerOptions = {}): Worker {
   }
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const runners = all.map((d) => new DutyRunner(d, settingsFor(d, options.duties?.[d.name]), { clock, logger, maxBatchesPerRun }));
+  // Aborted once the stop deadline passes: the runs still in flight are abandoned and hand back their claims.
+  const abandon = new AbortController();
+  const runners = all.map(
+    (d) => new DutyRunner(d, settingsFor(d, options.duties?.[d.name]), { clock, logger, maxBatchesPerRun, signal: abandon.signal }),
+  );
   let stopped: Promise<WorkerStopReport> | undefined;
 
   const worker: Worker = {
@@ -167,28 +193,39 @@ export function createWorker(options: WorkerOptions = {}): Worker {
     },
     stop(stopOptions = {}) {
       const deadlineMs = stopOptions.deadlineMs ?? 30_000;
-      if (!Number.isInteger(deadlineMs) || deadlineMs < 0 || deadlineMs > 3_600_000) {
-        return Promise.reject(
-          new ValidationError(coreCodes.invalid_deadline, "deadlineMs must be an integer 0-3600000", {
-            issues: [{ path: ["deadlineMs"], message: "out of range", code: "invalid_deadline" }],
-          }),
-        );
+      const releaseMs = stopOptions.releaseMs ?? Math.min(2_000, Math.floor(deadlineMs / 4));
+      for (const [field, value, max] of [
+        ["deadlineMs", deadlineMs, 3_600_000],
+        ["releaseMs", releaseMs, Math.min(60_000, Number.isInteger(deadlineMs) ? deadlineMs : 0)],
+      ] as const) {
+        if (!Number.isInteger(value) || value < 0 || value > max) {
+          return Promise.reject(
+            new ValidationError(coreCodes.invalid_deadline, `${field} must be an integer 0-${max}`, {
+              issues: [{ path: [field], message: "out of range", code: "invalid_deadline" }],
+            }),
+          );
+        }
       }
       stopped ??= (async () => {
         logger.info({ deadlineMs }, "worker stopping");
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
-        await Promise.race([Promise.all(runners.map((r) => r.stop())), deadline]);
-        clearTimeout(timer);
+        const allStopped = Promise.all(runners.map((r) => r.stop()));
+        await raceTimeout(allStopped, deadlineMs - releaseMs);
         const unfinished = runners.filter((r) => r.running).map((r) => r.duty.name);
-        if (unfinished.length > 0) logger.warn({ unfinished }, "worker stop deadline passed with duties running");
+        let unreleased: string[] = [];
+        if (unfinished.length > 0) {
+          logger.warn({ unfinished }, "worker stop deadline near with duties running: abandoning them");
+          abandon.abort(new Error("worker stop: run abandoned near its deadline"));
+          await raceTimeout(allStopped, releaseMs);
+          unreleased = runners.filter((r) => r.running).map((r) => r.duty.name);
+          if (unreleased.length > 0) logger.warn({ unreleased }, "abandoned duties still running: their claims lapse with their leases");
+        }
         for (const resource of options.closeOnStop ?? []) {
           await Promise.resolve(resource.end?.()).catch((error: unknown) =>
             logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, "closing a pool failed"),
           );
         }
         logger.info({ finished: unfinished.length === 0 }, "worker stopped");
-        return { finished: unfinished.length === 0, unfinished };
+        return { finished: unfinished.length === 0, unfinished, unreleased };
       })();
       return stopped;
     },

@@ -56,7 +56,12 @@ export class DutyRunner {
   constructor(
     readonly duty: BackgroundDuty,
     readonly settings: DutySettings,
-    private readonly deps: { readonly clock: Clock; readonly logger: Logger; readonly maxBatchesPerRun: number },
+    private readonly deps: {
+      readonly clock: Clock;
+      readonly logger: Logger;
+      readonly maxBatchesPerRun: number;
+      readonly signal: AbortSignal;
+    },
   ) {
     this.startedAt = deps.clock.now();
   }
@@ -171,9 +176,9 @@ export class DutyRunner {
   private async batches(): Promise<number> {
     let total = 0;
     for (let i = 0; i < this.deps.maxBatchesPerRun; i++) {
-      const result = await this.duty.run(this.settings.batchSize);
+      const result = await this.duty.run(this.settings.batchSize, { signal: this.deps.signal });
       total += result.processed;
-      if (!result.more || this.stopping) break;
+      if (!result.more || this.stopping || this.deps.signal.aborted) break;
     }
     return total;
   }

@@ -29,6 +29,11 @@ export interface PaymentRepository {
    * @throws ConflictError `version_conflict`.
    */
   update(payment: Payment): Promise<void>;
+  /**
+   * The payment of `gateway` holding the provider's `reference` (Stripe's PaymentIntent id), read for an
+   * update in this transaction; null when none does (SQL: an index on (gateway, transaction_id)).
+   */
+  findByGatewayReferenceForUpdate(gateway: string, reference: string): Promise<Payment | null>;
   /** Payments in one status, oldest first (reconcile sweeps `processing`). */
   listByStatus(status: PaymentStatus, page: PageQuery): Promise<Page<Payment>>;
   /** Manual authorisations whose `authorizationExpiresAt` <= `now`. */
@@ -67,6 +72,8 @@ export interface RefundRepository {
   get(id: string): Promise<Refund | null>;
   insert(refund: Refund): Promise<void>;
   update(refund: Refund): Promise<void>;
+  /** The refund of `gateway` the provider knows as `gatewayRefundId` (SQL: an index on (gateway, gateway_refund_id)). */
+  getByGatewayRefundId(gateway: string, gatewayRefundId: string): Promise<Refund | null>;
   listByPayment(paymentId: string, page: PageQuery): Promise<Page<Refund>>;
   listByStatus(status: Refund["status"], limit: number): Promise<Refund[]>;
 }

@@ -1,4 +1,4 @@
-import { parse, ValidationError, type Actor } from "@platform/core";
+import { parse, positiveMoneySchema, ValidationError, type Actor } from "@platform/core";
 import { z } from "zod";
 import type { Payment } from "../domain/payment.js";
 import type { GatewayPaymentState } from "../ports/payment-gateway.js";
@@ -7,6 +7,7 @@ import type { ServiceContext } from "./context.js";
 import { actionOutcome, type PaymentReconciler } from "./payment-reconciler.js";
 import type { GatewayOutcome, PaymentSettlement } from "./payment-settlement.js";
 import { settleRefundIn, type RefundOutcome } from "./refund-settlement.js";
+import { importExternalRefundIn, type ExternalRefundInput } from "./external-refund-import.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
 /** A provider event (a Stripe webhook), already verified and translated by the provider's adapter. */
@@ -29,6 +30,11 @@ export interface GatewayEventInput {
         gatewayData?: unknown;
       }[]
     | undefined;
+  /**
+   * Refunds made at the provider outside the SDK (Stripe's dashboard): imported as refunds of the payment
+   * holding `paymentReference`, once by their `reference`, then settled by their status.
+   */
+  externalRefunds?: readonly ExternalRefundInput[] | undefined;
 }
 
 /**
@@ -62,6 +68,20 @@ const inputSchema = z
           refundId: z.string().min(1).max(64),
           reference: z.string().min(1).max(255),
           status: z.enum(["succeeded", "failed", "pending"]),
+          declineCode: z.string().max(255).optional(),
+          gatewayData: z.unknown().optional(),
+        }),
+      )
+      .max(100)
+      .optional(),
+    externalRefunds: z
+      .array(
+        z.object({
+          reference: z.string().min(1).max(255),
+          paymentReference: z.string().min(1).max(255),
+          amount: positiveMoneySchema,
+          status: z.enum(["succeeded", "failed", "pending"]),
+          reason: z.enum(["requested_by_customer", "duplicate", "fraudulent", "other"]).optional(),
           declineCode: z.string().max(255).optional(),
           gatewayData: z.unknown().optional(),
         }),
@@ -193,6 +213,15 @@ export class GatewayEventService {
             : { status: r.status, reference: r.reference, gatewayData: r.gatewayData };
         if (await settleRefundIn(this.ctx, tx, refund.id, o)) outcome = "applied";
         payment ??= (await tx.payments.get(refund.paymentId)) ?? undefined;
+      }
+      for (const r of data.externalRefunds ?? []) {
+        const imported = await importExternalRefundIn(this.ctx, tx, data.gateway, r);
+        if (imported === "unknown") {
+          if (!data.payment && !data.refunds?.length && data.externalRefunds!.length === 1) return { outcome: "unknown_refund" };
+          continue;
+        }
+        if (imported.applied) outcome = "applied";
+        payment = imported.payment;
       }
       return { outcome, payment };
     });

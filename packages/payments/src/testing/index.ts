@@ -2,7 +2,8 @@
  * Test helpers of @platform/payments: the store and gateway contract suites every adapter must pass.
  * @packageDocumentation
  */
-export { describePaymentStoreContract, samplePayment } from "./payment-store-contract.js";
+export { describePaymentStoreContract } from "./payment-store-contract.js";
+export { samplePayment } from "./sample-payment.js";
 export { describePaymentGatewayContract, type PaymentGatewayContractOptions } from "./payment-gateway-contract.js";
 export { TestGateway, TEST_PAYMENT_METHODS } from "../adapters/test/test-gateway.js";
 export { PAYMENTS_ADMIN_ACTOR } from "./test-actors.js";

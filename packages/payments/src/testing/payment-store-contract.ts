@@ -1,39 +1,13 @@
-import { createId, Money, PlatformError } from "@platform/core";
+import { Money, PlatformError } from "@platform/core";
 import { describe, expect, it } from "vitest";
 import type { LedgerTransaction } from "../domain/ledger.js";
 import { authorizationTransaction } from "../domain/ledger.js";
 import type { Payment } from "../domain/payment.js";
 import type { PaymentStore } from "../ports/payment-store.js";
-
 import { at, T0 } from "./contract-clock.js";
+import { refundStoreContract } from "./refund-store-contract.js";
+import { samplePayment } from "./sample-payment.js";
 import { webhookStoreContract } from "./webhook-store-contract.js";
-
-/** A minimal valid payment for store tests. */
-export function samplePayment(over: Partial<Payment> = {}): Payment {
-  const amount = Money.of("10.00", "USD");
-  const zero = Money.zero("USD");
-  return {
-    id: createId("pay"),
-    amount,
-    amountAuthorized: zero,
-    amountCaptured: zero,
-    amountRefunded: zero,
-    amountRefundPending: zero,
-    refundStatus: "none",
-    status: "processing",
-    captureMethod: "automatic",
-    paymentMethod: "pm_card_visa",
-    paymentMethodDetails: { type: "card", fingerprint: "fp1" },
-    gateway: "test",
-    fraud: { outcome: "allow", score: 5, matchedRules: [], reason: "default" },
-    customer: { id: "cus_1", email: "a@example.com", ip: "203.0.113.1" },
-    metadata: {},
-    createdAt: T0,
-    updatedAt: T0,
-    version: 1,
-    ...over,
-  };
-}
 
 /**
  * The behaviour every {@link PaymentStore} adapter must show (memory today, PostgreSQL later):
@@ -327,80 +301,7 @@ export function describePaymentStoreContract(name: string, makeStore: () => Paym
       expect((await store.transaction((tx) => tx.fraudRules.list()))[0]?.description).toBe("Changed");
     });
 
-    it("stores refunds, fraud rules in position order and case-insensitive list members", async () => {
-      const store = await makeStore();
-      await store.transaction(async (tx) => {
-        await tx.payments.insert(samplePayment({ id: "pay_1" }));
-        await tx.refunds.insert({
-          id: "re_1",
-          paymentId: "pay_1",
-          amount: Money.of("1", "USD"),
-          reason: "other",
-          status: "pending",
-          gateway: "test",
-          metadata: {},
-          createdAt: T0,
-          updatedAt: T0,
-        });
-        await tx.fraudRules.insert({ id: "frr_b", name: "b", action: "block", conditions: [], enabled: true, position: 2, createdAt: T0 });
-        await tx.fraudRules.insert({ id: "frr_a", name: "a", action: "review", conditions: [], enabled: true, position: 1, createdAt: T0 });
-        await tx.fraudLists.add("block", "email:Bad@Example.com", T0);
-      });
-      expect((await store.transaction((tx) => tx.refunds.listByStatus("pending", 10))).map((r) => r.id)).toEqual(["re_1"]);
-      expect((await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 10 }))).items.map((r) => r.id)).toEqual(["re_1"]);
-      expect((await store.transaction((tx) => tx.fraudRules.list())).map((r) => r.id)).toEqual(["frr_a", "frr_b"]);
-      expect(await store.transaction((tx) => tx.fraudRules.nextPosition())).toBe(3);
-      expect(await store.transaction((tx) => tx.fraudLists.findMembers("block", ["email:bad@example.com", "ip:1.2.3.4"]))).toEqual([
-        "email:bad@example.com",
-      ]);
-    });
-
-    it("pages refunds of a payment in insertion order and fraud rules by position", async () => {
-      const store = await makeStore();
-      await store.transaction(async (tx) => {
-        await tx.payments.insert(samplePayment({ id: "pay_1" }));
-        await tx.payments.insert(samplePayment({ id: "pay_2" }));
-        for (const id of ["re_c", "re_a", "re_b"])
-          await tx.refunds.insert({
-            id,
-            paymentId: "pay_1",
-            amount: Money.of("1", "USD"),
-            reason: "other",
-            status: "pending",
-            gateway: "test",
-            metadata: {},
-            createdAt: T0,
-            updatedAt: T0,
-          });
-        await tx.refunds.insert({
-          id: "re_other",
-          paymentId: "pay_2",
-          amount: Money.of("1", "USD"),
-          reason: "other",
-          status: "pending",
-          gateway: "test",
-          metadata: {},
-          createdAt: T0,
-          updatedAt: T0,
-        });
-        for (const [id, position] of [
-          ["frr_3", 3],
-          ["frr_1", 1],
-          ["frr_2", 2],
-        ] as const)
-          await tx.fraudRules.insert({ id, name: id, action: "review", conditions: [], enabled: true, position, createdAt: T0 });
-      });
-      const first = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2 }));
-      expect(first.items.map((r) => r.id)).toEqual(["re_c", "re_a"]);
-      const second = await store.transaction((tx) => tx.refunds.listByPayment("pay_1", { limit: 2, cursor: first.nextCursor }));
-      expect(second).toEqual({ items: [expect.objectContaining({ id: "re_b" })], nextCursor: null });
-      const rules = await store.transaction((tx) => tx.fraudRules.page({ limit: 2 }));
-      expect(rules.items.map((r) => r.id)).toEqual(["frr_1", "frr_2"]);
-      const rest = await store.transaction((tx) => tx.fraudRules.page({ limit: 2, cursor: rules.nextCursor }));
-      expect(rest.items.map((r) => r.id)).toEqual(["frr_3"]);
-      expect(rest.nextCursor).toBeNull();
-    });
-
+    refundStoreContract(makeStore);
     webhookStoreContract(makeStore);
   });
 }

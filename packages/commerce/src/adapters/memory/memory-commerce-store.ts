@@ -99,9 +99,10 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
     },
   });
   private readonly sweepLeases = new Map<string, number>();
-  private readonly notifications = this.table<NotificationRow, "event">("notifications", {
+  private readonly notifications = this.table<NotificationRow, "event", "failed">("notifications", {
     id: (n) => n.id,
     unique: { event: { key: (n) => `${n.eventId}\u0000${n.channel}`, code: "notification_exists" } },
+    indexes: { failed: (n) => (n.status === "failed" ? "1" : null) },
   });
   private readonly notificationQueues = new MemoryNotificationQueues();
   private readonly notificationSequence = { next: 0 };
@@ -145,7 +146,13 @@ export class MemoryCommerceStore extends MemoryStore<CommerceTx> implements Comm
       carts: new MemoryCartRepository(this.carts),
       inventory: new MemoryInventoryRepository({ stock: this.stock, reservations: this.reservations, adjustments: this.adjustments }),
       orders: new MemoryOrderRepository(this.orders, this.cursorCodec, this.sweepLeases),
-      notifications: new MemoryNotificationRepository(this.notifications, this.notificationQueues, this.notificationSequence, tx),
+      notifications: new MemoryNotificationRepository(
+        this.notifications,
+        this.notificationQueues,
+        this.notificationSequence,
+        tx,
+        this.cursorCodec,
+      ),
     };
   }
 }

@@ -48,4 +48,14 @@ export class MemoryOrderRepository implements OrderRepository {
     for (const o of due) this.sweepLeases.set(o.id, query.leaseUntil.getTime());
     return due;
   }
+
+  async releasePaymentClaims(orderIds: readonly string[], leaseUntil: Date): Promise<number> {
+    let released = 0;
+    for (const id of orderIds) {
+      if (this.sweepLeases.get(id) !== leaseUntil.getTime()) continue;
+      this.sweepLeases.delete(id);
+      released++;
+    }
+    return released;
+  }
 }

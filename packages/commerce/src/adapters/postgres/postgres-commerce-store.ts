@@ -68,7 +68,7 @@ export class PostgresCommerceStore extends PostgresStore<CommerceTx> implements 
       carts: new PostgresCartRepository(sql),
       inventory: new PostgresInventoryRepository(sql),
       orders: new PostgresOrderRepository(sql, this.cursorCodec),
-      notifications: new PostgresNotificationRepository(sql),
+      notifications: new PostgresNotificationRepository(sql, this.cursorCodec),
     };
   }
 }

@@ -1,4 +1,12 @@
-import type { ClaimedNotification, NewNotification, NotificationChannel, NotificationSettlement } from "../../domain/notification-job.js";
+import { z } from "zod";
+import type { CursorCodec, Page } from "@platform/core";
+import type {
+  ClaimedNotification,
+  DeadLetterNotification,
+  NewNotification,
+  NotificationChannel,
+  NotificationSettlement,
+} from "../../domain/notification-job.js";
 import type { EmailMessage, SmsMessage } from "../../ports/notification-ports.js";
 import type { NotificationClaim, NotificationRepository } from "../../ports/notification-repository.js";
 import type { Sql } from "./sql-runner.js";
@@ -20,7 +28,10 @@ interface ClaimedRow {
  * predecessor in its queue is still pending.
  */
 export class PostgresNotificationRepository implements NotificationRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly codec: CursorCodec,
+  ) {}
 
   async enqueue(notifications: readonly NewNotification[]): Promise<void> {
     // One row at a time, in order: seq (bigserial) follows the order of the inserts. Deferred (sent
@@ -69,15 +80,72 @@ export class PostgresNotificationRepository implements NotificationRepository {
             `UPDATE commerce_notifications SET status = 'sent', sent_at = $3, last_error = NULL, lease_until = NULL, claim_token = NULL ${where}`,
             [id, claimToken, settlement.at],
           )
-        : settlement.status === "retry"
-          ? await this.sql.query(
-              `UPDATE commerce_notifications SET next_attempt_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL ${where}`,
-              [id, claimToken, settlement.nextAttemptAt, settlement.error],
-            )
-          : await this.sql.query(
-              `UPDATE commerce_notifications SET status = 'failed', last_error = $3, lease_until = NULL, claim_token = NULL ${where}`,
-              [id, claimToken, settlement.error],
-            );
+        : settlement.status === "released"
+          ? await this.sql.query(`UPDATE commerce_notifications SET lease_until = NULL, claim_token = NULL ${where}`, [id, claimToken])
+          : settlement.status === "retry"
+            ? await this.sql.query(
+                `UPDATE commerce_notifications SET next_attempt_at = $3, last_error = $4, lease_until = NULL, claim_token = NULL ${where}`,
+                [id, claimToken, settlement.nextAttemptAt, settlement.error],
+              )
+            : await this.sql.query(
+                `UPDATE commerce_notifications SET status = 'failed', last_error = $3, lease_until = NULL, claim_token = NULL ${where}`,
+                [id, claimToken, settlement.error],
+              );
     return (result.rowCount ?? 0) > 0;
   }
+
+  async listDeadLetters(page: { limit: number; cursor: string | null }): Promise<Page<DeadLetterNotification>> {
+    const kind = "notifications.dead_letters";
+    const after = page.cursor ? this.codec.decode(kind, page.cursor, seqKeySchema) : null;
+    const rows = await this.sql.rows<DeadLetterRow>(
+      `SELECT ${DEAD_LETTER_COLUMNS} FROM commerce_notifications
+        WHERE status = 'failed' AND seq > $1 ORDER BY seq LIMIT $2`,
+      [after ? after[0] : 0, page.limit + 1],
+    );
+    const items = rows.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toDeadLetter),
+      nextCursor: rows.length > page.limit && last ? this.codec.encode(kind, [Number(last.seq), last.id]) : null,
+    };
+  }
+
+  async requeueDeadLetter(id: string, now: Date): Promise<DeadLetterNotification | false | null> {
+    const rows = await this.sql.rows<DeadLetterRow>(
+      `UPDATE commerce_notifications SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL, claim_token = NULL
+        WHERE id = $1 AND status = 'failed' RETURNING ${DEAD_LETTER_COLUMNS}`,
+      [id, now],
+    );
+    if (rows[0]) return toDeadLetter(rows[0]);
+    const exists = await this.sql.rows<{ id: string }>("SELECT id FROM commerce_notifications WHERE id = $1 AND status <> 'sent'", [id]);
+    return exists.length > 0 ? false : null;
+  }
+}
+
+const seqKeySchema = z.tuple([z.number(), z.string()]);
+const DEAD_LETTER_COLUMNS = "id, event_id, channel, recipient, template, attempts, last_error, created_at, seq";
+
+interface DeadLetterRow {
+  id: string;
+  event_id: string;
+  channel: NotificationChannel;
+  recipient: string;
+  template: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  seq: string | number;
+}
+
+function toDeadLetter(r: DeadLetterRow): DeadLetterNotification {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    channel: r.channel,
+    recipient: r.recipient,
+    template: r.template,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+  };
 }

@@ -156,4 +156,13 @@ export class PostgresOrderRepository implements OrderRepository {
     ]);
     return rows.map(toOrder);
   }
+
+  async releasePaymentClaims(orderIds: readonly string[], leaseUntil: Date): Promise<number> {
+    if (orderIds.length === 0) return 0;
+    const rows = await this.sql.rows<{ id: string }>(
+      "UPDATE orders SET sweep_lease_until = NULL WHERE id = ANY($1::text[]) AND sweep_lease_until = $2 RETURNING id",
+      [orderIds, leaseUntil],
+    );
+    return rows.length;
+  }
 }

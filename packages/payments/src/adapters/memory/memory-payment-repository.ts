@@ -30,7 +30,12 @@ export function velocityKeys(p: Payment): string[] {
   return velocityIdentities(p).flatMap((k) => [`${k}|h${hourOf(t)}`, `${k}|m${minuteOf(t)}`]);
 }
 
-export type PaymentTable = MemoryTable<Payment, never, "status" | "velocity">;
+/** The index key of a provider reference: the gateway and its id of the object (null without one). */
+export function gatewayReferenceKey(p: { gateway: string; gatewayTransactionId?: string | undefined }): string | null {
+  return p.gatewayTransactionId ? `${p.gateway}\u0000${p.gatewayTransactionId}` : null;
+}
+
+export type PaymentTable = MemoryTable<Payment, never, "status" | "velocity" | "reference">;
 
 /** Payments on a {@link MemoryTable} indexed by status and velocity keys. */
 export class MemoryPaymentRepository implements PaymentRepository {
@@ -49,6 +54,9 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async getForUpdate(id: string) {
     // Memory transactions are serialised: a plain read is already exclusive.
     return this.table.get(id) ?? null;
+  }
+  async findByGatewayReferenceForUpdate(gateway: string, reference: string) {
+    return this.table.findBy("reference", gatewayReferenceKey({ gateway, gatewayTransactionId: reference })!)[0] ?? null;
   }
   async insert(payment: Payment) {
     this.table.insert(payment);

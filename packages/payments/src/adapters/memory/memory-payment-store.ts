@@ -15,7 +15,7 @@ import {
 } from "./memory-fraud-repositories.js";
 import { idemId, MemoryIdempotencyRepository } from "./memory-idempotency-repository.js";
 import { dayOf, MemoryLedgerRepository } from "./memory-ledger-repository.js";
-import { MemoryPaymentRepository, velocityKeys } from "./memory-payment-repository.js";
+import { gatewayReferenceKey, MemoryPaymentRepository, velocityKeys } from "./memory-payment-repository.js";
 import { MemoryRefundRepository } from "./memory-refund-repository.js";
 import { gatewayEventId, MemoryGatewayEventRepository } from "./memory-gateway-event-repository.js";
 import { MemoryWebhookDeliveryRepository, MemoryWebhookEndpointRepository } from "./memory-webhook-repositories.js";
@@ -35,17 +35,21 @@ export interface MemoryPaymentStoreOptions {
  * ```
  */
 export class MemoryPaymentStore extends MemoryStore<PaymentTx> {
-  private readonly paymentsTable = this.table<Payment, never, "status" | "velocity">("payments", {
+  private readonly paymentsTable = this.table<Payment, never, "status" | "velocity" | "reference">("payments", {
     id: (p) => p.id,
-    indexes: { status: (p) => p.status, velocity: velocityKeys },
+    indexes: { status: (p) => p.status, velocity: velocityKeys, reference: gatewayReferenceKey },
   });
   private readonly ledgerTable = this.table<LedgerTransaction, never, "payment" | "day">("ledger_transactions", {
     id: (t) => t.id,
     indexes: { payment: (t) => t.paymentId, day: (t) => dayOf(t.createdAt) },
   });
-  private readonly refundsTable = this.table<Refund, never, "payment" | "status">("refunds", {
+  private readonly refundsTable = this.table<Refund, never, "payment" | "status" | "reference">("refunds", {
     id: (r) => r.id,
-    indexes: { payment: (r) => r.paymentId, status: (r) => r.status },
+    indexes: {
+      payment: (r) => r.paymentId,
+      status: (r) => r.status,
+      reference: (r) => (r.gatewayRefundId ? gatewayReferenceKey({ gateway: r.gateway, gatewayTransactionId: r.gatewayRefundId }) : null),
+    },
   });
   private readonly ledgerSequence = { next: 0 };
   private readonly refundOrder = new Map<string, number>();

@@ -1,11 +1,12 @@
 import { paginate, type CursorCodec, type MemoryTable } from "@platform/core";
 import type { Refund } from "../../domain/refund.js";
 import type { PageQuery, RefundRepository } from "../../ports/payment-store.js";
+import { gatewayReferenceKey } from "./memory-payment-repository.js";
 
 /** Refunds indexed by payment and status; `order` numbers them in insertion order (as PostgreSQL's `seq`). */
 export class MemoryRefundRepository implements RefundRepository {
   constructor(
-    private readonly table: MemoryTable<Refund, never, "payment" | "status">,
+    private readonly table: MemoryTable<Refund, never, "payment" | "status" | "reference">,
     private readonly codec: CursorCodec,
     private readonly order: Map<string, number>,
   ) {}
@@ -22,6 +23,9 @@ export class MemoryRefundRepository implements RefundRepository {
   }
   async update(r: Refund) {
     this.table.put(r);
+  }
+  async getByGatewayRefundId(gateway: string, gatewayRefundId: string) {
+    return this.table.findBy("reference", gatewayReferenceKey({ gateway, gatewayTransactionId: gatewayRefundId })!)[0] ?? null;
   }
   async listByPayment(paymentId: string, page: PageQuery) {
     return paginate(this.table.findBy("payment", paymentId), page, {

@@ -59,6 +59,15 @@ export class PostgresPaymentRepository implements PaymentRepository {
     return rows[0] ? toPayment(rows[0]) : null;
   }
 
+  async findByGatewayReferenceForUpdate(gateway: string, reference: string): Promise<Payment | null> {
+    const { rows } = await run<PaymentRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM payments WHERE gateway = $1 AND transaction_id = $2 ORDER BY created_at, id LIMIT 1 FOR UPDATE`,
+      [gateway, reference],
+    );
+    return rows[0] ? toPayment(rows[0]) : null;
+  }
+
   async insert(payment: Payment): Promise<void> {
     const ids = identities(payment);
     await send(this.db, this.defer, INSERT_SQL, [...paymentValues(payment), ids.map((i) => i[0]), ids.map((i) => i[1])]);

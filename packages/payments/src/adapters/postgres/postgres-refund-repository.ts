@@ -57,6 +57,15 @@ export class PostgresRefundRepository implements RefundRepository {
     return rows[0] ? toRefund(rows[0]) : null;
   }
 
+  async getByGatewayRefundId(gateway: string, gatewayRefundId: string): Promise<Refund | null> {
+    const { rows } = await run<RefundRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM refunds WHERE gateway = $1 AND gateway_refund_id = $2 ORDER BY seq LIMIT 1`,
+      [gateway, gatewayRefundId],
+    );
+    return rows[0] ? toRefund(rows[0]) : null;
+  }
+
   async insert(r: Refund): Promise<void> {
     await run(
       this.db,

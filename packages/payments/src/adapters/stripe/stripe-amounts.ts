@@ -12,27 +12,24 @@ const SUPPORTED = new Set(
   ).split(" "),
 );
 
-/** Sent as whole units: no multiplication. */
-const ZERO_DECIMAL = new Set([
-  "bif",
-  "clp",
-  "djf",
-  "gnf",
-  "jpy",
-  "kmf",
-  "krw",
-  "mga",
-  "pyg",
-  "rwf",
-  "ugx",
-  "vnd",
-  "vuv",
-  "xaf",
-  "xof",
-  "xpf",
-]);
+/** Sent as whole units: no multiplication. (UGX is zero-decimal too, but one of Stripe's special cases: see below.) */
+const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "vnd", "vuv", "xaf", "xof", "xpf"]);
 /** Sent x1000, and Stripe's acquirers need the last digit to be 0. */
 const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+/**
+ * Stripe's special cases: zero-decimal currencies that Stripe's API still takes as two-decimal integers for
+ * backwards compatibility, so the amount is sent x100 and must be a multiple of 100 (5 ISK is `500`).
+ * (HUF and TWD, Stripe's other special cases, are two-decimal for charges and whole units only in payouts,
+ * which this gateway does not make.)
+ */
+const WHOLE_UNITS_AS_TWO_DECIMAL = new Set(["isk", "ugx"]);
+
+/** The step, in Stripe's minor units, every amount of the currency must be a multiple of. */
+function stripeStep(currency: string): number {
+  if (THREE_DECIMAL.has(currency)) return 10;
+  if (WHOLE_UNITS_AS_TWO_DECIMAL.has(currency)) return 100;
+  return 1;
+}
 
 /**
  * Stripe's minimum charge per currency, in the currency (its table for the currencies it lists; for the
@@ -68,7 +65,7 @@ const MINIMUM: Readonly<Record<string, string>> = {
 /** Stripe's amount field holds up to eight digits (twelve for IDR). */
 const MAX_MINOR = (currency: string): bigint => (currency === "idr" ? 999_999_999_999n : 99_999_999n);
 
-/** How many decimals Stripe expects in `amount` for a currency (ISK: two, though ISO says none). */
+/** How many decimals Stripe expects in `amount` for a currency (ISK and UGX: two, though they are zero-decimal). */
 export function stripeDecimals(currency: string): number {
   const c = currency.toLowerCase();
   if (ZERO_DECIMAL.has(c)) return 0;
@@ -87,12 +84,14 @@ export function isStripeCurrency(currency: string): boolean {
  * different amount than the payment records. `minimum: false` skips the minimum (captures and refunds
  * may be any part of a charge).
  * @throws ValidationError `currency_not_supported` (Stripe does not charge in it), `amount_precision_unsupported`
- *   (more decimals than Stripe takes: a fractional zero-decimal amount, or a three-decimal amount whose last
- *   digit is not 0), `amount_below_gateway_minimum`, `amount_above_gateway_maximum`.
+ *   (more decimals than Stripe takes: a fractional zero-decimal amount, a fractional ISK or UGX amount, or a
+ *   three-decimal amount whose last digit is not 0), `amount_below_gateway_minimum`, `amount_above_gateway_maximum`
+ *   (eight digits of Stripe's minor units: 999999 ISK or UGX, since those are sent x100).
  * @example
  * ```ts
  * toStripeAmount(Money.of("12.340", "KWD")); // { amount: 12340, currency: "kwd" }
  * toStripeAmount(Money.of("500", "JPY"));    // { amount: 500, currency: "jpy" }
+ * toStripeAmount(Money.of("5000", "UGX"));   // { amount: 500000, currency: "ugx" }
  * ```
  */
 export function toStripeAmount(money: Money, options: { minimum?: boolean } = {}): { amount: number; currency: string } {
@@ -106,12 +105,13 @@ export function toStripeAmount(money: Money, options: { minimum?: boolean } = {}
   }
   const decimals = stripeDecimals(currency);
   const scaled = money.amount.times(new Decimal(10).pow(decimals));
-  if (!scaled.isInteger() || (THREE_DECIMAL.has(currency) && !scaled.mod(10).isZero())) {
-    const step = THREE_DECIMAL.has(currency) ? "0.010" : decimals === 0 ? "1" : "0.01";
+  const step = stripeStep(currency);
+  if (!scaled.isInteger() || !scaled.mod(step).isZero()) {
+    const unit = new Decimal(step).div(new Decimal(10).pow(decimals)).toFixed(decimals === 0 || step === 100 ? 0 : decimals);
     throw ValidationError.field(
       paymentsCodes.amount_precision_unsupported,
       "amount.amount",
-      `Stripe charges ${money.currency} in steps of ${step}; ${money.amount.toString()} is not one`,
+      `Stripe charges ${money.currency} in steps of ${unit}; ${money.amount.toString()} is not one`,
     );
   }
   const minor = BigInt(scaled.toFixed(0));

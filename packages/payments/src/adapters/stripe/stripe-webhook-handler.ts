@@ -4,6 +4,7 @@ import type { PaymentSystem } from "../../create-payment-system.js";
 import type { GatewayEventInput, GatewayEventResult } from "../../services/gateway-event-service.js";
 import { PAYMENT_ID_METADATA_KEY, REFUND_ID_METADATA_KEY, stateOf } from "./stripe-intents.js";
 import { verifyStripeWebhook } from "./stripe-webhook.js";
+import { fromStripeAmount } from "./stripe-amounts.js";
 import { paymentsCodes } from "../../domain/error-codes.js";
 
 /** Options of {@link handleStripeWebhook}. */
@@ -29,18 +30,37 @@ export interface StripeWebhookResult extends GatewayEventResult {
 }
 
 type RefundInput = NonNullable<GatewayEventInput["refunds"]>[number];
+type ExternalRefund = NonNullable<GatewayEventInput["externalRefunds"]>[number];
+const REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"]);
 
-function refundOf(r: Stripe.Refund): RefundInput | undefined {
-  const refundId = r.metadata?.[REFUND_ID_METADATA_KEY];
-  if (!refundId) return undefined;
+/**
+ * A Stripe Refund as the payment system's input: ours (made by the SDK, named by `platform_refund_id`) or
+ * external (made in Stripe's dashboard: no metadata of ours, so imported by Stripe's refund and
+ * PaymentIntent ids).
+ */
+function refundOf(r: Stripe.Refund): { ours: RefundInput } | { external: ExternalRefund } | undefined {
   const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
-  return {
-    refundId,
+  const common = {
     reference: r.id,
     status,
     declineCode: r.failure_reason ?? undefined,
     gatewayData: { provider: "stripe", refundId: r.id, refundStatus: r.status ?? "unknown" },
-  };
+  } as const;
+  const refundId = r.metadata?.[REFUND_ID_METADATA_KEY];
+  if (refundId) return { ours: { refundId, ...common } };
+  const intent = typeof r.payment_intent === "string" ? r.payment_intent : r.payment_intent?.id;
+  if (!intent || typeof r.id !== "string" || typeof r.amount !== "number" || typeof r.currency !== "string") return undefined;
+  const reason = r.reason && REASONS.has(r.reason) ? (r.reason as ExternalRefund["reason"]) : "other";
+  return { external: { ...common, paymentReference: intent, amount: fromStripeAmount(r.amount, r.currency).toJSON(), reason } };
+}
+
+/** Refunds of an event, split into ours and external ones (see {@link refundOf}). */
+function refundsInput(refunds: readonly Stripe.Refund[]): Pick<GatewayEventInput, "refunds" | "externalRefunds"> | undefined {
+  const read = refunds.map(refundOf).filter((r) => r !== undefined);
+  const ours = read.flatMap((r) => ("ours" in r ? [r.ours] : []));
+  const external = read.flatMap((r) => ("external" in r ? [r.external] : []));
+  if (ours.length === 0 && external.length === 0) return undefined;
+  return { refunds: ours, ...(external.length > 0 ? { externalRefunds: external } : {}) };
 }
 
 /** The event as the payment system's input, or undefined when it names nothing of ours. */
@@ -61,24 +81,25 @@ function inputOf(event: Stripe.Event, gateway: string): GatewayEventInput | unde
     }
     return { ...base, payment: { paymentId, reference: pi.id, state: stateOf(pi) } };
   }
-  if (event.type === "charge.refund.updated") {
-    const refund = refundOf(event.data.object as Stripe.Refund);
-    return refund ? { ...base, refunds: [refund] } : undefined;
+  if (event.type === "charge.refund.updated" || event.type.startsWith("refund.")) {
+    const refunds = refundsInput([event.data.object as Stripe.Refund]);
+    return refunds ? { ...base, ...refunds } : undefined;
   }
   // charge.refunded: a Charge; under current API versions its `refunds` list is not included, so
-  // refunds settle by charge.refund.updated (or refunds.reconcilePending) when it is absent.
+  // refunds settle by refund.* / charge.refund.updated (or refunds.reconcilePending) when it is absent.
   const charge = event.data.object as Stripe.Charge;
-  const refunds = (charge.refunds?.data ?? []).map(refundOf).filter((r): r is RefundInput => r !== undefined);
-  return { ...base, refunds };
+  return { ...base, refunds: [], ...refundsInput(charge.refunds?.data ?? []) };
 }
 
 /**
  * The Stripe webhook endpoint: verifies the delivery (`verifyStripeWebhook`: the stripe SDK's
  * `webhooks.constructEvent` on the raw body, the signature's age against the system's clock), then
  * applies `payment_intent.succeeded`, `.payment_failed`, `.requires_action`, `.canceled`,
- * `charge.refunded` and `charge.refund.updated` to the payment or refund named in the object's
- * metadata (`platform_payment_id`, `platform_refund_id`), through `system.gatewayEvents`: each event
- * once by its id across processes, never moving a payment backwards. It applies them as
+ * `charge.refunded`, `charge.refund.updated` and `refund.created`, `.updated`, `.failed` to the payment
+ * or refund named in the object's metadata (`platform_payment_id`, `platform_refund_id`), through
+ * `system.gatewayEvents`: each event once by its id across processes, never moving a payment backwards.
+ * A refund without `platform_refund_id` (made in Stripe's dashboard) is imported as a refund of the
+ * payment holding its PaymentIntent, once by Stripe's refund id, and settled by its status. It applies them as
  * {@link STRIPE_WEBHOOK_ACTOR} (`admin`): the verified signature is what authorises the delivery.
  *
  * Answer HTTP 200 for every result (including `ignored` for other event types and `unknown_payment`

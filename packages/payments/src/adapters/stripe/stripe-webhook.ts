@@ -10,6 +10,9 @@ export const STRIPE_PAYMENT_EVENT_TYPES = [
   "payment_intent.canceled",
   "charge.refunded",
   "charge.refund.updated",
+  "refund.created",
+  "refund.updated",
+  "refund.failed",
 ] as const;
 
 /** Options of {@link verifyStripeWebhook}. */

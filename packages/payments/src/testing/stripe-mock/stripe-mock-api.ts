@@ -1,5 +1,6 @@
 import { chargeJson, intentJson, refundJson, type Charge, type Intent, type Json, type Refund } from "./stripe-mock-objects.js";
 import {
+  checkStep,
   CURRENCY_RULES,
   invalidParam,
   listOf,
@@ -54,8 +55,7 @@ export class StripeMockApi {
       );
     const amount = positiveInt(form[param], param);
     const rule = CURRENCY_RULES[currency]!;
-    if (rule.decimals === 3 && amount % 10 !== 0)
-      throw invalidParam(param, "Three-decimal currency amounts must end in 0.", "parameter_invalid");
+    checkStep(currency, amount, param);
     if (amount < rule.minimum)
       throw invalidParam(param, `Amount must be at least ${rule.minimum} ${currency} minor units.`, "amount_too_small");
     if (amount > (currency === "idr" ? 999_999_999_999 : 99_999_999))
@@ -226,8 +226,7 @@ export class StripeMockApi {
         param: "amount_to_capture",
         message: "The amount to capture is greater than the amount capturable.",
       });
-    if (CURRENCY_RULES[pi.currency]!.decimals === 3 && amount % 10 !== 0)
-      throw invalidParam("amount_to_capture", "Three-decimal currency amounts must end in 0.");
+    checkStep(pi.currency, amount, "amount_to_capture");
     pi.amountReceived = amount;
     pi.amountCapturable = 0;
     pi.status = "succeeded";
@@ -274,6 +273,7 @@ export class StripeMockApi {
       });
     const left = pi.amountReceived - pi.amountRefunded;
     const amount = form.amount === undefined ? left : positiveInt(form.amount, "amount");
+    checkStep(pi.currency, amount, "amount");
     if (left === 0)
       throw new StripeWireError(400, {
         type: "invalid_request_error",

@@ -95,30 +95,45 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   pm_card_pendingRefund: { brand: "visa", last4: "7726", country: "US", behaviour: "refund_pending" },
 };
 
-/** Stripe's presentment rules the server checks: decimals and minimums (minor units) of the currencies it knows. */
-export const CURRENCY_RULES: Readonly<Record<string, { decimals: number; minimum: number }>> = {
-  usd: { decimals: 2, minimum: 50 },
-  eur: { decimals: 2, minimum: 50 },
-  gbp: { decimals: 2, minimum: 30 },
-  cad: { decimals: 2, minimum: 50 },
-  aud: { decimals: 2, minimum: 50 },
-  chf: { decimals: 2, minimum: 50 },
-  sek: { decimals: 2, minimum: 300 },
-  dkk: { decimals: 2, minimum: 250 },
-  nok: { decimals: 2, minimum: 300 },
-  pln: { decimals: 2, minimum: 200 },
-  czk: { decimals: 2, minimum: 1500 },
-  huf: { decimals: 2, minimum: 17500 },
-  jpy: { decimals: 0, minimum: 50 },
-  krw: { decimals: 0, minimum: 1 },
-  clp: { decimals: 0, minimum: 1 },
-  vnd: { decimals: 0, minimum: 1 },
-  kwd: { decimals: 3, minimum: 10 },
-  bhd: { decimals: 3, minimum: 10 },
-  jod: { decimals: 3, minimum: 10 },
-  omr: { decimals: 3, minimum: 10 },
-  tnd: { decimals: 3, minimum: 10 },
-  isk: { decimals: 2, minimum: 100 },
-  mxn: { decimals: 2, minimum: 1000 },
-  idr: { decimals: 2, minimum: 1 },
+/**
+ * Stripe's presentment rules the server checks for the currencies it knows: decimals of `amount`, minimum
+ * (minor units) and the step every amount must be a multiple of (three-decimal currencies end in 0; ISK and
+ * UGX are zero-decimal but taken as two-decimal integers, so they move in steps of 100: 5 ISK is `500`).
+ */
+export const CURRENCY_RULES: Readonly<Record<string, { decimals: number; minimum: number; step: number }>> = {
+  usd: { decimals: 2, minimum: 50, step: 1 },
+  eur: { decimals: 2, minimum: 50, step: 1 },
+  gbp: { decimals: 2, minimum: 30, step: 1 },
+  cad: { decimals: 2, minimum: 50, step: 1 },
+  aud: { decimals: 2, minimum: 50, step: 1 },
+  chf: { decimals: 2, minimum: 50, step: 1 },
+  sek: { decimals: 2, minimum: 300, step: 1 },
+  dkk: { decimals: 2, minimum: 250, step: 1 },
+  nok: { decimals: 2, minimum: 300, step: 1 },
+  pln: { decimals: 2, minimum: 200, step: 1 },
+  czk: { decimals: 2, minimum: 1500, step: 1 },
+  huf: { decimals: 2, minimum: 17500, step: 1 },
+  twd: { decimals: 2, minimum: 1, step: 1 },
+  jpy: { decimals: 0, minimum: 50, step: 1 },
+  krw: { decimals: 0, minimum: 1, step: 1 },
+  clp: { decimals: 0, minimum: 1, step: 1 },
+  vnd: { decimals: 0, minimum: 1, step: 1 },
+  mga: { decimals: 0, minimum: 1, step: 1 },
+  kwd: { decimals: 3, minimum: 10, step: 10 },
+  bhd: { decimals: 3, minimum: 10, step: 10 },
+  jod: { decimals: 3, minimum: 10, step: 10 },
+  omr: { decimals: 3, minimum: 10, step: 10 },
+  tnd: { decimals: 3, minimum: 10, step: 10 },
+  isk: { decimals: 2, minimum: 100, step: 100 },
+  ugx: { decimals: 2, minimum: 100, step: 100 },
+  mxn: { decimals: 2, minimum: 1000, step: 1 },
+  idr: { decimals: 2, minimum: 1, step: 1 },
 };
+
+/** Refuses an amount that is not a multiple of its currency's step, as Stripe does. */
+export function checkStep(currency: string, amount: number, param: string): void {
+  const step = CURRENCY_RULES[currency]!.step;
+  if (amount % step === 0) return;
+  const why = step === 10 ? "Three-decimal currency amounts must end in 0." : `${currency} amounts must be divisible by ${step}.`;
+  throw invalidParam(param, why, "parameter_invalid");
+}
