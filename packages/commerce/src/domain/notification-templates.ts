@@ -15,7 +15,9 @@ function money(m: Money): string {
         maximumFractionDigits: m.scale,
       })),
     );
-  return f.format(m.toFixed() as unknown as number);
+  // The exact decimal string (Intl formats strings without a float; the formatter pads to the scale).
+  // Plain notation always: the SDK's Decimal writes exponents only beyond 60 digits. Cheaper than toFixed, which copies.
+  return f.format(m.amount.toString() as unknown as number);
 }
 
 /** A rendered message in both formats. */

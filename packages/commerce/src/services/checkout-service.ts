@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import {
   ConflictError,
   createEvent,
@@ -25,6 +25,12 @@ import { OrderSettlement } from "./order-settlement.js";
 import type { ServiceContext } from "./service-context.js";
 import { isUnconfiguredPaymentPort, noPaymentPortError } from "./unconfigured-payment-port.js";
 import { commerceCodes } from "../domain/error-codes.js";
+
+// The one-shot digest (Node 20.12+) skips building a Hash object per checkout; same hex either way.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+function sha256Hex(text: string): string {
+  return oneShotHash ? oneShotHash("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
+}
 
 /**
  * Checkout: validate the cart, reserve stock and create the order (transaction 1), charge
@@ -62,16 +68,14 @@ export class CheckoutService {
     // Fail closed before anything is reserved: without a port no order could ever be paid.
     if (isUnconfiguredPaymentPort(this.payments)) throw noPaymentPortError();
     const data = parse(checkoutSchema, input);
-    const fingerprint = createHash("sha256")
-      .update(
-        JSON.stringify([
-          data.shippingAddressId ?? null,
-          data.shippingAddress ?? null,
-          data.billingAddressId ?? null,
-          data.paymentToken ?? null,
-        ]),
-      )
-      .digest("hex");
+    const fingerprint = sha256Hex(
+      JSON.stringify([
+        data.shippingAddressId ?? null,
+        data.shippingAddress ?? null,
+        data.billingAddressId ?? null,
+        data.paymentToken ?? null,
+      ]),
+    );
     const key = `${customerId}\u0000${data.idempotencyKey}`;
     const running = this.inflight.get(key);
     if (running) {

@@ -171,6 +171,20 @@ describe("tracing helpers without a registered provider", () => {
     expect(reads).toBe(0);
   });
 
+  it("a counted method reads no argument and only the result's money and currency (the counter's attribute)", async () => {
+    const reads: string[] = [];
+    const watched = (name: string, value: object) =>
+      new Proxy(value, { get: (target, key) => (key !== "then" && reads.push(`${name}.${String(key)}`), Reflect.get(target, key)) });
+    class Service {
+      async place(input: object): Promise<object> {
+        return watched("result", { id: "ord_abcdef", customerId: "cus_abcdef", currency: "EUR", secret: "x" }) ?? input;
+      }
+    }
+    const traced = traceService(new Service(), "core.service", { counters: { place: "platform.test.counted" } });
+    await traced.place(watched("input", { customerId: "cus_abcdef", paymentToken: "tok_x" }));
+    expect(new Set(reads)).toEqual(new Set(["result.total", "result.amount", "result.currency"]));
+  });
+
   it("call attributes come from an allow-list: ids by field or prefix and money, never other fields", () => {
     const attrs = callAttributes([
       { customerId: "cus_abcdef", password: "hunter2", paymentMethod: "pm_card_visa", amount: { amount: "9.99", currency: "EUR" } },

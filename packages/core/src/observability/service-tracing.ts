@@ -74,6 +74,39 @@ export function callAttributes(values: readonly unknown[]): Attrs {
   return attrs;
 }
 
+/** The `platform.currency` that {@link callAttributes} reads from one value (null when none). */
+function currencyOf(value: unknown): string | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const attrs: Attrs = {};
+  const record = value as Record<string, unknown>;
+  for (const key of MONEY_FIELDS) moneyAttributes(attrs, record[key]);
+  if (typeof record.currency === "string" && CURRENCY.test(record.currency)) attrs["platform.currency"] ??= record.currency;
+  return typeof attrs["platform.currency"] === "string" ? attrs["platform.currency"] : null;
+}
+
+/**
+ * A counted call without a tracer provider: there is no span to make, so no attributes are read but
+ * the one the counter carries (the result's currency), the same ones as with a span.
+ */
+function counted(counter: string, call: () => unknown): unknown {
+  const settle = (result: unknown): unknown => {
+    const currency = currencyOf(result);
+    countMetric(counter, { "platform.outcome": "success", ...(currency !== null ? { "platform.currency": currency } : {}) });
+    return result;
+  };
+  const failed = (error: unknown): never => {
+    countMetric(counter, { "platform.outcome": errorCodeOf(error) });
+    throw error;
+  };
+  let result: unknown;
+  try {
+    result = call();
+  } catch (error) {
+    return failed(error);
+  }
+  return result instanceof Promise ? result.then(settle, failed) : settle(result);
+}
+
 /** Options of {@link traceService}. */
 export interface TraceServiceOptions {
   /** Methods whose every call adds 1 to a counter, with `platform.outcome` = `success` or the error code. */
@@ -107,7 +140,11 @@ export function traceService<S extends object>(service: S, prefix: string, optio
         // Without @opentelemetry/api, or without a tracer provider and a counter to add to, there is
         // nothing to record: no attribute extraction either.
         const api = otelApi();
-        if (!api || (!counter && !tracerRegistered(api))) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!api) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!tracerRegistered(api))
+          return counter
+            ? counted(counter, () => (value as (...a: unknown[]) => unknown).apply(target, args))
+            : (value as (...a: unknown[]) => unknown).apply(target, args);
         return withSpan(name, callAttributes(args), (span) => {
           const settle = (result: unknown): unknown => {
             const attrs = callAttributes([result]);
