@@ -1,6 +1,6 @@
 import { Money } from "@platform/core";
-import { describe, expect, it, beforeAll, afterAll } from "vitest";
-import { ADMIN_ACTOR, MemoryNotificationOutbox, orderConfirmation, type EmailMessage } from "../src/index.js";
+import { describe, expect, it, beforeAll, afterAll, vi } from "vitest";
+import { ADMIN_ACTOR, MemoryNotificationOutbox, NotificationRecorder, orderConfirmation, type EmailMessage } from "../src/index.js";
 import { commerceStores, makeOn, product, signUp, ANONYMOUS_ACTOR } from "./helpers.js";
 
 describe.each(commerceStores())("notifications on $name", (store) => {
@@ -32,6 +32,23 @@ describe.each(commerceStores())("notifications on $name", (store) => {
       expect(outbox.emails[0]!.html).toContain("<li>");
       expect(outbox.emails[1]!.text).toContain("TRK-1");
       expect(outbox.sms[0]!.to).toBe("+1 555 0100");
+    });
+
+    it("sending runs its transactions (claims, settlements) without the recording view: they record no notifying event", async () => {
+      const outbox = new MemoryNotificationOutbox();
+      const { platform } = makeOn(store, { notifications: { email: outbox, sendInProcess: false } });
+      const p = await product(platform, "N-REC", "3.00", 5);
+      const { actor } = await signUp(platform, "Rec");
+      await platform.carts.addItem(actor, { productId: p.id, quantity: 1 });
+      await platform.orders.checkout(actor, { idempotencyKey: "notify-recorder-1" });
+      const record = vi.spyOn(NotificationRecorder.prototype, "record");
+      try {
+        expect((await platform.notifications.dispatchDue()).sent).toBe(1);
+        expect(record).not.toHaveBeenCalled();
+      } finally {
+        record.mockRestore();
+      }
+      expect(outbox.emails.map((m) => m.template)).toEqual(["order_confirmation"]);
     });
 
     it("a failing notifier never fails the order; sends are retried, then reported", async () => {
