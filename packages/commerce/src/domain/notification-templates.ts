@@ -3,7 +3,14 @@ import type { Order } from "./order.js";
 
 // Intl.NumberFormat is costly to build; one per currency is reused (same output as Money.format).
 const formatters = new Map<string, Intl.NumberFormat>();
+// Money is immutable: an amount met again (a product's price in every confirmation of it) keeps its text.
+const formatted = new WeakMap<Money, string>();
 function money(m: Money): string {
+  let text = formatted.get(m);
+  if (text === undefined) formatted.set(m, (text = format(m)));
+  return text;
+}
+function format(m: Money): string {
   let f = formatters.get(m.currency);
   if (!f)
     formatters.set(
@@ -44,18 +51,19 @@ function layout(title: string, body: string): string {
 export function orderConfirmation(input: { customerName: string; order: Order }): RenderedMessage {
   const { customerName, order } = input;
   const lines = order.lines.map((l) => `${l.quantity} x ${l.name} (${l.sku}) @ ${money(l.unitPrice)} = ${money(l.lineTotal)}`);
+  const total = money(order.total);
   const totals = [
     `Subtotal: ${money(order.subtotal)}`,
     `Shipping: ${money(order.shipping)}`,
     `Tax: ${money(order.tax)}`,
-    `Total: ${money(order.total)}`,
+    `Total: ${total}`,
   ];
   const text = [`Hello ${customerName},`, "", `Thank you for your order ${order.id}.`, "", ...lines, "", ...totals].join("\n");
   const html = layout(
     `Order ${order.id} confirmed`,
     `<p>Hello ${escapeHtml(customerName)},</p><p>Thank you for your order.</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul><p>${totals.map(escapeHtml).join("<br>")}</p>`,
   );
-  return { subject: `Your order ${order.id} is confirmed`, text, html, sms: `Order ${order.id} confirmed, total ${money(order.total)}.` };
+  return { subject: `Your order ${order.id} is confirmed`, text, html, sms: `Order ${order.id} confirmed, total ${total}.` };
 }
 
 /** The shipping notice. */
