@@ -21,6 +21,9 @@
  * Run: corepack pnpm exec vitest bench --run packages/social/bench/postgres.bench.ts
  * Smaller: SOCIAL_BENCH_POSTS=200000 corepack pnpm exec vitest bench --run packages/social/bench/postgres.bench.ts
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import type { PoolClient } from "pg";
 import { loadavg } from "node:os";
 import { afterAll, bench, describe } from "vitest";
 import { ManualClock, type Actor } from "@platform/core";
@@ -48,6 +51,7 @@ const CELEBRITY_FOLLOWS = 30; // of each user's followees: 10,000 * 30 / 50 = 6,
 const THRESHOLD = 1_000;
 const SAMPLE = 100;
 
+const WRITE_SQL = /^\s*(INSERT|UPDATE|DELETE|WITH\s+gone|MERGE)\b/i;
 const log = (line: string) => console.log(`[social pg bench] ${line}`);
 let server: PostgresServer | undefined;
 const adminUrl = process.env.DATABASE_URL ?? (server = await startPostgresServer()).url;
@@ -151,7 +155,13 @@ async function measure() {
   const cold: number[] = [];
   for (const u of sample) cold.push(await time(() => social.feeds.home(act(u), { limit: 20 }))); // first read rebuilds the feed
   const warm: number[] = [];
+  // The process's CPU time per warm read (user + system: pg's parsing, the services, the adapter),
+  // the part of a read's wall time that is not the server's nor the wire's.
+  const warmCpu = process.cpuUsage();
   for (let r = 0; r < 3; r++) for (const u of sample) warm.push(await time(() => social.feeds.home(act(u), { limit: 20 })));
+  const warmCpuUs = process.cpuUsage(warmCpu);
+  const cpuPerWarmRead = (warmCpuUs.user + warmCpuUs.system) / 1000 / warm.length;
+  if (process.env.SOCIAL_BENCH_PROFILE) await profileWarmReads(process.env.SOCIAL_BENCH_PROFILE);
   const seedTimes: number[] = [];
   for (const u of sample) seedTimes.push(await time(() => seedFirstPage(u)));
   // Correctness check in the same run: the hybrid page equals the seed's page.
@@ -165,11 +175,17 @@ async function measure() {
   const sSeed = summarizeLatencies(seedTimes);
   const fmt = (s: ReturnType<typeof summarizeLatencies>) => `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms (n=${s.count})`;
   log(`home first page, hybrid (warm, materialised):  ${fmt(sWarm)}`);
+  log(`client CPU per warm read (this process: pg parsing, services, adapter): ${cpuPerWarmRead.toFixed(2)} ms`);
   log(`home first page, hybrid (cold, bounded window materialised first): ${fmt(sCold)}`);
   log(`home first page, seed approach as SQL:         ${fmt(sSeed)}`);
   log(
     `ratio seed / hybrid warm: p50 ${(sSeed.p50 / sWarm.p50).toFixed(1)}x, p99 ${(sSeed.p99 / sWarm.p99).toFixed(1)}x; seed / cold p50 ${(sSeed.p50 / sCold.p50).toFixed(1)}x`,
   );
+
+  // One warm read recorded before the fan-out below fills feeds with one author's posts (its
+  // statements are EXPLAINed and their rows and bytes counted further down).
+  const reader = sample[0]!;
+  const warmRead = await recorder.record(() => social.feeds.home(act(reader), { limit: 20 }));
 
   // ---------- one post's fan-out ----------
   const author = ordinary(SAMPLE + 1);
@@ -189,8 +205,6 @@ async function measure() {
   log(`post by a celebrity (fan-out on read, no feed writes): ${fmt(summarizeLatencies(pull))}`);
 
   // ---------- statements per operation, and where a warm and a cold read's time go ----------
-  const reader = sample[0]!;
-  const warmRead = await recorder.record(() => social.feeds.home(act(reader), { limit: 20 }));
   log(`statements per home read, warm: ${describeStatements(warmRead)}`);
   await social.feeds.evict(act(reader), {});
   const coldRead = await recorder.record(() => social.feeds.home(act(reader), { limit: 20 }));
@@ -219,6 +233,24 @@ async function measure() {
   log(`full rebuild of an evicted feed (800 entries, the former cold read's main part): ${fmt(summarizeLatencies(fullRebuild))}`);
 
   /**
+   * A CPU profile of 600 warm reads alone (SOCIAL_BENCH_PROFILE=<file.cpuprofile>), for
+   * `node /work/notes/tools/cpuprof-top.mjs <file>`-style summaries of where a read's CPU goes.
+   */
+  async function profileWarmReads(file: string): Promise<void> {
+    const session = new Session();
+    session.connect();
+    const post = (method: string) =>
+      new Promise<unknown>((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
+    await post("Profiler.enable");
+    await post("Profiler.start");
+    for (let r = 0; r < 6; r++) for (const u of sample) await social.feeds.home(act(u), { limit: 20 });
+    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+    session.disconnect();
+    writeFileSync(file, JSON.stringify(profile));
+    log(`CPU profile of 600 warm reads written to ${file}`);
+  }
+
+  /**
    * EXPLAIN (ANALYZE, BUFFERS) of each statement of one operation: execution time, buffers, plan head.
    * `rollback`: the statements run in one transaction that is rolled back (an operation that writes).
    */
@@ -243,7 +275,20 @@ async function measure() {
         const exec = lines.find((l) => l.startsWith("Execution Time")) ?? "";
         total += Number(/([\d.]+) ms/.exec(exec)?.[1] ?? 0);
         const buffers = lines.find((l) => l.includes("Buffers:")) ?? "";
-        log(`  ${exec.padEnd(28)} ${buffers.trim().padEnd(40)} ${st.text.replace(/\s+/g, " ").slice(0, 110)}`);
+        // What the statement sends back: rows, and the bytes of their fields as text (what pg parses).
+        let returned = "";
+        if (!WRITE_SQL.test(st.text)) {
+          const raw = await (client as unknown as PoolClient).query<unknown[]>({
+            text: st.text,
+            values: st.values as unknown[] | undefined,
+            rowMode: "array",
+            types: { getTypeParser: () => (v: string) => v },
+          });
+          let bytes = 0;
+          for (const row of raw.rows) for (const v of row) if (typeof v === "string") bytes += Buffer.byteLength(v);
+          returned = `${raw.rows.length} rows, ${bytes} B`;
+        }
+        log(`  ${exec.padEnd(28)} ${buffers.trim().padEnd(40)} ${returned.padEnd(18)} ${st.text.replace(/\s+/g, " ").slice(0, 110)}`);
         if (process.env.SOCIAL_BENCH_PLANS) for (const l of lines) log(`      ${l}`);
       }
       log(`  total execution ${total.toFixed(3)} ms`);

@@ -68,14 +68,14 @@ export const lockedStateSql = `WITH st AS (SELECT user_id, floor_seq FROM social
  *   then the pull lock shared.
  */
 export async function lockedSources(db: Queryable, userId: string): Promise<string[]> {
-  const { rows } = await db.query<{ followee_id: string | null; materialised: boolean }>(
+  // The follow set as one array: one row to parse instead of one per source (~200).
+  const { rows } = await db.query<{ sources: string[] | null }>(
     `${lockedStateSql}
-     SELECT f.followee_id, pl.materialised FROM pl LEFT JOIN LATERAL (
-       SELECT followee_id, seq FROM social_follows WHERE follower_id = $1 AND pl.materialised
-     ) f ON true ORDER BY f.seq`,
+     SELECT CASE WHEN pl.materialised THEN ARRAY(SELECT followee_id FROM social_follows WHERE follower_id = $1 ORDER BY seq) END AS sources
+     FROM pl`,
     [userId, SOCIAL_FEED_LOCK_KEY],
   );
-  if (rows[0]?.materialised) return rows.flatMap((r) => (r.followee_id === null ? [] : [r.followee_id]));
+  if (rows[0]?.sources) return rows[0].sources;
   // Every user row involved in id order, then the pull lock shared (the home read that follows
   // merges pull activities), then the follow set again, sent together: the server runs them in
   // order, each with a snapshot taken after the locks of the one before. The reader's own row now

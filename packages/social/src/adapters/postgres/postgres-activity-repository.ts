@@ -2,8 +2,8 @@ import type { Queryable } from "@platform/core/postgres";
 import type { Activity, Delivery } from "../../domain/post.js";
 import type { ActivityRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
-import { cacheOf, prefetchFeedRows } from "./read-cache.js";
-import { toActivity, toPost, type ActivityRow, type PostRow } from "./rows.js";
+import { noteFeedCandidates } from "./read-cache.js";
+import { toActivity, type ActivityRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
@@ -46,68 +46,29 @@ export class PostgresActivityRepository implements ActivityRepository {
        ORDER BY a.seq DESC LIMIT $5`,
       [[...new Set(actorIds)], deliveries, beforeBound(page.before), page.atLeast ?? 0, page.limit],
     );
-    // Within a home read (a feed page named the reader), the items are loaded in bulk too.
-    if (cacheOf(this.db)?.viewer)
-      await prefetchFeedRows(
-        this.db,
-        rows.map((r) => r.post_id),
-        rows.map((r) => r.actor_id),
-      );
-    return rows.map(toActivity);
+    const activities = rows.map(toActivity);
+    noteFeedCandidates(this.db, page.limit, activities, (a) => a.id);
+    return activities;
   }
 
   /**
    * Pull activities only: index-only scans of `social_activities_pull` (the literal predicate
-   * selects it), with their posts in the same statement; within a home read the posts go to the
-   * transaction's read cache and the people and the reader's relations to them follow in bulk.
+   * selects it). Within a home read the reposters are noted for the page's prefetch.
    */
   private async listPulled(actorIds: readonly string[], page: Keyset & { atLeast?: number | null }): Promise<Activity[]> {
-    const { rows } = await run<PulledRow>(
+    const { rows } = await run<Omit<ActivityRow, "actor_id" | "delivery"> & { actor_id: string }>(
       this.db,
-      `SELECT a.id AS a_id, a.seq AS a_seq, a.actor_id AS a_actor_id, a.verb AS a_verb, a.post_id AS a_post_id, a.created_at AS a_created_at, p.*
-       FROM (
-         SELECT x.id, x.seq, s.actor_id, x.verb, x.post_id, x.created_at FROM unnest($1::text[]) AS s(actor_id)
-         CROSS JOIN LATERAL (
-           SELECT y.id, y.seq, y.verb, y.post_id, y.created_at FROM social_activities y
-           WHERE y.actor_id = s.actor_id AND y.delivery = 'pull' AND y.seq < $2 AND y.seq >= $3
-           ORDER BY y.seq DESC LIMIT $4
-         ) x
-         ORDER BY x.seq DESC LIMIT $4
-       ) a
-       LEFT JOIN social_posts p ON p.id = a.post_id
-       ORDER BY a.seq DESC`,
+      `SELECT x.id, x.seq, s.actor_id, x.verb, x.post_id, x.created_at FROM unnest($1::text[]) AS s(actor_id)
+       CROSS JOIN LATERAL (
+         SELECT y.id, y.seq, y.verb, y.post_id, y.created_at FROM social_activities y
+         WHERE y.actor_id = s.actor_id AND y.delivery = 'pull' AND y.seq < $2 AND y.seq >= $3
+         ORDER BY y.seq DESC LIMIT $4
+       ) x
+       ORDER BY x.seq DESC LIMIT $4`,
       [[...new Set(actorIds)], beforeBound(page.before), page.atLeast ?? 0, page.limit],
     );
-    const cache = cacheOf(this.db);
-    if (cache) {
-      for (const r of rows) cache.posts.set(r.a_post_id, r.id ? toPost(r as PostRow) : null);
-      if (cache.viewer)
-        await prefetchFeedRows(
-          this.db,
-          rows.map((r) => r.a_post_id),
-          rows.map((r) => r.a_actor_id),
-        );
-    }
-    return rows.map((r) =>
-      toActivity({
-        id: r.a_id,
-        seq: r.a_seq,
-        actor_id: r.a_actor_id,
-        verb: r.a_verb,
-        post_id: r.a_post_id,
-        delivery: "pull",
-        created_at: r.a_created_at,
-      }),
-    );
+    const activities = rows.map((r) => toActivity({ ...r, delivery: "pull" }));
+    noteFeedCandidates(this.db, page.limit, activities, (a) => a.id);
+    return activities;
   }
 }
-
-/** A pull activity (`a_` columns) with its post's columns (null when the post is gone). */
-type PulledRow = {
-  a_id: string;
-  a_seq: string;
-  a_actor_id: string;
-  a_verb: Activity["verb"];
-  a_post_id: string;
-  a_created_at: Date;
-} & Partial<PostRow>;

@@ -2,9 +2,8 @@ import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
-import { cacheOf, prefetchFeedRows } from "./read-cache.js";
+import { cacheOf, noteFeedCandidates } from "./read-cache.js";
 import { settled } from "./settled.js";
-import { toFeedEntry, toPost, type PostRow } from "./rows.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
@@ -105,28 +104,19 @@ export class PostgresFeedRepository implements FeedRepository {
   }
 
   async page(userId: string, page: Keyset): Promise<FeedEntry[]> {
-    // The entries with their posts in one statement (the posts go to the transaction's read cache).
-    // A home read: the reader is known before the statement goes out (a pull read may be in flight with it).
+    // A home read: the reader is known before the statement goes out (a pull read may be in flight
+    // with it). The entries only: the posts, people and relations of the ones a page hydrates are
+    // loaded in bulk when it asks for them (`prefetchFeedRows`).
     const cache = cacheOf(this.db);
     if (cache) cache.viewer = userId;
-    const { rows } = await run<{ entry_seq: string; activity_id: string; actor_id: string; post_id: string } & Partial<PostRow>>(
+    const { rows } = await run<{ seq: string; activity_id: string; actor_id: string; post_id: string }>(
       this.db,
-      `SELECT e.seq AS entry_seq, e.activity_id, e.actor_id, e.post_id, p.*
-       FROM (SELECT seq, activity_id, actor_id, post_id FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) e
-       LEFT JOIN social_posts p ON p.id = e.post_id
-       ORDER BY e.seq DESC`,
+      "SELECT seq, activity_id, actor_id, post_id FROM social_feed_entries WHERE user_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
       [userId, beforeBound(page.before), page.limit],
     );
-    // The items' posts, people and the reader's relations to them, in bulk.
-    if (cache) for (const r of rows) cache.posts.set(r.post_id, r.id ? toPost(r as PostRow) : null);
-    await prefetchFeedRows(
-      this.db,
-      rows.map((r) => r.post_id),
-      rows.map((r) => r.actor_id),
-    );
-    return rows.map((r) =>
-      toFeedEntry({ user_id: userId, seq: r.entry_seq, activity_id: r.activity_id, actor_id: r.actor_id, post_id: r.post_id }),
-    );
+    const entries = rows.map((r) => ({ userId, seq: Number(r.seq), activityId: r.activity_id, actorId: r.actor_id, postId: r.post_id }));
+    noteFeedCandidates(this.db, page.limit, entries, (e) => e.activityId);
+    return entries;
   }
 
   async size(userId: string): Promise<number> {

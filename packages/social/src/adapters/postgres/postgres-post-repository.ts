@@ -4,7 +4,7 @@ import type { Post, PostCounters } from "../../domain/post.js";
 import type { PostCounterDelta, PostRepository } from "../../ports/content-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockForActivity } from "./feed-lock.js";
-import { cacheOf, fromCache } from "./read-cache.js";
+import { cacheOf, fromCache, prefetchFeedRows } from "./read-cache.js";
 import { toPost, type PostRow } from "./rows.js";
 import { setClause } from "./set-clause.js";
 import { beforeBound, run } from "./sql-errors.js";
@@ -69,8 +69,11 @@ export class PostgresPostRepository implements PostRepository {
 
   async getMany(ids: readonly string[]): Promise<Map<string, Post>> {
     const out = new Map<string, Post>();
-    // A feed page's posts were prefetched with the page: only the others cost a statement.
-    const missing = fromCache(cacheOf(this.db)?.posts, ids, ids, out);
+    // Within a home read the page's posts come with their people and the reader's relations to
+    // them (one round trip for all three); posts already cached cost nothing.
+    let missing = fromCache(cacheOf(this.db)?.posts, ids, ids, out);
+    if (missing.length > 0 && (await prefetchFeedRows(this.db, missing)))
+      missing = fromCache(cacheOf(this.db)?.posts, missing, missing, out);
     if (missing.length === 0) return out;
     const { rows } = await run<PostRow>(this.db, "SELECT * FROM social_posts WHERE id = ANY($1::text[])", [missing]);
     for (const r of rows) out.set(r.id, toPost(r));

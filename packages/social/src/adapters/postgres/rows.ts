@@ -4,7 +4,6 @@ import type { Like, LikeTarget } from "../../domain/like.js";
 import type { Notification, NotificationType } from "../../domain/notification.js";
 import type { Activity, Delivery, Post, PostVisibility, Repost } from "../../domain/post.js";
 import type { User, UserRole } from "../../domain/user.js";
-import type { FeedEntry } from "../../ports/feed-repository.js";
 
 // Row mappers: node-postgres returns bigint as string, timestamptz as Date, text[] as string[].
 
@@ -264,21 +263,4 @@ export const toNotification = (r: NotificationRow): Notification => ({
   groupKey: r.group_key,
   readAt: r.read_at,
   createdAt: r.created_at,
-});
-
-/** A `social_feed_entries` row. */
-export interface FeedEntryRow {
-  user_id: string;
-  seq: string;
-  activity_id: string;
-  actor_id: string;
-  post_id: string;
-}
-/** @internal */
-export const toFeedEntry = (r: FeedEntryRow): FeedEntry => ({
-  userId: r.user_id,
-  seq: Number(r.seq),
-  activityId: r.activity_id,
-  actorId: r.actor_id,
-  postId: r.post_id,
 });
