@@ -12,13 +12,8 @@ export { COMMERCE_ERROR_CODES, commerceCodes, type CommerceErrorCode } from "./d
 export { CatalogService, createProductWithStockSchema } from "./services/catalog-service.js";
 export { productSearchSchema, type ProductSearchInput } from "./services/product-search-schema.js";
 export { CategoryService } from "./services/category-service.js";
-export {
-  UserService,
-  DEFAULT_SESSION_RETENTION_MS,
-  type LoginResult,
-  type RegistrationReceipt,
-  type UserServiceOptions,
-} from "./services/user-service.js";
+export { UserService, type LoginResult, type RegistrationReceipt, type UserServiceOptions } from "./services/user-service.js";
+export { DEFAULT_SESSION_RETENTION_MS } from "./services/customer-sessions.js";
 export {
   DEFAULT_LOGIN_THROTTLE,
   resolveLoginThrottle,

@@ -11,7 +11,6 @@ import {
   type PurgeOptions,
   type Actor,
 } from "@platform/core";
-import { z } from "zod";
 import {
   changePasswordSchema,
   type Customer,
@@ -19,12 +18,11 @@ import {
   loginSchema,
   registerSchema,
   toProfile,
-  updateProfileSchema,
   type CustomerProfile,
   type LoginInput,
   type RegisterInput,
 } from "../domain/customer.js";
-import { refSchema, roleSchema, type Actor as CommerceActor, type Role } from "../domain/schemas.js";
+import { type Actor as CommerceActor, type Role } from "../domain/schemas.js";
 import { DEFAULT_SESSION_TTL_MS } from "../domain/session.js";
 import type { GuestCartMerge } from "../domain/cart.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
@@ -32,7 +30,9 @@ import { AddressBook } from "./address-book.js";
 import { DEFAULT_LOGIN_THROTTLE, LoginGuard, parseSource, type AttemptSource, type LoginThrottlePolicy } from "./login-guard.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import type { ServiceContext } from "./service-context.js";
-import { hashToken, newSessionToken } from "./session-tokens.js";
+import { newSessionToken } from "./session-tokens.js";
+import { CustomerProfiles } from "./customer-profiles.js";
+import { CustomerSessions, DEFAULT_SESSION_RETENTION_MS, tokenHashOf } from "./customer-sessions.js";
 import { commerceCodes } from "../domain/error-codes.js";
 
 /** Options of the {@link UserService}. */
@@ -62,25 +62,21 @@ export interface RegistrationReceipt {
   readonly email: string;
 }
 
-/** Default retention of ended sessions: 7 days after they expired or were revoked. */
-export const DEFAULT_SESSION_RETENTION_MS = 7 * 24 * 3_600_000;
-
-const tokenSchema = z.string().min(16).max(128);
-
 /** Customers, credentials, sessions, profile and addresses (`platform.users`). */
 export class UserService extends AddressBook {
-  private readonly ttl: number;
   private readonly guard: LoginGuard;
-  private readonly sessionRetentionMs: number;
+  private readonly sessions: CustomerSessions;
+  private readonly profiles: CustomerProfiles;
 
   constructor(
     ctx: ServiceContext,
     private readonly options: UserServiceOptions,
   ) {
     super(ctx);
-    this.ttl = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
     this.guard = new LoginGuard(options.throttle ?? DEFAULT_LOGIN_THROTTLE);
-    this.sessionRetentionMs = options.sessionRetentionMs ?? DEFAULT_SESSION_RETENTION_MS;
+    const ttl = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+    this.sessions = new CustomerSessions(ctx, ttl, options.sessionRetentionMs ?? DEFAULT_SESSION_RETENTION_MS);
+    this.profiles = new CustomerProfiles(ctx);
   }
 
   /**
@@ -171,8 +167,7 @@ export class UserService extends AddressBook {
       const now = clock.now();
       await this.guard.succeeded(tx, data.email, clientKey);
       if (upgraded) await this.rehash(tx, customer, upgraded, now);
-      const expiresAt = new Date(now.getTime() + this.ttl);
-      await tx.sessions.insert({ tokenHash: hashToken(token), customerId: customer.id, createdAt: now, expiresAt, revokedAt: null });
+      const expiresAt = await this.sessions.open(tx, token, customer.id, now);
       const guestCart =
         data.guestCartId && this.options.mergeGuestCart ? await this.options.mergeGuestCart(tx, customer.id, data.guestCartId) : null;
       tx.outbox.add(createEvent("customer.logged_in", { customerId: customer.id }, clock));
@@ -200,31 +195,18 @@ export class UserService extends AddressBook {
    */
   async authenticate(actor: Actor, input: { token: string }): Promise<CommerceActor> {
     checkActor(actor);
-    const t = parseToken(input?.token);
-    const { store, clock } = this.ctx;
-    return store.transaction(async (tx) => {
-      const session = await tx.sessions.get(hashToken(t));
-      if (!session || session.revokedAt !== null)
-        throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
-      if (session.expiresAt.getTime() <= clock.now().getTime())
-        throw new AuthenticationError(commerceCodes.session_expired, "session expired");
-      const customer = await tx.customers.get(session.customerId);
-      if (!customer) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
-      return { id: customer.id, roles: customer.roles };
-    });
+    return this.sessions.authenticate(input?.token);
   }
 
   /** Ends the session of `token` (idempotent; any actor: the token is the credential). */
   async logout(actor: Actor, input: { token: string }): Promise<void> {
     checkActor(actor);
-    const t = parseToken(input?.token);
-    await this.ctx.store.transaction((tx) => tx.sessions.revoke(hashToken(t), this.ctx.clock.now()));
+    await this.sessions.logout(input?.token);
   }
 
   /** Ends every session of the actor; returns how many were live. @throws AuthenticationError `unauthenticated`. */
   async revokeAllSessions(actor: Actor, _input: Record<string, never> = {}): Promise<number> {
-    const customerId = this.customerOf(actor);
-    return this.ctx.store.transaction((tx) => tx.sessions.revokeAllForCustomer(customerId, this.ctx.clock.now()));
+    return this.sessions.revokeAll(this.customerOf(actor));
   }
 
   /**
@@ -241,7 +223,7 @@ export class UserService extends AddressBook {
     const customerId = this.customerOf(actor);
     const data = parse(changePasswordSchema, input);
     const clientKey = parseSource(input.source);
-    const keep = input.currentToken === undefined ? undefined : hashToken(parseToken(input.currentToken));
+    const keep = input.currentToken === undefined ? undefined : tokenHashOf(input.currentToken);
     const { store, clock } = this.ctx;
     const customer = await store.transaction(async (tx) => {
       const c = await tx.customers.get(customerId);
@@ -273,8 +255,7 @@ export class UserService extends AddressBook {
    */
   async purgeEndedSessions(options: PurgeOptions = {}): Promise<number> {
     const { limit } = parse(purgeOptionsSchema, options);
-    const before = new Date(this.ctx.clock.now().getTime() - this.sessionRetentionMs);
-    return this.ctx.store.transaction((tx) => tx.sessions.purgeEnded(before, limit));
+    return this.sessions.purgeEnded(limit);
   }
 
   /**
@@ -295,48 +276,16 @@ export class UserService extends AddressBook {
    */
   async setRoles(actor: Actor, input: { customerId: string; roles: Role[] }): Promise<CustomerProfile> {
     requireRole(actor, "admin");
-    const data = parse(setRolesSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      const c = await tx.customers.get(data.customerId);
-      if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", data.customerId);
-      const next = { ...c, roles: [...new Set(data.roles)], updatedAt: this.ctx.clock.now(), version: c.version + 1 };
-      await tx.customers.update(next, c.version);
-      return toProfile(next);
-    });
+    return this.profiles.setRoles(input);
   }
 
   /** The actor's profile. @throws NotFoundError `customer_not_found`. */
   async getProfile(actor: Actor, _input: Record<string, never> = {}): Promise<CustomerProfile> {
-    const customerId = this.customerOf(actor);
-    const c = await this.ctx.store.transaction((tx) => tx.customers.get(customerId));
-    if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
-    return toProfile(c);
+    return this.profiles.get(this.customerOf(actor));
   }
 
   /** Changes name and phone. @throws ValidationError `invalid_name`, `invalid_phone`. */
   async updateProfile(actor: Actor, input: { name?: string; phone?: string | null }): Promise<CustomerProfile> {
-    const customerId = this.customerOf(actor);
-    const data = parse(updateProfileSchema, input);
-    return this.ctx.store.transaction(async (tx) => {
-      const c = await tx.customers.get(customerId);
-      if (!c) throw NotFoundError.of(commerceCodes.customer_not_found, "customer", customerId);
-      const next = {
-        ...c,
-        name: data.name ?? c.name,
-        phone: data.phone === undefined ? c.phone : data.phone,
-        updatedAt: this.ctx.clock.now(),
-        version: c.version + 1,
-      };
-      await tx.customers.update(next, c.version);
-      return toProfile(next);
-    });
+    return this.profiles.update(this.customerOf(actor), input);
   }
-}
-
-const setRolesSchema = z.object({ customerId: refSchema, roles: z.array(roleSchema).min(1).max(2) });
-
-function parseToken(token: unknown): string {
-  const r = tokenSchema.safeParse(token);
-  if (!r.success) throw new AuthenticationError(commerceCodes.invalid_session, "unknown or revoked session");
-  return r.data;
 }
