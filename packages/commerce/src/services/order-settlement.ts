@@ -1,10 +1,11 @@
-import { createEvent, GatewayError, PlatformError, writeLog, type Money } from "@platform/core";
+import { createEvent, PlatformError, writeLog, type Money } from "@platform/core";
 import { isPaymentOpen, type Order } from "../domain/order.js";
 import { chargeKeyOf } from "../domain/charge-outcome.js";
 import { removePurchased } from "./cart-operations.js";
 import { withLoadedOrder } from "./notification-recorder.js";
 import type { CommerceTx } from "../ports/commerce-store.js";
 import type { ChargeStatus, PaymentPort } from "../ports/payment-port.js";
+import { refundOrder } from "./order-refunds.js";
 import type { ServiceContext } from "./service-context.js";
 import { commerceCodes } from "../domain/error-codes.js";
 
@@ -219,18 +220,6 @@ export class OrderSettlement {
     return { resolution: changed || causedHere ? "canceled" : "settled", order: after };
   }
 
-  private async countFailedRefund(orderId: string, attempt: number): Promise<void> {
-    await this.ctx.store.transaction(async (tx) => {
-      const cur = await tx.orders.get(orderId);
-      // Another caller already counted this attempt (or the refund went through meanwhile).
-      if (!cur || cur.payment.status !== "refund_pending" || cur.payment.refundAttempts !== attempt) return;
-      await tx.orders.update(
-        { ...cur, payment: { ...cur.payment, refundAttempts: attempt + 1 }, updatedAt: this.ctx.clock.now(), version: cur.version + 1 },
-        cur.version,
-      );
-    });
-  }
-
   /** Keeps the gateway's payment id of a charge whose outcome is unknown, so it can be resolved later. */
   async notePendingReference(orderId: string, reference: unknown): Promise<void> {
     if (typeof reference !== "string" || reference.length === 0) return;
@@ -270,33 +259,8 @@ export class OrderSettlement {
     return next.payment.status === "refund_pending" ? this.refund(next, next.cancelReason ?? "canceled") : next;
   }
 
-  /**
-   * Refunds an order whose payment is `refund_pending`, outside any transaction, then
-   * records it. A failure leaves `refund_pending`, so calling again retries the refund. An
-   * ambiguous failure (retryable, or not a GatewayError) keeps the idempotency key: the refund may
-   * have happened, and the gateway dedupes it. A definite failure (non-retryable GatewayError) is
-   * counted on the order, so the next attempt uses a new key; a gateway would otherwise replay
-   * the stored failure for the old one forever.
-   */
-  async refund(order: Order, reason: string, amount: Money = order.total): Promise<Order> {
-    const reference = order.payment.reference;
-    if (reference === null) return order;
-    const attempt = order.payment.refundAttempts;
-    const idempotencyKey = attempt === 0 ? `refund_${order.id}` : `refund_${order.id}_${attempt}`;
-    try {
-      await this.payments.refund({ orderId: order.id, reference, amount, idempotencyKey, reason });
-    } catch (error) {
-      if (error instanceof GatewayError && !error.retryable) await this.countFailedRefund(order.id, attempt);
-      throw error;
-    }
-    const { store, clock } = this.ctx;
-    return store.transaction(async (tx) => {
-      const cur = (await tx.orders.get(order.id))!;
-      if (cur.payment.status !== "refund_pending") return cur;
-      const next: Order = { ...cur, payment: { ...cur.payment, status: "refunded" }, updatedAt: clock.now(), version: cur.version + 1 };
-      await tx.orders.update(next, cur.version);
-      tx.outbox.add(createEvent("order.refunded", { orderId: cur.id, customerId: cur.customerId, amount: amount.toJSON() }, clock));
-      return next;
-    });
+  /** Refunds an order whose payment is `refund_pending` (see {@link refundOrder}). @throws GatewayError when the refund fails. */
+  refund(order: Order, reason: string, amount: Money = order.total): Promise<Order> {
+    return refundOrder(this.ctx, this.payments, order, reason, amount);
   }
 }
