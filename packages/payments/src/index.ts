@@ -9,7 +9,7 @@ export { type PaymentsRole } from "./domain/payments-role.js";
 export { PAYMENTS_ERROR_CODES, paymentsCodes, type PaymentsErrorCode } from "./domain/error-codes.js";
 export { RefundService, type RefundOutcome } from "./services/refund-service.js";
 export { GatewayEventService, type GatewayEventInput, type GatewayEventResult } from "./services/gateway-event-service.js";
-export { type ExpireActionsSummary } from "./services/payment-reconciler.js";
+export { type ExpireActionsSummary } from "./services/payment-actions.js";
 export { TransactionService, listTransactionsSchema, type ListTransactionsInput } from "./services/transaction-service.js";
 export { FraudService, listEntrySchema, addRuleSchema, type ListEntryInput, type AddRuleInput } from "./services/fraud-service.js";
 export { WebhookService, type WebhookOptions } from "./services/webhook-service.js";

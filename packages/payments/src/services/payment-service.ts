@@ -25,7 +25,8 @@ import { PaymentCancellation } from "./payment-cancellation.js";
 import { PaymentCapture } from "./payment-capture.js";
 import { PaymentCreation, type PaymentRoutingOptions } from "./payment-creation.js";
 import { lockPayment } from "./payment-lock.js";
-import type { ExpireActionsSummary, PaymentReconciler } from "./payment-reconciler.js";
+import type { ExpireActionsSummary } from "./payment-actions.js";
+import type { PaymentReconciler } from "./payment-reconciler.js";
 import type { PaymentSettlement } from "./payment-settlement.js";
 import { paymentsCodes } from "../domain/error-codes.js";
 
