@@ -1,18 +1,12 @@
 import { randomInt } from "node:crypto";
-import { countMetric, createId, METRICS, parse, withSpan, writeLog } from "@platform/core";
+import { createId, parse, withSpan, writeLog } from "@platform/core";
 import { z } from "zod";
-import {
-  DEFAULT_RETRY_SCHEDULE_MS,
-  nextRetryDelay,
-  parseRetryAfter,
-  type DeliveryAttempt,
-  type WebhookDelivery,
-} from "../domain/webhook-delivery.js";
+import { DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelay, type DeliveryAttempt, type WebhookDelivery } from "../domain/webhook-delivery.js";
 import type { WebhookEndpoint } from "../domain/webhook-endpoint.js";
-import { signWebhook } from "../domain/webhook-signature.js";
 import type { WebhookTransport } from "../ports/webhook-transport.js";
 import type { ServiceContext } from "./context.js";
 import { KeyedLimiter } from "./keyed-limiter.js";
+import { attemptDelivery, observeAttempt } from "./webhook-attempt.js";
 import type { WebhookOptions } from "./webhook-options.js";
 import type { WebhookQueue } from "./webhook-queue.js";
 
@@ -130,7 +124,7 @@ export class WebhookDispatcher {
     let retryAfter: number | undefined;
     if (!endpoint || !endpoint.enabled) {
       attempt = { at: this.ctx.clock.now(), error: endpoint ? "endpoint disabled" : "endpoint deleted", durationMs: 0, manual };
-      this.observe(d, attempt, undefined);
+      observeAttempt(this.ctx, d, attempt, undefined);
     } else {
       const waited = await this.perEndpoint.acquire(endpoint.id);
       const left = (d.leaseUntil?.getTime() ?? 0) - this.ctx.clock.now().getTime();
@@ -150,8 +144,8 @@ export class WebhookDispatcher {
             "platform.manual": manual,
           },
           async (span) => {
-            const result = await this.attempt(d, endpoint, manual);
-            const outcome = this.observe(d, result.attempt, result.status);
+            const result = await attemptDelivery(this.ctx, { transport: this.transport, timeoutMs: this.timeoutMs }, d, endpoint, manual);
+            const outcome = observeAttempt(this.ctx, d, result.attempt, result.status);
             span.setAttributes({ "http.response.status_code": result.status, "platform.outcome": outcome });
             if (outcome !== "delivered") span.setError(outcome);
             return result;
@@ -163,75 +157,6 @@ export class WebhookDispatcher {
     }
     const delivery = await this.record(d, attempt, status, retryAfter, endpoint, manual, previous);
     return { delivery, attempted: true };
-  }
-
-  /** One HTTP attempt, signed (at send time) with the endpoint's live secrets; never throws. */
-  private async attempt(
-    d: WebhookDelivery,
-    endpoint: WebhookEndpoint,
-    manual: boolean,
-  ): Promise<{ attempt: DeliveryAttempt; status?: number; retryAfter?: number }> {
-    const started = this.ctx.clock.now();
-    const secrets = endpoint.secrets.filter((s) => !s.expiresAt || s.expiresAt.getTime() > started.getTime()).map((s) => s.secret);
-    const headers = {
-      ...signWebhook(secrets, d.messageId, Math.floor(started.getTime() / 1000), d.payload),
-      "content-type": "application/json",
-      "user-agent": "platform-payments-webhooks/1",
-    };
-    try {
-      const res = await this.transport({ url: endpoint.url, headers, body: d.payload, timeoutMs: this.timeoutMs });
-      const status = res.status;
-      const retryAfter = parseRetryAfter(res.headers["retry-after"], this.ctx.clock.now());
-      return {
-        status,
-        retryAfter,
-        attempt: {
-          at: started,
-          status,
-          durationMs: this.ctx.clock.now().getTime() - started.getTime(),
-          responseBody: res.body?.slice(0, 1024),
-          manual,
-        },
-      };
-    } catch (e) {
-      return {
-        attempt: {
-          at: started,
-          error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-          durationMs: this.ctx.clock.now().getTime() - started.getTime(),
-          manual,
-        },
-      };
-    }
-  }
-
-  /**
-   * Counts an attempt by outcome and logs a failed one (a webhook attempt failure is otherwise only
-   * visible in the delivery's attempt list). Returns the outcome: `delivered`, `http_error`,
-   * `network_error` or `endpoint_unavailable`.
-   */
-  private observe(d: WebhookDelivery, attempt: DeliveryAttempt, status: number | undefined): string {
-    const outcome =
-      status !== undefined
-        ? status >= 200 && status < 300
-          ? "delivered"
-          : "http_error"
-        : attempt.error === "endpoint disabled" || attempt.error === "endpoint deleted"
-          ? "endpoint_unavailable"
-          : "network_error";
-    countMetric(METRICS.webhookAttempts, { "platform.outcome": outcome });
-    if (outcome !== "delivered") {
-      writeLog(this.ctx.logger, "warn", "webhook delivery attempt failed", {
-        code: `webhook_${outcome}`,
-        deliveryId: d.id,
-        endpointId: d.endpointId,
-        eventId: d.messageId,
-        eventType: d.eventType,
-        attempt: d.attemptCount + 1,
-        ...(status !== undefined ? { status } : { error: attempt.error }),
-      });
-    }
-    return outcome;
   }
 
   /** Puts a claimed delivery back in the queue, due now, without an attempt (only under our lease). */
