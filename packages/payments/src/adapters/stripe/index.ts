@@ -3,7 +3,8 @@
  * `stripe` SDK (an optional peer dependency: install `stripe` to use this entry point).
  * @packageDocumentation
  */
-export { StripeGateway, type StripeAuthorization } from "./stripe-gateway.js";
+export { StripeGateway } from "./stripe-gateway.js";
+export { type StripeAuthorization } from "./stripe-authorization.js";
 export { type StripeGatewayOptions, type StripeMode, stripeModeOf } from "./stripe-config.js";
 export { toStripeAmount, fromStripeAmount, stripeDecimals, isStripeCurrency } from "./stripe-amounts.js";
 export { mapStripeError, type StripeCallKind } from "./stripe-errors.js";

@@ -1,19 +1,11 @@
-import { ConfigurationError, GatewayError, Money, PlatformError, ValidationError } from "@platform/core";
-import type Stripe from "stripe";
+import { Money, PlatformError, ValidationError } from "@platform/core";
 import type { PaymentMethodDetails } from "../../domain/payment.js";
-import type {
-  GatewayAuthorization,
-  GatewayAuthorizeRequest,
-  GatewayPaymentState,
-  GatewayRefund,
-  PaymentGateway,
-} from "../../ports/payment-gateway.js";
+import type { GatewayAuthorizeRequest, GatewayPaymentState, GatewayRefund, PaymentGateway } from "../../ports/payment-gateway.js";
 import { fromStripeAmount, toStripeAmount } from "./stripe-amounts.js";
 import { stripeModeOf, type StripeGatewayOptions, type StripeMode } from "./stripe-config.js";
-import { mapStripeError, type StripeCallKind } from "./stripe-errors.js";
+import { authorizationOf, failIntent, type StripeAuthorization } from "./stripe-authorization.js";
+import { StripeClient } from "./stripe-client.js";
 import {
-  actionOf,
-  declineCodeOf,
   gatewayDataOf,
   PAYMENT_ID_METADATA_KEY,
   REFUND_ID_METADATA_KEY,
@@ -21,11 +13,7 @@ import {
   stripeIdempotencyKey,
   type StripeGatewayData,
 } from "./stripe-intents.js";
-import { paymentsCodes } from "../../domain/error-codes.js";
 import { coreCodes } from "@platform/core";
-
-/** An authorisation, with what Stripe knows about it. */
-export type StripeAuthorization = GatewayAuthorization & { readonly gatewayData: StripeGatewayData };
 
 const OUR_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -59,83 +47,21 @@ export class StripeGateway implements PaymentGateway {
   readonly mode: StripeMode;
   private readonly options: StripeGatewayOptions & { secretKey: string };
   private readonly name: string;
-  private client: Promise<Stripe> | undefined;
+  private readonly client: StripeClient;
 
   constructor(options: StripeGatewayOptions | string | undefined) {
     const o: StripeGatewayOptions = typeof options === "object" && options !== null ? options : { secretKey: options };
     this.mode = stripeModeOf(o.secretKey);
     this.options = o as StripeGatewayOptions & { secretKey: string };
     this.name = o.name ?? "stripe";
-  }
-
-  private stripe(): Promise<Stripe> {
-    this.client ??= import("stripe").then(
-      (mod) => {
-        const StripeClass = (mod.default ?? mod) as unknown as typeof Stripe;
-        const o = this.options;
-        return new StripeClass(o.secretKey, {
-          ...(o.apiVersion ? { apiVersion: o.apiVersion as Stripe.LatestApiVersion } : {}),
-          maxNetworkRetries: o.maxNetworkRetries ?? 2,
-          timeout: o.timeoutMs ?? 30_000,
-          telemetry: o.telemetry ?? false,
-          ...(o.host ? { host: o.host } : {}),
-          ...(o.port ? { port: o.port } : {}),
-          ...(o.protocol ? { protocol: o.protocol } : {}),
-          appInfo: { name: "@platform/payments" },
-        });
-      },
-      (cause: unknown) => {
-        this.client = undefined;
-        throw new ConfigurationError(
-          paymentsCodes.missing_peer_dependency,
-          "the Stripe gateway needs the optional peer dependency stripe (npm install stripe)",
-          { cause },
-        );
-      },
-    );
-    return this.client;
-  }
-
-  private async call<T>(kind: StripeCallKind, fn: (s: Stripe) => Promise<T>): Promise<T> {
-    const s = await this.stripe();
-    try {
-      return await fn(s);
-    } catch (e) {
-      const mapped = mapStripeError(e, kind);
-      // Name the gateway as registered (a host may run two Stripe accounts).
-      throw mapped instanceof GatewayError && this.name !== "stripe"
-        ? new GatewayError(mapped.code, mapped.message, {
-            provider: this.name,
-            retryable: mapped.retryable,
-            declineCode: mapped.declineCode,
-            details: mapped.details,
-            cause: mapped.cause,
-          })
-        : mapped;
-    }
-  }
-
-  private fail(
-    code: string,
-    message: string,
-    options: { retryable: boolean; declineCode?: string; ambiguous?: boolean; pi?: Stripe.PaymentIntent },
-  ): never {
-    throw new GatewayError(code, message, {
-      provider: this.name,
-      retryable: options.retryable,
-      ...(options.declineCode ? { declineCode: options.declineCode } : {}),
-      details: {
-        ...(options.ambiguous ? { ambiguous: true } : {}),
-        ...(options.pi ? { paymentIntentId: options.pi.id, paymentIntentStatus: options.pi.status } : {}),
-      },
-    });
+    this.client = new StripeClient(this.options, this.name);
   }
 
   /** The card behind a PaymentMethod id (`pm_...`), or null when Stripe does not know it. */
   async describePaymentMethod(paymentMethod: string): Promise<PaymentMethodDetails | null> {
     if (!/^[A-Za-z0-9_]{3,255}$/.test(paymentMethod)) return null;
     try {
-      const pm = await this.call("read", (s) => s.paymentMethods.retrieve(paymentMethod));
+      const pm = await this.client.call("read", (s) => s.paymentMethods.retrieve(paymentMethod));
       const card = pm.card ?? undefined;
       return {
         type: pm.type,
@@ -170,7 +96,7 @@ export class StripeGateway implements PaymentGateway {
     const { amount, currency } = toStripeAmount(req.amount);
     if (!OUR_ID.test(req.paymentId))
       throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
-    const created = await this.call("authorize", (s) =>
+    const created = await this.client.call("authorize", (s) =>
       s.paymentIntents.create(
         {
           amount,
@@ -184,57 +110,14 @@ export class StripeGateway implements PaymentGateway {
       ),
     );
     // A replayed create answers with the intent as it was then; the confirm key replays the confirm.
-    const pi = await this.call("authorize", (s) =>
+    const pi = await this.client.call("authorize", (s) =>
       s.paymentIntents.confirm(
         created.id,
         { ...(this.options.returnUrl ? { return_url: this.options.returnUrl } : {}), expand: ["latest_charge"] },
         { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "confirm") },
       ),
     );
-    return this.authorization(pi);
-  }
-
-  private authorization(pi: Stripe.PaymentIntent): StripeAuthorization {
-    const gatewayData = gatewayDataOf(pi);
-    switch (pi.status) {
-      case "succeeded":
-        return {
-          reference: pi.id,
-          status: "captured",
-          amountAuthorized: fromStripeAmount(pi.amount, pi.currency),
-          amountCaptured: fromStripeAmount(pi.amount_received, pi.currency),
-          gatewayData,
-        };
-      case "requires_capture":
-        return {
-          reference: pi.id,
-          status: "authorized",
-          amountAuthorized: fromStripeAmount(pi.amount_capturable, pi.currency),
-          amountCaptured: fromStripeAmount(0, pi.currency),
-          gatewayData,
-        };
-      case "requires_action":
-        // The customer must authenticate (3-D Secure) on the host's front end with the client secret.
-        return {
-          reference: pi.id,
-          status: "requires_action",
-          amountAuthorized: fromStripeAmount(0, pi.currency),
-          amountCaptured: fromStripeAmount(0, pi.currency),
-          gatewayData,
-          action: actionOf(pi),
-        };
-      case "requires_payment_method":
-        return this.fail("card_declined", pi.last_payment_error?.message ?? "the card was declined", {
-          retryable: false,
-          declineCode: declineCodeOf(pi) ?? "generic_decline",
-          pi,
-        });
-      case "canceled":
-        return this.fail("payment_canceled", "the PaymentIntent was canceled", { retryable: false, pi });
-      default:
-        // processing (asynchronous methods) or a state this version does not know: the outcome is Stripe's to tell.
-        return this.fail("gateway_pending", `the PaymentIntent is ${pi.status}`, { retryable: true, ambiguous: true, pi });
-    }
+    return authorizationOf(this.name, pi);
   }
 
   /**
@@ -247,7 +130,7 @@ export class StripeGateway implements PaymentGateway {
     idempotencyKey: string;
   }): Promise<{ reference: string; amountCaptured: Money; gatewayData: StripeGatewayData }> {
     const { amount } = toStripeAmount(req.amount, { minimum: false });
-    const pi = await this.call("follow_up", (s) =>
+    const pi = await this.client.call("follow_up", (s) =>
       s.paymentIntents.capture(
         req.reference,
         { amount_to_capture: amount, expand: ["latest_charge"] },
@@ -255,7 +138,7 @@ export class StripeGateway implements PaymentGateway {
       ),
     );
     if (pi.status !== "succeeded")
-      this.fail("gateway_pending", `the PaymentIntent is ${pi.status} after capture`, { retryable: true, ambiguous: true, pi });
+      failIntent(this.name, "gateway_pending", `the PaymentIntent is ${pi.status} after capture`, { retryable: true, ambiguous: true, pi });
     return { reference: pi.id, amountCaptured: fromStripeAmount(pi.amount_received, pi.currency), gatewayData: gatewayDataOf(pi) };
   }
 
@@ -265,13 +148,13 @@ export class StripeGateway implements PaymentGateway {
    */
   async void(req: { reference: string; idempotencyKey: string }): Promise<void> {
     try {
-      await this.call("follow_up", (s) =>
+      await this.client.call("follow_up", (s) =>
         s.paymentIntents.cancel(req.reference, {}, { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "cancel") }),
       );
     } catch (e) {
       if (!PlatformError.is(e, "payment_intent_unexpected_state")) throw e;
       // Canceled by another request (or by Stripe when the hold lapsed): the void holds.
-      const pi = await this.call("read", (s) => s.paymentIntents.retrieve(req.reference));
+      const pi = await this.client.call("read", (s) => s.paymentIntents.retrieve(req.reference));
       if (pi.status !== "canceled") throw e;
     }
   }
@@ -287,7 +170,7 @@ export class StripeGateway implements PaymentGateway {
     idempotencyKey: string;
   }): Promise<GatewayRefund & { gatewayData: Record<string, string> }> {
     const { amount } = toStripeAmount(req.amount, { minimum: false });
-    let refund = await this.call("follow_up", (s) =>
+    let refund = await this.client.call("follow_up", (s) =>
       s.refunds.create(
         { payment_intent: req.reference, amount, metadata: { [REFUND_ID_METADATA_KEY]: req.refundId } },
         { idempotencyKey: stripeIdempotencyKey(req.idempotencyKey, "refund") },
@@ -295,7 +178,7 @@ export class StripeGateway implements PaymentGateway {
     );
     // A re-send (refunds.reconcile) is answered with the refund as it was then: read how it stands now.
     if (refund.status === "pending" || refund.status === "requires_action")
-      refund = await this.call("read", (s) => s.refunds.retrieve(refund.id));
+      refund = await this.client.call("read", (s) => s.refunds.retrieve(refund.id));
     const gatewayData = { provider: "stripe", refundId: refund.id, refundStatus: refund.status ?? "unknown" };
     if (refund.status === "succeeded") return { reference: refund.id, status: "succeeded", gatewayData };
     if (refund.status === "failed" || refund.status === "canceled")
@@ -314,7 +197,7 @@ export class StripeGateway implements PaymentGateway {
   }): Promise<GatewayPaymentState & { gatewayData?: StripeGatewayData }> {
     if (req.reference) {
       try {
-        return stateOf(await this.call("read", (s) => s.paymentIntents.retrieve(req.reference!, { expand: ["latest_charge"] })));
+        return stateOf(await this.client.call("read", (s) => s.paymentIntents.retrieve(req.reference!, { expand: ["latest_charge"] })));
       } catch (e) {
         if (PlatformError.is(e) && e.details.stripeCode === "resource_missing") return { status: "not_found" };
         throw e;
@@ -322,7 +205,7 @@ export class StripeGateway implements PaymentGateway {
     }
     if (!OUR_ID.test(req.paymentId))
       throw ValidationError.field(coreCodes.validation_failed, "paymentId", "payment ids are letters, digits, _ and -");
-    const found = await this.call("read", (s) =>
+    const found = await this.client.call("read", (s) =>
       s.paymentIntents.search({ query: `metadata['${PAYMENT_ID_METADATA_KEY}']:'${req.paymentId}'`, limit: 10 }),
     );
     const intents = found.data;
