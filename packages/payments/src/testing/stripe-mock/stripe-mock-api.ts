@@ -1,26 +1,17 @@
 import { chargeJson, intentJson, refundJson, type Charge, type Intent, type Json, type Refund } from "./stripe-mock-objects.js";
+import { checkAmount, positiveInt, record, str } from "./stripe-mock-params.js";
+import { newRefund } from "./stripe-mock-refunds.js";
 import {
   checkStep,
-  CURRENCY_RULES,
   invalidParam,
   listOf,
   stripeId,
+  unixNow,
   StripeWireError,
   TEST_CARDS,
   type FormObject,
-  type FormValue,
   type TestCard,
 } from "./stripe-wire.js";
-
-const str = (v: FormValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
-const record = (v: FormValue | undefined): Record<string, string> =>
-  typeof v === "object" ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
-const now = () => Math.floor(Date.now() / 1000);
-
-function positiveInt(v: FormValue | undefined, param: string): number {
-  if (typeof v !== "string" || !/^\d+$/.test(v)) throw invalidParam(param, `Invalid integer: ${String(v)}`, "parameter_invalid_integer");
-  return Number(v);
-}
 
 /**
  * The PaymentIntents, charges and refunds of the local Stripe-compatible server, with Stripe's rules:
@@ -43,24 +34,6 @@ export class StripeMockApi {
         message: `No such payment_intent: '${id}'`,
       });
     return pi;
-  }
-
-  private checkAmount(form: FormObject, param = "amount"): { amount: number; currency: string } {
-    const currency = str(form.currency) ?? "";
-    if (currency !== currency.toLowerCase() || !CURRENCY_RULES[currency])
-      throw invalidParam(
-        "currency",
-        `Invalid currency: ${currency}. Currencies are three-letter lower-case ISO codes Stripe supports.`,
-        "parameter_invalid",
-      );
-    const amount = positiveInt(form[param], param);
-    const rule = CURRENCY_RULES[currency]!;
-    checkStep(currency, amount, param);
-    if (amount < rule.minimum)
-      throw invalidParam(param, `Amount must be at least ${rule.minimum} ${currency} minor units.`, "amount_too_small");
-    if (amount > (currency === "idr" ? 999_999_999_999 : 99_999_999))
-      throw invalidParam(param, "Amount must be no more than 99999999.", "amount_too_large");
-    return { amount, currency };
   }
 
   /** The JSON of a PaymentIntent, with `latest_charge` expanded when asked. */
@@ -92,7 +65,7 @@ export class StripeMockApi {
         funding: "credit",
         fingerprint: `fp${card.last4}${card.brand}`,
       },
-      created: now(),
+      created: unixNow(),
       livemode: false,
     };
   }
@@ -105,7 +78,7 @@ export class StripeMockApi {
         "payment_method_types cannot be used with this API version; use automatic_payment_methods.",
         "parameter_unknown",
       );
-    const { amount, currency } = this.checkAmount(form);
+    const { amount, currency } = checkAmount(form);
     const captureMethod = str(form.capture_method) ?? "automatic_async";
     if (!["automatic", "automatic_async", "manual"].includes(captureMethod))
       throw invalidParam("capture_method", `Invalid capture_method: ${captureMethod}`);
@@ -129,7 +102,7 @@ export class StripeMockApi {
       nextAction: null,
       cancellationReason: null,
       clientSecret: `${id}_secret_${stripeId("cs").slice(3)}`,
-      created: now(),
+      created: unixNow(),
     };
     this.intents.set(id, pi);
     if (str(form.confirm) === "true") return this.confirm(id, form);
@@ -176,7 +149,7 @@ export class StripeMockApi {
       status: card.behaviour === "decline" ? "failed" : "succeeded",
       card,
       paymentMethod: pi.paymentMethod!,
-      created: now(),
+      created: unixNow(),
     };
     this.charges.set(charge.id, charge);
     pi.chargeId = charge.id;
@@ -264,45 +237,7 @@ export class StripeMockApi {
 
   /** POST /v1/refunds */
   refund(form: FormObject): Json {
-    const pi = this.intent(str(form.payment_intent) ?? "");
-    if (pi.status !== "succeeded")
-      throw new StripeWireError(400, {
-        type: "invalid_request_error",
-        code: "charge_not_refundable",
-        message: `This PaymentIntent is ${pi.status} and has nothing to refund.`,
-      });
-    const left = pi.amountReceived - pi.amountRefunded;
-    const amount = form.amount === undefined ? left : positiveInt(form.amount, "amount");
-    checkStep(pi.currency, amount, "amount");
-    if (left === 0)
-      throw new StripeWireError(400, {
-        type: "invalid_request_error",
-        code: "charge_already_refunded",
-        message: "This charge has already been refunded.",
-      });
-    if (amount > left)
-      throw new StripeWireError(400, {
-        type: "invalid_request_error",
-        code: "amount_too_large",
-        param: "amount",
-        message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${left}).`,
-      });
-    const card = this.charges.get(pi.chargeId!)!.card;
-    const fails = card.behaviour === "refund_fail";
-    const status = fails ? "failed" : card.behaviour === "refund_pending" ? "pending" : "succeeded";
-    const r: Refund = {
-      id: stripeId("re"),
-      intent: pi.id,
-      charge: pi.chargeId!,
-      amount,
-      currency: pi.currency,
-      status,
-      failureReason: fails ? "expired_or_canceled_card" : null,
-      metadata: record(form.metadata),
-      created: now(),
-    };
-    // A pending refund already counts against what is left to refund, as at Stripe.
-    if (!fails) pi.amountRefunded += amount;
+    const r = newRefund(this.intent(str(form.payment_intent) ?? ""), this.charges, form);
     this.refunds.set(r.id, r);
     return refundJson(r);
   }

@@ -46,6 +46,9 @@ export function invalidParam(param: string, message: string, code = "parameter_i
 }
 
 /** A Stripe-like object id (`pi_3Q...`). */
+/** Now, in Unix seconds (Stripe's `created`). */
+export const unixNow = (): number => Math.floor(Date.now() / 1000);
+
 export function stripeId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString("base64url").replace(/[-_]/g, "x")}`;
 }
