@@ -40,9 +40,6 @@ export function mapSqlError(error: unknown): unknown {
 
 /** The query runner of the repositories: parameterised queries only, driver errors mapped by {@link mapSqlError}. */
 export class Sql {
-  private readonly deferred: Promise<unknown>[] = [];
-  private deferredFailure: unknown;
-
   /** `outbox`: the transaction's, which makes its COMMIT wait for the {@link defer}red writes. */
   constructor(
     private readonly client: Queryable,
@@ -51,35 +48,20 @@ export class Sql {
 
   /** Runs one parameterised statement. @throws ValidationError `nul_character`; ConflictError. */
   query<R = Record<string, unknown>>(text: string, values: readonly unknown[] = []): Promise<QueryResultLike<R>> {
-    return queryMapped<R>(this.client, mapSqlError, text, values).catch(async (error: unknown) => {
-      // A statement behind a failed deferred write fails only because the transaction is aborted
-      // (25P02): the write's error is the one to report. Its answer came first, but its rejection
-      // may not have been handled yet, so the deferred writes are waited for here.
-      if (sqlState(error) === "25P02" && this.deferred.length > 0) {
-        await Promise.allSettled(this.deferred);
-        if (this.deferredFailure !== undefined) throw this.deferredFailure;
-      }
-      throw error;
-    });
+    return queryMapped<R>(this.client, mapSqlError, text, values);
   }
 
   /**
    * Sends a write without waiting for its answer: the transaction's COMMIT waits for it (pipelined,
    * one round trip for both). Without an outbox (no transaction to wait) it is awaited here. The
-   * statement must raise when it cannot apply (see `commerce_conflict`); its error is the transaction's.
+   * statement must raise when it cannot apply (see `commerce_conflict`); its error is the
+   * transaction's, also when a later statement failed only because it aborted the transaction
+   * (core's `PostgresOutbox.defer` reports the first deferred failure).
    */
   async defer(text: string, values: readonly unknown[] = []): Promise<void> {
     const write = queryMapped(this.client, mapSqlError, text, values);
-    if (!this.outbox) {
-      await write;
-      return;
-    }
-    this.deferred.push(
-      write.catch((error: unknown) => {
-        this.deferredFailure ??= error;
-      }),
-    );
-    this.outbox.defer(write);
+    if (this.outbox) this.outbox.defer(write);
+    else await write;
   }
 
   /** The rows of a statement. */
