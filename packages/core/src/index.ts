@@ -49,6 +49,7 @@ export {
 export { type DomainEvent, type EventMap, type AnyEventOf, createEvent } from "./events/domain-event.js";
 export { EventBus, type EventBusOptions, type EventHandler, type EventErrorHook } from "./events/event-bus.js";
 export { type UnitOfWork, type EventOutbox, type EventPublisher } from "./transactions/unit-of-work.js";
+export { together } from "./transactions/together.js";
 export { MemoryStore } from "./memory/memory-store.js";
 export { recordSchema } from "./validation/record-schema.js";
 export { MemoryTable, type MemoryTableOptions, type UniqueIndexDefinition, type IndexDefinition } from "./memory/memory-table.js";

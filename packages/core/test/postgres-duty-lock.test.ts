@@ -51,11 +51,14 @@ describe("PostgresStore.runExclusive (the worker's per-duty lock)", () => {
     const held = store.runExclusive("test.killed", async () => {
       pid = (
         await db.pool.query<{ pid: number }>(
-          "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND granted LIMIT 1",
+          // pg_locks is cluster-wide: other test files' workers hold duty locks in their own databases.
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1`,
           [0x706c7477],
         )
       ).rows[0]!.pid;
-      await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
+      // With a timeout it returns once the backend is gone (and its locks with it), not once signalled.
+      await db.pool.query("SELECT pg_terminate_backend($1, 10000)", [pid]);
       return "done";
     });
     // The work finished, the unlock failed on the dead connection: the result stands and the lock is gone.

@@ -1,7 +1,7 @@
+import { together } from "@platform/core";
 import type { FeedItem } from "../domain/feed.js";
 import { postView, type Post } from "../domain/post.js";
 import type { SocialTx } from "../ports/social-store.js";
-import { together } from "./together.js";
 import type { Viewer } from "./viewer.js";
 
 /** The shape every feed source is read into: a reference to an activity. */

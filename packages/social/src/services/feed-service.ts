@@ -1,4 +1,4 @@
-import { pageRequestSchema, parse, requireActorId, type Actor, type Page, type PageRequest } from "@platform/core";
+import { pageRequestSchema, parse, requireActorId, type Actor, type Page, type PageRequest, together } from "@platform/core";
 import { z } from "zod";
 import type { FeedItem, RankedFeedItem } from "../domain/feed.js";
 import { rankScore } from "../domain/ranking.js";
@@ -8,7 +8,6 @@ import type { ServiceContext } from "./context.js";
 import type { FeedDelivery } from "./feed-delivery.js";
 import { homeCandidates, hydrateFeed } from "./feed-reader.js";
 import { batchSize, collectPageBatched, decodeSeq } from "./paging.js";
-import { together } from "./together.js";
 import { requireActor, requireSelfOrAdmin, requireUser, Viewer } from "./viewer.js";
 
 /** Input of `feeds.profile`. */

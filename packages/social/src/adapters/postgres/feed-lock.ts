@@ -1,6 +1,6 @@
+import { together } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { Delivery } from "../../domain/post.js";
-import { settled } from "./settled.js";
 
 /**
  * Key of the transaction-level advisory lock that orders pull activities (posts and reposts of
@@ -87,7 +87,7 @@ export async function lockedSources(db: Queryable, userId: string): Promise<stri
   );
   const pull = db.query("SELECT pg_advisory_xact_lock_shared($1)", [SOCIAL_FEED_LOCK_KEY]);
   const follows = db.query<{ followee_id: string }>("SELECT followee_id FROM social_follows WHERE follower_id = $1 ORDER BY seq", [userId]);
-  await settled([users, pull, follows]);
+  await together([users, pull, follows]);
   const held = new Set((await users).rows.map((r) => r.id));
   const sources = (await follows).rows.map((r) => r.followee_id);
   const missing = sources.filter((id) => !held.has(id)).sort();

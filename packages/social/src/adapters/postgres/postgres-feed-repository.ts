@@ -1,9 +1,9 @@
+import { together } from "@platform/core";
 import type { Queryable } from "@platform/core/postgres";
 import type { FeedEntry, FeedRepository, FeedState } from "../../ports/feed-repository.js";
 import type { Keyset } from "../../ports/keyset.js";
 import { lockedStateSql, SOCIAL_FEED_LOCK_KEY } from "./feed-lock.js";
 import { cacheOf, noteFeedCandidates } from "./read-cache.js";
-import { settled } from "./settled.js";
 import { beforeBound, run } from "./sql-errors.js";
 
 /**
@@ -48,7 +48,7 @@ export class PostgresFeedRepository implements FeedRepository {
        ON CONFLICT DO NOTHING`,
       [userId, seqs, entries.map((e) => e.activityId), entries.map((e) => e.actorId), entries.map((e) => e.postId)],
     );
-    await settled([state, rows]);
+    await together([state, rows]);
   }
 
   async drop(userId: string): Promise<void> {

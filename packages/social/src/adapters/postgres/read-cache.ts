@@ -1,9 +1,9 @@
+import { together } from "@platform/core";
 import type { Queryable, QueryResultLike } from "@platform/core/postgres";
 import type { Follow, Mute } from "../../domain/follow.js";
 import type { Post } from "../../domain/post.js";
 import type { User } from "../../domain/user.js";
 import { toFollow, toMute, toPost, toUser, type PostRow, type UserRow } from "./rows.js";
-import { settled } from "./settled.js";
 
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|WITH|TRUNCATE|MERGE)\b/i;
 
@@ -159,7 +159,7 @@ export async function prefetchFeedRows(db: Queryable, postIds: readonly string[]
      WHERE u.id IN (SELECT unnest($1::text[]) UNION SELECT author_id FROM social_posts WHERE id = ANY($2::text[]))`,
     [known, posts, viewer],
   );
-  await settled([postsRead, peopleRead]);
+  await together([postsRead, peopleRead]);
   for (const id of posts) cache.posts.set(id, null);
   for (const r of (await postsRead).rows) cache.posts.set(r.id, toPost(r));
   const people = new Set(known);
